@@ -1,0 +1,368 @@
+"""The inquiry (henvendelse): one event stream per case, from received to resolved."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.domain import Aggregate
+
+from domain.common import (
+    Context,
+    DomainError,
+    InvalidField,
+    StampedEvent,
+    require_choice,
+    require_not_future,
+    require_text,
+)
+
+CHANNELS = ("phone", "email", "letter", "web", "in_person", "digital_mail", "other")
+REQUESTER_ROLES = ("user", "relative", "guardian", "representative", "employee", "other")
+FORWARD_BODIES = (
+    "patient_ombud",
+    "county_governor",
+    "parliamentary_ombud",
+    "nav",
+    "legal_aid",
+    "other",
+)
+COMPLAINT_RECIPIENTS = ("county_governor", "service_unit", "appeals_board", "other")
+COMPLAINT_OUTCOMES = ("upheld", "partly_upheld", "rejected", "withdrawn")
+RESOLUTION_OUTCOMES = ("assisted", "guided", "referred", "outside_mandate", "withdrawn", "other")
+MEETING_PARTICIPANTS = (
+    "ombud",
+    "adviser",
+    "requester",
+    "relative",
+    "service_unit",
+    "management",
+    "other",
+)
+
+_REFERENCE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9/_.-]{0,39}$")
+_INQUIRY_NAMESPACE = uuid5(NAMESPACE_URL, "https://ombud.invalid/inquiry")
+
+
+class Inquiry(Aggregate):
+    """A henvendelse and everything that happened to it."""
+
+    @staticmethod
+    def id_for(reference: str) -> UUID:
+        """The id follows from the reference, so a reference can exist only once per tenant."""
+        return uuid5(_INQUIRY_NAMESPACE, reference)
+
+    # -- events: each says how it changes the state ------------------------------------------
+
+    class Received(Aggregate.Created, StampedEvent):
+        reference: str
+        channel: str
+        requester_role: str
+        primary_area: str
+        further_areas: list[str]
+        case_types: list[str]
+        outside_mandate: bool
+        summary: str
+        requester_name: str | None
+        contact: str | None
+
+        def apply(self, inquiry: Inquiry) -> None:
+            inquiry.reference = self.reference
+            inquiry.received_on = self.on
+            inquiry.channel = self.channel
+            inquiry.requester_role = self.requester_role
+            inquiry.primary_area = self.primary_area
+            inquiry.further_areas = list(self.further_areas)
+            inquiry.case_types = list(self.case_types)
+            inquiry.outside_mandate = self.outside_mandate
+            inquiry.summary = self.summary
+            inquiry.requester_name = self.requester_name
+            inquiry.contact = self.contact
+            inquiry.assignee = None
+            inquiry.interim_reply_on = None
+            inquiry.forwarded = []
+            inquiry.meetings = 0
+            inquiry.complaints = []
+            inquiry.notes = 0
+            inquiry.resolved_on = None
+            inquiry.outcome = None
+
+    class Assigned(StampedEvent):
+        assignee: str
+
+        def apply(self, inquiry: Inquiry) -> None:
+            inquiry.assignee = self.assignee
+
+    class Recategorised(StampedEvent):
+        primary_area: str
+        further_areas: list[str]
+        case_types: list[str]
+        outside_mandate: bool
+
+        def apply(self, inquiry: Inquiry) -> None:
+            inquiry.primary_area = self.primary_area
+            inquiry.further_areas = list(self.further_areas)
+            inquiry.case_types = list(self.case_types)
+            inquiry.outside_mandate = self.outside_mandate
+
+    class InterimReplySent(StampedEvent):
+        def apply(self, inquiry: Inquiry) -> None:
+            if inquiry.interim_reply_on is None:
+                inquiry.interim_reply_on = self.on
+
+    class Forwarded(StampedEvent):
+        to_body: str
+        reason: str
+
+        def apply(self, inquiry: Inquiry) -> None:
+            inquiry.forwarded.append(self.to_body)
+
+    class MeetingHeld(StampedEvent):
+        participants: list[str]
+
+        def apply(self, inquiry: Inquiry) -> None:
+            inquiry.meetings += 1
+
+    class ComplaintSent(StampedEvent):
+        to: str
+        about: str
+
+        def apply(self, inquiry: Inquiry) -> None:
+            inquiry.complaints.append(
+                {"sent_on": self.on, "to": self.to, "outcome": None, "decided_on": None}
+            )
+
+    class ComplaintDecided(StampedEvent):
+        outcome: str
+
+        def apply(self, inquiry: Inquiry) -> None:
+            pending = inquiry.pending_complaint
+            if pending is not None:
+                pending["outcome"] = self.outcome
+                pending["decided_on"] = self.on
+
+    class NoteAdded(StampedEvent):
+        text: str
+
+        def apply(self, inquiry: Inquiry) -> None:
+            inquiry.notes += 1
+
+    class Resolved(StampedEvent):
+        outcome: str
+
+        def apply(self, inquiry: Inquiry) -> None:
+            inquiry.resolved_on = self.on
+            inquiry.outcome = self.outcome
+
+    class Reopened(StampedEvent):
+        reason: str
+
+        def apply(self, inquiry: Inquiry) -> None:
+            inquiry.resolved_on = None
+            inquiry.outcome = None
+
+    # -- creation ---------------------------------------------------------------------------
+
+    @classmethod
+    def receive(
+        cls,
+        ctx: Context,
+        *,
+        reference: str,
+        received_on: date,
+        channel: str,
+        requester_role: str,
+        primary_area: str,
+        further_areas: list[str] | tuple[str, ...] = (),
+        case_types: list[str] | tuple[str, ...] = (),
+        outside_mandate: bool = False,
+        summary: str,
+        requester_name: str | None = None,
+        contact: str | None = None,
+    ) -> Inquiry:
+        if not isinstance(reference, str) or not _REFERENCE.match(reference):
+            raise InvalidField("reference", "må være 1–40 tegn: bokstaver, tall, / _ . -")
+        require_not_future("received_on", received_on)
+        areas = _areas(primary_area, further_areas)
+        return cls._create(
+            cls.Received,
+            id=cls.id_for(reference),
+            reference=reference,
+            channel=require_choice("channel", channel, CHANNELS),
+            requester_role=require_choice("requester_role", requester_role, REQUESTER_ROLES),
+            primary_area=areas[0],
+            further_areas=areas[1:],
+            case_types=_distinct("case_types", case_types),
+            outside_mandate=_flag("outside_mandate", outside_mandate),
+            summary=require_text("summary", summary),
+            requester_name=_optional_text("requester_name", requester_name, 200),
+            contact=_optional_text("contact", contact, 200),
+            **ctx.stamp(received_on),
+        )
+
+    def __init__(self) -> None:
+        """State is set by the events' `apply` methods."""
+
+    # -- commands ---------------------------------------------------------------------------
+
+    def assign(self, ctx: Context, *, on: date, assignee: str) -> None:
+        self._require_open_on(on)
+        self.trigger_event(
+            self.Assigned, assignee=require_text("assignee", assignee, max_length=200), **ctx.stamp(on)
+        )
+
+    def recategorise(
+        self,
+        ctx: Context,
+        *,
+        on: date,
+        primary_area: str,
+        further_areas: list[str] | tuple[str, ...] = (),
+        case_types: list[str] | tuple[str, ...] = (),
+        outside_mandate: bool = False,
+    ) -> None:
+        self._require_open_on(on)
+        areas = _areas(primary_area, further_areas)
+        self.trigger_event(
+            self.Recategorised,
+            primary_area=areas[0],
+            further_areas=areas[1:],
+            case_types=_distinct("case_types", case_types),
+            outside_mandate=_flag("outside_mandate", outside_mandate),
+            **ctx.stamp(on),
+        )
+
+    def send_interim_reply(self, ctx: Context, *, on: date) -> None:
+        self._require_open_on(on)
+        self.trigger_event(self.InterimReplySent, **ctx.stamp(on))
+
+    def forward(self, ctx: Context, *, on: date, to_body: str, reason: str) -> None:
+        self._require_open_on(on)
+        self.trigger_event(
+            self.Forwarded,
+            to_body=require_choice("to_body", to_body, FORWARD_BODIES),
+            reason=require_text("reason", reason, max_length=2000),
+            **ctx.stamp(on),
+        )
+
+    def hold_meeting(self, ctx: Context, *, on: date, participants: list[str] | tuple[str, ...]) -> None:
+        self._require_open_on(on)
+        chosen = _distinct("participants", participants)
+        if not chosen:
+            raise InvalidField("participants", "minst én deltaker må oppgis")
+        for role in chosen:
+            require_choice("participants", role, MEETING_PARTICIPANTS)
+        self.trigger_event(self.MeetingHeld, participants=chosen, **ctx.stamp(on))
+
+    def send_complaint(self, ctx: Context, *, on: date, to: str, about: str) -> None:
+        self._require_open_on(on)
+        self.trigger_event(
+            self.ComplaintSent,
+            to=require_choice("to", to, COMPLAINT_RECIPIENTS),
+            about=require_text("about", about, max_length=2000),
+            **ctx.stamp(on),
+        )
+
+    def decide_complaint(self, ctx: Context, *, on: date, outcome: str) -> None:
+        self._require_open_on(on)
+        pending = self.pending_complaint
+        if pending is None:
+            raise NoPendingComplaint(None, "det finnes ingen klage som venter på avgjørelse")
+        if on < pending["sent_on"]:
+            raise DateBeforeEarlierStep("on", "avgjørelsen kan ikke komme før klagen ble sendt")
+        self.trigger_event(
+            self.ComplaintDecided,
+            outcome=require_choice("outcome", outcome, COMPLAINT_OUTCOMES),
+            **ctx.stamp(on),
+        )
+
+    def add_note(self, ctx: Context, *, on: date, text: str) -> None:
+        self._require_open_on(on)
+        self.trigger_event(self.NoteAdded, text=require_text("text", text), **ctx.stamp(on))
+
+    def resolve(self, ctx: Context, *, on: date, outcome: str) -> None:
+        self._require_open_on(on)
+        self.trigger_event(
+            self.Resolved,
+            outcome=require_choice("outcome", outcome, RESOLUTION_OUTCOMES),
+            **ctx.stamp(on),
+        )
+
+    def reopen(self, ctx: Context, *, on: date, reason: str) -> None:
+        if not self.is_resolved:
+            raise NotResolved(None, "henvendelsen er ikke avsluttet")
+        self._require_date_in_case(on)
+        if self.resolved_on is not None and on < self.resolved_on:
+            raise DateBeforeEarlierStep("on", "kan ikke gjenåpnes før den ble avsluttet")
+        self.trigger_event(
+            self.Reopened, reason=require_text("reason", reason, max_length=2000), **ctx.stamp(on)
+        )
+
+    # -- queries ----------------------------------------------------------------------------
+
+    @property
+    def is_resolved(self) -> bool:
+        return self.resolved_on is not None
+
+    @property
+    def pending_complaint(self) -> dict[str, Any] | None:
+        return next((c for c in self.complaints if c["outcome"] is None), None)
+
+    # -- rules ------------------------------------------------------------------------------
+
+    def _require_open_on(self, on: date) -> None:
+        if self.is_resolved:
+            raise InquiryResolved(None, "henvendelsen er avsluttet; gjenåpne den først")
+        self._require_date_in_case(on)
+
+    def _require_date_in_case(self, on: date) -> None:
+        require_not_future("on", on)
+        if on < self.received_on:
+            raise DateBeforeEarlierStep("on", "datoen ligger før henvendelsen ble mottatt")
+
+
+def _areas(primary: str, further: list[str] | tuple[str, ...]) -> list[str]:
+    primary = require_text("primary_area", primary, max_length=100)
+    rest = [a for a in _distinct("further_areas", further) if a != primary]
+    return [primary, *rest]
+
+
+def _distinct(field: str, values: list[str] | tuple[str, ...]) -> list[str]:
+    if isinstance(values, str) or not isinstance(values, (list, tuple)):
+        raise InvalidField(field, "må være en liste")
+    seen: list[str] = []
+    for value in values:
+        value = require_text(field, value, max_length=100)
+        if value not in seen:
+            seen.append(value)
+    return seen
+
+
+def _flag(field: str, value: object) -> bool:
+    if not isinstance(value, bool):
+        raise InvalidField(field, "må være ja eller nei")
+    return value
+
+
+def _optional_text(field: str, value: str | None, max_length: int) -> str | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    return require_text(field, value, max_length=max_length)
+
+
+class InquiryResolved(DomainError):
+    """No action on a resolved inquiry until it is reopened."""
+
+
+class NotResolved(DomainError):
+    """Only a resolved inquiry can be reopened."""
+
+
+class NoPendingComplaint(DomainError):
+    """A complaint decision needs a complaint that awaits one."""
+
+
+class DateBeforeEarlierStep(InvalidField):
+    """A business date lies before the step it follows."""

@@ -1,0 +1,61 @@
+"""Outreach (utadrettet virksomhet): information meetings, talks and courses the office gives."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from eventsourcing.domain import Aggregate
+
+from domain.common import Context, InvalidField, StampedEvent, require_choice, require_not_future, require_text
+
+KINDS = ("information_meeting", "talk", "course", "stand", "media", "other")
+
+
+class OutreachActivity(Aggregate):
+    """One activity; counted per year in the annual report."""
+
+    class Registered(Aggregate.Created, StampedEvent):
+        kind: str
+        title: str
+        audience: str
+        participants: int | None
+
+        def apply(self, activity: OutreachActivity) -> None:
+            activity.held_on = self.on
+            activity.kind = self.kind
+            activity.title = self.title
+            activity.audience = self.audience
+            activity.participants = self.participants
+            activity.cancelled = False
+
+    class Cancelled(StampedEvent):
+        reason: str
+
+        def apply(self, activity: OutreachActivity) -> None:
+            activity.cancelled = True
+
+    @classmethod
+    def register(
+        cls, ctx: Context, *, held_on: date, kind: str, title: str, audience: str, participants: int | None = None
+    ) -> OutreachActivity:
+        require_not_future("held_on", held_on)
+        if participants is not None and (
+            isinstance(participants, bool) or not isinstance(participants, int) or participants < 0
+        ):
+            raise InvalidField("participants", "må være et heltall som ikke er negativt")
+        return cls._create(
+            cls.Registered,
+            kind=require_choice("kind", kind, KINDS),
+            title=require_text("title", title, max_length=200),
+            audience=require_text("audience", audience, max_length=200),
+            participants=participants,
+            **ctx.stamp(held_on),
+        )
+
+    def __init__(self) -> None:
+        """State is set by the events' `apply` methods."""
+
+    def cancel(self, ctx: Context, *, on: date, reason: str) -> None:
+        if self.cancelled:
+            raise InvalidField(None, "aktiviteten er allerede avlyst")
+        self.trigger_event(self.Cancelled, reason=require_text("reason", reason, max_length=2000), **ctx.stamp(on))

@@ -1,0 +1,155 @@
+"""The kommune as a tenant: its name, size, statistics sharing, service-area taxonomy and case types."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.domain import Aggregate
+
+from domain.common import Context, InvalidField, StampedEvent, require_text
+from domain.taxonomy import STANDARD_CASE_TYPES, CaseType, ServiceArea, Taxonomy
+
+SLUG = re.compile(r"^[a-z][a-z0-9-]{1,39}$")
+TENANT_ID = uuid5(NAMESPACE_URL, "https://ombud.invalid/tenant")
+
+
+def require_slug(slug: object) -> str:
+    if not isinstance(slug, str) or not SLUG.match(slug):
+        raise InvalidField("slug", "må være 2–40 tegn: små bokstaver, tall og bindestrek, og starte med en bokstav")
+    return slug
+
+
+class Tenant(Aggregate):
+    """One kommune's office. Each tenant's event store holds exactly one of these."""
+
+    @staticmethod
+    def id_for() -> UUID:
+        return TENANT_ID
+
+    class Registered(Aggregate.Created, StampedEvent):
+        slug: str
+        name: str
+        population: int | None
+        shares_statistics: bool
+        taxonomy: dict
+        case_types: list[list[str]]
+
+        def apply(self, tenant: Tenant) -> None:
+            tenant.slug = self.slug
+            tenant.name = self.name
+            tenant.population = self.population
+            tenant.shares_statistics = self.shares_statistics
+            tenant.taxonomies = [Taxonomy.from_data(self.taxonomy)]
+            tenant.case_types = tuple(CaseType(*row) for row in self.case_types)
+
+    class ProfileChanged(StampedEvent):
+        name: str
+        population: int | None
+        shares_statistics: bool
+
+        def apply(self, tenant: Tenant) -> None:
+            tenant.name = self.name
+            tenant.population = self.population
+            tenant.shares_statistics = self.shares_statistics
+
+    class TaxonomyPublished(StampedEvent):
+        taxonomy: dict
+        mapping: dict[str, str]
+
+        def apply(self, tenant: Tenant) -> None:
+            tenant.taxonomies.append(Taxonomy.from_data(self.taxonomy))
+            tenant.taxonomy_mappings[len(tenant.taxonomies)] = dict(self.mapping)
+
+    @classmethod
+    def register(
+        cls,
+        ctx: Context,
+        *,
+        on: date,
+        slug: str,
+        name: str,
+        population: int | None,
+        shares_statistics: bool,
+        areas: tuple[ServiceArea, ...],
+        taxonomy_from: date,
+    ) -> Tenant:
+        taxonomy = Taxonomy(version=1, effective_from=taxonomy_from, areas=areas)
+        return cls._create(
+            cls.Registered,
+            id=TENANT_ID,
+            slug=require_slug(slug),
+            name=require_text("name", name, max_length=200),
+            population=_population(population),
+            shares_statistics=bool(shares_statistics),
+            taxonomy=taxonomy.as_data(),
+            case_types=[[c.code, c.name] for c in STANDARD_CASE_TYPES],
+            **ctx.stamp(on),
+        )
+
+    def __init__(self) -> None:
+        self.taxonomy_mappings: dict[int, dict[str, str]] = {}
+
+    def change_profile(
+        self, ctx: Context, *, on: date, name: str, population: int | None, shares_statistics: bool
+    ) -> None:
+        self.trigger_event(
+            self.ProfileChanged,
+            name=require_text("name", name, max_length=200),
+            population=_population(population),
+            shares_statistics=bool(shares_statistics),
+            **ctx.stamp(on),
+        )
+
+    def publish_taxonomy(
+        self,
+        ctx: Context,
+        *,
+        on: date,
+        effective_from: date,
+        areas: tuple[ServiceArea, ...],
+        mapping: dict[str, str],
+    ) -> None:
+        """A new version; `mapping` says which new area each old area's inquiries now count under."""
+        latest = self.taxonomies[-1]
+        if effective_from <= latest.effective_from:
+            raise InvalidField("effective_from", "må være etter forrige versjons gyldighetsdato")
+        new = Taxonomy(version=latest.version + 1, effective_from=effective_from, areas=areas)
+        new_codes = {a.code for a in new.areas}
+        for old, target in mapping.items():
+            latest.find(old)
+            if target not in new_codes:
+                raise InvalidField("mapping", f"«{target}» finnes ikke i den nye versjonen")
+        unmapped = [a.code for a in latest.areas if a.code not in new_codes and a.code not in mapping]
+        if unmapped:
+            raise InvalidField("mapping", f"mangler ny plassering for: {', '.join(unmapped)}")
+        self.trigger_event(self.TaxonomyPublished, taxonomy=new.as_data(), mapping=dict(mapping), **ctx.stamp(on))
+
+    def taxonomy_on(self, day: date) -> Taxonomy:
+        """The version in force on `day` (the first version also covers earlier days)."""
+        in_force = self.taxonomies[0]
+        for taxonomy in self.taxonomies:
+            if taxonomy.effective_from <= day:
+                in_force = taxonomy
+        return in_force
+
+    def require_case_types(self, codes: list[str] | tuple[str, ...]) -> None:
+        known = {c.code for c in self.case_types}
+        for code in codes:
+            if code not in known:
+                raise UnknownCaseType("case_types", f"ukjent sakstype «{code}»; gyldige: {', '.join(sorted(known))}")
+
+
+def _population(value: int | None) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise InvalidField("population", "må være et heltall som ikke er negativt")
+    return value
+
+
+class UnknownCaseType(InvalidField):
+    """A case type that is not in the tenant's list."""
+
+
