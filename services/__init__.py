@@ -1,1 +1,1 @@
-"""placeholder"""
+"""Use cases the web, the CLI and the worker call: load an aggregate, apply a command, save."""

@@ -1,0 +1,332 @@
+"""Case work for one kommune's office: every command is get, call the aggregate, save."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.persistence import IntegrityError
+from opentelemetry import trace
+
+from domain.common import Context, DomainError
+from domain.inquiry import Inquiry
+from domain.reference import ReferenceSequence
+from domain.tenant import Tenant
+from domain.taxonomy import Taxonomy
+from services.application import OfficeApplication
+
+_tracer = trace.get_tracer(__name__)
+_METADATA = {"originator_id", "originator_version", "timestamp", "originator_topic"}
+_STAMP = {"actor_id", "actor_role", "on", "correlation_id"}
+_MAX_REFERENCE_RETRIES = 20
+
+
+@dataclass(frozen=True)
+class Receipt:
+    id: UUID
+    reference: str
+
+
+@dataclass(frozen=True)
+class InquiryView:
+    """A snapshot of an inquiry for display; never the aggregate itself."""
+
+    id: UUID
+    reference: str
+    version: int
+    status: str
+    received_on: date
+    channel: str
+    requester_role: str
+    primary_area: str
+    further_areas: list[str]
+    case_types: list[str]
+    outside_mandate: bool
+    assignee: str | None
+    interim_reply_on: date | None
+    forwarded: list[str]
+    meetings: int
+    complaints: list[dict[str, Any]]
+    notes: int
+    resolved_on: date | None
+    outcome: str | None
+    summary: str
+    requester_name: str | None
+    contact: str | None
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    version: int
+    event: str
+    on: date
+    recorded_at: datetime
+    actor_id: str
+    actor_role: str
+    correlation_id: str
+    details: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class TenantProfile:
+    slug: str
+    name: str
+    population: int | None
+    shares_statistics: bool
+    taxonomies: list[Taxonomy]
+    case_types: list[tuple[str, str]]
+
+
+class Office:
+    """The use cases of one tenant, over that tenant's own application."""
+
+    def __init__(self, app: OfficeApplication) -> None:
+        self.app = app
+        self.slug = app.slug
+
+    # -- tenant -----------------------------------------------------------------------------
+
+    def profile(self) -> TenantProfile:
+        tenant = self._tenant()
+        return TenantProfile(
+            slug=tenant.slug,
+            name=tenant.name,
+            population=tenant.population,
+            shares_statistics=tenant.shares_statistics,
+            taxonomies=list(tenant.taxonomies),
+            case_types=[(c.code, c.name) for c in tenant.case_types],
+        )
+
+    # -- inquiries: commands ----------------------------------------------------------------
+
+    def receive(
+        self,
+        ctx: Context,
+        *,
+        received_on: date,
+        service_area: str,
+        further_areas: list[str] | tuple[str, ...] = (),
+        case_types: list[str] | tuple[str, ...] = (),
+        reference: str | None = None,
+        **fields: Any,
+    ) -> Receipt:
+        """Registers a new inquiry; without a reference it gets the year's next number."""
+        with self._span("receive"):
+            tenant = self._tenant()
+            taxonomy = tenant.taxonomy_on(received_on) if isinstance(received_on, date) else tenant.taxonomies[-1]
+            primary = taxonomy.find(service_area).code
+            further = [_area_code(taxonomy, code) for code in further_areas]
+            tenant.require_case_types(case_types)
+
+            def build(ref: str) -> Inquiry:
+                return Inquiry.receive(
+                    ctx,
+                    reference=ref,
+                    received_on=received_on,
+                    primary_area=primary,
+                    further_areas=further,
+                    case_types=list(case_types),
+                    **fields,
+                )
+
+            if reference is not None:
+                inquiry = build(reference)
+                self._save(inquiry, conflict=DuplicateReference("reference", f"«{reference}» er allerede brukt"))
+                return Receipt(inquiry.id, reference)
+            for _ in range(_MAX_REFERENCE_RETRIES):
+                sequence = self._sequence(ctx, received_on)
+                inquiry = build(sequence.issue(ctx, on=received_on, is_taken=self._exists))
+                try:
+                    self.app.save(sequence, inquiry)
+                except IntegrityError:
+                    continue  # a colleague took the number at the same moment: draw again
+                return Receipt(inquiry.id, inquiry.reference)
+            raise ConflictError(None, "fikk ikke tildelt saksnummer; prøv igjen")
+
+    def assign(self, ctx: Context, inquiry: str, *, on: date, assignee: str, expected_version: int | None = None) -> int:
+        return self._change(inquiry, expected_version, "assign", lambda i: i.assign(ctx, on=on, assignee=assignee))
+
+    def recategorise(
+        self,
+        ctx: Context,
+        inquiry: str,
+        *,
+        on: date,
+        service_area: str,
+        further_areas: list[str] | tuple[str, ...] = (),
+        case_types: list[str] | tuple[str, ...] = (),
+        outside_mandate: bool = False,
+        expected_version: int | None = None,
+    ) -> int:
+        tenant = self._tenant()
+
+        def command(i: Inquiry) -> None:
+            taxonomy = tenant.taxonomy_on(i.received_on)
+            tenant.require_case_types(case_types)
+            i.recategorise(
+                ctx,
+                on=on,
+                primary_area=taxonomy.find(service_area).code,
+                further_areas=[_area_code(taxonomy, code) for code in further_areas],
+                case_types=list(case_types),
+                outside_mandate=outside_mandate,
+            )
+
+        return self._change(inquiry, expected_version, "recategorise", command)
+
+    def send_interim_reply(self, ctx: Context, inquiry: str, *, on: date, expected_version: int | None = None) -> int:
+        return self._change(inquiry, expected_version, "interim_reply", lambda i: i.send_interim_reply(ctx, on=on))
+
+    def forward(
+        self, ctx: Context, inquiry: str, *, on: date, to_body: str, reason: str, expected_version: int | None = None
+    ) -> int:
+        return self._change(
+            inquiry, expected_version, "forward", lambda i: i.forward(ctx, on=on, to_body=to_body, reason=reason)
+        )
+
+    def hold_meeting(
+        self, ctx: Context, inquiry: str, *, on: date, participants: list[str], expected_version: int | None = None
+    ) -> int:
+        return self._change(
+            inquiry, expected_version, "meeting", lambda i: i.hold_meeting(ctx, on=on, participants=participants)
+        )
+
+    def send_complaint(
+        self, ctx: Context, inquiry: str, *, on: date, to: str, about: str, expected_version: int | None = None
+    ) -> int:
+        return self._change(
+            inquiry, expected_version, "complaint", lambda i: i.send_complaint(ctx, on=on, to=to, about=about)
+        )
+
+    def decide_complaint(
+        self, ctx: Context, inquiry: str, *, on: date, outcome: str, expected_version: int | None = None
+    ) -> int:
+        return self._change(
+            inquiry, expected_version, "decision", lambda i: i.decide_complaint(ctx, on=on, outcome=outcome)
+        )
+
+    def add_note(self, ctx: Context, inquiry: str, *, on: date, text: str, expected_version: int | None = None) -> int:
+        return self._change(inquiry, expected_version, "note", lambda i: i.add_note(ctx, on=on, text=text))
+
+    def resolve(self, ctx: Context, inquiry: str, *, on: date, outcome: str, expected_version: int | None = None) -> int:
+        return self._change(inquiry, expected_version, "resolve", lambda i: i.resolve(ctx, on=on, outcome=outcome))
+
+    def reopen(self, ctx: Context, inquiry: str, *, on: date, reason: str, expected_version: int | None = None) -> int:
+        return self._change(inquiry, expected_version, "reopen", lambda i: i.reopen(ctx, on=on, reason=reason))
+
+    # -- inquiries: queries -----------------------------------------------------------------
+
+    def inquiry(self, inquiry: str) -> InquiryView:
+        found = self._inquiry(inquiry)
+        return InquiryView(
+            id=found.id,
+            reference=found.reference,
+            version=found.version,
+            status="resolved" if found.is_resolved else "open",
+            **{
+                f.name: getattr(found, f.name)
+                for f in dataclasses.fields(InquiryView)
+                if f.name not in {"id", "reference", "version", "status"}
+            },
+        )
+
+    def history(self, inquiry: str) -> list[HistoryEntry]:
+        """Every event of the inquiry in order, with who, when (business and recorded) and why."""
+        found = self._inquiry(inquiry)
+        return [
+            HistoryEntry(
+                version=event.originator_version,
+                event=type(event).__name__,
+                on=event.on,
+                recorded_at=event.timestamp,
+                actor_id=event.actor_id,
+                actor_role=event.actor_role,
+                correlation_id=event.correlation_id,
+                details={
+                    k: v for k, v in event.__dict__.items() if k not in _METADATA and k not in _STAMP
+                },
+            )
+            for event in self.app.repository.get(found.id, projector_func=_events_only)
+        ]
+
+    # -- internals --------------------------------------------------------------------------
+
+    def _change(
+        self, inquiry: str, expected_version: int | None, name: str, command: Callable[[Inquiry], None]
+    ) -> int:
+        with self._span(name):
+            found = self._inquiry(inquiry)
+            if expected_version is not None and found.version != expected_version:
+                raise ConflictError(None, _CONFLICT)
+            command(found)
+            self._save(found, conflict=ConflictError(None, _CONFLICT))
+            return found.version
+
+    def _save(self, *aggregates: Any, conflict: DomainError) -> None:
+        try:
+            self.app.save(*aggregates)
+        except IntegrityError:
+            raise conflict from None
+
+    def _inquiry(self, inquiry: str) -> Inquiry:
+        try:
+            found = self.app.repository.get(_inquiry_id(inquiry))
+        except AggregateNotFoundError:
+            raise InquiryNotFound("inquiry", f"finner ingen henvendelse «{inquiry}»") from None
+        if not isinstance(found, Inquiry):
+            raise InquiryNotFound("inquiry", f"finner ingen henvendelse «{inquiry}»")
+        return found
+
+    def _exists(self, reference: str) -> bool:
+        return Inquiry.id_for(reference) in self.app.repository
+
+    def _tenant(self) -> Tenant:
+        return self.app.repository.get(Tenant.id_for())
+
+    def _sequence(self, ctx: Context, received_on: date) -> ReferenceSequence:
+        year = received_on.year
+        try:
+            return self.app.repository.get(ReferenceSequence.id_for(year))
+        except AggregateNotFoundError:
+            return ReferenceSequence.start(ctx, year=year, on=received_on)
+
+    def _span(self, command: str) -> trace.Span:
+        return _tracer.start_as_current_span(
+            f"inquiry.{command}", attributes={"ombud.tenant": self.slug, "ombud.command": command}
+        )
+
+
+_CONFLICT = "henvendelsen er endret av en annen i mellomtiden; last den på nytt og prøv igjen"
+
+
+def _events_only(_: Any, events: Any) -> Any:
+    return list(events)
+
+
+def _inquiry_id(inquiry: str) -> UUID:
+    """An inquiry is named by its reference (2024-0153) or its id."""
+    try:
+        return UUID(inquiry)
+    except ValueError:
+        return Inquiry.id_for(inquiry)
+
+
+def _area_code(taxonomy: Taxonomy, code: str) -> str:
+    return taxonomy.find(code).code
+
+
+class ConflictError(DomainError):
+    """Someone else changed the inquiry first; nothing of ours was written."""
+
+
+class DuplicateReference(ConflictError):
+    """The reference is already in use in this tenant."""
+
+
+class InquiryNotFound(DomainError):
+    """No inquiry with that reference or id in this tenant."""

@@ -1,0 +1,104 @@
+"""The hosted platform: which tenants exist, their wrapped keys, and one Office per tenant."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Protocol
+
+from domain.common import Context, DomainError, today_in_norway
+from domain.taxonomy import DEFAULT_TEMPLATE, TEMPLATES, ServiceArea
+from domain.tenant import Tenant, require_slug
+from services.application import FactoryMaker, OfficeApplication
+from services.keys import new_tenant_key, unwrap, wrap
+from services.office import Office, TenantProfile
+
+TAXONOMY_START = date(2000, 1, 1)
+
+
+class TenantDirectory(Protocol):
+    """Where the platform lists its tenants and keeps their wrapped keys."""
+
+    def add(self, slug: str, wrapped_key: bytes) -> bool:
+        """Adds the tenant; False if the slug is taken."""
+
+    def remove(self, slug: str) -> None: ...
+
+    def wrapped_key(self, slug: str) -> bytes | None: ...
+
+    def slugs(self) -> list[str]: ...
+
+
+class Platform:
+    """Creates tenants and hands out each tenant's Office; tenants never share an application."""
+
+    def __init__(self, directory: TenantDirectory, master_key: bytes, make_factory: FactoryMaker | None = None):
+        self._directory = directory
+        self._master_key = master_key
+        self._make_factory = make_factory
+        self._offices: dict[str, Office] = {}
+
+    def create_tenant(
+        self,
+        ctx: Context,
+        *,
+        slug: str,
+        name: str,
+        population: int | None = None,
+        shares_statistics: bool = True,
+        template: str = DEFAULT_TEMPLATE,
+        areas: tuple[ServiceArea, ...] | None = None,
+        taxonomy_from: date = TAXONOMY_START,
+    ) -> Office:
+        """Registers the kommune with its own key and event tables; all or nothing."""
+        require_slug(slug)
+        if areas is None:
+            if template not in TEMPLATES:
+                raise DomainError("template", f"ukjent mal «{template}»; velg {', '.join(TEMPLATES)}")
+            areas = TEMPLATES[template]
+        tenant = Tenant.register(
+            ctx,
+            on=today_in_norway(),
+            slug=slug,
+            name=name,
+            population=population,
+            shares_statistics=shares_statistics,
+            areas=areas,
+            taxonomy_from=taxonomy_from,
+        )
+        key = new_tenant_key()
+        if not self._directory.add(slug, wrap(self._master_key, key, slug)):
+            raise TenantExists("slug", f"«{slug}» finnes allerede")
+        try:
+            office = Office(OfficeApplication(slug, key, self._make_factory))
+            office.app.save(tenant)
+        except BaseException:
+            self._directory.remove(slug)
+            raise
+        self._offices[slug] = office
+        return office
+
+    def office(self, slug: str) -> Office:
+        """The tenant's Office; an unknown slug raises the same error whether or not it ever existed."""
+        if slug not in self._offices:
+            wrapped = self._directory.wrapped_key(slug)
+            if wrapped is None:
+                raise UnknownTenant("tenant", f"finner ingen kommune «{slug}»")
+            key = unwrap(self._master_key, wrapped, slug)
+            self._offices[slug] = Office(OfficeApplication(slug, key, self._make_factory))
+        return self._offices[slug]
+
+    def tenants(self) -> list[TenantProfile]:
+        return [self.office(slug).profile() for slug in self._directory.slugs()]
+
+    def close(self) -> None:
+        for office in self._offices.values():
+            office.app.close()
+        self._offices.clear()
+
+
+class TenantExists(DomainError):
+    """The slug is taken."""
+
+
+class UnknownTenant(DomainError):
+    """No tenant with that slug."""

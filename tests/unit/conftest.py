@@ -1,0 +1,44 @@
+"""Unit tests run the services on the library's in-memory persistence."""
+
+from __future__ import annotations
+
+import base64
+import os
+import uuid
+
+import pytest
+
+from domain.common import Context
+from services.platform import Platform
+
+
+class InMemoryTenantDirectory:
+    def __init__(self) -> None:
+        self.keys: dict[str, bytes] = {}
+
+    def add(self, slug: str, wrapped_key: bytes) -> bool:
+        if slug in self.keys:
+            return False
+        self.keys[slug] = wrapped_key
+        return True
+
+    def remove(self, slug: str) -> None:
+        self.keys.pop(slug, None)
+
+    def wrapped_key(self, slug: str) -> bytes | None:
+        return self.keys.get(slug)
+
+    def slugs(self) -> list[str]:
+        return sorted(self.keys)
+
+
+@pytest.fixture
+def ctx() -> Context:
+    return Context("rådgiver-1", "caseworker", str(uuid.uuid4()))
+
+
+@pytest.fixture
+def platform() -> Platform:
+    platform = Platform(InMemoryTenantDirectory(), base64.b64decode(base64.b64encode(os.urandom(32))))
+    yield platform
+    platform.close()
