@@ -1,1 +1,1 @@
-"""placeholder"""
+"""Wiring: settings, connection pools, migrations, embedded servers, telemetry and the command line."""

@@ -17,7 +17,7 @@ from domain.common import Context, DomainError
 from domain.inquiry import Inquiry
 from domain.reference import ReferenceSequence
 from domain.tenant import Tenant
-from domain.taxonomy import Taxonomy
+from domain.taxonomy import ServiceArea, Taxonomy
 from services.application import OfficeApplication
 
 _tracer = trace.get_tracer(__name__)
@@ -101,6 +101,20 @@ class Office:
             taxonomies=list(tenant.taxonomies),
             case_types=[(c.code, c.name) for c in tenant.case_types],
         )
+
+    def publish_taxonomy(
+        self,
+        ctx: Context,
+        *,
+        on: date,
+        effective_from: date,
+        areas: tuple[ServiceArea, ...],
+        mapping: dict[str, str],
+    ) -> int:
+        tenant = self._tenant()
+        tenant.publish_taxonomy(ctx, on=on, effective_from=effective_from, areas=areas, mapping=mapping)
+        self._save(tenant, conflict=ConflictError(None, "taksonomien ble endret samtidig; prøv igjen"))
+        return tenant.taxonomies[-1].version
 
     # -- inquiries: commands ----------------------------------------------------------------
 

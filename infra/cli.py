@@ -1,0 +1,296 @@
+"""The `ombud` command: operate the platform and record case work from a terminal."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import getpass
+import json
+import sys
+import uuid
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
+from typing import Any, NoReturn
+
+from domain.common import Context, DomainError
+from domain.inquiry import (
+    CHANNELS,
+    COMPLAINT_OUTCOMES,
+    COMPLAINT_RECIPIENTS,
+    FORWARD_BODIES,
+    MEETING_PARTICIPANTS,
+    REQUESTER_ROLES,
+    RESOLUTION_OUTCOMES,
+)
+from domain.taxonomy import DEFAULT_TEMPLATE, TEMPLATES
+from infra.settings import Settings, SettingsError
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """Bad input gives one line naming the field, and exit status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: feil: {message}\n")
+
+
+def parse_date(text: str) -> date:
+    for pattern in ("%Y-%m-%d", "%d.%m.%Y"):
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise argparse.ArgumentTypeError(f"ugyldig dato «{text}» (bruk ÅÅÅÅ-MM-DD eller DD.MM.ÅÅÅÅ)")
+
+
+def non_negative_int(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"må være et heltall som ikke er negativt, var «{text}»")
+    return int(text)
+
+
+def build_parser() -> OneLineParser:
+    parser = OneLineParser(prog="ombud", description="Saks- og statistikkplattform for kommuneombud.")
+    parser.add_argument("--actor", default=None, help="hvem som utfører handlingen (standard: brukernavnet ditt)")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=OneLineParser)
+
+    demo = commands.add_parser("demo", help="start med demodata (drammen, trondheim, fredrikstad)")
+    demo.add_argument("--host", default="127.0.0.1")
+    demo.add_argument("--port", type=non_negative_int, default=8000)
+    demo.add_argument("--no-serve", action="store_true", help="bare last inn demodata, ikke start webserveren")
+    demo.set_defaults(run=run_demo)
+
+    serve = commands.add_parser("serve", help="start webserveren")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=non_negative_int, default=8000)
+    serve.set_defaults(run=run_serve)
+
+    migrate = commands.add_parser("migrate", help="opprett eller oppgrader skjema og databaseroller")
+    migrate.set_defaults(run=run_migrate)
+
+    tenant = commands.add_parser("tenant", help="kommuner på plattformen").add_subparsers(
+        dest="tenant_command", required=True, parser_class=OneLineParser
+    )
+    create = tenant.add_parser("create", help="opprett en kommune")
+    create.add_argument("slug")
+    create.add_argument("--name", required=True)
+    create.add_argument("--population", type=non_negative_int)
+    create.add_argument("--template", choices=sorted(TEMPLATES), default=DEFAULT_TEMPLATE,
+                        help="tjenesteområder å starte med")
+    create.add_argument("--no-share-statistics", action="store_true",
+                        help="del ikke anonymisert statistikk med ombudsnettverket")
+    create.set_defaults(run=run_tenant_create)
+    listing = tenant.add_parser("list", help="list kommunene")
+    listing.add_argument("--json", action="store_true")
+    listing.set_defaults(run=run_tenant_list)
+
+    inquiry = commands.add_parser("inquiry", help="henvendelser").add_subparsers(
+        dest="inquiry_command", required=True, parser_class=OneLineParser
+    )
+    receive = inquiry.add_parser("receive", help="registrer en ny henvendelse")
+    receive.add_argument("--tenant", required=True)
+    receive.add_argument("--received-on", type=parse_date, default=None, help="mottatt dato (standard: i dag)")
+    receive.add_argument("--reference", help="saksnummer (standard: neste ledige for året)")
+    receive.add_argument("--channel", required=True, choices=CHANNELS)
+    receive.add_argument("--requester-role", required=True, choices=REQUESTER_ROLES)
+    receive.add_argument("--service-area", required=True, help="kode eller navn i kommunens taksonomi")
+    receive.add_argument("--further-area", action="append", default=[], help="flere berørte områder")
+    receive.add_argument("--case-type", action="append", default=[])
+    receive.add_argument("--outside-mandate", action="store_true")
+    receive.add_argument("--summary", required=True)
+    receive.add_argument("--requester-name")
+    receive.add_argument("--contact")
+    receive.set_defaults(run=run_receive)
+
+    for name, helptext, run in (("show", "vis en henvendelse", run_show), ("history", "alle hendelser i rekkefølge", run_history)):
+        sub = inquiry.add_parser(name, help=helptext)
+        sub.add_argument("--tenant", required=True)
+        sub.add_argument("inquiry", help="saksnummer eller id")
+        sub.add_argument("--json", action="store_true")
+        sub.set_defaults(run=run)
+
+    def verb(name: str, helptext: str, method: str, **arguments: dict[str, Any]) -> None:
+        sub = inquiry.add_parser(name, help=helptext)
+        sub.add_argument("--tenant", required=True)
+        sub.add_argument("inquiry", help="saksnummer eller id")
+        sub.add_argument("--on", type=parse_date, default=None, help="dato (standard: i dag)")
+        sub.add_argument("--expected-version", type=non_negative_int,
+                         help="avvis endringen hvis noen andre har endret saken etter denne versjonen")
+        for flag, options in arguments.items():
+            sub.add_argument("--" + flag.replace("_", "-"), dest=flag, **options)
+        sub.set_defaults(run=run_verb, method=method, fields=list(arguments))
+
+    verb("assign", "tildel saksbehandler", "assign", assignee={"required": True})
+    verb("recategorise", "endre område og sakstyper", "recategorise",
+         service_area={"required": True}, further_areas={"action": "append", "default": []},
+         case_types={"action": "append", "default": []}, outside_mandate={"action": "store_true"})
+    verb("interim-reply", "foreløpig svar sendt (fvl. § 11 a)", "send_interim_reply")
+    verb("forward", "videresend til et annet organ", "forward",
+         to_body={"required": True, "choices": FORWARD_BODIES}, reason={"required": True})
+    verb("meeting", "møte holdt", "hold_meeting",
+         participants={"action": "append", "required": True, "choices": MEETING_PARTICIPANTS})
+    verb("complaint", "klage sendt", "send_complaint",
+         to={"required": True, "choices": COMPLAINT_RECIPIENTS}, about={"required": True})
+    verb("decide", "klage avgjort", "decide_complaint", outcome={"required": True, "choices": COMPLAINT_OUTCOMES})
+    verb("note", "legg til notat", "add_note", text={"required": True})
+    verb("resolve", "avslutt henvendelsen", "resolve", outcome={"required": True, "choices": RESOLUTION_OUTCOMES})
+    verb("reopen", "gjenåpne en avsluttet henvendelse", "reopen", reason={"required": True})
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        settings = Settings.from_environment()
+        return args.run(args, settings)
+    except (DomainError, SettingsError) as error:
+        print(f"ombud: feil: {error}", file=sys.stderr)
+        return 1
+
+
+def context(args: argparse.Namespace, role: str) -> Context:
+    return Context(args.actor or f"cli:{getpass.getuser()}", role, str(uuid.uuid4()))
+
+
+def with_runtime(settings: Settings, work: Callable[[Any], int]) -> int:
+    from infra.runtime import open_runtime
+
+    with open_runtime(settings) as runtime:
+        return work(runtime)
+
+
+# -- commands -------------------------------------------------------------------------------
+
+
+def run_migrate(args: argparse.Namespace, settings: Settings) -> int:
+    return with_runtime(settings, lambda runtime: print(f"skjemaet er oppdatert ({runtime.database_label})") or 0)
+
+
+def run_demo(args: argparse.Namespace, settings: Settings) -> int:
+    from services.demo import load_demo
+
+    def work(runtime: Any) -> int:
+        load_demo(runtime.platform, context(args, "platform_admin"), progress=print)
+        if not args.no_serve:
+            return serve(runtime, args.host, args.port)
+        return 0
+
+    return with_runtime(settings, work)
+
+
+def run_serve(args: argparse.Namespace, settings: Settings) -> int:
+    return with_runtime(settings, lambda runtime: serve(runtime, args.host, args.port))
+
+
+def serve(runtime: Any, host: str, port: int) -> int:
+    import uvicorn
+
+    from web.app import create_app
+
+    print(f"ombud kjører på http://{host}:{port}/")
+    app = create_app(runtime.platform, runtime.database_url, runtime.redis_url)
+    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+    return 0
+
+
+def run_tenant_create(args: argparse.Namespace, settings: Settings) -> int:
+    def work(runtime: Any) -> int:
+        runtime.platform.create_tenant(
+            context(args, "platform_admin"),
+            slug=args.slug,
+            name=args.name,
+            population=args.population,
+            shares_statistics=not args.no_share_statistics,
+            template=args.template,
+        )
+        print(f"opprettet {args.slug}")
+        return 0
+
+    return with_runtime(settings, work)
+
+
+def run_tenant_list(args: argparse.Namespace, settings: Settings) -> int:
+    def work(runtime: Any) -> int:
+        rows = [
+            {"slug": t.slug, "name": t.name, "population": t.population, "shares_statistics": t.shares_statistics}
+            for t in runtime.platform.tenants()
+        ]
+        if args.json:
+            print(json.dumps(rows, ensure_ascii=False, indent=2))
+        for row in [] if args.json else rows:
+            print(f"{row['slug']:<20} {row['name']:<30} {row['population'] or '':>8}")
+        return 0
+
+    return with_runtime(settings, work)
+
+
+def run_receive(args: argparse.Namespace, settings: Settings) -> int:
+    def work(runtime: Any) -> int:
+        receipt = runtime.platform.office(args.tenant).receive(
+            context(args, "caseworker"),
+            reference=args.reference,
+            received_on=args.received_on or date.today(),
+            channel=args.channel,
+            requester_role=args.requester_role,
+            service_area=args.service_area,
+            further_areas=args.further_area,
+            case_types=args.case_type,
+            outside_mandate=args.outside_mandate,
+            summary=args.summary,
+            requester_name=args.requester_name,
+            contact=args.contact,
+        )
+        print(f"{receipt.reference} {receipt.id}")
+        return 0
+
+    return with_runtime(settings, work)
+
+
+def run_verb(args: argparse.Namespace, settings: Settings) -> int:
+    def work(runtime: Any) -> int:
+        office = runtime.platform.office(args.tenant)
+        fields = {name: getattr(args, name) for name in args.fields}
+        version = getattr(office, args.method)(
+            context(args, "caseworker"),
+            args.inquiry,
+            on=args.on or date.today(),
+            expected_version=args.expected_version,
+            **fields,
+        )
+        print(f"{args.inquiry} er nå versjon {version}")
+        return 0
+
+    return with_runtime(settings, work)
+
+
+def run_show(args: argparse.Namespace, settings: Settings) -> int:
+    def work(runtime: Any) -> int:
+        view = runtime.platform.office(args.tenant).inquiry(args.inquiry)
+        data = dataclasses.asdict(view)
+        if args.json:
+            print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+        else:
+            for key, value in data.items():
+                print(f"{key:<18} {value}")
+        return 0
+
+    return with_runtime(settings, work)
+
+
+def run_history(args: argparse.Namespace, settings: Settings) -> int:
+    def work(runtime: Any) -> int:
+        entries = runtime.platform.office(args.tenant).history(args.inquiry)
+        if args.json:
+            print(json.dumps([dataclasses.asdict(e) for e in entries], ensure_ascii=False, indent=2, default=str))
+            return 0
+        for e in entries:
+            details = ", ".join(f"{k}={v}" for k, v in e.details.items())
+            print(f"{e.version:>3} {e.on} {e.event:<17} {e.actor_id} ({e.actor_role}) "
+                  f"registrert {e.recorded_at:%Y-%m-%d %H:%M:%S} {details}")
+        return 0
+
+    return with_runtime(settings, work)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,89 @@
+"""The composition root: picks the database and Redis, opens the one pool, builds the platform."""
+
+from __future__ import annotations
+
+import base64
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from eventsourcing.postgres import PostgresDatastore
+from psycopg.conninfo import conninfo_to_dict
+
+from infra import embedded
+from infra.directory import PostgresTenantDirectory
+from infra.eventstore import factory_maker, open_datastore
+from infra.migrate import migrate
+from infra.settings import Settings, SettingsError
+from infra.telemetry import configure_tracing
+from services.keys import parse_master_key
+from services.platform import Platform
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    database_url: str
+    datastore: PostgresDatastore
+    platform: Platform
+    embedded_servers: list[embedded.EmbeddedServer] = field(default_factory=list)
+
+    @property
+    def database_label(self) -> str:
+        """Where the data lives, without credentials (safe to print)."""
+        params = conninfo_to_dict(self.database_url)
+        return f"{params.get('host', 'localhost')}/{params.get('dbname', '')}"
+
+    @cached_property
+    def redis_url(self) -> str:
+        """REDIS_URL, or an embedded Redis started on first use."""
+        if self.settings.redis_url:
+            return self.settings.redis_url
+        server = embedded.start_redis(self.settings.data_dir)
+        self.embedded_servers.append(server)
+        return server.url
+
+    def close(self) -> None:
+        self.platform.close()
+        self.datastore.close()
+        for server in reversed(self.embedded_servers):
+            server.close()
+
+
+@contextmanager
+def open_runtime(settings: Settings) -> Iterator[Runtime]:
+    """Everything a command needs; the schema is brought up to date first (idempotent)."""
+    master_key = _master_key(settings)
+    servers: list[embedded.EmbeddedServer] = []
+    if settings.database_url:
+        database_url = settings.database_url
+    else:
+        servers.append(embedded.start_postgres(settings.data_dir))
+        database_url = servers[0].url
+    configure_tracing(settings)
+    migrate(database_url)
+    datastore = open_datastore(database_url, pool_size=settings.pool_size, max_overflow=settings.pool_max_overflow)
+    platform = Platform(PostgresTenantDirectory(datastore), master_key, factory_maker(datastore))
+    runtime = Runtime(settings, database_url, datastore, platform, servers)
+    try:
+        yield runtime
+    finally:
+        runtime.close()
+
+
+def _master_key(settings: Settings) -> bytes:
+    """OMBUD_MASTER_KEY; only an embedded (local, demo) database may fall back to a key file."""
+    if settings.master_key:
+        return parse_master_key(settings.master_key)
+    if settings.database_url:
+        raise SettingsError("OMBUD_MASTER_KEY: må settes når DATABASE_URL er satt")
+    path: Path = settings.data_dir / "master.key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(base64.b64encode(os.urandom(32)).decode())
+    return parse_master_key(path.read_text().strip())

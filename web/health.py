@@ -1,0 +1,31 @@
+"""Liveness for load balancers and compose: both stores answer, or the instance is unhealthy."""
+
+from __future__ import annotations
+
+import asyncio
+
+import asyncpg
+from litestar import Controller, Request, get
+from litestar.response import Response
+from redis.exceptions import RedisError
+
+_TIMEOUT_SECONDS = 2.0
+
+
+class HealthController(Controller):
+    path = "/health"
+
+    @get("/", cache=False)
+    async def health(self, request: Request) -> Response[dict[str, str]]:
+        checks = {"database": "ok", "redis": "ok"}
+        try:
+            await asyncio.wait_for(request.app.state.db.fetchval("SELECT 1"), _TIMEOUT_SECONDS)
+        except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
+            checks["database"] = type(error).__name__
+        try:
+            await asyncio.wait_for(request.app.state.redis.ping(), _TIMEOUT_SECONDS)
+        except (OSError, TimeoutError, RedisError) as error:
+            checks["redis"] = type(error).__name__
+        healthy = all(value == "ok" for value in checks.values())
+        body = {"status": "ok" if healthy else "unavailable", **checks}
+        return Response(body, status_code=200 if healthy else 503)
