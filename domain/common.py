@@ -22,7 +22,7 @@ class Context:
     correlation_id: str
 
     def __post_init__(self) -> None:
-        if not self.user_id:
+        if not isinstance(self.user_id, str) or not self.user_id.strip():
             raise InvalidField("actor", "må oppgis")
         if self.role not in ROLES:
             raise InvalidField("role", f"ukjent rolle «{self.role}»")
@@ -56,7 +56,7 @@ def today_in_norway() -> date:
 
 
 def require_not_future(field: str, on: date) -> None:
-    if not isinstance(on, date):
+    if isinstance(on, datetime) or not isinstance(on, date):
         raise InvalidField(field, "må være en dato")
     if on > today_in_norway():
         raise DateInFuture(field, f"{on.isoformat()} ligger fram i tid")

@@ -42,7 +42,7 @@ MEETING_PARTICIPANTS = (
     "other",
 )
 
-_REFERENCE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9/_.-]{0,39}$")
+_REFERENCE = re.compile(r"[A-Za-z0-9][A-Za-z0-9/_.-]{0,39}")
 _INQUIRY_NAMESPACE = uuid5(NAMESPACE_URL, "https://ombud.invalid/inquiry")
 
 
@@ -182,8 +182,8 @@ class Inquiry(Aggregate):
         requester_name: str | None = None,
         contact: str | None = None,
     ) -> Inquiry:
-        if not isinstance(reference, str) or not _REFERENCE.match(reference):
-            raise InvalidField("reference", "må være 1–40 tegn: bokstaver, tall, / _ . -")
+        if not isinstance(reference, str) or not _REFERENCE.fullmatch(reference) or _is_uuid(reference):
+            raise InvalidField("reference", "må være 1–40 tegn: bokstaver, tall, / _ . - (og ikke en id)")
         require_not_future("received_on", received_on)
         areas = _areas(primary_area, further_areas)
         return cls._create(
@@ -327,6 +327,15 @@ def _areas(primary: str, further: list[str] | tuple[str, ...]) -> list[str]:
     primary = require_text("primary_area", primary, max_length=100)
     rest = [a for a in _distinct("further_areas", further) if a != primary]
     return [primary, *rest]
+
+
+def _is_uuid(text: str) -> bool:
+    """A reference shaped like an id would be ambiguous where either may name an inquiry."""
+    try:
+        UUID(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _distinct(field: str, values: list[str] | tuple[str, ...]) -> list[str]:

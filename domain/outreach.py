@@ -58,4 +58,5 @@ class OutreachActivity(Aggregate):
     def cancel(self, ctx: Context, *, on: date, reason: str) -> None:
         if self.cancelled:
             raise InvalidField(None, "aktiviteten er allerede avlyst")
+        require_not_future("on", on)
         self.trigger_event(self.Cancelled, reason=require_text("reason", reason, max_length=2000), **ctx.stamp(on))

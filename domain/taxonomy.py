@@ -31,12 +31,21 @@ class Taxonomy:
             raise InvalidField("areas", "en taksonomi må ha minst ett tjenesteområde")
         if len(set(codes)) != len(codes):
             raise InvalidField("areas", "hver kode kan bare brukes én gang")
+        parents = {a.code: a.parent for a in self.areas}
         for area in self.areas:
             if area.parent is not None and area.parent not in codes:
                 raise InvalidField("areas", f"overordnet område «{area.parent}» finnes ikke")
+            seen, current = {area.code}, area.parent
+            while current is not None:
+                if current in seen:
+                    raise InvalidField("areas", f"«{area.code}» ligger under seg selv")
+                seen.add(current)
+                current = parents[current]
 
     def find(self, code_or_name: str) -> ServiceArea:
         """The area by code, or by name ignoring case; raises naming the field."""
+        if not isinstance(code_or_name, str):
+            raise InvalidField("service_area", "må oppgis")
         wanted = code_or_name.strip().casefold()
         for area in self.areas:
             if area.code == code_or_name or area.name.casefold() == wanted:

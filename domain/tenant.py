@@ -8,15 +8,15 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate
 
-from domain.common import Context, InvalidField, StampedEvent, require_text
+from domain.common import Context, InvalidField, StampedEvent, require_not_future, require_text
 from domain.taxonomy import STANDARD_CASE_TYPES, CaseType, ServiceArea, Taxonomy
 
-SLUG = re.compile(r"^[a-z][a-z0-9-]{1,39}$")
+SLUG = re.compile(r"[a-z][a-z0-9-]{1,39}")
 TENANT_ID = uuid5(NAMESPACE_URL, "https://ombud.invalid/tenant")
 
 
 def require_slug(slug: object) -> str:
-    if not isinstance(slug, str) or not SLUG.match(slug):
+    if not isinstance(slug, str) or not SLUG.fullmatch(slug):
         raise InvalidField("slug", "må være 2–40 tegn: små bokstaver, tall og bindestrek, og starte med en bokstav")
     return slug
 
@@ -94,6 +94,7 @@ class Tenant(Aggregate):
     def change_profile(
         self, ctx: Context, *, on: date, name: str, population: int | None, shares_statistics: bool
     ) -> None:
+        require_not_future("on", on)
         self.trigger_event(
             self.ProfileChanged,
             name=require_text("name", name, max_length=200),
@@ -112,19 +113,24 @@ class Tenant(Aggregate):
         mapping: dict[str, str],
     ) -> None:
         """A new version; `mapping` says which new area each old area's inquiries now count under."""
+        require_not_future("on", on)
         latest = self.taxonomies[-1]
         if effective_from <= latest.effective_from:
             raise InvalidField("effective_from", "må være etter forrige versjons gyldighetsdato")
         new = Taxonomy(version=latest.version + 1, effective_from=effective_from, areas=areas)
         new_codes = {a.code for a in new.areas}
+        by_code: dict[str, str] = {}
         for old, target in mapping.items():
-            latest.find(old)
+            try:
+                by_code[latest.find(old).code] = target
+            except InvalidField:
+                raise InvalidField("mapping", f"«{old}» finnes ikke i versjon {latest.version}") from None
             if target not in new_codes:
                 raise InvalidField("mapping", f"«{target}» finnes ikke i den nye versjonen")
-        unmapped = [a.code for a in latest.areas if a.code not in new_codes and a.code not in mapping]
+        unmapped = [a.code for a in latest.areas if a.code not in new_codes and a.code not in by_code]
         if unmapped:
             raise InvalidField("mapping", f"mangler ny plassering for: {', '.join(unmapped)}")
-        self.trigger_event(self.TaxonomyPublished, taxonomy=new.as_data(), mapping=dict(mapping), **ctx.stamp(on))
+        self.trigger_event(self.TaxonomyPublished, taxonomy=new.as_data(), mapping=by_code, **ctx.stamp(on))
 
     def taxonomy_on(self, day: date) -> Taxonomy:
         """The version in force on `day` (the first version also covers earlier days)."""

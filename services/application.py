@@ -36,11 +36,20 @@ class OfficeApplication(Application):
     Without a factory it runs on the library's in-memory persistence (unit tests).
     """
 
-    def __init__(self, slug: str, cipher_key: str, make_factory: FactoryMaker | None = None) -> None:
+    def __init__(
+        self, slug: str, cipher_key: str, make_factory: FactoryMaker | None = None, *, create_tables: bool = False
+    ) -> None:
+        """`create_tables` only when the tenant is created: DDL from two processes at once collides."""
         self.name = table_prefix(slug)
         self.slug = slug
         self._make_factory = make_factory
-        super().__init__(env={"CIPHER_TOPIC": "eventsourcing.cipher:AESCipher", "CIPHER_KEY": cipher_key})
+        super().__init__(
+            env={
+                "CIPHER_TOPIC": "eventsourcing.cipher:AESCipher",
+                "CIPHER_KEY": cipher_key,
+                "CREATE_TABLE": "yes" if create_tables else "no",
+            }
+        )
 
     def construct_env(self, name: str, env: dict[str, str] | None = None) -> Environment:
         return Environment(name, dict(env or {}))

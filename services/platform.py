@@ -69,7 +69,7 @@ class Platform:
         if not self._directory.add(slug, wrap(self._master_key, key, slug)):
             raise TenantExists("slug", f"«{slug}» finnes allerede")
         try:
-            office = Office(OfficeApplication(slug, key, self._make_factory))
+            office = Office(OfficeApplication(slug, key, self._make_factory, create_tables=True))
             office.app.save(tenant)
         except BaseException:
             self._directory.remove(slug)

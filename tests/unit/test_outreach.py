@@ -1,0 +1,142 @@
+"""Outreach activities: registered once held, cancelled at most once."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+
+from domain.common import Context, DateInFuture, InvalidField, today_in_norway
+from domain.outreach import OutreachActivity
+
+HELD_ON = date(2024, 4, 18)
+
+
+def in_two_days() -> date:
+    # Two days, not one: the domain's today is Oslo's, which can be a day ahead of the machine's (UTC).
+    return date.today() + timedelta(days=2)
+
+
+def register(ctx: Context, **overrides: Any) -> OutreachActivity:
+    fields: dict[str, Any] = {
+        "held_on": HELD_ON,
+        "kind": "information_meeting",
+        "title": "Informasjonsmøte på Testby helsehus",
+        "audience": "Pårørende",
+        "participants": 25,
+    }
+    fields.update(overrides)
+    return OutreachActivity.register(ctx, **fields)
+
+
+def test_registering_an_activity_records_what_when_and_who(ctx: Context) -> None:
+    activity = register(ctx)
+
+    [event] = activity.collect_events()
+    assert isinstance(event, OutreachActivity.Registered)
+    assert (event.actor_id, event.actor_role, event.on, event.correlation_id) == (
+        ctx.user_id,
+        ctx.role,
+        HELD_ON,
+        ctx.correlation_id,
+    )
+    assert event.timestamp.utcoffset() is not None
+    assert (activity.held_on, activity.kind, activity.title, activity.audience, activity.participants) == (
+        HELD_ON,
+        "information_meeting",
+        "Informasjonsmøte på Testby helsehus",
+        "Pårørende",
+        25,
+    )
+    assert activity.cancelled is False
+
+
+@pytest.mark.parametrize("participants", [None, 0])
+def test_the_number_of_participants_may_be_unknown_or_zero(ctx: Context, participants: int | None) -> None:
+    assert register(ctx, participants=participants).participants == participants
+
+
+def test_an_activity_held_today_in_norway_can_be_registered(ctx: Context) -> None:
+    assert register(ctx, held_on=today_in_norway()).held_on == today_in_norway()
+
+
+def test_an_activity_cannot_be_registered_before_it_is_held(ctx: Context) -> None:
+    with pytest.raises(DateInFuture) as raised:
+        register(ctx, held_on=in_two_days())
+    assert raised.value.field == "held_on"
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"held_on": "2024-04-18"}, "held_on"),
+        ({"kind": "party"}, "kind"),
+        ({"title": ""}, "title"),
+        ({"title": "Foredrag\x00"}, "title"),
+        ({"title": "x" * 201}, "title"),
+        ({"audience": "  "}, "audience"),
+        ({"participants": -1}, "participants"),
+        ({"participants": True}, "participants"),
+        ({"participants": "25"}, "participants"),
+    ],
+    ids=[
+        "date-as-text",
+        "kind",
+        "empty-title",
+        "nul-in-title",
+        "long-title",
+        "blank-audience",
+        "negative",
+        "bool",
+        "text",
+    ],
+)
+def test_registering_refuses_an_invalid_value_and_names_the_field(
+    ctx: Context, overrides: dict[str, Any], field: str
+) -> None:
+    with pytest.raises(InvalidField) as raised:
+        register(ctx, **overrides)
+    assert raised.value.field == field
+
+
+def test_cancelling_marks_the_activity_cancelled_and_replay_agrees(ctx: Context) -> None:
+    activity = register(ctx)
+
+    activity.cancel(ctx, on=date(2024, 4, 19), reason="Registrert ved en feil")
+
+    assert activity.cancelled is True
+    events = activity.collect_events()
+    assert isinstance(events[-1], OutreachActivity.Cancelled)
+    assert (events[-1].on, events[-1].reason) == (date(2024, 4, 19), "Registrert ved en feil")
+    replayed = None
+    for event in events:
+        replayed = event.mutate(replayed)
+    assert replayed is not None and vars(replayed) == vars(activity)
+
+
+def test_an_activity_cannot_be_cancelled_twice(ctx: Context) -> None:
+    activity = register(ctx)
+    activity.cancel(ctx, on=date(2024, 4, 19), reason="Avlyst")
+
+    with pytest.raises(InvalidField):
+        activity.cancel(ctx, on=date(2024, 4, 20), reason="Avlyst igjen")
+    assert activity.version == 2
+
+
+@pytest.mark.parametrize("reason", ["", "   ", "Avlyst\x00"])
+def test_a_cancellation_needs_a_reason(ctx: Context, reason: str) -> None:
+    activity = register(ctx)
+
+    with pytest.raises(InvalidField) as raised:
+        activity.cancel(ctx, on=date(2024, 4, 19), reason=reason)
+    assert raised.value.field == "reason"
+    assert activity.cancelled is False
+
+
+def test_a_cancellation_refuses_a_business_date_in_the_future(ctx: Context) -> None:
+    activity = register(ctx)
+
+    with pytest.raises(DateInFuture) as raised:
+        activity.cancel(ctx, on=in_two_days(), reason="Avlyst")
+    assert raised.value.field == "on"
