@@ -33,6 +33,7 @@ TRONDHEIM_REORGANISED = date(2024, 6, 13)
 OTHER_AREA = ServiceArea("annet", "Annet / utenfor sektorene")
 CASE_TYPES = [c.code for c in STANDARD_CASE_TYPES]
 _REQUESTERS = (("user", 6), ("relative", 4), ("guardian", 1), ("representative", 1), ("other", 1))
+_BATCH = 50  # aggregates per transaction: large pipelined inserts stall on a Unix socket
 _CHANNELS = (("phone", 6), ("email", 5), ("in_person", 2), ("web", 2), ("letter", 1))
 
 
@@ -68,7 +69,8 @@ def load_demo(platform: Platform, ctx: Context, progress: Progress = lambda _: N
         for year, plans in _by_year(build()):
             sequence = ReferenceSequence.start(ctx, year=year, on=plans[0]["received_on"])
             inquiries = [_inquiry(ctx, sequence, plan, rng, today) for plan in plans]
-            office.app.save(sequence, *inquiries)
+            for start in range(0, len(inquiries), _BATCH):
+                office.app.save(sequence, *inquiries[start : start + _BATCH])
             count += len(inquiries)
             progress(f"{slug}: {year} – {len(inquiries)} henvendelser")
         progress(f"{slug}: {count} henvendelser i alt")

@@ -1,0 +1,19 @@
+# Two commands for a fresh machine: `make demo` and `make test`. Both install what they need first.
+VENV := .venv
+PYTHON ?= python3
+
+.PHONY: demo test install
+
+demo: install
+	$(VENV)/bin/ombud demo
+
+test: install
+	$(VENV)/bin/python -m pytest
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml uv.lock
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check uv==0.13.9
+	VIRTUAL_ENV=$(VENV) $(VENV)/bin/uv sync --frozen --inexact --extra test --quiet
+	touch $@

@@ -1,0 +1,204 @@
+"""The `ombud` command: every command has help, bad input names the field, and nothing is half-written."""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import json
+import subprocess
+import sys
+from collections.abc import Callable
+from datetime import date, timedelta
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from infra.cli import build_parser, main
+
+Run = Callable[..., tuple[int, str, str]]
+
+
+@pytest.fixture
+def ombud(
+    database_url: str, master_key: bytes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> Run:
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("OMBUD_MASTER_KEY", base64.b64encode(master_key).decode())
+    monkeypatch.setenv("OMBUD_DATA_DIR", str(tmp_path))
+
+    def run(*argv: str) -> tuple[int, str, str]:
+        capsys.readouterr()
+        try:
+            code = main(list(argv))
+        except SystemExit as exit_:
+            code = int(exit_.code or 0)
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run
+
+
+@pytest.fixture
+def tenant(ombud: Run, new_slug: Callable[[], str]) -> str:
+    slug = new_slug()
+    assert ombud("tenant", "create", slug, "--name", "Prøvekommune", "--population", "1234")[0] == 0
+    return slug
+
+
+def event_count(database_url: str) -> int:
+    with psycopg.connect(database_url) as conn:
+        tables = [r[0] for r in conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'events'")]
+        return sum(conn.execute(f'SELECT count(*) FROM events."{t}"').fetchone()[0] for t in tables)
+
+
+def all_command_paths() -> list[list[str]]:
+    paths: list[list[str]] = []
+
+    def walk(parser: argparse.ArgumentParser, prefix: list[str]) -> None:
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for name, sub in action.choices.items():
+                    paths.append([*prefix, name])
+                    walk(sub, [*prefix, name])
+
+    walk(build_parser(), [])
+    return paths
+
+
+@pytest.mark.parametrize("path", all_command_paths(), ids=lambda p: " ".join(p))
+def test_every_command_has_help(path: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main([*path, "--help"])
+    assert exit_.value.code == 0
+    assert "usage: ombud" in capsys.readouterr().out
+
+
+def test_the_console_script_is_installed() -> None:
+    result = subprocess.run([Path(sys.executable).parent / "ombud", "--help"], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0
+    assert "tenant" in result.stdout and "inquiry" in result.stdout
+
+
+def test_an_inquiry_goes_through_its_whole_life_from_the_command_line(ombud: Run, tenant: str) -> None:
+    code, out, _ = ombud(
+        "inquiry", "receive", "--tenant", tenant, "--received-on", "03.01.2024", "--channel", "email",
+        "--requester-role", "relative", "--service-area", "Plan og bygg", "--case-type", "no_reply",
+        "--summary", "Venter på svar", "--requester-name", "Testperson Prøvesen",
+    )
+    assert code == 0
+    reference = out.split()[0]
+    assert reference == "2024-0001"
+    steps = [
+        ("assign", "--assignee", "ombud"),
+        ("interim-reply",),
+        ("forward", "--to-body", "county_governor", "--reason", "Hører under Statsforvalteren"),
+        ("meeting", "--participants", "ombud", "--participants", "requester"),
+        ("complaint", "--to", "county_governor", "--about", "Vedtak"),
+        ("decide", "--outcome", "partly_upheld"),
+        ("note", "--text", "Fulgt opp"),
+        ("recategorise", "--service-area", "helse", "--case-types", "complaint_help"),
+        ("resolve", "--outcome", "assisted"),
+        ("reopen", "--reason", "Ny informasjon"),
+    ]
+    for day, (verb, *options) in enumerate(steps, start=4):
+        code, _, err = ombud("inquiry", verb, "--tenant", tenant, reference, "--on", f"2024-01-{day:02d}", *options)
+        assert code == 0, err
+
+    code, out, _ = ombud("inquiry", "history", "--tenant", tenant, reference, "--json")
+    history = json.loads(out)
+    assert [e["event"] for e in history] == [
+        "Received", "Assigned", "InterimReplySent", "Forwarded", "MeetingHeld", "ComplaintSent",
+        "ComplaintDecided", "NoteAdded", "Recategorised", "Resolved", "Reopened",
+    ]
+    assert all(e["actor_id"].startswith("cli:") and e["correlation_id"] for e in history)
+    code, out, _ = ombud("inquiry", "show", "--tenant", tenant, reference, "--json")
+    shown = json.loads(out)
+    assert (shown["status"], shown["primary_area"], shown["version"]) == ("open", "helse", 11)
+
+
+def test_tenant_list_shows_created_tenants(ombud: Run, tenant: str) -> None:
+    code, out, _ = ombud("tenant", "list", "--json")
+    assert code == 0
+    assert {"slug": tenant, "name": "Prøvekommune", "population": 1234, "shares_statistics": True} in json.loads(out)
+
+
+def receive_args(tenant: str, **overrides: str) -> list[str]:
+    options = {
+        "--received-on": "2024-02-01", "--channel": "phone", "--requester-role": "user",
+        "--service-area": "helse", "--summary": "Sak",
+    } | overrides
+    return ["inquiry", "receive", "--tenant", tenant, *[x for pair in options.items() for x in pair]]
+
+
+@pytest.mark.parametrize(
+    ("overrides", "exit_code", "named"),
+    [
+        ({"--received-on": "31.02.2024"}, 2, "--received-on"),
+        ({"--received-on": (date.today() + timedelta(days=2)).isoformat()}, 1, "received_on"),
+        ({"--channel": "brevdue"}, 2, "--channel"),
+        ({"--service-area": "Finnes ikke"}, 1, "service_area"),
+        ({"--case-type": "ukjent"}, 1, "case_types"),
+        ({"--summary": " "}, 1, "summary"),
+        ({"--reference": "ugyldig referanse!"}, 1, "reference"),
+    ],
+    ids=["impossible-date", "future-date", "unknown-channel", "unknown-area", "unknown-case-type", "blank-summary", "bad-reference"],
+)
+def test_bad_input_gives_one_line_naming_the_field_and_writes_nothing(
+    ombud: Run, tenant: str, database_url: str, overrides: dict[str, str], exit_code: int, named: str
+) -> None:
+    before = event_count(database_url)
+    code, out, err = ombud(*receive_args(tenant, **overrides))
+    assert code == exit_code
+    assert len(err.strip().splitlines()) == 1
+    assert named in err
+    assert out == ""
+    assert event_count(database_url) == before
+
+
+def test_an_action_on_a_resolved_inquiry_is_refused_and_writes_nothing(ombud: Run, tenant: str, database_url: str) -> None:
+    reference = ombud(*receive_args(tenant))[1].split()[0]
+    assert ombud("inquiry", "resolve", "--tenant", tenant, reference, "--on", "2024-02-02", "--outcome", "guided")[0] == 0
+    before = event_count(database_url)
+    code, _, err = ombud("inquiry", "note", "--tenant", tenant, reference, "--on", "2024-02-03", "--text", "Sent notat")
+    assert code == 1
+    assert "avsluttet" in err
+    assert event_count(database_url) == before
+
+
+def test_a_stale_expected_version_is_reported_as_a_conflict(ombud: Run, tenant: str) -> None:
+    reference = ombud(*receive_args(tenant))[1].split()[0]
+    assert ombud("inquiry", "assign", "--tenant", tenant, reference, "--on", "2024-02-02", "--assignee", "a")[0] == 0
+    code, _, err = ombud(
+        "inquiry", "assign", "--tenant", tenant, reference, "--on", "2024-02-02", "--assignee", "b", "--expected-version", "1"
+    )
+    assert code == 1
+    assert "endret av en annen" in err
+
+
+@pytest.mark.parametrize(
+    ("argv", "named"),
+    [
+        (["inquiry", "show", "--tenant", "finnes-ikke", "2024-0001"], "tenant"),
+        (["tenant", "create", "Ugyldig Slug", "--name", "X"], "slug"),
+        (["tenant", "create", "ok-slug", "--name", "X", "--population", "-5"], "--population"),
+    ],
+)
+def test_unknown_or_malformed_names_are_refused(ombud: Run, argv: list[str], named: str) -> None:
+    code, _, err = ombud(*argv)
+    assert code in (1, 2)
+    assert named in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_an_unknown_inquiry_is_reported_not_found(ombud: Run, tenant: str) -> None:
+    code, _, err = ombud("inquiry", "history", "--tenant", tenant, "1999-9999")
+    assert code == 1
+    assert "finner ingen henvendelse" in err
+
+
+def test_a_database_url_without_a_master_key_is_refused(ombud: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("OMBUD_MASTER_KEY")
+    code, _, err = ombud("tenant", "list")
+    assert code == 1
+    assert "OMBUD_MASTER_KEY" in err

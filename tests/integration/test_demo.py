@@ -1,0 +1,84 @@
+"""The demo tenants must look like the real offices: their past years follow the published figures."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+
+import pytest
+
+from domain.common import Context
+from domain.taxonomy import code_for
+from services.demo import load_demo, seed_figures
+from services.office import InquiryNotFound, InquiryView, Office
+from services.platform import Platform
+
+
+def inquiries_of_year(office: Office, year: int) -> list[InquiryView]:
+    found: list[InquiryView] = []
+    while True:
+        try:
+            found.append(office.inquiry(f"{year}-{len(found) + 1:04d}"))
+        except InquiryNotFound:
+            return found
+
+
+@pytest.fixture(scope="module")
+def demo(database_url: str, master_key: bytes) -> Platform:
+    from infra.directory import PostgresTenantDirectory
+    from infra.eventstore import factory_maker, open_datastore
+
+    datastore = open_datastore(database_url, pool_size=2, max_overflow=2)
+    platform = Platform(PostgresTenantDirectory(datastore), master_key, factory_maker(datastore))
+    messages: list[str] = []
+    load_demo(platform, Context("demo", "platform_admin", "demo-test"), progress=messages.append)
+    load_demo(platform, Context("demo", "platform_admin", "demo-test-again"), progress=messages.append)
+    assert "drammen: finnes allerede, hopper over" in messages
+    yield platform
+    platform.close()
+    datastore.close()
+
+
+def test_drammen_2023_has_the_published_counts_by_area_and_by_case_type(demo: Platform) -> None:
+    published = seed_figures()["drammen"]["2023"]
+    inquiries = inquiries_of_year(demo.office("drammen"), 2023)
+
+    by_area = Counter(area for i in inquiries for area in [i.primary_area, *i.further_areas])
+    by_case_type = Counter(t for i in inquiries for t in i.case_types)
+
+    assert len(inquiries) == published["total"]
+    assert by_area == {code_for(name): n for name, n in published["by_service_area"].items()}
+    assert by_case_type == published["by_case_type"]
+    assert sum(Counter(i.primary_area for i in inquiries).values()) == published["total"]
+
+
+def test_trondheim_has_the_published_rows_per_unit_for_2019_to_2024(demo: Platform) -> None:
+    figures = seed_figures()["trondheim"]
+    office = demo.office("trondheim")
+    names = {a.code: a.name for t in office.profile().taxonomies for a in t.areas}
+    for index, year in enumerate(figures["years"]):
+        by_unit = Counter(names[i.primary_area] for i in inquiries_of_year(office, year))
+        for units in figures["units"].values():
+            for unit, counts in units.items():
+                assert by_unit[unit] == (counts[index] or 0), (year, unit)
+
+
+def test_trondheim_2024_has_the_published_total_and_outside_mandate(demo: Platform) -> None:
+    published = seed_figures()["trondheim"]["2024"]
+    inquiries = inquiries_of_year(demo.office("trondheim"), 2024)
+    assert len(inquiries) == published["total"]
+    assert sum(i.outside_mandate for i in inquiries) == published["outside_mandate"]
+
+
+def test_trondheim_carries_the_reorganisation_of_13_june_2024_as_a_second_taxonomy(demo: Platform) -> None:
+    taxonomies = demo.office("trondheim").profile().taxonomies
+    assert [(t.version, t.effective_from.isoformat()) for t in taxonomies][-1] == (2, "2024-06-13")
+
+
+def test_every_demo_tenant_has_work_in_progress_this_year(demo: Platform, new_slug: Callable[[], str]) -> None:
+    from domain.common import today_in_norway
+
+    for slug in ("drammen", "trondheim", "fredrikstad"):
+        this_year = inquiries_of_year(demo.office(slug), today_in_norway().year)
+        assert this_year, slug
+        assert any(i.status == "open" for i in this_year), slug
