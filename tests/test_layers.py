@@ -1,0 +1,28 @@
+"""The dependency direction domain ← services ← {projections, web} ← infra holds, or the design erodes."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_the_import_contracts_are_kept() -> None:
+    result = subprocess.run(
+        [Path(sys.executable).parent / "lint-imports", "--no-cache"], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "2 kept, 0 broken" in result.stdout
+
+
+def test_every_module_says_why_it_exists() -> None:
+    missing = []
+    for path in ROOT.glob("*/**/*.py"):
+        if path.parts[len(ROOT.parts)] in {".venv", "tests", "bench"}:
+            continue
+        text = path.read_text(encoding="utf-8").lstrip()
+        if not text.startswith('"""'):
+            missing.append(str(path.relative_to(ROOT)))
+    assert missing == []
