@@ -24,6 +24,7 @@ from domain.inquiry import (
 )
 from domain.taxonomy import DEFAULT_TEMPLATE, TEMPLATES
 from infra.settings import Settings, SettingsError
+from services.keys import MasterKeyError
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -63,6 +64,10 @@ def build_parser() -> OneLineParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=non_negative_int, default=8000)
     serve.set_defaults(run=run_serve)
+
+    worker = commands.add_parser("worker", help="hold lesemodellene oppdatert fra hendelsene")
+    worker.add_argument("--once", action="store_true", help="ta igjen alle kommuner én gang og avslutt")
+    worker.set_defaults(run=run_worker)
 
     migrate = commands.add_parser("migrate", help="opprett eller oppgrader skjema og databaseroller")
     migrate.set_defaults(run=run_migrate)
@@ -143,7 +148,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = Settings.from_environment()
         return args.run(args, settings)
-    except (DomainError, SettingsError) as error:
+    except (DomainError, SettingsError, MasterKeyError) as error:
         print(f"ombud: feil: {error}", file=sys.stderr)
         return 1
 
@@ -191,6 +196,35 @@ def serve(runtime: Any, host: str, port: int) -> int:
     app = create_app(runtime.platform, runtime.database_url, runtime.redis_url)
     uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
     return 0
+
+
+def run_worker(args: argparse.Namespace, settings: Settings) -> int:
+    import logging
+    import signal
+    import threading
+
+    from projections.worker import ProjectionWorker
+
+    def work(runtime: Any) -> int:
+        worker = ProjectionWorker(runtime.platform, runtime.database_url)
+        try:
+            if args.once:
+                for slug, applied in worker.catch_up_all().items():
+                    print(f"{slug}: {applied} hendelser")
+                return 0
+            logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+            stop = threading.Event()
+            signal.signal(signal.SIGTERM, lambda *_: stop.set())
+            print("prosjekteringen kjører; Ctrl-C stopper")
+            try:
+                worker.run(stop)
+            except KeyboardInterrupt:
+                pass
+            return 0
+        finally:
+            worker.close()
+
+    return with_runtime(settings, work)
 
 
 def run_tenant_create(args: argparse.Namespace, settings: Settings) -> int:

@@ -87,8 +87,11 @@ class Platform:
             self._offices[slug] = Office(OfficeApplication(slug, key, self._make_factory))
         return self._offices[slug]
 
+    def slugs(self) -> list[str]:
+        return self._directory.slugs()
+
     def tenants(self) -> list[TenantProfile]:
-        return [self.office(slug).profile() for slug in self._directory.slugs()]
+        return [self.office(slug).profile() for slug in self.slugs()]
 
     def close(self) -> None:
         for office in self._offices.values():

@@ -1,0 +1,158 @@
+"""The case list follows the events exactly once, per tenant, and readers see only their own tenant's rows."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+from datetime import date
+
+import psycopg
+import pytest
+
+from domain.common import Context
+from projections import case_list
+from projections.worker import ProjectionWorker
+from services.office import Office
+from services.platform import Platform
+
+
+def receive(office: Office, ctx: Context, on: date = date(2024, 3, 1)) -> str:
+    return office.receive(
+        ctx, received_on=on, channel="phone", requester_role="user", service_area="helse",
+        case_types=["no_reply"], summary="Sak om Testperson Prøvesen", requester_name="Testperson Prøvesen",
+    ).reference
+
+
+def rows(database_url: str, tenant: str, *, role: str | None = "ombud_reader") -> list[tuple]:
+    with psycopg.connect(database_url) as conn, conn.transaction():
+        if role:
+            conn.execute(f"SET LOCAL ROLE {role}")
+        conn.execute("SELECT set_config('app.tenant_id', %s, true)", (tenant,))
+        return conn.execute(
+            "SELECT tenant_id, reference, version, status, assignee, meetings, complaints_sent, forwarded_to,"
+            " interim_reply_on, first_response_on, resolved_on, outcome FROM read.inquiries ORDER BY reference"
+        ).fetchall()
+
+
+@pytest.fixture
+def worker(platform: Platform, database_url: str) -> Iterator[ProjectionWorker]:
+    worker = ProjectionWorker(platform, database_url)
+    yield worker
+    worker.close()
+
+
+@pytest.fixture
+def two_offices(platform: Platform, admin: Context, new_slug: Callable[[], str]) -> tuple[Office, Office]:
+    return (
+        platform.create_tenant(admin, slug=new_slug(), name="Kommune A"),
+        platform.create_tenant(admin, slug=new_slug(), name="Kommune B"),
+    )
+
+
+def test_the_case_list_follows_an_inquiry_through_its_steps(
+    two_offices: tuple[Office, Office], caseworker: Context, worker: ProjectionWorker, database_url: str
+) -> None:
+    a, b = two_offices
+    reference = receive(a, caseworker)
+    receive(b, caseworker)
+    a.assign(caseworker, reference, on=date(2024, 3, 2), assignee="ombud")
+    a.send_interim_reply(caseworker, reference, on=date(2024, 3, 10))
+    a.hold_meeting(caseworker, reference, on=date(2024, 3, 12), participants=["ombud", "requester"])
+    a.send_complaint(caseworker, reference, on=date(2024, 3, 15), to="county_governor", about="Vedtak")
+    a.forward(caseworker, reference, on=date(2024, 3, 16), to_body="patient_ombud", reason="Gjelder spesialisthelsetjenesten")
+    a.resolve(caseworker, reference, on=date(2024, 4, 1), outcome="referred")
+
+    assert worker.catch_up(a.slug) == 10  # tenant registered, sequence started and issued, received, six steps
+    assert worker.lag(a.slug) == 0
+    assert rows(database_url, a.slug) == [
+        (a.slug, reference, 7, "resolved", "ombud", 1, 1, ["patient_ombud"],
+         date(2024, 3, 10), date(2024, 3, 10), date(2024, 4, 1), "referred"),
+    ]
+    a.reopen(caseworker, reference, on=date(2024, 4, 2), reason="Ny informasjon")
+    worker.catch_up(a.slug)
+    assert rows(database_url, a.slug)[0][3] == "open"
+    assert rows(database_url, b.slug) == []  # B's worker has not run: nothing of A's crossed over
+
+
+def test_a_reader_sees_only_the_tenant_set_for_its_transaction(
+    two_offices: tuple[Office, Office], caseworker: Context, worker: ProjectionWorker, database_url: str
+) -> None:
+    a, b = two_offices
+    receive(a, caseworker)
+    receive(b, caseworker)
+    receive(b, caseworker)
+    worker.catch_up(a.slug)
+    worker.catch_up(b.slug)
+
+    assert {r[0] for r in rows(database_url, a.slug)} == {a.slug}
+    assert len(rows(database_url, b.slug)) == 2
+    assert rows(database_url, "") == []
+    with psycopg.connect(database_url) as conn, conn.transaction():
+        conn.execute("SET LOCAL ROLE ombud_reader")
+        assert conn.execute("SELECT count(*) FROM read.inquiries").fetchone()[0] == 0  # no tenant set: nothing
+
+
+def test_the_case_list_holds_no_personal_data(
+    two_offices: tuple[Office, Office], caseworker: Context, worker: ProjectionWorker, database_url: str
+) -> None:
+    a, _ = two_offices
+    receive(a, caseworker)
+    worker.catch_up(a.slug)
+    with psycopg.connect(database_url) as conn:
+        dump = conn.execute("SELECT string_agg(t::text, '') FROM read.inquiries t").fetchone()[0]
+    assert "Prøvesen" not in dump
+
+
+def test_a_crash_mid_batch_loses_and_double_counts_nothing(
+    two_offices: tuple[Office, Office], caseworker: Context, worker: ProjectionWorker, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    a, _ = two_offices
+    references = [receive(a, caseworker) for _ in range(5)]
+    for reference in references:
+        a.hold_meeting(caseworker, reference, on=date(2024, 3, 2), participants=["ombud"])
+
+    calls = 0
+    real_apply = case_list.apply
+
+    def crash_after_six(cursor: object, tenant: str, event: object) -> None:
+        nonlocal calls
+        calls += 1
+        if calls > 6:
+            raise RuntimeError("worker killed")
+        real_apply(cursor, tenant, event)
+
+    monkeypatch.setitem(worker_module().PROJECTIONS, case_list.NAME, crash_after_six)
+    with pytest.raises(RuntimeError):
+        worker.catch_up(a.slug)
+    assert rows(database_url, a.slug) == []  # the batch and its position rolled back together
+    monkeypatch.setitem(worker_module().PROJECTIONS, case_list.NAME, real_apply)
+
+    worker.catch_up(a.slug)
+    worker.catch_up(a.slug)
+    assert [(r[1], r[5]) for r in rows(database_url, a.slug)] == [(ref, 1) for ref in references]
+
+
+def test_the_running_worker_wakes_on_new_events_and_finds_new_tenants(
+    platform: Platform, admin: Context, caseworker: Context, new_slug: Callable[[], str], worker: ProjectionWorker, database_url: str
+) -> None:
+    stop = threading.Event()
+    thread = threading.Thread(target=worker.run, args=(stop,), daemon=True)
+    thread.start()
+    try:
+        office = platform.create_tenant(admin, slug=new_slug(), name="Ny kommune")
+        reference = receive(office, caseworker)
+        deadline = time.monotonic() + 20
+        while not rows(database_url, office.slug) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert [r[1] for r in rows(database_url, office.slug)] == [reference]
+    finally:
+        stop.set()
+        thread.join(timeout=15)
+    assert not thread.is_alive()
+
+
+def worker_module():  # noqa: ANN201
+    from projections import worker
+
+    return worker
