@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import pathlib
 import urllib.parse
 import warnings
@@ -80,6 +81,8 @@ def start_postgres(data_dir: pathlib.Path) -> EmbeddedServer:
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR")
         import pgserver
+    # pgserver logs every command at INFO, also from its atexit hook after streams are closed.
+    logging.getLogger("pgserver").setLevel(logging.WARNING)
 
     server = pgserver.get_server(pgdata, cleanup_mode="stop")
     # get_server hands this process one shared object; its context manager counts the

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import os
 import uuid
 
@@ -38,7 +37,17 @@ def ctx() -> Context:
 
 
 @pytest.fixture
-def platform() -> Platform:
-    platform = Platform(InMemoryTenantDirectory(), base64.b64decode(base64.b64encode(os.urandom(32))))
+def directory() -> InMemoryTenantDirectory:
+    return InMemoryTenantDirectory()
+
+
+@pytest.fixture
+def master_key() -> bytes:
+    return os.urandom(32)
+
+
+@pytest.fixture
+def platform(directory: InMemoryTenantDirectory, master_key: bytes) -> Platform:
+    platform = Platform(directory, master_key)
     yield platform
     platform.close()

@@ -423,33 +423,11 @@ def test_tenants_do_not_see_each_other_s_inquiries(platform: Platform, ctx: Cont
     assert office.app is not other.app and office.app.name != other.app.name
 
 
-class _Directory:
-    """A tenant directory this test module can look into."""
-
-    def __init__(self) -> None:
-        self.keys: dict[str, bytes] = {}
-
-    def add(self, slug: str, wrapped_key: bytes) -> bool:
-        return self.keys.setdefault(slug, wrapped_key) is wrapped_key
-
-    def remove(self, slug: str) -> None:
-        self.keys.pop(slug, None)
-
-    def wrapped_key(self, slug: str) -> bytes | None:
-        return self.keys.get(slug)
-
-    def slugs(self) -> list[str]:
-        return sorted(self.keys)
-
-
-def test_a_tenant_key_opens_only_with_its_own_master_key_and_its_own_slug(ctx: Context) -> None:
-    directory, master_key = _Directory(), os.urandom(32)
-    platform = Platform(directory, master_key)
-    try:
-        platform.create_tenant(ctx, slug="testby", name="Testby kommune")
-        platform.create_tenant(ctx, slug="provik", name="Prøvik kommune")
-    finally:
-        platform.close()
+def test_a_tenant_key_opens_only_with_its_own_master_key_and_its_own_slug(
+    ctx: Context, platform: Platform, directory: Any, master_key: bytes
+) -> None:
+    platform.create_tenant(ctx, slug="testby", name="Testby kommune")
+    platform.create_tenant(ctx, slug="provik", name="Prøvik kommune")
     wrapped = directory.keys["testby"]
 
     assert len(unwrap(master_key, wrapped, "testby")) == 44  # 32 bytes, base64
