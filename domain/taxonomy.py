@@ -74,6 +74,15 @@ class Taxonomy:
         )
 
 
+def in_force(taxonomies: list[Taxonomy] | tuple[Taxonomy, ...], day: date) -> Taxonomy:
+    """The version in force on `day`; the first version also covers earlier days."""
+    chosen = taxonomies[0]
+    for taxonomy in taxonomies:
+        if taxonomy.effective_from <= day:
+            chosen = taxonomy
+    return chosen
+
+
 @dataclass(frozen=True)
 class CaseType:
     code: str

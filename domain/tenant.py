@@ -9,7 +9,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.domain import Aggregate
 
 from domain.common import Context, InvalidField, StampedEvent, require_not_future, require_text
-from domain.taxonomy import STANDARD_CASE_TYPES, CaseType, ServiceArea, Taxonomy
+from domain.taxonomy import STANDARD_CASE_TYPES, CaseType, ServiceArea, Taxonomy, in_force
 
 SLUG = re.compile(r"[a-z][a-z0-9-]{1,39}")
 TENANT_ID = uuid5(NAMESPACE_URL, "https://ombud.invalid/tenant")
@@ -133,12 +133,7 @@ class Tenant(Aggregate):
         self.trigger_event(self.TaxonomyPublished, taxonomy=new.as_data(), mapping=by_code, **ctx.stamp(on))
 
     def taxonomy_on(self, day: date) -> Taxonomy:
-        """The version in force on `day` (the first version also covers earlier days)."""
-        in_force = self.taxonomies[0]
-        for taxonomy in self.taxonomies:
-            if taxonomy.effective_from <= day:
-                in_force = taxonomy
-        return in_force
+        return in_force(self.taxonomies, day)
 
     def require_case_types(self, codes: list[str] | tuple[str, ...]) -> None:
         known = {c.code for c in self.case_types}

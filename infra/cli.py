@@ -69,6 +69,16 @@ def build_parser() -> OneLineParser:
     worker.add_argument("--once", action="store_true", help="ta igjen alle kommuner én gang og avslutt")
     worker.set_defaults(run=run_worker)
 
+    report = commands.add_parser("report", help="rapporter").add_subparsers(
+        dest="report_command", required=True, parser_class=OneLineParser
+    )
+    annual = report.add_parser("annual", help="årsrapportens tall for én kommune og ett år")
+    annual.add_argument("--tenant", required=True)
+    annual.add_argument("--year", required=True, type=non_negative_int)
+    annual.add_argument("--format", choices=["json", "csv"], default="json")
+    annual.add_argument("--output", help="fil å skrive til (standard: skjermen)")
+    annual.set_defaults(run=run_annual_report)
+
     migrate = commands.add_parser("migrate", help="opprett eller oppgrader skjema og databaseroller")
     migrate.set_defaults(run=run_migrate)
 
@@ -225,6 +235,46 @@ def run_worker(args: argparse.Namespace, settings: Settings) -> int:
             worker.close()
 
     return with_runtime(settings, work)
+
+
+def run_annual_report(args: argparse.Namespace, settings: Settings) -> int:
+    import asyncio
+    from pathlib import Path
+
+    from projections.report_formats import FORMATS
+    from projections.worker import ProjectionWorker
+
+    def work(runtime: Any) -> int:
+        profile = runtime.platform.office(args.tenant).profile()
+        worker = ProjectionWorker(runtime.platform, runtime.database_url)
+        try:
+            worker.catch_up(args.tenant)
+        finally:
+            worker.close()
+        report = asyncio.run(_annual_report(runtime.database_url, profile, args.year))
+        text = FORMATS[args.format](report)
+        if args.output:
+            Path(args.output).write_text(text, encoding="utf-8")
+            print(f"skrev {args.output}")
+        else:
+            sys.stdout.write(text)
+        return 0
+
+    return with_runtime(settings, work)
+
+
+async def _annual_report(database_url: str, profile: Any, year: int) -> dict[str, Any]:
+    import asyncpg
+
+    from projections.annual_report import annual_report
+    from projections.reading import tenant_transaction
+
+    pool = await asyncpg.create_pool(database_url, min_size=1, max_size=1)
+    try:
+        async with tenant_transaction(pool, profile.slug) as conn:
+            return await annual_report(conn, profile, year)
+    finally:
+        await pool.close()
 
 
 def run_tenant_create(args: argparse.Namespace, settings: Settings) -> int:

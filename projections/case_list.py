@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from psycopg import Cursor
@@ -10,69 +11,74 @@ from domain.inquiry import Inquiry
 
 NAME = "case_list"
 
+COLUMNS = (
+    "tenant_id", "id", "reference", "version", "status", "received_on", "channel", "requester_role",
+    "primary_area", "further_areas", "case_types", "outside_mandate", "assignee", "interim_reply_on",
+    "first_response_on", "forwarded_to", "meetings", "complaints_sent", "complaint_outcomes",
+    "resolved_on", "outcome",
+)  # fmt: skip
+
 # Steps that count as the office's first response to the inquirer (fvl. § 11 a).
-_RESPONSES = (
-    Inquiry.InterimReplySent,
-    Inquiry.Forwarded,
-    Inquiry.MeetingHeld,
-    Inquiry.ComplaintSent,
-    Inquiry.Resolved,
+_RESPONSES = (Inquiry.InterimReplySent, Inquiry.Forwarded, Inquiry.MeetingHeld, Inquiry.ComplaintSent, Inquiry.Resolved)
+
+_SELECT = f"SELECT {', '.join(COLUMNS)} FROM read.inquiries WHERE tenant_id = %s AND id = ANY(%s)"
+_UPSERT = (
+    f"INSERT INTO read.inquiries ({', '.join(COLUMNS)}) VALUES ({', '.join(['%s'] * len(COLUMNS))})"
+    " ON CONFLICT (tenant_id, id) DO UPDATE SET "
+    + ", ".join(f"{c} = excluded.{c}" for c in COLUMNS if c not in ("tenant_id", "id"))
 )
 
 
-def apply(cursor: Cursor[Any], tenant_id: str, event: Any) -> None:
-    """Writes what one event changes; the caller holds the transaction and the position."""
-    if not isinstance(event, Inquiry.Event):
+def apply_batch(cursor: Cursor[Any], tenant_id: str, events: Sequence[Any]) -> None:
+    """Folds a batch of events into the rows they touch, then writes each touched row once."""
+    inquiry_events = [e for e in events if isinstance(e, Inquiry.Event)]
+    if not inquiry_events:
         return
-    key = (tenant_id, event.originator_id)
+    ids = list({e.originator_id for e in inquiry_events})
+    cursor.execute(_SELECT, (tenant_id, ids))
+    rows = {row[1]: dict(zip(COLUMNS, row, strict=True)) for row in cursor.fetchall()}
+    for event in inquiry_events:
+        rows[event.originator_id] = fold(rows.get(event.originator_id), tenant_id, event)
+    cursor.executemany(_UPSERT, [tuple(rows[i][c] for c in COLUMNS) for i in ids])
+
+
+def fold(row: dict[str, Any] | None, tenant_id: str, event: Any) -> dict[str, Any]:
+    """The row after one event; a pure function, so it can be checked against the aggregate."""
     if isinstance(event, Inquiry.Received):
-        cursor.execute(
-            "INSERT INTO read.inquiries (tenant_id, id, reference, version, status, received_on, channel,"
-            " requester_role, primary_area, further_areas, case_types, outside_mandate)"
-            " VALUES (%s, %s, %s, %s, 'open', %s, %s, %s, %s, %s, %s, %s)",
-            (
-                *key,
-                event.reference,
-                event.originator_version,
-                event.on,
-                event.channel,
-                event.requester_role,
-                event.primary_area,
-                list(event.further_areas),
-                list(event.case_types),
-                event.outside_mandate,
-            ),
-        )
-        return
-    change, values = _change(event)
-    response = ", first_response_on = coalesce(first_response_on, %s)" if isinstance(event, _RESPONSES) else ""
-    extra = (event.on,) if response else ()
-    cursor.execute(
-        f"UPDATE read.inquiries SET version = %s{', ' + change if change else ''}{response}"
-        " WHERE tenant_id = %s AND id = %s",
-        (event.originator_version, *values, *extra, *key),
-    )
-
-
-def _change(event: Any) -> tuple[str, tuple[Any, ...]]:
+        row = {
+            "tenant_id": tenant_id, "id": event.originator_id, "reference": event.reference, "status": "open",
+            "received_on": event.on, "channel": event.channel, "requester_role": event.requester_role,
+            "primary_area": event.primary_area, "further_areas": list(event.further_areas),
+            "case_types": list(event.case_types), "outside_mandate": event.outside_mandate, "assignee": None,
+            "interim_reply_on": None, "first_response_on": None, "forwarded_to": [], "meetings": 0,
+            "complaints_sent": 0, "complaint_outcomes": [], "resolved_on": None, "outcome": None,
+        }  # fmt: skip
+    assert row is not None, "an inquiry's first event is Received"
+    row = dict(row, version=event.originator_version)
+    if isinstance(event, _RESPONSES) and row["first_response_on"] is None:
+        row["first_response_on"] = event.on
     match event:
         case Inquiry.Assigned():
-            return "assignee = %s", (event.assignee,)
+            row["assignee"] = event.assignee
         case Inquiry.Recategorised():
-            return (
-                "primary_area = %s, further_areas = %s, case_types = %s, outside_mandate = %s",
-                (event.primary_area, list(event.further_areas), list(event.case_types), event.outside_mandate),
+            row.update(
+                primary_area=event.primary_area,
+                further_areas=list(event.further_areas),
+                case_types=list(event.case_types),
+                outside_mandate=event.outside_mandate,
             )
         case Inquiry.InterimReplySent():
-            return "interim_reply_on = coalesce(interim_reply_on, %s)", (event.on,)
+            row["interim_reply_on"] = row["interim_reply_on"] or event.on
         case Inquiry.Forwarded():
-            return "forwarded_to = array_append(forwarded_to, %s)", (event.to_body,)
+            row["forwarded_to"] = [*row["forwarded_to"], event.to_body]
         case Inquiry.MeetingHeld():
-            return "meetings = meetings + 1", ()
+            row["meetings"] += 1
         case Inquiry.ComplaintSent():
-            return "complaints_sent = complaints_sent + 1", ()
+            row["complaints_sent"] += 1
+        case Inquiry.ComplaintDecided():
+            row["complaint_outcomes"] = [*row["complaint_outcomes"], event.outcome]
         case Inquiry.Resolved():
-            return "status = 'resolved', resolved_on = %s, outcome = %s", (event.on, event.outcome)
+            row.update(status="resolved", resolved_on=event.on, outcome=event.outcome)
         case Inquiry.Reopened():
-            return "status = 'open', resolved_on = NULL, outcome = NULL", ()
-    return "", ()
+            row.update(status="open", resolved_on=None, outcome=None)
+    return row

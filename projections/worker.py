@@ -15,7 +15,7 @@ from services.platform import Platform
 
 log = logging.getLogger(__name__)
 
-PROJECTIONS: dict[str, Callable[[Any, str, Any], None]] = {case_list.NAME: case_list.apply}
+PROJECTIONS: dict[str, Callable[[Any, str, Any], None]] = {case_list.NAME: case_list.apply_batch}
 BATCH = 1000
 IDLE_SECONDS = 5.0
 
@@ -49,8 +49,7 @@ class ProjectionWorker:
                 notifications = recorder.select_notifications(start=position + 1, limit=BATCH)
                 if not notifications:
                     return applied
-                for notification in notifications:
-                    apply(cursor, slug, mapper.to_domain_event(notification))
+                apply(cursor, slug, [mapper.to_domain_event(n) for n in notifications])
                 cursor.execute(
                     "INSERT INTO read.positions (tenant_id, projection, position) VALUES (%s, %s, %s)"
                     " ON CONFLICT (tenant_id, projection) DO UPDATE SET position = excluded.position",

@@ -17,7 +17,7 @@ from domain.common import Context, DomainError
 from domain.inquiry import Inquiry
 from domain.reference import ReferenceSequence
 from domain.tenant import Tenant
-from domain.taxonomy import ServiceArea, Taxonomy
+from domain.taxonomy import ServiceArea, Taxonomy, in_force
 from services.application import OfficeApplication
 
 _tracer = trace.get_tracer(__name__)
@@ -80,6 +80,9 @@ class TenantProfile:
     shares_statistics: bool
     taxonomies: list[Taxonomy]
     case_types: list[tuple[str, str]]
+
+    def taxonomy_on(self, day: date) -> Taxonomy:
+        return in_force(self.taxonomies, day)
 
 
 class Office:

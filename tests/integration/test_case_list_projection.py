@@ -112,15 +112,11 @@ def test_a_crash_mid_batch_loses_and_double_counts_nothing(
     for reference in references:
         a.hold_meeting(caseworker, reference, on=date(2024, 3, 2), participants=["ombud"])
 
-    calls = 0
-    real_apply = case_list.apply
+    real_apply = case_list.apply_batch
 
-    def crash_after_six(cursor: object, tenant: str, event: object) -> None:
-        nonlocal calls
-        calls += 1
-        if calls > 6:
-            raise RuntimeError("worker killed")
-        real_apply(cursor, tenant, event)
+    def crash_after_six(cursor: object, tenant: str, events: list[object]) -> None:
+        real_apply(cursor, tenant, events[:6])
+        raise RuntimeError("worker killed")
 
     monkeypatch.setitem(worker_module().PROJECTIONS, case_list.NAME, crash_after_six)
     with pytest.raises(RuntimeError):

@@ -82,3 +82,52 @@ def test_every_demo_tenant_has_work_in_progress_this_year(demo: Platform, new_sl
         this_year = inquiries_of_year(demo.office(slug), today_in_norway().year)
         assert this_year, slug
         assert any(i.status == "open" for i in this_year), slug
+
+
+@pytest.fixture(scope="module")
+def projected(demo: Platform, database_url: str) -> Platform:
+    from projections.worker import ProjectionWorker
+
+    worker = ProjectionWorker(demo, database_url)
+    try:
+        worker.catch_up_all()
+    finally:
+        worker.close()
+    return demo
+
+
+async def report_for(platform: Platform, database_url: str, slug: str, year: int) -> dict:
+    import asyncpg
+
+    from projections.annual_report import annual_report
+    from projections.reading import tenant_transaction
+
+    pool = await asyncpg.create_pool(database_url, min_size=1, max_size=1)
+    try:
+        async with tenant_transaction(pool, slug) as conn:
+            return await annual_report(conn, platform.office(slug).profile(), year)
+    finally:
+        await pool.close()
+
+
+async def test_drammens_annual_report_2023_reproduces_the_published_tables(projected: Platform, database_url: str) -> None:
+    published = seed_figures()["drammen"]["2023"]
+    report = await report_for(projected, database_url, "drammen", 2023)
+
+    assert report["total"] == published["total"]
+    assert report["by_service_area"] == {code_for(n): c for n, c in published["by_service_area"].items()}
+    assert report["by_case_type"] == published["by_case_type"]
+    assert sum(report["by_primary_area"].values()) == published["total"]
+
+
+async def test_trondheims_annual_reports_reproduce_the_published_rows_per_unit(projected: Platform, database_url: str) -> None:
+    figures = seed_figures()["trondheim"]
+    codes = {a.name: a.code for t in projected.office("trondheim").profile().taxonomies for a in t.areas}
+    for index, year in enumerate(figures["years"]):
+        report = await report_for(projected, database_url, "trondheim", year)
+        for units in figures["units"].values():
+            for unit, counts in units.items():
+                assert report["by_service_area"].get(codes[unit], 0) == (counts[index] or 0), (year, unit)
+    report_2024 = await report_for(projected, database_url, "trondheim", 2024)
+    assert (report_2024["total"], report_2024["outside_mandate"]) == (384, 23)
+    assert report_2024["taxonomy_version"] == 2

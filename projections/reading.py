@@ -1,0 +1,16 @@
+"""Read-side connections: the reader role, one tenant per transaction, so row-level security always applies."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import asyncpg
+
+
+@asynccontextmanager
+async def tenant_transaction(pool: asyncpg.Pool, tenant: str) -> AsyncIterator[asyncpg.Connection]:
+    async with pool.acquire() as conn, conn.transaction(readonly=True):
+        await conn.execute("SET LOCAL ROLE ombud_reader")
+        await conn.execute("SELECT set_config('app.tenant_id', $1, true)", tenant)
+        yield conn

@@ -1,0 +1,28 @@
+"""The annual report as files: JSON with stable keys, and CSV that Norwegian spreadsheets open as they are."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+
+def as_json(report: dict[str, Any]) -> str:
+    return json.dumps(report, ensure_ascii=False, indent=2) + "\n"
+
+
+def as_csv(report: dict[str, Any]) -> str:
+    """One row per figure: section;key;value (semicolons, as Excel expects under a Norwegian locale)."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(["section", "key", "value"])
+    for section, value in report.items():
+        if isinstance(value, dict):
+            writer.writerows([section, key, count] for key, count in value.items())
+        else:
+            writer.writerow([section, "", "" if value is None else value])
+    return "\ufeff" + out.getvalue()
+
+
+FORMATS = {"json": as_json, "csv": as_csv}
