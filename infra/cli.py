@@ -69,6 +69,14 @@ def build_parser() -> OneLineParser:
     worker.add_argument("--once", action="store_true", help="ta igjen alle kommuner én gang og avslutt")
     worker.set_defaults(run=run_worker)
 
+    projections = commands.add_parser("projections", help="lesemodeller").add_subparsers(
+        dest="projections_command", required=True, parser_class=OneLineParser
+    )
+    rebuild = projections.add_parser("rebuild", help="bygg lesemodeller på nytt fra første hendelse")
+    rebuild.add_argument("--tenant", help="bare denne kommunen (standard: alle)")
+    rebuild.add_argument("--projection", choices=["case_list"], default="case_list")
+    rebuild.set_defaults(run=run_rebuild)
+
     report = commands.add_parser("report", help="rapporter").add_subparsers(
         dest="report_command", required=True, parser_class=OneLineParser
     )
@@ -233,6 +241,24 @@ def run_worker(args: argparse.Namespace, settings: Settings) -> int:
             return 0
         finally:
             worker.close()
+
+    return with_runtime(settings, work)
+
+
+def run_rebuild(args: argparse.Namespace, settings: Settings) -> int:
+    from infra.progress import ProgressBar
+    from projections.worker import ProjectionWorker
+
+    def work(runtime: Any) -> int:
+        slugs = [runtime.platform.office(args.tenant).slug] if args.tenant else runtime.platform.slugs()
+        worker = ProjectionWorker(runtime.platform, runtime.database_url)
+        try:
+            for slug in slugs:
+                applied = worker.rebuild(slug, args.projection, progress=ProgressBar(f"{slug} {args.projection}"))
+                print(f"{slug}: {args.projection} bygget på nytt fra {applied} hendelser")
+        finally:
+            worker.close()
+        return 0
 
     return with_runtime(settings, work)
 

@@ -16,6 +16,8 @@ from services.platform import Platform
 log = logging.getLogger(__name__)
 
 PROJECTIONS: dict[str, Callable[[Any, str, Any], None]] = {case_list.NAME: case_list.apply_batch}
+PROJECTION_TABLES = {case_list.NAME: ("read.inquiries",)}
+Progress = Callable[[int, int], None]
 BATCH = 1000
 IDLE_SECONDS = 5.0
 
@@ -33,29 +35,52 @@ class ProjectionWorker:
 
     def catch_up(self, slug: str, projection: str = case_list.NAME) -> int:
         """Applies every event after the recorded position; each batch and its new position commit together."""
-        recorder = self._platform.office(slug).app.recorder
-        mapper = self._platform.office(slug).app.mapper
-        apply = PROJECTIONS[projection]
         applied = 0
         while True:
             with self._writer.transaction(), self._writer.cursor() as cursor:
-                cursor.execute("SELECT set_config('app.tenant_id', %s, true)", (slug,))
-                cursor.execute(
-                    "SELECT position FROM read.positions WHERE tenant_id = %s AND projection = %s FOR UPDATE",
-                    (slug, projection),
-                )
-                row = cursor.fetchone()
-                position = row[0] if row else 0
-                notifications = recorder.select_notifications(start=position + 1, limit=BATCH)
-                if not notifications:
-                    return applied
-                apply(cursor, slug, [mapper.to_domain_event(n) for n in notifications])
-                cursor.execute(
-                    "INSERT INTO read.positions (tenant_id, projection, position) VALUES (%s, %s, %s)"
-                    " ON CONFLICT (tenant_id, projection) DO UPDATE SET position = excluded.position",
-                    (slug, projection, notifications[-1].id),
-                )
-            applied += len(notifications)
+                count = self._next_batch(cursor, slug, projection)
+            if not count:
+                return applied
+            applied += count
+
+    def rebuild(self, slug: str, projection: str = case_list.NAME, progress: Progress = lambda done, total: None) -> int:
+        """Replays from zero in one transaction: readers see the old rows until the new ones are complete."""
+        total = self._platform.office(slug).app.recorder.max_notification_id() or 0
+        applied = 0
+        with self._writer.transaction(), self._writer.cursor() as cursor:
+            self._lock(cursor, slug, projection)
+            for table in PROJECTION_TABLES[projection]:
+                cursor.execute(f"DELETE FROM {table} WHERE tenant_id = %s", (slug,))
+            cursor.execute("DELETE FROM read.positions WHERE tenant_id = %s AND projection = %s", (slug, projection))
+            progress(0, total)
+            while count := self._next_batch(cursor, slug, projection):
+                applied += count
+                progress(applied, total)
+        return applied
+
+    def _next_batch(self, cursor: Any, slug: str, projection: str) -> int:
+        app = self._platform.office(slug).app
+        self._lock(cursor, slug, projection)
+        cursor.execute(
+            "SELECT position FROM read.positions WHERE tenant_id = %s AND projection = %s", (slug, projection)
+        )
+        row = cursor.fetchone()
+        notifications = app.recorder.select_notifications(start=(row[0] if row else 0) + 1, limit=BATCH)
+        if not notifications:
+            return 0
+        PROJECTIONS[projection](cursor, slug, [app.mapper.to_domain_event(n) for n in notifications])
+        cursor.execute(
+            "INSERT INTO read.positions (tenant_id, projection, position) VALUES (%s, %s, %s)"
+            " ON CONFLICT (tenant_id, projection) DO UPDATE SET position = excluded.position",
+            (slug, projection, notifications[-1].id),
+        )
+        return len(notifications)
+
+    @staticmethod
+    def _lock(cursor: Any, slug: str, projection: str) -> None:
+        """One writer per tenant and projection, also across processes; and row-level security's tenant."""
+        cursor.execute("SELECT set_config('app.tenant_id', %s, true)", (slug,))
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"{slug}/{projection}",))
 
     def lag(self, slug: str, projection: str = case_list.NAME) -> int:
         """How many events the projection has not yet applied."""

@@ -152,3 +152,23 @@ def worker_module():  # noqa: ANN201
     from projections import worker
 
     return worker
+
+
+def test_a_rebuild_ends_with_the_same_rows_as_the_live_worker_and_reports_progress(
+    two_offices: tuple[Office, Office], caseworker: Context, worker: ProjectionWorker, database_url: str
+) -> None:
+    a, b = two_offices
+    for day in range(1, 8):
+        reference = receive(a, caseworker, on=date(2024, 3, day))
+        a.hold_meeting(caseworker, reference, on=date(2024, 3, day + 1), participants=["ombud"])
+    receive(b, caseworker)
+    worker.catch_up(a.slug)
+    worker.catch_up(b.slug)
+    before_a, before_b = rows(database_url, a.slug), rows(database_url, b.slug)
+
+    seen: list[tuple[int, int]] = []
+    assert worker.rebuild(a.slug, progress=lambda done, total: seen.append((done, total))) == 23  # 2 + 7 × 3
+    assert rows(database_url, a.slug) == before_a
+    assert rows(database_url, b.slug) == before_b  # the other tenant is untouched
+    assert seen[0][0] == 0 and seen[-1][0] == seen[-1][1] == 23
+    assert worker.lag(a.slug) == 0
