@@ -69,6 +69,11 @@ def build_parser() -> OneLineParser:
     worker.add_argument("--once", action="store_true", help="ta igjen alle kommuner én gang og avslutt")
     worker.set_defaults(run=run_worker)
 
+    importing = commands.add_parser("import", help="importer en sakslogg (CSV) for en kommune")
+    importing.add_argument("--tenant", required=True)
+    importing.add_argument("file", help="CSV med overskrift; komma eller semikolon; UTF-8")
+    importing.set_defaults(run=run_import)
+
     projections = commands.add_parser("projections", help="lesemodeller").add_subparsers(
         dest="projections_command", required=True, parser_class=OneLineParser
     )
@@ -241,6 +246,33 @@ def run_worker(args: argparse.Namespace, settings: Settings) -> int:
             return 0
         finally:
             worker.close()
+
+    return with_runtime(settings, work)
+
+
+def run_import(args: argparse.Namespace, settings: Settings) -> int:
+    from pathlib import Path
+
+    from infra.progress import ProgressBar
+    from services.importing import ImportRejected, import_case_log
+
+    try:
+        data = Path(args.file).read_bytes()
+    except OSError as error:
+        print(f"ombud: feil: file: kan ikke lese {args.file} ({error.strerror})", file=sys.stderr)
+        return 1
+
+    def work(runtime: Any) -> int:
+        office = runtime.platform.office(args.tenant)
+        try:
+            result = import_case_log(office, context(args, "caseworker"), data, progress=ProgressBar("import"))
+        except ImportRejected as rejected:
+            print(f"ombud: feil: ingenting er importert ({len(rejected.problems)} feil):", file=sys.stderr)
+            for problem in rejected.problems[:50]:
+                print(f"  {problem}", file=sys.stderr)
+            return 1
+        print(f"importerte {result.imported} henvendelser; {result.already_present} fantes fra før")
+        return 0
 
     return with_runtime(settings, work)
 

@@ -202,3 +202,22 @@ def test_a_database_url_without_a_master_key_is_refused(ombud: Run, monkeypatch:
     code, _, err = ombud("tenant", "list")
     assert code == 1
     assert "OMBUD_MASTER_KEY" in err
+
+
+def test_import_reports_each_bad_row_and_exits_non_zero(ombud: Run, tenant: str, tmp_path: Path) -> None:
+    log = tmp_path / "logg.csv"
+    log.write_text("reference;received_on;service_area\nR-1;2023-01-05;Helse\nR-2;2023-13-01;Helse\n", encoding="utf-8")
+    code, _, err = ombud("import", "--tenant", tenant, str(log))
+    assert code == 1
+    assert "linje 3, kolonne received_on" in err
+    assert ombud("inquiry", "show", "--tenant", tenant, "R-1")[0] == 1  # nothing imported
+
+    log.write_text("reference;received_on;service_area\nR-1;2023-01-05;Helse\n", encoding="utf-8")
+    code, out, _ = ombud("import", "--tenant", tenant, str(log))
+    assert (code, out.strip()) == (0, "importerte 1 henvendelser; 0 fantes fra før")
+
+
+def test_import_of_a_missing_file_names_the_file(ombud: Run, tenant: str, tmp_path: Path) -> None:
+    code, _, err = ombud("import", "--tenant", tenant, str(tmp_path / "finnes-ikke.csv"))
+    assert code == 1
+    assert "finnes-ikke.csv" in err

@@ -1,0 +1,249 @@
+"""Import of historical case logs (CSV as offices keep them): validate the whole file, then write it all."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from eventsourcing.persistence import IntegrityError
+
+from domain.common import Context, DomainError, today_in_norway
+from domain.inquiry import Inquiry
+from domain.tenant import Tenant
+from services.office import Office
+
+REQUIRED = ("reference", "received_on", "service_area")
+OPTIONAL = (
+    "channel", "requester", "case_types", "outside_mandate", "forwarded_to", "meetings_held",
+    "interim_reply_on", "complaint_sent_on", "complaint_to", "complaint_outcome", "resolved_on", "outcome",
+)  # fmt: skip
+BATCH = 50  # aggregates per transaction
+IMPORTED_SUMMARY = "Importert fra saksloggen."
+
+# Norwegian words offices write, beside the codes themselves.
+_SYNONYMS = {
+    "channel": {"telefon": "phone", "e-post": "email", "epost": "email", "brev": "letter", "nettskjema": "web",
+                "oppmøte": "in_person", "digital post": "digital_mail", "annet": "other", "": "other"},
+    "requester": {"bruker": "user", "innbygger": "user", "pårørende": "relative", "verge": "guardian",
+                  "fullmektig": "representative", "ansatt": "employee", "annen": "other", "annet": "other", "": "other"},
+    "forwarded_to": {"pasient- og brukerombudet": "patient_ombud", "statsforvalteren": "county_governor",
+                     "sivilombudet": "parliamentary_ombud", "fri rettshjelp": "legal_aid", "annet": "other"},
+    "complaint_to": {"statsforvalteren": "county_governor", "tjenestestedet": "service_unit",
+                     "klagenemnda": "appeals_board", "annet": "other"},
+    "complaint_outcome": {"medhold": "upheld", "delvis medhold": "partly_upheld", "ikke medhold": "rejected",
+                          "avslått": "rejected", "trukket": "withdrawn"},
+    "outcome": {"bistand gitt": "assisted", "veiledning gitt": "guided", "henvist": "referred",
+                "utenfor mandat": "outside_mandate", "trukket": "withdrawn", "annet": "other", "": "other"},
+}  # fmt: skip
+_YES_NO = {"yes": True, "ja": True, "no": False, "nei": False, "": False}
+
+
+@dataclass(frozen=True)
+class Problem:
+    line: int
+    column: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"linje {self.line}, kolonne {self.column}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    imported: int
+    already_present: int
+
+
+Progress = Callable[[int, int], None]
+
+
+def import_case_log(
+    office: Office, ctx: Context, data: bytes, progress: Progress = lambda done, total: None
+) -> ImportResult:
+    """All or nothing on bad input; references already in the tenant are left alone, so re-import is safe."""
+    rows = read_rows(data)
+    tenant = office.app.repository.get(Tenant.id_for())
+    inquiries: list[tuple[dict[str, str], Inquiry]] = []
+    problems: list[Problem] = []
+    seen: dict[str, int] = {}
+    for line, row in rows:
+        reference = row.get("reference", "").strip()
+        if reference in seen:
+            problems.append(Problem(line, "reference", f"«{reference}» står også på linje {seen[reference]}"))
+            continue
+        seen[reference] = line
+        try:
+            inquiries.append((row, _inquiry(ctx, tenant, row)))
+        except _RowError as error:
+            problems.append(Problem(line, error.column, error.reason))
+    if problems:
+        raise ImportRejected(problems)
+    imported = present = 0
+    progress(0, len(inquiries))
+    for start in range(0, len(inquiries), BATCH):
+        batch = inquiries[start : start + BATCH]
+        try:
+            office.app.save(*(inquiry for _, inquiry in batch))
+            imported += len(batch)
+        except IntegrityError:
+            # Some references exist already. The failed save consumed the pending events: build the rest anew.
+            new = [_inquiry(ctx, tenant, row) for row, inquiry in batch if inquiry.id not in office.app.repository]
+            office.app.save(*new)
+            imported += len(new)
+            present += len(batch) - len(new)
+        progress(start + len(batch), len(inquiries))
+    return ImportResult(imported, present)
+
+
+def read_rows(data: bytes) -> list[tuple[int, dict[str, str]]]:
+    """Rows with their line numbers; UTF-8 with or without BOM, comma or semicolon, found from the header."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ImportRejected([Problem(1, "-", f"filen er ikke UTF-8 (ugyldig byte ved posisjon {error.start})")]) from None
+    if "\x00" in text:
+        raise ImportRejected([Problem(1, "-", "filen inneholder NUL-tegn; er den en regnearkfil og ikke CSV?")])
+    header = text.splitlines()[0] if text.strip() else ""
+    if not header.strip():
+        raise ImportRejected([Problem(1, "-", "filen er tom")])
+    delimiter = max((",", ";"), key=lambda d: sum(c in [h.strip() for h in header.split(d)] for c in REQUIRED))
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
+    columns = [c.strip() for c in reader.fieldnames or []]
+    missing = [c for c in REQUIRED if c not in columns]
+    if missing:
+        raise ImportRejected(
+            [Problem(1, ", ".join(missing), "mangler i overskriften (skilletegn må være komma eller semikolon)")]
+        )
+    unknown = [c for c in columns if c not in REQUIRED + OPTIONAL]
+    if unknown:
+        raise ImportRejected([Problem(1, ", ".join(unknown), "ukjent kolonne")])
+    rows = []
+    for raw in reader:
+        if None in raw:
+            raise ImportRejected([Problem(reader.line_num, "-", "flere felt enn kolonner i overskriften")])
+        rows.append((reader.line_num, {k.strip(): (v or "").strip() for k, v in raw.items()}))
+    if not rows:
+        raise ImportRejected([Problem(2, "-", "filen har overskrift, men ingen rader")])
+    return rows
+
+
+def _inquiry(ctx: Context, tenant: Tenant, row: dict[str, str]) -> Inquiry:
+    received = _date(row, "received_on", required=True)
+    assert received is not None
+    taxonomy = tenant.taxonomy_on(received)
+    with _column("service_area"):
+        area = taxonomy.find(row["service_area"]).code
+    case_types = [c.strip() for c in row.get("case_types", "").split("|") if c.strip()]
+    with _column("case_types"):
+        tenant.require_case_types(case_types)
+    with _column("reference", fields={"channel": "channel", "requester_role": "requester", "received_on": "received_on"}):
+        inquiry = Inquiry.receive(
+            ctx,
+            reference=row["reference"],
+            received_on=received,
+            channel=_choice(row, "channel"),
+            requester_role=_choice(row, "requester"),
+            primary_area=area,
+            case_types=case_types,
+            outside_mandate=_yes_no(row, "outside_mandate"),
+            summary=IMPORTED_SUMMARY,
+        )
+    if row.get("forwarded_to"):
+        with _column("forwarded_to"):
+            inquiry.forward(ctx, on=received, to_body=_choice(row, "forwarded_to"), reason=IMPORTED_SUMMARY)
+    with _column("meetings_held"):
+        meetings = _count(row.get("meetings_held", ""))
+    for _ in range(meetings):
+        inquiry.hold_meeting(ctx, on=received, participants=["ombud"])
+    if interim := _date(row, "interim_reply_on"):
+        with _column("interim_reply_on"):
+            inquiry.send_interim_reply(ctx, on=interim)
+    resolved = _date(row, "resolved_on")
+    if complaint := _date(row, "complaint_sent_on"):
+        with _column("complaint_to"):
+            inquiry.send_complaint(ctx, on=complaint, to=_choice(row, "complaint_to") or "other", about=IMPORTED_SUMMARY)
+        if row.get("complaint_outcome"):
+            with _column("complaint_outcome"):
+                inquiry.decide_complaint(ctx, on=resolved or complaint, outcome=_choice(row, "complaint_outcome"))
+    elif row.get("complaint_outcome") or row.get("complaint_to"):
+        raise _RowError("complaint_sent_on", "må fylles ut når klagen har mottaker eller utfall")
+    if resolved:
+        with _column("resolved_on"):
+            inquiry.resolve(ctx, on=resolved, outcome=_choice(row, "outcome"))
+    elif row.get("outcome"):
+        raise _RowError("resolved_on", "må fylles ut når utfall er oppgitt")
+    return inquiry
+
+
+def _date(row: dict[str, str], column: str, *, required: bool = False) -> date | None:
+    text = row.get(column, "")
+    if not text:
+        if required:
+            raise _RowError(column, "må fylles ut")
+        return None
+    for pattern in ("%Y-%m-%d", "%d.%m.%Y"):
+        try:
+            day = datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+        if day > today_in_norway():
+            raise _RowError(column, f"{text} ligger fram i tid")
+        return day
+    raise _RowError(column, f"ugyldig dato «{text}» (bruk ÅÅÅÅ-MM-DD eller DD.MM.ÅÅÅÅ)")
+
+
+def _choice(row: dict[str, str], column: str) -> str:
+    text = row.get(column, "")
+    return _SYNONYMS[column].get(text.casefold(), text)
+
+
+def _yes_no(row: dict[str, str], column: str) -> bool:
+    text = row.get(column, "").casefold()
+    if text not in _YES_NO:
+        raise _RowError(column, f"må være yes/no (eller ja/nei), var «{text}»")
+    return _YES_NO[text]
+
+
+def _count(text: str) -> int:
+    if text == "":
+        return 0
+    if not text.isdigit():
+        raise DomainError(None, f"må være et heltall, var «{text}»")
+    return int(text)
+
+
+class _column:  # noqa: N801 - reads as a phrase: `with _column("x"):`
+    """Reports a broken rule inside the block as a problem in this column."""
+
+    def __init__(self, name: str, fields: dict[str, str] | None = None) -> None:
+        self.name = name
+        self.fields = fields or {}
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: Any, error: Any, _: Any) -> bool:
+        if isinstance(error, DomainError):
+            raise _RowError(self.fields.get(error.field or "", self.name), error.message) from None
+        return False
+
+
+class _RowError(Exception):
+    def __init__(self, column: str, reason: str) -> None:
+        super().__init__(f"{column}: {reason}")
+        self.column = column
+        self.reason = reason
+
+
+class ImportRejected(DomainError):
+    """The file has problems; nothing was imported."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        shown = "; ".join(str(p) for p in problems[:20])
+        more = f" … og {len(problems) - 20} til" if len(problems) > 20 else ""
+        super().__init__(None, f"ingenting er importert: {shown}{more}")
+        self.problems = problems
