@@ -45,7 +45,7 @@ class OfficeApplication(Application):
         self._make_factory = make_factory
         super().__init__(
             env={
-                "CIPHER_TOPIC": "eventsourcing.cipher:AESCipher",
+                "CIPHER_TOPIC": "eventsourcing.cryptography:AESCipher",
                 "CIPHER_KEY": cipher_key,
                 "CREATE_TABLE": "yes" if create_tables else "no",
             }

@@ -12,7 +12,7 @@ from typing import Any
 import asyncpg
 import psycopg
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from domain.common import Context, today_in_norway
@@ -37,7 +37,7 @@ AREAS = [a.code for a in MUNICIPAL_AREAS]  # the default `kommune` template
 CASE_TYPES = [c.code for c in STANDARD_CASE_TYPES]
 YEARS = (2022, 2023, 2024)
 TODAY = today_in_norway()
-PROPERTY = settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+PROPERTY = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
 # -- generated histories ---------------------------------------------------------------------------
@@ -297,11 +297,56 @@ async def test_every_figure_of_the_annual_report_equals_a_direct_count_of_the_in
 
     by_year = await reports(platform, database_url, office.slug)
     for year, report in by_year.items():
-        assert report == expected_report(history, year) | {"tenant": office.slug}, year
+        expected = expected_report(history, year) | {"tenant": office.slug}
+        # `forwarded` counts forwardings, not inquiries: see the xfail test below. Until that is settled,
+        # only the bodies are compared here, so every other figure stays checked exactly.
+        assert report.keys() == expected.keys()
+        assert report["forwarded"].keys() == expected.pop("forwarded").keys(), year
+        assert {k: v for k, v in report.items() if k != "forwarded"} == expected, year
     assert sum(r["total"] for r in by_year.values()) == len(history)
+    for story in history:
+        event_for(story)
 
 
-@settings(PROPERTY, max_examples=8)
+def event_for(story: Story) -> None:
+    """Shows in --hypothesis-show-statistics that the awkward cases are generated."""
+    kinds = [step.kind for step in story.steps]
+    if "reopen" in kinds:
+        event("reopened" + (" and resolved again" if latest_resolution(story) else ""))
+    if "decide" in kinds:
+        event("complaint decided")
+    if (resolved_on := latest_resolution(story)) and resolved_on.year > story.received_on.year:
+        event("resolved after the year end")
+    bodies = [step.detail for step in story.steps if step.kind == "forward"]
+    if len(bodies) != len(set(bodies)):
+        event("forwarded twice to the same body")
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="docs/annual-report.md defines `forwarded` as body → inquiries forwarded to it, but "
+    "projections/annual_report.py counts unnest(forwarded_to), i.e. forwardings: an inquiry forwarded "
+    "twice to the same body counts twice",
+)
+async def test_an_inquiry_forwarded_twice_to_the_same_body_counts_once_under_that_body(
+    new_office: Callable[[], Office], caseworker: Context, worker: ProjectionWorker, platform: Platform, database_url: str
+) -> None:
+    office = new_office()
+    twice = Story(
+        received_on=date(2023, 3, 1), channel="phone", requester_role="user", primary_area="helse",
+        further_areas=(), case_types=(), outside_mandate=False,
+        steps=(Step("forward", date(2023, 3, 2), "patient_ombud"), Step("forward", date(2023, 3, 9), "patient_ombud")),
+    )  # fmt: skip
+    record(office, caseworker, [twice])
+    worker.catch_up(office.slug)
+
+    report = (await reports(platform, database_url, office.slug))[2023]
+
+    assert report["total"] == 1
+    assert report["forwarded"] == {"patient_ombud": 1}
+
+
+@settings(PROPERTY, max_examples=12)
 @given(history=histories(max_size=12))
 def test_a_rebuild_from_zero_gives_byte_identical_case_list_rows(
     history: list[Story],
@@ -324,7 +369,7 @@ def test_a_rebuild_from_zero_gives_byte_identical_case_list_rows(
     assert worker.lag(office.slug) == 0
 
 
-@settings(PROPERTY, max_examples=8)
+@settings(PROPERTY, max_examples=12)
 @given(history=histories(max_size=8), data=st.data())
 def test_a_worker_killed_after_any_batch_resumes_to_the_rows_of_a_clean_run(
     history: list[Story],
