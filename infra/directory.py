@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from eventsourcing.postgres import PostgresDatastore
 
+from services.platform import TENANTS_CHANNEL
+
 
 class PostgresTenantDirectory:
     def __init__(self, datastore: PostgresDatastore) -> None:
@@ -15,7 +17,9 @@ class PostgresTenantDirectory:
                 "INSERT INTO platform.tenants (slug, wrapped_key) VALUES (%s, %s) ON CONFLICT (slug) DO NOTHING",
                 (slug, wrapped_key),
             )
-            return cursor.rowcount == 1
+            added = cursor.rowcount == 1
+            cursor.execute(f"NOTIFY {TENANTS_CHANNEL}")
+            return added
 
     def remove(self, slug: str) -> None:
         with self._datastore.transaction(commit=True) as cursor:

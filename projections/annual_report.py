@@ -42,7 +42,7 @@ _GROUPS = {
     "by_case_type": "unnest(case_types)",
     "by_channel": "channel",
     "by_requester": "requester_role",
-    "forwarded": "unnest(forwarded_to)",
+    "forwarded": "unnest(ARRAY(SELECT DISTINCT body FROM unnest(forwarded_to) AS body))",  # inquiries per body
     "complaint_outcomes": "unnest(complaint_outcomes)",
 }
 

@@ -11,7 +11,7 @@ import psycopg
 from psycopg import sql
 
 from projections import case_list
-from services.platform import Platform
+from services.platform import TENANTS_CHANNEL, Platform
 
 log = logging.getLogger(__name__)
 
@@ -97,8 +97,9 @@ class ProjectionWorker:
         return {slug: self.catch_up(slug) for slug in self._platform.slugs()}
 
     def run(self, stop: threading.Event) -> None:
-        """Sleeps on LISTEN until a tenant's table notifies; looks for new tenants when idle."""
+        """Sleeps on LISTEN until a tenant's table notifies, or a tenant is added; looks again when idle."""
         with psycopg.connect(self._conninfo, autocommit=True) as listener:
+            listener.execute(sql.SQL("LISTEN {}").format(sql.Identifier(TENANTS_CHANNEL)))
             channels: dict[str, str] = {}
             while not stop.is_set():
                 for slug in self._platform.slugs():
@@ -108,8 +109,9 @@ class ProjectionWorker:
                         channels[channel] = slug
                         self._report(slug, self.catch_up(slug))
                 for notify in listener.notifies(timeout=IDLE_SECONDS, stop_after=1):
-                    slug = channels[notify.channel]
-                    self._report(slug, self.catch_up(slug))
+                    if notify.channel in channels:
+                        slug = channels[notify.channel]
+                        self._report(slug, self.catch_up(slug))
 
     def _report(self, slug: str, applied: int) -> None:
         if applied:

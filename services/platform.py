@@ -13,6 +13,7 @@ from services.keys import new_tenant_key, unwrap, wrap
 from services.office import Office, TenantProfile
 
 TAXONOMY_START = date(2000, 1, 1)
+TENANTS_CHANNEL = "ombud_tenants"  # notified when a tenant is added, so workers pick it up at once
 
 
 class TenantDirectory(Protocol):

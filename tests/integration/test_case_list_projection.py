@@ -138,7 +138,7 @@ def test_the_running_worker_wakes_on_new_events_and_finds_new_tenants(
     try:
         office = platform.create_tenant(admin, slug=new_slug(), name="Ny kommune")
         reference = receive(office, caseworker)
-        deadline = time.monotonic() + 20
+        deadline = time.monotonic() + 60
         while not rows(database_url, office.slug) and time.monotonic() < deadline:
             time.sleep(0.1)
         assert [r[1] for r in rows(database_url, office.slug)] == [reference]

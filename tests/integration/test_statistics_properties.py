@@ -298,11 +298,7 @@ async def test_every_figure_of_the_annual_report_equals_a_direct_count_of_the_in
     by_year = await reports(platform, database_url, office.slug)
     for year, report in by_year.items():
         expected = expected_report(history, year) | {"tenant": office.slug}
-        # `forwarded` counts forwardings, not inquiries: see the xfail test below. Until that is settled,
-        # only the bodies are compared here, so every other figure stays checked exactly.
-        assert report.keys() == expected.keys()
-        assert report["forwarded"].keys() == expected.pop("forwarded").keys(), year
-        assert {k: v for k, v in report.items() if k != "forwarded"} == expected, year
+        assert report == expected, year
     assert sum(r["total"] for r in by_year.values()) == len(history)
     for story in history:
         event_for(story)
@@ -322,12 +318,6 @@ def event_for(story: Story) -> None:
         event("forwarded twice to the same body")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="docs/annual-report.md defines `forwarded` as body → inquiries forwarded to it, but "
-    "projections/annual_report.py counts unnest(forwarded_to), i.e. forwardings: an inquiry forwarded "
-    "twice to the same body counts twice",
-)
 async def test_an_inquiry_forwarded_twice_to_the_same_body_counts_once_under_that_body(
     new_office: Callable[[], Office], caseworker: Context, worker: ProjectionWorker, platform: Platform, database_url: str
 ) -> None:
