@@ -83,6 +83,15 @@ def in_force(taxonomies: list[Taxonomy] | tuple[Taxonomy, ...], day: date) -> Ta
     return chosen
 
 
+def reproject(code: str, recorded: int, target: int, mappings: dict[int, dict[str, str]]) -> str:
+    """The area an inquiry recorded under version `recorded` belongs to under the later version `target`."""
+    if target < recorded:
+        raise InvalidField("taxonomy_version", f"kan ikke projisere bakover fra versjon {recorded} til {target}")
+    for version in range(recorded + 1, target + 1):
+        code = mappings.get(version, {}).get(code, code)
+    return code
+
+
 @dataclass(frozen=True)
 class CaseType:
     code: str

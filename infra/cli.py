@@ -88,9 +88,17 @@ def build_parser() -> OneLineParser:
     annual = report.add_parser("annual", help="årsrapportens tall for én kommune og ett år")
     annual.add_argument("--tenant", required=True)
     annual.add_argument("--year", required=True, type=non_negative_int)
-    annual.add_argument("--format", choices=["json", "csv"], default="json")
-    annual.add_argument("--output", help="fil å skrive til (standard: skjermen)")
-    annual.set_defaults(run=run_annual_report)
+    annual.set_defaults(run=run_report, kind="annual")
+    years = report.add_parser("years", help="tall per tjenesteområde og år (år-mot-år-tabell)")
+    years.add_argument("--tenant", required=True)
+    years.add_argument("--from", dest="first_year", required=True, type=non_negative_int)
+    years.add_argument("--to", dest="last_year", required=True, type=non_negative_int)
+    years.set_defaults(run=run_report, kind="years")
+    for sub in (annual, years):
+        sub.add_argument("--taxonomy-version", type=non_negative_int,
+                         help="projiser alle tall under denne taksonomiversjonen (standard: den som gjaldt ved mottak)")
+        sub.add_argument("--format", choices=["json", "csv"], default="json")
+        sub.add_argument("--output", help="fil å skrive til (standard: skjermen)")
 
     migrate = commands.add_parser("migrate", help="opprett eller oppgrader skjema og databaseroller")
     migrate.set_defaults(run=run_migrate)
@@ -295,7 +303,7 @@ def run_rebuild(args: argparse.Namespace, settings: Settings) -> int:
     return with_runtime(settings, work)
 
 
-def run_annual_report(args: argparse.Namespace, settings: Settings) -> int:
+def run_report(args: argparse.Namespace, settings: Settings) -> int:
     import asyncio
     from pathlib import Path
 
@@ -304,12 +312,14 @@ def run_annual_report(args: argparse.Namespace, settings: Settings) -> int:
 
     def work(runtime: Any) -> int:
         profile = runtime.platform.office(args.tenant).profile()
+        if args.taxonomy_version is not None:
+            profile.taxonomy(args.taxonomy_version)
         worker = ProjectionWorker(runtime.platform, runtime.database_url)
         try:
             worker.catch_up(args.tenant)
         finally:
             worker.close()
-        report = asyncio.run(_annual_report(runtime.database_url, profile, args.year))
+        report = asyncio.run(_report(runtime.database_url, profile, args))
         text = FORMATS[args.format](report)
         if args.output:
             Path(args.output).write_text(text, encoding="utf-8")
@@ -321,16 +331,18 @@ def run_annual_report(args: argparse.Namespace, settings: Settings) -> int:
     return with_runtime(settings, work)
 
 
-async def _annual_report(database_url: str, profile: Any, year: int) -> dict[str, Any]:
+async def _report(database_url: str, profile: Any, args: argparse.Namespace) -> dict[str, Any]:
     import asyncpg
 
-    from projections.annual_report import annual_report
+    from projections.annual_report import annual_report, year_over_year
     from projections.reading import tenant_transaction
 
     pool = await asyncpg.create_pool(database_url, min_size=1, max_size=1)
     try:
         async with tenant_transaction(pool, profile.slug) as conn:
-            return await annual_report(conn, profile, year)
+            if args.kind == "years":
+                return await year_over_year(conn, profile, args.first_year, args.last_year, args.taxonomy_version)
+            return await annual_report(conn, profile, args.year, args.taxonomy_version)
     finally:
         await pool.close()
 

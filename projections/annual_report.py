@@ -8,6 +8,7 @@ from typing import Any
 
 import asyncpg
 
+from domain.taxonomy import reproject
 from services.office import TenantProfile
 
 # Keys and meaning are documented in docs/annual-report.md; never rename one.
@@ -47,27 +48,24 @@ _GROUPS = {
 }
 
 
-async def annual_report(conn: asyncpg.Connection, profile: TenantProfile, year: int) -> dict[str, Any]:
-    """Every inquiry received in `year` counts once in the totals, under each area and case type it concerns."""
+async def annual_report(
+    conn: asyncpg.Connection, profile: TenantProfile, year: int, taxonomy_version: int | None = None
+) -> dict[str, Any]:
+    """Every inquiry received in `year` counts once in the totals, under each area and case type it concerns.
+
+    With `taxonomy_version`, every area is re-projected under that version; otherwise each inquiry
+    counts under the version in force when it was received.
+    """
     first, last = date(year, 1, 1), date(year, 12, 31)
     totals = dict(await conn.fetchrow(_TOTALS, first, last))
     report: dict[str, Any] = {
         "tenant": profile.slug,
         "year": year,
-        "taxonomy_version": profile.taxonomy_on(last).version,
-        "taxonomy_basis": "in_force_at_receipt",
+        "taxonomy_version": taxonomy_version or profile.taxonomy_on(last).version,
+        "taxonomy_basis": "reprojected" if taxonomy_version else "in_force_at_receipt",
     }
     report["total"] = totals.pop("total")
-    by_area, by_parent, by_primary = Counter(), Counter(), Counter()
-    for row in await conn.fetch(_AREAS, first, last):
-        taxonomy = profile.taxonomy_on(row["received_on"])
-        by_area[row["area"]] += row["n"]
-        by_parent[taxonomy.top_level(row["area"]).code] += row["n"]
-        if row["is_primary"]:
-            by_primary[row["area"]] += row["n"]
-    report["by_service_area"] = _sorted(by_area)
-    report["by_parent_area"] = _sorted(by_parent)
-    report["by_primary_area"] = _sorted(by_primary)
+    report.update(await area_counts(conn, profile, first, last, taxonomy_version))
     for key, expression in _GROUPS.items():
         rows = await conn.fetch(_BY.format(expression=expression), first, last)
         report[key] = _sorted(Counter({row["key"]: row["n"] for row in rows}))
@@ -75,6 +73,46 @@ async def annual_report(conn: asyncpg.Connection, profile: TenantProfile, year: 
         report[key] = round(float(value), 1) if key.startswith(("median", "p90")) and value is not None else value
     report["open_at_year_end"] = await conn.fetchval(_OPEN_AT_YEAR_END, last)
     return report
+
+
+async def area_counts(
+    conn: asyncpg.Connection, profile: TenantProfile, first: date, last: date, taxonomy_version: int | None
+) -> dict[str, dict[str, int]]:
+    """Inquiries received in [first, last] per area concerned, per top-level area and per primary area."""
+    target = profile.taxonomy(taxonomy_version) if taxonomy_version else None
+    by_area, by_parent, by_primary = Counter(), Counter(), Counter()
+    for row in await conn.fetch(_AREAS, first, last):
+        recorded = profile.taxonomy_on(row["received_on"])
+        taxonomy, area = recorded, row["area"]
+        if target is not None:
+            taxonomy = target
+            area = reproject(area, recorded.version, target.version, profile.taxonomy_mappings)
+        by_area[area] += row["n"]
+        by_parent[taxonomy.top_level(area).code] += row["n"]
+        if row["is_primary"]:
+            by_primary[area] += row["n"]
+    return {"by_service_area": _sorted(by_area), "by_parent_area": _sorted(by_parent), "by_primary_area": _sorted(by_primary)}
+
+
+async def year_over_year(
+    conn: asyncpg.Connection, profile: TenantProfile, first_year: int, last_year: int, taxonomy_version: int | None
+) -> dict[str, Any]:
+    """Per area and per top-level area, one count per year (as Trondheim's tables 2019–2024)."""
+    years = list(range(first_year, last_year + 1))
+    per_year = [await area_counts(conn, profile, date(y, 1, 1), date(y, 12, 31), taxonomy_version) for y in years]
+
+    def table(key: str) -> dict[str, list[int]]:
+        names = sorted({name for counts in per_year for name in counts[key]})
+        return {name: [counts[key].get(name, 0) for counts in per_year] for name in names}
+
+    return {
+        "tenant": profile.slug,
+        "years": years,
+        "taxonomy_version": taxonomy_version or profile.taxonomy_on(date(last_year, 12, 31)).version,
+        "taxonomy_basis": "reprojected" if taxonomy_version else "in_force_at_receipt",
+        "by_service_area": table("by_service_area"),
+        "by_parent_area": table("by_parent_area"),
+    }
 
 
 def _sorted(counter: Counter[str]) -> dict[str, int]:

@@ -80,9 +80,16 @@ class TenantProfile:
     shares_statistics: bool
     taxonomies: list[Taxonomy]
     case_types: list[tuple[str, str]]
+    taxonomy_mappings: dict[int, dict[str, str]]
 
     def taxonomy_on(self, day: date) -> Taxonomy:
         return in_force(self.taxonomies, day)
+
+    def taxonomy(self, version: int) -> Taxonomy:
+        for taxonomy in self.taxonomies:
+            if taxonomy.version == version:
+                return taxonomy
+        raise DomainError("taxonomy_version", f"versjon {version} finnes ikke (1–{len(self.taxonomies)})")
 
 
 class Office:
@@ -103,6 +110,7 @@ class Office:
             shares_statistics=tenant.shares_statistics,
             taxonomies=list(tenant.taxonomies),
             case_types=[(c.code, c.name) for c in tenant.case_types],
+            taxonomy_mappings={version: dict(m) for version, m in tenant.taxonomy_mappings.items()},
         )
 
     def publish_taxonomy(

@@ -131,3 +131,52 @@ async def test_trondheims_annual_reports_reproduce_the_published_rows_per_unit(p
     report_2024 = await report_for(projected, database_url, "trondheim", 2024)
     assert (report_2024["total"], report_2024["outside_mandate"]) == (384, 23)
     assert report_2024["taxonomy_version"] == 2
+
+
+async def test_trondheim_2024_reprojected_under_the_new_taxonomy_gives_the_published_sector_totals(
+    projected: Platform, database_url: str
+) -> None:
+    import asyncpg
+
+    from projections.annual_report import annual_report
+    from projections.reading import tenant_transaction
+
+    published = seed_figures()["trondheim"]["2024"]["by_sector"]
+    profile = projected.office("trondheim").profile()
+    pool = await asyncpg.create_pool(database_url, min_size=1, max_size=1)
+    try:
+        async with tenant_transaction(pool, "trondheim") as conn:
+            as_recorded = await annual_report(conn, profile, 2024)
+            reprojected = await annual_report(conn, profile, 2024, taxonomy_version=2)
+    finally:
+        await pool.close()
+
+    assert (reprojected["taxonomy_version"], reprojected["taxonomy_basis"]) == (2, "reprojected")
+    assert reprojected["by_parent_area"]["helse-og-omsorg"] == published["Helse og omsorg"]
+    assert reprojected["by_parent_area"]["sosiale-tjenester"] == published["Sosiale tjenester"]
+    assert reprojected["by_parent_area"]["oppvekst-og-utdanning"] == published["Oppvekst og utdanning (skole)"]
+    assert as_recorded["taxonomy_basis"] == "in_force_at_receipt"
+    assert "helse-omsorg-og-velferd" in as_recorded["by_parent_area"]  # before 13 June: the old sector
+    assert reprojected["by_service_area"] == as_recorded["by_service_area"]  # units kept their codes
+
+
+async def test_trondheims_year_over_year_table_has_the_published_row_per_unit(projected: Platform, database_url: str) -> None:
+    import asyncpg
+
+    from projections.annual_report import year_over_year
+    from projections.reading import tenant_transaction
+
+    figures = seed_figures()["trondheim"]
+    profile = projected.office("trondheim").profile()
+    codes = {a.name: a.code for t in profile.taxonomies for a in t.areas}
+    pool = await asyncpg.create_pool(database_url, min_size=1, max_size=1)
+    try:
+        async with tenant_transaction(pool, "trondheim") as conn:
+            table = await year_over_year(conn, profile, 2019, 2024, taxonomy_version=2)
+    finally:
+        await pool.close()
+
+    assert table["years"] == figures["years"]
+    for units in figures["units"].values():
+        for unit, counts in units.items():
+            assert table["by_service_area"][codes[unit]] == [c or 0 for c in counts], unit
