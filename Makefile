@@ -2,13 +2,19 @@
 VENV := .venv
 PYTHON ?= python3
 
-.PHONY: demo test install
+.PHONY: demo test bench bench-quick install
 
 demo: install
 	$(VENV)/bin/ombud demo
 
 test: install
 	$(VENV)/bin/python -m pytest
+
+bench: install
+	$(VENV)/bin/python -m bench.run
+
+bench-quick: install
+	$(VENV)/bin/python -m bench.run --quick
 
 install: $(VENV)/.installed
 

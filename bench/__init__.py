@@ -1,0 +1,1 @@
+"""Benchmarks: measured figures with their baselines, run by `python -m bench.run`."""

@@ -1,0 +1,144 @@
+"""Measures import rate against a raw COPY, projection catch-up rate, and annual-report latency, in one run."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
+import psycopg
+
+from domain.common import Context
+from infra.directory import PostgresTenantDirectory
+from infra.embedded import start_postgres
+from infra.eventstore import factory_maker, open_datastore
+from infra.migrate import migrate
+from infra.settings import Settings
+from projections.annual_report import annual_report
+from projections.reading import tenant_transaction
+from projections.worker import ProjectionWorker
+from bench.stock_runner import stock_catch_up_seconds
+from services.importing import import_case_log
+from services.platform import Platform
+
+AREAS = ["Helse", "Plan og bygg", "Skole og barnehage", "Boligkontoret", "NAV", "Barnevern", "Annet"]
+STOCK_EVENTS = 20_000
+HEADER = "reference,received_on,service_area,case_types,interim_reply_on,resolved_on,outcome"
+
+
+def case_log(rows: int, first_year: int, years: int) -> bytes:
+    """Rows spread over `years` years; each implies three events (received, interim reply, resolved)."""
+    rng = random.Random(7)
+    lines = [HEADER]
+    for n in range(rows):
+        year = first_year + n % years
+        day = 1 + n % 28
+        lines.append(
+            f"B-{n},{year}-03-{day:02d},{rng.choice(AREAS)},{rng.choice(['no_reply', 'complaint_help'])},"
+            f"{year}-04-{day:02d},{year}-06-{day:02d},assisted"
+        )
+    return ("\n".join(lines) + "\n").encode()
+
+
+def copy_baseline(url: str, data: bytes) -> float:
+    """Seconds for PostgreSQL's COPY of the same CSV into a plain table: the floor for any import."""
+    with psycopg.connect(url) as conn:
+        conn.execute("CREATE TEMP TABLE raw_log (reference text, received_on date, service_area text,"
+                     " case_types text, interim_reply_on date, resolved_on date, outcome text)")
+        started = time.perf_counter()
+        with conn.cursor().copy("COPY raw_log FROM STDIN WITH (FORMAT csv, HEADER true)") as copy:
+            copy.write(data)
+        conn.commit()
+        return time.perf_counter() - started
+
+
+async def report_latencies(url: str, platform: Platform, slug: str, years: range, repeats: int) -> list[float]:
+    profile = platform.office(slug).profile()
+    pool = await asyncpg.create_pool(url, min_size=1, max_size=1)
+    timings = []
+    try:
+        for _ in range(repeats):
+            for year in years:
+                started = time.perf_counter()
+                async with tenant_transaction(pool, slug) as conn:
+                    await annual_report(conn, profile, year)
+                timings.append(time.perf_counter() - started)
+    finally:
+        await pool.close()
+    return timings
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="a small run that shows the code works (CI)")
+    args = parser.parse_args(argv)
+    rows, repeats = (2_000, 5) if args.quick else (100_000, 50)
+    settings = Settings.from_environment()
+    with tempfile.TemporaryDirectory() as scratch:
+        server = None if settings.database_url else start_postgres(Path(scratch))
+        server_url = settings.database_url or server.url
+        name = f"ombud_bench_{uuid.uuid4().hex[:8]}"
+        with psycopg.connect(server_url, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        url = urlunsplit(urlsplit(server_url)._replace(path=f"/{name}"))
+        try:
+            return run(url, rows, repeats)
+        finally:
+            with psycopg.connect(server_url, autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+            if server:
+                server.close()
+
+
+def run(url: str, rows: int, repeats: int) -> int:
+    migrate(url)
+    datastore = open_datastore(url, pool_size=4, max_overflow=6)
+    platform = Platform(PostgresTenantDirectory(datastore), os.urandom(32), factory_maker(datastore))
+    ctx = Context("bench", "caseworker", "bench")
+    office = platform.create_tenant(ctx, slug="bench", name="Benchmark kommune")
+    data = case_log(rows, 2015, 10)
+    events = rows * 3
+
+    copy_seconds = copy_baseline(url, data)
+    started = time.perf_counter()
+    import_case_log(office, ctx, data)
+    import_seconds = time.perf_counter() - started
+
+    worker = ProjectionWorker(platform, url)
+    started = time.perf_counter()
+    applied = worker.catch_up("bench")
+    catch_up_seconds = time.perf_counter() - started
+    worker.close()
+
+    stock_events = min(applied, STOCK_EVENTS)  # the stock runner is slow: time it over the first events only
+    stock_seconds = stock_catch_up_seconds(url, "bench", office.app.env["CIPHER_KEY"], stock_events)
+
+    timings = asyncio.run(report_latencies(url, platform, "bench", range(2015, 2025), repeats))
+    platform.close()
+    datastore.close()
+    p50 = statistics.median(timings) * 1000
+    p95 = statistics.quantiles(timings, n=20)[18] * 1000
+
+    print("| measure | figure | baseline in the same run |")
+    print("|---|---|---|")
+    print(f"| import, {rows} rows ({events} events) | {events / import_seconds:,.0f} events/s"
+          f" ({rows / import_seconds:,.0f} rows/s, {import_seconds:.1f} s) |"
+          f" COPY of the same CSV: {rows / copy_seconds:,.0f} rows/s ({copy_seconds:.2f} s) |")
+    print(f"| projection catch-up, case list | {applied / catch_up_seconds:,.0f} events/s ({catch_up_seconds:.1f} s) |"
+          f" stock ProjectionRunner: {stock_events / stock_seconds:,.0f} events/s"
+          f" (first {stock_events} events, {stock_seconds:.1f} s) |")
+    print(f"| annual report, 10 years × {rows // 10} inquiries, {len(timings)} queries | p50 {p50:.1f} ms, p95 {p95:.1f} ms | – |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
