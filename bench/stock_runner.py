@@ -11,7 +11,7 @@ from eventsourcing.postgres import PostgresTrackingRecorder
 from eventsourcing.projection import Projection, ProjectionRunner
 from psycopg.conninfo import conninfo_to_dict
 
-from projections.case_list import COLUMNS, _SELECT, _UPSERT, fold
+from projections.case_list import COLUMNS, SELECT_ROWS, UPSERT_ROWS, fold
 from domain.inquiry import Inquiry
 from services.application import OfficeApplication
 
@@ -34,10 +34,10 @@ class CaseListView(PostgresTrackingRecorder):
 
     def apply(self, tenant_id: str, event: Any, tracking: Tracking) -> None:
         with self.datastore.transaction(commit=True) as cursor:
-            cursor.execute(_SELECT, (tenant_id, [event.originator_id]))
+            cursor.execute(SELECT_ROWS, (tenant_id, [event.originator_id]))
             found = cursor.fetchone()
             row = fold(None if found is None else {c: found[c] for c in COLUMNS}, tenant_id, event)
-            cursor.execute(_UPSERT, tuple(row[c] for c in COLUMNS))
+            cursor.execute(UPSERT_ROWS, tuple(row[c] for c in COLUMNS))
             self._insert_tracking(cursor, tracking)
 
 

@@ -21,8 +21,8 @@ COLUMNS = (
 # Steps that count as the office's first response to the inquirer (fvl. § 11 a).
 _RESPONSES = (Inquiry.InterimReplySent, Inquiry.Forwarded, Inquiry.MeetingHeld, Inquiry.ComplaintSent, Inquiry.Resolved)
 
-_SELECT = f"SELECT {', '.join(COLUMNS)} FROM read.inquiries WHERE tenant_id = %s AND id = ANY(%s)"
-_UPSERT = (
+SELECT_ROWS = f"SELECT {', '.join(COLUMNS)} FROM read.inquiries WHERE tenant_id = %s AND id = ANY(%s)"
+UPSERT_ROWS = (
     f"INSERT INTO read.inquiries ({', '.join(COLUMNS)}) VALUES ({', '.join(['%s'] * len(COLUMNS))})"
     " ON CONFLICT (tenant_id, id) DO UPDATE SET "
     + ", ".join(f"{c} = excluded.{c}" for c in COLUMNS if c not in ("tenant_id", "id"))
@@ -35,11 +35,11 @@ def apply_batch(cursor: Cursor[Any], tenant_id: str, events: Sequence[Any]) -> N
     if not inquiry_events:
         return
     ids = list({e.originator_id for e in inquiry_events})
-    cursor.execute(_SELECT, (tenant_id, ids))
+    cursor.execute(SELECT_ROWS, (tenant_id, ids))
     rows = {row[1]: dict(zip(COLUMNS, row, strict=True)) for row in cursor.fetchall()}
     for event in inquiry_events:
         rows[event.originator_id] = fold(rows.get(event.originator_id), tenant_id, event)
-    cursor.executemany(_UPSERT, [tuple(rows[i][c] for c in COLUMNS) for i in ids])
+    cursor.executemany(UPSERT_ROWS, [tuple(rows[i][c] for c in COLUMNS) for i in ids])
 
 
 def fold(row: dict[str, Any] | None, tenant_id: str, event: Any) -> dict[str, Any]:
