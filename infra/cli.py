@@ -22,6 +22,7 @@ from domain.inquiry import (
     REQUESTER_ROLES,
     RESOLUTION_OUTCOMES,
 )
+from domain.outreach import KINDS as OUTREACH_KINDS
 from domain.taxonomy import DEFAULT_TEMPLATE, TEMPLATES
 from infra.settings import Settings, SettingsError
 from services.keys import MasterKeyError
@@ -74,12 +75,24 @@ def build_parser() -> OneLineParser:
     importing.add_argument("file", help="CSV med overskrift; komma eller semikolon; UTF-8")
     importing.set_defaults(run=run_import)
 
+    outreach = commands.add_parser("outreach", help="utadrettet virksomhet").add_subparsers(
+        dest="outreach_command", required=True, parser_class=OneLineParser
+    )
+    register = outreach.add_parser("register", help="registrer et informasjonsmøte, foredrag, kurs …")
+    register.add_argument("--tenant", required=True)
+    register.add_argument("--held-on", type=parse_date, required=True)
+    register.add_argument("--kind", required=True, choices=OUTREACH_KINDS)
+    register.add_argument("--title", required=True)
+    register.add_argument("--audience", required=True)
+    register.add_argument("--participants", type=non_negative_int)
+    register.set_defaults(run=run_outreach_register)
+
     projections = commands.add_parser("projections", help="lesemodeller").add_subparsers(
         dest="projections_command", required=True, parser_class=OneLineParser
     )
     rebuild = projections.add_parser("rebuild", help="bygg lesemodeller på nytt fra første hendelse")
     rebuild.add_argument("--tenant", help="bare denne kommunen (standard: alle)")
-    rebuild.add_argument("--projection", choices=["case_list"], default="case_list")
+    rebuild.add_argument("--projection", choices=["case_list", "outreach"], help="bare denne (standard: alle)")
     rebuild.set_defaults(run=run_rebuild)
 
     report = commands.add_parser("report", help="rapporter").add_subparsers(
@@ -258,6 +271,22 @@ def run_worker(args: argparse.Namespace, settings: Settings) -> int:
     return with_runtime(settings, work)
 
 
+def run_outreach_register(args: argparse.Namespace, settings: Settings) -> int:
+    def work(runtime: Any) -> int:
+        activity = runtime.platform.office(args.tenant).register_outreach(
+            context(args, "caseworker"),
+            held_on=args.held_on,
+            kind=args.kind,
+            title=args.title,
+            audience=args.audience,
+            participants=args.participants,
+        )
+        print(f"registrerte {activity}")
+        return 0
+
+    return with_runtime(settings, work)
+
+
 def run_import(args: argparse.Namespace, settings: Settings) -> int:
     from pathlib import Path
 
@@ -287,15 +316,16 @@ def run_import(args: argparse.Namespace, settings: Settings) -> int:
 
 def run_rebuild(args: argparse.Namespace, settings: Settings) -> int:
     from infra.progress import ProgressBar
-    from projections.worker import ProjectionWorker
+    from projections.worker import PROJECTIONS, ProjectionWorker
 
     def work(runtime: Any) -> int:
         slugs = [runtime.platform.office(args.tenant).slug] if args.tenant else runtime.platform.slugs()
         worker = ProjectionWorker(runtime.platform, runtime.database_url)
         try:
             for slug in slugs:
-                applied = worker.rebuild(slug, args.projection, progress=ProgressBar(f"{slug} {args.projection}"))
-                print(f"{slug}: {args.projection} bygget på nytt fra {applied} hendelser")
+                for name in [args.projection] if args.projection else list(PROJECTIONS):
+                    applied = worker.rebuild(slug, name, progress=ProgressBar(f"{slug} {name}"))
+                    print(f"{slug}: {name} bygget på nytt fra {applied} hendelser")
         finally:
             worker.close()
         return 0

@@ -28,6 +28,10 @@ FROM read.inquiries WHERE received_on BETWEEN $1 AND $2
 _OPEN_AT_YEAR_END = """
 SELECT count(*) FROM read.inquiries WHERE received_on <= $1 AND (resolved_on IS NULL OR resolved_on > $1)
 """
+_OUTREACH = """
+SELECT kind, count(*) AS n, coalesce(sum(participants), 0) AS participants
+FROM read.outreach WHERE held_on BETWEEN $1 AND $2 AND NOT cancelled GROUP BY kind
+"""
 _BY = """
 SELECT key, count(*) AS n FROM (
     SELECT {expression} AS key FROM read.inquiries WHERE received_on BETWEEN $1 AND $2
@@ -72,6 +76,9 @@ async def annual_report(
     for key, value in totals.items():
         report[key] = round(float(value), 1) if key.startswith(("median", "p90")) and value is not None else value
     report["open_at_year_end"] = await conn.fetchval(_OPEN_AT_YEAR_END, last)
+    outreach = await conn.fetch(_OUTREACH, first, last)
+    report["outreach"] = _sorted(Counter({row["kind"]: row["n"] for row in outreach}))
+    report["outreach_participants"] = sum(row["participants"] for row in outreach)
     return report
 
 

@@ -10,6 +10,7 @@ from psycopg import Cursor
 from domain.inquiry import Inquiry
 
 NAME = "case_list"
+TABLES = ("read.inquiries",)
 
 COLUMNS = (
     "tenant_id", "id", "reference", "version", "status", "received_on", "channel", "requester_role",

@@ -10,13 +10,16 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
-from projections import case_list
+from projections import case_list, outreach
 from services.platform import TENANTS_CHANNEL, Platform
 
 log = logging.getLogger(__name__)
 
-PROJECTIONS: dict[str, Callable[[Any, str, Any], None]] = {case_list.NAME: case_list.apply_batch}
-PROJECTION_TABLES = {case_list.NAME: ("read.inquiries",)}
+PROJECTIONS: dict[str, Callable[[Any, str, Any], None]] = {
+    case_list.NAME: case_list.apply_batch,
+    outreach.NAME: outreach.apply_batch,
+}
+PROJECTION_TABLES = {case_list.NAME: case_list.TABLES, outreach.NAME: outreach.TABLES}
 Progress = Callable[[int, int], None]
 BATCH = 1000
 IDLE_SECONDS = 5.0
@@ -33,8 +36,13 @@ class ProjectionWorker:
     def close(self) -> None:
         self._writer.close()
 
-    def catch_up(self, slug: str, projection: str = case_list.NAME) -> int:
-        """Applies every event after the recorded position; each batch and its new position commit together."""
+    def catch_up(self, slug: str, projection: str | None = None) -> int:
+        """Applies every event after the recorded position; each batch and its new position commit together.
+
+        Without `projection`, every projection; returns how many events the furthest-behind one applied.
+        """
+        if projection is None:
+            return max(self.catch_up(slug, name) for name in PROJECTIONS)
         applied = 0
         while True:
             with self._writer.transaction(), self._writer.cursor() as cursor:

@@ -66,14 +66,31 @@ def load_demo(platform: Platform, ctx: Context, progress: Progress = lambda _: N
             )
         rng = random.Random(slug)
         count = 0
-        for year, plans in _by_year(build()):
+        plans_all = build()
+        for year, plans in _by_year(plans_all):
             sequence = ReferenceSequence.start(ctx, year=year, on=plans[0]["received_on"])
             inquiries = [_inquiry(ctx, sequence, plan, rng, today) for plan in plans]
             for start in range(0, len(inquiries), _BATCH):
                 office.app.save(sequence, *inquiries[start : start + _BATCH])
             count += len(inquiries)
             progress(f"{slug}: {year} – {len(inquiries)} henvendelser")
-        progress(f"{slug}: {count} henvendelser i alt")
+        activities = _outreach(office, ctx, rng, {p["received_on"].year for p in plans_all}, today)
+        progress(f"{slug}: {count} henvendelser og {activities} informasjonstiltak i alt")
+
+
+def _outreach(office: Any, ctx: Context, rng: random.Random, years: set[int], today: date) -> int:
+    """Talks, information meetings and stands through each year the office has cases."""
+    count = 0
+    for year in sorted(years):
+        for _ in range(rng.randint(4, 10)):
+            held_on = date(year, 1, 1) + timedelta(days=rng.randrange(365))
+            if held_on <= today:
+                kind = rng.choice(("talk", "information_meeting", "course", "stand"))
+                audience = rng.choice(("Eldrerådet", "Rådet for personer med funksjonsnedsettelse", "Frivilligsentralen"))
+                office.register_outreach(ctx, held_on=held_on, kind=kind, title="Om kommuneombudet",
+                                         audience=audience, participants=rng.randint(8, 60))
+                count += 1
+    return count
 
 
 # -- plans: what each inquiry is about, before the workflow is drawn ---------------------------

@@ -15,6 +15,7 @@ from opentelemetry import trace
 
 from domain.common import Context, DomainError
 from domain.inquiry import Inquiry
+from domain.outreach import OutreachActivity
 from domain.reference import ReferenceSequence
 from domain.tenant import Tenant
 from domain.taxonomy import ServiceArea, Taxonomy, in_force
@@ -126,6 +127,17 @@ class Office:
         tenant.publish_taxonomy(ctx, on=on, effective_from=effective_from, areas=areas, mapping=mapping)
         self._save(tenant, conflict=ConflictError(None, "taksonomien ble endret samtidig; prøv igjen"))
         return tenant.taxonomies[-1].version
+
+    # -- outreach ---------------------------------------------------------------------------
+
+    def register_outreach(
+        self, ctx: Context, *, held_on: date, kind: str, title: str, audience: str, participants: int | None = None
+    ) -> UUID:
+        activity = OutreachActivity.register(
+            ctx, held_on=held_on, kind=kind, title=title, audience=audience, participants=participants
+        )
+        self.app.save(activity)
+        return activity.id
 
     # -- inquiries: commands ----------------------------------------------------------------
 

@@ -63,7 +63,7 @@ def test_the_case_list_follows_an_inquiry_through_its_steps(
     a.forward(caseworker, reference, on=date(2024, 3, 16), to_body="patient_ombud", reason="Gjelder spesialisthelsetjenesten")
     a.resolve(caseworker, reference, on=date(2024, 4, 1), outcome="referred")
 
-    assert worker.catch_up(a.slug) == 10  # tenant registered, sequence started and issued, received, six steps
+    assert worker.catch_up(a.slug, case_list.NAME) == 10  # tenant registered, sequence started and issued, received, six steps
     assert worker.lag(a.slug) == 0
     assert rows(database_url, a.slug) == [
         (a.slug, reference, 7, "resolved", "ombud", 1, 1, ["patient_ombud"],

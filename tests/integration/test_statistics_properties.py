@@ -230,6 +230,8 @@ def expected_report(history: list[Story], year: int) -> dict[str, Any]:
         "p90_days_to_resolution": percentile(to_resolution, 0.9),
         "median_days_to_first_response": percentile(to_response, 0.5),
         "p90_days_to_first_response": percentile(to_response, 0.9),
+        "outreach": {},  # the generated histories hold no outreach; tests/integration/test_outreach_report.py has it
+        "outreach_participants": 0,
     }
 
 

@@ -1,0 +1,27 @@
+"""Outreach activities (utadrettet virksomhet) per tenant, counted per year in the annual report."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from psycopg import Cursor
+
+from domain.outreach import OutreachActivity
+
+NAME = "outreach"
+TABLES = ("read.outreach",)
+
+
+def apply_batch(cursor: Cursor[Any], tenant_id: str, events: Sequence[Any]) -> None:
+    for event in events:
+        if isinstance(event, OutreachActivity.Registered):
+            cursor.execute(
+                "INSERT INTO read.outreach (tenant_id, id, held_on, kind, participants) VALUES (%s, %s, %s, %s, %s)",
+                (tenant_id, event.originator_id, event.on, event.kind, event.participants),
+            )
+        elif isinstance(event, OutreachActivity.Cancelled):
+            cursor.execute(
+                "UPDATE read.outreach SET cancelled = true WHERE tenant_id = %s AND id = %s",
+                (tenant_id, event.originator_id),
+            )

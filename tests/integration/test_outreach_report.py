@@ -1,0 +1,43 @@
+"""Outreach activities are counted per year in the annual report, per tenant."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from domain.common import Context
+from projections.worker import ProjectionWorker
+from services.platform import Platform
+
+
+async def test_the_annual_report_counts_the_years_outreach_by_kind(
+    platform: Platform, admin: Context, caseworker: Context, new_slug: Callable[[], str], database_url: str
+) -> None:
+    import asyncpg
+
+    from projections.annual_report import annual_report
+    from projections.reading import tenant_transaction
+
+    a = platform.create_tenant(admin, slug=new_slug(), name="Kommune A")
+    b = platform.create_tenant(admin, slug=new_slug(), name="Kommune B")
+    for held_on, kind, participants in (
+        (date(2024, 2, 1), "talk", 40), (date(2024, 5, 3), "talk", None), (date(2024, 9, 9), "course", 12),
+        (date(2023, 11, 1), "talk", 25),
+    ):  # fmt: skip
+        a.register_outreach(caseworker, held_on=held_on, kind=kind, title="Om ombudet", audience="Eldrerådet", participants=participants)
+    b.register_outreach(caseworker, held_on=date(2024, 3, 3), kind="stand", title="Stand", audience="Innbyggere", participants=100)
+    worker = ProjectionWorker(platform, database_url)
+    try:
+        worker.catch_up(a.slug)
+        worker.catch_up(b.slug)
+    finally:
+        worker.close()
+
+    pool = await asyncpg.create_pool(database_url, min_size=1, max_size=1)
+    try:
+        async with tenant_transaction(pool, a.slug) as conn:
+            report = await annual_report(conn, a.profile(), 2024)
+    finally:
+        await pool.close()
+    assert report["outreach"] == {"talk": 2, "course": 1}
+    assert report["outreach_participants"] == 52
