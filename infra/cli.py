@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import Any, NoReturn
 
-from domain.common import Context, DomainError
+from domain.common import Context, DomainError, today_in_norway
 from domain.inquiry import (
     CHANNELS,
     COMPLAINT_OUTCOMES,
@@ -413,7 +413,7 @@ def run_receive(args: argparse.Namespace, settings: Settings) -> int:
         receipt = runtime.platform.office(args.tenant).receive(
             context(args, "caseworker"),
             reference=args.reference,
-            received_on=args.received_on or date.today(),
+            received_on=args.received_on or today_in_norway(),
             channel=args.channel,
             requester_role=args.requester_role,
             service_area=args.service_area,
@@ -437,7 +437,7 @@ def run_verb(args: argparse.Namespace, settings: Settings) -> int:
         version = getattr(office, args.method)(
             context(args, "caseworker"),
             args.inquiry,
-            on=args.on or date.today(),
+            on=args.on or today_in_norway(),
             expected_version=args.expected_version,
             **fields,
         )
