@@ -110,7 +110,8 @@ def build_parser() -> OneLineParser:
     for sub in (annual, years):
         sub.add_argument("--taxonomy-version", type=non_negative_int,
                          help="projiser alle tall under denne taksonomiversjonen (standard: den som gjaldt ved mottak)")
-        sub.add_argument("--format", choices=["json", "csv"], default="json")
+        sub.add_argument("--format", choices=["json", "csv", "xlsx", "docx"] if sub is annual else ["json", "csv"],
+                         default="json")
         sub.add_argument("--output", help="fil å skrive til (standard: skjermen)")
 
     migrate = commands.add_parser("migrate", help="opprett eller oppgrader skjema og databaseroller")
@@ -337,8 +338,11 @@ def run_report(args: argparse.Namespace, settings: Settings) -> int:
     import asyncio
     from pathlib import Path
 
+    from projections.report_documents import as_docx, as_xlsx
     from projections.report_formats import FORMATS
     from projections.worker import ProjectionWorker
+
+    DOCUMENTS = {"xlsx": as_xlsx, "docx": as_docx}  # noqa: N806
 
     def work(runtime: Any) -> int:
         profile = runtime.platform.office(args.tenant).profile()
@@ -350,12 +354,17 @@ def run_report(args: argparse.Namespace, settings: Settings) -> int:
         finally:
             worker.close()
         report = asyncio.run(_report(runtime.database_url, profile, args))
-        text = FORMATS[args.format](report)
-        if args.output:
-            Path(args.output).write_text(text, encoding="utf-8")
-            print(f"skrev {args.output}")
+        if args.format in DOCUMENTS:
+            if not args.output:
+                print(f"ombud: feil: --output: må oppgis for {args.format}", file=sys.stderr)
+                return 1
+            Path(args.output).write_bytes(DOCUMENTS[args.format](report, profile))
+        elif args.output:
+            Path(args.output).write_text(FORMATS[args.format](report), encoding="utf-8")
         else:
-            sys.stdout.write(text)
+            sys.stdout.write(FORMATS[args.format](report))
+        if args.output:
+            print(f"skrev {args.output}")
         return 0
 
     return with_runtime(settings, work)

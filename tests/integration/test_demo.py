@@ -180,3 +180,30 @@ async def test_trondheims_year_over_year_table_has_the_published_row_per_unit(pr
     for units in figures["units"].values():
         for unit, counts in units.items():
             assert table["by_service_area"][codes[unit]] == [c or 0 for c in counts], unit
+
+
+async def test_the_xlsx_and_docx_reports_carry_the_published_tables_under_their_names(
+    projected: Platform, database_url: str
+) -> None:
+    import io
+
+    import docx
+    import openpyxl
+
+    from projections.report_documents import as_docx, as_xlsx
+
+    published = seed_figures()["drammen"]["2023"]
+    profile = projected.office("drammen").profile()
+    report = await report_for(projected, database_url, "drammen", 2023)
+
+    sheet = openpyxl.load_workbook(io.BytesIO(as_xlsx(report, profile))).active
+    cells = [(row[0], row[1]) for row in sheet.iter_rows(values_only=True) if len(row) > 1]
+    area_table = cells[cells.index(("Henvendelser per tjenesteområde (alle berørte områder)", "Antall")) + 1 :][:9]
+    assert dict(area_table) == published["by_service_area"]
+
+    document = docx.Document(io.BytesIO(as_docx(report, profile)))
+    assert document.paragraphs[0].text == "Årsrapport 2023 – Drammen kommune"
+    rows = {(r.cells[0].text, r.cells[1].text) for t in document.tables for r in t.rows}
+    for name, count in published["by_service_area"].items():
+        assert (name, str(count)) in rows
+    assert ("Bistand til klage", "54") in rows
