@@ -1,0 +1,299 @@
+"""What each `ombud` command does: open the runtime, call a service, print the outcome."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import getpass
+import json
+import sys
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from domain.common import Context, today_in_norway
+from infra.settings import Settings
+
+
+def context(args: argparse.Namespace, role: str) -> Context:
+    return Context(args.actor or f"cli:{getpass.getuser()}", role, str(uuid.uuid4()))
+
+
+def with_runtime(settings: Settings, work: Callable[[Any], int]) -> int:
+    from infra.runtime import open_runtime
+
+    with open_runtime(settings) as runtime:
+        return work(runtime)
+
+
+def run_migrate(args: argparse.Namespace, settings: Settings) -> int:
+    return with_runtime(settings, lambda runtime: print(f"skjemaet er oppdatert ({runtime.database_label})") or 0)
+
+
+def run_demo(args: argparse.Namespace, settings: Settings) -> int:
+    from services.demo import load_demo
+
+    def work(runtime: Any) -> int:
+        load_demo(runtime.platform, context(args, "platform_admin"), progress=print)
+        if not args.no_serve:
+            return serve(runtime, args.host, args.port)
+        return 0
+
+    return with_runtime(settings, work)
+
+
+def run_serve(args: argparse.Namespace, settings: Settings) -> int:
+    return with_runtime(settings, lambda runtime: serve(runtime, args.host, args.port))
+
+
+def serve(runtime: Any, host: str, port: int) -> int:
+    import uvicorn
+
+    from web.app import create_app
+
+    print(f"ombud kjører på http://{host}:{port}/")
+    app = create_app(runtime.platform, runtime.database_url, runtime.redis_url)
+    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+    return 0
+
+
+def run_worker(args: argparse.Namespace, settings: Settings) -> int:
+    import logging
+    import signal
+    import threading
+
+    from projections.worker import ProjectionWorker
+
+    def work(runtime: Any) -> int:
+        worker = ProjectionWorker(runtime.platform, runtime.database_url)
+        try:
+            if args.once:
+                for slug, applied in worker.catch_up_all().items():
+                    print(f"{slug}: {applied} hendelser")
+                return 0
+            logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+            stop = threading.Event()
+            signal.signal(signal.SIGTERM, lambda *_: stop.set())
+            print("prosjekteringen kjører; Ctrl-C stopper")
+            try:
+                worker.run(stop)
+            except KeyboardInterrupt:
+                pass
+            return 0
+        finally:
+            worker.close()
+
+    return with_runtime(settings, work)
+
+
+def run_outreach_register(args: argparse.Namespace, settings: Settings) -> int:
+    def work(runtime: Any) -> int:
+        activity = runtime.platform.office(args.tenant).register_outreach(
+            context(args, "caseworker"),
+            held_on=args.held_on,
+            kind=args.kind,
+            title=args.title,
+            audience=args.audience,
+            participants=args.participants,
+        )
+        print(f"registrerte {activity}")
+        return 0
+
+    return with_runtime(settings, work)
+
+
+def run_import(args: argparse.Namespace, settings: Settings) -> int:
+    from pathlib import Path
+
+    from infra.progress import ProgressBar
+    from services.importing import ImportRejected, import_case_log
+
+    try:
+        data = Path(args.file).read_bytes()
+    except OSError as error:
+        print(f"ombud: feil: file: kan ikke lese {args.file} ({error.strerror})", file=sys.stderr)
+        return 1
+
+    def work(runtime: Any) -> int:
+        office = runtime.platform.office(args.tenant)
+        try:
+            result = import_case_log(office, context(args, "caseworker"), data, progress=ProgressBar("import"))
+        except ImportRejected as rejected:
+            print(f"ombud: feil: ingenting er importert ({len(rejected.problems)} feil):", file=sys.stderr)
+            for problem in rejected.problems[:50]:
+                print(f"  {problem}", file=sys.stderr)
+            return 1
+        print(f"importerte {result.imported} henvendelser; {result.already_present} fantes fra før")
+        return 0
+
+    return with_runtime(settings, work)
+
+
+def run_rebuild(args: argparse.Namespace, settings: Settings) -> int:
+    from infra.progress import ProgressBar
+    from projections.worker import PROJECTIONS, ProjectionWorker
+
+    def work(runtime: Any) -> int:
+        slugs = [runtime.platform.office(args.tenant).slug] if args.tenant else runtime.platform.slugs()
+        worker = ProjectionWorker(runtime.platform, runtime.database_url)
+        try:
+            for slug in slugs:
+                for name in [args.projection] if args.projection else list(PROJECTIONS):
+                    applied = worker.rebuild(slug, name, progress=ProgressBar(f"{slug} {name}"))
+                    print(f"{slug}: {name} bygget på nytt fra {applied} hendelser")
+        finally:
+            worker.close()
+        return 0
+
+    return with_runtime(settings, work)
+
+
+def run_report(args: argparse.Namespace, settings: Settings) -> int:
+    import asyncio
+    from pathlib import Path
+
+    from projections.report_documents import as_docx, as_xlsx
+    from projections.report_formats import FORMATS
+    from projections.worker import ProjectionWorker
+
+    DOCUMENTS = {"xlsx": as_xlsx, "docx": as_docx}  # noqa: N806
+
+    def work(runtime: Any) -> int:
+        profile = runtime.platform.office(args.tenant).profile()
+        if args.taxonomy_version is not None:
+            profile.taxonomy(args.taxonomy_version)
+        worker = ProjectionWorker(runtime.platform, runtime.database_url)
+        try:
+            worker.catch_up(args.tenant)
+        finally:
+            worker.close()
+        report = asyncio.run(_report(runtime.database_url, profile, args))
+        if args.format in DOCUMENTS:
+            if not args.output:
+                print(f"ombud: feil: --output: må oppgis for {args.format}", file=sys.stderr)
+                return 1
+            Path(args.output).write_bytes(DOCUMENTS[args.format](report, profile))
+        elif args.output:
+            Path(args.output).write_text(FORMATS[args.format](report), encoding="utf-8")
+        else:
+            sys.stdout.write(FORMATS[args.format](report))
+        if args.output:
+            print(f"skrev {args.output}")
+        return 0
+
+    return with_runtime(settings, work)
+
+
+async def _report(database_url: str, profile: Any, args: argparse.Namespace) -> dict[str, Any]:
+    import asyncpg
+
+    from projections.annual_report import annual_report, year_over_year
+    from projections.reading import tenant_transaction
+
+    pool = await asyncpg.create_pool(database_url, min_size=1, max_size=1)
+    try:
+        async with tenant_transaction(pool, profile.slug) as conn:
+            if args.kind == "years":
+                return await year_over_year(conn, profile, args.first_year, args.last_year, args.taxonomy_version)
+            return await annual_report(conn, profile, args.year, args.taxonomy_version)
+    finally:
+        await pool.close()
+
+
+def run_tenant_create(args: argparse.Namespace, settings: Settings) -> int:
+    def work(runtime: Any) -> int:
+        runtime.platform.create_tenant(
+            context(args, "platform_admin"),
+            slug=args.slug,
+            name=args.name,
+            population=args.population,
+            shares_statistics=not args.no_share_statistics,
+            template=args.template,
+        )
+        print(f"opprettet {args.slug}")
+        return 0
+
+    return with_runtime(settings, work)
+
+
+def run_tenant_list(args: argparse.Namespace, settings: Settings) -> int:
+    def work(runtime: Any) -> int:
+        rows = [
+            {"slug": t.slug, "name": t.name, "population": t.population, "shares_statistics": t.shares_statistics}
+            for t in runtime.platform.tenants()
+        ]
+        if args.json:
+            print(json.dumps(rows, ensure_ascii=False, indent=2))
+        for row in [] if args.json else rows:
+            print(f"{row['slug']:<20} {row['name']:<30} {row['population'] or '':>8}")
+        return 0
+
+    return with_runtime(settings, work)
+
+
+def run_receive(args: argparse.Namespace, settings: Settings) -> int:
+    def work(runtime: Any) -> int:
+        receipt = runtime.platform.office(args.tenant).receive(
+            context(args, "caseworker"),
+            reference=args.reference,
+            received_on=args.received_on or today_in_norway(),
+            channel=args.channel,
+            requester_role=args.requester_role,
+            service_area=args.service_area,
+            further_areas=args.further_area,
+            case_types=args.case_type,
+            outside_mandate=args.outside_mandate,
+            summary=args.summary,
+            requester_name=args.requester_name,
+            contact=args.contact,
+        )
+        print(f"{receipt.reference} {receipt.id}")
+        return 0
+
+    return with_runtime(settings, work)
+
+
+def run_verb(args: argparse.Namespace, settings: Settings) -> int:
+    def work(runtime: Any) -> int:
+        office = runtime.platform.office(args.tenant)
+        fields = {name: getattr(args, name) for name in args.fields}
+        version = getattr(office, args.method)(
+            context(args, "caseworker"),
+            args.inquiry,
+            on=args.on or today_in_norway(),
+            expected_version=args.expected_version,
+            **fields,
+        )
+        print(f"{args.inquiry} er nå versjon {version}")
+        return 0
+
+    return with_runtime(settings, work)
+
+
+def run_show(args: argparse.Namespace, settings: Settings) -> int:
+    def work(runtime: Any) -> int:
+        view = runtime.platform.office(args.tenant).inquiry(args.inquiry)
+        data = dataclasses.asdict(view)
+        if args.json:
+            print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+        else:
+            for key, value in data.items():
+                print(f"{key:<18} {value}")
+        return 0
+
+    return with_runtime(settings, work)
+
+
+def run_history(args: argparse.Namespace, settings: Settings) -> int:
+    def work(runtime: Any) -> int:
+        entries = runtime.platform.office(args.tenant).history(args.inquiry)
+        if args.json:
+            print(json.dumps([dataclasses.asdict(e) for e in entries], ensure_ascii=False, indent=2, default=str))
+            return 0
+        for e in entries:
+            details = ", ".join(f"{k}={v}" for k, v in e.details.items())
+            print(f"{e.version:>3} {e.on} {e.event:<17} {e.actor_id} ({e.actor_role}) "
+                  f"registrert {e.recorded_at:%Y-%m-%d %H:%M:%S} {details}")
+        return 0
+
+    return with_runtime(settings, work)
