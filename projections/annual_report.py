@@ -37,8 +37,9 @@ SELECT key, count(*) AS n FROM (
     SELECT {expression} AS key FROM read.inquiries WHERE received_on BETWEEN $1 AND $2
 ) s GROUP BY key
 """
+# Per area, per taxonomy period (width_bucket over the versions' effective dates), primary or not.
 _AREAS = """
-SELECT area, received_on, primary_area = area AS is_primary, count(*) AS n
+SELECT area, width_bucket(received_on, $3::date[]) AS period, primary_area = area AS is_primary, count(*) AS n
 FROM read.inquiries, unnest(primary_area || further_areas) AS area
 WHERE received_on BETWEEN $1 AND $2
 GROUP BY 1, 2, 3
@@ -88,8 +89,9 @@ async def area_counts(
     """Inquiries received in [first, last] per area concerned, per top-level area and per primary area."""
     target = profile.taxonomy(taxonomy_version) if taxonomy_version else None
     by_area, by_parent, by_primary = Counter(), Counter(), Counter()
-    for row in await conn.fetch(_AREAS, first, last):
-        recorded = profile.taxonomy_on(row["received_on"])
+    starts = [taxonomy.effective_from for taxonomy in profile.taxonomies]
+    for row in await conn.fetch(_AREAS, first, last, starts):
+        recorded = profile.taxonomies[max(row["period"], 1) - 1]  # before the first version: the first
         taxonomy, area = recorded, row["area"]
         if target is not None:
             taxonomy = target
