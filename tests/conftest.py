@@ -16,6 +16,7 @@ from infra.embedded import start_postgres, start_redis
 from infra.eventstore import factory_maker, open_datastore
 from infra.migrate import migrate
 from infra.settings import Settings
+from projections.worker import ProjectionWorker
 from services.platform import Platform
 
 
@@ -82,6 +83,14 @@ def make_platform(database_url: str, master_key: bytes) -> Iterator[Callable[...
 @pytest.fixture
 def platform(make_platform: Callable[..., Platform]) -> Platform:
     return make_platform()
+
+
+@pytest.fixture
+def worker(platform: Platform, database_url: str) -> Iterator[ProjectionWorker]:
+    """The projection worker over the test's platform."""
+    worker = ProjectionWorker(platform, database_url)
+    yield worker
+    worker.close()
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date
 
 import psycopg
@@ -33,13 +33,6 @@ def rows(database_url: str, tenant: str, *, role: str | None = "ombud_reader") -
             "SELECT tenant_id, reference, version, status, assignee, meetings, complaints_sent, forwarded_to,"
             " interim_reply_on, first_response_on, resolved_on, outcome FROM read.inquiries ORDER BY reference"
         ).fetchall()
-
-
-@pytest.fixture
-def worker(platform: Platform, database_url: str) -> Iterator[ProjectionWorker]:
-    worker = ProjectionWorker(platform, database_url)
-    yield worker
-    worker.close()
 
 
 @pytest.fixture

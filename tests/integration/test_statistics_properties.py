@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -236,13 +236,6 @@ def expected_report(history: list[Story], year: int) -> dict[str, Any]:
 
 
 # -- fixtures and helpers ----------------------------------------------------------------------------
-
-
-@pytest.fixture
-def worker(platform: Platform, database_url: str) -> Iterator[ProjectionWorker]:
-    worker = ProjectionWorker(platform, database_url)
-    yield worker
-    worker.close()
 
 
 @pytest.fixture
