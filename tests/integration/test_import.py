@@ -9,7 +9,7 @@ import pytest
 
 from domain.common import Context
 from services.application import table_prefix
-from services.importing import ImportRejected, import_case_log
+from services.importing import CHUNK, PARALLEL_FROM_CHUNKS, ImportRejected, import_case_log
 from services.office import Office
 from services.platform import Platform
 
@@ -127,3 +127,22 @@ def test_progress_is_reported_from_zero_to_all_rows(offices: tuple[Office, Offic
     import_case_log(a, caseworker, csv_bytes(*rows), progress=lambda done, total: seen.append((done, total)))
     assert seen[0] == (0, 120) and seen[-1] == (120, 120)
     assert [d for d, _ in seen] == sorted(d for d, _ in seen)
+
+
+def test_a_large_file_is_encoded_in_worker_processes_and_still_all_or_nothing(
+    offices: tuple[Office, Office], caseworker: Context, database_url: str
+) -> None:
+    a, _ = offices
+    count = CHUNK * PARALLEL_FROM_CHUNKS
+    rows = [f"L-{n},2023-02-{1 + n % 28:02d},,,Helse,,,,,2023-03-01,,,,2023-04-01,assisted" for n in range(count)]
+    bad_last = [*rows[:-1], f"L-{count},2023-02-30,,,Helse,,,,,,,,,,"]
+
+    with pytest.raises(ImportRejected) as rejected:
+        import_case_log(a, caseworker, csv_bytes(*bad_last))
+    assert [(p.line, p.column) for p in rejected.value.problems] == [(count + 1, "received_on")]
+    assert events_in(database_url, a) == 1  # the tenant's own stream; the chunks already streamed were rolled back
+
+    result = import_case_log(a, caseworker, csv_bytes(*rows))
+    assert (result.imported, result.already_present) == (count, 0)
+    assert events_in(database_url, a) == 1 + 3 * count
+    assert [e.event for e in a.history(f"L-{count - 1}")] == ["Received", "InterimReplySent", "Resolved"]
