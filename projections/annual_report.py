@@ -1,8 +1,8 @@
-"""The annual report's figures for one tenant and year, counted from the case list as DESIGN.md defines them."""
+"""The annual report's figures for one tenant and year, read from the worker's running counts (statistics.py)."""
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from datetime import date
 from typing import Any
 
@@ -12,45 +12,20 @@ from domain.taxonomy import reproject
 from services.office import TenantProfile
 
 # Keys and meaning are documented in docs/annual-report.md; never rename one.
-_TOTALS = """
-SELECT count(*)                                                      AS total,
-       count(*) FILTER (WHERE outside_mandate)                       AS outside_mandate,
-       coalesce(sum(meetings), 0)                                    AS meetings_held,
-       coalesce(sum(complaints_sent), 0)                             AS complaints_sent,
-       count(*) FILTER (WHERE interim_reply_on IS NOT NULL)          AS interim_replies,
-       count(*) FILTER (WHERE resolved_on IS NOT NULL)               AS resolved,
-       percentile_cont(0.5) WITHIN GROUP (ORDER BY resolved_on - received_on)       AS median_days_to_resolution,
-       percentile_cont(0.9) WITHIN GROUP (ORDER BY resolved_on - received_on)       AS p90_days_to_resolution,
-       percentile_cont(0.5) WITHIN GROUP (ORDER BY first_response_on - received_on) AS median_days_to_first_response,
-       percentile_cont(0.9) WITHIN GROUP (ORDER BY first_response_on - received_on) AS p90_days_to_first_response
-FROM read.inquiries WHERE received_on BETWEEN $1 AND $2
-"""
-_OPEN_AT_YEAR_END = """
-SELECT count(*) FROM read.inquiries WHERE received_on <= $1 AND (resolved_on IS NULL OR resolved_on > $1)
-"""
+_YEAR = "SELECT measure, key, n FROM read.year_statistics WHERE year = $1"
+_OPEN_UNTIL = "SELECT key, n FROM read.year_statistics WHERE measure = 'open_until' AND year <= $1"
 _OUTREACH = """
 SELECT kind, count(*) AS n, coalesce(sum(participants), 0) AS participants
 FROM read.outreach WHERE held_on BETWEEN $1 AND $2 AND NOT cancelled GROUP BY kind
 """
-_BY = """
-SELECT key, count(*) AS n FROM (
-    SELECT {expression} AS key FROM read.inquiries WHERE received_on BETWEEN $1 AND $2
-) s GROUP BY key
-"""
 # Per area, per taxonomy period (width_bucket over the versions' effective dates), primary or not.
 _AREAS = """
-SELECT area, width_bucket(received_on, $3::date[]) AS period, primary_area = area AS is_primary, count(*) AS n
-FROM read.inquiries, unnest(primary_area || further_areas) AS area
-WHERE received_on BETWEEN $1 AND $2
+SELECT area, width_bucket(received_on, $3::date[]) AS period, is_primary, sum(n)::int AS n
+FROM read.area_days WHERE received_on BETWEEN $1 AND $2
 GROUP BY 1, 2, 3
 """
-_GROUPS = {
-    "by_case_type": "unnest(case_types)",
-    "by_channel": "channel",
-    "by_requester": "requester_role",
-    "forwarded": "unnest(ARRAY(SELECT DISTINCT body FROM unnest(forwarded_to) AS body))",  # inquiries per body
-    "complaint_outcomes": "unnest(complaint_outcomes)",
-}
+_COUNTS = ("total", "outside_mandate", "meetings_held", "complaints_sent", "interim_replies", "resolved")
+_GROUPS = ("by_case_type", "by_channel", "by_requester", "forwarded", "complaint_outcomes")
 
 
 async def annual_report(
@@ -62,25 +37,53 @@ async def annual_report(
     counts under the version in force when it was received.
     """
     first, last = date(year, 1, 1), date(year, 12, 31)
-    totals = dict(await conn.fetchrow(_TOTALS, first, last))
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    for row in await conn.fetch(_YEAR, year):
+        counts[row["measure"]][row["key"]] = row["n"]
     report: dict[str, Any] = {
         "tenant": profile.slug,
         "year": year,
         "taxonomy_version": taxonomy_version or profile.taxonomy_on(last).version,
         "taxonomy_basis": "reprojected" if taxonomy_version else "in_force_at_receipt",
+        "total": counts["total"][""],
     }
-    report["total"] = totals.pop("total")
     report.update(await area_counts(conn, profile, first, last, taxonomy_version))
-    for key, expression in _GROUPS.items():
-        rows = await conn.fetch(_BY.format(expression=expression), first, last)
-        report[key] = _sorted(Counter({row["key"]: row["n"] for row in rows}))
-    for key, value in totals.items():
-        report[key] = round(float(value), 1) if key.startswith(("median", "p90")) and value is not None else value
-    report["open_at_year_end"] = await conn.fetchval(_OPEN_AT_YEAR_END, last)
+    for key in _GROUPS:
+        report[key] = _sorted(counts[key])
+    for key in _COUNTS[1:]:
+        report[key] = counts[key][""]
+    for name, histogram in (("resolution", counts["days_to_resolution"]), ("first_response", counts["days_to_first_response"])):
+        report[f"median_days_to_{name}"] = _percentile(histogram, 0.5)
+        report[f"p90_days_to_{name}"] = _percentile(histogram, 0.9)
+    report["open_at_year_end"] = sum(
+        row["n"] for row in await conn.fetch(_OPEN_UNTIL, year) if row["key"] == "" or int(row["key"]) > year
+    )
     outreach = await conn.fetch(_OUTREACH, first, last)
     report["outreach"] = _sorted(Counter({row["kind"]: row["n"] for row in outreach}))
     report["outreach_participants"] = sum(row["participants"] for row in outreach)
     return report
+
+
+def _percentile(histogram: Counter[str], fraction: float) -> float | None:
+    """PostgreSQL's percentile_cont over the days the histogram counts, rounded to one decimal."""
+    values = sorted((int(days), n) for days, n in histogram.items())
+    total = sum(n for _, n in values)
+    if not total:
+        return None
+    position = fraction * (total - 1)
+    below, share = int(position), position - int(position)
+
+    def nth(index: int) -> int:
+        seen = 0
+        for days, n in values:
+            seen += n
+            if index < seen:
+                return days
+        raise IndexError(index)
+
+    low = nth(below)
+    high = nth(below + 1) if share else low
+    return round(low + share * (high - low), 1)
 
 
 async def area_counts(

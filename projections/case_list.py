@@ -8,9 +8,10 @@ from typing import Any
 from psycopg import Cursor
 
 from domain.inquiry import Inquiry
+from projections import statistics
 
 NAME = "case_list"
-TABLES = ("read.inquiries",)
+TABLES = ("read.inquiries", *statistics.TABLES)
 
 COLUMNS = (
     "tenant_id", "id", "reference", "version", "status", "received_on", "channel", "requester_role",
@@ -31,16 +32,18 @@ UPSERT_ROWS = (
 
 
 def apply_batch(cursor: Cursor[Any], tenant_id: str, events: Sequence[Any]) -> None:
-    """Folds a batch of events into the rows they touch, then writes each touched row once."""
+    """Folds a batch of events into the rows they touch, writes each touched row once, and moves the counts."""
     inquiry_events = [e for e in events if isinstance(e, Inquiry.Event)]
     if not inquiry_events:
         return
     ids = list({e.originator_id for e in inquiry_events})
     cursor.execute(SELECT_ROWS, (tenant_id, ids))
-    rows = {row[1]: dict(zip(COLUMNS, row, strict=True)) for row in cursor.fetchall()}
+    before = {row[1]: dict(zip(COLUMNS, row, strict=True)) for row in cursor.fetchall()}
+    rows = dict(before)
     for event in inquiry_events:
         rows[event.originator_id] = fold(rows.get(event.originator_id), tenant_id, event)
     cursor.executemany(UPSERT_ROWS, [tuple(rows[i][c] for c in COLUMNS) for i in ids])
+    statistics.record_changes(cursor, tenant_id, [before.get(i) for i in ids], [rows[i] for i in ids])
 
 
 def fold(row: dict[str, Any] | None, tenant_id: str, event: Any) -> dict[str, Any]:

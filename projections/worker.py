@@ -21,7 +21,7 @@ PROJECTIONS: dict[str, Callable[[Any, str, Any], None]] = {
 }
 PROJECTION_TABLES = {case_list.NAME: case_list.TABLES, outreach.NAME: outreach.TABLES}
 Progress = Callable[[int, int], None]
-BATCH = 1000
+BATCH = 10_000
 IDLE_SECONDS = 5.0
 
 
@@ -37,16 +37,16 @@ class ProjectionWorker:
         self._writer.close()
 
     def catch_up(self, slug: str, projection: str | None = None) -> int:
-        """Applies every event after the recorded position; each batch and its new position commit together.
+        """Applies every event after the recorded positions; each batch and its new positions commit together.
 
-        Without `projection`, every projection; returns how many events the furthest-behind one applied.
+        Without `projection`, every projection, from one read and decode of each batch; returns how many
+        events the furthest-behind projection applied.
         """
-        if projection is None:
-            return max(self.catch_up(slug, name) for name in PROJECTIONS)
+        names = [projection] if projection else list(PROJECTIONS)
         applied = 0
         while True:
             with self._writer.transaction(), self._writer.cursor() as cursor:
-                count = self._next_batch(cursor, slug, projection)
+                count = self._next_batch(cursor, slug, names)
             if not count:
                 return applied
             applied += count
@@ -56,39 +56,47 @@ class ProjectionWorker:
         total = self._platform.office(slug).app.recorder.max_notification_id() or 0
         applied = 0
         with self._writer.transaction(), self._writer.cursor() as cursor:
-            self._lock(cursor, slug, projection)
+            self._lock(cursor, slug, [projection])
             for table in PROJECTION_TABLES[projection]:
                 cursor.execute(f"DELETE FROM {table} WHERE tenant_id = %s", (slug,))
             cursor.execute("DELETE FROM read.positions WHERE tenant_id = %s AND projection = %s", (slug, projection))
             progress(0, total)
-            while count := self._next_batch(cursor, slug, projection):
+            while count := self._next_batch(cursor, slug, [projection]):
                 applied += count
                 progress(applied, total)
         return applied
 
-    def _next_batch(self, cursor: Any, slug: str, projection: str) -> int:
+    def _next_batch(self, cursor: Any, slug: str, names: list[str]) -> int:
+        """One batch from the furthest-behind position; each projection gets the events it has not seen."""
         app = self._platform.office(slug).app
-        self._lock(cursor, slug, projection)
+        self._lock(cursor, slug, names)
         cursor.execute(
-            "SELECT position FROM read.positions WHERE tenant_id = %s AND projection = %s", (slug, projection)
+            "SELECT projection, position FROM read.positions WHERE tenant_id = %s AND projection = ANY(%s)",
+            (slug, names),
         )
-        row = cursor.fetchone()
-        notifications = app.recorder.select_notifications(start=(row[0] if row else 0) + 1, limit=BATCH)
+        positions = dict.fromkeys(names, 0) | dict(cursor.fetchall())
+        start = min(positions.values())
+        notifications = app.recorder.select_notifications(start=start + 1, limit=BATCH)
         if not notifications:
             return 0
-        PROJECTIONS[projection](cursor, slug, [app.mapper.to_domain_event(n) for n in notifications])
+        events = [(n.id, app.mapper.to_domain_event(n)) for n in notifications]
+        for name in names:
+            unseen = [event for position, event in events if position > positions[name]]
+            if unseen:
+                PROJECTIONS[name](cursor, slug, unseen)
         cursor.execute(
-            "INSERT INTO read.positions (tenant_id, projection, position) VALUES (%s, %s, %s)"
+            "INSERT INTO read.positions (tenant_id, projection, position) SELECT %s, unnest(%s::text[]), %s"
             " ON CONFLICT (tenant_id, projection) DO UPDATE SET position = excluded.position",
-            (slug, projection, notifications[-1].id),
+            (slug, names, notifications[-1].id),
         )
-        return len(notifications)
+        return len(events)  # all of them are new to the furthest-behind projection
 
     @staticmethod
-    def _lock(cursor: Any, slug: str, projection: str) -> None:
+    def _lock(cursor: Any, slug: str, names: list[str]) -> None:
         """One writer per tenant and projection, also across processes; and row-level security's tenant."""
         cursor.execute("SELECT set_config('app.tenant_id', %s, true)", (slug,))
-        cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"{slug}/{projection}",))
+        for name in sorted(names):  # always in the same order, so two workers cannot deadlock
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"{slug}/{name}",))
 
     def lag(self, slug: str, projection: str = case_list.NAME) -> int:
         """How many events the projection has not yet applied."""
