@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any, NoReturn
 
+from domain.account import STAFF_ROLES
 from domain.common import DomainError
 from domain.inquiry import (
     CHANNELS,
@@ -129,6 +130,17 @@ def build_parser() -> OneLineParser:
     listing = tenant.add_parser("list", help="list kommunene")
     listing.add_argument("--json", action="store_true")
     listing.set_defaults(run=commands.run_tenant_list)
+
+    user = subcommands.add_parser("user", help="brukerkontoer for innlogging").add_subparsers(
+        dest="user_command", required=True, parser_class=OneLineParser
+    )
+    new_user = user.add_parser("create", help="opprett en konto; passordet leses fra standard inn")
+    new_user.add_argument("--tenant", help="kommunen (for caseworker, tenant_admin og auditor)")
+    new_user.add_argument("--email", required=True)
+    new_user.add_argument("--role", required=True, choices=STAFF_ROLES)
+    new_user.add_argument("--password-stdin", action="store_true", required=True,
+                          help="les passordet fra standard inn (aldri som argument)")
+    new_user.set_defaults(run=commands.run_user_create)
 
     inquiry = subcommands.add_parser("inquiry", help="henvendelser").add_subparsers(
         dest="inquiry_command", required=True, parser_class=OneLineParser

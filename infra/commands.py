@@ -31,13 +31,29 @@ def run_migrate(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def run_demo(args: argparse.Namespace, settings: Settings) -> int:
-    from services.demo import load_demo
+    import threading
+
+    from infra.directory import PostgresAccountDirectory
+    from projections.worker import ProjectionWorker
+    from services.demo import create_demo_accounts, load_demo
 
     def work(runtime: Any) -> int:
         load_demo(runtime.platform, context(args, "platform_admin"), progress=print)
-        if not args.no_serve:
+        create_demo_accounts(PostgresAccountDirectory(runtime.datastore))
+        if args.no_serve:
+            return 0
+        # One process for the demo: the projection worker runs beside the web server.
+        worker = ProjectionWorker(runtime.platform, runtime.database_url)
+        worker.catch_up_all()
+        stop = threading.Event()
+        thread = threading.Thread(target=worker.run, args=(stop,), name="projection-worker", daemon=True)
+        thread.start()
+        try:
             return serve(runtime, args.host, args.port)
-        return 0
+        finally:
+            stop.set()
+            thread.join(timeout=10)
+            worker.close()
 
     return with_runtime(settings, work)
 
@@ -211,6 +227,23 @@ def run_tenant_create(args: argparse.Namespace, settings: Settings) -> int:
             template=args.template,
         )
         print(f"opprettet {args.slug}")
+        return 0
+
+    return with_runtime(settings, work)
+
+
+def run_user_create(args: argparse.Namespace, settings: Settings) -> int:
+    from infra.directory import PostgresAccountDirectory
+    from services.accounts import create_account
+
+    password = sys.stdin.readline().rstrip("\r\n")
+
+    def work(runtime: Any) -> int:
+        account = create_account(
+            PostgresAccountDirectory(runtime.datastore),
+            email=args.email, role=args.role, tenant=args.tenant, password=password,
+        )  # fmt: skip
+        print(f"opprettet konto {account.email} ({account.role}{', ' + account.tenant if account.tenant else ''})")
         return 0
 
     return with_runtime(settings, work)

@@ -1,9 +1,10 @@
-"""The platform's list of tenants and their wrapped keys, in PostgreSQL beside the event store."""
+"""The platform's own tables in PostgreSQL beside the event store: tenants with their wrapped keys, and staff accounts."""
 
 from __future__ import annotations
 
 from eventsourcing.postgres import PostgresDatastore
 
+from domain.account import Account
 from services.platform import TENANTS_CHANNEL
 
 
@@ -35,3 +36,24 @@ class PostgresTenantDirectory:
         with self._datastore.transaction(commit=False) as cursor:
             cursor.execute("SELECT slug FROM platform.tenants ORDER BY slug")
             return [row["slug"] for row in cursor.fetchall()]
+
+
+class PostgresAccountDirectory:
+    """Staff accounts in `platform.accounts`; the web side reads them with asyncpg at sign-in."""
+
+    def __init__(self, datastore: PostgresDatastore) -> None:
+        self._datastore = datastore
+
+    def add(self, account: Account, password_hash: str) -> bool:
+        with self._datastore.transaction(commit=True) as cursor:
+            cursor.execute(
+                "INSERT INTO platform.accounts (id, email, role, tenant_id, password_hash) VALUES (%s, %s, %s, %s, %s)"
+                " ON CONFLICT (email) DO NOTHING",
+                (account.id, account.email, account.role, account.tenant, password_hash),
+            )
+            return cursor.rowcount == 1
+
+    def known_tenant(self, slug: str) -> bool:
+        with self._datastore.transaction(commit=False) as cursor:
+            cursor.execute("SELECT 1 FROM platform.tenants WHERE slug = %s", (slug,))
+            return cursor.fetchone() is not None

@@ -25,6 +25,7 @@ from domain.taxonomy import (
     ServiceArea,
     code_for,
 )
+from services.accounts import AccountDirectory, EmailTaken, create_account
 from services.platform import Platform, TenantExists
 
 Progress = Callable[[str], None]
@@ -256,3 +257,24 @@ def _inquiry(ctx: Context, sequence: ReferenceSequence, plan: dict[str, Any], rn
 
 def _weighted(rng: random.Random, options: tuple[tuple[str, int], ...]) -> str:
     return rng.choices([code for code, _ in options], [weight for _, weight in options])[0]
+
+
+DEMO_PASSWORD = "ombud-demo-2026"  # listed in README: demo accounts only, never on a real installation
+DEMO_ACCOUNTS = (
+    ("saksbehandler@drammen.demo", "caseworker", "drammen"),
+    ("admin@drammen.demo", "tenant_admin", "drammen"),
+    ("revisor@drammen.demo", "auditor", "drammen"),
+    ("saksbehandler@trondheim.demo", "caseworker", "trondheim"),
+    ("saksbehandler@fredrikstad.demo", "caseworker", "fredrikstad"),
+    ("nettverk@ombud.demo", "network", None),
+    ("plattform@ombud.demo", "platform_admin", None),
+)
+
+
+def create_demo_accounts(directory: AccountDirectory) -> None:
+    """The README's demo accounts; those that exist already are left alone."""
+    for email, role, tenant in DEMO_ACCOUNTS:
+        try:
+            create_account(directory, email=email, role=role, tenant=tenant, password=DEMO_PASSWORD)
+        except EmailTaken:
+            continue

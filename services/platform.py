@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+
 from datetime import date
 from typing import Protocol
 
@@ -25,6 +28,10 @@ class TenantDirectory(Protocol):
     def remove(self, slug: str) -> None: ...
 
     def wrapped_key(self, slug: str) -> bytes | None: ...
+
+    def derived_secret(self, purpose: str) -> str:
+        """A secret for one purpose (signing CSRF tokens), the same in every instance, never the master key."""
+        return hmac.new(self._master_key, f"ombud/{purpose}".encode(), hashlib.sha256).hexdigest()
 
     def slugs(self) -> list[str]: ...
 
@@ -87,6 +94,10 @@ class Platform:
             key = unwrap(self._master_key, wrapped, slug)
             self._offices[slug] = Office(OfficeApplication(slug, key, self._make_factory))
         return self._offices[slug]
+
+    def derived_secret(self, purpose: str) -> str:
+        """A secret for one purpose (signing CSRF tokens), the same in every instance, never the master key."""
+        return hmac.new(self._master_key, f"ombud/{purpose}".encode(), hashlib.sha256).hexdigest()
 
     def slugs(self) -> list[str]:
         return self._directory.slugs()

@@ -8,18 +8,30 @@ from pathlib import Path
 
 import asyncpg
 import redis.asyncio as aioredis
-from litestar import Litestar
+from litestar import Litestar, Request
+from litestar.config.csrf import CSRFConfig
 from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.response import Redirect
+from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
 
 from services.platform import Platform
+from web.auth import AuthController
 from web.health import HealthController
 from web.home import HomeController
+from web.sessions import SignInRequired
+from web.statistics import StatisticsController
 
 TEMPLATES = Path(__file__).parent / "templates"
+STATIC = Path(__file__).parent / "static"
 
 
-def create_app(platform: Platform, database_url: str, redis_url: str) -> Litestar:
+def _to_sign_in(request: Request, _: SignInRequired) -> Redirect:
+    return Redirect(f"/login?neste={request.url.path}", status_code=303)
+
+
+def create_app(platform: Platform, database_url: str, redis_url: str, *, secure_cookies: bool = True) -> Litestar:
+    """`secure_cookies=False` only for plain-HTTP development; browsers send Secure cookies to localhost anyway."""
     @asynccontextmanager
     async def connections(app: Litestar) -> AsyncIterator[None]:
         app.state.db = await asyncpg.create_pool(database_url, min_size=1, max_size=4)
@@ -30,10 +42,20 @@ def create_app(platform: Platform, database_url: str, redis_url: str) -> Litesta
             await app.state.redis.aclose()
             await app.state.db.close()
 
+    cookie_flags = {"httponly": True, "secure": secure_cookies, "samesite": "lax", "path": "/"}
     app = Litestar(
-        route_handlers=[HomeController, HealthController],
+        route_handlers=[
+            HomeController, HealthController, AuthController, StatisticsController,
+            create_static_files_router(path="/static", directories=[STATIC], name="static"),
+        ],
         lifespan=[connections],
         template_config=TemplateConfig(directory=TEMPLATES, engine=JinjaTemplateEngine),
-    )
+        csrf_config=CSRFConfig(
+            secret=platform.derived_secret("csrf"), cookie_name="ombud_csrf", header_name="x-csrftoken",
+            cookie_secure=secure_cookies, cookie_samesite="lax", cookie_httponly=True, exclude=["/health"],
+        ),
+        exception_handlers={SignInRequired: _to_sign_in},
+    )  # fmt: skip
     app.state.platform = platform
+    app.state.cookie_flags = cookie_flags
     return app

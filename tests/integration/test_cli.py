@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import base64
 import json
+import io
 import subprocess
 import sys
 from collections.abc import Callable
@@ -221,3 +222,46 @@ def test_import_of_a_missing_file_names_the_file(ombud: Run, tenant: str, tmp_pa
     code, _, err = ombud("import", "--tenant", tenant, str(tmp_path / "finnes-ikke.csv"))
     assert code == 1
     assert "finnes-ikke.csv" in err
+
+
+def test_user_create_reads_the_password_from_standard_input_and_stores_only_a_hash(
+    ombud: Run, tenant: str, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    email = f"ny-{tenant}@eksempel.invalid"
+    monkeypatch.setattr("sys.stdin", io.StringIO("et-langt-hemmelig-passord\n"))
+    code, out, _ = ombud("user", "create", "--tenant", tenant, "--email", email.upper(), "--role", "caseworker", "--password-stdin")
+    assert code == 0, out
+    assert email in out
+    with psycopg.connect(database_url) as conn:
+        stored = conn.execute("SELECT role, tenant_id, password_hash FROM platform.accounts WHERE email = %s", (email,)).fetchone()
+    assert stored[:2] == ("caseworker", tenant)
+    assert stored[2].startswith("$argon2id$") and "hemmelig" not in stored[2]
+
+
+@pytest.mark.parametrize(
+    ("args", "password", "field"),
+    [
+        (["--role", "caseworker"], "et-langt-hemmelig-passord", "tenant"),
+        (["--role", "network", "--tenant", "TENANT"], "et-langt-hemmelig-passord", "tenant"),
+        (["--role", "caseworker", "--tenant", "TENANT"], "kort", "password"),
+        (["--role", "caseworker", "--tenant", "finnes-ikke"], "et-langt-hemmelig-passord", "tenant"),
+    ],
+    ids=["tenant-role-without-tenant", "platform-role-with-tenant", "short-password", "unknown-tenant"],
+)
+def test_user_create_names_the_field_at_fault(
+    ombud: Run, tenant: str, monkeypatch: pytest.MonkeyPatch, args: list[str], password: str, field: str
+) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO(password + "\n"))
+    args = [tenant if a == "TENANT" else a for a in args]
+    code, _, err = ombud("user", "create", "--email", f"x-{tenant}@eksempel.invalid", *args, "--password-stdin")
+    assert code == 1
+    assert f"feil: {field}:" in err
+
+
+def test_the_same_email_cannot_get_a_second_account(ombud: Run, tenant: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    email = f"dobbel-{tenant}@eksempel.invalid"
+    for expected in (0, 1):
+        monkeypatch.setattr("sys.stdin", io.StringIO("et-langt-hemmelig-passord\n"))
+        code, _, err = ombud("user", "create", "--tenant", tenant, "--email", email, "--role", "auditor", "--password-stdin")
+        assert code == expected
+    assert "email: det finnes allerede" in err

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -207,3 +208,27 @@ async def test_the_xlsx_and_docx_reports_carry_the_published_tables_under_their_
     for name, count in published["by_service_area"].items():
         assert (name, str(count)) in rows
     assert ("Bistand til klage", "54") in rows
+
+
+def test_the_readmes_demo_accounts_exist_once_with_their_roles(demo: Platform, database_url: str) -> None:
+    import psycopg
+
+    from infra.directory import PostgresAccountDirectory
+    from infra.eventstore import open_datastore
+    from services.accounts import password_matches
+    from services.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, create_demo_accounts
+
+    datastore = open_datastore(database_url, pool_size=1, max_overflow=0)
+    try:
+        create_demo_accounts(PostgresAccountDirectory(datastore))
+        create_demo_accounts(PostgresAccountDirectory(datastore))  # again: nothing new, no error
+    finally:
+        datastore.close()
+    with psycopg.connect(database_url) as conn:
+        rows = conn.execute(
+            "SELECT email, role, tenant_id, password_hash FROM platform.accounts WHERE email = ANY(%s)",
+            ([email for email, _, _ in DEMO_ACCOUNTS],),
+        ).fetchall()
+    assert sorted(row[:3] for row in rows) == sorted(DEMO_ACCOUNTS)
+    assert all(password_matches(row[3], DEMO_PASSWORD) for row in rows)
+    assert "ombud-demo-2026" in (Path(__file__).parents[2] / "README.md").read_text()

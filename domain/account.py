@@ -1,0 +1,48 @@
+"""Who may sign in, in which role and for which kommune: the rules an account must follow."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from uuid import UUID
+
+from domain.common import InvalidField
+
+# Roles that work inside one tenant, and roles above the tenants.
+TENANT_ROLES = ("caseworker", "tenant_admin", "auditor")
+PLATFORM_ROLES = ("network", "platform_admin")
+STAFF_ROLES = TENANT_ROLES + PLATFORM_ROLES
+# Roles that may read the tenant's statistics and download its annual report.
+REPORT_READERS = TENANT_ROLES
+MIN_PASSWORD_LENGTH = 12
+
+_EMAIL = re.compile(r"[^@\s]{1,64}@[^@\s]{1,255}\.[^@\s.]{2,}")
+
+
+@dataclass(frozen=True)
+class Account:
+    id: UUID
+    email: str
+    role: str
+    tenant: str | None
+
+
+def normalise_email(email: str) -> str:
+    email = email.strip().lower()
+    if not _EMAIL.fullmatch(email):
+        raise InvalidField("email", "må være en e-postadresse")
+    return email
+
+
+def require_role_and_tenant(role: str, tenant: str | None) -> None:
+    if role not in STAFF_ROLES:
+        raise InvalidField("role", f"ukjent rolle «{role}» (gyldige: {', '.join(STAFF_ROLES)})")
+    if role in TENANT_ROLES and not tenant:
+        raise InvalidField("tenant", f"rollen {role} hører til én kommune: oppgi kommunen")
+    if role in PLATFORM_ROLES and tenant:
+        raise InvalidField("tenant", f"rollen {role} hører ikke til én kommune")
+
+
+def require_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidField("password", f"må ha minst {MIN_PASSWORD_LENGTH} tegn")

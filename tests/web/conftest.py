@@ -1,0 +1,59 @@
+"""Web fixtures: the real app on the test database and Redis, accounts to sign in with, a tenant with data."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+
+import pytest
+import redis
+from litestar.testing import AsyncTestClient
+
+from domain.account import Account
+from infra.directory import PostgresAccountDirectory
+from infra.eventstore import open_datastore
+from services.accounts import create_account
+from services.platform import Platform
+from web.app import create_app
+
+PASSWORD = "et-langt-testpassord"
+
+
+@pytest.fixture
+def make_account(database_url: str) -> Iterator[Callable[[str, str | None], Account]]:
+    """An account with a unique, obviously fake address and PASSWORD."""
+    datastore = open_datastore(database_url, pool_size=1, max_overflow=0)
+    directory = PostgresAccountDirectory(datastore)
+
+    def make(role: str, tenant: str | None) -> Account:
+        email = f"test-{uuid.uuid4().hex[:8]}@eksempel.invalid"
+        return create_account(directory, email=email, role=role, tenant=tenant, password=PASSWORD)
+
+    yield make
+    datastore.close()
+
+
+@pytest.fixture
+async def client(platform: Platform, database_url: str, redis_url: str) -> AsyncIterator[AsyncTestClient]:
+    """Plain HTTP in tests, so cookies without the Secure flag; sign-in counters start from zero."""
+    store = redis.Redis.from_url(redis_url)
+    for key in store.scan_iter("ombud:innlogging:*"):
+        store.delete(key)
+    store.close()
+    app = create_app(platform, database_url, redis_url, secure_cookies=False)
+    async with AsyncTestClient(app=app) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def sign_in(client: AsyncTestClient) -> Callable[[Account], Awaitable[None]]:
+    async def sign_in(account: Account) -> None:
+        await client.get("/login")
+        response = await client.post(
+            "/login",
+            data={"email": account.email, "password": PASSWORD, "_csrf_token": client.cookies["ombud_csrf"]},
+            follow_redirects=False,
+        )
+        assert response.status_code == 303, response.text
+
+    return sign_in

@@ -1,0 +1,106 @@
+"""Signing in and out: argon2-checked passwords, a new session id at sign-in, CSRF, and a brake on guessing."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from litestar.testing import AsyncTestClient
+
+from domain.account import Account
+from services.platform import Platform
+from tests.web.conftest import PASSWORD
+from web.app import create_app
+from web.auth import FAILURES_PER_ACCOUNT
+
+
+async def post_login(client: AsyncTestClient, email: str, password: str, **extra: str):  # noqa: ANN201
+    await client.get("/login")
+    data = {"email": email, "password": password, "_csrf_token": client.cookies["ombud_csrf"], **extra}
+    return await client.post("/login", data=data, follow_redirects=False)
+
+
+async def test_the_right_password_opens_the_offices_statistics_with_a_fresh_session(
+    client: AsyncTestClient, make_account: Callable[..., Account], platform: Platform, admin, new_slug
+) -> None:
+    slug = new_slug()
+    platform.create_tenant(admin, slug=slug, name="Prøveby kommune")
+    account = make_account("caseworker", slug)
+    client.cookies.set("ombud_sesjon", "planted-before-sign-in")
+
+    response = await post_login(client, account.email.upper(), PASSWORD)
+
+    assert response.status_code == 303
+    assert response.headers["location"] == f"/{slug}/statistikk"
+    assert response.cookies["ombud_sesjon"] not in ("", "planted-before-sign-in")
+    cookie = response.headers["set-cookie"].lower()
+    assert "httponly" in cookie and "samesite=lax" in cookie
+    page = await client.get(f"/{slug}/statistikk")
+    assert page.status_code == 200
+    assert account.email in page.text
+
+
+async def test_a_wrong_password_and_an_unknown_address_get_the_same_answer(
+    client: AsyncTestClient, make_account: Callable[..., Account]
+) -> None:
+    account = make_account("network", None)
+    wrong = await post_login(client, account.email, "ikke-riktig-passord")
+    unknown = await post_login(client, "finnes.ikke@eksempel.invalid", PASSWORD)
+    assert wrong.status_code == unknown.status_code == 401
+    assert "Feil e-postadresse eller passord." in wrong.text and "Feil e-postadresse eller passord." in unknown.text
+    assert "ombud_sesjon" not in client.cookies
+
+
+async def test_empty_fields_are_named_next_to_the_field(client: AsyncTestClient) -> None:
+    response = await post_login(client, "", "")
+    assert response.status_code == 400
+    assert 'href="#email"' in response.text and 'aria-invalid="true"' in response.text
+    assert "Skriv inn passordet ditt." in response.text
+
+
+async def test_a_sign_in_without_the_csrf_token_is_refused(client: AsyncTestClient, make_account) -> None:
+    account = make_account("network", None)
+    await client.get("/login")
+    response = await client.post("/login", data={"email": account.email, "password": PASSWORD})
+    assert response.status_code == 403
+
+
+async def test_after_too_many_failures_even_the_right_password_must_wait(
+    client: AsyncTestClient, make_account: Callable[..., Account]
+) -> None:
+    account = make_account("network", None)
+    for _ in range(FAILURES_PER_ACCOUNT):
+        assert (await post_login(client, account.email, "gjetning-som-feiler")).status_code == 401
+    response = await post_login(client, account.email, PASSWORD)
+    assert response.status_code == 429
+    assert "For mange mislykkede forsøk" in response.text
+
+
+async def test_signing_out_ends_the_session_on_the_server(
+    client: AsyncTestClient, make_account, sign_in: Callable[[Account], Awaitable[None]], platform, admin, new_slug
+) -> None:
+    slug = new_slug()
+    platform.create_tenant(admin, slug=slug, name="Prøveby kommune")
+    account = make_account("auditor", slug)
+    await sign_in(account)
+    token = client.cookies["ombud_sesjon"]
+
+    response = await client.post("/logout", headers={"x-csrftoken": client.cookies["ombud_csrf"]}, follow_redirects=False)
+    assert response.status_code == 303
+    client.cookies.set("ombud_sesjon", token)  # replaying the old cookie gets nothing
+    again = await client.get(f"/{slug}/statistikk", follow_redirects=False)
+    assert again.status_code == 303
+    assert again.headers["location"] == f"/login?neste=/{slug}/statistikk"
+
+
+async def test_only_a_path_on_this_site_is_followed_after_sign_in(
+    client: AsyncTestClient, make_account: Callable[..., Account]
+) -> None:
+    account = make_account("network", None)
+    response = await post_login(client, account.email, PASSWORD, neste="//angriper.invalid/")
+    assert response.headers["location"] == "/"
+
+
+async def test_cookies_are_secure_unless_told_otherwise(platform: Platform, database_url: str, redis_url: str) -> None:
+    async with AsyncTestClient(app=create_app(platform, database_url, redis_url), base_url="https://testserver.local") as client:
+        response = await client.get("/login")
+    assert "secure" in response.headers["set-cookie"].lower()

@@ -1,0 +1,92 @@
+"""The office's statistics page and annual report downloads: for its own staff only, in four formats."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from collections.abc import Awaitable, Callable
+from datetime import date
+
+import pytest
+from litestar.testing import AsyncTestClient
+
+from domain.account import Account
+from domain.common import Context
+from projections.worker import ProjectionWorker
+from services.office import Office
+from services.platform import Platform
+
+
+@pytest.fixture
+def office(platform: Platform, admin: Context, caseworker: Context, new_slug, worker: ProjectionWorker) -> Office:
+    office = platform.create_tenant(admin, slug=new_slug(), name="Prøveby kommune")
+    for day in (3, 4, 5):
+        office.receive(
+            caseworker, received_on=date(2023, 3, day), channel="phone", requester_role="user",
+            service_area="Helse", case_types=["no_reply"], summary="Venter på svar (testdata)",
+        )  # fmt: skip
+    worker.catch_up(office.slug)
+    return office
+
+
+@pytest.mark.parametrize("role", ["caseworker", "tenant_admin", "auditor"])
+async def test_staff_of_the_office_see_the_years_figures(
+    client: AsyncTestClient, office: Office, make_account: Callable[..., Account], sign_in, role: str
+) -> None:
+    await sign_in(make_account(role, office.slug))
+    page = await client.get(f"/{office.slug}/statistikk?year=2023")
+    assert page.status_code == 200
+    assert "Årsrapport 2023" in page.text
+    assert f"/{office.slug}/statistikk/arsrapport-2023.xlsx" in page.text
+
+
+async def test_the_downloads_hold_the_same_figures_as_the_command_line_report(
+    client: AsyncTestClient, office: Office, make_account: Callable[..., Account], sign_in
+) -> None:
+    await sign_in(make_account("caseworker", office.slug))
+    base = f"/{office.slug}/statistikk/arsrapport-2023"
+
+    as_json = await client.get(base + ".json")
+    assert as_json.status_code == 200
+    report = json.loads(as_json.text)
+    assert (report["tenant"], report["year"], report["total"], report["by_case_type"]) == (
+        office.slug, 2023, 3, {"no_reply": 3},
+    )  # fmt: skip
+    assert "attachment" in as_json.headers["content-disposition"]
+
+    as_csv = await client.get(base + ".csv")
+    assert as_csv.headers["content-type"].startswith("text/csv")
+    assert "total;;3" in as_csv.text
+
+    for kind, part in (("xlsx", "xl/workbook.xml"), ("docx", "word/document.xml")):
+        response = await client.get(f"{base}.{kind}")
+        assert response.status_code == 200
+        assert part in zipfile.ZipFile(io.BytesIO(response.content)).namelist()
+
+
+async def test_without_a_session_the_browser_is_sent_to_sign_in(client: AsyncTestClient, office: Office) -> None:
+    response = await client.get(f"/{office.slug}/statistikk/arsrapport-2023.json", follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"].startswith("/login?neste=")
+
+
+@pytest.mark.parametrize(("role", "own_tenant"), [("caseworker", False), ("network", None), ("platform_admin", None)])
+async def test_another_offices_staff_and_roles_above_the_offices_get_404(
+    client: AsyncTestClient, office: Office, make_account, sign_in: Callable[[Account], Awaitable[None]],
+    platform: Platform, admin: Context, new_slug, role: str, own_tenant: bool | None,
+) -> None:  # fmt: skip
+    tenant = None
+    if own_tenant is False:
+        tenant = new_slug()
+        platform.create_tenant(admin, slug=tenant, name="Annenby kommune")
+    await sign_in(make_account(role, tenant))
+    for path in ("", "/arsrapport-2023.json"):
+        response = await client.get(f"/{office.slug}/statistikk{path}")
+        assert response.status_code == 404
+        assert "Prøveby" not in response.text
+
+
+async def test_an_unknown_file_name_is_404(client: AsyncTestClient, office: Office, make_account, sign_in) -> None:
+    await sign_in(make_account("caseworker", office.slug))
+    assert (await client.get(f"/{office.slug}/statistikk/arsrapport-2023.pdf")).status_code == 404

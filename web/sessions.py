@@ -1,0 +1,62 @@
+"""Server-side sessions in Redis: the browser holds only a random token; the server knows who it is."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from dataclasses import asdict, dataclass
+
+from litestar import Request
+from litestar.exceptions import NotFoundException
+from redis.asyncio import Redis
+
+COOKIE = "ombud_sesjon"
+IDLE_SECONDS = 8 * 60 * 60  # a working day without activity signs out
+
+
+@dataclass(frozen=True)
+class Staff:
+    """The signed-in person as the session knows them: enough to decide access, nothing about cases."""
+
+    account_id: str
+    email: str
+    role: str
+    tenant: str | None
+
+    def require_tenant(self, slug: str, roles: tuple[str, ...]) -> None:
+        """Another tenant's URL, or a role without access, answers 404 and reveals nothing."""
+        if self.tenant != slug or self.role not in roles:
+            raise NotFoundException()
+
+
+class SignInRequired(Exception):
+    """No valid session; the app answers by sending the browser to /login."""
+
+
+def _key(token: str) -> str:
+    return "ombud:sesjon:" + hashlib.sha256(token.encode()).hexdigest()  # a leaked Redis dump holds no tokens
+
+
+async def start(redis: Redis, staff: Staff) -> str:
+    """A fresh token at every sign-in, so a token planted before sign-in is worth nothing after it."""
+    token = secrets.token_urlsafe(32)
+    await redis.set(_key(token), json.dumps(asdict(staff)), ex=IDLE_SECONDS)
+    return token
+
+
+async def end(redis: Redis, token: str | None) -> None:
+    if token:
+        await redis.delete(_key(token))
+
+
+async def current_staff(request: Request) -> Staff:
+    """The session's staff member, its idle time renewed; raises SignInRequired without one."""
+    token = request.cookies.get(COOKIE)
+    if not token:
+        raise SignInRequired
+    redis: Redis = request.app.state.redis
+    data = await redis.getex(_key(token), ex=IDLE_SECONDS)
+    if data is None:
+        raise SignInRequired
+    return Staff(**json.loads(data))

@@ -1,0 +1,82 @@
+"""The office's statistics page and the annual report downloads (JSON, CSV, XLSX, DOCX) for its staff."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import anyio.to_thread
+from litestar import Controller, Request, get
+from litestar.di import NamedDependency, Provide
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath, FromQuery
+from litestar.response import Response, Template
+
+from domain.account import REPORT_READERS
+from projections.annual_report import annual_report
+from projections.reading import tenant_transaction
+from projections.report_documents import KEY_FIGURES, TITLES, as_docx, as_xlsx, labels
+from projections.report_formats import as_csv, as_json
+from services.office import TenantProfile
+from web.sessions import Staff, current_staff
+
+_FILE = re.compile(r"arsrapport-(\d{4})\.(json|csv|xlsx|docx)")
+_MEDIA = {
+    "json": "application/json",
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+_YEARS = "SELECT DISTINCT year FROM read.year_statistics WHERE measure = 'total' ORDER BY year DESC"
+
+
+class StatisticsController(Controller):
+    path = "/{tenant:str}/statistikk"
+    dependencies = {"staff": Provide(current_staff)}
+
+    @get("/", name="statistics")
+    async def page(
+        self, request: Request, tenant: FromPath[str], staff: NamedDependency[Staff], year: FromQuery[int | None] = None
+    ) -> Template:
+        staff.require_tenant(tenant, REPORT_READERS)
+        profile = await _profile(request, tenant)
+        async with tenant_transaction(request.app.state.db, tenant) as conn:
+            years = [row["year"] for row in await conn.fetch(_YEARS)]
+            chosen = year if year in years else (years[0] if years else None)
+            report = await annual_report(conn, profile, chosen) if chosen else None
+        return Template(
+            "statistics/page.html",
+            context={
+                "staff": staff, "profile": profile, "years": years, "year": chosen, "report": report,
+                "names": labels(profile), "key_figures": KEY_FIGURES, "titles": TITLES,
+            },
+        )  # fmt: skip
+
+    @get("/{file:str}", name="annual-report-file")
+    async def download(
+        self, request: Request, tenant: FromPath[str], file: FromPath[str], staff: NamedDependency[Staff]
+    ) -> Response[Any]:
+        staff.require_tenant(tenant, REPORT_READERS)
+        match = _FILE.fullmatch(file)
+        if match is None:
+            raise NotFoundException()
+        year, kind = int(match[1]), match[2]
+        profile = await _profile(request, tenant)
+        async with tenant_transaction(request.app.state.db, tenant) as conn:
+            report = await annual_report(conn, profile, year)
+        if kind == "json":
+            body: bytes | str = as_json(report)
+        elif kind == "csv":
+            body = as_csv(report)
+        else:
+            body = await anyio.to_thread.run_sync(as_xlsx if kind == "xlsx" else as_docx, report, profile)
+        return Response(
+            body,
+            media_type=_MEDIA[kind],
+            headers={"Content-Disposition": f'attachment; filename="{tenant}-{file}"', "Cache-Control": "no-store"},
+        )
+
+
+async def _profile(request: Request, tenant: str) -> TenantProfile:
+    """The tenant's name and taxonomies, from its event store (synchronous, so off the event loop)."""
+    return await anyio.to_thread.run_sync(lambda: request.app.state.platform.office(tenant).profile())
