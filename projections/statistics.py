@@ -43,26 +43,29 @@ def contributions(row: Row | None) -> tuple[Counter[YearKey], Counter[AreaKey]]:
         return years, areas
     received: date = row["received_on"]
     year = received.year
-    years[year, "total", ""] += 1
-    years[year, "outside_mandate", ""] += bool(row["outside_mandate"])
-    years[year, "interim_replies", ""] += row["interim_reply_on"] is not None
-    years[year, "resolved", ""] += row["resolved_on"] is not None
-    years[year, "meetings_held", ""] += row["meetings"]
-    years[year, "complaints_sent", ""] += row["complaints_sent"]
+    years[year, "total", ""] = 1
+    if row["outside_mandate"]:
+        years[year, "outside_mandate", ""] = 1
+    if row["interim_reply_on"] is not None:
+        years[year, "interim_replies", ""] = 1
+    if row["resolved_on"] is not None:
+        years[year, "resolved", ""] = 1
+    years[year, "meetings_held", ""] = row["meetings"]
+    years[year, "complaints_sent", ""] = row["complaints_sent"]
     for measure, column in GROUPS.items():
         value = row[column]
-        for key in set(value) if isinstance(value, list) else {value}:
-            years[year, measure, key] += 1
+        for key in set(value) if isinstance(value, list) else (value,):
+            years[year, measure, key] = 1
     for outcome in row["complaint_outcomes"]:
         years[year, "complaint_outcomes", outcome] += 1
     for measure, column in DAYS_TO.items():
         if row[column] is not None:
-            years[year, measure, str((row[column] - received).days)] += 1
-    years[year, OPEN_UNTIL, str(row["resolved_on"].year) if row["resolved_on"] else ""] += 1
-    areas[received, row["primary_area"], True] += 1
+            years[year, measure, str((row[column] - received).days)] = 1
+    years[year, OPEN_UNTIL, str(row["resolved_on"].year) if row["resolved_on"] else ""] = 1
+    areas[received, row["primary_area"], True] = 1
     for area in row["further_areas"]:
-        areas[received, area, False] += 1
-    return +years, +areas
+        areas[received, area, False] = 1
+    return years, areas
 
 
 def record_changes(cursor: Cursor[Any], tenant_id: str, before: Iterable[Row | None], after: Iterable[Row]) -> None:
