@@ -19,6 +19,7 @@ from services.platform import Platform
 from web.auth import AuthController
 from web.health import HealthController
 from web.home import HomeController
+from web.inquiries import InquiryListController
 from web.sessions import SignInRequired
 from web.statistics import StatisticsController
 
@@ -45,7 +46,7 @@ def create_app(platform: Platform, database_url: str, redis_url: str, *, secure_
     cookie_flags = {"httponly": True, "secure": secure_cookies, "samesite": "lax", "path": "/"}
     app = Litestar(
         route_handlers=[
-            HomeController, HealthController, AuthController, StatisticsController,
+            HomeController, HealthController, AuthController, InquiryListController, StatisticsController,
             create_static_files_router(path="/static", directories=[STATIC], name="static"),
         ],
         lifespan=[connections],

@@ -1,0 +1,78 @@
+"""The inquiry list: the office's own inquiries only, filtered, searched, sorted and paged, with or without htmx."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+import pytest
+from litestar.testing import AsyncTestClient
+
+from domain.account import Account
+from domain.common import Context
+from projections.worker import ProjectionWorker
+from services.office import Office
+from services.platform import Platform
+from web.inquiries import PAGE_SIZE
+
+
+@pytest.fixture
+def office(platform: Platform, admin: Context, caseworker: Context, new_slug, worker: ProjectionWorker) -> Office:
+    office = platform.create_tenant(admin, slug=new_slug(), name="Prøveby kommune")
+    for n in range(PAGE_SIZE + 5):
+        receipt = office.receive(
+            caseworker, received_on=date(2022 + n % 2, 2, 1 + n % 27), channel="phone", requester_role="user",
+            service_area="Helse" if n % 3 else "NAV", case_types=["no_reply"] if n % 2 else ["complaint_help"],
+            summary="Testdata uten personopplysninger",
+        )  # fmt: skip
+        if n % 5 == 0:
+            office.assign(caseworker, receipt.reference, on=date(2023, 3, 1), assignee="Rådgiver Test")
+    worker.catch_up(office.slug)
+    return office
+
+
+async def test_the_list_pages_through_the_offices_inquiries(
+    client: AsyncTestClient, office: Office, make_account: Callable[..., Account], sign_in
+) -> None:
+    await sign_in(make_account("caseworker", office.slug))
+    first = await client.get(f"/{office.slug}/henvendelser")
+    assert first.status_code == 200
+    assert f"{PAGE_SIZE + 5} henvendelser, side 1 av 2" in first.text
+    assert first.text.count('<th scope="row">') == PAGE_SIZE
+    second = await client.get(f"/{office.slug}/henvendelser?page=2")
+    assert second.text.count('<th scope="row">') == 5
+
+
+async def test_filters_combine_and_empty_form_values_mean_no_filter(
+    client: AsyncTestClient, office: Office, make_account: Callable[..., Account], sign_in
+) -> None:
+    await sign_in(make_account("caseworker", office.slug))
+    response = await client.get(
+        f"/{office.slug}/henvendelser?status=open&area=nav&case_type=complaint_help&assignee=&year=2022&q=&sort=eldste&page="
+    )
+    assert response.status_code == 200
+    expected = sum(1 for n in range(PAGE_SIZE + 5) if n % 3 == 0 and n % 2 == 0 and 2022 + n % 2 == 2022)
+    assert f"{expected} henvendelse" in response.text
+    assert "Klagehjelp" in response.text or "complaint_help" in response.text
+
+
+async def test_live_search_answers_htmx_with_only_the_results_fragment(
+    client: AsyncTestClient, office: Office, make_account: Callable[..., Account], sign_in
+) -> None:
+    await sign_in(make_account("caseworker", office.slug))
+    response = await client.get(
+        f"/{office.slug}/henvendelser?q=R%C3%A5dgiver", headers={"HX-Request": "true", "HX-Target": "resultater"}
+    )
+    assert response.status_code == 200
+    assert "<html" not in response.text and "<form" not in response.text
+    assigned = len(range(0, PAGE_SIZE + 5, 5))
+    assert f"{assigned} henvendelser" in response.text
+
+
+async def test_another_offices_list_is_404(
+    client: AsyncTestClient, office: Office, make_account, sign_in, platform: Platform, admin: Context, new_slug
+) -> None:
+    other = new_slug()
+    platform.create_tenant(admin, slug=other, name="Annenby kommune")
+    await sign_in(make_account("caseworker", other))
+    assert (await client.get(f"/{office.slug}/henvendelser")).status_code == 404
