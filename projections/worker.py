@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 import psycopg
+from eventsourcing.persistence import StoredEvent
 from psycopg import sql
 
 from projections import case_list, outreach
@@ -75,11 +76,20 @@ class ProjectionWorker:
             (slug, names),
         )
         positions = dict.fromkeys(names, 0) | dict(cursor.fetchall())
-        start = min(positions.values())
-        notifications = app.recorder.select_notifications(start=start + 1, limit=BATCH)
+        # Read on the writer's own connection, as plain tuples: no pool checkout, no dict rows per event.
+        recorder = app.recorder
+        cursor.execute(
+            sql.SQL(
+                "SELECT notification_id, originator_id, originator_version, topic, state FROM {}.{}"
+                " WHERE notification_id > %s ORDER BY notification_id LIMIT %s"
+            ).format(sql.Identifier(recorder.datastore.schema), sql.Identifier(recorder.events_table_name)),
+            (min(positions.values()), BATCH),
+        )
+        notifications = cursor.fetchall()
         if not notifications:
             return 0
-        events = [(n.id, app.mapper.to_domain_event(n)) for n in notifications]
+        to_event = app.mapper.to_domain_event
+        events = [(row[0], to_event(StoredEvent(row[1], row[2], row[3], row[4]))) for row in notifications]
         for name in names:
             unseen = [event for position, event in events if position > positions[name]]
             if unseen:
@@ -87,7 +97,7 @@ class ProjectionWorker:
         cursor.execute(
             "INSERT INTO read.positions (tenant_id, projection, position) SELECT %s, unnest(%s::text[]), %s"
             " ON CONFLICT (tenant_id, projection) DO UPDATE SET position = excluded.position",
-            (slug, names, notifications[-1].id),
+            (slug, names, notifications[-1][0]),
         )
         return len(events)  # all of them are new to the furthest-behind projection
 
