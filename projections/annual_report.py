@@ -28,6 +28,12 @@ _COUNTS = ("total", "outside_mandate", "meetings_held", "complaints_sent", "inte
 _GROUPS = ("by_case_type", "by_channel", "by_requester", "forwarded", "complaint_outcomes")
 
 
+async def report_years(conn: asyncpg.Connection) -> list[int]:
+    """The years with at least one inquiry received, newest first."""
+    rows = await conn.fetch("SELECT DISTINCT year FROM read.year_statistics WHERE measure = 'total' ORDER BY year DESC")
+    return [row["year"] for row in rows]
+
+
 async def annual_report(
     conn: asyncpg.Connection, profile: TenantProfile, year: int, taxonomy_version: int | None = None
 ) -> dict[str, Any]:

@@ -8,9 +8,12 @@ from contextlib import asynccontextmanager
 import asyncpg
 
 
+TENANT_SETTING = "SELECT set_config('app.tenant_id', $1, true)"  # for this transaction only
+
+
 @asynccontextmanager
 async def tenant_transaction(pool: asyncpg.Pool, tenant: str) -> AsyncIterator[asyncpg.Connection]:
     async with pool.acquire() as conn, conn.transaction(readonly=True):
         await conn.execute("SET LOCAL ROLE ombud_reader")
-        await conn.execute("SELECT set_config('app.tenant_id', $1, true)", tenant)
+        await conn.execute(TENANT_SETTING, tenant)
         yield conn

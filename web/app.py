@@ -17,6 +17,7 @@ from litestar.template import TemplateConfig
 
 from services.platform import Platform
 from web.auth import AuthController
+from web.case_page import CasePageController
 from web.health import HealthController
 from web.home import HomeController
 from web.inquiries import InquiryListController
@@ -46,7 +47,8 @@ def create_app(platform: Platform, database_url: str, redis_url: str, *, secure_
     cookie_flags = {"httponly": True, "secure": secure_cookies, "samesite": "lax", "path": "/"}
     app = Litestar(
         route_handlers=[
-            HomeController, HealthController, AuthController, InquiryListController, StatisticsController,
+            HomeController, HealthController, AuthController, InquiryListController, CasePageController,
+            StatisticsController,
             create_static_files_router(path="/static", directories=[STATIC], name="static"),
         ],
         lifespan=[connections],

@@ -13,6 +13,7 @@ from litestar.response import Redirect, Template
 from redis.asyncio import Redis
 from typing_extensions import Annotated
 
+from projections.staff_accounts import find_by_email
 from services.accounts import password_matches
 from web import sessions
 
@@ -20,7 +21,6 @@ WINDOW_SECONDS = 15 * 60
 FAILURES_PER_ACCOUNT = 5  # then that account waits, whoever tries
 FAILURES_PER_ADDRESS = 20  # then that address waits, whichever accounts it tries
 
-_ACCOUNT = "SELECT id, email, role, tenant_id, password_hash FROM platform.accounts WHERE email = $1"
 
 
 @dataclass
@@ -68,7 +68,7 @@ class AuthController(Controller):
         if failures[0] >= FAILURES_PER_ACCOUNT or failures[1] >= FAILURES_PER_ADDRESS:
             message = "For mange mislykkede forsøk. Vent et kvarter og prøv igjen."
             return _form_again(data, {"form": message}, 429)
-        row = await request.app.state.db.fetchrow(_ACCOUNT, email)
+        row = await find_by_email(request.app.state.db, email)
         if not await anyio.to_thread.run_sync(password_matches, row and row["password_hash"], data.password):
             async with redis.pipeline(transaction=True) as pipe:
                 for key in (account_key, address_key):

@@ -13,7 +13,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Response, Template
 
 from domain.account import REPORT_READERS
-from projections.annual_report import annual_report
+from projections.annual_report import annual_report, report_years
 from projections.reading import tenant_transaction
 from projections.report_documents import KEY_FIGURES, TITLES, as_docx, as_xlsx, labels
 from projections.report_formats import as_csv, as_json
@@ -27,7 +27,6 @@ _MEDIA = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 }
-_YEARS = "SELECT DISTINCT year FROM read.year_statistics WHERE measure = 'total' ORDER BY year DESC"
 
 
 class StatisticsController(Controller):
@@ -41,7 +40,7 @@ class StatisticsController(Controller):
         staff.require_tenant(tenant, REPORT_READERS)
         profile = await _profile(request, tenant)
         async with tenant_transaction(request.app.state.db, tenant) as conn:
-            years = [row["year"] for row in await conn.fetch(_YEARS)]
+            years = await report_years(conn)
             chosen = year if year in years else (years[0] if years else None)
             report = await annual_report(conn, profile, chosen) if chosen else None
         return Template(

@@ -13,7 +13,7 @@ from domain.common import Context
 from projections.worker import ProjectionWorker
 from services.office import Office
 from services.platform import Platform
-from web.inquiries import PAGE_SIZE
+from projections.inquiry_list import PAGE_SIZE
 
 
 @pytest.fixture

@@ -1,0 +1,117 @@
+"""The inquiry page: its state and timeline, and the forms that append events, swapped in place by htmx.
+
+Every view of the page writes an access record first (who, role, which inquiry, why): no record,
+no data. A conflicting change by a colleague is shown as such, and the form keeps what was typed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+from uuid import uuid4
+
+import anyio.to_thread
+from jinja2_fragments.litestar import HTMXBlockTemplate
+from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency, Provide
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
+
+from domain.account import TENANT_ROLES
+from domain.common import Context, DomainError, today_in_norway
+from domain.inquiry import COMPLAINT_OUTCOMES, COMPLAINT_RECIPIENTS, FORWARD_BODIES, RESOLUTION_OUTCOMES
+from projections.access_log import record_access
+from projections.report_documents import labels
+from services.office import ConflictError, InquiryNotFound, Office
+from web.sessions import Staff, current_staff
+
+CASE_WORK = ("caseworker", "tenant_admin")
+
+# Each action: the Office method, and how its form fields become arguments (all dated by the form's `on`).
+ACTIONS: dict[str, tuple[str, Callable[[dict[str, str]], dict[str, Any]]]] = {
+    "tildel": ("assign", lambda f: {"assignee": f.get("assignee", "")}),
+    "foreløpig-svar": ("send_interim_reply", lambda f: {}),
+    "videresend": ("forward", lambda f: {"to_body": f.get("to_body", ""), "reason": f.get("reason", "")}),
+    "møte": ("hold_meeting", lambda f: {"participants": [p for p in f.get("participants", "").split(",") if p]}),
+    "klage": ("send_complaint", lambda f: {"to": f.get("to", ""), "about": f.get("about", "")}),
+    "klagevedtak": ("decide_complaint", lambda f: {"outcome": f.get("outcome", "")}),
+    "notat": ("add_note", lambda f: {"text": f.get("text", "")}),
+    "avslutt": ("resolve", lambda f: {"outcome": f.get("outcome", "")}),
+    "gjenåpne": ("reopen", lambda f: {"reason": f.get("reason", "")}),
+}
+EVENT_NAMES = {
+    "Received": "Mottatt", "Assigned": "Tildelt", "Recategorised": "Omkategorisert",
+    "InterimReplySent": "Foreløpig svar sendt", "Forwarded": "Videresendt", "MeetingHeld": "Møte holdt",
+    "ComplaintSent": "Klage sendt", "ComplaintDecided": "Klage avgjort", "NoteAdded": "Notat",
+    "Resolved": "Avsluttet", "Reopened": "Gjenåpnet",
+}  # fmt: skip
+
+
+class CasePageController(Controller):
+    path = "/{tenant:str}/henvendelser/{reference:str}"
+    dependencies = {"staff": Provide(current_staff)}
+
+    @get("/", name="inquiry")
+    async def page(self, request: Request, tenant: FromPath[str], reference: FromPath[str], staff: NamedDependency[Staff]) -> Template:
+        staff.require_tenant(tenant, TENANT_ROLES)
+        return await _render(request, tenant, reference, staff, purpose="saksbehandling")
+
+    @post("/{action:str}")
+    async def act(
+        self, request: Request, tenant: FromPath[str], reference: FromPath[str], action: FromPath[str],
+        staff: NamedDependency[Staff],
+    ) -> Template | Redirect:  # fmt: skip
+        staff.require_tenant(tenant, CASE_WORK)
+        if action not in ACTIONS:
+            raise NotFoundException()
+        form = {key: value.strip() for key, value in (await request.form()).items() if isinstance(value, str)}
+        method, arguments = ACTIONS[action]
+        office: Office = request.app.state.platform.office(tenant)
+        ctx = Context(staff.account_id, staff.role, str(uuid4()))
+        problem: dict[str, Any] | None = None
+        try:
+            on = date.fromisoformat(form.get("on") or today_in_norway().isoformat())
+            expected = int(form["expected_version"]) if form.get("expected_version", "").isdigit() else None
+            await anyio.to_thread.run_sync(
+                lambda: getattr(office, method)(ctx, reference, on=on, expected_version=expected, **arguments(form))
+            )
+        except ConflictError:
+            problem = {"action": action, "conflict": True, "form": form}
+        except (DomainError, ValueError) as error:
+            field = getattr(error, "field", None) or "on"
+            problem = {"action": action, "field": field, "message": getattr(error, "message", "ugyldig dato"), "form": form}
+        except InquiryNotFound:
+            raise NotFoundException() from None
+        if problem is None and not request.headers.get("hx-request"):
+            return Redirect(f"/{tenant}/henvendelser/{reference}", status_code=303)
+        status = 200 if problem is None else (409 if problem.get("conflict") else 422)
+        return await _render(request, tenant, reference, staff, purpose="saksbehandling", problem=problem, status=status)
+
+
+async def _render(
+    request: Request, tenant: str, reference: str, staff: Staff, *, purpose: str,
+    problem: dict[str, Any] | None = None, status: int = 200,
+) -> Template:  # fmt: skip
+    office: Office = request.app.state.platform.office(tenant)
+    try:
+        inquiry_id = await anyio.to_thread.run_sync(lambda: office.inquiry(reference).id)
+    except InquiryNotFound:
+        raise NotFoundException() from None
+    await record_access(
+        request.app.state.db, tenant, account_id=staff.account_id, role=staff.role, inquiry_id=inquiry_id, purpose=purpose
+    )
+    inquiry, history, profile = await anyio.to_thread.run_sync(
+        lambda: (office.inquiry(reference), office.history(reference), office.profile())
+    )
+    context = {
+        "staff": staff, "profile": profile, "inquiry": inquiry, "history": list(reversed(history)),
+        "names": labels(profile), "event_names": EVENT_NAMES, "problem": problem, "today": today_in_norway(),
+        "may_act": staff.role in CASE_WORK, "active": "inquiries",
+        "choices": {"to_body": FORWARD_BODIES, "to": COMPLAINT_RECIPIENTS, "decision": COMPLAINT_OUTCOMES,
+                    "resolution": RESOLUTION_OUTCOMES},
+    }  # fmt: skip
+    if request.headers.get("hx-request"):
+        return HTMXBlockTemplate(template_name="inquiries/page.html", block_name="case", context=context, status_code=status)
+    return Template("inquiries/page.html", context=context, status_code=status)
