@@ -2,7 +2,7 @@
 VENV := .venv
 PYTHON ?= python3
 
-.PHONY: demo test bench bench-quick install
+.PHONY: demo test bench bench-quick install vendor
 
 demo: install
 	$(VENV)/bin/ombud demo
@@ -23,3 +23,13 @@ $(VENV)/.installed: pyproject.toml uv.lock
 	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check uv==0.13.9
 	VIRTUAL_ENV=$(VENV) $(VENV)/bin/uv sync --frozen --inexact --extra test --quiet
 	touch $@
+
+# Refetch the front-end files listed in web/static/vendor/VERSIONS from the npm registry.
+vendor:
+	rm -rf .vendor && mkdir .vendor
+	grep -v '^#' web/static/vendor/VERSIONS | while read -r package source arrow target; do \
+		(cd .vendor && npm pack --silent "$$package" > packed) && \
+		mkdir -p .vendor/x && tar -xzf ".vendor/$$(cat .vendor/packed)" -C .vendor/x && \
+		cp ".vendor/x/package/$$source" "web/static/vendor/$$target" && rm -rf .vendor/x .vendor/*.tgz; \
+	done
+	rm -rf .vendor
