@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from urllib.parse import quote
 
 import asyncpg
 import redis.asyncio as aioredis
@@ -29,7 +30,7 @@ STATIC = Path(__file__).parent / "static"
 
 
 def _to_sign_in(request: Request, _: SignInRequired) -> Redirect:
-    return Redirect(f"/login?neste={request.url.path}", status_code=303)
+    return Redirect(f"/login?neste={quote(request.url.path, safe='/')}", status_code=303)
 
 
 def create_app(platform: Platform, database_url: str, redis_url: str, *, secure_cookies: bool = True) -> Litestar:

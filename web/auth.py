@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from typing import Annotated
 
 import anyio.to_thread
 from litestar import Controller, Request, get, post
@@ -11,7 +12,6 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromQuery
 from litestar.response import Redirect, Template
 from redis.asyncio import Redis
-from typing_extensions import Annotated
 
 from projections.staff_accounts import find_by_email
 from services.accounts import password_matches

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 
-import anyio.to_thread
 from jinja2_fragments.litestar import HTMXBlockTemplate
 from litestar import Controller, Request, get
 from litestar.di import NamedDependency, Provide
@@ -16,7 +15,7 @@ from projections import inquiry_list
 from projections.inquiry_list import ListFilters
 from projections.reading import tenant_transaction
 from projections.report_documents import labels
-from services.office import TenantProfile
+from web.offices import tenant_profile
 from web.sessions import Staff, current_staff
 
 class InquiryListController(Controller):
@@ -42,7 +41,7 @@ class InquiryListController(Controller):
         staff.require_tenant(tenant, TENANT_ROLES)
         filters = ListFilters(status, area, case_type, assignee.strip(), _number(year, 2000, 2100), q.strip()[:40],
                               sort if sort in inquiry_list.SORTS else "nyeste", _number(page, 1, 100_000) or 1)  # fmt: skip
-        profile = await _profile(request, tenant)
+        profile = await tenant_profile(request, tenant)
         async with tenant_transaction(request.app.state.db, tenant) as conn:
             total, rows = await inquiry_list.page(conn, filters)
             assignees = await inquiry_list.assignees(conn)
@@ -58,7 +57,3 @@ class InquiryListController(Controller):
 
 def _number(text: str, low: int, high: int) -> int | None:
     return int(text) if text.strip().isdigit() and low <= int(text) <= high else None
-
-
-async def _profile(request: Request, tenant: str) -> TenantProfile:
-    return await anyio.to_thread.run_sync(lambda: request.app.state.platform.office(tenant).profile())

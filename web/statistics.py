@@ -17,7 +17,7 @@ from projections.annual_report import annual_report, report_years
 from projections.reading import tenant_transaction
 from projections.report_documents import KEY_FIGURES, TITLES, as_docx, as_xlsx, labels
 from projections.report_formats import as_csv, as_json
-from services.office import TenantProfile
+from web.offices import tenant_profile
 from web.sessions import Staff, current_staff
 
 _FILE = re.compile(r"arsrapport-(\d{4})\.(json|csv|xlsx|docx)")
@@ -38,7 +38,7 @@ class StatisticsController(Controller):
         self, request: Request, tenant: FromPath[str], staff: NamedDependency[Staff], year: FromQuery[int | None] = None
     ) -> Template:
         staff.require_tenant(tenant, REPORT_READERS)
-        profile = await _profile(request, tenant)
+        profile = await tenant_profile(request, tenant)
         async with tenant_transaction(request.app.state.db, tenant) as conn:
             years = await report_years(conn)
             chosen = year if year in years else (years[0] if years else None)
@@ -60,7 +60,7 @@ class StatisticsController(Controller):
         if match is None:
             raise NotFoundException()
         year, kind = int(match[1]), match[2]
-        profile = await _profile(request, tenant)
+        profile = await tenant_profile(request, tenant)
         async with tenant_transaction(request.app.state.db, tenant) as conn:
             report = await annual_report(conn, profile, year)
         if kind == "json":
@@ -74,8 +74,3 @@ class StatisticsController(Controller):
             media_type=_MEDIA[kind],
             headers={"Content-Disposition": f'attachment; filename="{tenant}-{file}"', "Cache-Control": "no-store"},
         )
-
-
-async def _profile(request: Request, tenant: str) -> TenantProfile:
-    """The tenant's name and taxonomies, from its event store (synchronous, so off the event loop)."""
-    return await anyio.to_thread.run_sync(lambda: request.app.state.platform.office(tenant).profile())
