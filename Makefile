@@ -24,12 +24,12 @@ $(VENV)/.installed: pyproject.toml uv.lock
 	VIRTUAL_ENV=$(VENV) $(VENV)/bin/uv sync --frozen --inexact --extra test --quiet
 	touch $@
 
-# Refetch the front-end files listed in web/static/vendor/VERSIONS from the npm registry.
+# Refetch the exact npm versions listed in web/static/vendor/VERSIONS; nothing is left behind but the copies.
 vendor:
 	rm -rf .vendor && mkdir .vendor
-	grep -v '^#' web/static/vendor/VERSIONS | while read -r package source arrow target; do \
-		(cd .vendor && npm pack --silent "$$package" > packed) && \
-		mkdir -p .vendor/x && tar -xzf ".vendor/$$(cat .vendor/packed)" -C .vendor/x && \
-		cp ".vendor/x/package/$$source" "web/static/vendor/$$target" && rm -rf .vendor/x .vendor/*.tgz; \
+	grep -v -e '^#' -e '^$$' web/static/vendor/VERSIONS | while read -r package source arrow target; do \
+		tarball=$$(cd .vendor && npm pack --silent "$$package") && mkdir .vendor/x && \
+		tar -xzf ".vendor/$$tarball" -C .vendor/x && cp ".vendor/x/package/$$source" "$$target" && \
+		rm -rf .vendor/x ".vendor/$$tarball" || exit 1; \
 	done
 	rm -rf .vendor
