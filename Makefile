@@ -2,7 +2,7 @@
 VENV := .venv
 PYTHON ?= python3
 
-.PHONY: demo test bench bench-quick install vendor
+.PHONY: demo test bench bench-quick install vendor messages
 
 demo: install
 	$(VENV)/bin/ombud demo
@@ -33,3 +33,9 @@ vendor:
 		rm -rf .vendor/x ".vendor/$$tarball" || exit 1; \
 	done
 	rm -rf .vendor
+
+# Collect the templates' UI texts into web/locale/messages.pot and merge them into each catalogue (bokmål first).
+messages: install
+	$(VENV)/bin/pybabel --quiet extract -F web/babel.cfg --add-location=file --sort-by-file --project=ombud --copyright-holder="Ombud" -o web/locale/messages.pot web/templates
+	test -f web/locale/nb/LC_MESSAGES/messages.po || $(VENV)/bin/pybabel --quiet init -i web/locale/messages.pot -d web/locale -l nb
+	$(VENV)/bin/pybabel --quiet update --no-fuzzy-matching -i web/locale/messages.pot -d web/locale

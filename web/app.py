@@ -21,6 +21,7 @@ from web.auth import AuthController
 from web.case_page import CasePageController
 from web.health import HealthController
 from web.home import HomeController
+from web.i18n import template_environment
 from web.inquiries import InquiryListController
 from web.sessions import SignInRequired
 from web.statistics import StatisticsController
@@ -48,18 +49,22 @@ def create_app(platform: Platform, database_url: str, redis_url: str, *, secure_
     cookie_flags = {"httponly": True, "secure": secure_cookies, "samesite": "lax", "path": "/"}
     app = Litestar(
         route_handlers=[
-            HomeController, HealthController, AuthController, InquiryListController, CasePageController,
+            HomeController,
+            HealthController,
+            AuthController,
+            InquiryListController,
+            CasePageController,
             StatisticsController,
             create_static_files_router(path="/static", directories=[STATIC], name="static"),
         ],
         lifespan=[connections],
-        template_config=TemplateConfig(directory=TEMPLATES, engine=JinjaTemplateEngine),
+        template_config=TemplateConfig(instance=JinjaTemplateEngine.from_environment(template_environment(TEMPLATES))),
         csrf_config=CSRFConfig(
             secret=platform.derived_secret("csrf"), cookie_name="ombud_csrf", header_name="x-csrftoken",
             cookie_secure=secure_cookies, cookie_samesite="lax", cookie_httponly=True, exclude=["/health"],
         ),
         exception_handlers={SignInRequired: _to_sign_in},
-    )  # fmt: skip
+    )
     app.state.platform = platform
     app.state.cookie_flags = cookie_flags
     return app
