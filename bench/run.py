@@ -1,4 +1,4 @@
-"""Measures import rate against a raw COPY, projection catch-up rate, and annual-report latency, in one run."""
+"""Measures import rate against a raw COPY, projection catch-up rate, annual-report and page latency, in one run."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import sys
 import tempfile
 import time
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -26,6 +27,7 @@ from infra.settings import Settings
 from projections.annual_report import annual_report
 from projections.reading import tenant_transaction
 from projections.worker import ProjectionWorker
+from bench import web
 from bench.stock_runner import stock_catch_up_seconds
 from services.importing import import_case_log
 from services.platform import Platform
@@ -80,8 +82,10 @@ async def report_latencies(url: str, platform: Platform, slug: str, years: range
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="a small run that shows the code works (CI)")
+    parser.add_argument("--only", choices=["events", "web"], help="only the event-store figures, or only the pages")
     args = parser.parse_args(argv)
     rows, repeats = (2_000, 5) if args.quick else (100_000, 50)
+    pages = WebRun(500, 2.0, 1) if args.quick else WebRun(10_000, 10.0, 3)
     settings = Settings.from_environment()
     with tempfile.TemporaryDirectory() as scratch:
         server = None if settings.database_url else start_postgres(Path(scratch))
@@ -91,7 +95,12 @@ def main(argv: list[str] | None = None) -> int:
             conn.execute(f'CREATE DATABASE "{name}"')
         url = urlunsplit(urlsplit(server_url)._replace(path=f"/{name}"))
         try:
-            return run(url, rows, repeats)
+            master_key = os.urandom(32)
+            if args.only != "web":
+                run(url, master_key, rows, repeats)
+            if args.only != "events":
+                run_web(url, master_key, Path(scratch), settings.redis_url, pages)
+            return 0
         finally:
             with psycopg.connect(server_url, autocommit=True) as conn:
                 conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
@@ -99,10 +108,10 @@ def main(argv: list[str] | None = None) -> int:
                 server.close()
 
 
-def run(url: str, rows: int, repeats: int) -> int:
+def run(url: str, master_key: bytes, rows: int, repeats: int) -> None:
     migrate(url)
     datastore = open_datastore(url, pool_size=4, max_overflow=6)
-    platform = Platform(PostgresTenantDirectory(datastore), os.urandom(32), factory_maker(datastore))
+    platform = Platform(PostgresTenantDirectory(datastore), master_key, factory_maker(datastore))
     ctx = Context("bench", "caseworker", "bench")
     office = platform.create_tenant(ctx, slug="bench", name="Benchmark kommune")
     data = case_log(rows, 2015, 10)
@@ -137,7 +146,32 @@ def run(url: str, rows: int, repeats: int) -> int:
           f" stock ProjectionRunner: {stock_events / stock_seconds:,.0f} events/s"
           f" (first {stock_events} events, {stock_seconds:.1f} s) |")
     print(f"| annual report, 10 years × {rows // 10} inquiries, {len(timings)} queries | p50 {p50:.1f} ms, p95 {p95:.1f} ms | – |")
-    return 0
+
+
+@dataclass(frozen=True)
+class WebRun:
+    inquiries: int
+    seconds: float
+    rounds: int
+
+
+def run_web(url: str, master_key: bytes, scratch: Path, redis_url: str | None, plan: WebRun) -> None:
+    """A tenant of its own in the same database, served by `ombud serve` in another process."""
+    migrate(url)
+    datastore = open_datastore(url, pool_size=4, max_overflow=6)
+    platform = Platform(PostgresTenantDirectory(datastore), master_key, factory_maker(datastore))
+    try:
+        tenant, setup_seconds = web.build_tenant(platform, datastore, url, plan.inquiries)
+    finally:
+        platform.close()
+        datastore.close()
+    load = os.getloadavg()
+    with web.served(url, master_key, scratch, redis_url, []) as base:
+        cookie = web.sign_in(base)
+        figures = web.measure(base, cookie, tenant, seconds=plan.seconds, rounds=plan.rounds)
+    print()
+    print(f"Setup {setup_seconds:.0f} s; load average before {load[0]:.2f}, after {os.getloadavg()[0]:.2f}.")
+    print("\n".join(web.table(figures, plan.inquiries, plan.seconds, plan.rounds)))
 
 
 if __name__ == "__main__":

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from uuid import UUID
+
 from eventsourcing.postgres import PostgresDatastore
 
 from domain.account import Account
@@ -37,6 +39,9 @@ class PostgresTenantDirectory:
             cursor.execute("SELECT slug FROM platform.tenants ORDER BY slug")
             return [row["slug"] for row in cursor.fetchall()]
 
+    def accounts(self) -> PostgresAccountDirectory:
+        return PostgresAccountDirectory(self._datastore)
+
 
 class PostgresAccountDirectory:
     """Staff accounts in `platform.accounts`; the web side reads them with asyncpg at sign-in."""
@@ -57,3 +62,10 @@ class PostgresAccountDirectory:
         with self._datastore.transaction(commit=False) as cursor:
             cursor.execute("SELECT 1 FROM platform.tenants WHERE slug = %s", (slug,))
             return cursor.fetchone() is not None
+
+    def change_role(self, account_id: UUID, tenant: str, role: str) -> bool:
+        with self._datastore.transaction(commit=True) as cursor:
+            cursor.execute(
+                "UPDATE platform.accounts SET role = %s WHERE id = %s AND tenant_id = %s", (role, account_id, tenant)
+            )
+            return cursor.rowcount == 1

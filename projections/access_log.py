@@ -1,4 +1,4 @@
-"""The access log: every read of an inquiry's personal data is recorded here before the data is sent."""
+"""The access log: each read of an inquiry's personal data, recorded before the data is sent; auditors read it back."""
 
 from __future__ import annotations
 
@@ -8,6 +8,17 @@ import asyncpg
 
 from projections.reading import TENANT_SETTING
 
+PAGE_SIZE = 50
+# The inquiry's reference comes from the case list; an inquiry the worker has not projected yet shows without one.
+_FROM = (
+    " FROM audit.access_records r LEFT JOIN read.inquiries i ON i.tenant_id = r.tenant_id AND i.id = r.inquiry_id"
+    " WHERE ($1::text IS NULL OR i.reference = $1)"
+)
+_PAGE = (
+    "SELECT r.id, r.at AT TIME ZONE 'Europe/Oslo' AS at, r.account_id, r.role, r.inquiry_id, i.reference, r.purpose"
+    + _FROM + " ORDER BY r.id DESC LIMIT $2 OFFSET $3"
+)
+_COUNT = "SELECT count(*)" + _FROM
 _RECORD = (
     "INSERT INTO audit.access_records (tenant_id, account_id, role, inquiry_id, purpose)"
     " VALUES (current_setting('app.tenant_id', true), $1, $2, $3, $4)"
@@ -21,3 +32,10 @@ async def record_access(
     async with pool.acquire() as conn, conn.transaction():
         await conn.execute(TENANT_SETTING, tenant)
         await conn.execute(_RECORD, UUID(account_id), role, inquiry_id, purpose)
+
+
+async def page(conn: asyncpg.Connection, reference: str | None, number: int) -> tuple[int, list[asyncpg.Record]]:
+    """One page of the tenant's access records, newest first, optionally for one inquiry; and how many in all."""
+    total = await conn.fetchval(_COUNT, reference)
+    rows = await conn.fetch(_PAGE, reference, PAGE_SIZE, (number - 1) * PAGE_SIZE)
+    return total, rows

@@ -17,8 +17,9 @@ def apply_batch(cursor: Cursor[Any], tenant_id: str, events: Sequence[Any]) -> N
     for event in events:
         if isinstance(event, OutreachActivity.Registered):
             cursor.execute(
-                "INSERT INTO read.outreach (tenant_id, id, held_on, kind, participants) VALUES (%s, %s, %s, %s, %s)",
-                (tenant_id, event.originator_id, event.on, event.kind, event.participants),
+                "INSERT INTO read.outreach (tenant_id, id, held_on, kind, title, audience, participants)"
+                " VALUES (%s, %s, %s, %s, %s, %s, %s)",
+                (tenant_id, event.originator_id, event.on, event.kind, event.title, event.audience, event.participants),
             )
         elif isinstance(event, OutreachActivity.Cancelled):
             cursor.execute(

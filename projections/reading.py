@@ -9,11 +9,12 @@ import asyncpg
 
 
 TENANT_SETTING = "SELECT set_config('app.tenant_id', $1, true)"  # for this transaction only
+# SET LOCAL ROLE and the tenant in one round trip (set_config('role', …, true) is SET LOCAL ROLE).
+_READER_FOR_TENANT = "SELECT set_config('role', 'ombud_reader', true), set_config('app.tenant_id', $1, true)"
 
 
 @asynccontextmanager
 async def tenant_transaction(pool: asyncpg.Pool, tenant: str) -> AsyncIterator[asyncpg.Connection]:
     async with pool.acquire() as conn, conn.transaction(readonly=True):
-        await conn.execute("SET LOCAL ROLE ombud_reader")
-        await conn.execute(TENANT_SETTING, tenant)
+        await conn.execute(_READER_FOR_TENANT, tenant)
         yield conn

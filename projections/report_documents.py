@@ -36,9 +36,26 @@ KEY_FIGURES = {
 }
 
 
+# Norwegian names for the fixed codes of domain.inquiry (channels, requester roles, forward bodies, complaint
+# recipients and outcomes, resolution outcomes, meeting participants): one place for every page and report.
+CODE_NAMES = {
+    "phone": "Telefon", "email": "E-post", "letter": "Brev", "web": "Nettskjema", "in_person": "Oppmøte",
+    "digital_mail": "Digital post", "other": "Annet",
+    "user": "Tjenestemottaker", "relative": "Pårørende", "guardian": "Verge", "representative": "Fullmektig",
+    "employee": "Ansatt",
+    "patient_ombud": "Pasient- og brukerombudet", "county_governor": "Statsforvalteren",
+    "parliamentary_ombud": "Sivilombudet", "nav": "NAV", "legal_aid": "Fri rettshjelp",
+    "service_unit": "Tjenestestedet", "appeals_board": "Klagenemnda",
+    "upheld": "Medhold", "partly_upheld": "Delvis medhold", "rejected": "Ikke medhold", "withdrawn": "Trukket",
+    "assisted": "Bistått", "guided": "Veiledet", "referred": "Henvist", "outside_mandate": "Utenfor mandat",
+    "ombud": "Ombudet", "adviser": "Rådgiver", "requester": "Innbyggeren", "management": "Ledelsen",
+}  # fmt: skip
+
+
 def labels(profile: TenantProfile) -> dict[str, str]:
-    """Names for the codes in a report: areas of every taxonomy version and the case types."""
-    names = {area.code: area.name for taxonomy in profile.taxonomies for area in taxonomy.areas}
+    """Names for the codes on pages and in reports: the fixed codes, areas of every taxonomy version, case types."""
+    names = dict(CODE_NAMES)
+    names.update({area.code: area.name for taxonomy in profile.taxonomies for area in taxonomy.areas})
     names.update(dict(profile.case_types))
     return names
 

@@ -1,11 +1,25 @@
-"""The sign-in lookup of a staff account by email (the accounts are written by services.accounts)."""
+"""Staff accounts as the web needs them: the sign-in lookup by email, and who in a tenant can be assigned cases."""
 
 from __future__ import annotations
 
 import asyncpg
 
 _ACCOUNT = "SELECT id, email, role, tenant_id, password_hash FROM platform.accounts WHERE email = $1"
+# platform.accounts sits outside the read models' row-level security, so the tenant is always a bound filter.
+_CASE_WORKERS = "SELECT email FROM platform.accounts WHERE tenant_id = $1 AND role = ANY($2::text[]) ORDER BY email"
+CASE_WORKING_ROLES = ("caseworker", "tenant_admin")
+_TENANT_ACCOUNTS = "SELECT id, email, role, created_at FROM platform.accounts WHERE tenant_id = $1 ORDER BY email"
 
 
 async def find_by_email(pool: asyncpg.Pool, email: str) -> asyncpg.Record | None:
     return await pool.fetchrow(_ACCOUNT, email)
+
+
+async def case_workers(pool: asyncpg.Pool, tenant: str) -> list[str]:
+    """The emails of the tenant's accounts that work cases: the people an inquiry can be assigned to."""
+    return [row["email"] for row in await pool.fetch(_CASE_WORKERS, tenant, list(CASE_WORKING_ROLES))]
+
+
+async def tenant_accounts(pool: asyncpg.Pool, tenant: str) -> list[asyncpg.Record]:
+    """Every account of the tenant, for its administrator and for naming who appears in its access log."""
+    return await pool.fetch(_TENANT_ACCOUNTS, tenant)

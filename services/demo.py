@@ -70,7 +70,8 @@ def load_demo(platform: Platform, ctx: Context, progress: Progress = lambda _: N
         plans_all = build()
         for year, plans in _by_year(plans_all):
             sequence = ReferenceSequence.start(ctx, year=year, on=plans[0]["received_on"])
-            inquiries = [_inquiry(ctx, sequence, plan, rng, today) for plan in plans]
+            assignees = _assignees(slug, this_year=year == today.year)
+            inquiries = [_inquiry(ctx, sequence, plan, rng, today, assignees) for plan in plans]
             for start in range(0, len(inquiries), _BATCH):
                 office.app.save(sequence, *inquiries[start : start + _BATCH])
             count += len(inquiries)
@@ -200,7 +201,20 @@ def _by_year(plans: list[dict[str, Any]]) -> Iterator[tuple[int, list[dict[str, 
 # -- the workflow: what happened to each inquiry after it came in ------------------------------
 
 
-def _inquiry(ctx: Context, sequence: ReferenceSequence, plan: dict[str, Any], rng: random.Random, today: date) -> Inquiry:
+def _assignees(slug: str, *, this_year: bool) -> dict[str, str]:
+    """Who the office's three people are: this year the demo accounts, so whoever signs in has cases of their own."""
+    people = {"ombud": "ombud", "rådgiver-1": "rådgiver-1", "rådgiver-2": "rådgiver-2"}
+    if not this_year:
+        return people
+    accounts = {role: email for email, role, tenant in DEMO_ACCOUNTS if tenant == slug}
+    caseworker = accounts["caseworker"]
+    return {"ombud": accounts.get("tenant_admin", caseworker), "rådgiver-1": caseworker, "rådgiver-2": caseworker}
+
+
+def _inquiry(
+    ctx: Context, sequence: ReferenceSequence, plan: dict[str, Any], rng: random.Random, today: date,
+    assignees: dict[str, str],
+) -> Inquiry:  # fmt: skip
     received = plan["received_on"]
     reference = sequence.issue(ctx, on=received)
     number = reference.replace("-", "")
@@ -230,7 +244,7 @@ def _inquiry(ctx: Context, sequence: ReferenceSequence, plan: dict[str, Any], rn
 
     if (on := later(0, 3)) is None:
         return inquiry
-    inquiry.assign(ctx, on=on, assignee=rng.choice(("ombud", "rådgiver-1", "rådgiver-2")))
+    inquiry.assign(ctx, on=on, assignee=assignees[rng.choice(("ombud", "rådgiver-1", "rådgiver-2"))])
     if plan.get("outside_mandate"):
         if (on := later(0, 5)) is not None:
             inquiry.resolve(ctx, on=on, outcome="outside_mandate")

@@ -8,9 +8,11 @@ import hmac
 from datetime import date
 from typing import Protocol
 
-from domain.common import Context, DomainError, today_in_norway
+from domain.account import TENANT_ROLES, Account
+from domain.common import Context, DomainError, require_choice, today_in_norway
 from domain.taxonomy import DEFAULT_TEMPLATE, TEMPLATES, ServiceArea
 from domain.tenant import Tenant, require_slug
+from services.accounts import AccountDirectory, change_role, create_account
 from services.application import FactoryMaker, OfficeApplication
 from services.keys import new_tenant_key, unwrap, wrap
 from services.office import Office, TenantProfile
@@ -29,11 +31,10 @@ class TenantDirectory(Protocol):
 
     def wrapped_key(self, slug: str) -> bytes | None: ...
 
-    def derived_secret(self, purpose: str) -> str:
-        """A secret for one purpose (signing CSRF tokens), the same in every instance, never the master key."""
-        return hmac.new(self._master_key, f"ombud/{purpose}".encode(), hashlib.sha256).hexdigest()
-
     def slugs(self) -> list[str]: ...
+
+    def accounts(self) -> AccountDirectory:
+        """The staff accounts, kept beside the tenants."""
 
 
 class Platform:
@@ -94,6 +95,14 @@ class Platform:
             key = unwrap(self._master_key, wrapped, slug)
             self._offices[slug] = Office(OfficeApplication(slug, key, self._make_factory))
         return self._offices[slug]
+
+    def create_account(self, tenant: str, *, email: str, role: str, password: str) -> Account:
+        """A tenant's administrator adds staff to their own tenant, in a tenant role only."""
+        require_choice("role", role, TENANT_ROLES)
+        return create_account(self._directory.accounts(), email=email, role=role, tenant=tenant, password=password)
+
+    def change_role(self, tenant: str, *, account_id: str, role: str, changed_by: str) -> None:
+        change_role(self._directory.accounts(), tenant=tenant, account_id=account_id, role=role, changed_by=changed_by)
 
     def derived_secret(self, purpose: str) -> str:
         """A secret for one purpose (signing CSRF tokens), the same in every instance, never the master key."""

@@ -17,12 +17,18 @@ from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
 
 from services.platform import Platform
+from web.access_log import AccessLogController
+from web.admin import AdminController
 from web.auth import AuthController
 from web.case_page import CasePageController
+from web.contact import ContactController
+from web.dashboard import DashboardController
 from web.health import HealthController
 from web.home import HomeController
 from web.i18n import template_environment
 from web.inquiries import InquiryListController
+from web.new_inquiry import NewInquiryController
+from web.outreach import OutreachController
 from web.sessions import SignInRequired
 from web.statistics import StatisticsController
 
@@ -53,8 +59,14 @@ def create_app(platform: Platform, database_url: str, redis_url: str, *, secure_
             HealthController,
             AuthController,
             InquiryListController,
+            NewInquiryController,
+            DashboardController,
             CasePageController,
             StatisticsController,
+            OutreachController,
+            AdminController,
+            AccessLogController,
+            ContactController,
             create_static_files_router(path="/static", directories=[STATIC], name="static"),
         ],
         lifespan=[connections],

@@ -31,7 +31,10 @@ class SignInForm:
 
 
 def start_page(staff: sessions.Staff) -> str:
-    return f"/{staff.tenant}/statistikk" if staff.tenant else "/"
+    """Case workers land on their overview; auditors on the statistics; roles above the tenants on the home page."""
+    if not staff.tenant:
+        return "/"
+    return f"/{staff.tenant}/oversikt" if staff.role in ("caseworker", "tenant_admin") else f"/{staff.tenant}/statistikk"
 
 
 def _safe_next(target: str) -> str | None:

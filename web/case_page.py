@@ -24,14 +24,20 @@ from domain.common import Context, DomainError, today_in_norway
 from domain.inquiry import COMPLAINT_OUTCOMES, COMPLAINT_RECIPIENTS, FORWARD_BODIES, RESOLUTION_OUTCOMES
 from projections.access_log import record_access
 from projections.report_documents import labels
+from projections.staff_accounts import case_workers
 from services.office import ConflictError, InquiryNotFound, Office
 from web.sessions import Staff, current_staff
 
 CASE_WORK = ("caseworker", "tenant_admin")
 
+MULTI_VALUED = ("further_areas", "case_types")  # checkbox groups: every ticked value, as a list
 # Each action: the Office method, and how its form fields become arguments (all dated by the form's `on`).
-ACTIONS: dict[str, tuple[str, Callable[[dict[str, str]], dict[str, Any]]]] = {
+ACTIONS: dict[str, tuple[str, Callable[[dict[str, Any]], dict[str, Any]]]] = {
     "tildel": ("assign", lambda f: {"assignee": f.get("assignee", "")}),
+    "omkategoriser": ("recategorise", lambda f: {
+        "service_area": f.get("service_area", ""), "further_areas": f["further_areas"], "case_types": f["case_types"],
+        "outside_mandate": "outside_mandate" in f,
+    }),
     "foreløpig-svar": ("send_interim_reply", lambda f: {}),
     "videresend": ("forward", lambda f: {"to_body": f.get("to_body", ""), "reason": f.get("reason", "")}),
     "møte": ("hold_meeting", lambda f: {"participants": [p for p in f.get("participants", "").split(",") if p]}),
@@ -41,6 +47,7 @@ ACTIONS: dict[str, tuple[str, Callable[[dict[str, str]], dict[str, Any]]]] = {
     "avslutt": ("resolve", lambda f: {"outcome": f.get("outcome", "")}),
     "gjenåpne": ("reopen", lambda f: {"reason": f.get("reason", "")}),
 }
+_FORM_FIELDS = {"primary_area": "service_area"}  # the domain's name for a rule, and the form field it is typed in
 EVENT_NAMES = {
     "Received": "Mottatt", "Assigned": "Tildelt", "Recategorised": "Omkategorisert",
     "InterimReplySent": "Foreløpig svar sendt", "Forwarded": "Videresendt", "MeetingHeld": "Møte holdt",
@@ -66,7 +73,9 @@ class CasePageController(Controller):
         staff.require_tenant(tenant, CASE_WORK)
         if action not in ACTIONS:
             raise NotFoundException()
-        form = {key: value.strip() for key, value in (await request.form()).items() if isinstance(value, str)}
+        submitted = await request.form()
+        form: dict[str, Any] = {key: value.strip() for key, value in submitted.items() if isinstance(value, str)}
+        form.update({key: [v.strip() for v in submitted.getall(key, []) if isinstance(v, str)] for key in MULTI_VALUED})
         method, arguments = ACTIONS[action]
         office: Office = request.app.state.platform.office(tenant)
         ctx = Context(staff.account_id, staff.role, str(uuid4()))
@@ -81,7 +90,7 @@ class CasePageController(Controller):
             problem = {"action": action, "conflict": True, "form": form}
         except (DomainError, ValueError) as error:
             field = getattr(error, "field", None) or "on"
-            problem = {"action": action, "field": field, "message": getattr(error, "message", "ugyldig dato"), "form": form}
+            problem = {"action": action, "field": _FORM_FIELDS.get(field, field), "message": getattr(error, "message", "ugyldig dato"), "form": form}
         except InquiryNotFound:
             raise NotFoundException() from None
         if problem is None and not request.headers.get("hx-request"):
@@ -95,22 +104,29 @@ async def _render(
     problem: dict[str, Any] | None = None, status: int = 200,
 ) -> Template:  # fmt: skip
     office: Office = request.app.state.platform.office(tenant)
-    try:
-        inquiry_id = await anyio.to_thread.run_sync(lambda: office.inquiry(reference).id)
+    try:  # one trip to the event store; read, but sent only after the access record below is committed
+        inquiry, history, profile = await anyio.to_thread.run_sync(
+            lambda: (office.inquiry(reference), office.history(reference), office.profile())
+        )
     except InquiryNotFound:
         raise NotFoundException() from None
     await record_access(
-        request.app.state.db, tenant, account_id=staff.account_id, role=staff.role, inquiry_id=inquiry_id, purpose=purpose
+        request.app.state.db, tenant, account_id=staff.account_id, role=staff.role, inquiry_id=inquiry.id, purpose=purpose
     )
-    inquiry, history, profile = await anyio.to_thread.run_sync(
-        lambda: (office.inquiry(reference), office.history(reference), office.profile())
-    )
+    names = labels(profile)
     context = {
         "staff": staff, "profile": profile, "inquiry": inquiry, "history": list(reversed(history)),
-        "names": labels(profile), "event_names": EVENT_NAMES, "problem": problem, "today": today_in_norway(),
+        "names": names, "event_names": EVENT_NAMES, "problem": problem, "today": today_in_norway(),
         "may_act": staff.role in CASE_WORK, "active": "inquiries",
-        "choices": {"to_body": FORWARD_BODIES, "to": COMPLAINT_RECIPIENTS, "decision": COMPLAINT_OUTCOMES,
-                    "resolution": RESOLUTION_OUTCOMES},
+        "choices": {
+            key: [(code, names.get(code, code)) for code in codes] for key, codes in (
+                ("to_body", FORWARD_BODIES), ("to", COMPLAINT_RECIPIENTS), ("decision", COMPLAINT_OUTCOMES),
+                ("resolution", RESOLUTION_OUTCOMES),
+            )
+        },
+        "assignees": [(email, email) for email in await case_workers(request.app.state.db, tenant)],
+        "areas": [(area.code, area.name) for area in profile.taxonomy_on(inquiry.received_on).areas],
+        "case_types": profile.case_types,
     }  # fmt: skip
     if request.headers.get("hx-request"):
         return HTMXBlockTemplate(template_name="inquiries/page.html", block_name="case", context=context, status_code=status)

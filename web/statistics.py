@@ -14,9 +14,11 @@ from litestar.response import Response, Template
 
 from domain.account import REPORT_READERS
 from projections.annual_report import annual_report, report_years
+from projections.area_trend import area_trend
 from projections.reading import tenant_transaction
 from projections.report_documents import KEY_FIGURES, TITLES, as_docx, as_xlsx, labels
 from projections.report_formats import as_csv, as_json
+from web.charts import line_chart
 from web.offices import tenant_profile
 from web.sessions import Staff, current_staff
 
@@ -43,11 +45,16 @@ class StatisticsController(Controller):
             years = await report_years(conn)
             chosen = year if year in years else (years[0] if years else None)
             report = await annual_report(conn, profile, chosen) if chosen else None
+            trend = await area_trend(conn, profile, years)
+        names = labels(profile)
+        series = {names.get(code, code): counts for code, counts in (trend or {}).get("by_parent_area", {}).items()}
+        chart = line_chart(trend["years"], series) if trend else None
         return Template(
             "statistics/page.html",
             context={
                 "staff": staff, "profile": profile, "years": years, "year": chosen, "report": report,
-                "names": labels(profile), "key_figures": KEY_FIGURES, "titles": TITLES,
+                "names": names, "key_figures": KEY_FIGURES, "titles": TITLES, "trend": trend, "chart": chart,
+                "active": "statistics",
             },
         )  # fmt: skip
 

@@ -9,17 +9,26 @@ import threading
 import time
 import urllib.error
 import urllib.request
+import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
+import redis
 import uvicorn
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 
-from infra.directory import PostgresTenantDirectory
+from domain.account import Account
+from domain.common import Context
+from infra.directory import PostgresAccountDirectory, PostgresTenantDirectory
 from infra.eventstore import factory_maker, open_datastore
+from projections.worker import IDLE_SECONDS, ProjectionWorker
+from services.accounts import create_account
+from services.office import Office
 from services.platform import Platform
 from web.app import create_app
 
@@ -29,6 +38,8 @@ CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run",
 ]
 STARTUP_SECONDS = 30.0
+PASSWORD = "et-langt-testpassord"
+SUMMARY = "Testesen Testperson lurer på hvorfor søknaden ikke er besvart (fiktiv)"
 
 T = TypeVar("T")
 
@@ -69,11 +80,28 @@ def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
 
 
 @pytest.fixture(scope="session")
-def base_url(database_url: str, redis_url: str, master_key: bytes) -> Iterator[str]:
-    """The app as deployed, on a free loopback port, with a platform of its own as a separate process would have."""
+def live_platform(database_url: str, master_key: bytes) -> Iterator[Platform]:
+    """The live app's platform, as a separate process would have it; the tests' data is made through it too."""
     datastore = open_datastore(database_url, pool_size=2, max_overflow=3)
     platform = Platform(PostgresTenantDirectory(datastore), master_key, factory_maker(datastore))
-    app = create_app(platform, database_url, redis_url)
+    yield platform
+    platform.close()
+    datastore.close()  # type: ignore[attr-defined]
+
+
+@pytest.fixture(scope="session")
+def base_url(live_platform: Platform, offices: Offices, database_url: str, redis_url: str) -> Iterator[str]:
+    """The app as deployed, on a free loopback port, with the projection worker beside it so lists and statistics follow.
+
+    The tenants exist before the worker starts: a tenant's directory row is visible (and notified) before its event
+    tables are created, and a worker that looks in between stops on the missing table.
+    """
+    store = redis.Redis.from_url(redis_url)  # every browser comes from 127.0.0.1: its rate-limit counters start at zero
+    for pattern in ("ombud:innlogging:*", "ombud:kontakt:*"):
+        for key in store.scan_iter(pattern):
+            store.delete(key)
+    store.close()
+    app = create_app(live_platform, database_url, redis_url)
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     listener.bind(("127.0.0.1", 0))
@@ -81,17 +109,22 @@ def base_url(database_url: str, redis_url: str, master_key: bytes) -> Iterator[s
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     # Server.run gives the thread an event loop of its own; off the main thread it installs no signal handlers.
     thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, name="uvicorn", daemon=True)
+    worker = ProjectionWorker(live_platform, database_url)
+    stop = threading.Event()
+    worker_thread = threading.Thread(target=worker.run, args=(stop,), name="projection-worker", daemon=True)
     thread.start()
+    worker_thread.start()
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_until_healthy(url, thread)
         yield url
     finally:
         server.should_exit = True
+        stop.set()
         thread.join(timeout=STARTUP_SECONDS)
+        worker_thread.join(timeout=IDLE_SECONDS * 2)
+        worker.close()
         listener.close()
-        platform.close()
-        datastore.close()  # type: ignore[attr-defined]
 
 
 def _wait_until_healthy(url: str, thread: threading.Thread) -> None:
@@ -142,3 +175,91 @@ def page(browser: Browser, base_url: str, playwright_thread: PlaywrightThread) -
     page = playwright_thread.run(open_page)
     yield page
     playwright_thread.run(page.context.close)
+
+
+@pytest.fixture
+def make_page(browser: Browser, base_url: str, playwright_thread: PlaywrightThread) -> Iterator[Callable[[], Page]]:
+    """Further pages, each in a context of its own (a colleague's browser); call it in the Playwright thread."""
+    contexts: list[Any] = []
+
+    def make() -> Page:
+        context = browser.new_context(base_url=base_url, locale="nb-NO")
+        context.route(re.compile(rf"^(?!{re.escape(base_url)}/)"), lambda route: route.abort("blockedbyclient"))
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        playwright_thread.run(context.close)
+
+
+@dataclass(frozen=True)
+class Offices:
+    """The tenant the tests work in, with a few inquiries, and a second tenant that must never see them."""
+
+    first: Office
+    second: Office
+    references: tuple[str, ...]
+
+
+@pytest.fixture(scope="session")
+def offices(live_platform: Platform) -> Offices:
+    admin = Context("plattform-admin", "platform_admin", str(uuid.uuid4()))
+    worker = Context("rådgiver-test", "caseworker", str(uuid.uuid4()))
+    suffix = uuid.uuid4().hex[:8]
+    first = live_platform.create_tenant(admin, slug=f"prove{suffix}", name="Prøveby kommune")
+    second = live_platform.create_tenant(admin, slug=f"annen{suffix}", name="Annenby kommune")
+    references = []
+    for number, (area, case_type, channel) in enumerate(
+        [("Helse", "no_reply", "phone"), ("NAV", "service_quality", "email"), ("Helse", "lacking_information", "letter")]
+    ):
+        references.append(
+            first.receive(
+                worker, received_on=date(2025, 3, 3 + number), channel=channel, requester_role="user",
+                service_area=area, case_types=[case_type], summary=SUMMARY, requester_name="Testesen Testperson",
+            ).reference
+        )  # fmt: skip
+    first.assign(worker, references[0], on=date(2025, 3, 4), assignee="Rådgiver Test")
+    second.receive(
+        worker, received_on=date(2025, 3, 3), channel="phone", requester_role="user", service_area="Helse",
+        case_types=["no_reply"], summary="Annen kommunes sak (fiktiv)", requester_name="Prøvesen Annen",
+    )  # fmt: skip
+    return Offices(first, second, tuple(references))
+
+
+@pytest.fixture(scope="session")
+def accounts(database_url: str, offices: Offices) -> Iterator[dict[str, Account]]:
+    """One account per role in the first tenant, and a caseworker of the second (`other_caseworker`)."""
+    datastore = open_datastore(database_url, pool_size=1, max_overflow=0)
+    directory = PostgresAccountDirectory(datastore)
+
+    def make(role: str, tenant: str | None) -> Account:
+        email = f"test-{role.replace('_', '-')}-{uuid.uuid4().hex[:8]}@eksempel.invalid"
+        return create_account(directory, email=email, role=role, tenant=tenant, password=PASSWORD)
+
+    made = {role: make(role, offices.first.slug) for role in ("caseworker", "tenant_admin", "auditor")}
+    made["network"] = make("network", None)
+    made["other_caseworker"] = make("caseworker", offices.second.slug)
+    yield made
+    datastore.close()  # type: ignore[attr-defined]
+
+
+def sign_in_through_the_form(page: Page, account: Account) -> None:
+    """What a person does: open /login, type the address and password, press the button."""
+    page.goto("/login")
+    page.get_by_label("E-postadresse").fill(account.email)
+    page.get_by_label("Passord").fill(PASSWORD)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Logg inn").click()
+    assert "/login" not in page.url, f"sign-in as {account.role} failed: {page.url}"
+
+
+@pytest.fixture
+def signed_in(page: Page, accounts: dict[str, Account]) -> Callable[..., Page]:
+    """`signed_in("caseworker")` signs the test's page in as that role; pass `page=` for another context."""
+
+    def sign_in(role: str, page: Page = page) -> Page:
+        sign_in_through_the_form(page, accounts[role])
+        return page
+
+    return sign_in

@@ -64,16 +64,31 @@ async def test_no_access_record_no_data(
 async def test_an_action_from_htmx_appends_the_event_and_returns_only_the_case(
     client: AsyncTestClient, office: Office, reference: str, make_account, sign_in
 ) -> None:
-    await sign_in(make_account("caseworker", office.slug))
+    me = make_account("caseworker", office.slug)
+    await sign_in(me)
     response = await client.post(
         f"/{office.slug}/henvendelser/{reference}/tildel",
-        data={"assignee": "Rådgiver Test", "on": "2025-03-04", "expected_version": "1"},
+        data={"assignee": me.email, "on": "2025-03-04", "expected_version": "1"},
         headers={"HX-Request": "true", "x-csrftoken": client.cookies["ombud_csrf"]},
     )
     assert response.status_code == 200
     assert "<html" not in response.text and 'id="sak"' in response.text
-    assert "Tildelt" in response.text and "Rådgiver Test" in response.text
-    assert office.inquiry(reference).assignee == "Rådgiver Test"
+    assert "Tildelt" in response.text and me.email in response.text
+    assert office.inquiry(reference).assignee == me.email
+
+
+async def test_the_assign_form_offers_the_offices_case_workers_and_preselects_the_signed_in_person(
+    client: AsyncTestClient, office: Office, reference: str, make_account, sign_in, platform: Platform,
+    admin: Context, new_slug,
+) -> None:  # fmt: skip
+    me, boss = make_account("caseworker", office.slug), make_account("tenant_admin", office.slug)
+    auditor = make_account("auditor", office.slug)
+    stranger = make_account("caseworker", platform.create_tenant(admin, slug=new_slug(), name="Annenby kommune").slug)
+    await sign_in(me)
+    page = await client.get(f"/{office.slug}/henvendelser/{reference}")
+    assign = page.text.split('id="tildel-assignee"', 1)[1].split("</select>", 1)[0]
+    assert f'<option value="{me.email}" selected>' in assign and f'<option value="{boss.email}">' in assign
+    assert auditor.email not in assign and stranger.email not in assign
 
 
 async def test_without_javascript_an_action_redirects_back_to_the_page(
@@ -93,15 +108,16 @@ async def test_a_colleagues_change_is_shown_as_a_conflict_and_the_typed_text_kep
     client: AsyncTestClient, office: Office, reference: str, caseworker: Context, make_account, sign_in
 ) -> None:
     await sign_in(make_account("caseworker", office.slug))
+    colleague = make_account("caseworker", office.slug)
     office.add_note(caseworker, reference, on=date(2025, 3, 4), text="En kollega skrev først")  # now version 2
     response = await client.post(
         f"/{office.slug}/henvendelser/{reference}/tildel",
-        data={"assignee": "Ny Saksbehandler", "on": "2025-03-04", "expected_version": "1"},
+        data={"assignee": colleague.email, "on": "2025-03-04", "expected_version": "1"},
         headers={"HX-Request": "true", "x-csrftoken": client.cookies["ombud_csrf"]},
     )
     assert response.status_code == 409
     assert "En kollega endret saken" in response.text
-    assert 'value="Ny Saksbehandler"' in response.text
+    assert f'<option value="{colleague.email}" selected>' in response.text
     assert office.inquiry(reference).assignee is None
 
 
@@ -131,3 +147,96 @@ async def test_roles_without_case_work_cannot_append_events(
     )
     assert response.status_code == 404
     assert office.inquiry(reference).notes == 0
+
+
+RECATEGORISED = {
+    "service_area": "nav", "further_areas": ["helse", "barnevern"], "case_types": ["complaint_help", "illegality"],
+    "outside_mandate": "ja", "on": "2025-03-04", "expected_version": "1",
+}  # fmt: skip
+
+
+async def test_the_recategorise_form_shows_the_current_categories_ticked(
+    client: AsyncTestClient, office: Office, reference: str, make_account, sign_in
+) -> None:
+    await sign_in(make_account("caseworker", office.slug))
+    page = await client.get(f"/{office.slug}/henvendelser/{reference}")
+    form = page.text.split('/omkategoriser"', 1)[1].split("</form>", 1)[0]
+    assert '<option value="helse" selected>' in form
+    assert 'name="case_types" value="no_reply" checked' in form
+    assert 'name="case_types" value="complaint_help">' in form and 'name="outside_mandate" value="ja">' in form
+
+
+async def test_recategorising_from_htmx_replaces_areas_case_types_and_mandate(
+    client: AsyncTestClient, office: Office, reference: str, make_account, sign_in
+) -> None:
+    await sign_in(make_account("tenant_admin", office.slug))
+    response = await client.post(
+        f"/{office.slug}/henvendelser/{reference}/omkategoriser", data=RECATEGORISED,
+        headers={"HX-Request": "true", "x-csrftoken": client.cookies["ombud_csrf"]},
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert "<html" not in response.text and "Omkategorisert" in response.text
+    inquiry = office.inquiry(reference)
+    assert (inquiry.primary_area, inquiry.further_areas) == ("nav", ["helse", "barnevern"])
+    assert inquiry.case_types == ["complaint_help", "illegality"] and inquiry.outside_mandate
+
+
+async def test_without_javascript_recategorising_redirects_and_an_unticked_box_clears_the_mandate_flag(
+    client: AsyncTestClient, office: Office, reference: str, make_account, sign_in
+) -> None:
+    await sign_in(make_account("caseworker", office.slug))
+    form = {**RECATEGORISED, "outside_mandate": None, "further_areas": [], "_csrf_token": client.cookies["ombud_csrf"]}
+    response = await client.post(
+        f"/{office.slug}/henvendelser/{reference}/omkategoriser",
+        data={key: value for key, value in form.items() if value is not None}, follow_redirects=False,
+    )  # fmt: skip
+    assert response.status_code == 303
+    inquiry = office.inquiry(reference)
+    assert (inquiry.primary_area, inquiry.further_areas, inquiry.outside_mandate) == ("nav", [], False)
+
+
+async def test_an_unknown_case_type_is_named_at_its_checkboxes_and_nothing_changes(
+    client: AsyncTestClient, office: Office, reference: str, make_account, sign_in
+) -> None:
+    await sign_in(make_account("caseworker", office.slug))
+    response = await client.post(
+        f"/{office.slug}/henvendelser/{reference}/omkategoriser", data={**RECATEGORISED, "case_types": ["finnes_ikke"]},
+        headers={"HX-Request": "true", "x-csrftoken": client.cookies["ombud_csrf"]},
+    )  # fmt: skip
+    assert response.status_code == 422
+    assert 'href="#omkategoriser-case_types"' in response.text and 'id="omkategoriser-case_types-feil"' in response.text
+    assert 'name="further_areas" value="barnevern" checked' in response.text  # what was ticked stays ticked
+    inquiry = office.inquiry(reference)
+    assert (inquiry.version, inquiry.primary_area, inquiry.case_types) == (1, "helse", ["no_reply"])
+
+
+async def test_recategorising_after_a_colleagues_change_is_a_conflict(
+    client: AsyncTestClient, office: Office, reference: str, caseworker: Context, make_account, sign_in
+) -> None:
+    await sign_in(make_account("caseworker", office.slug))
+    office.add_note(caseworker, reference, on=date(2025, 3, 4), text="En kollega skrev først")
+    response = await client.post(
+        f"/{office.slug}/henvendelser/{reference}/omkategoriser", data=RECATEGORISED,
+        headers={"HX-Request": "true", "x-csrftoken": client.cookies["ombud_csrf"]},
+    )  # fmt: skip
+    assert response.status_code == 409
+    assert office.inquiry(reference).primary_area == "helse"
+
+
+async def test_an_auditor_and_another_offices_caseworker_cannot_recategorise(
+    client: AsyncTestClient, office: Office, reference: str, make_account, sign_in, platform: Platform,
+    admin: Context, caseworker: Context, new_slug,
+) -> None:  # fmt: skip
+    other = platform.create_tenant(admin, slug=new_slug(), name="Annenby kommune")
+    own_reference = other.receive(
+        caseworker, received_on=date(2025, 3, 3), channel="phone", requester_role="user", service_area="Helse",
+        case_types=["no_reply"], summary="Annen kommunes sak (fiktiv)",
+    ).reference  # fmt: skip
+    for account in (make_account("auditor", office.slug), make_account("caseworker", other.slug)):
+        await sign_in(account)
+        response = await client.post(
+            f"/{office.slug}/henvendelser/{reference}/omkategoriser", data=RECATEGORISED,
+            headers={"x-csrftoken": client.cookies["ombud_csrf"]},
+        )  # fmt: skip
+        assert response.status_code == 404
+    assert office.inquiry(reference).version == 1 and other.inquiry(own_reference).version == 1

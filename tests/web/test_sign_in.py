@@ -19,7 +19,7 @@ async def post_login(client: AsyncTestClient, email: str, password: str, **extra
     return await client.post("/login", data=data, follow_redirects=False)
 
 
-async def test_the_right_password_opens_the_offices_statistics_with_a_fresh_session(
+async def test_the_right_password_opens_the_caseworkers_overview_with_a_fresh_session(
     client: AsyncTestClient, make_account: Callable[..., Account], platform: Platform, admin, new_slug
 ) -> None:
     slug = new_slug()
@@ -30,13 +30,22 @@ async def test_the_right_password_opens_the_offices_statistics_with_a_fresh_sess
     response = await post_login(client, account.email.upper(), PASSWORD)
 
     assert response.status_code == 303
-    assert response.headers["location"] == f"/{slug}/statistikk"
+    assert response.headers["location"] == f"/{slug}/oversikt"
     assert response.cookies["ombud_sesjon"] not in ("", "planted-before-sign-in")
     cookie = response.headers["set-cookie"].lower()
     assert "httponly" in cookie and "samesite=lax" in cookie
-    page = await client.get(f"/{slug}/statistikk")
+    page = await client.get(f"/{slug}/oversikt")
     assert page.status_code == 200
     assert account.email in page.text
+
+
+async def test_an_auditor_lands_on_the_offices_statistics(
+    client: AsyncTestClient, make_account: Callable[..., Account], platform: Platform, admin, new_slug
+) -> None:
+    slug = new_slug()
+    platform.create_tenant(admin, slug=slug, name="Prøveby kommune")
+    response = await post_login(client, make_account("auditor", slug).email, PASSWORD)
+    assert response.headers["location"] == f"/{slug}/statistikk"
 
 
 async def test_a_wrong_password_and_an_unknown_address_get_the_same_answer(

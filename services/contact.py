@@ -1,0 +1,86 @@
+"""A citizen's own inquiry through the public form: anonymous allowed, and an area even when they don't know it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from uuid import uuid4
+
+from domain.common import Context, InvalidField
+from domain.taxonomy import ServiceArea, Taxonomy
+from services.office import Office, Receipt
+
+UNSURE = "vet-ikke"  # the form's "Vet ikke": the office recategorises once it knows more
+CATCH_ALL_AREA = "Annet"
+MAX_SUMMARY = 4000
+MAX_OPTIONAL = 200  # as the domain keeps requester_name and contact
+
+
+@dataclass(frozen=True)
+class CitizenInquiry:
+    """What the citizen typed; the field names are the domain's, so an error lands at the right input."""
+
+    summary: str
+    service_area: str
+    requester_name: str = ""
+    contact: str = ""
+
+
+def area_when_unsure(taxonomy: Taxonomy) -> ServiceArea:
+    """The area named «Annet» if the taxonomy has one, otherwise its first top-level area."""
+    for area in taxonomy.areas:
+        if area.name.casefold() == CATCH_ALL_AREA.casefold():
+            return area
+    return next(area for area in taxonomy.areas if area.parent is None)
+
+
+def area_choices(taxonomy: Taxonomy) -> list[tuple[str, str]]:
+    """(code, label) for the form's select, a unit named with its sector so it reads on its own."""
+    names = {area.code: area.name for area in taxonomy.areas}
+    return [(a.code, f"{names[a.parent]}: {a.name}" if a.parent else a.name) for a in taxonomy.areas]
+
+
+def citizen() -> Context:
+    """Citizens have no account; each submission is its own request."""
+    return Context("innbygger", "citizen", str(uuid4()))
+
+
+def check(inquiry: CitizenInquiry, taxonomy: Taxonomy) -> dict[str, str]:
+    """Every problem with the form at once, each at its field, in words a citizen understands."""
+    errors: dict[str, str] = {}
+    if not inquiry.summary.strip():
+        errors["summary"] = "Skriv kort hva henvendelsen gjelder."
+    elif len(inquiry.summary) > MAX_SUMMARY:
+        errors["summary"] = f"Teksten er for lang: høyst {MAX_SUMMARY} tegn. Vi tar kontakt om vi trenger mer."
+    if inquiry.service_area != UNSURE and inquiry.service_area not in {a.code for a in taxonomy.areas}:
+        errors["service_area"] = "Velg et område fra listen, eller «Vet ikke»."
+    for field, label in (("requester_name", "Navnet"), ("contact", "Kontaktinformasjonen")):
+        if len(getattr(inquiry, field)) > MAX_OPTIONAL:
+            errors[field] = f"{label} kan være høyst {MAX_OPTIONAL} tegn."
+    for field in ("summary", "requester_name", "contact"):
+        if "\x00" in getattr(inquiry, field):
+            errors[field] = "Teksten inneholder tegn vi ikke kan lagre."
+    return errors
+
+
+def submit(office: Office, inquiry: CitizenInquiry, *, on: date) -> Receipt:
+    """Registers the inquiry as received on the web from the user; writes nothing if any field is wrong."""
+    taxonomy = office.profile().taxonomy_on(on)
+    errors = check(inquiry, taxonomy)
+    if errors:
+        raise InvalidInquiry(errors)
+    area = area_when_unsure(taxonomy).code if inquiry.service_area == UNSURE else inquiry.service_area
+    return office.receive(
+        citizen(), received_on=on, channel="web", requester_role="user", service_area=area,
+        summary=inquiry.summary.strip(), requester_name=inquiry.requester_name.strip() or None,
+        contact=inquiry.contact.strip() or None,
+    )  # fmt: skip
+
+
+class InvalidInquiry(InvalidField):
+    """One or more fields are wrong; `errors` holds every one of them, field by field."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        field, message = next(iter(errors.items()))
+        super().__init__(field, message)
+        self.errors = errors

@@ -1,0 +1,187 @@
+"""Every page, in every state a user sees it, meets WCAG 2.1 A/AA in a real browser, and works by keyboard alone."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from playwright.sync_api import Page
+
+from tests.browser.accessibility import check_accessibility, describe_violations
+from tests.browser.browsing import POSITIVE_TABINDEX, SETTLED, focused, has_visible_focus, htmx_swap, tab_to
+from tests.browser.conftest import PASSWORD, Offices
+
+CONTACT_TEXT = "Testesen Testperson har ikke fått svar på søknaden sin (fiktiv henvendelse fra testene)."
+
+
+def fill_contact_form(page: Page) -> None:
+    """The public form, filled as a citizen would."""
+    page.get_by_label("Hva gjelder henvendelsen?").fill(CONTACT_TEXT)
+    page.get_by_label("Navn (valgfritt)").fill("Testesen Testperson")
+    page.get_by_label("E-post eller telefon (valgfritt)").fill("testesen@eksempel.invalid")
+
+
+def submit_main_form(page: Page, button: str | None = None) -> None:
+    """Presses the form's own submit button (by name, or the main form's first), then waits for what follows."""
+    target = page.get_by_role("button", name=button) if button else page.locator("main form button[type=submit]").first
+    target.click()
+    page.wait_for_load_state()
+    page.wait_for_function(SETTLED)
+
+
+def landing(page: Page, offices: Offices) -> None:
+    page.goto("/")
+
+
+def login(page: Page, offices: Offices) -> None:
+    page.goto("/login")
+
+
+def login_with_errors(page: Page, offices: Offices) -> None:
+    page.goto("/login")
+    submit_main_form(page, "Logg inn")
+    assert page.locator("[role=alert]").count() == 1
+
+
+def tenant_page(path: str) -> Callable[[Page, Offices], None]:
+    def open_page(page: Page, offices: Offices) -> None:
+        response = page.goto(f"/{offices.first.slug}{path}")
+        assert response is not None and response.status == 200, f"{path} answered {response and response.status}"
+
+    return open_page
+
+
+def inquiry_list_after_search(page: Page, offices: Offices) -> None:
+    tenant_page("/henvendelser")(page, offices)
+    htmx_swap(page, "/henvendelser?", lambda: page.get_by_label("Søk i referanse og saksbehandler").fill("Rådgiver"))
+    assert "q=R" in page.url
+
+
+def new_inquiry_with_errors(page: Page, offices: Offices) -> None:
+    tenant_page("/henvendelser/ny")(page, offices)
+    submit_main_form(page, "Registrer henvendelse")
+    assert page.locator(".ds-validation-message").count() >= 1
+
+
+def inquiry_with_an_action_open(page: Page, offices: Offices) -> None:
+    tenant_page(f"/henvendelser/{offices.references[1]}")(page, offices)
+    page.locator("summary", has_text="Videresend").click()
+    assert page.locator("details[open]").count() == 1
+
+
+def inquiry_after_an_htmx_error(page: Page, offices: Offices) -> None:
+    tenant_page(f"/henvendelser/{offices.references[1]}")(page, offices)
+    page.locator("summary", has_text="Avslutt").click()
+    page.locator("#avslutt-on").fill("2000-01-01")  # before the inquiry was received: refused, at the date field
+    response = htmx_swap(page, "/avslutt", lambda: page.locator("details[open] button[type=submit]").click())
+    assert response.status == 422
+    assert page.locator("#avslutt-on[aria-invalid=true]").count() == 1 or page.locator("details[open] [role=alert]").count() == 1
+
+
+def contact(page: Page, offices: Offices) -> None:
+    response = page.goto(f"/{offices.first.slug}/kontakt")
+    assert response is not None and response.status == 200, f"/kontakt answered {response and response.status}"
+
+
+def contact_with_errors(page: Page, offices: Offices) -> None:
+    contact(page, offices)
+    submit_main_form(page, "Send henvendelsen")
+    assert page.locator("[role=alert]").count() >= 1
+
+
+def contact_receipt(page: Page, offices: Offices) -> None:
+    contact(page, offices)
+    fill_contact_form(page)
+    submit_main_form(page, "Send henvendelsen")
+    assert page.locator(".reference").count() == 1, "the filled contact form was refused"
+
+
+# (state, who is signed in, how to get there)
+STATES: list[tuple[str, str | None, Callable[[Page, Offices], None]]] = [
+    ("landing", None, landing),
+    ("login", None, login),
+    ("login-with-errors", None, login_with_errors),
+    ("dashboard", "caseworker", tenant_page("/oversikt")),
+    ("inquiry-list", "caseworker", tenant_page("/henvendelser")),
+    ("inquiry-list-after-live-search", "caseworker", inquiry_list_after_search),
+    ("new-inquiry", "caseworker", tenant_page("/henvendelser/ny")),
+    ("new-inquiry-with-errors", "caseworker", new_inquiry_with_errors),
+    ("inquiry-with-action-form-open", "caseworker", inquiry_with_an_action_open),
+    ("inquiry-after-htmx-error", "caseworker", inquiry_after_an_htmx_error),
+    ("statistics", "caseworker", tenant_page("/statistikk")),
+    ("outreach", "caseworker", tenant_page("/utadrettet")),
+    ("admin", "tenant_admin", tenant_page("/admin")),
+    ("access-log", "auditor", tenant_page("/tilgangslogg")),
+    ("contact-form", None, contact),
+    ("contact-form-with-errors", None, contact_with_errors),
+    ("contact-receipt", None, contact_receipt),
+]
+
+
+@pytest.mark.parametrize(("role", "reach"), [state[1:] for state in STATES], ids=[state[0] for state in STATES])
+def test_the_page_has_no_wcag_violations(
+    page: Page, signed_in: Callable[..., Page], offices: Offices, role: str | None, reach: Callable[[Page, Offices], None]
+) -> None:
+    if role:
+        signed_in(role)
+    reach(page, offices)
+    violations = check_accessibility(page)
+    assert not violations, describe_violations(violations)
+
+
+KEYBOARD_PAGES = [
+    ("inquiry-list", "caseworker", "/henvendelser"),
+    ("dashboard", "caseworker", "/oversikt"),
+    ("new-inquiry", "caseworker", "/henvendelser/ny"),
+    ("statistics", "caseworker", "/statistikk"),
+    ("outreach", "caseworker", "/utadrettet"),
+    ("admin", "tenant_admin", "/admin"),
+    ("access-log", "auditor", "/tilgangslogg"),
+    ("contact-form", None, "/kontakt"),
+]
+
+
+@pytest.mark.parametrize(("role", "path"), [state[1:] for state in KEYBOARD_PAGES], ids=[state[0] for state in KEYBOARD_PAGES])
+def test_every_stop_of_the_tab_order_shows_its_focus_and_the_menu_is_reached(
+    page: Page, signed_in: Callable[..., Page], offices: Offices, role: str | None, path: str
+) -> None:
+    if role:
+        signed_in(role)
+    response = page.goto(f"/{offices.first.slug}{path}")
+    assert response is not None and response.status == 200, f"{path} answered {response and response.status}"
+    assert page.evaluate(POSITIVE_TABINDEX) == []
+    menu = page.locator("nav[aria-label] a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    reached: list[str] = []
+    for _ in range(200):  # the whole page, until focus leaves it (or comes round again)
+        page.keyboard.press("Tab")
+        element = focused(page)
+        if element["tag"] == "body" or (reached and element["href"] == "#main" and element["tag"] == "a"):
+            break
+        assert has_visible_focus(element), f"no visible focus on {element}"
+        reached.append(element["href"] or element["id"] or element["tag"])
+    assert set(menu) <= set(reached), f"menu links not reached by Tab: {set(menu) - set(reached)}"
+
+
+def test_signing_in_works_with_the_keyboard_alone(page: Page, accounts, offices: Offices) -> None:
+    page.goto("/login")
+    tab_to(page, lambda element: element["id"] == "email")
+    page.keyboard.type(accounts["caseworker"].email)
+    page.keyboard.press("Tab")
+    assert focused(page)["id"] == "password"
+    page.keyboard.type(PASSWORD)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url.rstrip("/").split("/")[3] == offices.first.slug, page.url
+
+
+def test_an_action_form_opens_and_is_sent_with_the_keyboard(page: Page, signed_in: Callable[..., Page], offices: Offices) -> None:
+    signed_in("caseworker")
+    page.goto(f"/{offices.first.slug}/henvendelser/{offices.references[2]}")
+    tab_to(page, lambda element: element["tag"] == "summary" and element["text"] == "Legg til notat")
+    page.keyboard.press("Enter")
+    assert page.locator("details[open] summary").inner_text() == "Legg til notat"
+    tab_to(page, lambda element: element["name"] == "text")
+    page.keyboard.type("Ringte tilbake (fiktivt notat)")
+    response = htmx_swap(page, "/notat", lambda: page.keyboard.press("Enter"))
+    assert response.status == 200
+    assert page.locator("#sak .timeline li", has_text="Notat").count() == 1

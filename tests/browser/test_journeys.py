@@ -1,0 +1,153 @@
+"""What people do with the platform, done as they do it in a browser: register, follow up, count, and be kept apart."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from playwright.sync_api import Page
+
+from tests.browser.browsing import htmx_swap
+from tests.browser.conftest import Offices
+
+PROJECTION_SECONDS = 20.0
+AREA_TABLE = "Henvendelser per tjenesteområde (alle berørte områder)"
+SUMMARY = "Testesen Testperson får ikke svar fra hjemmetjenesten (fiktiv sak fra nettlesertestene)"
+NOT_RELOADED = "() => window.stillTheSamePage === true"
+
+
+def statistics(page: Page, slug: str, year: int) -> tuple[int, int]:
+    """The year's received count and the Helse row of the area table, as the statistics page shows them."""
+    page.goto(f"/{slug}/statistikk?year={year}")
+    chosen = page.get_by_label("År", exact=True)
+    if chosen.count() == 0 or chosen.input_value() != str(year):
+        return 0, 0  # no inquiry received that year yet
+    total = page.locator(".figures li", has_text="Henvendelser mottatt").locator("strong").inner_text()
+    table = page.locator("table", has=page.locator("caption", has_text=AREA_TABLE))
+    row = table.locator("tbody tr", has=page.locator("th", has_text="Helse"))
+    return int(total), int(row.locator("td.number").inner_text()) if row.count() else 0
+
+
+def until(condition: Callable[[], bool], what: str) -> None:
+    """The projection worker runs beside the app: give it a moment, as a person reloading would."""
+    deadline = time.monotonic() + PROJECTION_SECONDS
+    while not condition():
+        assert time.monotonic() < deadline, f"not within {PROJECTION_SECONDS:.0f} s: {what}"
+        time.sleep(0.3)
+
+
+def act(page: Page, action: str, fields: Callable[[Page], None], event: str) -> None:
+    """Opens the action's form, fills it, sends it with htmx and sees the step at the top of the timeline."""
+    page.locator("summary", has_text=action).click()
+    form = page.locator("details[open] form")
+    fields(form)
+    response = htmx_swap(page, "/henvendelser/", lambda: form.locator("button[type=submit]").click())
+    assert response.status == 200, f"{action}: {response.status}"
+    assert page.locator(".timeline li").first.locator("strong").inner_text() == event
+    assert page.evaluate(NOT_RELOADED), f"{action} reloaded the page instead of swapping the case"
+
+
+def first_option(label: str) -> Callable[[Page], None]:
+    def choose(form: Page) -> None:
+        select = form.get_by_label(label, exact=True)
+        select.select_option(select.evaluate("s => [...s.options].map(o => o.value).find(v => v)"))
+
+    return choose
+
+
+def test_a_caseworker_registers_an_inquiry_follows_it_to_the_end_and_sees_it_counted(
+    page: Page, signed_in: Callable[..., Page], offices: Offices
+) -> None:
+    slug = offices.first.slug
+    signed_in("caseworker")
+    before = statistics(page, slug, 2025)
+
+    page.goto(f"/{slug}/henvendelser/ny")
+    page.get_by_label("Mottatt dato").fill("2025-06-02")
+    first_option("Kanal")(page)
+    first_option("Innbyggerens rolle")(page)
+    page.get_by_label("Tjenesteområde", exact=True).select_option(label="Helse")
+    page.get_by_role("group", name="Sakstyper").get_by_label("Ikke svar / for sent svar").check()
+    page.get_by_label("Sammendrag").fill(SUMMARY)
+    page.get_by_label("Innbyggerens navn (valgfritt)").fill("Testesen Testperson")
+    page.get_by_label("Kontaktinformasjon (valgfritt)").fill("testesen@eksempel.invalid")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Registrer henvendelse").click()
+    assert f"/{slug}/henvendelser/2025-" in page.url or page.locator("#sak").count() == 1, page.url
+    assert SUMMARY in page.locator("#sak").inner_text()
+
+    page.evaluate("() => { window.stillTheSamePage = true; }")
+    act(page, "Videresend", lambda f: (first_option("Til")(f), f.get_by_label("Begrunnelse").fill("Gjelder pasientrettigheter")), "Videresendt")
+    act(page, "Møte holdt", lambda f: f.get_by_label("Deltakere", exact=False).fill("ombud,requester"), "Møte holdt")
+    act(page, "Klage sendt", lambda f: (first_option("Til")(f), f.get_by_label("Gjelder").fill("Vedtak om hjemmetjenester")), "Klage sendt")
+    act(page, "Klage avgjort", first_option("Utfall"), "Klage avgjort")
+    act(page, "Avslutt", first_option("Utfall"), "Avsluttet")
+    assert page.locator("#sak .state", has_text="Avsluttet").count() == 1
+
+    until(lambda: statistics(page, slug, 2025) == (before[0] + 1, before[1] + 1), "the statistics count the new inquiry")
+
+
+def test_a_colleagues_change_shows_a_conflict_and_keeps_what_was_typed(
+    page: Page, make_page: Callable[[], Page], signed_in: Callable[..., Page], offices: Offices
+) -> None:
+    url = f"/{offices.first.slug}/henvendelser/{offices.references[1]}"
+    mine = signed_in("caseworker")
+    colleague = signed_in("tenant_admin", page=make_page())
+    mine.goto(url)
+    colleague.goto(url)
+    mine.locator("summary", has_text="Videresend").click()
+    mine.get_by_label("Begrunnelse").fill("Gjelder pasientrettigheter (fiktivt)")
+
+    colleague.locator("summary", has_text="Legg til notat").click()
+    colleague.get_by_label("Notat").fill("Kollegaen skrev først (fiktivt)")
+    htmx_swap(colleague, "/notat", lambda: colleague.locator("details[open] button[type=submit]").click())
+
+    response = htmx_swap(mine, "/videresend", lambda: mine.locator("details[open] button[type=submit]").click())
+    assert response.status == 409
+    assert mine.get_by_role("alert").filter(has_text="En kollega endret saken").is_visible()
+    assert mine.get_by_label("Begrunnelse").input_value() == "Gjelder pasientrettigheter (fiktivt)"
+    assert mine.locator(".timeline li", has_text="Notat").count() >= 1  # the case below shows the colleague's change
+
+
+def test_a_citizens_inquiry_gets_a_reference_the_caseworker_finds_in_the_list(
+    page: Page, make_page: Callable[[], Page], signed_in: Callable[..., Page], offices: Offices
+) -> None:
+    slug = offices.first.slug
+    page.goto(f"/{slug}/kontakt")
+    page.get_by_label("Hva gjelder henvendelsen?").fill("Testesen Testperson venter på svar om støttekontakt (fiktiv).")
+    page.get_by_label("E-post eller telefon (valgfritt)").fill("testesen@eksempel.invalid")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Send henvendelsen").click()
+    reference = page.locator(".reference").inner_text().strip()
+    assert reference, "the receipt shows no reference"
+
+    caseworker = signed_in("caseworker", page=make_page())
+
+    def listed() -> bool:
+        caseworker.goto(f"/{slug}/henvendelser?q={reference}")
+        return caseworker.locator("#resultater a", has_text=reference).count() == 1
+
+    until(listed, f"{reference} in the inquiry list")
+    caseworker.goto(f"/{slug}/henvendelser")
+    htmx_swap(caseworker, "/henvendelser?", lambda: caseworker.get_by_label("Søk i referanse og saksbehandler").fill(reference))
+    assert caseworker.locator("#resultater a", has_text=reference).count() == 1
+
+
+def test_an_auditor_reads_the_inquiry_page_but_is_offered_no_action(
+    page: Page, signed_in: Callable[..., Page], offices: Offices
+) -> None:
+    signed_in("auditor")
+    response = page.goto(f"/{offices.first.slug}/henvendelser/{offices.references[0]}")
+    assert response is not None and response.status == 200
+    assert page.locator("#sak h1").inner_text().endswith(offices.references[0])
+    assert page.locator("#sak .timeline li").count() >= 1
+    assert page.locator("details.action, #sak form").count() == 0
+
+
+def test_a_caseworker_of_another_tenant_gets_404_on_the_first_tenants_inquiry(
+    page: Page, signed_in: Callable[..., Page], offices: Offices
+) -> None:
+    signed_in("other_caseworker")
+    response = page.goto(f"/{offices.first.slug}/henvendelser/{offices.references[0]}")
+    assert response is not None and response.status == 404
+    assert "Testesen" not in page.content()

@@ -1,0 +1,72 @@
+"""Migration 0008 gives the outreach read model titles and audiences by replaying it, leaving other projections be."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from datetime import date
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg
+import pytest
+
+from domain.common import Context
+from infra.directory import PostgresTenantDirectory
+from infra.eventstore import factory_maker, open_datastore
+from infra.migrate import migrate, migration_files
+from projections.worker import ProjectionWorker
+from services.platform import Platform
+
+
+@pytest.fixture
+def database_before_0008(server_url: str) -> Iterator[str]:
+    """A database of its own with the migrations up to 0007 only, as a running installation had them."""
+    name = f"ombud_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(server_url, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    url = urlunsplit(urlsplit(server_url)._replace(path=f"/{name}"))
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("CREATE TABLE public.ombud_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())")
+        for migration, sql in migration_files():
+            if migration < "0008":
+                conn.execute(sql)
+                conn.execute("INSERT INTO public.ombud_migrations (name) VALUES (%s)", (migration,))
+    yield url
+    with psycopg.connect(server_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+
+
+def test_the_outreach_projection_is_replayed_with_titles_and_the_case_list_is_kept(
+    database_before_0008: str, master_key: bytes, admin: Context, caseworker: Context
+) -> None:
+    datastore = open_datastore(database_before_0008, pool_size=1, max_overflow=1)
+    platform = Platform(PostgresTenantDirectory(datastore), master_key, factory_maker(datastore))
+    try:
+        office = platform.create_tenant(admin, slug="prove-a", name="Prøveby kommune")
+        platform.create_tenant(admin, slug="prove-b", name="Annenby kommune")
+        activity = office.register_outreach(caseworker, held_on=date(2024, 4, 4), kind="talk", title="Foredrag i Testby",
+                                            audience="Testby seniorsenter", participants=30)  # fmt: skip
+        newest = office.app.recorder.max_notification_id()
+        with psycopg.connect(database_before_0008) as conn:  # what the projection wrote before 0008
+            conn.execute("INSERT INTO read.outreach (tenant_id, id, held_on, kind, participants) VALUES (%s, %s, %s, 'talk', 30)",
+                         (office.slug, activity, date(2024, 4, 4)))  # fmt: skip
+            for projection in ("case_list", "outreach"):
+                conn.execute("INSERT INTO read.positions VALUES (%s, %s, %s)", (office.slug, projection, newest))
+
+        assert "0008_outreach_titles" in migrate(database_before_0008)
+
+        with psycopg.connect(database_before_0008) as conn:
+            assert conn.execute("SELECT count(*) FROM read.outreach").fetchone() == (0,)
+            positions = conn.execute("SELECT tenant_id, projection FROM read.positions").fetchall()
+            assert positions == [(office.slug, "case_list")]
+        worker = ProjectionWorker(platform, database_before_0008)
+        try:
+            worker.catch_up_all()
+        finally:
+            worker.close()
+        with psycopg.connect(database_before_0008) as conn:
+            rows = conn.execute("SELECT tenant_id, title, audience, participants FROM read.outreach").fetchall()
+        assert rows == [(office.slug, "Foredrag i Testby", "Testby seniorsenter", 30)]
+    finally:
+        platform.close()
+        datastore.close()

@@ -1,0 +1,96 @@
+"""The auditor's access log: who opened which inquiry, newest first, filtered by inquiry, a page at a time."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import psycopg
+import pytest
+from litestar.testing import AsyncTestClient
+
+from domain.common import Context
+from projections.access_log import PAGE_SIZE
+from projections.worker import ProjectionWorker
+from services.office import Office
+from services.platform import Platform
+
+
+@pytest.fixture
+def office(platform: Platform, admin: Context, new_slug) -> Office:
+    return platform.create_tenant(admin, slug=new_slug(), name="Prøveby kommune")
+
+
+@pytest.fixture
+def other_office(platform: Platform, admin: Context, new_slug) -> Office:
+    return platform.create_tenant(admin, slug=new_slug(), name="Annenby kommune")
+
+
+def receive(office: Office, caseworker: Context) -> str:
+    return office.receive(
+        caseworker, received_on=date(2025, 3, 3), channel="phone", requester_role="user",
+        service_area="Helse", case_types=["no_reply"], summary="Fiktiv testsak", requester_name="Testesen Testperson",
+    ).reference  # fmt: skip
+
+
+async def test_an_auditor_sees_who_opened_which_inquiry_newest_first(
+    client: AsyncTestClient, office: Office, caseworker: Context, make_account, sign_in, worker: ProjectionWorker
+) -> None:
+    first, second = receive(office, caseworker), receive(office, caseworker)
+    worker.catch_up(office.slug)
+    reader = make_account("caseworker", office.slug)
+    await sign_in(reader)
+    for reference in (first, second):
+        assert (await client.get(f"/{office.slug}/henvendelser/{reference}")).status_code == 200
+    await sign_in(make_account("auditor", office.slug))
+    page = await client.get(f"/{office.slug}/tilgangslogg")
+    assert page.status_code == 200
+    assert page.text.count(reader.email) == 2 and "Saksbehandling" in page.text
+    assert page.text.index(f">{second}</a>") < page.text.index(f">{first}</a>")
+    assert f'href="/{office.slug}/henvendelser/{first}"' in page.text
+    assert "Testesen" not in page.text and "Fiktiv testsak" not in page.text  # the log names cases, not their content
+    filtered = await client.get(f"/{office.slug}/tilgangslogg?henvendelse={first}")
+    assert f">{first}</a>" in filtered.text and f">{second}</a>" not in filtered.text and "1 oppslag" in filtered.text
+
+
+async def test_the_log_comes_a_page_at_a_time(
+    client: AsyncTestClient, office: Office, caseworker: Context, make_account, sign_in, database_url: str,
+    worker: ProjectionWorker,
+) -> None:  # fmt: skip
+    reference = receive(office, caseworker)
+    worker.catch_up(office.slug)
+    reader = make_account("caseworker", office.slug)
+    with psycopg.connect(database_url) as conn:
+        conn.execute(
+            "INSERT INTO audit.access_records (tenant_id, account_id, role, inquiry_id, purpose)"
+            " SELECT %s, %s, 'caseworker', %s, 'saksbehandling' FROM generate_series(1, %s)",
+            (office.slug, reader.id, office.inquiry(reference).id, PAGE_SIZE + 1),
+        )
+    await sign_in(make_account("tenant_admin", office.slug))
+    first = await client.get(f"/{office.slug}/tilgangslogg")
+    assert f"{PAGE_SIZE + 1} oppslag, side 1 av 2" in first.text and first.text.count(reader.email) == PAGE_SIZE
+    assert 'rel="next" href="?henvendelse=&page=2"' in first.text
+    second = await client.get(f"/{office.slug}/tilgangslogg?page=2")
+    assert second.text.count(reader.email) == 1 and 'rel="prev"' in second.text
+
+
+async def test_an_auditor_cannot_see_another_tenants_access_log(
+    client: AsyncTestClient, office: Office, other_office: Office, caseworker: Context, make_account, sign_in,
+    worker: ProjectionWorker,
+) -> None:  # fmt: skip
+    reference = receive(office, caseworker)
+    worker.catch_up(office.slug)
+    reader = make_account("caseworker", office.slug)
+    await sign_in(reader)
+    await client.get(f"/{office.slug}/henvendelser/{reference}")
+    await sign_in(make_account("auditor", other_office.slug))
+    own = await client.get(f"/{other_office.slug}/tilgangslogg")
+    assert own.status_code == 200 and reader.email not in own.text and f">{reference}</a>" not in own.text and "0 oppslag" in own.text
+    filtered = await client.get(f"/{other_office.slug}/tilgangslogg?henvendelse={reference}")
+    assert f">{reference}</a>" not in filtered.text and "0 oppslag" in filtered.text
+    assert (await client.get(f"/{office.slug}/tilgangslogg")).status_code == 404
+
+
+@pytest.mark.parametrize("role", ["caseworker", "network"])
+async def test_roles_that_do_not_audit_get_404(client: AsyncTestClient, office: Office, make_account, sign_in, role: str) -> None:
+    await sign_in(make_account(role, office.slug if role == "caseworker" else None))
+    assert (await client.get(f"/{office.slug}/tilgangslogg")).status_code == 404

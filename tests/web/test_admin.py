@@ -1,0 +1,163 @@
+"""The tenant administrator's page: staff accounts and roles, and publishing a new taxonomy version."""
+
+from __future__ import annotations
+
+import psycopg
+import pytest
+from litestar.testing import AsyncTestClient
+
+from domain.common import Context
+from services.office import Office
+from services.platform import Platform
+
+NEW_PASSWORD = "et-annet-langt-passord"
+
+
+@pytest.fixture
+def office(platform: Platform, admin: Context, new_slug) -> Office:
+    return platform.create_tenant(admin, slug=new_slug(), name="Prøveby kommune")
+
+
+@pytest.fixture
+def other_office(platform: Platform, admin: Context, new_slug) -> Office:
+    return platform.create_tenant(admin, slug=new_slug(), name="Annenby kommune")
+
+
+def accounts(database_url: str, tenant: str) -> list[tuple[str, str]]:
+    with psycopg.connect(database_url) as conn:
+        rows = conn.execute("SELECT email, role FROM platform.accounts WHERE tenant_id = %s ORDER BY email", (tenant,))
+        return rows.fetchall()
+
+
+async def post(client: AsyncTestClient, path: str, data: dict[str, str], *, htmx: bool = False):
+    if htmx:
+        return await client.post(path, data=data, headers={"HX-Request": "true", "x-csrftoken": client.cookies["ombud_csrf"]})
+    return await client.post(path, data={**data, "_csrf_token": client.cookies["ombud_csrf"]}, follow_redirects=False)
+
+
+def new_account(address: str, **changes: str) -> dict[str, str]:
+    return {"email": address, "role": "caseworker", "password": NEW_PASSWORD, "password_repeat": NEW_PASSWORD, **changes}
+
+
+async def test_an_administrator_creates_an_account_that_is_then_listed(
+    client: AsyncTestClient, office: Office, make_account, sign_in, database_url: str
+) -> None:
+    await sign_in(make_account("tenant_admin", office.slug))
+    response = await post(client, f"/{office.slug}/admin/brukere", new_account("Ny-Radgiver@eksempel.invalid"))
+    assert response.status_code == 303
+    assert ("ny-radgiver@eksempel.invalid", "caseworker") in accounts(database_url, office.slug)
+    page = await client.get(f"/{office.slug}/admin")
+    assert "ny-radgiver@eksempel.invalid" in page.text
+
+
+async def test_with_htmx_the_users_section_comes_back_confirming_the_account(
+    client: AsyncTestClient, office: Office, make_account, sign_in
+) -> None:
+    await sign_in(make_account("tenant_admin", office.slug))
+    response = await post(client, f"/{office.slug}/admin/brukere", new_account("revisor-test@eksempel.invalid", role="auditor"), htmx=True)
+    assert response.status_code == 200
+    assert "<html" not in response.text and 'id="brukere"' in response.text
+    assert "Kontoen revisor-test@eksempel.invalid er opprettet." in response.text
+
+
+@pytest.mark.parametrize(
+    ("field", "changes"),
+    [
+        ("email", {"email": "ikke-en-adresse"}),
+        ("email", {"email": "TAKEN"}),
+        ("password", {"password": "kort", "password_repeat": "kort"}),
+        ("password_repeat", {"password_repeat": "et-helt-annet-passord"}),
+        ("role", {"role": "platform_admin"}),
+    ],
+)
+async def test_bad_account_input_is_named_at_its_field_and_nothing_is_written(
+    client: AsyncTestClient, office: Office, make_account, sign_in, database_url: str, field: str, changes: dict[str, str]
+) -> None:
+    signed_in = make_account("tenant_admin", office.slug)
+    await sign_in(signed_in)
+    if changes.get("email") == "TAKEN":
+        changes = {"email": signed_in.email}
+    before = accounts(database_url, office.slug)
+    response = await post(client, f"/{office.slug}/admin/brukere", new_account("ny-test@eksempel.invalid", **changes))
+    assert response.status_code == 422
+    assert f'href="#account-{field}"' in response.text and f'id="account-{field}-feil"' in response.text
+    assert NEW_PASSWORD not in response.text  # a typed password is never sent back
+    assert accounts(database_url, office.slug) == before
+
+
+async def test_an_administrator_changes_a_colleagues_role_but_not_their_own(
+    client: AsyncTestClient, office: Office, make_account, sign_in, database_url: str
+) -> None:
+    me = make_account("tenant_admin", office.slug)
+    colleague = make_account("caseworker", office.slug)
+    await sign_in(me)
+    response = await post(client, f"/{office.slug}/admin/brukere/{colleague.id}/rolle", {"role": "auditor"})
+    assert response.status_code == 303
+    response = await post(client, f"/{office.slug}/admin/brukere/{me.id}/rolle", {"role": "caseworker"}, htmx=True)
+    assert response.status_code == 422 and "din egen rolle" in response.text
+    assert sorted(accounts(database_url, office.slug)) == sorted([(me.email, "tenant_admin"), (colleague.email, "auditor")])
+
+
+async def test_an_administrator_publishes_a_taxonomy_version(
+    client: AsyncTestClient, office: Office, make_account, sign_in
+) -> None:
+    await sign_in(make_account("tenant_admin", office.slug))
+    areas = "helse-og-omsorg; Helse og omsorg\nfastlege; Fastlege; helse-og-omsorg\n\nbygg; Plan og bygg\nannet; Annet"
+    mapping = "\n".join(f"{old} -> annet" for old in ("helse", "plan-og-bygg", "skole-og-barnehage", "boligkontoret",
+                         "vann-avlop-renovasjon", "kommunale-veier", "nav", "barnevern"))  # fmt: skip
+    response = await post(
+        client, f"/{office.slug}/admin/taksonomi", {"effective_from": "2025-01-01", "areas": areas, "mapping": mapping}
+    )
+    assert response.status_code == 303
+    profile = office.profile()
+    assert len(profile.taxonomies) == 2 and profile.taxonomies[1].find("fastlege").parent == "helse-og-omsorg"
+    page = await client.get(f"/{office.slug}/admin")
+    assert "Versjon 2, gjelder fra 01.01.2025" in page.text and "helse → annet" in page.text
+
+
+@pytest.mark.parametrize(
+    ("field", "form", "message"),
+    [
+        ("areas", {"areas": "helse; Helse\nbare-kode"}, "linje 2"),
+        ("mapping", {"areas": "helse; Helse", "mapping": "nav annet"}, "linje 1"),
+        ("mapping", {"areas": "helse; Helse"}, "mangler ny plassering"),
+        ("areas", {"areas": "helse; Helse; finnes-ikke"}, "finnes-ikke"),
+        ("effective_from", {"effective_from": "1999-01-01", "areas": "helse; Helse"}, "etter forrige"),
+    ],
+)
+async def test_a_bad_taxonomy_names_its_field_and_line_and_publishes_nothing(
+    client: AsyncTestClient, office: Office, make_account, sign_in, field: str, form: dict[str, str], message: str
+) -> None:
+    await sign_in(make_account("tenant_admin", office.slug))
+    response = await post(client, f"/{office.slug}/admin/taksonomi", {"effective_from": "2025-01-01", **form}, htmx=True)
+    assert response.status_code == 422
+    assert f'href="#taxonomy-{field}"' in response.text and f'id="taxonomy-{field}-feil"' in response.text
+    assert message in response.text
+    assert len(office.profile().taxonomies) == 1
+
+
+@pytest.mark.parametrize("role", ["caseworker", "auditor"])
+async def test_roles_other_than_the_administrator_get_404(
+    client: AsyncTestClient, office: Office, make_account, sign_in, database_url: str, role: str
+) -> None:
+    await sign_in(make_account(role, office.slug))
+    assert (await client.get(f"/{office.slug}/admin")).status_code == 404
+    before = accounts(database_url, office.slug)
+    assert (await post(client, f"/{office.slug}/admin/brukere", new_account("ny-test@eksempel.invalid"))).status_code == 404
+    assert accounts(database_url, office.slug) == before
+
+
+async def test_an_administrator_cannot_see_or_touch_another_tenants_accounts(
+    client: AsyncTestClient, office: Office, other_office: Office, make_account, sign_in, database_url: str
+) -> None:
+    theirs = make_account("caseworker", office.slug)
+    await sign_in(make_account("tenant_admin", other_office.slug))
+    assert theirs.email not in (await client.get(f"/{other_office.slug}/admin")).text
+    assert (await client.get(f"/{office.slug}/admin")).status_code == 404
+    assert (await post(client, f"/{office.slug}/admin/brukere", new_account("ny-test@eksempel.invalid"))).status_code == 404
+    # Through their own tenant's URL, the other tenant's account is simply not found.
+    response = await post(client, f"/{other_office.slug}/admin/brukere/{theirs.id}/rolle", {"role": "auditor"})
+    assert response.status_code == 404
+    assert (theirs.email, "caseworker") in accounts(database_url, office.slug)
+    assert (await post(client, f"/{office.slug}/admin/taksonomi", {"effective_from": "2025-01-01", "areas": "a; A"})).status_code == 404
+    assert len(office.profile().taxonomies) == 1

@@ -1,0 +1,157 @@
+"""The citizens' public contact form: an inquiry in that office only, anonymous allowed, robots and floods refused."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import redis
+from eventsourcing.utils import get_topic
+from litestar.testing import AsyncTestClient
+
+from domain.common import Context, today_in_norway
+from domain.inquiry import Inquiry
+from services.office import Office
+from services.platform import Platform
+
+SUMMARY = "Testesen Testperson har ventet fire måneder på svar om avlastning (fiktiv testsak)."
+
+
+@pytest.fixture(autouse=True)
+def fresh_counters(redis_url: str) -> Iterator[None]:
+    """The test client always comes from one address, so each test starts with its own quota."""
+    store = redis.Redis.from_url(redis_url)
+    for key in store.scan_iter("ombud:kontakt:*"):
+        store.delete(key)
+    yield
+    store.close()
+
+
+@pytest.fixture
+def office(platform: Platform, admin: Context, new_slug) -> Office:
+    return platform.create_tenant(admin, slug=new_slug(), name="Prøveby kommune")
+
+
+@pytest.fixture
+def other_office(platform: Platform, admin: Context, new_slug) -> Office:
+    return platform.create_tenant(admin, slug=new_slug(), name="Annenby kommune")
+
+
+def received(office: Office) -> list[str]:
+    """The ids of every inquiry received in the office's own event store (the tests stay under ten)."""
+    notifications = office.app.notification_log.select(start=1, limit=10, topics=[get_topic(Inquiry.Received)])
+    return [str(n.originator_id) for n in notifications]
+
+
+async def send(client: AsyncTestClient, tenant: str, **fields: str):
+    await client.get(f"/{tenant}/kontakt")
+    data = {"summary": SUMMARY, "service_area": "helse", "requester_name": "", "contact": ""}
+    data.update(fields)
+    data["_csrf_token"] = client.cookies["ombud_csrf"]
+    return await client.post(f"/{tenant}/kontakt", data=data, follow_redirects=False)
+
+
+async def test_the_form_asks_for_the_matter_the_area_and_optional_contact_details_without_the_staff_menu(
+    client: AsyncTestClient, office: Office
+) -> None:
+    page = await client.get(f"/{office.slug}/kontakt")
+    assert page.status_code == 200
+    for text in ("Hva gjelder henvendelsen?", "Hvilket område gjelder det?", "Vet ikke", "Navn (valgfritt)",
+                 "E-post eller telefon (valgfritt)", "taushetsplikt", "Plan og bygg"):  # fmt: skip
+        assert text in page.text
+    assert "Hovedmeny" not in page.text and "Logg ut" not in page.text
+
+
+async def test_a_submission_becomes_an_inquiry_from_the_web_in_that_office_only(
+    client: AsyncTestClient, office: Office, other_office: Office
+) -> None:
+    response = await send(client, office.slug, requester_name="Testesen Testperson", contact="test@eksempel.invalid")
+    assert response.status_code == 303
+    location = response.headers["location"]
+    assert "Testesen" not in location and "eksempel" not in location and "avlastning" not in location
+    reference = parse_qs(urlsplit(location).query)["saksnummer"][0]
+
+    inquiry = office.inquiry(reference)
+    assert (inquiry.channel, inquiry.requester_role, inquiry.primary_area) == ("web", "user", "helse")
+    assert (inquiry.summary, inquiry.requester_name) == (SUMMARY, "Testesen Testperson")
+    assert inquiry.contact == "test@eksempel.invalid"
+    assert inquiry.received_on == today_in_norway()
+    history = office.history(reference)
+    assert (history[0].actor_id, history[0].actor_role) == ("innbygger", "citizen")
+    assert len(received(office)) == 1 and received(other_office) == []
+
+
+async def test_the_receipt_shows_the_reference_and_when_to_expect_an_answer_but_nothing_typed(
+    client: AsyncTestClient, office: Office
+) -> None:
+    response = await send(client, office.slug, requester_name="Testesen Testperson")
+    receipt = await client.get(response.headers["location"])
+    reference = parse_qs(urlsplit(response.headers["location"]).query)["saksnummer"][0]
+    assert receipt.status_code == 200
+    assert reference in receipt.text and "én måned" in receipt.text and "§ 11 a" in receipt.text
+    assert "Testesen" not in receipt.text and "avlastning" not in receipt.text
+    assert "Hovedmeny" not in receipt.text
+
+
+async def test_a_receipt_url_with_a_forged_code_shows_no_reference(client: AsyncTestClient, office: Office) -> None:
+    receipt = await client.get(f"/{office.slug}/kontakt/kvittering?saksnummer=2099-0001&kode=feil")
+    assert receipt.status_code == 200
+    assert "2099-0001" not in receipt.text
+
+
+async def test_a_citizen_may_stay_anonymous_and_not_know_the_area(client: AsyncTestClient, office: Office) -> None:
+    response = await send(client, office.slug, service_area="vet-ikke")
+    assert response.status_code == 303
+    reference = parse_qs(urlsplit(response.headers["location"]).query)["saksnummer"][0]
+    inquiry = office.inquiry(reference)
+    assert (inquiry.requester_name, inquiry.contact, inquiry.primary_area) == (None, None, "annet")
+
+
+async def test_a_filled_honeypot_looks_accepted_but_writes_nothing(client: AsyncTestClient, office: Office) -> None:
+    response = await send(client, office.slug, nettside="http://reklame.eksempel.invalid")
+    assert response.status_code == 303
+    assert (await client.get(response.headers["location"])).status_code == 200
+    assert received(office) == []
+
+
+async def test_after_five_submissions_in_an_hour_the_address_gets_429(client: AsyncTestClient, office: Office) -> None:
+    for _ in range(5):
+        assert (await send(client, office.slug)).status_code == 303
+    refused = await send(client, office.slug)
+    assert refused.status_code == 429
+    assert "for mange henvendelser" in refused.text
+    assert SUMMARY in refused.text  # what was typed is kept
+    assert len(received(office)) == 5
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "words"),
+    [
+        ({"summary": "   "}, "summary", "Skriv kort hva henvendelsen gjelder"),
+        ({"summary": "x" * 4001}, "summary", "høyst 4000 tegn"),
+        ({"service_area": "finnes-ikke"}, "service_area", "Velg et område"),
+        ({"contact": "9" * 201}, "contact", "høyst 200 tegn"),
+    ],
+)
+async def test_bad_input_is_named_at_its_field_keeps_what_was_typed_and_writes_nothing(
+    client: AsyncTestClient, office: Office, fields: dict[str, str], field: str, words: str
+) -> None:
+    response = await send(client, office.slug, requester_name="Testesen Testperson", **fields)
+    assert response.status_code == 422
+    assert f'id="{field}-feil"' in response.text and f'href="#{field}"' in response.text
+    assert words in response.text
+    assert 'value="Testesen Testperson"' in response.text
+    assert received(office) == []
+
+
+async def test_an_unknown_office_answers_404(client: AsyncTestClient) -> None:
+    assert (await client.get("/finnes-ikke-kommune/kontakt")).status_code == 404
+    assert (await client.get("/finnes-ikke-kommune/kontakt/kvittering")).status_code == 404
+
+
+async def test_a_submission_without_the_csrf_token_is_refused(client: AsyncTestClient, office: Office) -> None:
+    await client.get(f"/{office.slug}/kontakt")
+    response = await client.post(f"/{office.slug}/kontakt", data={"summary": SUMMARY, "service_area": "helse"})
+    assert response.status_code == 403
+    assert received(office) == []

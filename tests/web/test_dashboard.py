@@ -1,0 +1,111 @@
+"""The caseworker's overview: their own open inquiries, § 11 a deadlines and the year's counts, for their office only."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import pytest
+from litestar.testing import AsyncTestClient
+
+from domain.account import Account
+from domain.common import Context, today_in_norway
+from projections.worker import ProjectionWorker
+from services.office import Office
+from services.platform import Platform
+
+
+@dataclass(frozen=True)
+class Desk:
+    office: Office
+    me: Account
+    mine_overdue: str
+    due_soon: str
+    colleagues: str
+    answered: str
+    resolved: str
+    received: list[date]
+
+
+def receive(office: Office, ctx: Context, on: date) -> str:
+    return office.receive(
+        ctx, received_on=on, channel="phone", requester_role="user", service_area="Helse",
+        case_types=["no_reply"], summary="Fiktiv sak uten personopplysninger",
+    ).reference  # fmt: skip
+
+
+@pytest.fixture
+def desk(
+    platform: Platform, admin: Context, caseworker: Context, new_slug, worker: ProjectionWorker,
+    make_account: Callable[..., Account],
+) -> Desk:  # fmt: skip
+    office = platform.create_tenant(admin, slug=new_slug(), name="Prøveby kommune")
+    other = platform.create_tenant(admin, slug=new_slug(), name="Annenby kommune")
+    me = make_account("caseworker", office.slug)
+    today = today_in_norway()
+    days = {"mine_overdue": 40, "due_soon": 25, "colleagues": 2, "answered": 40, "resolved": 3}
+    refs = {name: receive(office, caseworker, today - timedelta(days=ago)) for name, ago in days.items()}
+    office.assign(caseworker, refs["mine_overdue"], on=today, assignee=me.email)
+    office.assign(caseworker, refs["colleagues"], on=today, assignee="kollega@eksempel.invalid")
+    office.send_interim_reply(caseworker, refs["answered"], on=today)
+    office.resolve(caseworker, refs["resolved"], on=today, outcome="assisted")
+    elsewhere = receive(other, caseworker, today - timedelta(days=45))  # overdue, and "assigned to me" by text
+    other.assign(caseworker, elsewhere, on=today, assignee=me.email)
+    worker.catch_up(office.slug)
+    worker.catch_up(other.slug)
+    return Desk(office, me, **refs, received=[today - timedelta(days=ago) for ago in days.values()])
+
+
+def section(html: str, heading_id: str) -> str:
+    return html.split(f'id="{heading_id}"', 1)[1].split("<section", 1)[0]
+
+
+async def test_a_caseworker_sees_their_open_inquiries_and_the_deadlines_of_their_office(
+    client: AsyncTestClient, desk: Desk, sign_in
+) -> None:
+    await sign_in(desk.me)
+    page = await client.get(f"/{desk.office.slug}/oversikt")
+    assert page.status_code == 200
+    assert 'aria-current="page"' in page.text
+    mine = section(page.text, "mine")
+    assert f"/henvendelser/{desk.mine_overdue}" in mine and desk.colleagues not in mine
+    soon = section(page.text, "snart")
+    assert f"/henvendelser/{desk.due_soon}" in soon and desk.mine_overdue not in soon and desk.colleagues not in soon
+    late = section(page.text, "forsinket")
+    assert f"/henvendelser/{desk.mine_overdue}" in late
+    assert desk.answered not in late and desk.resolved not in late and desk.due_soon not in late
+    assert late.count('<th scope="row">') == 1  # the other office's overdue inquiry is not here
+    assert f"assignee={desk.me.email.replace('@', '%40')}" in mine
+
+
+async def test_the_years_counts_link_to_the_filtered_list(client: AsyncTestClient, desk: Desk, sign_in) -> None:
+    await sign_in(desk.me)
+    page = await client.get(f"/{desk.office.slug}/oversikt")
+    year = today_in_norway().year
+    this_year = sum(1 for day in desk.received if day.year == year)
+    glance = section(page.text, "i-aar")
+    assert f"<strong>{this_year}</strong> mottatt" in glance
+    resolved = 1 if desk.received[-1].year == year else 0
+    assert f"<strong>{resolved}</strong> avsluttet" in glance
+    assert f'href="/{desk.office.slug}/henvendelser?year={year}&amp;status=open"' in glance
+
+
+@pytest.mark.parametrize("role", ["auditor", "network"])
+async def test_roles_without_case_work_get_no_overview(
+    client: AsyncTestClient, desk: Desk, make_account: Callable[..., Account], sign_in, role: str
+) -> None:
+    await sign_in(make_account(role, desk.office.slug if role == "auditor" else None))
+    assert (await client.get(f"/{desk.office.slug}/oversikt")).status_code == 404
+
+
+async def test_another_offices_overview_is_404(
+    client: AsyncTestClient, desk: Desk, make_account: Callable[..., Account], sign_in, platform: Platform,
+    admin: Context, new_slug,
+) -> None:  # fmt: skip
+    other = new_slug()
+    platform.create_tenant(admin, slug=other, name="Tredjeby kommune")
+    await sign_in(make_account("tenant_admin", other))
+    assert (await client.get(f"/{desk.office.slug}/oversikt")).status_code == 404
+    own = await client.get(f"/{other}/oversikt")
+    assert own.status_code == 200 and desk.mine_overdue not in own.text and "<strong>0</strong> mottatt" in own.text

@@ -1,0 +1,40 @@
+"""The access log for auditors: who read which inquiry's personal data, when, in which role and why."""
+
+from __future__ import annotations
+
+from litestar import Controller, Request, get
+from litestar.di import NamedDependency, Provide
+from litestar.params import FromPath, FromQuery
+from litestar.response import Template
+
+from projections import access_log
+from projections.reading import tenant_transaction
+from projections.staff_accounts import tenant_accounts
+from web.offices import tenant_profile
+from web.sessions import Staff, current_staff
+
+READERS = ("auditor", "tenant_admin")
+
+
+class AccessLogController(Controller):
+    path = "/{tenant:str}/tilgangslogg"
+    dependencies = {"staff": Provide(current_staff)}
+
+    @get("/", name="access-log")
+    async def listing(
+        self, request: Request, tenant: FromPath[str], staff: NamedDependency[Staff],
+        henvendelse: FromQuery[str] = "", page: FromQuery[str] = "1",
+    ) -> Template:  # fmt: skip
+        """Query values come from a plain GET form, so an odd page number means the first page."""
+        staff.require_tenant(tenant, READERS)
+        reference = henvendelse.strip()[:40]
+        number = int(page) if page.isdigit() and 1 <= int(page) <= 100_000 else 1
+        profile = await tenant_profile(request, tenant)
+        async with tenant_transaction(request.app.state.db, tenant) as conn:
+            total, rows = await access_log.page(conn, reference or None, number)
+        emails = {row["id"]: row["email"] for row in await tenant_accounts(request.app.state.db, tenant)}
+        context = {
+            "staff": staff, "profile": profile, "rows": rows, "total": total, "reference": reference, "page": number,
+            "pages": max(1, -(-total // access_log.PAGE_SIZE)), "emails": emails, "active": "access-log",
+        }  # fmt: skip
+        return Template("access_log/page.html", context=context)

@@ -1,0 +1,158 @@
+"""The tenant administrator's page: the office's staff accounts and roles, and its service-area taxonomy versions."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from uuid import uuid4
+
+import anyio.to_thread
+from jinja2_fragments.litestar import HTMXBlockTemplate
+from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency, Provide
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
+
+from domain.account import MIN_PASSWORD_LENGTH, TENANT_ROLES
+from domain.common import Context, DomainError, InvalidField, today_in_norway
+from domain.taxonomy import ServiceArea
+from projections.staff_accounts import tenant_accounts
+from services.accounts import AccountNotFound
+from services.office import Office
+from web.offices import tenant_profile
+from web.sessions import Staff, current_staff
+
+ADMINS = ("tenant_admin",)
+ACCOUNT_FIELDS = ("email", "role", "password", "password_repeat")
+TAXONOMY_FIELDS = ("effective_from", "areas", "mapping")
+
+
+class AdminController(Controller):
+    path = "/{tenant:str}/admin"
+    dependencies = {"staff": Provide(current_staff)}
+
+    @get("/", name="admin")
+    async def page(self, request: Request, tenant: FromPath[str], staff: NamedDependency[Staff]) -> Template:
+        staff.require_tenant(tenant, ADMINS)
+        return await _render(request, tenant, staff)
+
+    @post("/brukere")
+    async def create_account(self, request: Request, tenant: FromPath[str], staff: NamedDependency[Staff]) -> Template | Redirect:
+        staff.require_tenant(tenant, ADMINS)
+        form = await _form(request)
+        errors: dict[str, str] = {}
+        if form.get("password", "") != form.get("password_repeat", ""):
+            errors["password_repeat"] = "passordene er ikke like"
+        else:
+            try:
+                account = await anyio.to_thread.run_sync(lambda: request.app.state.platform.create_account(
+                    tenant, email=form.get("email", ""), role=form.get("role", ""), password=form.get("password", "")
+                ))  # fmt: skip
+            except DomainError as error:
+                errors[error.field if error.field in ACCOUNT_FIELDS else "form"] = error.message
+        if errors:
+            kept = {name: value for name, value in form.items() if not name.startswith("password")}  # never echoed
+            return await _after(request, tenant, staff, "brukere", {"account_form": kept, "account_errors": errors})
+        return await _after(request, tenant, staff, "brukere", {"account_created": account.email})
+
+    @post("/brukere/{account_id:str}/rolle")
+    async def change_role(
+        self, request: Request, tenant: FromPath[str], account_id: FromPath[str], staff: NamedDependency[Staff]
+    ) -> Template | Redirect:
+        staff.require_tenant(tenant, ADMINS)
+        form = await _form(request)
+        errors: dict[str, str] = {}
+        try:
+            await anyio.to_thread.run_sync(lambda: request.app.state.platform.change_role(
+                tenant, account_id=account_id, role=form.get("role", ""), changed_by=staff.account_id
+            ))  # fmt: skip
+        except AccountNotFound:
+            raise NotFoundException() from None
+        except DomainError as error:
+            errors[account_id] = error.message
+        return await _after(request, tenant, staff, "brukere", {"role_errors": errors, "role_changed": not errors})
+
+    @post("/taksonomi")
+    async def publish_taxonomy(self, request: Request, tenant: FromPath[str], staff: NamedDependency[Staff]) -> Template | Redirect:
+        staff.require_tenant(tenant, ADMINS)
+        form = await _form(request)
+        try:
+            effective_from = _date(form.get("effective_from", ""))
+            areas = parse_areas(form.get("areas", ""))
+            mapping = parse_mapping(form.get("mapping", ""))
+            office: Office = request.app.state.platform.office(tenant)
+            ctx = Context(staff.account_id, staff.role, str(uuid4()))
+            version = await anyio.to_thread.run_sync(lambda: office.publish_taxonomy(
+                ctx, on=today_in_norway(), effective_from=effective_from, areas=areas, mapping=mapping
+            ))  # fmt: skip
+        except DomainError as error:
+            errors = {error.field if error.field in TAXONOMY_FIELDS else "form": error.message}
+            return await _after(request, tenant, staff, "taksonomi", {"taxonomy_form": form, "taxonomy_errors": errors})
+        return await _after(request, tenant, staff, "taksonomi", {"published": version})
+
+
+def parse_areas(text: str) -> tuple[ServiceArea, ...]:
+    """One area per line, «kode; navn; overordnet kode (valgfritt)»; blank lines are skipped."""
+    areas = []
+    for number, line in _lines(text):
+        parts = [part.strip() for part in line.split(";")]
+        if len(parts) not in (2, 3) or not parts[0] or not parts[1]:
+            raise InvalidField("areas", f"linje {number}: skriv «kode; navn» eller «kode; navn; overordnet kode»")
+        areas.append(ServiceArea(parts[0], parts[1], parts[2] if len(parts) == 3 and parts[2] else None))
+    if not areas:
+        raise InvalidField("areas", "skriv minst ett tjenesteområde")
+    return tuple(areas)
+
+
+def parse_mapping(text: str) -> dict[str, str]:
+    """One move per line, «gammel kode -> ny kode»; blank lines are skipped."""
+    mapping = {}
+    for number, line in _lines(text):
+        old, arrow, new = line.partition("->")
+        if not arrow or not old.strip() or not new.strip():
+            raise InvalidField("mapping", f"linje {number}: skriv «gammel kode -> ny kode»")
+        if old.strip() in mapping:
+            raise InvalidField("mapping", f"linje {number}: «{old.strip()}» er allerede flyttet")
+        mapping[old.strip()] = new.strip()
+    return mapping
+
+
+def _lines(text: str) -> list[tuple[int, str]]:
+    return [(number, line.strip()) for number, line in enumerate(text.splitlines(), start=1) if line.strip()]
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InvalidField("effective_from", "må være en dato (dd.mm.åååå)") from None
+
+
+async def _form(request: Request) -> dict[str, str]:
+    return {name: value.strip() for name, value in (await request.form()).items() if isinstance(value, str)}
+
+
+async def _after(request: Request, tenant: str, staff: Staff, section: str, outcome: dict[str, Any]) -> Template | Redirect:
+    """Without JavaScript a success goes back to the page; errors, and every htmx request, render the section."""
+    failed = any(outcome.get(key) for key in ("account_errors", "role_errors", "taxonomy_errors"))
+    if not failed and not request.headers.get("hx-request"):
+        return Redirect(f"/{tenant}/admin#{section}", status_code=303)
+    return await _render(request, tenant, staff, outcome, status=422 if failed else 200, block=section)
+
+
+async def _render(
+    request: Request, tenant: str, staff: Staff, outcome: dict[str, Any] | None = None, *, status: int = 200,
+    block: str | None = None,
+) -> Template:  # fmt: skip
+    profile = await tenant_profile(request, tenant)
+    accounts = await tenant_accounts(request.app.state.db, tenant)
+    context = {
+        "staff": staff, "profile": profile, "accounts": accounts, "roles": TENANT_ROLES,
+        "min_password_length": MIN_PASSWORD_LENGTH, "today": today_in_norway(), "active": "admin",
+        "account_form": {}, "account_errors": {}, "role_errors": {}, "taxonomy_form": {}, "taxonomy_errors": {},
+        **(outcome or {}),
+    }  # fmt: skip
+    if block and request.headers.get("hx-request"):
+        return HTMXBlockTemplate(template_name="admin/page.html", block_name=block, context=context, status_code=status)
+    return Template("admin/page.html", context=context, status_code=status)

@@ -1,0 +1,105 @@
+"""The citizens' public contact form: no sign-in, so it guards itself with a honeypot and a per-address limit.
+
+What the citizen writes goes to the office's event store and nowhere else: never into logs, URLs or Redis.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from typing import Any
+
+import anyio.to_thread
+from litestar import Controller, Request, get, post
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect, Template
+from redis.asyncio import Redis
+
+from domain.common import DomainError, today_in_norway
+from services import contact
+from services.office import TenantProfile
+from services.platform import UnknownTenant
+from web.offices import tenant_profile
+
+SUBMISSIONS_PER_ADDRESS = 5
+WINDOW_SECONDS = 60 * 60
+HONEYPOT = "nettside"  # people never see it; form-filling robots do
+FIELDS = ("summary", "service_area", "requester_name", "contact")
+TOO_MANY = "Det er sendt for mange henvendelser fra denne adressen. Vent en time og prøv igjen, eller ring ombudet."
+
+
+class ContactController(Controller):
+    path = "/{tenant:str}/kontakt"
+
+    @get("/", name="contact")
+    async def form(self, request: Request, tenant: FromPath[str]) -> Template:
+        profile = await _profile(request, tenant)
+        return _form_page(profile, contact.CitizenInquiry("", contact.UNSURE), {}, 200)
+
+    @post("/")
+    async def submit(self, request: Request, tenant: FromPath[str]) -> Template | Redirect:
+        profile = await _profile(request, tenant)
+        form = {key: value for key, value in (await request.form()).items() if isinstance(value, str)}
+        inquiry = contact.CitizenInquiry(**{field: form.get(field, "") for field in FIELDS})
+        redis: Redis = request.app.state.redis
+        counter = _counter_key(request.client.host if request.client else "ukjent")
+        if int(await redis.get(counter) or 0) >= SUBMISSIONS_PER_ADDRESS:
+            return _form_page(profile, inquiry, {"form": TOO_MANY}, 429)
+        if form.get(HONEYPOT):
+            await _count(redis, counter)
+            return Redirect(f"/{tenant}/kontakt/kvittering", status_code=303)
+        office = request.app.state.platform.office(tenant)
+        try:
+            receipt = await anyio.to_thread.run_sync(lambda: contact.submit(office, inquiry, on=today_in_norway()))
+        except contact.InvalidInquiry as invalid:
+            return _form_page(profile, inquiry, invalid.errors, 422)
+        except DomainError as error:
+            return _form_page(profile, inquiry, {error.field if error.field in FIELDS else "form": error.message}, 422)
+        await _count(redis, counter)
+        code = _receipt_code(request, tenant, receipt.reference)
+        return Redirect(f"/{tenant}/kontakt/kvittering?saksnummer={receipt.reference}&kode={code}", status_code=303)
+
+    @get("/kvittering", name="contact-receipt")
+    async def receipt(
+        self, request: Request, tenant: FromPath[str], saksnummer: FromQuery[str] = "", kode: FromQuery[str] = ""
+    ) -> Template:
+        """Shows the reference only under the code we signed, so nobody can make the page claim another number."""
+        profile = await _profile(request, tenant)
+        genuine = bool(saksnummer) and hmac.compare_digest(kode, _receipt_code(request, tenant, saksnummer))
+        context = {"profile": profile, "reference": saksnummer if genuine else None}
+        return Template("contact/receipt.html", context=context)
+
+
+async def _profile(request: Request, tenant: str) -> TenantProfile:
+    try:
+        return await tenant_profile(request, tenant)
+    except UnknownTenant:
+        raise NotFoundException() from None
+
+
+def _form_page(
+    profile: TenantProfile, inquiry: contact.CitizenInquiry, errors: dict[str, str], status: int
+) -> Template:
+    context: dict[str, Any] = {
+        "profile": profile, "form": inquiry, "errors": errors, "unsure": contact.UNSURE,
+        "areas": contact.area_choices(profile.taxonomy_on(today_in_norway())),
+        "max_summary": contact.MAX_SUMMARY, "max_optional": contact.MAX_OPTIONAL, "honeypot": HONEYPOT,
+    }  # fmt: skip
+    return Template("contact/form.html", context=context, status_code=status)
+
+
+def _counter_key(address: str) -> str:
+    return "ombud:kontakt:adresse:" + hashlib.sha256(address.encode()).hexdigest()  # no addresses in Redis keys
+
+
+async def _count(redis: Redis, key: str) -> None:
+    async with redis.pipeline(transaction=True) as pipe:
+        pipe.incr(key)
+        pipe.expire(key, WINDOW_SECONDS)
+        await pipe.execute()
+
+
+def _receipt_code(request: Request, tenant: str, reference: str) -> str:
+    secret = request.app.state.platform.derived_secret("kontakt-kvittering").encode()
+    return hmac.new(secret, f"{tenant}/{reference}".encode(), hashlib.sha256).hexdigest()[:24]

@@ -1,0 +1,38 @@
+"""The caseworker's overview after sign-in: what is theirs, which replies fall due (fvl. § 11 a), the year so far."""
+
+from __future__ import annotations
+
+from litestar import Controller, Request, get
+from litestar.di import NamedDependency, Provide
+from litestar.params import FromPath
+from litestar.response import Template
+
+from domain.common import today_in_norway
+from projections import dashboard
+from projections.reading import tenant_transaction
+from projections.report_documents import labels
+from web.case_page import CASE_WORK
+from web.offices import tenant_profile
+from web.sessions import Staff, current_staff
+
+
+class DashboardController(Controller):
+    path = "/{tenant:str}/oversikt"
+    dependencies = {"staff": Provide(current_staff)}
+
+    @get("/", name="dashboard")
+    async def overview(self, request: Request, tenant: FromPath[str], staff: NamedDependency[Staff]) -> Template:
+        staff.require_tenant(tenant, CASE_WORK)
+        profile = await tenant_profile(request, tenant)
+        today = today_in_norway()
+        async with tenant_transaction(request.app.state.db, tenant) as conn:
+            mine = await dashboard.my_open_inquiries(conn, staff.email)
+            due_soon = await dashboard.replies_due_soon(conn, today)
+            overdue = await dashboard.overdue(conn, today)
+            year = await dashboard.year_at_a_glance(conn, today)
+        context = {
+            "staff": staff, "profile": profile, "today": today, "mine": mine, "due_soon": due_soon,
+            "overdue": overdue, "year": year, "names": labels(profile), "limit": dashboard.LIST_LIMIT,
+            "due_soon_days": dashboard.DUE_SOON_DAYS, "active": "dashboard",
+        }  # fmt: skip
+        return Template("dashboard/page.html", context=context)

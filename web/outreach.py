@@ -1,0 +1,136 @@
+"""The office's outreach (utadrettet virksomhet): each year's activities, and a form to register one.
+
+The list is a read model the worker fills within seconds, so right after registering the page names the new
+activity from what was just saved; without JavaScript that note survives the redirect as a one-minute flash in Redis.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from datetime import date
+from typing import Any
+from uuid import uuid4
+
+import anyio.to_thread
+from jinja2_fragments.litestar import HTMXBlockTemplate
+from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency, Provide
+from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect, Template
+from redis.asyncio import Redis
+
+from domain.account import TENANT_ROLES
+from domain.common import Context, DomainError, today_in_norway
+from domain.outreach import KINDS
+from projections import outreach_list
+from projections.reading import tenant_transaction
+from services.office import Office
+from web.offices import tenant_profile
+from web.sessions import Staff, current_staff
+
+CASE_WORK = ("caseworker", "tenant_admin")
+FLASH_SECONDS = 60
+FIELDS = ("held_on", "kind", "title", "audience", "participants")
+
+
+class OutreachController(Controller):
+    path = "/{tenant:str}/utadrettet"
+    dependencies = {"staff": Provide(current_staff)}
+
+    @get("/", name="outreach")
+    async def listing(
+        self, request: Request, tenant: FromPath[str], staff: NamedDependency[Staff],
+        year: FromQuery[str] = "", registrert: FromQuery[str] = "",
+    ) -> Template:  # fmt: skip
+        staff.require_tenant(tenant, TENANT_ROLES)
+        registered = await _take_flash(request.app.state.redis, registrert, staff, tenant)
+        return await _render(request, tenant, staff, year=year, registered=registered)
+
+    @post("/")
+    async def register(self, request: Request, tenant: FromPath[str], staff: NamedDependency[Staff]) -> Template | Redirect:
+        staff.require_tenant(tenant, CASE_WORK)
+        form = {name: value.strip() for name, value in (await request.form()).items() if isinstance(value, str)}
+        errors: dict[str, str] = {}
+        held_on = _date(form.get("held_on", ""), errors)
+        participants = _count(form.get("participants", ""), errors)
+        if not errors:
+            office: Office = request.app.state.platform.office(tenant)
+            ctx = Context(staff.account_id, staff.role, str(uuid4()))
+            try:
+                await anyio.to_thread.run_sync(lambda: office.register_outreach(
+                    ctx, held_on=held_on, kind=form.get("kind", ""), title=form.get("title", ""),
+                    audience=form.get("audience", ""), participants=participants,
+                ))  # fmt: skip
+            except DomainError as error:
+                errors[error.field if error.field in FIELDS else "form"] = error.message
+        if errors:
+            return await _render(request, tenant, staff, year=form.get("year", ""), form=form, errors=errors, status=422)
+        registered = {"held_on": held_on.strftime("%d.%m.%Y"), "kind": form.get("kind", ""), "title": form.get("title", "")}
+        if not request.headers.get("hx-request"):
+            token = await _put_flash(request.app.state.redis, registered, staff, tenant)
+            return Redirect(f"/{tenant}/utadrettet?year={held_on.year}&registrert={token}", status_code=303)
+        return await _render(request, tenant, staff, year=str(held_on.year), registered=registered)
+
+
+async def _render(
+    request: Request, tenant: str, staff: Staff, *, year: str, form: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None, registered: dict[str, str] | None = None, status: int = 200,
+) -> Template:  # fmt: skip
+    profile = await tenant_profile(request, tenant)
+    today = today_in_norway()
+    async with tenant_transaction(request.app.state.db, tenant) as conn:
+        years = await outreach_list.years(conn)
+        wanted = int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else None
+        # After registering, the activity's year, even before the worker has listed anything in it.
+        chosen = wanted if wanted in years or (registered and wanted) else (years[0] if years else today.year)
+        rows = await outreach_list.activities(conn, chosen)
+    context = {
+        "staff": staff, "profile": profile, "years": sorted({*years, chosen}, reverse=True), "year": chosen,
+        "rows": rows, "kinds": KINDS, "form": form or {}, "errors": errors or {}, "registered": registered,
+        "today": today, "may_register": staff.role in CASE_WORK, "active": "outreach",
+    }  # fmt: skip
+    if request.headers.get("hx-request") and request.method == "POST":
+        return HTMXBlockTemplate(
+            template_name="outreach/page.html", block_name="aktiviteter", context=context, status_code=status
+        )
+    return Template("outreach/page.html", context=context, status_code=status)
+
+
+def _date(text: str, errors: dict[str, str]) -> date | None:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        errors["held_on"] = "må være en dato (dd.mm.åååå)"
+        return None
+
+
+def _count(text: str, errors: dict[str, str]) -> int | None:
+    if not text:
+        return None
+    if not text.isdigit():
+        errors["participants"] = "må være et helt tall, eller stå tomt"
+        return None
+    return int(text)
+
+
+def _flash_key(token: str) -> str:
+    return f"ombud:utadrettet:registrert:{token}"
+
+
+async def _put_flash(redis: Redis, registered: dict[str, str], staff: Staff, tenant: str) -> str:
+    """Only the person who registered, in the same tenant, sees the note: it names the activity."""
+    token = secrets.token_urlsafe(16)
+    note = {"account": staff.account_id, "tenant": tenant, "activity": registered}
+    await redis.set(_flash_key(token), json.dumps(note), ex=FLASH_SECONDS)
+    return token
+
+
+async def _take_flash(redis: Redis, token: str, staff: Staff, tenant: str) -> dict[str, Any] | None:
+    if not token:
+        return None
+    stored = await redis.getdel(_flash_key(token))
+    note = json.loads(stored) if stored else None
+    if note is None or note["account"] != staff.account_id or note["tenant"] != tenant:
+        return None
+    return note["activity"]
