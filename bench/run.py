@@ -166,9 +166,9 @@ def run_web(url: str, master_key: bytes, scratch: Path, redis_url: str | None, p
         platform.close()
         datastore.close()
     load = os.getloadavg()
-    with web.served(url, master_key, scratch, redis_url, []) as base:
-        cookie = web.sign_in(base)
-        figures = web.measure(base, cookie, tenant, seconds=plan.seconds, rounds=plan.rounds)
+    with web.served(url, master_key, scratch, redis_url, []) as server:
+        cookie = web.sign_in(server.base)
+        figures = web.measure(server, cookie, tenant, seconds=plan.seconds, rounds=plan.rounds)
     print()
     print(f"Setup {setup_seconds:.0f} s; load average before {load[0]:.2f}, after {os.getloadavg()[0]:.2f}.")
     print("\n".join(web.table(figures, plan.inquiries, plan.seconds, plan.rounds)))

@@ -24,6 +24,7 @@ from datetime import date, timedelta
 from http.cookies import SimpleCookie
 from pathlib import Path
 
+import psycopg
 from eventsourcing.postgres import PostgresDatastore
 
 from domain.common import Context, today_in_norway
@@ -68,6 +69,8 @@ def build_tenant(platform: Platform, datastore: PostgresDatastore, url: str, inq
         worker.catch_up(SLUG)
     finally:
         worker.close()
+    with psycopg.connect(url, autocommit=True) as conn:  # what autovacuum does within a minute of a live database
+        conn.execute("VACUUM ANALYZE read.inquiries")
     create_account(PostgresAccountDirectory(datastore), email="ytelse@eksempel.invalid", role="caseworker",
                    tenant=SLUG, password=PASSWORD)  # fmt: skip
     references = [row.split(",")[0] for row in rows[1:]]
@@ -145,7 +148,7 @@ def free_port() -> int:
 
 
 @contextmanager
-def served(url: str, master_key: bytes, scratch: Path, redis_url: str | None, extra: list[str]) -> Iterator[str]:
+def served(url: str, master_key: bytes, scratch: Path, redis_url: str | None, extra: list[str]) -> Iterator[Server]:
     """`ombud serve` in its own process group on a free port; stopped (TERM, then KILL) on the way out."""
     port = free_port()
     env = {**os.environ, "DATABASE_URL": url, "OMBUD_MASTER_KEY": base64.b64encode(master_key).decode(),
@@ -161,7 +164,7 @@ def served(url: str, master_key: bytes, scratch: Path, redis_url: str | None, ex
     base = f"http://127.0.0.1:{port}"
     try:
         _wait_until_healthy(base, server, scratch / "serve.log")
-        yield base
+        yield Server(base, server.pid)
     finally:
         server.terminate()
         try:
@@ -185,6 +188,20 @@ def _wait_until_healthy(base: str, server: subprocess.Popen[bytes], log: Path, s
             pass
         time.sleep(0.2)
     raise RuntimeError(f"ombud serve did not answer /health within {seconds:.0f} s")
+
+
+@dataclass(frozen=True)
+class Server:
+    base: str
+    pid: int
+
+    def cpu_seconds(self) -> float:
+        """The server process's CPU time so far (Linux): per request, a figure that others' load barely moves."""
+        try:
+            fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return float("nan")
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -225,15 +242,27 @@ def require_ok(base: str, cookie: str, paths: list[tuple[str, bool]]) -> None:
 
 
 @dataclass(frozen=True)
+class Measured:
+    result: Result
+    cpu_ms: float  # server CPU per request
+
+
+@dataclass(frozen=True)
 class Figures:
     name: str
-    back_to_back: list[Result]
-    with_think_time: list[Result]
+    back_to_back: list[Measured]
+    with_think_time: list[Measured]
 
 
-def measure(base: str, cookie: str, tenant: Tenant, *, seconds: float, rounds: int) -> list[Figures]:
+def _measured(server: Server, load: Load) -> Measured:
+    before = server.cpu_seconds()
+    result = drive(load)
+    return Measured(result, (server.cpu_seconds() - before) * 1000 / max(1, result.requests))
+
+
+def measure(server: Server, cookie: str, tenant: Tenant, *, seconds: float, rounds: int) -> list[Figures]:
     """Each round measures /health, the list and the page in turn, so noise from others hits all three."""
-    rng = random.Random(13)
+    base, rng = server.base, random.Random(13)
     targets = {
         "GET /health (baseline: the framework's floor)": [("/health", False)],
         "inquiry list /{tenant}/henvendelser": list_paths(tenant, rng),
@@ -242,28 +271,30 @@ def measure(base: str, cookie: str, tenant: Tenant, *, seconds: float, rounds: i
     for paths in targets.values():
         require_ok(base, cookie, rng.sample(paths, min(20, len(paths))))
         drive(Load(base, cookie, paths, USERS, min(2.0, seconds)))  # warm-up: caches, pools, JIT-free but lazy imports
-    results: dict[str, tuple[list[Result], list[Result]]] = {name: ([], []) for name in targets}
+    results: dict[str, tuple[list[Measured], list[Measured]]] = {name: ([], []) for name in targets}
     for _ in range(rounds):
         for name, paths in targets.items():
-            results[name][0].append(drive(Load(base, cookie, paths, USERS, seconds)))
-            results[name][1].append(drive(Load(base, cookie, paths, USERS, seconds, THINK_MS)))
+            results[name][0].append(_measured(server, Load(base, cookie, paths, USERS, seconds)))
+            results[name][1].append(_measured(server, Load(base, cookie, paths, USERS, seconds, THINK_MS)))
     require_ok(base, cookie, [("/health", False), targets["inquiry list /{tenant}/henvendelser"][0]])
     return [Figures(name, *pair) for name, pair in results.items()]
 
 
 def table(figures: list[Figures], inquiries: int, seconds: float, rounds: int) -> list[str]:
-    generator = figures[0].back_to_back[0].generator
+    generator = figures[0].back_to_back[0].result.generator
     lines = [
         f"Pages: tenant of {inquiries:,} inquiries, {USERS} users, {seconds:.0f} s per measurement, {rounds} round(s),"
         f" load by {generator}; each cell: median of rounds (range p95).",
         "",
         "| page | 50 users back to back: p50 / p95 / p99 | throughput | 50 users, think time"
-        f" {THINK_MS[0]}–{THINK_MS[1]} ms: p50 / p95 / p99 | throughput | errors |",
-        "|---|---|---|---|---|---|",
+        f" {THINK_MS[0]}–{THINK_MS[1]} ms: p50 / p95 / p99 | throughput | server CPU per request | errors |",
+        "|---|---|---|---|---|---|---|",
     ]
     for f in figures:
+        every = f.back_to_back + f.with_think_time
         lines.append(f"| {f.name} | {_cell(f.back_to_back)} | {_rate(f.back_to_back)} | {_cell(f.with_think_time)} |"
-                     f" {_rate(f.with_think_time)} | {sum(r.errors for r in f.back_to_back + f.with_think_time)} |")  # fmt: skip
+                     f" {_rate(f.with_think_time)} | {_median([m.cpu_ms for m in every]):.1f} ms |"
+                     f" {sum(m.result.errors for m in every)} |")  # fmt: skip
     return lines
 
 
@@ -272,12 +303,13 @@ def _median(values: list[float]) -> float:
     return ordered[len(ordered) // 2]
 
 
-def _cell(results: list[Result]) -> str:
+def _cell(measured: list[Measured]) -> str:
+    results = [m.result for m in measured]
     p95s = [r.p95_ms for r in results]
     spread = f" ({min(p95s):.1f}–{max(p95s):.1f})" if len(results) > 1 else ""
     return (f"{_median([r.p50_ms for r in results]):.1f} / {_median(p95s):.1f}{spread} /"
             f" {_median([r.p99_ms for r in results]):.1f} ms")  # fmt: skip
 
 
-def _rate(results: list[Result]) -> str:
-    return f"{_median([r.per_second for r in results]):,.0f}/s"
+def _rate(measured: list[Measured]) -> str:
+    return f"{_median([m.result.per_second for m in measured]):,.0f}/s"

@@ -34,7 +34,8 @@ def start_page(staff: sessions.Staff) -> str:
     """Case workers land on their overview; auditors on the statistics; roles above the tenants on the home page."""
     if not staff.tenant:
         return "/"
-    return f"/{staff.tenant}/oversikt" if staff.role in ("caseworker", "tenant_admin") else f"/{staff.tenant}/statistikk"
+    works_cases = staff.role in ("caseworker", "tenant_admin")
+    return f"/{staff.tenant}/oversikt" if works_cases else f"/{staff.tenant}/statistikk"
 
 
 def _safe_next(target: str) -> str | None:

@@ -1,12 +1,10 @@
-from tests.browser.browsing import focused
+import time
+from tests.browser.accessibility import check_accessibility
 def test_debug(page, signed_in, offices):
-    signed_in("caseworker")
-    page.goto(f"/{offices.first.slug}/henvendelser/ny")
-    page.locator("#ny-received_on").focus()
-    print(page.evaluate("() => { const e=document.activeElement, s=getComputedStyle(e); return [e.id, e.matches(':focus-visible'), s.outline, s.boxShadow, s.getPropertyValue('--_ds--focus'), s.getPropertyValue('--dsc-focus-outline')] }"))
-    page.keyboard.press("Tab")
-    print(page.evaluate("() => { const e=document.activeElement, s=getComputedStyle(e); return [e.id, e.matches(':focus-visible'), s.outline, s.boxShadow, s.getPropertyValue('--_ds--focus'), s.getPropertyValue('--dsc-focus-outline')] }"))
-    page.locator("#ny-channel").focus()
-    page.keyboard.press("Shift+Tab")
-    print(page.evaluate("() => { const e=document.activeElement, s=getComputedStyle(e); return [e.id, e.matches(':focus-visible'), s.outline, s.boxShadow, s.getPropertyValue('--_ds--focus'), s.getPropertyValue('--dsc-focus-outline')] }"))
-    print(page.locator("head").inner_html())
+    t = time.monotonic()
+    signed_in("caseworker"); t1 = time.monotonic()
+    page.goto(f"/{offices.first.slug}/statistikk"); t2 = time.monotonic()
+    check_accessibility(page); t3 = time.monotonic()
+    page.goto(f"/{offices.first.slug}/henvendelser"); t4 = time.monotonic()
+    check_accessibility(page); t5 = time.monotonic()
+    print("signin %.2f goto %.2f axe %.2f goto %.2f axe %.2f" % (t1-t, t2-t1, t3-t2, t4-t3, t5-t4))
