@@ -6,7 +6,9 @@ from datetime import date
 
 import asyncpg
 
-_YEARS = "SELECT DISTINCT extract(year FROM held_on)::int AS year FROM read.outreach WHERE NOT cancelled ORDER BY year DESC"
+_YEARS = (
+    "SELECT DISTINCT extract(year FROM held_on)::int AS year FROM read.outreach WHERE NOT cancelled ORDER BY year DESC"
+)
 _ACTIVITIES = (
     "SELECT id, held_on, kind, title, audience, participants FROM read.outreach"
     " WHERE held_on BETWEEN $1 AND $2 AND NOT cancelled ORDER BY held_on DESC, title"

@@ -38,7 +38,9 @@ class AdminController(Controller):
         return await _render(request, tenant, staff)
 
     @post("/brukere")
-    async def create_account(self, request: Request, tenant: FromPath[str], staff: NamedDependency[Staff]) -> Template | Redirect:
+    async def create_account(
+        self, request: Request, tenant: FromPath[str], staff: NamedDependency[Staff]
+    ) -> Template | Redirect:
         staff.require_tenant(tenant, ADMINS)
         form = await _form(request)
         errors: dict[str, str] = {}
@@ -74,7 +76,9 @@ class AdminController(Controller):
         return await _after(request, tenant, staff, "brukere", {"role_errors": errors, "role_changed": not errors})
 
     @post("/taksonomi")
-    async def publish_taxonomy(self, request: Request, tenant: FromPath[str], staff: NamedDependency[Staff]) -> Template | Redirect:
+    async def publish_taxonomy(
+        self, request: Request, tenant: FromPath[str], staff: NamedDependency[Staff]
+    ) -> Template | Redirect:
         staff.require_tenant(tenant, ADMINS)
         form = await _form(request)
         try:
@@ -133,7 +137,9 @@ async def _form(request: Request) -> dict[str, str]:
     return {name: value.strip() for name, value in (await request.form()).items() if isinstance(value, str)}
 
 
-async def _after(request: Request, tenant: str, staff: Staff, section: str, outcome: dict[str, Any]) -> Template | Redirect:
+async def _after(
+    request: Request, tenant: str, staff: Staff, section: str, outcome: dict[str, Any]
+) -> Template | Redirect:
     """Without JavaScript a success goes back to the page; errors, and every htmx request, render the section."""
     failed = any(outcome.get(key) for key in ("account_errors", "role_errors", "taxonomy_errors"))
     if not failed and not request.headers.get("hx-request"):

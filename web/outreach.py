@@ -48,7 +48,9 @@ class OutreachController(Controller):
         return await _render(request, tenant, staff, year=year, registered=registered)
 
     @post("/")
-    async def register(self, request: Request, tenant: FromPath[str], staff: NamedDependency[Staff]) -> Template | Redirect:
+    async def register(
+        self, request: Request, tenant: FromPath[str], staff: NamedDependency[Staff]
+    ) -> Template | Redirect:
         staff.require_tenant(tenant, CASE_WORK)
         form = {name: value.strip() for name, value in (await request.form()).items() if isinstance(value, str)}
         errors: dict[str, str] = {}
@@ -66,7 +68,9 @@ class OutreachController(Controller):
                 errors[error.field if error.field in FIELDS else "form"] = error.message
         if errors:
             return await _render(request, tenant, staff, year=form.get("year", ""), form=form, errors=errors, status=422)
-        registered = {"held_on": held_on.strftime("%d.%m.%Y"), "kind": form.get("kind", ""), "title": form.get("title", "")}
+        registered = {
+            "held_on": held_on.strftime("%d.%m.%Y"), "kind": form.get("kind", ""), "title": form.get("title", "")
+        }
         if not request.headers.get("hx-request"):
             token = await _put_flash(request.app.state.redis, registered, staff, tenant)
             return Redirect(f"/{tenant}/utadrettet?year={held_on.year}&registrert={token}", status_code=303)

@@ -254,12 +254,26 @@ def sign_in_through_the_form(page: Page, account: Account) -> None:
     assert "/login" not in page.url, f"sign-in as {account.role} failed: {page.url}"
 
 
+@pytest.fixture(scope="session")
+def session_cookies() -> dict[str, list[Any]]:
+    """Each role's cookies after its first sign-in through the form, so later tests skip the password hashing."""
+    return {}
+
+
 @pytest.fixture
-def signed_in(page: Page, accounts: dict[str, Account]) -> Callable[..., Page]:
-    """`signed_in("caseworker")` signs the test's page in as that role; pass `page=` for another context."""
+def signed_in(page: Page, accounts: dict[str, Account], session_cookies: dict[str, list[Any]]) -> Callable[..., Page]:
+    """`signed_in("caseworker")` signs the test's page in as that role; pass `page=` for another context.
+
+    The first time per role it is done through the real /login form; after that the context gets that session's
+    cookies (sessions live in Redis, so this is the same signed-in session, not a shortcut around sign-in).
+    """
 
     def sign_in(role: str, page: Page = page) -> Page:
-        sign_in_through_the_form(page, accounts[role])
+        if role in session_cookies:
+            page.context.add_cookies(session_cookies[role])
+        else:
+            sign_in_through_the_form(page, accounts[role])
+            session_cookies[role] = page.context.cookies()
         return page
 
     return sign_in
