@@ -2,13 +2,17 @@
 VENV := .venv
 PYTHON ?= python3
 
-.PHONY: demo test bench bench-quick install vendor messages
+.PHONY: demo test bench bench-quick install vendor messages screenshots
 
 demo: install
 	$(VENV)/bin/ombud demo
 
 test: install
 	$(VENV)/bin/python -m pytest
+
+# The README's screenshots (docs/screenshots/*.png) from the demo data, in a throwaway database.
+screenshots: install
+	$(VENV)/bin/python -m tests.browser.screenshots
 
 bench: install
 	$(VENV)/bin/python -m bench.run

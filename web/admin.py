@@ -21,6 +21,7 @@ from projections.staff_accounts import tenant_accounts
 from services.accounts import AccountNotFound
 from services.office import Office
 from web.offices import tenant_profile
+from web import sessions
 from web.sessions import Staff, current_staff
 
 ADMINS = ("tenant_admin",)
@@ -73,6 +74,8 @@ class AdminController(Controller):
             raise NotFoundException() from None
         except DomainError as error:
             errors[account_id] = error.message
+        else:
+            await sessions.end_all(request.app.state.redis, account_id)
         return await _after(request, tenant, staff, "brukere", {"role_errors": errors, "role_changed": not errors})
 
     @post("/taksonomi")

@@ -38,11 +38,25 @@ def _key(token: str) -> str:
     return "ombud:sesjon:" + hashlib.sha256(token.encode()).hexdigest()  # a leaked Redis dump holds no tokens
 
 
+def _account_key(account_id: str) -> str:
+    return f"ombud:sesjoner:{account_id}"  # the account's session keys, so a role change can end them all
+
+
 async def start(redis: Redis, staff: Staff) -> str:
     """A fresh token at every sign-in, so a token planted before sign-in is worth nothing after it."""
     token = secrets.token_urlsafe(32)
-    await redis.set(_key(token), json.dumps(asdict(staff)), ex=IDLE_SECONDS)
+    async with redis.pipeline(transaction=True) as pipe:
+        pipe.set(_key(token), json.dumps(asdict(staff)), ex=IDLE_SECONDS)
+        pipe.sadd(_account_key(staff.account_id), _key(token))
+        pipe.expire(_account_key(staff.account_id), IDLE_SECONDS)
+        await pipe.execute()
     return token
+
+
+async def end_all(redis: Redis, account_id: str) -> None:
+    """Signs the account out everywhere: after a role change its sessions would still carry the old role."""
+    sessions = await redis.smembers(_account_key(account_id))
+    await redis.delete(_account_key(account_id), *sessions)
 
 
 async def end(redis: Redis, token: str | None) -> None:

@@ -4,11 +4,6 @@ from __future__ import annotations
 
 import inspect
 import re
-import socket
-import threading
-import time
-import urllib.error
-import urllib.request
 import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -19,17 +14,16 @@ from typing import Any, TypeVar
 
 import pytest
 import redis
-import uvicorn
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 
 from domain.account import Account
 from domain.common import Context
 from infra.directory import PostgresAccountDirectory, PostgresTenantDirectory
 from infra.eventstore import factory_maker, open_datastore
-from projections.worker import IDLE_SECONDS, ProjectionWorker
 from services.accounts import create_account
 from services.office import Office
 from services.platform import Platform
+from tests.browser.live import projecting, serving
 from web.app import create_app
 
 HERE = Path(__file__).parent
@@ -37,7 +31,6 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run",
 ]
-STARTUP_SECONDS = 30.0
 PASSWORD = "et-langt-testpassord"
 SUMMARY = "Testesen Testperson lurer på hvorfor søknaden ikke er besvart (fiktiv)"
 
@@ -91,57 +84,14 @@ def live_platform(database_url: str, master_key: bytes) -> Iterator[Platform]:
 
 @pytest.fixture(scope="session")
 def base_url(live_platform: Platform, offices: Offices, database_url: str, redis_url: str) -> Iterator[str]:
-    """The app as deployed, on a free loopback port, with the projection worker beside it so lists and statistics follow.
-
-    The tenants exist before the worker starts: a tenant's directory row is visible (and notified) before its event
-    tables are created, and a worker that looks in between stops on the missing table.
-    """
+    """The app as deployed, with the projection worker beside it so lists and statistics follow (after the tenants exist)."""
     store = redis.Redis.from_url(redis_url)  # every browser comes from 127.0.0.1: its rate-limit counters start at zero
     for pattern in ("ombud:innlogging:*", "ombud:kontakt:*"):
         for key in store.scan_iter(pattern):
             store.delete(key)
     store.close()
-    app = create_app(live_platform, database_url, redis_url)
-    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    listener.bind(("127.0.0.1", 0))
-    port = listener.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    # Server.run gives the thread an event loop of its own; off the main thread it installs no signal handlers.
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, name="uvicorn", daemon=True)
-    worker = ProjectionWorker(live_platform, database_url)
-    stop = threading.Event()
-    worker_thread = threading.Thread(target=worker.run, args=(stop,), name="projection-worker", daemon=True)
-    thread.start()
-    worker_thread.start()
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_healthy(url, thread)
+    with projecting(live_platform, database_url), serving(create_app(live_platform, database_url, redis_url)) as url:
         yield url
-    finally:
-        server.should_exit = True
-        stop.set()
-        thread.join(timeout=STARTUP_SECONDS)
-        worker_thread.join(timeout=IDLE_SECONDS * 2)
-        worker.close()
-        listener.close()
-
-
-def _wait_until_healthy(url: str, thread: threading.Thread) -> None:
-    deadline = time.monotonic() + STARTUP_SECONDS
-    last = "no answer"
-    while time.monotonic() < deadline:
-        if not thread.is_alive():
-            raise RuntimeError("the app's server stopped while starting (see the log above)")
-        try:
-            with urllib.request.urlopen(f"{url}/health", timeout=2.0):
-                return
-        except urllib.error.HTTPError as error:
-            last = f"{error.code} {error.read().decode(errors='replace')}"
-        except OSError as error:
-            last = repr(error)
-        time.sleep(0.05)
-    raise RuntimeError(f"{url}/health did not answer 200 within {STARTUP_SECONDS:.0f} s: {last}")
 
 
 @pytest.fixture(scope="session")

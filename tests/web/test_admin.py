@@ -98,6 +98,21 @@ async def test_an_administrator_changes_a_colleagues_role_but_not_their_own(
     assert sorted(accounts(database_url, office.slug)) == sorted([(me.email, "tenant_admin"), (colleague.email, "auditor")])
 
 
+async def test_a_role_change_signs_the_colleague_out_of_every_session(
+    client: AsyncTestClient, office: Office, make_account, sign_in
+) -> None:
+    me = make_account("tenant_admin", office.slug)
+    colleague = make_account("caseworker", office.slug)
+    await sign_in(colleague)
+    colleagues_session = client.cookies["ombud_sesjon"]
+    assert (await client.get(f"/{office.slug}/henvendelser")).status_code == 200
+    await sign_in(me)
+    await post(client, f"/{office.slug}/admin/brukere/{colleague.id}/rolle", {"role": "auditor"})
+    client.cookies.set("ombud_sesjon", colleagues_session)
+    response = await client.get(f"/{office.slug}/henvendelser", follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"].startswith("/login")
+
+
 async def test_an_administrator_publishes_a_taxonomy_version(
     client: AsyncTestClient, office: Office, make_account, sign_in
 ) -> None:
