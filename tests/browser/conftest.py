@@ -17,7 +17,7 @@ import redis
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 
 from domain.account import Account
-from domain.common import Context
+from domain.common import Context, today_in_norway
 from infra.directory import PostgresAccountDirectory, PostgresTenantDirectory
 from infra.eventstore import factory_maker, open_datastore
 from services.accounts import create_account
@@ -170,6 +170,9 @@ def offices(live_platform: Platform) -> Offices:
             ).reference
         )  # fmt: skip
     first.assign(worker, references[0], on=date(2025, 3, 4), assignee="Rådgiver Test")
+    first.register_outreach(
+        worker, held_on=today_in_norway(), kind="talk", title="Om kommuneombudet", audience="Eldrerådet", participants=12
+    )
     second.receive(
         worker, received_on=date(2025, 3, 3), channel="phone", requester_role="user", service_area="Helse",
         case_types=["no_reply"], summary="Annen kommunes sak (fiktiv)", requester_name="Prøvesen Annen",

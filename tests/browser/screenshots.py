@@ -80,8 +80,7 @@ def throwaway_database(server_url: str) -> Iterator[str]:
 
 def take_screenshots(base_url: str) -> list[Path]:
     with sync_playwright() as playwright:
-        # --lang: date fields follow the browser's language, not the page's.
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, "--lang=nb"])
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         signed_in = browser.new_context(base_url=base_url, locale="nb-NO", viewport=VIEWPORT).new_page()
         sign_in(signed_in)
         citizen = browser.new_context(base_url=base_url, locale="nb-NO", viewport=VIEWPORT).new_page()

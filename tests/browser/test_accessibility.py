@@ -11,6 +11,15 @@ from tests.browser.accessibility import check_accessibility, describe_violations
 from tests.browser.browsing import POSITIVE_TABINDEX, SETTLED, focused, has_visible_focus, htmx_swap, tab_to
 from tests.browser.conftest import PASSWORD, Offices
 
+# An invalid field names its message (aria-describedby), and the summary's links lead to fields that exist.
+BROKEN_ERROR_LINKS = """() => [
+    ...[...document.querySelectorAll('[aria-invalid=true]')]
+        .filter(e => !(e.getAttribute('aria-describedby') || '').split(' ').some(id => id && document.getElementById(id)))
+        .map(e => 'no message for #' + e.id),
+    ...[...document.querySelectorAll('[role=alert] a[href^="#"]')]
+        .filter(a => !document.getElementById(decodeURIComponent(a.getAttribute('href').slice(1))))
+        .map(a => 'summary link to missing ' + a.getAttribute('href')),
+]"""
 CONTACT_TEXT = "Testesen Testperson har ikke fått svar på søknaden sin (fiktiv henvendelse fra testene)."
 
 
@@ -127,6 +136,11 @@ def test_the_page_has_no_wcag_violations(
     reach(page, offices)
     violations = check_accessibility(page)
     assert not violations, describe_violations(violations)
+    levels = page.locator("h1, h2, h3, h4, h5, h6").evaluate_all("hs => hs.map(h => Number(h.tagName[1]))")
+    assert levels.count(1) == 1 and levels[0] == 1, f"one h1, first: {levels}"
+    skips = [(a, b) for a, b in zip(levels, levels[1:]) if b > a + 1]
+    assert not skips, f"heading levels skip: {skips} in {levels}"
+    assert page.evaluate(BROKEN_ERROR_LINKS) == [], "error messages not tied to their fields"
 
 
 KEYBOARD_PAGES = [

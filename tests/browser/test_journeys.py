@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+import pytest
 from playwright.sync_api import Page
 
 from tests.browser.browsing import htmx_swap
@@ -144,10 +145,15 @@ def test_an_auditor_reads_the_inquiry_page_but_is_offered_no_action(
     assert page.locator("details.action, #sak form").count() == 0
 
 
-def test_a_caseworker_of_another_tenant_gets_404_on_the_first_tenants_inquiry(
-    page: Page, signed_in: Callable[..., Page], offices: Offices
+@pytest.mark.parametrize("role", ["other_caseworker", "network"])
+def test_staff_outside_the_tenant_get_404_on_its_inquiry_and_see_none_of_its_cases(
+    page: Page, signed_in: Callable[..., Page], offices: Offices, role: str
 ) -> None:
-    signed_in("other_caseworker")
+    signed_in(role)
     response = page.goto(f"/{offices.first.slug}/henvendelser/{offices.references[0]}")
     assert response is not None and response.status == 404
     assert "Testesen" not in page.content()
+    if role == "other_caseworker":  # their own list holds their own tenant's single inquiry, nothing of the first's
+        page.goto(f"/{offices.second.slug}/henvendelser")
+        assert page.locator("#resultater [role=status]").inner_text().startswith("1 ")
+        assert "Testesen" not in page.content()
