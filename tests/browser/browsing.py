@@ -1,4 +1,4 @@
-"""What the browser tests do again and again: wait for htmx to settle, see where focus is, fill a form by its labels."""
+"""What the browser tests do again and again: wait for htmx to settle, and see where focus is and whether it shows."""
 
 from __future__ import annotations
 
@@ -54,9 +54,3 @@ def htmx_swap(page: Page, url_part: str, action: Callable[[], None]) -> Response
     page.wait_for_function(SETTLED)
     return info.value
 
-
-def choose_first_option(page: Page, label: str) -> None:
-    """Picks the first real option of a select named by its label."""
-    select = page.get_by_label(label, exact=True)
-    values = select.evaluate("s => [...s.options].map(o => o.value).filter(v => v)")
-    select.select_option(values[0])

@@ -1,4 +1,4 @@
-"""Browser fixtures: the real app served by uvicorn on loopback, and Debian's chromium driven by Playwright."""
+"""Browser fixtures: the real app and its projection worker on loopback, a tenant with data, accounts, chromium."""
 
 from __future__ import annotations
 
@@ -23,14 +23,10 @@ from infra.eventstore import factory_maker, open_datastore
 from services.accounts import create_account
 from services.office import Office
 from services.platform import Platform
-from tests.browser.live import projecting, serving
+from tests.browser.live import CHROMIUM, CHROMIUM_ARGS, projecting, serving
 from web.app import create_app
 
 HERE = Path(__file__).parent
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run",
-]
 PASSWORD = "et-langt-testpassord"
 SUMMARY = "Testesen Testperson lurer på hvorfor søknaden ikke er besvart (fiktiv)"
 
@@ -113,16 +109,17 @@ def browser(playwright_thread: PlaywrightThread) -> Iterator[Browser]:
         playwright_thread.run(playwright.stop)
 
 
+def _new_page(browser: Browser, base_url: str) -> Page:
+    """A fresh context, in Norwegian, that may only reach the app: anything else is aborted."""
+    context = browser.new_context(base_url=base_url, locale="nb-NO")
+    context.route(re.compile(rf"^(?!{re.escape(base_url)}/)"), lambda route: route.abort("blockedbyclient"))
+    return context.new_page()
+
+
 @pytest.fixture
 def page(browser: Browser, base_url: str, playwright_thread: PlaywrightThread) -> Iterator[Page]:
-    """A fresh context per test, in Norwegian, that may only reach the app: anything else is aborted."""
-
-    def open_page() -> Page:
-        context = browser.new_context(base_url=base_url, locale="nb-NO")
-        context.route(re.compile(rf"^(?!{re.escape(base_url)}/)"), lambda route: route.abort("blockedbyclient"))
-        return context.new_page()
-
-    page = playwright_thread.run(open_page)
+    """The test's own page, in a context of its own."""
+    page = playwright_thread.run(_new_page, browser, base_url)
     yield page
     playwright_thread.run(page.context.close)
 
@@ -130,17 +127,15 @@ def page(browser: Browser, base_url: str, playwright_thread: PlaywrightThread) -
 @pytest.fixture
 def make_page(browser: Browser, base_url: str, playwright_thread: PlaywrightThread) -> Iterator[Callable[[], Page]]:
     """Further pages, each in a context of its own (a colleague's browser); call it in the Playwright thread."""
-    contexts: list[Any] = []
+    pages: list[Page] = []
 
     def make() -> Page:
-        context = browser.new_context(base_url=base_url, locale="nb-NO")
-        context.route(re.compile(rf"^(?!{re.escape(base_url)}/)"), lambda route: route.abort("blockedbyclient"))
-        contexts.append(context)
-        return context.new_page()
+        pages.append(_new_page(browser, base_url))
+        return pages[-1]
 
     yield make
-    for context in contexts:
-        playwright_thread.run(context.close)
+    for made in pages:
+        playwright_thread.run(made.context.close)
 
 
 @dataclass(frozen=True)

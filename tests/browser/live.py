@@ -1,4 +1,4 @@
-"""The app served for real on a free loopback port, with the projection worker beside it: for the browser tests and screenshots."""
+"""The app served for real on loopback, the projection worker beside it, and the browser to use: for the browser tests and screenshots."""
 
 from __future__ import annotations
 
@@ -17,6 +17,10 @@ from projections.worker import IDLE_SECONDS, ProjectionWorker
 from services.platform import Platform
 
 STARTUP_SECONDS = 30.0
+CHROMIUM = "/usr/bin/chromium"  # Debian's; Playwright's own browser downloads are never used
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run",
+]
 
 
 @contextmanager

@@ -26,8 +26,7 @@ from infra.migrate import migrate
 from infra.settings import Settings
 from services.demo import DEMO_PASSWORD, create_demo_accounts, load_demo
 from services.platform import Platform
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
-from tests.browser.live import projecting, serving
+from tests.browser.live import CHROMIUM, CHROMIUM_ARGS, projecting, serving
 from web.app import create_app
 
 OUT = Path(__file__).resolve().parents[2] / "docs" / "screenshots"

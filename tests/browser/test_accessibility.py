@@ -30,10 +30,9 @@ def fill_contact_form(page: Page) -> None:
     page.get_by_label("E-post eller telefon (valgfritt)").fill("testesen@eksempel.invalid")
 
 
-def submit_main_form(page: Page, button: str | None = None) -> None:
-    """Presses the form's own submit button (by name, or the main form's first), then waits for what follows."""
-    target = page.get_by_role("button", name=button) if button else page.locator("main form button[type=submit]").first
-    target.click()
+def submit_main_form(page: Page, button: str) -> None:
+    """Presses the form's submit button, named as the user sees it, then waits for what follows."""
+    page.get_by_role("button", name=button, exact=True).click()
     page.wait_for_load_state()
     page.wait_for_function(SETTLED)
 
@@ -69,13 +68,16 @@ def inquiry_list_after_search(page: Page, offices: Offices) -> None:
 def new_inquiry_with_errors(page: Page, offices: Offices) -> None:
     tenant_page("/henvendelser/ny")(page, offices)
     submit_main_form(page, "Registrer henvendelse")
-    assert page.locator(".ds-validation-message").count() >= 1
+    assert page.locator(".ds-validation-message").count() >= 1 and page.locator("[role=alert] a").count() >= 1
 
 
-def inquiry_with_an_action_open(page: Page, offices: Offices) -> None:
+def inquiry_with_its_action_forms_open(page: Page, offices: Offices) -> None:
+    """Every action form opened (assign, recategorise, forward, …), so axe sees each of them."""
     tenant_page(f"/henvendelser/{offices.references[1]}")(page, offices)
-    page.locator("summary", has_text="Videresend").click()
-    assert page.locator("details[open]").count() == 1
+    summaries = page.locator("details.action > summary")
+    for index in range(summaries.count()):
+        summaries.nth(index).click()
+    assert summaries.count() >= 5 and page.locator("details.action[open]").count() == summaries.count()
 
 
 def inquiry_after_an_htmx_error(page: Page, offices: Offices) -> None:
@@ -87,6 +89,18 @@ def inquiry_after_an_htmx_error(page: Page, offices: Offices) -> None:
     assert page.locator("#avslutt-on[aria-invalid=true]").count() == 1 or page.locator("details[open] [role=alert]").count() == 1
 
 
+def htmx_form_with_errors(path: str, button: str) -> Callable[[Page, Offices], None]:
+    """The page's form sent empty: htmx swaps in the form again with its errors (a 4xx that must be swapped)."""
+
+    def send_empty(page: Page, offices: Offices) -> None:
+        tenant_page(path)(page, offices)
+        response = htmx_swap(page, path, lambda: page.get_by_role("button", name=button, exact=True).click())
+        assert 400 <= response.status < 500, f"{path}: {response.status}"
+        assert page.locator(".ds-validation-message").count() >= 1 and page.locator("[role=alert] a").count() >= 1
+
+    return send_empty
+
+
 def contact(page: Page, offices: Offices) -> None:
     response = page.goto(f"/{offices.first.slug}/kontakt")
     assert response is not None and response.status == 200, f"/kontakt answered {response and response.status}"
@@ -95,7 +109,7 @@ def contact(page: Page, offices: Offices) -> None:
 def contact_with_errors(page: Page, offices: Offices) -> None:
     contact(page, offices)
     submit_main_form(page, "Send henvendelsen")
-    assert page.locator("[role=alert]").count() >= 1
+    assert page.locator(".ds-validation-message").count() >= 1 and page.locator("[role=alert] a").count() >= 1
 
 
 def contact_receipt(page: Page, offices: Offices) -> None:
@@ -115,11 +129,13 @@ STATES: list[tuple[str, str | None, Callable[[Page, Offices], None]]] = [
     ("inquiry-list-after-live-search", "caseworker", inquiry_list_after_search),
     ("new-inquiry", "caseworker", tenant_page("/henvendelser/ny")),
     ("new-inquiry-with-errors", "caseworker", new_inquiry_with_errors),
-    ("inquiry-with-action-form-open", "caseworker", inquiry_with_an_action_open),
+    ("inquiry-with-action-forms-open", "caseworker", inquiry_with_its_action_forms_open),
     ("inquiry-after-htmx-error", "caseworker", inquiry_after_an_htmx_error),
     ("statistics", "caseworker", tenant_page("/statistikk")),
     ("outreach", "caseworker", tenant_page("/utadrettet")),
+    ("outreach-with-errors", "caseworker", htmx_form_with_errors("/utadrettet", "Registrer")),
     ("admin", "tenant_admin", tenant_page("/admin")),
+    ("admin-new-account-with-errors", "tenant_admin", htmx_form_with_errors("/admin", "Opprett konto")),
     ("access-log", "auditor", tenant_page("/tilgangslogg")),
     ("contact-form", None, contact),
     ("contact-form-with-errors", None, contact_with_errors),
