@@ -132,8 +132,12 @@ class ProjectionWorker:
                     channel = self._platform.office(slug).app.recorder.channel_name
                     if channel not in channels:
                         listener.execute(sql.SQL("LISTEN {}").format(sql.Identifier(channel)))
+                        try:
+                            applied = self.catch_up(slug)
+                        except psycopg.errors.UndefinedTable:
+                            continue  # listed while its tables are being made: looked at again next round
                         channels[channel] = slug
-                        self._report(slug, self.catch_up(slug))
+                        self._report(slug, applied)
                 for notify in listener.notifies(timeout=IDLE_SECONDS, stop_after=1):
                     if notify.channel in channels:
                         slug = channels[notify.channel]

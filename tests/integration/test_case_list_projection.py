@@ -11,8 +11,11 @@ import psycopg
 import pytest
 
 from domain.common import Context
+from infra.directory import PostgresTenantDirectory
+from infra.eventstore import open_datastore
 from projections import case_list
 from projections.worker import ProjectionWorker
+from services.keys import new_tenant_key, wrap
 from services.office import Office
 from services.platform import Platform
 
@@ -139,6 +142,32 @@ def test_the_running_worker_wakes_on_new_events_and_finds_new_tenants(
         stop.set()
         thread.join(timeout=15)
     assert not thread.is_alive()
+
+
+def test_the_worker_keeps_going_past_a_tenant_whose_tables_are_still_being_made(
+    platform: Platform, admin: Context, caseworker: Context, new_slug: Callable[[], str], worker: ProjectionWorker,
+    database_url: str, master_key: bytes,
+) -> None:
+    """create_tenant lists the tenant (and notifies) a moment before its event tables exist."""
+    datastore = open_datastore(database_url, pool_size=1, max_overflow=0)
+    half_made = new_slug()
+    PostgresTenantDirectory(datastore).add(half_made, wrap(master_key, new_tenant_key(), half_made))
+    stop = threading.Event()
+    thread = threading.Thread(target=worker.run, args=(stop,), daemon=True)
+    thread.start()
+    try:
+        office = platform.create_tenant(admin, slug=new_slug(), name="Ny kommune")
+        reference = receive(office, caseworker)
+        deadline = time.monotonic() + 60
+        while not rows(database_url, office.slug) and time.monotonic() < deadline and thread.is_alive():
+            time.sleep(0.1)
+        assert thread.is_alive(), "the worker stopped at the tenant without tables"
+        assert [r[1] for r in rows(database_url, office.slug)] == [reference]
+    finally:
+        stop.set()
+        thread.join(timeout=15)
+        PostgresTenantDirectory(datastore).remove(half_made)
+        datastore.close()
 
 
 def worker_module():  # noqa: ANN201
