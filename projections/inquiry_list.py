@@ -14,9 +14,11 @@ SORTS = {
     "eldste": "received_on, reference",
     "referanse": "reference",
 }
+# Forvaltningsloven § 11 a: a reply or an interim reply within one month of receipt.
+AWAITING_REPLY_PAST_DUE = "first_response_on IS NULL AND resolved_on IS NULL AND received_on + interval '1 month' < current_date"
 _LIST_COLUMNS = (
     "reference, received_on, status, primary_area, case_types, assignee, first_response_on, resolved_on,"
-    " (first_response_on IS NULL AND resolved_on IS NULL AND received_on + interval '1 month' < current_date) AS overdue,"
+    f" ({AWAITING_REPLY_PAST_DUE}) AS overdue,"
     " (received_on + interval '1 month')::date AS reply_due"
 )
 
@@ -42,6 +44,8 @@ class ListFilters:
 
         if self.status in ("open", "resolved"):
             add("status = ?", self.status)
+        elif self.status == "overdue":
+            conditions.append(f"status = 'open' AND {AWAITING_REPLY_PAST_DUE}")
         if self.area:
             add("(primary_area = ? OR ? = ANY(further_areas))", self.area)
         if self.case_type:

@@ -56,6 +56,19 @@ async def test_filters_combine_and_empty_form_values_mean_no_filter(
     assert "Klagehjelp" in response.text or "complaint_help" in response.text
 
 
+async def test_the_overdue_filter_leaves_out_inquiries_answered_or_resolved(
+    client: AsyncTestClient, office: Office, make_account: Callable[..., Account], sign_in, caseworker: Context,
+    worker: ProjectionWorker,
+) -> None:
+    office.send_interim_reply(caseworker, "2022-0001", on=date(2022, 2, 20))
+    office.resolve(caseworker, "2023-0001", on=date(2023, 2, 20), outcome="guided")
+    worker.catch_up(office.slug)
+    await sign_in(make_account("caseworker", office.slug))
+    response = await client.get(f"/{office.slug}/henvendelser?status=overdue&sort=referanse")
+    assert f"{PAGE_SIZE + 5 - 2} henvendelser" in response.text
+    assert "/henvendelser/2022-0001" not in response.text and "/henvendelser/2023-0001" not in response.text
+
+
 async def test_live_search_answers_htmx_with_only_the_results_fragment(
     client: AsyncTestClient, office: Office, make_account: Callable[..., Account], sign_in
 ) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from html.parser import HTMLParser
 from pathlib import Path
 
 from babel.messages.extract import extract_from_dir
@@ -28,6 +30,47 @@ def test_the_bokmal_catalogue_holds_every_text_in_the_templates() -> None:
         catalogue = {message.id if isinstance(message.id, str) else message.id[0] for message in read_po(source) if message.id}
     missing = _texts_in_templates() - catalogue
     assert not missing, f"run `make messages`; missing from web/locale/nb: {sorted(missing)}"
+
+
+class _VisibleText(HTMLParser):
+    """Text a person reads or hears: text nodes and the attributes screen readers announce."""
+
+    SPOKEN = {"aria-label", "title", "placeholder", "alt"}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._skip += tag in ("script", "style")
+        self.found += [value for name, value in attrs if name in self.SPOKEN and value]
+
+    def handle_endtag(self, tag: str) -> None:
+        self._skip -= tag in ("script", "style")
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip:
+            self.found.append(data)
+
+
+def _words_outside_gettext(template: str) -> list[str]:
+    without_jinja = re.sub(r"{%-?\s*trans\b.*?endtrans\s*-?%}", " ", template, flags=re.S)
+    without_jinja = re.sub(r"{#.*?#}|{%.*?%}|{{.*?}}", " ", without_jinja, flags=re.S)
+    parser = _VisibleText()
+    parser.feed(without_jinja)
+    # Attributes and query strings that macros write outside a tag are markup, not text.
+    markup = re.compile(r'[\w-]+="[^"]*"|[?&][\w-]+=\S*')
+    return [text.strip() for text in parser.found if re.search(r"[A-Za-zÆØÅæøå]{2,}", markup.sub(" ", text))]
+
+
+def test_no_template_shows_text_that_bypasses_the_catalogue() -> None:
+    untranslated = {
+        str(path.relative_to(WEB)): words
+        for path in sorted((WEB / "templates").rglob("*.html"))
+        if (words := _words_outside_gettext(path.read_text(encoding="utf-8")))
+    }
+    assert not untranslated, untranslated
 
 
 def test_a_text_the_catalogue_lacks_falls_back_to_bokmal() -> None:
