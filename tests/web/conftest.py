@@ -10,13 +10,26 @@ import redis
 from litestar.testing import AsyncTestClient
 
 from domain.account import Account
+from domain.common import Context
 from infra.directory import PostgresAccountDirectory
 from infra.eventstore import open_datastore
 from services.accounts import create_account
+from services.office import Office
 from services.platform import Platform
 from web.app import create_app
 
 PASSWORD = "et-langt-testpassord"
+
+
+@pytest.fixture
+def office(platform: Platform, admin: Context, new_slug) -> Office:
+    """The test's own tenant; `other_office` is the second one, which must see nothing of it."""
+    return platform.create_tenant(admin, slug=new_slug(), name="Prøveby kommune")
+
+
+@pytest.fixture
+def other_office(platform: Platform, admin: Context, new_slug) -> Office:
+    return platform.create_tenant(admin, slug=new_slug(), name="Annenby kommune")
 
 
 @pytest.fixture

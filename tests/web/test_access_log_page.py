@@ -12,17 +12,6 @@ from domain.common import Context
 from projections.access_log import PAGE_SIZE
 from projections.worker import ProjectionWorker
 from services.office import Office
-from services.platform import Platform
-
-
-@pytest.fixture
-def office(platform: Platform, admin: Context, new_slug) -> Office:
-    return platform.create_tenant(admin, slug=new_slug(), name="Prøveby kommune")
-
-
-@pytest.fixture
-def other_office(platform: Platform, admin: Context, new_slug) -> Office:
-    return platform.create_tenant(admin, slug=new_slug(), name="Annenby kommune")
 
 
 def receive(office: Office, caseworker: Context) -> str:

@@ -6,21 +6,9 @@ import psycopg
 import pytest
 from litestar.testing import AsyncTestClient
 
-from domain.common import Context
 from services.office import Office
-from services.platform import Platform
 
 NEW_PASSWORD = "et-annet-langt-passord"
-
-
-@pytest.fixture
-def office(platform: Platform, admin: Context, new_slug) -> Office:
-    return platform.create_tenant(admin, slug=new_slug(), name="Prøveby kommune")
-
-
-@pytest.fixture
-def other_office(platform: Platform, admin: Context, new_slug) -> Office:
-    return platform.create_tenant(admin, slug=new_slug(), name="Annenby kommune")
 
 
 def accounts(database_url: str, tenant: str) -> list[tuple[str, str]]:

@@ -18,11 +18,6 @@ SUMMARY = "Testsak om manglende svar (fiktiv)"
 
 
 @pytest.fixture
-def office(platform: Platform, admin: Context, new_slug) -> Office:
-    return platform.create_tenant(admin, slug=new_slug(), name="Prøveby kommune")
-
-
-@pytest.fixture
 def reference(office: Office, caseworker: Context) -> str:
     return office.receive(
         caseworker, received_on=date(2025, 3, 3), channel="phone", requester_role="user",

@@ -10,10 +10,9 @@ import redis
 from eventsourcing.utils import get_topic
 from litestar.testing import AsyncTestClient
 
-from domain.common import Context, today_in_norway
+from domain.common import today_in_norway
 from domain.inquiry import Inquiry
 from services.office import Office
-from services.platform import Platform
 
 SUMMARY = "Testesen Testperson har ventet fire måneder på svar om avlastning (fiktiv testsak)."
 
@@ -26,16 +25,6 @@ def fresh_counters(redis_url: str) -> Iterator[None]:
         store.delete(key)
     yield
     store.close()
-
-
-@pytest.fixture
-def office(platform: Platform, admin: Context, new_slug) -> Office:
-    return platform.create_tenant(admin, slug=new_slug(), name="Prøveby kommune")
-
-
-@pytest.fixture
-def other_office(platform: Platform, admin: Context, new_slug) -> Office:
-    return platform.create_tenant(admin, slug=new_slug(), name="Annenby kommune")
 
 
 def received(office: Office) -> list[str]:

@@ -9,24 +9,13 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from domain.account import Account
-from domain.common import Context, today_in_norway
+from domain.common import today_in_norway
 from services.office import InquiryNotFound, Office
-from services.platform import Platform
 
 LABELS = (
     "Mottatt dato", "Kanal", "Innbyggerens rolle", "Tjenesteområde", "Også gjelder", "Sakstyper", "Utenfor mandat",
     "Sammendrag", "Innbyggerens navn (valgfritt)", "Kontaktinformasjon (valgfritt)", "Registrer henvendelse",
 )  # fmt: skip
-
-
-@pytest.fixture
-def office(platform: Platform, admin: Context, new_slug) -> Office:
-    return platform.create_tenant(admin, slug=new_slug(), name="Prøveby kommune")
-
-
-@pytest.fixture
-def other_office(platform: Platform, admin: Context, new_slug) -> Office:
-    return platform.create_tenant(admin, slug=new_slug(), name="Annenby kommune")
 
 
 def filled(client: AsyncTestClient, **changes: object) -> dict[str, object]:

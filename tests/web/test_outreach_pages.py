@@ -10,20 +10,9 @@ from litestar.testing import AsyncTestClient
 from domain.common import Context
 from projections.worker import ProjectionWorker
 from services.office import Office
-from services.platform import Platform
 
 ACTIVITY = {"held_on": "2025-02-11", "kind": "talk", "title": "Om ombudet for eldrerådet", "audience": "Testby eldreråd",
             "participants": "14"}  # fmt: skip
-
-
-@pytest.fixture
-def office(platform: Platform, admin: Context, new_slug) -> Office:
-    return platform.create_tenant(admin, slug=new_slug(), name="Prøveby kommune")
-
-
-@pytest.fixture
-def other_office(platform: Platform, admin: Context, new_slug) -> Office:
-    return platform.create_tenant(admin, slug=new_slug(), name="Annenby kommune")
 
 
 def events(office: Office) -> int:
