@@ -133,7 +133,6 @@ def list_paths(tenant: Tenant, rng: random.Random) -> list[tuple[str, bool]]:
     paths += [(f"{base}?sort=referanse&page={rng.randint(1, pages)}", False) for _ in range(5)]
     for reference in rng.sample(tenant.references, min(10, len(tenant.references))):
         paths += [(f"{base}?q={reference[:n]}", True) for n in (4, 6, 8, len(reference))]  # typing a reference
-    paths += [(f"{base}?q={urllib.parse.quote(name[:5])}", True) for name in CASEWORKERS]
     return paths
 
 

@@ -15,7 +15,7 @@ from projections.inquiry_list import AWAITING_REPLY_PAST_DUE
 DUE_SOON_DAYS = 7  # a reply due within a week shows among "due soon"
 LIST_LIMIT = 25  # the oldest first; the inquiry list has the rest
 _ROW = (
-    "reference, received_on, primary_area, case_types, assignee, first_response_on, resolved_on,"
+    "reference, received_on, status, primary_area, case_types, assignee, first_response_on, resolved_on,"
     f" ({AWAITING_REPLY_PAST_DUE}) AS overdue,"
     " (received_on + interval '1 month')::date AS reply_due, count(*) OVER () AS total"
 )

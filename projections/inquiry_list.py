@@ -56,7 +56,8 @@ class ListFilters:
             add("received_on >= ?", date(self.year, 1, 1))
             add("received_on <= ?", date(self.year, 12, 31))
         if self.q:
-            add("(reference ILIKE ? OR assignee ILIKE ?)", "%" + self.q.replace("%", r"\%").replace("_", r"\_") + "%")
+            add("reference ~>=~ ?", self.q)  # the references that start with q: an index range, see migration 0011
+            add("reference ~<~ ?", self.q[:-1] + chr(ord(self.q[-1]) + 1))
         return " AND ".join(conditions), params
 
 

@@ -20,7 +20,7 @@ from domain.taxonomy import ServiceArea
 from projections.staff_accounts import tenant_accounts
 from services.accounts import AccountNotFound
 from services.office import Office
-from web.offices import tenant_profile
+from web.offices import forget_profile, tenant_profile
 from web import sessions
 from web.sessions import Staff, current_staff
 
@@ -96,6 +96,7 @@ class AdminController(Controller):
         except DomainError as error:
             errors = {error.field if error.field in TAXONOMY_FIELDS else "form": error.message}
             return await _after(request, tenant, staff, "taksonomi", {"taxonomy_form": form, "taxonomy_errors": errors})
+        forget_profile(request, tenant)
         return await _after(request, tenant, staff, "taksonomi", {"published": version})
 
 

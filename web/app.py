@@ -78,5 +78,6 @@ def create_app(platform: Platform, database_url: str, redis_url: str, *, secure_
         exception_handlers={SignInRequired: _to_sign_in},
     )
     app.state.platform = platform
+    app.state.profiles = {}  # web.offices keeps each tenant's profile here for a few seconds
     app.state.cookie_flags = cookie_flags
     return app

@@ -12,6 +12,7 @@ from projections import dashboard
 from projections.reading import tenant_transaction
 from projections.report_documents import labels
 from web.case_page import CASE_WORK
+from web.inquiry_rows import inquiry_rows
 from web.offices import tenant_profile
 from web.sessions import Staff, current_staff
 
@@ -30,9 +31,11 @@ class DashboardController(Controller):
             due_soon = await dashboard.replies_due_soon(conn, today)
             overdue = await dashboard.overdue(conn, today)
             year = await dashboard.year_at_a_glance(conn, today)
+        names = labels(profile)
+        lists = {key: (inquiry_rows(rows, names), rows[0]["total"] if rows else 0)
+                 for key, rows in (("mine", mine), ("due_soon", due_soon), ("overdue", overdue))}  # fmt: skip
         context = {
-            "staff": staff, "profile": profile, "today": today, "mine": mine, "due_soon": due_soon,
-            "overdue": overdue, "year": year, "names": labels(profile), "limit": dashboard.LIST_LIMIT,
+            "staff": staff, "profile": profile, "today": today, **lists, "year": year, "limit": dashboard.LIST_LIMIT,
             "due_soon_days": dashboard.DUE_SOON_DAYS, "active": "dashboard",
         }  # fmt: skip
         return Template("dashboard/page.html", context=context)

@@ -15,6 +15,7 @@ from projections import inquiry_list
 from projections.inquiry_list import ListFilters
 from projections.reading import tenant_transaction
 from projections.report_documents import labels
+from web.inquiry_rows import inquiry_rows
 from web.offices import tenant_profile
 from web.sessions import Staff, current_staff
 
@@ -39,20 +40,26 @@ class InquiryListController(Controller):
     ) -> Template:
         """Query values come from a plain GET form too, so an empty or odd value means "no filter"."""
         staff.require_tenant(tenant, TENANT_ROLES)
-        filters = ListFilters(status, area, case_type, assignee.strip(), _number(year, 2000, 2100), q.strip()[:40],
+        filters = ListFilters(status, area, case_type, assignee.strip(), _number(year, 2000, 2100), _searchable(q),
                               sort if sort in inquiry_list.SORTS else "nyeste", _number(page, 1, 100_000) or 1)  # fmt: skip
         profile = await tenant_profile(request, tenant)
+        names = labels(profile)
         async with tenant_transaction(request.app.state.db, tenant) as conn:
             total, rows = await inquiry_list.page(conn, filters)
             assignees = await inquiry_list.assignees(conn)
         context = {
-            "staff": staff, "profile": profile, "filters": filters, "rows": rows, "total": total,
-            "pages": max(1, -(-total // inquiry_list.PAGE_SIZE)), "names": labels(profile), "assignees": assignees,
+            "staff": staff, "profile": profile, "filters": filters, "rows": inquiry_rows(rows, names), "total": total,
+            "pages": max(1, -(-total // inquiry_list.PAGE_SIZE)), "assignees": assignees,
             "areas": profile.taxonomy_on(today_in_norway()).areas, "case_types": profile.case_types, "active": "inquiries",
         }  # fmt: skip
         if request.headers.get("hx-request") and request.headers.get("hx-target") == "resultater":
             return HTMXBlockTemplate(template_name="inquiries/list.html", block_name="results", context=context)
         return Template("inquiries/list.html", context=context)
+
+
+def _searchable(text: str) -> str:
+    """What a reference can hold: no control characters (PostgreSQL refuses NUL), at most 40 characters."""
+    return "".join(character for character in text if character.isprintable()).strip()[:40]
 
 
 def _number(text: str, low: int, high: int) -> int | None:

@@ -133,7 +133,7 @@ def test_a_citizens_inquiry_gets_a_reference_the_caseworker_finds_in_the_list(
 
     until(listed, f"{reference} in the inquiry list")
     caseworker.goto(f"/{slug}/henvendelser")
-    htmx_swap(caseworker, "/henvendelser?", lambda: caseworker.get_by_label("Søk i referanse og saksbehandler").fill(reference))
+    htmx_swap(caseworker, "/henvendelser?", lambda: caseworker.get_by_label("Søk på referanse").fill(reference))
     assert caseworker.locator("#resultater a", has_text=reference).count() == 1
 
 

@@ -105,6 +105,7 @@ async def test_an_administrator_publishes_a_taxonomy_version(
     client: AsyncTestClient, office: Office, make_account, sign_in
 ) -> None:
     await sign_in(make_account("tenant_admin", office.slug))
+    assert "Versjon 2" not in (await client.get(f"/{office.slug}/admin")).text  # the page has read the profile
     areas = "helse-og-omsorg; Helse og omsorg\nfastlege; Fastlege; helse-og-omsorg\n\nbygg; Plan og bygg\nannet; Annet"
     mapping = "\n".join(f"{old} -> annet" for old in ("helse", "plan-og-bygg", "skole-og-barnehage", "boligkontoret",
                          "vann-avlop-renovasjon", "kommunale-veier", "nav", "barnevern"))  # fmt: skip

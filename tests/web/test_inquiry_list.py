@@ -74,12 +74,25 @@ async def test_live_search_answers_htmx_with_only_the_results_fragment(
 ) -> None:
     await sign_in(make_account("caseworker", office.slug))
     response = await client.get(
-        f"/{office.slug}/henvendelser?q=R%C3%A5dgiver", headers={"HX-Request": "true", "HX-Target": "resultater"}
+        f"/{office.slug}/henvendelser?q=2023-001", headers={"HX-Request": "true", "HX-Target": "resultater"}
     )
     assert response.status_code == 200
     assert "<html" not in response.text and "<form" not in response.text
-    assigned = len(range(0, PAGE_SIZE + 5, 5))
-    assert f"{assigned} henvendelser" in response.text
+    assert "10 henvendelser" in response.text  # 2023-0010 … 2023-0019
+    assert "/henvendelser/2023-0019" in response.text
+    assert "/henvendelser/2023-0009" not in response.text and "/henvendelser/2023-0020" not in response.text
+
+
+async def test_search_takes_any_text_and_finds_nothing_it_should_not(
+    client: AsyncTestClient, office: Office, make_account: Callable[..., Account], sign_in
+) -> None:
+    """Wildcards are plain characters; control characters and noncharacters are dropped, not sent to PostgreSQL."""
+    await sign_in(make_account("caseworker", office.slug))
+    expected = {"%": 0, "_": 0, "2023-0001%": 0, "ø" * 60: 0, "2022-0001\x00": 1, "\U0010ffff": PAGE_SIZE + 5}
+    for typed, count in expected.items():
+        response = await client.get(f"/{office.slug}/henvendelser", params={"q": typed})
+        assert response.status_code == 200, typed
+        assert f"{count} henvendelse" in response.text, typed
 
 
 async def test_another_offices_list_is_404(
