@@ -148,6 +148,9 @@ def run(url: str, master_key: bytes, rows: int, repeats: int) -> None:
     print(f"| annual report, 10 years × {rows // 10} inquiries, {len(timings)} queries | p50 {p50:.1f} ms, p95 {p95:.1f} ms | – |")
 
 
+WEB_WORKERS = (1, 2)  # one process, and one per core of this machine
+
+
 @dataclass(frozen=True)
 class WebRun:
     inquiries: int
@@ -165,13 +168,16 @@ def run_web(url: str, master_key: bytes, scratch: Path, redis_url: str | None, p
     finally:
         platform.close()
         datastore.close()
-    load = os.getloadavg()
-    with web.served(url, master_key, scratch, redis_url, []) as server:
-        cookie = web.sign_in(server.base)
-        figures = web.measure(server, cookie, tenant, seconds=plan.seconds, rounds=plan.rounds)
     print()
-    print(f"Setup {setup_seconds:.0f} s; load average before {load[0]:.2f}, after {os.getloadavg()[0]:.2f}.")
-    print("\n".join(web.table(figures, plan.inquiries, plan.seconds, plan.rounds)))
+    print(f"Setup {setup_seconds:.0f} s.")
+    for workers in WEB_WORKERS:
+        load = os.getloadavg()
+        with web.served(url, master_key, scratch, redis_url, ["--workers", str(workers)]) as server:
+            cookie = web.sign_in(server.base)
+            figures = web.measure(server, cookie, tenant, seconds=plan.seconds, rounds=plan.rounds)
+        print()
+        print(f"`ombud serve --workers {workers}`; load average before {load[0]:.2f}, after {os.getloadavg()[0]:.2f}.")
+        print("\n".join(web.table(figures, plan.inquiries, plan.seconds, plan.rounds)))
 
 
 if __name__ == "__main__":

@@ -195,12 +195,24 @@ class Server:
     pid: int
 
     def cpu_seconds(self) -> float:
-        """The server process's CPU time so far (Linux): per request, a figure that others' load barely moves."""
-        try:
-            fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            return float("nan")
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+        """CPU time so far of the server and its worker processes (Linux): per request, a figure that others' load
+        barely moves."""
+        return sum(_cpu_seconds(pid) for pid in _process_tree(self.pid))
+
+
+def _process_tree(pid: int) -> list[int]:
+    children = []
+    for task in Path(f"/proc/{pid}/task").glob("*/children"):
+        children += [int(child) for child in task.read_text().split()]
+    return [pid, *(descendant for child in children for descendant in _process_tree(child))]
+
+
+def _cpu_seconds(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):

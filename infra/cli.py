@@ -48,6 +48,12 @@ def non_negative_int(text: str) -> int:
     return int(text)
 
 
+def positive_int(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"må være et heltall fra 1 og oppover, var «{text}»")
+    return int(text)
+
+
 def build_parser() -> OneLineParser:
     parser = OneLineParser(prog="ombud", description="Saks- og statistikkplattform for kommuneombud.")
     parser.add_argument("--actor", default=None, help="hvem som utfører handlingen (standard: brukernavnet ditt)")
@@ -62,6 +68,8 @@ def build_parser() -> OneLineParser:
     serve = subcommands.add_parser("serve", help="start webserveren")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=non_negative_int, default=8000)
+    serve.add_argument("--workers", type=positive_int, default=1,
+                       help="antall prosesser; hver har sine egne, begrensede databasetilkoblinger")  # fmt: skip
     serve.set_defaults(run=commands.run_serve)
 
     worker = subcommands.add_parser("worker", help="hold lesemodellene oppdatert fra hendelsene")

@@ -59,17 +59,25 @@ def run_demo(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def run_serve(args: argparse.Namespace, settings: Settings) -> int:
-    return with_runtime(settings, lambda runtime: serve(runtime, args.host, args.port))
+    return with_runtime(settings, lambda runtime: serve(runtime, args.host, args.port, args.workers))
 
 
-def serve(runtime: Any, host: str, port: int) -> int:
+def serve(runtime: Any, host: str, port: int, workers: int = 1) -> int:
+    """One process serves from this runtime; several are uvicorn workers that each open their own (infra/asgi.py)."""
+    import os
+
     import uvicorn
 
     from web.app import create_app
 
     print(f"ombud kjører på http://{host}:{port}/")
-    app = create_app(runtime.platform, runtime.database_url, runtime.redis_url)
-    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+    if workers == 1:
+        app = create_app(runtime.platform, runtime.database_url, runtime.redis_url)
+        uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+        return 0
+    os.environ.update(runtime.environment_for_workers())  # the workers use this runtime's servers and key
+    uvicorn.run("infra.asgi:create", factory=True, workers=workers, host=host, port=port, log_level="warning",
+                access_log=False)  # fmt: skip
     return 0
 
 

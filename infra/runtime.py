@@ -29,6 +29,7 @@ class Runtime:
     database_url: str
     datastore: PostgresDatastore
     platform: Platform
+    master_key: bytes
     embedded_servers: list[embedded.EmbeddedServer] = field(default_factory=list)
 
     @property
@@ -45,6 +46,14 @@ class Runtime:
         server = embedded.start_redis(self.settings.data_dir)
         self.embedded_servers.append(server)
         return server.url
+
+    def environment_for_workers(self) -> dict[str, str]:
+        """What a web worker process needs to join this runtime's servers (never printed or logged)."""
+        return {
+            "DATABASE_URL": self.database_url,
+            "REDIS_URL": self.redis_url,
+            "OMBUD_MASTER_KEY": base64.b64encode(self.master_key).decode(),
+        }
 
     def close(self) -> None:
         self.platform.close()
@@ -67,7 +76,7 @@ def open_runtime(settings: Settings) -> Iterator[Runtime]:
     migrate(database_url)
     datastore = open_datastore(database_url, pool_size=settings.pool_size, max_overflow=settings.pool_max_overflow)
     platform = Platform(PostgresTenantDirectory(datastore), master_key, factory_maker(datastore))
-    runtime = Runtime(settings, database_url, datastore, platform, servers)
+    runtime = Runtime(settings, database_url, datastore, platform, master_key, servers)
     try:
         yield runtime
     finally:

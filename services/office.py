@@ -9,7 +9,7 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.application import AggregateNotFoundError, project_aggregate
 from eventsourcing.persistence import IntegrityError
 from opentelemetry import trace
 
@@ -259,37 +259,16 @@ class Office:
     # -- inquiries: queries -----------------------------------------------------------------
 
     def inquiry(self, inquiry: str) -> InquiryView:
-        found = self._inquiry(inquiry)
-        return InquiryView(
-            id=found.id,
-            reference=found.reference,
-            version=found.version,
-            status="resolved" if found.is_resolved else "open",
-            **{
-                f.name: getattr(found, f.name)
-                for f in dataclasses.fields(InquiryView)
-                if f.name not in {"id", "reference", "version", "status"}
-            },
-        )
+        return _view(self._inquiry(inquiry))
 
     def history(self, inquiry: str) -> list[HistoryEntry]:
         """Every event of the inquiry in order, with who, when (business and recorded) and why."""
-        found = self._inquiry(inquiry)
-        return [
-            HistoryEntry(
-                version=event.originator_version,
-                event=type(event).__name__,
-                on=event.on,
-                recorded_at=event.timestamp,
-                actor_id=event.actor_id,
-                actor_role=event.actor_role,
-                correlation_id=event.correlation_id,
-                details={
-                    k: v for k, v in event.__dict__.items() if k not in _METADATA and k not in _STAMP
-                },
-            )
-            for event in self.app.repository.get(found.id, projector_func=_events_only)
-        ]
+        return [_entry(event) for event in self._events(inquiry)]
+
+    def case_file(self, inquiry: str) -> tuple[InquiryView, list[HistoryEntry]]:
+        """The inquiry and its history from one read of its events: the inquiry page shows both."""
+        events = self._events(inquiry)
+        return _view(project_aggregate(None, events)), [_entry(event) for event in events]
 
     # -- internals --------------------------------------------------------------------------
 
@@ -319,6 +298,15 @@ class Office:
             raise InquiryNotFound("inquiry", f"finner ingen henvendelse «{inquiry}»")
         return found
 
+    def _events(self, inquiry: str) -> list[Any]:
+        try:
+            events = self.app.repository.get(_inquiry_id(inquiry), projector_func=_events_only)
+        except AggregateNotFoundError:
+            raise InquiryNotFound("inquiry", f"finner ingen henvendelse «{inquiry}»") from None
+        if not events or not isinstance(events[0], Inquiry.Received):
+            raise InquiryNotFound("inquiry", f"finner ingen henvendelse «{inquiry}»")
+        return events
+
     def _exists(self, reference: str) -> bool:
         return Inquiry.id_for(reference) in self.app.repository
 
@@ -343,6 +331,33 @@ _CONFLICT = "henvendelsen er endret av en annen i mellomtiden; last den på nytt
 
 def _events_only(_: Any, events: Any) -> Any:
     return list(events)
+
+
+def _view(found: Inquiry) -> InquiryView:
+    return InquiryView(
+        id=found.id,
+        reference=found.reference,
+        version=found.version,
+        status="resolved" if found.is_resolved else "open",
+        **{
+            f.name: getattr(found, f.name)
+            for f in dataclasses.fields(InquiryView)
+            if f.name not in {"id", "reference", "version", "status"}
+        },
+    )
+
+
+def _entry(event: Any) -> HistoryEntry:
+    return HistoryEntry(
+        version=event.originator_version,
+        event=type(event).__name__,
+        on=event.on,
+        recorded_at=event.timestamp,
+        actor_id=event.actor_id,
+        actor_role=event.actor_role,
+        correlation_id=event.correlation_id,
+        details={k: v for k, v in event.__dict__.items() if k not in _METADATA and k not in _STAMP},
+    )
 
 
 def _inquiry_id(inquiry: str) -> UUID:

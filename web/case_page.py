@@ -26,6 +26,7 @@ from projections.access_log import record_access
 from projections.report_documents import labels
 from projections.staff_accounts import case_workers
 from services.office import ConflictError, InquiryNotFound, Office
+from web.offices import tenant_profile
 from web.sessions import Staff, current_staff
 
 CASE_WORK = ("caseworker", "tenant_admin")
@@ -104,10 +105,9 @@ async def _render(
     problem: dict[str, Any] | None = None, status: int = 200,
 ) -> Template:  # fmt: skip
     office: Office = request.app.state.platform.office(tenant)
-    try:  # one trip to the event store; read, but sent only after the access record below is committed
-        inquiry, history, profile = await anyio.to_thread.run_sync(
-            lambda: (office.inquiry(reference), office.history(reference), office.profile())
-        )
+    profile = await tenant_profile(request, tenant)
+    try:  # one read of the events; sent only after the access record below is committed
+        inquiry, history = await anyio.to_thread.run_sync(lambda: office.case_file(reference))
     except InquiryNotFound:
         raise NotFoundException() from None
     await record_access(

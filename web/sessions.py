@@ -64,6 +64,14 @@ async def end(redis: Redis, token: str | None) -> None:
         await redis.delete(_key(token))
 
 
+async def signed_in_staff(request: Request) -> Staff | None:
+    """The session's staff member, or None on pages anyone may see."""
+    try:
+        return await current_staff(request)
+    except SignInRequired:
+        return None
+
+
 async def current_staff(request: Request) -> Staff:
     """The session's staff member, its idle time renewed; raises SignInRequired without one."""
     token = request.cookies.get(COOKIE)

@@ -289,6 +289,17 @@ def test_history_lists_the_events_in_order_with_their_stamp_and_details(office: 
     assert not any(METADATA_KEYS & h.details.keys() for h in history)
 
 
+def test_the_case_file_is_the_inquiry_and_its_history_from_one_read(office: Office, ctx: Context) -> None:
+    reference = receive(office, ctx)
+    office.assign(ctx, reference, on=date(2024, 3, 2), assignee="Testperson Saksbehandler")
+    office.resolve(ctx, reference, on=date(2024, 3, 4), outcome="guided")
+
+    inquiry, history = office.case_file(reference)
+
+    assert inquiry == office.inquiry(reference) and history == office.history(reference)
+    assert inquiry.version == 3 and inquiry.status == "resolved" and len(history) == 3
+
+
 @pytest.mark.parametrize(
     "name",
     ["2024-0099", "ukjent", str(uuid.uuid4()), str(Tenant.id_for())],
@@ -304,6 +315,8 @@ def test_an_unknown_inquiry_is_not_found(office: Office, ctx: Context, name: str
         office.add_note(ctx, name, on=LATER, text="Finnes ikke")
     with pytest.raises(InquiryNotFound):
         office.history(name)
+    with pytest.raises(InquiryNotFound):
+        office.case_file(name)
 
 
 def test_a_reference_shaped_like_an_id_is_refused_so_names_stay_unambiguous(office: Office, ctx: Context) -> None:

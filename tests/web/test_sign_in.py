@@ -113,3 +113,16 @@ async def test_cookies_are_secure_unless_told_otherwise(platform: Platform, data
     async with AsyncTestClient(app=create_app(platform, database_url, redis_url), base_url="https://testserver.local") as client:
         response = await client.get("/login")
     assert "secure" in response.headers["set-cookie"].lower()
+
+
+async def test_the_home_page_knows_who_is_signed_in_and_where_their_pages_are(
+    client: AsyncTestClient, make_account: Callable[..., Account], sign_in: Callable[[Account], Awaitable[None]],
+    office,
+) -> None:
+    assert "/login" in (await client.get("/")).text
+    network = make_account("network", None)
+    await sign_in(network)
+    page = (await client.get("/")).text
+    assert network.email in page and "rolle over kommunene" in page and f"/{office.slug}/" not in page
+    await sign_in(make_account("caseworker", office.slug))
+    assert f'href="/{office.slug}/oversikt"' in (await client.get("/")).text
