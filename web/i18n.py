@@ -11,6 +11,7 @@ from pathlib import Path
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
 from babel.support import Translations
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
@@ -35,4 +36,5 @@ def template_environment(templates: Path, locale: str = DEFAULT_LOCALE) -> Envir
         auto_reload=False,  # templates ship with the code: no file check on every render
     )
     environment.install_gettext_translations(translations(locale), newstyle=True)  # type: ignore[attr-defined]
+    environment.filters["number"] = lambda value: format_decimal(value, locale=locale)  # 34,5 and 1 234 in bokmål
     return environment

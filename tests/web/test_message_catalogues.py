@@ -9,7 +9,7 @@ from pathlib import Path
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
-from web.i18n import LOCALES, translations
+from web.i18n import LOCALES, template_environment, translations
 
 WEB = Path(__file__).parents[2] / "web"
 
@@ -75,3 +75,8 @@ def test_no_template_shows_text_that_bypasses_the_catalogue() -> None:
 
 def test_a_text_the_catalogue_lacks_falls_back_to_bokmal() -> None:
     assert translations("nb").gettext("Ingen slik tekst i katalogen") == "Ingen slik tekst i katalogen"
+
+
+def test_numbers_are_written_the_bokmal_way() -> None:
+    number = template_environment(WEB / "templates").filters["number"]
+    assert (number(34.5), number(1234), number(7)) == ("34,5", "1\xa0234", "7")
