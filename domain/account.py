@@ -14,6 +14,8 @@ PLATFORM_ROLES = ("network", "platform_admin")
 STAFF_ROLES = TENANT_ROLES + PLATFORM_ROLES
 # Roles that may read the tenant's statistics and download its annual report.
 REPORT_READERS = TENANT_ROLES
+# Roles that do the case work: register inquiries and their steps, outreach; auditors only read.
+CASE_WORKERS = ("caseworker", "tenant_admin")
 MIN_PASSWORD_LENGTH = 12
 
 _EMAIL = re.compile(r"[^@\s]{1,64}@[^@\s]{1,255}\.[^@\s.]{2,}")

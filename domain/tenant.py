@@ -12,12 +12,16 @@ from domain.common import Context, InvalidField, StampedEvent, require_not_futur
 from domain.taxonomy import STANDARD_CASE_TYPES, CaseType, ServiceArea, Taxonomy, in_force
 
 SLUG = re.compile(r"[a-z][a-z0-9-]{1,39}")
+# The platform's own first path segments: a tenant named so would shadow or be shadowed by them.
+RESERVED_SLUGS = frozenset({"login", "logout", "static", "health", "plattform", "api", "admin"})
 TENANT_ID = uuid5(NAMESPACE_URL, "https://ombud.invalid/tenant")
 
 
 def require_slug(slug: object) -> str:
     if not isinstance(slug, str) or not SLUG.fullmatch(slug):
         raise InvalidField("slug", "må være 2–40 tegn: små bokstaver, tall og bindestrek, og starte med en bokstav")
+    if slug in RESERVED_SLUGS:
+        raise InvalidField("slug", f"«{slug}» er reservert av plattformen; velg et annet navn")
     return slug
 
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import asyncpg
 
+from domain.account import CASE_WORKERS
+
 _ACCOUNT = "SELECT id, email, role, tenant_id, password_hash FROM platform.accounts WHERE email = $1"
 # platform.accounts sits outside the read models' row-level security, so the tenant is always a bound filter.
 _CASE_WORKERS = "SELECT email FROM platform.accounts WHERE tenant_id = $1 AND role = ANY($2::text[]) ORDER BY email"
-CASE_WORKING_ROLES = ("caseworker", "tenant_admin")
 _TENANT_ACCOUNTS = "SELECT id, email, role, created_at FROM platform.accounts WHERE tenant_id = $1 ORDER BY email"
 
 
@@ -17,7 +18,7 @@ async def find_by_email(pool: asyncpg.Pool, email: str) -> asyncpg.Record | None
 
 async def case_workers(pool: asyncpg.Pool, tenant: str) -> list[str]:
     """The emails of the tenant's accounts that work cases: the people an inquiry can be assigned to."""
-    return [row["email"] for row in await pool.fetch(_CASE_WORKERS, tenant, list(CASE_WORKING_ROLES))]
+    return [row["email"] for row in await pool.fetch(_CASE_WORKERS, tenant, list(CASE_WORKERS))]
 
 
 async def tenant_accounts(pool: asyncpg.Pool, tenant: str) -> list[asyncpg.Record]:

@@ -29,6 +29,7 @@ from web.i18n import template_environment
 from web.inquiries import InquiryListController
 from web.new_inquiry import NewInquiryController
 from web.outreach import OutreachController
+from web.platform_admin import PlatformController
 from web.sessions import SignInRequired
 from web.statistics import StatisticsController
 
@@ -67,6 +68,7 @@ def create_app(platform: Platform, database_url: str, redis_url: str, *, secure_
             AdminController,
             AccessLogController,
             ContactController,
+            PlatformController,
             create_static_files_router(path="/static", directories=[STATIC], name="static"),
         ],
         lifespan=[connections],

@@ -33,9 +33,8 @@ class SignInForm:
 def start_page(staff: sessions.Staff) -> str:
     """Case workers land on their overview; auditors on the statistics; roles above the tenants on the home page."""
     if not staff.tenant:
-        return "/"
-    works_cases = staff.role in ("caseworker", "tenant_admin")
-    return f"/{staff.tenant}/oversikt" if works_cases else f"/{staff.tenant}/statistikk"
+        return "/plattform" if staff.role == "platform_admin" else "/"
+    return f"/{staff.tenant}/oversikt" if staff.works_cases else f"/{staff.tenant}/statistikk"
 
 
 def _safe_next(target: str) -> str | None:

@@ -19,7 +19,7 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from domain.account import TENANT_ROLES
+from domain.account import CASE_WORKERS, TENANT_ROLES
 from domain.common import Context, DomainError, today_in_norway
 from domain.inquiry import COMPLAINT_OUTCOMES, COMPLAINT_RECIPIENTS, FORWARD_BODIES, RESOLUTION_OUTCOMES
 from projections.access_log import record_access
@@ -29,7 +29,6 @@ from services.office import ConflictError, InquiryNotFound, Office
 from web.offices import tenant_profile
 from web.sessions import Staff, current_staff
 
-CASE_WORK = ("caseworker", "tenant_admin")
 
 MULTI_VALUED = ("further_areas", "case_types")  # checkbox groups: every ticked value, as a list
 # Each action: the Office method, and how its form fields become arguments (all dated by the form's `on`).
@@ -71,7 +70,7 @@ class CasePageController(Controller):
         self, request: Request, tenant: FromPath[str], reference: FromPath[str], action: FromPath[str],
         staff: NamedDependency[Staff],
     ) -> Template | Redirect:  # fmt: skip
-        staff.require_tenant(tenant, CASE_WORK)
+        staff.require_tenant(tenant, CASE_WORKERS)
         if action not in ACTIONS:
             raise NotFoundException()
         submitted = await request.form()
@@ -117,7 +116,7 @@ async def _render(
     context = {
         "staff": staff, "profile": profile, "inquiry": inquiry, "history": list(reversed(history)),
         "names": names, "event_names": EVENT_NAMES, "problem": problem, "today": today_in_norway(),
-        "may_act": staff.role in CASE_WORK, "active": "inquiries",
+        "may_act": staff.works_cases, "active": "inquiries",
         "choices": {
             key: [(code, names.get(code, code)) for code in codes] for key, codes in (
                 ("to_body", FORWARD_BODIES), ("to", COMPLAINT_RECIPIENTS), ("decision", COMPLAINT_OUTCOMES),

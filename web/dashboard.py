@@ -7,11 +7,11 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath
 from litestar.response import Template
 
+from domain.account import CASE_WORKERS
 from domain.common import today_in_norway
 from projections import dashboard
 from projections.reading import tenant_transaction
 from projections.report_documents import labels
-from web.case_page import CASE_WORK
 from web.inquiry_rows import inquiry_rows
 from web.offices import tenant_profile
 from web.sessions import Staff, current_staff
@@ -23,7 +23,7 @@ class DashboardController(Controller):
 
     @get("/", name="dashboard")
     async def overview(self, request: Request, tenant: FromPath[str], staff: NamedDependency[Staff]) -> Template:
-        staff.require_tenant(tenant, CASE_WORK)
+        staff.require_tenant(tenant, CASE_WORKERS)
         profile = await tenant_profile(request, tenant)
         today = today_in_norway()
         async with tenant_transaction(request.app.state.db, tenant) as conn:

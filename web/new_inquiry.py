@@ -14,11 +14,11 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
+from domain.account import CASE_WORKERS
 from domain.common import Context, DomainError, today_in_norway
 from domain.inquiry import CHANNELS, REQUESTER_ROLES
 from projections.report_documents import labels
 from services.office import Office
-from web.case_page import CASE_WORK
 from web.offices import tenant_profile
 from web.sessions import Staff, current_staff
 
@@ -74,12 +74,12 @@ class NewInquiryController(Controller):
 
     @get("/", name="new-inquiry")
     async def form(self, request: Request, tenant: FromPath[str], staff: NamedDependency[Staff]) -> Template:
-        staff.require_tenant(tenant, CASE_WORK)
+        staff.require_tenant(tenant, CASE_WORKERS)
         return await _render(request, tenant, staff, NewInquiryForm(received_on=today_in_norway().isoformat()))
 
     @post("/")
     async def register(self, request: Request, tenant: FromPath[str], staff: NamedDependency[Staff]) -> Template | Redirect:
-        staff.require_tenant(tenant, CASE_WORK)
+        staff.require_tenant(tenant, CASE_WORKERS)
         typed = NewInquiryForm.parse(await request.form())
         office: Office = request.app.state.platform.office(tenant)
         ctx = Context(staff.account_id, staff.role, str(uuid4()))

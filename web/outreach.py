@@ -20,7 +20,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 from redis.asyncio import Redis
 
-from domain.account import TENANT_ROLES
+from domain.account import CASE_WORKERS, TENANT_ROLES
 from domain.common import Context, DomainError, today_in_norway
 from domain.outreach import KINDS
 from projections import outreach_list
@@ -29,7 +29,6 @@ from services.office import Office
 from web.offices import tenant_profile
 from web.sessions import Staff, current_staff
 
-CASE_WORK = ("caseworker", "tenant_admin")
 FLASH_SECONDS = 60
 FIELDS = ("held_on", "kind", "title", "audience", "participants")
 
@@ -51,7 +50,7 @@ class OutreachController(Controller):
     async def register(
         self, request: Request, tenant: FromPath[str], staff: NamedDependency[Staff]
     ) -> Template | Redirect:
-        staff.require_tenant(tenant, CASE_WORK)
+        staff.require_tenant(tenant, CASE_WORKERS)
         form = {name: value.strip() for name, value in (await request.form()).items() if isinstance(value, str)}
         errors: dict[str, str] = {}
         held_on = _date(form.get("held_on", ""), errors)
@@ -92,7 +91,7 @@ async def _render(
     context = {
         "staff": staff, "profile": profile, "years": sorted({*years, chosen}, reverse=True), "year": chosen,
         "rows": rows, "kinds": KINDS, "form": form or {}, "errors": errors or {}, "registered": registered,
-        "today": today, "may_register": staff.role in CASE_WORK, "active": "outreach",
+        "today": today, "may_register": staff.works_cases, "active": "outreach",
     }  # fmt: skip
     if request.headers.get("hx-request") and request.method == "POST":
         return HTMXBlockTemplate(

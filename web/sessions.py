@@ -11,6 +11,8 @@ from litestar import Request
 from litestar.exceptions import NotFoundException
 from redis.asyncio import Redis
 
+from domain.account import CASE_WORKERS
+
 COOKIE = "ombud_sesjon"
 IDLE_SECONDS = 8 * 60 * 60  # a working day without activity signs out
 
@@ -23,6 +25,10 @@ class Staff:
     email: str
     role: str
     tenant: str | None
+
+    @property
+    def works_cases(self) -> bool:
+        return self.role in CASE_WORKERS
 
     def require_tenant(self, slug: str, roles: tuple[str, ...]) -> None:
         """Another tenant's URL, or a role without access, answers 404 and reveals nothing."""

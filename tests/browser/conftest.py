@@ -187,6 +187,7 @@ def accounts(database_url: str, offices: Offices) -> Iterator[dict[str, Account]
 
     made = {role: make(role, offices.first.slug) for role in ("caseworker", "tenant_admin", "auditor")}
     made["network"] = make("network", None)
+    made["platform_admin"] = make("platform_admin", None)
     made["other_caseworker"] = make("caseworker", offices.second.slug)
     yield made
     datastore.close()  # type: ignore[attr-defined]

@@ -119,6 +119,17 @@ def contact_receipt(page: Page, offices: Offices) -> None:
     assert page.locator(".reference").count() == 1, "the filled contact form was refused"
 
 
+def platform_page(page: Page, offices: Offices) -> None:
+    response = page.goto("/plattform")
+    assert response is not None and response.status == 200
+
+
+def platform_page_with_errors(page: Page, offices: Offices) -> None:
+    platform_page(page, offices)
+    response = htmx_swap(page, "/plattform", lambda: page.get_by_role("button", name="Opprett kommunen", exact=True).click())
+    assert response.status == 422 and page.locator("[role=alert] a").count() >= 1
+
+
 # (state, who is signed in, how to get there)
 STATES: list[tuple[str, str | None, Callable[[Page, Offices], None]]] = [
     ("landing", None, landing),
@@ -137,6 +148,8 @@ STATES: list[tuple[str, str | None, Callable[[Page, Offices], None]]] = [
     ("admin", "tenant_admin", tenant_page("/admin")),
     ("admin-new-account-with-errors", "tenant_admin", htmx_form_with_errors("/admin", "Opprett konto")),
     ("access-log", "auditor", tenant_page("/tilgangslogg")),
+    ("platform", "platform_admin", platform_page),
+    ("platform-new-kommune-with-errors", "platform_admin", platform_page_with_errors),
     ("contact-form", None, contact),
     ("contact-form-with-errors", None, contact_with_errors),
     ("contact-receipt", None, contact_receipt),

@@ -10,7 +10,8 @@ from domain.account import Account
 from services.platform import Platform
 from tests.web.conftest import PASSWORD
 from web.app import create_app
-from web.auth import FAILURES_PER_ACCOUNT
+from web.auth import FAILURES_PER_ACCOUNT, start_page
+from web.sessions import Staff
 
 
 async def post_login(client: AsyncTestClient, email: str, password: str, **extra: str):  # noqa: ANN201
@@ -126,3 +127,15 @@ async def test_the_home_page_knows_who_is_signed_in_and_where_their_pages_are(
     assert network.email in page and "rolle over kommunene" in page and f"/{office.slug}/" not in page
     await sign_in(make_account("caseworker", office.slug))
     assert f'href="/{office.slug}/oversikt"' in (await client.get("/")).text
+
+
+def test_each_role_lands_where_its_work_is() -> None:
+    landing = {
+        role: start_page(Staff("id", "test@eksempel.invalid", role, tenant))
+        for role, tenant in [("caseworker", "prøveby"), ("tenant_admin", "prøveby"), ("auditor", "prøveby"),
+                             ("platform_admin", None), ("network", None)]
+    }  # fmt: skip
+    assert landing == {
+        "caseworker": "/prøveby/oversikt", "tenant_admin": "/prøveby/oversikt", "auditor": "/prøveby/statistikk",
+        "platform_admin": "/plattform", "network": "/",
+    }  # fmt: skip

@@ -1,0 +1,65 @@
+"""The platform administrator adds kommuner in the browser and sees no case content; nobody else sees the page."""
+
+from __future__ import annotations
+
+import pytest
+from litestar.testing import AsyncTestClient
+
+from services.office import Office
+from services.platform import Platform
+
+
+async def post(client: AsyncTestClient, data: dict[str, str], *, htmx: bool = False):
+    if htmx:
+        return await client.post("/plattform", data=data, headers={"HX-Request": "true", "x-csrftoken": client.cookies["ombud_csrf"]})
+    return await client.post("/plattform", data={**data, "_csrf_token": client.cookies["ombud_csrf"]}, follow_redirects=False)
+
+
+async def test_a_platform_administrator_adds_a_kommune_and_sees_it_listed(
+    client: AsyncTestClient, make_account, sign_in, platform: Platform, new_slug, office: Office
+) -> None:
+    await sign_in(make_account("platform_admin", None))
+    slug = new_slug()
+    response = await post(client, {"slug": slug, "name": "Prøveby kommune", "population": "5700", "template": "sektor"})
+    assert response.status_code == 303 and response.headers["location"] == "/plattform"
+    profile = platform.office(slug).profile()
+    assert (profile.name, profile.population, len(profile.taxonomies)) == ("Prøveby kommune", 5700, 1)
+    page = (await client.get("/plattform")).text
+    assert f"<th scope=\"row\">{slug}</th>" in page and f"<th scope=\"row\">{office.slug}</th>" in page
+    assert "henvendelser/" not in page  # no case content, no links into a kommune
+    assert (await client.get(f"/{slug}/henvendelser")).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("form", "field"),
+    [
+        ({"slug": "Ikke Gyldig", "name": "Navn"}, "slug"),
+        ({"slug": "login", "name": "Navn"}, "slug"),
+        ({"slug": "gyldig-navn", "name": ""}, "name"),
+        ({"slug": "gyldig-navn", "name": "Navn", "population": "mange"}, "population"),
+        ({"slug": "gyldig-navn", "name": "Navn", "template": "ukjent"}, "template"),
+    ],
+    ids=["bad-slug", "reserved-slug", "no-name", "population-not-a-number", "unknown-template"],
+)
+async def test_bad_input_is_named_at_its_field_and_no_kommune_is_made(
+    client: AsyncTestClient, make_account, sign_in, platform: Platform, form: dict[str, str], field: str
+) -> None:
+    await sign_in(make_account("platform_admin", None))
+    before = platform.slugs()
+    response = await post(client, {"template": "kommune", **form}, htmx=True)
+    assert response.status_code == 422
+    assert f'id="kommune-{field}-feil"' in response.text and f'href="#kommune-{field}"' in response.text
+    assert platform.slugs() == before
+
+
+async def test_an_existing_slug_is_refused(client: AsyncTestClient, make_account, sign_in, office: Office) -> None:
+    await sign_in(make_account("platform_admin", None))
+    response = await post(client, {"slug": office.slug, "name": "Dobbel kommune", "template": "kommune"}, htmx=True)
+    assert response.status_code == 422 and "finnes allerede" in response.text
+
+
+@pytest.mark.parametrize("role", ["caseworker", "tenant_admin", "auditor", "network"])
+async def test_every_other_role_gets_404(client: AsyncTestClient, make_account, sign_in, office: Office, role: str) -> None:
+    await sign_in(make_account(role, None if role == "network" else office.slug))
+    assert (await client.get("/plattform")).status_code == 404
+    assert (await post(client, {"slug": "ny-kommune", "name": "Ny", "template": "kommune"})).status_code == 404

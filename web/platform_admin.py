@@ -1,0 +1,76 @@
+"""The platform administrator's page: which kommuner the instance serves, and adding one. No case content here."""
+
+from __future__ import annotations
+
+from uuid import uuid4
+
+import anyio.to_thread
+from jinja2_fragments.litestar import HTMXBlockTemplate
+from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency, Provide
+from litestar.exceptions import NotFoundException
+from litestar.response import Redirect, Template
+
+from domain.common import Context, DomainError
+from domain.taxonomy import TEMPLATES
+from services.platform import Platform
+from web.sessions import Staff, current_staff
+
+FIELDS = ("slug", "name", "population", "template")
+
+
+class PlatformController(Controller):
+    path = "/plattform"
+    dependencies = {"staff": Provide(current_staff)}
+
+    @get("/", name="platform")
+    async def page(self, request: Request, staff: NamedDependency[Staff]) -> Template:
+        _require_platform_admin(staff)
+        return await _render(request, staff, form={"template": "kommune"}, errors={})
+
+    @post("/")
+    async def create_tenant(self, request: Request, staff: NamedDependency[Staff]) -> Template | Redirect:
+        _require_platform_admin(staff)
+        form = {key: value.strip() for key, value in (await request.form()).items() if isinstance(value, str)}
+        platform: Platform = request.app.state.platform
+        ctx = Context(staff.account_id, staff.role, str(uuid4()))
+        try:
+            population = _population(form.get("population", ""))
+            await anyio.to_thread.run_sync(lambda: platform.create_tenant(
+                ctx, slug=form.get("slug", ""), name=form.get("name", ""), population=population,
+                template=form.get("template", ""),
+            ))  # fmt: skip
+        except DomainError as error:
+            errors = {error.field if error.field in FIELDS else "form": error.message}
+            return await _render(request, staff, form=form, errors=errors, status=422)
+        if not request.headers.get("hx-request"):
+            return Redirect("/plattform", status_code=303)
+        return await _render(request, staff, form={"template": "kommune"}, errors={}, created=form.get("slug"))
+
+
+def _require_platform_admin(staff: Staff) -> None:
+    if staff.role != "platform_admin":
+        raise NotFoundException()
+
+
+def _population(text: str) -> int | None:
+    if not text:
+        return None
+    if not text.isdigit():
+        raise DomainError("population", "må være et helt tall, eller stå tomt")
+    return int(text)
+
+
+async def _render(
+    request: Request, staff: Staff, *, form: dict[str, str], errors: dict[str, str], status: int = 200,
+    created: str | None = None,
+) -> Template:  # fmt: skip
+    tenants = await anyio.to_thread.run_sync(request.app.state.platform.tenants)
+    context = {
+        "staff": staff, "tenants": tenants, "form": form, "errors": errors, "templates": list(TEMPLATES),
+        "created": created, "active": "platform",
+    }  # fmt: skip
+    if request.headers.get("hx-request"):
+        return HTMXBlockTemplate(template_name="platform/page.html", block_name="kommuner", context=context,
+                                 status_code=status)  # fmt: skip
+    return Template("platform/page.html", context=context, status_code=status)
