@@ -27,6 +27,7 @@ from web.health import HealthController
 from web.home import HomeController
 from web.i18n import template_environment
 from web.inquiries import InquiryListController
+from web.network import NetworkController
 from web.new_inquiry import NewInquiryController
 from web.outreach import OutreachController
 from web.platform_admin import PlatformController
@@ -69,6 +70,7 @@ def create_app(platform: Platform, database_url: str, redis_url: str, *, secure_
             AccessLogController,
             ContactController,
             PlatformController,
+            NetworkController,
             create_static_files_router(path="/static", directories=[STATIC], name="static"),
         ],
         lifespan=[connections],

@@ -31,9 +31,10 @@ class SignInForm:
 
 
 def start_page(staff: sessions.Staff) -> str:
-    """Case workers land on their overview; auditors on the statistics; roles above the tenants on the home page."""
+    """Case workers land on their overview, auditors on the statistics, platform administrators on the kommuner,
+    the network on its statistics."""
     if not staff.tenant:
-        return "/plattform" if staff.role == "platform_admin" else "/"
+        return "/plattform" if staff.role == "platform_admin" else "/nettverk"
     return f"/{staff.tenant}/oversikt" if staff.works_cases else f"/{staff.tenant}/statistikk"
 
 

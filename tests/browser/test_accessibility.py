@@ -124,6 +124,11 @@ def platform_page(page: Page, offices: Offices) -> None:
     assert response is not None and response.status == 200
 
 
+def network_page(page: Page, offices: Offices) -> None:
+    response = page.goto("/nettverk")
+    assert response is not None and response.status == 200 and page.locator("table.data").count() == 1
+
+
 def platform_page_with_errors(page: Page, offices: Offices) -> None:
     platform_page(page, offices)
     response = htmx_swap(page, "/plattform", lambda: page.get_by_role("button", name="Opprett kommunen", exact=True).click())
@@ -149,6 +154,7 @@ STATES: list[tuple[str, str | None, Callable[[Page, Offices], None]]] = [
     ("admin-new-account-with-errors", "tenant_admin", htmx_form_with_errors("/admin", "Opprett konto")),
     ("access-log", "auditor", tenant_page("/tilgangslogg")),
     ("platform", "platform_admin", platform_page),
+    ("network", "network", network_page),
     ("platform-new-kommune-with-errors", "platform_admin", platform_page_with_errors),
     ("contact-form", None, contact),
     ("contact-form-with-errors", None, contact_with_errors),

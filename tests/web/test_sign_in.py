@@ -107,7 +107,7 @@ async def test_only_a_path_on_this_site_is_followed_after_sign_in(
 ) -> None:
     account = make_account("network", None)
     response = await post_login(client, account.email, PASSWORD, neste="//angriper.invalid/")
-    assert response.headers["location"] == "/"
+    assert response.headers["location"] == "/nettverk"  # the role's own start page, not the other site
 
 
 async def test_cookies_are_secure_unless_told_otherwise(platform: Platform, database_url: str, redis_url: str) -> None:
@@ -137,5 +137,5 @@ def test_each_role_lands_where_its_work_is() -> None:
     }  # fmt: skip
     assert landing == {
         "caseworker": "/prøveby/oversikt", "tenant_admin": "/prøveby/oversikt", "auditor": "/prøveby/statistikk",
-        "platform_admin": "/plattform", "network": "/",
+        "platform_admin": "/plattform", "network": "/nettverk",
     }  # fmt: skip
