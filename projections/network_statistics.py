@@ -84,9 +84,11 @@ async def network_years(pool: asyncpg.Pool, offices: Sequence[TenantProfile]) ->
 
 
 async def office_reports(pool: asyncpg.Pool, offices: Sequence[TenantProfile], year: int) -> list[tuple[str, dict[str, Any]]]:
-    """Each sharing office's annual report for the year (offices without inquiries that year count as zero)."""
+    """Each sharing office's annual report for the year; an office with no inquiries that year is left out."""
     reports = []
     for office in offices:
         async with tenant_transaction(pool, office.slug) as conn:
-            reports.append((office.name, await annual_report(conn, office, year)))
+            report = await annual_report(conn, office, year)
+        if report["total"]:
+            reports.append((office.name, report))
     return reports
