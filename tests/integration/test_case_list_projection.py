@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
 
 import psycopg
@@ -125,22 +126,33 @@ def test_a_crash_mid_batch_loses_and_double_counts_nothing(
     assert [(r[1], r[5]) for r in rows(database_url, a.slug)] == [(ref, 1) for ref in references]
 
 
-def test_the_running_worker_wakes_on_new_events_and_finds_new_tenants(
-    platform: Platform, admin: Context, caseworker: Context, new_slug: Callable[[], str], worker: ProjectionWorker, database_url: str
-) -> None:
+@contextmanager
+def running(worker: ProjectionWorker) -> Iterator[threading.Thread]:
+    """The worker's loop in a thread, as `ombud worker` runs it; stopped on the way out."""
     stop = threading.Event()
     thread = threading.Thread(target=worker.run, args=(stop,), daemon=True)
     thread.start()
     try:
-        office = platform.create_tenant(admin, slug=new_slug(), name="Ny kommune")
-        reference = receive(office, caseworker)
-        deadline = time.monotonic() + 60
-        while not rows(database_url, office.slug) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert [r[1] for r in rows(database_url, office.slug)] == [reference]
+        yield thread
     finally:
         stop.set()
         thread.join(timeout=15)
+
+
+def wait_for_rows(database_url: str, tenant: str, thread: threading.Thread, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while not rows(database_url, tenant) and time.monotonic() < deadline and thread.is_alive():
+        time.sleep(0.1)
+
+
+def test_the_running_worker_wakes_on_new_events_and_finds_new_tenants(
+    platform: Platform, admin: Context, caseworker: Context, new_slug: Callable[[], str], worker: ProjectionWorker, database_url: str
+) -> None:
+    with running(worker) as thread:
+        office = platform.create_tenant(admin, slug=new_slug(), name="Ny kommune")
+        reference = receive(office, caseworker)
+        wait_for_rows(database_url, office.slug, thread)
+        assert [r[1] for r in rows(database_url, office.slug)] == [reference]
     assert not thread.is_alive()
 
 
@@ -152,20 +164,14 @@ def test_the_worker_keeps_going_past_a_tenant_whose_tables_are_still_being_made(
     datastore = open_datastore(database_url, pool_size=1, max_overflow=0)
     half_made = new_slug()
     PostgresTenantDirectory(datastore).add(half_made, wrap(master_key, new_tenant_key(), half_made))
-    stop = threading.Event()
-    thread = threading.Thread(target=worker.run, args=(stop,), daemon=True)
-    thread.start()
     try:
-        office = platform.create_tenant(admin, slug=new_slug(), name="Ny kommune")
-        reference = receive(office, caseworker)
-        deadline = time.monotonic() + 60
-        while not rows(database_url, office.slug) and time.monotonic() < deadline and thread.is_alive():
-            time.sleep(0.1)
-        assert thread.is_alive(), "the worker stopped at the tenant without tables"
-        assert [r[1] for r in rows(database_url, office.slug)] == [reference]
+        with running(worker) as thread:
+            office = platform.create_tenant(admin, slug=new_slug(), name="Ny kommune")
+            reference = receive(office, caseworker)
+            wait_for_rows(database_url, office.slug, thread)
+            assert thread.is_alive(), "the worker stopped at the tenant without tables"
+            assert [r[1] for r in rows(database_url, office.slug)] == [reference]
     finally:
-        stop.set()
-        thread.join(timeout=15)
         PostgresTenantDirectory(datastore).remove(half_made)
         datastore.close()
 
