@@ -83,33 +83,54 @@ def _wrk(load: Load) -> Result:
     """One wrk thread is enough for 50 connections on loopback and leaves the other core to the server."""
     paths = "{" + ", ".join(f"{{{_lua_string(p)}, {'true' if htmx else 'false'}}}" for p, htmx in load.paths) + "}"
     think = f"{{{load.think_ms[0]}, {load.think_ms[1]}}}" if load.think_ms else "nil"
-    script = _LUA % {"paths": paths, "cookie": _lua_string(load.cookie), "think": think, "seed": random.randrange(2**31)}
+    script = _LUA % {
+        "paths": paths,
+        "cookie": _lua_string(load.cookie),
+        "think": think,
+        "seed": random.randrange(2**31),
+    }
     with tempfile.TemporaryDirectory() as scratch:
         path = Path(scratch) / "load.lua"
         path.write_text(script)
         seconds = max(1, round(load.seconds))
         done = subprocess.run(
             ["wrk", "-t1", f"-c{load.users}", f"-d{seconds}s", "--timeout", "5s", "-s", str(path), load.base_url],
-            capture_output=True, text=True, timeout=seconds + 30, check=True,
-        )  # fmt: skip
+            capture_output=True,
+            text=True,
+            timeout=seconds + 30,
+            check=True,
+        )
     line = next(line for line in done.stdout.splitlines() if line.startswith("RESULT "))
     figures = json.loads(line.removeprefix("RESULT "))
     # wrk counts transport errors and 4xx/5xx; the caller checks before and after that the session still holds
     return Result(
-        figures["requests"], figures["micros"] / 1e6, figures["errors"],
-        figures["p50"] / 1000, figures["p95"] / 1000, figures["p99"] / 1000, "wrk",
-    )  # fmt: skip
+        figures["requests"],
+        figures["micros"] / 1e6,
+        figures["errors"],
+        figures["p50"] / 1000,
+        figures["p95"] / 1000,
+        figures["p99"] / 1000,
+        "wrk",
+    )
 
 
 def _python_client(load: Load) -> Result:
     request = {
-        "base_url": load.base_url, "cookie": load.cookie, "paths": load.paths, "users": load.users,
-        "seconds": load.seconds, "think_ms": load.think_ms,
-    }  # fmt: skip
+        "base_url": load.base_url,
+        "cookie": load.cookie,
+        "paths": load.paths,
+        "users": load.users,
+        "seconds": load.seconds,
+        "think_ms": load.think_ms,
+    }
     done = subprocess.run(
-        [sys.executable, "-m", "bench.load"], input=json.dumps(request), capture_output=True, text=True,
-        timeout=load.seconds + 60, check=True,
-    )  # fmt: skip
+        [sys.executable, "-m", "bench.load"],
+        input=json.dumps(request),
+        capture_output=True,
+        text=True,
+        timeout=load.seconds + 60,
+        check=True,
+    )
     return Result(**json.loads(done.stdout))
 
 
@@ -145,9 +166,14 @@ async def _client(request: dict) -> dict:
         elapsed = time.perf_counter() - started
     cuts = statistics.quantiles(latencies, n=100) if len(latencies) > 1 else [latencies[0]] * 99
     return {
-        "requests": len(latencies), "seconds": elapsed, "errors": errors, "p50_ms": cuts[49] * 1000,
-        "p95_ms": cuts[94] * 1000, "p99_ms": cuts[98] * 1000, "generator": "python-httpx",
-    }  # fmt: skip
+        "requests": len(latencies),
+        "seconds": elapsed,
+        "errors": errors,
+        "p50_ms": cuts[49] * 1000,
+        "p95_ms": cuts[94] * 1000,
+        "p99_ms": cuts[98] * 1000,
+        "generator": "python-httpx",
+    }
 
 
 if __name__ == "__main__":

@@ -18,6 +18,8 @@ from urllib.parse import urlsplit, urlunsplit
 import asyncpg
 import psycopg
 
+from bench import web
+from bench.stock_runner import stock_catch_up_seconds
 from domain.common import Context
 from infra.directory import PostgresTenantDirectory
 from infra.embedded import start_postgres
@@ -27,8 +29,6 @@ from infra.settings import Settings
 from projections.annual_report import annual_report
 from projections.reading import tenant_transaction
 from projections.worker import ProjectionWorker
-from bench import web
-from bench.stock_runner import stock_catch_up_seconds
 from services.importing import import_case_log
 from services.platform import Platform
 
@@ -54,8 +54,10 @@ def case_log(rows: int, first_year: int, years: int) -> bytes:
 def copy_baseline(url: str, data: bytes) -> float:
     """Seconds for PostgreSQL's COPY of the same CSV into a plain table: the floor for any import."""
     with psycopg.connect(url) as conn:
-        conn.execute("CREATE TEMP TABLE raw_log (reference text, received_on date, service_area text,"
-                     " case_types text, interim_reply_on date, resolved_on date, outcome text)")
+        conn.execute(
+            "CREATE TEMP TABLE raw_log (reference text, received_on date, service_area text,"
+            " case_types text, interim_reply_on date, resolved_on date, outcome text)"
+        )
         started = time.perf_counter()
         with conn.cursor().copy("COPY raw_log FROM STDIN WITH (FORMAT csv, HEADER true)") as copy:
             copy.write(data)
@@ -139,13 +141,19 @@ def run(url: str, master_key: bytes, rows: int, repeats: int) -> None:
 
     print("| measure | figure | baseline in the same run |")
     print("|---|---|---|")
-    print(f"| import, {rows} rows ({events} events) | {events / import_seconds:,.0f} events/s"
-          f" ({rows / import_seconds:,.0f} rows/s, {import_seconds:.1f} s) |"
-          f" COPY of the same CSV: {rows / copy_seconds:,.0f} rows/s ({copy_seconds:.2f} s) |")
-    print(f"| projection catch-up, case list | {applied / catch_up_seconds:,.0f} events/s ({catch_up_seconds:.1f} s) |"
-          f" stock ProjectionRunner: {stock_events / stock_seconds:,.0f} events/s"
-          f" (first {stock_events} events, {stock_seconds:.1f} s) |")
-    print(f"| annual report, 10 years × {rows // 10} inquiries, {len(timings)} queries | p50 {p50:.1f} ms, p95 {p95:.1f} ms | – |")
+    print(
+        f"| import, {rows} rows ({events} events) | {events / import_seconds:,.0f} events/s"
+        f" ({rows / import_seconds:,.0f} rows/s, {import_seconds:.1f} s) |"
+        f" COPY of the same CSV: {rows / copy_seconds:,.0f} rows/s ({copy_seconds:.2f} s) |"
+    )
+    print(
+        f"| projection catch-up, case list | {applied / catch_up_seconds:,.0f} events/s ({catch_up_seconds:.1f} s) |"
+        f" stock ProjectionRunner: {stock_events / stock_seconds:,.0f} events/s"
+        f" (first {stock_events} events, {stock_seconds:.1f} s) |"
+    )
+    print(
+        f"| annual report, 10 years × {rows // 10} inquiries, {len(timings)} queries | p50 {p50:.1f} ms, p95 {p95:.1f} ms | – |"
+    )
 
 
 WEB_WORKERS = (1, 2)  # one process, and one per core of this machine

@@ -27,6 +27,7 @@ from pathlib import Path
 import psycopg
 from eventsourcing.postgres import PostgresDatastore
 
+from bench.load import Load, Result, drive
 from domain.common import Context, today_in_norway
 from domain.inquiry import CHANNELS, FORWARD_BODIES, REQUESTER_ROLES, RESOLUTION_OUTCOMES, Inquiry
 from infra.directory import PostgresAccountDirectory
@@ -35,7 +36,6 @@ from services.accounts import create_account
 from services.importing import import_case_log
 from services.office import Office
 from services.platform import Platform
-from bench.load import Load, Result, drive
 
 SLUG = "nettside"
 USERS = 50
@@ -71,8 +71,13 @@ def build_tenant(platform: Platform, datastore: PostgresDatastore, url: str, inq
         worker.close()
     with psycopg.connect(url, autocommit=True) as conn:  # what autovacuum does within a minute of a live database
         conn.execute("VACUUM ANALYZE read.inquiries")
-    create_account(PostgresAccountDirectory(datastore), email="ytelse@eksempel.invalid", role="caseworker",
-                   tenant=SLUG, password=PASSWORD)  # fmt: skip
+    create_account(
+        PostgresAccountDirectory(datastore),
+        email="ytelse@eksempel.invalid",
+        role="caseworker",
+        tenant=SLUG,
+        password=PASSWORD,
+    )
     references = [row.split(",")[0] for row in rows[1:]]
     years = sorted({int(reference[:4]) for reference in references})
     return Tenant(references, areas, case_types, years), time.perf_counter() - started
@@ -83,7 +88,9 @@ def _case_log_rows(inquiries: int, today: date, areas: list[str], case_types: li
     rng = random.Random(11)
     first = date(today.year - 5, 1, 1)
     span = (today - first).days
-    rows = ["reference,received_on,service_area,case_types,channel,requester,forwarded_to,meetings_held,interim_reply_on"]
+    rows = [
+        "reference,received_on,service_area,case_types,channel,requester,forwarded_to,meetings_held,interim_reply_on"
+    ]
     numbers: dict[int, int] = {}
     for n in range(inquiries):
         received = first + timedelta(days=span * n // inquiries)
@@ -125,7 +132,9 @@ def list_paths(tenant: Tenant, rng: random.Random) -> list[tuple[str, bool]]:
     pages = max(1, len(tenant.references) // 50)
     paths: list[tuple[str, bool]] = [(base, False)] * 40
     paths += [(f"{base}?page={rng.randint(2, pages)}", False) for _ in range(25)]
-    paths += [(f"{base}?status=open", False)] * 15 + [(f"{base}?status=resolved&page={rng.randint(1, 20)}", False) for _ in range(5)]
+    paths += [(f"{base}?status=open", False)] * 15 + [
+        (f"{base}?status=resolved&page={rng.randint(1, 20)}", False) for _ in range(5)
+    ]
     paths += [(f"{base}?area={urllib.parse.quote(area)}", False) for area in tenant.areas]
     paths += [(f"{base}?case_type={case_type}", False) for case_type in tenant.case_types]
     paths += [(f"{base}?assignee={urllib.parse.quote(name)}&status=open", False) for name in CASEWORKERS]
@@ -137,7 +146,10 @@ def list_paths(tenant: Tenant, rng: random.Random) -> list[tuple[str, bool]]:
 
 
 def page_paths(tenant: Tenant, rng: random.Random) -> list[tuple[str, bool]]:
-    return [(f"/{SLUG}/henvendelser/{reference}", False) for reference in rng.sample(tenant.references, min(2000, len(tenant.references)))]
+    return [
+        (f"/{SLUG}/henvendelser/{reference}", False)
+        for reference in rng.sample(tenant.references, min(2000, len(tenant.references)))
+    ]
 
 
 def free_port() -> int:
@@ -150,16 +162,23 @@ def free_port() -> int:
 def served(url: str, master_key: bytes, scratch: Path, redis_url: str | None, extra: list[str]) -> Iterator[Server]:
     """`ombud serve` in its own process group on a free port; stopped (TERM, then KILL) on the way out."""
     port = free_port()
-    env = {**os.environ, "DATABASE_URL": url, "OMBUD_MASTER_KEY": base64.b64encode(master_key).decode(),
-           "OMBUD_DATA_DIR": str(scratch / "serve")}  # fmt: skip
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "OMBUD_MASTER_KEY": base64.b64encode(master_key).decode(),
+        "OMBUD_DATA_DIR": str(scratch / "serve"),
+    }
     env.pop("REDIS_URL", None)
     if redis_url:
         env["REDIS_URL"] = redis_url
     log = (scratch / "serve.log").open("wb")
     server = subprocess.Popen(
         [sys.executable, "-m", "infra.cli", "serve", "--host", "127.0.0.1", "--port", str(port), *extra],
-        env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-    )  # fmt: skip
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         _wait_until_healthy(base, server, scratch / "serve.log")
@@ -303,9 +322,11 @@ def table(figures: list[Figures], inquiries: int, seconds: float, rounds: int) -
     ]
     for f in figures:
         every = f.back_to_back + f.with_think_time
-        lines.append(f"| {f.name} | {_cell(f.back_to_back)} | {_rate(f.back_to_back)} | {_cell(f.with_think_time)} |"
-                     f" {_rate(f.with_think_time)} | {_median([m.cpu_ms for m in every]):.1f} ms |"
-                     f" {sum(m.result.errors for m in every)} |")  # fmt: skip
+        lines.append(
+            f"| {f.name} | {_cell(f.back_to_back)} | {_rate(f.back_to_back)} | {_cell(f.with_think_time)} |"
+            f" {_rate(f.with_think_time)} | {_median([m.cpu_ms for m in every]):.1f} ms |"
+            f" {sum(m.result.errors for m in every)} |"
+        )
     return lines
 
 
@@ -318,8 +339,10 @@ def _cell(measured: list[Measured]) -> str:
     results = [m.result for m in measured]
     p95s = [r.p95_ms for r in results]
     spread = f" ({min(p95s):.1f}–{max(p95s):.1f})" if len(results) > 1 else ""
-    return (f"{_median([r.p50_ms for r in results]):.1f} / {_median(p95s):.1f}{spread} /"
-            f" {_median([r.p99_ms for r in results]):.1f} ms")  # fmt: skip
+    return (
+        f"{_median([r.p50_ms for r in results]):.1f} / {_median(p95s):.1f}{spread} /"
+        f" {_median([r.p99_ms for r in results]):.1f} ms"
+    )
 
 
 def _rate(measured: list[Measured]) -> str:

@@ -130,9 +130,7 @@ class Inquiry(Aggregate):
         about: str
 
         def apply(self, inquiry: Inquiry) -> None:
-            inquiry.complaints.append(
-                {"sent_on": self.on, "to": self.to, "outcome": None, "decided_on": None}
-            )
+            inquiry.complaints.append({"sent_on": self.on, "to": self.to, "outcome": None, "decided_on": None})
 
     class ComplaintDecided(StampedEvent):
         outcome: str
@@ -209,9 +207,7 @@ class Inquiry(Aggregate):
 
     def assign(self, ctx: Context, *, on: date, assignee: str) -> None:
         self._require_open_on(on)
-        self.trigger_event(
-            self.Assigned, assignee=require_text("assignee", assignee, max_length=200), **ctx.stamp(on)
-        )
+        self.trigger_event(self.Assigned, assignee=require_text("assignee", assignee, max_length=200), **ctx.stamp(on))
 
     def recategorise(
         self,
@@ -296,9 +292,7 @@ class Inquiry(Aggregate):
         self._require_date_in_case(on)
         if self.resolved_on is not None and on < self.resolved_on:
             raise DateBeforeEarlierStep("on", "kan ikke gjenåpnes før den ble avsluttet")
-        self.trigger_event(
-            self.Reopened, reason=require_text("reason", reason, max_length=2000), **ctx.stamp(on)
-        )
+        self.trigger_event(self.Reopened, reason=require_text("reason", reason, max_length=2000), **ctx.stamp(on))
 
     # -- queries ----------------------------------------------------------------------------
 

@@ -156,5 +156,3 @@ def _population(value: int | None) -> int | None:
 
 class UnknownCaseType(InvalidField):
     """A case type that is not in the tenant's list."""
-
-

@@ -68,8 +68,12 @@ def build_parser() -> OneLineParser:
     serve = subcommands.add_parser("serve", help="start webserveren")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=non_negative_int, default=8000)
-    serve.add_argument("--workers", type=positive_int, default=1,
-                       help="antall prosesser; hver har sine egne, begrensede databasetilkoblinger")  # fmt: skip
+    serve.add_argument(
+        "--workers",
+        type=positive_int,
+        default=1,
+        help="antall prosesser; hver har sine egne, begrensede databasetilkoblinger",
+    )
     serve.set_defaults(run=commands.run_serve)
 
     worker = subcommands.add_parser("worker", help="hold lesemodellene oppdatert fra hendelsene")
@@ -114,10 +118,14 @@ def build_parser() -> OneLineParser:
     years.add_argument("--to", dest="last_year", required=True, type=non_negative_int)
     years.set_defaults(run=commands.run_report, kind="years")
     for sub in (annual, years):
-        sub.add_argument("--taxonomy-version", type=non_negative_int,
-                         help="projiser alle tall under denne taksonomiversjonen (standard: den som gjaldt ved mottak)")
-        sub.add_argument("--format", choices=["json", "csv", "xlsx", "docx"] if sub is annual else ["json", "csv"],
-                         default="json")
+        sub.add_argument(
+            "--taxonomy-version",
+            type=non_negative_int,
+            help="projiser alle tall under denne taksonomiversjonen (standard: den som gjaldt ved mottak)",
+        )
+        sub.add_argument(
+            "--format", choices=["json", "csv", "xlsx", "docx"] if sub is annual else ["json", "csv"], default="json"
+        )
         sub.add_argument("--output", help="fil å skrive til (standard: skjermen)")
 
     migrate = subcommands.add_parser("migrate", help="opprett eller oppgrader skjema og databaseroller")
@@ -130,10 +138,12 @@ def build_parser() -> OneLineParser:
     create.add_argument("slug")
     create.add_argument("--name", required=True)
     create.add_argument("--population", type=non_negative_int)
-    create.add_argument("--template", choices=sorted(TEMPLATES), default=DEFAULT_TEMPLATE,
-                        help="tjenesteområder å starte med")
-    create.add_argument("--no-share-statistics", action="store_true",
-                        help="del ikke anonymisert statistikk med ombudsnettverket")
+    create.add_argument(
+        "--template", choices=sorted(TEMPLATES), default=DEFAULT_TEMPLATE, help="tjenesteområder å starte med"
+    )
+    create.add_argument(
+        "--no-share-statistics", action="store_true", help="del ikke anonymisert statistikk med ombudsnettverket"
+    )
     create.set_defaults(run=commands.run_tenant_create)
     listing = tenant.add_parser("list", help="list kommunene")
     listing.add_argument("--json", action="store_true")
@@ -146,8 +156,12 @@ def build_parser() -> OneLineParser:
     new_user.add_argument("--tenant", help="kommunen (for caseworker, tenant_admin og auditor)")
     new_user.add_argument("--email", required=True)
     new_user.add_argument("--role", required=True, choices=STAFF_ROLES)
-    new_user.add_argument("--password-stdin", action="store_true", required=True,
-                          help="les passordet fra standard inn (aldri som argument)")
+    new_user.add_argument(
+        "--password-stdin",
+        action="store_true",
+        required=True,
+        help="les passordet fra standard inn (aldri som argument)",
+    )
     new_user.set_defaults(run=commands.run_user_create)
 
     inquiry = subcommands.add_parser("inquiry", help="henvendelser").add_subparsers(
@@ -168,7 +182,10 @@ def build_parser() -> OneLineParser:
     receive.add_argument("--contact")
     receive.set_defaults(run=commands.run_receive)
 
-    for name, helptext, run in (("show", "vis en henvendelse", commands.run_show), ("history", "alle hendelser i rekkefølge", commands.run_history)):
+    for name, helptext, run in (
+        ("show", "vis en henvendelse", commands.run_show),
+        ("history", "alle hendelser i rekkefølge", commands.run_history),
+    ):
         sub = inquiry.add_parser(name, help=helptext)
         sub.add_argument("--tenant", required=True)
         sub.add_argument("inquiry", help="saksnummer eller id")
@@ -180,23 +197,46 @@ def build_parser() -> OneLineParser:
         sub.add_argument("--tenant", required=True)
         sub.add_argument("inquiry", help="saksnummer eller id")
         sub.add_argument("--on", type=parse_date, default=None, help="dato (standard: i dag)")
-        sub.add_argument("--expected-version", type=non_negative_int,
-                         help="avvis endringen hvis noen andre har endret saken etter denne versjonen")
+        sub.add_argument(
+            "--expected-version",
+            type=non_negative_int,
+            help="avvis endringen hvis noen andre har endret saken etter denne versjonen",
+        )
         for flag, options in arguments.items():
             sub.add_argument("--" + flag.replace("_", "-"), dest=flag, **options)
         sub.set_defaults(run=commands.run_verb, method=method, fields=list(arguments))
 
     verb("assign", "tildel saksbehandler", "assign", assignee={"required": True})
-    verb("recategorise", "endre område og sakstyper", "recategorise",
-         service_area={"required": True}, further_areas={"action": "append", "default": []},
-         case_types={"action": "append", "default": []}, outside_mandate={"action": "store_true"})
+    verb(
+        "recategorise",
+        "endre område og sakstyper",
+        "recategorise",
+        service_area={"required": True},
+        further_areas={"action": "append", "default": []},
+        case_types={"action": "append", "default": []},
+        outside_mandate={"action": "store_true"},
+    )
     verb("interim-reply", "foreløpig svar sendt (fvl. § 11 a)", "send_interim_reply")
-    verb("forward", "videresend til et annet organ", "forward",
-         to_body={"required": True, "choices": FORWARD_BODIES}, reason={"required": True})
-    verb("meeting", "møte holdt", "hold_meeting",
-         participants={"action": "append", "required": True, "choices": MEETING_PARTICIPANTS})
-    verb("complaint", "klage sendt", "send_complaint",
-         to={"required": True, "choices": COMPLAINT_RECIPIENTS}, about={"required": True})
+    verb(
+        "forward",
+        "videresend til et annet organ",
+        "forward",
+        to_body={"required": True, "choices": FORWARD_BODIES},
+        reason={"required": True},
+    )
+    verb(
+        "meeting",
+        "møte holdt",
+        "hold_meeting",
+        participants={"action": "append", "required": True, "choices": MEETING_PARTICIPANTS},
+    )
+    verb(
+        "complaint",
+        "klage sendt",
+        "send_complaint",
+        to={"required": True, "choices": COMPLAINT_RECIPIENTS},
+        about={"required": True},
+    )
     verb("decide", "klage avgjort", "decide_complaint", outcome={"required": True, "choices": COMPLAINT_OUTCOMES})
     verb("note", "legg til notat", "add_note", text={"required": True})
     verb("resolve", "avslutt henvendelsen", "resolve", outcome={"required": True, "choices": RESOLUTION_OUTCOMES})

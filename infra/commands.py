@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import getpass
 import json
@@ -76,8 +77,9 @@ def serve(runtime: Any, host: str, port: int, workers: int = 1) -> int:
         uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
         return 0
     os.environ.update(runtime.environment_for_workers())  # the workers use this runtime's servers and key
-    uvicorn.run("infra.asgi:create", factory=True, workers=workers, host=host, port=port, log_level="warning",
-                access_log=False)  # fmt: skip
+    uvicorn.run(
+        "infra.asgi:create", factory=True, workers=workers, host=host, port=port, log_level="warning", access_log=False
+    )
     return 0
 
 
@@ -99,10 +101,8 @@ def run_worker(args: argparse.Namespace, settings: Settings) -> int:
             stop = threading.Event()
             signal.signal(signal.SIGTERM, lambda *_: stop.set())
             print("prosjekteringen kjører; Ctrl-C stopper")
-            try:
+            with contextlib.suppress(KeyboardInterrupt):
                 worker.run(stop)
-            except KeyboardInterrupt:
-                pass
             return 0
         finally:
             worker.close()
@@ -180,7 +180,7 @@ def run_report(args: argparse.Namespace, settings: Settings) -> int:
     from projections.report_formats import FORMATS
     from projections.worker import ProjectionWorker
 
-    DOCUMENTS = {"xlsx": as_xlsx, "docx": as_docx}  # noqa: N806
+    DOCUMENTS = {"xlsx": as_xlsx, "docx": as_docx}
 
     def work(runtime: Any) -> int:
         profile = runtime.platform.office(args.tenant).profile()
@@ -249,8 +249,11 @@ def run_user_create(args: argparse.Namespace, settings: Settings) -> int:
     def work(runtime: Any) -> int:
         account = create_account(
             PostgresAccountDirectory(runtime.datastore),
-            email=args.email, role=args.role, tenant=args.tenant, password=password,
-        )  # fmt: skip
+            email=args.email,
+            role=args.role,
+            tenant=args.tenant,
+            password=password,
+        )
         print(f"opprettet konto {account.email} ({account.role}{', ' + account.tenant if account.tenant else ''})")
         return 0
 
@@ -333,8 +336,10 @@ def run_history(args: argparse.Namespace, settings: Settings) -> int:
             return 0
         for e in entries:
             details = ", ".join(f"{k}={v}" for k, v in e.details.items())
-            print(f"{e.version:>3} {e.on} {e.event:<17} {e.actor_id} ({e.actor_role}) "
-                  f"registrert {e.recorded_at:%Y-%m-%d %H:%M:%S} {details}")
+            print(
+                f"{e.version:>3} {e.on} {e.event:<17} {e.actor_id} ({e.actor_role}) "
+                f"registrert {e.recorded_at:%Y-%m-%d %H:%M:%S} {details}"
+            )
         return 0
 
     return with_runtime(settings, work)

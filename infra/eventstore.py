@@ -46,9 +46,9 @@ class BulkApplicationRecorder(PostgresApplicationRecorder):
         copy_statement = SQL(
             "COPY {}.{} (originator_id, originator_version, topic, state) FROM STDIN (FORMAT BINARY)"
         ).format(Identifier(self.datastore.schema), Identifier(self.events_table_name))
-        existing_statement = SQL(
-            "SELECT originator_id FROM {}.{} WHERE originator_version = 1"
-        ).format(Identifier(self.datastore.schema), Identifier(self.events_table_name))
+        existing_statement = SQL("SELECT originator_id FROM {}.{} WHERE originator_version = 1").format(
+            Identifier(self.datastore.schema), Identifier(self.events_table_name)
+        )
         with self.datastore.get_connection() as conn, conn.transaction(), conn.cursor() as cursor:
             self._lock_table(cursor)
             cursor.execute(existing_statement)
@@ -81,7 +81,7 @@ class SharedDatastoreFactory(PostgresFactory):
         """The datastore belongs to the composition root, which closes it once."""
 
 
-def factory_maker(datastore: PostgresDatastore):  # noqa: ANN201 - returns services.application.FactoryMaker
+def factory_maker(datastore: PostgresDatastore):
     def make(env: Environment) -> SharedDatastoreFactory:
         return SharedDatastoreFactory(env, datastore)
 

@@ -16,7 +16,8 @@ _FROM = (
 )
 _PAGE = (
     "SELECT r.id, r.at AT TIME ZONE 'Europe/Oslo' AS at, r.account_id, r.role, r.inquiry_id, i.reference, r.purpose"
-    + _FROM + " ORDER BY r.id DESC LIMIT $2 OFFSET $3"
+    + _FROM
+    + " ORDER BY r.id DESC LIMIT $2 OFFSET $3"
 )
 _COUNT = "SELECT count(*)" + _FROM
 _RECORD = (

@@ -58,7 +58,10 @@ async def annual_report(
         report[key] = _sorted(counts[key])
     for key in _COUNTS[1:]:
         report[key] = counts[key][""]
-    for name, histogram in (("resolution", counts["days_to_resolution"]), ("first_response", counts["days_to_first_response"])):
+    for name, histogram in (
+        ("resolution", counts["days_to_resolution"]),
+        ("first_response", counts["days_to_first_response"]),
+    ):
         report[f"median_days_to_{name}"] = _percentile(histogram, 0.5)
         report[f"p90_days_to_{name}"] = _percentile(histogram, 0.9)
     report["open_at_year_end"] = sum(
@@ -109,7 +112,11 @@ async def area_counts(
         by_parent[taxonomy.top_level(area).code] += row["n"]
         if row["is_primary"]:
             by_primary[area] += row["n"]
-    return {"by_service_area": _sorted(by_area), "by_parent_area": _sorted(by_parent), "by_primary_area": _sorted(by_primary)}
+    return {
+        "by_service_area": _sorted(by_area),
+        "by_parent_area": _sorted(by_parent),
+        "by_primary_area": _sorted(by_primary),
+    }
 
 
 async def year_over_year(

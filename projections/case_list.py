@@ -14,11 +14,28 @@ NAME = "case_list"
 TABLES = ("read.inquiries", *statistics.TABLES)
 
 COLUMNS = (
-    "tenant_id", "id", "reference", "version", "status", "received_on", "channel", "requester_role",
-    "primary_area", "further_areas", "case_types", "outside_mandate", "assignee", "interim_reply_on",
-    "first_response_on", "forwarded_to", "meetings", "complaints_sent", "complaint_outcomes",
-    "resolved_on", "outcome",
-)  # fmt: skip
+    "tenant_id",
+    "id",
+    "reference",
+    "version",
+    "status",
+    "received_on",
+    "channel",
+    "requester_role",
+    "primary_area",
+    "further_areas",
+    "case_types",
+    "outside_mandate",
+    "assignee",
+    "interim_reply_on",
+    "first_response_on",
+    "forwarded_to",
+    "meetings",
+    "complaints_sent",
+    "complaint_outcomes",
+    "resolved_on",
+    "outcome",
+)
 
 # Steps that count as the office's first response to the inquirer (fvl. § 11 a).
 _RESPONSES = (Inquiry.InterimReplySent, Inquiry.Forwarded, Inquiry.MeetingHeld, Inquiry.ComplaintSent, Inquiry.Resolved)
@@ -50,13 +67,27 @@ def fold(row: dict[str, Any] | None, tenant_id: str, event: Any) -> dict[str, An
     """The row after one event; a pure function, so it can be checked against the aggregate."""
     if isinstance(event, Inquiry.Received):
         row = {
-            "tenant_id": tenant_id, "id": event.originator_id, "reference": event.reference, "status": "open",
-            "received_on": event.on, "channel": event.channel, "requester_role": event.requester_role,
-            "primary_area": event.primary_area, "further_areas": list(event.further_areas),
-            "case_types": list(event.case_types), "outside_mandate": event.outside_mandate, "assignee": None,
-            "interim_reply_on": None, "first_response_on": None, "forwarded_to": [], "meetings": 0,
-            "complaints_sent": 0, "complaint_outcomes": [], "resolved_on": None, "outcome": None,
-        }  # fmt: skip
+            "tenant_id": tenant_id,
+            "id": event.originator_id,
+            "reference": event.reference,
+            "status": "open",
+            "received_on": event.on,
+            "channel": event.channel,
+            "requester_role": event.requester_role,
+            "primary_area": event.primary_area,
+            "further_areas": list(event.further_areas),
+            "case_types": list(event.case_types),
+            "outside_mandate": event.outside_mandate,
+            "assignee": None,
+            "interim_reply_on": None,
+            "first_response_on": None,
+            "forwarded_to": [],
+            "meetings": 0,
+            "complaints_sent": 0,
+            "complaint_outcomes": [],
+            "resolved_on": None,
+            "outcome": None,
+        }
     assert row is not None, "an inquiry's first event is Received"
     row = dict(row, version=event.originator_version)
     if isinstance(event, _RESPONSES) and row["first_response_on"] is None:

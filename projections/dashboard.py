@@ -36,8 +36,9 @@ async def replies_due_soon(conn: asyncpg.Connection, today: date) -> list[asyncp
     return await conn.fetch(
         f"SELECT {_ROW} FROM read.inquiries WHERE {_AWAITING_REPLY} AND {_DUE} BETWEEN $1 AND $2"
         f" ORDER BY received_on, reference LIMIT {LIST_LIMIT}",
-        today, today + timedelta(days=DUE_SOON_DAYS),
-    )  # fmt: skip
+        today,
+        today + timedelta(days=DUE_SOON_DAYS),
+    )
 
 
 async def overdue(conn: asyncpg.Connection, today: date) -> list[asyncpg.Record]:
@@ -57,5 +58,7 @@ async def year_at_a_glance(conn: asyncpg.Connection, today: date) -> asyncpg.Rec
         " count(*) FILTER (WHERE status = 'resolved') AS resolved,"
         f" count(*) FILTER (WHERE {_AWAITING_REPLY} AND {_DUE} < $3) AS overdue"
         " FROM read.inquiries WHERE received_on BETWEEN $1 AND $2",
-        date(today.year, 1, 1), date(today.year, 12, 31), today,
-    )  # fmt: skip
+        date(today.year, 1, 1),
+        date(today.year, 12, 31),
+        today,
+    )

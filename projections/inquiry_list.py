@@ -15,7 +15,9 @@ SORTS = {
     "referanse": "reference",
 }
 # Forvaltningsloven § 11 a: a reply or an interim reply within one month of receipt.
-AWAITING_REPLY_PAST_DUE = "first_response_on IS NULL AND resolved_on IS NULL AND received_on + interval '1 month' < current_date"
+AWAITING_REPLY_PAST_DUE = (
+    "first_response_on IS NULL AND resolved_on IS NULL AND received_on + interval '1 month' < current_date"
+)
 _LIST_COLUMNS = (
     "reference, received_on, status, primary_area, case_types, assignee, first_response_on, resolved_on,"
     f" ({AWAITING_REPLY_PAST_DUE}) AS overdue,"
@@ -59,8 +61,6 @@ class ListFilters:
             add("reference ~>=~ ?", self.q)  # the references that start with q: an index range, see migration 0011
             add("reference ~<~ ?", self.q[:-1] + chr(ord(self.q[-1]) + 1))
         return " AND ".join(conditions), params
-
-
 
 
 async def page(conn: asyncpg.Connection, filters: ListFilters) -> tuple[int, list[asyncpg.Record]]:

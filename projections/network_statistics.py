@@ -49,7 +49,7 @@ def network_table(year: int, reports: Sequence[tuple[str, dict[str, Any]]], case
         year=year,
         columns=columns,
         offices=[name for name, _ in reports],
-        rows=[[Cell(v, h) for v, h in zip(row, flags)] for row, flags in zip(values, hidden)],
+        rows=[[Cell(v, h) for v, h in zip(row, flags, strict=True)] for row, flags in zip(values, hidden, strict=True)],
         totals=[Cell(sum(row[c] for row in values), total_hidden[c]) for c in range(len(columns))],
     )
 
@@ -83,7 +83,9 @@ async def network_years(pool: asyncpg.Pool, offices: Sequence[TenantProfile]) ->
     return sorted(years, reverse=True)
 
 
-async def office_reports(pool: asyncpg.Pool, offices: Sequence[TenantProfile], year: int) -> list[tuple[str, dict[str, Any]]]:
+async def office_reports(
+    pool: asyncpg.Pool, offices: Sequence[TenantProfile], year: int
+) -> list[tuple[str, dict[str, Any]]]:
     """Each sharing office's annual report for the year; an office with no inquiries that year is left out."""
     reports = []
     for office in offices:

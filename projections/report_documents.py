@@ -39,17 +39,38 @@ KEY_FIGURES = {
 # Norwegian names for the fixed codes of domain.inquiry (channels, requester roles, forward bodies, complaint
 # recipients and outcomes, resolution outcomes, meeting participants): one place for every page and report.
 CODE_NAMES = {
-    "phone": "Telefon", "email": "E-post", "letter": "Brev", "web": "Nettskjema", "in_person": "Oppmøte",
-    "digital_mail": "Digital post", "other": "Annet",
-    "user": "Tjenestemottaker", "relative": "Pårørende", "guardian": "Verge", "representative": "Fullmektig",
+    "phone": "Telefon",
+    "email": "E-post",
+    "letter": "Brev",
+    "web": "Nettskjema",
+    "in_person": "Oppmøte",
+    "digital_mail": "Digital post",
+    "other": "Annet",
+    "user": "Tjenestemottaker",
+    "relative": "Pårørende",
+    "guardian": "Verge",
+    "representative": "Fullmektig",
     "employee": "Ansatt",
-    "patient_ombud": "Pasient- og brukerombudet", "county_governor": "Statsforvalteren",
-    "parliamentary_ombud": "Sivilombudet", "nav": "NAV", "legal_aid": "Fri rettshjelp",
-    "service_unit": "Tjenestestedet", "appeals_board": "Klagenemnda",
-    "upheld": "Medhold", "partly_upheld": "Delvis medhold", "rejected": "Ikke medhold", "withdrawn": "Trukket",
-    "assisted": "Bistått", "guided": "Veiledet", "referred": "Henvist", "outside_mandate": "Utenfor mandat",
-    "ombud": "Ombudet", "adviser": "Rådgiver", "requester": "Innbyggeren", "management": "Ledelsen",
-}  # fmt: skip
+    "patient_ombud": "Pasient- og brukerombudet",
+    "county_governor": "Statsforvalteren",
+    "parliamentary_ombud": "Sivilombudet",
+    "nav": "NAV",
+    "legal_aid": "Fri rettshjelp",
+    "service_unit": "Tjenestestedet",
+    "appeals_board": "Klagenemnda",
+    "upheld": "Medhold",
+    "partly_upheld": "Delvis medhold",
+    "rejected": "Ikke medhold",
+    "withdrawn": "Trukket",
+    "assisted": "Bistått",
+    "guided": "Veiledet",
+    "referred": "Henvist",
+    "outside_mandate": "Utenfor mandat",
+    "ombud": "Ombudet",
+    "adviser": "Rådgiver",
+    "requester": "Innbyggeren",
+    "management": "Ledelsen",
+}
 
 
 def labels(profile: TenantProfile) -> dict[str, str]:
@@ -89,9 +110,7 @@ def as_docx(report: dict[str, Any], profile: TenantProfile) -> bytes:
     names = labels(profile)
     document = Document()
     document.add_heading(f"Årsrapport {report['year']} – {profile.name}", level=0)
-    document.add_paragraph(
-        "[Utkast. Skriv innledning: ombudets mandat, året som gikk og de viktigste funnene.]"
-    )
+    document.add_paragraph("[Utkast. Skriv innledning: ombudets mandat, året som gikk og de viktigste funnene.]")
     document.add_heading("Nøkkeltall", level=1)
     _table(document, [(title, report[key]) for key, title in KEY_FIGURES.items()], ("", "Antall"))
     for key, title in TITLES.items():

@@ -19,7 +19,9 @@ def as_csv(report: dict[str, Any]) -> str:
     writer.writerow(["section", "key", "value"])
     for section, value in report.items():
         if isinstance(value, dict):
-            writer.writerows([section, key, *(count if isinstance(count, list) else [count])] for key, count in value.items())
+            writer.writerows(
+                [section, key, *(count if isinstance(count, list) else [count])] for key, count in value.items()
+            )
         elif isinstance(value, list):
             writer.writerow([section, "", *value])
         else:

@@ -95,7 +95,11 @@ def _add(
         f"INSERT INTO {table} (tenant_id, {keys}, n) SELECT %s, * FROM unnest({arrays}, %s::bigint[])"
         f" ON CONFLICT (tenant_id, {keys}) DO UPDATE SET n = {table}.n + excluded.n"
         f" RETURNING {keys}, n",
-        (tenant_id, *(list(column) for column in zip(*(key for key, _ in changed), strict=True)), [n for _, n in changed]),
+        (
+            tenant_id,
+            *(list(column) for column in zip(*(key for key, _ in changed), strict=True)),
+            [n for _, n in changed],
+        ),
     )
     emptied = [row[:-1] for row in cursor.fetchall() if row[-1] == 0]
     if emptied:

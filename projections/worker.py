@@ -52,7 +52,9 @@ class ProjectionWorker:
                 return applied
             applied += count
 
-    def rebuild(self, slug: str, projection: str = case_list.NAME, progress: Progress = lambda done, total: None) -> int:
+    def rebuild(
+        self, slug: str, projection: str = case_list.NAME, progress: Progress = lambda done, total: None
+    ) -> int:
         """Replays from zero in one transaction: readers see the old rows until the new ones are complete."""
         total = self._platform.office(slug).app.recorder.max_notification_id() or 0
         applied = 0

@@ -42,9 +42,7 @@ def create_account(directory: AccountDirectory, *, email: str, role: str, tenant
     return account
 
 
-def change_role(
-    directory: AccountDirectory, *, tenant: str, account_id: str, role: str, changed_by: str
-) -> None:
+def change_role(directory: AccountDirectory, *, tenant: str, account_id: str, role: str, changed_by: str) -> None:
     """A tenant's administrator moves one of the tenant's accounts between the tenant roles, never their own."""
     require_choice("role", role, TENANT_ROLES)
     if account_id == changed_by:

@@ -71,10 +71,15 @@ def submit(office: Office, inquiry: CitizenInquiry, *, on: date) -> Receipt:
         raise InvalidInquiry(errors)
     area = area_when_unsure(taxonomy).code if inquiry.service_area == UNSURE else inquiry.service_area
     return office.receive(
-        citizen(), received_on=on, channel="web", requester_role="user", service_area=area,
-        summary=inquiry.summary.strip(), requester_name=inquiry.requester_name.strip() or None,
+        citizen(),
+        received_on=on,
+        channel="web",
+        requester_role="user",
+        service_area=area,
+        summary=inquiry.summary.strip(),
+        requester_name=inquiry.requester_name.strip() or None,
         contact=inquiry.contact.strip() or None,
-    )  # fmt: skip
+    )
 
 
 class InvalidInquiry(InvalidField):

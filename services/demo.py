@@ -88,9 +88,17 @@ def _outreach(office: Any, ctx: Context, rng: random.Random, years: set[int], to
             held_on = date(year, 1, 1) + timedelta(days=rng.randrange(365))
             if held_on <= today:
                 kind = rng.choice(("talk", "information_meeting", "course", "stand"))
-                audience = rng.choice(("Eldrerådet", "Rådet for personer med funksjonsnedsettelse", "Frivilligsentralen"))
-                office.register_outreach(ctx, held_on=held_on, kind=kind, title="Om kommuneombudet",
-                                         audience=audience, participants=rng.randint(8, 60))
+                audience = rng.choice(
+                    ("Eldrerådet", "Rådet for personer med funksjonsnedsettelse", "Frivilligsentralen")
+                )
+                office.register_outreach(
+                    ctx,
+                    held_on=held_on,
+                    kind=kind,
+                    title="Om kommuneombudet",
+                    audience=audience,
+                    participants=rng.randint(8, 60),
+                )
                 count += 1
     return count
 
@@ -170,7 +178,9 @@ def _current_year(
     return sorted(plans, key=lambda p: p["received_on"])
 
 
-def _plan(area: str, rng: random.Random, *, outside_mandate: bool = False, case_types: list[str] | None = None) -> dict[str, Any]:
+def _plan(
+    area: str, rng: random.Random, *, outside_mandate: bool = False, case_types: list[str] | None = None
+) -> dict[str, Any]:
     if case_types is None:
         case_types = rng.sample(CASE_TYPES, rng.choice((1, 1, 1, 2)))
     return {"area": area, "further": [], "case_types": case_types, "outside_mandate": outside_mandate}
@@ -212,9 +222,13 @@ def _assignees(slug: str, *, this_year: bool) -> dict[str, str]:
 
 
 def _inquiry(
-    ctx: Context, sequence: ReferenceSequence, plan: dict[str, Any], rng: random.Random, today: date,
+    ctx: Context,
+    sequence: ReferenceSequence,
+    plan: dict[str, Any],
+    rng: random.Random,
+    today: date,
     assignees: dict[str, str],
-) -> Inquiry:  # fmt: skip
+) -> Inquiry:
     received = plan["received_on"]
     reference = sequence.issue(ctx, on=received)
     number = reference.replace("-", "")
@@ -257,7 +271,9 @@ def _inquiry(
             inquiry.resolve(ctx, on=on, outcome="referred")
         return inquiry
     if rng.random() < 0.3 and (on := later(3, 30)) is not None:
-        inquiry.hold_meeting(ctx, on=on, participants=["ombud", "requester", rng.choice(("service_unit", "management"))])
+        inquiry.hold_meeting(
+            ctx, on=on, participants=["ombud", "requester", rng.choice(("service_unit", "management"))]
+        )
     if rng.random() < 0.25 and (on := later(3, 30)) is not None:
         inquiry.send_complaint(ctx, on=on, to=rng.choice(COMPLAINT_RECIPIENTS[:2]), about="Vedtak om tjenester.")
         if rng.random() < 0.8 and (on := later(20, 70)) is not None:

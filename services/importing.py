@@ -25,28 +25,77 @@ from services.office import Office
 
 REQUIRED = ("reference", "received_on", "service_area")
 OPTIONAL = (
-    "channel", "requester", "case_types", "outside_mandate", "forwarded_to", "meetings_held",
-    "interim_reply_on", "complaint_sent_on", "complaint_to", "complaint_outcome", "resolved_on", "outcome",
-)  # fmt: skip
+    "channel",
+    "requester",
+    "case_types",
+    "outside_mandate",
+    "forwarded_to",
+    "meetings_held",
+    "interim_reply_on",
+    "complaint_sent_on",
+    "complaint_to",
+    "complaint_outcome",
+    "resolved_on",
+    "outcome",
+)
 CHUNK = 2_000  # rows per unit of work (and per step of the progress bar)
 PARALLEL_FROM_CHUNKS = 5  # smaller files are quicker in-process than with worker processes to start
 IMPORTED_SUMMARY = "Importert fra saksloggen."
 
 # Norwegian words offices write, beside the codes themselves.
 _SYNONYMS = {
-    "channel": {"telefon": "phone", "e-post": "email", "epost": "email", "brev": "letter", "nettskjema": "web",
-                "oppmøte": "in_person", "digital post": "digital_mail", "annet": "other", "": "other"},
-    "requester": {"bruker": "user", "innbygger": "user", "pårørende": "relative", "verge": "guardian",
-                  "fullmektig": "representative", "ansatt": "employee", "annen": "other", "annet": "other", "": "other"},
-    "forwarded_to": {"pasient- og brukerombudet": "patient_ombud", "statsforvalteren": "county_governor",
-                     "sivilombudet": "parliamentary_ombud", "fri rettshjelp": "legal_aid", "annet": "other"},
-    "complaint_to": {"statsforvalteren": "county_governor", "tjenestestedet": "service_unit",
-                     "klagenemnda": "appeals_board", "annet": "other"},
-    "complaint_outcome": {"medhold": "upheld", "delvis medhold": "partly_upheld", "ikke medhold": "rejected",
-                          "avslått": "rejected", "trukket": "withdrawn"},
-    "outcome": {"bistand gitt": "assisted", "veiledning gitt": "guided", "henvist": "referred",
-                "utenfor mandat": "outside_mandate", "trukket": "withdrawn", "annet": "other", "": "other"},
-}  # fmt: skip
+    "channel": {
+        "telefon": "phone",
+        "e-post": "email",
+        "epost": "email",
+        "brev": "letter",
+        "nettskjema": "web",
+        "oppmøte": "in_person",
+        "digital post": "digital_mail",
+        "annet": "other",
+        "": "other",
+    },
+    "requester": {
+        "bruker": "user",
+        "innbygger": "user",
+        "pårørende": "relative",
+        "verge": "guardian",
+        "fullmektig": "representative",
+        "ansatt": "employee",
+        "annen": "other",
+        "annet": "other",
+        "": "other",
+    },
+    "forwarded_to": {
+        "pasient- og brukerombudet": "patient_ombud",
+        "statsforvalteren": "county_governor",
+        "sivilombudet": "parliamentary_ombud",
+        "fri rettshjelp": "legal_aid",
+        "annet": "other",
+    },
+    "complaint_to": {
+        "statsforvalteren": "county_governor",
+        "tjenestestedet": "service_unit",
+        "klagenemnda": "appeals_board",
+        "annet": "other",
+    },
+    "complaint_outcome": {
+        "medhold": "upheld",
+        "delvis medhold": "partly_upheld",
+        "ikke medhold": "rejected",
+        "avslått": "rejected",
+        "trukket": "withdrawn",
+    },
+    "outcome": {
+        "bistand gitt": "assisted",
+        "veiledning gitt": "guided",
+        "henvist": "referred",
+        "utenfor mandat": "outside_mandate",
+        "trukket": "withdrawn",
+        "annet": "other",
+        "": "other",
+    },
+}
 _YES_NO = {"yes": True, "ja": True, "no": False, "nei": False, "": False}
 
 
@@ -130,7 +179,7 @@ _encoder: tuple[Mapper[UUID], Tenant, Context] | None = None
 
 def _start_encoder(slug: str, cipher_key: str, tenant: Tenant, ctx: Context) -> None:
     """Each worker process encrypts with the tenant's own key, as its application would."""
-    global _encoder  # noqa: PLW0603 - one encoder per worker process
+    global _encoder
     _encoder = (OfficeApplication(slug, cipher_key).mapper, tenant, ctx)
 
 
@@ -182,7 +231,9 @@ def read_rows(data: bytes) -> list[tuple[int, dict[str, str]]]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise ImportRejected([Problem(1, "-", f"filen er ikke UTF-8 (ugyldig byte ved posisjon {error.start})")]) from None
+        raise ImportRejected(
+            [Problem(1, "-", f"filen er ikke UTF-8 (ugyldig byte ved posisjon {error.start})")]
+        ) from None
     if "\x00" in text:
         raise ImportRejected([Problem(1, "-", "filen inneholder NUL-tegn; er den en regnearkfil og ikke CSV?")])
     header = text.splitlines()[0] if text.strip() else ""
@@ -218,7 +269,9 @@ def _inquiry(ctx: Context, tenant: Tenant, row: dict[str, str]) -> Inquiry:
     case_types = [c.strip() for c in row.get("case_types", "").split("|") if c.strip()]
     with _column("case_types"):
         tenant.require_case_types(case_types)
-    with _column("reference", fields={"channel": "channel", "requester_role": "requester", "received_on": "received_on"}):
+    with _column(
+        "reference", fields={"channel": "channel", "requester_role": "requester", "received_on": "received_on"}
+    ):
         inquiry = Inquiry.receive(
             ctx,
             reference=row["reference"],
@@ -243,7 +296,9 @@ def _inquiry(ctx: Context, tenant: Tenant, row: dict[str, str]) -> Inquiry:
     resolved = _date(row, "resolved_on")
     if complaint := _date(row, "complaint_sent_on"):
         with _column("complaint_to"):
-            inquiry.send_complaint(ctx, on=complaint, to=_choice(row, "complaint_to") or "other", about=IMPORTED_SUMMARY)
+            inquiry.send_complaint(
+                ctx, on=complaint, to=_choice(row, "complaint_to") or "other", about=IMPORTED_SUMMARY
+            )
         if row.get("complaint_outcome"):
             with _column("complaint_outcome"):
                 inquiry.decide_complaint(ctx, on=resolved or complaint, outcome=_choice(row, "complaint_outcome"))
@@ -305,7 +360,7 @@ def _count(text: str) -> int:
     return int(text)
 
 
-class _column:  # noqa: N801 - reads as a phrase: `with _column("x"):`
+class _column:
     """Reports a broken rule inside the block as a problem in this column."""
 
     def __init__(self, name: str, fields: dict[str, str] | None = None) -> None:

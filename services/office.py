@@ -17,8 +17,8 @@ from domain.common import Context, DomainError
 from domain.inquiry import Inquiry
 from domain.outreach import OutreachActivity
 from domain.reference import ReferenceSequence
-from domain.tenant import Tenant
 from domain.taxonomy import ServiceArea, Taxonomy, in_force
+from domain.tenant import Tenant
 from services.application import OfficeApplication
 
 _tracer = trace.get_tracer(__name__)
@@ -185,7 +185,9 @@ class Office:
                 return Receipt(inquiry.id, inquiry.reference)
             raise ConflictError(None, "fikk ikke tildelt saksnummer; prøv igjen")
 
-    def assign(self, ctx: Context, inquiry: str, *, on: date, assignee: str, expected_version: int | None = None) -> int:
+    def assign(
+        self, ctx: Context, inquiry: str, *, on: date, assignee: str, expected_version: int | None = None
+    ) -> int:
         return self._change(inquiry, expected_version, "assign", lambda i: i.assign(ctx, on=on, assignee=assignee))
 
     def recategorise(
@@ -250,7 +252,9 @@ class Office:
     def add_note(self, ctx: Context, inquiry: str, *, on: date, text: str, expected_version: int | None = None) -> int:
         return self._change(inquiry, expected_version, "note", lambda i: i.add_note(ctx, on=on, text=text))
 
-    def resolve(self, ctx: Context, inquiry: str, *, on: date, outcome: str, expected_version: int | None = None) -> int:
+    def resolve(
+        self, ctx: Context, inquiry: str, *, on: date, outcome: str, expected_version: int | None = None
+    ) -> int:
         return self._change(inquiry, expected_version, "resolve", lambda i: i.resolve(ctx, on=on, outcome=outcome))
 
     def reopen(self, ctx: Context, inquiry: str, *, on: date, reason: str, expected_version: int | None = None) -> int:
@@ -272,9 +276,7 @@ class Office:
 
     # -- internals --------------------------------------------------------------------------
 
-    def _change(
-        self, inquiry: str, expected_version: int | None, name: str, command: Callable[[Inquiry], None]
-    ) -> int:
+    def _change(self, inquiry: str, expected_version: int | None, name: str, command: Callable[[Inquiry], None]) -> int:
         with self._span(name):
             found = self._inquiry(inquiry)
             if expected_version is not None and found.version != expected_version:

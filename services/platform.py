@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-
 from datetime import date
 from typing import Protocol
 

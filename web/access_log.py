@@ -22,9 +22,13 @@ class AccessLogController(Controller):
 
     @get("/", name="access-log")
     async def listing(
-        self, request: Request, tenant: FromPath[str], staff: NamedDependency[Staff],
-        henvendelse: FromQuery[str] = "", page: FromQuery[str] = "1",
-    ) -> Template:  # fmt: skip
+        self,
+        request: Request,
+        tenant: FromPath[str],
+        staff: NamedDependency[Staff],
+        henvendelse: FromQuery[str] = "",
+        page: FromQuery[str] = "1",
+    ) -> Template:
         """Query values come from a plain GET form, so an odd page number means the first page."""
         staff.require_tenant(tenant, READERS)
         reference = henvendelse.strip()[:40]
@@ -34,7 +38,14 @@ class AccessLogController(Controller):
             total, rows = await access_log.page(conn, reference or None, number)
         emails = {row["id"]: row["email"] for row in await tenant_accounts(request.app.state.db, tenant)}
         context = {
-            "staff": staff, "profile": profile, "rows": rows, "total": total, "reference": reference, "page": number,
-            "pages": max(1, -(-total // access_log.PAGE_SIZE)), "emails": emails, "active": "access-log",
-        }  # fmt: skip
+            "staff": staff,
+            "profile": profile,
+            "rows": rows,
+            "total": total,
+            "reference": reference,
+            "page": number,
+            "pages": max(1, -(-total // access_log.PAGE_SIZE)),
+            "emails": emails,
+            "active": "access-log",
+        }
         return Template("access_log/page.html", context=context)

@@ -20,8 +20,8 @@ from domain.taxonomy import ServiceArea
 from projections.staff_accounts import tenant_accounts
 from services.accounts import AccountNotFound
 from services.office import Office
-from web.offices import forget_profile, tenant_profile
 from web import sessions
+from web.offices import forget_profile, tenant_profile
 from web.sessions import Staff, current_staff
 
 ADMINS = ("tenant_admin",)
@@ -49,9 +49,14 @@ class AdminController(Controller):
             errors["password_repeat"] = "passordene er ikke like"
         else:
             try:
-                account = await anyio.to_thread.run_sync(lambda: request.app.state.platform.create_account(
-                    tenant, email=form.get("email", ""), role=form.get("role", ""), password=form.get("password", "")
-                ))  # fmt: skip
+                account = await anyio.to_thread.run_sync(
+                    lambda: request.app.state.platform.create_account(
+                        tenant,
+                        email=form.get("email", ""),
+                        role=form.get("role", ""),
+                        password=form.get("password", ""),
+                    )
+                )
             except DomainError as error:
                 errors[error.field if error.field in ACCOUNT_FIELDS else "form"] = error.message
         if errors:
@@ -67,9 +72,11 @@ class AdminController(Controller):
         form = await _form(request)
         errors: dict[str, str] = {}
         try:
-            await anyio.to_thread.run_sync(lambda: request.app.state.platform.change_role(
-                tenant, account_id=account_id, role=form.get("role", ""), changed_by=staff.account_id
-            ))  # fmt: skip
+            await anyio.to_thread.run_sync(
+                lambda: request.app.state.platform.change_role(
+                    tenant, account_id=account_id, role=form.get("role", ""), changed_by=staff.account_id
+                )
+            )
         except AccountNotFound:
             raise NotFoundException() from None
         except DomainError as error:
@@ -90,9 +97,11 @@ class AdminController(Controller):
             mapping = parse_mapping(form.get("mapping", ""))
             office: Office = request.app.state.platform.office(tenant)
             ctx = Context(staff.account_id, staff.role, str(uuid4()))
-            version = await anyio.to_thread.run_sync(lambda: office.publish_taxonomy(
-                ctx, on=today_in_norway(), effective_from=effective_from, areas=areas, mapping=mapping
-            ))  # fmt: skip
+            version = await anyio.to_thread.run_sync(
+                lambda: office.publish_taxonomy(
+                    ctx, on=today_in_norway(), effective_from=effective_from, areas=areas, mapping=mapping
+                )
+            )
         except DomainError as error:
             errors = {error.field if error.field in TAXONOMY_FIELDS else "form": error.message}
             return await _after(request, tenant, staff, "taksonomi", {"taxonomy_form": form, "taxonomy_errors": errors})
@@ -152,17 +161,31 @@ async def _after(
 
 
 async def _render(
-    request: Request, tenant: str, staff: Staff, outcome: dict[str, Any] | None = None, *, status: int = 200,
+    request: Request,
+    tenant: str,
+    staff: Staff,
+    outcome: dict[str, Any] | None = None,
+    *,
+    status: int = 200,
     block: str | None = None,
-) -> Template:  # fmt: skip
+) -> Template:
     profile = await tenant_profile(request, tenant)
     accounts = await tenant_accounts(request.app.state.db, tenant)
     context = {
-        "staff": staff, "profile": profile, "accounts": accounts, "roles": TENANT_ROLES,
-        "min_password_length": MIN_PASSWORD_LENGTH, "today": today_in_norway(), "active": "admin",
-        "account_form": {}, "account_errors": {}, "role_errors": {}, "taxonomy_form": {}, "taxonomy_errors": {},
+        "staff": staff,
+        "profile": profile,
+        "accounts": accounts,
+        "roles": TENANT_ROLES,
+        "min_password_length": MIN_PASSWORD_LENGTH,
+        "today": today_in_norway(),
+        "active": "admin",
+        "account_form": {},
+        "account_errors": {},
+        "role_errors": {},
+        "taxonomy_form": {},
+        "taxonomy_errors": {},
         **(outcome or {}),
-    }  # fmt: skip
+    }
     if block and request.headers.get("hx-request"):
         return HTMXBlockTemplate(template_name="admin/page.html", block_name=block, context=context, status_code=status)
     return Template("admin/page.html", context=context, status_code=status)

@@ -44,6 +44,7 @@ def _to_sign_in(request: Request, _: SignInRequired) -> Redirect:
 
 def create_app(platform: Platform, database_url: str, redis_url: str, *, secure_cookies: bool = True) -> Litestar:
     """`secure_cookies=False` only for plain-HTTP development; browsers send Secure cookies to localhost anyway."""
+
     @asynccontextmanager
     async def connections(app: Litestar) -> AsyncIterator[None]:
         app.state.db = await asyncpg.create_pool(database_url, min_size=1, max_size=4)
@@ -76,8 +77,13 @@ def create_app(platform: Platform, database_url: str, redis_url: str, *, secure_
         lifespan=[connections],
         template_config=TemplateConfig(instance=JinjaTemplateEngine.from_environment(template_environment(TEMPLATES))),
         csrf_config=CSRFConfig(
-            secret=platform.derived_secret("csrf"), cookie_name="ombud_csrf", header_name="x-csrftoken",
-            cookie_secure=secure_cookies, cookie_samesite="lax", cookie_httponly=True, exclude=["/health"],
+            secret=platform.derived_secret("csrf"),
+            cookie_name="ombud_csrf",
+            header_name="x-csrftoken",
+            cookie_secure=secure_cookies,
+            cookie_samesite="lax",
+            cookie_httponly=True,
+            exclude=["/health"],
         ),
         exception_handlers={SignInRequired: _to_sign_in},
     )

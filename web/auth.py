@@ -22,7 +22,6 @@ FAILURES_PER_ACCOUNT = 5  # then that account waits, whoever tries
 FAILURES_PER_ADDRESS = 20  # then that address waits, whichever accounts it tries
 
 
-
 @dataclass
 class SignInForm:
     email: str = ""

@@ -29,15 +29,19 @@ from services.office import ConflictError, InquiryNotFound, Office
 from web.offices import tenant_profile
 from web.sessions import Staff, current_staff
 
-
 MULTI_VALUED = ("further_areas", "case_types")  # checkbox groups: every ticked value, as a list
 # Each action: the Office method, and how its form fields become arguments (all dated by the form's `on`).
 ACTIONS: dict[str, tuple[str, Callable[[dict[str, Any]], dict[str, Any]]]] = {
     "tildel": ("assign", lambda f: {"assignee": f.get("assignee", "")}),
-    "omkategoriser": ("recategorise", lambda f: {
-        "service_area": f.get("service_area", ""), "further_areas": f["further_areas"], "case_types": f["case_types"],
-        "outside_mandate": "outside_mandate" in f,
-    }),
+    "omkategoriser": (
+        "recategorise",
+        lambda f: {
+            "service_area": f.get("service_area", ""),
+            "further_areas": f["further_areas"],
+            "case_types": f["case_types"],
+            "outside_mandate": "outside_mandate" in f,
+        },
+    ),
     "foreløpig-svar": ("send_interim_reply", lambda f: {}),
     "videresend": ("forward", lambda f: {"to_body": f.get("to_body", ""), "reason": f.get("reason", "")}),
     "møte": ("hold_meeting", lambda f: {"participants": [p for p in f.get("participants", "").split(",") if p]}),
@@ -49,11 +53,18 @@ ACTIONS: dict[str, tuple[str, Callable[[dict[str, Any]], dict[str, Any]]]] = {
 }
 _FORM_FIELDS = {"primary_area": "service_area"}  # the domain's name for a rule, and the form field it is typed in
 EVENT_NAMES = {
-    "Received": "Mottatt", "Assigned": "Tildelt", "Recategorised": "Omkategorisert",
-    "InterimReplySent": "Foreløpig svar sendt", "Forwarded": "Videresendt", "MeetingHeld": "Møte holdt",
-    "ComplaintSent": "Klage sendt", "ComplaintDecided": "Klage avgjort", "NoteAdded": "Notat",
-    "Resolved": "Avsluttet", "Reopened": "Gjenåpnet",
-}  # fmt: skip
+    "Received": "Mottatt",
+    "Assigned": "Tildelt",
+    "Recategorised": "Omkategorisert",
+    "InterimReplySent": "Foreløpig svar sendt",
+    "Forwarded": "Videresendt",
+    "MeetingHeld": "Møte holdt",
+    "ComplaintSent": "Klage sendt",
+    "ComplaintDecided": "Klage avgjort",
+    "NoteAdded": "Notat",
+    "Resolved": "Avsluttet",
+    "Reopened": "Gjenåpnet",
+}
 
 
 class CasePageController(Controller):
@@ -61,15 +72,21 @@ class CasePageController(Controller):
     dependencies = {"staff": Provide(current_staff)}
 
     @get("/", name="inquiry")
-    async def page(self, request: Request, tenant: FromPath[str], reference: FromPath[str], staff: NamedDependency[Staff]) -> Template:
+    async def page(
+        self, request: Request, tenant: FromPath[str], reference: FromPath[str], staff: NamedDependency[Staff]
+    ) -> Template:
         staff.require_tenant(tenant, TENANT_ROLES)
         return await _render(request, tenant, reference, staff, purpose="saksbehandling")
 
     @post("/{action:str}")
     async def act(
-        self, request: Request, tenant: FromPath[str], reference: FromPath[str], action: FromPath[str],
+        self,
+        request: Request,
+        tenant: FromPath[str],
+        reference: FromPath[str],
+        action: FromPath[str],
         staff: NamedDependency[Staff],
-    ) -> Template | Redirect:  # fmt: skip
+    ) -> Template | Redirect:
         staff.require_tenant(tenant, CASE_WORKERS)
         if action not in ACTIONS:
             raise NotFoundException()
@@ -90,19 +107,32 @@ class CasePageController(Controller):
             problem = {"action": action, "conflict": True, "form": form}
         except (DomainError, ValueError) as error:
             field = getattr(error, "field", None) or "on"
-            problem = {"action": action, "field": _FORM_FIELDS.get(field, field), "message": getattr(error, "message", "ugyldig dato"), "form": form}
+            problem = {
+                "action": action,
+                "field": _FORM_FIELDS.get(field, field),
+                "message": getattr(error, "message", "ugyldig dato"),
+                "form": form,
+            }
         except InquiryNotFound:
             raise NotFoundException() from None
         if problem is None and not request.headers.get("hx-request"):
             return Redirect(f"/{tenant}/henvendelser/{reference}", status_code=303)
         status = 200 if problem is None else (409 if problem.get("conflict") else 422)
-        return await _render(request, tenant, reference, staff, purpose="saksbehandling", problem=problem, status=status)
+        return await _render(
+            request, tenant, reference, staff, purpose="saksbehandling", problem=problem, status=status
+        )
 
 
 async def _render(
-    request: Request, tenant: str, reference: str, staff: Staff, *, purpose: str,
-    problem: dict[str, Any] | None = None, status: int = 200,
-) -> Template:  # fmt: skip
+    request: Request,
+    tenant: str,
+    reference: str,
+    staff: Staff,
+    *,
+    purpose: str,
+    problem: dict[str, Any] | None = None,
+    status: int = 200,
+) -> Template:
     office: Office = request.app.state.platform.office(tenant)
     profile = await tenant_profile(request, tenant)
     try:  # one read of the events; sent only after the access record below is committed
@@ -110,23 +140,40 @@ async def _render(
     except InquiryNotFound:
         raise NotFoundException() from None
     await record_access(
-        request.app.state.db, tenant, account_id=staff.account_id, role=staff.role, inquiry_id=inquiry.id, purpose=purpose
+        request.app.state.db,
+        tenant,
+        account_id=staff.account_id,
+        role=staff.role,
+        inquiry_id=inquiry.id,
+        purpose=purpose,
     )
     names = labels(profile)
     context = {
-        "staff": staff, "profile": profile, "inquiry": inquiry, "history": list(reversed(history)),
-        "names": names, "event_names": EVENT_NAMES, "problem": problem, "today": today_in_norway(),
-        "may_act": staff.works_cases, "active": "inquiries",
+        "staff": staff,
+        "profile": profile,
+        "inquiry": inquiry,
+        "history": list(reversed(history)),
+        "names": names,
+        "event_names": EVENT_NAMES,
+        "problem": problem,
+        "today": today_in_norway(),
+        "may_act": staff.works_cases,
+        "active": "inquiries",
         "choices": {
-            key: [(code, names.get(code, code)) for code in codes] for key, codes in (
-                ("to_body", FORWARD_BODIES), ("to", COMPLAINT_RECIPIENTS), ("decision", COMPLAINT_OUTCOMES),
+            key: [(code, names.get(code, code)) for code in codes]
+            for key, codes in (
+                ("to_body", FORWARD_BODIES),
+                ("to", COMPLAINT_RECIPIENTS),
+                ("decision", COMPLAINT_OUTCOMES),
                 ("resolution", RESOLUTION_OUTCOMES),
             )
         },
         "assignees": [(email, email) for email in await case_workers(request.app.state.db, tenant)],
         "areas": [(area.code, area.name) for area in profile.taxonomy_on(inquiry.received_on).areas],
         "case_types": profile.case_types,
-    }  # fmt: skip
+    }
     if request.headers.get("hx-request"):
-        return HTMXBlockTemplate(template_name="inquiries/page.html", block_name="case", context=context, status_code=status)
+        return HTMXBlockTemplate(
+            template_name="inquiries/page.html", block_name="case", context=context, status_code=status
+        )
     return Template("inquiries/page.html", context=context, status_code=status)

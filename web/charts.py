@@ -48,9 +48,7 @@ class LineChart:
     lines: list[Line]
 
 
-def line_chart(
-    years: list[int], series: dict[str, list[int]], *, width: int = 640, height: int = 320
-) -> LineChart:
+def line_chart(years: list[int], series: dict[str, list[int]], *, width: int = 640, height: int = 320) -> LineChart:
     """One line per series over the years, on a y axis from zero to a round maximum."""
     left, right, top, bottom = 48, width - 16, 16, height - 32
     largest = max((v for values in series.values() for v in values), default=0)
@@ -64,16 +62,25 @@ def line_chart(
         return bottom - value * (bottom - top) / ceiling
 
     lines = [
-        Line(label, PALETTE[i % len(PALETTE)], DASHES[i % len(DASHES)],
-             [Point(x(j), y(v), v) for j, v in enumerate(values)])
+        Line(
+            label,
+            PALETTE[i % len(PALETTE)],
+            DASHES[i % len(DASHES)],
+            [Point(x(j), y(v), v) for j, v in enumerate(values)],
+        )
         for i, (label, values) in enumerate(series.items())
-    ]  # fmt: skip
+    ]
     return LineChart(
-        width, height, left, right, top, bottom,
+        width,
+        height,
+        left,
+        right,
+        top,
+        bottom,
         x_labels=[(x(j), str(year)) for j, year in enumerate(years)],
         ticks=[Tick(v, y(v)) for v in range(0, ceiling + 1, step)],
         lines=lines,
-    )  # fmt: skip
+    )
 
 
 def _nice_step(largest: int) -> int:

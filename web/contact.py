@@ -82,10 +82,15 @@ def _form_page(
     profile: TenantProfile, inquiry: contact.CitizenInquiry, errors: dict[str, str], status: int
 ) -> Template:
     context: dict[str, Any] = {
-        "profile": profile, "form": inquiry, "errors": errors, "unsure": contact.UNSURE,
+        "profile": profile,
+        "form": inquiry,
+        "errors": errors,
+        "unsure": contact.UNSURE,
         "areas": contact.area_choices(profile.taxonomy_on(today_in_norway())),
-        "max_summary": contact.MAX_SUMMARY, "max_optional": contact.MAX_OPTIONAL, "honeypot": HONEYPOT,
-    }  # fmt: skip
+        "max_summary": contact.MAX_SUMMARY,
+        "max_optional": contact.MAX_OPTIONAL,
+        "honeypot": HONEYPOT,
+    }
     return Template("contact/form.html", context=context, status_code=status)
 
 

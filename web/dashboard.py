@@ -32,10 +32,18 @@ class DashboardController(Controller):
             overdue = await dashboard.overdue(conn, today)
             year = await dashboard.year_at_a_glance(conn, today)
         names = labels(profile)
-        lists = {key: (inquiry_rows(rows, names), rows[0]["total"] if rows else 0)
-                 for key, rows in (("mine", mine), ("due_soon", due_soon), ("overdue", overdue))}  # fmt: skip
+        lists = {
+            key: (inquiry_rows(rows, names), rows[0]["total"] if rows else 0)
+            for key, rows in (("mine", mine), ("due_soon", due_soon), ("overdue", overdue))
+        }
         context = {
-            "staff": staff, "profile": profile, "today": today, **lists, "year": year, "limit": dashboard.LIST_LIMIT,
-            "due_soon_days": dashboard.DUE_SOON_DAYS, "active": "dashboard",
-        }  # fmt: skip
+            "staff": staff,
+            "profile": profile,
+            "today": today,
+            **lists,
+            "year": year,
+            "limit": dashboard.LIST_LIMIT,
+            "due_soon_days": dashboard.DUE_SOON_DAYS,
+            "active": "dashboard",
+        }
         return Template("dashboard/page.html", context=context)

@@ -32,7 +32,9 @@ def translations(locale: str = DEFAULT_LOCALE) -> Translations:
 def template_environment(templates: Path, locale: str = DEFAULT_LOCALE) -> Environment:
     """Jinja with autoescaping and `_()`, `{% trans %}` bound to the locale's catalogue; templates load once."""
     environment = Environment(
-        loader=FileSystemLoader(templates), autoescape=select_autoescape(), extensions=["jinja2.ext.i18n"],
+        loader=FileSystemLoader(templates),
+        autoescape=select_autoescape(),
+        extensions=["jinja2.ext.i18n"],
         auto_reload=False,  # templates ship with the code: no file check on every render
     )
     environment.install_gettext_translations(translations(locale), newstyle=True)  # type: ignore[attr-defined]

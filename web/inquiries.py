@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from jinja2_fragments.litestar import HTMXBlockTemplate
 from litestar import Controller, Request, get
 from litestar.di import NamedDependency, Provide
@@ -18,6 +17,7 @@ from projections.report_documents import labels
 from web.inquiry_rows import inquiry_rows
 from web.offices import tenant_profile
 from web.sessions import Staff, current_staff
+
 
 class InquiryListController(Controller):
     path = "/{tenant:str}/henvendelser"
@@ -40,18 +40,33 @@ class InquiryListController(Controller):
     ) -> Template:
         """Query values come from a plain GET form too, so an empty or odd value means "no filter"."""
         staff.require_tenant(tenant, TENANT_ROLES)
-        filters = ListFilters(status, area, case_type, assignee.strip(), _number(year, 2000, 2100), _searchable(q),
-                              sort if sort in inquiry_list.SORTS else "nyeste", _number(page, 1, 100_000) or 1)  # fmt: skip
+        filters = ListFilters(
+            status,
+            area,
+            case_type,
+            assignee.strip(),
+            _number(year, 2000, 2100),
+            _searchable(q),
+            sort if sort in inquiry_list.SORTS else "nyeste",
+            _number(page, 1, 100_000) or 1,
+        )
         profile = await tenant_profile(request, tenant)
         names = labels(profile)
         async with tenant_transaction(request.app.state.db, tenant) as conn:
             total, rows = await inquiry_list.page(conn, filters)
             assignees = await inquiry_list.assignees(conn)
         context = {
-            "staff": staff, "profile": profile, "filters": filters, "rows": inquiry_rows(rows, names), "total": total,
-            "pages": max(1, -(-total // inquiry_list.PAGE_SIZE)), "assignees": assignees,
-            "areas": profile.taxonomy_on(today_in_norway()).areas, "case_types": profile.case_types, "active": "inquiries",
-        }  # fmt: skip
+            "staff": staff,
+            "profile": profile,
+            "filters": filters,
+            "rows": inquiry_rows(rows, names),
+            "total": total,
+            "pages": max(1, -(-total // inquiry_list.PAGE_SIZE)),
+            "assignees": assignees,
+            "areas": profile.taxonomy_on(today_in_norway()).areas,
+            "case_types": profile.case_types,
+            "active": "inquiries",
+        }
         if request.headers.get("hx-request") and request.headers.get("hx-target") == "resultater":
             return HTMXBlockTemplate(template_name="inquiries/list.html", block_name="results", context=context)
         return Template("inquiries/list.html", context=context)

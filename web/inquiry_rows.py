@@ -32,9 +32,12 @@ def inquiry_rows(records: Iterable[Mapping[str, Any]], names: Mapping[str, str])
             case_types=", ".join(names.get(code, code) for code in record["case_types"]) or "–",
             assignee=record["assignee"] or "–",
             is_open=record["status"] == "open",
-            reply="answered" if record["first_response_on"] or record["resolved_on"]
-            else "overdue" if record["overdue"] else "waiting",
+            reply="answered"
+            if record["first_response_on"] or record["resolved_on"]
+            else "overdue"
+            if record["overdue"]
+            else "waiting",
             reply_due=record["reply_due"].strftime(DATE),
-        )  # fmt: skip
+        )
         for record in records
     ]

@@ -28,11 +28,19 @@ class NetworkController(Controller):
         chosen = int(year) if year.isdigit() and int(year) in years else (years[0] if years else None)
         table = None
         if chosen:
-            table = network_table(chosen, await office_reports(request.app.state.db, sharing, chosen),
-                                  [case_type.code for case_type in STANDARD_CASE_TYPES])  # fmt: skip
+            table = network_table(
+                chosen,
+                await office_reports(request.app.state.db, sharing, chosen),
+                [case_type.code for case_type in STANDARD_CASE_TYPES],
+            )
         context = {
-            "staff": staff, "years": years, "year": chosen, "table": table, "small": SMALL, "active": "network",
-            "office_rows": list(zip(table.offices, table.rows)) if table else [],
+            "staff": staff,
+            "years": years,
+            "year": chosen,
+            "table": table,
+            "small": SMALL,
+            "active": "network",
+            "office_rows": list(zip(table.offices, table.rows, strict=True)) if table else [],
             "case_type_names": {case_type.code: case_type.name for case_type in STANDARD_CASE_TYPES},
-        }  # fmt: skip
+        }
         return Template("network/page.html", context=context)

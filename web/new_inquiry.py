@@ -48,11 +48,17 @@ class NewInquiryForm:
             return [value.strip() for value in form.getall(name, []) if isinstance(value, str) and value.strip()]
 
         return cls(
-            received_on=text("received_on"), channel=text("channel"), requester_role=text("requester_role"),
-            service_area=text("service_area"), further_areas=texts("further_areas"), case_types=texts("case_types"),
-            outside_mandate="outside_mandate" in form, summary=text("summary"),
-            requester_name=text("requester_name"), contact=text("contact"),
-        )  # fmt: skip
+            received_on=text("received_on"),
+            channel=text("channel"),
+            requester_role=text("requester_role"),
+            service_area=text("service_area"),
+            further_areas=texts("further_areas"),
+            case_types=texts("case_types"),
+            outside_mandate="outside_mandate" in form,
+            summary=text("summary"),
+            requester_name=text("requester_name"),
+            contact=text("contact"),
+        )
 
     def arguments(self) -> dict[str, Any]:
         """The keyword arguments of Office.receive; a date that does not parse is named at its field."""
@@ -61,11 +67,17 @@ class NewInquiryForm:
         except ValueError:
             raise DomainError("received_on", "må være en dato (åååå-mm-dd)") from None
         return {
-            "received_on": received_on, "channel": self.channel, "requester_role": self.requester_role,
-            "service_area": self.service_area, "further_areas": self.further_areas, "case_types": self.case_types,
-            "outside_mandate": self.outside_mandate, "summary": self.summary,
-            "requester_name": self.requester_name or None, "contact": self.contact or None,
-        }  # fmt: skip
+            "received_on": received_on,
+            "channel": self.channel,
+            "requester_role": self.requester_role,
+            "service_area": self.service_area,
+            "further_areas": self.further_areas,
+            "case_types": self.case_types,
+            "outside_mandate": self.outside_mandate,
+            "summary": self.summary,
+            "requester_name": self.requester_name or None,
+            "contact": self.contact or None,
+        }
 
 
 class NewInquiryController(Controller):
@@ -78,7 +90,9 @@ class NewInquiryController(Controller):
         return await _render(request, tenant, staff, NewInquiryForm(received_on=today_in_norway().isoformat()))
 
     @post("/")
-    async def register(self, request: Request, tenant: FromPath[str], staff: NamedDependency[Staff]) -> Template | Redirect:
+    async def register(
+        self, request: Request, tenant: FromPath[str], staff: NamedDependency[Staff]
+    ) -> Template | Redirect:
         staff.require_tenant(tenant, CASE_WORKERS)
         typed = NewInquiryForm.parse(await request.form())
         office: Office = request.app.state.platform.office(tenant)
@@ -93,17 +107,27 @@ class NewInquiryController(Controller):
 
 
 async def _render(
-    request: Request, tenant: str, staff: Staff, typed: NewInquiryForm, *,
-    problem: dict[str, str] | None = None, status: int = 200,
-) -> Template:  # fmt: skip
+    request: Request,
+    tenant: str,
+    staff: Staff,
+    typed: NewInquiryForm,
+    *,
+    problem: dict[str, str] | None = None,
+    status: int = 200,
+) -> Template:
     profile = await tenant_profile(request, tenant)
     today = today_in_norway()
     names = labels(profile)
     context = {
-        "staff": staff, "profile": profile, "form": typed, "problem": problem, "today": today,
+        "staff": staff,
+        "profile": profile,
+        "form": typed,
+        "problem": problem,
+        "today": today,
         "channel_options": [(code, names.get(code, code)) for code in CHANNELS],
         "role_options": [(code, names.get(code, code)) for code in REQUESTER_ROLES],
         "area_options": [(area.code, area.name) for area in profile.taxonomy_on(today).areas],
-        "case_types": profile.case_types, "active": "new-inquiry",
-    }  # fmt: skip
+        "case_types": profile.case_types,
+        "active": "new-inquiry",
+    }
     return Template("inquiries/new.html", context=context, status_code=status)

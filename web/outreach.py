@@ -39,9 +39,13 @@ class OutreachController(Controller):
 
     @get("/", name="outreach")
     async def listing(
-        self, request: Request, tenant: FromPath[str], staff: NamedDependency[Staff],
-        year: FromQuery[str] = "", registrert: FromQuery[str] = "",
-    ) -> Template:  # fmt: skip
+        self,
+        request: Request,
+        tenant: FromPath[str],
+        staff: NamedDependency[Staff],
+        year: FromQuery[str] = "",
+        registrert: FromQuery[str] = "",
+    ) -> Template:
         staff.require_tenant(tenant, TENANT_ROLES)
         registered = await _take_flash(request.app.state.redis, registrert, staff, tenant)
         return await _render(request, tenant, staff, year=year, registered=registered)
@@ -59,16 +63,26 @@ class OutreachController(Controller):
             office: Office = request.app.state.platform.office(tenant)
             ctx = Context(staff.account_id, staff.role, str(uuid4()))
             try:
-                await anyio.to_thread.run_sync(lambda: office.register_outreach(
-                    ctx, held_on=held_on, kind=form.get("kind", ""), title=form.get("title", ""),
-                    audience=form.get("audience", ""), participants=participants,
-                ))  # fmt: skip
+                await anyio.to_thread.run_sync(
+                    lambda: office.register_outreach(
+                        ctx,
+                        held_on=held_on,
+                        kind=form.get("kind", ""),
+                        title=form.get("title", ""),
+                        audience=form.get("audience", ""),
+                        participants=participants,
+                    )
+                )
             except DomainError as error:
                 errors[error.field if error.field in FIELDS else "form"] = error.message
         if errors:
-            return await _render(request, tenant, staff, year=form.get("year", ""), form=form, errors=errors, status=422)
+            return await _render(
+                request, tenant, staff, year=form.get("year", ""), form=form, errors=errors, status=422
+            )
         registered = {
-            "held_on": held_on.strftime("%d.%m.%Y"), "kind": form.get("kind", ""), "title": form.get("title", "")
+            "held_on": held_on.strftime("%d.%m.%Y"),
+            "kind": form.get("kind", ""),
+            "title": form.get("title", ""),
         }
         if not request.headers.get("hx-request"):
             token = await _put_flash(request.app.state.redis, registered, staff, tenant)
@@ -77,9 +91,16 @@ class OutreachController(Controller):
 
 
 async def _render(
-    request: Request, tenant: str, staff: Staff, *, year: str, form: dict[str, str] | None = None,
-    errors: dict[str, str] | None = None, registered: dict[str, str] | None = None, status: int = 200,
-) -> Template:  # fmt: skip
+    request: Request,
+    tenant: str,
+    staff: Staff,
+    *,
+    year: str,
+    form: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+    registered: dict[str, str] | None = None,
+    status: int = 200,
+) -> Template:
     profile = await tenant_profile(request, tenant)
     today = today_in_norway()
     async with tenant_transaction(request.app.state.db, tenant) as conn:
@@ -89,10 +110,19 @@ async def _render(
         chosen = wanted if wanted in years or (registered and wanted) else (years[0] if years else today.year)
         rows = await outreach_list.activities(conn, chosen)
     context = {
-        "staff": staff, "profile": profile, "years": sorted({*years, chosen}, reverse=True), "year": chosen,
-        "rows": rows, "kinds": KINDS, "form": form or {}, "errors": errors or {}, "registered": registered,
-        "today": today, "may_register": staff.works_cases, "active": "outreach",
-    }  # fmt: skip
+        "staff": staff,
+        "profile": profile,
+        "years": sorted({*years, chosen}, reverse=True),
+        "year": chosen,
+        "rows": rows,
+        "kinds": KINDS,
+        "form": form or {},
+        "errors": errors or {},
+        "registered": registered,
+        "today": today,
+        "may_register": staff.works_cases,
+        "active": "outreach",
+    }
     if request.headers.get("hx-request") and request.method == "POST":
         return HTMXBlockTemplate(
             template_name="outreach/page.html", block_name="aktiviteter", context=context, status_code=status

@@ -36,10 +36,15 @@ class PlatformController(Controller):
         ctx = Context(staff.account_id, staff.role, str(uuid4()))
         try:
             population = _population(form.get("population", ""))
-            await anyio.to_thread.run_sync(lambda: platform.create_tenant(
-                ctx, slug=form.get("slug", ""), name=form.get("name", ""), population=population,
-                template=form.get("template", ""),
-            ))  # fmt: skip
+            await anyio.to_thread.run_sync(
+                lambda: platform.create_tenant(
+                    ctx,
+                    slug=form.get("slug", ""),
+                    name=form.get("name", ""),
+                    population=population,
+                    template=form.get("template", ""),
+                )
+            )
         except DomainError as error:
             errors = {error.field if error.field in FIELDS else "form": error.message}
             return await _render(request, staff, form=form, errors=errors, status=422)
@@ -62,15 +67,26 @@ def _population(text: str) -> int | None:
 
 
 async def _render(
-    request: Request, staff: Staff, *, form: dict[str, str], errors: dict[str, str], status: int = 200,
+    request: Request,
+    staff: Staff,
+    *,
+    form: dict[str, str],
+    errors: dict[str, str],
+    status: int = 200,
     created: str | None = None,
-) -> Template:  # fmt: skip
+) -> Template:
     tenants = await anyio.to_thread.run_sync(request.app.state.platform.tenants)
     context = {
-        "staff": staff, "tenants": tenants, "form": form, "errors": errors, "templates": list(TEMPLATES),
-        "created": created, "active": "platform",
-    }  # fmt: skip
+        "staff": staff,
+        "tenants": tenants,
+        "form": form,
+        "errors": errors,
+        "templates": list(TEMPLATES),
+        "created": created,
+        "active": "platform",
+    }
     if request.headers.get("hx-request"):
-        return HTMXBlockTemplate(template_name="platform/page.html", block_name="kommuner", context=context,
-                                 status_code=status)  # fmt: skip
+        return HTMXBlockTemplate(
+            template_name="platform/page.html", block_name="kommuner", context=context, status_code=status
+        )
     return Template("platform/page.html", context=context, status_code=status)

@@ -52,11 +52,19 @@ class StatisticsController(Controller):
         return Template(
             "statistics/page.html",
             context={
-                "staff": staff, "profile": profile, "years": years, "year": chosen, "report": report,
-                "names": names, "key_figures": KEY_FIGURES, "titles": TITLES, "trend": trend, "chart": chart,
+                "staff": staff,
+                "profile": profile,
+                "years": years,
+                "year": chosen,
+                "report": report,
+                "names": names,
+                "key_figures": KEY_FIGURES,
+                "titles": TITLES,
+                "trend": trend,
+                "chart": chart,
                 "active": "statistics",
             },
-        )  # fmt: skip
+        )
 
     @get("/{file:str}", name="annual-report-file")
     async def download(

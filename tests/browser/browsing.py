@@ -23,7 +23,9 @@ FOCUSED = """() => {
         onScreen: box.width > 0 && box.height > 0,
     };
 }"""
-POSITIVE_TABINDEX = "() => [...document.querySelectorAll('[tabindex]')].filter(e => e.tabIndex > 0).map(e => e.outerHTML.slice(0, 80))"
+POSITIVE_TABINDEX = (
+    "() => [...document.querySelectorAll('[tabindex]')].filter(e => e.tabIndex > 0).map(e => e.outerHTML.slice(0, 80))"
+)
 SETTLED = "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')"
 
 
@@ -49,8 +51,9 @@ def tab_to(page: Page, matches: Callable[[dict[str, Any]], bool], limit: int = 8
 
 def htmx_swap(page: Page, url_part: str, action: Callable[[], None]) -> Response:
     """Runs the action, waits for htmx's request whose URL contains url_part, and for the swap to settle."""
-    with page.expect_response(lambda response: url_part in response.url and response.request.method in ("GET", "POST")) as info:
+    with page.expect_response(
+        lambda response: url_part in response.url and response.request.method in ("GET", "POST")
+    ) as info:
         action()
     page.wait_for_function(SETTLED)
     return info.value
-

@@ -156,22 +156,43 @@ def offices(live_platform: Platform) -> Offices:
     second = live_platform.create_tenant(admin, slug=f"annen{suffix}", name="Annenby kommune")
     references = []
     for number, (area, case_type, channel) in enumerate(
-        [("Helse", "no_reply", "phone"), ("NAV", "service_quality", "email"), ("Helse", "lacking_information", "letter")]
+        [
+            ("Helse", "no_reply", "phone"),
+            ("NAV", "service_quality", "email"),
+            ("Helse", "lacking_information", "letter"),
+        ]
     ):
         references.append(
             first.receive(
-                worker, received_on=date(2025, 3, 3 + number), channel=channel, requester_role="user",
-                service_area=area, case_types=[case_type], summary=SUMMARY, requester_name="Testesen Testperson",
+                worker,
+                received_on=date(2025, 3, 3 + number),
+                channel=channel,
+                requester_role="user",
+                service_area=area,
+                case_types=[case_type],
+                summary=SUMMARY,
+                requester_name="Testesen Testperson",
             ).reference
-        )  # fmt: skip
+        )
     first.assign(worker, references[0], on=date(2025, 3, 4), assignee="Rådgiver Test")
     first.register_outreach(
-        worker, held_on=today_in_norway(), kind="talk", title="Om kommuneombudet", audience="Eldrerådet", participants=12
+        worker,
+        held_on=today_in_norway(),
+        kind="talk",
+        title="Om kommuneombudet",
+        audience="Eldrerådet",
+        participants=12,
     )
     second.receive(
-        worker, received_on=date(2025, 3, 3), channel="phone", requester_role="user", service_area="Helse",
-        case_types=["no_reply"], summary="Annen kommunes sak (fiktiv)", requester_name="Prøvesen Annen",
-    )  # fmt: skip
+        worker,
+        received_on=date(2025, 3, 3),
+        channel="phone",
+        requester_role="user",
+        service_area="Helse",
+        case_types=["no_reply"],
+        summary="Annen kommunes sak (fiktiv)",
+        requester_name="Prøvesen Annen",
+    )
     return Offices(first, second, tuple(references))
 
 

@@ -19,7 +19,11 @@ from services.platform import Platform
 STARTUP_SECONDS = 30.0
 CHROMIUM = "/usr/bin/chromium"  # Debian's; Playwright's own browser downloads are never used
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
 ]
 
 

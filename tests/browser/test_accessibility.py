@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 
 import pytest
@@ -86,7 +87,10 @@ def inquiry_after_an_htmx_error(page: Page, offices: Offices) -> None:
     page.locator("#avslutt-on").fill("2000-01-01")  # before the inquiry was received: refused, at the date field
     response = htmx_swap(page, "/avslutt", lambda: page.locator("details[open] button[type=submit]").click())
     assert response.status == 422
-    assert page.locator("#avslutt-on[aria-invalid=true]").count() == 1 or page.locator("details[open] [role=alert]").count() == 1
+    assert (
+        page.locator("#avslutt-on[aria-invalid=true]").count() == 1
+        or page.locator("details[open] [role=alert]").count() == 1
+    )
 
 
 def htmx_form_with_errors(path: str, button: str) -> Callable[[Page, Offices], None]:
@@ -131,7 +135,9 @@ def network_page(page: Page, offices: Offices) -> None:
 
 def platform_page_with_errors(page: Page, offices: Offices) -> None:
     platform_page(page, offices)
-    response = htmx_swap(page, "/plattform", lambda: page.get_by_role("button", name="Opprett kommunen", exact=True).click())
+    response = htmx_swap(
+        page, "/plattform", lambda: page.get_by_role("button", name="Opprett kommunen", exact=True).click()
+    )
     assert response.status == 422 and page.locator("[role=alert] a").count() >= 1
 
 
@@ -164,7 +170,11 @@ STATES: list[tuple[str, str | None, Callable[[Page, Offices], None]]] = [
 
 @pytest.mark.parametrize(("role", "reach"), [state[1:] for state in STATES], ids=[state[0] for state in STATES])
 def test_the_page_has_no_wcag_violations(
-    page: Page, signed_in: Callable[..., Page], offices: Offices, role: str | None, reach: Callable[[Page, Offices], None]
+    page: Page,
+    signed_in: Callable[..., Page],
+    offices: Offices,
+    role: str | None,
+    reach: Callable[[Page, Offices], None],
 ) -> None:
     if role:
         signed_in(role)
@@ -173,7 +183,7 @@ def test_the_page_has_no_wcag_violations(
     assert not violations, describe_violations(violations)
     levels = page.locator("h1, h2, h3, h4, h5, h6").evaluate_all("hs => hs.map(h => Number(h.tagName[1]))")
     assert levels.count(1) == 1 and levels[0] == 1, f"one h1, first: {levels}"
-    skips = [(a, b) for a, b in zip(levels, levels[1:]) if b > a + 1]
+    skips = [(a, b) for a, b in itertools.pairwise(levels) if b > a + 1]
     assert not skips, f"heading levels skip: {skips} in {levels}"
     assert page.evaluate(BROKEN_ERROR_LINKS) == [], "error messages not tied to their fields"
 
@@ -190,7 +200,9 @@ KEYBOARD_PAGES = [
 ]
 
 
-@pytest.mark.parametrize(("role", "path"), [state[1:] for state in KEYBOARD_PAGES], ids=[state[0] for state in KEYBOARD_PAGES])
+@pytest.mark.parametrize(
+    ("role", "path"), [state[1:] for state in KEYBOARD_PAGES], ids=[state[0] for state in KEYBOARD_PAGES]
+)
 def test_every_stop_of_the_tab_order_shows_its_focus_and_the_menu_is_reached(
     page: Page, signed_in: Callable[..., Page], offices: Offices, role: str | None, path: str
 ) -> None:
@@ -223,7 +235,9 @@ def test_signing_in_works_with_the_keyboard_alone(page: Page, accounts, offices:
     assert page.url.rstrip("/").split("/")[3] == offices.first.slug, page.url
 
 
-def test_an_action_form_opens_and_is_sent_with_the_keyboard(page: Page, signed_in: Callable[..., Page], offices: Offices) -> None:
+def test_an_action_form_opens_and_is_sent_with_the_keyboard(
+    page: Page, signed_in: Callable[..., Page], offices: Offices
+) -> None:
     signed_in("caseworker")
     page.goto(f"/{offices.first.slug}/henvendelser/{offices.references[2]}")
     tab_to(page, lambda element: element["tag"] == "summary" and element["text"] == "Legg til notat")

@@ -79,16 +79,31 @@ def test_a_caseworker_registers_an_inquiry_follows_it_to_the_end_and_sees_it_cou
     assert SUMMARY in page.locator("#sak").inner_text()
 
     page.evaluate("() => { window.stillTheSamePage = true; }")
-    act(page, "Videresend", lambda f: (first_option("Til")(f), f.get_by_label("Begrunnelse").fill("Gjelder pasientrettigheter")), "Videresendt")
+    act(
+        page,
+        "Videresend",
+        lambda f: (first_option("Til")(f), f.get_by_label("Begrunnelse").fill("Gjelder pasientrettigheter")),
+        "Videresendt",
+    )
     act(page, "Møte holdt", lambda f: f.get_by_label("Deltakere", exact=False).fill("ombud,requester"), "Møte holdt")
-    act(page, "Klage sendt", lambda f: (first_option("Til")(f), f.get_by_label("Gjelder").fill("Vedtak om hjemmetjenester")), "Klage sendt")
+    act(
+        page,
+        "Klage sendt",
+        lambda f: (first_option("Til")(f), f.get_by_label("Gjelder").fill("Vedtak om hjemmetjenester")),
+        "Klage sendt",
+    )
     act(page, "Klage avgjort", first_option("Utfall"), "Klage avgjort")
     act(page, "Avslutt", first_option("Utfall"), "Avsluttet")
     assert page.locator("#sak .state", has_text="Avsluttet").count() == 1
     steps = page.locator("#sak .timeline li strong").all_inner_texts()
-    assert steps[:5] == ["Avsluttet", "Klage avgjort", "Klage sendt", "Møte holdt", "Videresendt"] and steps[-1] == "Mottatt"
+    assert (
+        steps[:5] == ["Avsluttet", "Klage avgjort", "Klage sendt", "Møte holdt", "Videresendt"]
+        and steps[-1] == "Mottatt"
+    )
 
-    until(lambda: statistics(page, slug, 2025) == (before[0] + 1, before[1] + 1), "the statistics count the new inquiry")
+    until(
+        lambda: statistics(page, slug, 2025) == (before[0] + 1, before[1] + 1), "the statistics count the new inquiry"
+    )
 
 
 def test_a_colleagues_change_shows_a_conflict_and_keeps_what_was_typed(

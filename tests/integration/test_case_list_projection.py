@@ -23,8 +23,14 @@ from services.platform import Platform
 
 def receive(office: Office, ctx: Context, on: date = date(2024, 3, 1)) -> str:
     return office.receive(
-        ctx, received_on=on, channel="phone", requester_role="user", service_area="helse",
-        case_types=["no_reply"], summary="Sak om Testperson Prøvesen", requester_name="Testperson Prøvesen",
+        ctx,
+        received_on=on,
+        channel="phone",
+        requester_role="user",
+        service_area="helse",
+        case_types=["no_reply"],
+        summary="Sak om Testperson Prøvesen",
+        requester_name="Testperson Prøvesen",
     ).reference
 
 
@@ -57,14 +63,30 @@ def test_the_case_list_follows_an_inquiry_through_its_steps(
     a.send_interim_reply(caseworker, reference, on=date(2024, 3, 10))
     a.hold_meeting(caseworker, reference, on=date(2024, 3, 12), participants=["ombud", "requester"])
     a.send_complaint(caseworker, reference, on=date(2024, 3, 15), to="county_governor", about="Vedtak")
-    a.forward(caseworker, reference, on=date(2024, 3, 16), to_body="patient_ombud", reason="Gjelder spesialisthelsetjenesten")
+    a.forward(
+        caseworker, reference, on=date(2024, 3, 16), to_body="patient_ombud", reason="Gjelder spesialisthelsetjenesten"
+    )
     a.resolve(caseworker, reference, on=date(2024, 4, 1), outcome="referred")
 
-    assert worker.catch_up(a.slug, case_list.NAME) == 10  # tenant registered, sequence started and issued, received, six steps
+    assert (
+        worker.catch_up(a.slug, case_list.NAME) == 10
+    )  # tenant registered, sequence started and issued, received, six steps
     assert worker.lag(a.slug) == 0
     assert rows(database_url, a.slug) == [
-        (a.slug, reference, 7, "resolved", "ombud", 1, 1, ["patient_ombud"],
-         date(2024, 3, 10), date(2024, 3, 10), date(2024, 4, 1), "referred"),
+        (
+            a.slug,
+            reference,
+            7,
+            "resolved",
+            "ombud",
+            1,
+            1,
+            ["patient_ombud"],
+            date(2024, 3, 10),
+            date(2024, 3, 10),
+            date(2024, 4, 1),
+            "referred",
+        ),
     ]
     a.reopen(caseworker, reference, on=date(2024, 4, 2), reason="Ny informasjon")
     worker.catch_up(a.slug)
@@ -102,7 +124,11 @@ def test_the_case_list_holds_no_personal_data(
 
 
 def test_a_crash_mid_batch_loses_and_double_counts_nothing(
-    two_offices: tuple[Office, Office], caseworker: Context, worker: ProjectionWorker, database_url: str, monkeypatch: pytest.MonkeyPatch
+    two_offices: tuple[Office, Office],
+    caseworker: Context,
+    worker: ProjectionWorker,
+    database_url: str,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     a, _ = two_offices
     references = [receive(a, caseworker) for _ in range(5)]
@@ -146,7 +172,12 @@ def wait_for_rows(database_url: str, tenant: str, thread: threading.Thread, seco
 
 
 def test_the_running_worker_wakes_on_new_events_and_finds_new_tenants(
-    platform: Platform, admin: Context, caseworker: Context, new_slug: Callable[[], str], worker: ProjectionWorker, database_url: str
+    platform: Platform,
+    admin: Context,
+    caseworker: Context,
+    new_slug: Callable[[], str],
+    worker: ProjectionWorker,
+    database_url: str,
 ) -> None:
     with running(worker) as thread:
         office = platform.create_tenant(admin, slug=new_slug(), name="Ny kommune")
@@ -157,8 +188,13 @@ def test_the_running_worker_wakes_on_new_events_and_finds_new_tenants(
 
 
 def test_the_worker_keeps_going_past_a_tenant_whose_tables_are_still_being_made(
-    platform: Platform, admin: Context, caseworker: Context, new_slug: Callable[[], str], worker: ProjectionWorker,
-    database_url: str, master_key: bytes,
+    platform: Platform,
+    admin: Context,
+    caseworker: Context,
+    new_slug: Callable[[], str],
+    worker: ProjectionWorker,
+    database_url: str,
+    master_key: bytes,
 ) -> None:
     """create_tenant lists the tenant (and notifies) a moment before its event tables exist."""
     datastore = open_datastore(database_url, pool_size=1, max_overflow=0)
@@ -176,7 +212,7 @@ def test_the_worker_keeps_going_past_a_tenant_whose_tables_are_still_being_made(
         datastore.close()
 
 
-def worker_module():  # noqa: ANN201
+def worker_module():
     from projections import worker
 
     return worker

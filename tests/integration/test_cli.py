@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 import base64
-import json
 import io
+import json
 import subprocess
 import sys
 from collections.abc import Callable
@@ -22,7 +22,11 @@ Run = Callable[..., tuple[int, str, str]]
 
 @pytest.fixture
 def ombud(
-    database_url: str, master_key: bytes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    database_url: str,
+    master_key: bytes,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> Run:
     monkeypatch.setenv("DATABASE_URL", database_url)
     monkeypatch.setenv("OMBUD_MASTER_KEY", base64.b64encode(master_key).decode())
@@ -76,16 +80,33 @@ def test_every_command_has_help(path: list[str], capsys: pytest.CaptureFixture[s
 
 
 def test_the_console_script_is_installed() -> None:
-    result = subprocess.run([Path(sys.executable).parent / "ombud", "--help"], capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [Path(sys.executable).parent / "ombud", "--help"], capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 0
     assert "tenant" in result.stdout and "inquiry" in result.stdout
 
 
 def test_an_inquiry_goes_through_its_whole_life_from_the_command_line(ombud: Run, tenant: str) -> None:
     code, out, _ = ombud(
-        "inquiry", "receive", "--tenant", tenant, "--received-on", "03.01.2024", "--channel", "email",
-        "--requester-role", "relative", "--service-area", "Plan og bygg", "--case-type", "no_reply",
-        "--summary", "Venter på svar", "--requester-name", "Testperson Prøvesen",
+        "inquiry",
+        "receive",
+        "--tenant",
+        tenant,
+        "--received-on",
+        "03.01.2024",
+        "--channel",
+        "email",
+        "--requester-role",
+        "relative",
+        "--service-area",
+        "Plan og bygg",
+        "--case-type",
+        "no_reply",
+        "--summary",
+        "Venter på svar",
+        "--requester-name",
+        "Testperson Prøvesen",
     )
     assert code == 0
     reference = out.split()[0]
@@ -109,8 +130,17 @@ def test_an_inquiry_goes_through_its_whole_life_from_the_command_line(ombud: Run
     code, out, _ = ombud("inquiry", "history", "--tenant", tenant, reference, "--json")
     history = json.loads(out)
     assert [e["event"] for e in history] == [
-        "Received", "Assigned", "InterimReplySent", "Forwarded", "MeetingHeld", "ComplaintSent",
-        "ComplaintDecided", "NoteAdded", "Recategorised", "Resolved", "Reopened",
+        "Received",
+        "Assigned",
+        "InterimReplySent",
+        "Forwarded",
+        "MeetingHeld",
+        "ComplaintSent",
+        "ComplaintDecided",
+        "NoteAdded",
+        "Recategorised",
+        "Resolved",
+        "Reopened",
     ]
     assert all(e["actor_id"].startswith("cli:") and e["correlation_id"] for e in history)
     code, out, _ = ombud("inquiry", "show", "--tenant", tenant, reference, "--json")
@@ -126,8 +156,11 @@ def test_tenant_list_shows_created_tenants(ombud: Run, tenant: str) -> None:
 
 def receive_args(tenant: str, **overrides: str) -> list[str]:
     options = {
-        "--received-on": "2024-02-01", "--channel": "phone", "--requester-role": "user",
-        "--service-area": "helse", "--summary": "Sak",
+        "--received-on": "2024-02-01",
+        "--channel": "phone",
+        "--requester-role": "user",
+        "--service-area": "helse",
+        "--summary": "Sak",
     } | overrides
     return ["inquiry", "receive", "--tenant", tenant, *[x for pair in options.items() for x in pair]]
 
@@ -143,7 +176,15 @@ def receive_args(tenant: str, **overrides: str) -> list[str]:
         ({"--summary": " "}, 1, "summary"),
         ({"--reference": "ugyldig referanse!"}, 1, "reference"),
     ],
-    ids=["impossible-date", "future-date", "unknown-channel", "unknown-area", "unknown-case-type", "blank-summary", "bad-reference"],
+    ids=[
+        "impossible-date",
+        "future-date",
+        "unknown-channel",
+        "unknown-area",
+        "unknown-case-type",
+        "blank-summary",
+        "bad-reference",
+    ],
 )
 def test_bad_input_gives_one_line_naming_the_field_and_writes_nothing(
     ombud: Run, tenant: str, database_url: str, overrides: dict[str, str], exit_code: int, named: str
@@ -157,9 +198,13 @@ def test_bad_input_gives_one_line_naming_the_field_and_writes_nothing(
     assert event_count(database_url) == before
 
 
-def test_an_action_on_a_resolved_inquiry_is_refused_and_writes_nothing(ombud: Run, tenant: str, database_url: str) -> None:
+def test_an_action_on_a_resolved_inquiry_is_refused_and_writes_nothing(
+    ombud: Run, tenant: str, database_url: str
+) -> None:
     reference = ombud(*receive_args(tenant))[1].split()[0]
-    assert ombud("inquiry", "resolve", "--tenant", tenant, reference, "--on", "2024-02-02", "--outcome", "guided")[0] == 0
+    assert (
+        ombud("inquiry", "resolve", "--tenant", tenant, reference, "--on", "2024-02-02", "--outcome", "guided")[0] == 0
+    )
     before = event_count(database_url)
     code, _, err = ombud("inquiry", "note", "--tenant", tenant, reference, "--on", "2024-02-03", "--text", "Sent notat")
     assert code == 1
@@ -171,7 +216,17 @@ def test_a_stale_expected_version_is_reported_as_a_conflict(ombud: Run, tenant: 
     reference = ombud(*receive_args(tenant))[1].split()[0]
     assert ombud("inquiry", "assign", "--tenant", tenant, reference, "--on", "2024-02-02", "--assignee", "a")[0] == 0
     code, _, err = ombud(
-        "inquiry", "assign", "--tenant", tenant, reference, "--on", "2024-02-02", "--assignee", "b", "--expected-version", "1"
+        "inquiry",
+        "assign",
+        "--tenant",
+        tenant,
+        reference,
+        "--on",
+        "2024-02-02",
+        "--assignee",
+        "b",
+        "--expected-version",
+        "1",
     )
     assert code == 1
     assert "endret av en annen" in err
@@ -229,11 +284,15 @@ def test_user_create_reads_the_password_from_standard_input_and_stores_only_a_ha
 ) -> None:
     email = f"ny-{tenant}@eksempel.invalid"
     monkeypatch.setattr("sys.stdin", io.StringIO("et-langt-hemmelig-passord\n"))
-    code, out, _ = ombud("user", "create", "--tenant", tenant, "--email", email.upper(), "--role", "caseworker", "--password-stdin")
+    code, out, _ = ombud(
+        "user", "create", "--tenant", tenant, "--email", email.upper(), "--role", "caseworker", "--password-stdin"
+    )
     assert code == 0, out
     assert email in out
     with psycopg.connect(database_url) as conn:
-        stored = conn.execute("SELECT role, tenant_id, password_hash FROM platform.accounts WHERE email = %s", (email,)).fetchone()
+        stored = conn.execute(
+            "SELECT role, tenant_id, password_hash FROM platform.accounts WHERE email = %s", (email,)
+        ).fetchone()
     assert stored[:2] == ("caseworker", tenant)
     assert stored[2].startswith("$argon2id$") and "hemmelig" not in stored[2]
 
@@ -262,6 +321,8 @@ def test_the_same_email_cannot_get_a_second_account(ombud: Run, tenant: str, mon
     email = f"dobbel-{tenant}@eksempel.invalid"
     for expected in (0, 1):
         monkeypatch.setattr("sys.stdin", io.StringIO("et-langt-hemmelig-passord\n"))
-        code, _, err = ombud("user", "create", "--tenant", tenant, "--email", email, "--role", "auditor", "--password-stdin")
+        code, _, err = ombud(
+            "user", "create", "--tenant", tenant, "--email", email, "--role", "auditor", "--password-stdin"
+        )
         assert code == expected
     assert "email: det finnes allerede" in err

@@ -124,6 +124,8 @@ def test_the_compose_file_itself_holds_no_literal_secret() -> None:
                 assert REQUIRED_SECRET_REFERENCE.fullmatch(str(value)), f"{service_name}.{variable} is not ${{VAR:?…}}"
             if variable == "DATABASE_URL":
                 password = str(value).split("://", 1)[1].split("@", 1)[0].split(":", 1)[1]
-                assert REQUIRED_SECRET_REFERENCE.fullmatch(password), f"{service_name}.DATABASE_URL has a literal password"
+                assert REQUIRED_SECRET_REFERENCE.fullmatch(password), (
+                    f"{service_name}.DATABASE_URL has a literal password"
+                )
     for secret_value in env_example().values():
         assert secret_value not in COMPOSE_FILE.read_text(encoding="utf-8")

@@ -111,7 +111,9 @@ async def report_for(platform: Platform, database_url: str, slug: str, year: int
         await pool.close()
 
 
-async def test_drammens_annual_report_2023_reproduces_the_published_tables(projected: Platform, database_url: str) -> None:
+async def test_drammens_annual_report_2023_reproduces_the_published_tables(
+    projected: Platform, database_url: str
+) -> None:
     published = seed_figures()["drammen"]["2023"]
     report = await report_for(projected, database_url, "drammen", 2023)
 
@@ -121,7 +123,9 @@ async def test_drammens_annual_report_2023_reproduces_the_published_tables(proje
     assert sum(report["by_primary_area"].values()) == published["total"]
 
 
-async def test_trondheims_annual_reports_reproduce_the_published_rows_per_unit(projected: Platform, database_url: str) -> None:
+async def test_trondheims_annual_reports_reproduce_the_published_rows_per_unit(
+    projected: Platform, database_url: str
+) -> None:
     figures = seed_figures()["trondheim"]
     codes = {a.name: a.code for t in projected.office("trondheim").profile().taxonomies for a in t.areas}
     for index, year in enumerate(figures["years"]):
@@ -161,7 +165,9 @@ async def test_trondheim_2024_reprojected_under_the_new_taxonomy_gives_the_publi
     assert reprojected["by_service_area"] == as_recorded["by_service_area"]  # units kept their codes
 
 
-async def test_trondheims_year_over_year_table_has_the_published_row_per_unit(projected: Platform, database_url: str) -> None:
+async def test_trondheims_year_over_year_table_has_the_published_row_per_unit(
+    projected: Platform, database_url: str
+) -> None:
     import asyncpg
 
     from projections.annual_report import year_over_year

@@ -20,10 +20,27 @@ def test_the_command_line_works_without_any_server_configured(
     monkeypatch.setenv("OMBUD_DATA_DIR", str(tmp_path))
 
     assert main(["tenant", "create", "testby", "--name", "Testby kommune"]) == 0
-    assert main([
-        "inquiry", "receive", "--tenant", "testby", "--received-on", "2024-05-02", "--channel", "web",
-        "--requester-role", "user", "--service-area", "NAV", "--summary", "Prøvesak",
-    ]) == 0
+    assert (
+        main(
+            [
+                "inquiry",
+                "receive",
+                "--tenant",
+                "testby",
+                "--received-on",
+                "2024-05-02",
+                "--channel",
+                "web",
+                "--requester-role",
+                "user",
+                "--service-area",
+                "NAV",
+                "--summary",
+                "Prøvesak",
+            ]
+        )
+        == 0
+    )
     capsys.readouterr()
     assert main(["inquiry", "show", "--tenant", "testby", "2024-0001", "--json"]) == 0
 

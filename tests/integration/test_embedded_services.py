@@ -65,7 +65,9 @@ async def test_async_redis_client_sets_and_gets_a_key_on_embedded_redis(redis_se
         await client.aclose()
 
 
-def test_starting_again_in_the_same_process_shares_the_servers_until_the_last_handle_closes(tmp_path_factory: pytest.TempPathFactory) -> None:
+def test_starting_again_in_the_same_process_shares_the_servers_until_the_last_handle_closes(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
     data_dir = tmp_path_factory.mktemp("data")
     with start_postgres(data_dir) as first_postgres, start_redis(data_dir) as first_redis:
         with psycopg.connect(first_postgres.url) as connection:
@@ -127,6 +129,8 @@ def test_closing_stops_both_servers(tmp_path_factory: pytest.TempPathFactory) ->
         redis.Redis.from_url(redis_server.url).ping()
 
 
-def test_a_data_folder_with_whitespace_is_refused_before_anything_starts(tmp_path_factory: pytest.TempPathFactory) -> None:
+def test_a_data_folder_with_whitespace_is_refused_before_anything_starts(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
     with pytest.raises(ValueError, match="whitespace"):
         start_postgres(tmp_path_factory.mktemp("data") / "with space")

@@ -77,7 +77,11 @@ def test_a_tenant_cannot_read_another_tenants_inquiries(
 
 
 def test_another_tenants_key_cannot_decrypt_its_event_table(
-    platform: Platform, admin: Context, caseworker: Context, new_slug: Callable[[], str], make_platform: Callable[..., Platform]
+    platform: Platform,
+    admin: Context,
+    caseworker: Context,
+    new_slug: Callable[[], str],
+    make_platform: Callable[..., Platform],
 ) -> None:
     slug_b = new_slug()
     b = platform.create_tenant(admin, slug=slug_b, name="Kommune B")
@@ -113,7 +117,11 @@ def test_creating_a_tenant_twice_fails_and_keeps_the_first(
 
 
 def test_two_hundred_tenants_share_a_bounded_number_of_connections(
-    make_platform: Callable[..., Platform], admin: Context, caseworker: Context, new_slug: Callable[[], str], database_url: str
+    make_platform: Callable[..., Platform],
+    admin: Context,
+    caseworker: Context,
+    new_slug: Callable[[], str],
+    database_url: str,
 ) -> None:
     platform = make_platform(pool_size=4, max_overflow=6)
     slugs = [new_slug() for _ in range(200)]

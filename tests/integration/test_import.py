@@ -51,10 +51,20 @@ def test_a_case_log_becomes_the_events_it_implies(
 
     assert (result.imported, result.already_present) == (3, 0)
     assert [e.event for e in a.history("A-1")] == [
-        "Received", "MeetingHeld", "MeetingHeld", "InterimReplySent", "ComplaintSent", "ComplaintDecided", "Resolved",
+        "Received",
+        "MeetingHeld",
+        "MeetingHeld",
+        "InterimReplySent",
+        "ComplaintSent",
+        "ComplaintDecided",
+        "Resolved",
     ]
     first = a.inquiry("A-1")
-    assert (first.channel, first.requester_role, first.case_types) == ("phone", "relative", ["no_reply", "complaint_help"])
+    assert (first.channel, first.requester_role, first.case_types) == (
+        "phone",
+        "relative",
+        ["no_reply", "complaint_help"],
+    )
     assert first.complaints[0]["outcome"] == "partly_upheld"
     assert a.inquiry("A-2").forwarded == ["county_governor"]
     third = a.inquiry("A-3")
@@ -85,7 +95,12 @@ def test_importing_the_same_file_again_changes_nothing(
         (csv_bytes(GOOD[0], "B-1,2023-01-01,,,Helse,,kanskje,,,,,,,,"), 3, "outside_mandate", "yes/no"),
         (csv_bytes(GOOD[0], "B-1,2023-01-01,brevdue,,Helse,,,,,,,,,,"), 3, "channel", "ugyldig verdi"),
         (csv_bytes(GOOD[0], "B-1,2023-01-01,,,Helse,,,,mange,,,,,,"), 3, "meetings_held", "heltall"),
-        (csv_bytes(GOOD[0], "B-1,2023-03-01,,,Helse,,,,,,,,,2023-02-01,assisted"), 3, "resolved_on", "før henvendelsen"),
+        (
+            csv_bytes(GOOD[0], "B-1,2023-03-01,,,Helse,,,,,,,,,2023-02-01,assisted"),
+            3,
+            "resolved_on",
+            "før henvendelsen",
+        ),
         (csv_bytes(GOOD[0], "B-1,2023-03-01,,,Helse,,,,,,,,upheld,,"), 3, "complaint_sent_on", "må fylles ut"),
         (csv_bytes(*GOOD).replace(b",", b"\t"), 1, "reference, received_on, service_area", "komma eller semikolon"),
         (b"", 1, "-", "tom"),
@@ -93,13 +108,29 @@ def test_importing_the_same_file_again_changes_nothing(
         (csv_bytes(*GOOD).replace("pårørende".encode(), "pårørende".encode("latin-1")), 1, "-", "ikke UTF-8"),
     ],
     ids=[
-        "bad-date", "unknown-area", "duplicate-reference", "unknown-case-type", "bad-yes-no", "bad-channel",
-        "bad-count", "resolved-before-received", "decision-without-complaint", "wrong-delimiter", "empty-file",
-        "header-only", "not-utf8",
+        "bad-date",
+        "unknown-area",
+        "duplicate-reference",
+        "unknown-case-type",
+        "bad-yes-no",
+        "bad-channel",
+        "bad-count",
+        "resolved-before-received",
+        "decision-without-complaint",
+        "wrong-delimiter",
+        "empty-file",
+        "header-only",
+        "not-utf8",
     ],
 )
 def test_a_bad_file_names_line_column_and_reason_and_imports_nothing(
-    offices: tuple[Office, Office], caseworker: Context, database_url: str, data: bytes, line: int, column: str, reason: str
+    offices: tuple[Office, Office],
+    caseworker: Context,
+    database_url: str,
+    data: bytes,
+    line: int,
+    column: str,
+    reason: str,
 ) -> None:
     a, _ = offices
     before = events_in(database_url, a)

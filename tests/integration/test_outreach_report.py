@@ -21,11 +21,17 @@ async def test_the_annual_report_counts_the_years_outreach_by_kind(
     a = platform.create_tenant(admin, slug=new_slug(), name="Kommune A")
     b = platform.create_tenant(admin, slug=new_slug(), name="Kommune B")
     for held_on, kind, participants in (
-        (date(2024, 2, 1), "talk", 40), (date(2024, 5, 3), "talk", None), (date(2024, 9, 9), "course", 12),
+        (date(2024, 2, 1), "talk", 40),
+        (date(2024, 5, 3), "talk", None),
+        (date(2024, 9, 9), "course", 12),
         (date(2023, 11, 1), "talk", 25),
-    ):  # fmt: skip
-        a.register_outreach(caseworker, held_on=held_on, kind=kind, title="Om ombudet", audience="Eldrerådet", participants=participants)
-    b.register_outreach(caseworker, held_on=date(2024, 3, 3), kind="stand", title="Stand", audience="Innbyggere", participants=100)
+    ):
+        a.register_outreach(
+            caseworker, held_on=held_on, kind=kind, title="Om ombudet", audience="Eldrerådet", participants=participants
+        )
+    b.register_outreach(
+        caseworker, held_on=date(2024, 3, 3), kind="stand", title="Stand", audience="Innbyggere", participants=100
+    )
     worker = ProjectionWorker(platform, database_url)
     try:
         worker.catch_up(a.slug)

@@ -26,7 +26,9 @@ def database_before_0008(server_url: str) -> Iterator[str]:
         conn.execute(f'CREATE DATABASE "{name}"')
     url = urlunsplit(urlsplit(server_url)._replace(path=f"/{name}"))
     with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute("CREATE TABLE public.ombud_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())")
+        conn.execute(
+            "CREATE TABLE public.ombud_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())"
+        )
         for migration, sql in migration_files():
             if migration < "0008":
                 conn.execute(sql)
@@ -44,12 +46,20 @@ def test_the_outreach_projection_is_replayed_with_titles_and_the_case_list_is_ke
     try:
         office = platform.create_tenant(admin, slug="prove-a", name="Prøveby kommune")
         platform.create_tenant(admin, slug="prove-b", name="Annenby kommune")
-        activity = office.register_outreach(caseworker, held_on=date(2024, 4, 4), kind="talk", title="Foredrag i Testby",
-                                            audience="Testby seniorsenter", participants=30)  # fmt: skip
+        activity = office.register_outreach(
+            caseworker,
+            held_on=date(2024, 4, 4),
+            kind="talk",
+            title="Foredrag i Testby",
+            audience="Testby seniorsenter",
+            participants=30,
+        )
         newest = office.app.recorder.max_notification_id()
         with psycopg.connect(database_before_0008) as conn:  # what the projection wrote before 0008
-            conn.execute("INSERT INTO read.outreach (tenant_id, id, held_on, kind, participants) VALUES (%s, %s, %s, 'talk', 30)",
-                         (office.slug, activity, date(2024, 4, 4)))  # fmt: skip
+            conn.execute(
+                "INSERT INTO read.outreach (tenant_id, id, held_on, kind, participants) VALUES (%s, %s, %s, 'talk', 30)",
+                (office.slug, activity, date(2024, 4, 4)),
+            )
             for projection in ("case_list", "outreach"):
                 conn.execute("INSERT INTO read.positions VALUES (%s, %s, %s)", (office.slug, projection, newest))
 

@@ -36,12 +36,20 @@ def served(database_url: str, redis_url: str, master_key: bytes, tmp_path: Path)
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    env = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": redis_url,
-           "OMBUD_MASTER_KEY": base64.b64encode(master_key).decode(), "OMBUD_DATA_DIR": str(tmp_path)}  # fmt: skip
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+        "OMBUD_MASTER_KEY": base64.b64encode(master_key).decode(),
+        "OMBUD_DATA_DIR": str(tmp_path),
+    }
     server = subprocess.Popen(
         [sys.executable, "-m", "infra.cli", "serve", "--port", str(port), "--workers", str(WORKERS)],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
-    )  # fmt: skip
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -72,8 +80,13 @@ def test_several_worker_processes_serve_one_session(served: tuple[str, int], dat
     assert _workers_of(pid) >= WORKERS
     datastore = open_datastore(database_url, pool_size=1, max_overflow=0)
     try:
-        account = create_account(PostgresAccountDirectory(datastore), email=f"{new_slug()}@eksempel.invalid",
-                                 role="network", tenant=None, password=PASSWORD)  # fmt: skip
+        account = create_account(
+            PostgresAccountDirectory(datastore),
+            email=f"{new_slug()}@eksempel.invalid",
+            role="network",
+            tenant=None,
+            password=PASSWORD,
+        )
     finally:
         datastore.close()
     opener = urllib.request.build_opener(_NoRedirect)

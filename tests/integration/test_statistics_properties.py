@@ -116,13 +116,20 @@ def record(office: Office, ctx: Context, history: list[Story]) -> None:
     """Receives every inquiry, then plays the steps round-robin so the event log interleaves inquiries."""
     references = [
         office.receive(
-            ctx, received_on=s.received_on, channel=s.channel, requester_role=s.requester_role,
-            service_area=s.primary_area, further_areas=list(s.further_areas), case_types=list(s.case_types),
-            outside_mandate=s.outside_mandate, summary="Spørsmål fra Fiktiv Prøvesen om tjenesten",
-            requester_name="Fiktiv Prøvesen", contact="fiktiv.provesen@example.invalid",
+            ctx,
+            received_on=s.received_on,
+            channel=s.channel,
+            requester_role=s.requester_role,
+            service_area=s.primary_area,
+            further_areas=list(s.further_areas),
+            case_types=list(s.case_types),
+            outside_mandate=s.outside_mandate,
+            summary="Spørsmål fra Fiktiv Prøvesen om tjenesten",
+            requester_name="Fiktiv Prøvesen",
+            contact="fiktiv.provesen@example.invalid",
         ).reference
         for s in history
-    ]  # fmt: skip
+    ]
     for index in range(max(len(s.steps) for s in history)):
         for story, reference in zip(history, references, strict=True):
             if index < len(story.steps):
@@ -260,7 +267,10 @@ def dump(database_url: str, slug: str) -> dict[str, list[str]]:
     """Every column of the tenant's case list and counts as text, read as the superuser (no row-level security)."""
     with psycopg.connect(database_url, autocommit=True) as conn:
         return {
-            table: [row[0] for row in conn.execute(f"SELECT t::text FROM {table} t WHERE tenant_id = %s ORDER BY 1", (slug,))]
+            table: [
+                row[0]
+                for row in conn.execute(f"SELECT t::text FROM {table} t WHERE tenant_id = %s ORDER BY 1", (slug,))
+            ]
             for table in case_list.TABLES
         }
 
@@ -316,14 +326,23 @@ def event_for(story: Story) -> None:
 
 
 async def test_an_inquiry_forwarded_twice_to_the_same_body_counts_once_under_that_body(
-    new_office: Callable[[], Office], caseworker: Context, worker: ProjectionWorker, platform: Platform, database_url: str
+    new_office: Callable[[], Office],
+    caseworker: Context,
+    worker: ProjectionWorker,
+    platform: Platform,
+    database_url: str,
 ) -> None:
     office = new_office()
     twice = Story(
-        received_on=date(2023, 3, 1), channel="phone", requester_role="user", primary_area="helse",
-        further_areas=(), case_types=(), outside_mandate=False,
+        received_on=date(2023, 3, 1),
+        channel="phone",
+        requester_role="user",
+        primary_area="helse",
+        further_areas=(),
+        case_types=(),
+        outside_mandate=False,
         steps=(Step("forward", date(2023, 3, 2), "patient_ombud"), Step("forward", date(2023, 3, 9), "patient_ombud")),
-    )  # fmt: skip
+    )
     record(office, caseworker, [twice])
     worker.catch_up(office.slug)
 

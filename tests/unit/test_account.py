@@ -19,7 +19,9 @@ def test_a_malformed_email_names_the_field(email: str) -> None:
     assert error.value.field == "email"
 
 
-@pytest.mark.parametrize(("role", "tenant"), [("caseworker", None), ("auditor", ""), ("network", "drammen"), ("king", None)])
+@pytest.mark.parametrize(
+    ("role", "tenant"), [("caseworker", None), ("auditor", ""), ("network", "drammen"), ("king", None)]
+)
 def test_roles_inside_a_tenant_need_one_and_roles_above_must_not_have_one(role: str, tenant: str | None) -> None:
     with pytest.raises(InvalidField) as error:
         require_role_and_tenant(role, tenant)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -145,8 +145,10 @@ EVENTS: list[tuple[str, Prepare, Command, type, Callable[[Inquiry], bool]]] = [
             c, on=on, primary_area="nav", further_areas=["barnevern"], case_types=["no_reply"], outside_mandate=True
         ),
         Inquiry.Recategorised,
-        lambda i: (i.primary_area, i.further_areas, i.case_types, i.outside_mandate)
-        == ("nav", ["barnevern"], ["no_reply"], True),
+        lambda i: (
+            (i.primary_area, i.further_areas, i.case_types, i.outside_mandate)
+            == ("nav", ["barnevern"], ["no_reply"], True)
+        ),
     ),
     (
         "interim_reply",
@@ -174,17 +176,21 @@ EVENTS: list[tuple[str, Prepare, Command, type, Callable[[Inquiry], bool]]] = [
         _nothing,
         lambda i, c, on: i.send_complaint(c, on=on, to="county_governor", about="Avslag på avlastning"),
         Inquiry.ComplaintSent,
-        lambda i: i.complaints == [{"sent_on": LATER, "to": "county_governor", "outcome": None, "decided_on": None}]
-        and i.pending_complaint is i.complaints[0],
+        lambda i: (
+            i.complaints == [{"sent_on": LATER, "to": "county_governor", "outcome": None, "decided_on": None}]
+            and i.pending_complaint is i.complaints[0]
+        ),
     ),
     (
         "decision",
         _with_complaint,
         lambda i, c, on: i.decide_complaint(c, on=on, outcome="partly_upheld"),
         Inquiry.ComplaintDecided,
-        lambda i: i.complaints[0]["outcome"] == "partly_upheld"
-        and i.complaints[0]["decided_on"] == LATER
-        and i.pending_complaint is None,
+        lambda i: (
+            i.complaints[0]["outcome"] == "partly_upheld"
+            and i.complaints[0]["decided_on"] == LATER
+            and i.pending_complaint is None
+        ),
     ),
     (
         "note",
@@ -257,9 +263,18 @@ def test_replaying_every_event_rebuilds_the_same_state(ctx: Context, actor: Cont
     inquiry.resolve(ctx, on=date(2024, 3, 12), outcome="referred")
     events = inquiry.collect_events()
     assert {type(e).__name__ for e in events} == {
-        "Received", "Assigned", "Recategorised", "InterimReplySent", "Forwarded", "MeetingHeld",
-        "ComplaintSent", "ComplaintDecided", "NoteAdded", "Resolved", "Reopened",
-    }  # fmt: skip
+        "Received",
+        "Assigned",
+        "Recategorised",
+        "InterimReplySent",
+        "Forwarded",
+        "MeetingHeld",
+        "ComplaintSent",
+        "ComplaintDecided",
+        "NoteAdded",
+        "Resolved",
+        "Reopened",
+    }
 
     replayed = None
     for event in events:
@@ -358,8 +373,8 @@ def test_tomorrow_in_norway_is_in_the_future(inquiry: Inquiry, ctx: Context) -> 
 @pytest.mark.parametrize(
     ("utc", "oslo_date"),
     [
-        (datetime(2024, 3, 1, 23, 30, tzinfo=timezone.utc), date(2024, 3, 2)),  # CET, UTC+1
-        (datetime(2024, 6, 30, 22, 30, tzinfo=timezone.utc), date(2024, 7, 1)),  # CEST, UTC+2
+        (datetime(2024, 3, 1, 23, 30, tzinfo=UTC), date(2024, 3, 2)),  # CET, UTC+1
+        (datetime(2024, 6, 30, 22, 30, tzinfo=UTC), date(2024, 7, 1)),  # CEST, UTC+2
     ],
     ids=["winter", "summer"],
 )
@@ -522,9 +537,7 @@ def test_text_with_a_nul_character_is_refused(ctx: Context, act: Callable[[Conte
 
 
 @pytest.mark.parametrize("participants", [[], (), [" "]], ids=["empty-list", "empty-tuple", "blank"])
-def test_a_meeting_needs_at_least_one_participant(
-    inquiry: Inquiry, ctx: Context, participants: list[str]
-) -> None:
+def test_a_meeting_needs_at_least_one_participant(inquiry: Inquiry, ctx: Context, participants: list[str]) -> None:
     with pytest.raises(InvalidField) as raised:
         inquiry.hold_meeting(ctx, on=LATER, participants=participants)
     assert raised.value.field == "participants"

@@ -11,13 +11,24 @@ CASE_TYPES = ["no_reply", "complaint_help"]
 
 
 def report(total: int, no_reply: int = 0, complaint_help: int = 0, open_: int = 0, resolved: int = 0) -> dict:
-    return {"total": total, "open_at_year_end": open_, "resolved": resolved,
-            "by_case_type": {"no_reply": no_reply, "complaint_help": complaint_help}}  # fmt: skip
+    return {
+        "total": total,
+        "open_at_year_end": open_,
+        "resolved": resolved,
+        "by_case_type": {"no_reply": no_reply, "complaint_help": complaint_help},
+    }
 
 
 def test_small_counts_are_hidden_and_zero_and_large_ones_are_shown() -> None:
-    table = network_table(2024, [("A", report(120, no_reply=3, complaint_help=40)), ("B", report(80, no_reply=0, complaint_help=7)),
-                                 ("C", report(60, no_reply=12, complaint_help=9))], CASE_TYPES)  # fmt: skip
+    table = network_table(
+        2024,
+        [
+            ("A", report(120, no_reply=3, complaint_help=40)),
+            ("B", report(80, no_reply=0, complaint_help=7)),
+            ("C", report(60, no_reply=12, complaint_help=9)),
+        ],
+        CASE_TYPES,
+    )
     no_reply = table.columns.index("no_reply")
     assert [row[no_reply].hidden for row in table.rows] == [True, False, True]  # 3 hidden, 12 hidden with it, 0 shown
     assert table.totals[no_reply].value == 15 and not table.totals[no_reply].hidden

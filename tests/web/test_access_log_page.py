@@ -16,9 +16,15 @@ from services.office import Office
 
 def receive(office: Office, caseworker: Context) -> str:
     return office.receive(
-        caseworker, received_on=date(2025, 3, 3), channel="phone", requester_role="user",
-        service_area="Helse", case_types=["no_reply"], summary="Fiktiv testsak", requester_name="Testesen Testperson",
-    ).reference  # fmt: skip
+        caseworker,
+        received_on=date(2025, 3, 3),
+        channel="phone",
+        requester_role="user",
+        service_area="Helse",
+        case_types=["no_reply"],
+        summary="Fiktiv testsak",
+        requester_name="Testesen Testperson",
+    ).reference
 
 
 async def test_an_auditor_sees_who_opened_which_inquiry_newest_first(
@@ -42,9 +48,14 @@ async def test_an_auditor_sees_who_opened_which_inquiry_newest_first(
 
 
 async def test_the_log_comes_a_page_at_a_time(
-    client: AsyncTestClient, office: Office, caseworker: Context, make_account, sign_in, database_url: str,
+    client: AsyncTestClient,
+    office: Office,
+    caseworker: Context,
+    make_account,
+    sign_in,
+    database_url: str,
     worker: ProjectionWorker,
-) -> None:  # fmt: skip
+) -> None:
     reference = receive(office, caseworker)
     worker.catch_up(office.slug)
     reader = make_account("caseworker", office.slug)
@@ -63,9 +74,14 @@ async def test_the_log_comes_a_page_at_a_time(
 
 
 async def test_an_auditor_cannot_see_another_tenants_access_log(
-    client: AsyncTestClient, office: Office, other_office: Office, caseworker: Context, make_account, sign_in,
+    client: AsyncTestClient,
+    office: Office,
+    other_office: Office,
+    caseworker: Context,
+    make_account,
+    sign_in,
     worker: ProjectionWorker,
-) -> None:  # fmt: skip
+) -> None:
     reference = receive(office, caseworker)
     worker.catch_up(office.slug)
     reader = make_account("caseworker", office.slug)
@@ -73,13 +89,20 @@ async def test_an_auditor_cannot_see_another_tenants_access_log(
     await client.get(f"/{office.slug}/henvendelser/{reference}")
     await sign_in(make_account("auditor", other_office.slug))
     own = await client.get(f"/{other_office.slug}/tilgangslogg")
-    assert own.status_code == 200 and reader.email not in own.text and f">{reference}</a>" not in own.text and "0 oppslag" in own.text
+    assert (
+        own.status_code == 200
+        and reader.email not in own.text
+        and f">{reference}</a>" not in own.text
+        and "0 oppslag" in own.text
+    )
     filtered = await client.get(f"/{other_office.slug}/tilgangslogg?henvendelse={reference}")
     assert f">{reference}</a>" not in filtered.text and "0 oppslag" in filtered.text
     assert (await client.get(f"/{office.slug}/tilgangslogg")).status_code == 404
 
 
 @pytest.mark.parametrize("role", ["caseworker", "network"])
-async def test_roles_that_do_not_audit_get_404(client: AsyncTestClient, office: Office, make_account, sign_in, role: str) -> None:
+async def test_roles_that_do_not_audit_get_404(
+    client: AsyncTestClient, office: Office, make_account, sign_in, role: str
+) -> None:
     await sign_in(make_account(role, office.slug if role == "caseworker" else None))
     assert (await client.get(f"/{office.slug}/tilgangslogg")).status_code == 404

@@ -19,12 +19,20 @@ def accounts(database_url: str, tenant: str) -> list[tuple[str, str]]:
 
 async def post(client: AsyncTestClient, path: str, data: dict[str, str], *, htmx: bool = False):
     if htmx:
-        return await client.post(path, data=data, headers={"HX-Request": "true", "x-csrftoken": client.cookies["ombud_csrf"]})
+        return await client.post(
+            path, data=data, headers={"HX-Request": "true", "x-csrftoken": client.cookies["ombud_csrf"]}
+        )
     return await client.post(path, data={**data, "_csrf_token": client.cookies["ombud_csrf"]}, follow_redirects=False)
 
 
 def new_account(address: str, **changes: str) -> dict[str, str]:
-    return {"email": address, "role": "caseworker", "password": NEW_PASSWORD, "password_repeat": NEW_PASSWORD, **changes}
+    return {
+        "email": address,
+        "role": "caseworker",
+        "password": NEW_PASSWORD,
+        "password_repeat": NEW_PASSWORD,
+        **changes,
+    }
 
 
 async def test_an_administrator_creates_an_account_that_is_then_listed(
@@ -42,7 +50,9 @@ async def test_with_htmx_the_users_section_comes_back_confirming_the_account(
     client: AsyncTestClient, office: Office, make_account, sign_in
 ) -> None:
     await sign_in(make_account("tenant_admin", office.slug))
-    response = await post(client, f"/{office.slug}/admin/brukere", new_account("revisor-test@eksempel.invalid", role="auditor"), htmx=True)
+    response = await post(
+        client, f"/{office.slug}/admin/brukere", new_account("revisor-test@eksempel.invalid", role="auditor"), htmx=True
+    )
     assert response.status_code == 200
     assert "<html" not in response.text and 'id="brukere"' in response.text
     assert "Kontoen revisor-test@eksempel.invalid er opprettet." in response.text
@@ -59,7 +69,13 @@ async def test_with_htmx_the_users_section_comes_back_confirming_the_account(
     ],
 )
 async def test_bad_account_input_is_named_at_its_field_and_nothing_is_written(
-    client: AsyncTestClient, office: Office, make_account, sign_in, database_url: str, field: str, changes: dict[str, str]
+    client: AsyncTestClient,
+    office: Office,
+    make_account,
+    sign_in,
+    database_url: str,
+    field: str,
+    changes: dict[str, str],
 ) -> None:
     signed_in = make_account("tenant_admin", office.slug)
     await sign_in(signed_in)
@@ -83,7 +99,9 @@ async def test_an_administrator_changes_a_colleagues_role_but_not_their_own(
     assert response.status_code == 303
     response = await post(client, f"/{office.slug}/admin/brukere/{me.id}/rolle", {"role": "caseworker"}, htmx=True)
     assert response.status_code == 422 and "din egen rolle" in response.text
-    assert sorted(accounts(database_url, office.slug)) == sorted([(me.email, "tenant_admin"), (colleague.email, "auditor")])
+    assert sorted(accounts(database_url, office.slug)) == sorted(
+        [(me.email, "tenant_admin"), (colleague.email, "auditor")]
+    )
 
 
 async def test_a_role_change_signs_the_colleague_out_of_every_session(
@@ -107,8 +125,19 @@ async def test_an_administrator_publishes_a_taxonomy_version(
     await sign_in(make_account("tenant_admin", office.slug))
     assert "Versjon 2" not in (await client.get(f"/{office.slug}/admin")).text  # the page has read the profile
     areas = "helse-og-omsorg; Helse og omsorg\nfastlege; Fastlege; helse-og-omsorg\n\nbygg; Plan og bygg\nannet; Annet"
-    mapping = "\n".join(f"{old} -> annet" for old in ("helse", "plan-og-bygg", "skole-og-barnehage", "boligkontoret",
-                         "vann-avlop-renovasjon", "kommunale-veier", "nav", "barnevern"))  # fmt: skip
+    mapping = "\n".join(
+        f"{old} -> annet"
+        for old in (
+            "helse",
+            "plan-og-bygg",
+            "skole-og-barnehage",
+            "boligkontoret",
+            "vann-avlop-renovasjon",
+            "kommunale-veier",
+            "nav",
+            "barnevern",
+        )
+    )
     response = await post(
         client, f"/{office.slug}/admin/taksonomi", {"effective_from": "2025-01-01", "areas": areas, "mapping": mapping}
     )
@@ -133,7 +162,9 @@ async def test_a_bad_taxonomy_names_its_field_and_line_and_publishes_nothing(
     client: AsyncTestClient, office: Office, make_account, sign_in, field: str, form: dict[str, str], message: str
 ) -> None:
     await sign_in(make_account("tenant_admin", office.slug))
-    response = await post(client, f"/{office.slug}/admin/taksonomi", {"effective_from": "2025-01-01", **form}, htmx=True)
+    response = await post(
+        client, f"/{office.slug}/admin/taksonomi", {"effective_from": "2025-01-01", **form}, htmx=True
+    )
     assert response.status_code == 422
     assert f'href="#taxonomy-{field}"' in response.text and f'id="taxonomy-{field}-feil"' in response.text
     assert message in response.text
@@ -147,7 +178,9 @@ async def test_roles_other_than_the_administrator_get_404(
     await sign_in(make_account(role, office.slug))
     assert (await client.get(f"/{office.slug}/admin")).status_code == 404
     before = accounts(database_url, office.slug)
-    assert (await post(client, f"/{office.slug}/admin/brukere", new_account("ny-test@eksempel.invalid"))).status_code == 404
+    assert (
+        await post(client, f"/{office.slug}/admin/brukere", new_account("ny-test@eksempel.invalid"))
+    ).status_code == 404
     assert accounts(database_url, office.slug) == before
 
 
@@ -158,10 +191,14 @@ async def test_an_administrator_cannot_see_or_touch_another_tenants_accounts(
     await sign_in(make_account("tenant_admin", other_office.slug))
     assert theirs.email not in (await client.get(f"/{other_office.slug}/admin")).text
     assert (await client.get(f"/{office.slug}/admin")).status_code == 404
-    assert (await post(client, f"/{office.slug}/admin/brukere", new_account("ny-test@eksempel.invalid"))).status_code == 404
+    assert (
+        await post(client, f"/{office.slug}/admin/brukere", new_account("ny-test@eksempel.invalid"))
+    ).status_code == 404
     # Through their own tenant's URL, the other tenant's account is simply not found.
     response = await post(client, f"/{other_office.slug}/admin/brukere/{theirs.id}/rolle", {"role": "auditor"})
     assert response.status_code == 404
     assert (theirs.email, "caseworker") in accounts(database_url, office.slug)
-    assert (await post(client, f"/{office.slug}/admin/taksonomi", {"effective_from": "2025-01-01", "areas": "a; A"})).status_code == 404
+    assert (
+        await post(client, f"/{office.slug}/admin/taksonomi", {"effective_from": "2025-01-01", "areas": "a; A"})
+    ).status_code == 404
     assert len(office.profile().taxonomies) == 1

@@ -20,9 +20,15 @@ SUMMARY = "Testsak om manglende svar (fiktiv)"
 @pytest.fixture
 def reference(office: Office, caseworker: Context) -> str:
     return office.receive(
-        caseworker, received_on=date(2025, 3, 3), channel="phone", requester_role="user",
-        service_area="Helse", case_types=["no_reply"], summary=SUMMARY, requester_name="Testesen, Demo",
-    ).reference  # fmt: skip
+        caseworker,
+        received_on=date(2025, 3, 3),
+        channel="phone",
+        requester_role="user",
+        service_area="Helse",
+        case_types=["no_reply"],
+        summary=SUMMARY,
+        requester_name="Testesen, Demo",
+    ).reference
 
 
 def access_records(database_url: str, tenant: str) -> list[tuple[str, str]]:
@@ -32,7 +38,12 @@ def access_records(database_url: str, tenant: str) -> list[tuple[str, str]]:
 
 
 async def test_opening_an_inquiry_records_the_access_and_shows_its_timeline(
-    client: AsyncTestClient, office: Office, reference: str, make_account: Callable[..., Account], sign_in, database_url: str
+    client: AsyncTestClient,
+    office: Office,
+    reference: str,
+    make_account: Callable[..., Account],
+    sign_in,
+    database_url: str,
 ) -> None:
     await sign_in(make_account("auditor", office.slug))
     page = await client.get(f"/{office.slug}/henvendelser/{reference}")
@@ -73,9 +84,15 @@ async def test_an_action_from_htmx_appends_the_event_and_returns_only_the_case(
 
 
 async def test_the_assign_form_offers_the_offices_case_workers_and_preselects_the_signed_in_person(
-    client: AsyncTestClient, office: Office, reference: str, make_account, sign_in, platform: Platform,
-    admin: Context, new_slug,
-) -> None:  # fmt: skip
+    client: AsyncTestClient,
+    office: Office,
+    reference: str,
+    make_account,
+    sign_in,
+    platform: Platform,
+    admin: Context,
+    new_slug,
+) -> None:
     me, boss = make_account("caseworker", office.slug), make_account("tenant_admin", office.slug)
     auditor = make_account("auditor", office.slug)
     stranger = make_account("caseworker", platform.create_tenant(admin, slug=new_slug(), name="Annenby kommune").slug)
@@ -145,9 +162,13 @@ async def test_roles_without_case_work_cannot_append_events(
 
 
 RECATEGORISED = {
-    "service_area": "nav", "further_areas": ["helse", "barnevern"], "case_types": ["complaint_help", "illegality"],
-    "outside_mandate": "ja", "on": "2025-03-04", "expected_version": "1",
-}  # fmt: skip
+    "service_area": "nav",
+    "further_areas": ["helse", "barnevern"],
+    "case_types": ["complaint_help", "illegality"],
+    "outside_mandate": "ja",
+    "on": "2025-03-04",
+    "expected_version": "1",
+}
 
 
 async def test_the_recategorise_form_shows_the_current_categories_ticked(
@@ -166,9 +187,10 @@ async def test_recategorising_from_htmx_replaces_areas_case_types_and_mandate(
 ) -> None:
     await sign_in(make_account("tenant_admin", office.slug))
     response = await client.post(
-        f"/{office.slug}/henvendelser/{reference}/omkategoriser", data=RECATEGORISED,
+        f"/{office.slug}/henvendelser/{reference}/omkategoriser",
+        data=RECATEGORISED,
         headers={"HX-Request": "true", "x-csrftoken": client.cookies["ombud_csrf"]},
-    )  # fmt: skip
+    )
     assert response.status_code == 200
     assert "<html" not in response.text and "Omkategorisert" in response.text
     inquiry = office.inquiry(reference)
@@ -183,8 +205,9 @@ async def test_without_javascript_recategorising_redirects_and_an_unticked_box_c
     form = {**RECATEGORISED, "outside_mandate": None, "further_areas": [], "_csrf_token": client.cookies["ombud_csrf"]}
     response = await client.post(
         f"/{office.slug}/henvendelser/{reference}/omkategoriser",
-        data={key: value for key, value in form.items() if value is not None}, follow_redirects=False,
-    )  # fmt: skip
+        data={key: value for key, value in form.items() if value is not None},
+        follow_redirects=False,
+    )
     assert response.status_code == 303
     inquiry = office.inquiry(reference)
     assert (inquiry.primary_area, inquiry.further_areas, inquiry.outside_mandate) == ("nav", [], False)
@@ -195,9 +218,10 @@ async def test_an_unknown_case_type_is_named_at_its_checkboxes_and_nothing_chang
 ) -> None:
     await sign_in(make_account("caseworker", office.slug))
     response = await client.post(
-        f"/{office.slug}/henvendelser/{reference}/omkategoriser", data={**RECATEGORISED, "case_types": ["finnes_ikke"]},
+        f"/{office.slug}/henvendelser/{reference}/omkategoriser",
+        data={**RECATEGORISED, "case_types": ["finnes_ikke"]},
         headers={"HX-Request": "true", "x-csrftoken": client.cookies["ombud_csrf"]},
-    )  # fmt: skip
+    )
     assert response.status_code == 422
     assert 'href="#omkategoriser-case_types"' in response.text and 'id="omkategoriser-case_types-feil"' in response.text
     assert 'name="further_areas" value="barnevern" checked' in response.text  # what was ticked stays ticked
@@ -211,27 +235,41 @@ async def test_recategorising_after_a_colleagues_change_is_a_conflict(
     await sign_in(make_account("caseworker", office.slug))
     office.add_note(caseworker, reference, on=date(2025, 3, 4), text="En kollega skrev først")
     response = await client.post(
-        f"/{office.slug}/henvendelser/{reference}/omkategoriser", data=RECATEGORISED,
+        f"/{office.slug}/henvendelser/{reference}/omkategoriser",
+        data=RECATEGORISED,
         headers={"HX-Request": "true", "x-csrftoken": client.cookies["ombud_csrf"]},
-    )  # fmt: skip
+    )
     assert response.status_code == 409
     assert office.inquiry(reference).primary_area == "helse"
 
 
 async def test_an_auditor_and_another_offices_caseworker_cannot_recategorise(
-    client: AsyncTestClient, office: Office, reference: str, make_account, sign_in, platform: Platform,
-    admin: Context, caseworker: Context, new_slug,
-) -> None:  # fmt: skip
+    client: AsyncTestClient,
+    office: Office,
+    reference: str,
+    make_account,
+    sign_in,
+    platform: Platform,
+    admin: Context,
+    caseworker: Context,
+    new_slug,
+) -> None:
     other = platform.create_tenant(admin, slug=new_slug(), name="Annenby kommune")
     own_reference = other.receive(
-        caseworker, received_on=date(2025, 3, 3), channel="phone", requester_role="user", service_area="Helse",
-        case_types=["no_reply"], summary="Annen kommunes sak (fiktiv)",
-    ).reference  # fmt: skip
+        caseworker,
+        received_on=date(2025, 3, 3),
+        channel="phone",
+        requester_role="user",
+        service_area="Helse",
+        case_types=["no_reply"],
+        summary="Annen kommunes sak (fiktiv)",
+    ).reference
     for account in (make_account("auditor", office.slug), make_account("caseworker", other.slug)):
         await sign_in(account)
         response = await client.post(
-            f"/{office.slug}/henvendelser/{reference}/omkategoriser", data=RECATEGORISED,
+            f"/{office.slug}/henvendelser/{reference}/omkategoriser",
+            data=RECATEGORISED,
             headers={"x-csrftoken": client.cookies["ombud_csrf"]},
-        )  # fmt: skip
+        )
         assert response.status_code == 404
     assert office.inquiry(reference).version == 1 and other.inquiry(own_reference).version == 1

@@ -46,8 +46,15 @@ async def test_the_form_asks_for_the_matter_the_area_and_optional_contact_detail
 ) -> None:
     page = await client.get(f"/{office.slug}/kontakt")
     assert page.status_code == 200
-    for text in ("Hva gjelder henvendelsen?", "Hvilket område gjelder det?", "Vet ikke", "Navn (valgfritt)",
-                 "E-post eller telefon (valgfritt)", "taushetsplikt", "Plan og bygg"):  # fmt: skip
+    for text in (
+        "Hva gjelder henvendelsen?",
+        "Hvilket område gjelder det?",
+        "Vet ikke",
+        "Navn (valgfritt)",
+        "E-post eller telefon (valgfritt)",
+        "taushetsplikt",
+        "Plan og bygg",
+    ):
         assert text in page.text
     assert "Hovedmeny" not in page.text and "Logg ut" not in page.text
 

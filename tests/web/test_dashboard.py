@@ -30,16 +30,25 @@ class Desk:
 
 def receive(office: Office, ctx: Context, on: date) -> str:
     return office.receive(
-        ctx, received_on=on, channel="phone", requester_role="user", service_area="Helse",
-        case_types=["no_reply"], summary="Fiktiv sak uten personopplysninger",
-    ).reference  # fmt: skip
+        ctx,
+        received_on=on,
+        channel="phone",
+        requester_role="user",
+        service_area="Helse",
+        case_types=["no_reply"],
+        summary="Fiktiv sak uten personopplysninger",
+    ).reference
 
 
 @pytest.fixture
 def desk(
-    platform: Platform, admin: Context, caseworker: Context, new_slug, worker: ProjectionWorker,
+    platform: Platform,
+    admin: Context,
+    caseworker: Context,
+    new_slug,
+    worker: ProjectionWorker,
     make_account: Callable[..., Account],
-) -> Desk:  # fmt: skip
+) -> Desk:
     office = platform.create_tenant(admin, slug=new_slug(), name="Prøveby kommune")
     other = platform.create_tenant(admin, slug=new_slug(), name="Annenby kommune")
     me = make_account("caseworker", office.slug)
@@ -100,9 +109,14 @@ async def test_roles_without_case_work_get_no_overview(
 
 
 async def test_another_offices_overview_is_404(
-    client: AsyncTestClient, desk: Desk, make_account: Callable[..., Account], sign_in, platform: Platform,
-    admin: Context, new_slug,
-) -> None:  # fmt: skip
+    client: AsyncTestClient,
+    desk: Desk,
+    make_account: Callable[..., Account],
+    sign_in,
+    platform: Platform,
+    admin: Context,
+    new_slug,
+) -> None:
     other = new_slug()
     platform.create_tenant(admin, slug=other, name="Tredjeby kommune")
     await sign_in(make_account("tenant_admin", other))

@@ -24,7 +24,9 @@ async def test_health_is_unavailable_when_redis_cannot_be_reached(platform: Plat
     assert response.json()["redis"] != "ok"
 
 
-async def test_the_landing_page_is_norwegian_and_needs_no_sign_in(platform: Platform, database_url: str, redis_url: str) -> None:
+async def test_the_landing_page_is_norwegian_and_needs_no_sign_in(
+    platform: Platform, database_url: str, redis_url: str
+) -> None:
     async with AsyncTestClient(app=create_app(platform, database_url, redis_url)) as client:
         response = await client.get("/")
     assert response.status_code == 200

@@ -10,10 +10,10 @@ from litestar.testing import AsyncTestClient
 
 from domain.account import Account
 from domain.common import Context
+from projections.inquiry_list import PAGE_SIZE
 from projections.worker import ProjectionWorker
 from services.office import Office
 from services.platform import Platform
-from projections.inquiry_list import PAGE_SIZE
 
 
 @pytest.fixture
@@ -21,10 +21,14 @@ def office(platform: Platform, admin: Context, caseworker: Context, new_slug, wo
     office = platform.create_tenant(admin, slug=new_slug(), name="Prøveby kommune")
     for n in range(PAGE_SIZE + 5):
         receipt = office.receive(
-            caseworker, received_on=date(2022 + n % 2, 2, 1 + n % 27), channel="phone", requester_role="user",
-            service_area="Helse" if n % 3 else "NAV", case_types=["no_reply"] if n % 2 else ["complaint_help"],
+            caseworker,
+            received_on=date(2022 + n % 2, 2, 1 + n % 27),
+            channel="phone",
+            requester_role="user",
+            service_area="Helse" if n % 3 else "NAV",
+            case_types=["no_reply"] if n % 2 else ["complaint_help"],
             summary="Testdata uten personopplysninger",
-        )  # fmt: skip
+        )
         if n % 5 == 0:
             office.assign(caseworker, receipt.reference, on=date(2023, 3, 1), assignee="Rådgiver Test")
     worker.catch_up(office.slug)
@@ -57,7 +61,11 @@ async def test_filters_combine_and_empty_form_values_mean_no_filter(
 
 
 async def test_the_overdue_filter_leaves_out_inquiries_answered_or_resolved(
-    client: AsyncTestClient, office: Office, make_account: Callable[..., Account], sign_in, caseworker: Context,
+    client: AsyncTestClient,
+    office: Office,
+    make_account: Callable[..., Account],
+    sign_in,
+    caseworker: Context,
     worker: ProjectionWorker,
 ) -> None:
     office.send_interim_reply(caseworker, "2022-0001", on=date(2022, 2, 20))

@@ -16,7 +16,9 @@ WEB = Path(__file__).parents[2] / "web"
 
 def _texts_in_templates() -> set[str]:
     found = extract_from_dir(
-        WEB / "templates", method_map=[("**.html", "jinja2")], options_map={"**.html": {"extensions": "jinja2.ext.i18n"}}
+        WEB / "templates",
+        method_map=[("**.html", "jinja2")],
+        options_map={"**.html": {"extensions": "jinja2.ext.i18n"}},
     )
     return {message if isinstance(message, str) else message[0] for _, _, message, _, _ in found}
 
@@ -27,7 +29,9 @@ def test_the_templates_mark_their_texts_for_translation() -> None:
 
 def test_the_bokmal_catalogue_holds_every_text_in_the_templates() -> None:
     with (LOCALES / "nb" / "LC_MESSAGES" / "messages.po").open("rb") as source:
-        catalogue = {message.id if isinstance(message.id, str) else message.id[0] for message in read_po(source) if message.id}
+        catalogue = {
+            message.id if isinstance(message.id, str) else message.id[0] for message in read_po(source) if message.id
+        }
     missing = _texts_in_templates() - catalogue
     assert not missing, f"run `make messages`; missing from web/locale/nb: {sorted(missing)}"
 

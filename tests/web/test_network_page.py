@@ -19,13 +19,20 @@ YEAR = 2009  # no other test receives inquiries in 2009: the table holds only th
 def receive(office: Office, ctx: Context, count: int, case_type: str) -> None:
     for n in range(count):
         office.receive(
-            ctx, received_on=date(YEAR, 3, 1 + n % 28), channel="phone", requester_role="user", service_area="helse",
-            case_types=[case_type], summary="Testdata uten personopplysninger",
-        )  # fmt: skip
+            ctx,
+            received_on=date(YEAR, 3, 1 + n % 28),
+            channel="phone",
+            requester_role="user",
+            service_area="helse",
+            case_types=[case_type],
+            summary="Testdata uten personopplysninger",
+        )
 
 
 @pytest.fixture
-def offices(platform: Platform, admin: Context, caseworker: Context, new_slug, worker: ProjectionWorker) -> dict[str, Office]:
+def offices(
+    platform: Platform, admin: Context, caseworker: Context, new_slug, worker: ProjectionWorker
+) -> dict[str, Office]:
     made = {
         "stor": platform.create_tenant(admin, slug=new_slug(), name="Storby kommune"),
         "mellom": platform.create_tenant(admin, slug=new_slug(), name="Mellomby kommune"),
@@ -61,6 +68,8 @@ async def test_the_network_sees_sharing_offices_with_small_counts_hidden(
 
 
 @pytest.mark.parametrize("role", ["caseworker", "tenant_admin", "auditor", "platform_admin"])
-async def test_every_other_role_gets_404(client: AsyncTestClient, make_account, sign_in, office: Office, role: str) -> None:
+async def test_every_other_role_gets_404(
+    client: AsyncTestClient, make_account, sign_in, office: Office, role: str
+) -> None:
     await sign_in(make_account(role, office.slug if role != "platform_admin" else None))
     assert (await client.get("/nettverk")).status_code == 404

@@ -13,18 +13,34 @@ from domain.common import today_in_norway
 from services.office import InquiryNotFound, Office
 
 LABELS = (
-    "Mottatt dato", "Kanal", "Innbyggerens rolle", "Tjenesteområde", "Også gjelder", "Sakstyper", "Utenfor mandat",
-    "Sammendrag", "Innbyggerens navn (valgfritt)", "Kontaktinformasjon (valgfritt)", "Registrer henvendelse",
-)  # fmt: skip
+    "Mottatt dato",
+    "Kanal",
+    "Innbyggerens rolle",
+    "Tjenesteområde",
+    "Også gjelder",
+    "Sakstyper",
+    "Utenfor mandat",
+    "Sammendrag",
+    "Innbyggerens navn (valgfritt)",
+    "Kontaktinformasjon (valgfritt)",
+    "Registrer henvendelse",
+)
 
 
 def filled(client: AsyncTestClient, **changes: object) -> dict[str, object]:
     form: dict[str, object] = {
-        "received_on": today_in_norway().isoformat(), "channel": "phone", "requester_role": "relative",
-        "service_area": "helse", "further_areas": ["nav", "barnevern"], "case_types": ["no_reply", "complaint_help"],
-        "outside_mandate": "ja", "summary": "Fiktiv sak om manglende svar", "requester_name": "Testesen Testperson",
-        "contact": "testperson@eksempel.invalid", "_csrf_token": client.cookies["ombud_csrf"],
-    }  # fmt: skip
+        "received_on": today_in_norway().isoformat(),
+        "channel": "phone",
+        "requester_role": "relative",
+        "service_area": "helse",
+        "further_areas": ["nav", "barnevern"],
+        "case_types": ["no_reply", "complaint_help"],
+        "outside_mandate": "ja",
+        "summary": "Fiktiv sak om manglende svar",
+        "requester_name": "Testesen Testperson",
+        "contact": "testperson@eksempel.invalid",
+        "_csrf_token": client.cookies["ombud_csrf"],
+    }
     form.update(changes)
     return form
 
@@ -85,7 +101,12 @@ async def test_optional_fields_left_empty_are_stored_as_absent(
     )
     assert response.status_code == 303
     inquiry = office.inquiry(first_of_the_year(office))
-    assert (inquiry.requester_name, inquiry.contact, inquiry.further_areas, inquiry.outside_mandate) == (None, None, [], False)
+    assert (inquiry.requester_name, inquiry.contact, inquiry.further_areas, inquiry.outside_mandate) == (
+        None,
+        None,
+        [],
+        False,
+    )
 
 
 @pytest.mark.parametrize(
@@ -104,7 +125,9 @@ async def test_a_broken_rule_is_named_at_its_field_keeps_what_was_typed_and_writ
 ) -> None:
     await sign_in(make_account("caseworker", office.slug))
     await client.get(f"/{office.slug}/henvendelser/ny")
-    response = await client.post(f"/{office.slug}/henvendelser/ny", data=filled(client, **change), follow_redirects=False)
+    response = await client.post(
+        f"/{office.slug}/henvendelser/ny", data=filled(client, **change), follow_redirects=False
+    )
 
     assert response.status_code == 422
     assert 'role="alert"' in response.text and f'href="#ny-{field}"' in response.text

@@ -11,8 +11,13 @@ from domain.common import Context
 from projections.worker import ProjectionWorker
 from services.office import Office
 
-ACTIVITY = {"held_on": "2025-02-11", "kind": "talk", "title": "Om ombudet for eldrerådet", "audience": "Testby eldreråd",
-            "participants": "14"}  # fmt: skip
+ACTIVITY = {
+    "held_on": "2025-02-11",
+    "kind": "talk",
+    "title": "Om ombudet for eldrerådet",
+    "audience": "Testby eldreråd",
+    "participants": "14",
+}
 
 
 def events(office: Office) -> int:
@@ -21,7 +26,9 @@ def events(office: Office) -> int:
 
 async def post(client: AsyncTestClient, path: str, data: dict[str, str], *, htmx: bool = False):
     if htmx:
-        return await client.post(path, data=data, headers={"HX-Request": "true", "x-csrftoken": client.cookies["ombud_csrf"]})
+        return await client.post(
+            path, data=data, headers={"HX-Request": "true", "x-csrftoken": client.cookies["ombud_csrf"]}
+        )
     return await client.post(path, data={**data, "_csrf_token": client.cookies["ombud_csrf"]}, follow_redirects=False)
 
 
@@ -53,9 +60,15 @@ async def test_with_htmx_only_the_activities_fragment_comes_back(
 
 @pytest.mark.parametrize(
     ("field", "value"),
-    [("held_on", "i går"), ("held_on", "2999-01-01"), ("title", " "), ("audience", ""), ("kind", "party"),
-     ("participants", "mange")],
-)  # fmt: skip
+    [
+        ("held_on", "i går"),
+        ("held_on", "2999-01-01"),
+        ("title", " "),
+        ("audience", ""),
+        ("kind", "party"),
+        ("participants", "mange"),
+    ],
+)
 async def test_bad_input_is_named_at_its_field_and_nothing_is_written(
     client: AsyncTestClient, office: Office, make_account, sign_in, field: str, value: str
 ) -> None:
@@ -71,7 +84,9 @@ async def test_bad_input_is_named_at_its_field_and_nothing_is_written(
 async def test_an_auditor_reads_the_list_but_cannot_register(
     client: AsyncTestClient, office: Office, caseworker: Context, make_account, sign_in, worker: ProjectionWorker
 ) -> None:
-    office.register_outreach(caseworker, held_on=date(2024, 5, 2), kind="stand", title="Stand på torget", audience="Innbyggere")
+    office.register_outreach(
+        caseworker, held_on=date(2024, 5, 2), kind="stand", title="Stand på torget", audience="Innbyggere"
+    )
     worker.catch_up(office.slug)
     await sign_in(make_account("auditor", office.slug))
     page = await client.get(f"/{office.slug}/utadrettet")
@@ -83,10 +98,17 @@ async def test_an_auditor_reads_the_list_but_cannot_register(
 
 
 async def test_a_caseworker_cannot_see_another_tenants_outreach(
-    client: AsyncTestClient, office: Office, other_office: Office, caseworker: Context, make_account, sign_in,
+    client: AsyncTestClient,
+    office: Office,
+    other_office: Office,
+    caseworker: Context,
+    make_account,
+    sign_in,
     worker: ProjectionWorker,
-) -> None:  # fmt: skip
-    office.register_outreach(caseworker, held_on=date(2025, 1, 9), kind="course", title="Kurs for Prøveby", audience="Ansatte")
+) -> None:
+    office.register_outreach(
+        caseworker, held_on=date(2025, 1, 9), kind="course", title="Kurs for Prøveby", audience="Ansatte"
+    )
     worker.catch_up(office.slug)
     worker.catch_up(other_office.slug)
     await sign_in(make_account("caseworker", other_office.slug))

@@ -11,8 +11,12 @@ from services.platform import Platform
 
 async def post(client: AsyncTestClient, data: dict[str, str], *, htmx: bool = False):
     if htmx:
-        return await client.post("/plattform", data=data, headers={"HX-Request": "true", "x-csrftoken": client.cookies["ombud_csrf"]})
-    return await client.post("/plattform", data={**data, "_csrf_token": client.cookies["ombud_csrf"]}, follow_redirects=False)
+        return await client.post(
+            "/plattform", data=data, headers={"HX-Request": "true", "x-csrftoken": client.cookies["ombud_csrf"]}
+        )
+    return await client.post(
+        "/plattform", data={**data, "_csrf_token": client.cookies["ombud_csrf"]}, follow_redirects=False
+    )
 
 
 async def test_a_platform_administrator_adds_a_kommune_and_sees_it_listed(
@@ -25,7 +29,7 @@ async def test_a_platform_administrator_adds_a_kommune_and_sees_it_listed(
     profile = platform.office(slug).profile()
     assert (profile.name, profile.population, len(profile.taxonomies)) == ("Prøveby kommune", 5700, 1)
     page = (await client.get("/plattform")).text
-    assert f"<th scope=\"row\">{slug}</th>" in page and f"<th scope=\"row\">{office.slug}</th>" in page
+    assert f'<th scope="row">{slug}</th>' in page and f'<th scope="row">{office.slug}</th>' in page
     assert "henvendelser/" not in page  # no case content, no links into a kommune
     assert (await client.get(f"/{slug}/henvendelser")).status_code == 404
 
@@ -59,7 +63,9 @@ async def test_an_existing_slug_is_refused(client: AsyncTestClient, make_account
 
 
 @pytest.mark.parametrize("role", ["caseworker", "tenant_admin", "auditor", "network"])
-async def test_every_other_role_gets_404(client: AsyncTestClient, make_account, sign_in, office: Office, role: str) -> None:
+async def test_every_other_role_gets_404(
+    client: AsyncTestClient, make_account, sign_in, office: Office, role: str
+) -> None:
     await sign_in(make_account(role, None if role == "network" else office.slug))
     assert (await client.get("/plattform")).status_code == 404
     assert (await post(client, {"slug": "ny-kommune", "name": "Ny", "template": "kommune"})).status_code == 404

@@ -14,7 +14,7 @@ from web.auth import FAILURES_PER_ACCOUNT, start_page
 from web.sessions import Staff
 
 
-async def post_login(client: AsyncTestClient, email: str, password: str, **extra: str):  # noqa: ANN201
+async def post_login(client: AsyncTestClient, email: str, password: str, **extra: str):
     await client.get("/login")
     data = {"email": email, "password": password, "_csrf_token": client.cookies["ombud_csrf"], **extra}
     return await client.post("/login", data=data, follow_redirects=False)
@@ -94,7 +94,9 @@ async def test_signing_out_ends_the_session_on_the_server(
     await sign_in(account)
     token = client.cookies["ombud_sesjon"]
 
-    response = await client.post("/logout", headers={"x-csrftoken": client.cookies["ombud_csrf"]}, follow_redirects=False)
+    response = await client.post(
+        "/logout", headers={"x-csrftoken": client.cookies["ombud_csrf"]}, follow_redirects=False
+    )
     assert response.status_code == 303
     client.cookies.set("ombud_sesjon", token)  # replaying the old cookie gets nothing
     again = await client.get(f"/{slug}/statistikk", follow_redirects=False)
@@ -111,13 +113,17 @@ async def test_only_a_path_on_this_site_is_followed_after_sign_in(
 
 
 async def test_cookies_are_secure_unless_told_otherwise(platform: Platform, database_url: str, redis_url: str) -> None:
-    async with AsyncTestClient(app=create_app(platform, database_url, redis_url), base_url="https://testserver.local") as client:
+    async with AsyncTestClient(
+        app=create_app(platform, database_url, redis_url), base_url="https://testserver.local"
+    ) as client:
         response = await client.get("/login")
     assert "secure" in response.headers["set-cookie"].lower()
 
 
 async def test_the_home_page_knows_who_is_signed_in_and_where_their_pages_are(
-    client: AsyncTestClient, make_account: Callable[..., Account], sign_in: Callable[[Account], Awaitable[None]],
+    client: AsyncTestClient,
+    make_account: Callable[..., Account],
+    sign_in: Callable[[Account], Awaitable[None]],
     office,
 ) -> None:
     assert "/login" in (await client.get("/")).text
@@ -132,10 +138,18 @@ async def test_the_home_page_knows_who_is_signed_in_and_where_their_pages_are(
 def test_each_role_lands_where_its_work_is() -> None:
     landing = {
         role: start_page(Staff("id", "test@eksempel.invalid", role, tenant))
-        for role, tenant in [("caseworker", "prøveby"), ("tenant_admin", "prøveby"), ("auditor", "prøveby"),
-                             ("platform_admin", None), ("network", None)]
-    }  # fmt: skip
+        for role, tenant in [
+            ("caseworker", "prøveby"),
+            ("tenant_admin", "prøveby"),
+            ("auditor", "prøveby"),
+            ("platform_admin", None),
+            ("network", None),
+        ]
+    }
     assert landing == {
-        "caseworker": "/prøveby/oversikt", "tenant_admin": "/prøveby/oversikt", "auditor": "/prøveby/statistikk",
-        "platform_admin": "/plattform", "network": "/nettverk",
-    }  # fmt: skip
+        "caseworker": "/prøveby/oversikt",
+        "tenant_admin": "/prøveby/oversikt",
+        "auditor": "/prøveby/statistikk",
+        "platform_admin": "/plattform",
+        "network": "/nettverk",
+    }

@@ -23,9 +23,14 @@ def office(platform: Platform, admin: Context, caseworker: Context, new_slug, wo
     office = platform.create_tenant(admin, slug=new_slug(), name="Prøveby kommune")
     for day in (3, 4, 5):
         office.receive(
-            caseworker, received_on=date(2023, 3, day), channel="phone", requester_role="user",
-            service_area="Helse", case_types=["no_reply"], summary="Venter på svar (testdata)",
-        )  # fmt: skip
+            caseworker,
+            received_on=date(2023, 3, day),
+            channel="phone",
+            requester_role="user",
+            service_area="Helse",
+            case_types=["no_reply"],
+            summary="Venter på svar (testdata)",
+        )
     worker.catch_up(office.slug)
     return office
 
@@ -51,8 +56,11 @@ async def test_the_downloads_hold_the_same_figures_as_the_command_line_report(
     assert as_json.status_code == 200
     report = json.loads(as_json.text)
     assert (report["tenant"], report["year"], report["total"], report["by_case_type"]) == (
-        office.slug, 2023, 3, {"no_reply": 3},
-    )  # fmt: skip
+        office.slug,
+        2023,
+        3,
+        {"no_reply": 3},
+    )
     assert "attachment" in as_json.headers["content-disposition"]
 
     as_csv = await client.get(base + ".csv")
@@ -73,9 +81,16 @@ async def test_without_a_session_the_browser_is_sent_to_sign_in(client: AsyncTes
 
 @pytest.mark.parametrize(("role", "own_tenant"), [("caseworker", False), ("network", None), ("platform_admin", None)])
 async def test_another_offices_staff_and_roles_above_the_offices_get_404(
-    client: AsyncTestClient, office: Office, make_account, sign_in: Callable[[Account], Awaitable[None]],
-    platform: Platform, admin: Context, new_slug, role: str, own_tenant: bool | None,
-) -> None:  # fmt: skip
+    client: AsyncTestClient,
+    office: Office,
+    make_account,
+    sign_in: Callable[[Account], Awaitable[None]],
+    platform: Platform,
+    admin: Context,
+    new_slug,
+    role: str,
+    own_tenant: bool | None,
+) -> None:
     tenant = None
     if own_tenant is False:
         tenant = new_slug()

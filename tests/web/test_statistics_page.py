@@ -19,8 +19,13 @@ from services.office import Office
 from services.platform import Platform
 from web.charts import PALETTE
 
-RECEIVED = [(date(2021, 5, 3), "Helse"), (date(2023, 2, 1), "Helse"), (date(2023, 2, 2), "Helse"),
-            (date(2023, 6, 1), "NAV"), (date(2021, 9, 9), "Plan og bygg")]  # fmt: skip
+RECEIVED = [
+    (date(2021, 5, 3), "Helse"),
+    (date(2023, 2, 1), "Helse"),
+    (date(2023, 2, 2), "Helse"),
+    (date(2023, 6, 1), "NAV"),
+    (date(2021, 9, 9), "Plan og bygg"),
+]
 
 
 @pytest.fixture
@@ -28,9 +33,13 @@ def office(platform: Platform, admin: Context, caseworker: Context, new_slug, wo
     office = platform.create_tenant(admin, slug=new_slug(), name="Prøveby kommune")
     for day, area in RECEIVED:
         office.receive(
-            caseworker, received_on=day, channel="phone", requester_role="user",
-            service_area=area, summary="Fiktiv testsak om manglende svar",
-        )  # fmt: skip
+            caseworker,
+            received_on=day,
+            channel="phone",
+            requester_role="user",
+            service_area=area,
+            summary="Fiktiv testsak om manglende svar",
+        )
     worker.catch_up(office.slug)
     return office
 
@@ -51,7 +60,7 @@ def chart_values(html: str) -> dict[str, list[int]]:
 
 
 def table_values(html: str) -> dict[str, list[int]]:
-    table = html[html.index('id="utvikling-tabell"'):]
+    table = html[html.index('id="utvikling-tabell"') :]
     table = table[: table.index("</table>")]
     rows = re.findall(r'<tr><th scope="row">([^<]+)</th>(.*?)</tr>', table, re.S)
     return {label: [int(n) for n in re.findall(r'<td class="number">(\d+)</td>', cells)] for label, cells in rows}
