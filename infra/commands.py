@@ -73,7 +73,9 @@ def serve(runtime: Any, host: str, port: int, workers: int = 1) -> int:
 
     print(f"ombud kjører på http://{host}:{port}/")
     if workers == 1:
-        app = create_app(runtime.platform, runtime.database_url, runtime.redis_url)
+        app = create_app(
+            runtime.platform, runtime.database_url, runtime.redis_url, hsts_max_age=runtime.settings.hsts_max_age
+        )
         uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
         return 0
     os.environ.update(runtime.environment_for_workers())  # the workers use this runtime's servers and key

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +18,7 @@ class Settings:
     pool_max_overflow: int
     otlp_endpoint: str | None
     service_name: str
+    hsts_max_age: int = 0  # seconds of Strict-Transport-Security; 0 where the site is not served over TLS
 
     @classmethod
     def from_environment(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -30,6 +32,7 @@ class Settings:
             pool_max_overflow=_positive_int(env, "OMBUD_DB_MAX_OVERFLOW", 6),
             otlp_endpoint=env.get("OTEL_EXPORTER_OTLP_ENDPOINT") or None,
             service_name=env.get("OTEL_SERVICE_NAME") or "ombud",
+            hsts_max_age=_seconds(env, "OMBUD_HSTS_MAX_AGE"),
         )
 
 
@@ -39,6 +42,14 @@ def _positive_int(env: os._Environ[str] | dict[str, str], name: str, default: in
         return default
     if not raw.isdigit() or int(raw) < 1:
         raise SettingsError(f"{name}: må være et positivt heltall, var «{raw}»")
+    return int(raw)
+
+
+def _seconds(env: os._Environ[str] | dict[str, str], name: str) -> int:
+    """A count of seconds, 0 when unset; ASCII digits only (`int` would take "²" and "٣" too)."""
+    raw = env.get(name) or "0"
+    if not re.fullmatch(r"[0-9]{1,10}", raw):
+        raise SettingsError(f"{name}: må være et antall sekunder (0 eller mer), var «{raw}»")
     return int(raw)
 
 

@@ -31,6 +31,7 @@ from web.network import NetworkController
 from web.new_inquiry import NewInquiryController
 from web.outreach import OutreachController
 from web.platform_admin import PlatformController
+from web.security_headers import security_headers
 from web.sessions import SignInRequired
 from web.statistics import StatisticsController
 
@@ -42,8 +43,13 @@ def _to_sign_in(request: Request, _: SignInRequired) -> Redirect:
     return Redirect(f"/login?neste={quote(request.url.path, safe='/')}", status_code=303)
 
 
-def create_app(platform: Platform, database_url: str, redis_url: str, *, secure_cookies: bool = True) -> Litestar:
-    """`secure_cookies=False` only for plain-HTTP development; browsers send Secure cookies to localhost anyway."""
+def create_app(
+    platform: Platform, database_url: str, redis_url: str, *, secure_cookies: bool = True, hsts_max_age: int = 0
+) -> Litestar:
+    """`secure_cookies=False` only for plain-HTTP development; browsers send Secure cookies to localhost anyway.
+
+    `hsts_max_age` (seconds, from OMBUD_HSTS_MAX_AGE) turns on Strict-Transport-Security where TLS serves the site.
+    """
 
     @asynccontextmanager
     async def connections(app: Litestar) -> AsyncIterator[None]:
@@ -86,6 +92,7 @@ def create_app(platform: Platform, database_url: str, redis_url: str, *, secure_
             exclude=["/health"],
         ),
         exception_handlers={SignInRequired: _to_sign_in},
+        before_send=[security_headers(hsts_max_age=hsts_max_age)],
     )
     app.state.platform = platform
     app.state.profiles = {}  # web.offices keeps each tenant's profile here for a few seconds
