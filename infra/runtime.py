@@ -18,7 +18,7 @@ from infra.directory import PostgresTenantDirectory
 from infra.eventstore import factory_maker, open_datastore
 from infra.migrate import migrate
 from infra.settings import Settings, SettingsError
-from infra.telemetry import configure_tracing
+from infra.telemetry import configure_logging, configure_tracing
 from services.keys import parse_master_key
 from services.platform import Platform
 
@@ -73,6 +73,7 @@ def open_runtime(settings: Settings) -> Iterator[Runtime]:
         servers.append(embedded.start_postgres(settings.data_dir))
         database_url = servers[0].url
     configure_tracing(settings)
+    configure_logging()
     migrate(database_url)
     datastore = open_datastore(database_url, pool_size=settings.pool_size, max_overflow=settings.pool_max_overflow)
     platform = Platform(PostgresTenantDirectory(datastore), master_key, factory_maker(datastore))
