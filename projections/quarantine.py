@@ -9,6 +9,7 @@ from typing import Any
 import asyncpg
 from psycopg import Cursor
 
+from domain.common import OSLO
 from projections import case_list, outreach
 
 # What the platform admin reads: the projection in bokmål, and the exception types a projection meets, explained.
@@ -61,6 +62,9 @@ class Quarantine:
         cause = REASONS.get(self.reason, "hendelsen kunne ikke projiseres")
         return f"{name} er satt til side ved hendelse {self.position} ({self.event_type}): {cause} ({self.reason})"
 
+    def since_in_norway(self) -> str:
+        return "" if self.since is None else f"{self.since.astimezone(OSLO):%d.%m.%Y kl. %H.%M}"
+
 
 def record(cursor: Cursor[Any], quarantine: Quarantine) -> None:
     """Inside the tenant's transaction (row-level security checks the tenant); `since` stays while the event does."""
@@ -97,3 +101,10 @@ async def every_for_platform(pool: asyncpg.Pool) -> list[Quarantine]:
     async with pool.acquire() as conn, conn.transaction(readonly=True):
         await conn.execute(_AS_READER)
         return [Quarantine(**dict(row)) for row in await conn.fetch(_EVERY)]
+
+
+async def by_tenant(pool: asyncpg.Pool) -> dict[str, list[Quarantine]]:
+    found: dict[str, list[Quarantine]] = {}
+    for quarantine in await every_for_platform(pool):
+        found.setdefault(quarantine.tenant_id, []).append(quarantine)
+    return found
