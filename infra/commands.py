@@ -98,6 +98,8 @@ def run_worker(args: argparse.Namespace, settings: Settings) -> int:
             if args.once:
                 for slug, applied in worker.catch_up_all().items():
                     print(f"{slug}: {applied} hendelser")
+                for quarantined in worker.quarantined():  # one line each, no personal data (docs/security.md)
+                    print(f"{quarantined.tenant_id}: {quarantined.explanation()}")
                 return 0
             logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
             stop = threading.Event()
@@ -157,19 +159,25 @@ def run_import(args: argparse.Namespace, settings: Settings) -> int:
 
 def run_rebuild(args: argparse.Namespace, settings: Settings) -> int:
     from infra.progress import ProgressBar
-    from projections.worker import PROJECTIONS, ProjectionWorker
+    from projections.worker import PROJECTIONS, ProjectionSetAside, ProjectionWorker
 
     def work(runtime: Any) -> int:
         slugs = [runtime.platform.office(args.tenant).slug] if args.tenant else runtime.platform.slugs()
         worker = ProjectionWorker(runtime.platform, runtime.database_url)
+        status = 0
         try:
             for slug in slugs:
                 for name in [args.projection] if args.projection else list(PROJECTIONS):
-                    applied = worker.rebuild(slug, name, progress=ProgressBar(f"{slug} {name}"))
+                    try:
+                        applied = worker.rebuild(slug, name, progress=ProgressBar(f"{slug} {name}"))
+                    except ProjectionSetAside as set_aside:  # the old rows stay; the other tenants go on
+                        print(f"{slug}: {set_aside}; lesemodellen er ikke bygget på nytt", file=sys.stderr)
+                        status = 1
+                        continue
                     print(f"{slug}: {name} bygget på nytt fra {applied} hendelser")
         finally:
             worker.close()
-        return 0
+        return status
 
     return with_runtime(settings, work)
 

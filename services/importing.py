@@ -17,8 +17,8 @@ from uuid import UUID
 
 from eventsourcing.persistence import Mapper, StoredEvent
 
-from domain.common import Context, DomainError, today_in_norway
-from domain.inquiry import Inquiry
+from domain.common import Context, DomainError, require_count, today_in_norway
+from domain.inquiry import MAX_MEETINGS, Inquiry
 from domain.tenant import Tenant
 from services.application import OfficeApplication
 from services.office import Office
@@ -287,7 +287,7 @@ def _inquiry(ctx: Context, tenant: Tenant, row: dict[str, str]) -> Inquiry:
         with _column("forwarded_to"):
             inquiry.forward(ctx, on=received, to_body=_choice(row, "forwarded_to"), reason=IMPORTED_SUMMARY)
     with _column("meetings_held"):
-        meetings = _count(row.get("meetings_held", ""))
+        meetings = require_count("meetings_held", _count(row.get("meetings_held", "")), maximum=MAX_MEETINGS)
     for _ in range(meetings):
         inquiry.hold_meeting(ctx, on=received, participants=["ombud"])
     if interim := _date(row, "interim_reply_on"):

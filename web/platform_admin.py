@@ -13,6 +13,7 @@ from litestar.response import Redirect, Template
 
 from domain.common import Context, DomainError
 from domain.taxonomy import TEMPLATES
+from projections import quarantine
 from services.platform import Platform
 from web.sessions import Staff, current_staff
 
@@ -79,6 +80,7 @@ async def _render(
     context = {
         "staff": staff,
         "tenants": tenants,
+        "quarantined": await quarantine.by_tenant(request.app.state.db),  # projections set aside, per kommune
         "form": form,
         "errors": errors,
         "templates": list(TEMPLATES),
