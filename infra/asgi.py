@@ -17,7 +17,14 @@ from web.app import create_app
 def create() -> Litestar:
     """Called by uvicorn in each worker process; the parent has put the servers and the key in the environment."""
     resources = ExitStack()
-    runtime = resources.enter_context(open_runtime(Settings.from_environment()))
-    app = create_app(runtime.platform, runtime.database_url, runtime.redis_url)
+    settings = Settings.from_environment()
+    runtime = resources.enter_context(open_runtime(settings))
+    app = create_app(
+        runtime.platform,
+        runtime.database_url,
+        runtime.redis_url,
+        session_max_hours=settings.session_max_hours,
+        trusted_proxies=settings.trusted_proxies,
+    )
     app.on_shutdown.append(resources.close)
     return app

@@ -72,14 +72,25 @@ def serve(runtime: Any, host: str, port: int, workers: int = 1) -> int:
     from web.app import create_app
 
     print(f"ombud kjører på http://{host}:{port}/")
+    # uvicorn would trust X-Forwarded-For from 127.0.0.1 by itself; the app reads it only from OMBUD_TRUSTED_PROXIES.
+    quiet: dict[str, Any] = {
+        "log_level": "warning",
+        "access_log": False,
+        "proxy_headers": False,
+        "forwarded_allow_ips": "",
+    }
     if workers == 1:
-        app = create_app(runtime.platform, runtime.database_url, runtime.redis_url)
-        uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+        app = create_app(
+            runtime.platform,
+            runtime.database_url,
+            runtime.redis_url,
+            session_max_hours=runtime.settings.session_max_hours,
+            trusted_proxies=runtime.settings.trusted_proxies,
+        )
+        uvicorn.run(app, host=host, port=port, **quiet)
         return 0
     os.environ.update(runtime.environment_for_workers())  # the workers use this runtime's servers and key
-    uvicorn.run(
-        "infra.asgi:create", factory=True, workers=workers, host=host, port=port, log_level="warning", access_log=False
-    )
+    uvicorn.run("infra.asgi:create", factory=True, workers=workers, host=host, port=port, **quiet)
     return 0
 
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from dataclasses import dataclass
 from pathlib import Path
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
 @dataclass(frozen=True)
@@ -17,6 +20,8 @@ class Settings:
     pool_max_overflow: int
     otlp_endpoint: str | None
     service_name: str
+    session_max_hours: int = 12
+    trusted_proxies: tuple[Network, ...] = ()
 
     @classmethod
     def from_environment(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -30,6 +35,8 @@ class Settings:
             pool_max_overflow=_positive_int(env, "OMBUD_DB_MAX_OVERFLOW", 6),
             otlp_endpoint=env.get("OTEL_EXPORTER_OTLP_ENDPOINT") or None,
             service_name=env.get("OTEL_SERVICE_NAME") or "ombud",
+            session_max_hours=_positive_int(env, "OMBUD_SESSION_MAX_HOURS", 12),
+            trusted_proxies=_networks(env, "OMBUD_TRUSTED_PROXIES"),
         )
 
 
@@ -40,6 +47,18 @@ def _positive_int(env: os._Environ[str] | dict[str, str], name: str, default: in
     if not raw.isdigit() or int(raw) < 1:
         raise SettingsError(f"{name}: må være et positivt heltall, var «{raw}»")
     return int(raw)
+
+
+def _networks(env: os._Environ[str] | dict[str, str], name: str) -> tuple[Network, ...]:
+    """Comma-separated addresses or CIDRs; empty means no proxy is trusted."""
+    networks = []
+    for item in (env.get(name) or "").split(","):
+        if item.strip():
+            try:
+                networks.append(ipaddress.ip_network(item.strip(), strict=False))
+            except ValueError:
+                raise SettingsError(f"{name}: «{item.strip()}» er ingen IP-adresse eller CIDR") from None
+    return tuple(networks)
 
 
 class SettingsError(Exception):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from urllib.parse import quote
@@ -21,6 +21,7 @@ from web.access_log import AccessLogController
 from web.admin import AdminController
 from web.auth import AuthController
 from web.case_page import CasePageController
+from web.client_address import Network
 from web.contact import ContactController
 from web.dashboard import DashboardController
 from web.health import HealthController
@@ -42,8 +43,17 @@ def _to_sign_in(request: Request, _: SignInRequired) -> Redirect:
     return Redirect(f"/login?neste={quote(request.url.path, safe='/')}", status_code=303)
 
 
-def create_app(platform: Platform, database_url: str, redis_url: str, *, secure_cookies: bool = True) -> Litestar:
-    """`secure_cookies=False` only for plain-HTTP development; browsers send Secure cookies to localhost anyway."""
+def create_app(
+    platform: Platform,
+    database_url: str,
+    redis_url: str,
+    *,
+    secure_cookies: bool = True,
+    session_max_hours: int = 12,
+    trusted_proxies: Sequence[Network] = (),
+) -> Litestar:
+    """`secure_cookies=False` only for plain-HTTP development; browsers send Secure cookies to localhost anyway.
+    `session_max_hours` and `trusted_proxies` come from the settings (OMBUD_SESSION_MAX_HOURS, OMBUD_TRUSTED_PROXIES)."""
 
     @asynccontextmanager
     async def connections(app: Litestar) -> AsyncIterator[None]:
@@ -90,4 +100,6 @@ def create_app(platform: Platform, database_url: str, redis_url: str, *, secure_
     app.state.platform = platform
     app.state.profiles = {}  # web.offices keeps each tenant's profile here for a few seconds
     app.state.cookie_flags = cookie_flags
+    app.state.session_max_seconds = session_max_hours * 60 * 60
+    app.state.trusted_proxies = tuple(trusted_proxies)
     return app

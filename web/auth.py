@@ -16,6 +16,7 @@ from redis.asyncio import Redis
 from projections.staff_accounts import find_by_email
 from services.accounts import password_matches
 from web import sessions
+from web.client_address import client_address
 
 WINDOW_SECONDS = 15 * 60
 FAILURES_PER_ACCOUNT = 5  # then that account waits, whoever tries
@@ -65,7 +66,7 @@ class AuthController(Controller):
             errors["password"] = "Skriv inn passordet ditt."
         if errors:
             return _form_again(data, errors, 400)
-        address = request.client.host if request.client else "ukjent"
+        address = client_address(request)
         account_key, address_key = _counter_keys(email, address)
         failures = [int(n or 0) for n in await redis.mget(account_key, address_key)]
         if failures[0] >= FAILURES_PER_ACCOUNT or failures[1] >= FAILURES_PER_ADDRESS:
