@@ -264,8 +264,24 @@ def run_user_create(args: argparse.Namespace, settings: Settings) -> int:
             role=args.role,
             tenant=args.tenant,
             password=password,
+            by=context(args, "platform_admin"),
         )
         print(f"opprettet konto {account.email} ({account.role}{', ' + account.tenant if account.tenant else ''})")
+        return 0
+
+    return with_runtime(settings, work)
+
+
+def run_user_reset_password(args: argparse.Namespace, settings: Settings) -> int:
+    from infra.directory import PostgresAccountDirectory
+    from services.accounts import ResetPassword, reset_password
+
+    password = sys.stdin.readline().rstrip("\r\n")
+
+    def work(runtime: Any) -> int:
+        command = ResetPassword(email=args.email, password=password)
+        reset_password(PostgresAccountDirectory(runtime.datastore), context(args, "platform_admin"), command)
+        print(f"nytt passord for {command.email.strip().lower()}; kontoen er logget ut overalt")
         return 0
 
     return with_runtime(settings, work)

@@ -51,6 +51,7 @@ class AdminController(Controller):
             try:
                 account = await anyio.to_thread.run_sync(
                     lambda: request.app.state.platform.create_account(
+                        _context(staff),
                         tenant,
                         email=form.get("email", ""),
                         role=form.get("role", ""),
@@ -74,7 +75,7 @@ class AdminController(Controller):
         try:
             await anyio.to_thread.run_sync(
                 lambda: request.app.state.platform.change_role(
-                    tenant, account_id=account_id, role=form.get("role", ""), changed_by=staff.account_id
+                    _context(staff), tenant, account_id=account_id, role=form.get("role", "")
                 )
             )
         except AccountNotFound:
@@ -96,7 +97,7 @@ class AdminController(Controller):
             areas = parse_areas(form.get("areas", ""))
             mapping = parse_mapping(form.get("mapping", ""))
             office: Office = request.app.state.platform.office(tenant)
-            ctx = Context(staff.account_id, staff.role, str(uuid4()))
+            ctx = _context(staff)
             version = await anyio.to_thread.run_sync(
                 lambda: office.publish_taxonomy(
                     ctx, on=today_in_norway(), effective_from=effective_from, areas=areas, mapping=mapping
@@ -107,6 +108,10 @@ class AdminController(Controller):
             return await _after(request, tenant, staff, "taksonomi", {"taxonomy_form": form, "taxonomy_errors": errors})
         forget_profile(request, tenant)
         return await _after(request, tenant, staff, "taksonomi", {"published": version})
+
+
+def _context(staff: Staff) -> Context:
+    return Context(staff.account_id, staff.role, str(uuid4()))
 
 
 def parse_areas(text: str) -> tuple[ServiceArea, ...]:
