@@ -20,7 +20,6 @@ from domain.taxonomy import ServiceArea
 from projections.staff_accounts import tenant_accounts
 from services.accounts import AccountNotFound
 from services.office import Office
-from web import sessions
 from web.offices import forget_profile, tenant_profile
 from web.sessions import Staff, current_staff
 
@@ -82,8 +81,6 @@ class AdminController(Controller):
             raise NotFoundException() from None
         except DomainError as error:
             errors[account_id] = error.message
-        else:
-            await sessions.end_all(request.app.state.redis, account_id)
         return await _after(request, tenant, staff, "brukere", {"role_errors": errors, "role_changed": not errors})
 
     @post("/taksonomi")

@@ -73,6 +73,7 @@ class AuthController(Controller):
             message = "For mange mislykkede forsøk. Vent et kvarter og prøv igjen."
             return _form_again(data, {"form": message}, 429)
         row = await find_by_email(request.app.state.db, email)
+        row = row if row and row["active"] else None  # a deactivated account answers as an unknown one, as slowly
         if not await anyio.to_thread.run_sync(password_matches, row and row["password_hash"], data.password):
             async with redis.pipeline(transaction=True) as pipe:
                 for key in (account_key, address_key):
@@ -83,7 +84,7 @@ class AuthController(Controller):
         await redis.delete(account_key)
         await sessions.end(redis, request.cookies.get(sessions.COOKIE))
         staff = sessions.Staff(str(row["id"]), row["email"], row["role"], row["tenant_id"])
-        token = await sessions.start(redis, staff)
+        token = await sessions.start(redis, staff, row["session_generation"])
         response = Redirect(_safe_next(data.neste) or start_page(staff), status_code=303)
         response.set_cookie(sessions.COOKIE, token, **request.app.state.cookie_flags)
         return response
