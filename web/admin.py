@@ -18,7 +18,7 @@ from domain.account import MIN_PASSWORD_LENGTH, TENANT_ROLES
 from domain.common import Context, DomainError, InvalidField, today_in_norway
 from domain.taxonomy import ServiceArea
 from projections.staff_accounts import tenant_accounts
-from services.accounts import AccountNotFound
+from services.accounts import AccountNotFound, SetAccountActive
 from services.office import Office
 from web.offices import forget_profile, tenant_profile
 from web.sessions import Staff, current_staff
@@ -82,6 +82,39 @@ class AdminController(Controller):
         except DomainError as error:
             errors[account_id] = error.message
         return await _after(request, tenant, staff, "brukere", {"role_errors": errors, "role_changed": not errors})
+
+    @post("/brukere/{account_id:str}/deaktiver")
+    async def deactivate(
+        self, request: Request, tenant: FromPath[str], account_id: FromPath[str], staff: NamedDependency[Staff]
+    ) -> Template | Redirect:
+        return await self._set_active(request, tenant, account_id, staff, active=False)
+
+    @post("/brukere/{account_id:str}/aktiver")
+    async def reactivate(
+        self, request: Request, tenant: FromPath[str], account_id: FromPath[str], staff: NamedDependency[Staff]
+    ) -> Template | Redirect:
+        return await self._set_active(request, tenant, account_id, staff, active=True)
+
+    async def _set_active(
+        self, request: Request, tenant: str, account_id: str, staff: Staff, *, active: bool
+    ) -> Template | Redirect:
+        """Only the tenant's own accounts: another tenant's account is not found (404), one's own is refused."""
+        staff.require_tenant(tenant, ADMINS)
+        command = SetAccountActive(account_id, tenant, active)
+        errors: dict[str, str] = {}
+        try:
+            await anyio.to_thread.run_sync(
+                lambda: request.app.state.platform.set_account_active(_context(staff), command)
+            )
+        except AccountNotFound:
+            raise NotFoundException() from None
+        except DomainError as error:
+            errors[account_id] = error.message
+        outcome = {
+            "role_errors": errors,
+            "status_changed": ("reactivated" if active else "deactivated") if not errors else None,
+        }
+        return await _after(request, tenant, staff, "brukere", outcome)
 
     @post("/taksonomi")
     async def publish_taxonomy(
