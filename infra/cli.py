@@ -163,6 +163,17 @@ def build_parser() -> OneLineParser:
         help="les passordet fra standard inn (aldri som argument)",
     )
     new_user.set_defaults(run=commands.run_user_create)
+    reset = user.add_parser(
+        "reset-password", help="gi en konto nytt passord (lest fra standard inn); kontoen logges ut overalt"
+    )
+    reset.add_argument("--email", required=True)
+    reset.add_argument(
+        "--password-stdin",
+        action="store_true",
+        required=True,
+        help="les det nye passordet fra standard inn (aldri som argument)",
+    )
+    reset.set_defaults(run=commands.run_user_reset_password)
 
     inquiry = subcommands.add_parser("inquiry", help="henvendelser").add_subparsers(
         dest="inquiry_command", required=True, parser_class=OneLineParser

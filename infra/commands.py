@@ -69,19 +69,20 @@ def serve(runtime: Any, host: str, port: int, workers: int = 1) -> int:
 
     import uvicorn
 
-    from web.app import create_app
-
     print(f"ombud kjører på http://{host}:{port}/")
+    # uvicorn would trust X-Forwarded-For from 127.0.0.1 by itself; the app reads it only from OMBUD_TRUSTED_PROXIES.
+    quiet: dict[str, Any] = {
+        "log_level": "warning",
+        "access_log": False,
+        "proxy_headers": False,
+        "forwarded_allow_ips": "",
+    }
     if workers == 1:
-        app = create_app(
-            runtime.platform, runtime.database_url, runtime.redis_url, hsts_max_age=runtime.settings.hsts_max_age
-        )
-        uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+        app = runtime.web_app()
+        uvicorn.run(app, host=host, port=port, **quiet)
         return 0
     os.environ.update(runtime.environment_for_workers())  # the workers use this runtime's servers and key
-    uvicorn.run(
-        "infra.asgi:create", factory=True, workers=workers, host=host, port=port, log_level="warning", access_log=False
-    )
+    uvicorn.run("infra.asgi:create", factory=True, workers=workers, host=host, port=port, **quiet)
     return 0
 
 
@@ -263,8 +264,24 @@ def run_user_create(args: argparse.Namespace, settings: Settings) -> int:
             role=args.role,
             tenant=args.tenant,
             password=password,
+            by=context(args, "platform_admin"),
         )
         print(f"opprettet konto {account.email} ({account.role}{', ' + account.tenant if account.tenant else ''})")
+        return 0
+
+    return with_runtime(settings, work)
+
+
+def run_user_reset_password(args: argparse.Namespace, settings: Settings) -> int:
+    from infra.directory import PostgresAccountDirectory
+    from services.accounts import ResetPassword, reset_password
+
+    password = sys.stdin.readline().rstrip("\r\n")
+
+    def work(runtime: Any) -> int:
+        command = ResetPassword(email=args.email, password=password)
+        reset_password(PostgresAccountDirectory(runtime.datastore), context(args, "platform_admin"), command)
+        print(f"nytt passord for {command.email.strip().lower()}; kontoen er logget ut overalt")
         return 0
 
     return with_runtime(settings, work)

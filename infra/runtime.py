@@ -11,6 +11,7 @@ from functools import cached_property
 from pathlib import Path
 
 from eventsourcing.postgres import PostgresDatastore
+from litestar import Litestar
 from psycopg.conninfo import conninfo_to_dict
 
 from infra import embedded
@@ -21,6 +22,7 @@ from infra.settings import Settings, SettingsError
 from infra.telemetry import configure_logging, configure_tracing
 from services.keys import parse_master_key
 from services.platform import Platform
+from web.app import create_app
 
 
 @dataclass
@@ -54,6 +56,17 @@ class Runtime:
             "REDIS_URL": self.redis_url,
             "OMBUD_MASTER_KEY": base64.b64encode(self.master_key).decode(),
         }
+
+    def web_app(self) -> Litestar:
+        """The web app on this runtime's servers, with the settings that shape it."""
+        return create_app(
+            self.platform,
+            self.database_url,
+            self.redis_url,
+            hsts_max_age=self.settings.hsts_max_age,
+            session_max_hours=self.settings.session_max_hours,
+            trusted_proxies=self.settings.trusted_proxies,
+        )
 
     def close(self) -> None:
         self.platform.close()

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
 @dataclass(frozen=True)
@@ -19,6 +22,8 @@ class Settings:
     otlp_endpoint: str | None
     service_name: str
     hsts_max_age: int = 0  # seconds of Strict-Transport-Security; 0 where the site is not served over TLS
+    session_max_hours: int = 12
+    trusted_proxies: tuple[Network, ...] = ()
 
     @classmethod
     def from_environment(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -33,6 +38,8 @@ class Settings:
             otlp_endpoint=env.get("OTEL_EXPORTER_OTLP_ENDPOINT") or None,
             service_name=env.get("OTEL_SERVICE_NAME") or "ombud",
             hsts_max_age=_seconds(env, "OMBUD_HSTS_MAX_AGE"),
+            session_max_hours=_positive_int(env, "OMBUD_SESSION_MAX_HOURS", 12),
+            trusted_proxies=_networks(env, "OMBUD_TRUSTED_PROXIES"),
         )
 
 
@@ -51,6 +58,18 @@ def _seconds(env: os._Environ[str] | dict[str, str], name: str) -> int:
     if not re.fullmatch(r"[0-9]{1,10}", raw):
         raise SettingsError(f"{name}: må være et antall sekunder (0 eller mer), var «{raw}»")
     return int(raw)
+
+
+def _networks(env: os._Environ[str] | dict[str, str], name: str) -> tuple[Network, ...]:
+    """Comma-separated addresses or CIDRs; empty means no proxy is trusted."""
+    networks = []
+    for item in (env.get(name) or "").split(","):
+        if item.strip():
+            try:
+                networks.append(ipaddress.ip_network(item.strip(), strict=False))
+            except ValueError:
+                raise SettingsError(f"{name}: «{item.strip()}» er ingen IP-adresse eller CIDR") from None
+    return tuple(networks)
 
 
 class SettingsError(Exception):

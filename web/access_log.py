@@ -1,4 +1,5 @@
-"""The access log for auditors: who read which inquiry's personal data, when, in which role and why."""
+"""The access log for auditors: who read which inquiry's personal data, when, in which role and why; and who changed
+which account."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
-from projections import access_log
+from projections import access_log, account_records
 from projections.reading import tenant_transaction
 from projections.staff_accounts import tenant_accounts
 from web.offices import tenant_profile
@@ -36,7 +37,8 @@ class AccessLogController(Controller):
         profile = await tenant_profile(request, tenant)
         async with tenant_transaction(request.app.state.db, tenant) as conn:
             total, rows = await access_log.page(conn, reference or None, number)
-        emails = {row["id"]: row["email"] for row in await tenant_accounts(request.app.state.db, tenant)}
+            changes = await account_records.latest(conn)
+        emails = {str(row["id"]): row["email"] for row in await tenant_accounts(request.app.state.db, tenant)}
         context = {
             "staff": staff,
             "profile": profile,
@@ -46,6 +48,7 @@ class AccessLogController(Controller):
             "page": number,
             "pages": max(1, -(-total // access_log.PAGE_SIZE)),
             "emails": emails,
+            "changes": changes,
             "active": "access-log",
         }
         return Template("access_log/page.html", context=context)

@@ -18,9 +18,8 @@ from domain.account import MIN_PASSWORD_LENGTH, TENANT_ROLES
 from domain.common import Context, DomainError, InvalidField, today_in_norway
 from domain.taxonomy import ServiceArea
 from projections.staff_accounts import tenant_accounts
-from services.accounts import AccountNotFound
+from services.accounts import AccountNotFound, SetAccountActive
 from services.office import Office
-from web import sessions
 from web.offices import forget_profile, tenant_profile
 from web.sessions import Staff, current_staff
 
@@ -51,6 +50,7 @@ class AdminController(Controller):
             try:
                 account = await anyio.to_thread.run_sync(
                     lambda: request.app.state.platform.create_account(
+                        _context(staff),
                         tenant,
                         email=form.get("email", ""),
                         role=form.get("role", ""),
@@ -74,16 +74,47 @@ class AdminController(Controller):
         try:
             await anyio.to_thread.run_sync(
                 lambda: request.app.state.platform.change_role(
-                    tenant, account_id=account_id, role=form.get("role", ""), changed_by=staff.account_id
+                    _context(staff), tenant, account_id=account_id, role=form.get("role", "")
                 )
             )
         except AccountNotFound:
             raise NotFoundException() from None
         except DomainError as error:
             errors[account_id] = error.message
-        else:
-            await sessions.end_all(request.app.state.redis, account_id)
         return await _after(request, tenant, staff, "brukere", {"role_errors": errors, "role_changed": not errors})
+
+    @post("/brukere/{account_id:str}/deaktiver")
+    async def deactivate(
+        self, request: Request, tenant: FromPath[str], account_id: FromPath[str], staff: NamedDependency[Staff]
+    ) -> Template | Redirect:
+        return await self._set_active(request, tenant, account_id, staff, active=False)
+
+    @post("/brukere/{account_id:str}/aktiver")
+    async def reactivate(
+        self, request: Request, tenant: FromPath[str], account_id: FromPath[str], staff: NamedDependency[Staff]
+    ) -> Template | Redirect:
+        return await self._set_active(request, tenant, account_id, staff, active=True)
+
+    async def _set_active(
+        self, request: Request, tenant: str, account_id: str, staff: Staff, *, active: bool
+    ) -> Template | Redirect:
+        """Only the tenant's own accounts: another tenant's account is not found (404), one's own is refused."""
+        staff.require_tenant(tenant, ADMINS)
+        command = SetAccountActive(account_id, tenant, active)
+        errors: dict[str, str] = {}
+        try:
+            await anyio.to_thread.run_sync(
+                lambda: request.app.state.platform.set_account_active(_context(staff), command)
+            )
+        except AccountNotFound:
+            raise NotFoundException() from None
+        except DomainError as error:
+            errors[account_id] = error.message
+        outcome = {
+            "role_errors": errors,
+            "status_changed": ("reactivated" if active else "deactivated") if not errors else None,
+        }
+        return await _after(request, tenant, staff, "brukere", outcome)
 
     @post("/taksonomi")
     async def publish_taxonomy(
@@ -96,7 +127,7 @@ class AdminController(Controller):
             areas = parse_areas(form.get("areas", ""))
             mapping = parse_mapping(form.get("mapping", ""))
             office: Office = request.app.state.platform.office(tenant)
-            ctx = Context(staff.account_id, staff.role, str(uuid4()))
+            ctx = _context(staff)
             version = await anyio.to_thread.run_sync(
                 lambda: office.publish_taxonomy(
                     ctx, on=today_in_norway(), effective_from=effective_from, areas=areas, mapping=mapping
@@ -107,6 +138,10 @@ class AdminController(Controller):
             return await _after(request, tenant, staff, "taksonomi", {"taxonomy_form": form, "taxonomy_errors": errors})
         forget_profile(request, tenant)
         return await _after(request, tenant, staff, "taksonomi", {"published": version})
+
+
+def _context(staff: Staff) -> Context:
+    return Context(staff.account_id, staff.role, str(uuid4()))
 
 
 def parse_areas(text: str) -> tuple[ServiceArea, ...]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from urllib.parse import quote
@@ -21,6 +21,7 @@ from web.access_log import AccessLogController
 from web.admin import AdminController
 from web.auth import AuthController
 from web.case_page import CasePageController
+from web.client_address import Network
 from web.contact import ContactController
 from web.dashboard import DashboardController
 from web.health import HealthController
@@ -44,11 +45,19 @@ def _to_sign_in(request: Request, _: SignInRequired) -> Redirect:
 
 
 def create_app(
-    platform: Platform, database_url: str, redis_url: str, *, secure_cookies: bool = True, hsts_max_age: int = 0
+    platform: Platform,
+    database_url: str,
+    redis_url: str,
+    *,
+    secure_cookies: bool = True,
+    hsts_max_age: int = 0,
+    session_max_hours: int = 12,
+    trusted_proxies: Sequence[Network] = (),
 ) -> Litestar:
     """`secure_cookies=False` only for plain-HTTP development; browsers send Secure cookies to localhost anyway.
 
-    `hsts_max_age` (seconds, from OMBUD_HSTS_MAX_AGE) turns on Strict-Transport-Security where TLS serves the site.
+    The rest come from the settings: `hsts_max_age` (OMBUD_HSTS_MAX_AGE, seconds) turns on Strict-Transport-Security
+    where TLS serves the site; `session_max_hours` (OMBUD_SESSION_MAX_HOURS); `trusted_proxies` (OMBUD_TRUSTED_PROXIES).
     """
 
     @asynccontextmanager
@@ -97,4 +106,6 @@ def create_app(
     app.state.platform = platform
     app.state.profiles = {}  # web.offices keeps each tenant's profile here for a few seconds
     app.state.cookie_flags = cookie_flags
+    app.state.session_max_seconds = session_max_hours * 60 * 60
+    app.state.trusted_proxies = tuple(trusted_proxies)
     return app

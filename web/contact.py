@@ -20,6 +20,7 @@ from domain.common import DomainError, today_in_norway
 from services import contact
 from services.office import TenantProfile
 from services.platform import UnknownTenant
+from web.client_address import client_address
 from web.offices import tenant_profile
 
 SUBMISSIONS_PER_ADDRESS = 5
@@ -43,7 +44,7 @@ class ContactController(Controller):
         form = {key: value for key, value in (await request.form()).items() if isinstance(value, str)}
         inquiry = contact.CitizenInquiry(**{field: form.get(field, "") for field in FIELDS})
         redis: Redis = request.app.state.redis
-        counter = _counter_key(request.client.host if request.client else "ukjent")
+        counter = _counter_key(client_address(request))
         if int(await redis.get(counter) or 0) >= SUBMISSIONS_PER_ADDRESS:
             return _form_page(profile, inquiry, {"form": TOO_MANY}, 429)
         if form.get(HONEYPOT):

@@ -9,11 +9,14 @@ from jinja2_fragments.litestar import HTMXBlockTemplate
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency, Provide
 from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from domain.common import Context, DomainError
 from domain.taxonomy import TEMPLATES
 from projections import quarantine
+from projections.staff_accounts import platform_accounts
+from services.accounts import AccountNotFound, SetAccountActive
 from services.platform import Platform
 from web.sessions import Staff, current_staff
 
@@ -53,6 +56,41 @@ class PlatformController(Controller):
             return Redirect("/plattform", status_code=303)
         return await _render(request, staff, form={"template": "kommune"}, errors={}, created=form.get("slug"))
 
+    @post("/kontoer/{account_id:str}/deaktiver")
+    async def deactivate(
+        self, request: Request, account_id: FromPath[str], staff: NamedDependency[Staff]
+    ) -> Template | Redirect:
+        return await _set_active(request, account_id, staff, active=False)
+
+    @post("/kontoer/{account_id:str}/aktiver")
+    async def reactivate(
+        self, request: Request, account_id: FromPath[str], staff: NamedDependency[Staff]
+    ) -> Template | Redirect:
+        return await _set_active(request, account_id, staff, active=True)
+
+
+async def _set_active(request: Request, account_id: str, staff: Staff, *, active: bool) -> Template | Redirect:
+    """The platform's own accounts only (network, platform administrators): a tenant's account is not found here."""
+    _require_platform_admin(staff)
+    platform: Platform = request.app.state.platform
+    ctx = Context(staff.account_id, staff.role, str(uuid4()))
+    try:
+        await anyio.to_thread.run_sync(
+            lambda: platform.set_account_active(ctx, SetAccountActive(account_id, None, active))
+        )
+    except AccountNotFound:
+        raise NotFoundException() from None
+    except DomainError as error:
+        return await _render(
+            request,
+            staff,
+            form={"template": "kommune"},
+            errors={},
+            account_errors={account_id: error.message},
+            status=422,
+        )
+    return Redirect("/plattform#kontoer", status_code=303)
+
 
 def _require_platform_admin(staff: Staff) -> None:
     if staff.role != "platform_admin":
@@ -75,8 +113,10 @@ async def _render(
     errors: dict[str, str],
     status: int = 200,
     created: str | None = None,
+    account_errors: dict[str, str] | None = None,
 ) -> Template:
     tenants = await anyio.to_thread.run_sync(request.app.state.platform.tenants)
+    accounts = await platform_accounts(request.app.state.db)
     context = {
         "staff": staff,
         "tenants": tenants,
@@ -86,6 +126,8 @@ async def _render(
         "templates": list(TEMPLATES),
         "created": created,
         "active": "platform",
+        "accounts": accounts,
+        "account_errors": account_errors or {},
     }
     if request.headers.get("hx-request"):
         return HTMXBlockTemplate(
