@@ -23,6 +23,7 @@ from web.auth import AuthController
 from web.case_page import CasePageController
 from web.contact import ContactController
 from web.dashboard import DashboardController
+from web.errors import error_pages
 from web.health import HealthController
 from web.home import HomeController
 from web.i18n import template_environment
@@ -85,7 +86,7 @@ def create_app(platform: Platform, database_url: str, redis_url: str, *, secure_
             cookie_httponly=True,
             exclude=["/health"],
         ),
-        exception_handlers={SignInRequired: _to_sign_in},
+        exception_handlers={**error_pages(), SignInRequired: _to_sign_in},
     )
     app.state.platform = platform
     app.state.profiles = {}  # web.offices keeps each tenant's profile here for a few seconds
