@@ -32,6 +32,7 @@ from web.network import NetworkController
 from web.new_inquiry import NewInquiryController
 from web.outreach import OutreachController
 from web.platform_admin import PlatformController
+from web.query import plain_file_path
 from web.sessions import SignInRequired
 from web.statistics import StatisticsController
 
@@ -73,7 +74,7 @@ def create_app(platform: Platform, database_url: str, redis_url: str, *, secure_
             ContactController,
             PlatformController,
             NetworkController,
-            create_static_files_router(path="/static", directories=[STATIC], name="static"),
+            create_static_files_router(path="/static", directories=[STATIC], name="static", guards=[plain_file_path]),
         ],
         lifespan=[connections],
         template_config=TemplateConfig(instance=JinjaTemplateEngine.from_environment(template_environment(TEMPLATES))),

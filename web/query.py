@@ -10,6 +10,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
+from litestar.connection import ASGIConnection
+from litestar.exceptions import NotFoundException
+from litestar.handlers.base import BaseRouteHandler
+
 from domain import parsing
 from domain.common import InvalidField
 
@@ -79,3 +83,11 @@ class QueryValues:
         name = refused.field or "-"
         self.notices.append(Notice(LABELS.get(name, name), refused.message))
         return default
+
+
+def plain_file_path(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+    """The static files' guard: a name with NUL, or longer than any file's, is missing rather than an OS error."""
+    try:
+        parsing.text("file_path", str(connection.path_params.get("file_path", "")), max_length=200)
+    except InvalidField:
+        raise NotFoundException() from None
