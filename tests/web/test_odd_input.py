@@ -23,7 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from litestar import Litestar
 from litestar.routes import HTTPRoute
-from litestar.testing import TestClient
+from litestar.testing import AsyncTestClient, TestClient
 
 from domain.account import Account
 from domain.common import Context
@@ -344,3 +344,77 @@ def _driver(
             assert after[1] == before[1], f"{method} {template} as {role}: reached the other tenant"
 
     return drive
+
+
+# The examples, one by one.
+
+NOTICE = "i adressen kan ikke brukes"
+
+
+@pytest.mark.parametrize(
+    ("role", "page", "query"),
+    [
+        ("caseworker", "henvendelser", "year=²"),
+        ("caseworker", "henvendelser", "page=²"),
+        ("caseworker", "henvendelser", "assignee=%00"),
+        ("auditor", "tilgangslogg", "page=²"),
+        ("auditor", "tilgangslogg", "henvendelse=%00"),
+        ("caseworker", "utadrettet", "year=²"),
+        ("auditor", "statistikk", "year=²"),
+    ],
+)
+async def test_an_odd_query_value_on_a_list_page_is_the_page_with_a_notice_and_400(
+    client: AsyncTestClient, office: Office, make_account, sign_in, role: str, page: str, query: str
+) -> None:
+    await sign_in(make_account(role, office.slug))
+    response = await client.get(f"/{office.slug}/{page}?{query}")
+    assert response.status_code == 400
+    assert '<html lang="nb"' in response.text and NOTICE in response.text
+
+
+async def test_an_odd_year_on_the_network_page_is_the_page_with_a_notice_and_400(
+    client: AsyncTestClient, make_account, sign_in
+) -> None:
+    await sign_in(make_account("network", None))
+    response = await client.get("/nettverk?year=²")
+    assert response.status_code == 400 and NOTICE in response.text
+
+
+@pytest.mark.parametrize("file", ["arsrapport-0000.json", "arsrapport-²²²².json", "arsrapport-9999.csv"])
+async def test_a_report_file_for_an_implausible_year_is_a_missing_page(
+    client: AsyncTestClient, office: Office, make_account, sign_in, file: str
+) -> None:
+    await sign_in(make_account("auditor", office.slug))
+    response = await client.get(f"/{office.slug}/statistikk/{file}")
+    assert response.status_code == 404 and "Siden finnes ikke" in response.text
+
+
+@pytest.mark.parametrize("participants", ["²", "1" + "0" * 20])
+async def test_odd_participants_are_refused_at_the_field_and_nothing_is_written(
+    client: AsyncTestClient, office: Office, other_office: Office, make_account, sign_in, participants: str
+) -> None:
+    await sign_in(make_account("caseworker", office.slug))
+    before = _events(office), _events(other_office)
+    form = {"held_on": "2024-03-01", "kind": "talk", "title": "Foredrag", "audience": "Eldrerådet"}
+    response = await client.post(
+        f"/{office.slug}/utadrettet",
+        data={**form, "participants": participants, "_csrf_token": client.cookies["ombud_csrf"]},
+    )
+    assert response.status_code == 422 and "må være et helt tall" in response.text
+    assert (_events(office), _events(other_office)) == before
+
+
+@pytest.mark.parametrize("population", ["²", "1" + "0" * 26])
+async def test_an_odd_population_is_refused_at_the_field_and_the_platform_page_stays_up(
+    client: AsyncTestClient, platform: Platform, make_account, sign_in, new_slug, population: str
+) -> None:
+    await sign_in(make_account("platform_admin", None))
+    slug = new_slug()
+    response = await client.post(
+        "/plattform",
+        data={"slug": slug, "name": "Prøveby", "population": population, "template": "kommune"}
+        | {"_csrf_token": client.cookies["ombud_csrf"]},
+    )
+    assert response.status_code == 422 and "må være et helt tall" in response.text
+    assert slug not in {profile.slug for profile in platform.tenants()}
+    assert (await client.get("/plattform")).status_code == 200
