@@ -38,17 +38,23 @@ def error_pages() -> ExceptionHandlersMap:
 
 
 def http_error(request: Request, error: HTTPException) -> Response[Any]:
+    """A server-side status keeps its code, and is logged like any unexpected error."""
+    headers = dict(error.headers or {})
     if error.status_code >= HTTP_500_INTERNAL_SERVER_ERROR:
-        return unexpected_error(request, error)
-    return _answer(request, error.status_code, None, headers=dict(error.headers or {}))
+        return _answer(request, error.status_code, _logged(request, error), headers=headers)
+    return _answer(request, error.status_code, None, headers=headers)
 
 
 def unexpected_error(request: Request, error: Exception) -> Response[Any]:
     """Logged with an id the person can quote to support; the page says no more than that something failed."""
+    return _answer(request, HTTP_500_INTERNAL_SERVER_ERROR, _logged(request, error))
+
+
+def _logged(request: Request, error: Exception) -> str:
     error_id = uuid4().hex[:12]
     route = request.scope.get("path_template") or "-"
     LOG.error("uventet feil %s: %s %s %s", error_id, type(error).__name__, request.method, route)
-    return _answer(request, HTTP_500_INTERNAL_SERVER_ERROR, error_id)
+    return error_id
 
 
 def _answer(

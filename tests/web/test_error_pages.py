@@ -6,6 +6,7 @@ import logging
 import re
 
 import pytest
+from litestar.exceptions import ServiceUnavailableException
 from litestar.testing import AsyncTestClient
 
 from projections import dashboard
@@ -94,3 +95,16 @@ async def test_an_unexpected_error_answers_json_with_its_id_when_asked(
     body = response.json()
     assert body["detail"] == "Noe gikk galt hos oss." and re.fullmatch(r"[0-9a-f]{12}", body["feil_id"])
     assert MARKER not in response.text
+
+
+async def test_a_server_side_status_raised_on_purpose_keeps_its_code_and_gets_an_id(
+    client: AsyncTestClient, office: Office, make_account, sign_in, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def unavailable(*_: object) -> None:
+        raise ServiceUnavailableException(MARKER)
+
+    monkeypatch.setattr(dashboard, "my_open_inquiries", unavailable)
+    await sign_in(make_account("caseworker", office.slug))
+    response = await client.get(f"/{office.slug}/oversikt")
+    assert response.status_code == 503
+    assert re.search(r"feil-ID [0-9a-f]{12}", response.text) and MARKER not in response.text
