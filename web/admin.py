@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 from uuid import uuid4
 
@@ -14,6 +13,7 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
+from domain import parsing
 from domain.account import MIN_PASSWORD_LENGTH, TENANT_ROLES
 from domain.common import Context, DomainError, InvalidField, today_in_norway
 from domain.taxonomy import ServiceArea
@@ -48,13 +48,11 @@ class AdminController(Controller):
             errors["password_repeat"] = "passordene er ikke like"
         else:
             try:
+                email = parsing.text("email", form.get("email", ""), max_length=320)
+                role = parsing.text("role", form.get("role", ""), max_length=100)
                 account = await anyio.to_thread.run_sync(
                     lambda: request.app.state.platform.create_account(
-                        _context(staff),
-                        tenant,
-                        email=form.get("email", ""),
-                        role=form.get("role", ""),
-                        password=form.get("password", ""),
+                        _context(staff), tenant, email=email, role=role, password=form.get("password", "")
                     )
                 )
             except DomainError as error:
@@ -69,18 +67,21 @@ class AdminController(Controller):
         self, request: Request, tenant: FromPath[str], account_id: FromPath[str], staff: NamedDependency[Staff]
     ) -> Template | Redirect:
         staff.require_tenant(tenant, ADMINS)
+        try:  # an id that could name no account names none
+            account = parsing.text("account", account_id, max_length=100, required=True)
+        except InvalidField:
+            raise NotFoundException() from None
         form = await _form(request)
         errors: dict[str, str] = {}
         try:
+            role = parsing.text("role", form.get("role", ""), max_length=100)
             await anyio.to_thread.run_sync(
-                lambda: request.app.state.platform.change_role(
-                    _context(staff), tenant, account_id=account_id, role=form.get("role", "")
-                )
+                lambda: request.app.state.platform.change_role(_context(staff), tenant, account_id=account, role=role)
             )
         except AccountNotFound:
             raise NotFoundException() from None
         except DomainError as error:
-            errors[account_id] = error.message
+            errors[account] = error.message
         return await _after(request, tenant, staff, "brukere", {"role_errors": errors, "role_changed": not errors})
 
     @post("/brukere/{account_id:str}/deaktiver")
@@ -123,9 +124,11 @@ class AdminController(Controller):
         staff.require_tenant(tenant, ADMINS)
         form = await _form(request)
         try:
-            effective_from = _date(form.get("effective_from", ""))
-            areas = parse_areas(form.get("areas", ""))
-            mapping = parse_mapping(form.get("mapping", ""))
+            effective_from = parsing.day("effective_from", form.get("effective_from", ""))
+            areas = parse_areas(parsing.text("areas", form.get("areas", ""), max_length=100_000, multiline=True))
+            mapping = parse_mapping(
+                parsing.text("mapping", form.get("mapping", ""), max_length=100_000, multiline=True)
+            )
             office: Office = request.app.state.platform.office(tenant)
             ctx = _context(staff)
             version = await anyio.to_thread.run_sync(
@@ -172,13 +175,6 @@ def parse_mapping(text: str) -> dict[str, str]:
 
 def _lines(text: str) -> list[tuple[int, str]]:
     return [(number, line.strip()) for number, line in enumerate(text.splitlines(), start=1) if line.strip()]
-
-
-def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise InvalidField("effective_from", "må være en dato (dd.mm.åååå)") from None
 
 
 async def _form(request: Request) -> dict[str, str]:

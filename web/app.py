@@ -24,6 +24,7 @@ from web.case_page import CasePageController
 from web.client_address import Network
 from web.contact import ContactController
 from web.dashboard import DashboardController
+from web.errors import error_pages
 from web.health import HealthController
 from web.home import HomeController
 from web.i18n import template_environment
@@ -32,6 +33,7 @@ from web.network import NetworkController
 from web.new_inquiry import NewInquiryController
 from web.outreach import OutreachController
 from web.platform_admin import PlatformController
+from web.query import plain_file_path
 from web.security_headers import security_headers
 from web.sessions import SignInRequired
 from web.statistics import StatisticsController
@@ -87,7 +89,7 @@ def create_app(
             ContactController,
             PlatformController,
             NetworkController,
-            create_static_files_router(path="/static", directories=[STATIC], name="static"),
+            create_static_files_router(path="/static", directories=[STATIC], name="static", guards=[plain_file_path]),
         ],
         lifespan=[connections],
         template_config=TemplateConfig(instance=JinjaTemplateEngine.from_environment(template_environment(TEMPLATES))),
@@ -100,7 +102,7 @@ def create_app(
             cookie_httponly=True,
             exclude=["/health"],
         ),
-        exception_handlers={SignInRequired: _to_sign_in},
+        exception_handlers={**error_pages(), SignInRequired: _to_sign_in},
         before_send=[security_headers(hsts_max_age=hsts_max_age)],
     )
     app.state.platform = platform

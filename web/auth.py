@@ -18,6 +18,8 @@ from litestar.params import Body, FromQuery
 from litestar.response import Redirect, Template
 from redis.asyncio import Redis
 
+from domain import parsing
+from domain.common import InvalidField
 from projections.staff_accounts import find_by_email
 from services.accounts import password_matches
 from web import sessions
@@ -53,7 +55,9 @@ def start_page(staff: sessions.Staff) -> str:
 
 
 def _safe_next(target: str) -> str | None:
-    """Only a path on this site: never `//elsewhere` or a full URL."""
+    """Only a path on this site, one printable line: never `//elsewhere`, a full URL or a header of its own."""
+    if not (target.isascii() and target.isprintable()) or len(target) > 2000:
+        return None
     return target if target.startswith("/") and not target.startswith("//") and "\\" not in target else None
 
 
@@ -77,9 +81,12 @@ class AuthController(Controller):
         self, request: Request, data: Annotated[SignInForm, Body(media_type=RequestEncodingType.URL_ENCODED)]
     ) -> Template | Redirect:
         redis: Redis = request.app.state.redis
-        email = data.email.strip().lower()
         errors = {}
-        if not email:
+        try:
+            email = parsing.text("email", data.email, max_length=320).lower()
+        except InvalidField:
+            email, errors["email"] = "", "Skriv e-postadressen slik den står på kontoen din."
+        if not email and not errors:
             errors["email"] = "Skriv inn e-postadressen din."
         if not data.password:
             errors["password"] = "Skriv inn passordet ditt."

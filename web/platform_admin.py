@@ -12,6 +12,7 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
+from domain import parsing
 from domain.common import Context, DomainError
 from domain.taxonomy import TEMPLATES
 from projections import quarantine
@@ -39,15 +40,12 @@ class PlatformController(Controller):
         platform: Platform = request.app.state.platform
         ctx = Context(staff.account_id, staff.role, str(uuid4()))
         try:
-            population = _population(form.get("population", ""))
+            slug = parsing.text("slug", form.get("slug", ""), max_length=100)
+            name = parsing.text("name", form.get("name", ""), max_length=1000)
+            population = parsing.optional_whole_number("population", form.get("population", ""))
+            template = parsing.choice("template", form.get("template", ""), TEMPLATES)
             await anyio.to_thread.run_sync(
-                lambda: platform.create_tenant(
-                    ctx,
-                    slug=form.get("slug", ""),
-                    name=form.get("name", ""),
-                    population=population,
-                    template=form.get("template", ""),
-                )
+                lambda: platform.create_tenant(ctx, slug=slug, name=name, population=population, template=template)
             )
         except DomainError as error:
             errors = {error.field if error.field in FIELDS else "form": error.message}
@@ -95,14 +93,6 @@ async def _set_active(request: Request, account_id: str, staff: Staff, *, active
 def _require_platform_admin(staff: Staff) -> None:
     if staff.role != "platform_admin":
         raise NotFoundException()
-
-
-def _population(text: str) -> int | None:
-    if not text:
-        return None
-    if not text.isdigit():
-        raise DomainError("population", "må være et helt tall, eller stå tomt")
-    return int(text)
 
 
 async def _render(
