@@ -7,8 +7,6 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from urllib.parse import quote
 
-import asyncpg
-import redis.asyncio as aioredis
 from litestar import Litestar, Request
 from litestar.config.csrf import CSRFConfig
 from litestar.plugins.jinja import JinjaTemplateEngine
@@ -21,6 +19,7 @@ from web.access_log import AccessLogController
 from web.admin import AdminController
 from web.auth import AuthController
 from web.case_page import CasePageController
+from web.connections import ReadPool, open_redis
 from web.contact import ContactController
 from web.dashboard import DashboardController
 from web.health import HealthController
@@ -29,6 +28,7 @@ from web.i18n import template_environment
 from web.inquiries import InquiryListController
 from web.network import NetworkController
 from web.new_inquiry import NewInquiryController
+from web.outages import exception_handlers as outage_handlers
 from web.outreach import OutreachController
 from web.platform_admin import PlatformController
 from web.sessions import SignInRequired
@@ -47,8 +47,8 @@ def create_app(platform: Platform, database_url: str, redis_url: str, *, secure_
 
     @asynccontextmanager
     async def connections(app: Litestar) -> AsyncIterator[None]:
-        app.state.db = await asyncpg.create_pool(database_url, min_size=1, max_size=4)
-        app.state.redis = aioredis.from_url(redis_url)
+        app.state.db = await ReadPool.open(database_url)
+        app.state.redis = open_redis(redis_url)
         try:
             yield
         finally:
@@ -85,7 +85,7 @@ def create_app(platform: Platform, database_url: str, redis_url: str, *, secure_
             cookie_httponly=True,
             exclude=["/health"],
         ),
-        exception_handlers={SignInRequired: _to_sign_in},
+        exception_handlers={SignInRequired: _to_sign_in, **outage_handlers()},
     )
     app.state.platform = platform
     app.state.profiles = {}  # web.offices keeps each tenant's profile here for a few seconds
