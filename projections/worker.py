@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 import psycopg
-from eventsourcing.persistence import StoredEvent
+from eventsourcing.persistence import InterfaceError, OperationalError, StoredEvent
 from psycopg import sql
 
 from projections import case_list, outreach, quarantine
@@ -25,14 +25,27 @@ PROJECTION_TABLES = {case_list.NAME: case_list.TABLES, outreach.NAME: outreach.T
 Progress = Callable[[int, int], None]
 BATCH = 10_000
 IDLE_SECONDS = 5.0
+# A restarting or unreachable database: psycopg's own error, or the event store's (eventsourcing wraps psycopg's).
+CONNECTION_LOST = (psycopg.OperationalError, OperationalError, InterfaceError)
+RETRY_FIRST_SECONDS = 0.5
+RETRY_CAP_SECONDS = 30.0
 
 
 class ProjectionWorker:
     """One process for all tenants: one connection to write, one to listen, however many tenants."""
 
-    def __init__(self, platform: Platform, conninfo: str) -> None:
+    def __init__(
+        self,
+        platform: Platform,
+        conninfo: str,
+        *,
+        retry_first: float = RETRY_FIRST_SECONDS,
+        retry_cap: float = RETRY_CAP_SECONDS,
+    ) -> None:
         self._platform = platform
         self._conninfo = conninfo
+        self._retry_first = retry_first
+        self._retry_cap = retry_cap
         self._writer = psycopg.connect(conninfo)
 
     def close(self) -> None:
@@ -224,25 +237,59 @@ class ProjectionWorker:
         return {slug: self.catch_up(slug, retry=True) for slug in self._platform.slugs()}
 
     def run(self, stop: threading.Event) -> None:
-        """Sleeps on LISTEN until a tenant's table notifies, or a tenant is added; looks again when idle."""
-        with psycopg.connect(self._conninfo, autocommit=True) as listener:
-            listener.execute(sql.SQL("LISTEN {}").format(sql.Identifier(TENANTS_CHANNEL)))
-            channels: dict[str, str] = {}
-            while not stop.is_set():
-                for slug in self._platform.slugs():
-                    channel = self._platform.office(slug).app.recorder.channel_name
-                    if channel not in channels:
-                        listener.execute(sql.SQL("LISTEN {}").format(sql.Identifier(channel)))
-                        try:
-                            applied = self.catch_up(slug, retry=True)  # a start retries what was set aside
-                        except psycopg.errors.UndefinedTable:
-                            continue  # listed while its tables are being made: looked at again next round
-                        channels[channel] = slug
-                        self._report(slug, applied)
-                for notify in listener.notifies(timeout=IDLE_SECONDS, stop_after=1):
-                    if notify.channel in channels:
-                        slug = channels[notify.channel]
-                        self._report(slug, self.catch_up(slug))
+        """Follows every tenant until stopped; a lost connection (a database restart) is reopened, never the end.
+
+        Retries with doubling waits up to the cap. A batch cut off mid-way was rolled back with its positions and
+        is read again after the reconnect, so nothing is lost or counted twice.
+        """
+        attempt = 0
+        while not stop.is_set():
+            try:
+                self._reopen_writer()
+                with psycopg.connect(self._conninfo, autocommit=True) as listener:
+                    if attempt:
+                        log.warning("worker: database connection restored after %d attempts", attempt)
+                        attempt = 0
+                    self._follow(listener, stop)
+            except CONNECTION_LOST as error:
+                attempt += 1
+                delay = min(self._retry_cap, self._retry_first * 2 ** (attempt - 1))
+                # The type only: a driver's message may quote a statement or its parameters.
+                log.warning(
+                    "worker: database unavailable (%s), attempt %d; retrying in %.1f s",
+                    type(error).__name__,
+                    attempt,
+                    delay,
+                )
+                stop.wait(delay)
+
+    def _reopen_writer(self) -> None:
+        if self._writer.closed or self._writer.broken:
+            self._writer.close()
+            self._writer = psycopg.connect(self._conninfo)
+
+    def _follow(self, listener: psycopg.Connection[Any], stop: threading.Event) -> None:
+        """Sleeps on LISTEN until a tenant's table notifies, or a tenant is added; looks again when idle.
+
+        Every tenant is caught up on (re)connecting, so what was written while the listener was away is applied.
+        """
+        listener.execute(sql.SQL("LISTEN {}").format(sql.Identifier(TENANTS_CHANNEL)))
+        channels: dict[str, str] = {}
+        while not stop.is_set():
+            for slug in self._platform.slugs():
+                channel = self._platform.office(slug).app.recorder.channel_name
+                if channel not in channels:
+                    listener.execute(sql.SQL("LISTEN {}").format(sql.Identifier(channel)))
+                    try:
+                        applied = self.catch_up(slug, retry=True)  # (re)starting retries what was set aside
+                    except psycopg.errors.UndefinedTable:
+                        continue  # listed while its tables are being made: looked at again next round
+                    channels[channel] = slug
+                    self._report(slug, applied)
+            for notify in listener.notifies(timeout=IDLE_SECONDS, stop_after=1):
+                if notify.channel in channels:
+                    slug = channels[notify.channel]
+                    self._report(slug, self.catch_up(slug))
 
     def _report(self, slug: str, applied: int) -> None:
         if applied:

@@ -7,8 +7,6 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from urllib.parse import quote
 
-import asyncpg
-import redis.asyncio as aioredis
 from litestar import Litestar, Request
 from litestar.config.csrf import CSRFConfig
 from litestar.plugins.jinja import JinjaTemplateEngine
@@ -22,6 +20,7 @@ from web.admin import AdminController
 from web.auth import AuthController
 from web.case_page import CasePageController
 from web.client_address import Network
+from web.connections import ReadPool, open_redis
 from web.contact import ContactController
 from web.dashboard import DashboardController
 from web.errors import error_pages
@@ -31,6 +30,7 @@ from web.i18n import template_environment
 from web.inquiries import InquiryListController
 from web.network import NetworkController
 from web.new_inquiry import NewInquiryController
+from web.outages import exception_handlers as outage_handlers
 from web.outreach import OutreachController
 from web.platform_admin import PlatformController
 from web.query import plain_file_path
@@ -64,8 +64,8 @@ def create_app(
 
     @asynccontextmanager
     async def connections(app: Litestar) -> AsyncIterator[None]:
-        app.state.db = await asyncpg.create_pool(database_url, min_size=1, max_size=4)
-        app.state.redis = aioredis.from_url(redis_url)
+        app.state.db = await ReadPool.open(database_url)
+        app.state.redis = open_redis(redis_url)
         try:
             yield
         finally:
@@ -102,7 +102,7 @@ def create_app(
             cookie_httponly=True,
             exclude=["/health"],
         ),
-        exception_handlers={**error_pages(), SignInRequired: _to_sign_in},
+        exception_handlers={**error_pages(), **outage_handlers(), SignInRequired: _to_sign_in},
         before_send=[security_headers(hsts_max_age=hsts_max_age)],
     )
     app.state.platform = platform

@@ -20,7 +20,7 @@ from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 from litestar.types import ExceptionHandlersMap
 
 LOG = logging.getLogger("ombud.web.errors")
-PAGES = (400, 403, 404, 500)  # each has its own template; other statuses share errors/other.html
+PAGES = (400, 403, 404, 500, 503)  # each has its own template; other statuses share errors/other.html
 SUMMARIES = {  # for clients that asked for JSON
     400: "Forespørselen inneholder verdier som ikke kan brukes.",
     403: "Du har ikke tilgang til dette.",
@@ -29,6 +29,7 @@ SUMMARIES = {  # for clients that asked for JSON
     413: "Forespørselen er for stor.",
     429: "For mange forespørsler. Vent litt og prøv igjen.",
     500: "Noe gikk galt hos oss.",
+    503: "Tjenesten er midlertidig utilgjengelig. Prøv igjen om litt.",
 }
 
 
@@ -41,13 +42,13 @@ def http_error(request: Request, error: HTTPException) -> Response[Any]:
     """A server-side status keeps its code, and is logged like any unexpected error."""
     headers = dict(error.headers or {})
     if error.status_code >= HTTP_500_INTERNAL_SERVER_ERROR:
-        return _answer(request, error.status_code, _logged(request, error), headers=headers)
-    return _answer(request, error.status_code, None, headers=headers)
+        return answer(request, error.status_code, _logged(request, error), headers=headers)
+    return answer(request, error.status_code, None, headers=headers)
 
 
 def unexpected_error(request: Request, error: Exception) -> Response[Any]:
     """Logged with an id the person can quote to support; the page says no more than that something failed."""
-    return _answer(request, HTTP_500_INTERNAL_SERVER_ERROR, _logged(request, error))
+    return answer(request, HTTP_500_INTERNAL_SERVER_ERROR, _logged(request, error))
 
 
 def _logged(request: Request, error: Exception) -> str:
@@ -57,9 +58,8 @@ def _logged(request: Request, error: Exception) -> str:
     return error_id
 
 
-def _answer(
-    request: Request, status: int, error_id: str | None, headers: dict[str, str] | None = None
-) -> Response[Any]:
+def answer(request: Request, status: int, error_id: str | None, headers: dict[str, str] | None = None) -> Response[Any]:
+    """The error page for `status` in the site's layout (its main part for htmx), or JSON for a client asking for it."""
     headers = {**(headers or {}), "Cache-Control": "no-store"}
     if _wants_json(request):
         body = {"status_code": status, "detail": SUMMARIES.get(status, SUMMARIES[400 if status < 500 else 500])}
