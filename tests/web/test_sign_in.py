@@ -21,7 +21,7 @@ def redis_url(redis_url: str) -> str:
     """Sign-in counters in a Redis database of their own: test runs sharing the server clear them in database 0."""
     parts = urlsplit(redis_url)
     if parts.scheme == "unix":
-        return urlunsplit(parts._replace(query="db=1"))
+        return redis_url.partition("?")[0] + "?db=1"  # urlunsplit would drop the empty host's "//"
     return urlunsplit(parts._replace(path="/1"))
 
 
