@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Any
 from uuid import UUID
 
 from eventsourcing.postgres import PostgresDatastore
@@ -44,13 +45,17 @@ class PostgresTenantDirectory:
 
 
 class PostgresAccountDirectory:
-    """Staff accounts in `platform.accounts`; the web side reads them with asyncpg at sign-in."""
+    """Staff accounts in `platform.accounts`, under row-level security: each write names the account's tenant.
+
+    The web side reads them with asyncpg (projections/staff_accounts.py).
+    """
 
     def __init__(self, datastore: PostgresDatastore) -> None:
         self._datastore = datastore
 
     def add(self, account: Account, password_hash: str) -> bool:
         with self._datastore.transaction(commit=True) as cursor:
+            _tenant(cursor, account.tenant)
             cursor.execute(
                 "INSERT INTO platform.accounts (id, email, role, tenant_id, password_hash) VALUES (%s, %s, %s, %s, %s)"
                 " ON CONFLICT (email) DO NOTHING",
@@ -65,7 +70,13 @@ class PostgresAccountDirectory:
 
     def change_role(self, account_id: UUID, tenant: str, role: str) -> bool:
         with self._datastore.transaction(commit=True) as cursor:
+            _tenant(cursor, tenant)
             cursor.execute(
                 "UPDATE platform.accounts SET role = %s WHERE id = %s AND tenant_id = %s", (role, account_id, tenant)
             )
             return cursor.rowcount == 1
+
+
+def _tenant(cursor: Any, tenant: str | None) -> None:
+    """Row-level security's tenant for this transaction; none (the empty setting) for the platform's own staff."""
+    cursor.execute("SELECT set_config('app.tenant_id', %s, true)", (tenant or "",))

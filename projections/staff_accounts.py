@@ -5,9 +5,11 @@ from __future__ import annotations
 import asyncpg
 
 from domain.account import CASE_WORKERS
+from projections.reading import tenant_transaction
 
-_ACCOUNT = "SELECT id, email, role, tenant_id, password_hash FROM platform.accounts WHERE email = $1"
-# platform.accounts sits outside the read models' row-level security, so the tenant is always a bound filter.
+# Before sign-in no tenant is known: the owner's one narrow lookup by address (0016_owner.sql).
+_ACCOUNT = "SELECT id, email, role, tenant_id, password_hash FROM platform.account_for_sign_in($1)"
+# Row-level security keeps each tenant's accounts to itself; the tenant is a bound filter as well.
 _CASE_WORKERS = "SELECT email FROM platform.accounts WHERE tenant_id = $1 AND role = ANY($2::text[]) ORDER BY email"
 _TENANT_ACCOUNTS = "SELECT id, email, role, created_at FROM platform.accounts WHERE tenant_id = $1 ORDER BY email"
 
@@ -18,9 +20,11 @@ async def find_by_email(pool: asyncpg.Pool, email: str) -> asyncpg.Record | None
 
 async def case_workers(pool: asyncpg.Pool, tenant: str) -> list[str]:
     """The emails of the tenant's accounts that work cases: the people an inquiry can be assigned to."""
-    return [row["email"] for row in await pool.fetch(_CASE_WORKERS, tenant, list(CASE_WORKERS))]
+    async with tenant_transaction(pool, tenant) as conn:
+        return [row["email"] for row in await conn.fetch(_CASE_WORKERS, tenant, list(CASE_WORKERS))]
 
 
 async def tenant_accounts(pool: asyncpg.Pool, tenant: str) -> list[asyncpg.Record]:
     """Every account of the tenant, for its administrator and for naming who appears in its access log."""
-    return await pool.fetch(_TENANT_ACCOUNTS, tenant)
+    async with tenant_transaction(pool, tenant) as conn:
+        return await conn.fetch(_TENANT_ACCOUNTS, tenant)

@@ -12,6 +12,7 @@ from eventsourcing.persistence import StoredEvent
 from psycopg import sql
 
 from projections import case_list, outreach
+from projections.safe_login import refuse_unsafe_login_sync
 from services.platform import TENANTS_CHANNEL, Platform
 
 log = logging.getLogger(__name__)
@@ -33,6 +34,12 @@ class ProjectionWorker:
         self._platform = platform
         self._conninfo = conninfo
         self._writer = psycopg.connect(conninfo)
+        try:
+            with self._writer.transaction(), self._writer.cursor() as cursor:
+                refuse_unsafe_login_sync(cursor)
+        except BaseException:
+            self._writer.close()
+            raise
 
     def close(self) -> None:
         self._writer.close()

@@ -16,6 +16,7 @@ from litestar.response import Redirect
 from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
 
+from projections.safe_login import refuse_unsafe_login
 from services.platform import Platform
 from web.access_log import AccessLogController
 from web.admin import AdminController
@@ -48,6 +49,12 @@ def create_app(platform: Platform, database_url: str, redis_url: str, *, secure_
     @asynccontextmanager
     async def connections(app: Litestar) -> AsyncIterator[None]:
         app.state.db = await asyncpg.create_pool(database_url, min_size=1, max_size=4)
+        try:
+            async with app.state.db.acquire() as conn:
+                await refuse_unsafe_login(conn)
+        except BaseException:
+            await app.state.db.close()
+            raise
         app.state.redis = aioredis.from_url(redis_url)
         try:
             yield

@@ -23,12 +23,14 @@ Run = Callable[..., tuple[int, str, str]]
 @pytest.fixture
 def ombud(
     database_url: str,
+    admin_database_url: str,
     master_key: bytes,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> Run:
     monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("OMBUD_ADMIN_DATABASE_URL", admin_database_url)
     monkeypatch.setenv("OMBUD_MASTER_KEY", base64.b64encode(master_key).decode())
     monkeypatch.setenv("OMBUD_DATA_DIR", str(tmp_path))
 
@@ -291,7 +293,7 @@ def test_user_create_reads_the_password_from_standard_input_and_stores_only_a_ha
     assert email in out
     with psycopg.connect(database_url) as conn:
         stored = conn.execute(
-            "SELECT role, tenant_id, password_hash FROM platform.accounts WHERE email = %s", (email,)
+            "SELECT role, tenant_id, password_hash FROM platform.account_for_sign_in(%s)", (email,)
         ).fetchone()
     assert stored[:2] == ("caseworker", tenant)
     assert stored[2].startswith("$argon2id$") and "hemmelig" not in stored[2]
