@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import getpass
-from urllib.parse import quote, unquote, urlsplit, urlunsplit
+from urllib.parse import quote, urlsplit, urlunsplit
 
 from psycopg.conninfo import conninfo_to_dict
 
@@ -29,7 +29,3 @@ def with_login(url: str, user: str, password: str | None = None) -> str:
 
 def with_database(url: str, name: str) -> str:
     return urlunsplit(urlsplit(url)._replace(path="/" + quote(name, safe="")))
-
-
-def database_of(url: str) -> str:
-    return unquote(urlsplit(url).path.lstrip("/")) or login_of(url)

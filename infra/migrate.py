@@ -123,7 +123,10 @@ def _app_login(conn: psycopg.Connection, login: str, password: str | None) -> No
     )
     if password:
         create += sql.SQL(" PASSWORD {}").format(sql.Literal(password))
+    existed = _role_exists(conn, login)
     _once(conn, lambda: _role_exists(conn, login), create)
+    if existed and password:  # a changed password in DATABASE_URL takes effect at the next migration
+        conn.execute(sql.SQL("ALTER ROLE {} PASSWORD {}").format(sql.Identifier(login), sql.Literal(password)))
     row = conn.execute("SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = %s", (login,)).fetchone()
     if row and row[0]:
         raise MigrationError(
