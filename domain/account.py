@@ -17,6 +17,10 @@ REPORT_READERS = TENANT_ROLES
 # Roles that do the case work: register inquiries and their steps, outreach; auditors only read.
 CASE_WORKERS = ("caseworker", "tenant_admin")
 MIN_PASSWORD_LENGTH = 12
+# What happens to an account, each recorded with who and when (audit.account_records).
+ACCOUNT_CHANGES = ("created", "role_changed", "deactivated", "reactivated", "password_reset")
+# The record scope of accounts above the tenants: no tenant slug can take it, and row-level security still applies.
+PLATFORM_SCOPE = "_platform"
 
 _EMAIL = re.compile(r"[^@\s]{1,64}@[^@\s]{1,255}\.[^@\s.]{2,}")
 
@@ -27,6 +31,11 @@ class Account:
     email: str
     role: str
     tenant: str | None
+
+
+def record_scope(tenant: str | None) -> str:
+    """Whose account records an account's changes join: its tenant's, or the platform's own."""
+    return tenant or PLATFORM_SCOPE
 
 
 def normalise_email(email: str) -> str:

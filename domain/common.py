@@ -10,6 +10,13 @@ from eventsourcing.domain import Aggregate
 
 OSLO = ZoneInfo("Europe/Oslo")
 
+# What the read side can store: PostgreSQL's `integer` ends here, so no count the domain accepts may pass it.
+MAX_INTEGER = 2_147_483_647
+# Business dates lie in the years the statistics cover (and the year choices offer).
+FIRST_BUSINESS_DAY = date(2000, 1, 1)
+LAST_BUSINESS_DAY = date(2100, 12, 31)
+BUSINESS_YEARS = range(FIRST_BUSINESS_DAY.year, LAST_BUSINESS_DAY.year + 1)
+
 ROLES = ("caseworker", "tenant_admin", "auditor", "network", "platform_admin", "citizen", "system")
 
 
@@ -55,11 +62,42 @@ def today_in_norway() -> date:
     return datetime.now(OSLO).date()
 
 
-def require_not_future(field: str, on: date) -> None:
+def require_business_date(field: str, on: object) -> date:
+    """A date the office's records and statistics can hold: within FIRST_BUSINESS_DAY..LAST_BUSINESS_DAY."""
     if isinstance(on, datetime) or not isinstance(on, date):
         raise InvalidField(field, "må være en dato")
+    if not FIRST_BUSINESS_DAY <= on <= LAST_BUSINESS_DAY:
+        raise OutOfRange(
+            field, f"må ligge mellom {FIRST_BUSINESS_DAY:%d.%m.%Y} og {LAST_BUSINESS_DAY:%d.%m.%Y}, var {on:%d.%m.%Y}"
+        )
+    return on
+
+
+def require_not_future(field: str, on: date) -> None:
+    require_business_date(field, on)
     if on > today_in_norway():
         raise DateInFuture(field, f"{on.isoformat()} ligger fram i tid")
+
+
+def require_year(field: str, year: object) -> int:
+    """A statistics year: one the business dates can fall in."""
+    if isinstance(year, bool) or not isinstance(year, int) or year not in BUSINESS_YEARS:
+        raise OutOfRange(field, f"må være et årstall fra {BUSINESS_YEARS[0]} til {BUSINESS_YEARS[-1]}")
+    return year
+
+
+def require_count(field: str, value: object, *, maximum: int = MAX_INTEGER) -> int:
+    """A whole number from 0 to `maximum` (never past what the read side can store)."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise InvalidField(field, "må være et heltall som ikke er negativt")
+    if value > min(maximum, MAX_INTEGER):
+        raise OutOfRange(field, f"kan ikke være større enn {_grouped(min(maximum, MAX_INTEGER))}")
+    return value
+
+
+def _grouped(number: int) -> str:
+    """1 000 000 as bokmål writes it: a non-breaking space between thousands, from five digits on."""
+    return str(number) if number < 10_000 else f"{number:,}".replace(",", "\u00a0")
 
 
 def require_text(field: str, value: object, *, max_length: int = 10_000) -> str:
@@ -93,3 +131,7 @@ class InvalidField(DomainError):
 
 class DateInFuture(InvalidField):
     """A business date lies after today."""
+
+
+class OutOfRange(InvalidField):
+    """A number or date lies outside the bounds the records and the read side can hold."""

@@ -13,6 +13,7 @@ from domain.common import (
     Context,
     DomainError,
     InvalidField,
+    OutOfRange,
     StampedEvent,
     require_choice,
     require_not_future,
@@ -41,6 +42,9 @@ MEETING_PARTICIPANTS = (
     "management",
     "other",
 )
+
+# Far more meetings than any case has had; the bound keeps a typing error (200000) from becoming events.
+MAX_MEETINGS = 1_000
 
 _REFERENCE = re.compile(r"[A-Za-z0-9][A-Za-z0-9/_.-]{0,39}")
 _INQUIRY_NAMESPACE = uuid5(NAMESPACE_URL, "https://ombud.invalid/inquiry")
@@ -245,6 +249,8 @@ class Inquiry(Aggregate):
 
     def hold_meeting(self, ctx: Context, *, on: date, participants: list[str] | tuple[str, ...]) -> None:
         self._require_open_on(on)
+        if self.meetings >= MAX_MEETINGS:
+            raise OutOfRange("meetings", f"en henvendelse kan ha høyst {MAX_MEETINGS} møter")
         chosen = _distinct("participants", participants)
         if not chosen:
             raise InvalidField("participants", "minst én deltaker må oppgis")

@@ -6,9 +6,19 @@ from datetime import date
 
 from eventsourcing.domain import Aggregate
 
-from domain.common import Context, InvalidField, StampedEvent, require_choice, require_not_future, require_text
+from domain.common import (
+    Context,
+    InvalidField,
+    StampedEvent,
+    require_choice,
+    require_count,
+    require_not_future,
+    require_text,
+)
 
 KINDS = ("information_meeting", "talk", "course", "stand", "media", "other")
+# Even a broadcast reaches fewer than this: a larger number is a typing error, not an audience.
+MAX_PARTICIPANTS = 10_000_000
 
 
 class OutreachActivity(Aggregate):
@@ -39,10 +49,8 @@ class OutreachActivity(Aggregate):
         cls, ctx: Context, *, held_on: date, kind: str, title: str, audience: str, participants: int | None = None
     ) -> OutreachActivity:
         require_not_future("held_on", held_on)
-        if participants is not None and (
-            isinstance(participants, bool) or not isinstance(participants, int) or participants < 0
-        ):
-            raise InvalidField("participants", "må være et heltall som ikke er negativt")
+        if participants is not None:
+            require_count("participants", participants, maximum=MAX_PARTICIPANTS)
         return cls._create(
             cls.Registered,
             kind=require_choice("kind", kind, KINDS),

@@ -8,13 +8,23 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate
 
-from domain.common import Context, InvalidField, StampedEvent, require_not_future, require_text
+from domain.common import (
+    Context,
+    InvalidField,
+    StampedEvent,
+    require_business_date,
+    require_count,
+    require_not_future,
+    require_text,
+)
 from domain.taxonomy import STANDARD_CASE_TYPES, CaseType, ServiceArea, Taxonomy, in_force
 
 SLUG = re.compile(r"[a-z][a-z0-9-]{1,39}")
 # The platform's own first path segments: a tenant named so would shadow or be shadowed by them.
 RESERVED_SLUGS = frozenset({"login", "logout", "static", "health", "plattform", "api", "admin"})
 TENANT_ID = uuid5(NAMESPACE_URL, "https://ombud.invalid/tenant")
+# More people than live in Norway: no kommune is larger.
+MAX_POPULATION = 10_000_000
 
 
 def require_slug(slug: object) -> str:
@@ -79,7 +89,10 @@ class Tenant(Aggregate):
         areas: tuple[ServiceArea, ...],
         taxonomy_from: date,
     ) -> Tenant:
-        taxonomy = Taxonomy(version=1, effective_from=taxonomy_from, areas=areas)
+        require_not_future("on", on)
+        taxonomy = Taxonomy(
+            version=1, effective_from=require_business_date("taxonomy_from", taxonomy_from), areas=areas
+        )
         return cls._create(
             cls.Registered,
             id=TENANT_ID,
@@ -121,6 +134,7 @@ class Tenant(Aggregate):
         latest = self.taxonomies[-1]
         if effective_from <= latest.effective_from:
             raise InvalidField("effective_from", "må være etter forrige versjons gyldighetsdato")
+        require_business_date("effective_from", effective_from)
         new = Taxonomy(version=latest.version + 1, effective_from=effective_from, areas=areas)
         new_codes = {a.code for a in new.areas}
         by_code: dict[str, str] = {}
@@ -147,11 +161,7 @@ class Tenant(Aggregate):
 
 
 def _population(value: int | None) -> int | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise InvalidField("population", "må være et heltall som ikke er negativt")
-    return value
+    return None if value is None else require_count("population", value, maximum=MAX_POPULATION)
 
 
 class UnknownCaseType(InvalidField):

@@ -11,13 +11,12 @@ from litestar import Litestar
 
 from infra.runtime import open_runtime
 from infra.settings import Settings
-from web.app import create_app
 
 
 def create() -> Litestar:
     """Called by uvicorn in each worker process; the parent has put the servers and the key in the environment."""
     resources = ExitStack()
     runtime = resources.enter_context(open_runtime(Settings.from_environment()))
-    app = create_app(runtime.platform, runtime.database_url, runtime.redis_url)
+    app = runtime.web_app()
     app.on_shutdown.append(resources.close)
     return app

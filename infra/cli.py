@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
-from datetime import date, datetime
-from typing import Any, NoReturn
+from collections.abc import Callable, Sequence
+from typing import Any, NoReturn, TypeVar
 
+from domain import parsing
 from domain.account import STAFF_ROLES
-from domain.common import DomainError
+from domain.common import DomainError, InvalidField
 from domain.inquiry import (
     CHANNELS,
     COMPLAINT_OUTCOMES,
@@ -27,6 +27,8 @@ from infra.settings import Settings, SettingsError
 from projections.safe_login import UnsafeDatabaseLogin
 from services.keys import MasterKeyError
 
+T = TypeVar("T")
+
 
 class OneLineParser(argparse.ArgumentParser):
     """Bad input gives one line naming the field, and exit status 2."""
@@ -35,41 +37,43 @@ class OneLineParser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: feil: {message}\n")
 
 
-def parse_date(text: str) -> date:
-    for pattern in ("%Y-%m-%d", "%d.%m.%Y"):
+def _argument(parse: Callable[[str], T]) -> Callable[[str], T]:
+    """An argparse `type` from one of the edge's parsers: a refused value is one line naming the option."""
+
+    def parsed(text: str) -> T:
         try:
-            return datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    raise argparse.ArgumentTypeError(f"ugyldig dato «{text}» (bruk ÅÅÅÅ-MM-DD eller DD.MM.ÅÅÅÅ)")
+            return parse(text)
+        except InvalidField as refused:
+            raise argparse.ArgumentTypeError(refused.message) from None
+
+    return parsed
 
 
-def non_negative_int(text: str) -> int:
-    if not text.isdigit():
-        raise argparse.ArgumentTypeError(f"må være et heltall som ikke er negativt, var «{text}»")
-    return int(text)
-
-
-def positive_int(text: str) -> int:
-    if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"må være et heltall fra 1 og oppover, var «{text}»")
-    return int(text)
+parse_date = _argument(lambda text: parsing.day("date", text))
+non_negative_int = _argument(lambda text: parsing.whole_number("number", text))
+positive_int = _argument(lambda text: parsing.whole_number("number", text, low=1))
+port = _argument(lambda text: parsing.whole_number("port", text, high=65_535))
+year = _argument(lambda text: parsing.whole_number("year", text, low=parsing.MIN_YEAR, high=parsing.MAX_YEAR))
+line = _argument(lambda text: parsing.text("text", text, max_length=1000))
+free_text = _argument(lambda text: parsing.text("text", text, max_length=100_000, multiline=True))
 
 
 def build_parser() -> OneLineParser:
     parser = OneLineParser(prog="ombud", description="Saks- og statistikkplattform for kommuneombud.")
-    parser.add_argument("--actor", default=None, help="hvem som utfører handlingen (standard: brukernavnet ditt)")
+    parser.add_argument(
+        "--actor", default=None, help="hvem som utfører handlingen (standard: brukernavnet ditt)", type=line
+    )
     subcommands = parser.add_subparsers(dest="command", required=True, parser_class=OneLineParser)
 
     demo = subcommands.add_parser("demo", help="start med demodata (drammen, trondheim, fredrikstad)")
-    demo.add_argument("--host", default="127.0.0.1")
-    demo.add_argument("--port", type=non_negative_int, default=8000)
+    demo.add_argument("--host", default="127.0.0.1", type=line)
+    demo.add_argument("--port", type=port, default=8000)
     demo.add_argument("--no-serve", action="store_true", help="bare last inn demodata, ikke start webserveren")
     demo.set_defaults(run=commands.run_demo)
 
     serve = subcommands.add_parser("serve", help="start webserveren")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=non_negative_int, default=8000)
+    serve.add_argument("--host", default="127.0.0.1", type=line)
+    serve.add_argument("--port", type=port, default=8000)
     serve.add_argument(
         "--workers",
         type=positive_int,
@@ -83,19 +87,19 @@ def build_parser() -> OneLineParser:
     worker.set_defaults(run=commands.run_worker)
 
     importing = subcommands.add_parser("import", help="importer en sakslogg (CSV) for en kommune")
-    importing.add_argument("--tenant", required=True)
-    importing.add_argument("file", help="CSV med overskrift; komma eller semikolon; UTF-8")
+    importing.add_argument("--tenant", required=True, type=line)
+    importing.add_argument("file", help="CSV med overskrift; komma eller semikolon; UTF-8", type=line)
     importing.set_defaults(run=commands.run_import)
 
     outreach = subcommands.add_parser("outreach", help="utadrettet virksomhet").add_subparsers(
         dest="outreach_command", required=True, parser_class=OneLineParser
     )
     register = outreach.add_parser("register", help="registrer et informasjonsmøte, foredrag, kurs …")
-    register.add_argument("--tenant", required=True)
+    register.add_argument("--tenant", required=True, type=line)
     register.add_argument("--held-on", type=parse_date, required=True)
     register.add_argument("--kind", required=True, choices=OUTREACH_KINDS)
-    register.add_argument("--title", required=True)
-    register.add_argument("--audience", required=True)
+    register.add_argument("--title", required=True, type=line)
+    register.add_argument("--audience", required=True, type=line)
     register.add_argument("--participants", type=non_negative_int)
     register.set_defaults(run=commands.run_outreach_register)
 
@@ -103,7 +107,7 @@ def build_parser() -> OneLineParser:
         dest="projections_command", required=True, parser_class=OneLineParser
     )
     rebuild = projections.add_parser("rebuild", help="bygg lesemodeller på nytt fra første hendelse")
-    rebuild.add_argument("--tenant", help="bare denne kommunen (standard: alle)")
+    rebuild.add_argument("--tenant", help="bare denne kommunen (standard: alle)", type=line)
     rebuild.add_argument("--projection", choices=["case_list", "outreach"], help="bare denne (standard: alle)")
     rebuild.set_defaults(run=commands.run_rebuild)
 
@@ -111,13 +115,13 @@ def build_parser() -> OneLineParser:
         dest="report_command", required=True, parser_class=OneLineParser
     )
     annual = report.add_parser("annual", help="årsrapportens tall for én kommune og ett år")
-    annual.add_argument("--tenant", required=True)
-    annual.add_argument("--year", required=True, type=non_negative_int)
+    annual.add_argument("--tenant", required=True, type=line)
+    annual.add_argument("--year", required=True, type=year)
     annual.set_defaults(run=commands.run_report, kind="annual")
     years = report.add_parser("years", help="tall per tjenesteområde og år (år-mot-år-tabell)")
-    years.add_argument("--tenant", required=True)
-    years.add_argument("--from", dest="first_year", required=True, type=non_negative_int)
-    years.add_argument("--to", dest="last_year", required=True, type=non_negative_int)
+    years.add_argument("--tenant", required=True, type=line)
+    years.add_argument("--from", dest="first_year", required=True, type=year)
+    years.add_argument("--to", dest="last_year", required=True, type=year)
     years.set_defaults(run=commands.run_report, kind="years")
     for sub in (annual, years):
         sub.add_argument(
@@ -128,7 +132,7 @@ def build_parser() -> OneLineParser:
         sub.add_argument(
             "--format", choices=["json", "csv", "xlsx", "docx"] if sub is annual else ["json", "csv"], default="json"
         )
-        sub.add_argument("--output", help="fil å skrive til (standard: skjermen)")
+        sub.add_argument("--output", help="fil å skrive til (standard: skjermen)", type=line)
 
     migrate = subcommands.add_parser("migrate", help="opprett eller oppgrader skjema og databaseroller")
     migrate.set_defaults(run=commands.run_migrate)
@@ -137,8 +141,8 @@ def build_parser() -> OneLineParser:
         dest="tenant_command", required=True, parser_class=OneLineParser
     )
     create = tenant.add_parser("create", help="opprett en kommune")
-    create.add_argument("slug")
-    create.add_argument("--name", required=True)
+    create.add_argument("slug", type=line)
+    create.add_argument("--name", required=True, type=line)
     create.add_argument("--population", type=non_negative_int)
     create.add_argument(
         "--template", choices=sorted(TEMPLATES), default=DEFAULT_TEMPLATE, help="tjenesteområder å starte med"
@@ -155,8 +159,8 @@ def build_parser() -> OneLineParser:
         dest="user_command", required=True, parser_class=OneLineParser
     )
     new_user = user.add_parser("create", help="opprett en konto; passordet leses fra standard inn")
-    new_user.add_argument("--tenant", help="kommunen (for caseworker, tenant_admin og auditor)")
-    new_user.add_argument("--email", required=True)
+    new_user.add_argument("--tenant", help="kommunen (for caseworker, tenant_admin og auditor)", type=line)
+    new_user.add_argument("--email", required=True, type=line)
     new_user.add_argument("--role", required=True, choices=STAFF_ROLES)
     new_user.add_argument(
         "--password-stdin",
@@ -165,23 +169,34 @@ def build_parser() -> OneLineParser:
         help="les passordet fra standard inn (aldri som argument)",
     )
     new_user.set_defaults(run=commands.run_user_create)
+    reset = user.add_parser(
+        "reset-password", help="gi en konto nytt passord (lest fra standard inn); kontoen logges ut overalt"
+    )
+    reset.add_argument("--email", required=True)
+    reset.add_argument(
+        "--password-stdin",
+        action="store_true",
+        required=True,
+        help="les det nye passordet fra standard inn (aldri som argument)",
+    )
+    reset.set_defaults(run=commands.run_user_reset_password)
 
     inquiry = subcommands.add_parser("inquiry", help="henvendelser").add_subparsers(
         dest="inquiry_command", required=True, parser_class=OneLineParser
     )
     receive = inquiry.add_parser("receive", help="registrer en ny henvendelse")
-    receive.add_argument("--tenant", required=True)
+    receive.add_argument("--tenant", required=True, type=line)
     receive.add_argument("--received-on", type=parse_date, default=None, help="mottatt dato (standard: i dag)")
-    receive.add_argument("--reference", help="saksnummer (standard: neste ledige for året)")
+    receive.add_argument("--reference", help="saksnummer (standard: neste ledige for året)", type=line)
     receive.add_argument("--channel", required=True, choices=CHANNELS)
     receive.add_argument("--requester-role", required=True, choices=REQUESTER_ROLES)
-    receive.add_argument("--service-area", required=True, help="kode eller navn i kommunens taksonomi")
-    receive.add_argument("--further-area", action="append", default=[], help="flere berørte områder")
-    receive.add_argument("--case-type", action="append", default=[])
+    receive.add_argument("--service-area", required=True, help="kode eller navn i kommunens taksonomi", type=line)
+    receive.add_argument("--further-area", action="append", default=[], help="flere berørte områder", type=line)
+    receive.add_argument("--case-type", action="append", default=[], type=line)
     receive.add_argument("--outside-mandate", action="store_true")
-    receive.add_argument("--summary", required=True)
-    receive.add_argument("--requester-name")
-    receive.add_argument("--contact")
+    receive.add_argument("--summary", required=True, type=free_text)
+    receive.add_argument("--requester-name", type=line)
+    receive.add_argument("--contact", type=line)
     receive.set_defaults(run=commands.run_receive)
 
     for name, helptext, run in (
@@ -189,15 +204,15 @@ def build_parser() -> OneLineParser:
         ("history", "alle hendelser i rekkefølge", commands.run_history),
     ):
         sub = inquiry.add_parser(name, help=helptext)
-        sub.add_argument("--tenant", required=True)
-        sub.add_argument("inquiry", help="saksnummer eller id")
+        sub.add_argument("--tenant", required=True, type=line)
+        sub.add_argument("inquiry", help="saksnummer eller id", type=line)
         sub.add_argument("--json", action="store_true")
         sub.set_defaults(run=run)
 
     def verb(name: str, helptext: str, method: str, **arguments: dict[str, Any]) -> None:
         sub = inquiry.add_parser(name, help=helptext)
-        sub.add_argument("--tenant", required=True)
-        sub.add_argument("inquiry", help="saksnummer eller id")
+        sub.add_argument("--tenant", required=True, type=line)
+        sub.add_argument("inquiry", help="saksnummer eller id", type=line)
         sub.add_argument("--on", type=parse_date, default=None, help="dato (standard: i dag)")
         sub.add_argument(
             "--expected-version",
@@ -205,6 +220,8 @@ def build_parser() -> OneLineParser:
             help="avvis endringen hvis noen andre har endret saken etter denne versjonen",
         )
         for flag, options in arguments.items():
+            if "choices" not in options and options.get("action") != "store_true":
+                options = {"type": free_text if flag in ("text", "reason", "about") else line, **options}
             sub.add_argument("--" + flag.replace("_", "-"), dest=flag, **options)
         sub.set_defaults(run=commands.run_verb, method=method, fields=list(arguments))
 

@@ -73,19 +73,23 @@ def serve(runtime: Any, host: str, port: int, workers: int = 1) -> int:
     import uvicorn
 
     from projections.safe_login import refuse_unsafe_login_sync
-    from web.app import create_app
 
     with psycopg.connect(runtime.database_url) as conn, conn.cursor() as cursor:
         refuse_unsafe_login_sync(cursor)  # one line before uvicorn starts; the app checks again at startup
     print(f"ombud kjører på http://{host}:{port}/")
+    # uvicorn would trust X-Forwarded-For from 127.0.0.1 by itself; the app reads it only from OMBUD_TRUSTED_PROXIES.
+    quiet: dict[str, Any] = {
+        "log_level": "warning",
+        "access_log": False,
+        "proxy_headers": False,
+        "forwarded_allow_ips": "",
+    }
     if workers == 1:
-        app = create_app(runtime.platform, runtime.database_url, runtime.redis_url)
-        uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+        app = runtime.web_app()
+        uvicorn.run(app, host=host, port=port, **quiet)
         return 0
     os.environ.update(runtime.environment_for_workers())  # the workers use this runtime's servers and key
-    uvicorn.run(
-        "infra.asgi:create", factory=True, workers=workers, host=host, port=port, log_level="warning", access_log=False
-    )
+    uvicorn.run("infra.asgi:create", factory=True, workers=workers, host=host, port=port, **quiet)
     return 0
 
 
@@ -102,6 +106,8 @@ def run_worker(args: argparse.Namespace, settings: Settings) -> int:
             if args.once:
                 for slug, applied in worker.catch_up_all().items():
                     print(f"{slug}: {applied} hendelser")
+                for quarantined in worker.quarantined():  # one line each, no personal data (docs/security.md)
+                    print(f"{quarantined.tenant_id}: {quarantined.explanation()}")
                 return 0
             logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
             stop = threading.Event()
@@ -161,19 +167,25 @@ def run_import(args: argparse.Namespace, settings: Settings) -> int:
 
 def run_rebuild(args: argparse.Namespace, settings: Settings) -> int:
     from infra.progress import ProgressBar
-    from projections.worker import PROJECTIONS, ProjectionWorker
+    from projections.worker import PROJECTIONS, ProjectionSetAside, ProjectionWorker
 
     def work(runtime: Any) -> int:
         slugs = [runtime.platform.office(args.tenant).slug] if args.tenant else runtime.platform.slugs()
         worker = ProjectionWorker(runtime.platform, runtime.database_url)
+        status = 0
         try:
             for slug in slugs:
                 for name in [args.projection] if args.projection else list(PROJECTIONS):
-                    applied = worker.rebuild(slug, name, progress=ProgressBar(f"{slug} {name}"))
+                    try:
+                        applied = worker.rebuild(slug, name, progress=ProgressBar(f"{slug} {name}"))
+                    except ProjectionSetAside as set_aside:  # the old rows stay; the other tenants go on
+                        print(f"{slug}: {set_aside}; lesemodellen er ikke bygget på nytt", file=sys.stderr)
+                        status = 1
+                        continue
                     print(f"{slug}: {name} bygget på nytt fra {applied} hendelser")
         finally:
             worker.close()
-        return 0
+        return status
 
     return with_runtime(settings, work)
 
@@ -259,8 +271,24 @@ def run_user_create(args: argparse.Namespace, settings: Settings) -> int:
             role=args.role,
             tenant=args.tenant,
             password=password,
+            by=context(args, "platform_admin"),
         )
         print(f"opprettet konto {account.email} ({account.role}{', ' + account.tenant if account.tenant else ''})")
+        return 0
+
+    return with_runtime(settings, work)
+
+
+def run_user_reset_password(args: argparse.Namespace, settings: Settings) -> int:
+    from infra.directory import PostgresAccountDirectory
+    from services.accounts import ResetPassword, reset_password
+
+    password = sys.stdin.readline().rstrip("\r\n")
+
+    def work(runtime: Any) -> int:
+        command = ResetPassword(email=args.email, password=password)
+        reset_password(PostgresAccountDirectory(runtime.datastore), context(args, "platform_admin"), command)
+        print(f"nytt passord for {command.email.strip().lower()}; kontoen er logget ut overalt")
         return 0
 
     return with_runtime(settings, work)

@@ -7,7 +7,8 @@ from uuid import UUID
 
 from eventsourcing.postgres import PostgresDatastore
 
-from domain.account import Account
+from domain.account import Account, record_scope
+from domain.common import Context
 from services.platform import TENANTS_CHANNEL
 
 
@@ -47,13 +48,14 @@ class PostgresTenantDirectory:
 class PostgresAccountDirectory:
     """Staff accounts in `platform.accounts`, under row-level security: each write names the account's tenant.
 
+    Each change and its account record commit in one transaction: no change without its record, no record without it.
     The web side reads them with asyncpg (projections/staff_accounts.py).
     """
 
     def __init__(self, datastore: PostgresDatastore) -> None:
         self._datastore = datastore
 
-    def add(self, account: Account, password_hash: str) -> bool:
+    def add(self, account: Account, password_hash: str, by: Context) -> bool:
         with self._datastore.transaction(commit=True) as cursor:
             _tenant(cursor, account.tenant)
             cursor.execute(
@@ -61,20 +63,84 @@ class PostgresAccountDirectory:
                 " ON CONFLICT (email) DO NOTHING",
                 (account.id, account.email, account.role, account.tenant, password_hash),
             )
-            return cursor.rowcount == 1
+            if cursor.rowcount != 1:
+                return False
+            _record(cursor, record_scope(account.tenant), account.id, "created", account.role, None, by)
+            return True
 
     def known_tenant(self, slug: str) -> bool:
         with self._datastore.transaction(commit=False) as cursor:
             cursor.execute("SELECT 1 FROM platform.tenants WHERE slug = %s", (slug,))
             return cursor.fetchone() is not None
 
-    def change_role(self, account_id: UUID, tenant: str, role: str) -> bool:
+    def change_role(self, account_id: UUID, tenant: str, role: str, by: Context) -> bool:
         with self._datastore.transaction(commit=True) as cursor:
-            _tenant(cursor, tenant)
+            found = _lock(cursor, account_id, tenant)
+            if found is None:
+                return False
             cursor.execute(
-                "UPDATE platform.accounts SET role = %s WHERE id = %s AND tenant_id = %s", (role, account_id, tenant)
+                "UPDATE platform.accounts SET role = %s, session_generation = session_generation + 1 WHERE id = %s",
+                (role, account_id),
             )
-            return cursor.rowcount == 1
+            _record(cursor, tenant, account_id, "role_changed", role, found["role"], by)
+            return True
+
+    def set_active(self, account_id: UUID, tenant: str | None, active: bool, by: Context) -> bool:
+        with self._datastore.transaction(commit=True) as cursor:
+            found = _lock(cursor, account_id, tenant)
+            if found is None:
+                return False
+            if found["active"] != active:
+                cursor.execute(
+                    "UPDATE platform.accounts SET active = %s, session_generation = session_generation + 1"
+                    " WHERE id = %s",
+                    (active, account_id),
+                )
+                change = "reactivated" if active else "deactivated"
+                _record(cursor, record_scope(tenant), account_id, change, found["role"], None, by)
+            return True
+
+    def reset_password(self, email: str, password_hash: str, by: Context) -> bool:
+        with self._datastore.transaction(commit=True) as cursor:
+            # The address names the account before its tenant is known: the owner's one lookup (0016_owner.sql).
+            cursor.execute("SELECT tenant_id FROM platform.account_for_sign_in(%s)", (email,))
+            owner = cursor.fetchone()
+            if owner is None:
+                return False
+            _tenant(cursor, owner["tenant_id"])
+            cursor.execute(
+                "UPDATE platform.accounts SET password_hash = %s, session_generation = session_generation + 1"
+                " WHERE email = %s RETURNING id, role, tenant_id",
+                (password_hash, email),
+            )
+            found = cursor.fetchone()
+            if found is None:
+                return False
+            _record(cursor, record_scope(found["tenant_id"]), found["id"], "password_reset", found["role"], None, by)
+            return True
+
+
+def _lock(cursor: Any, account_id: UUID, tenant: str | None) -> dict[str, Any] | None:
+    """The account if it belongs to the tenant (None: to the platform), locked until the change commits."""
+    _tenant(cursor, tenant)
+    cursor.execute(
+        "SELECT role, active FROM platform.accounts WHERE id = %s AND tenant_id IS NOT DISTINCT FROM %s FOR UPDATE",
+        (account_id, tenant),
+    )
+    row: dict[str, Any] | None = cursor.fetchone()
+    return row
+
+
+def _record(
+    cursor: Any, scope: str, account_id: UUID, change: str, role: str, previous_role: str | None, by: Context
+) -> None:
+    """Appends the account record under the scope's own tenant setting, as row-level security demands."""
+    cursor.execute("SELECT set_config('app.tenant_id', %s, true)", (scope,))
+    cursor.execute(
+        "INSERT INTO audit.account_records (tenant_id, account_id, change, role, previous_role, actor_id, actor_role)"
+        " VALUES (%s, %s, %s, %s, %s, %s, %s)",
+        (scope, account_id, change, role, previous_role, by.user_id, by.role),
+    )
 
 
 def _tenant(cursor: Any, tenant: str | None) -> None:

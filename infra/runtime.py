@@ -12,6 +12,7 @@ from pathlib import Path
 
 import psycopg
 from eventsourcing.postgres import PostgresDatastore
+from litestar import Litestar
 from psycopg.conninfo import conninfo_to_dict
 
 from infra import embedded
@@ -20,9 +21,10 @@ from infra.eventstore import factory_maker, open_datastore
 from infra.logins import APP_LOGIN, with_login
 from infra.migrate import migrate, pending
 from infra.settings import Settings, SettingsError
-from infra.telemetry import configure_tracing
+from infra.telemetry import configure_logging, configure_tracing
 from services.keys import parse_master_key
 from services.platform import Platform
+from web.app import create_app
 
 
 @dataclass
@@ -57,6 +59,17 @@ class Runtime:
             "OMBUD_MASTER_KEY": base64.b64encode(self.master_key).decode(),
         }
 
+    def web_app(self) -> Litestar:
+        """The web app on this runtime's servers, with the settings that shape it."""
+        return create_app(
+            self.platform,
+            self.database_url,
+            self.redis_url,
+            hsts_max_age=self.settings.hsts_max_age,
+            session_max_hours=self.settings.session_max_hours,
+            trusted_proxies=self.settings.trusted_proxies,
+        )
+
     def close(self) -> None:
         self.platform.close()
         self.datastore.close()
@@ -81,6 +94,7 @@ def open_runtime(settings: Settings, *, migrating: bool = False) -> Iterator[Run
         admin_url = servers[0].url
         database_url = with_login(admin_url, APP_LOGIN)
     configure_tracing(settings)
+    configure_logging()
     if admin_url is None:
         migrate(database_url)
     elif migrating or not settings.database_url:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
 @dataclass(frozen=True)
@@ -18,6 +22,9 @@ class Settings:
     pool_max_overflow: int
     otlp_endpoint: str | None
     service_name: str
+    hsts_max_age: int = 0  # seconds of Strict-Transport-Security; 0 where the site is not served over TLS
+    session_max_hours: int = 12
+    trusted_proxies: tuple[Network, ...] = ()
 
     @classmethod
     def from_environment(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -32,6 +39,9 @@ class Settings:
             pool_max_overflow=_positive_int(env, "OMBUD_DB_MAX_OVERFLOW", 6),
             otlp_endpoint=env.get("OTEL_EXPORTER_OTLP_ENDPOINT") or None,
             service_name=env.get("OTEL_SERVICE_NAME") or "ombud",
+            hsts_max_age=_seconds(env, "OMBUD_HSTS_MAX_AGE"),
+            session_max_hours=_positive_int(env, "OMBUD_SESSION_MAX_HOURS", 12),
+            trusted_proxies=_networks(env, "OMBUD_TRUSTED_PROXIES"),
         )
 
 
@@ -42,6 +52,26 @@ def _positive_int(env: os._Environ[str] | dict[str, str], name: str, default: in
     if not raw.isdigit() or int(raw) < 1:
         raise SettingsError(f"{name}: må være et positivt heltall, var «{raw}»")
     return int(raw)
+
+
+def _seconds(env: os._Environ[str] | dict[str, str], name: str) -> int:
+    """A count of seconds, 0 when unset; ASCII digits only (`int` would take "²" and "٣" too)."""
+    raw = env.get(name) or "0"
+    if not re.fullmatch(r"[0-9]{1,10}", raw):
+        raise SettingsError(f"{name}: må være et antall sekunder (0 eller mer), var «{raw}»")
+    return int(raw)
+
+
+def _networks(env: os._Environ[str] | dict[str, str], name: str) -> tuple[Network, ...]:
+    """Comma-separated addresses or CIDRs; empty means no proxy is trusted."""
+    networks = []
+    for item in (env.get(name) or "").split(","):
+        if item.strip():
+            try:
+                networks.append(ipaddress.ip_network(item.strip(), strict=False))
+            except ValueError:
+                raise SettingsError(f"{name}: «{item.strip()}» er ingen IP-adresse eller CIDR") from None
+    return tuple(networks)
 
 
 class SettingsError(Exception):

@@ -9,6 +9,7 @@ from docx import Document
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from projections.spreadsheet_cells import xlsx_row
 from services.office import TenantProfile
 
 TITLES = {
@@ -82,24 +83,25 @@ def labels(profile: TenantProfile) -> dict[str, str]:
 
 
 def as_xlsx(report: dict[str, Any], profile: TenantProfile) -> bytes:
+    """Every cell through `xlsx_row`: a kommune or area name is text, never a formula."""
     names = labels(profile)
     book = Workbook()
     sheet = book.active
     sheet.title = f"Årsrapport {report['year']}"
     bold = Font(bold=True)
-    sheet.append([f"{profile.name}: årsrapport {report['year']}"])
+    sheet.append(xlsx_row(sheet, [f"{profile.name}: årsrapport {report['year']}"]))
     sheet["A1"].font = Font(bold=True, size=14)
-    sheet.append([f"Taksonomi versjon {report['taxonomy_version']} ({report['taxonomy_basis']})"])
+    sheet.append(xlsx_row(sheet, [f"Taksonomi versjon {report['taxonomy_version']} ({report['taxonomy_basis']})"]))
     sheet.append([])
-    sheet.append(["Nøkkeltall", "Antall"])
+    sheet.append(xlsx_row(sheet, ["Nøkkeltall", "Antall"]))
     for key, title in KEY_FIGURES.items():
-        sheet.append([title, report[key]])
+        sheet.append(xlsx_row(sheet, [title, report[key]]))
     for key, title in TITLES.items():
         sheet.append([])
-        sheet.append([title, "Antall"])
+        sheet.append(xlsx_row(sheet, [title, "Antall"]))
         sheet.cell(sheet.max_row, 1).font = bold
         for code, count in report[key].items():
-            sheet.append([names.get(code, code), count])
+            sheet.append(xlsx_row(sheet, [names.get(code, code), count]))
     sheet.column_dimensions["A"].width = 60
     out = io.BytesIO()
     book.save(out)

@@ -7,25 +7,28 @@ import io
 import json
 from typing import Any
 
+from projections.spreadsheet_cells import csv_row
+
 
 def as_json(report: dict[str, Any]) -> str:
     return json.dumps(report, ensure_ascii=False, indent=2) + "\n"
 
 
 def as_csv(report: dict[str, Any]) -> str:
-    """One row per figure: section;key;value (semicolons, as Excel expects under a Norwegian locale)."""
+    """One row per figure: section;key;value (semicolons, as Excel expects under a Norwegian locale), none a formula."""
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow(["section", "key", "value"])
     for section, value in report.items():
         if isinstance(value, dict):
             writer.writerows(
-                [section, key, *(count if isinstance(count, list) else [count])] for key, count in value.items()
+                csv_row([section, key, *(count if isinstance(count, list) else [count])])
+                for key, count in value.items()
             )
         elif isinstance(value, list):
-            writer.writerow([section, "", *value])
+            writer.writerow(csv_row([section, "", *value]))
         else:
-            writer.writerow([section, "", "" if value is None else value])
+            writer.writerow(csv_row([section, "", "" if value is None else value]))
     return "\ufeff" + out.getvalue()
 
 

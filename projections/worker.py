@@ -8,10 +8,11 @@ from collections.abc import Callable
 from typing import Any
 
 import psycopg
-from eventsourcing.persistence import StoredEvent
+from eventsourcing.persistence import InterfaceError, OperationalError, StoredEvent
 from psycopg import sql
 
-from projections import case_list, outreach
+from projections import case_list, outreach, quarantine
+from projections.quarantine import Quarantine
 from projections.safe_login import refuse_unsafe_login_sync
 from services.platform import TENANTS_CHANNEL, Platform
 
@@ -25,14 +26,27 @@ PROJECTION_TABLES = {case_list.NAME: case_list.TABLES, outreach.NAME: outreach.T
 Progress = Callable[[int, int], None]
 BATCH = 10_000
 IDLE_SECONDS = 5.0
+# A restarting or unreachable database: psycopg's own error, or the event store's (eventsourcing wraps psycopg's).
+CONNECTION_LOST = (psycopg.OperationalError, OperationalError, InterfaceError)
+RETRY_FIRST_SECONDS = 0.5
+RETRY_CAP_SECONDS = 30.0
 
 
 class ProjectionWorker:
     """One process for all tenants: one connection to write, one to listen, however many tenants."""
 
-    def __init__(self, platform: Platform, conninfo: str) -> None:
+    def __init__(
+        self,
+        platform: Platform,
+        conninfo: str,
+        *,
+        retry_first: float = RETRY_FIRST_SECONDS,
+        retry_cap: float = RETRY_CAP_SECONDS,
+    ) -> None:
         self._platform = platform
         self._conninfo = conninfo
+        self._retry_first = retry_first
+        self._retry_cap = retry_cap
         self._writer = psycopg.connect(conninfo)
         try:
             with self._writer.transaction(), self._writer.cursor() as cursor:
@@ -44,36 +58,65 @@ class ProjectionWorker:
     def close(self) -> None:
         self._writer.close()
 
-    def catch_up(self, slug: str, projection: str | None = None) -> int:
+    def catch_up(self, slug: str, projection: str | None = None, *, retry: bool = False) -> int:
         """Applies every event after the recorded positions; each batch and its new positions commit together.
 
         Without `projection`, every projection, from one read and decode of each batch; returns how many
-        events the furthest-behind projection applied.
+        events the furthest-behind projection applied. A projection that cannot apply an event is set aside
+        (docs/security.md) and the others go on; set-aside projections are skipped unless `retry`, and a retry
+        that gets through releases them.
         """
-        names = [projection] if projection else list(PROJECTIONS)
+        wanted = [projection] if projection else list(PROJECTIONS)
+        with self._writer.transaction(), self._writer.cursor() as cursor:
+            cursor.execute("SELECT set_config('app.tenant_id', %s, true)", (slug,))
+            aside = quarantine.set_aside(cursor, slug)
+        names = [name for name in wanted if retry or name not in aside]
         applied = 0
-        while True:
-            with self._writer.transaction(), self._writer.cursor() as cursor:
-                count = self._next_batch(cursor, slug, names)
+        while names:
+            try:
+                with self._writer.transaction(), self._writer.cursor() as cursor:
+                    count = self._next_batch(cursor, slug, names)
+            except _Unprojectable as failure:
+                if self._set_aside(slug, failure.projection):
+                    names.remove(failure.projection)
+                continue
             if not count:
-                return applied
+                break
             applied += count
+        if released := [name for name in names if name in aside]:
+            with self._writer.transaction(), self._writer.cursor() as cursor:
+                cursor.execute("SELECT set_config('app.tenant_id', %s, true)", (slug,))
+                quarantine.release(cursor, slug, released)
+            log.info("tenant=%s released=%s", slug, ",".join(released))
+        return applied
 
     def rebuild(
         self, slug: str, projection: str = case_list.NAME, progress: Progress = lambda done, total: None
     ) -> int:
-        """Replays from zero in one transaction: readers see the old rows until the new ones are complete."""
+        """Replays from zero in one transaction: readers see the old rows until the new ones are complete.
+
+        A success releases the projection if it was set aside; an event it cannot apply leaves the old rows,
+        sets the projection aside and raises `ProjectionSetAside`.
+        """
         total = self._platform.office(slug).app.recorder.max_notification_id() or 0
         applied = 0
-        with self._writer.transaction(), self._writer.cursor() as cursor:
-            self._lock(cursor, slug, [projection])
-            for table in PROJECTION_TABLES[projection]:
-                cursor.execute(f"DELETE FROM {table} WHERE tenant_id = %s", (slug,))
-            cursor.execute("DELETE FROM read.positions WHERE tenant_id = %s AND projection = %s", (slug, projection))
-            progress(0, total)
-            while count := self._next_batch(cursor, slug, [projection]):
-                applied += count
-                progress(applied, total)
+        try:
+            with self._writer.transaction(), self._writer.cursor() as cursor:
+                self._lock(cursor, slug, [projection])
+                for table in PROJECTION_TABLES[projection]:
+                    cursor.execute(f"DELETE FROM {table} WHERE tenant_id = %s", (slug,))
+                cursor.execute(
+                    "DELETE FROM read.positions WHERE tenant_id = %s AND projection = %s", (slug, projection)
+                )
+                quarantine.release(cursor, slug, [projection])
+                progress(0, total)
+                while count := self._next_batch(cursor, slug, [projection]):
+                    applied += count
+                    progress(applied, total)
+        except _Unprojectable:
+            if self._set_aside(slug, projection):
+                raise ProjectionSetAside(self.quarantined(slug, projection)) from None
+            raise
         return applied
 
     def _next_batch(self, cursor: Any, slug: str, names: list[str]) -> int:
@@ -86,29 +129,97 @@ class ProjectionWorker:
         )
         positions = dict.fromkeys(names, 0) | dict(cursor.fetchall())
         # Read on the writer's own connection, as plain tuples: no pool checkout, no dict rows per event.
-        recorder = app.recorder
-        cursor.execute(
-            sql.SQL(
-                "SELECT notification_id, originator_id, originator_version, topic, state FROM {}.{}"
-                " WHERE notification_id > %s ORDER BY notification_id LIMIT %s"
-            ).format(sql.Identifier(recorder.datastore.schema), sql.Identifier(recorder.events_table_name)),
-            (min(positions.values()), BATCH),
-        )
-        notifications = cursor.fetchall()
+        notifications = self._batch_after(cursor, app, min(positions.values()))
         if not notifications:
             return 0
-        to_event = app.mapper.to_domain_event
-        events = [(row[0], to_event(StoredEvent(row[1], row[2], row[3], row[4]))) for row in notifications]
+        try:
+            events = list(zip((row[0] for row in notifications), _decoded(app, notifications), strict=True))
+        except Exception as error:  # an event that does not decode (unknown topic, wrong key) is set aside
+            if _is_transient(error):
+                raise
+            raise _Unprojectable(min(names, key=positions.__getitem__)) from error
         for name in names:
             unseen = [event for position, event in events if position > positions[name]]
             if unseen:
-                PROJECTIONS[name](cursor, slug, unseen)
+                try:
+                    PROJECTIONS[name](cursor, slug, unseen)
+                except Exception as error:  # whatever the cause, the batch rolls back and the projection is set aside
+                    if _is_transient(error):
+                        raise
+                    raise _Unprojectable(name) from error
         cursor.execute(
             "INSERT INTO read.positions (tenant_id, projection, position) SELECT %s, unnest(%s::text[]), %s"
             " ON CONFLICT (tenant_id, projection) DO UPDATE SET position = excluded.position",
             (slug, names, notifications[-1][0]),
         )
         return len(events)  # all of them are new to the furthest-behind projection
+
+    def _set_aside(self, slug: str, projection: str) -> bool:
+        """Applies the longest run of the next batch that projects, and records the first event that does not.
+
+        One transaction, so the good events, the new position and the quarantine row commit together (exactly
+        once); the run is found by halving inside savepoints. False when the whole batch applied after all.
+        """
+        app = self._platform.office(slug).app
+        with self._writer.transaction(), self._writer.cursor() as cursor:
+            self._lock(cursor, slug, [projection])
+            cursor.execute(
+                "SELECT position FROM read.positions WHERE tenant_id = %s AND projection = %s", (slug, projection)
+            )
+            row = cursor.fetchone()
+            rows = self._batch_after(cursor, app, row[0] if row else 0)
+            start, failed = 0, None
+            while start < len(rows) and failed is None:
+                end = len(rows)
+                while True:
+                    try:
+                        with self._writer.transaction():  # a savepoint
+                            PROJECTIONS[projection](cursor, slug, _decoded(app, rows[start:end]))
+                    except Exception as error:  # narrowing down to the event at fault
+                        if _is_transient(error):
+                            raise
+                        if end - start > 1:
+                            end = start + (end - start) // 2
+                            continue
+                        failed = Quarantine(slug, projection, rows[start][0], rows[start][3], type(error).__name__)
+                    break
+                if failed is None:
+                    start = end
+            if start:
+                cursor.execute(
+                    "INSERT INTO read.positions (tenant_id, projection, position) VALUES (%s, %s, %s)"
+                    " ON CONFLICT (tenant_id, projection) DO UPDATE SET position = excluded.position",
+                    (slug, projection, rows[start - 1][0]),
+                )
+            if failed is not None:
+                quarantine.record(cursor, failed)
+        if failed is not None:
+            log.warning(
+                "tenant=%s projection=%s set_aside position=%d topic=%s reason=%s",
+                slug,
+                projection,
+                failed.position,
+                failed.event_type,
+                failed.reason,
+            )
+        return failed is not None
+
+    def _batch_after(self, cursor: Any, app: Any, position: int) -> list[tuple[Any, ...]]:
+        recorder = app.recorder
+        cursor.execute(
+            sql.SQL(
+                "SELECT notification_id, originator_id, originator_version, topic, state FROM {}.{}"
+                " WHERE notification_id > %s ORDER BY notification_id LIMIT %s"
+            ).format(sql.Identifier(recorder.datastore.schema), sql.Identifier(recorder.events_table_name)),
+            (position, BATCH),
+        )
+        return cursor.fetchall()
+
+    def quarantined(self, slug: str | None = None, projection: str | None = None) -> list[Quarantine]:
+        """Every projection set aside (of one tenant, or one projection): what `ombud worker` prints."""
+        with self._writer.transaction(), self._writer.cursor() as cursor:
+            found = quarantine.every(cursor)
+        return [q for q in found if slug in (None, q.tenant_id) and projection in (None, q.projection)]
 
     @staticmethod
     def _lock(cursor: Any, slug: str, names: list[str]) -> None:
@@ -129,29 +240,102 @@ class ProjectionWorker:
         return newest - (row[0] if row else 0)
 
     def catch_up_all(self) -> dict[str, int]:
-        return {slug: self.catch_up(slug) for slug in self._platform.slugs()}
+        """Every tenant once, set-aside projections retried: what a start (after a fix is deployed) does."""
+        return {slug: self.catch_up(slug, retry=True) for slug in self._platform.slugs()}
 
     def run(self, stop: threading.Event) -> None:
-        """Sleeps on LISTEN until a tenant's table notifies, or a tenant is added; looks again when idle."""
-        with psycopg.connect(self._conninfo, autocommit=True) as listener:
-            listener.execute(sql.SQL("LISTEN {}").format(sql.Identifier(TENANTS_CHANNEL)))
-            channels: dict[str, str] = {}
-            while not stop.is_set():
-                for slug in self._platform.slugs():
-                    channel = self._platform.office(slug).app.recorder.channel_name
-                    if channel not in channels:
-                        listener.execute(sql.SQL("LISTEN {}").format(sql.Identifier(channel)))
-                        try:
-                            applied = self.catch_up(slug)
-                        except psycopg.errors.UndefinedTable:
-                            continue  # listed while its tables are being made: looked at again next round
-                        channels[channel] = slug
-                        self._report(slug, applied)
-                for notify in listener.notifies(timeout=IDLE_SECONDS, stop_after=1):
-                    if notify.channel in channels:
-                        slug = channels[notify.channel]
-                        self._report(slug, self.catch_up(slug))
+        """Follows every tenant until stopped; a lost connection (a database restart) is reopened, never the end.
+
+        Retries with doubling waits up to the cap. A batch cut off mid-way was rolled back with its positions and
+        is read again after the reconnect, so nothing is lost or counted twice.
+        """
+        attempt = 0
+        while not stop.is_set():
+            try:
+                self._reopen_writer()
+                with psycopg.connect(self._conninfo, autocommit=True) as listener:
+                    if attempt:
+                        log.warning("worker: database connection restored after %d attempts", attempt)
+                        attempt = 0
+                    self._follow(listener, stop)
+            except CONNECTION_LOST as error:
+                attempt += 1
+                delay = min(self._retry_cap, self._retry_first * 2 ** (attempt - 1))
+                # The type only: a driver's message may quote a statement or its parameters.
+                log.warning(
+                    "worker: database unavailable (%s), attempt %d; retrying in %.1f s",
+                    type(error).__name__,
+                    attempt,
+                    delay,
+                )
+                stop.wait(delay)
+
+    def _reopen_writer(self) -> None:
+        if self._writer.closed or self._writer.broken:
+            self._writer.close()
+            self._writer = psycopg.connect(self._conninfo)
+
+    def _follow(self, listener: psycopg.Connection[Any], stop: threading.Event) -> None:
+        """Sleeps on LISTEN until a tenant's table notifies, or a tenant is added; looks again when idle.
+
+        Every tenant is caught up on (re)connecting, so what was written while the listener was away is applied.
+        """
+        listener.execute(sql.SQL("LISTEN {}").format(sql.Identifier(TENANTS_CHANNEL)))
+        channels: dict[str, str] = {}
+        while not stop.is_set():
+            for slug in self._platform.slugs():
+                channel = self._platform.office(slug).app.recorder.channel_name
+                if channel not in channels:
+                    listener.execute(sql.SQL("LISTEN {}").format(sql.Identifier(channel)))
+                    try:
+                        applied = self.catch_up(slug, retry=True)  # (re)starting retries what was set aside
+                    except psycopg.errors.UndefinedTable:
+                        continue  # listed while its tables are being made: looked at again next round
+                    channels[channel] = slug
+                    self._report(slug, applied)
+            for notify in listener.notifies(timeout=IDLE_SECONDS, stop_after=1):
+                if notify.channel in channels:
+                    slug = channels[notify.channel]
+                    self._report(slug, self.catch_up(slug))
 
     def _report(self, slug: str, applied: int) -> None:
         if applied:
             log.info("tenant=%s applied=%d lag=%d", slug, applied, self.lag(slug))
+
+
+def _decoded(app: Any, rows: list[tuple[Any, ...]]) -> list[Any]:
+    to_event = app.mapper.to_domain_event
+    return [to_event(StoredEvent(row[1], row[2], row[3], row[4])) for row in rows]
+
+
+# Not the event's fault: a lost connection, a deadlock, a server shutting down or out of resources. These are
+# raised to the caller (and retried there), never set aside. Any other error (a value the read side cannot
+# store, a row too large for an index, an event that does not decode, a bug in a fold) belongs to the event.
+_TRANSIENT = (
+    psycopg.InterfaceError,
+    psycopg.errors.TransactionRollback,
+    psycopg.errors.OperatorIntervention,
+    psycopg.errors.InsufficientResources,
+)
+
+
+def _is_transient(error: BaseException) -> bool:
+    if isinstance(error, _TRANSIENT):
+        return True
+    return isinstance(error, psycopg.OperationalError) and error.sqlstate is None  # the client lost the server
+
+
+class _Unprojectable(Exception):
+    """A batch failed in `projection`; the caller rolls back and sets it aside."""
+
+    def __init__(self, projection: str) -> None:
+        super().__init__(projection)
+        self.projection = projection
+
+
+class ProjectionSetAside(Exception):
+    """A rebuild met an event it cannot apply: the old rows stay, the projection is set aside."""
+
+    def __init__(self, quarantined: list[Quarantine]) -> None:
+        super().__init__("; ".join(q.explanation() for q in quarantined))
+        self.quarantined = quarantined

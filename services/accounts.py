@@ -1,15 +1,19 @@
-"""Staff accounts: creating them with an argon2 hash, and checking a password at sign-in."""
+"""Staff accounts: creating them with an argon2 hash, changing, switching off and resetting them, checking a password.
+
+Every change is recorded by the directory in the same transaction as the change itself (who, when, what).
+"""
 
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from typing import Protocol
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from domain.account import TENANT_ROLES, Account, normalise_email, require_password, require_role_and_tenant
-from domain.common import DomainError, InvalidField, require_choice
+from domain.common import Context, DomainError, InvalidField, require_choice
 
 _HASHER = PasswordHasher()  # argon2id with the library's current recommended parameters
 # Checked when the email is unknown, so a wrong address costs as long as a wrong password.
@@ -17,42 +21,95 @@ _DUMMY_HASH = _HASHER.hash("ingen-konto-har-dette-passordet")
 
 
 class AccountDirectory(Protocol):
-    def add(self, account: Account, password_hash: str) -> bool:
+    """Each method changes the account and appends its account record in one transaction."""
+
+    def add(self, account: Account, password_hash: str, by: Context) -> bool:
         """False if the email is taken."""
 
     def known_tenant(self, slug: str) -> bool: ...
 
-    def change_role(self, account_id: uuid.UUID, tenant: str, role: str) -> bool:
-        """False if the tenant has no such account."""
+    def change_role(self, account_id: uuid.UUID, tenant: str, role: str, by: Context) -> bool:
+        """False if the tenant has no such account. Ends the account's sessions."""
+
+    def set_active(self, account_id: uuid.UUID, tenant: str | None, active: bool, by: Context) -> bool:
+        """False if there is no such account in the tenant (None: among the platform's own accounts).
+        Deactivating ends the account's sessions; setting the state it already has records nothing."""
+
+    def reset_password(self, email: str, password_hash: str, by: Context) -> bool:
+        """False if no account has that email. Ends the account's sessions."""
+
+
+@dataclass(frozen=True)
+class SetAccountActive:
+    """Deactivate (active=False) or reactivate an account of a tenant, or of the platform when tenant is None."""
+
+    account_id: str
+    tenant: str | None
+    active: bool
+
+
+@dataclass(frozen=True)
+class ResetPassword:
+    email: str
+    password: str
 
 
 class EmailTaken(DomainError):
     """Another account has that email."""
 
 
-def create_account(directory: AccountDirectory, *, email: str, role: str, tenant: str | None, password: str) -> Account:
+class AccountNotFound(DomainError):
+    """No account with that id in the tenant."""
+
+
+def setup_context() -> Context:
+    """Who creates the accounts that set-up code makes (the demo's, the tests'): no person, so no person's id."""
+    return Context("oppsett", "system", str(uuid.uuid4()))
+
+
+def create_account(
+    directory: AccountDirectory,
+    *,
+    email: str,
+    role: str,
+    tenant: str | None,
+    password: str,
+    by: Context | None = None,
+) -> Account:
     email = normalise_email(email)
     require_role_and_tenant(role, tenant)
     require_password(password)
     if tenant and not directory.known_tenant(tenant):
         raise DomainError("tenant", f"finner ingen kommune «{tenant}»")
     account = Account(uuid.uuid4(), email, role, tenant)
-    if not directory.add(account, _HASHER.hash(password)):
+    if not directory.add(account, _HASHER.hash(password), by or setup_context()):
         raise EmailTaken("email", "det finnes allerede en konto med denne e-postadressen")
     return account
 
 
-def change_role(directory: AccountDirectory, *, tenant: str, account_id: str, role: str, changed_by: str) -> None:
+def change_role(directory: AccountDirectory, by: Context, *, tenant: str, account_id: str, role: str) -> None:
     """A tenant's administrator moves one of the tenant's accounts between the tenant roles, never their own."""
     require_choice("role", role, TENANT_ROLES)
-    if account_id == changed_by:
+    if account_id == by.user_id:
         raise InvalidField("role", "du kan ikke endre din egen rolle")
-    try:
-        parsed = uuid.UUID(account_id)
-    except ValueError:
-        raise AccountNotFound("account", "finner ingen slik konto i kommunen") from None
-    if not directory.change_role(parsed, tenant, role):
+    if not directory.change_role(_account_id(account_id), tenant, role, by):
         raise AccountNotFound("account", "finner ingen slik konto i kommunen")
+
+
+def set_active(directory: AccountDirectory, by: Context, command: SetAccountActive) -> None:
+    """An administrator switches an account of their own scope off or on again, never their own."""
+    if command.account_id == by.user_id:
+        raise InvalidField("account", "du kan ikke deaktivere din egen konto")
+    if not directory.set_active(_account_id(command.account_id), command.tenant, command.active, by):
+        raise AccountNotFound("account", "finner ingen slik konto")
+
+
+def reset_password(directory: AccountDirectory, by: Context, command: ResetPassword) -> None:
+    """A new password, chosen by the operator; every session of the account ends."""
+    email = normalise_email(command.email)
+    require_password(command.password)
+    if not directory.reset_password(email, _HASHER.hash(command.password), by):
+        raise AccountNotFound("email", "finner ingen konto med denne e-postadressen")
 
 
 def password_matches(password_hash: str | None, password: str) -> bool:
@@ -63,5 +120,8 @@ def password_matches(password_hash: str | None, password: str) -> bool:
         return False
 
 
-class AccountNotFound(DomainError):
-    """No account with that id in the tenant."""
+def _account_id(text: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(text)
+    except ValueError:
+        raise AccountNotFound("account", "finner ingen slik konto") from None

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from uuid import uuid4
 
+from domain import parsing
 from domain.common import Context, InvalidField
 from domain.taxonomy import ServiceArea, Taxonomy
 from services.office import Office, Receipt
@@ -58,8 +59,12 @@ def check(inquiry: CitizenInquiry, taxonomy: Taxonomy) -> dict[str, str]:
         if len(getattr(inquiry, field)) > MAX_OPTIONAL:
             errors[field] = f"{label} kan være høyst {MAX_OPTIONAL} tegn."
     for field in ("summary", "requester_name", "contact"):
-        if "\x00" in getattr(inquiry, field):
-            errors[field] = "Teksten inneholder tegn vi ikke kan lagre."
+        try:
+            parsing.text(
+                field, getattr(inquiry, field), max_length=len(getattr(inquiry, field)), multiline=field == "summary"
+            )
+        except InvalidField:
+            errors.setdefault(field, "Teksten inneholder tegn vi ikke kan lagre.")
     return errors
 
 

@@ -11,14 +11,15 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any, Protocol, runtime_checkable
 from uuid import UUID
 
 from eventsourcing.persistence import Mapper, StoredEvent
 
-from domain.common import Context, DomainError, today_in_norway
-from domain.inquiry import Inquiry
+from domain import parsing
+from domain.common import Context, DomainError, require_count, today_in_norway
+from domain.inquiry import MAX_MEETINGS, Inquiry
 from domain.tenant import Tenant
 from services.application import OfficeApplication
 from services.office import Office
@@ -41,6 +42,7 @@ OPTIONAL = (
 CHUNK = 2_000  # rows per unit of work (and per step of the progress bar)
 PARALLEL_FROM_CHUNKS = 5  # smaller files are quicker in-process than with worker processes to start
 IMPORTED_SUMMARY = "Importert fra saksloggen."
+MAX_CELL = 1_000  # characters in one cell: no column holds free text
 
 # Norwegian words offices write, beside the codes themselves.
 _SYNONYMS = {
@@ -249,18 +251,26 @@ def read_rows(data: bytes) -> list[tuple[int, dict[str, str]]]:
         )
     unknown = [c for c in columns if c not in REQUIRED + OPTIONAL]
     if unknown:
-        raise ImportRejected([Problem(1, ", ".join(unknown), "ukjent kolonne")])
+        raise ImportRejected([Problem(1, ", ".join(name[:40] for name in unknown[:10]), "ukjent kolonne")])
     rows = []
-    for raw in reader:
-        if None in raw:
-            raise ImportRejected([Problem(reader.line_num, "-", "flere felt enn kolonner i overskriften")])
-        rows.append((reader.line_num, {k.strip(): (v or "").strip() for k, v in raw.items()}))
+    try:
+        for raw in reader:
+            if None in raw:
+                raise ImportRejected([Problem(reader.line_num, "-", "flere felt enn kolonner i overskriften")])
+            rows.append((reader.line_num, {k.strip(): (v or "").strip() for k, v in raw.items()}))
+    except csv.Error as error:  # the csv module's own bound on a field (131 072 characters) among them
+        too_long = "field larger than field limit" in str(error)
+        reason = f"et felt er lengre enn {MAX_CELL} tegn" if too_long else "linjen kan ikke leses som CSV"
+        raise ImportRejected([Problem(reader.line_num + 1, "-", reason)]) from None  # the line being read
     if not rows:
         raise ImportRejected([Problem(2, "-", "filen har overskrift, men ingen rader")])
     return rows
 
 
 def _inquiry(ctx: Context, tenant: Tenant, row: dict[str, str]) -> Inquiry:
+    for column, cell in row.items():
+        with _column(column):
+            parsing.text(column, cell, max_length=MAX_CELL)
     received = _date(row, "received_on", required=True)
     assert received is not None
     taxonomy = tenant.taxonomy_on(received)
@@ -287,7 +297,7 @@ def _inquiry(ctx: Context, tenant: Tenant, row: dict[str, str]) -> Inquiry:
         with _column("forwarded_to"):
             inquiry.forward(ctx, on=received, to_body=_choice(row, "forwarded_to"), reason=IMPORTED_SUMMARY)
     with _column("meetings_held"):
-        meetings = _count(row.get("meetings_held", ""))
+        meetings = require_count("meetings_held", _count(row.get("meetings_held", "")), maximum=MAX_MEETINGS)
     for _ in range(meetings):
         inquiry.hold_meeting(ctx, on=received, participants=["ombud"])
     if interim := _date(row, "interim_reply_on"):
@@ -318,26 +328,11 @@ def _date(row: dict[str, str], column: str, *, required: bool = False) -> date |
         if required:
             raise _RowError(column, "må fylles ut")
         return None
-    day = _parse_day(text)
-    if day is None:
-        raise _RowError(column, f"ugyldig dato «{text}» (bruk ÅÅÅÅ-MM-DD eller DD.MM.ÅÅÅÅ)")
+    with _column(column):
+        day = parsing.day(column, text)
     if day > today_in_norway():
         raise _RowError(column, f"{text} ligger fram i tid")
     return day
-
-
-def _parse_day(text: str) -> date | None:
-    if len(text) == 10 and text[4] == "-":  # the common case, without strptime's cost
-        try:
-            return date.fromisoformat(text)
-        except ValueError:
-            return None
-    for pattern in ("%Y-%m-%d", "%d.%m.%Y"):
-        try:
-            return datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    return None
 
 
 def _choice(row: dict[str, str], column: str) -> str:
@@ -353,11 +348,7 @@ def _yes_no(row: dict[str, str], column: str) -> bool:
 
 
 def _count(text: str) -> int:
-    if text == "":
-        return 0
-    if not text.isdigit():
-        raise DomainError(None, f"må være et heltall, var «{text}»")
-    return int(text)
+    return parsing.optional_whole_number("meetings_held", text) or 0
 
 
 class _column:

@@ -11,7 +11,7 @@ from domain.account import TENANT_ROLES, Account
 from domain.common import Context, DomainError, require_choice, today_in_norway
 from domain.taxonomy import DEFAULT_TEMPLATE, TEMPLATES, ServiceArea
 from domain.tenant import Tenant, require_slug
-from services.accounts import AccountDirectory, change_role, create_account
+from services.accounts import AccountDirectory, SetAccountActive, change_role, create_account, set_active
 from services.application import FactoryMaker, OfficeApplication
 from services.keys import new_tenant_key, unwrap, wrap
 from services.office import Office, TenantProfile
@@ -95,13 +95,17 @@ class Platform:
             self._offices[slug] = Office(OfficeApplication(slug, key, self._make_factory))
         return self._offices[slug]
 
-    def create_account(self, tenant: str, *, email: str, role: str, password: str) -> Account:
+    def create_account(self, by: Context, tenant: str, *, email: str, role: str, password: str) -> Account:
         """A tenant's administrator adds staff to their own tenant, in a tenant role only."""
         require_choice("role", role, TENANT_ROLES)
-        return create_account(self._directory.accounts(), email=email, role=role, tenant=tenant, password=password)
+        accounts = self._directory.accounts()
+        return create_account(accounts, email=email, role=role, tenant=tenant, password=password, by=by)
 
-    def change_role(self, tenant: str, *, account_id: str, role: str, changed_by: str) -> None:
-        change_role(self._directory.accounts(), tenant=tenant, account_id=account_id, role=role, changed_by=changed_by)
+    def change_role(self, by: Context, tenant: str, *, account_id: str, role: str) -> None:
+        change_role(self._directory.accounts(), by, tenant=tenant, account_id=account_id, role=role)
+
+    def set_account_active(self, by: Context, command: SetAccountActive) -> None:
+        set_active(self._directory.accounts(), by, command)
 
     def derived_secret(self, purpose: str) -> str:
         """A secret for one purpose (signing CSRF tokens), the same in every instance, never the master key."""

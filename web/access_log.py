@@ -1,4 +1,5 @@
-"""The access log for auditors: who read which inquiry's personal data, when, in which role and why."""
+"""The access log for auditors: who read which inquiry's personal data, when, in which role and why; and who changed
+which account."""
 
 from __future__ import annotations
 
@@ -7,10 +8,11 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
-from projections import access_log
+from projections import access_log, account_records
 from projections.reading import tenant_transaction
 from projections.staff_accounts import tenant_accounts
 from web.offices import tenant_profile
+from web.query import QueryValues
 from web.sessions import Staff, current_staff
 
 READERS = ("auditor", "tenant_admin")
@@ -29,14 +31,16 @@ class AccessLogController(Controller):
         henvendelse: FromQuery[str] = "",
         page: FromQuery[str] = "1",
     ) -> Template:
-        """Query values come from a plain GET form, so an odd page number means the first page."""
+        """Query values come from a plain GET form: an odd value falls back to its default and says so."""
         staff.require_tenant(tenant, READERS)
-        reference = henvendelse.strip()[:40]
-        number = int(page) if page.isdigit() and 1 <= int(page) <= 100_000 else 1
+        query = QueryValues()
+        reference = query.text("henvendelse", henvendelse, max_length=40)
+        number = query.number("page", page, low=1, high=100_000, default=1) or 1
         profile = await tenant_profile(request, tenant)
         async with tenant_transaction(request.app.state.db, tenant) as conn:
             total, rows = await access_log.page(conn, reference or None, number)
-        emails = {row["id"]: row["email"] for row in await tenant_accounts(request.app.state.db, tenant)}
+            changes = await account_records.latest(conn)
+        emails = {str(row["id"]): row["email"] for row in await tenant_accounts(request.app.state.db, tenant)}
         context = {
             "staff": staff,
             "profile": profile,
@@ -46,6 +50,8 @@ class AccessLogController(Controller):
             "page": number,
             "pages": max(1, -(-total // access_log.PAGE_SIZE)),
             "emails": emails,
+            "changes": changes,
             "active": "access-log",
+            "notices": query.notices,
         }
-        return Template("access_log/page.html", context=context)
+        return Template("access_log/page.html", context=context, status_code=query.status_code)

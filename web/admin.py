@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 from uuid import uuid4
 
@@ -14,13 +13,13 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
+from domain import parsing
 from domain.account import MIN_PASSWORD_LENGTH, TENANT_ROLES
 from domain.common import Context, DomainError, InvalidField, today_in_norway
 from domain.taxonomy import ServiceArea
 from projections.staff_accounts import tenant_accounts
-from services.accounts import AccountNotFound
+from services.accounts import AccountNotFound, SetAccountActive
 from services.office import Office
-from web import sessions
 from web.offices import forget_profile, tenant_profile
 from web.sessions import Staff, current_staff
 
@@ -49,12 +48,11 @@ class AdminController(Controller):
             errors["password_repeat"] = "passordene er ikke like"
         else:
             try:
+                email = parsing.text("email", form.get("email", ""), max_length=320)
+                role = parsing.text("role", form.get("role", ""), max_length=100)
                 account = await anyio.to_thread.run_sync(
                     lambda: request.app.state.platform.create_account(
-                        tenant,
-                        email=form.get("email", ""),
-                        role=form.get("role", ""),
-                        password=form.get("password", ""),
+                        _context(staff), tenant, email=email, role=role, password=form.get("password", "")
                     )
                 )
             except DomainError as error:
@@ -69,21 +67,55 @@ class AdminController(Controller):
         self, request: Request, tenant: FromPath[str], account_id: FromPath[str], staff: NamedDependency[Staff]
     ) -> Template | Redirect:
         staff.require_tenant(tenant, ADMINS)
+        try:  # an id that could name no account names none
+            account = parsing.text("account", account_id, max_length=100, required=True)
+        except InvalidField:
+            raise NotFoundException() from None
         form = await _form(request)
         errors: dict[str, str] = {}
         try:
+            role = parsing.text("role", form.get("role", ""), max_length=100)
             await anyio.to_thread.run_sync(
-                lambda: request.app.state.platform.change_role(
-                    tenant, account_id=account_id, role=form.get("role", ""), changed_by=staff.account_id
-                )
+                lambda: request.app.state.platform.change_role(_context(staff), tenant, account_id=account, role=role)
+            )
+        except AccountNotFound:
+            raise NotFoundException() from None
+        except DomainError as error:
+            errors[account] = error.message
+        return await _after(request, tenant, staff, "brukere", {"role_errors": errors, "role_changed": not errors})
+
+    @post("/brukere/{account_id:str}/deaktiver")
+    async def deactivate(
+        self, request: Request, tenant: FromPath[str], account_id: FromPath[str], staff: NamedDependency[Staff]
+    ) -> Template | Redirect:
+        return await self._set_active(request, tenant, account_id, staff, active=False)
+
+    @post("/brukere/{account_id:str}/aktiver")
+    async def reactivate(
+        self, request: Request, tenant: FromPath[str], account_id: FromPath[str], staff: NamedDependency[Staff]
+    ) -> Template | Redirect:
+        return await self._set_active(request, tenant, account_id, staff, active=True)
+
+    async def _set_active(
+        self, request: Request, tenant: str, account_id: str, staff: Staff, *, active: bool
+    ) -> Template | Redirect:
+        """Only the tenant's own accounts: another tenant's account is not found (404), one's own is refused."""
+        staff.require_tenant(tenant, ADMINS)
+        command = SetAccountActive(account_id, tenant, active)
+        errors: dict[str, str] = {}
+        try:
+            await anyio.to_thread.run_sync(
+                lambda: request.app.state.platform.set_account_active(_context(staff), command)
             )
         except AccountNotFound:
             raise NotFoundException() from None
         except DomainError as error:
             errors[account_id] = error.message
-        else:
-            await sessions.end_all(request.app.state.redis, account_id)
-        return await _after(request, tenant, staff, "brukere", {"role_errors": errors, "role_changed": not errors})
+        outcome = {
+            "role_errors": errors,
+            "status_changed": ("reactivated" if active else "deactivated") if not errors else None,
+        }
+        return await _after(request, tenant, staff, "brukere", outcome)
 
     @post("/taksonomi")
     async def publish_taxonomy(
@@ -92,11 +124,13 @@ class AdminController(Controller):
         staff.require_tenant(tenant, ADMINS)
         form = await _form(request)
         try:
-            effective_from = _date(form.get("effective_from", ""))
-            areas = parse_areas(form.get("areas", ""))
-            mapping = parse_mapping(form.get("mapping", ""))
+            effective_from = parsing.day("effective_from", form.get("effective_from", ""))
+            areas = parse_areas(parsing.text("areas", form.get("areas", ""), max_length=100_000, multiline=True))
+            mapping = parse_mapping(
+                parsing.text("mapping", form.get("mapping", ""), max_length=100_000, multiline=True)
+            )
             office: Office = request.app.state.platform.office(tenant)
-            ctx = Context(staff.account_id, staff.role, str(uuid4()))
+            ctx = _context(staff)
             version = await anyio.to_thread.run_sync(
                 lambda: office.publish_taxonomy(
                     ctx, on=today_in_norway(), effective_from=effective_from, areas=areas, mapping=mapping
@@ -107,6 +141,10 @@ class AdminController(Controller):
             return await _after(request, tenant, staff, "taksonomi", {"taxonomy_form": form, "taxonomy_errors": errors})
         forget_profile(request, tenant)
         return await _after(request, tenant, staff, "taksonomi", {"published": version})
+
+
+def _context(staff: Staff) -> Context:
+    return Context(staff.account_id, staff.role, str(uuid4()))
 
 
 def parse_areas(text: str) -> tuple[ServiceArea, ...]:
@@ -137,13 +175,6 @@ def parse_mapping(text: str) -> dict[str, str]:
 
 def _lines(text: str) -> list[tuple[int, str]]:
     return [(number, line.strip()) for number, line in enumerate(text.splitlines(), start=1) if line.strip()]
-
-
-def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise InvalidField("effective_from", "må være en dato (dd.mm.åååå)") from None
 
 
 async def _form(request: Request) -> dict[str, str]:

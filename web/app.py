@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from urllib.parse import quote
 
-import asyncpg
-import redis.asyncio as aioredis
 from litestar import Litestar, Request
 from litestar.config.csrf import CSRFConfig
 from litestar.plugins.jinja import JinjaTemplateEngine
@@ -22,16 +20,22 @@ from web.access_log import AccessLogController
 from web.admin import AdminController
 from web.auth import AuthController
 from web.case_page import CasePageController
+from web.client_address import Network
+from web.connections import ReadPool, open_redis
 from web.contact import ContactController
 from web.dashboard import DashboardController
+from web.errors import error_pages
 from web.health import HealthController
 from web.home import HomeController
 from web.i18n import template_environment
 from web.inquiries import InquiryListController
 from web.network import NetworkController
 from web.new_inquiry import NewInquiryController
+from web.outages import exception_handlers as outage_handlers
 from web.outreach import OutreachController
 from web.platform_admin import PlatformController
+from web.query import plain_file_path
+from web.security_headers import security_headers
 from web.sessions import SignInRequired
 from web.statistics import StatisticsController
 
@@ -43,19 +47,32 @@ def _to_sign_in(request: Request, _: SignInRequired) -> Redirect:
     return Redirect(f"/login?neste={quote(request.url.path, safe='/')}", status_code=303)
 
 
-def create_app(platform: Platform, database_url: str, redis_url: str, *, secure_cookies: bool = True) -> Litestar:
-    """`secure_cookies=False` only for plain-HTTP development; browsers send Secure cookies to localhost anyway."""
+def create_app(
+    platform: Platform,
+    database_url: str,
+    redis_url: str,
+    *,
+    secure_cookies: bool = True,
+    hsts_max_age: int = 0,
+    session_max_hours: int = 12,
+    trusted_proxies: Sequence[Network] = (),
+) -> Litestar:
+    """`secure_cookies=False` only for plain-HTTP development; browsers send Secure cookies to localhost anyway.
+
+    The rest come from the settings: `hsts_max_age` (OMBUD_HSTS_MAX_AGE, seconds) turns on Strict-Transport-Security
+    where TLS serves the site; `session_max_hours` (OMBUD_SESSION_MAX_HOURS); `trusted_proxies` (OMBUD_TRUSTED_PROXIES).
+    """
 
     @asynccontextmanager
     async def connections(app: Litestar) -> AsyncIterator[None]:
-        app.state.db = await asyncpg.create_pool(database_url, min_size=1, max_size=4)
+        app.state.db = await ReadPool.open(database_url)
         try:
             async with app.state.db.acquire() as conn:
                 await refuse_unsafe_login(conn)
         except BaseException:
             await app.state.db.close()
             raise
-        app.state.redis = aioredis.from_url(redis_url)
+        app.state.redis = open_redis(redis_url)
         try:
             yield
         finally:
@@ -79,7 +96,7 @@ def create_app(platform: Platform, database_url: str, redis_url: str, *, secure_
             ContactController,
             PlatformController,
             NetworkController,
-            create_static_files_router(path="/static", directories=[STATIC], name="static"),
+            create_static_files_router(path="/static", directories=[STATIC], name="static", guards=[plain_file_path]),
         ],
         lifespan=[connections],
         template_config=TemplateConfig(instance=JinjaTemplateEngine.from_environment(template_environment(TEMPLATES))),
@@ -92,9 +109,12 @@ def create_app(platform: Platform, database_url: str, redis_url: str, *, secure_
             cookie_httponly=True,
             exclude=["/health"],
         ),
-        exception_handlers={SignInRequired: _to_sign_in},
+        exception_handlers={**error_pages(), **outage_handlers(), SignInRequired: _to_sign_in},
+        before_send=[security_headers(hsts_max_age=hsts_max_age)],
     )
     app.state.platform = platform
     app.state.profiles = {}  # web.offices keeps each tenant's profile here for a few seconds
     app.state.cookie_flags = cookie_flags
+    app.state.session_max_seconds = session_max_hours * 60 * 60
+    app.state.trusted_proxies = tuple(trusted_proxies)
     return app

@@ -1,4 +1,9 @@
-"""Sign-in and sign-out: email and password against argon2 hashes, with failed attempts rate-limited."""
+"""Sign-in and sign-out: email and password against argon2 hashes, with failed attempts rate-limited.
+
+Failures are counted per account and address together, with waits that grow, so a stranger who guesses at a known
+account only makes their own address wait: the real user, from an address that has not failed, signs in as always.
+A generous limit per address stops one address from guessing across many accounts.
+"""
 
 from __future__ import annotations
 
@@ -13,13 +18,25 @@ from litestar.params import Body, FromQuery
 from litestar.response import Redirect, Template
 from redis.asyncio import Redis
 
+from domain import parsing
+from domain.common import InvalidField
 from projections.staff_accounts import find_by_email
 from services.accounts import password_matches
 from web import sessions
+from web.client_address import client_address
 
-WINDOW_SECONDS = 15 * 60
-FAILURES_PER_ACCOUNT = 5  # then that account waits, whoever tries
-FAILURES_PER_ADDRESS = 20  # then that address waits, whichever accounts it tries
+WINDOW_SECONDS = 15 * 60  # failures are forgotten a quarter of an hour after the last one
+FREE_FAILURES = 3  # typing mistakes: the first three failures cost no wait
+MAX_WAIT_SECONDS = 15 * 60
+FAILURES_PER_ADDRESS = 100  # then that address waits out the window, whichever accounts it tries
+TOO_MANY = "For mange mislykkede forsøk. Vent litt og prøv igjen."
+
+
+def wait_after(failures: int) -> int:
+    """Seconds an account and address pair must wait after its n-th failure: none, then 10, 20, 40 … up to 15 minutes."""
+    if failures <= FREE_FAILURES:
+        return 0
+    return min(MAX_WAIT_SECONDS, 10 * 2 ** min(failures - FREE_FAILURES - 1, 20))
 
 
 @dataclass
@@ -38,13 +55,20 @@ def start_page(staff: sessions.Staff) -> str:
 
 
 def _safe_next(target: str) -> str | None:
-    """Only a path on this site: never `//elsewhere` or a full URL."""
+    """Only a path on this site, one printable line: never `//elsewhere`, a full URL or a header of its own."""
+    if not (target.isascii() and target.isprintable()) or len(target) > 2000:
+        return None
     return target if target.startswith("/") and not target.startswith("//") and "\\" not in target else None
 
 
-def _counter_keys(email: str, address: str) -> tuple[str, str]:
-    digest = hashlib.sha256(email.encode()).hexdigest()  # no email addresses in Redis keys
-    return f"ombud:innlogging:konto:{digest}", f"ombud:innlogging:adresse:{address}"
+def _counter_keys(email: str, address: str) -> tuple[str, str, str]:
+    """The pair's failure count, the pair's wait, the address's failure count; hashed: no emails or addresses in Redis."""
+    pair = hashlib.sha256(f"{email}\n{address}".encode()).hexdigest()
+    return (
+        f"ombud:innlogging:par:{pair}",
+        f"ombud:innlogging:vent:{pair}",
+        f"ombud:innlogging:adresse:{hashlib.sha256(address.encode()).hexdigest()}",
+    )
 
 
 class AuthController(Controller):
@@ -57,32 +81,30 @@ class AuthController(Controller):
         self, request: Request, data: Annotated[SignInForm, Body(media_type=RequestEncodingType.URL_ENCODED)]
     ) -> Template | Redirect:
         redis: Redis = request.app.state.redis
-        email = data.email.strip().lower()
         errors = {}
-        if not email:
+        try:
+            email = parsing.text("email", data.email, max_length=320).lower()
+        except InvalidField:
+            email, errors["email"] = "", "Skriv e-postadressen slik den står på kontoen din."
+        if not email and not errors:
             errors["email"] = "Skriv inn e-postadressen din."
         if not data.password:
             errors["password"] = "Skriv inn passordet ditt."
         if errors:
             return _form_again(data, errors, 400)
-        address = request.client.host if request.client else "ukjent"
-        account_key, address_key = _counter_keys(email, address)
-        failures = [int(n or 0) for n in await redis.mget(account_key, address_key)]
-        if failures[0] >= FAILURES_PER_ACCOUNT or failures[1] >= FAILURES_PER_ADDRESS:
-            message = "For mange mislykkede forsøk. Vent et kvarter og prøv igjen."
-            return _form_again(data, {"form": message}, 429)
+        pair_key, wait_key, address_key = _counter_keys(email, client_address(request))
+        waiting, address_failures = await redis.mget(wait_key, address_key)
+        if waiting is not None or int(address_failures or 0) >= FAILURES_PER_ADDRESS:
+            return _form_again(data, {"form": TOO_MANY}, 429)
         row = await find_by_email(request.app.state.db, email)
+        row = row if row and row["active"] else None  # a deactivated account answers as an unknown one, as slowly
         if not await anyio.to_thread.run_sync(password_matches, row and row["password_hash"], data.password):
-            async with redis.pipeline(transaction=True) as pipe:
-                for key in (account_key, address_key):
-                    pipe.incr(key)
-                    pipe.expire(key, WINDOW_SECONDS)
-                await pipe.execute()
+            await _count_failure(redis, pair_key, wait_key, address_key)
             return _form_again(data, {"form": "Feil e-postadresse eller passord."}, 401)
-        await redis.delete(account_key)
+        await redis.delete(pair_key, wait_key)
         await sessions.end(redis, request.cookies.get(sessions.COOKIE))
         staff = sessions.Staff(str(row["id"]), row["email"], row["role"], row["tenant_id"])
-        token = await sessions.start(redis, staff)
+        token = await sessions.start(redis, staff, row["session_generation"])
         response = Redirect(_safe_next(data.neste) or start_page(staff), status_code=303)
         response.set_cookie(sessions.COOKIE, token, **request.app.state.cookie_flags)
         return response
@@ -93,6 +115,17 @@ class AuthController(Controller):
         response = Redirect("/login", status_code=303)
         response.delete_cookie(sessions.COOKIE)
         return response
+
+
+async def _count_failure(redis: Redis, pair_key: str, wait_key: str, address_key: str) -> None:
+    async with redis.pipeline(transaction=True) as pipe:
+        for key in (pair_key, address_key):
+            pipe.incr(key)
+            pipe.expire(key, WINDOW_SECONDS)
+        failures, *_ = await pipe.execute()
+    wait = wait_after(int(failures))
+    if wait:
+        await redis.set(wait_key, "1", ex=wait)
 
 
 def _form_again(data: SignInForm, errors: dict[str, str], status: int) -> Template:

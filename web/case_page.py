@@ -7,7 +7,6 @@ no data. A conflicting change by a colleague is shown as such, and the form keep
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 from typing import Any
 from uuid import uuid4
 
@@ -19,8 +18,9 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
+from domain import parsing
 from domain.account import CASE_WORKERS, TENANT_ROLES
-from domain.common import Context, DomainError, today_in_norway
+from domain.common import Context, DomainError, InvalidField, today_in_norway
 from domain.inquiry import COMPLAINT_OUTCOMES, COMPLAINT_RECIPIENTS, FORWARD_BODIES, RESOLUTION_OUTCOMES
 from projections.access_log import record_access
 from projections.report_documents import labels
@@ -30,6 +30,8 @@ from web.offices import tenant_profile
 from web.sessions import Staff, current_staff
 
 MULTI_VALUED = ("further_areas", "case_types")  # checkbox groups: every ticked value, as a list
+MULTI_LINE = ("text", "reason", "about")  # the free-text fields; the domain keeps each one's length rule
+MAX_TEXT = 100_000
 # Each action: the Office method, and how its form fields become arguments (all dated by the form's `on`).
 ACTIONS: dict[str, tuple[str, Callable[[dict[str, Any]], dict[str, Any]]]] = {
     "tildel": ("assign", lambda f: {"assignee": f.get("assignee", "")}),
@@ -76,7 +78,7 @@ class CasePageController(Controller):
         self, request: Request, tenant: FromPath[str], reference: FromPath[str], staff: NamedDependency[Staff]
     ) -> Template:
         staff.require_tenant(tenant, TENANT_ROLES)
-        return await _render(request, tenant, reference, staff, purpose="saksbehandling")
+        return await _render(request, tenant, _reference(reference), staff, purpose="saksbehandling")
 
     @post("/{action:str}")
     async def act(
@@ -88,6 +90,7 @@ class CasePageController(Controller):
         staff: NamedDependency[Staff],
     ) -> Template | Redirect:
         staff.require_tenant(tenant, CASE_WORKERS)
+        reference = _reference(reference)
         if action not in ACTIONS:
             raise NotFoundException()
         submitted = await request.form()
@@ -98,19 +101,20 @@ class CasePageController(Controller):
         ctx = Context(staff.account_id, staff.role, str(uuid4()))
         problem: dict[str, Any] | None = None
         try:
-            on = date.fromisoformat(form.get("on") or today_in_norway().isoformat())
-            expected = int(form["expected_version"]) if form.get("expected_version", "").isdigit() else None
+            _check_text(form)
+            on = parsing.optional_day("on", form.get("on", "")) or today_in_norway()
+            expected = parsing.optional_whole_number("expected_version", form.get("expected_version", ""))
             await anyio.to_thread.run_sync(
                 lambda: getattr(office, method)(ctx, reference, on=on, expected_version=expected, **arguments(form))
             )
         except ConflictError:
             problem = {"action": action, "conflict": True, "form": form}
-        except (DomainError, ValueError) as error:
-            field = getattr(error, "field", None) or "on"
+        except DomainError as error:
+            field = error.field or "form"
             problem = {
                 "action": action,
                 "field": _FORM_FIELDS.get(field, field),
-                "message": getattr(error, "message", "ugyldig dato"),
+                "message": error.message,
                 "form": form,
             }
         except InquiryNotFound:
@@ -121,6 +125,21 @@ class CasePageController(Controller):
         return await _render(
             request, tenant, reference, staff, purpose="saksbehandling", problem=problem, status=status
         )
+
+
+def _reference(typed: str) -> str:
+    """A reference is one short line; anything else names no inquiry."""
+    try:
+        return parsing.text("reference", typed, max_length=100, required=True)
+    except InvalidField:
+        raise NotFoundException() from None
+
+
+def _check_text(form: dict[str, Any]) -> None:
+    """Every typed value through the text parser: free text may have several lines, everything else one."""
+    for name, value in form.items():
+        for each in value if isinstance(value, list) else [value]:
+            parsing.text(name, each, max_length=MAX_TEXT, multiline=name in MULTI_LINE)
 
 
 async def _render(

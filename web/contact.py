@@ -16,10 +16,12 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 from redis.asyncio import Redis
 
-from domain.common import DomainError, today_in_norway
+from domain import parsing
+from domain.common import DomainError, InvalidField, today_in_norway
 from services import contact
 from services.office import TenantProfile
 from services.platform import UnknownTenant
+from web.client_address import client_address
 from web.offices import tenant_profile
 
 SUBMISSIONS_PER_ADDRESS = 5
@@ -43,7 +45,7 @@ class ContactController(Controller):
         form = {key: value for key, value in (await request.form()).items() if isinstance(value, str)}
         inquiry = contact.CitizenInquiry(**{field: form.get(field, "") for field in FIELDS})
         redis: Redis = request.app.state.redis
-        counter = _counter_key(request.client.host if request.client else "ukjent")
+        counter = _counter_key(client_address(request))
         if int(await redis.get(counter) or 0) >= SUBMISSIONS_PER_ADDRESS:
             return _form_page(profile, inquiry, {"form": TOO_MANY}, 429)
         if form.get(HONEYPOT):
@@ -66,15 +68,20 @@ class ContactController(Controller):
     ) -> Template:
         """Shows the reference only under the code we signed, so nobody can make the page claim another number."""
         profile = await _profile(request, tenant)
-        genuine = bool(saksnummer) and hmac.compare_digest(kode, _receipt_code(request, tenant, saksnummer))
-        context = {"profile": profile, "reference": saksnummer if genuine else None}
+        try:
+            reference = parsing.text("saksnummer", saksnummer, max_length=40)
+        except InvalidField:
+            reference = ""
+        expected = _receipt_code(request, tenant, reference).encode()
+        genuine = bool(reference) and hmac.compare_digest(kode.encode("utf-8", "replace"), expected)
+        context = {"profile": profile, "reference": reference if genuine else None}
         return Template("contact/receipt.html", context=context)
 
 
 async def _profile(request: Request, tenant: str) -> TenantProfile:
     try:
-        return await tenant_profile(request, tenant)
-    except UnknownTenant:
+        return await tenant_profile(request, parsing.text("tenant", tenant, max_length=100, required=True))
+    except (UnknownTenant, InvalidField):
         raise NotFoundException() from None
 
 

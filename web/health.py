@@ -9,6 +9,8 @@ from litestar import Controller, Request, get
 from litestar.response import Response
 from redis.exceptions import RedisError
 
+from projections import quarantine
+
 _TIMEOUT_SECONDS = 2.0
 
 
@@ -29,3 +31,21 @@ class HealthController(Controller):
         healthy = all(value == "ok" for value in checks.values())
         body = {"status": "ok" if healthy else "unavailable", **checks}
         return Response(body, status_code=200 if healthy else 503)
+
+    @get("/projections", cache=False)
+    async def projections(self, request: Request) -> Response[dict[str, str | int]]:
+        """How many tenants' projections are set aside (docs/security.md): a warning to look, not a failure.
+
+        The instance still serves every other tenant, so this answers 200 with `"degraded"`; only an
+        unreachable database answers 503. Counts only: no tenant names on an unauthenticated route.
+        """
+        try:
+            found = await asyncio.wait_for(quarantine.every_for_platform(request.app.state.db), _TIMEOUT_SECONDS)
+        except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
+            return Response({"status": "unavailable", "database": type(error).__name__}, status_code=503)
+        body: dict[str, str | int] = {
+            "status": "degraded" if found else "ok",
+            "quarantined_projections": len(found),
+            "quarantined_tenants": len({q.tenant_id for q in found}),
+        }
+        return Response(body, status_code=200)

@@ -16,7 +16,10 @@ from projections.reading import tenant_transaction
 from projections.report_documents import labels
 from web.inquiry_rows import inquiry_rows
 from web.offices import tenant_profile
+from web.query import QueryValues
 from web.sessions import Staff, current_staff
+
+STATUSES = ("open", "overdue", "resolved")  # the status filter's choices, as the list template offers them
 
 
 class InquiryListController(Controller):
@@ -38,17 +41,18 @@ class InquiryListController(Controller):
         sort: FromQuery[str] = "nyeste",
         page: FromQuery[str] = "1",
     ) -> Template:
-        """Query values come from a plain GET form too, so an empty or odd value means "no filter"."""
+        """Query values come from a plain GET form too: an odd value falls back to "no filter" and says so."""
         staff.require_tenant(tenant, TENANT_ROLES)
+        query = QueryValues()
         filters = ListFilters(
-            status,
-            area,
-            case_type,
-            assignee.strip(),
-            _number(year, 2000, 2100),
-            _searchable(q),
-            sort if sort in inquiry_list.SORTS else "nyeste",
-            _number(page, 1, 100_000) or 1,
+            query.choice("status", status, STATUSES, default=""),
+            query.text("area", area, max_length=100),
+            query.text("case_type", case_type, max_length=100),
+            query.text("assignee", assignee, max_length=200),
+            query.year(year),
+            query.text("q", q, max_length=40, printable=True),
+            query.choice("sort", sort, inquiry_list.SORTS, default="nyeste"),
+            query.number("page", page, low=1, high=100_000, default=1) or 1,
         )
         profile = await tenant_profile(request, tenant)
         names = labels(profile)
@@ -66,16 +70,13 @@ class InquiryListController(Controller):
             "areas": profile.taxonomy_on(today_in_norway()).areas,
             "case_types": profile.case_types,
             "active": "inquiries",
+            "notices": query.notices,
         }
         if request.headers.get("hx-request") and request.headers.get("hx-target") == "resultater":
-            return HTMXBlockTemplate(template_name="inquiries/list.html", block_name="results", context=context)
-        return Template("inquiries/list.html", context=context)
-
-
-def _searchable(text: str) -> str:
-    """What a reference can hold: no control characters (PostgreSQL refuses NUL), at most 40 characters."""
-    return "".join(character for character in text if character.isprintable()).strip()[:40]
-
-
-def _number(text: str, low: int, high: int) -> int | None:
-    return int(text) if text.strip().isdigit() and low <= int(text) <= high else None
+            return HTMXBlockTemplate(
+                template_name="inquiries/list.html",
+                block_name="results",
+                context=context,
+                status_code=query.status_code,
+            )
+        return Template("inquiries/list.html", context=context, status_code=query.status_code)

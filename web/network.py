@@ -11,6 +11,7 @@ from litestar.response import Template
 
 from domain.taxonomy import STANDARD_CASE_TYPES
 from projections.network_statistics import SMALL, network_table, network_years, office_reports
+from web.query import QueryValues
 from web.sessions import Staff, current_staff
 
 
@@ -25,7 +26,9 @@ class NetworkController(Controller):
         profiles = await anyio.to_thread.run_sync(request.app.state.platform.tenants)
         sharing = [profile for profile in profiles if profile.shares_statistics]
         years = await network_years(request.app.state.db, sharing)
-        chosen = int(year) if year.isdigit() and int(year) in years else (years[0] if years else None)
+        query = QueryValues()
+        wanted = query.year(year)
+        chosen = wanted if wanted in years else (years[0] if years else None)
         table = None
         if chosen:
             table = network_table(
@@ -42,5 +45,6 @@ class NetworkController(Controller):
             "active": "network",
             "office_rows": list(zip(table.offices, table.rows, strict=True)) if table else [],
             "case_type_names": {case_type.code: case_type.name for case_type in STANDARD_CASE_TYPES},
+            "notices": query.notices,
         }
-        return Template("network/page.html", context=context)
+        return Template("network/page.html", context=context, status_code=query.status_code)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 from uuid import uuid4
 
@@ -14,6 +13,7 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
+from domain import parsing
 from domain.account import CASE_WORKERS
 from domain.common import Context, DomainError, today_in_norway
 from domain.inquiry import CHANNELS, REQUESTER_ROLES
@@ -21,6 +21,8 @@ from projections.report_documents import labels
 from services.office import Office
 from web.offices import tenant_profile
 from web.sessions import Staff, current_staff
+
+MAX_TEXT = 100_000  # the domain has its own, lower limit for each field; this keeps a pasted book out
 
 
 @dataclass
@@ -61,22 +63,22 @@ class NewInquiryForm:
         )
 
     def arguments(self) -> dict[str, Any]:
-        """The keyword arguments of Office.receive; a date that does not parse is named at its field."""
-        try:
-            received_on = date.fromisoformat(self.received_on)
-        except ValueError:
-            raise DomainError("received_on", "må være en dato (åååå-mm-dd)") from None
+        """The keyword arguments of Office.receive; a value that does not parse is named at its field."""
+
+        def line(name: str, value: str) -> str:
+            return parsing.text(name, value, max_length=1000)
+
         return {
-            "received_on": received_on,
-            "channel": self.channel,
-            "requester_role": self.requester_role,
-            "service_area": self.service_area,
-            "further_areas": self.further_areas,
-            "case_types": self.case_types,
+            "received_on": parsing.day("received_on", self.received_on),
+            "channel": line("channel", self.channel),
+            "requester_role": line("requester_role", self.requester_role),
+            "service_area": line("service_area", self.service_area),
+            "further_areas": [line("further_areas", area) for area in self.further_areas],
+            "case_types": [line("case_types", case_type) for case_type in self.case_types],
             "outside_mandate": self.outside_mandate,
-            "summary": self.summary,
-            "requester_name": self.requester_name or None,
-            "contact": self.contact or None,
+            "summary": parsing.text("summary", self.summary, max_length=MAX_TEXT, multiline=True),
+            "requester_name": line("requester_name", self.requester_name) or None,
+            "contact": line("contact", self.contact) or None,
         }
 
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import json
 import secrets
-from datetime import date
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 from uuid import uuid4
 
 import anyio.to_thread
@@ -20,15 +20,18 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 from redis.asyncio import Redis
 
+from domain import parsing
 from domain.account import CASE_WORKERS, TENANT_ROLES
-from domain.common import Context, DomainError, today_in_norway
+from domain.common import Context, DomainError, InvalidField, today_in_norway
 from domain.outreach import KINDS
 from projections import outreach_list
 from projections.reading import tenant_transaction
 from services.office import Office
 from web.offices import tenant_profile
+from web.query import QueryValues
 from web.sessions import Staff, current_staff
 
+T = TypeVar("T")
 FLASH_SECONDS = 60
 FIELDS = ("held_on", "kind", "title", "audience", "participants")
 
@@ -47,8 +50,10 @@ class OutreachController(Controller):
         registrert: FromQuery[str] = "",
     ) -> Template:
         staff.require_tenant(tenant, TENANT_ROLES)
-        registered = await _take_flash(request.app.state.redis, registrert, staff, tenant)
-        return await _render(request, tenant, staff, year=year, registered=registered)
+        query = QueryValues()
+        token = query.text("registrert", registrert, max_length=64, printable=True)
+        registered = await _take_flash(request.app.state.redis, token, staff, tenant)
+        return await _render(request, tenant, staff, year=year, registered=registered, query=query)
 
     @post("/")
     async def register(
@@ -57,8 +62,14 @@ class OutreachController(Controller):
         staff.require_tenant(tenant, CASE_WORKERS)
         form = {name: value.strip() for name, value in (await request.form()).items() if isinstance(value, str)}
         errors: dict[str, str] = {}
-        held_on = _date(form.get("held_on", ""), errors)
-        participants = _count(form.get("participants", ""), errors)
+        held_on = _parsed(errors, "held_on", lambda: parsing.day("held_on", form.get("held_on", "")))
+        participants = _parsed(
+            errors, "participants", lambda: parsing.optional_whole_number("participants", form.get("participants", ""))
+        )
+        title, audience = (
+            _parsed(errors, name, lambda name=name: parsing.text(name, form.get(name, ""), max_length=1000))
+            for name in ("title", "audience")
+        )
         if not errors:
             office: Office = request.app.state.platform.office(tenant)
             ctx = Context(staff.account_id, staff.role, str(uuid4()))
@@ -68,14 +79,14 @@ class OutreachController(Controller):
                         ctx,
                         held_on=held_on,
                         kind=form.get("kind", ""),
-                        title=form.get("title", ""),
-                        audience=form.get("audience", ""),
+                        title=title,
+                        audience=audience,
                         participants=participants,
                     )
                 )
             except DomainError as error:
                 errors[error.field if error.field in FIELDS else "form"] = error.message
-        if errors:
+        if errors or held_on is None:
             return await _render(
                 request, tenant, staff, year=form.get("year", ""), form=form, errors=errors, status=422
             )
@@ -100,12 +111,15 @@ async def _render(
     errors: dict[str, str] | None = None,
     registered: dict[str, str] | None = None,
     status: int = 200,
+    query: QueryValues | None = None,
 ) -> Template:
+    """`year` is a query value, or the form's hidden copy of it: an odd one falls back to the latest year."""
+    query = query or QueryValues()
+    wanted = query.year(year)
     profile = await tenant_profile(request, tenant)
     today = today_in_norway()
     async with tenant_transaction(request.app.state.db, tenant) as conn:
         years = await outreach_list.years(conn)
-        wanted = int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else None
         # After registering, the activity's year, even before the worker has listed anything in it.
         chosen = wanted if wanted in years or (registered and wanted) else (years[0] if years else today.year)
         rows = await outreach_list.activities(conn, chosen)
@@ -122,29 +136,25 @@ async def _render(
         "today": today,
         "may_register": staff.works_cases,
         "active": "outreach",
+        "notices": query.notices,
     }
     if request.headers.get("hx-request") and request.method == "POST":
         return HTMXBlockTemplate(
-            template_name="outreach/page.html", block_name="aktiviteter", context=context, status_code=status
+            template_name="outreach/page.html",
+            block_name="aktiviteter",
+            context=context,
+            status_code=max(status, query.status_code),
         )
-    return Template("outreach/page.html", context=context, status_code=status)
+    return Template("outreach/page.html", context=context, status_code=max(status, query.status_code))
 
 
-def _date(text: str, errors: dict[str, str]) -> date | None:
+def _parsed(errors: dict[str, str], name: str, parse: Callable[[], T]) -> T | None:
+    """The parsed value, or None with the reason kept at its field."""
     try:
-        return date.fromisoformat(text)
-    except ValueError:
-        errors["held_on"] = "må være en dato (dd.mm.åååå)"
+        return parse()
+    except InvalidField as refused:
+        errors[name] = refused.message
         return None
-
-
-def _count(text: str, errors: dict[str, str]) -> int | None:
-    if not text:
-        return None
-    if not text.isdigit():
-        errors["participants"] = "må være et helt tall, eller stå tomt"
-        return None
-    return int(text)
 
 
 def _flash_key(token: str) -> str:

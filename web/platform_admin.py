@@ -9,10 +9,15 @@ from jinja2_fragments.litestar import HTMXBlockTemplate
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency, Provide
 from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
+from domain import parsing
 from domain.common import Context, DomainError
 from domain.taxonomy import TEMPLATES
+from projections import quarantine
+from projections.staff_accounts import platform_accounts
+from services.accounts import AccountNotFound, SetAccountActive
 from services.platform import Platform
 from web.sessions import Staff, current_staff
 
@@ -35,15 +40,12 @@ class PlatformController(Controller):
         platform: Platform = request.app.state.platform
         ctx = Context(staff.account_id, staff.role, str(uuid4()))
         try:
-            population = _population(form.get("population", ""))
+            slug = parsing.text("slug", form.get("slug", ""), max_length=100)
+            name = parsing.text("name", form.get("name", ""), max_length=1000)
+            population = parsing.optional_whole_number("population", form.get("population", ""))
+            template = parsing.choice("template", form.get("template", ""), TEMPLATES)
             await anyio.to_thread.run_sync(
-                lambda: platform.create_tenant(
-                    ctx,
-                    slug=form.get("slug", ""),
-                    name=form.get("name", ""),
-                    population=population,
-                    template=form.get("template", ""),
-                )
+                lambda: platform.create_tenant(ctx, slug=slug, name=name, population=population, template=template)
             )
         except DomainError as error:
             errors = {error.field if error.field in FIELDS else "form": error.message}
@@ -52,18 +54,45 @@ class PlatformController(Controller):
             return Redirect("/plattform", status_code=303)
         return await _render(request, staff, form={"template": "kommune"}, errors={}, created=form.get("slug"))
 
+    @post("/kontoer/{account_id:str}/deaktiver")
+    async def deactivate(
+        self, request: Request, account_id: FromPath[str], staff: NamedDependency[Staff]
+    ) -> Template | Redirect:
+        return await _set_active(request, account_id, staff, active=False)
+
+    @post("/kontoer/{account_id:str}/aktiver")
+    async def reactivate(
+        self, request: Request, account_id: FromPath[str], staff: NamedDependency[Staff]
+    ) -> Template | Redirect:
+        return await _set_active(request, account_id, staff, active=True)
+
+
+async def _set_active(request: Request, account_id: str, staff: Staff, *, active: bool) -> Template | Redirect:
+    """The platform's own accounts only (network, platform administrators): a tenant's account is not found here."""
+    _require_platform_admin(staff)
+    platform: Platform = request.app.state.platform
+    ctx = Context(staff.account_id, staff.role, str(uuid4()))
+    try:
+        await anyio.to_thread.run_sync(
+            lambda: platform.set_account_active(ctx, SetAccountActive(account_id, None, active))
+        )
+    except AccountNotFound:
+        raise NotFoundException() from None
+    except DomainError as error:
+        return await _render(
+            request,
+            staff,
+            form={"template": "kommune"},
+            errors={},
+            account_errors={account_id: error.message},
+            status=422,
+        )
+    return Redirect("/plattform#kontoer", status_code=303)
+
 
 def _require_platform_admin(staff: Staff) -> None:
     if staff.role != "platform_admin":
         raise NotFoundException()
-
-
-def _population(text: str) -> int | None:
-    if not text:
-        return None
-    if not text.isdigit():
-        raise DomainError("population", "må være et helt tall, eller stå tomt")
-    return int(text)
 
 
 async def _render(
@@ -74,16 +103,21 @@ async def _render(
     errors: dict[str, str],
     status: int = 200,
     created: str | None = None,
+    account_errors: dict[str, str] | None = None,
 ) -> Template:
     tenants = await anyio.to_thread.run_sync(request.app.state.platform.tenants)
+    accounts = await platform_accounts(request.app.state.db)
     context = {
         "staff": staff,
         "tenants": tenants,
+        "quarantined": await quarantine.by_tenant(request.app.state.db),  # projections set aside, per kommune
         "form": form,
         "errors": errors,
         "templates": list(TEMPLATES),
         "created": created,
         "active": "platform",
+        "accounts": accounts,
+        "account_errors": account_errors or {},
     }
     if request.headers.get("hx-request"):
         return HTMXBlockTemplate(

@@ -1,10 +1,16 @@
-"""Server-side sessions in Redis: the browser holds only a random token; the server knows who it is."""
+"""Server-side sessions in Redis: the browser holds only a random token; the server knows who it is.
+
+A session ends after IDLE_SECONDS without use, at the app's absolute lifetime whatever the activity, and as soon as
+its account's session generation moves on (a role change, deactivation or password reset, in PostgreSQL), so no
+session outlives a change to its account, however old it is.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import secrets
+import time
 from dataclasses import asdict, dataclass
 
 from litestar import Request
@@ -12,6 +18,7 @@ from litestar.exceptions import NotFoundException
 from redis.asyncio import Redis
 
 from domain.account import CASE_WORKERS
+from projections.staff_accounts import session_generation
 
 COOKIE = "ombud_sesjon"
 IDLE_SECONDS = 8 * 60 * 60  # a working day without activity signs out
@@ -40,34 +47,22 @@ class SignInRequired(Exception):
     """No valid session; the app answers by sending the browser to /login."""
 
 
-def _key(token: str) -> str:
+def session_key(token: str) -> str:
     return "ombud:sesjon:" + hashlib.sha256(token.encode()).hexdigest()  # a leaked Redis dump holds no tokens
 
 
-def _account_key(account_id: str) -> str:
-    return f"ombud:sesjoner:{account_id}"  # the account's session keys, so a role change can end them all
-
-
-async def start(redis: Redis, staff: Staff) -> str:
-    """A fresh token at every sign-in, so a token planted before sign-in is worth nothing after it."""
+async def start(redis: Redis, staff: Staff, generation: int) -> str:
+    """A fresh token at every sign-in, so a token planted before sign-in is worth nothing after it.
+    `generation` is the account's session generation read with the password hash at sign-in."""
     token = secrets.token_urlsafe(32)
-    async with redis.pipeline(transaction=True) as pipe:
-        pipe.set(_key(token), json.dumps(asdict(staff)), ex=IDLE_SECONDS)
-        pipe.sadd(_account_key(staff.account_id), _key(token))
-        pipe.expire(_account_key(staff.account_id), IDLE_SECONDS)
-        await pipe.execute()
+    session = {"staff": asdict(staff), "started_at": time.time(), "generation": generation}
+    await redis.set(session_key(token), json.dumps(session), ex=IDLE_SECONDS)
     return token
-
-
-async def end_all(redis: Redis, account_id: str) -> None:
-    """Signs the account out everywhere: after a role change its sessions would still carry the old role."""
-    sessions = await redis.smembers(_account_key(account_id))
-    await redis.delete(_account_key(account_id), *sessions)
 
 
 async def end(redis: Redis, token: str | None) -> None:
     if token:
-        await redis.delete(_key(token))
+        await redis.delete(session_key(token))
 
 
 async def signed_in_staff(request: Request) -> Staff | None:
@@ -79,12 +74,28 @@ async def signed_in_staff(request: Request) -> Staff | None:
 
 
 async def current_staff(request: Request) -> Staff:
-    """The session's staff member, its idle time renewed; raises SignInRequired without one."""
+    """The session's staff member, its idle time renewed; raises SignInRequired without a valid one."""
     token = request.cookies.get(COOKIE)
     if not token:
         raise SignInRequired
     redis: Redis = request.app.state.redis
-    data = await redis.getex(_key(token), ex=IDLE_SECONDS)
+    data = await redis.getex(session_key(token), ex=IDLE_SECONDS)
     if data is None:
         raise SignInRequired
-    return Staff(**json.loads(data))
+    session = json.loads(data)
+    if not await _still_valid(request, session):
+        await redis.delete(session_key(token))
+        raise SignInRequired
+    return Staff(**session["staff"])
+
+
+async def _still_valid(request: Request, session: dict) -> bool:
+    """Within the absolute lifetime, and the account still active at the generation the session began with."""
+    started_at = session.get("started_at")  # absent in sessions from before the lifetime: they end
+    if "staff" not in session or started_at is None:
+        return False
+    if time.time() - started_at > request.app.state.session_max_seconds:
+        return False
+    staff = session["staff"]
+    current = await session_generation(request.app.state.db, staff["account_id"], staff["tenant"])
+    return current is not None and current == session.get("generation")

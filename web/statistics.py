@@ -13,6 +13,8 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Response, Template
 
 from domain.account import REPORT_READERS
+from domain.common import InvalidField
+from domain.parsing import MAX_YEAR, MIN_YEAR, whole_number
 from projections.annual_report import annual_report, report_years
 from projections.area_trend import area_trend
 from projections.reading import tenant_transaction
@@ -20,9 +22,10 @@ from projections.report_documents import KEY_FIGURES, TITLES, as_docx, as_xlsx, 
 from projections.report_formats import as_csv, as_json
 from web.charts import line_chart
 from web.offices import tenant_profile
+from web.query import QueryValues
 from web.sessions import Staff, current_staff
 
-_FILE = re.compile(r"arsrapport-(\d{4})\.(json|csv|xlsx|docx)")
+_FILE = re.compile(r"arsrapport-([0-9]{4})\.(json|csv|xlsx|docx)")  # ASCII digits: `\d` matches ²
 _MEDIA = {
     "json": "application/json",
     "csv": "text/csv; charset=utf-8",
@@ -37,13 +40,15 @@ class StatisticsController(Controller):
 
     @get("/", name="statistics")
     async def page(
-        self, request: Request, tenant: FromPath[str], staff: NamedDependency[Staff], year: FromQuery[int | None] = None
+        self, request: Request, tenant: FromPath[str], staff: NamedDependency[Staff], year: FromQuery[str] = ""
     ) -> Template:
         staff.require_tenant(tenant, REPORT_READERS)
+        query = QueryValues()
+        wanted = query.year(year)
         profile = await tenant_profile(request, tenant)
         async with tenant_transaction(request.app.state.db, tenant) as conn:
             years = await report_years(conn)
-            chosen = year if year in years else (years[0] if years else None)
+            chosen = wanted if wanted in years else (years[0] if years else None)
             report = await annual_report(conn, profile, chosen) if chosen else None
             trend = await area_trend(conn, profile, years)
         names = labels(profile)
@@ -63,7 +68,9 @@ class StatisticsController(Controller):
                 "trend": trend,
                 "chart": chart,
                 "active": "statistics",
+                "notices": query.notices,
             },
+            status_code=query.status_code,
         )
 
     @get("/{file:str}", name="annual-report-file")
@@ -71,10 +78,7 @@ class StatisticsController(Controller):
         self, request: Request, tenant: FromPath[str], file: FromPath[str], staff: NamedDependency[Staff]
     ) -> Response[Any]:
         staff.require_tenant(tenant, REPORT_READERS)
-        match = _FILE.fullmatch(file)
-        if match is None:
-            raise NotFoundException()
-        year, kind = int(match[1]), match[2]
+        year, kind = _report_file(file)
         profile = await tenant_profile(request, tenant)
         async with tenant_transaction(request.app.state.db, tenant) as conn:
             report = await annual_report(conn, profile, year)
@@ -89,3 +93,14 @@ class StatisticsController(Controller):
             media_type=_MEDIA[kind],
             headers={"Content-Disposition": f'attachment; filename="{tenant}-{file}"', "Cache-Control": "no-store"},
         )
+
+
+def _report_file(file: str) -> tuple[int, str]:
+    """`arsrapport-2024.csv` as (2024, "csv"); any other name, or an implausible year, is a missing page."""
+    match = _FILE.fullmatch(file)
+    if match is None:
+        raise NotFoundException()
+    try:
+        return whole_number("year", match[1], low=MIN_YEAR, high=MAX_YEAR), match[2]
+    except InvalidField:
+        raise NotFoundException() from None

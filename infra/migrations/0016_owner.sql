@@ -19,9 +19,9 @@ GRANT SELECT, INSERT, DELETE ON platform.tenants TO ombud_runtime;
 
 -- Staff accounts hold a tenant's people: row-level security as for the read models. The platform's own staff
 -- (network, platform_admin) belong to no tenant and are read and written with no tenant set.
-GRANT SELECT, INSERT, UPDATE (role) ON platform.accounts TO ombud_runtime;
+GRANT SELECT, INSERT, UPDATE (role, active, session_generation, password_hash) ON platform.accounts TO ombud_runtime;
 GRANT USAGE ON SCHEMA platform TO ombud_reader;
-GRANT SELECT (id, email, role, tenant_id, created_at) ON platform.accounts TO ombud_reader;
+GRANT SELECT (id, email, role, tenant_id, created_at, active, session_generation) ON platform.accounts TO ombud_reader;
 ALTER TABLE platform.accounts ENABLE ROW LEVEL SECURITY;
 ALTER TABLE platform.accounts FORCE ROW LEVEL SECURITY;
 CREATE POLICY tenant_isolation ON platform.accounts
@@ -48,6 +48,7 @@ $$;
 
 -- Read models: the worker writes them (under each tenant's row-level security); the web reads them as ombud_reader.
 GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA read TO ombud_runtime;
+GRANT SELECT ON ALL TABLES IN SCHEMA read TO ombud_reader;
 
 -- A new tenant's event table, made at run time (platform admin in the web) by the owner, for a registered tenant
 -- only: exactly the DDL of the library's PostgresApplicationRecorder (infra/eventstore.py calls this instead). The

@@ -328,3 +328,41 @@ def test_the_same_email_cannot_get_a_second_account(ombud: Run, tenant: str, mon
         )
         assert code == expected
     assert "email: det finnes allerede" in err
+
+
+def test_user_reset_password_replaces_the_hash_ends_the_sessions_and_is_recorded_in_the_tenant_only(
+    ombud: Run, tenant: str, admin_database_url: str, monkeypatch: pytest.MonkeyPatch, new_slug: Callable[[], str]
+) -> None:
+    other = new_slug()
+    assert ombud("tenant", "create", other, "--name", "Annenby")[0] == 0
+    email = f"glemsk-{tenant}@eksempel.invalid"
+    monkeypatch.setattr("sys.stdin", io.StringIO("et-langt-hemmelig-passord\n"))
+    assert (
+        ombud("user", "create", "--tenant", tenant, "--email", email, "--role", "caseworker", "--password-stdin")[0]
+        == 0
+    )
+    query = "SELECT password_hash, session_generation FROM platform.accounts WHERE email = %s"
+    with psycopg.connect(admin_database_url) as conn:
+        before = conn.execute(query, (email,)).fetchone()
+    monkeypatch.setattr("sys.stdin", io.StringIO("et-nytt-langt-passord\n"))
+    code, out, _ = ombud(
+        "--actor", "drift-test", "user", "reset-password", "--email", email.upper(), "--password-stdin"
+    )
+    assert code == 0 and email in out
+    with psycopg.connect(admin_database_url) as conn:
+        after = conn.execute(query, (email,)).fetchone()
+        records = conn.execute(
+            "SELECT r.tenant_id, r.change, r.actor_id FROM audit.account_records r JOIN platform.accounts a"
+            " ON a.id = r.account_id WHERE a.email = %s ORDER BY r.id",
+            (email,),
+        ).fetchall()
+        others = conn.execute("SELECT count(*) FROM audit.account_records WHERE tenant_id = %s", (other,)).fetchone()
+    assert after[0] != before[0] and after[0].startswith("$argon2id$") and after[1] == before[1] + 1
+    assert [r[:2] for r in records] == [(tenant, "created"), (tenant, "password_reset")]
+    assert records[1][2] == "drift-test" and others == (0,)
+    monkeypatch.setattr("sys.stdin", io.StringIO("kort\n"))
+    code, _, err = ombud("user", "reset-password", "--email", email, "--password-stdin")
+    assert code == 1 and "feil: password:" in err
+    monkeypatch.setattr("sys.stdin", io.StringIO("et-nytt-langt-passord\n"))
+    code, _, err = ombud("user", "reset-password", "--email", "ingen@eksempel.invalid", "--password-stdin")
+    assert code == 1 and "feil: email:" in err

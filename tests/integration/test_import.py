@@ -88,13 +88,13 @@ def test_importing_the_same_file_again_changes_nothing(
 @pytest.mark.parametrize(
     ("data", "line", "column", "reason"),
     [
-        (csv_bytes(GOOD[0], "B-1,31.02.2023,,,Helse,,,,,,,,,,"), 3, "received_on", "ugyldig dato"),
+        (csv_bytes(GOOD[0], "B-1,31.02.2023,,,Helse,,,,,,,,,,"), 3, "received_on", "finnes ikke i kalenderen"),
         (csv_bytes(GOOD[0], "B-1,2023-01-01,,,Finnes ikke,,,,,,,,,,"), 3, "service_area", "finnes ikke"),
         (csv_bytes(GOOD[0], GOOD[0]), 3, "reference", "står også på linje 2"),
         (csv_bytes(GOOD[0], "B-1,2023-01-01,,,Helse,ukjent_type,,,,,,,,,"), 3, "case_types", "ukjent sakstype"),
         (csv_bytes(GOOD[0], "B-1,2023-01-01,,,Helse,,kanskje,,,,,,,,"), 3, "outside_mandate", "yes/no"),
         (csv_bytes(GOOD[0], "B-1,2023-01-01,brevdue,,Helse,,,,,,,,,,"), 3, "channel", "ugyldig verdi"),
-        (csv_bytes(GOOD[0], "B-1,2023-01-01,,,Helse,,,,mange,,,,,,"), 3, "meetings_held", "heltall"),
+        (csv_bytes(GOOD[0], "B-1,2023-01-01,,,Helse,,,,mange,,,,,,"), 3, "meetings_held", "helt tall"),
         (
             csv_bytes(GOOD[0], "B-1,2023-03-01,,,Helse,,,,,,,,,2023-02-01,assisted"),
             3,

@@ -283,8 +283,8 @@ def wipe(database_url: str, slug: str) -> None:
             conn.execute(f"DELETE FROM {table} WHERE tenant_id = %s", (slug,))
 
 
-class WorkerKilled(Exception):
-    pass
+class WorkerKilled(psycopg.OperationalError):
+    """A killed process, as the worker sees it: like a lost connection, raised and never set aside."""
 
 
 # -- properties ---------------------------------------------------------------------------------------

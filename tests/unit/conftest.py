@@ -18,21 +18,44 @@ class InMemoryAccountDirectory:
     def __init__(self, tenants: InMemoryTenantDirectory) -> None:
         self.tenants = tenants
         self.accounts: dict[UUID, Account] = {}
+        self.inactive: set[UUID] = set()
+        self.hashes: dict[UUID, str] = {}
+        self.records: list[tuple[str, UUID, str, str]] = []  # (change, account, actor, actor role)
 
-    def add(self, account: Account, password_hash: str) -> bool:
+    def add(self, account: Account, password_hash: str, by: Context) -> bool:
         if any(a.email == account.email for a in self.accounts.values()):
             return False
         self.accounts[account.id] = account
+        self.hashes[account.id] = password_hash
+        self.records.append(("created", account.id, by.user_id, by.role))
         return True
 
     def known_tenant(self, slug: str) -> bool:
         return slug in self.tenants.keys
 
-    def change_role(self, account_id: UUID, tenant: str, role: str) -> bool:
+    def change_role(self, account_id: UUID, tenant: str, role: str, by: Context) -> bool:
         found = self.accounts.get(account_id)
         if found is None or found.tenant != tenant:
             return False
         self.accounts[account_id] = replace(found, role=role)
+        self.records.append(("role_changed", account_id, by.user_id, by.role))
+        return True
+
+    def set_active(self, account_id: UUID, tenant: str | None, active: bool, by: Context) -> bool:
+        found = self.accounts.get(account_id)
+        if found is None or found.tenant != tenant:
+            return False
+        if (account_id not in self.inactive) != active:
+            (self.inactive.discard if active else self.inactive.add)(account_id)
+            self.records.append(("reactivated" if active else "deactivated", account_id, by.user_id, by.role))
+        return True
+
+    def reset_password(self, email: str, password_hash: str, by: Context) -> bool:
+        found = next((a for a in self.accounts.values() if a.email == email), None)
+        if found is None:
+            return False
+        self.hashes[found.id] = password_hash
+        self.records.append(("password_reset", found.id, by.user_id, by.role))
         return True
 
 

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from typing import Any
 
+import httpx
 import pytest
 import redis
 from litestar.testing import AsyncTestClient
+from litestar.testing.transport import TestClientTransport
 
 from domain.account import Account
 from domain.common import Context
@@ -70,3 +73,17 @@ def sign_in(client: AsyncTestClient) -> Callable[[Account], Awaitable[None]]:
         assert response.status_code == 303, response.text
 
     return sign_in
+
+
+@pytest.fixture
+def peer(monkeypatch: pytest.MonkeyPatch) -> Callable[[str], None]:
+    """Sets the address the test client connects from (Litestar's test transport always says `testclient`)."""
+    original = TestClientTransport.parse_request
+
+    def from_address(address: str) -> None:
+        def parse_request(self: TestClientTransport, request: httpx.Request) -> dict[str, Any]:
+            return {**original(self, request), "client": (address, 50000)}
+
+        monkeypatch.setattr(TestClientTransport, "parse_request", parse_request)
+
+    return from_address

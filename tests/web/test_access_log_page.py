@@ -14,6 +14,11 @@ from projections.worker import ProjectionWorker
 from services.office import Office
 
 
+def reads(page: str) -> str:
+    """The page's log of reads, without the account changes listed below it."""
+    return page.split('id="kontoendringer"')[0]
+
+
 def receive(office: Office, caseworker: Context) -> str:
     return office.receive(
         caseworker,
@@ -39,7 +44,7 @@ async def test_an_auditor_sees_who_opened_which_inquiry_newest_first(
     await sign_in(make_account("auditor", office.slug))
     page = await client.get(f"/{office.slug}/tilgangslogg")
     assert page.status_code == 200
-    assert page.text.count(reader.email) == 2 and "Saksbehandling" in page.text
+    assert reads(page.text).count(reader.email) == 2 and "Saksbehandling" in page.text
     assert page.text.index(f">{second}</a>") < page.text.index(f">{first}</a>")
     assert f'href="/{office.slug}/henvendelser/{first}"' in page.text
     assert "Testesen" not in page.text and "Fiktiv testsak" not in page.text  # the log names cases, not their content
@@ -68,10 +73,10 @@ async def test_the_log_comes_a_page_at_a_time(
         )
     await sign_in(make_account("tenant_admin", office.slug))
     first = await client.get(f"/{office.slug}/tilgangslogg")
-    assert f"{PAGE_SIZE + 1} oppslag, side 1 av 2" in first.text and first.text.count(reader.email) == PAGE_SIZE
+    assert f"{PAGE_SIZE + 1} oppslag, side 1 av 2" in first.text and reads(first.text).count(reader.email) == PAGE_SIZE
     assert 'rel="next" href="?henvendelse=&page=2"' in first.text
     second = await client.get(f"/{office.slug}/tilgangslogg?page=2")
-    assert second.text.count(reader.email) == 1 and 'rel="prev"' in second.text
+    assert reads(second.text).count(reader.email) == 1 and 'rel="prev"' in second.text
 
 
 async def test_an_auditor_cannot_see_another_tenants_access_log(

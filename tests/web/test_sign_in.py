@@ -3,15 +3,26 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from urllib.parse import urlsplit, urlunsplit
 
+import pytest
 from litestar.testing import AsyncTestClient
 
 from domain.account import Account
 from services.platform import Platform
 from tests.web.conftest import PASSWORD
 from web.app import create_app
-from web.auth import FAILURES_PER_ACCOUNT, start_page
+from web.auth import FREE_FAILURES, start_page, wait_after
 from web.sessions import Staff
+
+
+@pytest.fixture
+def redis_url(redis_url: str) -> str:
+    """Sign-in counters in a Redis database of their own: test runs sharing the server clear them in database 0."""
+    parts = urlsplit(redis_url)
+    if parts.scheme == "unix":
+        return redis_url.partition("?")[0] + "?db=1"  # urlunsplit would drop the empty host's "//"
+    return urlunsplit(parts._replace(path="/1"))
 
 
 async def post_login(client: AsyncTestClient, email: str, password: str, **extra: str):
@@ -74,15 +85,59 @@ async def test_a_sign_in_without_the_csrf_token_is_refused(client: AsyncTestClie
     assert response.status_code == 403
 
 
-async def test_after_too_many_failures_even_the_right_password_must_wait(
-    client: AsyncTestClient, make_account: Callable[..., Account]
+async def test_after_repeated_failures_the_right_password_from_that_address_must_wait(
+    client: AsyncTestClient, make_account: Callable[..., Account], peer: Callable[[str], None]
 ) -> None:
+    peer("192.0.2.10")
     account = make_account("network", None)
-    for _ in range(FAILURES_PER_ACCOUNT):
+    for _ in range(FREE_FAILURES + 1):
         assert (await post_login(client, account.email, "gjetning-som-feiler")).status_code == 401
     response = await post_login(client, account.email, PASSWORD)
     assert response.status_code == 429
     assert "For mange mislykkede forsøk" in response.text
+
+
+async def test_a_stranger_guessing_at_an_account_cannot_lock_the_real_user_out(
+    client: AsyncTestClient, make_account: Callable[..., Account], peer: Callable[[str], None]
+) -> None:
+    account = make_account("network", None)
+    peer("198.51.100.66")
+    answers = [(await post_login(client, account.email, f"gjetning-{n}")).status_code for n in range(12)]
+    assert answers[: FREE_FAILURES + 1] == [401] * (FREE_FAILURES + 1) and set(answers[FREE_FAILURES + 1 :]) == {429}
+    peer("192.0.2.20")  # the real user, from an address that has not failed
+    assert (await post_login(client, account.email, PASSWORD)).status_code == 303
+
+
+async def test_an_unknown_address_is_throttled_exactly_like_a_known_one(
+    client: AsyncTestClient, make_account: Callable[..., Account], peer: Callable[[str], None]
+) -> None:
+    peer("192.0.2.30")
+    account = make_account("network", None)
+    for email in (account.email, "finnes.ikke@eksempel.invalid"):
+        answers = [
+            (await post_login(client, email, "gjetning-som-feiler")).status_code for _ in range(FREE_FAILURES + 2)
+        ]
+        assert answers == [401] * (FREE_FAILURES + 1) + [429]
+
+
+async def test_one_address_guessing_across_many_accounts_meets_the_address_limit(
+    client: AsyncTestClient, make_account: Callable[..., Account], peer: Callable[[str], None], monkeypatch
+) -> None:
+    monkeypatch.setattr("web.auth.FAILURES_PER_ADDRESS", 3)
+    peer("192.0.2.40")
+    for n in range(3):
+        assert (await post_login(client, f"gjett-{n}@eksempel.invalid", "gjetning")).status_code == 401
+    account = make_account("network", None)
+    assert (await post_login(client, account.email, PASSWORD)).status_code == 429
+    peer("192.0.2.41")
+    assert (await post_login(client, account.email, PASSWORD)).status_code == 303
+
+
+def test_the_waits_grow_with_each_failure_up_to_a_quarter_of_an_hour() -> None:
+    waits = [wait_after(n) for n in range(1, 16)]
+    assert waits[:FREE_FAILURES] == [0] * FREE_FAILURES
+    assert waits[FREE_FAILURES : FREE_FAILURES + 3] == [10, 20, 40]
+    assert waits == sorted(waits) and waits[-1] == 15 * 60 and wait_after(10**6) == 15 * 60
 
 
 async def test_signing_out_ends_the_session_on_the_server(

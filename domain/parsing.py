@@ -1,0 +1,95 @@
+"""The one parser per kind of typed input (whole number, date, text, choice) that every edge goes through.
+
+Forms, query and path parameters, CLI options and CSV cells arrive as text. Each kind is parsed here and only
+here, so `'²'.isdigit()` being true, PostgreSQL refusing NUL, or `int()` on a million digits can not surprise
+a handler. A value that does not parse raises InvalidField naming the field, in words the user understands;
+the message never repeats the value (it may be long, or personal). The rules of the office (how many
+participants, which years) stay in the aggregates; the bounds here only keep a value storable.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from datetime import date
+
+from domain.common import InvalidField
+
+INT_MAX = 2_147_483_647  # PostgreSQL `integer`
+MIN_YEAR, MAX_YEAR = 1900, 2100  # a business date outside these is a typing error, not a date
+_DIGITS = re.compile(r"[0-9]+")  # ASCII only: `'²'.isdigit()` is true and `int('²')` raises
+_ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+_NORWEGIAN_DATE = re.compile(r"([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{4})")
+_LINE_BREAKS = frozenset("\t\n\r")  # what multi-line text may hold besides printable characters
+DATE_HINT = "åååå-mm-dd eller dd.mm.åååå"
+
+
+def whole_number(field: str, text: str, *, low: int = 0, high: int = INT_MAX) -> int:
+    """A whole number written with the digits 0–9 only, between `low` and `high`; surrounding blanks are ignored."""
+    stripped = text.strip() if isinstance(text, str) else ""
+    if not stripped:
+        raise InvalidField(field, "må fylles ut")
+    if _DIGITS.fullmatch(stripped) is None:
+        raise InvalidField(field, "må være et helt tall, skrevet med sifrene 0–9")
+    significant = stripped.lstrip("0") or "0"  # never hand int() a million digits
+    if len(significant) > len(str(high)) or not low <= int(significant) <= high:
+        raise InvalidField(field, f"må være et helt tall fra {low} til {high}")
+    return int(significant)
+
+
+def optional_whole_number(field: str, text: str, *, low: int = 0, high: int = INT_MAX) -> int | None:
+    """As `whole_number`, but a blank field means «not given»."""
+    return None if not isinstance(text, str) or not text.strip() else whole_number(field, text, low=low, high=high)
+
+
+def day(field: str, text: str) -> date:
+    """A date as åååå-mm-dd (forms and files) or dd.mm.åååå (as Norwegians write it), in a plausible year."""
+    stripped = text.strip() if isinstance(text, str) else ""
+    if not stripped:
+        raise InvalidField(field, "må fylles ut")
+    if iso := _ISO_DATE.fullmatch(stripped):
+        year, month, day_of_month = (int(part) for part in iso.groups())
+    elif norwegian := _NORWEGIAN_DATE.fullmatch(stripped):
+        day_of_month, month, year = (int(part) for part in norwegian.groups())
+    else:
+        raise InvalidField(field, f"må være en dato ({DATE_HINT})")
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise InvalidField(field, f"året må være fra {MIN_YEAR} til {MAX_YEAR}")
+    try:
+        return date(year, month, day_of_month)
+    except ValueError:
+        raise InvalidField(field, "finnes ikke i kalenderen") from None
+
+
+def optional_day(field: str, text: str) -> date | None:
+    """As `day`, but a blank field means «not given»."""
+    return None if not isinstance(text, str) or not text.strip() else day(field, text)
+
+
+def text(field: str, value: object, *, max_length: int, multiline: bool = False, required: bool = False) -> str:
+    """Text without NUL or other control characters (tab and line breaks only where several lines are expected),
+    at most `max_length` characters after trimming; blank is allowed unless `required`."""
+    if not isinstance(value, str):
+        raise InvalidField(field, "må være tekst")
+    stripped = value.strip()
+    if required and not stripped:
+        raise InvalidField(field, "må fylles ut")
+    if len(stripped) > max_length:
+        raise InvalidField(field, f"kan ikke være lengre enn {max_length} tegn")
+    allowed = _LINE_BREAKS if multiline else frozenset()
+    if any(_unstorable(character) and character not in allowed for character in stripped):
+        raise InvalidField(field, "inneholder kontrolltegn eller andre tegn som ikke kan lagres")
+    return stripped
+
+
+def choice(field: str, value: object, choices: Iterable[str]) -> str:
+    """One of the offered values, exactly."""
+    if not isinstance(value, str) or value not in set(choices):
+        raise InvalidField(field, "er ikke et av valgene")
+    return value
+
+
+def _unstorable(character: str) -> bool:
+    """Control characters (NUL among them), and lone surrogates that UTF-8 can not encode."""
+    return unicodedata.category(character) in ("Cc", "Cs")

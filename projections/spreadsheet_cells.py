@@ -1,0 +1,35 @@
+"""One home for OWASP's rule against formula injection, which every CSV and XLSX export follows."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from openpyxl.cell.cell import Cell
+from openpyxl.worksheet.worksheet import Worksheet
+
+# A spreadsheet reads a cell that begins with one of these as a formula (tab and CR: some readers strip them first).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert(value: Any) -> Any:
+    """Text that a spreadsheet would run gets a leading single quote; numbers (negative ones too) stay numbers."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def csv_row(values: Iterable[Any]) -> list[Any]:
+    """A CSV row with every cell inert."""
+    return [inert(value) for value in values]
+
+
+def xlsx_row(sheet: Worksheet, values: Iterable[Any]) -> list[Cell]:
+    """Cells for `sheet.append`: text typed as text (never a formula, whatever it begins with), numbers as numbers."""
+    cells = []
+    for value in values:
+        cell = Cell(sheet, value=inert(value))
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
+        cells.append(cell)
+    return cells

@@ -1,0 +1,149 @@
+"""The `ombud` command and the case-log import on odd input: one Norwegian line per problem, no traceback, nothing written."""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Callable
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from domain.inquiry import MAX_MEETINGS
+from infra.cli import main
+from services.application import table_prefix
+
+HEADER = "reference,received_on,service_area,meetings_held"
+Run = Callable[..., tuple[int, str, str]]
+
+
+@pytest.fixture
+def ombud(
+    database_url: str,
+    master_key: bytes,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> Run:
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("OMBUD_MASTER_KEY", base64.b64encode(master_key).decode())
+    monkeypatch.setenv("OMBUD_DATA_DIR", str(tmp_path))
+
+    def run(*argv: str) -> tuple[int, str, str]:
+        capsys.readouterr()
+        try:
+            code = main(list(argv))
+        except SystemExit as exit_:
+            code = int(exit_.code or 0)
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run
+
+
+@pytest.fixture
+def tenants(ombud: Run, new_slug: Callable[[], str]) -> tuple[str, str]:
+    """The test's kommune, and a second one whose events must never move."""
+    slugs = new_slug(), new_slug()
+    for slug in slugs:
+        assert ombud("tenant", "create", slug, "--name", "Prøvekommune")[0] == 0
+    return slugs
+
+
+def events_in(database_url: str, slug: str) -> int:
+    with psycopg.connect(database_url) as conn:
+        return conn.execute(f"SELECT count(*) FROM events.{table_prefix(slug)}_events").fetchone()[0]
+
+
+def one_line_per_problem(err: str) -> list[str]:
+    assert "Traceback" not in err and "Error" not in err
+    lines = [line for line in err.strip().splitlines() if not line.startswith("import [")]  # the progress bar
+    assert lines[0].startswith("ombud: feil: ingenting er importert")
+    return lines[1:]
+
+
+@pytest.mark.parametrize(
+    ("cell", "reason"),
+    [
+        ("²", "meetings_held: må være et helt tall, skrevet med sifrene 0–9"),
+        ("200000", f"meetings_held: kan ikke være større enn {MAX_MEETINGS}"),
+        ("1" + "0" * 26, "meetings_held: må være et helt tall fra 0 til 2147483647"),
+    ],
+    ids=["unicode-digit", "too-many-meetings", "huge"],
+)
+def test_an_odd_meeting_count_is_one_line_and_imports_nothing(
+    ombud: Run, tenants: tuple[str, str], tmp_path: Path, database_url: str, cell: str, reason: str
+) -> None:
+    mine, other = tenants
+    before = events_in(database_url, mine), events_in(database_url, other)
+    path = tmp_path / "logg.csv"
+    path.write_text(f"{HEADER}\nA-1,2023-01-04,Helse,1\nA-2,2023-01-05,Helse,{cell}\n", encoding="utf-8")
+    code, _, err = ombud("import", "--tenant", mine, str(path))
+    assert code == 1
+    assert one_line_per_problem(err) == [f"  linje 3, kolonne {reason}"]
+    assert (events_in(database_url, mine), events_in(database_url, other)) == before
+
+
+def test_a_ten_megabyte_field_is_one_line_and_imports_nothing(
+    ombud: Run, tenants: tuple[str, str], tmp_path: Path, database_url: str
+) -> None:
+    mine, other = tenants
+    before = events_in(database_url, mine), events_in(database_url, other)
+    path = tmp_path / "logg.csv"
+    path.write_text(f"{HEADER}\nA-1,2023-01-04,Helse,1\nA-2,2023-01-05,{'x' * 10_000_000},1\n", encoding="utf-8")
+    code, _, err = ombud("import", "--tenant", mine, str(path))
+    assert code == 1
+    assert one_line_per_problem(err) == ["  linje 3, kolonne -: et felt er lengre enn 1000 tegn"]
+    assert (events_in(database_url, mine), events_in(database_url, other)) == before
+
+
+def test_a_long_field_or_a_control_character_in_a_cell_is_named_at_its_column(
+    ombud: Run, tenants: tuple[str, str], tmp_path: Path, database_url: str
+) -> None:
+    mine, _ = tenants
+    path = tmp_path / "logg.csv"
+    path.write_text(
+        f"{HEADER}\nA-1,2023-01-04,{'x' * 5000},1\nA-2,2023-01-05,He\x1blse,\nA-3,31.12.9999,Helse,\n", encoding="utf-8"
+    )
+    code, _, err = ombud("import", "--tenant", mine, str(path))
+    assert code == 1
+    assert one_line_per_problem(err) == [
+        "  linje 2, kolonne service_area: kan ikke være lengre enn 1000 tegn",
+        "  linje 3, kolonne service_area: inneholder kontrolltegn eller andre tegn som ikke kan lagres",
+        "  linje 4, kolonne received_on: året må være fra 1900 til 2100",
+    ]
+    assert events_in(database_url, mine) == 1  # the kommune's registration only
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--participants", "²"], "argument --participants: må være et helt tall, skrevet med sifrene 0–9"),
+        (["--participants", "1" + "0" * 20], "argument --participants: må være et helt tall fra 0 til 2147483647"),
+        (["--held-on", "0000-01-01"], "argument --held-on: året må være fra 1900 til 2100"),
+        (["--title", "Møte\x00"], "argument --title: inneholder kontrolltegn"),
+    ],
+    ids=["unicode-digit", "huge", "year-zero", "nul"],
+)
+def test_an_odd_option_is_one_line_naming_it_and_writes_nothing(
+    ombud: Run, tenants: tuple[str, str], database_url: str, argv: list[str], message: str
+) -> None:
+    mine, other = tenants
+    before = events_in(database_url, mine), events_in(database_url, other)
+    options = {"--held-on": "2024-03-01", "--title": "Foredrag", "--participants": "12"}
+    options.update(dict(zip(argv[::2], argv[1::2], strict=True)))
+    arguments = [part for pair in options.items() for part in pair]
+    code, _, err = ombud(
+        "outreach", "register", "--tenant", mine, "--kind", "talk", "--audience", "Eldrerådet", *arguments
+    )
+    assert code == 2
+    assert err.count("\n") == 1 and message in err and "Traceback" not in err
+    assert (events_in(database_url, mine), events_in(database_url, other)) == before
+
+
+@pytest.mark.parametrize("population", ["²", "1" + "0" * 26])
+def test_an_odd_population_is_refused_at_the_option(ombud: Run, new_slug: Callable[[], str], population: str) -> None:
+    slug = new_slug()
+    code, _, err = ombud("tenant", "create", slug, "--name", "Prøvekommune", "--population", population)
+    assert code == 2 and "argument --population: må være et helt tall" in err
+    assert slug not in ombud("tenant", "list")[1]

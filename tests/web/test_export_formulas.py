@@ -1,0 +1,67 @@
+"""Downloads as an office gets them: a kommune or area named like a formula is inert text in its CSV and XLSX."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from datetime import date
+
+from litestar.testing import AsyncTestClient
+from openpyxl import load_workbook
+
+from domain.account import Account
+from domain.common import Context
+from domain.taxonomy import ServiceArea
+from projections.worker import ProjectionWorker
+from services.platform import Platform
+
+KOMMUNE = '=HYPERLINK("http://example.invalid","klikk")'
+AREAS = {"+2+3": "@SUM(1)", "-1+1": "\t=1+1"}  # code: name
+
+
+async def test_hostile_kommune_and_area_names_download_as_text(
+    client: AsyncTestClient,
+    platform: Platform,
+    admin: Context,
+    caseworker: Context,
+    new_slug,
+    worker: ProjectionWorker,
+    make_account: Callable[..., Account],
+    sign_in,
+) -> None:
+    office = platform.create_tenant(admin, slug=new_slug(), name=KOMMUNE)
+    other = platform.create_tenant(admin, slug=new_slug(), name="Annenby kommune")
+    areas = (*office.profile().taxonomies[-1].areas, *(ServiceArea(code, name) for code, name in AREAS.items()))
+    office.publish_taxonomy(admin, on=date(2024, 1, 1), effective_from=date(2024, 1, 1), areas=areas, mapping={})
+    for number, code in enumerate(AREAS):
+        for tenant in (office, other):
+            tenant.receive(
+                caseworker,
+                received_on=date(2024, 3, 3 + number),
+                channel="phone",
+                requester_role="user",
+                service_area=code if tenant is office else "Helse",
+                case_types=["no_reply"],
+                summary="Testsak (fiktiv)",
+            )
+    worker.catch_up(office.slug)
+    worker.catch_up(other.slug)
+    await sign_in(make_account("caseworker", office.slug))
+    base = f"/{office.slug}/statistikk/arsrapport-2024"
+
+    rows = list(csv.reader(io.StringIO((await client.get(base + ".csv")).text.lstrip("\ufeff")), delimiter=";"))
+    assert ["by_service_area", "'+2+3", "1"] in rows and ["by_service_area", "'-1+1", "1"] in rows
+
+    book = load_workbook(io.BytesIO((await client.get(base + ".xlsx")).content))
+    cells = [cell for row in book.active.iter_rows() for cell in row if cell.value is not None]
+    assert not [cell.coordinate for cell in cells if cell.data_type == "f"]
+    assert book.active["A1"].value == f"'{KOMMUNE}: årsrapport 2024"
+    assert {(row[0].value, row[0].data_type, row[1].value) for row in book.active.iter_rows()} >= {
+        ("'@SUM(1)", "s", 1),
+        ("'\t=1+1", "s", 1),
+    }
+
+    await sign_in(make_account("caseworker", other.slug))
+    theirs = (await client.get(f"/{other.slug}/statistikk/arsrapport-2024.csv")).text
+    assert "+2+3" not in theirs and "-1+1" not in theirs and "total;;2" in theirs
