@@ -24,6 +24,7 @@ from domain.common import Context
 from infra.directory import PostgresTenantDirectory
 from infra.embedded import start_postgres
 from infra.eventstore import factory_maker, open_datastore
+from infra.logins import APP_LOGIN, with_login
 from infra.migrate import migrate
 from infra.settings import Settings
 from projections.annual_report import annual_report
@@ -90,18 +91,21 @@ def main(argv: list[str] | None = None) -> int:
     pages = WebRun(500, 2.0, 1) if args.quick else WebRun(10_000, 10.0, 3)
     settings = Settings.from_environment()
     with tempfile.TemporaryDirectory() as scratch:
+        # The admin login makes the database and migrates; the product runs as the least-privileged app login.
         server = None if settings.database_url else start_postgres(Path(scratch))
-        server_url = settings.database_url or server.url
+        server_url = settings.admin_database_url or settings.database_url or server.url
         name = f"ombud_bench_{uuid.uuid4().hex[:8]}"
         with psycopg.connect(server_url, autocommit=True) as conn:
             conn.execute(f'CREATE DATABASE "{name}"')
         url = urlunsplit(urlsplit(server_url)._replace(path=f"/{name}"))
+        app_url = with_login(url, APP_LOGIN)
         try:
             master_key = os.urandom(32)
+            migrate(url, app_url)
             if args.only != "web":
-                run(url, master_key, rows, repeats)
+                run(url, app_url, master_key, rows, repeats)
             if args.only != "events":
-                run_web(url, master_key, Path(scratch), settings.redis_url, pages)
+                run_web(url, app_url, master_key, Path(scratch), settings.redis_url, pages)
             return 0
         finally:
             with psycopg.connect(server_url, autocommit=True) as conn:
@@ -110,9 +114,9 @@ def main(argv: list[str] | None = None) -> int:
                 server.close()
 
 
-def run(url: str, master_key: bytes, rows: int, repeats: int) -> None:
-    migrate(url)
-    datastore = open_datastore(url, pool_size=4, max_overflow=6)
+def run(url: str, app_url: str, master_key: bytes, rows: int, repeats: int) -> None:
+    """`url` is the admin login (the baselines), `app_url` the app's (the product)."""
+    datastore = open_datastore(app_url, pool_size=4, max_overflow=6)
     platform = Platform(PostgresTenantDirectory(datastore), master_key, factory_maker(datastore))
     ctx = Context("bench", "caseworker", "bench")
     office = platform.create_tenant(ctx, slug="bench", name="Benchmark kommune")
@@ -124,7 +128,7 @@ def run(url: str, master_key: bytes, rows: int, repeats: int) -> None:
     import_case_log(office, ctx, data)
     import_seconds = time.perf_counter() - started
 
-    worker = ProjectionWorker(platform, url)
+    worker = ProjectionWorker(platform, app_url)
     started = time.perf_counter()
     applied = worker.catch_up("bench")
     catch_up_seconds = time.perf_counter() - started
@@ -133,7 +137,7 @@ def run(url: str, master_key: bytes, rows: int, repeats: int) -> None:
     stock_events = min(applied, STOCK_EVENTS)  # the stock runner is slow: time it over the first events only
     stock_seconds = stock_catch_up_seconds(url, "bench", office.app.env["CIPHER_KEY"], stock_events)
 
-    timings = asyncio.run(report_latencies(url, platform, "bench", range(2015, 2025), repeats))
+    timings = asyncio.run(report_latencies(app_url, platform, "bench", range(2015, 2025), repeats))
     platform.close()
     datastore.close()
     p50 = statistics.median(timings) * 1000
@@ -166,13 +170,12 @@ class WebRun:
     rounds: int
 
 
-def run_web(url: str, master_key: bytes, scratch: Path, redis_url: str | None, plan: WebRun) -> None:
-    """A tenant of its own in the same database, served by `ombud serve` in another process."""
-    migrate(url)
-    datastore = open_datastore(url, pool_size=4, max_overflow=6)
+def run_web(url: str, app_url: str, master_key: bytes, scratch: Path, redis_url: str | None, plan: WebRun) -> None:
+    """A tenant of its own in the same database, served by `ombud serve` in another process (as the app's login)."""
+    datastore = open_datastore(app_url, pool_size=4, max_overflow=6)
     platform = Platform(PostgresTenantDirectory(datastore), master_key, factory_maker(datastore))
     try:
-        tenant, setup_seconds = web.build_tenant(platform, datastore, url, plan.inquiries)
+        tenant, setup_seconds = web.build_tenant(platform, datastore, app_url, plan.inquiries, admin_url=url)
     finally:
         platform.close()
         datastore.close()
@@ -180,7 +183,7 @@ def run_web(url: str, master_key: bytes, scratch: Path, redis_url: str | None, p
     print(f"Setup {setup_seconds:.0f} s.")
     for workers in WEB_WORKERS:
         load = os.getloadavg()
-        with web.served(url, master_key, scratch, redis_url, ["--workers", str(workers)]) as server:
+        with web.served(app_url, master_key, scratch, redis_url, ["--workers", str(workers)]) as server:
             cookie = web.sign_in(server.base)
             figures = web.measure(server, cookie, tenant, seconds=plan.seconds, rounds=plan.rounds)
         print()

@@ -52,7 +52,9 @@ class Tenant:
     years: list[int]
 
 
-def build_tenant(platform: Platform, datastore: PostgresDatastore, url: str, inquiries: int) -> tuple[Tenant, float]:
+def build_tenant(
+    platform: Platform, datastore: PostgresDatastore, url: str, inquiries: int, *, admin_url: str
+) -> tuple[Tenant, float]:
     """A tenant with `inquiries` over six years: imported, assigned and mostly resolved, then projected."""
     ctx = Context("bench", "caseworker", "bench-web")
     office = platform.create_tenant(ctx, slug=SLUG, name="Ytelse kommune")
@@ -69,7 +71,7 @@ def build_tenant(platform: Platform, datastore: PostgresDatastore, url: str, inq
         worker.catch_up(SLUG)
     finally:
         worker.close()
-    with psycopg.connect(url, autocommit=True) as conn:  # what autovacuum does within a minute of a live database
+    with psycopg.connect(admin_url, autocommit=True) as conn:  # what autovacuum does within a minute of a live database
         conn.execute("VACUUM ANALYZE read.inquiries")
     create_account(
         PostgresAccountDirectory(datastore),
@@ -165,6 +167,7 @@ def served(url: str, master_key: bytes, scratch: Path, redis_url: str | None, ex
     env = {
         **os.environ,
         "DATABASE_URL": url,
+        "OMBUD_ADMIN_DATABASE_URL": "",  # the database is migrated: `ombud serve` needs only the app's login
         "OMBUD_MASTER_KEY": base64.b64encode(master_key).decode(),
         "OMBUD_DATA_DIR": str(scratch / "serve"),
     }

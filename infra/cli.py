@@ -22,7 +22,9 @@ from domain.inquiry import (
 from domain.outreach import KINDS as OUTREACH_KINDS
 from domain.taxonomy import DEFAULT_TEMPLATE, TEMPLATES
 from infra import commands
+from infra.migrate import MigrationError
 from infra.settings import Settings, SettingsError
+from projections.safe_login import UnsafeDatabaseLogin
 from services.keys import MasterKeyError
 
 T = TypeVar("T")
@@ -267,7 +269,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = Settings.from_environment()
         return args.run(args, settings)
-    except (DomainError, SettingsError, MasterKeyError) as error:
+    except (DomainError, SettingsError, MasterKeyError, MigrationError, UnsafeDatabaseLogin) as error:
         print(f"ombud: feil: {error}", file=sys.stderr)
         return 1
 

@@ -20,15 +20,17 @@ def context(args: argparse.Namespace, role: str) -> Context:
     return Context(args.actor or f"cli:{getpass.getuser()}", role, str(uuid.uuid4()))
 
 
-def with_runtime(settings: Settings, work: Callable[[Any], int]) -> int:
+def with_runtime(settings: Settings, work: Callable[[Any], int], *, migrating: bool = False) -> int:
     from infra.runtime import open_runtime
 
-    with open_runtime(settings) as runtime:
+    with open_runtime(settings, migrating=migrating) as runtime:
         return work(runtime)
 
 
 def run_migrate(args: argparse.Namespace, settings: Settings) -> int:
-    return with_runtime(settings, lambda runtime: print(f"skjemaet er oppdatert ({runtime.database_label})") or 0)
+    return with_runtime(
+        settings, lambda runtime: print(f"skjemaet er oppdatert ({runtime.database_label})") or 0, migrating=True
+    )
 
 
 def run_demo(args: argparse.Namespace, settings: Settings) -> int:
@@ -67,8 +69,13 @@ def serve(runtime: Any, host: str, port: int, workers: int = 1) -> int:
     """One process serves from this runtime; several are uvicorn workers that each open their own (infra/asgi.py)."""
     import os
 
+    import psycopg
     import uvicorn
 
+    from projections.safe_login import refuse_unsafe_login_sync
+
+    with psycopg.connect(runtime.database_url) as conn, conn.cursor() as cursor:
+        refuse_unsafe_login_sync(cursor)  # one line before uvicorn starts; the app checks again at startup
     print(f"ombud kjører på http://{host}:{port}/")
     # uvicorn would trust X-Forwarded-For from 127.0.0.1 by itself; the app reads it only from OMBUD_TRUSTED_PROXIES.
     quiet: dict[str, Any] = {

@@ -46,9 +46,10 @@ class PostgresTenantDirectory:
 
 
 class PostgresAccountDirectory:
-    """Staff accounts in `platform.accounts`; the web side reads them with asyncpg at sign-in.
+    """Staff accounts in `platform.accounts`, under row-level security: each write names the account's tenant.
 
     Each change and its account record commit in one transaction: no change without its record, no record without it.
+    The web side reads them with asyncpg (projections/staff_accounts.py).
     """
 
     def __init__(self, datastore: PostgresDatastore) -> None:
@@ -56,6 +57,7 @@ class PostgresAccountDirectory:
 
     def add(self, account: Account, password_hash: str, by: Context) -> bool:
         with self._datastore.transaction(commit=True) as cursor:
+            _tenant(cursor, account.tenant)
             cursor.execute(
                 "INSERT INTO platform.accounts (id, email, role, tenant_id, password_hash) VALUES (%s, %s, %s, %s, %s)"
                 " ON CONFLICT (email) DO NOTHING",
@@ -100,6 +102,12 @@ class PostgresAccountDirectory:
 
     def reset_password(self, email: str, password_hash: str, by: Context) -> bool:
         with self._datastore.transaction(commit=True) as cursor:
+            # The address names the account before its tenant is known: the owner's one lookup (0016_owner.sql).
+            cursor.execute("SELECT tenant_id FROM platform.account_for_sign_in(%s)", (email,))
+            owner = cursor.fetchone()
+            if owner is None:
+                return False
+            _tenant(cursor, owner["tenant_id"])
             cursor.execute(
                 "UPDATE platform.accounts SET password_hash = %s, session_generation = session_generation + 1"
                 " WHERE email = %s RETURNING id, role, tenant_id",
@@ -114,6 +122,7 @@ class PostgresAccountDirectory:
 
 def _lock(cursor: Any, account_id: UUID, tenant: str | None) -> dict[str, Any] | None:
     """The account if it belongs to the tenant (None: to the platform), locked until the change commits."""
+    _tenant(cursor, tenant)
     cursor.execute(
         "SELECT role, active FROM platform.accounts WHERE id = %s AND tenant_id IS NOT DISTINCT FROM %s FOR UPDATE",
         (account_id, tenant),
@@ -132,3 +141,8 @@ def _record(
         " VALUES (%s, %s, %s, %s, %s, %s, %s)",
         (scope, account_id, change, role, previous_role, by.user_id, by.role),
     )
+
+
+def _tenant(cursor: Any, tenant: str | None) -> None:
+    """Row-level security's tenant for this transaction; none (the empty setting) for the platform's own staff."""
+    cursor.execute("SELECT set_config('app.tenant_id', %s, true)", (tenant or "",))

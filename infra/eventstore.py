@@ -9,9 +9,11 @@ from eventsourcing.persistence import InfrastructureFactory, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore, PostgresFactory
 from eventsourcing.utils import Environment
 from psycopg.conninfo import conninfo_to_dict
-from psycopg.sql import SQL, Identifier
+from psycopg.sql import SQL, Identifier, Literal
 
 EVENTS_SCHEMA = "events"
+# The advisory lock class that serialises the writers of one tenant's events table (its second key: the table name).
+_WRITERS_LOCK = 7_141_593
 
 
 def open_datastore(
@@ -41,11 +43,32 @@ def open_datastore(
 
 
 class BulkApplicationRecorder(PostgresApplicationRecorder):
-    """The library's recorder, plus a bulk path for imports that streams events with binary COPY.
+    """The library's recorder for the app's least-privileged login, plus a bulk path that streams events with COPY.
 
-    Same guarantees as a save: one transaction, the table's EXCLUSIVE lock so notification ids
-    follow commit order, and a NOTIFY for the worker.
+    The library locks the table IN EXCLUSIVE MODE, which PostgreSQL allows only to a login that may also UPDATE,
+    DELETE or TRUNCATE it. Every writer here takes a transaction-level advisory lock on the table's name instead:
+    writers of one table still run one at a time, so notification ids become visible in commit order. And the
+    tenant's tables are made by the owner's function `events.create_tenant_tables` (0016_owner.sql), never by DDL
+    run as the app. The bulk path has the guarantees of a save: one transaction, the same lock, a NOTIFY.
     """
+
+    def __init__(self, datastore: PostgresDatastore, *, events_table_name: str = "stored_events") -> None:
+        super().__init__(datastore, events_table_name=events_table_name)
+        qualified = f"{self.datastore.schema}.{self.events_table_name}"
+        self.lock_table_statements = [
+            SQL("SET LOCAL lock_timeout = '{0}s'").format(self.datastore.lock_timeout),
+            SQL("SELECT pg_advisory_xact_lock({0}, hashtext({1}))").format(Literal(_WRITERS_LOCK), Literal(qualified)),
+        ]
+
+    def create_table(self) -> None:
+        """Asks the owner's function for the tenant's tables; the app's login runs no DDL."""
+        slug = self.events_table_name.removeprefix("tenant_").removesuffix("_events").replace("_", "-")
+        with self.datastore.transaction(commit=True) as cursor:
+            cursor.execute("SELECT events.create_tenant_tables(%s) AS made", (slug,))
+            row = cursor.fetchone()
+        if row is None or row["made"] != self.events_table_name:
+            raise RuntimeError("events.create_tenant_tables made another table than this application uses")
+        self.datastore.register_type_adapters()
 
     def insert_new_streams(self, events: Iterable[StoredEvent]) -> set[UUID]:
         """Writes the events of every stream that does not exist yet; returns the ids of those that did.

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+import psycopg
 from eventsourcing.postgres import PostgresDatastore
 from litestar import Litestar
 from psycopg.conninfo import conninfo_to_dict
@@ -17,7 +18,8 @@ from psycopg.conninfo import conninfo_to_dict
 from infra import embedded
 from infra.directory import PostgresTenantDirectory
 from infra.eventstore import factory_maker, open_datastore
-from infra.migrate import migrate
+from infra.logins import APP_LOGIN, with_login
+from infra.migrate import migrate, pending
 from infra.settings import Settings, SettingsError
 from infra.telemetry import configure_logging, configure_tracing
 from services.keys import parse_master_key
@@ -76,18 +78,29 @@ class Runtime:
 
 
 @contextmanager
-def open_runtime(settings: Settings) -> Iterator[Runtime]:
-    """Everything a command needs; the schema is brought up to date first (idempotent)."""
+def open_runtime(settings: Settings, *, migrating: bool = False) -> Iterator[Runtime]:
+    """Everything a command needs, on the app's login; the schema is up to date first.
+
+    The embedded server sets itself up: its superuser migrates, the app logs in as APP_LOGIN. With DATABASE_URL,
+    only `ombud migrate` (`migrating`) uses OMBUD_ADMIN_DATABASE_URL; without that setting, DATABASE_URL migrates.
+    """
     master_key = _master_key(settings)
     servers: list[embedded.EmbeddedServer] = []
+    admin_url = settings.admin_database_url
     if settings.database_url:
         database_url = settings.database_url
     else:
         servers.append(embedded.start_postgres(settings.data_dir))
-        database_url = servers[0].url
+        admin_url = servers[0].url
+        database_url = with_login(admin_url, APP_LOGIN)
     configure_tracing(settings)
     configure_logging()
-    migrate(database_url)
+    if admin_url is None:
+        migrate(database_url)
+    elif migrating or not settings.database_url:
+        migrate(admin_url, database_url)
+    else:
+        _require_up_to_date(database_url)
     datastore = open_datastore(database_url, pool_size=settings.pool_size, max_overflow=settings.pool_max_overflow)
     platform = Platform(PostgresTenantDirectory(datastore), master_key, factory_maker(datastore))
     runtime = Runtime(settings, database_url, datastore, platform, master_key, servers)
@@ -95,6 +108,18 @@ def open_runtime(settings: Settings) -> Iterator[Runtime]:
         yield runtime
     finally:
         runtime.close()
+
+
+def _require_up_to_date(database_url: str) -> None:
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        try:
+            missing = pending(conn)
+        except psycopg.errors.InsufficientPrivilege:
+            missing = ["?"]
+    if missing:
+        raise SettingsError(
+            "databaseskjemaet er ikke oppdatert: kjør `ombud migrate` med OMBUD_ADMIN_DATABASE_URL satt"
+        )
 
 
 def _master_key(settings: Settings) -> bytes:

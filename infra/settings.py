@@ -13,7 +13,8 @@ Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 @dataclass(frozen=True)
 class Settings:
-    database_url: str | None
+    database_url: str | None  # the login of the web and the worker: least privilege (docs/security.md)
+    admin_database_url: str | None  # the owner/admin login, for `ombud migrate` only; unset: DATABASE_URL
     redis_url: str | None
     master_key: str | None
     data_dir: Path
@@ -30,6 +31,7 @@ class Settings:
         env = os.environ if environ is None else environ
         return cls(
             database_url=env.get("DATABASE_URL") or None,
+            admin_database_url=env.get("OMBUD_ADMIN_DATABASE_URL") or None,
             redis_url=env.get("REDIS_URL") or None,
             master_key=env.get("OMBUD_MASTER_KEY") or None,
             data_dir=Path(env.get("OMBUD_DATA_DIR") or ".ombud").resolve(),

@@ -13,6 +13,7 @@ from psycopg import sql
 
 from projections import case_list, outreach, quarantine
 from projections.quarantine import Quarantine
+from projections.safe_login import refuse_unsafe_login_sync
 from services.platform import TENANTS_CHANNEL, Platform
 
 log = logging.getLogger(__name__)
@@ -47,6 +48,12 @@ class ProjectionWorker:
         self._retry_first = retry_first
         self._retry_cap = retry_cap
         self._writer = psycopg.connect(conninfo)
+        try:
+            with self._writer.transaction(), self._writer.cursor() as cursor:
+                refuse_unsafe_login_sync(cursor)
+        except BaseException:
+            self._writer.close()
+            raise
 
     def close(self) -> None:
         self._writer.close()

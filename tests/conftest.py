@@ -1,11 +1,15 @@
-"""Shared fixtures: a throwaway database on the real server (or embedded), Redis, and platforms on them."""
+"""Shared fixtures: a throwaway database on the real server (or embedded), Redis, and platforms on them.
+
+The tests run as the app runs: `database_url` is the least-privileged login (DATABASE_URL's role, or `ombud_app`);
+`admin_database_url` is the owner/admin login (OMBUD_ADMIN_DATABASE_URL, else DATABASE_URL's), which made the
+database and migrated it, for the few tests that need the owner's powers.
+"""
 
 from __future__ import annotations
 
 import os
 import uuid
 from collections.abc import Callable, Iterator
-from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 import pytest
@@ -14,6 +18,7 @@ from domain.common import Context
 from infra.directory import PostgresTenantDirectory
 from infra.embedded import start_postgres, start_redis
 from infra.eventstore import factory_maker, open_datastore
+from infra.logins import APP_LOGIN, login_of, password_of, with_database, with_login
 from infra.migrate import migrate
 from infra.settings import Settings
 from projections.worker import ProjectionWorker
@@ -27,26 +32,35 @@ def settings() -> Settings:
 
 @pytest.fixture(scope="session")
 def server_url(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """DATABASE_URL's server (as in CI), or an embedded PostgreSQL on a fresh machine."""
-    if settings.database_url:
-        yield settings.database_url
+    """The admin login on the test server (as in CI), or the superuser of an embedded PostgreSQL on a fresh machine."""
+    if settings.admin_database_url or settings.database_url:
+        yield settings.admin_database_url or settings.database_url  # type: ignore[misc]
         return
     with start_postgres(tmp_path_factory.mktemp("data")) as server:
         yield server.url
 
 
 @pytest.fixture(scope="session")
-def database_url(server_url: str) -> Iterator[str]:
-    """A database of our own on that server, migrated, dropped afterwards."""
+def admin_database_url(server_url: str) -> Iterator[str]:
+    """A database of our own on that server, made and migrated by the admin login, dropped afterwards."""
     name = f"ombud_test_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(server_url, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
-    parts = urlsplit(server_url)
-    url = urlunsplit(parts._replace(path=f"/{name}"))
-    migrate(url)
-    yield url
+    yield with_database(server_url, name)
     with psycopg.connect(server_url, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def database_url(settings: Settings, server_url: str, admin_database_url: str) -> str:
+    """The app's login on that database: DATABASE_URL's role when it is not the admin's, else APP_LOGIN."""
+    app_url = settings.database_url if settings.admin_database_url and settings.database_url else None
+    if app_url and login_of(app_url) != login_of(server_url):
+        url = with_login(admin_database_url, login_of(app_url), password_of(app_url))
+    else:
+        url = with_login(admin_database_url, APP_LOGIN)
+    migrate(admin_database_url, url)
+    return url
 
 
 @pytest.fixture(scope="session")

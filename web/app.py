@@ -14,6 +14,7 @@ from litestar.response import Redirect
 from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
 
+from projections.safe_login import refuse_unsafe_login
 from services.platform import Platform
 from web.access_log import AccessLogController
 from web.admin import AdminController
@@ -65,6 +66,12 @@ def create_app(
     @asynccontextmanager
     async def connections(app: Litestar) -> AsyncIterator[None]:
         app.state.db = await ReadPool.open(database_url)
+        try:
+            async with app.state.db.acquire() as conn:
+                await refuse_unsafe_login(conn)
+        except BaseException:
+            await app.state.db.close()
+            raise
         app.state.redis = open_redis(redis_url)
         try:
             yield

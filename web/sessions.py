@@ -96,5 +96,6 @@ async def _still_valid(request: Request, session: dict) -> bool:
         return False
     if time.time() - started_at > request.app.state.session_max_seconds:
         return False
-    current = await session_generation(request.app.state.db, session["staff"]["account_id"])
+    staff = session["staff"]
+    current = await session_generation(request.app.state.db, staff["account_id"], staff["tenant"])
     return current is not None and current == session.get("generation")

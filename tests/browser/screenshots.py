@@ -22,6 +22,7 @@ from domain.common import Context
 from infra.directory import PostgresAccountDirectory, PostgresTenantDirectory
 from infra.embedded import start_postgres, start_redis
 from infra.eventstore import factory_maker, open_datastore
+from infra.logins import APP_LOGIN, with_login
 from infra.migrate import migrate
 from infra.settings import Settings
 from services.demo import DEMO_PASSWORD, create_demo_accounts, load_demo
@@ -40,7 +41,11 @@ def main() -> int:
     settings = Settings.from_environment()
     with ExitStack() as stack:
         scratch = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="ombud-screenshots-")))
-        server_url = settings.database_url or stack.enter_context(start_postgres(scratch / "postgres")).url
+        server_url = (
+            settings.admin_database_url
+            or settings.database_url
+            or stack.enter_context(start_postgres(scratch / "postgres")).url
+        )
         redis_url = settings.redis_url or stack.enter_context(start_redis(scratch / "redis")).url
         database_url = stack.enter_context(throwaway_database(server_url))
         datastore = open_datastore(database_url, pool_size=2, max_overflow=3)
@@ -70,8 +75,9 @@ def throwaway_database(server_url: str) -> Iterator[str]:
         conn.execute(f'CREATE DATABASE "{name}"')
     url = urlunsplit(urlsplit(server_url)._replace(path=f"/{name}"))
     try:
-        migrate(url)
-        yield url
+        app_url = with_login(url, APP_LOGIN)  # the pages are served as the app's least-privileged login
+        migrate(url, app_url)
+        yield app_url
     finally:
         with psycopg.connect(server_url, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')

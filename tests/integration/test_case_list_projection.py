@@ -113,12 +113,12 @@ def test_a_reader_sees_only_the_tenant_set_for_its_transaction(
 
 
 def test_the_case_list_holds_no_personal_data(
-    two_offices: tuple[Office, Office], caseworker: Context, worker: ProjectionWorker, database_url: str
+    two_offices: tuple[Office, Office], caseworker: Context, worker: ProjectionWorker, admin_database_url: str
 ) -> None:
     a, _ = two_offices
     receive(a, caseworker)
     worker.catch_up(a.slug)
-    with psycopg.connect(database_url) as conn:
+    with psycopg.connect(admin_database_url) as conn:  # every tenant's rows: the owner's view
         dump = conn.execute("SELECT string_agg(t::text, '') FROM read.inquiries t").fetchone()[0]
     assert "Prøvesen" not in dump
 

@@ -23,12 +23,14 @@ Run = Callable[..., tuple[int, str, str]]
 @pytest.fixture
 def ombud(
     database_url: str,
+    admin_database_url: str,
     master_key: bytes,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> Run:
     monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("OMBUD_ADMIN_DATABASE_URL", admin_database_url)
     monkeypatch.setenv("OMBUD_MASTER_KEY", base64.b64encode(master_key).decode())
     monkeypatch.setenv("OMBUD_DATA_DIR", str(tmp_path))
 
@@ -291,7 +293,7 @@ def test_user_create_reads_the_password_from_standard_input_and_stores_only_a_ha
     assert email in out
     with psycopg.connect(database_url) as conn:
         stored = conn.execute(
-            "SELECT role, tenant_id, password_hash FROM platform.accounts WHERE email = %s", (email,)
+            "SELECT role, tenant_id, password_hash FROM platform.account_for_sign_in(%s)", (email,)
         ).fetchone()
     assert stored[:2] == ("caseworker", tenant)
     assert stored[2].startswith("$argon2id$") and "hemmelig" not in stored[2]
@@ -329,7 +331,7 @@ def test_the_same_email_cannot_get_a_second_account(ombud: Run, tenant: str, mon
 
 
 def test_user_reset_password_replaces_the_hash_ends_the_sessions_and_is_recorded_in_the_tenant_only(
-    ombud: Run, tenant: str, database_url: str, monkeypatch: pytest.MonkeyPatch, new_slug: Callable[[], str]
+    ombud: Run, tenant: str, admin_database_url: str, monkeypatch: pytest.MonkeyPatch, new_slug: Callable[[], str]
 ) -> None:
     other = new_slug()
     assert ombud("tenant", "create", other, "--name", "Annenby")[0] == 0
@@ -340,14 +342,14 @@ def test_user_reset_password_replaces_the_hash_ends_the_sessions_and_is_recorded
         == 0
     )
     query = "SELECT password_hash, session_generation FROM platform.accounts WHERE email = %s"
-    with psycopg.connect(database_url) as conn:
+    with psycopg.connect(admin_database_url) as conn:
         before = conn.execute(query, (email,)).fetchone()
     monkeypatch.setattr("sys.stdin", io.StringIO("et-nytt-langt-passord\n"))
     code, out, _ = ombud(
         "--actor", "drift-test", "user", "reset-password", "--email", email.upper(), "--password-stdin"
     )
     assert code == 0 and email in out
-    with psycopg.connect(database_url) as conn:
+    with psycopg.connect(admin_database_url) as conn:
         after = conn.execute(query, (email,)).fetchone()
         records = conn.execute(
             "SELECT r.tenant_id, r.change, r.actor_id FROM audit.account_records r JOIN platform.accounts a"

@@ -15,9 +15,9 @@ import yaml
 REPO_ROOT = Path(__file__).resolve().parents[2]
 COMPOSE_FILE = REPO_ROOT / "docker-compose.yml"
 ENV_EXAMPLE = REPO_ROOT / ".env.example"
-REQUIRED_SECRETS = ("POSTGRES_PASSWORD", "OMBUD_MASTER_KEY")
+REQUIRED_SECRETS = ("POSTGRES_PASSWORD", "OMBUD_APP_DB_PASSWORD", "OMBUD_MASTER_KEY")
 SERVICES = {"postgres", "redis", "migrate", "web", "worker", "otel-collector"}
-REQUIRED_SECRET_REFERENCE = re.compile(r"\$\{(POSTGRES_PASSWORD|OMBUD_MASTER_KEY):\?[^}]+\}")
+REQUIRED_SECRET_REFERENCE = re.compile(r"\$\{(POSTGRES_PASSWORD|OMBUD_APP_DB_PASSWORD|OMBUD_MASTER_KEY):\?[^}]+\}")
 
 Compose = Callable[..., subprocess.CompletedProcess[str]]
 
@@ -111,7 +111,23 @@ def test_secrets_in_the_resolved_config_are_the_values_passed_in_the_environment
     for name in ("migrate", "web", "worker"):
         environment = services[name]["environment"]
         assert environment["OMBUD_MASTER_KEY"] == passed["OMBUD_MASTER_KEY"]
-        assert environment["DATABASE_URL"] == f"postgresql://ombud:{passed['POSTGRES_PASSWORD']}@postgres:5432/ombud"
+        app_password = passed["OMBUD_APP_DB_PASSWORD"]
+        assert environment["DATABASE_URL"] == f"postgresql://ombud_app:{app_password}@postgres:5432/ombud"
+
+
+def test_only_the_migration_has_the_admin_login_and_the_web_and_worker_use_the_app_login(compose: Compose) -> None:
+    passed = unique_secrets()
+    result = compose("config", env=passed)
+    assert result.returncode == 0, result.stderr
+    services = yaml.safe_load(result.stdout)["services"]
+
+    admin = f"postgresql://ombud:{passed['POSTGRES_PASSWORD']}@postgres:5432/ombud"
+    assert services["migrate"]["environment"]["OMBUD_ADMIN_DATABASE_URL"] == admin
+    assert services["postgres"]["environment"]["POSTGRES_USER"] == "ombud"
+    for name in ("web", "worker"):
+        environment = services[name]["environment"]
+        assert "OMBUD_ADMIN_DATABASE_URL" not in environment
+        assert passed["POSTGRES_PASSWORD"] not in str(environment)
 
 
 def test_the_compose_file_itself_holds_no_literal_secret() -> None:
@@ -122,7 +138,7 @@ def test_the_compose_file_itself_holds_no_literal_secret() -> None:
         for variable, value in (service.get("environment") or {}).items():
             if variable in REQUIRED_SECRETS:
                 assert REQUIRED_SECRET_REFERENCE.fullmatch(str(value)), f"{service_name}.{variable} is not ${{VAR:?…}}"
-            if variable == "DATABASE_URL":
+            if variable in ("DATABASE_URL", "OMBUD_ADMIN_DATABASE_URL"):
                 password = str(value).split("://", 1)[1].split("@", 1)[0].split(":", 1)[1]
                 assert REQUIRED_SECRET_REFERENCE.fullmatch(password), (
                     f"{service_name}.DATABASE_URL has a literal password"

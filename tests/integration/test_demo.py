@@ -216,7 +216,9 @@ async def test_the_xlsx_and_docx_reports_carry_the_published_tables_under_their_
     assert ("Bistand til klage", "54") in rows
 
 
-def test_the_readmes_demo_accounts_exist_once_with_their_roles(demo: Platform, database_url: str) -> None:
+def test_the_readmes_demo_accounts_exist_once_with_their_roles(
+    demo: Platform, database_url: str, admin_database_url: str
+) -> None:
     import psycopg
 
     from infra.directory import PostgresAccountDirectory
@@ -230,7 +232,7 @@ def test_the_readmes_demo_accounts_exist_once_with_their_roles(demo: Platform, d
         create_demo_accounts(PostgresAccountDirectory(datastore))  # again: nothing new, no error
     finally:
         datastore.close()
-    with psycopg.connect(database_url) as conn:
+    with psycopg.connect(admin_database_url) as conn:  # every tenant's accounts at once: the owner's view
         rows = conn.execute(
             "SELECT email, role, tenant_id, password_hash FROM platform.accounts WHERE email = ANY(%s)",
             ([email for email, _, _ in DEMO_ACCOUNTS],),

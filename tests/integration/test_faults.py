@@ -22,6 +22,7 @@ from domain.common import Context
 from infra.directory import PostgresAccountDirectory, PostgresTenantDirectory
 from infra.embedded import start_redis
 from infra.eventstore import factory_maker, open_datastore
+from infra.logins import APP_LOGIN, with_login
 from infra.migrate import migrate
 from projections.worker import PROJECTION_TABLES, ProjectionWorker
 from services.accounts import create_account
@@ -49,8 +50,9 @@ def redis_server() -> Iterator[PrivateRedis]:
 @pytest.fixture(scope="module")
 def stack(postgres: PrivatePostgres, master_key: bytes) -> Iterator[tuple[str, Platform]]:
     """The database on the private server; checkouts give up quickly, so an outage answers within seconds."""
-    url = postgres.database("ombud")
-    migrate(url)
+    admin_url = postgres.database("ombud")
+    url = with_login(admin_url, APP_LOGIN)  # the web and the worker log in as the app, as in production
+    migrate(admin_url, url)
     datastore = open_datastore(url, pool_size=2, max_overflow=3, checkout_timeout=0.2)
     platform = Platform(PostgresTenantDirectory(datastore), master_key, factory_maker(datastore))
     yield url, platform
@@ -94,9 +96,10 @@ async def sign_in(client: AsyncTestClient, email: str) -> None:
 
 
 def read_model(url: str, tenant: str) -> dict[str, list[str]]:
-    """Every read-model row of the tenant, as text, per table (as the owner: no row-level security in the way)."""
+    """Every read-model row of the tenant, as text, per table."""
     tables = [table for names in PROJECTION_TABLES.values() for table in names] + ["read.positions"]
     with psycopg.connect(url) as conn:
+        conn.execute("SELECT set_config('app.tenant_id', %s, false)", (tenant,))
         return {
             table: sorted(
                 row[0] for row in conn.execute(f"SELECT t::text FROM {table} t WHERE tenant_id = %s", (tenant,))
@@ -116,6 +119,7 @@ def wait_until(condition: Callable[[], bool], seconds: float, thread: threading.
 def caught_up(platform: Platform, url: str, slug: str) -> bool:
     newest = platform.office(slug).app.recorder.max_notification_id() or 0
     with psycopg.connect(url) as conn:
+        conn.execute("SELECT set_config('app.tenant_id', %s, false)", (slug,))
         positions = conn.execute("SELECT position FROM read.positions WHERE tenant_id = %s", (slug,)).fetchall()
     return bool(positions) and all(position == newest for (position,) in positions)
 

@@ -9,10 +9,12 @@ from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 import pytest
+from eventsourcing.postgres import PostgresApplicationRecorder
 
 from domain.common import Context
 from infra.directory import PostgresTenantDirectory
-from infra.eventstore import factory_maker, open_datastore
+from infra.eventstore import SharedDatastoreFactory, open_datastore
+from infra.logins import APP_LOGIN, with_login
 from infra.migrate import migrate, migration_files
 from projections.worker import ProjectionWorker
 from services.platform import Platform
@@ -38,11 +40,18 @@ def database_before_0008(server_url: str) -> Iterator[str]:
         conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
 
 
+class _FactoryBefore0016(SharedDatastoreFactory):
+    """As the app made a tenant's tables before 0016: the library's own DDL, run by the one login there was."""
+
+    application_recorder_class = PostgresApplicationRecorder
+
+
 def test_the_outreach_projection_is_replayed_with_titles_and_the_case_list_is_kept(
     database_before_0008: str, master_key: bytes, admin: Context, caseworker: Context
 ) -> None:
     datastore = open_datastore(database_before_0008, pool_size=1, max_overflow=1)
-    platform = Platform(PostgresTenantDirectory(datastore), master_key, factory_maker(datastore))
+    platform = Platform(PostgresTenantDirectory(datastore), master_key, lambda env: _FactoryBefore0016(env, datastore))
+    app_url = with_login(database_before_0008, APP_LOGIN)
     try:
         office = platform.create_tenant(admin, slug="prove-a", name="Prøveby kommune")
         platform.create_tenant(admin, slug="prove-b", name="Annenby kommune")
@@ -63,13 +72,13 @@ def test_the_outreach_projection_is_replayed_with_titles_and_the_case_list_is_ke
             for projection in ("case_list", "outreach"):
                 conn.execute("INSERT INTO read.positions VALUES (%s, %s, %s)", (office.slug, projection, newest))
 
-        assert "0008_outreach_titles" in migrate(database_before_0008)
+        assert "0008_outreach_titles" in migrate(database_before_0008, app_url)
 
         with psycopg.connect(database_before_0008) as conn:
             assert conn.execute("SELECT count(*) FROM read.outreach").fetchone() == (0,)
             positions = conn.execute("SELECT tenant_id, projection FROM read.positions").fetchall()
             assert positions == [(office.slug, "case_list")]
-        worker = ProjectionWorker(platform, database_before_0008)
+        worker = ProjectionWorker(platform, app_url)  # the tables made before 0016 are open to the app's login
         try:
             worker.catch_up_all()
         finally:

@@ -32,13 +32,16 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 
 
 @pytest.fixture
-def served(database_url: str, redis_url: str, master_key: bytes, tmp_path: Path) -> Iterator[tuple[str, int]]:
+def served(
+    database_url: str, admin_database_url: str, redis_url: str, master_key: bytes, tmp_path: Path
+) -> Iterator[tuple[str, int]]:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
+        "OMBUD_ADMIN_DATABASE_URL": admin_database_url,
         "REDIS_URL": redis_url,
         "OMBUD_MASTER_KEY": base64.b64encode(master_key).decode(),
         "OMBUD_DATA_DIR": str(tmp_path),

@@ -264,8 +264,9 @@ async def reports(platform: Platform, database_url: str, slug: str) -> dict[int,
 
 
 def dump(database_url: str, slug: str) -> dict[str, list[str]]:
-    """Every column of the tenant's case list and counts as text, read as the superuser (no row-level security)."""
-    with psycopg.connect(database_url, autocommit=True) as conn:
+    """Every column of the tenant's case list and counts as text, read under the tenant's row-level security."""
+    with psycopg.connect(database_url) as conn, conn.transaction():
+        conn.execute("SELECT set_config('app.tenant_id', %s, true)", (slug,))
         return {
             table: [
                 row[0]
@@ -277,6 +278,7 @@ def dump(database_url: str, slug: str) -> dict[str, list[str]]:
 
 def wipe(database_url: str, slug: str) -> None:
     with psycopg.connect(database_url) as conn, conn.transaction():
+        conn.execute("SELECT set_config('app.tenant_id', %s, true)", (slug,))
         for table in (*case_list.TABLES, "read.positions"):
             conn.execute(f"DELETE FROM {table} WHERE tenant_id = %s", (slug,))
 

@@ -64,7 +64,8 @@ async def test_the_log_comes_a_page_at_a_time(
     reference = receive(office, caseworker)
     worker.catch_up(office.slug)
     reader = make_account("caseworker", office.slug)
-    with psycopg.connect(database_url) as conn:
+    with psycopg.connect(database_url) as conn, conn.transaction():
+        conn.execute("SELECT set_config('app.tenant_id', %s, true)", (office.slug,))
         conn.execute(
             "INSERT INTO audit.access_records (tenant_id, account_id, role, inquiry_id, purpose)"
             " SELECT %s, %s, 'caseworker', %s, 'saksbehandling' FROM generate_series(1, %s)",

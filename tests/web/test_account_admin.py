@@ -9,16 +9,16 @@ from litestar.testing import AsyncTestClient
 from services.office import Office
 
 
-def state(database_url: str, account_id: object) -> tuple[bool, int]:
-    with psycopg.connect(database_url) as conn:
+def state(admin_database_url: str, account_id: object) -> tuple[bool, int]:
+    with psycopg.connect(admin_database_url) as conn:
         row = conn.execute(
             "SELECT active, session_generation FROM platform.accounts WHERE id = %s", (account_id,)
         ).fetchone()
     return row
 
 
-def records(database_url: str, account_id: object) -> list[tuple[str, str, str]]:
-    with psycopg.connect(database_url) as conn:
+def records(admin_database_url: str, account_id: object) -> list[tuple[str, str, str]]:
+    with psycopg.connect(admin_database_url) as conn:
         rows = conn.execute(
             "SELECT tenant_id, change, actor_id FROM audit.account_records WHERE account_id = %s ORDER BY id",
             (account_id,),
@@ -35,7 +35,7 @@ async def post(client: AsyncTestClient, path: str, data: dict[str, str] | None =
 
 
 async def test_a_tenant_administrator_deactivates_and_reactivates_a_colleague_without_javascript(
-    client: AsyncTestClient, office: Office, make_account, sign_in, database_url: str
+    client: AsyncTestClient, office: Office, make_account, sign_in, admin_database_url: str
 ) -> None:
     me = make_account("tenant_admin", office.slug)
     colleague = make_account("caseworker", office.slug)
@@ -45,30 +45,30 @@ async def test_a_tenant_administrator_deactivates_and_reactivates_a_colleague_wi
     assert f"/admin/brukere/{me.id}/deaktiver" not in page.text  # no button against oneself
     response = await post(client, f"/{office.slug}/admin/brukere/{colleague.id}/deaktiver")
     assert response.status_code == 303 and response.headers["location"] == f"/{office.slug}/admin#brukere"
-    assert state(database_url, colleague.id) == (False, 1)
+    assert state(admin_database_url, colleague.id) == (False, 1)
     page = await client.get(f"/{office.slug}/admin")
     assert f'action="/{office.slug}/admin/brukere/{colleague.id}/aktiver"' in page.text and "Deaktivert" in page.text
     response = await post(client, f"/{office.slug}/admin/brukere/{colleague.id}/aktiver", htmx=True)
     assert response.status_code == 200 and "Kontoen er aktivert igjen" in response.text and "<html" not in response.text
-    assert state(database_url, colleague.id)[0] is True
-    assert [(r[1], r[2]) for r in records(database_url, colleague.id)][1:] == [
+    assert state(admin_database_url, colleague.id)[0] is True
+    assert [(r[1], r[2]) for r in records(admin_database_url, colleague.id)][1:] == [
         ("deactivated", str(me.id)),
         ("reactivated", str(me.id)),
     ]
 
 
 async def test_an_administrator_cannot_deactivate_themselves(
-    client: AsyncTestClient, office: Office, make_account, sign_in, database_url: str
+    client: AsyncTestClient, office: Office, make_account, sign_in, admin_database_url: str
 ) -> None:
     me = make_account("tenant_admin", office.slug)
     await sign_in(me)
     response = await post(client, f"/{office.slug}/admin/brukere/{me.id}/deaktiver", htmx=True)
     assert response.status_code == 422 and "din egen konto" in response.text
-    assert state(database_url, me.id) == (True, 0)
+    assert state(admin_database_url, me.id) == (True, 0)
 
 
 async def test_a_tenant_administrator_cannot_touch_another_tenants_account(
-    client: AsyncTestClient, office: Office, other_office: Office, make_account, sign_in, database_url: str
+    client: AsyncTestClient, office: Office, other_office: Office, make_account, sign_in, admin_database_url: str
 ) -> None:
     theirs = make_account("caseworker", office.slug)
     network = make_account("network", None)
@@ -80,21 +80,21 @@ async def test_a_tenant_administrator_cannot_touch_another_tenants_account(
         f"/{other_office.slug}/admin/brukere/ikke-en-id/deaktiver",
     ):
         assert (await post(client, path)).status_code == 404, path
-    assert state(database_url, theirs.id) == (True, 0) and state(database_url, network.id) == (True, 0)
+    assert state(admin_database_url, theirs.id) == (True, 0) and state(admin_database_url, network.id) == (True, 0)
 
 
 @pytest.mark.parametrize("role", ["caseworker", "auditor"])
 async def test_only_administrators_deactivate(
-    client: AsyncTestClient, office: Office, make_account, sign_in, database_url: str, role: str
+    client: AsyncTestClient, office: Office, make_account, sign_in, admin_database_url: str, role: str
 ) -> None:
     colleague = make_account("caseworker", office.slug)
     await sign_in(make_account(role, office.slug))
     assert (await post(client, f"/{office.slug}/admin/brukere/{colleague.id}/deaktiver")).status_code == 404
-    assert state(database_url, colleague.id) == (True, 0)
+    assert state(admin_database_url, colleague.id) == (True, 0)
 
 
 async def test_a_platform_administrator_deactivates_platform_accounts_only_and_never_their_own(
-    client: AsyncTestClient, office: Office, make_account, sign_in, database_url: str
+    client: AsyncTestClient, office: Office, make_account, sign_in, admin_database_url: str
 ) -> None:
     me = make_account("platform_admin", None)
     network = make_account("network", None)
@@ -104,14 +104,14 @@ async def test_a_platform_administrator_deactivates_platform_accounts_only_and_n
     assert network.email in page.text and f'action="/plattform/kontoer/{network.id}/deaktiver"' in page.text
     assert tenant_account.email not in page.text
     response = await post(client, f"/plattform/kontoer/{network.id}/deaktiver")
-    assert response.status_code == 303 and state(database_url, network.id) == (False, 1)
-    assert records(database_url, network.id)[-1] == ("_platform", "deactivated", str(me.id))
+    assert response.status_code == 303 and state(admin_database_url, network.id) == (False, 1)
+    assert records(admin_database_url, network.id)[-1] == ("_platform", "deactivated", str(me.id))
     assert (await post(client, f"/plattform/kontoer/{tenant_account.id}/deaktiver")).status_code == 404
     response = await post(client, f"/plattform/kontoer/{me.id}/deaktiver")
     assert response.status_code == 422 and "din egen konto" in response.text
-    assert state(database_url, tenant_account.id) == (True, 0) and state(database_url, me.id) == (True, 0)
+    assert state(admin_database_url, tenant_account.id) == (True, 0) and state(admin_database_url, me.id) == (True, 0)
     assert (await post(client, f"/plattform/kontoer/{network.id}/aktiver")).status_code == 303
-    assert state(database_url, network.id)[0] is True
+    assert state(admin_database_url, network.id)[0] is True
 
 
 async def test_auditors_see_their_tenants_account_changes_and_not_another_tenants_nor_any_hash(

@@ -12,7 +12,8 @@ NEW_PASSWORD = "et-annet-langt-passord"
 
 
 def accounts(database_url: str, tenant: str) -> list[tuple[str, str]]:
-    with psycopg.connect(database_url) as conn:
+    with psycopg.connect(database_url) as conn, conn.transaction():
+        conn.execute("SELECT set_config('app.tenant_id', %s, true)", (tenant,))
         rows = conn.execute("SELECT email, role FROM platform.accounts WHERE tenant_id = %s ORDER BY email", (tenant,))
         return rows.fetchall()
 

@@ -32,7 +32,8 @@ def reference(office: Office, caseworker: Context) -> str:
 
 
 def access_records(database_url: str, tenant: str) -> list[tuple[str, str]]:
-    with psycopg.connect(database_url) as conn:
+    with psycopg.connect(database_url) as conn, conn.transaction():
+        conn.execute("SELECT set_config('app.tenant_id', %s, true)", (tenant,))
         rows = conn.execute("SELECT role, purpose FROM audit.access_records WHERE tenant_id = %s", (tenant,))
         return rows.fetchall()
 
