@@ -100,6 +100,7 @@ def create_app(
         ],
         lifespan=[connections],
         template_config=TemplateConfig(instance=JinjaTemplateEngine.from_environment(template_environment(TEMPLATES))),
+        openapi_config=None,  # HTML pages only: no public map of the routes, no schema viewers from a CDN
         csrf_config=CSRFConfig(
             secret=platform.derived_secret("csrf"),
             cookie_name="ombud_csrf",

@@ -48,7 +48,6 @@ $$;
 
 -- Read models: the worker writes them (under each tenant's row-level security); the web reads them as ombud_reader.
 GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA read TO ombud_runtime;
-GRANT SELECT ON ALL TABLES IN SCHEMA read TO ombud_reader;
 
 -- A new tenant's event table, made at run time (platform admin in the web) by the owner, for a registered tenant
 -- only: exactly the DDL of the library's PostgresApplicationRecorder (infra/eventstore.py calls this instead). The

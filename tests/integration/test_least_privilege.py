@@ -153,9 +153,15 @@ def test_with_no_tenant_or_another_tenant_set_nothing_of_a_tenant_is_read(
     a, b = projected
     make_account("caseworker", a.slug)
     make_account("caseworker", b.slug)
-    tables = tenant_tables(database_url)
     read_somewhere: set[str] = set()
     with psycopg.connect(database_url) as conn:
+        # the reader's tables (the quarantine it sees only through its function); every one as the app's login
+        tables = [
+            table
+            for table in tenant_tables(database_url)
+            if conn.execute("SELECT has_table_privilege(%s, %s, 'SELECT')", (role or "ombud_app", table)).fetchone()[0]
+        ]
+        conn.commit()  # each check below in a transaction of its own, not a savepoint of that query's
         for table in tables:
             with conn.transaction():
                 if role:
