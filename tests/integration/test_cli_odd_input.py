@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Callable
 from pathlib import Path
 
@@ -10,35 +9,10 @@ import psycopg
 import pytest
 
 from domain.inquiry import MAX_MEETINGS
-from infra.cli import main
 from services.application import table_prefix
+from tests.integration.conftest import Run
 
 HEADER = "reference,received_on,service_area,meetings_held"
-Run = Callable[..., tuple[int, str, str]]
-
-
-@pytest.fixture
-def ombud(
-    database_url: str,
-    master_key: bytes,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-) -> Run:
-    monkeypatch.setenv("DATABASE_URL", database_url)
-    monkeypatch.setenv("OMBUD_MASTER_KEY", base64.b64encode(master_key).decode())
-    monkeypatch.setenv("OMBUD_DATA_DIR", str(tmp_path))
-
-    def run(*argv: str) -> tuple[int, str, str]:
-        capsys.readouterr()
-        try:
-            code = main(list(argv))
-        except SystemExit as exit_:
-            code = int(exit_.code or 0)
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
 
 
 @pytest.fixture
