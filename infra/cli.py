@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, NoReturn, TypeVar
 
 from domain import parsing
+from domain.access import CLI_PURPOSE
 from domain.account import STAFF_ROLES
 from domain.common import DomainError, InvalidField
 from domain.inquiry import (
@@ -56,6 +57,7 @@ port = _argument(lambda text: parsing.whole_number("port", text, high=65_535))
 year = _argument(lambda text: parsing.whole_number("year", text, low=parsing.MIN_YEAR, high=parsing.MAX_YEAR))
 line = _argument(lambda text: parsing.text("text", text, max_length=1000))
 free_text = _argument(lambda text: parsing.text("text", text, max_length=100_000, multiline=True))
+purpose = _argument(lambda text: parsing.text("purpose", text, max_length=100, required=True))
 
 
 def build_parser() -> OneLineParser:
@@ -199,14 +201,26 @@ def build_parser() -> OneLineParser:
     receive.add_argument("--contact", type=line)
     receive.set_defaults(run=commands.run_receive)
 
-    for name, helptext, run in (
+    reads = (
         ("show", "vis en henvendelse", commands.run_show),
         ("history", "alle hendelser i rekkefølge", commands.run_history),
-    ):
+        ("access-report", "innsyn i tilgangsloggen: hvert oppslag, uten navn på ansatte", commands.run_access_report),
+    )
+    for name, helptext, run in reads:
         sub = inquiry.add_parser(name, help=helptext)
         sub.add_argument("--tenant", required=True, type=line)
         sub.add_argument("inquiry", help="saksnummer eller id", type=line)
-        sub.add_argument("--json", action="store_true")
+        sub.add_argument(
+            "--purpose",
+            type=purpose,
+            default=CLI_PURPOSE,
+            help=f"hvorfor du leser saken; skrives i tilgangsloggen før noe vises (standard: {CLI_PURPOSE})",
+        )
+        if name == "access-report":
+            sub.add_argument("--format", choices=["json", "docx"], default="json")
+            sub.add_argument("--output", help="fil å skrive til (standard: skjermen; må oppgis for docx)", type=line)
+        else:
+            sub.add_argument("--json", action="store_true")
         sub.set_defaults(run=run)
 
     def verb(name: str, helptext: str, method: str, **arguments: dict[str, Any]) -> None:

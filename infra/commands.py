@@ -348,9 +348,41 @@ def run_verb(args: argparse.Namespace, settings: Settings) -> int:
     return with_runtime(settings, work)
 
 
+# The inquiry commands act as a caseworker (run_receive, run_verb); so do their reads, in the access log.
+INQUIRY_ROLE = "caseworker"
+
+
+def record_cli_read(runtime: Any, args: argparse.Namespace, office: Any, inquiry_id: uuid.UUID) -> None:
+    """The command line's read of an inquiry, committed before anything is printed: no record, no data."""
+    import asyncio
+
+    asyncio.run(_read_pool(runtime.database_url, lambda pool: _record_cli_read(pool, args, office.slug, inquiry_id)))
+
+
+async def _read_pool(database_url: str, work: Callable[[Any], Any]) -> Any:
+    import asyncpg
+
+    pool = await asyncpg.create_pool(database_url, min_size=1, max_size=1)
+    try:
+        return await work(pool)
+    finally:
+        await pool.close()
+
+
+async def _record_cli_read(pool: Any, args: argparse.Namespace, slug: str, inquiry_id: uuid.UUID) -> None:
+    from projections.access_log import record_access
+
+    ctx = context(args, INQUIRY_ROLE)
+    await record_access(
+        pool, slug, account_id=ctx.user_id, role=ctx.role, inquiry_id=inquiry_id, purpose=args.purpose, channel="cli"
+    )
+
+
 def run_show(args: argparse.Namespace, settings: Settings) -> int:
     def work(runtime: Any) -> int:
-        view = runtime.platform.office(args.tenant).inquiry(args.inquiry)
+        office = runtime.platform.office(args.tenant)
+        view = office.inquiry(args.inquiry)
+        record_cli_read(runtime, args, office, view.id)
         data = dataclasses.asdict(view)
         if args.json:
             print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
@@ -364,7 +396,9 @@ def run_show(args: argparse.Namespace, settings: Settings) -> int:
 
 def run_history(args: argparse.Namespace, settings: Settings) -> int:
     def work(runtime: Any) -> int:
-        entries = runtime.platform.office(args.tenant).history(args.inquiry)
+        office = runtime.platform.office(args.tenant)
+        entries = office.history(args.inquiry)
+        record_cli_read(runtime, args, office, office.inquiry_id(args.inquiry))
         if args.json:
             print(json.dumps([dataclasses.asdict(e) for e in entries], ensure_ascii=False, indent=2, default=str))
             return 0
@@ -377,3 +411,44 @@ def run_history(args: argparse.Namespace, settings: Settings) -> int:
         return 0
 
     return with_runtime(settings, work)
+
+
+def run_access_report(args: argparse.Namespace, settings: Settings) -> int:
+    from pathlib import Path
+
+    from projections.access_letter import as_docx
+
+    if args.format == "docx" and not args.output:
+        print("ombud: feil: --output: må oppgis for docx", file=sys.stderr)
+        return 1
+
+    def work(runtime: Any) -> int:
+        import asyncio
+
+        office = runtime.platform.office(args.tenant)
+        inquiry_id = office.inquiry_id(args.inquiry)
+        report = asyncio.run(
+            _read_pool(runtime.database_url, lambda pool: _access_report(pool, args, office.slug, inquiry_id))
+        )
+        if args.format == "docx":
+            Path(args.output).write_bytes(as_docx(report, office.profile().name))
+        else:
+            text = json.dumps(report.as_json(), ensure_ascii=False, indent=2) + "\n"
+            if not args.output:
+                sys.stdout.write(text)
+                return 0
+            Path(args.output).write_text(text, encoding="utf-8")
+        print(f"skrev {args.output}")
+        return 0
+
+    return with_runtime(settings, work)
+
+
+async def _access_report(pool: Any, args: argparse.Namespace, slug: str, inquiry_id: uuid.UUID) -> Any:
+    """The report is a read of the inquiry too: recorded first, so it lists itself."""
+    from projections.access_report import access_report
+    from projections.reading import tenant_transaction
+
+    await _record_cli_read(pool, args, slug, inquiry_id)
+    async with tenant_transaction(pool, slug) as conn:
+        return await access_report(conn, args.inquiry, inquiry_id)

@@ -6,6 +6,7 @@ from uuid import UUID
 
 import asyncpg
 
+from domain.access import ACCESS_CHANNELS
 from projections.reading import TENANT_SETTING
 
 PAGE_SIZE = 50
@@ -15,24 +16,36 @@ _FROM = (
     " WHERE ($1::text IS NULL OR i.reference = $1)"
 )
 _PAGE = (
-    "SELECT r.id, r.at AT TIME ZONE 'Europe/Oslo' AS at, r.account_id, r.role, r.inquiry_id, i.reference, r.purpose"
-    + _FROM
-    + " ORDER BY r.id DESC LIMIT $2 OFFSET $3"
+    "SELECT r.id, r.at AT TIME ZONE 'Europe/Oslo' AS at, r.account_id, r.role, r.inquiry_id, i.reference, r.purpose,"
+    " r.channel" + _FROM + " ORDER BY r.id DESC LIMIT $2 OFFSET $3"
 )
 _COUNT = "SELECT count(*)" + _FROM
 _RECORD = (
-    "INSERT INTO audit.access_records (tenant_id, account_id, role, inquiry_id, purpose)"
-    " VALUES (current_setting('app.tenant_id', true), $1, $2, $3, $4)"
+    "INSERT INTO audit.access_records (tenant_id, account_id, role, inquiry_id, purpose, channel)"
+    " VALUES (current_setting('app.tenant_id', true), $1, $2, $3, $4, $5)"
 )
 
 
 async def record_access(
-    pool: asyncpg.Pool, tenant: str, *, account_id: str, role: str, inquiry_id: UUID, purpose: str
+    pool: asyncpg.Pool,
+    tenant: str,
+    *,
+    account_id: str,
+    role: str,
+    inquiry_id: UUID,
+    purpose: str,
+    channel: str,
 ) -> None:
-    """Commits before returning: if the record cannot be written, the caller gets an error, not data."""
+    """Commits before returning: if the record cannot be written, the caller gets an error, not data.
+
+    The reader is an account id, or the operator's name at the command line; the channel is one of
+    domain.access.ACCESS_CHANNELS.
+    """
+    if channel not in ACCESS_CHANNELS:
+        raise ValueError(f"unknown access channel {channel!r}")
     async with pool.acquire() as conn, conn.transaction():
         await conn.execute(TENANT_SETTING, tenant)
-        await conn.execute(_RECORD, UUID(account_id), role, inquiry_id, purpose)
+        await conn.execute(_RECORD, account_id, role, inquiry_id, purpose, channel)
 
 
 async def page(conn: asyncpg.Connection, reference: str | None, number: int) -> tuple[int, list[asyncpg.Record]]:

@@ -9,6 +9,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
 from projections import access_log, account_records
+from projections.access_report import CHANNEL_NAMES
 from projections.reading import tenant_transaction
 from projections.staff_accounts import tenant_accounts
 from web.offices import tenant_profile
@@ -41,6 +42,8 @@ class AccessLogController(Controller):
             total, rows = await access_log.page(conn, reference or None, number)
             changes = await account_records.latest(conn)
         emails = {str(row["id"]): row["email"] for row in await tenant_accounts(request.app.state.db, tenant)}
+        # At the command line the reader is the operator's name (--actor), not an account.
+        readers = emails | {row["account_id"]: row["account_id"] for row in rows if row["channel"] == "cli"}
         context = {
             "staff": staff,
             "profile": profile,
@@ -50,6 +53,8 @@ class AccessLogController(Controller):
             "page": number,
             "pages": max(1, -(-total // access_log.PAGE_SIZE)),
             "emails": emails,
+            "readers": readers,
+            "channel_names": CHANNEL_NAMES,
             "changes": changes,
             "active": "access-log",
             "notices": query.notices,

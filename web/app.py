@@ -17,6 +17,7 @@ from litestar.template import TemplateConfig
 from projections.safe_login import refuse_unsafe_login
 from services.platform import Platform
 from web.access_log import AccessLogController
+from web.access_report import AccessReportController
 from web.admin import AdminController
 from web.auth import AuthController
 from web.case_page import CasePageController
@@ -89,6 +90,7 @@ def create_app(
             NewInquiryController,
             DashboardController,
             CasePageController,
+            AccessReportController,
             StatisticsController,
             OutreachController,
             AdminController,

@@ -165,6 +165,7 @@ async def _render(
         role=staff.role,
         inquiry_id=inquiry.id,
         purpose=purpose,
+        channel="web",
     )
     names = labels(profile)
     context = {

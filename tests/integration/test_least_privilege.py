@@ -62,8 +62,8 @@ def projected(
         with psycopg.connect(database_url) as conn, conn.transaction():
             conn.execute("SELECT set_config('app.tenant_id', %s, true)", (office.slug,))
             conn.execute(
-                "INSERT INTO audit.access_records (tenant_id, account_id, role, inquiry_id, purpose)"
-                " VALUES (%s, %s, 'caseworker', %s, 'saksbehandling')",
+                "INSERT INTO audit.access_records (tenant_id, account_id, role, inquiry_id, purpose, channel)"
+                " VALUES (%s, %s, 'caseworker', %s, 'saksbehandling', 'web')",
                 (office.slug, uuid.uuid4(), office.inquiry(reference).id),
             )
     return two_offices
@@ -117,8 +117,8 @@ def test_the_apps_login_may_append_access_records_only_for_the_tenant_it_has_set
     with psycopg.connect(database_url) as conn, pytest.raises(psycopg.errors.InsufficientPrivilege), conn.transaction():
         conn.execute("SELECT set_config('app.tenant_id', %s, true)", (a.slug,))
         conn.execute(
-            "INSERT INTO audit.access_records (tenant_id, account_id, role, inquiry_id, purpose)"
-            " VALUES (%s, %s, 'caseworker', %s, 'saksbehandling')",
+            "INSERT INTO audit.access_records (tenant_id, account_id, role, inquiry_id, purpose, channel)"
+            " VALUES (%s, %s, 'caseworker', %s, 'saksbehandling', 'web')",
             (b.slug, uuid.uuid4(), uuid.uuid4()),
         )
 
@@ -311,7 +311,13 @@ async def test_recording_an_access_as_the_app_works_under_the_tenant_it_names(
     pool = await asyncpg.create_pool(database_url, min_size=1, max_size=1)
     try:
         await record_access(
-            pool, a.slug, account_id=str(uuid.uuid4()), role="auditor", inquiry_id=uuid.uuid4(), purpose="tilsyn"
+            pool,
+            a.slug,
+            account_id=str(uuid.uuid4()),
+            role="auditor",
+            inquiry_id=uuid.uuid4(),
+            purpose="tilsyn",
+            channel="web",
         )
     finally:
         await pool.close()

@@ -67,8 +67,8 @@ async def test_the_log_comes_a_page_at_a_time(
     with psycopg.connect(database_url) as conn, conn.transaction():
         conn.execute("SELECT set_config('app.tenant_id', %s, true)", (office.slug,))
         conn.execute(
-            "INSERT INTO audit.access_records (tenant_id, account_id, role, inquiry_id, purpose)"
-            " SELECT %s, %s, 'caseworker', %s, 'saksbehandling' FROM generate_series(1, %s)",
+            "INSERT INTO audit.access_records (tenant_id, account_id, role, inquiry_id, purpose, channel)"
+            " SELECT %s, %s, 'caseworker', %s, 'saksbehandling', 'web' FROM generate_series(1, %s)",
             (office.slug, reader.id, office.inquiry(reference).id, PAGE_SIZE + 1),
         )
     await sign_in(make_account("tenant_admin", office.slug))

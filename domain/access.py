@@ -1,0 +1,10 @@
+"""The ways personal data can be read, one code each, so every access record says how the data went out."""
+
+from __future__ import annotations
+
+# The case page, a download or export, a letter, the command line, a search hit (infra/migrations/0017 checks these).
+ACCESS_CHANNELS = ("web", "download", "letter", "cli", "search")
+# Why the command line reads an inquiry unless the operator says otherwise with --purpose.
+CLI_PURPOSE = "drift"
+# Why staff download the access report: to answer the inhabitant's request for innsyn.
+INNSYN_PURPOSE = "innsyn"

@@ -1,0 +1,90 @@
+"""The innsyn report's downloads on the inquiry page: staff prepare the answer to an inhabitant's request.
+
+The download is itself a read of the inquiry's access log, so it is recorded (channel 'download', purpose 'innsyn')
+before the report is built: the report the inhabitant gets lists the look that made it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import anyio.to_thread
+from litestar import Controller, Request, get
+from litestar.di import NamedDependency, Provide
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
+from litestar.response import Response
+
+from domain import parsing
+from domain.access import INNSYN_PURPOSE
+from domain.account import TENANT_ROLES
+from domain.common import InvalidField
+from projections.access_letter import as_docx
+from projections.access_log import record_access
+from projections.access_report import AccessReport, access_report
+from projections.reading import tenant_transaction
+from services.office import InquiryNotFound, Office
+from web.offices import tenant_profile
+from web.sessions import Staff, current_staff
+
+_MEDIA = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "json": "application/json; charset=utf-8",
+}
+
+
+class AccessReportController(Controller):
+    path = "/{tenant:str}/henvendelser/{reference:str}"
+    dependencies = {"staff": Provide(current_staff)}
+
+    @get("/innsyn.docx", name="access-report-docx")
+    async def letter(
+        self, request: Request, tenant: FromPath[str], reference: FromPath[str], staff: NamedDependency[Staff]
+    ) -> Response[Any]:
+        report = await _report(request, tenant, reference, staff)
+        profile = await tenant_profile(request, tenant)
+        body = await anyio.to_thread.run_sync(as_docx, report, profile.name)
+        return _download(body, "docx", report.inquiry)
+
+    @get("/innsyn.json", name="access-report-json")
+    async def data(
+        self, request: Request, tenant: FromPath[str], reference: FromPath[str], staff: NamedDependency[Staff]
+    ) -> Response[Any]:
+        report = await _report(request, tenant, reference, staff)
+        return _download(json.dumps(report.as_json(), ensure_ascii=False, indent=2), "json", report.inquiry)
+
+
+async def _report(request: Request, tenant: str, typed: str, staff: Staff) -> AccessReport:
+    """Every staff role of the tenant may prepare the answer; another tenant's or an unknown inquiry is a 404."""
+    staff.require_tenant(tenant, TENANT_ROLES)
+    try:
+        reference = parsing.text("reference", typed, max_length=100, required=True)
+    except InvalidField:
+        raise NotFoundException() from None
+    office: Office = request.app.state.platform.office(tenant)
+    try:
+        inquiry_id = await anyio.to_thread.run_sync(office.inquiry_id, reference)
+    except InquiryNotFound:
+        raise NotFoundException() from None
+    await record_access(
+        request.app.state.db,
+        tenant,
+        account_id=staff.account_id,
+        role=staff.role,
+        inquiry_id=inquiry_id,
+        purpose=INNSYN_PURPOSE,
+        channel="download",
+    )
+    async with tenant_transaction(request.app.state.db, tenant) as conn:
+        return await access_report(conn, reference, inquiry_id)
+
+
+def _download(body: bytes | str, kind: str, reference: str) -> Response[Any]:
+    name = re.sub(r"[^A-Za-z0-9-]", "_", reference)
+    return Response(
+        body,
+        media_type=_MEDIA[kind],
+        headers={"Content-Disposition": f'attachment; filename="innsyn-{name}.{kind}"', "Cache-Control": "no-store"},
+    )
