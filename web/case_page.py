@@ -21,15 +21,22 @@ from litestar.response import Redirect, Template
 from domain import parsing
 from domain.account import CASE_WORKERS, TENANT_ROLES
 from domain.common import Context, DomainError, InvalidField, today_in_norway
-from domain.inquiry import COMPLAINT_OUTCOMES, COMPLAINT_RECIPIENTS, FORWARD_BODIES, RESOLUTION_OUTCOMES
+from domain.inquiry import (
+    COMPLAINT_OUTCOMES,
+    COMPLAINT_RECIPIENTS,
+    FORWARD_BODIES,
+    MEETING_PARTICIPANTS,
+    RESOLUTION_OUTCOMES,
+)
 from projections.access_log import record_access
 from projections.report_documents import labels
-from projections.staff_accounts import case_workers
+from projections.staff_accounts import case_workers, tenant_accounts
 from services.office import ConflictError, InquiryNotFound, Office
+from web.case_timeline import timeline
 from web.offices import tenant_profile
 from web.sessions import Staff, current_staff
 
-MULTI_VALUED = ("further_areas", "case_types")  # checkbox groups: every ticked value, as a list
+MULTI_VALUED = ("further_areas", "case_types", "participants")  # checkbox groups: every ticked value, as a list
 MULTI_LINE = ("text", "reason", "about")  # the free-text fields; the domain keeps each one's length rule
 MAX_TEXT = 100_000
 # Each action: the Office method, and how its form fields become arguments (all dated by the form's `on`).
@@ -46,7 +53,7 @@ ACTIONS: dict[str, tuple[str, Callable[[dict[str, Any]], dict[str, Any]]]] = {
     ),
     "foreløpig-svar": ("send_interim_reply", lambda f: {}),
     "videresend": ("forward", lambda f: {"to_body": f.get("to_body", ""), "reason": f.get("reason", "")}),
-    "møte": ("hold_meeting", lambda f: {"participants": [p for p in f.get("participants", "").split(",") if p]}),
+    "møte": ("hold_meeting", lambda f: {"participants": f["participants"]}),
     "klage": ("send_complaint", lambda f: {"to": f.get("to", ""), "about": f.get("about", "")}),
     "klagevedtak": ("decide_complaint", lambda f: {"outcome": f.get("outcome", "")}),
     "notat": ("add_note", lambda f: {"text": f.get("text", "")}),
@@ -168,11 +175,12 @@ async def _render(
         channel="web",
     )
     names = labels(profile)
+    accounts = {str(account["id"]): account["email"] for account in await tenant_accounts(request.app.state.db, tenant)}
     context = {
         "staff": staff,
         "profile": profile,
         "inquiry": inquiry,
-        "history": list(reversed(history)),
+        "history": timeline(history, names, accounts),
         "names": names,
         "event_names": EVENT_NAMES,
         "problem": problem,
@@ -186,6 +194,7 @@ async def _render(
                 ("to", COMPLAINT_RECIPIENTS),
                 ("decision", COMPLAINT_OUTCOMES),
                 ("resolution", RESOLUTION_OUTCOMES),
+                ("participants", MEETING_PARTICIPANTS),
             )
         },
         "assignees": [(email, email) for email in await case_workers(request.app.state.db, tenant)],

@@ -244,7 +244,12 @@ def test_an_action_form_opens_and_is_sent_with_the_keyboard(
     page.keyboard.press("Enter")
     assert page.locator("details[open] summary").inner_text() == "Legg til notat"
     tab_to(page, lambda element: element["name"] == "text")
-    page.keyboard.type("Ringte tilbake (fiktivt notat)")
+    page.keyboard.type("Ringte tilbake.")
+    page.keyboard.press("Enter")  # a note has lines: Enter breaks the line, the button sends it
+    page.keyboard.type("Avtalte nytt møte (fiktivt notat)")
+    tab_to(page, lambda element: element["tag"] == "button" and element["text"] == "Legg til notat")
     response = htmx_swap(page, "/notat", lambda: page.keyboard.press("Enter"))
     assert response.status == 200
     assert page.locator("#sak .timeline li", has_text="Notat").count() == 1
+    written = page.locator("#sak .timeline li", has_text="Notat").locator(".personal").inner_text()
+    assert written == "Ringte tilbake.\nAvtalte nytt møte (fiktivt notat)"  # the line break is kept on screen

@@ -1,0 +1,203 @@
+"""The inquiry page shows everything the office may see, in Norwegian, and only after the access is recorded."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import date
+
+import psycopg
+import pytest
+from litestar.testing import AsyncTestClient
+
+from domain.common import Context
+from services.office import Office
+from web import case_page
+
+NAME = "Åse Prøvesen"
+CONTACT = "aase@eksempel.invalid, 99 99 99 99"
+SUMMARY = "Første linje om <b>saken</b>\nAndre linje"
+NOTE = "Ringte innbyggeren.\nAvtalte nytt møte."
+FORWARD_REASON = "Gjelder pasientrettigheter"
+COMPLAINT_ABOUT = "Vedtak om avslag på BPA"
+REOPEN_REASON = "Nye opplysninger fra pårørende"
+WRITTEN = (NAME, CONTACT, "Første linje om", "Andre linje", "Ringte innbyggeren.", FORWARD_REASON, COMPLAINT_ABOUT)
+OTHER_NAME = "Annen Innbyggersen"
+# Codes of domain.inquiry that must never be what a reader sees.
+CODES = ("relative", "email", "patient_ombud", "county_governor", "requester", "ombud,", "caseworker", "assisted")
+
+
+def visible_text(html: str) -> str:
+    """The page as read: tags gone, so codes in attribute values (option values, ids) do not count."""
+    return re.sub(r"<[^>]+>", " ", html)
+
+
+@pytest.fixture
+def case(office: Office, other_office: Office, make_account) -> tuple[str, str]:
+    """An inquiry with every kind of step, written by a real account of the office; the email of that account."""
+    worker = make_account("caseworker", office.slug)
+    ctx = Context(str(worker.id), "caseworker", str(uuid.uuid4()))
+    reference = office.receive(
+        ctx,
+        received_on=date(2025, 3, 3),
+        channel="email",
+        requester_role="relative",
+        service_area="Helse",
+        case_types=["no_reply"],
+        summary=SUMMARY,
+        requester_name=NAME,
+        contact=CONTACT,
+    ).reference
+    office.add_note(ctx, reference, on=date(2025, 3, 4), text=NOTE)
+    office.forward(ctx, reference, on=date(2025, 3, 5), to_body="patient_ombud", reason=FORWARD_REASON)
+    office.hold_meeting(ctx, reference, on=date(2025, 3, 6), participants=["ombud", "requester"])
+    office.send_complaint(ctx, reference, on=date(2025, 3, 7), to="county_governor", about=COMPLAINT_ABOUT)
+    office.resolve(ctx, reference, on=date(2025, 3, 8), outcome="assisted")
+    office.reopen(ctx, reference, on=date(2025, 3, 9), reason=REOPEN_REASON)
+    other_office.receive(  # the same reference in another tenant, with another inhabitant
+        Context("annen", "caseworker", str(uuid.uuid4())),
+        reference=reference,
+        received_on=date(2025, 3, 3),
+        channel="phone",
+        requester_role="user",
+        service_area="Helse",
+        summary="Den andre kommunens sak",
+        requester_name=OTHER_NAME,
+    )
+    return reference, worker.email
+
+
+def access_records(admin_database_url: str, *offices: Office) -> list[tuple[str, str]]:
+    """The offices' access records, seen by the superuser (no tenant setting hides any)."""
+    with psycopg.connect(admin_database_url) as conn:
+        return conn.execute(
+            "SELECT tenant_id, role FROM audit.access_records WHERE tenant_id = ANY(%s)", ([o.slug for o in offices],)
+        ).fetchall()
+
+
+@pytest.mark.parametrize("role", ["caseworker", "auditor"])
+async def test_every_field_the_office_may_see_is_on_the_page_in_norwegian(
+    client: AsyncTestClient, office: Office, case: tuple[str, str], make_account, sign_in, role: str
+) -> None:
+    reference, author = case
+    await sign_in(make_account(role, office.slug))
+    page = await client.get(f"/{office.slug}/henvendelser/{reference}")
+    assert page.status_code == 200
+    text = visible_text(page.text)
+    for written in (NAME, CONTACT, FORWARD_REASON, COMPLAINT_ABOUT, REOPEN_REASON):
+        assert written in text
+    assert "E-post" in text and "Pårørende" in text  # channel and requester role
+    assert "Pasient- og brukerombudet" in text and "Statsforvalteren" in text and "Bistått" in text
+    assert "Ombudet, Innbyggeren" in text  # the meeting's participants
+    assert f"Saksbehandler: {author}" in text  # who did each step: role in Norwegian, and the staff member
+    assert re.search(r"registrert \d\d\.\d\d\.\d{4} kl\. \d\d\.\d\d", text)  # and when it was recorded
+    for code in CODES:
+        assert code not in text
+    assert OTHER_NAME not in text
+
+
+async def test_multi_line_text_keeps_its_lines_and_stays_escaped(
+    client: AsyncTestClient, office: Office, case: tuple[str, str], make_account, sign_in
+) -> None:
+    reference, _ = case
+    await sign_in(make_account("caseworker", office.slug))
+    page = await client.get(f"/{office.slug}/henvendelser/{reference}")
+    assert '<span class="personal">Første linje om &lt;b&gt;saken&lt;/b&gt;\nAndre linje</span>' in page.text
+    assert f'<span class="personal">{NOTE}</span>' in page.text
+    assert "<b>saken" not in page.text
+
+
+async def test_another_tenants_caseworker_gets_404_and_no_access_record_anywhere(
+    client: AsyncTestClient,
+    office: Office,
+    other_office: Office,
+    case: tuple[str, str],
+    make_account,
+    sign_in,
+    admin_database_url: str,
+) -> None:
+    reference, _ = case
+    await sign_in(make_account("caseworker", other_office.slug))
+    page = await client.get(f"/{office.slug}/henvendelser/{reference}")
+    assert page.status_code == 404
+    for written in (*WRITTEN, OTHER_NAME):
+        assert written not in page.text
+    assert access_records(admin_database_url, office, other_office) == []
+
+
+async def test_the_access_record_is_committed_before_any_field_is_sent(
+    client: AsyncTestClient,
+    office: Office,
+    other_office: Office,
+    case: tuple[str, str],
+    make_account,
+    sign_in,
+    admin_database_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    reference, _ = case
+    await sign_in(make_account("auditor", office.slug))
+    seen_when_recorded: list[list[tuple[str, str]]] = []
+    real = case_page.record_access
+
+    async def recording(*args: object, **kwargs: object) -> None:
+        await real(*args, **kwargs)
+        seen_when_recorded.append(
+            access_records(admin_database_url, office, other_office)
+        )  # another connection sees it: committed
+
+    monkeypatch.setattr("web.case_page.record_access", recording)
+    page = await client.get(f"/{office.slug}/henvendelser/{reference}")
+    assert page.status_code == 200 and NAME in page.text
+    assert seen_when_recorded == [[(office.slug, "auditor")]]
+
+
+async def test_without_an_access_record_none_of_the_fields_is_sent(
+    client: AsyncTestClient, office: Office, case: tuple[str, str], make_account, sign_in, monkeypatch
+) -> None:
+    reference, _ = case
+    await sign_in(make_account("caseworker", office.slug))
+
+    async def broken(*args: object, **kwargs: object) -> None:
+        raise OSError("the audit table is unreachable")
+
+    monkeypatch.setattr("web.case_page.record_access", broken)
+    page = await client.get(f"/{office.slug}/henvendelser/{reference}")
+    assert page.status_code == 503
+    for written in (*WRITTEN, REOPEN_REASON, "Pårørende"):
+        assert written not in page.text
+
+
+async def test_a_meeting_is_registered_with_participants_ticked_by_their_norwegian_names(
+    client: AsyncTestClient, office: Office, other_office: Office, case: tuple[str, str], make_account, sign_in
+) -> None:
+    reference, _ = case
+    await sign_in(make_account("caseworker", office.slug))
+    page = await client.get(f"/{office.slug}/henvendelser/{reference}")
+    form = page.text.split('/møte"', 1)[1].split("</form>", 1)[0]
+    assert 'name="participants" value="service_unit">' in form and "Tjenestestedet" in form
+    response = await client.post(
+        f"/{office.slug}/henvendelser/{reference}/møte",
+        data={"participants": ["adviser", "service_unit"], "on": "2025-03-10"},
+        headers={"HX-Request": "true", "x-csrftoken": client.cookies["ombud_csrf"]},
+    )
+    assert response.status_code == 200
+    assert "Rådgiver, Tjenestestedet" in visible_text(response.text)
+    assert office.inquiry(reference).meetings == 2 and other_office.inquiry(reference).meetings == 0
+
+
+async def test_a_note_typed_on_several_lines_is_shown_on_several_lines(
+    client: AsyncTestClient, office: Office, other_office: Office, case: tuple[str, str], make_account, sign_in
+) -> None:
+    reference, _ = case
+    await sign_in(make_account("caseworker", office.slug))
+    page = await client.get(f"/{office.slug}/henvendelser/{reference}")
+    assert '<textarea class="ds-input" id="notat-text" name="text"' in page.text
+    response = await client.post(
+        f"/{office.slug}/henvendelser/{reference}/notat",
+        data={"text": "Linje én\r\nLinje to", "on": "2025-03-10"},
+        headers={"HX-Request": "true", "x-csrftoken": client.cookies["ombud_csrf"]},
+    )
+    assert response.status_code == 200
+    assert re.search(r'<span class="personal">Linje én\r?\nLinje to</span>', response.text)  # as the browser sent it
+    assert other_office.inquiry(reference).notes == 0

@@ -1,0 +1,61 @@
+"""The inquiry page's timeline: what each step said, codes named in Norwegian, and who did it when."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from domain.common import OSLO
+from services.office import HistoryEntry
+
+# The fields a step shows, in this order; each one's label is named in inquiries/page.html.
+SHOWN = ("assignee", "primary_area", "further_areas", "case_types", "to_body", "to", "participants", "outcome")
+# What the inhabitant or the office wrote: shown through the personal-data rule of _personal.html.
+WRITTEN = ("about", "reason", "text")
+
+
+@dataclass(frozen=True)
+class Detail:
+    field: str
+    value: str
+    personal: bool
+
+
+@dataclass(frozen=True)
+class Step:
+    event: str
+    on: date
+    recorded_at: datetime  # Norwegian time
+    role: str
+    staff: str | None  # the office account that acted; None for the inhabitant's form, an import, a closed account
+    details: list[Detail]
+
+
+def timeline(history: list[HistoryEntry], names: Mapping[str, str], staff: Mapping[str, str]) -> list[Step]:
+    """Newest first. `names` names codes (labels of the tenant), `staff` maps account ids to their addresses."""
+    return [_step(entry, names, staff) for entry in reversed(history)]
+
+
+def _step(entry: HistoryEntry, names: Mapping[str, str], staff: Mapping[str, str]) -> Step:
+    details = [] if entry.event == "Received" else _details(entry.details, names)
+    return Step(
+        event=entry.event,
+        on=entry.on,
+        recorded_at=entry.recorded_at.astimezone(OSLO),
+        role=entry.actor_role,
+        staff=staff.get(entry.actor_id),
+        details=details,
+    )
+
+
+def _details(values: Mapping[str, object], names: Mapping[str, str]) -> list[Detail]:
+    shown = [Detail(key, _named(values[key], names), False) for key in SHOWN if values.get(key)]
+    written = [Detail(key, values[key], True) for key in WRITTEN if isinstance(values.get(key), str)]
+    return shown + written
+
+
+def _named(value: object, names: Mapping[str, str]) -> str:
+    if isinstance(value, (list, tuple)):
+        return ", ".join(names.get(str(code), str(code)) for code in value)
+    return names.get(str(value), str(value))
