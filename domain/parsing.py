@@ -69,10 +69,11 @@ def optional_day(field: str, text: str) -> date | None:
 
 def text(field: str, value: object, *, max_length: int, multiline: bool = False, required: bool = False) -> str:
     """Text without NUL or other control characters (tab and line breaks only where several lines are expected),
-    at most `max_length` characters after trimming; blank is allowed unless `required`."""
+    at most `max_length` characters after trimming; blank is allowed unless `required`. Line breaks are stored as
+    `\n` whichever way the browser or file sent them."""
     if not isinstance(value, str):
         raise InvalidField(field, "må være tekst")
-    stripped = value.strip()
+    stripped = value.replace("\r\n", "\n").replace("\r", "\n").strip() if multiline else value.strip()
     if required and not stripped:
         raise InvalidField(field, "må fylles ut")
     if len(stripped) > max_length:

@@ -88,7 +88,7 @@ def test_one_line_text_refuses_control_characters(typed: str) -> None:
 
 
 def test_several_lines_may_hold_line_breaks_and_tabs_but_never_nul() -> None:
-    assert parsing.text("summary", " to\r\nlinjer\tog tab ", max_length=100, multiline=True) == "to\r\nlinjer\tog tab"
+    assert parsing.text("summary", " to\r\nlinjer\tog tab ", max_length=100, multiline=True) == "to\nlinjer\tog tab"
     with pytest.raises(InvalidField, match="kontrolltegn"):
         parsing.text("summary", "to\nlinjer\x00", max_length=100, multiline=True)
 
@@ -106,3 +106,7 @@ def test_a_choice_is_one_of_the_offered_values_exactly() -> None:
     for typed in ("Talk", "talk ", "", "\x00"):
         with pytest.raises(InvalidField, match="ikke et av valgene"):
             parsing.choice("kind", typed, ("talk", "course"))
+
+
+def test_line_breaks_in_several_lines_of_text_are_stored_one_way() -> None:
+    assert parsing.text("text", "første\r\nandre\rtredje\n", max_length=100, multiline=True) == "første\nandre\ntredje"
