@@ -377,3 +377,17 @@ def run_history(args: argparse.Namespace, settings: Settings) -> int:
         return 0
 
     return with_runtime(settings, work)
+
+
+def run_erase(args: argparse.Namespace, settings: Settings) -> int:
+    from services.office import EraseInquiry
+
+    def work(runtime: Any) -> int:
+        office = runtime.platform.office(args.tenant)
+        office.erase(
+            context(args, "tenant_admin"), EraseInquiry(args.inquiry, args.on or today_in_norway(), args.reason)
+        )
+        print(f"{args.inquiry}: personopplysningene er slettet for godt")
+        return 0
+
+    return with_runtime(settings, work)

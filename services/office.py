@@ -35,6 +35,15 @@ class Receipt:
 
 
 @dataclass(frozen=True)
+class EraseInquiry:
+    """Erase an inquiry's personal data for good. The reason names the ground only, never personal data."""
+
+    inquiry: str
+    on: date
+    reason: str
+
+
+@dataclass(frozen=True)
 class InquiryView:
     """A snapshot of an inquiry for display; never the aggregate itself."""
 
@@ -262,21 +271,23 @@ class Office:
     def reopen(self, ctx: Context, inquiry: str, *, on: date, reason: str, expected_version: int | None = None) -> int:
         return self._change(inquiry, expected_version, "reopen", lambda i: i.reopen(ctx, on=on, reason=reason))
 
-    def erase(self, ctx: Context, inquiry: str, *, on: date, reason: str) -> None:
+    def erase(self, ctx: Context, command: EraseInquiry) -> None:
         """Appends `Erased`, then destroys the inquiry's key: from then on its personal fields open as ERASED.
 
         Cannot be undone. Should the key's destruction fail after the event, erasing again completes it.
         """
         with self._span("erase"):
-            found = self._inquiry(inquiry)
+            found = self._inquiry(command.inquiry)
             done_before = found.is_erased
             if not done_before:
-                found.erase(ctx, on=on, reason=reason)
+                found.erase(ctx, on=command.on, reason=command.reason)
                 self._save(found, conflict=ConflictError(None, _CONFLICT))
             if self.app.inquiry_keys is not None:
                 self.app.inquiry_keys.destroy(found.id)
             if done_before:
-                found.erase(ctx, on=on, reason=reason)  # raises AlreadyErased, once the key is surely gone
+                found.erase(
+                    ctx, on=command.on, reason=command.reason
+                )  # raises AlreadyErased, once the key is surely gone
 
     # -- inquiries: queries -----------------------------------------------------------------
 

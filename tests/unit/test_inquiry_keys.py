@@ -13,7 +13,7 @@ from domain.inquiry import ERASED, AlreadyErased, Inquiry
 from services.application import OfficeApplication
 from services.inquiry_keys import InMemoryInquiryKeys, InquiryKeys, SealBroken
 from services.keys import new_tenant_key
-from services.office import Office
+from services.office import EraseInquiry, Office
 from services.platform import Platform
 
 ON = date(2024, 3, 1)
@@ -122,7 +122,7 @@ def test_erasure_shows_every_personal_field_as_erased_and_leaves_other_inquiries
     full_inquiry(office, ctx, "2024-0002")
     before = stored_states(office.app)
 
-    office.erase(ctx, "2024-0001", on=ON, reason="krav fra innbygger")
+    office.erase(ctx, EraseInquiry("2024-0001", ON, "krav fra innbygger"))
 
     view, history = office.case_file("2024-0001")
     assert (view.requester_name, view.contact, view.summary) == (ERASED, ERASED, ERASED)
@@ -138,12 +138,12 @@ def test_erasure_shows_every_personal_field_as_erased_and_leaves_other_inquiries
 
 def test_an_erased_inquiry_takes_no_further_steps_and_cannot_be_erased_twice(office: Office, ctx: Context) -> None:
     full_inquiry(office, ctx, "2024-0001")
-    office.erase(ctx, "2024-0001", on=ON, reason="krav fra innbygger")
+    office.erase(ctx, EraseInquiry("2024-0001", ON, "krav fra innbygger"))
 
     with pytest.raises(AlreadyErased):
         office.add_note(ctx, "2024-0001", on=ON, text="Ny opplysning")
     with pytest.raises(AlreadyErased):
-        office.erase(ctx, "2024-0001", on=ON, reason="krav fra innbygger")
+        office.erase(ctx, EraseInquiry("2024-0001", ON, "krav fra innbygger"))
 
 
 def test_erasing_one_tenants_inquiry_leaves_the_same_reference_in_another_tenant(
@@ -153,7 +153,7 @@ def test_erasing_one_tenants_inquiry_leaves_the_same_reference_in_another_tenant
     full_inquiry(office, ctx, "2024-0001")
     full_inquiry(other, ctx, "2024-0001")
 
-    office.erase(ctx, "2024-0001", on=ON, reason="kassasjon")
+    office.erase(ctx, EraseInquiry("2024-0001", ON, "kassasjon"))
 
     assert other.inquiry("2024-0001").requester_name == NAME
     assert office.inquiry("2024-0001").requester_name == ERASED
@@ -186,7 +186,7 @@ def test_events_stored_with_plain_fields_still_read_and_erase(platform: Platform
     office.add_note(ctx, "2023-0001", on=ON, text="Nytt notat etter endringen")
     assert [e.details.get("text") for e in office.history("2023-0001")][1:] == [NOTE, "Nytt notat etter endringen"]
 
-    office.erase(ctx, "2023-0001", on=ON, reason="krav fra innbygger")
+    office.erase(ctx, EraseInquiry("2023-0001", ON, "krav fra innbygger"))
     assert not any(text in repr(office.case_file("2023-0001")) for text in PERSONAL)
 
 
