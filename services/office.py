@@ -295,6 +295,10 @@ class Office:
         found = self._inquiry(inquiry)
         return _view(found, self._opener(found.id, found.is_erased))
 
+    def erased_on(self, inquiry: str) -> date | None:
+        """When the inquiry was erased, if it was; opens no personal field (the confirmation page shows none)."""
+        return self._inquiry(inquiry).erased_on
+
     def history(self, inquiry: str) -> list[HistoryEntry]:
         """Every event of the inquiry in order, with who, when (business and recorded) and why."""
         return self.case_file(inquiry)[1]

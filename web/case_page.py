@@ -66,6 +66,7 @@ EVENT_NAMES = {
     "NoteAdded": "Notat",
     "Resolved": "Avsluttet",
     "Reopened": "Gjenåpnet",
+    "Erased": "Personopplysninger slettet",
 }
 
 
