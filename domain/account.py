@@ -16,6 +16,7 @@ STAFF_ROLES = TENANT_ROLES + PLATFORM_ROLES
 REPORT_READERS = TENANT_ROLES
 # Roles that do the case work: register inquiries and their steps, outreach; auditors only read.
 CASE_WORKERS = ("caseworker", "tenant_admin")
+ERASERS = ("tenant_admin",)  # who may erase an inquiry's personal data for good
 MIN_PASSWORD_LENGTH = 12
 # What happens to an account, each recorded with who and when (audit.account_records).
 ACCOUNT_CHANGES = ("created", "role_changed", "deactivated", "reactivated", "password_reset")

@@ -43,6 +43,11 @@ MEETING_PARTICIPANTS = (
     "other",
 )
 
+# What a personal or free-text field shows once its inquiry is erased: every page, export and CLI output asks here.
+ERASED = "[slettet]"
+# An erasure's reason is a short note of the ground (e.g. "krav fra innbygger", "kassasjon"), never personal data.
+MAX_ERASURE_REASON = 200
+
 # Far more meetings than any case has had; the bound keeps a typing error (200000) from becoming events.
 MAX_MEETINGS = 1_000
 
@@ -92,6 +97,7 @@ class Inquiry(Aggregate):
             inquiry.notes = 0
             inquiry.resolved_on = None
             inquiry.outcome = None
+            inquiry.erased_on = None
 
     class Assigned(StampedEvent):
         assignee: str
@@ -164,6 +170,14 @@ class Inquiry(Aggregate):
         def apply(self, inquiry: Inquiry) -> None:
             inquiry.resolved_on = None
             inquiry.outcome = None
+
+    class Erased(StampedEvent):
+        """The inquiry's personal data was erased (its key destroyed); the reason carries no personal data."""
+
+        reason: str
+
+        def apply(self, inquiry: Inquiry) -> None:
+            inquiry.erased_on = self.on
 
     # -- creation ---------------------------------------------------------------------------
 
@@ -300,11 +314,24 @@ class Inquiry(Aggregate):
             raise DateBeforeEarlierStep("on", "kan ikke gjenåpnes før den ble avsluttet")
         self.trigger_event(self.Reopened, reason=require_text("reason", reason, max_length=2000), **ctx.stamp(on))
 
+    def erase(self, ctx: Context, *, on: date, reason: str) -> None:
+        """Marks the personal data erased; the service destroys the inquiry's key. Erasure cannot be undone."""
+        if self.is_erased:
+            raise AlreadyErased(None, "henvendelsen er allerede slettet")
+        require_not_future("on", on)
+        self.trigger_event(
+            self.Erased, reason=require_text("reason", reason, max_length=MAX_ERASURE_REASON), **ctx.stamp(on)
+        )
+
     # -- queries ----------------------------------------------------------------------------
 
     @property
     def is_resolved(self) -> bool:
         return self.resolved_on is not None
+
+    @property
+    def is_erased(self) -> bool:
+        return self.erased_on is not None
 
     @property
     def pending_complaint(self) -> dict[str, Any] | None:
@@ -318,9 +345,21 @@ class Inquiry(Aggregate):
         self._require_date_in_case(on)
 
     def _require_date_in_case(self, on: date) -> None:
+        if self.is_erased:
+            raise AlreadyErased(None, "henvendelsen er slettet og kan ikke endres")
         require_not_future("on", on)
         if on < self.received_on:
             raise DateBeforeEarlierStep("on", "datoen ligger før henvendelsen ble mottatt")
+
+
+# The personal and free-text fields of each event: sealed with the inquiry's key, shown as ERASED after erasure.
+PERSONAL_FIELDS: dict[type, tuple[str, ...]] = {
+    Inquiry.Received: ("summary", "requester_name", "contact"),
+    Inquiry.Forwarded: ("reason",),
+    Inquiry.ComplaintSent: ("about",),
+    Inquiry.NoteAdded: ("text",),
+    Inquiry.Reopened: ("reason",),
+}
 
 
 def _areas(primary: str, further: list[str] | tuple[str, ...]) -> list[str]:
@@ -375,3 +414,7 @@ class NoPendingComplaint(DomainError):
 
 class DateBeforeEarlierStep(InvalidField):
     """A business date lies before the step it follows."""
+
+
+class AlreadyErased(DomainError):
+    """An erased inquiry takes no further steps and cannot be erased twice."""

@@ -16,6 +16,7 @@ from domain.inquiry import (
     COMPLAINT_OUTCOMES,
     COMPLAINT_RECIPIENTS,
     FORWARD_BODIES,
+    MAX_ERASURE_REASON,
     MEETING_PARTICIPANTS,
     REQUESTER_ROLES,
     RESOLUTION_OUTCOMES,
@@ -29,6 +30,15 @@ from projections.safe_login import UnsafeDatabaseLogin
 from services.keys import MasterKeyError
 
 T = TypeVar("T")
+
+ERASE_HELP = (
+    "slett personopplysningene i en henvendelse for godt (navn, kontakt, sammendrag, notater, begrunnelser): "
+    "nøkkelen destrueres, statistikken består; kan ikke angres"
+)
+ERASE_REASON_HELP = (
+    f"grunnlaget for slettingen, høyst {MAX_ERASURE_REASON} tegn, f.eks. «krav fra innbygger» eller «kassasjon»; "
+    "skriv aldri personopplysninger her"
+)
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -274,6 +284,13 @@ def build_parser() -> OneLineParser:
     verb("note", "legg til notat", "add_note", text={"required": True})
     verb("resolve", "avslutt henvendelsen", "resolve", outcome={"required": True, "choices": RESOLUTION_OUTCOMES})
     verb("reopen", "gjenåpne en avsluttet henvendelse", "reopen", reason={"required": True})
+
+    erase = inquiry.add_parser("erase", help=ERASE_HELP, description=ERASE_HELP)
+    erase.add_argument("--tenant", required=True, type=line)
+    erase.add_argument("inquiry", help="saksnummer eller id", type=line)
+    erase.add_argument("--on", type=parse_date, default=None, help="dato (standard: i dag)")
+    erase.add_argument("--reason", required=True, type=line, help=ERASE_REASON_HELP)
+    erase.set_defaults(run=commands.run_erase)
     return parser
 
 

@@ -452,3 +452,17 @@ async def _access_report(pool: Any, args: argparse.Namespace, slug: str, inquiry
     await _record_cli_read(pool, args, slug, inquiry_id)
     async with tenant_transaction(pool, slug) as conn:
         return await access_report(conn, args.inquiry, inquiry_id)
+
+
+def run_erase(args: argparse.Namespace, settings: Settings) -> int:
+    from services.office import EraseInquiry
+
+    def work(runtime: Any) -> int:
+        office = runtime.platform.office(args.tenant)
+        office.erase(
+            context(args, "tenant_admin"), EraseInquiry(args.inquiry, args.on or today_in_norway(), args.reason)
+        )
+        print(f"{args.inquiry}: personopplysningene er slettet for godt")
+        return 0
+
+    return with_runtime(settings, work)

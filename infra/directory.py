@@ -9,6 +9,7 @@ from eventsourcing.postgres import PostgresDatastore
 
 from domain.account import Account, record_scope
 from domain.common import Context
+from infra.inquiry_keys import PostgresInquiryKeys
 from services.platform import TENANTS_CHANNEL
 
 
@@ -43,6 +44,9 @@ class PostgresTenantDirectory:
 
     def accounts(self) -> PostgresAccountDirectory:
         return PostgresAccountDirectory(self._datastore)
+
+    def inquiry_keys(self, slug: str) -> PostgresInquiryKeys:
+        return PostgresInquiryKeys(self._datastore, slug)
 
 
 class PostgresAccountDirectory:

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 from eventsourcing.application import Application
-from eventsourcing.persistence import InfrastructureFactory, JSONTranscoder, Transcoding
+from eventsourcing.persistence import InfrastructureFactory, JSONTranscoder, Mapper, StoredEvent, Transcoding
 from eventsourcing.utils import Environment
+
+from domain.inquiry import PERSONAL_FIELDS
+from services.inquiry_keys import InquiryKeys, InquiryKeyStore, Sealed
 
 FactoryMaker = Callable[[Environment], InfrastructureFactory]
 
@@ -28,6 +32,45 @@ def table_prefix(slug: str) -> str:
     return "tenant_" + slug.replace("-", "_")
 
 
+class SealingMapper(Mapper):
+    """Seals an inquiry's personal fields with its own key on the way to storage; the tenant cipher then wraps all.
+
+    On the way back a sealed field stays `Sealed` until a service opens it for a reader: the projections never need
+    a personal field, so they never touch an inquiry key. A plain stored field (stored before sealing) stays plain.
+    """
+
+    def __init__(self, base: Mapper, keys: InquiryKeys) -> None:
+        super().__init__(base.transcoder, base.compressor, base.cipher)
+        self.keys = keys
+
+    def to_stored_event(self, domain_event: Any) -> StoredEvent:
+        fields = PERSONAL_FIELDS.get(type(domain_event), ())
+        state = vars(domain_event)
+        plain = [f for f in fields if isinstance(state.get(f), str)]
+        if not plain and not any(isinstance(state.get(f), Sealed) for f in fields):
+            return super().to_stored_event(domain_event)
+        sealed = dict(state)
+        if plain:
+            key = self.keys.for_writing(domain_event.originator_id)
+            for field in plain:
+                sealed[field] = self.keys.seal(key, domain_event.originator_id, field, state[field])
+        for field in fields:
+            if isinstance(sealed.get(field), Sealed):
+                sealed[field] = sealed[field].envelope()
+        clone = object.__new__(type(domain_event))
+        object.__setattr__(clone, "__dict__", sealed)
+        return super().to_stored_event(clone)
+
+    def to_domain_event(self, stored_event: StoredEvent) -> Any:
+        event = super().to_domain_event(stored_event)
+        state = vars(event)
+        for field in PERSONAL_FIELDS.get(type(event), ()):
+            sealed = Sealed.from_stored(field, state.get(field))
+            if sealed is not None:
+                state[field] = sealed
+        return event
+
+
 class OfficeApplication(Application):
     """The event store of one kommune's office.
 
@@ -37,12 +80,22 @@ class OfficeApplication(Application):
     """
 
     def __init__(
-        self, slug: str, cipher_key: str, make_factory: FactoryMaker | None = None, *, create_tables: bool = False
+        self,
+        slug: str,
+        cipher_key: str,
+        make_factory: FactoryMaker | None = None,
+        *,
+        create_tables: bool = False,
+        inquiry_keys: InquiryKeyStore | None = None,
     ) -> None:
-        """`create_tables` only when the tenant is created: DDL from two processes at once collides."""
+        """`create_tables` only when the tenant is created: DDL from two processes at once collides.
+
+        Without `inquiry_keys` personal fields are stored plain (the import, whose rows carry no personal text).
+        """
         self.name = table_prefix(slug)
         self.slug = slug
         self._make_factory = make_factory
+        self.inquiry_keys = None if inquiry_keys is None else InquiryKeys(slug, cipher_key, inquiry_keys)
         super().__init__(
             env={
                 "CIPHER_TOPIC": "eventsourcing.cryptography:AESCipher",
@@ -58,6 +111,10 @@ class OfficeApplication(Application):
         if self._make_factory is None:
             return super().construct_factory(env)
         return self._make_factory(env)
+
+    def construct_mapper(self) -> Mapper:
+        mapper = super().construct_mapper()
+        return mapper if self.inquiry_keys is None else SealingMapper(mapper, self.inquiry_keys)
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)

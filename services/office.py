@@ -14,12 +14,13 @@ from eventsourcing.persistence import IntegrityError
 from opentelemetry import trace
 
 from domain.common import Context, DomainError
-from domain.inquiry import Inquiry
+from domain.inquiry import ERASED, PERSONAL_FIELDS, Inquiry
 from domain.outreach import OutreachActivity
 from domain.reference import ReferenceSequence
 from domain.taxonomy import ServiceArea, Taxonomy, in_force
 from domain.tenant import Tenant
 from services.application import OfficeApplication
+from services.inquiry_keys import Sealed
 
 _tracer = trace.get_tracer(__name__)
 _METADATA = {"originator_id", "originator_version", "timestamp", "originator_topic"}
@@ -31,6 +32,15 @@ _MAX_REFERENCE_RETRIES = 20
 class Receipt:
     id: UUID
     reference: str
+
+
+@dataclass(frozen=True)
+class EraseInquiry:
+    """Erase an inquiry's personal data for good. The reason names the ground only, never personal data."""
+
+    inquiry: str
+    on: date
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -59,6 +69,7 @@ class InquiryView:
     summary: str
     requester_name: str | None
     contact: str | None
+    erased_on: date | None
 
 
 @dataclass(frozen=True)
@@ -260,14 +271,37 @@ class Office:
     def reopen(self, ctx: Context, inquiry: str, *, on: date, reason: str, expected_version: int | None = None) -> int:
         return self._change(inquiry, expected_version, "reopen", lambda i: i.reopen(ctx, on=on, reason=reason))
 
+    def erase(self, ctx: Context, command: EraseInquiry) -> None:
+        """Appends `Erased`, then destroys the inquiry's key: from then on its personal fields open as ERASED.
+
+        Cannot be undone. Should the key's destruction fail after the event, erasing again completes it.
+        """
+        with self._span("erase"):
+            found = self._inquiry(command.inquiry)
+            done_before = found.is_erased
+            if not done_before:
+                found.erase(ctx, on=command.on, reason=command.reason)
+                self._save(found, conflict=ConflictError(None, _CONFLICT))
+            if self.app.inquiry_keys is not None:
+                self.app.inquiry_keys.destroy(found.id)
+            if done_before:
+                found.erase(
+                    ctx, on=command.on, reason=command.reason
+                )  # raises AlreadyErased, once the key is surely gone
+
     # -- inquiries: queries -----------------------------------------------------------------
 
     def inquiry(self, inquiry: str) -> InquiryView:
-        return _view(self._inquiry(inquiry))
+        found = self._inquiry(inquiry)
+        return _view(found, self._opener(found.id, found.is_erased))
+
+    def erased_on(self, inquiry: str) -> date | None:
+        """When the inquiry was erased, if it was; opens no personal field (the confirmation page shows none)."""
+        return self._inquiry(inquiry).erased_on
 
     def history(self, inquiry: str) -> list[HistoryEntry]:
         """Every event of the inquiry in order, with who, when (business and recorded) and why."""
-        return [_entry(event) for event in self._events(inquiry)]
+        return self.case_file(inquiry)[1]
 
     def inquiry_id(self, inquiry: str) -> UUID:
         """The id of an inquiry that exists, without reading its events: the access report needs no more."""
@@ -279,7 +313,9 @@ class Office:
     def case_file(self, inquiry: str) -> tuple[InquiryView, list[HistoryEntry]]:
         """The inquiry and its history from one read of its events: the inquiry page shows both."""
         events = self._events(inquiry)
-        return _view(project_aggregate(None, events)), [_entry(event) for event in events]
+        found = project_aggregate(None, events)
+        opened = self._opener(found.id, found.is_erased)
+        return _view(found, opened), [_entry(event, opened) for event in events]
 
     # -- internals --------------------------------------------------------------------------
 
@@ -316,6 +352,22 @@ class Office:
             raise InquiryNotFound("inquiry", f"finner ingen henvendelse «{inquiry}»")
         return events
 
+    def _opener(self, inquiry_id: UUID, erased: bool) -> Callable[[Any], Any]:
+        """Opens the inquiry's personal fields with one key lookup; every field of an erased inquiry is ERASED."""
+        keys = self.app.inquiry_keys
+        key = None if erased or keys is None else keys.for_reading(inquiry_id)
+
+        def opened(value: Any) -> Any:
+            if value is None:
+                return None
+            if erased:
+                return ERASED
+            if isinstance(value, Sealed):
+                return ERASED if keys is None else keys.open(key, inquiry_id, value)
+            return value
+
+        return opened
+
     def _exists(self, reference: str) -> bool:
         return Inquiry.id_for(reference) in self.app.repository
 
@@ -342,21 +394,23 @@ def _events_only(_: Any, events: Any) -> Any:
     return list(events)
 
 
-def _view(found: Inquiry) -> InquiryView:
+def _view(found: Inquiry, opened: Callable[[Any], Any]) -> InquiryView:
+    personal = PERSONAL_FIELDS[Inquiry.Received]
     return InquiryView(
         id=found.id,
         reference=found.reference,
         version=found.version,
         status="resolved" if found.is_resolved else "open",
         **{
-            f.name: getattr(found, f.name)
+            f.name: opened(getattr(found, f.name)) if f.name in personal else getattr(found, f.name)
             for f in dataclasses.fields(InquiryView)
             if f.name not in {"id", "reference", "version", "status"}
         },
     )
 
 
-def _entry(event: Any) -> HistoryEntry:
+def _entry(event: Any, opened: Callable[[Any], Any]) -> HistoryEntry:
+    personal = PERSONAL_FIELDS.get(type(event), ())
     return HistoryEntry(
         version=event.originator_version,
         event=type(event).__name__,
@@ -365,7 +419,11 @@ def _entry(event: Any) -> HistoryEntry:
         actor_id=event.actor_id,
         actor_role=event.actor_role,
         correlation_id=event.correlation_id,
-        details={k: v for k, v in event.__dict__.items() if k not in _METADATA and k not in _STAMP},
+        details={
+            k: opened(v) if k in personal else v
+            for k, v in event.__dict__.items()
+            if k not in _METADATA and k not in _STAMP
+        },
     )
 
 

@@ -13,6 +13,7 @@ from domain.taxonomy import DEFAULT_TEMPLATE, TEMPLATES, ServiceArea
 from domain.tenant import Tenant, require_slug
 from services.accounts import AccountDirectory, SetAccountActive, change_role, create_account, set_active
 from services.application import FactoryMaker, OfficeApplication
+from services.inquiry_keys import InquiryKeyStore
 from services.keys import new_tenant_key, unwrap, wrap
 from services.office import Office, TenantProfile
 
@@ -34,6 +35,9 @@ class TenantDirectory(Protocol):
 
     def accounts(self) -> AccountDirectory:
         """The staff accounts, kept beside the tenants."""
+
+    def inquiry_keys(self, slug: str) -> InquiryKeyStore:
+        """The tenant's wrapped inquiry keys."""
 
 
 class Platform:
@@ -77,7 +81,11 @@ class Platform:
         if not self._directory.add(slug, wrap(self._master_key, key, slug)):
             raise TenantExists("slug", f"«{slug}» finnes allerede")
         try:
-            office = Office(OfficeApplication(slug, key, self._make_factory, create_tables=True))
+            office = Office(
+                OfficeApplication(
+                    slug, key, self._make_factory, create_tables=True, inquiry_keys=self._directory.inquiry_keys(slug)
+                )
+            )
             office.app.save(tenant)
         except BaseException:
             self._directory.remove(slug)
@@ -92,7 +100,9 @@ class Platform:
             if wrapped is None:
                 raise UnknownTenant("tenant", f"finner ingen kommune «{slug}»")
             key = unwrap(self._master_key, wrapped, slug)
-            self._offices[slug] = Office(OfficeApplication(slug, key, self._make_factory))
+            self._offices[slug] = Office(
+                OfficeApplication(slug, key, self._make_factory, inquiry_keys=self._directory.inquiry_keys(slug))
+            )
         return self._offices[slug]
 
     def create_account(self, by: Context, tenant: str, *, email: str, role: str, password: str) -> Account:

@@ -25,6 +25,7 @@ from web.client_address import Network
 from web.connections import ReadPool, open_redis
 from web.contact import ContactController
 from web.dashboard import DashboardController
+from web.erasure import ErasureController
 from web.errors import error_pages
 from web.health import HealthController
 from web.home import HomeController
@@ -91,6 +92,7 @@ def create_app(
             DashboardController,
             CasePageController,
             AccessReportController,
+            ErasureController,
             StatisticsController,
             OutreachController,
             AdminController,

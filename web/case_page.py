@@ -73,6 +73,7 @@ EVENT_NAMES = {
     "NoteAdded": "Notat",
     "Resolved": "Avsluttet",
     "Reopened": "Gjenåpnet",
+    "Erased": "Personopplysninger slettet",
 }
 
 

@@ -15,6 +15,8 @@ from babel.numbers import format_decimal
 from babel.support import Translations
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from domain.inquiry import ERASED
+
 LOCALES = Path(__file__).parent / "locale"
 DEFAULT_LOCALE = "nb"
 
@@ -39,4 +41,5 @@ def template_environment(templates: Path, locale: str = DEFAULT_LOCALE) -> Envir
     )
     environment.install_gettext_translations(translations(locale), newstyle=True)  # type: ignore[attr-defined]
     environment.filters["number"] = lambda value: format_decimal(value, locale=locale)  # 34,5 and 1 234 in bokmål
+    environment.tests["erased"] = lambda value: value == ERASED  # what an erased personal field holds (domain)
     return environment

@@ -17,7 +17,7 @@ from litestar import Request
 from litestar.exceptions import NotFoundException
 from redis.asyncio import Redis
 
-from domain.account import CASE_WORKERS
+from domain.account import CASE_WORKERS, ERASERS
 from projections.staff_accounts import session_generation
 
 COOKIE = "ombud_sesjon"
@@ -36,6 +36,10 @@ class Staff:
     @property
     def works_cases(self) -> bool:
         return self.role in CASE_WORKERS
+
+    @property
+    def may_erase(self) -> bool:
+        return self.role in ERASERS
 
     def require_tenant(self, slug: str, roles: tuple[str, ...]) -> None:
         """Another tenant's URL, or a role without access, answers 404 and reveals nothing."""

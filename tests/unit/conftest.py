@@ -11,6 +11,7 @@ import pytest
 
 from domain.account import Account
 from domain.common import Context
+from services.inquiry_keys import InMemoryInquiryKeys
 from services.platform import Platform
 
 
@@ -63,6 +64,10 @@ class InMemoryTenantDirectory:
     def __init__(self) -> None:
         self.keys: dict[str, bytes] = {}
         self.staff = InMemoryAccountDirectory(self)
+        self.inquiry_key_stores: dict[str, InMemoryInquiryKeys] = {}
+
+    def inquiry_keys(self, slug: str) -> InMemoryInquiryKeys:
+        return self.inquiry_key_stores.setdefault(slug, InMemoryInquiryKeys())
 
     def add(self, slug: str, wrapped_key: bytes) -> bool:
         if slug in self.keys:

@@ -56,6 +56,7 @@ FORMS = {  # the fields each POST route reads from its form, besides the CSRF to
         "outcome",
         "text",
     ),
+    "/{tenant:str}/henvendelser/{reference:str}/slett": ("reason",),
     "/{tenant:str}/utadrettet": (*OUTREACH_FIELDS, "year"),
     "/{tenant:str}/admin/brukere": ("email", "role", "password", "password_repeat"),
     "/{tenant:str}/admin/brukere/{account_id:str}/rolle": ("role",),

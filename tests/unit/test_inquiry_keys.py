@@ -1,0 +1,208 @@
+"""Per-inquiry keys and erasure on in-memory persistence: sealed fields, moved ciphertexts, erased fields."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+import pytest
+
+from domain.common import Context
+from domain.inquiry import ERASED, AlreadyErased, Inquiry
+from services.application import OfficeApplication
+from services.inquiry_keys import InMemoryInquiryKeys, InquiryKeys, SealBroken
+from services.keys import new_tenant_key
+from services.office import EraseInquiry, Office
+from services.platform import Platform
+
+ON = date(2024, 3, 1)
+NAME = "Åse Testperson"
+CONTACT = "ase.testperson@example.invalid"
+SUMMARY = "Åse Testperson ber om hjelp med klage på avslag om avlastning."
+NOTE = "Ringte tilbake til Åse om vedtaket."
+PERSONAL = (NAME, CONTACT, SUMMARY, NOTE, "Videresendt fordi Åse ønsket det", "Klage på Åses vedtak")
+
+
+@pytest.fixture
+def office(platform: Platform, ctx: Context) -> Office:
+    return platform.create_tenant(ctx, slug="testby", name="Testby kommune")
+
+
+def full_inquiry(office: Office, ctx: Context, reference: str) -> str:
+    office.receive(
+        ctx,
+        reference=reference,
+        received_on=ON,
+        service_area="helse",
+        channel="phone",
+        requester_role="user",
+        summary=SUMMARY,
+        requester_name=NAME,
+        contact=CONTACT,
+    )
+    office.add_note(ctx, reference, on=ON, text=NOTE)
+    office.forward(ctx, reference, on=ON, to_body="nav", reason=PERSONAL[4])
+    office.send_complaint(ctx, reference, on=ON, to="county_governor", about=PERSONAL[5])
+    return reference
+
+
+def stored_states(app: OfficeApplication) -> list[str]:
+    """Every stored event's state with the tenant cipher taken off: what the per-inquiry keys alone protect."""
+    states = []
+    for event in app.recorder.select_notifications(start=None, limit=10_000):
+        state = app.mapper.cipher.decrypt(event.state)
+        if app.mapper.compressor:
+            state = app.mapper.compressor.decompress(state)
+        states.append(state.decode())
+    return states
+
+
+def test_personal_fields_are_stored_sealed_and_read_back_plain(office: Office, ctx: Context) -> None:
+    full_inquiry(office, ctx, "2024-0001")
+
+    states = "\n".join(stored_states(office.app))
+    assert not any(json.dumps(text)[1:-1] in states or text in states for text in PERSONAL)
+    assert '"v": 1' in states or '"v":1' in states
+    view = office.inquiry("2024-0001")
+    assert (view.requester_name, view.contact, view.summary) == (NAME, CONTACT, SUMMARY)
+    details = [entry.details for entry in office.history("2024-0001")]
+    assert details[1]["text"] == NOTE
+    assert details[2]["reason"] == PERSONAL[4]
+    assert details[3]["about"] == PERSONAL[5]
+
+
+def test_codes_and_dates_stay_readable_to_the_projections(office: Office, ctx: Context) -> None:
+    full_inquiry(office, ctx, "2024-0001")
+    events = [office.app.mapper.to_domain_event(e) for e in office.app.recorder.select_notifications(None, 100)]
+    received = next(e for e in events if isinstance(e, Inquiry.Received))
+
+    assert (received.channel, received.primary_area, received.on) == ("phone", "helse", ON)
+    assert NAME not in repr(received)
+
+
+def keys_of(slug: str, store: InMemoryInquiryKeys, tenant_key: str) -> InquiryKeys:
+    return InquiryKeys(slug, tenant_key, store)
+
+
+def test_a_sealed_field_moved_to_another_inquiry_field_or_tenant_fails_to_open() -> None:
+    tenant_key, store = new_tenant_key(), InMemoryInquiryKeys()
+    keys = keys_of("testby", store, tenant_key)
+    a, b = Inquiry.id_for("2024-0001"), Inquiry.id_for("2024-0002")
+    key_a, key_b = keys.for_writing(a), keys.for_writing(b)
+    sealed = keys.seal(key_a, a, "summary", SUMMARY)
+
+    assert keys.open(key_a, a, sealed) == SUMMARY
+    with pytest.raises(SealBroken):
+        keys.open(key_b, b, sealed)  # another inquiry
+    with pytest.raises(SealBroken):
+        keys.open(key_a, b, sealed)  # the right key, claimed for another inquiry
+    with pytest.raises(SealBroken):
+        keys.open(key_a, a, type(sealed)("requester_name", sealed.nonce, sealed.ciphertext))  # another field
+    other_tenant = keys_of("annenby", store, tenant_key)
+    with pytest.raises(SealBroken):
+        other_tenant.open(key_a, a, sealed)  # another tenant, even were its key the same
+    with pytest.raises(SealBroken):
+        other_tenant.for_reading(a)  # a wrapped key moved to another tenant does not unwrap
+
+
+def test_a_wrapped_key_moved_to_another_inquiry_does_not_unwrap() -> None:
+    store = InMemoryInquiryKeys()
+    keys = keys_of("testby", store, new_tenant_key())
+    a, b = Inquiry.id_for("2024-0001"), Inquiry.id_for("2024-0002")
+    keys.for_writing(a)
+    store.rows[b] = store.rows[a]
+
+    with pytest.raises(SealBroken):
+        keys.for_reading(b)
+
+
+def test_erasure_shows_every_personal_field_as_erased_and_leaves_other_inquiries(office: Office, ctx: Context) -> None:
+    full_inquiry(office, ctx, "2024-0001")
+    full_inquiry(office, ctx, "2024-0002")
+    before = stored_states(office.app)
+
+    office.erase(ctx, EraseInquiry("2024-0001", ON, "krav fra innbygger"))
+
+    view, history = office.case_file("2024-0001")
+    assert (view.requester_name, view.contact, view.summary) == (ERASED, ERASED, ERASED)
+    assert view.erased_on == ON
+    shown = repr(view) + repr(history)
+    assert not any(text in shown for text in PERSONAL)
+    assert history[-1].event == "Erased"
+    assert history[-1].details == {"reason": "krav fra innbygger"}
+    assert stored_states(office.app)[: len(before)] == before  # nothing stored was rewritten
+    other = office.inquiry("2024-0002")
+    assert (other.requester_name, other.summary) == (NAME, SUMMARY)
+
+
+def test_an_erased_inquiry_takes_no_further_steps_and_cannot_be_erased_twice(office: Office, ctx: Context) -> None:
+    full_inquiry(office, ctx, "2024-0001")
+    office.erase(ctx, EraseInquiry("2024-0001", ON, "krav fra innbygger"))
+
+    with pytest.raises(AlreadyErased):
+        office.add_note(ctx, "2024-0001", on=ON, text="Ny opplysning")
+    with pytest.raises(AlreadyErased):
+        office.erase(ctx, EraseInquiry("2024-0001", ON, "krav fra innbygger"))
+
+
+def test_erasing_one_tenants_inquiry_leaves_the_same_reference_in_another_tenant(
+    platform: Platform, office: Office, ctx: Context
+) -> None:
+    other = platform.create_tenant(ctx, slug="annenby", name="Annenby kommune")
+    full_inquiry(office, ctx, "2024-0001")
+    full_inquiry(other, ctx, "2024-0001")
+
+    office.erase(ctx, EraseInquiry("2024-0001", ON, "kassasjon"))
+
+    assert other.inquiry("2024-0001").requester_name == NAME
+    assert office.inquiry("2024-0001").requester_name == ERASED
+
+
+def plain_events(office: Office, ctx: Context, tenant_key: str, reference: str) -> list[Any]:
+    """Events as stored before fields were sealed: the same tenant cipher, plain fields."""
+    inquiry = Inquiry.receive(
+        ctx,
+        reference=reference,
+        received_on=ON,
+        channel="phone",
+        requester_role="user",
+        primary_area="helse",
+        summary=SUMMARY,
+        requester_name=NAME,
+    )
+    inquiry.add_note(ctx, on=ON, text=NOTE)
+    mapper = OfficeApplication(office.slug, tenant_key).mapper
+    return [mapper.to_stored_event(event) for event in inquiry.collect_events()]
+
+
+def test_events_stored_with_plain_fields_still_read_and_erase(platform: Platform, ctx: Context) -> None:
+    office = platform.create_tenant(ctx, slug="gammelby", name="Gammelby kommune")
+    tenant_key = office.app.env.get("CIPHER_KEY")
+    office.app.recorder.insert_events(plain_events(office, ctx, tenant_key, "2023-0001"))
+
+    view = office.inquiry("2023-0001")
+    assert (view.requester_name, view.summary) == (NAME, SUMMARY)
+    office.add_note(ctx, "2023-0001", on=ON, text="Nytt notat etter endringen")
+    assert [e.details.get("text") for e in office.history("2023-0001")][1:] == [NOTE, "Nytt notat etter endringen"]
+
+    office.erase(ctx, EraseInquiry("2023-0001", ON, "krav fra innbygger"))
+    assert not any(text in repr(office.case_file("2023-0001")) for text in PERSONAL)
+
+
+def test_sealing_without_a_key_store_stores_plain_fields(ctx: Context) -> None:
+    """The import's encoder has no key store: its rows carry no personal text, and its events read as plain."""
+    app = OfficeApplication("testby", new_tenant_key())
+    stored = app.mapper.to_stored_event(
+        Inquiry.receive(
+            ctx,
+            reference="2024-0009",
+            received_on=ON,
+            channel="web",
+            requester_role="user",
+            primary_area="helse",
+            summary="Importert fra saksloggen.",
+        ).collect_events()[0]
+    )
+    assert app.mapper.to_domain_event(stored).summary == "Importert fra saksloggen."
+    assert stored.originator_id == Inquiry.id_for("2024-0009")

@@ -1,0 +1,98 @@
+"""The tenant administrator's erasure of one inquiry: a confirmation that says what happens, then the erasure.
+
+Neither page shows personal data, so neither writes an access record; other roles and tenants get 404.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from uuid import uuid4
+
+import anyio.to_thread
+from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency, Provide
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
+
+from domain import parsing
+from domain.account import ERASERS
+from domain.common import Context, DomainError, InvalidField, today_in_norway
+from domain.inquiry import MAX_ERASURE_REASON
+from services.office import EraseInquiry, InquiryNotFound, Office
+from web.offices import tenant_profile
+from web.sessions import Staff, current_staff
+
+
+class ErasureController(Controller):
+    path = "/{tenant:str}/henvendelser/{reference:str}/slett"
+    dependencies = {"staff": Provide(current_staff)}
+
+    @get("/", name="erase-inquiry")
+    async def confirm(
+        self, request: Request, tenant: FromPath[str], reference: FromPath[str], staff: NamedDependency[Staff]
+    ) -> Template:
+        staff.require_tenant(tenant, ERASERS)
+        reference = _reference(reference)
+        return await _page(request, staff, tenant, reference, await _erased_on(request, tenant, reference))
+
+    @post("/")
+    async def erase(
+        self, request: Request, tenant: FromPath[str], reference: FromPath[str], staff: NamedDependency[Staff]
+    ) -> Template | Redirect:
+        staff.require_tenant(tenant, ERASERS)
+        reference = _reference(reference)
+        erased_on = await _erased_on(request, tenant, reference)
+        if erased_on is not None:
+            return await _page(request, staff, tenant, reference, erased_on)
+        typed = (await request.form()).get("reason", "")
+        office: Office = request.app.state.platform.office(tenant)
+        ctx = Context(staff.account_id, staff.role, str(uuid4()))
+        try:
+            reason = parsing.text("reason", typed, max_length=MAX_ERASURE_REASON, required=True)
+            command = EraseInquiry(reference, today_in_norway(), reason)
+            await anyio.to_thread.run_sync(lambda: office.erase(ctx, command))
+        except InquiryNotFound:
+            raise NotFoundException() from None
+        except DomainError as error:
+            problem = {"message": error.message, "reason": typed if isinstance(typed, str) else ""}
+            return await _page(request, staff, tenant, reference, None, problem=problem, status=422)
+        return Redirect(f"/{tenant}/henvendelser/{reference}", status_code=303)
+
+
+def _reference(typed: str) -> str:
+    try:
+        return parsing.text("reference", typed, max_length=100, required=True)
+    except InvalidField:
+        raise NotFoundException() from None
+
+
+async def _erased_on(request: Request, tenant: str, reference: str) -> date | None:
+    office: Office = request.app.state.platform.office(tenant)
+    try:
+        return await anyio.to_thread.run_sync(lambda: office.erased_on(reference))
+    except InquiryNotFound:
+        raise NotFoundException() from None
+
+
+async def _page(
+    request: Request,
+    staff: Staff,
+    tenant: str,
+    reference: str,
+    erased_on: date | None,
+    *,
+    problem: dict[str, Any] | None = None,
+    status: int = 200,
+) -> Template:
+    context = {
+        "staff": staff,
+        "profile": await tenant_profile(request, tenant),
+        "reference": reference,
+        "erased_on": erased_on,
+        "max_reason": MAX_ERASURE_REASON,
+        "problem": problem,
+        "active": "inquiries",
+    }
+    return Template("inquiries/erase.html", context=context, status_code=status)
