@@ -85,7 +85,12 @@ def test_a_caseworker_registers_an_inquiry_follows_it_to_the_end_and_sees_it_cou
         lambda f: (first_option("Til")(f), f.get_by_label("Begrunnelse").fill("Gjelder pasientrettigheter")),
         "Videresendt",
     )
-    act(page, "Møte holdt", lambda f: f.get_by_label("Deltakere", exact=False).fill("ombud,requester"), "Møte holdt")
+    act(
+        page,
+        "Møte holdt",
+        lambda f: [box.check() for box in f.get_by_role("group", name="Deltakere").get_by_role("checkbox").all()[:2]],
+        "Møte holdt",
+    )
     act(
         page,
         "Klage sendt",
