@@ -20,7 +20,7 @@ from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 from litestar.types import ExceptionHandlersMap
 
 LOG = logging.getLogger("ombud.web.errors")
-PAGES = (400, 403, 404, 500, 503)  # each has its own template; other statuses share errors/other.html
+PAGES = (400, 403, 404, 413, 500, 503)  # each has its own template; other statuses share errors/other.html
 SUMMARIES = {  # for clients that asked for JSON
     400: "Forespørselen inneholder verdier som ikke kan brukes.",
     403: "Du har ikke tilgang til dette.",

@@ -108,3 +108,17 @@ async def test_a_server_side_status_raised_on_purpose_keeps_its_code_and_gets_an
     response = await client.get(f"/{office.slug}/oversikt")
     assert response.status_code == 503
     assert re.search(r"feil-ID [0-9a-f]{12}", response.text) and MARKER not in response.text
+
+
+async def test_a_form_too_large_to_take_is_a_page_that_says_so_and_nothing_is_saved(
+    client: AsyncTestClient, office: Office, make_account, sign_in
+) -> None:
+    await sign_in(make_account("caseworker", office.slug))
+    form = {"held_on": "2024-05-02", "kind": "talk", "title": "x" * 11_000_000, "audience": "Eldrerådet"}
+    response = await client.post(
+        f"/{office.slug}/utadrettet", data=form, headers={"x-csrftoken": client.cookies["ombud_csrf"]}
+    )
+    assert response.status_code == 413
+    assert '<html lang="nb"' in response.text and "Skjemaet er for stort" in response.text
+    assert "statuskode" not in response.text
+    assert "xxxxxxxxxx" not in (await client.get(f"/{office.slug}/utadrettet?year=2024")).text

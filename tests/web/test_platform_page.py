@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from litestar.testing import AsyncTestClient
 
+from domain.common import InvalidField
+from domain.tenant import require_slug
 from services.office import Office
 from services.platform import Platform
 
@@ -69,3 +71,12 @@ async def test_every_other_role_gets_404(
     await sign_in(make_account(role, None if role == "network" else office.slug))
     assert (await client.get("/plattform")).status_code == 404
     assert (await post(client, {"slug": "ny-kommune", "name": "Ny", "template": "kommune"})).status_code == 404
+
+
+async def test_no_kommune_can_take_the_name_of_a_path_the_platform_itself_serves(client: AsyncTestClient) -> None:
+    first_segments = {route.path.split("/")[1] for route in client.app.routes}
+    own = {segment for segment in first_segments if segment and not segment.startswith("{")}
+    assert "nettverk" in own and "plattform" in own
+    for segment in own:
+        with pytest.raises(InvalidField):
+            require_slug(segment)
