@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
+from domain import parsing
 from domain.inquiry import Inquiry
+from domain.tenant import MAX_RETENTION_YEARS
 
 # The erasure's reason in the inquiry's history: names the ground, never personal data.
 REASON = "kassasjon etter {years} år"
@@ -27,3 +29,14 @@ def is_due(inquiry: Inquiry, years: int | None, today: date) -> bool:
 
 def reason(years: int) -> str:
     return REASON.format(years=years)
+
+
+# What a form or the command line may write for "retention off".
+OFF_WORDS = ("", "off", "av")
+
+
+def parse_years(text: str) -> int | None:
+    """The edge's one reading of a retention setting: a whole number of years, or off."""
+    if isinstance(text, str) and text.strip().lower() in OFF_WORDS:
+        return None
+    return parsing.whole_number("years", text, low=1, high=MAX_RETENTION_YEARS)

@@ -19,6 +19,7 @@ from domain.common import Context
 from domain.inquiry import Inquiry
 from domain.tenant import Tenant
 from services.office import ConflictError, EraseInquiry, InquiryNotFound, Office
+from services.platform import Platform
 
 _PAGE = 500
 
@@ -136,3 +137,13 @@ class Retention:
             self.app.save(aggregate)
         except IntegrityError:
             raise ConflictError(None, "endret av en annen i mellomtiden; last siden på nytt og prøv igjen") from None
+
+
+def run_tenants(
+    platform: Platform, ctx: Context, today: date, *, tenants: list[str] | None = None, dry_run: bool = False
+) -> dict[str, list[str]]:
+    """Runs retention for the named tenants (default: every tenant); each tenant's references, in its own order."""
+    return {
+        slug: Retention(platform.office(slug)).run(ctx, today, dry_run=dry_run)
+        for slug in (platform.slugs() if tenants is None else tenants)
+    }
