@@ -48,6 +48,9 @@ ERASED = "[slettet]"
 # An erasure's reason is a short note of the ground (e.g. "krav fra innbygger", "kassasjon"), never personal data.
 MAX_ERASURE_REASON = 200
 
+# A legal hold's reason names the ground only (e.g. "tvist", "tilsynssak"), never personal data.
+MAX_HOLD_REASON = 200
+
 # Far more meetings than any case has had; the bound keeps a typing error (200000) from becoming events.
 MAX_MEETINGS = 1_000
 
@@ -98,6 +101,7 @@ class Inquiry(Aggregate):
             inquiry.resolved_on = None
             inquiry.outcome = None
             inquiry.erased_on = None
+            inquiry.on_hold = False
 
     class Assigned(StampedEvent):
         assignee: str
@@ -178,6 +182,18 @@ class Inquiry(Aggregate):
 
         def apply(self, inquiry: Inquiry) -> None:
             inquiry.erased_on = self.on
+
+    class LegalHoldPlaced(StampedEvent):
+        """The inquiry must be kept: retention does not erase it until the hold is lifted."""
+
+        reason: str
+
+        def apply(self, inquiry: Inquiry) -> None:
+            inquiry.on_hold = True
+
+    class LegalHoldLifted(StampedEvent):
+        def apply(self, inquiry: Inquiry) -> None:
+            inquiry.on_hold = False
 
     # -- creation ---------------------------------------------------------------------------
 
@@ -323,6 +339,21 @@ class Inquiry(Aggregate):
             self.Erased, reason=require_text("reason", reason, max_length=MAX_ERASURE_REASON), **ctx.stamp(on)
         )
 
+    def place_legal_hold(self, ctx: Context, *, on: date, reason: str) -> None:
+        """A hold may be placed on an open or a resolved inquiry, never on an erased one."""
+        self._require_date_in_case(on)
+        if self.on_hold:
+            raise HoldUnchanged(None, "henvendelsen er allerede holdt tilbake fra sletting")
+        self.trigger_event(
+            self.LegalHoldPlaced, reason=require_text("reason", reason, max_length=MAX_HOLD_REASON), **ctx.stamp(on)
+        )
+
+    def lift_legal_hold(self, ctx: Context, *, on: date) -> None:
+        self._require_date_in_case(on)
+        if not self.on_hold:
+            raise HoldUnchanged(None, "henvendelsen er ikke holdt tilbake fra sletting")
+        self.trigger_event(self.LegalHoldLifted, **ctx.stamp(on))
+
     # -- queries ----------------------------------------------------------------------------
 
     @property
@@ -414,6 +445,10 @@ class NoPendingComplaint(DomainError):
 
 class DateBeforeEarlierStep(InvalidField):
     """A business date lies before the step it follows."""
+
+
+class HoldUnchanged(DomainError):
+    """A hold is placed only when there is none, and lifted only when there is one."""
 
 
 class AlreadyErased(DomainError):

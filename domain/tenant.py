@@ -11,6 +11,7 @@ from eventsourcing.domain import Aggregate
 from domain.common import (
     Context,
     InvalidField,
+    OutOfRange,
     StampedEvent,
     require_business_date,
     require_count,
@@ -25,6 +26,8 @@ RESERVED_SLUGS = frozenset({"login", "logout", "static", "health", "plattform", 
 TENANT_ID = uuid5(NAMESPACE_URL, "https://ombud.invalid/tenant")
 # More people than live in Norway: no kommune is larger.
 MAX_POPULATION = 10_000_000
+# Retention (kassasjon) is counted in whole years after an inquiry was resolved; a century outlasts every rule.
+MAX_RETENTION_YEARS = 100
 
 
 def require_slug(slug: object) -> str:
@@ -76,6 +79,14 @@ class Tenant(Aggregate):
             tenant.taxonomies.append(Taxonomy.from_data(self.taxonomy))
             tenant.taxonomy_mappings[len(tenant.taxonomies)] = dict(self.mapping)
 
+    class RetentionChanged(StampedEvent):
+        """Personal data is erased `years` after an inquiry was resolved; None turns retention off."""
+
+        years: int | None
+
+        def apply(self, tenant: Tenant) -> None:
+            tenant.retention_years = self.years
+
     @classmethod
     def register(
         cls,
@@ -107,6 +118,7 @@ class Tenant(Aggregate):
 
     def __init__(self) -> None:
         self.taxonomy_mappings: dict[int, dict[str, str]] = {}
+        self.retention_years: int | None = None
 
     def change_profile(
         self, ctx: Context, *, on: date, name: str, population: int | None, shares_statistics: bool
@@ -150,6 +162,10 @@ class Tenant(Aggregate):
             raise InvalidField("mapping", f"mangler ny plassering for: {', '.join(unmapped)}")
         self.trigger_event(self.TaxonomyPublished, taxonomy=new.as_data(), mapping=by_code, **ctx.stamp(on))
 
+    def change_retention(self, ctx: Context, *, on: date, years: int | None) -> None:
+        require_not_future("on", on)
+        self.trigger_event(self.RetentionChanged, years=_retention_years(years), **ctx.stamp(on))
+
     def taxonomy_on(self, day: date) -> Taxonomy:
         return in_force(self.taxonomies, day)
 
@@ -162,6 +178,15 @@ class Tenant(Aggregate):
 
 def _population(value: int | None) -> int | None:
     return None if value is None else require_count("population", value, maximum=MAX_POPULATION)
+
+
+def _retention_years(value: int | None) -> int | None:
+    if value is None:
+        return None
+    years = require_count("years", value, maximum=MAX_RETENTION_YEARS)
+    if years < 1:
+        raise OutOfRange("years", f"må være fra 1 til {MAX_RETENTION_YEARS} år")
+    return years
 
 
 class UnknownCaseType(InvalidField):

@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any, NoReturn, TypeVar
 
-from domain import parsing
+from domain import parsing, retention
 from domain.access import CLI_PURPOSE
 from domain.account import STAFF_ROLES
 from domain.common import DomainError, InvalidField
@@ -39,6 +39,7 @@ ERASE_REASON_HELP = (
     f"grunnlaget for slettingen, høyst {MAX_ERASURE_REASON} tegn, f.eks. «krav fra innbygger» eller «kassasjon»; "
     "skriv aldri personopplysninger her"
 )
+HOLD_REASON = "rettslig tilbakehold"
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -67,6 +68,7 @@ port = _argument(lambda text: parsing.whole_number("port", text, high=65_535))
 year = _argument(lambda text: parsing.whole_number("year", text, low=parsing.MIN_YEAR, high=parsing.MAX_YEAR))
 line = _argument(lambda text: parsing.text("text", text, max_length=1000))
 free_text = _argument(lambda text: parsing.text("text", text, max_length=100_000, multiline=True))
+retention_years = _argument(retention.parse_years)
 purpose = _argument(lambda text: parsing.text("purpose", text, max_length=100, required=True))
 
 
@@ -291,6 +293,27 @@ def build_parser() -> OneLineParser:
     erase.add_argument("--on", type=parse_date, default=None, help="dato (standard: i dag)")
     erase.add_argument("--reason", required=True, type=line, help=ERASE_REASON_HELP)
     erase.set_defaults(run=commands.run_erase)
+
+    hold = inquiry.add_parser("hold", help="hold en henvendelse tilbake fra sletting (kassasjon), eller opphev det")
+    hold.add_argument("--tenant", required=True, type=line)
+    hold.add_argument("inquiry", help="saksnummer eller id", type=line)
+    hold.add_argument("--lift", action="store_true", help="opphev tilbakeholdet")
+    hold.add_argument(
+        "--reason", default=HOLD_REASON, type=line, help="grunnlaget, uten personopplysninger (standard: %(default)s)"
+    )
+    hold.add_argument("--on", type=parse_date, default=None, help="dato (standard: i dag)")
+    hold.set_defaults(run=commands.run_hold)
+
+    keeping = subcommands.add_parser("retention", help="kassasjon: slett personopplysninger N år etter avslutning")
+    keeping_commands = keeping.add_subparsers(dest="retention_command", required=True, parser_class=OneLineParser)
+    setting = keeping_commands.add_parser("set", help="antall år etter avslutning, eller «off»")
+    setting.add_argument("--tenant", required=True, type=line)
+    setting.add_argument("--years", required=True, type=retention_years, help="1–100, eller off")
+    setting.set_defaults(run=commands.run_retention_set)
+    running = keeping_commands.add_parser("run", help="slett personopplysningene i henvendelsene som har forfalt")
+    running.add_argument("--tenant", help="bare denne kommunen (standard: alle)", type=line)
+    running.add_argument("--dry-run", action="store_true", help="vis bare hva som ville blitt slettet")
+    running.set_defaults(run=commands.run_retention)
     return parser
 
 

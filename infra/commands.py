@@ -454,6 +454,54 @@ async def _access_report(pool: Any, args: argparse.Namespace, slug: str, inquiry
         return await access_report(conn, args.inquiry, inquiry_id)
 
 
+def run_hold(args: argparse.Namespace, settings: Settings) -> int:
+    from services.retention import LiftLegalHold, PlaceLegalHold, Retention
+
+    def work(runtime: Any) -> int:
+        service = Retention(runtime.platform.office(args.tenant))
+        on = args.on or today_in_norway()
+        if args.lift:
+            service.lift_hold(context(args, "tenant_admin"), LiftLegalHold(args.inquiry, on))
+            print(f"{args.inquiry}: tilbakeholdet er opphevet")
+        else:
+            service.place_hold(context(args, "tenant_admin"), PlaceLegalHold(args.inquiry, on, args.reason))
+            print(f"{args.inquiry}: holdt tilbake fra sletting")
+        return 0
+
+    return with_runtime(settings, work)
+
+
+def run_retention_set(args: argparse.Namespace, settings: Settings) -> int:
+    from services.retention import Retention, SetRetention
+
+    def work(runtime: Any) -> int:
+        service = Retention(runtime.platform.office(args.tenant))
+        service.set_years(context(args, "tenant_admin"), SetRetention(args.years, today_in_norway()))
+        print(f"{args.tenant}: " + ("kassasjon er av" if args.years is None else f"kassasjon etter {args.years} år"))
+        return 0
+
+    return with_runtime(settings, work)
+
+
+def run_retention(args: argparse.Namespace, settings: Settings) -> int:
+    """One line per inquiry (its reference only) and a count; a dry run writes nothing."""
+    from services.retention import run_tenants
+
+    def work(runtime: Any) -> int:
+        tenants = None if args.tenant is None else [args.tenant]
+        done = run_tenants(
+            runtime.platform, context(args, "system"), today_in_norway(), tenants=tenants, dry_run=args.dry_run
+        )
+        for slug, references in done.items():
+            for reference in references:
+                print(f"{slug} {reference}")
+        count = sum(len(references) for references in done.values())
+        print(f"{count} henvendelser " + ("ville blitt slettet" if args.dry_run else "slettet"))
+        return 0
+
+    return with_runtime(settings, work)
+
+
 def run_erase(args: argparse.Namespace, settings: Settings) -> int:
     from services.office import EraseInquiry
 

@@ -5,16 +5,21 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from datetime import date
 from typing import Any
+from uuid import uuid4
 
 import psycopg
-from eventsourcing.persistence import InterfaceError, OperationalError, StoredEvent
+from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.persistence import InterfaceError, OperationalError, ProgrammingError, StoredEvent
 from psycopg import sql
 
+from domain.common import Context, DomainError, today_in_norway
 from projections import case_list, outreach, quarantine
 from projections.quarantine import Quarantine
 from projections.safe_login import refuse_unsafe_login_sync
 from services.platform import TENANTS_CHANNEL, Platform
+from services.retention import Retention
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +52,7 @@ class ProjectionWorker:
         self._conninfo = conninfo
         self._retry_first = retry_first
         self._retry_cap = retry_cap
+        self._retention_ran_on: date | None = None
         self._writer = psycopg.connect(conninfo)
         try:
             with self._writer.transaction(), self._writer.cursor() as cursor:
@@ -293,10 +299,31 @@ class ProjectionWorker:
                         continue  # listed while its tables are being made: looked at again next round
                     channels[channel] = slug
                     self._report(slug, applied)
+            self.retention_once_a_day()
             for notify in listener.notifies(timeout=IDLE_SECONDS, stop_after=1):
                 if notify.channel in channels:
                     slug = channels[notify.channel]
                     self._report(slug, self.catch_up(slug))
+
+    def retention_once_a_day(self) -> None:
+        """Retention (kassasjon) for every tenant, the first time this process looks on each day in Norway.
+
+        A lost connection propagates (and the run is tried again after the reconnect); a refused erasure or a tenant
+        whose tables are still being made is logged by the error's type only, and the other tenants go on.
+        """
+        today = today_in_norway()
+        if self._retention_ran_on == today:
+            return
+        ctx = Context("worker:kassasjon", "system", str(uuid4()))
+        for slug in self._platform.slugs():
+            try:
+                erased = Retention(self._platform.office(slug)).run(ctx, today)
+            except (DomainError, AggregateNotFoundError, ProgrammingError) as error:  # a tenant still being made
+                log.warning("retention: tenant=%s skipped (%s)", slug, type(error).__name__)
+                continue
+            if erased:
+                log.info("retention: tenant=%s erased=%d", slug, len(erased))
+        self._retention_ran_on = today
 
     def _report(self, slug: str, applied: int) -> None:
         if applied:

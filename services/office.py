@@ -70,6 +70,7 @@ class InquiryView:
     requester_name: str | None
     contact: str | None
     erased_on: date | None
+    on_hold: bool
 
 
 @dataclass(frozen=True)

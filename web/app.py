@@ -37,6 +37,7 @@ from web.outages import exception_handlers as outage_handlers
 from web.outreach import OutreachController
 from web.platform_admin import PlatformController
 from web.query import plain_file_path
+from web.retention import LegalHoldController, RetentionController
 from web.security_headers import security_headers
 from web.sessions import SignInRequired
 from web.statistics import StatisticsController
@@ -93,6 +94,8 @@ def create_app(
             CasePageController,
             AccessReportController,
             ErasureController,
+            RetentionController,
+            LegalHoldController,
             StatisticsController,
             OutreachController,
             AdminController,

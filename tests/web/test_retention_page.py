@@ -1,0 +1,110 @@
+"""The tenant administrator's retention page and the legal-hold button: references and dates only, own tenant only."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from litestar.testing import AsyncTestClient
+
+from domain.account import Account
+from domain.common import Context
+from services.office import Office
+from services.retention import Retention, SetRetention
+
+NAME = "Ragnhild Kassasjonsen"
+
+
+def resolved(office: Office, ctx: Context, on: date) -> str:
+    reference = office.receive(
+        ctx, received_on=on, channel="phone", requester_role="user", service_area="Helse",
+        summary=f"{NAME} ber om hjelp.", requester_name=NAME,
+    ).reference  # fmt: skip
+    office.resolve(ctx, reference, on=on, outcome="assisted")
+    return reference
+
+
+def csrf(client: AsyncTestClient) -> str:
+    return client.cookies["ombud_csrf"]
+
+
+async def test_the_administrator_sets_retention_sees_the_due_inquiries_and_runs_it(
+    client: AsyncTestClient, office: Office, other_office: Office, caseworker: Context,
+    make_account: Callable[..., Account], sign_in,
+) -> None:  # fmt: skip
+    due = resolved(office, caseworker, date(2020, 3, 2))
+    other = resolved(other_office, caseworker, date(2020, 3, 2))
+    Retention(other_office).set_years(caseworker, SetRetention(1, date(2024, 1, 1)))
+    await sign_in(make_account("tenant_admin", office.slug))
+
+    page = await client.get(f"/{office.slug}/admin/kassasjon")
+    assert page.status_code == 200 and "Kassasjon er slått av" in page.text and due not in page.text
+    refused = await client.post(
+        f"/{office.slug}/admin/kassasjon/innstilling", data={"years": "101", "_csrf_token": csrf(client)}
+    )
+    assert refused.status_code == 422 and "fra 1 til 100" in refused.text
+    saved = await client.post(
+        f"/{office.slug}/admin/kassasjon/innstilling", data={"years": "3", "_csrf_token": csrf(client)}
+    )
+    assert saved.status_code == 200 and "3 år etter" in saved.text
+    assert ">02.03.2020<" in saved.text and ">02.03.2023<" in saved.text and due in saved.text
+    assert NAME not in saved.text
+
+    ran = await client.post(f"/{office.slug}/admin/kassasjon/kjor", data={"_csrf_token": csrf(client)})
+
+    assert ran.status_code == 200 and "Ingen henvendelser skal slettes nå" in ran.text
+    assert office.erased_on(due) is not None
+    assert other_office.erased_on(other) is None
+
+
+async def test_the_hold_button_keeps_an_inquiry_from_retention_until_lifted(
+    client: AsyncTestClient, office: Office, caseworker: Context, make_account: Callable[..., Account], sign_in
+) -> None:
+    reference = resolved(office, caseworker, date(2020, 3, 2))
+    Retention(office).set_years(caseworker, SetRetention(1, date(2024, 1, 1)))
+    await sign_in(make_account("tenant_admin", office.slug))
+    page = await client.get(f"/{office.slug}/henvendelser/{reference}")
+    assert "Hold tilbake fra kassasjon" in page.text
+
+    held = await client.post(
+        f"/{office.slug}/henvendelser/{reference}/tilbakehold",
+        data={"reason": "tvist", "_csrf_token": csrf(client)},
+        follow_redirects=False,
+    )
+
+    assert held.status_code == 303
+    assert "Opphev tilbakehold" in (await client.get(f"/{office.slug}/henvendelser/{reference}")).text
+    assert reference not in (await client.get(f"/{office.slug}/admin/kassasjon")).text
+    lifted = await client.post(
+        f"/{office.slug}/henvendelser/{reference}/tilbakehold",
+        data={"action": "lift", "_csrf_token": csrf(client)},
+        follow_redirects=False,
+    )
+    assert lifted.status_code == 303
+    assert reference in (await client.get(f"/{office.slug}/admin/kassasjon")).text
+
+
+async def test_other_roles_and_other_tenants_get_404_and_nothing_changes(
+    client: AsyncTestClient, office: Office, other_office: Office, caseworker: Context,
+    make_account: Callable[..., Account], sign_in,
+) -> None:  # fmt: skip
+    theirs = resolved(other_office, caseworker, date(2020, 3, 2))
+    ours = resolved(office, caseworker, date(2020, 3, 2))
+    await sign_in(make_account("tenant_admin", office.slug))
+    await client.get(f"/{office.slug}/admin/kassasjon")
+    token = {"_csrf_token": csrf(client)}
+    assert (await client.get(f"/{other_office.slug}/admin/kassasjon")).status_code == 404
+    for path in ("admin/kassasjon/innstilling", "admin/kassasjon/kjor"):
+        answer = await client.post(f"/{other_office.slug}/{path}", data={"years": "1", **token})
+        assert answer.status_code == 404
+    answer = await client.post(f"/{other_office.slug}/henvendelser/{theirs}/tilbakehold", data=token)
+    assert answer.status_code == 404
+    assert Retention(other_office).years() is None and not Retention(other_office).is_on_hold(theirs)
+
+    await sign_in(make_account("caseworker", office.slug))
+    assert (await client.get(f"/{office.slug}/admin/kassasjon")).status_code == 404
+    page = await client.get(f"/{office.slug}/henvendelser/{ours}")
+    assert "tilbakehold" not in page.text
+    answer = await client.post(f"/{office.slug}/henvendelser/{ours}/tilbakehold", data={"_csrf_token": csrf(client)})
+    assert answer.status_code == 404
+    assert not Retention(office).is_on_hold(ours)

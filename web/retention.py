@@ -1,0 +1,127 @@
+"""The tenant administrator's retention (kassasjon): the setting, the inquiries due, the run, and legal holds.
+
+No page here shows personal data (references and dates only), so none writes an access record; other roles and
+other tenants get 404.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import uuid4
+
+import anyio.to_thread
+from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency, Provide
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
+
+from domain import parsing, retention
+from domain.account import ERASERS
+from domain.common import Context, DomainError, InvalidField, today_in_norway
+from domain.inquiry import MAX_HOLD_REASON
+from domain.tenant import MAX_RETENTION_YEARS
+from services.office import InquiryNotFound
+from services.retention import LiftLegalHold, PlaceLegalHold, Retention, SetRetention
+from web.offices import tenant_profile
+from web.sessions import Staff, current_staff
+
+# What a hold says when the administrator gives no ground of their own.
+DEFAULT_HOLD_REASON = "rettslig tilbakehold"
+
+
+class RetentionController(Controller):
+    path = "/{tenant:str}/admin/kassasjon"
+    dependencies = {"staff": Provide(current_staff)}
+
+    @get("/", name="retention")
+    async def page(self, request: Request, tenant: FromPath[str], staff: NamedDependency[Staff]) -> Template:
+        staff.require_tenant(tenant, ERASERS)
+        return await _page(request, tenant, staff)
+
+    @post("/innstilling")
+    async def set_years(self, request: Request, tenant: FromPath[str], staff: NamedDependency[Staff]) -> Template:
+        staff.require_tenant(tenant, ERASERS)
+        typed = (await request.form()).get("years", "")
+        service = _service(request, tenant)
+        try:
+            command = SetRetention(retention.parse_years(typed), today_in_norway())
+            await anyio.to_thread.run_sync(lambda: service.set_years(_context(staff), command))
+        except DomainError as error:
+            problem = {"message": error.message, "years": typed if isinstance(typed, str) else ""}
+            return await _page(request, tenant, staff, {"problem": problem}, status=422)
+        return await _page(request, tenant, staff, {"saved": True})
+
+    @post("/kjor")
+    async def run(self, request: Request, tenant: FromPath[str], staff: NamedDependency[Staff]) -> Template:
+        staff.require_tenant(tenant, ERASERS)
+        service = _service(request, tenant)
+        erased = await anyio.to_thread.run_sync(lambda: service.run(_context(staff), today_in_norway()))
+        return await _page(request, tenant, staff, {"erased": erased})
+
+
+class LegalHoldController(Controller):
+    path = "/{tenant:str}/henvendelser/{reference:str}/tilbakehold"
+    dependencies = {"staff": Provide(current_staff)}
+
+    @post("/")
+    async def change(
+        self, request: Request, tenant: FromPath[str], reference: FromPath[str], staff: NamedDependency[Staff]
+    ) -> Template | Redirect:
+        staff.require_tenant(tenant, ERASERS)
+        try:
+            reference = parsing.text("reference", reference, max_length=100, required=True)
+        except InvalidField:
+            raise NotFoundException() from None
+        form = await request.form()
+        service = _service(request, tenant)
+        on = today_in_norway()
+        try:
+            if form.get("action") == "lift":
+                command: Any = LiftLegalHold(reference, on)
+                await anyio.to_thread.run_sync(lambda: service.lift_hold(_context(staff), command))
+            else:
+                reason = parsing.text("reason", form.get("reason", ""), max_length=MAX_HOLD_REASON)
+                command = PlaceLegalHold(reference, on, reason or DEFAULT_HOLD_REASON)
+                await anyio.to_thread.run_sync(lambda: service.place_hold(_context(staff), command))
+        except InquiryNotFound:
+            raise NotFoundException() from None
+        except DomainError as error:
+            context = {
+                "staff": staff,
+                "profile": await tenant_profile(request, tenant),
+                "reference": reference,
+                "message": error.message,
+                "active": "inquiries",
+            }
+            return Template("inquiries/legal_hold.html", context=context, status_code=422)
+        return Redirect(f"/{tenant}/henvendelser/{reference}", status_code=303)
+
+
+def _service(request: Request, tenant: str) -> Retention:
+    return Retention(request.app.state.platform.office(tenant))
+
+
+def _context(staff: Staff) -> Context:
+    return Context(staff.account_id, staff.role, str(uuid4()))
+
+
+async def _page(
+    request: Request, tenant: str, staff: Staff, outcome: dict[str, Any] | None = None, *, status: int = 200
+) -> Template:
+    service = _service(request, tenant)
+    today = today_in_norway()
+    years, due = await anyio.to_thread.run_sync(lambda: (service.years(), service.due(today)))
+    context = {
+        "staff": staff,
+        "profile": await tenant_profile(request, tenant),
+        "years": years,
+        "due": due,
+        "max_years": MAX_RETENTION_YEARS,
+        "active": "admin",
+        "problem": None,
+        "saved": False,
+        "erased": None,
+        **(outcome or {}),
+    }
+    return Template("admin/retention.html", context=context, status_code=status)
