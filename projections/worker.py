@@ -11,7 +11,7 @@ import psycopg
 from eventsourcing.persistence import InterfaceError, OperationalError, StoredEvent
 from psycopg import sql
 
-from projections import case_list, outreach, quarantine
+from projections import case_list, outreach, quarantine, search_index
 from projections.quarantine import Quarantine
 from projections.safe_login import refuse_unsafe_login_sync
 from services.platform import TENANTS_CHANNEL, Platform
@@ -21,8 +21,13 @@ log = logging.getLogger(__name__)
 PROJECTIONS: dict[str, Callable[[Any, str, Any], None]] = {
     case_list.NAME: case_list.apply_batch,
     outreach.NAME: outreach.apply_batch,
+    search_index.NAME: search_index.apply_batch,
 }
-PROJECTION_TABLES = {case_list.NAME: case_list.TABLES, outreach.NAME: outreach.TABLES}
+PROJECTION_TABLES = {
+    case_list.NAME: case_list.TABLES,
+    outreach.NAME: outreach.TABLES,
+    search_index.NAME: search_index.TABLES,
+}
 Progress = Callable[[int, int], None]
 BATCH = 10_000
 IDLE_SECONDS = 5.0

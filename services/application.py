@@ -12,6 +12,7 @@ from eventsourcing.utils import Environment
 
 from domain.inquiry import PERSONAL_FIELDS
 from services.inquiry_keys import InquiryKeys, InquiryKeyStore, Sealed
+from services.search_index import SearchIndex
 
 FactoryMaker = Callable[[Environment], InfrastructureFactory]
 
@@ -96,6 +97,7 @@ class OfficeApplication(Application):
         self.slug = slug
         self._make_factory = make_factory
         self.inquiry_keys = None if inquiry_keys is None else InquiryKeys(slug, cipher_key, inquiry_keys)
+        self.search_index = SearchIndex(cipher_key)
         super().__init__(
             env={
                 "CIPHER_TOPIC": "eventsourcing.cryptography:AESCipher",
