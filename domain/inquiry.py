@@ -372,6 +372,9 @@ PERSONAL_FIELDS: dict[type, tuple[str, ...]] = {
     Inquiry.NoteAdded: ("text",),
     Inquiry.Reopened: ("reason",),
 }
+# Lists of keyed hashes sealed with the inquiry's key like the personal fields, but opened for the projection worker:
+# not text, yet derived from it, so erasure must make them unreadable in the stored events too.
+SHREDDED_LISTS: dict[type, tuple[str, ...]] = {Inquiry.Received: ("search_tokens",)}
 
 
 def _areas(primary: str, further: list[str] | tuple[str, ...]) -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import date
 from uuid import UUID
@@ -13,6 +14,8 @@ from domain.common import Context
 from projections import search_index
 from projections.reading import tenant_transaction
 from projections.worker import ProjectionWorker
+from services.application import OfficeApplication, table_prefix
+from services.keys import unwrap
 from services.office import EraseInquiry, Office
 from services.platform import Platform
 
@@ -97,3 +100,33 @@ async def test_an_erased_inquiry_is_no_longer_found_and_the_other_tenant_keeps_i
     assert await hits(database_url, b, "ase") == [found_b]
     worker.rebuild(a.slug, search_index.NAME)
     assert await hits(database_url, a, "ase") == []
+
+
+def test_the_stored_event_holds_the_tokens_only_sealed_and_after_erasure_they_open_to_nothing(
+    offices: tuple[Office, Office, UUID, UUID],
+    admin_database_url: str,
+    master_key: bytes,
+    caseworker: Context,
+) -> None:
+    a, b, found_a, found_b = offices
+    tokens = a.search_tokens(NAME + " " + SUMMARY)
+    cipher = OfficeApplication(a.slug, tenant_key(admin_database_url, master_key, a.slug)).mapper.cipher
+    with psycopg.connect(admin_database_url) as conn:
+        (state,) = conn.execute(
+            f"SELECT state FROM events.{table_prefix(a.slug)}_events WHERE originator_id = %s", (found_a,)
+        ).fetchone()
+    stored = cipher.decrypt(bytes(state)).decode()
+    assert len(tokens) == 7 and not [t for t in tokens if t in stored]
+    assert set(json.loads(stored)["search_tokens"]) == {"v", "n", "c"}
+
+    received = a.app.events.get(found_a)  # as the worker decodes it
+    assert next(iter(received)).search_tokens == tokens
+    a.erase(caseworker, EraseInquiry("A-1", on=date(2024, 3, 1), reason="krav fra innbygger"))
+    assert next(iter(a.app.events.get(found_a))).search_tokens == []
+    assert next(iter(b.app.events.get(found_b))).search_tokens == b.search_tokens(NAME + " " + SUMMARY)
+
+
+def tenant_key(admin_database_url: str, master_key: bytes, slug: str) -> str:
+    with psycopg.connect(admin_database_url) as conn:
+        row = conn.execute("SELECT wrapped_key FROM platform.tenants WHERE slug = %s", (slug,)).fetchone()
+    return unwrap(master_key, bytes(row[0]), slug)
