@@ -8,3 +8,5 @@ ACCESS_CHANNELS = ("web", "download", "letter", "cli", "search")
 CLI_PURPOSE = "drift"
 # Why staff download the access report: to answer the inhabitant's request for innsyn.
 INNSYN_PURPOSE = "innsyn"
+# Why a search by name or word lists an inquiry: the hit tells that the person or words belong to it.
+SEARCH_PURPOSE = "søk"

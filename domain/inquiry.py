@@ -55,6 +55,7 @@ MAX_HOLD_REASON = 200
 MAX_MEETINGS = 1_000
 
 _REFERENCE = re.compile(r"[A-Za-z0-9][A-Za-z0-9/_.-]{0,39}")
+_TOKEN = re.compile(r"[0-9a-f]{64}")
 _INQUIRY_NAMESPACE = uuid5(NAMESPACE_URL, "https://ombud.invalid/inquiry")
 
 
@@ -79,6 +80,15 @@ class Inquiry(Aggregate):
         summary: str
         requester_name: str | None
         contact: str | None
+        # The blind index of name and summary (keyed hashes, hex; services/search_index.py): not plaintext.
+        search_tokens: list[str]
+
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """Inquiries received before the blind index have no tokens: they are not found by name or word."""
+            state["search_tokens"] = []
 
         def apply(self, inquiry: Inquiry) -> None:
             inquiry.reference = self.reference
@@ -213,6 +223,7 @@ class Inquiry(Aggregate):
         summary: str,
         requester_name: str | None = None,
         contact: str | None = None,
+        search_tokens: list[str] | tuple[str, ...] = (),
     ) -> Inquiry:
         if not isinstance(reference, str) or not _REFERENCE.fullmatch(reference) or _is_uuid(reference):
             raise InvalidField("reference", "må være 1–40 tegn: bokstaver, tall, / _ . - (og ikke en id)")
@@ -231,6 +242,7 @@ class Inquiry(Aggregate):
             summary=require_text("summary", summary),
             requester_name=_optional_text("requester_name", requester_name, 200),
             contact=_optional_text("contact", contact, 200),
+            search_tokens=_search_tokens(search_tokens),
             **ctx.stamp(received_on),
         )
 
@@ -391,12 +403,22 @@ PERSONAL_FIELDS: dict[type, tuple[str, ...]] = {
     Inquiry.NoteAdded: ("text",),
     Inquiry.Reopened: ("reason",),
 }
+# Lists of keyed hashes sealed with the inquiry's key like the personal fields, but opened for the projection worker:
+# not text, yet derived from it, so erasure must make them unreadable in the stored events too.
+SHREDDED_LISTS: dict[type, tuple[str, ...]] = {Inquiry.Received: ("search_tokens",)}
 
 
 def _areas(primary: str, further: list[str] | tuple[str, ...]) -> list[str]:
     primary = require_text("primary_area", primary, max_length=100)
     rest = [a for a in _distinct("further_areas", further) if a != primary]
     return [primary, *rest]
+
+
+def _search_tokens(tokens: list[str] | tuple[str, ...]) -> list[str]:
+    """Keyed hashes only (64 hex digits): a word in plain text here would sit unsealed in the event."""
+    if not isinstance(tokens, list | tuple) or not all(isinstance(t, str) and _TOKEN.fullmatch(t) for t in tokens):
+        raise InvalidField("search_tokens", "må være nøkkelhasher (64 heksadesimale tegn)")
+    return sorted(set(tokens))
 
 
 def _is_uuid(text: str) -> bool:

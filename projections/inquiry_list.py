@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
+from uuid import UUID
 
 import asyncpg
 
@@ -19,7 +20,7 @@ AWAITING_REPLY_PAST_DUE = (
     "first_response_on IS NULL AND resolved_on IS NULL AND received_on + interval '1 month' < current_date"
 )
 _LIST_COLUMNS = (
-    "reference, received_on, status, primary_area, case_types, assignee, first_response_on, resolved_on,"
+    "id, reference, received_on, status, primary_area, case_types, assignee, first_response_on, resolved_on,"
     f" ({AWAITING_REPLY_PAST_DUE}) AS overdue,"
     " (received_on + interval '1 month')::date AS reply_due"
 )
@@ -35,6 +36,7 @@ class ListFilters:
     q: str = ""
     sort: str = "nyeste"
     page: int = 1
+    word_hits: tuple[UUID, ...] = ()  # the inquiries whose name and summary hold every word of q (blind index)
 
     def where(self) -> tuple[str, list[Any]]:
         """SQL conditions with numbered parameters (each `?` of a condition is its one value); RLS adds the tenant."""
@@ -57,9 +59,10 @@ class ListFilters:
         if self.year:
             add("received_on >= ?", date(self.year, 1, 1))
             add("received_on <= ?", date(self.year, 12, 31))
-        if self.q:
-            add("reference ~>=~ ?", self.q)  # the references that start with q: an index range, see migration 0011
-            add("reference ~<~ ?", self.q[:-1] + chr(ord(self.q[-1]) + 1))
+        if self.q:  # the references that start with q (an index range, see migration 0011), or the word hits
+            params.extend([self.q, self.q[:-1] + chr(ord(self.q[-1]) + 1), list(self.word_hits)])
+            n = len(params)
+            conditions.append(f"((reference ~>=~ ${n - 2} AND reference ~<~ ${n - 1}) OR id = ANY(${n}::uuid[]))")
         return " AND ".join(conditions), params
 
 

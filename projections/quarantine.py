@@ -10,10 +10,14 @@ import asyncpg
 from psycopg import Cursor
 
 from domain.common import OSLO
-from projections import case_list, outreach
+from projections import case_list, outreach, search_index
 
 # What the platform admin reads: the projection in bokmål, and the exception types a projection meets, explained.
-PROJECTION_NAMES = {case_list.NAME: "saksliste og statistikk", outreach.NAME: "utadrettet virksomhet"}
+PROJECTION_NAMES = {
+    case_list.NAME: "saksliste og statistikk",
+    outreach.NAME: "utadrettet virksomhet",
+    search_index.NAME: "søk på navn og ord",
+}
 REASONS = {
     "NumericValueOutOfRange": "et tall er større enn lesemodellen kan lagre",
     "DatetimeFieldOverflow": "en dato ligger utenfor det lesemodellen kan lagre",

@@ -15,7 +15,7 @@ from eventsourcing.persistence import InterfaceError, OperationalError, Programm
 from psycopg import sql
 
 from domain.common import Context, DomainError, today_in_norway
-from projections import case_list, outreach, quarantine
+from projections import case_list, outreach, quarantine, search_index
 from projections.quarantine import Quarantine
 from projections.safe_login import refuse_unsafe_login_sync
 from services.platform import TENANTS_CHANNEL, Platform
@@ -26,8 +26,13 @@ log = logging.getLogger(__name__)
 PROJECTIONS: dict[str, Callable[[Any, str, Any], None]] = {
     case_list.NAME: case_list.apply_batch,
     outreach.NAME: outreach.apply_batch,
+    search_index.NAME: search_index.apply_batch,
 }
-PROJECTION_TABLES = {case_list.NAME: case_list.TABLES, outreach.NAME: outreach.TABLES}
+PROJECTION_TABLES = {
+    case_list.NAME: case_list.TABLES,
+    outreach.NAME: outreach.TABLES,
+    search_index.NAME: search_index.TABLES,
+}
 Progress = Callable[[int, int], None]
 BATCH = 10_000
 IDLE_SECONDS = 5.0

@@ -10,8 +10,9 @@ from eventsourcing.application import Application
 from eventsourcing.persistence import InfrastructureFactory, JSONTranscoder, Mapper, StoredEvent, Transcoding
 from eventsourcing.utils import Environment
 
-from domain.inquiry import PERSONAL_FIELDS
+from domain.inquiry import PERSONAL_FIELDS, SHREDDED_LISTS
 from services.inquiry_keys import InquiryKeys, InquiryKeyStore, Sealed
+from services.search_index import SearchIndex
 
 FactoryMaker = Callable[[Environment], InfrastructureFactory]
 
@@ -37,6 +38,7 @@ class SealingMapper(Mapper):
 
     On the way back a sealed field stays `Sealed` until a service opens it for a reader: the projections never need
     a personal field, so they never touch an inquiry key. A plain stored field (stored before sealing) stays plain.
+    A shredded list (the blind index's keyed hashes) is opened here, for the worker: empty once the key is gone.
     """
 
     def __init__(self, base: Mapper, keys: InquiryKeys) -> None:
@@ -44,8 +46,12 @@ class SealingMapper(Mapper):
         self.keys = keys
 
     def to_stored_event(self, domain_event: Any) -> StoredEvent:
-        fields = PERSONAL_FIELDS.get(type(domain_event), ())
-        state = vars(domain_event)
+        lists = SHREDDED_LISTS.get(type(domain_event), ())
+        fields = PERSONAL_FIELDS.get(type(domain_event), ()) + lists
+        state = dict(vars(domain_event))
+        for field in lists:  # a list of hashes is sealed as one text; an empty list has nothing to hide
+            if state.get(field):
+                state[field] = " ".join(state[field])
         plain = [f for f in fields if isinstance(state.get(f), str)]
         if not plain and not any(isinstance(state.get(f), Sealed) for f in fields):
             return super().to_stored_event(domain_event)
@@ -68,6 +74,11 @@ class SealingMapper(Mapper):
             sealed = Sealed.from_stored(field, state.get(field))
             if sealed is not None:
                 state[field] = sealed
+        for field in SHREDDED_LISTS.get(type(event), ()):
+            sealed = Sealed.from_stored(field, state.get(field))
+            if sealed is not None:
+                key = self.keys.for_reading(event.originator_id)
+                state[field] = [] if key is None else self.keys.open(key, event.originator_id, sealed).split()
         return event
 
 
@@ -96,6 +107,7 @@ class OfficeApplication(Application):
         self.slug = slug
         self._make_factory = make_factory
         self.inquiry_keys = None if inquiry_keys is None else InquiryKeys(slug, cipher_key, inquiry_keys)
+        self.search_index = SearchIndex(cipher_key)
         super().__init__(
             env={
                 "CIPHER_TOPIC": "eventsourcing.cryptography:AESCipher",

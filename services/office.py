@@ -23,7 +23,8 @@ from services.application import OfficeApplication
 from services.inquiry_keys import Sealed
 
 _tracer = trace.get_tracer(__name__)
-_METADATA = {"originator_id", "originator_version", "timestamp", "originator_topic"}
+# The library's fields, and the blind index (keyed hashes of personal words: no reader needs them in a history).
+_METADATA = {"originator_id", "originator_version", "timestamp", "originator_topic", "search_tokens"}
 _STAMP = {"actor_id", "actor_role", "on", "correlation_id"}
 _MAX_REFERENCE_RETRIES = 20
 
@@ -180,6 +181,7 @@ class Office:
                     primary_area=primary,
                     further_areas=further,
                     case_types=list(case_types),
+                    search_tokens=self.app.search_index.tokens(fields.get("requester_name"), fields.get("summary")),
                     **fields,
                 )
 
@@ -295,6 +297,10 @@ class Office:
     def inquiry(self, inquiry: str) -> InquiryView:
         found = self._inquiry(inquiry)
         return _view(found, self._opener(found.id, found.is_erased))
+
+    def search_tokens(self, text: str) -> list[str]:
+        """The blind-index tokens of what a reader typed, hashed as the inquiries' names and summaries were."""
+        return self.app.search_index.tokens(text)
 
     def erased_on(self, inquiry: str) -> date | None:
         """When the inquiry was erased, if it was; opens no personal field (the confirmation page shows none)."""

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from jinja2_fragments.litestar import HTMXBlockTemplate
 from litestar import Controller, Request, get
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
+from domain.access import SEARCH_PURPOSE
 from domain.account import TENANT_ROLES
 from domain.common import today_in_norway
-from projections import inquiry_list
+from projections import inquiry_list, search_index
+from projections.access_log import record_access
 from projections.inquiry_list import ListFilters
 from projections.reading import tenant_transaction
 from projections.report_documents import labels
+from services.office import Office
 from web.inquiry_rows import inquiry_rows
 from web.offices import tenant_profile
 from web.query import QueryValues
@@ -56,9 +61,23 @@ class InquiryListController(Controller):
         )
         profile = await tenant_profile(request, tenant)
         names = labels(profile)
+        office: Office = request.app.state.platform.office(tenant)
+        tokens = office.search_tokens(filters.q) if filters.q else []
         async with tenant_transaction(request.app.state.db, tenant) as conn:
+            filters = replace(filters, word_hits=tuple(await search_index.matching(conn, tokens)))
             total, rows = await inquiry_list.page(conn, filters)
             assignees = await inquiry_list.assignees(conn)
+        for row in rows:  # a word hit tells whose case it is or what it is about: recorded before it is shown
+            if row["id"] in filters.word_hits:
+                await record_access(
+                    request.app.state.db,
+                    tenant,
+                    account_id=str(staff.account_id),
+                    role=staff.role,
+                    inquiry_id=row["id"],
+                    purpose=SEARCH_PURPOSE,
+                    channel="search",
+                )
         context = {
             "staff": staff,
             "profile": profile,

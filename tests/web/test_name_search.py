@@ -1,0 +1,73 @@
+"""Searching the inquiry list by name and words: found without diacritics, only in one's own tenant, the look recorded."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+import psycopg
+from litestar.testing import AsyncTestClient
+
+from domain.account import Account
+from domain.common import Context
+from domain.inquiry import Inquiry
+from projections.worker import ProjectionWorker
+from services.office import EraseInquiry, Office
+
+
+def receive(office: Office, ctx: Context, reference: str, name: str, summary: str) -> None:
+    office.receive(
+        ctx,
+        reference=reference,
+        received_on=date(2024, 2, 1),
+        channel="phone",
+        requester_role="user",
+        service_area="helse",
+        summary=summary,
+        requester_name=name,
+    )
+
+
+def search_records(admin_database_url: str, tenant: str) -> list[tuple[str, str, str]]:
+    with psycopg.connect(admin_database_url) as conn:
+        rows = conn.execute(
+            "SELECT inquiry_id::text, purpose, channel FROM audit.access_records WHERE tenant_id = %s ORDER BY 1",
+            (tenant,),
+        )
+        return rows.fetchall()
+
+
+async def test_a_name_or_word_finds_the_inquiry_in_ones_own_tenant_and_records_each_hit(
+    client: AsyncTestClient,
+    office: Office,
+    other_office: Office,
+    caseworker: Context,
+    worker: ProjectionWorker,
+    make_account: Callable[..., Account],
+    sign_in,
+    admin_database_url: str,
+) -> None:
+    receive(office, caseworker, "A-1", "Åse Ødegård", "Klage på vedtak om støttekontakt")
+    receive(office, caseworker, "A-2", "Per Hansen", "Spørsmål om barnehageplass")
+    receive(other_office, caseworker, "B-1", "Åse Ødegård", "Klage på vedtak om støttekontakt")
+    worker.catch_up(office.slug)
+    worker.catch_up(other_office.slug)
+    await sign_in(make_account("caseworker", office.slug))
+
+    by_name = await client.get(f"/{office.slug}/henvendelser", params={"q": "ase odegard"})
+    assert by_name.status_code == 200
+    assert ">A-1<" in by_name.text and ">A-2<" not in by_name.text and "B-1" not in by_name.text
+    assert "Ødegård" not in by_name.text and "Åse" not in by_name.text  # the hit shows the reference, not the name
+    by_word = await client.get(f"/{office.slug}/henvendelser", params={"q": "Støttekontakt"})
+    assert ">A-1<" in by_word.text and ">A-2<" not in by_word.text
+    by_reference = await client.get(f"/{office.slug}/henvendelser", params={"q": "A-2"})
+    assert ">A-2<" in by_reference.text and ">A-1<" not in by_reference.text
+
+    a1 = str(Inquiry.id_for("A-1"))
+    assert search_records(admin_database_url, office.slug) == [(a1, "søk", "search"), (a1, "søk", "search")]
+    assert search_records(admin_database_url, other_office.slug) == []
+
+    office.erase(caseworker, EraseInquiry("A-1", on=date(2024, 3, 1), reason="krav fra innbygger"))
+    worker.catch_up(office.slug)
+    after = await client.get(f"/{office.slug}/henvendelser", params={"q": "ase"})
+    assert ">A-1<" not in after.text
