@@ -288,7 +288,7 @@ def run_user_reset_password(args: argparse.Namespace, settings: Settings) -> int
     def work(runtime: Any) -> int:
         command = ResetPassword(email=args.email, password=password)
         reset_password(PostgresAccountDirectory(runtime.datastore), context(args, "platform_admin"), command)
-        print(f"nytt passord for {command.email.strip().lower()}; kontoen er logget ut overalt")
+        print("nytt passord er satt; kontoen er logget ut overalt")
         return 0
 
     return with_runtime(settings, work)

@@ -4,7 +4,6 @@ staff identity, the command line's own reads are recorded before anything is pri
 from __future__ import annotations
 
 import asyncio
-import base64
 import getpass
 import json
 import uuid
@@ -19,37 +18,11 @@ from docx import Document
 from domain.inquiry import Inquiry
 from infra.cli import main
 from projections.access_log import record_access
+from tests.integration.conftest import Run
 
-Run = Callable[..., tuple[int, str, str]]
 SUMMARY = "Fiktiv klage på manglende svar"
 NAME = "Testesen, Fiktiv"
 STAFF = "kari.saksbehandler@eksempel.invalid"
-
-
-@pytest.fixture
-def ombud(
-    database_url: str,
-    admin_database_url: str,
-    master_key: bytes,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-) -> Run:
-    monkeypatch.setenv("DATABASE_URL", database_url)
-    monkeypatch.setenv("OMBUD_ADMIN_DATABASE_URL", admin_database_url)
-    monkeypatch.setenv("OMBUD_MASTER_KEY", base64.b64encode(master_key).decode())
-    monkeypatch.setenv("OMBUD_DATA_DIR", str(tmp_path))
-
-    def run(*argv: str) -> tuple[int, str, str]:
-        capsys.readouterr()
-        try:
-            code = main(list(argv))
-        except SystemExit as exit_:
-            code = int(exit_.code or 0)
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
 
 
 @pytest.fixture

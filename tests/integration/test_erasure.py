@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import base64
 import json
 from collections.abc import Callable
 from datetime import date
-from pathlib import Path
 
 import psycopg
 import pytest
@@ -17,8 +15,7 @@ from services.application import OfficeApplication, table_prefix
 from services.inquiry_keys import SealBroken
 from services.keys import unwrap
 from services.platform import Platform
-
-Run = Callable[..., tuple[int, str, str]]
+from tests.integration.conftest import Run
 
 NAME = "Åsmund Slettesen"
 CONTACT = "asmund.slettesen@example.invalid"
@@ -27,34 +24,6 @@ NOTE = "Åsmund ringte om saken sin."
 REASON = "Sendt videre etter ønske fra Åsmund"
 ABOUT = "Klage på Åsmunds vedtak"
 PERSONAL = (NAME, CONTACT, SUMMARY, NOTE, REASON, ABOUT)
-
-
-@pytest.fixture
-def ombud(
-    database_url: str,
-    admin_database_url: str,
-    master_key: bytes,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-) -> Run:
-    from infra.cli import main
-
-    monkeypatch.setenv("DATABASE_URL", database_url)
-    monkeypatch.setenv("OMBUD_ADMIN_DATABASE_URL", admin_database_url)
-    monkeypatch.setenv("OMBUD_MASTER_KEY", base64.b64encode(master_key).decode())
-    monkeypatch.setenv("OMBUD_DATA_DIR", str(tmp_path))
-
-    def run(*argv: str) -> tuple[int, str, str]:
-        capsys.readouterr()
-        try:
-            code = main(list(argv))
-        except SystemExit as exit_:
-            code = int(exit_.code or 0)
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
 
 
 def receive_full(ombud: Run, tenant: str, reference: str) -> None:
