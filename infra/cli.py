@@ -23,10 +23,11 @@ from domain.inquiry import (
 )
 from domain.outreach import KINDS as OUTREACH_KINDS
 from domain.taxonomy import DEFAULT_TEMPLATE, TEMPLATES
-from infra import commands
+from infra import audit_commands, commands
 from infra.migrate import MigrationError
 from infra.settings import Settings, SettingsError
 from projections.safe_login import UnsafeDatabaseLogin
+from services.audit_signing import SigningKeyError
 from services.keys import MasterKeyError
 
 T = TypeVar("T")
@@ -314,6 +315,7 @@ def build_parser() -> OneLineParser:
     running.add_argument("--tenant", help="bare denne kommunen (standard: alle)", type=line)
     running.add_argument("--dry-run", action="store_true", help="vis bare hva som ville blitt slettet")
     running.set_defaults(run=commands.run_retention)
+    audit_commands.add_parsers(subcommands, OneLineParser, line)
     return parser
 
 
@@ -323,7 +325,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = Settings.from_environment()
         return args.run(args, settings)
-    except (DomainError, SettingsError, MasterKeyError, MigrationError, UnsafeDatabaseLogin) as error:
+    except (DomainError, SettingsError, MasterKeyError, SigningKeyError, MigrationError, UnsafeDatabaseLogin) as error:
         print(f"ombud: feil: {error}", file=sys.stderr)
         return 1
 

@@ -47,7 +47,9 @@ def run_demo(args: argparse.Namespace, settings: Settings) -> int:
             return 0
         # One process for the demo: the projection worker runs beside the web server.
         worker = ProjectionWorker(runtime.platform, runtime.database_url)
+        worker.sign_checkpoints_with(runtime.signer)
         worker.catch_up_all()
+        worker.keep_audit_chains(now=True)
         stop = threading.Event()
         thread = threading.Thread(target=worker.run, args=(stop,), name="projection-worker", daemon=True)
         thread.start()
@@ -101,14 +103,18 @@ def run_worker(args: argparse.Namespace, settings: Settings) -> int:
     from projections.worker import ProjectionWorker
 
     def work(runtime: Any) -> int:
-        worker = ProjectionWorker(runtime.platform, runtime.database_url)
+        worker = ProjectionWorker(runtime.platform, runtime.database_url)  # refuses an unsafe login first
         try:
+            worker.sign_checkpoints_with(runtime.signer)
             if args.once:
                 for slug, applied in worker.catch_up_all().items():
                     print(f"{slug}: {applied} hendelser")
                 for quarantined in worker.quarantined():  # one line each, no personal data (docs/security.md)
                     print(f"{quarantined.tenant_id}: {quarantined.explanation()}")
-                return 0
+                broken = [verdict for verdict in worker.keep_audit_chains(now=True) if not verdict.holds]
+                for verdict in broken:  # positions and tables only (docs/audit.md)
+                    print(f"{verdict.scope}: revisjonssporet holder ikke ved posisjon {verdict.broken.position}")
+                return 1 if broken else 0
             logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
             stop = threading.Event()
             signal.signal(signal.SIGTERM, lambda *_: stop.set())

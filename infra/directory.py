@@ -10,6 +10,7 @@ from eventsourcing.postgres import PostgresDatastore
 from domain.account import Account, record_scope
 from domain.common import Context
 from infra.inquiry_keys import PostgresInquiryKeys
+from projections.audit_chain import RECORD_WRITERS_LOCK
 from services.platform import TENANTS_CHANNEL
 
 
@@ -140,6 +141,7 @@ def _record(
 ) -> None:
     """Appends the account record under the scope's own tenant setting, as row-level security demands."""
     cursor.execute("SELECT set_config('app.tenant_id', %s, true)", (scope,))
+    cursor.execute(RECORD_WRITERS_LOCK)  # the audit chain seals records in commit order
     cursor.execute(
         "INSERT INTO audit.account_records (tenant_id, account_id, change, role, previous_role, actor_id, actor_role)"
         " VALUES (%s, %s, %s, %s, %s, %s, %s)",

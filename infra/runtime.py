@@ -22,6 +22,7 @@ from infra.logins import APP_LOGIN, with_login
 from infra.migrate import migrate, pending
 from infra.settings import Settings, SettingsError
 from infra.telemetry import configure_logging, configure_tracing
+from services.audit_signing import Signer, load_signer, new_signing_key_pem
 from services.keys import parse_master_key
 from services.platform import Platform
 from web.app import create_app
@@ -50,6 +51,27 @@ class Runtime:
         server = embedded.start_redis(self.settings.data_dir)
         self.embedded_servers.append(server)
         return server.url
+
+    @cached_property
+    def signer(self) -> Signer:
+        """The audit chain's signing key (docs/audit.md): OMBUD_AUDIT_SIGNING_KEY, or the file
+        OMBUD_AUDIT_SIGNING_KEY_FILE names; only an embedded (local, demo) database may fall back to a key file it
+        makes in OMBUD_DATA_DIR."""
+        if self.settings.audit_signing_key:
+            return load_signer(self.settings.audit_signing_key.encode(), "OMBUD_AUDIT_SIGNING_KEY")
+        path = self.settings.audit_signing_key_file
+        if path is None:
+            if self.settings.database_url:
+                raise SettingsError(
+                    "OMBUD_AUDIT_SIGNING_KEY eller OMBUD_AUDIT_SIGNING_KEY_FILE: må settes når DATABASE_URL er satt"
+                )
+            path = self.settings.data_dir / "audit-signing.key"
+            _create_secret_file(path, new_signing_key_pem())
+        try:
+            data = path.read_bytes()
+        except OSError:
+            raise SettingsError(f"OMBUD_AUDIT_SIGNING_KEY_FILE: kan ikke lese filen {path}") from None
+        return load_signer(data, "OMBUD_AUDIT_SIGNING_KEY_FILE")
 
     def environment_for_workers(self) -> dict[str, str]:
         """What a web worker process needs to join this runtime's servers (never printed or logged)."""
@@ -129,9 +151,15 @@ def _master_key(settings: Settings) -> bytes:
     if settings.database_url:
         raise SettingsError("OMBUD_MASTER_KEY: må settes når DATABASE_URL er satt")
     path: Path = settings.data_dir / "master.key"
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            handle.write(base64.b64encode(os.urandom(32)).decode())
+    _create_secret_file(path, base64.b64encode(os.urandom(32)))
     return parse_master_key(path.read_text().strip())
+
+
+def _create_secret_file(path: Path, content: bytes) -> None:
+    """Writes a new key file readable by its owner only; an existing one is kept as it is."""
+    if path.exists():
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(content)

@@ -25,6 +25,8 @@ class Settings:
     hsts_max_age: int = 0  # seconds of Strict-Transport-Security; 0 where the site is not served over TLS
     session_max_hours: int = 12
     trusted_proxies: tuple[Network, ...] = ()
+    audit_signing_key: str | None = None  # the checkpoints' Ed25519 key itself (PEM or base64 seed)
+    audit_signing_key_file: Path | None = None  # or a file holding it
 
     @classmethod
     def from_environment(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -42,6 +44,10 @@ class Settings:
             hsts_max_age=_seconds(env, "OMBUD_HSTS_MAX_AGE"),
             session_max_hours=_positive_int(env, "OMBUD_SESSION_MAX_HOURS", 12),
             trusted_proxies=_networks(env, "OMBUD_TRUSTED_PROXIES"),
+            audit_signing_key=env.get("OMBUD_AUDIT_SIGNING_KEY") or None,
+            audit_signing_key_file=Path(env["OMBUD_AUDIT_SIGNING_KEY_FILE"])
+            if env.get("OMBUD_AUDIT_SIGNING_KEY_FILE")
+            else None,
         )
 
 

@@ -7,6 +7,7 @@ from uuid import UUID
 import asyncpg
 
 from domain.access import ACCESS_CHANNELS
+from projections.audit_chain import RECORD_WRITERS_LOCK
 from projections.reading import TENANT_SETTING
 
 PAGE_SIZE = 50
@@ -45,6 +46,7 @@ async def record_access(
         raise ValueError(f"unknown access channel {channel!r}")
     async with pool.acquire() as conn, conn.transaction():
         await conn.execute(TENANT_SETTING, tenant)
+        await conn.execute(RECORD_WRITERS_LOCK)  # the audit chain seals records in commit order
         await conn.execute(_RECORD, account_id, role, inquiry_id, purpose, channel)
 
 

@@ -15,9 +15,12 @@ from eventsourcing.persistence import InterfaceError, OperationalError, Programm
 from psycopg import sql
 
 from domain.common import Context, DomainError, today_in_norway
-from projections import case_list, outreach, quarantine, search_index
+from projections import audit_chain, case_list, outreach, quarantine, search_index
+from projections.audit_chain import Verdict
+from projections.audit_keeper import AuditKeeper
 from projections.quarantine import Quarantine
 from projections.safe_login import refuse_unsafe_login_sync
+from services.audit_signing import Signer
 from services.platform import TENANTS_CHANNEL, Platform
 from services.retention import Retention
 
@@ -54,6 +57,7 @@ class ProjectionWorker:
         retry_cap: float = RETRY_CAP_SECONDS,
     ) -> None:
         self._platform = platform
+        self._audit = AuditKeeper()
         self._conninfo = conninfo
         self._retry_first = retry_first
         self._retry_cap = retry_cap
@@ -305,6 +309,7 @@ class ProjectionWorker:
                     channels[channel] = slug
                     self._report(slug, applied)
             self.retention_once_a_day()
+            self.keep_audit_chains()
             for notify in listener.notifies(timeout=IDLE_SECONDS, stop_after=1):
                 if notify.channel in channels:
                     slug = channels[notify.channel]
@@ -329,6 +334,15 @@ class ProjectionWorker:
             if erased:
                 log.info("retention: tenant=%s erased=%d", slug, len(erased))
         self._retention_ran_on = today
+
+    def sign_checkpoints_with(self, signer: Signer) -> None:
+        """From now on, checkpoints are signed and the chains verified; until then they are only sealed."""
+        self._audit.signer = signer
+
+    def keep_audit_chains(self, *, now: bool = False) -> list[Verdict]:
+        """Seals what was committed since the last look into every chain, signs checkpoints when due, and verifies
+        each chain when its turn comes (`now`: checkpoint and verify every chain at once); returns the verdicts."""
+        return self._audit.keep(self._writer, audit_chain.scopes(self._platform.slugs()), now=now)
 
     def _report(self, slug: str, applied: int) -> None:
         if applied:

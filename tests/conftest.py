@@ -22,6 +22,7 @@ from infra.logins import APP_LOGIN, login_of, password_of, with_database, with_l
 from infra.migrate import migrate
 from infra.settings import Settings
 from projections.worker import ProjectionWorker
+from services.audit_signing import new_signing_key_pem
 from services.platform import Platform
 
 
@@ -75,6 +76,12 @@ def redis_url(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> I
 @pytest.fixture(scope="session")
 def master_key() -> bytes:
     return os.urandom(32)
+
+
+@pytest.fixture(scope="session")
+def signing_key() -> bytes:
+    """The audit chain's checkpoint key (PEM), as OMBUD_AUDIT_SIGNING_KEY holds it."""
+    return new_signing_key_pem()
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ def ombud(
     database_url: str,
     admin_database_url: str,
     master_key: bytes,
+    signing_key: bytes,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
@@ -25,6 +26,7 @@ def ombud(
     monkeypatch.setenv("DATABASE_URL", database_url)
     monkeypatch.setenv("OMBUD_ADMIN_DATABASE_URL", admin_database_url)
     monkeypatch.setenv("OMBUD_MASTER_KEY", base64.b64encode(master_key).decode())
+    monkeypatch.setenv("OMBUD_AUDIT_SIGNING_KEY", signing_key.decode())
     monkeypatch.setenv("OMBUD_DATA_DIR", str(tmp_path))
 
     def run(*argv: str) -> tuple[int, str, str]:

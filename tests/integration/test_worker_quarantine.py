@@ -243,6 +243,7 @@ def test_ombud_worker_once_names_each_set_aside_projection_in_one_line_without_p
     caseworker: Context,
     database_url: str,
     master_key: bytes,
+    signing_key: bytes,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
@@ -252,6 +253,7 @@ def test_ombud_worker_once_names_each_set_aside_projection_in_one_line_without_p
     register(b, caseworker)
     monkeypatch.setenv("DATABASE_URL", database_url)
     monkeypatch.setenv("OMBUD_MASTER_KEY", base64.b64encode(master_key).decode())
+    monkeypatch.setenv("OMBUD_AUDIT_SIGNING_KEY", signing_key.decode())
     monkeypatch.setenv("OMBUD_DATA_DIR", str(tmp_path))
     capsys.readouterr()
 

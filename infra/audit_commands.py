@@ -1,0 +1,114 @@
+"""The `ombud audit` commands: verify the chains, print the public key, sign a checkpoint now (docs/audit.md)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from contextlib import closing
+from typing import Any
+
+import psycopg
+
+from domain.account import PLATFORM_SCOPE
+from infra.commands import with_runtime
+from infra.settings import Settings
+from projections import audit_chain
+from projections.audit_chain import Break, Verdict
+
+SOURCE_NAMES = {"events": "hendelse", "access_records": "tilgangslogg", "account_records": "kontologg"}
+_REFERENCE = "SELECT reference FROM read.inquiries WHERE tenant_id = %s AND id = %s"
+
+
+def chosen_scopes(runtime: Any, args: argparse.Namespace) -> list[str]:
+    """--tenant SLUG (which must exist) or --all: every tenant and the platform's own chain."""
+    if args.all:
+        return audit_chain.scopes(runtime.platform.slugs())
+    runtime.platform.office(args.tenant)  # an unknown tenant is one line naming --tenant
+    return [args.tenant]
+
+
+def run_verify(args: argparse.Namespace, settings: Settings) -> int:
+    def work(runtime: Any) -> int:
+        public_key = runtime.signer.public_key
+        failed = False
+        with closing(psycopg.connect(runtime.database_url, autocommit=True)) as conn:
+            for scope in chosen_scopes(runtime, args):
+                verdict = audit_chain.verify(conn, scope, public_key)
+                failed |= not verdict.holds
+                print(describe(conn, verdict), file=sys.stdout if verdict.holds else sys.stderr)
+        return 1 if failed else 0
+
+    return with_runtime(settings, work)
+
+
+def describe(conn: psycopg.Connection[Any], verdict: Verdict) -> str:
+    """One line per chain, with no personal data: positions, tables, row numbers and inquiry references."""
+    name = "plattformen" if verdict.scope == PLATFORM_SCOPE else verdict.scope
+    if verdict.broken is None:
+        unsigned = verdict.length - verdict.signed_length
+        tail = f"; {unsigned} poster etter siste sjekkpunkt" if unsigned else ""
+        return f"{name}: holder ({verdict.length} poster, {verdict.checkpoints} signerte sjekkpunkter{tail})"
+    return f"{name}: BRUDD ved posisjon {verdict.broken.position}: {where(conn, verdict.scope, verdict.broken)}"
+
+
+def where(conn: psycopg.Connection[Any], scope: str, broken: Break) -> str:
+    parts = []
+    if broken.source is not None:
+        parts.append(f"{SOURCE_NAMES[broken.source]} nr. {broken.source_key}")
+    if broken.subject_id is not None:
+        with conn.transaction(), conn.cursor() as cursor:
+            cursor.execute("SELECT set_config('app.tenant_id', %s, true)", (scope,))
+            cursor.execute(_REFERENCE, (scope, broken.subject_id))
+            row = cursor.fetchone()
+        if row is not None:
+            parts.append(f"henvendelse {row[0]}")
+    parts.append(audit_chain.REASONS[broken.reason])
+    return ", ".join(parts)
+
+
+def run_public_key(args: argparse.Namespace, settings: Settings) -> int:
+    def work(runtime: Any) -> int:
+        public_key = runtime.signer.public_key
+        sys.stdout.write(public_key.pem())
+        print(f"nøkkel-id: {public_key.key_id}", file=sys.stderr)
+        return 0
+
+    return with_runtime(settings, work)
+
+
+def run_checkpoint(args: argparse.Namespace, settings: Settings) -> int:
+    """Seals what is committed and signs each chosen chain's head now (if anything came since its last checkpoint)."""
+
+    def work(runtime: Any) -> int:
+        with closing(psycopg.connect(runtime.database_url, autocommit=True)) as conn:
+            for scope in chosen_scopes(runtime, args):
+                audit_chain.seal(conn, scope)
+                made = audit_chain.checkpoint(conn, scope, runtime.signer)
+                name = "plattformen" if scope == PLATFORM_SCOPE else scope
+                if made is None:
+                    print(f"{name}: ingen nye poster siden siste sjekkpunkt")
+                else:
+                    print(f"{name}: sjekkpunkt signert ved lengde {made.length} ({made.head.hex()[:16]}…)")
+        return 0
+
+    return with_runtime(settings, work)
+
+
+def add_parsers(subcommands: Any, parser_class: type, line: Any) -> None:
+    """`ombud audit …`: the revisjonsspor's commands."""
+    audit = subcommands.add_parser(
+        "audit", help="revisjonsspor: kontroll, eksport og gjennomgang av historikken"
+    ).add_subparsers(dest="audit_command", required=True, parser_class=parser_class)
+
+    def scoped(name: str, helptext: str) -> argparse.ArgumentParser:
+        sub = audit.add_parser(name, help=helptext)
+        which = sub.add_mutually_exclusive_group(required=True)
+        which.add_argument("--tenant", help="kommunen", type=line)
+        which.add_argument("--all", action="store_true", help="alle kommuner og plattformens egne kontoer")
+        return sub
+
+    scoped("verify", "regn ut kjeden på nytt og kontroller hvert signerte sjekkpunkt").set_defaults(run=run_verify)
+    scoped("checkpoint", "forsegl nye poster og signer et sjekkpunkt nå").set_defaults(run=run_checkpoint)
+    audit.add_parser(
+        "public-key", help="skriv ut den offentlige nøkkelen som sjekkpunktene kontrolleres med"
+    ).set_defaults(run=run_public_key)

@@ -1,0 +1,337 @@
+"""The audit chain in the database: seals new rows into each scope's chain, signs checkpoints, and verifies it all.
+
+The arithmetic lives in domain/audit_chain.py; this module reads the stored rows exactly as stored and keeps
+`audit.chain_entries` and `audit.chain_checkpoints` (0021_audit_chain.sql). The worker seals every few seconds
+(projections/worker.py); a scope's writers of access and account records hold RECORD_WRITERS_LOCK until they
+commit, as the event store's writers hold theirs, so within each source a row's key grows in commit order and the
+sealer never passes over a row that commits late.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID
+
+import psycopg
+from psycopg import sql
+
+from domain.account import PLATFORM_SCOPE
+from domain.audit_chain import (
+    COLUMNS,
+    SOURCES,
+    SUBJECT_COLUMNS,
+    Checkpoint,
+    checkpoint_message,
+    entry_bytes,
+    entry_hash,
+    genesis,
+    link,
+)
+from domain.common import DomainError
+from services.application import table_prefix
+from services.audit_signing import PublicKey, Signer
+
+# Writers of one scope's access and account records take this lock (second key: the scope, which is the transaction's
+# tenant setting) after setting it and before their INSERT, and hold it until they commit.
+RECORD_WRITERS_LOCK = "SELECT pg_advisory_xact_lock(7141594, hashtext(current_setting('app.tenant_id', true)))"
+_SEALER_LOCK = "SELECT pg_advisory_xact_lock(7141595, hashtext(%s))"
+_SCOPE = "SELECT set_config('app.tenant_id', %s, true)"
+BATCH = 10_000
+_FETCH = 2_000
+
+_HEAD = "SELECT position, chain_hash FROM audit.chain_entries WHERE tenant_id = %s ORDER BY position DESC LIMIT 1"
+_LAST_KEY = (
+    "SELECT source_key FROM audit.chain_entries WHERE tenant_id = %s AND source = %s ORDER BY source_key DESC LIMIT 1"
+)
+# Row-level security allows no COPY: one INSERT of the whole batch, column by column.
+_APPEND = (
+    "INSERT INTO audit.chain_entries (tenant_id, position, source, source_key, subject_id, entry_hash, chain_hash)"
+    " SELECT * FROM unnest(%s::text[], %s::bigint[], %s::text[], %s::bigint[], %s::uuid[], %s::bytea[], %s::bytea[])"
+)
+_CHECKPOINTS = (
+    "SELECT tenant_id, length, head, at, key_id, signature FROM audit.chain_checkpoints WHERE tenant_id = %s"
+    " ORDER BY length"
+)
+_ADD_CHECKPOINT = "INSERT INTO audit.chain_checkpoints (tenant_id, length, head, at, key_id, signature) VALUES (%s, %s, %s, %s, %s, %s)"
+
+
+def events_table(scope: str) -> str | None:
+    """The scope's event table (services/application.py names it); the platform's scope has none."""
+    return None if scope == PLATFORM_SCOPE else table_prefix(scope) + "_events"
+
+
+def _source_table(source: str, scope: str) -> sql.Composable | None:
+    if source == "events":
+        table = events_table(scope)
+        return None if table is None else sql.Identifier("events", table)
+    return sql.Identifier("audit", source)
+
+
+def _rows_after(source: str, scope: str, last: int, limit: int) -> tuple[sql.Composed, tuple[int, int]] | None:
+    table = _source_table(source, scope)
+    if table is None:
+        return None
+    key = sql.Identifier(COLUMNS[source][0])
+    return sql.SQL("SELECT {} FROM {} WHERE {} > %s ORDER BY {} LIMIT %s").format(
+        sql.SQL(", ").join(sql.Identifier(c) for c in COLUMNS[source]), table, key, key
+    ), (last, limit)
+
+
+@dataclass(frozen=True)
+class Head:
+    length: int
+    hash: bytes
+
+
+def head(cursor: Any, scope: str) -> Head:
+    cursor.execute(_HEAD, (scope,))
+    row = cursor.fetchone()
+    return Head(0, genesis(scope)) if row is None else Head(row[0], bytes(row[1]))
+
+
+def seal(conn: psycopg.Connection[Any], scope: str, *, batch: int = BATCH) -> int:
+    """Appends the scope's rows committed since the last seal to its chain; returns how many entries were added."""
+    added = 0
+    while True:
+        with conn.transaction(), conn.cursor() as cursor:
+            cursor.execute(_SCOPE, (scope,))
+            cursor.execute(_SEALER_LOCK, (scope,))
+            position, previous = _astuple(head(cursor, scope))
+            entries = []
+            for source in SOURCES:
+                query = _rows_after(source, scope, _last_key(cursor, scope, source), batch)
+                if query is None:
+                    continue
+                cursor.execute(*query)
+                subject = COLUMNS[source].index(SUBJECT_COLUMNS[source]) if SUBJECT_COLUMNS[source] else None
+                for row in cursor.fetchall():
+                    digest = entry_hash(entry_bytes(source, row))
+                    previous = link(previous, digest)
+                    position += 1
+                    subject_id = row[subject] if subject is not None else None
+                    entries.append((scope, position, source, row[0], subject_id, digest, previous))
+            if entries:
+                cursor.execute(_APPEND, [list(column) for column in zip(*entries, strict=True)])
+        added += len(entries)
+        if len(entries) < batch:
+            return added
+
+
+def _astuple(found: Head) -> tuple[int, bytes]:
+    return found.length, found.hash
+
+
+def _last_key(cursor: Any, scope: str, source: str) -> int:
+    cursor.execute(_LAST_KEY, (scope, source))
+    row = cursor.fetchone()
+    return 0 if row is None else row[0]
+
+
+def checkpoint(
+    conn: psycopg.Connection[Any], scope: str, signer: Signer, *, older_than_seconds: float = 0.0
+) -> Checkpoint | None:
+    """Signs the chain's head if entries came after the last checkpoint (and that one is older than asked); else None.
+
+    Before signing, the entries since the last checkpoint are recomputed from their rows as they are now, from the
+    last signed head: a checkpoint never signs a chain that does not hold (`ChainDoesNotHold`).
+    """
+    with conn.transaction(), conn.cursor() as cursor:
+        cursor.execute(_SCOPE, (scope,))
+        cursor.execute(_SEALER_LOCK, (scope,))
+        current = head(cursor, scope)
+        signed = checkpoints(cursor, scope)
+        last = signed[-1] if signed else None
+        now = datetime.now(UTC)
+        if current.length == 0 or (last is not None and last.length >= current.length):
+            return None
+        if last is not None and (now - last.at).total_seconds() < older_than_seconds:
+            return None
+        running = last.head if last is not None else genesis(scope)
+        for entry in stored_entries(conn, scope, first=last.length + 1 if last else 1, last=current.length):
+            if entry.data is None or entry_hash(entry.data) != entry.entry_hash:
+                raise ChainDoesNotHold(scope, entry.position)
+            running = link(running, entry.entry_hash)
+        if running != current.hash:
+            raise ChainDoesNotHold(scope, current.length)
+        message = checkpoint_message(scope, current.length, current.hash, now)
+        made = Checkpoint(scope, current.length, current.hash, now, signer.public_key.key_id, signer.sign(message))
+        cursor.execute(_ADD_CHECKPOINT, (scope, made.length, made.head, made.at, made.key_id, made.signature))
+        return made
+
+
+class ChainDoesNotHold(DomainError):
+    """A chain was found broken where a checkpoint was to be signed: nothing is signed."""
+
+    def __init__(self, scope: str, position: int) -> None:
+        super().__init__(
+            "kjede", f"revisjonssporet for {scope} holder ikke ved posisjon {position}: kjør `ombud audit verify`"
+        )
+        self.scope = scope
+        self.position = position
+
+
+def checkpoints(cursor: Any, scope: str) -> list[Checkpoint]:
+    cursor.execute(_SCOPE, (scope,))
+    cursor.execute(_CHECKPOINTS, (scope,))
+    return [Checkpoint(r[0], r[1], bytes(r[2]), r[3], r[4], bytes(r[5])) for r in cursor.fetchall()]
+
+
+@dataclass(frozen=True)
+class StoredEntry:
+    """One chain entry beside the row it names, as the database holds both now (`data` None: the row is gone)."""
+
+    position: int
+    source: str
+    source_key: int
+    subject_id: UUID | None
+    entry_hash: bytes
+    chain_hash: bytes
+    sealed_at: datetime
+    data: bytes | None
+
+
+def stored_entries(
+    conn: psycopg.Connection[Any], scope: str, *, first: int = 1, last: int | None = None
+) -> Iterator[StoredEntry]:
+    """The chain's entries in order with their rows' bytes now, streamed (a server-side cursor) in one transaction."""
+    joins, fields = [], []
+    for source in SOURCES:
+        table = _source_table(source, scope)
+        alias = sql.Identifier(source)
+        if table is None:
+            fields.extend(sql.SQL("NULL") for _ in COLUMNS[source])
+            continue
+        joins.append(
+            sql.SQL(" LEFT JOIN {} AS {} ON c.source = {} AND {}.{} = c.source_key").format(
+                table, alias, sql.Literal(source), alias, sql.Identifier(COLUMNS[source][0])
+            )
+        )
+        fields.extend(sql.SQL("{}.{}").format(alias, sql.Identifier(c)) for c in COLUMNS[source])
+    query = sql.SQL(
+        "SELECT c.position, c.source, c.source_key, c.subject_id, c.entry_hash, c.chain_hash, c.sealed_at, {}"
+        " FROM audit.chain_entries AS c{} WHERE c.tenant_id = %s AND c.position >= %s AND c.position <= %s"
+        " ORDER BY c.position"
+    ).format(sql.SQL(", ").join(fields), sql.Composed(joins))
+    offsets, at = {}, 7
+    for source in SOURCES:
+        offsets[source] = (at, at + len(COLUMNS[source]))
+        at += len(COLUMNS[source])
+    with conn.transaction(), conn.cursor() as scoped:
+        scoped.execute(_SCOPE, (scope,))
+        with conn.cursor(name="chain_entries") as cursor:
+            cursor.itersize = _FETCH
+            cursor.execute(query, (scope, first, last if last is not None else 2**62))
+            for row in cursor:
+                start, end = offsets[row[1]]
+                values = row[start:end]
+                data = None if values[0] is None else entry_bytes(row[1], values)
+                yield StoredEntry(row[0], row[1], row[2], row[3], bytes(row[4]), bytes(row[5]), row[6], data)
+
+
+@dataclass(frozen=True)
+class Break:
+    """The first place where the chain does not hold. `reason` is one of REASONS."""
+
+    position: int
+    source: str | None
+    source_key: int | None
+    subject_id: UUID | None
+    reason: str
+
+
+REASONS = {
+    "changed": "raden er endret etter at den ble forseglet",
+    "missing": "raden er slettet",
+    "inserted": "raden er satt inn i ettertid (den står ikke i kjeden)",
+    "chain": "kjedens egen post er endret",
+    "gap": "kjeden mangler en posisjon",
+    "checkpoint": "stemmer ikke med det signerte sjekkpunktet: historikken før denne posisjonen er skrevet om",
+    "signature": "sjekkpunktets signatur holder ikke (feil nøkkel eller endret sjekkpunkt)",
+}
+
+
+@dataclass(frozen=True)
+class Verdict:
+    scope: str
+    length: int
+    checkpoints: int
+    signed_length: int  # how much of the chain the last checkpoint that holds covers
+    broken: Break | None
+
+    @property
+    def holds(self) -> bool:
+        return self.broken is None
+
+
+def verify(conn: psycopg.Connection[Any], scope: str, public_key: PublicKey) -> Verdict:
+    """Recomputes the scope's chain from the stored rows and checks every checkpoint; names the first break."""
+    with conn.transaction(), conn.cursor() as cursor:
+        signed = checkpoints(cursor, scope)
+    by_length = {c.length: c for c in signed}
+    breaks: list[Break] = []
+    running, expected, length, signed_length = genesis(scope), 1, 0, 0
+    last_key: dict[str, int] = {}
+    for entry in stored_entries(conn, scope):
+        if entry.position != expected:
+            breaks.append(Break(expected, None, None, None, "gap"))
+            break
+        expected += 1
+        length = entry.position
+        last_key[entry.source] = entry.source_key
+        where = (entry.position, entry.source, entry.source_key, entry.subject_id)
+        if entry.data is None:
+            breaks.append(Break(*where, "missing"))
+            break
+        digest = entry_hash(entry.data)
+        if digest != entry.entry_hash:
+            breaks.append(Break(*where, "changed"))
+            break
+        running = link(running, digest)
+        if running != entry.chain_hash:
+            breaks.append(Break(*where, "chain"))
+            break
+        point = by_length.get(entry.position)
+        if point is not None:
+            if not public_key.holds(point):
+                breaks.append(Break(*where, "signature"))
+                break
+            if point.head != running:
+                breaks.append(Break(*where, "checkpoint"))
+                break
+            signed_length = entry.position
+    if not breaks and any(c.length > length for c in signed):
+        breaks.append(Break(length + 1, None, None, None, "gap"))  # checkpoints beyond the chain: entries removed
+    breaks.extend(_inserted(conn, scope, last_key))
+    first = min(breaks, key=lambda b: b.position) if breaks else None
+    return Verdict(scope, length, len(signed), signed_length, first)
+
+
+def _inserted(conn: psycopg.Connection[Any], scope: str, last_key: dict[str, int]) -> list[Break]:
+    """Rows at or below the last sealed key of their source that are not in the chain: put in afterwards."""
+    found = []
+    with conn.transaction(), conn.cursor() as cursor:
+        cursor.execute(_SCOPE, (scope,))
+        for source, last in last_key.items():
+            table = _source_table(source, scope)
+            key = sql.Identifier(COLUMNS[source][0])
+            cursor.execute(
+                sql.SQL(
+                    "SELECT s.{key}, (SELECT min(c.position) FROM audit.chain_entries c WHERE c.tenant_id = %s"
+                    " AND c.source = %s AND c.source_key > s.{key}) FROM {table} s WHERE s.{key} <= %s"
+                    " AND NOT EXISTS (SELECT 1 FROM audit.chain_entries c WHERE c.tenant_id = %s AND c.source = %s"
+                    " AND c.source_key = s.{key}) ORDER BY s.{key} LIMIT 1"
+                ).format(key=key, table=table),
+                (scope, source, last, scope, source),
+            )
+            row = cursor.fetchone()
+            if row is not None:
+                found.append(Break(row[1] or 1, source, row[0], None, "inserted"))
+    return found
+
+
+def scopes(slugs: list[str]) -> list[str]:
+    """Every chain there is: one per tenant, and the platform's own."""
+    return [*slugs, PLATFORM_SCOPE]
