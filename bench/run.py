@@ -27,9 +27,11 @@ from infra.eventstore import factory_maker, open_datastore
 from infra.logins import APP_LOGIN, with_login
 from infra.migrate import migrate
 from infra.settings import Settings
+from projections import audit_chain
 from projections.annual_report import annual_report
 from projections.reading import tenant_transaction
 from projections.worker import ProjectionWorker
+from services.audit_signing import load_signer, new_signing_key_pem
 from services.importing import import_case_log
 from services.platform import Platform
 
@@ -133,6 +135,7 @@ def run(url: str, app_url: str, master_key: bytes, rows: int, repeats: int) -> N
     applied = worker.catch_up("bench")
     catch_up_seconds = time.perf_counter() - started
     worker.close()
+    chain = measure_chain(app_url, "bench")
 
     stock_events = min(applied, STOCK_EVENTS)  # the stock runner is slow: time it over the first events only
     stock_seconds = stock_catch_up_seconds(url, "bench", office.app.env["CIPHER_KEY"], stock_events)
@@ -155,9 +158,52 @@ def run(url: str, app_url: str, master_key: bytes, rows: int, repeats: int) -> N
         f" stock ProjectionRunner: {stock_events / stock_seconds:,.0f} events/s"
         f" (first {stock_events} events, {stock_seconds:.1f} s) |"
     )
+    with_chain = chain.sealed / (import_seconds + chain.seal_seconds)
+    print(
+        f"| import, then sealed into the audit chain | {with_chain:,.0f} events/s"
+        f" ({import_seconds + chain.seal_seconds:.1f} s; sealing alone {chain.sealed / chain.seal_seconds:,.0f}"
+        f" entries/s) | import without the chain: {events / import_seconds:,.0f} events/s |"
+    )
+    print(
+        f"| projection catch-up, then sealed | {applied / (catch_up_seconds + chain.seal_seconds):,.0f} events/s"
+        f" ({catch_up_seconds + chain.seal_seconds:.1f} s) | catch-up without the chain:"
+        f" {applied / catch_up_seconds:,.0f} events/s |"
+    )
+    print(f"| first signed checkpoint (recomputes {chain.sealed} entries) | {chain.checkpoint_seconds:.2f} s | – |")
+    print(
+        f"| `verify`, {chain.sealed} entries | {chain.verify_seconds:.2f} s"
+        f" ({chain.sealed / chain.verify_seconds:,.0f} entries/s;"
+        f" {100_000 * chain.verify_seconds / chain.sealed:.2f} s per 100,000) | – |"
+    )
     print(
         f"| annual report, 10 years × {rows // 10} inquiries, {len(timings)} queries | p50 {p50:.1f} ms, p95 {p95:.1f} ms | – |"
     )
+
+
+@dataclass(frozen=True)
+class ChainFigures:
+    sealed: int
+    seal_seconds: float
+    checkpoint_seconds: float
+    verify_seconds: float
+
+
+def measure_chain(app_url: str, slug: str) -> ChainFigures:
+    """The audit chain's cost for a tenant's events: the worker's sealing pass, the first checkpoint, a verify."""
+    signer = load_signer(new_signing_key_pem(), "bench")
+    with psycopg.connect(app_url, autocommit=True) as conn:
+        started = time.perf_counter()
+        sealed = audit_chain.seal(conn, slug)
+        seal_seconds = time.perf_counter() - started
+        started = time.perf_counter()
+        audit_chain.checkpoint(conn, slug, signer)
+        checkpoint_seconds = time.perf_counter() - started
+        started = time.perf_counter()
+        verdict = audit_chain.verify(conn, slug, signer.public_key)
+        verify_seconds = time.perf_counter() - started
+    if not verdict.holds or verdict.length != sealed:
+        raise SystemExit("bench: the audit chain did not verify")
+    return ChainFigures(sealed, seal_seconds, checkpoint_seconds, verify_seconds)
 
 
 WEB_WORKERS = (1, 2)  # one process, and one per core of this machine

@@ -15,9 +15,11 @@ import yaml
 REPO_ROOT = Path(__file__).resolve().parents[2]
 COMPOSE_FILE = REPO_ROOT / "docker-compose.yml"
 ENV_EXAMPLE = REPO_ROOT / ".env.example"
-REQUIRED_SECRETS = ("POSTGRES_PASSWORD", "OMBUD_APP_DB_PASSWORD", "OMBUD_MASTER_KEY")
+REQUIRED_SECRETS = ("POSTGRES_PASSWORD", "OMBUD_APP_DB_PASSWORD", "OMBUD_MASTER_KEY", "OMBUD_AUDIT_SIGNING_KEY")
 SERVICES = {"postgres", "redis", "migrate", "web", "worker", "otel-collector"}
-REQUIRED_SECRET_REFERENCE = re.compile(r"\$\{(POSTGRES_PASSWORD|OMBUD_APP_DB_PASSWORD|OMBUD_MASTER_KEY):\?[^}]+\}")
+REQUIRED_SECRET_REFERENCE = re.compile(
+    r"\$\{(POSTGRES_PASSWORD|OMBUD_APP_DB_PASSWORD|OMBUD_MASTER_KEY|OMBUD_AUDIT_SIGNING_KEY):\?[^}]+\}"
+)
 
 Compose = Callable[..., subprocess.CompletedProcess[str]]
 
@@ -113,6 +115,10 @@ def test_secrets_in_the_resolved_config_are_the_values_passed_in_the_environment
         assert environment["OMBUD_MASTER_KEY"] == passed["OMBUD_MASTER_KEY"]
         app_password = passed["OMBUD_APP_DB_PASSWORD"]
         assert environment["DATABASE_URL"] == f"postgresql://ombud_app:{app_password}@postgres:5432/ombud"
+    # Only the worker signs the audit chain's checkpoints.
+    assert services["worker"]["environment"]["OMBUD_AUDIT_SIGNING_KEY"] == passed["OMBUD_AUDIT_SIGNING_KEY"]
+    assert "OMBUD_AUDIT_SIGNING_KEY" not in services["web"]["environment"]
+    assert "OMBUD_AUDIT_SIGNING_KEY" not in services["migrate"]["environment"]
 
 
 def test_only_the_migration_has_the_admin_login_and_the_web_and_worker_use_the_app_login(compose: Compose) -> None:
