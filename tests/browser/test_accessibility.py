@@ -81,6 +81,15 @@ def inquiry_with_its_action_forms_open(page: Page, offices: Offices) -> None:
     assert summaries.count() >= 5 and page.locator("details.action[open]").count() == summaries.count()
 
 
+def inquiry_page(suffix: str) -> Callable[[Page, Offices], None]:
+    """A page of one inquiry (its erase confirmation, its history, …)."""
+
+    def open_page(page: Page, offices: Offices) -> None:
+        tenant_page(f"/henvendelser/{offices.references[1]}{suffix}")(page, offices)
+
+    return open_page
+
+
 def inquiry_after_an_htmx_error(page: Page, offices: Offices) -> None:
     tenant_page(f"/henvendelser/{offices.references[1]}")(page, offices)
     page.locator("summary", has_text="Avslutt").click()
@@ -158,6 +167,8 @@ STATES: list[tuple[str, str | None, Callable[[Page, Offices], None]]] = [
     ("outreach-with-errors", "caseworker", htmx_form_with_errors("/utadrettet", "Registrer")),
     ("admin", "tenant_admin", tenant_page("/admin")),
     ("admin-new-account-with-errors", "tenant_admin", htmx_form_with_errors("/admin", "Opprett konto")),
+    ("retention", "tenant_admin", tenant_page("/admin/kassasjon")),
+    ("erase-confirmation", "tenant_admin", inquiry_page("/slett")),
     ("access-log", "auditor", tenant_page("/tilgangslogg")),
     ("platform", "platform_admin", platform_page),
     ("network", "network", network_page),
