@@ -142,8 +142,9 @@ def checkpoint(
         cursor.execute(_SCOPE, (scope,))
         cursor.execute(_SEALER_LOCK, (scope,))
         current = head(cursor, scope)
-        signed = checkpoints(cursor, scope)
-        last = signed[-1] if signed else None
+        cursor.execute(_LAST_CHECKPOINT, (scope,))
+        row = cursor.fetchone()
+        last = None if row is None else Checkpoint(row[0], row[1], bytes(row[2]), row[3], row[4], bytes(row[5]))
         now = datetime.now(UTC)
         if current.length == 0 or (last is not None and last.length >= current.length):
             return None
