@@ -55,6 +55,10 @@ _CHECKPOINTS = (
     "SELECT tenant_id, length, head, at, key_id, signature FROM audit.chain_checkpoints WHERE tenant_id = %s"
     " ORDER BY length"
 )
+_LAST_CHECKPOINT = (
+    "SELECT tenant_id, length, head, at, key_id, signature FROM audit.chain_checkpoints WHERE tenant_id = %s"
+    " ORDER BY length DESC LIMIT 1"
+)
 _ADD_CHECKPOINT = "INSERT INTO audit.chain_checkpoints (tenant_id, length, head, at, key_id, signature) VALUES (%s, %s, %s, %s, %s, %s)"
 
 
