@@ -87,6 +87,8 @@ def require_version(version: int, latest: int, field: str) -> int:
 def shown(field: str, value: Any, names: Mapping[str, str]) -> str:
     """One state value as a person reads it: codes by name, dates as dd.mm.åååå, ja/nei, a dash for nothing.
     An erased personal field is the erasure marker itself (domain.inquiry.ERASED)."""
+    if value is None:
+        return _NOTHING
     if field == "status":
         return _STATUS_NAMES.get(value, str(value))
     if field == "complaints":

@@ -334,6 +334,7 @@ def _audit(subcommands: Any) -> None:
         "--at",
         required=True,
         type=version_or_moment,
+        metavar="VERSJON|ÅÅÅÅ-MM-DD[Ttt:mm]",
         help="versjonsnummer (1, 2, …), dato (åååå-mm-dd: slutten av dagen) eller tidspunkt (åååå-mm-ddTtt:mm), norsk tid",
     )
     replay.add_argument("--format", choices=["text", "json"], default="text")

@@ -10,7 +10,17 @@ from hypothesis import strategies as st
 
 from domain import parsing
 from domain.common import InvalidField
-from domain.replay import STATE_FIELDS, Change, NotYetRecorded, changes, last_instant, require_version, version_at
+from domain.inquiry import ERASED
+from domain.replay import (
+    STATE_FIELDS,
+    Change,
+    NotYetRecorded,
+    changes,
+    last_instant,
+    require_version,
+    shown,
+    version_at,
+)
 
 START = datetime(2024, 3, 1, 9, 0, tzinfo=UTC)
 
@@ -110,3 +120,19 @@ def test_a_clock_is_hours_and_minutes() -> None:
     for typed in ("7", "07:5", "25:00", "12:60", "١٢:٠٠", "12:00:00"):
         with pytest.raises(InvalidField):
             parsing.clock("tidspunkt", typed)
+
+
+def test_values_read_as_a_person_reads_them() -> None:
+    names = {"helse": "Helse", "county_governor": "Statsforvalteren", "upheld": "Medhold", "ombud": "Ombudet"}
+    assert shown("status", None, names) == "–" and shown("status", "resolved", names) == "Avsluttet"
+    assert shown("further_areas", ["helse", "skole"], names) == "Helse, skole"
+    assert shown("assignee", "ombud", names) == "ombud"  # typed by staff, never taken for a code
+    assert shown("received_on", date(2024, 3, 1), names) == "01.03.2024"
+    assert shown("outside_mandate", False, names) == "nei" and shown("meetings", 0, names) == "0"
+    pending = {"to": "county_governor", "sent_on": date(2024, 3, 1), "outcome": None, "decided_on": None}
+    decided = pending | {"outcome": "upheld", "decided_on": date(2024, 4, 2)}
+    assert shown("complaints", [decided, pending], names) == (
+        "til Statsforvalteren, sendt 01.03.2024, medhold 02.04.2024; "
+        "til Statsforvalteren, sendt 01.03.2024, venter på avgjørelse"
+    )
+    assert shown("requester_name", ERASED, names) == ERASED and shown("contact", None, names) == "–"
