@@ -10,3 +10,5 @@ CLI_PURPOSE = "drift"
 INNSYN_PURPOSE = "innsyn"
 # Why a search by name or word lists an inquiry: the hit tells that the person or words belong to it.
 SEARCH_PURPOSE = "søk"
+# Why an auditor replays an inquiry's history (ombud audit replay, the inquiry's history page).
+AUDIT_PURPOSE = "kontroll"

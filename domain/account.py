@@ -17,6 +17,8 @@ REPORT_READERS = TENANT_ROLES
 # Roles that do the case work: register inquiries and their steps, outreach; auditors only read.
 CASE_WORKERS = ("caseworker", "tenant_admin")
 ERASERS = ("tenant_admin",)  # who may erase an inquiry's personal data for good
+# Roles that read the audit trail: the access log, and an inquiry's history replayed step by step.
+AUDIT_READERS = ("auditor", "tenant_admin")
 MIN_PASSWORD_LENGTH = 12
 # What happens to an account, each recorded with who and when (audit.account_records).
 ACCOUNT_CHANGES = ("created", "role_changed", "deactivated", "reactivated", "password_reset")

@@ -18,6 +18,16 @@ LAST_BUSINESS_DAY = date(2100, 12, 31)
 BUSINESS_YEARS = range(FIRST_BUSINESS_DAY.year, LAST_BUSINESS_DAY.year + 1)
 
 ROLES = ("caseworker", "tenant_admin", "auditor", "network", "platform_admin", "citizen", "system")
+# What a person reads for each role outside the web pages (the innsyn report, the command line's replay).
+ROLE_NAMES = {
+    "caseworker": "Saksbehandler",
+    "tenant_admin": "Administrator",
+    "auditor": "Revisor",
+    "network": "Ombudsnettverket",
+    "platform_admin": "Plattformdrift",
+    "citizen": "Innbygger (nettskjema)",
+    "system": "Systemet",
+}
 
 
 @dataclass(frozen=True)

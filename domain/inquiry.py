@@ -406,6 +406,23 @@ PERSONAL_FIELDS: dict[type, tuple[str, ...]] = {
 # Lists of keyed hashes sealed with the inquiry's key like the personal fields, but opened for the projection worker:
 # not text, yet derived from it, so erasure must make them unreadable in the stored events too.
 SHREDDED_LISTS: dict[type, tuple[str, ...]] = {Inquiry.Received: ("search_tokens",)}
+# What each event is called where a person reads the inquiry's history (the timeline, the auditor's replay).
+EVENT_NAMES = {
+    "Received": "Mottatt",
+    "Assigned": "Tildelt",
+    "Recategorised": "Omkategorisert",
+    "InterimReplySent": "Foreløpig svar sendt",
+    "Forwarded": "Videresendt",
+    "MeetingHeld": "Møte holdt",
+    "ComplaintSent": "Klage sendt",
+    "ComplaintDecided": "Klage avgjort",
+    "NoteAdded": "Notat",
+    "Resolved": "Avsluttet",
+    "Reopened": "Gjenåpnet",
+    "Erased": "Personopplysninger slettet",
+    "LegalHoldPlaced": "Holdt tilbake fra sletting",
+    "LegalHoldLifted": "Tilbakehold opphevet",
+}
 
 
 def _areas(primary: str, further: list[str] | tuple[str, ...]) -> list[str]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, time
 
 from domain.common import InvalidField
 
@@ -21,8 +21,11 @@ MIN_YEAR, MAX_YEAR = 1900, 2100  # a business date outside these is a typing err
 _DIGITS = re.compile(r"[0-9]+")  # ASCII only: `'²'.isdigit()` is true and `int('²')` raises
 _ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 _NORWEGIAN_DATE = re.compile(r"([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{4})")
+_CLOCK = re.compile(r"([0-9]{1,2})[:.]([0-9]{2})")
 _LINE_BREAKS = frozenset("\t\n\r")  # what multi-line text may hold besides printable characters
 DATE_HINT = "åååå-mm-dd eller dd.mm.åååå"
+CLOCK_HINT = "tt:mm"
+MOMENT_HINT = "et versjonsnummer, åååå-mm-dd eller åååå-mm-ddTtt:mm"
 
 
 def whole_number(field: str, text: str, *, low: int = 0, high: int = INT_MAX) -> int:
@@ -65,6 +68,41 @@ def day(field: str, text: str) -> date:
 def optional_day(field: str, text: str) -> date | None:
     """As `day`, but a blank field means «not given»."""
     return None if not isinstance(text, str) or not text.strip() else day(field, text)
+
+
+def clock(field: str, text: str) -> time:
+    """A time of day to the minute, as tt:mm (forms) or tt.mm (as Norwegians write it)."""
+    stripped = text.strip() if isinstance(text, str) else ""
+    if not stripped:
+        raise InvalidField(field, "må fylles ut")
+    found = _CLOCK.fullmatch(stripped)
+    if found is None:
+        raise InvalidField(field, f"må være et klokkeslett ({CLOCK_HINT})")
+    hour, minute = (int(part) for part in found.groups())
+    if hour > 23 or minute > 59:
+        raise InvalidField(field, "finnes ikke på klokka")
+    return time(hour, minute)
+
+
+def optional_clock(field: str, text: str) -> time | None:
+    """As `clock`, but a blank field means «not given»."""
+    return None if not isinstance(text, str) or not text.strip() else clock(field, text)
+
+
+def version_or_moment(field: str, text: str) -> int | tuple[date, time | None]:
+    """A version number (the digits 0–9, from 1), or a day (`day`) with perhaps a minute of it after a T (`clock`):
+    where an inquiry's history is replayed to. The minute is None for a bare day."""
+    stripped = text.strip() if isinstance(text, str) else ""
+    if not stripped:
+        raise InvalidField(field, "må fylles ut")
+    if _DIGITS.fullmatch(stripped):
+        return whole_number(field, stripped, low=1)
+    typed_day, separator, typed_clock = stripped.partition("T")
+    if not typed_day or (separator and not typed_clock):
+        raise InvalidField(field, f"må være {MOMENT_HINT}")
+    if _ISO_DATE.fullmatch(typed_day) is None and _NORWEGIAN_DATE.fullmatch(typed_day) is None:
+        raise InvalidField(field, f"må være {MOMENT_HINT}")
+    return day(field, typed_day), clock(field, typed_clock) if separator else None
 
 
 def text(field: str, value: object, *, max_length: int, multiline: bool = False, required: bool = False) -> str:

@@ -94,8 +94,8 @@ def run_checkpoint(args: argparse.Namespace, settings: Settings) -> int:
     return with_runtime(settings, work)
 
 
-def add_parsers(subcommands: Any, parser_class: type, line: Any) -> None:
-    """`ombud audit …`: the revisjonsspor's commands."""
+def add_parsers(subcommands: Any, parser_class: type, line: Any) -> Any:
+    """`ombud audit …`: the revisjonsspor's commands; returns the group, for the commands defined elsewhere."""
     audit = subcommands.add_parser(
         "audit", help="revisjonsspor: kontroll, eksport og gjennomgang av historikken"
     ).add_subparsers(dest="audit_command", required=True, parser_class=parser_class)

@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, NoReturn, TypeVar
 
 from domain import parsing, retention
-from domain.access import CLI_PURPOSE
+from domain.access import AUDIT_PURPOSE, CLI_PURPOSE
 from domain.account import STAFF_ROLES
 from domain.common import DomainError, InvalidField
 from domain.inquiry import (
@@ -71,6 +71,7 @@ line = _argument(lambda text: parsing.text("text", text, max_length=1000))
 free_text = _argument(lambda text: parsing.text("text", text, max_length=100_000, multiline=True))
 retention_years = _argument(retention.parse_years)
 purpose = _argument(lambda text: parsing.text("purpose", text, max_length=100, required=True))
+version_or_moment = _argument(lambda text: parsing.version_or_moment("at", text))
 
 
 def build_parser() -> OneLineParser:
@@ -315,8 +316,27 @@ def build_parser() -> OneLineParser:
     running.add_argument("--tenant", help="bare denne kommunen (standard: alle)", type=line)
     running.add_argument("--dry-run", action="store_true", help="vis bare hva som ville blitt slettet")
     running.set_defaults(run=commands.run_retention)
-    audit_commands.add_parsers(subcommands, OneLineParser, line)
+    _audit_replay(audit_commands.add_parsers(subcommands, OneLineParser, line))
     return parser
+
+
+def _audit_replay(audit: Any) -> None:
+    """`ombud audit replay`: an inquiry as it stood, read as the role `auditor` for the purpose «kontroll»."""
+    replay = audit.add_parser(
+        "replay",
+        help="henvendelsen slik den sto etter en hendelse eller på et tidspunkt; skrives i tilgangsloggen (kontroll)",
+    )
+    replay.add_argument("--tenant", required=True, type=line)
+    replay.add_argument("inquiry", help="saksnummer eller id", type=line)
+    replay.add_argument(
+        "--at",
+        required=True,
+        type=version_or_moment,
+        metavar="VERSJON|ÅÅÅÅ-MM-DD[Ttt:mm]",
+        help="versjonsnummer (1, 2, …), dato (åååå-mm-dd: slutten av dagen) eller tidspunkt (åååå-mm-ddTtt:mm), norsk tid",
+    )
+    replay.add_argument("--format", choices=["text", "json"], default="text")
+    replay.set_defaults(run=commands.run_audit_replay, purpose=AUDIT_PURPOSE)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -358,11 +358,15 @@ def run_verb(args: argparse.Namespace, settings: Settings) -> int:
 INQUIRY_ROLE = "caseworker"
 
 
-def record_cli_read(runtime: Any, args: argparse.Namespace, office: Any, inquiry_id: uuid.UUID) -> None:
+def record_cli_read(
+    runtime: Any, args: argparse.Namespace, office: Any, inquiry_id: uuid.UUID, *, role: str = INQUIRY_ROLE
+) -> None:
     """The command line's read of an inquiry, committed before anything is printed: no record, no data."""
     import asyncio
 
-    asyncio.run(_read_pool(runtime.database_url, lambda pool: _record_cli_read(pool, args, office.slug, inquiry_id)))
+    asyncio.run(
+        _read_pool(runtime.database_url, lambda pool: _record_cli_read(pool, args, office.slug, inquiry_id, role))
+    )
 
 
 async def _read_pool(database_url: str, work: Callable[[Any], Any]) -> Any:
@@ -375,10 +379,12 @@ async def _read_pool(database_url: str, work: Callable[[Any], Any]) -> Any:
         await pool.close()
 
 
-async def _record_cli_read(pool: Any, args: argparse.Namespace, slug: str, inquiry_id: uuid.UUID) -> None:
+async def _record_cli_read(
+    pool: Any, args: argparse.Namespace, slug: str, inquiry_id: uuid.UUID, role: str = INQUIRY_ROLE
+) -> None:
     from projections.access_log import record_access
 
-    ctx = context(args, INQUIRY_ROLE)
+    ctx = context(args, role)
     await record_access(
         pool, slug, account_id=ctx.user_id, role=ctx.role, inquiry_id=inquiry_id, purpose=args.purpose, channel="cli"
     )
@@ -520,3 +526,50 @@ def run_erase(args: argparse.Namespace, settings: Settings) -> int:
         return 0
 
     return with_runtime(settings, work)
+
+
+# The auditor's commands act as an auditor, in the events they read and in the access log.
+AUDIT_ROLE = "auditor"
+
+
+def run_audit_replay(args: argparse.Namespace, settings: Settings) -> int:
+    """One step of the inquiry's history, recorded as the auditor's read (purpose kontroll) before it is printed."""
+    from domain.replay import last_instant
+    from projections.report_documents import labels
+    from services.replay import as_json, replay
+
+    def work(runtime: Any) -> int:
+        office = runtime.platform.office(args.tenant)
+        history = replay(office, args.inquiry)
+        if isinstance(args.at, int):
+            step = history.at_version(args.at, field="--at")
+        else:
+            step = history.at(last_instant(*args.at), field="--at")
+        record_cli_read(runtime, args, office, history.inquiry_id, role=AUDIT_ROLE)
+        if args.format == "json":
+            print(json.dumps(as_json(history, step), ensure_ascii=False, indent=2))
+        else:
+            _print_step(history, step, labels(office.profile()))
+        return 0
+
+    return with_runtime(settings, work)
+
+
+def _print_step(history: Any, step: Any, names: dict[str, str]) -> None:
+    from domain.replay import STATE_FIELDS, shown
+
+    print(f"Henvendelse {history.reference}, versjon {step.version} av {history.latest}: {step.event_name}")
+    print(f"Utført av   {step.entry.actor_id} ({step.role_name})")
+    print(f"Dato        {step.entry.on:%d.%m.%Y}")
+    print(f"Registrert  {step.recorded_at:%d.%m.%Y kl. %H.%M.%S} (norsk tid)")
+    print()
+    print("Endret i dette steget:")
+    for change in step.changes:
+        before, after = (shown(change.field, value, names) for value in (change.before, change.after))
+        print(f"  {STATE_FIELDS[change.field]}: {before} → {after}")
+    if not step.changes:
+        print("  ingen felt i saken endret seg")
+    print()
+    print("Slik henvendelsen sto:")
+    for field, value in step.fields().items():
+        print(f"  {STATE_FIELDS[field]:<28} {shown(field, value, names)}")

@@ -10,17 +10,9 @@ from uuid import UUID
 
 import asyncpg
 
-from domain.common import OSLO
+from domain.common import OSLO, ROLE_NAMES
 
-# What the inhabitant reads: Norwegian names for the reader's role and the channel, the code itself if none.
-ROLE_NAMES = {
-    "caseworker": "Saksbehandler",
-    "tenant_admin": "Administrator",
-    "auditor": "Revisor",
-    "network": "Ombudsnettverket",
-    "platform_admin": "Plattformdrift",
-    "system": "Systemet",
-}
+# What the inhabitant reads: Norwegian names for the channel and the purpose (ROLE_NAMES for the role), else the code.
 CHANNEL_NAMES = {
     "web": "Sakssiden på nett",
     "download": "Nedlasting",
@@ -34,6 +26,7 @@ PURPOSE_NAMES = {
     "drift": "Drift",
     "søk": "Søk",
     "tilsyn": "Tilsyn",
+    "kontroll": "Kontroll",
 }
 
 # Only the when, why, role and channel: the reader's account id is never selected, so it cannot leak into a report.

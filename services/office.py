@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -323,6 +324,20 @@ class Office:
         found = project_aggregate(None, events)
         opened = self._opener(found.id, found.is_erased)
         return _view(found, opened), [_entry(event, opened) for event in events]
+
+    def states(self, inquiry: str) -> list[tuple[HistoryEntry, InquiryView]]:
+        """Each event with the inquiry as it stood after it, from one read of its events: the auditor's replay.
+
+        Personal fields open as they are now, so once the inquiry is erased every earlier state shows ERASED too.
+        """
+        events = self._events(inquiry)
+        opened = self._opener(events[0].originator_id, project_aggregate(None, events).is_erased)
+        stood: list[tuple[HistoryEntry, InquiryView]] = []
+        found = None
+        for event in events:
+            found = event.mutate(found)
+            stood.append((_entry(event, opened), copy.deepcopy(_view(found, opened))))  # later events mutate `found`
+        return stood
 
     # -- internals --------------------------------------------------------------------------
 

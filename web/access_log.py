@@ -8,6 +8,7 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
+from domain.account import AUDIT_READERS
 from projections import access_log, account_records
 from projections.access_report import CHANNEL_NAMES
 from projections.reading import tenant_transaction
@@ -15,8 +16,6 @@ from projections.staff_accounts import tenant_accounts
 from web.offices import tenant_profile
 from web.query import QueryValues
 from web.sessions import Staff, current_staff
-
-READERS = ("auditor", "tenant_admin")
 
 
 class AccessLogController(Controller):
@@ -33,7 +32,7 @@ class AccessLogController(Controller):
         page: FromQuery[str] = "1",
     ) -> Template:
         """Query values come from a plain GET form: an odd value falls back to its default and says so."""
-        staff.require_tenant(tenant, READERS)
+        staff.require_tenant(tenant, AUDIT_READERS)
         query = QueryValues()
         reference = query.text("henvendelse", henvendelse, max_length=40)
         number = query.number("page", page, low=1, high=100_000, default=1) or 1

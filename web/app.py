@@ -31,6 +31,7 @@ from web.health import HealthController
 from web.home import HomeController
 from web.i18n import template_environment
 from web.inquiries import InquiryListController
+from web.inquiry_history import InquiryHistoryController
 from web.network import NetworkController
 from web.new_inquiry import NewInquiryController
 from web.outages import exception_handlers as outage_handlers
@@ -93,6 +94,7 @@ def create_app(
             DashboardController,
             CasePageController,
             AccessReportController,
+            InquiryHistoryController,
             ErasureController,
             RetentionController,
             LegalHoldController,

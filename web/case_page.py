@@ -24,6 +24,7 @@ from domain.common import Context, DomainError, InvalidField, today_in_norway
 from domain.inquiry import (
     COMPLAINT_OUTCOMES,
     COMPLAINT_RECIPIENTS,
+    EVENT_NAMES,
     FORWARD_BODIES,
     MEETING_PARTICIPANTS,
     RESOLUTION_OUTCOMES,
@@ -61,20 +62,6 @@ ACTIONS: dict[str, tuple[str, Callable[[dict[str, Any]], dict[str, Any]]]] = {
     "gjenåpne": ("reopen", lambda f: {"reason": f.get("reason", "")}),
 }
 _FORM_FIELDS = {"primary_area": "service_area"}  # the domain's name for a rule, and the form field it is typed in
-EVENT_NAMES = {
-    "Received": "Mottatt",
-    "Assigned": "Tildelt",
-    "Recategorised": "Omkategorisert",
-    "InterimReplySent": "Foreløpig svar sendt",
-    "Forwarded": "Videresendt",
-    "MeetingHeld": "Møte holdt",
-    "ComplaintSent": "Klage sendt",
-    "ComplaintDecided": "Klage avgjort",
-    "NoteAdded": "Notat",
-    "Resolved": "Avsluttet",
-    "Reopened": "Gjenåpnet",
-    "Erased": "Personopplysninger slettet",
-}
 
 
 class CasePageController(Controller):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date, time
 from typing import TypeVar
 
 from litestar.connection import ASGIConnection
@@ -29,6 +30,9 @@ LABELS = {
     "sort": "sortering",
     "henvendelse": "henvendelse",
     "registrert": "registrert",
+    "versjon": "versjon",
+    "dato": "dato",
+    "tidspunkt": "tidspunkt",
 }
 
 
@@ -53,7 +57,7 @@ class QueryValues:
         try:
             parsed = parsing.optional_whole_number(name, value, low=low, high=high)
         except InvalidField as refused:
-            return self._refused(refused, default)
+            return self.refuse(refused, default)
         return default if parsed is None else parsed
 
     def year(self, value: str) -> int | None:
@@ -65,10 +69,24 @@ class QueryValues:
         try:
             parsed = parsing.text(name, value, max_length=max_length)
         except InvalidField as refused:
-            return self._refused(refused, "")
+            return self.refuse(refused, "")
         if printable and not parsed.isprintable():
-            return self._refused(InvalidField(name, "inneholder tegn som ikke kan søkes etter"), "")
+            return self.refuse(InvalidField(name, "inneholder tegn som ikke kan søkes etter"), "")
         return parsed
+
+    def day(self, name: str, value: str) -> date | None:
+        """A blank value is None without a notice."""
+        try:
+            return parsing.optional_day(name, value)
+        except InvalidField as refused:
+            return self.refuse(refused, None)
+
+    def clock(self, name: str, value: str) -> time | None:
+        """A blank value is None without a notice."""
+        try:
+            return parsing.optional_clock(name, value)
+        except InvalidField as refused:
+            return self.refuse(refused, None)
 
     def choice(self, name: str, value: str, choices: Iterable[str], *, default: str) -> str:
         """A blank value is the default without a notice."""
@@ -77,9 +95,10 @@ class QueryValues:
         try:
             return parsing.choice(name, value, choices)
         except InvalidField as refused:
-            return self._refused(refused, default)
+            return self.refuse(refused, default)
 
-    def _refused(self, refused: InvalidField, default: T) -> T:
+    def refuse(self, refused: InvalidField, default: T) -> T:
+        """The notice for a value the page could not use (the field it names), and what it uses instead."""
         name = refused.field or "-"
         self.notices.append(Notice(LABELS.get(name, name), refused.message))
         return default

@@ -17,7 +17,7 @@ from litestar import Request
 from litestar.exceptions import NotFoundException
 from redis.asyncio import Redis
 
-from domain.account import CASE_WORKERS, ERASERS
+from domain.account import AUDIT_READERS, CASE_WORKERS, ERASERS
 from projections.staff_accounts import session_generation
 
 COOKIE = "ombud_sesjon"
@@ -40,6 +40,10 @@ class Staff:
     @property
     def may_erase(self) -> bool:
         return self.role in ERASERS
+
+    @property
+    def may_audit(self) -> bool:
+        return self.role in AUDIT_READERS
 
     def require_tenant(self, slug: str, roles: tuple[str, ...]) -> None:
         """Another tenant's URL, or a role without access, answers 404 and reveals nothing."""

@@ -132,6 +132,12 @@ def contact_receipt(page: Page, offices: Offices) -> None:
     assert page.locator(".reference").count() == 1, "the filled contact form was refused"
 
 
+def inquiry_history(page: Page, offices: Offices) -> None:
+    """The auditor's replay at the step that assigned the first inquiry: a changes table and the state after it."""
+    tenant_page(f"/henvendelser/{offices.references[0]}/historikk?versjon=2")(page, offices)
+    assert page.locator("table.data caption").count() == 1 and page.locator("[aria-current=step]").count() == 1
+
+
 def platform_page(page: Page, offices: Offices) -> None:
     response = page.goto("/plattform")
     assert response is not None and response.status == 200
@@ -170,6 +176,7 @@ STATES: list[tuple[str, str | None, Callable[[Page, Offices], None]]] = [
     ("retention", "tenant_admin", tenant_page("/admin/kassasjon")),
     ("erase-confirmation", "tenant_admin", inquiry_page("/slett")),
     ("access-log", "auditor", tenant_page("/tilgangslogg")),
+    ("inquiry-history", "auditor", inquiry_history),
     ("platform", "platform_admin", platform_page),
     ("network", "network", network_page),
     ("platform-new-kommune-with-errors", "platform_admin", platform_page_with_errors),

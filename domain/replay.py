@@ -1,0 +1,119 @@
+"""The rules of replaying an inquiry for auditors: which version stood at a moment, and what one step changed."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from typing import Any
+
+from domain.common import OSLO, InvalidField
+
+# The inquiry's state as the auditor steps through it, in the case page's order, each field named in Norwegian.
+STATE_FIELDS = {
+    "status": "Status",
+    "received_on": "Mottatt",
+    "primary_area": "Tjenesteområde",
+    "further_areas": "Også gjelder",
+    "case_types": "Sakstyper",
+    "outside_mandate": "Utenfor mandat",
+    "assignee": "Saksbehandler",
+    "channel": "Kanal",
+    "requester_role": "Henvendt av",
+    "requester_name": "Innbygger",
+    "contact": "Kontaktinformasjon",
+    "summary": "Sammendrag",
+    "interim_reply_on": "Foreløpig svar sendt",
+    "forwarded": "Videresendt til",
+    "meetings": "Møter",
+    "complaints": "Klager",
+    "notes": "Notater",
+    "resolved_on": "Avsluttet",
+    "outcome": "Utfall",
+    "on_hold": "Holdt tilbake fra sletting",
+    "erased_on": "Personopplysninger slettet",
+}
+# The fields that hold codes (named by the tenant's labels); the rest are shown as written.
+_CODED = ("primary_area", "further_areas", "case_types", "channel", "requester_role", "forwarded", "outcome")
+_STATUS_NAMES = {"open": "Åpen", "resolved": "Avsluttet"}
+_NOTHING = "–"
+
+
+@dataclass(frozen=True)
+class Change:
+    """One field's value before a step and after it."""
+
+    field: str
+    before: Any
+    after: Any
+
+
+def changes(before: Mapping[str, Any] | None, after: Mapping[str, Any]) -> list[Change]:
+    """The fields a step changed, in STATE_FIELDS order. Before the first step nothing was there: a field that is
+    absent, empty or None on both sides did not change."""
+    previous = before or {}
+    return [
+        Change(field, previous.get(field), after.get(field))
+        for field in STATE_FIELDS
+        if _or_none(previous.get(field)) != _or_none(after.get(field))
+    ]
+
+
+def _or_none(value: Any) -> Any:
+    return None if value in ("", [], ()) else value
+
+
+def last_instant(day: date, minute: time | None = None) -> datetime:
+    """The moment a typed day or minute names, Norwegian time: its last instant, so what was recorded within it counts.
+    A bare day is the end of that day in Norway."""
+    until = time.max if minute is None else minute.replace(second=59, microsecond=999_999)
+    return datetime.combine(day, until, tzinfo=OSLO)
+
+
+def version_at(recorded: Sequence[datetime], moment: datetime, field: str) -> int:
+    """The version that stood at `moment`: that of the last event recorded at or before it (versions count from 1)."""
+    stood = max((version for version, at in enumerate(recorded, start=1) if at <= moment), default=0)
+    if stood == 0:
+        raise NotYetRecorded(field, "henvendelsen var ikke registrert ennå på det tidspunktet")
+    return stood
+
+
+def require_version(version: int, latest: int, field: str) -> int:
+    if isinstance(version, bool) or not isinstance(version, int) or not 1 <= version <= latest:
+        raise InvalidField(field, f"henvendelsen har versjonene 1 til {latest}")
+    return version
+
+
+def shown(field: str, value: Any, names: Mapping[str, str]) -> str:
+    """One state value as a person reads it: codes by name, dates as dd.mm.åååå, ja/nei, a dash for nothing.
+    An erased personal field is the erasure marker itself (domain.inquiry.ERASED)."""
+    if value is None:
+        return _NOTHING
+    if field == "status":
+        return _STATUS_NAMES.get(value, str(value))
+    if field == "complaints":
+        return "; ".join(_complaint(complaint, names) for complaint in value) or _NOTHING
+    return _plain(value, names if field in _CODED else {})
+
+
+def _plain(value: Any, names: Mapping[str, str]) -> str:
+    if value is None or value in ("", [], ()):
+        return _NOTHING
+    if isinstance(value, bool):
+        return "ja" if value else "nei"
+    if isinstance(value, date):
+        return f"{value:%d.%m.%Y}"
+    if isinstance(value, list | tuple):
+        return ", ".join(_plain(each, names) for each in value)
+    return names.get(str(value), str(value))
+
+
+def _complaint(complaint: Mapping[str, Any], names: Mapping[str, str]) -> str:
+    sent = f"til {_plain(complaint.get('to'), names)}, sendt {_plain(complaint.get('sent_on'), names)}"
+    if complaint.get("outcome") is None:
+        return f"{sent}, venter på avgjørelse"
+    return f"{sent}, {_plain(complaint['outcome'], names).lower()} {_plain(complaint.get('decided_on'), names)}"
+
+
+class NotYetRecorded(InvalidField):
+    """The moment lies before the inquiry's first event: there is nothing to show as it stood."""

@@ -1,0 +1,124 @@
+"""The auditor's replay of one inquiry: each step, the inquiry as it stood after it, and what that step changed.
+
+Auditors and tenant administrators only: any other role, another tenant's URL or an unknown inquiry answers 404.
+Every view is recorded (purpose kontroll) before the page is sent. Query values come from links and a plain GET
+form: an odd one is answered with the page (status 400), the latest step, and a notice naming the parameter.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, time
+from typing import Any
+
+import anyio.to_thread
+from litestar import Controller, Request, get
+from litestar.di import NamedDependency, Provide
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath, FromQuery
+from litestar.response import Template
+
+from domain import parsing
+from domain.access import AUDIT_PURPOSE
+from domain.account import AUDIT_READERS
+from domain.common import MAX_INTEGER, InvalidField
+from domain.inquiry import PERSONAL_FIELDS, Inquiry
+from domain.replay import STATE_FIELDS, last_instant, shown
+from projections.access_log import record_access
+from projections.report_documents import labels
+from projections.staff_accounts import tenant_accounts
+from services.office import InquiryNotFound, Office
+from services.replay import Replay, ReplayStep, replay
+from web.case_timeline import timeline
+from web.offices import tenant_profile
+from web.query import QueryValues
+from web.sessions import Staff, current_staff
+
+_PERSONAL = PERSONAL_FIELDS[Inquiry.Received]  # shown through the personal-data rule of _personal.html
+
+
+@dataclass(frozen=True)
+class Row:
+    """One field of the table or the state: its Norwegian name, and values as shown (personal ones left raw)."""
+
+    label: str
+    personal: bool
+    values: tuple[Any, ...]
+
+
+class InquiryHistoryController(Controller):
+    path = "/{tenant:str}/henvendelser/{reference:str}/historikk"
+    dependencies = {"staff": Provide(current_staff)}
+
+    @get("/", name="inquiry-history")
+    async def page(
+        self,
+        request: Request,
+        tenant: FromPath[str],
+        reference: FromPath[str],
+        staff: NamedDependency[Staff],
+        versjon: FromQuery[str] = "",
+        dato: FromQuery[str] = "",
+        tidspunkt: FromQuery[str] = "",
+    ) -> Template:
+        staff.require_tenant(tenant, AUDIT_READERS)
+        try:
+            reference = parsing.text("reference", reference, max_length=100, required=True)
+        except InvalidField:
+            raise NotFoundException() from None
+        query = QueryValues()
+        version = query.number("versjon", versjon, low=1, high=MAX_INTEGER)
+        day, minute = query.day("dato", dato), query.clock("tidspunkt", tidspunkt)
+        office: Office = request.app.state.platform.office(tenant)
+        try:  # one read of the events; sent only after the access record below is committed
+            history = await anyio.to_thread.run_sync(lambda: replay(office, reference))
+        except InquiryNotFound:
+            raise NotFoundException() from None
+        step = _chosen(history, query, version, day, minute)
+        await record_access(
+            request.app.state.db,
+            tenant,
+            account_id=staff.account_id,
+            role=staff.role,
+            inquiry_id=history.inquiry_id,
+            purpose=AUDIT_PURPOSE,
+            channel="web",
+        )
+        profile = await tenant_profile(request, tenant)
+        names = labels(profile)
+        accounts = {str(row["id"]): row["email"] for row in await tenant_accounts(request.app.state.db, tenant)}
+        context = {
+            "staff": staff,
+            "profile": profile,
+            "history": history,
+            "step": step,
+            "said": timeline([step.entry], names, accounts)[0],
+            "actor": accounts.get(step.entry.actor_id, step.entry.actor_id),
+            "changes": [_row(c.field, names, c.before, c.after) for c in step.changes],
+            "state": [_row(field, names, value) for field, value in step.fields().items()],
+            "typed": {"dato": day.isoformat() if day else "", "tidspunkt": f"{minute:%H:%M}" if minute else ""},
+            "notices": query.notices,
+            "active": "inquiries",
+        }
+        return Template("inquiries/history.html", context=context, status_code=query.status_code)
+
+
+def _chosen(
+    history: Replay, query: QueryValues, version: int | None, day: date | None, minute: time | None
+) -> ReplayStep:
+    """The step that stood at the chosen moment, else the chosen version, else the latest one."""
+    try:
+        if minute is not None and day is None:
+            raise InvalidField("dato", "må fylles ut når tidspunkt er oppgitt")
+        if day is not None:
+            return history.at(last_instant(day, minute), field="dato")
+        if version is not None:
+            return history.at_version(version, field="versjon")
+    except InvalidField as refused:
+        query.refuse(refused, None)
+    return history.steps[-1]
+
+
+def _row(field: str, names: dict[str, str], *values: Any) -> Row:
+    personal = field in _PERSONAL
+    return Row(STATE_FIELDS[field], personal, tuple(v if personal else shown(field, v, names) for v in values))
