@@ -112,3 +112,4 @@ def add_parsers(subcommands: Any, parser_class: type, line: Any) -> Any:
     audit.add_parser(
         "public-key", help="skriv ut den offentlige nøkkelen som sjekkpunktene kontrolleres med"
     ).set_defaults(run=run_public_key)
+    return audit
