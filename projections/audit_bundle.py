@@ -81,7 +81,8 @@ def span(
         return Span(1, end, genesis(scope))
     cursor.execute(_CHAIN_HASH, (scope, start - 1))
     found = cursor.fetchone()
-    # An entry gone from the chain leaves the signed head in its place: the verifier then names the gap.
+    # If that entry is gone from the chain, its signed head stands in: the gap lies before this range (a full export
+    # shows it).
     return Span(start, end, bytes(found[0]) if found else next(c.head for c in signed if c.length == start - 1))
 
 

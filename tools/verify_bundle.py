@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Checks an audit bundle from `ombud audit export` on the auditor's own machine, trusting nothing of the platform.
 
 One file, Python 3.9 or later, the standard library and the `cryptography` package (`pip install cryptography`):
