@@ -17,6 +17,7 @@ import pytest
 
 from domain.audit_chain import entry_hash, genesis, link
 from domain.common import today_in_norway
+from projections import audit_chain
 from projections.audit_chain import stored_entries
 from projections.worker import ProjectionWorker
 from services.application import table_prefix
@@ -331,6 +332,36 @@ def test_a_flipped_byte_in_a_signature_fails_the_verifier(
 
     assert code == 1 and broken_at(line) == point["length"] and "signatur" in line, line
     assert verdict(verifier, capsys, tmp_path / "bundle.json")[0] == 0
+
+
+def test_a_break_after_the_last_checkpoint_is_exported_all_the_same_and_named_by_both(
+    ombud: Run,
+    monkeypatch: pytest.MonkeyPatch,
+    worker: ProjectionWorker,
+    verifier: ModuleType,
+    capsys: pytest.CaptureFixture[str],
+    database_url: str,
+    admin_database_url: str,
+    new_slug: Callable[[], str],
+    tmp_path: Path,
+) -> None:
+    office = new_slug()
+    office_with_history(ombud, monkeypatch, worker, office)
+    receive_and_read(ombud, office, "2026-3")
+    worker.catch_up(office)
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        audit_chain.seal(conn, office)  # sealed as the worker seals, not yet signed
+    with psycopg.connect(admin_database_url, autocommit=True) as conn:
+        (_, first), (position, second) = sealed(admin_database_url, office, "access_records")[-2:]
+        modify(conn, office, "access_records", first, second)
+
+    code, _, err = ombud("audit", "export", "--tenant", office, "--output", str(tmp_path / "bundle.json"))
+
+    assert code == 0 and err.startswith("merk: ") and err.count("\n") == 1, err  # nothing signed over the break
+    code, line = verdict(verifier, capsys, tmp_path / "bundle.json")
+    assert code == 1 and broken_at(line) == position and "(henvendelse 2026-3)" in line, line
+    code, _, err = ombud("audit", "verify", "--tenant", office)
+    assert code == 1 and broken_at(err) == position, err
 
 
 def receive_and_read(ombud: Run, slug: str, reference: str) -> None:
