@@ -1,10 +1,14 @@
-"""The `ombud audit` commands: verify the chains, print the public key, sign a checkpoint now (docs/audit.md)."""
+"""The `ombud audit` commands: verify the chains, print the public key, sign a checkpoint now, export a bundle for an
+auditor (docs/audit.md)."""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import tempfile
 from contextlib import closing
+from pathlib import Path
 from typing import Any
 
 import psycopg
@@ -12,8 +16,9 @@ import psycopg
 from domain.account import PLATFORM_SCOPE
 from infra.commands import with_runtime
 from infra.settings import Settings
-from projections import audit_chain
-from projections.audit_chain import Break, Verdict
+from projections import audit_bundle, audit_chain
+from projections.audit_chain import Break, ChainDoesNotHold, Verdict
+from services.audit_signing import PublicKey
 
 SOURCE_NAMES = {"events": "hendelse", "access_records": "tilgangslogg", "account_records": "kontologg"}
 _REFERENCE = "SELECT reference FROM read.inquiries WHERE tenant_id = %s AND id = %s"
@@ -94,7 +99,50 @@ def run_checkpoint(args: argparse.Namespace, settings: Settings) -> int:
     return with_runtime(settings, work)
 
 
-def add_parsers(subcommands: Any, parser_class: type, line: Any) -> Any:
+def run_export(args: argparse.Namespace, settings: Settings) -> int:
+    """Seals and signs the head now, so the bundle ends at a signed checkpoint, then writes it."""
+    if args.since and args.until and args.until < args.since:
+        print("ombud audit export: feil: --to: må være samme dag som --from eller senere", file=sys.stderr)
+        return 2
+
+    def work(runtime: Any) -> int:
+        runtime.platform.office(args.tenant)  # an unknown tenant is one line naming --tenant
+        with closing(psycopg.connect(runtime.database_url, autocommit=True)) as conn:
+            audit_chain.seal(conn, args.tenant)
+            try:
+                audit_chain.checkpoint(conn, args.tenant, runtime.signer)
+            except ChainDoesNotHold as broken:  # the bundle is written all the same: the auditor sees the break
+                print(f"merk: {broken}", file=sys.stderr)
+            try:
+                done = _export_to(Path(args.output), conn, args, runtime.signer.public_key)
+            except OSError:
+                print("ombud: feil: --output: filen kan ikke skrives", file=sys.stderr)
+                return 1
+        print(
+            f"{args.tenant}: skrev posisjon {done.span.first}–{done.span.last} ({done.entries} poster,"
+            f" {done.checkpoints} signerte sjekkpunkter) til {args.output}"
+        )
+        return 0
+
+    return with_runtime(settings, work)
+
+
+def _export_to(
+    target: Path, conn: psycopg.Connection[Any], args: argparse.Namespace, key: PublicKey
+) -> audit_bundle.Exported:
+    """Written beside the target and moved there whole: a failed export leaves no half bundle."""
+    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    try:
+        with open(handle, "w", encoding="utf-8") as out:
+            done = audit_bundle.write(conn, args.tenant, key, out, since=args.since, until=args.until)
+        os.replace(temporary, target)
+    finally:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+    return done
+
+
+def add_parsers(subcommands: Any, parser_class: type, line: Any, day: Any) -> Any:
     """`ombud audit …`: the revisjonsspor's commands; returns the group, for the commands defined elsewhere."""
     audit = subcommands.add_parser(
         "audit", help="revisjonsspor: kontroll, eksport og gjennomgang av historikken"
@@ -109,6 +157,16 @@ def add_parsers(subcommands: Any, parser_class: type, line: Any) -> Any:
 
     scoped("verify", "regn ut kjeden på nytt og kontroller hvert signerte sjekkpunkt").set_defaults(run=run_verify)
     scoped("checkpoint", "forsegl nye poster og signer et sjekkpunkt nå").set_defaults(run=run_checkpoint)
+    export = audit.add_parser("export", help="skriv kjeden, sjekkpunktene og nøkkelen til en fil for revisor")
+    export.add_argument("--tenant", required=True, help="kommunen", type=line)
+    export.add_argument("--output", required=True, help="filen eksporten skrives til (JSON)", type=line)
+    export.add_argument(
+        "--from", dest="since", metavar="DATO", type=day, help="første dag poster ble forseglet (norsk tid)"
+    )
+    export.add_argument(
+        "--to", dest="until", metavar="DATO", type=day, help="siste dag poster ble forseglet (norsk tid)"
+    )
+    export.set_defaults(run=run_export)
     audit.add_parser(
         "public-key", help="skriv ut den offentlige nøkkelen som sjekkpunktene kontrolleres med"
     ).set_defaults(run=run_public_key)

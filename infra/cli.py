@@ -316,7 +316,7 @@ def build_parser() -> OneLineParser:
     running.add_argument("--tenant", help="bare denne kommunen (standard: alle)", type=line)
     running.add_argument("--dry-run", action="store_true", help="vis bare hva som ville blitt slettet")
     running.set_defaults(run=commands.run_retention)
-    _audit_replay(audit_commands.add_parsers(subcommands, OneLineParser, line))
+    _audit_replay(audit_commands.add_parsers(subcommands, OneLineParser, line, parse_date))
     return parser
 
 

@@ -67,7 +67,7 @@ def events_table(scope: str) -> str | None:
     return None if scope == PLATFORM_SCOPE else table_prefix(scope) + "_events"
 
 
-def _source_table(source: str, scope: str) -> sql.Composable | None:
+def source_table(source: str, scope: str) -> sql.Composable | None:
     if source == "events":
         table = events_table(scope)
         return None if table is None else sql.Identifier("events", table)
@@ -75,7 +75,7 @@ def _source_table(source: str, scope: str) -> sql.Composable | None:
 
 
 def _rows_after(source: str, scope: str, last: int, limit: int) -> tuple[sql.Composed, tuple[int, int]] | None:
-    table = _source_table(source, scope)
+    table = source_table(source, scope)
     if table is None:
         return None
     key = sql.Identifier(COLUMNS[source][0])
@@ -204,7 +204,7 @@ def stored_entries(
     """The chain's entries in order with their rows' bytes now, streamed (a server-side cursor) in one transaction."""
     joins, fields = [], []
     for source in SOURCES:
-        table = _source_table(source, scope)
+        table = source_table(source, scope)
         alias = sql.Identifier(source)
         if table is None:
             fields.extend(sql.SQL("NULL") for _ in COLUMNS[source])
@@ -320,7 +320,7 @@ def _inserted(conn: psycopg.Connection[Any], scope: str, last_key: dict[str, int
     with conn.transaction(), conn.cursor() as cursor:
         cursor.execute(_SCOPE, (scope,))
         for source, last in last_key.items():
-            table = _source_table(source, scope)
+            table = source_table(source, scope)
             key = sql.Identifier(COLUMNS[source][0])
             cursor.execute(
                 sql.SQL(

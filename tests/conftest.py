@@ -7,9 +7,13 @@ database and migrated it, for the few tests that need the owner's powers.
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import sys
 import uuid
 from collections.abc import Callable, Iterator
+from pathlib import Path
+from types import ModuleType
 
 import psycopg
 import pytest
@@ -82,6 +86,20 @@ def master_key() -> bytes:
 def signing_key() -> bytes:
     """The audit chain's checkpoint key (PEM), as OMBUD_AUDIT_SIGNING_KEY holds it."""
     return new_signing_key_pem()
+
+
+VERIFIER = Path(__file__).resolve().parent.parent / "tools" / "verify_bundle.py"
+
+
+@pytest.fixture(scope="session")
+def verifier() -> ModuleType:
+    """tools/verify_bundle.py loaded as a module (it is a lone script, not part of any package)."""
+    spec = importlib.util.spec_from_file_location("verify_bundle", VERIFIER)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["verify_bundle"] = module
+    spec.loader.exec_module(module)
+    return module
 
 
 @pytest.fixture
