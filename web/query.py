@@ -29,6 +29,7 @@ LABELS = {
     "sort": "sortering",
     "henvendelse": "henvendelse",
     "registrert": "registrert",
+    "som_levert": "som levert",
 }
 
 
