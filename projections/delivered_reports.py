@@ -22,7 +22,7 @@ from psycopg import sql
 from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 
-from domain.common import DomainError
+from domain.common import DomainError, InvalidField
 from domain.tenant import Tenant
 from projections import audit_chain, case_list, outreach
 from projections.annual_report import annual_report
@@ -123,7 +123,7 @@ def deliver(
     """Seals the tenant's chain, recomputes the report up to its head and records the delivery.
 
     Refused (StatisticsBehind) when the figures the office sees now are not those of the sealed events, so what is
-    recorded is always what the office looked at. `conn` is in autocommit mode, as audit_chain expects.
+    recorded is always what the office looked at; and for a year with no inquiries. `conn` is in autocommit mode, as audit_chain expects.
     """
     slug = office.slug
     audit_chain.seal(conn, slug)
@@ -133,6 +133,8 @@ def deliver(
         cursor.execute(_EVENTS_THROUGH, (slug, head.length))
         through = cursor.fetchone()[0]
     figures = as_json(recompute(conn, office, year, taxonomy_version, through))
+    if not figures["total"]:
+        raise InvalidField("year", f"ingen henvendelser er mottatt i {year}: det er ingen årsrapport å levere")
     if as_json(current(conn, office.profile(), year, taxonomy_version)) != figures:
         raise StatisticsBehind()
     with conn.transaction(), conn.cursor() as cursor:

@@ -1,4 +1,4 @@
-"""The office's statistics page and the annual report downloads (JSON, CSV, XLSX, DOCX) for its staff."""
+"""The office's statistics page, the annual report downloads (JSON, CSV, XLSX, DOCX), and its delivery to the council."""
 
 from __future__ import annotations
 
@@ -63,20 +63,15 @@ class StatisticsController(Controller):
         """Marks the year's report (the figures on the page) as delivered to the council."""
         staff.require_tenant(tenant, REPORT_DELIVERERS)
         typed = (await request.form()).get("year", "")
-        try:
-            year = whole_number("year", typed if isinstance(typed, str) else "", low=MIN_YEAR, high=MAX_YEAR)
-        except InvalidField as refused:
-            return await _page(request, tenant, staff, None, problem=f"{LABELS['year']}: {refused.message}", status=400)
-        async with tenant_transaction(request.app.state.db, tenant) as conn:
-            received = year in await report_years(conn)
-        if not received:
-            problem = f"{LABELS['year']}: ingen henvendelser er mottatt i {year}"
-            return await _page(request, tenant, staff, None, problem=problem, status=400)
         office = request.app.state.platform.office(tenant)
         try:
+            year = whole_number("year", typed if isinstance(typed, str) else "", low=MIN_YEAR, high=MAX_YEAR)
             delivery = await _on_connection(
                 request, lambda conn: delivered_reports.deliver(conn, office, year, None, staff.account_id)
             )
+        except InvalidField as refused:  # not a year, or a year without inquiries
+            problem = f"{LABELS['year']}: {refused.message}"
+            return await _page(request, tenant, staff, None, problem=problem, status=400)
         except delivered_reports.StatisticsBehind as behind:
             return await _page(request, tenant, staff, year, problem=behind.message, status=409)
         return await _page(request, tenant, staff, year, delivered_now=delivery)

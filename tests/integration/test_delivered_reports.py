@@ -126,6 +126,19 @@ def test_a_year_never_delivered_is_one_line_naming_as_delivered(ombud: Run, offi
     assert code == 1 and "--as-delivered" in err and "Traceback" not in err
 
 
+def test_a_year_without_inquiries_or_an_unknown_tenant_is_one_line_and_records_nothing(
+    ombud: Run, offices: list[Office], database_url: str
+) -> None:
+    office = offices[0]
+    code, out, err = ombud("report", "deliver", "--tenant", office.slug, "--year", "2023")
+    assert (code, out) == (1, "") and err.count("\n") == 1 and "year: ingen henvendelser er mottatt i 2023" in err
+    code, out, err = ombud("report", "deliver", "--tenant", "finnes-ikke", "--year", YEAR)
+    assert (code, out) == (1, "") and err.count("\n") == 1 and "tenant:" in err
+    code, _, err = ombud("report", "deliver", "--tenant", office.slug, "--year", "²⁰²⁴")
+    assert code == 2 and err.count("\n") == 1 and "--year" in err
+    assert deliveries(database_url, office.slug) == 0
+
+
 def test_a_later_delivery_supersedes_the_earlier_and_both_stay(
     ombud: Run, offices: list[Office], caseworker: Context, database_url: str
 ) -> None:
