@@ -1,4 +1,4 @@
-"""`ombud report deliver` and `ombud report annual --as-delivered`: record a delivered report, and recompute it later."""
+"""`ombud report deliver` and `ombud report annual --as-delivered`: record a delivered report, recompute it later."""
 
 from __future__ import annotations
 

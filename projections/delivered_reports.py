@@ -123,7 +123,8 @@ def deliver(
     """Seals the tenant's chain, recomputes the report up to its head and records the delivery.
 
     Refused (StatisticsBehind) when the figures the office sees now are not those of the sealed events, so what is
-    recorded is always what the office looked at; and for a year with no inquiries. `conn` is in autocommit mode, as audit_chain expects.
+    recorded is always what the office looked at; refused for a year with no inquiries. `conn` is in autocommit mode,
+    as audit_chain expects.
     """
     slug = office.slug
     audit_chain.seal(conn, slug)

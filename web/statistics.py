@@ -1,4 +1,4 @@
-"""The office's statistics page, the annual report downloads (JSON, CSV, XLSX, DOCX), and its delivery to the council."""
+"""The office's statistics page, its annual report downloads (JSON, CSV, XLSX, DOCX) and delivery to the council."""
 
 from __future__ import annotations
 

@@ -11,7 +11,7 @@ CREATE TABLE read.delivered_reports (
     delivered_by     text        NOT NULL,   -- the account id (web) or the operator's name (CLI)
     chain_length     bigint      NOT NULL CHECK (chain_length >= 0),
     chain_head       bytea       NOT NULL CHECK (octet_length(chain_head) = 32),
-    events_through   bigint      NOT NULL CHECK (events_through >= 0),  -- the highest event notification id in the chain
+    events_through   bigint      NOT NULL CHECK (events_through >= 0),  -- highest event notification id in the chain
     figures          jsonb       NOT NULL,
     PRIMARY KEY (tenant_id, year, delivered_at)
 );
