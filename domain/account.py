@@ -14,6 +14,8 @@ PLATFORM_ROLES = ("network", "platform_admin")
 STAFF_ROLES = TENANT_ROLES + PLATFORM_ROLES
 # Roles that may read the tenant's statistics and download its annual report.
 REPORT_READERS = TENANT_ROLES
+# Who may mark the annual report as delivered to the council (read.delivered_reports).
+REPORT_DELIVERERS = ("tenant_admin",)
 # Roles that do the case work: register inquiries and their steps, outreach; auditors only read.
 CASE_WORKERS = ("caseworker", "tenant_admin")
 ERASERS = ("tenant_admin",)  # who may erase an inquiry's personal data for good

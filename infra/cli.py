@@ -23,7 +23,7 @@ from domain.inquiry import (
 )
 from domain.outreach import KINDS as OUTREACH_KINDS
 from domain.taxonomy import DEFAULT_TEMPLATE, TEMPLATES
-from infra import audit_commands, commands
+from infra import audit_commands, commands, delivery_commands
 from infra.migrate import MigrationError
 from infra.settings import Settings, SettingsError
 from projections.safe_login import UnsafeDatabaseLogin
@@ -133,18 +133,31 @@ def build_parser() -> OneLineParser:
     annual = report.add_parser("annual", help="årsrapportens tall for én kommune og ett år")
     annual.add_argument("--tenant", required=True, type=line)
     annual.add_argument("--year", required=True, type=year)
+    annual.add_argument(
+        "--as-delivered",
+        action="store_true",
+        help="tallene slik de ble levert til kommunestyret, regnet ut på nytt fra hendelsene fram til leveringen; "
+        "hva som er endret siden, skrives til standard feil",
+    )
     annual.set_defaults(run=commands.run_report, kind="annual")
     years = report.add_parser("years", help="tall per tjenesteområde og år (år-mot-år-tabell)")
     years.add_argument("--tenant", required=True, type=line)
     years.add_argument("--from", dest="first_year", required=True, type=year)
     years.add_argument("--to", dest="last_year", required=True, type=year)
-    years.set_defaults(run=commands.run_report, kind="years")
-    for sub in (annual, years):
+    years.set_defaults(run=commands.run_report, kind="years", as_delivered=False)
+    deliver = report.add_parser(
+        "deliver", help="merk årsrapporten som levert til kommunestyret: revisjonssporets posisjon registreres"
+    )
+    deliver.add_argument("--tenant", required=True, type=line)
+    deliver.add_argument("--year", required=True, type=year)
+    deliver.set_defaults(run=delivery_commands.run_deliver)
+    for sub in (annual, years, deliver):
         sub.add_argument(
             "--taxonomy-version",
             type=non_negative_int,
             help="projiser alle tall under denne taksonomiversjonen (standard: den som gjaldt ved mottak)",
         )
+    for sub in (annual, years):
         sub.add_argument(
             "--format", choices=["json", "csv", "xlsx", "docx"] if sub is annual else ["json", "csv"], default="json"
         )

@@ -36,6 +36,15 @@ KEY_FIGURES = {
     "outreach_participants": "Deltakere på utadrettet virksomhet",
 }
 
+# Every figure of the report by name, where a figure is listed on its own (what changed since a delivery).
+FIGURE_NAMES = {
+    **KEY_FIGURES,
+    **TITLES,
+    "p90_days_to_resolution": "90-persentil dager til avslutning",
+    "p90_days_to_first_response": "90-persentil dager til første svar",
+    "taxonomy_version": "Taksonomiversjon",
+}
+
 
 # Norwegian names for the fixed codes of domain.inquiry (channels, requester roles, forward bodies, complaint
 # recipients and outcomes, resolution outcomes, meeting participants): one place for every page and report.

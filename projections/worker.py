@@ -144,11 +144,11 @@ class ProjectionWorker:
         )
         positions = dict.fromkeys(names, 0) | dict(cursor.fetchall())
         # Read on the writer's own connection, as plain tuples: no pool checkout, no dict rows per event.
-        notifications = self._batch_after(cursor, app, min(positions.values()))
+        notifications = stored_after(cursor, app, min(positions.values()))
         if not notifications:
             return 0
         try:
-            events = list(zip((row[0] for row in notifications), _decoded(app, notifications), strict=True))
+            events = list(zip((row[0] for row in notifications), decoded(app, notifications), strict=True))
         except Exception as error:  # an event that does not decode (unknown topic, wrong key) is set aside
             if _is_transient(error):
                 raise
@@ -182,14 +182,14 @@ class ProjectionWorker:
                 "SELECT position FROM read.positions WHERE tenant_id = %s AND projection = %s", (slug, projection)
             )
             row = cursor.fetchone()
-            rows = self._batch_after(cursor, app, row[0] if row else 0)
+            rows = stored_after(cursor, app, row[0] if row else 0)
             start, failed = 0, None
             while start < len(rows) and failed is None:
                 end = len(rows)
                 while True:
                     try:
                         with self._writer.transaction():  # a savepoint
-                            PROJECTIONS[projection](cursor, slug, _decoded(app, rows[start:end]))
+                            PROJECTIONS[projection](cursor, slug, decoded(app, rows[start:end]))
                     except Exception as error:  # narrowing down to the event at fault
                         if _is_transient(error):
                             raise
@@ -218,17 +218,6 @@ class ProjectionWorker:
                 failed.reason,
             )
         return failed is not None
-
-    def _batch_after(self, cursor: Any, app: Any, position: int) -> list[tuple[Any, ...]]:
-        recorder = app.recorder
-        cursor.execute(
-            sql.SQL(
-                "SELECT notification_id, originator_id, originator_version, topic, state FROM {}.{}"
-                " WHERE notification_id > %s ORDER BY notification_id LIMIT %s"
-            ).format(sql.Identifier(recorder.datastore.schema), sql.Identifier(recorder.events_table_name)),
-            (position, BATCH),
-        )
-        return cursor.fetchall()
 
     def quarantined(self, slug: str | None = None, projection: str | None = None) -> list[Quarantine]:
         """Every projection set aside (of one tenant, or one projection): what `ombud worker` prints."""
@@ -349,7 +338,20 @@ class ProjectionWorker:
             log.info("tenant=%s applied=%d lag=%d", slug, applied, self.lag(slug))
 
 
-def _decoded(app: Any, rows: list[tuple[Any, ...]]) -> list[Any]:
+def stored_after(cursor: Any, app: Any, position: int, *, through: int | None = None) -> list[tuple[Any, ...]]:
+    """The next batch of the tenant's stored events after `position` (and up to `through`), as plain tuples."""
+    recorder = app.recorder
+    cursor.execute(
+        sql.SQL(
+            "SELECT notification_id, originator_id, originator_version, topic, state FROM {}.{}"
+            " WHERE notification_id > %s AND notification_id <= %s ORDER BY notification_id LIMIT %s"
+        ).format(sql.Identifier(recorder.datastore.schema), sql.Identifier(recorder.events_table_name)),
+        (position, through if through is not None else 2**63 - 1, BATCH),
+    )
+    return cursor.fetchall()
+
+
+def decoded(app: Any, rows: list[tuple[Any, ...]]) -> list[Any]:
     to_event = app.mapper.to_domain_event
     return [to_event(StoredEvent(row[1], row[2], row[3], row[4])) for row in rows]
 

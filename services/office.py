@@ -116,8 +116,9 @@ class Office:
 
     # -- tenant -----------------------------------------------------------------------------
 
-    def profile(self) -> TenantProfile:
-        tenant = self._tenant()
+    def profile(self, version: int | None = None) -> TenantProfile:
+        """The tenant as it is now, or as it was at `version` of its aggregate (a report as delivered)."""
+        tenant = self.app.repository.get(Tenant.id_for(), version=version)
         return TenantProfile(
             slug=tenant.slug,
             name=tenant.name,

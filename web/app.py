@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from urllib.parse import quote
 
+import anyio
 from litestar import Litestar, Request
 from litestar.config.csrf import CSRFConfig
 from litestar.plugins.jinja import JinjaTemplateEngine
@@ -44,6 +45,8 @@ from web.sessions import SignInRequired
 from web.statistics import StatisticsController
 
 TEMPLATES = Path(__file__).parent / "templates"
+# Reports as delivered recomputed at once per process: each folds every event of its tenant on its own connection.
+RECOMPUTATIONS = 2
 STATIC = Path(__file__).parent / "static"
 
 
@@ -77,6 +80,7 @@ def create_app(
             await app.state.db.close()
             raise
         app.state.redis = open_redis(redis_url)
+        app.state.recomputations = anyio.CapacityLimiter(RECOMPUTATIONS)
         try:
             yield
         finally:
@@ -123,6 +127,7 @@ def create_app(
         before_send=[security_headers(hsts_max_age=hsts_max_age)],
     )
     app.state.platform = platform
+    app.state.database_url = database_url  # for the audit chain's psycopg work (web/statistics.py)
     app.state.profiles = {}  # web.offices keeps each tenant's profile here for a few seconds
     app.state.cookie_flags = cookie_flags
     app.state.session_max_seconds = session_max_hours * 60 * 60

@@ -1,20 +1,24 @@
-"""The office's statistics page and the annual report downloads (JSON, CSV, XLSX, DOCX) for its staff."""
+"""The office's statistics page, its annual report downloads (JSON, CSV, XLSX, DOCX) and delivery to the council."""
 
 from __future__ import annotations
 
 import re
-from typing import Any
+from collections.abc import Callable
+from contextlib import closing
+from typing import Any, TypeVar
 
 import anyio.to_thread
-from litestar import Controller, Request, get
+import psycopg
+from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency, Provide
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
 from litestar.response import Response, Template
 
-from domain.account import REPORT_READERS
-from domain.common import InvalidField
+from domain.account import REPORT_DELIVERERS, REPORT_READERS
+from domain.common import OSLO, InvalidField
 from domain.parsing import MAX_YEAR, MIN_YEAR, whole_number
+from projections import delivered_reports
 from projections.annual_report import annual_report, report_years
 from projections.area_trend import area_trend
 from projections.reading import tenant_transaction
@@ -22,9 +26,10 @@ from projections.report_documents import KEY_FIGURES, TITLES, as_docx, as_xlsx, 
 from projections.report_formats import as_csv, as_json
 from web.charts import line_chart
 from web.offices import tenant_profile
-from web.query import QueryValues
+from web.query import LABELS, QueryValues
 from web.sessions import Staff, current_staff
 
+T = TypeVar("T")
 _FILE = re.compile(r"arsrapport-([0-9]{4})\.(json|csv|xlsx|docx)")  # ASCII digits: `\d` matches ²
 _MEDIA = {
     "json": "application/json",
@@ -40,38 +45,36 @@ class StatisticsController(Controller):
 
     @get("/", name="statistics")
     async def page(
-        self, request: Request, tenant: FromPath[str], staff: NamedDependency[Staff], year: FromQuery[str] = ""
+        self,
+        request: Request,
+        tenant: FromPath[str],
+        staff: NamedDependency[Staff],
+        year: FromQuery[str] = "",
+        som_levert: FromQuery[str] = "",
     ) -> Template:
         staff.require_tenant(tenant, REPORT_READERS)
         query = QueryValues()
         wanted = query.year(year)
-        profile = await tenant_profile(request, tenant)
-        async with tenant_transaction(request.app.state.db, tenant) as conn:
-            years = await report_years(conn)
-            chosen = wanted if wanted in years else (years[0] if years else None)
-            report = await annual_report(conn, profile, chosen) if chosen else None
-            trend = await area_trend(conn, profile, years)
-        names = labels(profile)
-        series = {names.get(code, code): counts for code, counts in (trend or {}).get("by_parent_area", {}).items()}
-        chart = line_chart(trend["years"], series) if trend else None
-        return Template(
-            "statistics/page.html",
-            context={
-                "staff": staff,
-                "profile": profile,
-                "years": years,
-                "year": chosen,
-                "report": report,
-                "names": names,
-                "key_figures": KEY_FIGURES,
-                "titles": TITLES,
-                "trend": trend,
-                "chart": chart,
-                "active": "statistics",
-                "notices": query.notices,
-            },
-            status_code=query.status_code,
-        )
+        as_delivered = query.choice("som_levert", som_levert, ("0", "1"), default="0") == "1"
+        return await _page(request, tenant, staff, wanted, query=query, as_delivered=as_delivered)
+
+    @post("/levert", name="deliver-annual-report")
+    async def deliver(self, request: Request, tenant: FromPath[str], staff: NamedDependency[Staff]) -> Template:
+        """Marks the year's report (the figures on the page) as delivered to the council."""
+        staff.require_tenant(tenant, REPORT_DELIVERERS)
+        typed = (await request.form()).get("year", "")
+        office = request.app.state.platform.office(tenant)
+        try:
+            year = whole_number("year", typed if isinstance(typed, str) else "", low=MIN_YEAR, high=MAX_YEAR)
+            delivery = await _on_connection(
+                request, lambda conn: delivered_reports.deliver(conn, office, year, None, staff.account_id)
+            )
+        except InvalidField as refused:  # not a year, or a year without inquiries
+            problem = f"{LABELS['year']}: {refused.message}"
+            return await _page(request, tenant, staff, None, problem=problem, status=400)
+        except delivered_reports.StatisticsBehind as behind:
+            return await _page(request, tenant, staff, year, problem=behind.message, status=409)
+        return await _page(request, tenant, staff, year, delivered_now=delivery)
 
     @get("/{file:str}", name="annual-report-file")
     async def download(
@@ -104,3 +107,80 @@ def _report_file(file: str) -> tuple[int, str]:
         return whole_number("year", match[1], low=MIN_YEAR, high=MAX_YEAR), match[2]
     except InvalidField:
         raise NotFoundException() from None
+
+
+async def _page(
+    request: Request,
+    tenant: str,
+    staff: Staff,
+    wanted: int | None,
+    *,
+    query: QueryValues | None = None,
+    as_delivered: bool = False,
+    problem: str | None = None,
+    delivered_now: delivered_reports.Delivery | None = None,
+    status: int | None = None,
+) -> Template:
+    """The year's report; with `as_delivered`, the figures of its latest delivery recomputed, and what changed since."""
+    query = query or QueryValues()
+    profile = await tenant_profile(request, tenant)
+    async with tenant_transaction(request.app.state.db, tenant) as conn:
+        years = await report_years(conn)
+        chosen = wanted if wanted in years else (years[0] if years else None)
+        report = await annual_report(conn, profile, chosen) if chosen else None
+        delivery = await delivered_reports.latest(conn, chosen, None) if chosen else None
+        trend = await area_trend(conn, profile, years)
+    names = labels(profile)
+    recomputed = None
+    if as_delivered and delivery is not None:
+        office = request.app.state.platform.office(tenant)
+        recomputed = await _on_connection(
+            request, lambda conn: delivered_reports.as_delivered(conn, office, chosen, None)
+        )
+    series = {names.get(code, code): counts for code, counts in (trend or {}).get("by_parent_area", {}).items()}
+    chart = line_chart(trend["years"], series) if trend else None
+    return Template(
+        "statistics/page.html",
+        context={
+            "staff": staff,
+            "profile": profile,
+            "years": years,
+            "year": chosen,
+            "report": recomputed.report if recomputed else report,
+            "names": names,
+            "key_figures": KEY_FIGURES,
+            "titles": TITLES,
+            "trend": trend,
+            "chart": chart,
+            "active": "statistics",
+            "notices": query.notices,
+            "delivery": delivery,
+            "delivered_at": delivery.delivered_at.astimezone(OSLO) if delivery else None,
+            "may_deliver": staff.role in REPORT_DELIVERERS,
+            "as_delivered": recomputed,
+            "changed_since": _rows(recomputed.changed_since, names) if recomputed else [],
+            "deviations": _rows(recomputed.deviations, names) if recomputed else [],
+            "delivered_now": delivered_now,
+            "problem": problem,
+        },
+        status_code=status or query.status_code,
+    )
+
+
+def _rows(changes: list[delivered_reports.Change], names: dict[str, str]) -> list[tuple[str, Any, Any, Any]]:
+    """What changed, as the table shows it: the figure by name, before, after, and the difference."""
+    return [(change.name(names), change.before, change.after, change.difference) for change in changes]
+
+
+async def _on_connection(request: Request, work: Callable[[psycopg.Connection[Any]], T]) -> T:
+    """Runs `work` in a worker thread on a connection of its own (psycopg, autocommit: the audit chain's way).
+
+    A recomputation folds every event of the tenant, so a process runs at most RECOMPUTATIONS of them at once.
+    """
+    url = request.app.state.database_url
+
+    def run() -> T:
+        with closing(psycopg.connect(url, autocommit=True)) as conn:
+            return work(conn)
+
+    return await anyio.to_thread.run_sync(run, limiter=request.app.state.recomputations)

@@ -156,6 +156,16 @@ def platform_page_with_errors(page: Page, offices: Offices) -> None:
     assert response.status == 422 and page.locator("[role=alert] a").count() >= 1
 
 
+def statistics_as_delivered(page: Page, offices: Offices) -> None:
+    """Marked delivered by the administrator, then shown as delivered (the figures recomputed, the verdict)."""
+    tenant_page("/statistikk")(page, offices)
+    submit_main_form(page, "Merk som levert til kommunestyret")
+    assert page.locator("[role=status]").count() >= 1
+    page.get_by_role("link", name="Vis tallene slik de ble levert").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("Reprodusert:").count() == 1
+
+
 # (state, who is signed in, how to get there)
 STATES: list[tuple[str, str | None, Callable[[Page, Offices], None]]] = [
     ("landing", None, landing),
@@ -169,6 +179,7 @@ STATES: list[tuple[str, str | None, Callable[[Page, Offices], None]]] = [
     ("inquiry-with-action-forms-open", "caseworker", inquiry_with_its_action_forms_open),
     ("inquiry-after-htmx-error", "caseworker", inquiry_after_an_htmx_error),
     ("statistics", "caseworker", tenant_page("/statistikk")),
+    ("statistics-as-delivered", "tenant_admin", statistics_as_delivered),
     ("outreach", "caseworker", tenant_page("/utadrettet")),
     ("outreach-with-errors", "caseworker", htmx_form_with_errors("/utadrettet", "Registrer")),
     ("admin", "tenant_admin", tenant_page("/admin")),
