@@ -406,7 +406,7 @@ def test_a_row_rewritten_with_every_later_hash_recomputed_is_caught_at_the_signe
 
     code, out, err = verify(ombud, "--tenant", world.slug)
 
-    assert code == 1
+    assert code == 1 and out == []
     [line] = err
     at = entries[signed_length - 1]
     assert_names(line, world.slug, signed_length, at.source, at.source_key, "checkpoint")
@@ -423,7 +423,7 @@ def test_a_forged_checkpoint_is_caught_by_its_signature(
     ombud: Run, world: World, admin_database_url: str, forgery: str
 ) -> None:
     entries = chain_of(admin_database_url, world.slug)
-    [(length, head, key_id)] = checkpoint_rows(admin_database_url, world.slug)
+    [(length, _, key_id)] = checkpoint_rows(admin_database_url, world.slug)
     if forgery == "re-signed rewrite":
         target = _about_an_inquiry(entries, "events")
         change_row(admin_database_url, world.slug, "events", target.source_key)
@@ -442,11 +442,10 @@ def test_a_forged_checkpoint_is_caught_by_its_signature(
     else:
         at = length // 2
         forge_checkpoint(admin_database_url, world.slug, at, chain_hash_at(admin_database_url, world.slug, at), key_id)
-    assert head  # the real one was there before
 
     code, out, err = verify(ombud, "--tenant", world.slug)
 
-    assert code == 1
+    assert code == 1 and out == []
     [line] = err
     entry = entries[at - 1]
     assert_names(line, world.slug, at, entry.source, entry.source_key, "signature")
