@@ -1,5 +1,4 @@
-"""The platform administrator's page: which kommuner the instance serves, adding one, and whether their audit trails
-hold. No case content here."""
+"""The platform administrator's page: the kommuner served, adding one, whether their audit trails hold; no case data."""
 
 from __future__ import annotations
 
