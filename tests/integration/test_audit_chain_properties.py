@@ -32,6 +32,10 @@ from tests.integration.test_audit_verify import (
     insert_copy,
     table_of,
 )
+from tests.private_database import (
+    module_admin_database_url,  # noqa: F401 (the module's own database, since it tampers with it)
+    module_database_url,  # noqa: F401
+)
 
 PROPERTY = settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 ON = date(2024, 3, 1)

@@ -14,11 +14,16 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from domain.audit_chain import checkpoint_message, entry_hash, link
-from infra.logins import login_of, password_of, with_database, with_login
-from infra.migrate import migrate
+from infra.settings import Settings
 from projections.audit_chain import REASONS, SOURCE_NAMES, events_table, stored_entries
 from projections.worker import ProjectionWorker
 from tests.integration.conftest import Run
+from tests.private_database import (
+    migrated_app_login,
+    module_admin_database_url,  # noqa: F401 (the module's own database, since it tampers with it)
+    module_database_url,  # noqa: F401
+    own_database,
+)
 
 # Obviously fake people: none of this may reach any line the command prints.
 PEOPLE = {"2024-0001": ("Kjedine Testesen", "Kjedine Testesen spør om byggesaken sin."),
@@ -273,25 +278,18 @@ def test_an_untouched_tenant_verifies_with_every_entry_signed(
 
 
 @pytest.fixture
-def own_database(
-    admin_database_url: str, database_url: str, monkeypatch: pytest.MonkeyPatch, ombud: Run
+def database_of_its_own(
+    settings: Settings, server_url: str, monkeypatch: pytest.MonkeyPatch, ombud: Run
 ) -> Iterator[str]:
-    """A database of this test's own, so `--all` meets no chain another test broke on purpose."""
-    name = f"ombud_test_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(admin_database_url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    admin_url = with_database(admin_database_url, name)
-    app_url = with_login(admin_url, login_of(database_url), password_of(database_url))
-    migrate(admin_url, app_url)
-    monkeypatch.setenv("DATABASE_URL", app_url)
-    monkeypatch.setenv("OMBUD_ADMIN_DATABASE_URL", admin_url)
-    yield admin_url
-    with psycopg.connect(admin_database_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+    """A database of the test's own, so `--all` meets no chain another test of this module broke on purpose."""
+    with own_database(server_url) as admin_url:
+        monkeypatch.setenv("DATABASE_URL", migrated_app_login(settings, server_url, admin_url))
+        monkeypatch.setenv("OMBUD_ADMIN_DATABASE_URL", admin_url)
+        yield admin_url
 
 
 def test_all_verifies_every_tenant_and_the_platform_and_names_only_the_broken_one(
-    ombud: Run, own_database: str, monkeypatch: pytest.MonkeyPatch, new_slug: Callable[[], str]
+    ombud: Run, database_of_its_own: str, monkeypatch: pytest.MonkeyPatch, new_slug: Callable[[], str]
 ) -> None:
     slugs = (new_slug(), new_slug())
     for slug in slugs:
@@ -307,8 +305,8 @@ def test_all_verifies_every_tenant_and_the_platform_and_names_only_the_broken_on
     assert sorted(line.split(":")[0] for line in out) == sorted([*slugs, "plattformen"])
     assert all(": holder (" in line and "1 signerte sjekkpunkter" in line for line in out), out
 
-    [first_access] = [e for e in chain_of(own_database, slugs[0]) if e.source == "access_records"]
-    delete_row(own_database, slugs[0], "access_records", first_access.source_key)
+    [first_access] = [e for e in chain_of(database_of_its_own, slugs[0]) if e.source == "access_records"]
+    delete_row(database_of_its_own, slugs[0], "access_records", first_access.source_key)
     code, out, err = verify(ombud, "--all")
 
     assert code == 1

@@ -14,6 +14,10 @@ from projections.worker import ProjectionWorker
 from services.audit_signing import load_signer
 from services.office import Office
 from tests.integration.test_audit_verify import chain_of, change_row
+from tests.private_database import (
+    module_admin_database_url,  # noqa: F401 (the module's own database, since it tampers with it)
+    module_database_url,  # noqa: F401
+)
 
 NAME, SUMMARY = "Sporine Testesen", "Sporine Testesen har klaget på skoleskyssen."
 
