@@ -14,6 +14,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from domain.audit_chain import checkpoint_message, entry_hash, link
+from domain.inquiry import Inquiry
 from infra.settings import Settings
 from projections.audit_chain import REASONS, SOURCE_NAMES, events_table, stored_entries
 from projections.worker import ProjectionWorker
@@ -190,8 +191,7 @@ class World:
 
     @staticmethod
     def reference(inquiry: UUID | None) -> str | None:
-        from domain.inquiry import Inquiry
-
+        """The reference of one of PEOPLE's inquiries (the same in both tenants), None for anything else."""
         return next((ref for ref in PEOPLE if inquiry is not None and Inquiry.id_for(ref) == inquiry), None)
 
 
