@@ -13,14 +13,13 @@ from typing import Any
 
 import psycopg
 
-from domain.account import PLATFORM_SCOPE
 from infra.commands import with_runtime
 from infra.settings import Settings
 from projections import audit_bundle, audit_chain
-from projections.audit_chain import Break, ChainDoesNotHold, Verdict
+from projections.audit_chain import SOURCE_NAMES, Break, ChainDoesNotHold, Verdict, scope_name
 from services.audit_signing import PublicKey
+from services.platform import UnknownTenant
 
-SOURCE_NAMES = {"events": "hendelse", "access_records": "tilgangslogg", "account_records": "kontologg"}
 _REFERENCE = "SELECT reference FROM read.inquiries WHERE tenant_id = %s AND id = %s"
 
 
@@ -28,7 +27,10 @@ def chosen_scopes(runtime: Any, args: argparse.Namespace) -> list[str]:
     """--tenant SLUG (which must exist) or --all: every tenant and the platform's own chain."""
     if args.all:
         return audit_chain.scopes(runtime.platform.slugs())
-    runtime.platform.office(args.tenant)  # an unknown tenant is one line naming --tenant
+    try:
+        runtime.platform.office(args.tenant)
+    except UnknownTenant as unknown:
+        raise UnknownTenant("--tenant", unknown.message) from None  # one line naming the option
     return [args.tenant]
 
 
@@ -48,7 +50,7 @@ def run_verify(args: argparse.Namespace, settings: Settings) -> int:
 
 def describe(conn: psycopg.Connection[Any], verdict: Verdict) -> str:
     """One line per chain, with no personal data: positions, tables, row numbers and inquiry references."""
-    name = "plattformen" if verdict.scope == PLATFORM_SCOPE else verdict.scope
+    name = scope_name(verdict.scope)
     if verdict.broken is None:
         unsigned = verdict.length - verdict.signed_length
         tail = f"; {unsigned} poster etter siste sjekkpunkt" if unsigned else ""
@@ -89,7 +91,7 @@ def run_checkpoint(args: argparse.Namespace, settings: Settings) -> int:
             for scope in chosen_scopes(runtime, args):
                 audit_chain.seal(conn, scope)
                 made = audit_chain.checkpoint(conn, scope, runtime.signer)
-                name = "plattformen" if scope == PLATFORM_SCOPE else scope
+                name = scope_name(scope)
                 if made is None:
                     print(f"{name}: ingen nye poster siden siste sjekkpunkt")
                 else:

@@ -134,10 +134,8 @@ def _last_key(cursor: Any, scope: str, source: str) -> int:
     return 0 if row is None else row[0]
 
 
-def checkpoint(
-    conn: psycopg.Connection[Any], scope: str, signer: Signer, *, older_than_seconds: float = 0.0
-) -> Checkpoint | None:
-    """Signs the chain's head if entries came after the last checkpoint (and that one is older than asked); else None.
+def checkpoint(conn: psycopg.Connection[Any], scope: str, signer: Signer) -> Checkpoint | None:
+    """Signs the chain's head if entries came after the last checkpoint; else None. How often is the caller's choice.
 
     Before signing, the entries since the last checkpoint are recomputed from their rows as they are now, from the
     last signed head: a checkpoint never signs a chain that does not hold (`ChainDoesNotHold`).
@@ -149,10 +147,7 @@ def checkpoint(
         cursor.execute(_LAST_CHECKPOINT, (scope,))
         row = cursor.fetchone()
         last = None if row is None else Checkpoint(row[0], row[1], bytes(row[2]), row[3], row[4], bytes(row[5]))
-        now = datetime.now(UTC)
         if current.length == 0 or (last is not None and last.length >= current.length):
-            return None
-        if last is not None and (now - last.at).total_seconds() < older_than_seconds:
             return None
         running = last.head if last is not None else genesis(scope)
         for entry in stored_entries(conn, scope, first=last.length + 1 if last else 1, last=current.length):
@@ -161,6 +156,7 @@ def checkpoint(
             running = link(running, entry.entry_hash)
         if running != current.hash:
             raise ChainDoesNotHold(scope, current.length)
+        now = datetime.now(UTC)
         message = checkpoint_message(scope, current.length, current.hash, now)
         made = Checkpoint(scope, current.length, current.hash, now, signer.public_key.key_id, signer.sign(message))
         cursor.execute(_ADD_CHECKPOINT, (scope, made.length, made.head, made.at, made.key_id, made.signature))
@@ -258,6 +254,15 @@ REASONS = {
 }
 
 
+# The chain's sources as a person reads them (the command line, the platform page).
+SOURCE_NAMES = {"events": "hendelse", "access_records": "tilgangslogg", "account_records": "kontologg"}
+
+
+def scope_name(scope: str) -> str:
+    """A chain's name for people: the tenant's slug, or «plattformen» for the platform's own accounts."""
+    return "plattformen" if scope == PLATFORM_SCOPE else scope
+
+
 @dataclass(frozen=True)
 class Verdict:
     scope: str
@@ -307,8 +312,9 @@ def verify(conn: psycopg.Connection[Any], scope: str, public_key: PublicKey) -> 
                 breaks.append(Break(*where, "checkpoint"))
                 break
             signed_length = entry.position
-    if not breaks and any(c.length > length for c in signed):
-        breaks.append(Break(length + 1, None, None, None, "gap"))  # checkpoints beyond the chain: entries removed
+    beyond = [c for c in signed if c.length > length]
+    if not breaks and beyond:  # a checkpoint beyond the chain: entries were removed, unless it is itself forged
+        breaks.append(Break(length + 1, None, None, None, "gap" if public_key.holds(beyond[0]) else "signature"))
     breaks.extend(_inserted(conn, scope, last_key))
     first = min(breaks, key=lambda b: b.position) if breaks else None
     return Verdict(scope, length, len(signed), signed_length, first)
@@ -322,18 +328,20 @@ def _inserted(conn: psycopg.Connection[Any], scope: str, last_key: dict[str, int
         for source, last in last_key.items():
             table = source_table(source, scope)
             key = sql.Identifier(COLUMNS[source][0])
+            column = SUBJECT_COLUMNS[source]
+            subject = sql.SQL("s.{}").format(sql.Identifier(column)) if column else sql.SQL("NULL::uuid")
             cursor.execute(
                 sql.SQL(
                     "SELECT s.{key}, (SELECT min(c.position) FROM audit.chain_entries c WHERE c.tenant_id = %s"
-                    " AND c.source = %s AND c.source_key > s.{key}) FROM {table} s WHERE s.{key} <= %s"
+                    " AND c.source = %s AND c.source_key > s.{key}), {subject} FROM {table} s WHERE s.{key} <= %s"
                     " AND NOT EXISTS (SELECT 1 FROM audit.chain_entries c WHERE c.tenant_id = %s AND c.source = %s"
                     " AND c.source_key = s.{key}) ORDER BY s.{key} LIMIT 1"
-                ).format(key=key, table=table),
+                ).format(key=key, table=table, subject=subject),
                 (scope, source, last, scope, source),
             )
             row = cursor.fetchone()
-            if row is not None:
-                found.append(Break(row[1] or 1, source, row[0], None, "inserted"))
+            if row is not None:  # named at the entry it was slipped in before, and by the inquiry it claims
+                found.append(Break(row[1] or 1, source, row[0], row[2], "inserted"))
     return found
 
 

@@ -12,7 +12,7 @@ import psycopg
 from opentelemetry import metrics
 
 from projections import audit_chain
-from projections.audit_chain import ChainDoesNotHold, Verdict
+from projections.audit_chain import Break, ChainDoesNotHold, Verdict
 from services.audit_signing import Signer
 
 log = logging.getLogger(__name__)
@@ -26,18 +26,30 @@ _STATUS = (
     " broken_position = excluded.broken_position, broken_source = excluded.broken_source,"
     " broken_key = excluded.broken_key, broken_reason = excluded.broken_reason"
 )
-_breaks = metrics.get_meter("ombud.audit").create_counter(
-    "ombud.audit.chain_breaks", description="Audit chains found broken by the worker's verification"
-)
 
 
 class AuditKeeper:
-    """Keeps time for one worker process; without a signer it seals only (nothing signs, nothing is verified)."""
+    """Keeps time for one worker process; without a signer it seals only (nothing signs, nothing is verified).
 
-    def __init__(self, signer: Signer | None = None, *, clock: Callable[[], float] = time.monotonic) -> None:
+    `clock` times the checkpoints and verifications; `meter_provider` (default: the global one) gets the counter
+    `ombud.audit.chain_breaks`, made at the first break. The alarm (log line, count) is raised once for each new
+    break; `audit.chain_status` is written at every verification.
+    """
+
+    def __init__(
+        self,
+        signer: Signer | None = None,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        meter_provider: metrics.MeterProvider | None = None,
+    ) -> None:
         self.signer = signer
         self._clock = clock
+        self._meter_provider = meter_provider
+        self._breaks: metrics.Counter | None = None
+        self._signed_at: dict[str, float] = {}
         self._verified_at: dict[str, float] = {}
+        self._alarmed: dict[str, Break] = {}
 
     def keep(self, conn: psycopg.Connection[Any], scopes: list[str], *, now: bool = False) -> list[Verdict]:
         verdicts = []
@@ -48,17 +60,22 @@ class AuditKeeper:
                 continue  # a tenant whose tables are still being made: sealed next round
             if self.signer is None:
                 continue
-            try:
-                audit_chain.checkpoint(conn, scope, self.signer, older_than_seconds=0 if now else CHECKPOINT_SECONDS)
-            except ChainDoesNotHold:
-                self._verified_at.pop(scope, None)  # verify at once, below, and raise the alarm
-            if now or self._clock() - self._verified_at.get(scope, float("-inf")) >= VERIFY_SECONDS:
-                verdicts.append(self._verify(conn, scope))
+            if now or self._due(self._signed_at, scope, CHECKPOINT_SECONDS):
+                try:
+                    if audit_chain.checkpoint(conn, scope, self.signer) is not None:
+                        self._signed_at[scope] = self._clock()
+                except ChainDoesNotHold:
+                    if scope not in self._alarmed:
+                        self._verified_at.pop(scope, None)  # verify at once, below, and raise the alarm
+            if now or self._due(self._verified_at, scope, VERIFY_SECONDS):
+                verdicts.append(self._verify(conn, scope, self.signer))
         return verdicts
 
-    def _verify(self, conn: psycopg.Connection[Any], scope: str) -> Verdict:
-        assert self.signer is not None
-        verdict = audit_chain.verify(conn, scope, self.signer.public_key)
+    def _due(self, last: dict[str, float], scope: str, seconds: float) -> bool:
+        return self._clock() - last.get(scope, float("-inf")) >= seconds
+
+    def _verify(self, conn: psycopg.Connection[Any], scope: str, signer: Signer) -> Verdict:
+        verdict = audit_chain.verify(conn, scope, signer.public_key)
         self._verified_at[scope] = self._clock()
         broken = verdict.broken
         with conn.transaction(), conn.cursor() as cursor:
@@ -74,14 +91,26 @@ class AuditKeeper:
                     broken and broken.reason,
                 ),
             )
-        if broken is not None:
-            _breaks.add(1, {"tenant": scope, "reason": broken.reason})
-            log.error(
-                "audit chain broken: tenant=%s position=%d source=%s key=%s reason=%s",
-                scope,
-                broken.position,
-                broken.source,
-                broken.source_key,
-                broken.reason,
-            )
+        if broken is None:
+            self._alarmed.pop(scope, None)
+        elif self._alarmed.get(scope) != broken:
+            self._alarmed[scope] = broken
+            self._alarm(scope, broken)
         return verdict
+
+    def _alarm(self, scope: str, broken: Break) -> None:
+        """Positions, tables and row numbers only: never a row's content."""
+        if self._breaks is None:
+            provider = self._meter_provider or metrics.get_meter_provider()
+            self._breaks = provider.get_meter("ombud.audit").create_counter(
+                "ombud.audit.chain_breaks", description="Audit chains found broken by the worker's verification"
+            )
+        self._breaks.add(1, {"tenant": scope, "reason": broken.reason})
+        log.error(
+            "audit chain broken: tenant=%s position=%d source=%s key=%s reason=%s",
+            scope,
+            broken.position,
+            broken.source,
+            broken.source_key,
+            broken.reason,
+        )

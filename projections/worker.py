@@ -55,9 +55,10 @@ class ProjectionWorker:
         *,
         retry_first: float = RETRY_FIRST_SECONDS,
         retry_cap: float = RETRY_CAP_SECONDS,
+        audit: AuditKeeper | None = None,
     ) -> None:
         self._platform = platform
-        self._audit = AuditKeeper()
+        self._audit = audit or AuditKeeper()
         self._conninfo = conninfo
         self._retry_first = retry_first
         self._retry_cap = retry_cap

@@ -15,19 +15,17 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import ModuleType
 
-import psycopg
 import pytest
 
 from domain.common import Context
 from infra.directory import PostgresTenantDirectory
 from infra.embedded import start_postgres, start_redis
 from infra.eventstore import factory_maker, open_datastore
-from infra.logins import APP_LOGIN, login_of, password_of, with_database, with_login
-from infra.migrate import migrate
 from infra.settings import Settings
 from projections.worker import ProjectionWorker
 from services.audit_signing import new_signing_key_pem
 from services.platform import Platform
+from tests.private_database import migrated_app_login, own_database
 
 
 @pytest.fixture(scope="session")
@@ -48,24 +46,14 @@ def server_url(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> 
 @pytest.fixture(scope="session")
 def admin_database_url(server_url: str) -> Iterator[str]:
     """A database of our own on that server, made and migrated by the admin login, dropped afterwards."""
-    name = f"ombud_test_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(server_url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    yield with_database(server_url, name)
-    with psycopg.connect(server_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+    with own_database(server_url) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
 def database_url(settings: Settings, server_url: str, admin_database_url: str) -> str:
     """The app's login on that database: DATABASE_URL's role when it is not the admin's, else APP_LOGIN."""
-    app_url = settings.database_url if settings.admin_database_url and settings.database_url else None
-    if app_url and login_of(app_url) != login_of(server_url):
-        url = with_login(admin_database_url, login_of(app_url), password_of(app_url))
-    else:
-        url = with_login(admin_database_url, APP_LOGIN)
-    migrate(admin_database_url, url)
-    return url
+    return migrated_app_login(settings, server_url, admin_database_url)
 
 
 @pytest.fixture(scope="session")

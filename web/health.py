@@ -9,7 +9,7 @@ from litestar import Controller, Request, get
 from litestar.response import Response
 from redis.exceptions import RedisError
 
-from projections import quarantine
+from projections import audit_status, quarantine
 
 _TIMEOUT_SECONDS = 2.0
 
@@ -34,18 +34,23 @@ class HealthController(Controller):
 
     @get("/projections", cache=False)
     async def projections(self, request: Request) -> Response[dict[str, str | int]]:
-        """How many tenants' projections are set aside (docs/security.md): a warning to look, not a failure.
+        """How many tenants' projections are set aside (docs/security.md), and how many audit chains the worker last
+        found broken (docs/operations.md): a warning to look, not a failure.
 
         The instance still serves every other tenant, so this answers 200 with `"degraded"`; only an
         unreachable database answers 503. Counts only: no tenant names on an unauthenticated route.
         """
+        db = request.app.state.db
         try:
-            found = await asyncio.wait_for(quarantine.every_for_platform(request.app.state.db), _TIMEOUT_SECONDS)
+            found = await asyncio.wait_for(quarantine.every_for_platform(db), _TIMEOUT_SECONDS)
+            chains = await asyncio.wait_for(audit_status.every_chain(db), _TIMEOUT_SECONDS)
         except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
             return Response({"status": "unavailable", "database": type(error).__name__}, status_code=503)
+        broken = sum(1 for chain in chains if not chain.holds)
         body: dict[str, str | int] = {
-            "status": "degraded" if found else "ok",
+            "status": "degraded" if found or broken else "ok",
             "quarantined_projections": len(found),
             "quarantined_tenants": len({q.tenant_id for q in found}),
+            "broken_audit_chains": broken,
         }
         return Response(body, status_code=200)

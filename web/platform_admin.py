@@ -1,4 +1,4 @@
-"""The platform administrator's page: which kommuner the instance serves, and adding one. No case content here."""
+"""The platform administrator's page: the kommuner served, adding one, whether their audit trails hold; no case data."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from litestar.response import Redirect, Template
 from domain import parsing
 from domain.common import Context, DomainError
 from domain.taxonomy import TEMPLATES
-from projections import quarantine
+from projections import audit_status, quarantine
 from projections.staff_accounts import platform_accounts
 from services.accounts import AccountNotFound, SetAccountActive
 from services.platform import Platform
@@ -107,6 +107,7 @@ async def _render(
 ) -> Template:
     tenants = await anyio.to_thread.run_sync(request.app.state.platform.tenants)
     accounts = await platform_accounts(request.app.state.db)
+    chains = await audit_status.every_chain(request.app.state.db)  # the worker's last verdict on each audit chain
     context = {
         "staff": staff,
         "tenants": tenants,
@@ -117,6 +118,9 @@ async def _render(
         "created": created,
         "active": "platform",
         "accounts": accounts,
+        "chains": chains,
+        "broken_chains": [chain for chain in chains if not chain.holds],
+        "tenant_names": {tenant.slug: tenant.name for tenant in tenants},
         "account_errors": account_errors or {},
     }
     if request.headers.get("hx-request"):

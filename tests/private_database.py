@@ -1,0 +1,54 @@
+"""Databases of a test run's own on the test server, and the module-scoped pair for tests that tamper with theirs.
+
+A test module that breaks stored rows on purpose imports `module_admin_database_url` and `module_database_url`:
+they take the place of the session's `admin_database_url` and `database_url` for that module only, so nothing it
+breaks is seen by any other test.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import psycopg
+import pytest
+
+from infra.logins import APP_LOGIN, login_of, password_of, with_database, with_login
+from infra.migrate import migrate
+from infra.settings import Settings
+
+
+@contextmanager
+def own_database(server_url: str) -> Iterator[str]:
+    """A new, empty database on that server, made by the admin login and dropped afterwards."""
+    name = f"ombud_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(server_url, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield with_database(server_url, name)
+    finally:
+        with psycopg.connect(server_url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+
+
+def migrated_app_login(settings: Settings, server_url: str, admin_database_url: str) -> str:
+    """Migrates the database; the app's login on it: DATABASE_URL's role when it is not the admin's, else APP_LOGIN."""
+    app_url = settings.database_url if settings.admin_database_url and settings.database_url else None
+    if app_url and login_of(app_url) != login_of(server_url):
+        url = with_login(admin_database_url, login_of(app_url), password_of(app_url))
+    else:
+        url = with_login(admin_database_url, APP_LOGIN)
+    migrate(admin_database_url, url)
+    return url
+
+
+@pytest.fixture(scope="module", name="admin_database_url")
+def module_admin_database_url(server_url: str) -> Iterator[str]:
+    with own_database(server_url) as url:
+        yield url
+
+
+@pytest.fixture(scope="module", name="database_url")
+def module_database_url(settings: Settings, server_url: str, admin_database_url: str) -> str:
+    return migrated_app_login(settings, server_url, admin_database_url)
