@@ -23,6 +23,10 @@ from projections.worker import ProjectionWorker
 from services.application import table_prefix
 from services.audit_signing import load_signer, new_signing_key_pem
 from tests.integration.conftest import Run
+from tests.private_database import (
+    module_admin_database_url,  # noqa: F401 (the module's own database, since it tampers with it)
+    module_database_url,  # noqa: F401
+)
 
 NAME = "Demo Testesen"
 SUMMARY = "Demo Testesen venter på svar fra kommunen."
