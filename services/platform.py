@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 from datetime import date
 from typing import Protocol
+
+from eventsourcing.persistence import InterfaceError, OperationalError
 
 from domain.account import TENANT_ROLES, Account
 from domain.common import Context, DomainError, require_choice, today_in_norway
@@ -17,6 +20,7 @@ from services.inquiry_keys import InquiryKeyStore
 from services.keys import new_tenant_key, unwrap, wrap
 from services.office import Office, TenantProfile
 
+log = logging.getLogger(__name__)
 TAXONOMY_START = date(2000, 1, 1)
 TENANTS_CHANNEL = "ombud_tenants"  # notified when a tenant is added, so workers pick it up at once
 
@@ -125,7 +129,23 @@ class Platform:
         return self._directory.slugs()
 
     def tenants(self) -> list[TenantProfile]:
-        return [self.office(slug).profile() for slug in self.slugs()]
+        """Every tenant whose profile can be read (see `profiles`)."""
+        return [profile for profile in self.profiles().values() if profile is not None]
+
+    def profiles(self) -> dict[str, TenantProfile | None]:
+        """Each tenant's profile, or None where its stored events no longer open (changed in the database behind
+        the application's back: `ombud audit verify` says where), so that one damaged tenant never hides the others.
+        A lost database connection is no damage: it propagates."""
+        found: dict[str, TenantProfile | None] = {}
+        for slug in self.slugs():
+            try:
+                found[slug] = self.office(slug).profile()
+            except (OperationalError, InterfaceError):
+                raise
+            except Exception as error:  # whatever a rewritten row makes decoding raise
+                log.warning("tenant=%s: profile unreadable (%s)", slug, type(error).__name__)
+                found[slug] = None
+        return found
 
     def close(self) -> None:
         for office in self._offices.values():

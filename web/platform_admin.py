@@ -105,12 +105,14 @@ async def _render(
     created: str | None = None,
     account_errors: dict[str, str] | None = None,
 ) -> Template:
-    tenants = await anyio.to_thread.run_sync(request.app.state.platform.tenants)
+    profiles = await anyio.to_thread.run_sync(request.app.state.platform.profiles)
+    tenants = [profile for profile in profiles.values() if profile is not None]
     accounts = await platform_accounts(request.app.state.db)
     chains = await audit_status.every_chain(request.app.state.db)  # the worker's last verdict on each audit chain
     context = {
         "staff": staff,
         "tenants": tenants,
+        "unreadable": [slug for slug, profile in profiles.items() if profile is None],
         "quarantined": await quarantine.by_tenant(request.app.state.db),  # projections set aside, per kommune
         "form": form,
         "errors": errors,

@@ -78,3 +78,22 @@ async def test_a_broken_chain_is_an_alert_at_the_top_of_the_platform_page_and_co
         assert conn.execute(
             "SELECT broken_position FROM audit.chain_status WHERE tenant_id = %s", (office.slug,)
         ).fetchone() == (target.position,)
+
+
+async def test_a_tenant_whose_first_event_was_changed_is_listed_as_unreadable_and_hides_no_other(
+    client: AsyncTestClient, make_account, sign_in, office: Office, other_office: Office,
+    worker: ProjectionWorker, admin_database_url: str, platform,
+) -> None:  # fmt: skip
+    worker.keep_audit_chains()
+    first = [entry for entry in chain_of(admin_database_url, office.slug) if entry.source == "events"][0]
+    change_row(admin_database_url, office.slug, "events", first.source_key)  # the tenant's Registered event
+    platform.close()  # forget the profile read before the change, as a fresh process would
+    await sign_in(make_account("platform_admin", None))
+
+    response = await client.get("/plattform")
+
+    assert response.status_code == 200
+    [row] = [row for row in response.text.split("<tr>") if f'<th scope="row">{office.slug}</th>' in row]
+    assert "kan ikke leses" in row and "ombud audit verify" in row
+    assert f'<th scope="row">{other_office.slug}</th>' in response.text
+    assert office.slug not in {profile.slug for profile in platform.tenants()}
