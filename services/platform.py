@@ -142,7 +142,7 @@ class Platform:
                 found[slug] = self.office(slug).profile()
             except (OperationalError, InterfaceError):
                 raise
-            except Exception as error:  # whatever a rewritten row makes decoding raise
+            except Exception as error:  # noqa: BLE001 (whatever a rewritten row makes decoding raise)
                 log.warning("tenant=%s: profile unreadable (%s)", slug, type(error).__name__)
                 found[slug] = None
         return found

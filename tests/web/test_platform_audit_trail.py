@@ -85,7 +85,7 @@ async def test_a_tenant_whose_first_event_was_changed_is_listed_as_unreadable_an
     worker: ProjectionWorker, admin_database_url: str, platform,
 ) -> None:  # fmt: skip
     worker.keep_audit_chains()
-    first = [entry for entry in chain_of(admin_database_url, office.slug) if entry.source == "events"][0]
+    first = next(entry for entry in chain_of(admin_database_url, office.slug) if entry.source == "events")
     change_row(admin_database_url, office.slug, "events", first.source_key)  # the tenant's Registered event
     platform.close()  # forget the profile read before the change, as a fresh process would
     await sign_in(make_account("platform_admin", None))
