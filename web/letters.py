@@ -40,17 +40,17 @@ class LetterController(Controller):
     path = "/{tenant:str}/henvendelser/{reference:str}/brev"
     dependencies = {"staff": Provide(current_staff)}
 
-    @get("/{file_name:str}", name="letter")
+    @get("/{file:str}", name="letter")
     async def download(
         self,
         request: Request,
         tenant: FromPath[str],
         reference: FromPath[str],
-        file_name: FromPath[str],
+        file: FromPath[str],
         staff: NamedDependency[Staff],
     ) -> Response[bytes]:
         staff.require_tenant(tenant, TENANT_ROLES)
-        stem, dot, suffix = file_name.rpartition(".")
+        stem, dot, suffix = file.rpartition(".")
         if not dot or suffix != "docx" or stem not in KINDS:
             raise NotFoundException()
         service = _service(request, tenant)
