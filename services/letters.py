@@ -19,6 +19,7 @@ from domain.deadlines import expected_answer_on
 from domain.inquiry import ERASED, Inquiry
 from domain.letterhead import LETTER_KINDS, Letterhead
 from domain.tenant import Tenant
+from services.case_commands import SendInterimReply
 from services.letter_documents import LetterContent, as_docx, long_date
 from services.letter_texts import DEFAULT_TEXTS, TITLES
 from services.office import ConflictError, InquiryNotFound, InquiryView, Office
@@ -76,9 +77,8 @@ class Letters:
             if any(isinstance(e, Inquiry.InterimReplySent) and e.on == command.on for e in events):
                 return False
             try:
-                self.office.send_interim_reply(
-                    ctx, command.inquiry, on=command.on, expected_version=events[-1].originator_version
-                )
+                seen = events[-1].originator_version
+                self.office.handle(ctx, SendInterimReply(inquiry=command.inquiry, on=command.on, expected_version=seen))
             except ConflictError:
                 continue
             return True

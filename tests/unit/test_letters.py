@@ -14,6 +14,7 @@ from domain.deadlines import expected_answer_on
 from domain.letterhead import LETTER_KINDS, Letterhead, LetterheadInvalid
 from domain.taxonomy import MUNICIPAL_AREAS
 from domain.tenant import Tenant
+from services.case_commands import Resolve
 from services.letter_documents import long_date
 from services.letter_texts import DEFAULT_TEXTS
 from services.letters import Letters, RegisterInterimReply, SetLetterhead
@@ -167,7 +168,7 @@ def test_an_offices_own_text_replaces_the_products(office: Office, ctx: Context)
     own = "Vi har fått saken [referanse].\n\nDen er avsluttet [avsluttet]."
     letters.set_letterhead(ctx, SetLetterhead(letterhead(texts={"closing": own}), date(2026, 3, 2)))
     reference = receive(office, ctx)
-    office.resolve(ctx, reference, on=date(2026, 3, 20), outcome="assisted")
+    office.handle(ctx, Resolve(inquiry=reference, on=date(2026, 3, 20), outcome="assisted"))
     text = docx_text(letters.letter(reference, "closing", date(2026, 4, 1)).body)
     assert f"Vi har fått saken {reference}." in text and "Den er avsluttet 20. mars 2026." in text
     assert "Takk for at du tok kontakt" not in text and "Ola Testombud" in text

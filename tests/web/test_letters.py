@@ -17,6 +17,7 @@ from domain.common import Context, today_in_norway
 from domain.deadlines import expected_answer_on
 from domain.letterhead import Letterhead
 from projections.worker import ProjectionWorker
+from services.case_commands import Resolve, SendInterimReply
 from services.letter_documents import long_date
 from services.letters import Letters, SetLetterhead
 from services.office import Office
@@ -88,8 +89,8 @@ async def test_each_letter_is_a_word_document_on_the_offices_letterhead_recorded
 ) -> None:
     office, other = offices
     reference = receive(office, caseworker)
-    office.send_interim_reply(caseworker, reference, on=date(2026, 3, 20))
-    office.resolve(caseworker, reference, on=date(2026, 4, 14), outcome="assisted")
+    office.handle(caseworker, SendInterimReply(inquiry=reference, on=date(2026, 3, 20)))
+    office.handle(caseworker, Resolve(inquiry=reference, on=date(2026, 4, 14), outcome="assisted"))
     receive(other, caseworker, requester_name="Prøvesen, Annen")
     await sign_in(make_account("caseworker", office.slug))
 
@@ -269,7 +270,7 @@ async def test_a_resolved_inquiry_gets_no_interim_reply_and_says_why(
 ) -> None:
     office, _ = offices
     reference = receive(office, caseworker)
-    office.resolve(caseworker, reference, on=date(2026, 3, 5), outcome="assisted")
+    office.handle(caseworker, Resolve(inquiry=reference, on=date(2026, 3, 5), outcome="assisted"))
     account = make_account("caseworker", office.slug)
     await sign_in(account)
     await client.get(f"/{office.slug}/oversikt")
