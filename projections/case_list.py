@@ -7,6 +7,7 @@ from typing import Any
 
 from psycopg import Cursor
 
+from domain import deadlines
 from domain.inquiry import Inquiry
 from projections import statistics
 
@@ -36,9 +37,6 @@ COLUMNS = (
     "resolved_on",
     "outcome",
 )
-
-# Steps that count as the office's first response to the inquirer (fvl. § 11 a).
-_RESPONSES = (Inquiry.InterimReplySent, Inquiry.Forwarded, Inquiry.MeetingHeld, Inquiry.ComplaintSent, Inquiry.Resolved)
 
 SELECT_ROWS = f"SELECT {', '.join(COLUMNS)} FROM read.inquiries WHERE tenant_id = %s AND id = ANY(%s)"
 UPSERT_ROWS = (
@@ -90,7 +88,7 @@ def fold(row: dict[str, Any] | None, tenant_id: str, event: Any) -> dict[str, An
         }
     assert row is not None, "an inquiry's first event is Received"
     row = dict(row, version=event.originator_version)
-    if isinstance(event, _RESPONSES) and row["first_response_on"] is None:
+    if deadlines.is_reply(event) and row["first_response_on"] is None:
         row["first_response_on"] = event.on
     match event:
         case Inquiry.Assigned():

@@ -1,26 +1,24 @@
 """The caseworker's overview: their own open inquiries, the § 11 a reply deadlines, and this year at a glance.
 
 Forvaltningsloven § 11 a: an inquiry gets a reply or an interim reply within one month of receipt. An inquiry
-with no first response and not resolved is waiting for one; past the month it is overdue.
+with no first response and not resolved is waiting for one; when it is due soon or overdue is domain.deadlines'
+to say, and the queries bind the receipt dates it works out.
 """
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 import asyncpg
 
-from projections.inquiry_list import AWAITING_REPLY_PAST_DUE
+from domain import deadlines
+from projections.inquiry_list import AWAITING_REPLY
 
-DUE_SOON_DAYS = 7  # a reply due within a week shows among "due soon"
 LIST_LIMIT = 25  # the oldest first; the inquiry list has the rest
 _ROW = (
     "reference, received_on, status, primary_area, case_types, assignee, first_response_on, resolved_on,"
-    f" ({AWAITING_REPLY_PAST_DUE}) AS overdue,"
-    " (received_on + interval '1 month')::date AS reply_due, count(*) OVER () AS total"
+    " count(*) OVER () AS total"
 )
-_AWAITING_REPLY = "status = 'open' AND first_response_on IS NULL AND resolved_on IS NULL"
-_DUE = "(received_on + interval '1 month')::date"
 
 
 async def my_open_inquiries(conn: asyncpg.Connection, assignee: str) -> list[asyncpg.Record]:
@@ -32,21 +30,20 @@ async def my_open_inquiries(conn: asyncpg.Connection, assignee: str) -> list[asy
 
 
 async def replies_due_soon(conn: asyncpg.Connection, today: date) -> list[asyncpg.Record]:
-    """Awaiting a first response, with the month ending between today and a week from now."""
+    """Awaiting a first response, with the month ending between today and DUE_SOON_DAYS from now."""
     return await conn.fetch(
-        f"SELECT {_ROW} FROM read.inquiries WHERE {_AWAITING_REPLY} AND {_DUE} BETWEEN $1 AND $2"
+        f"SELECT {_ROW} FROM read.inquiries WHERE {AWAITING_REPLY} AND received_on BETWEEN $1 AND $2"
         f" ORDER BY received_on, reference LIMIT {LIST_LIMIT}",
-        today,
-        today + timedelta(days=DUE_SOON_DAYS),
+        *deadlines.due_soon_if_received_between(today),
     )
 
 
 async def overdue(conn: asyncpg.Connection, today: date) -> list[asyncpg.Record]:
     """Awaiting a first response more than a month after receipt."""
     return await conn.fetch(
-        f"SELECT {_ROW} FROM read.inquiries WHERE {_AWAITING_REPLY} AND {_DUE} < $1"
+        f"SELECT {_ROW} FROM read.inquiries WHERE {AWAITING_REPLY} AND received_on < $1"
         f" ORDER BY received_on, reference LIMIT {LIST_LIMIT}",
-        today,
+        deadlines.overdue_if_received_before(today),
     )
 
 
@@ -56,9 +53,9 @@ async def year_at_a_glance(conn: asyncpg.Connection, today: date) -> asyncpg.Rec
         "SELECT count(*) AS received,"
         " count(*) FILTER (WHERE status = 'open') AS open,"
         " count(*) FILTER (WHERE status = 'resolved') AS resolved,"
-        f" count(*) FILTER (WHERE {_AWAITING_REPLY} AND {_DUE} < $3) AS overdue"
+        f" count(*) FILTER (WHERE {AWAITING_REPLY} AND received_on < $3) AS overdue"
         " FROM read.inquiries WHERE received_on BETWEEN $1 AND $2",
         date(today.year, 1, 1),
         date(today.year, 12, 31),
-        today,
+        deadlines.overdue_if_received_before(today),
     )

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 from uuid import UUID
 
 import asyncpg
+
+from domain import deadlines
 
 PAGE_SIZE = 50
 SORTS = {
@@ -15,15 +17,9 @@ SORTS = {
     "eldste": "received_on, reference",
     "referanse": "reference",
 }
-# Forvaltningsloven § 11 a: a reply or an interim reply within one month of receipt.
-AWAITING_REPLY_PAST_DUE = (
-    "first_response_on IS NULL AND resolved_on IS NULL AND received_on + interval '1 month' < current_date"
-)
-_LIST_COLUMNS = (
-    "id, reference, received_on, status, primary_area, case_types, assignee, first_response_on, resolved_on,"
-    f" ({AWAITING_REPLY_PAST_DUE}) AS overdue,"
-    " (received_on + interval '1 month')::date AS reply_due"
-)
+# Still waiting for a reply or an interim reply (fvl. § 11 a); when that is overdue is domain.deadlines' to say.
+AWAITING_REPLY = "status = 'open' AND first_response_on IS NULL AND resolved_on IS NULL"
+_LIST_COLUMNS = "id, reference, received_on, status, primary_area, case_types, assignee, first_response_on, resolved_on"
 
 
 @dataclass(frozen=True)
@@ -36,6 +32,7 @@ class ListFilters:
     q: str = ""
     sort: str = "nyeste"
     page: int = 1
+    today: date = field(default_factory=deadlines.today_in_norway)  # Norway's, for the "overdue" filter
     word_hits: tuple[UUID, ...] = ()  # the inquiries whose name and summary hold every word of q (blind index)
 
     def where(self) -> tuple[str, list[Any]]:
@@ -49,7 +46,7 @@ class ListFilters:
         if self.status in ("open", "resolved"):
             add("status = ?", self.status)
         elif self.status == "overdue":
-            conditions.append(f"status = 'open' AND {AWAITING_REPLY_PAST_DUE}")
+            add(f"{AWAITING_REPLY} AND received_on < ?", deadlines.overdue_if_received_before(self.today))
         if self.area:
             add("(primary_area = ? OR ? = ANY(further_areas))", self.area)
         if self.case_type:

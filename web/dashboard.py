@@ -7,8 +7,8 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath
 from litestar.response import Template
 
+from domain import deadlines
 from domain.account import CASE_WORKERS
-from domain.common import today_in_norway
 from projections import dashboard
 from projections.reading import tenant_transaction
 from projections.report_documents import labels
@@ -25,7 +25,7 @@ class DashboardController(Controller):
     async def overview(self, request: Request, tenant: FromPath[str], staff: NamedDependency[Staff]) -> Template:
         staff.require_tenant(tenant, CASE_WORKERS)
         profile = await tenant_profile(request, tenant)
-        today = today_in_norway()
+        today = deadlines.today_in_norway()
         async with tenant_transaction(request.app.state.db, tenant) as conn:
             mine = await dashboard.my_open_inquiries(conn, staff.email)
             due_soon = await dashboard.replies_due_soon(conn, today)
@@ -33,7 +33,7 @@ class DashboardController(Controller):
             year = await dashboard.year_at_a_glance(conn, today)
         names = labels(profile)
         lists = {
-            key: (inquiry_rows(rows, names), rows[0]["total"] if rows else 0)
+            key: (inquiry_rows(rows, names, today=today), rows[0]["total"] if rows else 0)
             for key, rows in (("mine", mine), ("due_soon", due_soon), ("overdue", overdue))
         }
         context = {
@@ -43,7 +43,7 @@ class DashboardController(Controller):
             **lists,
             "year": year,
             "limit": dashboard.LIST_LIMIT,
-            "due_soon_days": dashboard.DUE_SOON_DAYS,
+            "due_soon_days": deadlines.DUE_SOON_DAYS,
             "active": "dashboard",
         }
         return Template("dashboard/page.html", context=context)

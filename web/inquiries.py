@@ -49,6 +49,7 @@ class InquiryListController(Controller):
         """Query values come from a plain GET form too: an odd value falls back to "no filter" and says so."""
         staff.require_tenant(tenant, TENANT_ROLES)
         query = QueryValues()
+        today = today_in_norway()
         filters = ListFilters(
             query.choice("status", status, STATUSES, default=""),
             query.text("area", area, max_length=100),
@@ -58,6 +59,7 @@ class InquiryListController(Controller):
             query.text("q", q, max_length=40, printable=True),
             query.choice("sort", sort, inquiry_list.SORTS, default="nyeste"),
             query.number("page", page, low=1, high=100_000, default=1) or 1,
+            today=today,
         )
         profile = await tenant_profile(request, tenant)
         names = labels(profile)
@@ -82,11 +84,11 @@ class InquiryListController(Controller):
             "staff": staff,
             "profile": profile,
             "filters": filters,
-            "rows": inquiry_rows(rows, names),
+            "rows": inquiry_rows(rows, names, today=today),
             "total": total,
             "pages": max(1, -(-total // inquiry_list.PAGE_SIZE)),
             "assignees": assignees,
-            "areas": profile.taxonomy_on(today_in_norway()).areas,
+            "areas": profile.taxonomy_on(today).areas,
             "case_types": profile.case_types,
             "active": "inquiries",
             "notices": query.notices,
