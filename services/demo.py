@@ -328,7 +328,7 @@ def _inquiry(
     assigned = received + timedelta(days=rng.choice((0, 0, 1, 1, 2, 3)))
     first_reply = received + timedelta(days=rng.randint(2, 25))  # § 11 a: inside the month, always
     shape = rng.random()
-    overdue = rng.random() < 0.05  # a few of this year's cases slip past the month (the dashboard shows them)
+    overdue = rng.random() < 0.15  # a few of this year's cases slip past the month (the dashboard shows them)
     if plan.get("outside_mandate"):
         shape = -1.0
 
