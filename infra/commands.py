@@ -60,7 +60,11 @@ def run_demo(args: argparse.Namespace, settings: Settings) -> int:
             thread.join(timeout=10)
             worker.close()
 
-    return with_runtime(settings, work)
+    try:
+        return with_runtime(settings, work)
+    except KeyboardInterrupt:  # Ctrl-C: everything is closed and the embedded servers stopped by now
+        print("ombud demo: avbrutt", file=sys.stderr)
+        return 130
 
 
 def run_serve(args: argparse.Namespace, settings: Settings) -> int:
