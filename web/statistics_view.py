@@ -53,6 +53,8 @@ class TaxonomyChoice:
     value: str  # how the form and the links name it: «mottak» or the version number
     options: list[Taxonomy]  # versions every inquiry of the year can be re-projected to
     in_year: list[int]  # the versions in force at some time during the year
+    default: int | None  # what a blank choice shows for this year
+    given: bool  # chosen in the form or address (else the year's default, kept when the year changes)
     unusable: int | None = None  # a version asked for that the year's inquiries can not be re-projected to
 
 
@@ -76,17 +78,21 @@ def taxonomy_choice(query: QueryValues, value: str, profile: TenantProfile, year
     default = in_year[-1] if len(in_year) > 1 else None
     chosen: int | None = default
     unusable = None
+    given = bool(value)
     if value == AT_RECEIPT:
         chosen = None
     elif value:
         version = _version(value, profile)
         if version is None:
-            query.refuse(InvalidField("taksonomi", f"velg en versjon fra 1 til {len(profile.taxonomies)}"), None)
+            given = query.refuse(
+                InvalidField("taksonomi", f"velg en versjon fra 1 til {len(profile.taxonomies)}"), False
+            )
         elif version >= in_year[-1]:
             chosen = version
         else:
-            unusable = version
-    return TaxonomyChoice(chosen, AT_RECEIPT if chosen is None else str(chosen), options, in_year, unusable)
+            unusable, given = version, False
+    value_of_chosen = AT_RECEIPT if chosen is None else str(chosen)
+    return TaxonomyChoice(chosen, value_of_chosen, options, in_year, default, given, unusable)
 
 
 def _version(value: str, profile: TenantProfile) -> int | None:
@@ -100,9 +106,8 @@ def _version(value: str, profile: TenantProfile) -> int | None:
 
 def download_taxonomy(value: str, profile: TenantProfile, year: int) -> int | None:
     """A download's `taksonomi`: as the page names it; raises InvalidField for a value the page would not offer."""
-    query = QueryValues()
-    choice = taxonomy_choice(query, value, profile, year)
-    if query.notices or choice.unusable is not None:
+    choice = taxonomy_choice(QueryValues(), value, profile, year)
+    if value and not choice.given:
         raise InvalidField("taksonomi", "kan ikke brukes for dette året")
     return choice.version
 

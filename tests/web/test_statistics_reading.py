@@ -236,7 +236,8 @@ async def test_a_year_that_spans_a_reorganisation_is_shown_under_one_version_by_
 
     assert table(page, "by-primary-area") == {"Helse og velferd": (5, f"83,3{NBSP}%"), "Barnevern": (1, f"16,7{NBSP}%")}
     assert "taksonomi versjon 2 (omregnet)" in caption(page, "by-primary-area")
-    assert '<option value="2" selected>' in page and '<option value="1"' not in page  # 2024 can not go back
+    assert '<option value="" selected>Standard for året: versjon 2, alle henvendelser omregnet</option>' in page
+    assert '<option value="1"' not in page  # 2024's inquiries since July can not be counted under version 1
 
     mixed = (await client.get(f"/{other_office.slug}/statistikk?year=2024&taksonomi=mottak")).text
     assert table(mixed, "by-primary-area") == {
@@ -247,6 +248,7 @@ async def test_a_year_that_spans_a_reorganisation_is_shown_under_one_version_by_
     }
     assert "taksonomien som gjaldt ved mottak (versjon 1 og 2)" in caption(mixed, "by-primary-area")
     assert "arsrapport-2024.xlsx?taksonomi=mottak" in mixed
+    assert '<option value="mottak" selected>' in mixed
 
 
 async def test_the_chosen_version_changes_every_area_table_is_stated_and_goes_with_the_downloads(
