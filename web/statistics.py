@@ -84,7 +84,7 @@ class StatisticsController(Controller):
                 request, lambda conn: delivered_reports.deliver(conn, office, year, version, staff.account_id)
             )
         except InvalidField as refused:  # not a year, a year without inquiries, or a version it can not be shown in
-            problem = f"{LABELS.get(refused.field or '', refused.field)}: {refused.message}"
+            problem = f"{LABELS.get(refused.field or '', refused.field or '')}: {refused.message}"
             return await _page(request, tenant, staff, None, problem=problem, status=400)
         except delivered_reports.StatisticsBehind as behind:
             return await _page(request, tenant, staff, year, named, problem=behind.message, status=409)
