@@ -62,7 +62,7 @@ FORMS = {  # the fields each POST route reads from its form, besides the CSRF to
     "/{tenant:str}/admin/kassasjon/innstilling": ("years",),
     "/{tenant:str}/admin/kassasjon/kjor": (),
     "/{tenant:str}/utadrettet": (*OUTREACH_FIELDS, "year"),
-    "/{tenant:str}/statistikk/levert": ("year",),
+    "/{tenant:str}/statistikk/levert": ("year", "taksonomi"),
     "/{tenant:str}/admin/brukere": ("email", "role", "password", "password_repeat"),
     "/{tenant:str}/admin/brukere/{account_id:str}/rolle": ("role",),
     "/{tenant:str}/admin/brukere/{account_id:str}/deaktiver": (),
