@@ -436,6 +436,7 @@ _INK = RGBColor(0x1A, 0x1A, 0x1A)
 _ACCENT = RGBColor(0x1E, 0x5C, 0x8A)
 _TEXT_WIDTH_CM = 16.0  # A4 with 2,5 cm margins
 _NUMBER_COLUMN_CM = 2.6
+_WHOLE_TABLE_ROWS = 30  # a table this short moves to the next page whole, with the sentence under it
 
 
 def as_docx(report: dict[str, Any], profile: TenantProfile, history: dict[str, Any] | None = None) -> bytes:
@@ -485,13 +486,13 @@ def as_docx(report: dict[str, Any], profile: TenantProfile, history: dict[str, A
         _table(
             document,
             numbering.table(f"Henvendelser per år, {years[0]}–{years[-1]}"),
-            ["År", "Henvendelser", "Endring"],
+            ["År", "Antall", "Endring"],
             trend_rows,
             "Henvendelser etter året de kom inn. Endringen er fra året før.",
         )
 
     for section in report_sections(report, profile):
-        document.add_heading(section.heading, level=1)
+        document.add_heading(section.heading, level=1).paragraph_format.keep_with_next = True
         for table in section.tables:
             if table.chart_label:
                 _figure(
@@ -549,8 +550,7 @@ def _page_and_styles(document: Any, report: dict[str, Any], profile: TenantProfi
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
     footer.add_run(f"Årsmelding {report['year']} · Kommuneombudet i {profile.name} · side ")
     _page_number(footer)
-    for run in footer.runs:
-        run.font.size = Pt(8)
+    footer.style = document.styles["Footer"]
     styles = document.styles
     _style(styles["Normal"], size=11, color=_INK)
     styles["Normal"].paragraph_format.space_after = Pt(6)
@@ -561,6 +561,7 @@ def _page_and_styles(document: Any, report: dict[str, Any], profile: TenantProfi
     styles["Heading 1"].paragraph_format.space_after = Pt(6)
     _style(styles["Heading 2"], size=13, bold=True, color=_ACCENT)
     _style(styles["Caption"], size=10, bold=True, color=_INK)
+    _style(styles["Footer"], size=8, color=_INK)
     styles["Caption"].paragraph_format.space_before = Pt(10)
     styles["Caption"].paragraph_format.space_after = Pt(4)
     core = document.core_properties
@@ -644,17 +645,34 @@ def _page_number(paragraph: Any) -> None:
 
 
 def _figure(document: Any, png: bytes, caption: str, data_in: str) -> None:
-    """The chart, its caption under it, and alt text that sends a screen reader to the table with the numbers."""
-    picture = document.add_paragraph()
+    """The chart and its caption in one borderless cell that never splits, so a heading above keeps with it.
+
+    The alt text sends a screen reader to the table with the numbers. (A chart alone in a paragraph let
+    LibreOffice leave the heading behind at the foot of a page.)
+    """
+    frame = document.add_table(rows=1, cols=1)
+    frame.alignment = WD_TABLE_ALIGNMENT.CENTER
+    margins = OxmlElement("w:tblCellMar")  # no padding: the caption lines up with the text
+    for side in ("top", "left", "bottom", "right"):
+        margin = OxmlElement(f"w:{side}")
+        margin.set(qn("w:w"), "0")
+        margin.set(qn("w:type"), "dxa")
+        margins.append(margin)
+    frame._tbl.tblPr.append(margins)
+    _flag(frame.rows[0], "w:cantSplit")
+    cell = frame.rows[0].cells[0]
+    cell.width = Cm(_TEXT_WIDTH_CM)
+    picture = cell.paragraphs[0]
     picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    picture.paragraph_format.keep_with_next = True
     picture.paragraph_format.space_before = Pt(8)
-    shape = picture.add_run().add_picture(io.BytesIO(png), width=Cm(_TEXT_WIDTH_CM))
+    picture.paragraph_format.line_spacing = 1.0
+    picture.paragraph_format.keep_with_next = True
+    shape = picture.add_run().add_picture(io.BytesIO(png), width=Cm(_TEXT_WIDTH_CM - 0.4))  # inside the cell
     described = shape._inline.docPr
     described.set("descr", f"{caption.split(': ', 1)[1]}. Tallene står i {data_in}.")
     described.set("title", caption)
-    below = document.add_paragraph(f"{caption}. Tallene står i {data_in}.", style="Caption")
-    below.paragraph_format.keep_with_next = True
+    below = cell.add_paragraph(f"{caption}. Tallene står i {data_in}.", style="Caption")
+    below.paragraph_format.space_after = Pt(10)
 
 
 def _table(document: Any, caption: str, header: Sequence[str], rows: Sequence[Sequence[str]], note: str) -> None:
@@ -669,8 +687,8 @@ def _table(document: Any, caption: str, header: Sequence[str], rows: Sequence[Se
         column.width = width  # the grid: LibreOffice lays a table out by it
     _row(table.rows[0], header, widths, header=True, keep_with_next=True)
     _flag(table.rows[0], "w:tblHeader")
-    for index, values in enumerate(rows):
-        _row(table.add_row(), values, widths, header=False, keep_with_next=index < len(rows) - 1 and len(rows) < 25)
+    for values in rows:
+        _row(table.add_row(), values, widths, header=False, keep_with_next=len(rows) < _WHOLE_TABLE_ROWS)
     after = document.add_paragraph(note)
     after.paragraph_format.space_before = Pt(4)
     after.paragraph_format.space_after = Pt(10)

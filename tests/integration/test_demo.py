@@ -210,7 +210,7 @@ async def test_the_xlsx_and_docx_reports_carry_the_published_tables_under_their_
 
     document = docx.Document(io.BytesIO(as_docx(report, profile)))
     assert [p.text for p in document.paragraphs[:2]] == ["Drammen kommune", "Årsmelding 2023"]
-    rows = {(r.cells[0].text, r.cells[1].text) for t in document.tables for r in t.rows}
+    rows = {(r.cells[0].text, r.cells[1].text) for t in document.tables if len(t.columns) > 1 for r in t.rows}
     for name, count in published["by_service_area"].items():
         assert (name, str(count)) in rows
     assert ("Bistand til klage", "54") in rows
