@@ -423,9 +423,8 @@ def _chart_look(chart: Any, title: str) -> None:
     chart.title = title
     chart.legend = None
     chart.height, chart.width = 7.5, 16
-    chart.y_axis.numFmt = _INTEGER
-    chart.y_axis.majorGridlines = None if chart.tagname == "barChart" else chart.y_axis.majorGridlines
-    chart.x_axis.delete = False
+    chart.y_axis.number_format = _INTEGER
+    chart.x_axis.delete = False  # openpyxl hides both axes unless told otherwise
     chart.y_axis.delete = False
 
 
