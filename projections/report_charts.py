@@ -61,7 +61,7 @@ def bars(rows: Sequence[tuple[str, int]], axis_label: str) -> bytes:
 
 def columns(years: Sequence[int], counts: Sequence[int], axis_label: str) -> bytes:
     """One column per year with its count on top: the trend the council asks about first."""
-    figure = _figure(2.6)
+    figure = _figure(2.2)
     axes = figure.add_subplot()
     labels = [str(year) for year in years]
     drawn = axes.bar(labels, counts, color=BAR, width=0.6)

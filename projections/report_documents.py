@@ -5,8 +5,10 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
+from babel.dates import format_date
 from babel.numbers import format_decimal, format_percent
 from docx import Document
 from docx.enum.section import WD_ORIENT
@@ -193,6 +195,19 @@ def taxonomy_note(report: dict[str, Any]) -> str:
     )
 
 
+def _reorganised(report: dict[str, Any], profile: TenantProfile) -> str:
+    """A sentence when the areas were reorganised during the year and each inquiry counts under its own version."""
+    if report["taxonomy_basis"] == "reprojected":
+        return ""
+    year = report["year"]
+    changes = [t for t in profile.taxonomies if t.effective_from.year == year and t.effective_from > date(year, 1, 1)]
+    return "".join(
+        f" Inndelingen i tjenesteområder ble endret {format_date(t.effective_from, 'd. MMMM y', locale='nb_NO')} "
+        f"(versjon {t.version}): henvendelser mottatt før det står under den forrige inndelingen."
+        for t in changes
+    )
+
+
 def report_sections(report: dict[str, Any], profile: TenantProfile) -> list[ReportSection]:
     """The tables in reading order: primary area first, an identical table only once, empty ones left out."""
     names = labels(profile)
@@ -207,6 +222,7 @@ def report_sections(report: dict[str, Any], profile: TenantProfile) -> list[Repo
         f"så summen er antall henvendelser mottatt i {year} ({number(total)})."
     )
     areas: list[ReportTable] = []
+    primary_note += _reorganised(report, profile)
     if report["by_service_area"] == report["by_primary_area"]:
         primary_note += " Ingen henvendelse gjaldt mer enn ett tjenesteområde, så fordelingen på alle berørte områder er den samme og vises ikke for seg."
     hierarchical = report["by_parent_area"] != report["by_service_area"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import re
 import shutil
@@ -257,3 +258,17 @@ def test_libreoffice_renders_the_draft_with_its_cover_and_captions(tmp_path: Pat
         first, *rest = pages.split("\f")
         assert "Årsmelding 2023" in first and "Tabell" not in first  # the cover stands alone
         assert "Tabell 1: Nøkkeltall 2023 sammenlignet med 2022" in "".join(rest)
+
+
+def test_a_reorganisation_during_the_year_is_named_under_the_area_table() -> None:
+    before = profile()
+    after = Taxonomy(2, date(2023, 6, 13), (*before.taxonomies[0].areas, ServiceArea("sosial", "Sosiale tjenester")))
+    reorganised = dataclasses.replace(before, taxonomies=[*before.taxonomies, after])
+    document = docx.Document(io.BytesIO(as_docx(report(), reorganised, None)))
+    note = "".join(
+        table_after(document, "Henvendelser etter tjenesteområde (primært område)")._tbl.getnext().itertext()
+    )
+    assert "endret 13. juni 2023 (versjon 2)" in note
+    reprojected = docx.Document(io.BytesIO(as_docx(report(taxonomy_basis="reprojected"), reorganised, None)))
+    table = table_after(reprojected, "Henvendelser etter tjenesteområde (primært område)")
+    assert "endret" not in "".join(table._tbl.getnext().itertext())
