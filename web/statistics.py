@@ -20,7 +20,7 @@ from domain.account import REPORT_DELIVERERS, REPORT_READERS
 from domain.common import OSLO, InvalidField
 from domain.parsing import MAX_YEAR, MIN_YEAR, whole_number
 from projections import delivered_reports
-from projections.annual_report import annual_report, report_years
+from projections.annual_report import annual_report, report_history, report_years
 from projections.area_trend import area_trend
 from projections.reading import tenant_transaction
 from projections.report_documents import KEY_FIGURES, TITLES, as_docx, as_xlsx, labels
@@ -109,12 +109,13 @@ class StatisticsController(Controller):
             raise ClientException(refused.message) from None
         async with tenant_transaction(request.app.state.db, tenant) as conn:
             report = await annual_report(conn, profile, year, version)
+            history = await report_history(conn, profile, year, version) if kind in ("xlsx", "docx") else None
         if kind == "json":
             body: bytes | str = as_json(report)
         elif kind == "csv":
             body = as_csv(report)
         else:
-            body = await anyio.to_thread.run_sync(as_xlsx if kind == "xlsx" else as_docx, report, profile)
+            body = await anyio.to_thread.run_sync(as_xlsx if kind == "xlsx" else as_docx, report, profile, history)
         return Response(
             body,
             media_type=_MEDIA[kind],

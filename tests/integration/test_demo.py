@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections import Counter
 from collections.abc import Callable
 from datetime import date
@@ -206,15 +207,49 @@ async def test_the_xlsx_and_docx_reports_carry_the_published_tables_under_their_
 
     sheet = openpyxl.load_workbook(io.BytesIO(as_xlsx(report, profile))).active
     cells = [(row[0], row[1]) for row in sheet.iter_rows(values_only=True) if len(row) > 1]
-    area_table = cells[cells.index(("Henvendelser per tjenesteområde (alle berørte områder)", "Antall")) + 1 :][:9]
+    area_table = cells[cells.index(("Henvendelser etter tjenesteområde (alle berørte områder)", "Antall")) + 1 :][:9]
     assert dict(area_table) == published["by_service_area"]
 
     document = docx.Document(io.BytesIO(as_docx(report, profile)))
-    assert document.paragraphs[0].text == "Årsrapport 2023 – Drammen kommune"
-    rows = {(r.cells[0].text, r.cells[1].text) for t in document.tables for r in t.rows}
+    assert [p.text for p in document.paragraphs[:2]] == ["Drammen kommune", "Årsmelding 2023"]
+    rows = {(r.cells[0].text, r.cells[1].text) for t in document.tables if len(t.columns) > 1 for r in t.rows}
     for name, count in published["by_service_area"].items():
         assert (name, str(count)) in rows
     assert ("Bistand til klage", "54") in rows
+
+
+@pytest.mark.skipif(shutil.which("libreoffice") is None, reason="libreoffice is not installed")
+async def test_libreoffice_renders_the_demos_report_drafts_with_their_figures(
+    projected: Platform, database_url: str, tmp_path: Path
+) -> None:
+    import subprocess
+
+    import asyncpg
+
+    from projections.annual_report import report_history
+    from projections.reading import tenant_transaction
+    from projections.report_documents import as_docx
+    from tools.report_pages import page_images, to_pdf
+
+    for slug, year, total in (("drammen", 2023, "153"), ("trondheim", 2024, "384")):
+        profile = projected.office(slug).profile()
+        report = await report_for(projected, database_url, slug, year)
+        pool = await asyncpg.create_pool(database_url, min_size=1, max_size=1)
+        try:
+            async with tenant_transaction(pool, slug) as conn:
+                history = await report_history(conn, profile, year)
+        finally:
+            await pool.close()
+        draft = tmp_path / f"{slug}-{year}.docx"
+        draft.write_bytes(as_docx(report, profile, history))
+        pdf = to_pdf(draft, tmp_path)
+        text = subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+        cover, *pages = text.split("\f")
+        assert f"Årsmelding {year}" in cover and profile.name in cover
+        assert f"I {year} mottok ombudet {total} henvendelser" in "".join(pages)
+        assert "Tabell 2" in "".join(pages) and "[Skriv her:" in "".join(pages)
+        images = page_images(pdf, tmp_path / slug, 2)
+        assert [image.name for image in images] == [f"{slug}-p1.png", f"{slug}-p2.png"]
 
 
 def test_the_readmes_demo_accounts_exist_once_with_their_roles(
