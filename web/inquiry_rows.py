@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any
+
+from domain.common import today_in_norway
+from projections.dashboard import DUE_SOON_DAYS
 
 DATE = "%d.%m.%Y"
 
@@ -17,13 +21,16 @@ class InquiryRow:
     case_types: str
     assignee: str
     is_open: bool
-    reply: str  # "answered", "overdue" or "waiting" (fvl. § 11 a: a reply or interim reply within a month)
+    reply: str  # "answered", "overdue", "due_soon" or "waiting" (fvl. § 11 a: a reply or interim reply within a month)
     reply_due: str
 
 
-def inquiry_rows(records: Iterable[Mapping[str, Any]], names: Mapping[str, str]) -> list[InquiryRow]:
+def inquiry_rows(
+    records: Iterable[Mapping[str, Any]], names: Mapping[str, str], today: date | None = None
+) -> list[InquiryRow]:
     """Case-list records (reference, received_on, primary_area, case_types, assignee, status, first_response_on,
     resolved_on, overdue, reply_due) with codes named and dates written the Norwegian way."""
+    soon = (today or today_in_norway()) + timedelta(days=DUE_SOON_DAYS)  # the dashboard's «svar snart» window
     return [
         InquiryRow(
             reference=record["reference"],
@@ -36,6 +43,8 @@ def inquiry_rows(records: Iterable[Mapping[str, Any]], names: Mapping[str, str])
             if record["first_response_on"] or record["resolved_on"]
             else "overdue"
             if record["overdue"]
+            else "due_soon"
+            if record["reply_due"] <= soon
             else "waiting",
             reply_due=record["reply_due"].strftime(DATE),
         )
