@@ -9,7 +9,7 @@ from litestar.response import Template
 
 from domain import deadlines
 from domain.account import CASE_WORKERS
-from projections import dashboard
+from projections import inquiries
 from projections.reading import tenant_transaction
 from projections.report_documents import labels
 from web.inquiry_rows import inquiry_rows
@@ -27,10 +27,10 @@ class DashboardController(Controller):
         profile = await tenant_profile(request, tenant)
         today = deadlines.today_in_norway()
         async with tenant_transaction(request.app.state.db, tenant) as conn:
-            mine = await dashboard.my_open_inquiries(conn, staff.email)
-            due_soon = await dashboard.replies_due_soon(conn, today)
-            overdue = await dashboard.overdue(conn, today)
-            year = await dashboard.year_at_a_glance(conn, today)
+            mine = await inquiries.my_open_inquiries(conn, staff.email)
+            due_soon = await inquiries.replies_due_soon(conn, today)
+            overdue = await inquiries.overdue(conn, today)
+            year = await inquiries.year_at_a_glance(conn, today)
         names = labels(profile)
         lists = {
             key: (inquiry_rows(rows, names, today=today), rows[0]["total"] if rows else 0)
@@ -42,7 +42,7 @@ class DashboardController(Controller):
             "today": today,
             **lists,
             "year": year,
-            "limit": dashboard.LIST_LIMIT,
+            "limit": inquiries.LIST_LIMIT,
             "due_soon_days": deadlines.DUE_SOON_DAYS,
             "active": "dashboard",
         }

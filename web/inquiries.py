@@ -13,9 +13,9 @@ from litestar.response import Template
 from domain.access import SEARCH_PURPOSE
 from domain.account import TENANT_ROLES
 from domain.common import today_in_norway
-from projections import inquiry_list, search_index
+from projections import inquiries, search_index
 from projections.access_log import record_access
-from projections.inquiry_list import ListFilters
+from projections.inquiries import ListFilters
 from projections.reading import tenant_transaction
 from projections.report_documents import labels
 from services.office import Office
@@ -57,7 +57,7 @@ class InquiryListController(Controller):
             query.text("assignee", assignee, max_length=200),
             query.year(year),
             query.text("q", q, max_length=40, printable=True),
-            query.choice("sort", sort, inquiry_list.SORTS, default="nyeste"),
+            query.choice("sort", sort, inquiries.SORTS, default="nyeste"),
             query.number("page", page, low=1, high=100_000, default=1) or 1,
             today=today,
         )
@@ -67,8 +67,8 @@ class InquiryListController(Controller):
         tokens = office.search_tokens(filters.q) if filters.q else []
         async with tenant_transaction(request.app.state.db, tenant) as conn:
             filters = replace(filters, word_hits=tuple(await search_index.matching(conn, tokens)))
-            total, rows = await inquiry_list.page(conn, filters)
-            assignees = await inquiry_list.assignees(conn)
+            total, rows = await inquiries.page(conn, filters)
+            assignees = await inquiries.assignees(conn)
         for row in rows:  # a word hit tells whose case it is or what it is about: recorded before it is shown
             if row["id"] in filters.word_hits:
                 await record_access(
@@ -86,7 +86,7 @@ class InquiryListController(Controller):
             "filters": filters,
             "rows": inquiry_rows(rows, names, today=today),
             "total": total,
-            "pages": max(1, -(-total // inquiry_list.PAGE_SIZE)),
+            "pages": max(1, -(-total // inquiries.PAGE_SIZE)),
             "assignees": assignees,
             "areas": profile.taxonomy_on(today).areas,
             "case_types": profile.case_types,

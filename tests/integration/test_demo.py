@@ -312,7 +312,7 @@ async def test_no_inquiry_from_an_earlier_year_is_overdue_and_only_recent_ones_a
     projected: Platform, database_url: str
 ) -> None:
     from domain.common import today_in_norway
-    from projections.dashboard import overdue
+    from projections.inquiries import overdue
 
     today = today_in_norway()
     for slug in DEMO_TENANTS:
