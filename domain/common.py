@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo
 
 from eventsourcing.domain import Aggregate
 
+from domain import names
+
 OSLO = ZoneInfo("Europe/Oslo")
 
 # What the read side can store: PostgreSQL's `integer` ends here, so no count the domain accepts may pass it.
@@ -18,16 +20,8 @@ LAST_BUSINESS_DAY = date(2100, 12, 31)
 BUSINESS_YEARS = range(FIRST_BUSINESS_DAY.year, LAST_BUSINESS_DAY.year + 1)
 
 ROLES = ("caseworker", "tenant_admin", "auditor", "network", "platform_admin", "citizen", "system")
-# What a person reads for each role outside the web pages (the innsyn report, the command line's replay).
-ROLE_NAMES = {
-    "caseworker": "Saksbehandler",
-    "tenant_admin": "Administrator",
-    "auditor": "Revisor",
-    "network": "Ombudsnettverket",
-    "platform_admin": "Plattformdrift",
-    "citizen": "Innbygger (nettskjema)",
-    "system": "Systemet",
-}
+# What a person reads for each role: its home is domain/names.py, named here for the modules that import it from here.
+ROLE_NAMES = names.ROLE_NAMES
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from docx import Document
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from domain.names import CODE_NAMES, TAXONOMY_BASIS_NAMES
 from projections.spreadsheet_cells import xlsx_row
 from services.office import TenantProfile
 
@@ -46,43 +47,6 @@ FIGURE_NAMES = {
 }
 
 
-# Norwegian names for the fixed codes of domain.inquiry (channels, requester roles, forward bodies, complaint
-# recipients and outcomes, resolution outcomes, meeting participants): one place for every page and report.
-CODE_NAMES = {
-    "phone": "Telefon",
-    "email": "E-post",
-    "letter": "Brev",
-    "web": "Nettskjema",
-    "in_person": "Oppmøte",
-    "digital_mail": "Digital post",
-    "other": "Annet",
-    "user": "Tjenestemottaker",
-    "relative": "Pårørende",
-    "guardian": "Verge",
-    "representative": "Fullmektig",
-    "employee": "Ansatt",
-    "patient_ombud": "Pasient- og brukerombudet",
-    "county_governor": "Statsforvalteren",
-    "parliamentary_ombud": "Sivilombudet",
-    "nav": "NAV",
-    "legal_aid": "Fri rettshjelp",
-    "service_unit": "Tjenestestedet",
-    "appeals_board": "Klagenemnda",
-    "upheld": "Medhold",
-    "partly_upheld": "Delvis medhold",
-    "rejected": "Ikke medhold",
-    "withdrawn": "Trukket",
-    "assisted": "Bistått",
-    "guided": "Veiledet",
-    "referred": "Henvist",
-    "outside_mandate": "Utenfor mandat",
-    "ombud": "Ombudet",
-    "adviser": "Rådgiver",
-    "requester": "Innbyggeren",
-    "management": "Ledelsen",
-}
-
-
 def labels(profile: TenantProfile) -> dict[str, str]:
     """Names for the codes on pages and in reports: the fixed codes, areas of every taxonomy version, case types."""
     names = dict(CODE_NAMES)
@@ -100,7 +64,7 @@ def as_xlsx(report: dict[str, Any], profile: TenantProfile) -> bytes:
     bold = Font(bold=True)
     sheet.append(xlsx_row(sheet, [f"{profile.name}: årsrapport {report['year']}"]))
     sheet["A1"].font = Font(bold=True, size=14)
-    sheet.append(xlsx_row(sheet, [f"Taksonomi versjon {report['taxonomy_version']} ({report['taxonomy_basis']})"]))
+    sheet.append(xlsx_row(sheet, [f"Taksonomi versjon {report['taxonomy_version']} ({_basis(report)})"]))
     sheet.append([])
     sheet.append(xlsx_row(sheet, ["Nøkkeltall", "Antall"]))
     for key, title in KEY_FIGURES.items():
@@ -138,6 +102,11 @@ def as_docx(report: dict[str, Any], profile: TenantProfile) -> bytes:
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
+
+
+def _basis(report: dict[str, Any]) -> str:
+    """Which taxonomy version each inquiry counts under, in Norwegian."""
+    return TAXONOMY_BASIS_NAMES.get(report["taxonomy_basis"], report["taxonomy_basis"])
 
 
 def _table(document: Any, rows: list[tuple[str, Any]], header: tuple[str, str]) -> None:
