@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from domain.common import InvalidField
+from domain.names import role_name
 
 # Roles that work inside one tenant, and roles above the tenants.
 TENANT_ROLES = ("caseworker", "tenant_admin", "auditor")
@@ -56,11 +57,11 @@ def normalise_email(email: str) -> str:
 
 def require_role_and_tenant(role: str, tenant: str | None) -> None:
     if role not in STAFF_ROLES:
-        raise InvalidField("role", f"ukjent rolle «{role}» (gyldige: {', '.join(STAFF_ROLES)})")
+        raise InvalidField("role", f"ukjent rolle «{role}» (velg en av: {', '.join(map(role_name, STAFF_ROLES))})")
     if role in TENANT_ROLES and not tenant:
-        raise InvalidField("tenant", f"rollen {role} hører til én kommune: oppgi kommunen")
+        raise InvalidField("tenant", f"rollen {role_name(role).lower()} hører til én kommune: oppgi kommunen")
     if role in PLATFORM_ROLES and tenant:
-        raise InvalidField("tenant", f"rollen {role} hører ikke til én kommune")
+        raise InvalidField("tenant", f"rollen {role_name(role).lower()} hører ikke til én kommune")
 
 
 def require_password(password: str) -> None:

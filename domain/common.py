@@ -116,7 +116,7 @@ def require_text(field: str, value: object, *, max_length: int = 10_000) -> str:
 
 def require_choice(field: str, value: object, choices: tuple[str, ...] | list[str]) -> str:
     if value not in choices:
-        raise InvalidField(field, f"ugyldig verdi «{value}»; gyldige verdier: {', '.join(choices)}")
+        raise InvalidField(field, f"ugyldig verdi «{value}»; velg en av: {', '.join(map(names.name_of, choices))}")
     return str(value)
 
 

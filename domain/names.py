@@ -122,6 +122,11 @@ CODE_NAMES = {
 }
 
 
+def name_of(code: str) -> str:
+    """A fixed code as a person reads it (errors name the choices this way); an unknown value shows as itself."""
+    return CODE_NAMES.get(code) or ROLE_NAMES.get(code) or TAXONOMY_BASIS_NAMES.get(code) or code
+
+
 def role_name(role: str) -> str:
     """A role as a person reads it; an unknown role (never stored by the domain) shows as itself."""
     return ROLE_NAMES.get(role, role)
