@@ -266,6 +266,41 @@ async def test_the_meeting_form_offers_participants_as_named_checkboxes_and_take
     assert "Innbyggeren" in html_text(refused.text) and not codes_in(html_text(refused.text))
 
 
+@pytest.mark.parametrize(
+    ("action", "form"),
+    [
+        ("videresend", {"to_body": "pasientombud", "reason": "Fiktiv"}),
+        ("klage", {"to": "fylkesmannen", "about": "Fiktiv"}),
+        ("avslutt", {"outcome": "ferdig"}),
+        ("møte", {"participants": "innbygger"}),
+    ],
+)
+async def test_a_refused_action_answers_in_norwegian_without_codes(
+    client: AsyncTestClient, office: Office, seeded: dict, sign_in, action: str, form: dict[str, str]
+) -> None:
+    """A value no form offers (an old page, a hand-made request): the fragment says what to choose, by name."""
+    await sign_in(seeded["staff"]["caseworker"])
+    reference = seeded["references"][-1]  # still open
+    headers = {"HX-Request": "true", "x-csrftoken": client.cookies["ombud_csrf"]}
+    response = await client.post(f"/{office.slug}/henvendelser/{reference}/{action}", data=form, headers=headers)
+    assert response.status_code == 422 and "<html" not in response.text
+    text = html_text(response.text)
+    assert "ugyldig" in text or "finnes" in text or "Velg" in text, text
+    assert not codes_in(text), codes_in(text)
+
+
+async def test_outreach_refused_kind_answers_without_codes(
+    client: AsyncTestClient, office: Office, seeded: dict, sign_in
+) -> None:
+    await sign_in(seeded["staff"]["caseworker"])
+    headers = {"HX-Request": "true", "x-csrftoken": client.cookies["ombud_csrf"]}
+    form = {"held_on": f"{YEAR}-06-01", "kind": "seminar", "title": "Fiktiv", "audience": "Testere", "participants": ""}
+    response = await client.post(f"/{office.slug}/utadrettet", data=form, headers=headers)
+    assert response.status_code == 422 and "<html" not in response.text
+    text = html_text(response.text)
+    assert "Informasjonsmøte" in text and not codes_in(text), codes_in(text)
+
+
 def test_every_code_of_every_enumeration_has_a_norwegian_name() -> None:
     for group, codes in (
         (names.ROLE_NAMES, ROLES),
