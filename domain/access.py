@@ -12,3 +12,5 @@ INNSYN_PURPOSE = "innsyn"
 SEARCH_PURPOSE = "søk"
 # Why an auditor replays an inquiry's history (ombud audit replay, the inquiry's history page).
 AUDIT_PURPOSE = "kontroll"
+# Why staff make a letter to the inhabitant (receipt, interim reply, closing): it carries their name and address.
+LETTER_PURPOSE = "brev"

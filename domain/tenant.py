@@ -18,6 +18,7 @@ from domain.common import (
     require_not_future,
     require_text,
 )
+from domain.letterhead import Letterhead
 from domain.taxonomy import STANDARD_CASE_TYPES, CaseType, ServiceArea, Taxonomy, in_force
 
 SLUG = re.compile(r"[a-z][a-z0-9-]{1,39}")
@@ -87,6 +88,14 @@ class Tenant(Aggregate):
         def apply(self, tenant: Tenant) -> None:
             tenant.retention_years = self.years
 
+    class LetterheadChanged(StampedEvent):
+        """The office's letterhead, signature and own letter texts (domain.letterhead), as one whole."""
+
+        letterhead: dict
+
+        def apply(self, tenant: Tenant) -> None:
+            tenant.letterhead_data = dict(self.letterhead)
+
     @classmethod
     def register(
         cls,
@@ -119,6 +128,7 @@ class Tenant(Aggregate):
     def __init__(self) -> None:
         self.taxonomy_mappings: dict[int, dict[str, str]] = {}
         self.retention_years: int | None = None
+        self.letterhead_data: dict | None = None
 
     def change_profile(
         self, ctx: Context, *, on: date, name: str, population: int | None, shares_statistics: bool
@@ -165,6 +175,17 @@ class Tenant(Aggregate):
     def change_retention(self, ctx: Context, *, on: date, years: int | None) -> None:
         require_not_future("on", on)
         self.trigger_event(self.RetentionChanged, years=_retention_years(years), **ctx.stamp(on))
+
+    def change_letterhead(self, ctx: Context, *, on: date, letterhead: Letterhead) -> None:
+        require_not_future("on", on)
+        if not isinstance(letterhead, Letterhead):
+            raise InvalidField("letterhead", "må være et brevhode")
+        self.trigger_event(self.LetterheadChanged, letterhead=letterhead.as_data(), **ctx.stamp(on))
+
+    @property
+    def letterhead(self) -> Letterhead | None:
+        """None until the administrator has filled it in; the letters then carry the kommune's name only."""
+        return None if self.letterhead_data is None else Letterhead.from_data(self.letterhead_data)
 
     def taxonomy_on(self, day: date) -> Taxonomy:
         return in_force(self.taxonomies, day)

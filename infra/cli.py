@@ -28,6 +28,19 @@ from infra.migrate import MigrationError
 from infra.settings import Settings, SettingsError
 from projections.safe_login import UnsafeDatabaseLogin
 from services.audit_signing import SigningKeyError
+from services.case_commands import (
+    AddNote,
+    Assign,
+    CaseCommand,
+    DecideComplaint,
+    Forward,
+    HoldMeeting,
+    Recategorise,
+    Reopen,
+    Resolve,
+    SendComplaint,
+    SendInterimReply,
+)
 from services.keys import MasterKeyError
 
 T = TypeVar("T")
@@ -257,7 +270,7 @@ def build_parser() -> OneLineParser:
             sub.add_argument("--json", action="store_true")
         sub.set_defaults(run=run)
 
-    def verb(name: str, helptext: str, method: str, **arguments: dict[str, Any]) -> None:
+    def verb(name: str, helptext: str, command: type[CaseCommand], **arguments: dict[str, Any]) -> None:
         sub = inquiry.add_parser(name, help=helptext)
         sub.add_argument("--tenant", required=True, type=line)
         sub.add_argument("inquiry", help="saksnummer eller id", type=line)
@@ -271,43 +284,43 @@ def build_parser() -> OneLineParser:
             if "choices" not in options and options.get("action") != "store_true":
                 options = {"type": free_text if flag in ("text", "reason", "about") else line, **options}
             sub.add_argument("--" + flag.replace("_", "-"), dest=flag, **options)
-        sub.set_defaults(run=commands.run_verb, method=method, fields=list(arguments))
+        sub.set_defaults(run=commands.run_verb, case_command=command)
 
-    verb("assign", "tildel saksbehandler", "assign", assignee={"required": True})
+    verb("assign", "tildel saksbehandler", Assign, assignee={"required": True})
     verb(
         "recategorise",
         "endre område og sakstyper",
-        "recategorise",
+        Recategorise,
         service_area={"required": True},
         further_areas={"action": "append", "default": []},
         case_types={"action": "append", "default": []},
         outside_mandate={"action": "store_true"},
     )
-    verb("interim-reply", "foreløpig svar sendt (fvl. § 11 a)", "send_interim_reply")
+    verb("interim-reply", "foreløpig svar sendt (fvl. § 11 a)", SendInterimReply)
     verb(
         "forward",
         "videresend til et annet organ",
-        "forward",
+        Forward,
         to_body={"required": True, "choices": FORWARD_BODIES},
         reason={"required": True},
     )
     verb(
         "meeting",
         "møte holdt",
-        "hold_meeting",
+        HoldMeeting,
         participants={"action": "append", "required": True, "choices": MEETING_PARTICIPANTS},
     )
     verb(
         "complaint",
         "klage sendt",
-        "send_complaint",
+        SendComplaint,
         to={"required": True, "choices": COMPLAINT_RECIPIENTS},
         about={"required": True},
     )
-    verb("decide", "klage avgjort", "decide_complaint", outcome={"required": True, "choices": COMPLAINT_OUTCOMES})
-    verb("note", "legg til notat", "add_note", text={"required": True})
-    verb("resolve", "avslutt henvendelsen", "resolve", outcome={"required": True, "choices": RESOLUTION_OUTCOMES})
-    verb("reopen", "gjenåpne en avsluttet henvendelse", "reopen", reason={"required": True})
+    verb("decide", "klage avgjort", DecideComplaint, outcome={"required": True, "choices": COMPLAINT_OUTCOMES})
+    verb("note", "legg til notat", AddNote, text={"required": True})
+    verb("resolve", "avslutt henvendelsen", Resolve, outcome={"required": True, "choices": RESOLUTION_OUTCOMES})
+    verb("reopen", "gjenåpne en avsluttet henvendelse", Reopen, reason={"required": True})
 
     erase = inquiry.add_parser("erase", help=ERASE_HELP, description=ERASE_HELP)
     erase.add_argument("--tenant", required=True, type=line)

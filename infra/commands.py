@@ -365,14 +365,8 @@ def run_receive(args: argparse.Namespace, settings: Settings) -> int:
 def run_verb(args: argparse.Namespace, settings: Settings) -> int:
     def work(runtime: Any) -> int:
         office = runtime.platform.office(args.tenant)
-        fields = {name: getattr(args, name) for name in args.fields}
-        version = getattr(office, args.method)(
-            context(args, "caseworker"),
-            args.inquiry,
-            on=args.on or today_in_norway(),
-            expected_version=args.expected_version,
-            **fields,
-        )
+        command = args.case_command.build(args.inquiry, args.on or today_in_norway(), args.expected_version, vars(args))
+        version = office.handle(context(args, "caseworker"), command)
         print(f"{args.inquiry} er nå versjon {version}")
         return 0
 

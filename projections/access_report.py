@@ -27,6 +27,7 @@ PURPOSE_NAMES = {
     "søk": "Søk",
     "tilsyn": "Tilsyn",
     "kontroll": "Kontroll",
+    "brev": "Brev til innbyggeren",
 }
 
 # Only the when, why, role and channel: the reader's account id is never selected, so it cannot leak into a report.

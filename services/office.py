@@ -21,6 +21,19 @@ from domain.reference import ReferenceSequence
 from domain.taxonomy import ServiceArea, Taxonomy, in_force
 from domain.tenant import Tenant
 from services.application import OfficeApplication
+from services.case_commands import (
+    AddNote,
+    Assign,
+    CaseCommand,
+    DecideComplaint,
+    Forward,
+    HoldMeeting,
+    Recategorise,
+    Reopen,
+    Resolve,
+    SendComplaint,
+    SendInterimReply,
+)
 from services.inquiry_keys import Sealed
 
 _tracer = trace.get_tracer(__name__)
@@ -201,80 +214,51 @@ class Office:
                 return Receipt(inquiry.id, inquiry.reference)
             raise ConflictError(None, "fikk ikke tildelt saksnummer; prøv igjen")
 
-    def assign(
-        self, ctx: Context, inquiry: str, *, on: date, assignee: str, expected_version: int | None = None
-    ) -> int:
-        return self._change(inquiry, expected_version, "assign", lambda i: i.assign(ctx, on=on, assignee=assignee))
+    def handle(self, ctx: Context, command: CaseCommand) -> int:
+        """Carries out one case action on the inquiry as the user last saw it; returns its new version."""
+        with self._span(command.span):
+            found = self._inquiry(command.inquiry)
+            if command.expected_version is not None and found.version != command.expected_version:
+                raise ConflictError(None, _CONFLICT)
+            self._apply(ctx, found, command)
+            self._save(found, conflict=ConflictError(None, _CONFLICT))
+            return found.version
 
-    def recategorise(
-        self,
-        ctx: Context,
-        inquiry: str,
-        *,
-        on: date,
-        service_area: str,
-        further_areas: list[str] | tuple[str, ...] = (),
-        case_types: list[str] | tuple[str, ...] = (),
-        outside_mandate: bool = False,
-        expected_version: int | None = None,
-    ) -> int:
-        tenant = self._tenant()
-
-        def command(i: Inquiry) -> None:
-            taxonomy = tenant.taxonomy_on(i.received_on)
-            tenant.require_case_types(case_types)
-            i.recategorise(
-                ctx,
-                on=on,
-                primary_area=taxonomy.find(service_area).code,
-                further_areas=[_area_code(taxonomy, code) for code in further_areas],
-                case_types=list(case_types),
-                outside_mandate=outside_mandate,
-            )
-
-        return self._change(inquiry, expected_version, "recategorise", command)
-
-    def send_interim_reply(self, ctx: Context, inquiry: str, *, on: date, expected_version: int | None = None) -> int:
-        return self._change(inquiry, expected_version, "interim_reply", lambda i: i.send_interim_reply(ctx, on=on))
-
-    def forward(
-        self, ctx: Context, inquiry: str, *, on: date, to_body: str, reason: str, expected_version: int | None = None
-    ) -> int:
-        return self._change(
-            inquiry, expected_version, "forward", lambda i: i.forward(ctx, on=on, to_body=to_body, reason=reason)
-        )
-
-    def hold_meeting(
-        self, ctx: Context, inquiry: str, *, on: date, participants: list[str], expected_version: int | None = None
-    ) -> int:
-        return self._change(
-            inquiry, expected_version, "meeting", lambda i: i.hold_meeting(ctx, on=on, participants=participants)
-        )
-
-    def send_complaint(
-        self, ctx: Context, inquiry: str, *, on: date, to: str, about: str, expected_version: int | None = None
-    ) -> int:
-        return self._change(
-            inquiry, expected_version, "complaint", lambda i: i.send_complaint(ctx, on=on, to=to, about=about)
-        )
-
-    def decide_complaint(
-        self, ctx: Context, inquiry: str, *, on: date, outcome: str, expected_version: int | None = None
-    ) -> int:
-        return self._change(
-            inquiry, expected_version, "decision", lambda i: i.decide_complaint(ctx, on=on, outcome=outcome)
-        )
-
-    def add_note(self, ctx: Context, inquiry: str, *, on: date, text: str, expected_version: int | None = None) -> int:
-        return self._change(inquiry, expected_version, "note", lambda i: i.add_note(ctx, on=on, text=text))
-
-    def resolve(
-        self, ctx: Context, inquiry: str, *, on: date, outcome: str, expected_version: int | None = None
-    ) -> int:
-        return self._change(inquiry, expected_version, "resolve", lambda i: i.resolve(ctx, on=on, outcome=outcome))
-
-    def reopen(self, ctx: Context, inquiry: str, *, on: date, reason: str, expected_version: int | None = None) -> int:
-        return self._change(inquiry, expected_version, "reopen", lambda i: i.reopen(ctx, on=on, reason=reason))
+    def _apply(self, ctx: Context, found: Inquiry, command: CaseCommand) -> None:
+        on = command.on
+        match command:
+            case Assign(assignee=assignee):
+                found.assign(ctx, on=on, assignee=assignee)
+            case Recategorise():
+                tenant = self._tenant()
+                taxonomy = tenant.taxonomy_on(found.received_on)
+                tenant.require_case_types(command.case_types)
+                found.recategorise(
+                    ctx,
+                    on=on,
+                    primary_area=taxonomy.find(command.service_area).code,
+                    further_areas=[_area_code(taxonomy, code) for code in command.further_areas],
+                    case_types=list(command.case_types),
+                    outside_mandate=command.outside_mandate,
+                )
+            case SendInterimReply():
+                found.send_interim_reply(ctx, on=on)
+            case Forward(to_body=to_body, reason=reason):
+                found.forward(ctx, on=on, to_body=to_body, reason=reason)
+            case HoldMeeting(participants=participants):
+                found.hold_meeting(ctx, on=on, participants=list(participants))
+            case SendComplaint(to=to, about=about):
+                found.send_complaint(ctx, on=on, to=to, about=about)
+            case DecideComplaint(outcome=outcome):
+                found.decide_complaint(ctx, on=on, outcome=outcome)
+            case AddNote(text=text):
+                found.add_note(ctx, on=on, text=text)
+            case Resolve(outcome=outcome):
+                found.resolve(ctx, on=on, outcome=outcome)
+            case Reopen(reason=reason):
+                found.reopen(ctx, on=on, reason=reason)
+            case _:
+                raise TypeError(f"not a case command: {type(command).__name__}")
 
     def erase(self, ctx: Context, command: EraseInquiry) -> None:
         """Appends `Erased`, then destroys the inquiry's key: from then on its personal fields open as ERASED.
@@ -341,15 +325,6 @@ class Office:
         return stood
 
     # -- internals --------------------------------------------------------------------------
-
-    def _change(self, inquiry: str, expected_version: int | None, name: str, command: Callable[[Inquiry], None]) -> int:
-        with self._span(name):
-            found = self._inquiry(inquiry)
-            if expected_version is not None and found.version != expected_version:
-                raise ConflictError(None, _CONFLICT)
-            command(found)
-            self._save(found, conflict=ConflictError(None, _CONFLICT))
-            return found.version
 
     def _save(self, *aggregates: Any, conflict: DomainError) -> None:
         try:

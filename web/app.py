@@ -33,6 +33,7 @@ from web.home import HomeController
 from web.i18n import template_environment
 from web.inquiries import InquiryListController
 from web.inquiry_history import InquiryHistoryController
+from web.letters import LetterController, LetterheadController
 from web.network import NetworkController
 from web.new_inquiry import NewInquiryController
 from web.outages import exception_handlers as outage_handlers
@@ -98,6 +99,7 @@ def create_app(
             DashboardController,
             CasePageController,
             AccessReportController,
+            LetterController,
             InquiryHistoryController,
             ErasureController,
             RetentionController,
@@ -105,6 +107,7 @@ def create_app(
             StatisticsController,
             OutreachController,
             AdminController,
+            LetterheadController,
             AccessLogController,
             ContactController,
             PlatformController,

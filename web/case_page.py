@@ -6,7 +6,6 @@ no data. A conflicting change by a colleague is shown as such, and the form keep
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 from uuid import uuid4
 
@@ -33,6 +32,19 @@ from domain.names import PARTICIPANT_NAMES
 from projections.access_log import record_access
 from projections.report_documents import labels
 from projections.staff_accounts import case_worker_choices, staff_names
+from services.case_commands import (
+    AddNote,
+    Assign,
+    CaseCommand,
+    DecideComplaint,
+    Forward,
+    HoldMeeting,
+    Recategorise,
+    Reopen,
+    Resolve,
+    SendComplaint,
+    SendInterimReply,
+)
 from services.office import ConflictError, InquiryNotFound, Office
 from web.case_timeline import timeline
 from web.offices import tenant_profile
@@ -41,26 +53,18 @@ from web.sessions import Staff, current_staff
 MULTI_VALUED = ("further_areas", "case_types", "participants")  # checkbox groups: every ticked value, as a list
 MULTI_LINE = ("text", "reason", "about")  # the free-text fields; the domain keeps each one's length rule
 MAX_TEXT = 100_000
-# Each action: the Office method, and how its form fields become arguments (all dated by the form's `on`).
-ACTIONS: dict[str, tuple[str, Callable[[dict[str, Any]], dict[str, Any]]]] = {
-    "tildel": ("assign", lambda f: {"assignee": f.get("assignee", "")}),
-    "omkategoriser": (
-        "recategorise",
-        lambda f: {
-            "service_area": f.get("service_area", ""),
-            "further_areas": f["further_areas"],
-            "case_types": f["case_types"],
-            "outside_mandate": "outside_mandate" in f,
-        },
-    ),
-    "foreløpig-svar": ("send_interim_reply", lambda f: {}),
-    "videresend": ("forward", lambda f: {"to_body": f.get("to_body", ""), "reason": f.get("reason", "")}),
-    "møte": ("hold_meeting", lambda f: {"participants": f["participants"]}),
-    "klage": ("send_complaint", lambda f: {"to": f.get("to", ""), "about": f.get("about", "")}),
-    "klagevedtak": ("decide_complaint", lambda f: {"outcome": f.get("outcome", "")}),
-    "notat": ("add_note", lambda f: {"text": f.get("text", "")}),
-    "avslutt": ("resolve", lambda f: {"outcome": f.get("outcome", "")}),
-    "gjenåpne": ("reopen", lambda f: {"reason": f.get("reason", "")}),
+# Each action's path segment, and the command its form builds (dated by the form's `on`).
+ACTIONS: dict[str, type[CaseCommand]] = {
+    "tildel": Assign,
+    "omkategoriser": Recategorise,
+    "foreløpig-svar": SendInterimReply,
+    "videresend": Forward,
+    "møte": HoldMeeting,
+    "klage": SendComplaint,
+    "klagevedtak": DecideComplaint,
+    "notat": AddNote,
+    "avslutt": Resolve,
+    "gjenåpne": Reopen,
 }
 _FORM_FIELDS = {"primary_area": "service_area"}  # the domain's name for a rule, and the form field it is typed in
 
@@ -92,7 +96,6 @@ class CasePageController(Controller):
         submitted = await request.form()
         form: dict[str, Any] = {key: value.strip() for key, value in submitted.items() if isinstance(value, str)}
         form.update({key: [v.strip() for v in submitted.getall(key, []) if isinstance(v, str)] for key in MULTI_VALUED})
-        method, arguments = ACTIONS[action]
         office: Office = request.app.state.platform.office(tenant)
         ctx = Context(staff.account_id, staff.role, str(uuid4()))
         problem: dict[str, Any] | None = None
@@ -100,9 +103,8 @@ class CasePageController(Controller):
             _check_text(form)
             on = parsing.optional_day("on", form.get("on", "")) or today_in_norway()
             expected = parsing.optional_whole_number("expected_version", form.get("expected_version", ""))
-            await anyio.to_thread.run_sync(
-                lambda: getattr(office, method)(ctx, reference, on=on, expected_version=expected, **arguments(form))
-            )
+            command = ACTIONS[action].build(reference, on, expected, form)
+            await anyio.to_thread.run_sync(lambda: office.handle(ctx, command))
         except ConflictError:
             problem = {"action": action, "conflict": True, "form": form}
         except DomainError as error:

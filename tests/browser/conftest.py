@@ -21,6 +21,7 @@ from domain.common import Context, today_in_norway
 from infra.directory import PostgresAccountDirectory, PostgresTenantDirectory
 from infra.eventstore import factory_maker, open_datastore
 from services.accounts import create_account
+from services.case_commands import Assign
 from services.office import Office
 from services.platform import Platform
 from tests.browser.live import CHROMIUM, CHROMIUM_ARGS, projecting, serving
@@ -174,7 +175,7 @@ def offices(live_platform: Platform) -> Offices:
                 requester_name="Testesen Testperson",
             ).reference
         )
-    first.assign(worker, references[0], on=date(2025, 3, 4), assignee="Rådgiver Test")
+    first.handle(worker, Assign(inquiry=references[0], on=date(2025, 3, 4), assignee="Rådgiver Test"))
     first.register_outreach(
         worker,
         held_on=today_in_norway(),

@@ -166,6 +166,15 @@ def statistics_as_delivered(page: Page, offices: Offices) -> None:
     assert page.get_by_text("Reprodusert:").count() == 1
 
 
+def letterhead_with_errors(page: Page, offices: Offices) -> None:
+    """The letterhead form sent with its required fields emptied: every fault named at its field."""
+    tenant_page("/admin/brev")(page, offices)
+    for label in ("Kontorets navn", "Postadresse", "E-postadresse"):
+        page.get_by_label(label, exact=True).fill("")
+    submit_main_form(page, "Lagre brevhodet")
+    assert page.locator(".ds-validation-message").count() >= 3 and page.locator("[role=alert] a").count() >= 3
+
+
 # (state, who is signed in, how to get there)
 STATES: list[tuple[str, str | None, Callable[[Page, Offices], None]]] = [
     ("landing", None, landing),
@@ -185,6 +194,8 @@ STATES: list[tuple[str, str | None, Callable[[Page, Offices], None]]] = [
     ("admin", "tenant_admin", tenant_page("/admin")),
     ("admin-new-account-with-errors", "tenant_admin", htmx_form_with_errors("/admin", "Opprett konto")),
     ("retention", "tenant_admin", tenant_page("/admin/kassasjon")),
+    ("letterhead", "tenant_admin", tenant_page("/admin/brev")),
+    ("letterhead-with-errors", "tenant_admin", letterhead_with_errors),
     ("erase-confirmation", "tenant_admin", inquiry_page("/slett")),
     ("access-log", "auditor", tenant_page("/tilgangslogg")),
     ("inquiry-history", "auditor", inquiry_history),

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import re
 import time
+import uuid
 from collections.abc import Callable
+from datetime import timedelta
 
 import pytest
+from docx import Document
 from playwright.sync_api import Locator, Page
 
+from domain.common import Context, today_in_norway
+from domain.deadlines import expected_answer_on
+from services.letter_documents import long_date
 from tests.browser.browsing import htmx_swap
 from tests.browser.conftest import Offices
 
@@ -180,3 +186,41 @@ def test_staff_outside_the_tenant_get_404_on_its_inquiry_and_see_none_of_its_cas
         page.goto(f"/{offices.second.slug}/henvendelser")
         assert page.locator("#resultater [role=status]").inner_text().startswith("1 ")
         assert "Testesen" not in page.content()
+
+
+def test_a_caseworker_sends_the_interim_reply_from_the_dashboard_and_gets_its_letter(
+    page: Page, signed_in: Callable[..., Page], offices: Offices
+) -> None:
+    slug = offices.first.slug
+    today = today_in_norway()
+    reference = offices.first.receive(
+        Context("rådgiver-test", "caseworker", str(uuid.uuid4())),
+        received_on=today - timedelta(days=25),
+        channel="letter",
+        requester_role="user",
+        service_area="Helse",
+        case_types=["no_reply"],
+        summary=SUMMARY,
+        requester_name="Testesen Testperson",
+        contact="Testveien 1, 9999 Prøveby",
+    ).reference
+    signed_in("caseworker")
+    due_soon = page.locator("#snart-tabell tbody tr", has=page.locator("a", has_text=reference))
+
+    def listed() -> bool:
+        page.goto(f"/{slug}/oversikt")
+        return due_soon.count() == 1
+
+    until(listed, f"{reference} among the replies due soon")
+    with page.expect_download() as download_info:
+        due_soon.get_by_role("button", name="Send foreløpig svar").click()
+    download = download_info.value
+    assert download.suggested_filename == f"forelopig-svar-{reference}.docx"
+    letter = Document(download.path())
+    text = "\n".join(p.text for p in letter.paragraphs)
+    assert reference in text and "Testesen Testperson" in text
+    assert f"innen {long_date(expected_answer_on(today))}" in text
+
+    until(lambda: not listed(), f"{reference} gone from the replies due soon once the interim reply is registered")
+    page.goto(f"/{slug}/henvendelser/{reference}")
+    assert page.locator(".timeline li strong", has_text="Foreløpig svar sendt").count() == 1

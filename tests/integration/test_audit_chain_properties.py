@@ -23,6 +23,7 @@ from infra.eventstore import open_datastore
 from projections import audit_chain
 from projections.access_log import record_access
 from services.audit_signing import Signer, load_signer
+from services.case_commands import AddNote
 from services.office import Office
 from services.platform import Platform
 from tests.integration.test_audit_verify import (
@@ -123,7 +124,9 @@ class Rig:
             )  # fmt: skip
             tenant.references.append(reference)
         elif kind == "note":
-            tenant.office.add_note(self.ctx, tenant.references[pick % len(tenant.references)], on=ON, text="Ringte")
+            tenant.office.handle(
+                self.ctx, AddNote(inquiry=tenant.references[pick % len(tenant.references)], on=ON, text="Ringte")
+            )
         elif kind == "read":
             reference = tenant.references[pick % len(tenant.references)]
             self.reads.record(tenant.slug, tenant.office.inquiry_id(reference))

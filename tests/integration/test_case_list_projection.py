@@ -16,6 +16,7 @@ from infra.directory import PostgresTenantDirectory
 from infra.eventstore import open_datastore
 from projections import case_list
 from projections.worker import ProjectionWorker
+from services.case_commands import Assign, Forward, HoldMeeting, Reopen, Resolve, SendComplaint, SendInterimReply
 from services.keys import new_tenant_key, wrap
 from services.office import Office
 from services.platform import Platform
@@ -59,14 +60,17 @@ def test_the_case_list_follows_an_inquiry_through_its_steps(
     a, b = two_offices
     reference = receive(a, caseworker)
     receive(b, caseworker)
-    a.assign(caseworker, reference, on=date(2024, 3, 2), assignee="ombud")
-    a.send_interim_reply(caseworker, reference, on=date(2024, 3, 10))
-    a.hold_meeting(caseworker, reference, on=date(2024, 3, 12), participants=["ombud", "requester"])
-    a.send_complaint(caseworker, reference, on=date(2024, 3, 15), to="county_governor", about="Vedtak")
-    a.forward(
-        caseworker, reference, on=date(2024, 3, 16), to_body="patient_ombud", reason="Gjelder spesialisthelsetjenesten"
+    a.handle(caseworker, Assign(inquiry=reference, on=date(2024, 3, 2), assignee="ombud"))
+    a.handle(caseworker, SendInterimReply(inquiry=reference, on=date(2024, 3, 10)))
+    a.handle(caseworker, HoldMeeting(inquiry=reference, on=date(2024, 3, 12), participants=["ombud", "requester"]))
+    a.handle(caseworker, SendComplaint(inquiry=reference, on=date(2024, 3, 15), to="county_governor", about="Vedtak"))
+    a.handle(
+        caseworker,
+        Forward(
+            inquiry=reference, on=date(2024, 3, 16), to_body="patient_ombud", reason="Gjelder spesialisthelsetjenesten"
+        ),
     )
-    a.resolve(caseworker, reference, on=date(2024, 4, 1), outcome="referred")
+    a.handle(caseworker, Resolve(inquiry=reference, on=date(2024, 4, 1), outcome="referred"))
 
     assert (
         worker.catch_up(a.slug, case_list.NAME) == 10
@@ -88,7 +92,7 @@ def test_the_case_list_follows_an_inquiry_through_its_steps(
             "referred",
         ),
     ]
-    a.reopen(caseworker, reference, on=date(2024, 4, 2), reason="Ny informasjon")
+    a.handle(caseworker, Reopen(inquiry=reference, on=date(2024, 4, 2), reason="Ny informasjon"))
     worker.catch_up(a.slug)
     assert rows(database_url, a.slug)[0][3] == "open"
     assert rows(database_url, b.slug) == []  # B's worker has not run: nothing of A's crossed over
@@ -133,7 +137,7 @@ def test_a_crash_mid_batch_loses_and_double_counts_nothing(
     a, _ = two_offices
     references = [receive(a, caseworker) for _ in range(5)]
     for reference in references:
-        a.hold_meeting(caseworker, reference, on=date(2024, 3, 2), participants=["ombud"])
+        a.handle(caseworker, HoldMeeting(inquiry=reference, on=date(2024, 3, 2), participants=["ombud"]))
 
     real_apply = case_list.apply_batch
 
@@ -224,7 +228,7 @@ def test_a_rebuild_ends_with_the_same_rows_as_the_live_worker_and_reports_progre
     a, b = two_offices
     for day in range(1, 8):
         reference = receive(a, caseworker, on=date(2024, 3, day))
-        a.hold_meeting(caseworker, reference, on=date(2024, 3, day + 1), participants=["ombud"])
+        a.handle(caseworker, HoldMeeting(inquiry=reference, on=date(2024, 3, day + 1), participants=["ombud"]))
     receive(b, caseworker)
     worker.catch_up(a.slug)
     worker.catch_up(b.slug)

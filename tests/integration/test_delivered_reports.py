@@ -16,6 +16,7 @@ from projections import delivered_reports
 from projections.delivered_reports import StatisticsBehind
 from projections.report_documents import FIGURE_NAMES, labels
 from projections.worker import ProjectionWorker
+from services.case_commands import Recategorise, Resolve
 from services.office import Office
 from services.platform import Platform
 from tests.integration.conftest import Run
@@ -46,7 +47,7 @@ def offices(platform: Platform, admin: Context, caseworker: Context, new_slug: C
         first = receive(office, caseworker, date(2024, 2, 1), "helse", "no_reply")
         SECOND[office.slug] = receive(office, caseworker, date(2024, 3, 4), "helse", "application_help", "no_reply")
         receive(office, caseworker, date(2024, 11, 30), "nav", "complaint_help")
-        office.resolve(caseworker, first, on=date(2024, 4, 2), outcome="guided")
+        office.handle(caseworker, Resolve(inquiry=first, on=date(2024, 4, 2), outcome="guided"))
         office.register_outreach(
             caseworker,
             held_on=date(2024, 5, 5),
@@ -68,8 +69,11 @@ def later_corrections(office: Office, caseworker: Context) -> None:
     receive(office, caseworker, date(2024, 12, 20), "nav", "no_reply")
     receive(office, caseworker, date(2024, 12, 27), "helse", "illegality")
     second = SECOND[office.slug]
-    office.recategorise(caseworker, second, on=date(2025, 1, 9), service_area="nav", case_types=["application_help"])
-    office.resolve(caseworker, second, on=date(2025, 1, 10), outcome="referred")
+    office.handle(
+        caseworker,
+        Recategorise(inquiry=second, on=date(2025, 1, 9), service_area="nav", case_types=["application_help"]),
+    )
+    office.handle(caseworker, Resolve(inquiry=second, on=date(2025, 1, 10), outcome="referred"))
 
 
 def test_as_delivered_reproduces_the_delivered_figures_after_later_events_changed_them(

@@ -14,6 +14,7 @@ from eventsourcing.persistence import DatabaseError, DataError, ProgrammingError
 from domain.common import Context
 from infra.migrate import migrate
 from services.application import OfficeApplication, table_prefix
+from services.case_commands import AddNote, Assign
 from services.keys import MasterKeyError, new_tenant_key, unwrap
 from services.office import ConflictError, InquiryNotFound, Office
 from services.platform import Platform, TenantExists
@@ -47,7 +48,7 @@ def test_personal_data_is_stored_only_as_ciphertext(
     slug = new_slug()
     office = platform.create_tenant(admin, slug=slug, name="Prøvekommune")
     reference = receive(office, caseworker)
-    office.add_note(caseworker, reference, on=date(2024, 3, 2), text="Notat om Testperson Prøvesen")
+    office.handle(caseworker, AddNote(inquiry=reference, on=date(2024, 3, 2), text="Notat om Testperson Prøvesen"))
 
     with psycopg.connect(database_url) as conn:
         rows = conn.execute(f"SELECT state FROM events.{table_prefix(slug)}_events").fetchall()
@@ -153,9 +154,11 @@ def test_of_two_colleagues_editing_the_same_version_the_second_gets_a_conflict(
     mine, theirs = first_process.office(slug), second_process.office(slug)
     seen = mine.inquiry(reference).version
 
-    mine.assign(caseworker, reference, on=date(2024, 3, 2), assignee="ombud", expected_version=seen)
+    mine.handle(caseworker, Assign(inquiry=reference, on=date(2024, 3, 2), assignee="ombud", expected_version=seen))
     with pytest.raises(ConflictError):
-        theirs.assign(caseworker, reference, on=date(2024, 3, 2), assignee="rådgiver-2", expected_version=seen)
+        theirs.handle(
+            caseworker, Assign(inquiry=reference, on=date(2024, 3, 2), assignee="rådgiver-2", expected_version=seen)
+        )
 
     events = [e.event for e in theirs.history(reference)]
     assert events == ["Received", "Assigned"]
@@ -176,7 +179,7 @@ def test_racing_writers_lose_no_event_and_the_losers_are_told(
         office.inquiry(reference)
         start.wait()
         try:
-            office.add_note(caseworker, reference, on=date(2024, 3, 2), text=f"Notat {index}")
+            office.handle(caseworker, AddNote(inquiry=reference, on=date(2024, 3, 2), text=f"Notat {index}"))
         except ConflictError:
             return False
         return True

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from domain.common import Context
 from domain.inquiry import ERASED, PERSONAL_FIELDS, Inquiry
 from domain.replay import STATE_FIELDS, NotYetRecorded
+from services.case_commands import Forward, Recategorise
 from services.office import EraseInquiry, InquiryView, Office
 from services.platform import Platform
 from services.replay import replay
@@ -57,8 +58,11 @@ def cases(draw: st.DrawFn) -> Case:
         area, types = draw(st.sampled_from(AREAS)), draw(st.lists(st.sampled_from(CASE_TYPES), max_size=2))
         commands.insert(
             0,
-            lambda o, c, r: o.recategorise(
-                c, r, on=story.received_on, service_area=area, case_types=types, outside_mandate=True
+            lambda o, c, r: o.handle(
+                c,
+                Recategorise(
+                    inquiry=r, on=story.received_on, service_area=area, case_types=types, outside_mandate=True
+                ),
             ),
         )
     last_day = story.steps[-1].on if story.steps else story.received_on
@@ -173,6 +177,9 @@ def test_replayed_states_do_not_share_lists_with_later_ones(office: Office, case
     case = Case(story, None, ())
     reference = receive(office, caseworker, case)
     for body in ("nav", "county_governor"):
-        office.forward(caseworker, reference, on=case.story.received_on, to_body=body, reason="Gjelder et annet organ")
+        office.handle(
+            caseworker,
+            Forward(inquiry=reference, on=case.story.received_on, to_body=body, reason="Gjelder et annet organ"),
+        )
     history = replay(office, reference)
     assert [step.state.forwarded for step in history.steps] == [[], ["nav"], ["nav", "county_governor"]]

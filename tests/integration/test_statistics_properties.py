@@ -30,6 +30,17 @@ from projections import worker as worker_module
 from projections.annual_report import annual_report
 from projections.reading import tenant_transaction
 from projections.worker import ProjectionWorker
+from services.case_commands import (
+    AddNote,
+    Assign,
+    DecideComplaint,
+    Forward,
+    HoldMeeting,
+    Reopen,
+    Resolve,
+    SendComplaint,
+    SendInterimReply,
+)
 from services.office import Office
 from services.platform import Platform
 
@@ -140,23 +151,23 @@ def take_step(office: Office, ctx: Context, reference: str, step: Step) -> None:
     on, detail = step.on, step.detail
     match step.kind:
         case "assign":
-            office.assign(ctx, reference, on=on, assignee=detail)
+            office.handle(ctx, Assign(inquiry=reference, on=on, assignee=detail))
         case "interim_reply":
-            office.send_interim_reply(ctx, reference, on=on)
+            office.handle(ctx, SendInterimReply(inquiry=reference, on=on))
         case "forward":
-            office.forward(ctx, reference, on=on, to_body=detail, reason="Gjelder et annet organ")
+            office.handle(ctx, Forward(inquiry=reference, on=on, to_body=detail, reason="Gjelder et annet organ"))
         case "meeting":
-            office.hold_meeting(ctx, reference, on=on, participants=["ombud", "requester"])
+            office.handle(ctx, HoldMeeting(inquiry=reference, on=on, participants=["ombud", "requester"]))
         case "complaint":
-            office.send_complaint(ctx, reference, on=on, to=detail, about="Vedtak om tjenester")
+            office.handle(ctx, SendComplaint(inquiry=reference, on=on, to=detail, about="Vedtak om tjenester"))
         case "decide":
-            office.decide_complaint(ctx, reference, on=on, outcome=detail)
+            office.handle(ctx, DecideComplaint(inquiry=reference, on=on, outcome=detail))
         case "note":
-            office.add_note(ctx, reference, on=on, text="Ringte Fiktiv Prøvesen tilbake")
+            office.handle(ctx, AddNote(inquiry=reference, on=on, text="Ringte Fiktiv Prøvesen tilbake"))
         case "resolve":
-            office.resolve(ctx, reference, on=on, outcome=detail)
+            office.handle(ctx, Resolve(inquiry=reference, on=on, outcome=detail))
         case "reopen":
-            office.reopen(ctx, reference, on=on, reason="Fiktiv Prøvesen kom med nye opplysninger")
+            office.handle(ctx, Reopen(inquiry=reference, on=on, reason="Fiktiv Prøvesen kom med nye opplysninger"))
         case other:
             raise AssertionError(f"unknown step {other}")
 

@@ -17,6 +17,7 @@ from infra.cli import main
 from projections import case_list, outreach, quarantine
 from projections import worker as worker_module
 from projections.worker import ProjectionSetAside, ProjectionWorker
+from services.case_commands import HoldMeeting
 from services.office import Office
 from services.platform import Platform
 
@@ -211,7 +212,7 @@ def test_a_projection_that_fails_for_one_tenant_counts_nothing_twice_once_fixed(
     references = [receive(a, caseworker, name=f"Person {n}") for n in range(6)]
     receive(b, caseworker)
     for reference in references:
-        a.hold_meeting(caseworker, reference, on=date(2024, 3, 2), participants=["ombud"])
+        a.handle(caseworker, HoldMeeting(inquiry=reference, on=date(2024, 3, 2), participants=["ombud"]))
     real_apply = case_list.apply_batch
     broken = a.inquiry(references[3]).id
 

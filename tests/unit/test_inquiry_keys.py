@@ -11,6 +11,7 @@ import pytest
 from domain.common import Context
 from domain.inquiry import ERASED, AlreadyErased, Inquiry
 from services.application import OfficeApplication
+from services.case_commands import AddNote, Forward, SendComplaint
 from services.inquiry_keys import InMemoryInquiryKeys, InquiryKeys, SealBroken
 from services.keys import new_tenant_key
 from services.office import EraseInquiry, Office
@@ -41,9 +42,9 @@ def full_inquiry(office: Office, ctx: Context, reference: str) -> str:
         requester_name=NAME,
         contact=CONTACT,
     )
-    office.add_note(ctx, reference, on=ON, text=NOTE)
-    office.forward(ctx, reference, on=ON, to_body="nav", reason=PERSONAL[4])
-    office.send_complaint(ctx, reference, on=ON, to="county_governor", about=PERSONAL[5])
+    office.handle(ctx, AddNote(inquiry=reference, on=ON, text=NOTE))
+    office.handle(ctx, Forward(inquiry=reference, on=ON, to_body="nav", reason=PERSONAL[4]))
+    office.handle(ctx, SendComplaint(inquiry=reference, on=ON, to="county_governor", about=PERSONAL[5]))
     return reference
 
 
@@ -141,7 +142,7 @@ def test_an_erased_inquiry_takes_no_further_steps_and_cannot_be_erased_twice(off
     office.erase(ctx, EraseInquiry("2024-0001", ON, "krav fra innbygger"))
 
     with pytest.raises(AlreadyErased):
-        office.add_note(ctx, "2024-0001", on=ON, text="Ny opplysning")
+        office.handle(ctx, AddNote(inquiry="2024-0001", on=ON, text="Ny opplysning"))
     with pytest.raises(AlreadyErased):
         office.erase(ctx, EraseInquiry("2024-0001", ON, "krav fra innbygger"))
 
@@ -183,7 +184,7 @@ def test_events_stored_with_plain_fields_still_read_and_erase(platform: Platform
 
     view = office.inquiry("2023-0001")
     assert (view.requester_name, view.summary) == (NAME, SUMMARY)
-    office.add_note(ctx, "2023-0001", on=ON, text="Nytt notat etter endringen")
+    office.handle(ctx, AddNote(inquiry="2023-0001", on=ON, text="Nytt notat etter endringen"))
     assert [e.details.get("text") for e in office.history("2023-0001")][1:] == [NOTE, "Nytt notat etter endringen"]
 
     office.erase(ctx, EraseInquiry("2023-0001", ON, "krav fra innbygger"))

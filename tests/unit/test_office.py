@@ -14,6 +14,18 @@ from domain.common import Context, DomainError, InvalidField
 from domain.inquiry import Inquiry, InquiryResolved
 from domain.taxonomy import SECTOR_AREAS, SECTOR_AREAS_BEFORE_2024_REORGANISATION
 from domain.tenant import Tenant, UnknownCaseType
+from services.case_commands import (
+    AddNote,
+    Assign,
+    DecideComplaint,
+    Forward,
+    HoldMeeting,
+    Recategorise,
+    Reopen,
+    Resolve,
+    SendComplaint,
+    SendInterimReply,
+)
 from services.keys import MasterKeyError, unwrap
 from services.office import ConflictError, DuplicateReference, InquiryNotFound, Office
 from services.platform import Platform, TenantExists, UnknownTenant
@@ -148,44 +160,47 @@ Change = Callable[[Office, Context, str, dict[str, Any]], int]
 COMMANDS: list[tuple[str, Change, Callable[[Any], bool]]] = [
     (
         "assign",
-        lambda o, c, r, kw: o.assign(c, r, on=LATER, assignee="Testperson Saksbehandler", **kw),
+        lambda o, c, r, kw: o.handle(c, Assign(inquiry=r, on=LATER, assignee="Testperson Saksbehandler", **kw)),
         lambda v: v.assignee == "Testperson Saksbehandler",
     ),
     (
         "recategorise",
-        lambda o, c, r, kw: o.recategorise(
-            c, r, on=LATER, service_area="Barnevern", further_areas=["Helse"], case_types=["no_reply"], **kw
+        lambda o, c, r, kw: o.handle(
+            c,
+            Recategorise(
+                inquiry=r, on=LATER, service_area="Barnevern", further_areas=["Helse"], case_types=["no_reply"], **kw
+            ),
         ),
         lambda v: (v.primary_area, v.further_areas, v.case_types) == ("barnevern", ["helse"], ["no_reply"]),
     ),
     (
         "interim_reply",
-        lambda o, c, r, kw: o.send_interim_reply(c, r, on=LATER, **kw),
+        lambda o, c, r, kw: o.handle(c, SendInterimReply(inquiry=r, on=LATER, **kw)),
         lambda v: v.interim_reply_on == LATER,
     ),
     (
         "forward",
-        lambda o, c, r, kw: o.forward(c, r, on=LATER, to_body="nav", reason="Gjelder NAV stat", **kw),
+        lambda o, c, r, kw: o.handle(c, Forward(inquiry=r, on=LATER, to_body="nav", reason="Gjelder NAV stat", **kw)),
         lambda v: v.forwarded == ["nav"],
     ),
     (
         "meeting",
-        lambda o, c, r, kw: o.hold_meeting(c, r, on=LATER, participants=["ombud"], **kw),
+        lambda o, c, r, kw: o.handle(c, HoldMeeting(inquiry=r, on=LATER, participants=["ombud"], **kw)),
         lambda v: v.meetings == 1,
     ),
     (
         "complaint",
-        lambda o, c, r, kw: o.send_complaint(c, r, on=LATER, to="service_unit", about="Avslag", **kw),
+        lambda o, c, r, kw: o.handle(c, SendComplaint(inquiry=r, on=LATER, to="service_unit", about="Avslag", **kw)),
         lambda v: v.complaints[0]["to"] == "service_unit",
     ),
     (
         "note",
-        lambda o, c, r, kw: o.add_note(c, r, on=LATER, text="Notat", **kw),
+        lambda o, c, r, kw: o.handle(c, AddNote(inquiry=r, on=LATER, text="Notat", **kw)),
         lambda v: v.notes == 1,
     ),
     (
         "resolve",
-        lambda o, c, r, kw: o.resolve(c, r, on=LATER, outcome="assisted", **kw),
+        lambda o, c, r, kw: o.handle(c, Resolve(inquiry=r, on=LATER, outcome="assisted", **kw)),
         lambda v: v.status == "resolved" and v.outcome == "assisted",
     ),
 ]
@@ -206,11 +221,14 @@ def test_each_command_is_saved_and_returns_the_new_version(
 
 def test_deciding_and_reopening_go_through_the_office(office: Office, ctx: Context) -> None:
     reference = receive(office, ctx)
-    office.send_complaint(ctx, reference, on=date(2024, 3, 2), to="county_governor", about="Avslag")
-    office.decide_complaint(ctx, reference, on=date(2024, 3, 3), outcome="upheld")
-    office.resolve(ctx, reference, on=date(2024, 3, 4), outcome="assisted")
+    office.handle(ctx, SendComplaint(inquiry=reference, on=date(2024, 3, 2), to="county_governor", about="Avslag"))
+    office.handle(ctx, DecideComplaint(inquiry=reference, on=date(2024, 3, 3), outcome="upheld"))
+    office.handle(ctx, Resolve(inquiry=reference, on=date(2024, 3, 4), outcome="assisted"))
 
-    assert office.reopen(ctx, reference, on=date(2024, 3, 5), reason="Ny opplysning", expected_version=4) == 5
+    assert (
+        office.handle(ctx, Reopen(inquiry=reference, on=date(2024, 3, 5), reason="Ny opplysning", expected_version=4))
+        == 5
+    )
 
     view = office.inquiry(reference)
     assert view.status == "open"
@@ -224,7 +242,7 @@ def test_a_stale_expected_version_is_refused_and_nothing_is_written(
     office: Office, ctx: Context, command: Change
 ) -> None:
     reference = receive(office, ctx)
-    office.add_note(ctx, reference, on=ON, text="En kollega var først", expected_version=1)
+    office.handle(ctx, AddNote(inquiry=reference, on=ON, text="En kollega var først", expected_version=1))
     before = office.history(reference)
 
     with pytest.raises(ConflictError):
@@ -236,10 +254,10 @@ def test_a_stale_expected_version_is_refused_and_nothing_is_written(
 
 def test_a_domain_rule_broken_through_the_office_writes_nothing(office: Office, ctx: Context) -> None:
     reference = receive(office, ctx)
-    office.resolve(ctx, reference, on=ON, outcome="assisted")
+    office.handle(ctx, Resolve(inquiry=reference, on=ON, outcome="assisted"))
 
     with pytest.raises(InquiryResolved):
-        office.add_note(ctx, reference, on=LATER, text="For sent")
+        office.handle(ctx, AddNote(inquiry=reference, on=LATER, text="For sent"))
     assert [h.event for h in office.history(reference)] == ["Received", "Resolved"]
 
 
@@ -249,9 +267,9 @@ def test_a_domain_rule_broken_through_the_office_writes_nothing(office: Office, 
 def test_history_lists_the_events_in_order_with_their_stamp_and_details(office: Office, ctx: Context) -> None:
     other = Context("ombud-1", "tenant_admin", str(uuid.uuid4()))
     reference = receive(office, ctx, further_areas=["nav"], case_types=["complaint_help"])
-    office.assign(other, reference, on=date(2024, 3, 2), assignee="Testperson Saksbehandler")
-    office.forward(ctx, reference, on=date(2024, 3, 3), to_body="patient_ombud", reason="Sykehus")
-    office.resolve(other, reference, on=date(2024, 3, 4), outcome="referred")
+    office.handle(other, Assign(inquiry=reference, on=date(2024, 3, 2), assignee="Testperson Saksbehandler"))
+    office.handle(ctx, Forward(inquiry=reference, on=date(2024, 3, 3), to_body="patient_ombud", reason="Sykehus"))
+    office.handle(other, Resolve(inquiry=reference, on=date(2024, 3, 4), outcome="referred"))
 
     history = office.history(reference)
 
@@ -291,8 +309,8 @@ def test_history_lists_the_events_in_order_with_their_stamp_and_details(office: 
 
 def test_the_case_file_is_the_inquiry_and_its_history_from_one_read(office: Office, ctx: Context) -> None:
     reference = receive(office, ctx)
-    office.assign(ctx, reference, on=date(2024, 3, 2), assignee="Testperson Saksbehandler")
-    office.resolve(ctx, reference, on=date(2024, 3, 4), outcome="guided")
+    office.handle(ctx, Assign(inquiry=reference, on=date(2024, 3, 2), assignee="Testperson Saksbehandler"))
+    office.handle(ctx, Resolve(inquiry=reference, on=date(2024, 3, 4), outcome="guided"))
 
     inquiry, history = office.case_file(reference)
 
@@ -312,7 +330,7 @@ def test_an_unknown_inquiry_is_not_found(office: Office, ctx: Context, name: str
         office.inquiry(name)
     assert raised.value.field == "inquiry"
     with pytest.raises(InquiryNotFound):
-        office.add_note(ctx, name, on=LATER, text="Finnes ikke")
+        office.handle(ctx, AddNote(inquiry=name, on=LATER, text="Finnes ikke"))
     with pytest.raises(InquiryNotFound):
         office.history(name)
     with pytest.raises(InquiryNotFound):

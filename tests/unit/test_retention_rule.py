@@ -10,6 +10,7 @@ import pytest
 from domain import retention
 from domain.common import Context, InvalidField, OutOfRange
 from domain.inquiry import AlreadyErased, HoldUnchanged
+from services.case_commands import Reopen, Resolve
 from services.office import EraseInquiry, Office
 from services.platform import Platform
 from services.retention import LiftLegalHold, PlaceLegalHold, Retention, SetRetention
@@ -27,7 +28,7 @@ def resolved(office: Office, ctx: Context, reference: str, on: date, **fields: A
         ctx, reference=reference, received_on=on, service_area="helse", channel="phone", requester_role="user",
         summary="Testperson Prøvesen ber om hjelp.", requester_name="Testperson Prøvesen",
     )  # fmt: skip
-    office.resolve(ctx, reference, on=on, outcome="assisted")
+    office.handle(ctx, Resolve(inquiry=reference, on=on, outcome="assisted"))
     return reference
 
 
@@ -63,7 +64,7 @@ def test_due_lists_exactly_resolved_inquiries_past_their_years_not_on_hold_not_e
     erased = resolved(office, ctx, "2020-2", date(2020, 1, 1))
     office.erase(ctx, EraseInquiry(erased, date(2025, 1, 1), "krav fra innbygger"))
     reopened = resolved(office, ctx, "2020-3", date(2020, 1, 1))
-    office.reopen(ctx, reopened, on=date(2020, 2, 1), reason="ny opplysning")
+    office.handle(ctx, Reopen(inquiry=reopened, on=date(2020, 2, 1), reason="ny opplysning"))
     office.receive(
         ctx, reference="2019-1", received_on=date(2019, 1, 1), service_area="helse", channel="phone",
         requester_role="user", summary="Åpen sak.",

@@ -11,6 +11,7 @@ from litestar.testing import AsyncTestClient
 
 from domain.account import Account
 from domain.common import Context
+from services.case_commands import AddNote
 from services.office import Office
 from services.platform import Platform
 
@@ -122,7 +123,9 @@ async def test_a_colleagues_change_is_shown_as_a_conflict_and_the_typed_text_kep
 ) -> None:
     await sign_in(make_account("caseworker", office.slug))
     colleague = make_account("caseworker", office.slug)
-    office.add_note(caseworker, reference, on=date(2025, 3, 4), text="En kollega skrev først")  # now version 2
+    office.handle(
+        caseworker, AddNote(inquiry=reference, on=date(2025, 3, 4), text="En kollega skrev først")
+    )  # now version 2
     response = await client.post(
         f"/{office.slug}/henvendelser/{reference}/tildel",
         data={"assignee": colleague.email, "on": "2025-03-04", "expected_version": "1"},
@@ -234,7 +237,7 @@ async def test_recategorising_after_a_colleagues_change_is_a_conflict(
     client: AsyncTestClient, office: Office, reference: str, caseworker: Context, make_account, sign_in
 ) -> None:
     await sign_in(make_account("caseworker", office.slug))
-    office.add_note(caseworker, reference, on=date(2025, 3, 4), text="En kollega skrev først")
+    office.handle(caseworker, AddNote(inquiry=reference, on=date(2025, 3, 4), text="En kollega skrev først"))
     response = await client.post(
         f"/{office.slug}/henvendelser/{reference}/omkategoriser",
         data=RECATEGORISED,

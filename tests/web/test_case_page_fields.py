@@ -11,6 +11,7 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from domain.common import Context
+from services.case_commands import AddNote, Forward, HoldMeeting, Reopen, Resolve, SendComplaint
 from services.office import Office
 from web import case_page
 
@@ -48,12 +49,14 @@ def case(office: Office, other_office: Office, make_account) -> tuple[str, str]:
         requester_name=NAME,
         contact=CONTACT,
     ).reference
-    office.add_note(ctx, reference, on=date(2025, 3, 4), text=NOTE)
-    office.forward(ctx, reference, on=date(2025, 3, 5), to_body="patient_ombud", reason=FORWARD_REASON)
-    office.hold_meeting(ctx, reference, on=date(2025, 3, 6), participants=["ombud", "requester"])
-    office.send_complaint(ctx, reference, on=date(2025, 3, 7), to="county_governor", about=COMPLAINT_ABOUT)
-    office.resolve(ctx, reference, on=date(2025, 3, 8), outcome="assisted")
-    office.reopen(ctx, reference, on=date(2025, 3, 9), reason=REOPEN_REASON)
+    office.handle(ctx, AddNote(inquiry=reference, on=date(2025, 3, 4), text=NOTE))
+    office.handle(ctx, Forward(inquiry=reference, on=date(2025, 3, 5), to_body="patient_ombud", reason=FORWARD_REASON))
+    office.handle(ctx, HoldMeeting(inquiry=reference, on=date(2025, 3, 6), participants=["ombud", "requester"]))
+    office.handle(
+        ctx, SendComplaint(inquiry=reference, on=date(2025, 3, 7), to="county_governor", about=COMPLAINT_ABOUT)
+    )
+    office.handle(ctx, Resolve(inquiry=reference, on=date(2025, 3, 8), outcome="assisted"))
+    office.handle(ctx, Reopen(inquiry=reference, on=date(2025, 3, 9), reason=REOPEN_REASON))
     other_office.receive(  # the same reference in another tenant, with another inhabitant
         Context("annen", "caseworker", str(uuid.uuid4())),
         reference=reference,

@@ -12,6 +12,7 @@ from litestar.testing import AsyncTestClient
 from domain.account import Account
 from domain.common import Context, today_in_norway
 from projections.worker import ProjectionWorker
+from services.case_commands import Assign, Resolve, SendInterimReply
 from services.office import Office
 from services.platform import Platform
 
@@ -55,12 +56,12 @@ def desk(
     today = today_in_norway()
     days = {"mine_overdue": 40, "due_soon": 25, "colleagues": 2, "answered": 40, "resolved": 3}
     refs = {name: receive(office, caseworker, today - timedelta(days=ago)) for name, ago in days.items()}
-    office.assign(caseworker, refs["mine_overdue"], on=today, assignee=me.email)
-    office.assign(caseworker, refs["colleagues"], on=today, assignee="kollega@eksempel.invalid")
-    office.send_interim_reply(caseworker, refs["answered"], on=today)
-    office.resolve(caseworker, refs["resolved"], on=today, outcome="assisted")
+    office.handle(caseworker, Assign(inquiry=refs["mine_overdue"], on=today, assignee=me.email))
+    office.handle(caseworker, Assign(inquiry=refs["colleagues"], on=today, assignee="kollega@eksempel.invalid"))
+    office.handle(caseworker, SendInterimReply(inquiry=refs["answered"], on=today))
+    office.handle(caseworker, Resolve(inquiry=refs["resolved"], on=today, outcome="assisted"))
     elsewhere = receive(other, caseworker, today - timedelta(days=45))  # overdue, and "assigned to me" by text
-    other.assign(caseworker, elsewhere, on=today, assignee=me.email)
+    other.handle(caseworker, Assign(inquiry=elsewhere, on=today, assignee=me.email))
     worker.catch_up(office.slug)
     worker.catch_up(other.slug)
     return Desk(office, me, **refs, received=[today - timedelta(days=ago) for ago in days.values()])

@@ -17,6 +17,7 @@ from domain.common import Context
 from projections.annual_report import annual_report
 from projections.reading import tenant_transaction
 from projections.worker import ProjectionWorker
+from services.case_commands import Resolve
 from services.office import Office
 
 PAGE = "/{}/statistikk"
@@ -84,7 +85,10 @@ async def test_the_administrator_marks_the_report_delivered_and_sees_it_as_deliv
 
     for day in (date(2024, 6, 1), date(2024, 7, 2)):
         receive(office, caseworker, day, "nav")
-    office.resolve(caseworker, receive(office, caseworker, date(2024, 8, 3)), on=date(2024, 9, 4), outcome="guided")
+    office.handle(
+        caseworker,
+        Resolve(inquiry=receive(office, caseworker, date(2024, 8, 3)), on=date(2024, 9, 4), outcome="guided"),
+    )
     worker.rebuild(office.slug)
     now = await figures(database_url, office)
     assert now["total"] != delivered["total"]

@@ -11,6 +11,7 @@ from litestar.testing import AsyncTestClient
 from domain.account import Account
 from domain.common import Context
 from domain.inquiry import ERASED
+from services.case_commands import AddNote
 from services.office import Office
 
 NAME = "Torbjørg Slettemo"
@@ -23,7 +24,7 @@ def receive(office: Office, ctx: Context) -> str:
         ctx, received_on=date(2025, 3, 3), channel="phone", requester_role="user", service_area="Helse",
         summary=SUMMARY, requester_name=NAME, contact="torbjorg@example.invalid",
     ).reference  # fmt: skip
-    office.add_note(ctx, reference, on=date(2025, 3, 4), text=NOTE)
+    office.handle(ctx, AddNote(inquiry=reference, on=date(2025, 3, 4), text=NOTE))
     return reference
 
 

@@ -13,6 +13,7 @@ from litestar.testing import AsyncTestClient
 from domain.account import Account
 from domain.common import Context, today_in_norway
 from projections.worker import ProjectionWorker
+from services.case_commands import Assign, Resolve
 from services.office import EraseInquiry, Office
 from tests.integration.test_access_report import records
 
@@ -32,8 +33,8 @@ def history_of(office: Office, caseworker: Context) -> str:
         summary=SUMMARY,
         requester_name=NAME,
     ).reference
-    office.assign(caseworker, reference, on=date(2025, 3, 4), assignee=ASSIGNEE)
-    office.resolve(caseworker, reference, on=date(2025, 3, 5), outcome="guided")
+    office.handle(caseworker, Assign(inquiry=reference, on=date(2025, 3, 4), assignee=ASSIGNEE))
+    office.handle(caseworker, Resolve(inquiry=reference, on=date(2025, 3, 5), outcome="guided"))
     return reference
 
 

@@ -12,6 +12,7 @@ from domain.account import Account
 from domain.common import Context
 from projections.inquiry_list import PAGE_SIZE
 from projections.worker import ProjectionWorker
+from services.case_commands import Assign, Resolve, SendInterimReply
 from services.office import Office
 from services.platform import Platform
 
@@ -30,7 +31,7 @@ def office(platform: Platform, admin: Context, caseworker: Context, new_slug, wo
             summary="Testdata uten personopplysninger",
         )
         if n % 5 == 0:
-            office.assign(caseworker, receipt.reference, on=date(2023, 3, 1), assignee="Rådgiver Test")
+            office.handle(caseworker, Assign(inquiry=receipt.reference, on=date(2023, 3, 1), assignee="Rådgiver Test"))
     worker.catch_up(office.slug)
     return office
 
@@ -68,8 +69,8 @@ async def test_the_overdue_filter_leaves_out_inquiries_answered_or_resolved(
     caseworker: Context,
     worker: ProjectionWorker,
 ) -> None:
-    office.send_interim_reply(caseworker, "2022-0001", on=date(2022, 2, 20))
-    office.resolve(caseworker, "2023-0001", on=date(2023, 2, 20), outcome="guided")
+    office.handle(caseworker, SendInterimReply(inquiry="2022-0001", on=date(2022, 2, 20)))
+    office.handle(caseworker, Resolve(inquiry="2023-0001", on=date(2023, 2, 20), outcome="guided"))
     worker.catch_up(office.slug)
     await sign_in(make_account("caseworker", office.slug))
     response = await client.get(f"/{office.slug}/henvendelser?status=overdue&sort=referanse")

@@ -70,6 +70,18 @@ FORMS = {  # the fields each POST route reads from its form, besides the CSRF to
     "/plattform/kontoer/{account_id:str}/deaktiver": (),
     "/plattform/kontoer/{account_id:str}/aktiver": (),
     "/{tenant:str}/admin/taksonomi": ("effective_from", "areas", "mapping"),
+    "/{tenant:str}/henvendelser/{reference:str}/brev/forelopig-svar": (),
+    "/{tenant:str}/admin/brev": (
+        "office_name",
+        "address",
+        "phone",
+        "email",
+        "signature_name",
+        "signature_title",
+        "text_receipt",
+        "text_interim_reply",
+        "text_closing",
+    ),
     "/{tenant:str}/kontakt": ("summary", "service_area", "requester_name", "contact", "nettside"),
     "/plattform": ("slug", "name", "population", "template"),
 }
@@ -264,7 +276,14 @@ def _path_values(world: World, name: str, *, known_only: bool = False) -> Any:
         "reference": [*world.references, world.references[0]],
         "action": list(ACTIONS),
         "account_id": list(world.account_ids),
-        "file": ["arsrapport-2024.json", "arsrapport-2024.csv", "arsrapport-2024.xlsx", "arsrapport-0000.json"],
+        "file": [
+            "arsrapport-2024.json",
+            "arsrapport-2024.csv",
+            "arsrapport-2024.xlsx",
+            "arsrapport-0000.json",
+            "kvittering.docx",
+            "forelopig-svar.docx",
+        ],
         "file_path": ["ombud.css", "vendor/htmx.min.js"],
     }.get(name, [])
     if known_only:

@@ -9,6 +9,7 @@ from litestar.testing import AsyncTestClient
 
 from domain.account import Account
 from domain.common import Context
+from services.case_commands import Resolve
 from services.office import Office
 from services.retention import Retention, SetRetention
 
@@ -20,7 +21,7 @@ def resolved(office: Office, ctx: Context, on: date) -> str:
         ctx, received_on=on, channel="phone", requester_role="user", service_area="Helse",
         summary=f"{NAME} ber om hjelp.", requester_name=NAME,
     ).reference  # fmt: skip
-    office.resolve(ctx, reference, on=on, outcome="assisted")
+    office.handle(ctx, Resolve(inquiry=reference, on=on, outcome="assisted"))
     return reference
 
 

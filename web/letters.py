@@ -1,0 +1,183 @@
+"""The office's letters as Word downloads, the dashboard's one-click interim reply, and the letterhead admin page.
+
+A letter carries the inhabitant's name and address, so each download is an access record (purpose 'brev', channel
+'letter') written before the document is sent: no record, no letter.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import uuid4
+
+import anyio.to_thread
+from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency, Provide
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
+from litestar.response import Redirect, Response, Template
+
+from domain import parsing
+from domain.access import LETTER_PURPOSE
+from domain.account import CASE_WORKERS, TENANT_ROLES
+from domain.common import Context, DomainError, InvalidField, today_in_norway
+from domain.letterhead import LETTER_KINDS, MAX_LETTER_TEXT, PLACEHOLDERS, Letterhead, LetterheadInvalid
+from projections.access_log import record_access
+from services.letter_texts import DEFAULT_TEXTS, TITLES
+from services.letters import FILE_NAMES, Letters, RegisterInterimReply, SetLetterhead
+from services.office import InquiryNotFound
+from web.offices import tenant_profile
+from web.sessions import Staff, current_staff
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+# The letter kinds as the addresses name them: /brev/kvittering.docx, /brev/forelopig-svar.docx, /brev/avslutning.docx.
+KINDS = {FILE_NAMES[kind]: kind for kind in LETTER_KINDS}
+ADMINS = ("tenant_admin",)
+LETTERHEAD_FIELDS = ("office_name", "address", "phone", "email", "signature_name", "signature_title")
+TEXT_FIELDS = tuple(f"text_{kind}" for kind in LETTER_KINDS)
+
+
+class LetterController(Controller):
+    path = "/{tenant:str}/henvendelser/{reference:str}/brev"
+    dependencies = {"staff": Provide(current_staff)}
+
+    @get("/{file:str}", name="letter")
+    async def download(
+        self,
+        request: Request,
+        tenant: FromPath[str],
+        reference: FromPath[str],
+        file: FromPath[str],
+        staff: NamedDependency[Staff],
+    ) -> Response[bytes]:
+        staff.require_tenant(tenant, TENANT_ROLES)
+        stem, dot, suffix = file.rpartition(".")
+        if not dot or suffix != "docx" or stem not in KINDS:
+            raise NotFoundException()
+        service = _service(request, tenant)
+        typed = _reference(reference)
+        try:  # the letter is made here, and sent only after the access record below is committed
+            letter = await anyio.to_thread.run_sync(lambda: service.letter(typed, KINDS[stem], today_in_norway()))
+        except InquiryNotFound:
+            raise NotFoundException() from None
+        await record_access(
+            request.app.state.db,
+            tenant,
+            account_id=staff.account_id,
+            role=staff.role,
+            inquiry_id=letter.inquiry_id,
+            purpose=LETTER_PURPOSE,
+            channel="letter",
+        )
+        return Response(
+            letter.body,
+            media_type=DOCX,
+            headers={
+                "Content-Disposition": f'attachment; filename="{letter.file_name}"',
+                "Cache-Control": "no-store",
+            },
+        )
+
+    @post("/forelopig-svar", status_code=303)
+    async def send_interim_reply(
+        self, request: Request, tenant: FromPath[str], reference: FromPath[str], staff: NamedDependency[Staff]
+    ) -> Redirect | Template:
+        """Records the interim reply (once a day at most), then sends the browser to its letter."""
+        staff.require_tenant(tenant, CASE_WORKERS)
+        typed = _reference(reference)
+        service = _service(request, tenant)
+        command = RegisterInterimReply(typed, today_in_norway())
+        try:
+            await anyio.to_thread.run_sync(lambda: service.register_interim_reply(_context(staff), command))
+        except InquiryNotFound:
+            raise NotFoundException() from None
+        except DomainError as error:
+            context = {
+                "staff": staff,
+                "profile": await tenant_profile(request, tenant),
+                "reference": typed,
+                "message": error.message,
+                "active": "dashboard",
+            }
+            return Template("letters/problem.html", context=context, status_code=409)
+        return Redirect(f"/{tenant}/henvendelser/{typed}/brev/{FILE_NAMES['interim_reply']}.docx", status_code=303)
+
+
+class LetterheadController(Controller):
+    path = "/{tenant:str}/admin/brev"
+    dependencies = {"staff": Provide(current_staff)}
+
+    @get("/", name="letterhead")
+    async def page(self, request: Request, tenant: FromPath[str], staff: NamedDependency[Staff]) -> Template:
+        staff.require_tenant(tenant, ADMINS)
+        current = await anyio.to_thread.run_sync(_service(request, tenant).letterhead)
+        return await _letterhead_page(request, tenant, staff, _as_form(current))
+
+    @post("/")
+    async def save(self, request: Request, tenant: FromPath[str], staff: NamedDependency[Staff]) -> Template | Redirect:
+        staff.require_tenant(tenant, ADMINS)
+        submitted = await request.form()
+        form = {name: value for name, value in submitted.items() if isinstance(value, str)}
+        form = {name: form.get(name, "") for name in LETTERHEAD_FIELDS + TEXT_FIELDS}
+        service = _service(request, tenant)
+        try:
+            letterhead = Letterhead.create(
+                **{name: form[name] for name in LETTERHEAD_FIELDS},
+                texts={kind: form[f"text_{kind}"] for kind in LETTER_KINDS},
+            )
+            command = SetLetterhead(letterhead, today_in_norway())
+            await anyio.to_thread.run_sync(lambda: service.set_letterhead(_context(staff), command))
+        except LetterheadInvalid as error:
+            return await _letterhead_page(request, tenant, staff, form, errors=error.errors, status=422)
+        except DomainError as error:
+            errors = {error.field if error.field in form else "form": error.message}
+            return await _letterhead_page(request, tenant, staff, form, errors=errors, status=422)
+        return Redirect(f"/{tenant}/admin/brev?lagret=1", status_code=303)
+
+
+def _service(request: Request, tenant: str) -> Letters:
+    return Letters(request.app.state.platform.office(tenant))
+
+
+def _context(staff: Staff) -> Context:
+    return Context(staff.account_id, staff.role, str(uuid4()))
+
+
+def _reference(typed: str) -> str:
+    """A reference is one short line; anything else names no inquiry."""
+    try:
+        return parsing.text("reference", typed, max_length=100, required=True)
+    except InvalidField:
+        raise NotFoundException() from None
+
+
+def _as_form(letterhead: Letterhead | None) -> dict[str, str]:
+    if letterhead is None:
+        return {}
+    data = letterhead.as_data()
+    texts = data.pop("texts")
+    return {**data, **{f"text_{kind}": texts.get(kind, "") for kind in LETTER_KINDS}}
+
+
+async def _letterhead_page(
+    request: Request,
+    tenant: str,
+    staff: Staff,
+    form: dict[str, str],
+    *,
+    errors: dict[str, str] | None = None,
+    status: int = 200,
+) -> Template:
+    context: dict[str, Any] = {
+        "staff": staff,
+        "profile": await tenant_profile(request, tenant),
+        "form": form,
+        "errors": errors or {},
+        "saved": status == 200 and request.query_params.get("lagret") == "1",
+        "kinds": [
+            (kind, TITLES[kind], DEFAULT_TEXTS[kind].split("\n\n"), ", ".join(PLACEHOLDERS[kind]))
+            for kind in LETTER_KINDS
+        ],
+        "max_text": MAX_LETTER_TEXT,
+        "active": "admin",
+    }
+    return Template("letters/admin.html", context=context, status_code=status)
