@@ -13,6 +13,7 @@ from litestar.testing import AsyncTestClient
 
 from domain.common import Context
 from projections.worker import ProjectionWorker
+from services.case_commands import Assign
 from services.office import Office
 
 NAME = "Kari Prøvesen"
@@ -73,7 +74,7 @@ async def test_an_administrator_names_a_colleague_and_the_name_shows_wherever_th
         service_area="Helse",
         summary="Fiktiv testsak",
     ).reference
-    office.assign(ctx, reference, on=date(2025, 3, 4), assignee=colleague.email)
+    office.handle(ctx, Assign(inquiry=reference, on=date(2025, 3, 4), assignee=colleague.email))
     other_office.receive(  # the other tenant's case, assigned by address to someone of its own
         Context("annen", "caseworker", str(uuid.uuid4())),
         received_on=date(2025, 3, 3),

@@ -29,6 +29,16 @@ from domain.inquiry import (
 from domain.outreach import KINDS
 from projections.worker import ProjectionWorker
 from services.accounts import SetDisplayName
+from services.case_commands import (
+    Assign,
+    DecideComplaint,
+    Forward,
+    HoldMeeting,
+    Resolve,
+    SendComplaint,
+    SendInterimReply,
+)
+from services.letters import FILE_NAMES
 from services.office import Office
 from services.platform import Platform
 
@@ -129,16 +139,21 @@ def seeded(
         )
     for number, reference in enumerate(references):
         day = date(YEAR, 3, 1 + number)
-        office.assign(ctx, reference, on=day, assignee=staff["caseworker"].email)
-        office.send_interim_reply(ctx, reference, on=day)
-        office.forward(ctx, reference, on=day, to_body=FORWARD_BODIES[number % len(FORWARD_BODIES)], reason="Fiktiv")
-        office.hold_meeting(ctx, reference, on=day, participants=list(MEETING_PARTICIPANTS))
-        office.send_complaint(
-            ctx, reference, on=day, to=COMPLAINT_RECIPIENTS[number % len(COMPLAINT_RECIPIENTS)], about="Fiktiv"
-        )
-        office.decide_complaint(ctx, reference, on=day, outcome=COMPLAINT_OUTCOMES[number % len(COMPLAINT_OUTCOMES)])
+        for command in (
+            Assign(inquiry=reference, on=day, assignee=staff["caseworker"].email),
+            SendInterimReply(inquiry=reference, on=day),
+            Forward(inquiry=reference, on=day, to_body=FORWARD_BODIES[number % len(FORWARD_BODIES)], reason="Fiktiv"),
+            HoldMeeting(inquiry=reference, on=day, participants=MEETING_PARTICIPANTS),
+            SendComplaint(
+                inquiry=reference, on=day, to=COMPLAINT_RECIPIENTS[number % len(COMPLAINT_RECIPIENTS)], about="Fiktiv"
+            ),
+            DecideComplaint(inquiry=reference, on=day, outcome=COMPLAINT_OUTCOMES[number % len(COMPLAINT_OUTCOMES)]),
+        ):
+            office.handle(ctx, command)
         if number < len(RESOLUTION_OUTCOMES):
-            office.resolve(ctx, reference, on=date(YEAR, 4, 1 + number), outcome=RESOLUTION_OUTCOMES[number])
+            office.handle(
+                ctx, Resolve(inquiry=reference, on=date(YEAR, 4, 1 + number), outcome=RESOLUTION_OUTCOMES[number])
+            )
     for number, kind in enumerate(KINDS):
         office.register_outreach(
             ctx, held_on=date(YEAR, 5, 1 + number), kind=kind, title=f"Fiktiv aktivitet {number}", audience="Testere"
@@ -192,6 +207,8 @@ def _paths(slug: str, references: list[str]) -> list[str]:
         f"/{slug}/admin/kassasjon",
         f"/{slug}/henvendelser/{first}/slett",
         f"/{slug}/henvendelser/{first}/innsyn.docx",
+        f"/{slug}/admin/brev",
+        *(f"/{slug}/henvendelser/{first}/brev/{name}.docx" for name in FILE_NAMES.values()),
         *(f"/{slug}/henvendelser/{reference}" for reference in references),
         *(f"/{slug}/henvendelser/{first}/historikk?versjon={version}" for version in range(1, 9)),
     ]
