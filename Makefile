@@ -2,7 +2,7 @@
 VENV := .venv
 PYTHON ?= python3
 
-.PHONY: demo test bench bench-quick install vendor messages screenshots
+.PHONY: demo test bench bench-quick install vendor messages screenshots report-pdfs
 
 demo: install
 	$(VENV)/bin/ombud demo
@@ -13,6 +13,11 @@ test: install
 # The README's screenshots (docs/screenshots/*.png) from the demo data, in a throwaway database.
 screenshots: install
 	$(VENV)/bin/python -m tests.browser.screenshots
+
+# The demo's annual report drafts (Drammen 2023, Trondheim 2024) as PDF (build/reports/) and their first pages as
+# docs/screenshots/report-*.png, through LibreOffice and pdftoppm, to judge the DOCX layout.
+report-pdfs: install
+	$(VENV)/bin/python tools/report_pages.py
 
 bench: install
 	$(VENV)/bin/python -m bench.run

@@ -12,7 +12,7 @@ from eventsourcing.projection import Projection, ProjectionRunner
 from psycopg.conninfo import conninfo_to_dict
 
 from domain.inquiry import Inquiry
-from projections.case_list import COLUMNS, SELECT_ROWS, UPSERT_ROWS, fold
+from projections.inquiries import COLUMNS, SELECT_ROWS, UPSERT_ROWS, fold
 from services.application import OfficeApplication
 
 STOCK_TENANT = "bench-stock"  # its own rows, so the two runners never write the same ones

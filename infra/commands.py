@@ -60,7 +60,11 @@ def run_demo(args: argparse.Namespace, settings: Settings) -> int:
             thread.join(timeout=10)
             worker.close()
 
-    return with_runtime(settings, work)
+    try:
+        return with_runtime(settings, work)
+    except KeyboardInterrupt:  # Ctrl-C: everything is closed and the embedded servers stopped by now
+        print("ombud demo: avbrutt", file=sys.stderr)
+        return 130
 
 
 def run_serve(args: argparse.Namespace, settings: Settings) -> int:
@@ -220,7 +224,8 @@ def run_report(args: argparse.Namespace, settings: Settings) -> int:
             if not args.output:
                 print(f"ombud: feil: --output: må oppgis for {args.format}", file=sys.stderr)
                 return 1
-            Path(args.output).write_bytes(DOCUMENTS[args.format](report, profile))
+            history = asyncio.run(_history(runtime.database_url, profile, args))
+            Path(args.output).write_bytes(DOCUMENTS[args.format](report, profile, history))
         elif args.output:
             Path(args.output).write_text(FORMATS[args.format](report), encoding="utf-8")
         else:
@@ -241,6 +246,21 @@ def caught_up(runtime: Any, slug: str) -> None:
         worker.catch_up(slug)
     finally:
         worker.close()
+
+
+async def _history(database_url: str, profile: Any, args: argparse.Namespace) -> dict[str, Any]:
+    """The year before and every year's total, which the XLSX and DOCX set beside the year's figures."""
+    import asyncpg
+
+    from projections.annual_report import report_history
+    from projections.reading import tenant_transaction
+
+    pool = await asyncpg.create_pool(database_url, min_size=1, max_size=1)
+    try:
+        async with tenant_transaction(pool, profile.slug) as conn:
+            return await report_history(conn, profile, args.year, args.taxonomy_version)
+    finally:
+        await pool.close()
 
 
 async def _report(database_url: str, profile: Any, args: argparse.Namespace) -> dict[str, Any]:

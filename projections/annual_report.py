@@ -142,3 +142,18 @@ async def year_over_year(
 
 def _sorted(counter: Counter[str]) -> dict[str, int]:
     return dict(sorted(counter.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+async def report_history(
+    conn: asyncpg.Connection, profile: TenantProfile, year: int, taxonomy_version: int | None = None
+) -> dict[str, Any]:
+    """What the report documents set beside the year: the year before (None without inquiries) and every year's total."""
+    rows = await conn.fetch(_TOTALS_UNTIL, year)
+    totals = {row["year"]: row["n"] for row in rows}
+    previous = await annual_report(conn, profile, year - 1, taxonomy_version) if totals.get(year - 1) else None
+    return {"previous": previous, "totals_by_year": totals}
+
+
+_TOTALS_UNTIL = (
+    "SELECT year, n FROM read.year_statistics WHERE measure = 'total' AND key = '' AND year <= $1 ORDER BY year"
+)

@@ -24,14 +24,14 @@ from psycopg.types.json import Jsonb
 
 from domain.common import DomainError, InvalidField
 from domain.tenant import Tenant
-from projections import audit_chain, case_list, outreach
+from projections import audit_chain, inquiries, outreach
 from projections.annual_report import annual_report
 from projections.report_documents import FIGURE_NAMES
 from projections.worker import PROJECTIONS, decoded, stored_after
 from services.office import Office, TenantProfile
 
 # What the annual report reads: the worker's own folds, in the worker's order.
-REPORT_PROJECTIONS = (case_list.NAME, outreach.NAME)
+REPORT_PROJECTIONS = (inquiries.NAME, outreach.NAME)
 # Report keys that name the report rather than count anything.
 _NOT_FIGURES = ("tenant", "year", "taxonomy_basis")
 

@@ -10,11 +10,11 @@ import asyncpg
 from psycopg import Cursor
 
 from domain.common import OSLO
-from projections import case_list, outreach, search_index
+from projections import inquiries, outreach, search_index
 
 # What the platform admin reads: the projection in bokmål, and the exception types a projection meets, explained.
 PROJECTION_NAMES = {
-    case_list.NAME: "saksliste og statistikk",
+    inquiries.NAME: "saksliste og statistikk",
     outreach.NAME: "utadrettet virksomhet",
     search_index.NAME: "søk på navn og ord",
 }

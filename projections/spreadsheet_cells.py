@@ -20,8 +20,13 @@ def inert(value: Any) -> Any:
 
 
 def csv_row(values: Iterable[Any]) -> list[Any]:
-    """A CSV row with every cell inert."""
-    return [inert(value) for value in values]
+    """A CSV row with every cell inert, and decimals with a comma (34,5) as a Norwegian spreadsheet reads them."""
+    return [decimal_comma(value) if isinstance(value, float) else inert(value) for value in values]
+
+
+def decimal_comma(value: float) -> str:
+    """A number, not text, so never quoted: -2,5 stays a negative number."""
+    return repr(value).replace(".", ",")
 
 
 def xlsx_row(sheet: Worksheet, values: Iterable[Any]) -> list[Cell]:

@@ -15,7 +15,7 @@ from eventsourcing.persistence import InterfaceError, OperationalError, Programm
 from psycopg import sql
 
 from domain.common import Context, DomainError, today_in_norway
-from projections import audit_chain, case_list, outreach, quarantine, search_index
+from projections import audit_chain, inquiries, outreach, quarantine, search_index
 from projections.audit_chain import Verdict
 from projections.audit_keeper import AuditKeeper
 from projections.quarantine import Quarantine
@@ -27,12 +27,12 @@ from services.retention import Retention
 log = logging.getLogger(__name__)
 
 PROJECTIONS: dict[str, Callable[[Any, str, Any], None]] = {
-    case_list.NAME: case_list.apply_batch,
+    inquiries.NAME: inquiries.apply_batch,
     outreach.NAME: outreach.apply_batch,
     search_index.NAME: search_index.apply_batch,
 }
 PROJECTION_TABLES = {
-    case_list.NAME: case_list.TABLES,
+    inquiries.NAME: inquiries.TABLES,
     outreach.NAME: outreach.TABLES,
     search_index.NAME: search_index.TABLES,
 }
@@ -107,7 +107,7 @@ class ProjectionWorker:
         return applied
 
     def rebuild(
-        self, slug: str, projection: str = case_list.NAME, progress: Progress = lambda done, total: None
+        self, slug: str, projection: str = inquiries.NAME, progress: Progress = lambda done, total: None
     ) -> int:
         """Replays from zero in one transaction: readers see the old rows until the new ones are complete.
 
@@ -233,7 +233,7 @@ class ProjectionWorker:
         for name in sorted(names):  # always in the same order, so two workers cannot deadlock
             cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"{slug}/{name}",))
 
-    def lag(self, slug: str, projection: str = case_list.NAME) -> int:
+    def lag(self, slug: str, projection: str = inquiries.NAME) -> int:
         """How many events the projection has not yet applied."""
         newest = self._platform.office(slug).app.recorder.max_notification_id() or 0
         with self._writer.transaction(), self._writer.cursor() as cursor:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import random
+import uuid
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import date, timedelta
 from importlib.resources import files
 from typing import Any
@@ -25,7 +27,14 @@ from domain.taxonomy import (
     ServiceArea,
     code_for,
 )
-from services.accounts import AccountDirectory, EmailTaken, create_account
+from services.accounts import (
+    AccountDirectory,
+    EmailTaken,
+    NameAccountByEmail,
+    create_account,
+    name_account_by_email,
+    setup_context,
+)
 from services.platform import Platform, TenantExists
 
 Progress = Callable[[str], None]
@@ -42,10 +51,16 @@ def seed_figures() -> dict[str, Any]:
     return json.loads((files("services") / "seed_figures.json").read_text(encoding="utf-8"))
 
 
-def load_demo(platform: Platform, ctx: Context, progress: Progress = lambda _: None) -> None:
-    """Creates drammen, trondheim and fredrikstad with their history; tenants that exist are left alone."""
+def load_demo(
+    platform: Platform, ctx: Context, progress: Progress = lambda _: None, *, today: date | None = None
+) -> None:
+    """Creates drammen, trondheim and fredrikstad with every year up to today; tenants that exist are left alone.
+
+    `ctx` (the platform's operator) creates the tenants; everything after that is done by the tenant's demo staff.
+    `today` is Norway's today unless a test names an earlier day.
+    """
     figures = seed_figures()
-    today = today_in_norway()
+    today = today or today_in_norway()
     for slug, name, population, build in (
         ("drammen", figures["drammen"]["name"], 102_000, lambda: _drammen(figures["drammen"], today)),
         ("trondheim", figures["trondheim"]["name"], 214_000, lambda: _trondheim(figures["trondheim"], today)),
@@ -57,49 +72,117 @@ def load_demo(platform: Platform, ctx: Context, progress: Progress = lambda _: N
         except TenantExists:
             progress(f"{slug}: finnes allerede, hopper over")
             continue
+        staff = _staff(platform, slug)
         if slug == "trondheim":
             office.publish_taxonomy(
-                ctx,
+                staff.ombud.acting(random.Random("trondheim-taxonomy")),
                 on=TRONDHEIM_REORGANISED,
                 effective_from=TRONDHEIM_REORGANISED,
                 areas=(*SECTOR_AREAS, OTHER_AREA),
                 mapping={"helse-omsorg-og-velferd": "helse-og-omsorg", "oppvekst": "oppvekst-og-utdanning"},
             )
-        rng = random.Random(slug)
         count = 0
         plans_all = build()
         for year, plans in _by_year(plans_all):
-            sequence = ReferenceSequence.start(ctx, year=year, on=plans[0]["received_on"])
-            assignees = _assignees(slug, this_year=year == today.year)
-            inquiries = [_inquiry(ctx, sequence, plan, rng, today, assignees) for plan in plans]
+            rng = random.Random(f"{slug}-{year}-workflow")
+            sequence = ReferenceSequence.start(staff.ombud.acting(rng), year=year, on=plans[0]["received_on"])
+            inquiries = [_inquiry(sequence, plan, rng, today, staff) for plan in plans]
             for start in range(0, len(inquiries), _BATCH):
                 office.app.save(sequence, *inquiries[start : start + _BATCH])
             count += len(inquiries)
             progress(f"{slug}: {year} – {len(inquiries)} henvendelser")
-        activities = _outreach(office, ctx, rng, {p["received_on"].year for p in plans_all}, today)
+        years = range(plans_all[0]["received_on"].year, today.year + 1)
+        activities = _outreach(office, staff, random.Random(f"{slug}-outreach"), years, today)
         progress(f"{slug}: {count} henvendelser og {activities} informasjonstiltak i alt")
 
 
-def _outreach(office: Any, ctx: Context, rng: random.Random, years: set[int], today: date) -> int:
-    """Talks, information meetings and stands through each year the office has cases."""
+# -- the office's people: the demo accounts of the README, who receive, handle and close the cases -------------
+
+
+@dataclass(frozen=True)
+class _Person:
+    email: str
+    user_id: str  # the account's id, as the web pages record it; the email when the account was there before
+    role: str
+
+    def acting(self, rng: random.Random) -> Context:
+        """This person doing one thing (one request: its own correlation id, drawn so the demo stays the same)."""
+        return Context(self.user_id, self.role, str(uuid.UUID(int=rng.getrandbits(128), version=4)))
+
+
+@dataclass(frozen=True)
+class _Staff:
+    ombud: _Person  # the tenant's administrator: assigns, takes some cases, publishes the taxonomy
+    advisers: tuple[_Person, ...]  # the caseworkers: most cases
+
+    def handler(self, rng: random.Random) -> _Person:
+        """Who takes a case: the caseworker three times in four, the ombud the rest."""
+        return rng.choice((*self.advisers, *self.advisers, *self.advisers, self.ombud))
+
+
+_CITIZEN = _Person("innbygger", "innbygger", "citizen")  # the public contact form (channel «web»)
+
+
+def _staff(platform: Platform, slug: str) -> _Staff:
+    """The tenant's demo accounts, made now (the tenant is new), so its cases name them as actors and assignees."""
+    people: dict[str, list[_Person]] = {}
+    for email, role, tenant in DEMO_ACCOUNTS:
+        if tenant != slug:
+            continue
+        try:
+            account = platform.create_account(setup_context(), slug, email=email, role=role, password=DEMO_PASSWORD)
+            user_id = str(account.id)
+        except EmailTaken:
+            user_id = email
+        people.setdefault(role, []).append(_Person(email, user_id, role))
+    advisers = tuple(people["caseworker"])
+    return _Staff(ombud=people.get("tenant_admin", advisers)[0], advisers=advisers)
+
+
+# What an office does to reach people, by kind: the title and who came.
+_OUTREACH = (
+    ("information_meeting", "Informasjonsmøte for eldrerådet", "Eldrerådet"),
+    (
+        "information_meeting",
+        "Informasjonsmøte for rådet for personer med funksjonsnedsettelse",
+        "Funksjonshemmedes råd",
+    ),
+    ("information_meeting", "Informasjonsmøte for ungdomsrådet", "Ungdomsrådet"),
+    ("information_meeting", "Møte med brukerorganisasjonene", "Brukerorganisasjoner"),
+    ("talk", "Foredrag på NAV-kontoret", "Ansatte ved NAV-kontoret"),
+    ("talk", "Foredrag for pensjonistforeningen", "Pensjonistforeningen"),
+    ("talk", "Foredrag på frivilligsentralen", "Frivilligsentralen"),
+    ("talk", "Ombudet presenterer årsrapporten for bystyret", "Bystyret"),
+    ("talk", "Foredrag for helse- og omsorgsutvalget", "Helse- og omsorgsutvalget"),
+    ("course", "Kurs: Slik klager du på et vedtak", "Pårørendeforeningen"),
+    ("course", "Kurs i brukerrettigheter for hjemmetjenesten", "Ansatte i hjemmetjenesten"),
+    ("course", "Kurs i klagerett for introduksjonsprogrammet", "Deltakere i introduksjonsprogrammet"),
+    ("stand", "Stand på biblioteket", "Besøkende på hovedbiblioteket"),
+    ("stand", "Stand på seniordagen", "Seniorer"),
+    ("stand", "Stand på kjøpesenteret", "Forbipasserende"),
+    ("media", "Intervju i lokalavisen om ventetid på sykehjemsplass", "Lokalavisens lesere"),
+    ("media", "Innslag i lokalradioen om kommuneombudet", "Lokalradioens lyttere"),
+)
+
+
+def _outreach(office: Any, staff: _Staff, rng: random.Random, years: range, today: date) -> int:
+    """Talks, information meetings, courses and stands through every year the office has existed, up to today."""
     count = 0
-    for year in sorted(years):
-        for _ in range(rng.randint(4, 10)):
+    for year in years:
+        chosen = rng.sample(_OUTREACH, rng.randint(5, 9))
+        for kind, title, audience in chosen:
             held_on = date(year, 1, 1) + timedelta(days=rng.randrange(365))
-            if held_on <= today:
-                kind = rng.choice(("talk", "information_meeting", "course", "stand"))
-                audience = rng.choice(
-                    ("Eldrerådet", "Rådet for personer med funksjonsnedsettelse", "Frivilligsentralen")
-                )
-                office.register_outreach(
-                    ctx,
-                    held_on=held_on,
-                    kind=kind,
-                    title="Om kommuneombudet",
-                    audience=audience,
-                    participants=rng.randint(8, 60),
-                )
-                count += 1
+            if held_on > today:
+                continue
+            office.register_outreach(
+                rng.choice((staff.ombud, *staff.advisers)).acting(rng),
+                held_on=held_on,
+                kind=kind,
+                title=title,
+                audience=audience,
+                participants=None if kind == "media" else rng.randint(8, 60),
+            )
+            count += 1
     return count
 
 
@@ -122,7 +205,7 @@ def _drammen(figures: dict[str, Any], today: date) -> list[dict[str, Any]]:
         plan["further"].append(code)
     _deal_case_types(plans, year["by_case_type"])
     _spread_dates(plans, 2023, random.Random("drammen-2023"))
-    return plans + _current_year(MUNICIPAL_AREAS, today, random.Random("drammen-now"))
+    return plans + _later_years(plans, {2024: 161, 2025: 172}, today, random.Random("drammen-later"))
 
 
 def _trondheim(figures: dict[str, Any], today: date) -> list[dict[str, Any]]:
@@ -149,7 +232,8 @@ def _trondheim(figures: dict[str, Any], today: date) -> list[dict[str, Any]]:
             year_plans += outside + information
         _spread_dates(year_plans, year, random.Random(f"trondheim-{year}"))
         plans += year_plans
-    return plans + _current_year(SECTOR_AREAS, today, random.Random("trondheim-now"), leaves_only=True)
+    last = [p for p in plans if p["received_on"].year == figures["years"][-1]]
+    return plans + _later_years(last, {2025: 402}, today, random.Random("trondheim-later"))
 
 
 def _fredrikstad(today: date) -> list[dict[str, Any]]:
@@ -161,21 +245,31 @@ def _fredrikstad(today: date) -> list[dict[str, Any]]:
         year_plans = [_plan(rng.choices(codes, weights)[0], rng) for _ in range(total)]
         _spread_dates(year_plans, year, random.Random(f"fredrikstad-{year}"))
         plans += year_plans
-    return plans + _current_year(MUNICIPAL_AREAS, today, rng)
+    last = [p for p in plans if p["received_on"].year == 2025]
+    return plans + _later_years(last, {}, today, random.Random("fredrikstad-later"))
 
 
-def _current_year(
-    areas: tuple[ServiceArea, ...], today: date, rng: random.Random, leaves_only: bool = False
+def _later_years(
+    model: list[dict[str, Any]], totals: dict[int, int], today: date, rng: random.Random
 ) -> list[dict[str, Any]]:
-    """This year's cases so far, many still open, so the office has work in progress."""
-    parents = {a.parent for a in areas}
-    codes = [a.code for a in areas if not (leaves_only and a.code in parents)]
-    start = date(today.year, 1, 1)
-    days = (today - start).days + 1
-    plans = [_plan(rng.choice(codes), rng) for _ in range(max(5, days // 6))]
-    for plan in plans:
-        plan["received_on"] = start + timedelta(days=rng.randrange(days))
-    return sorted(plans, key=lambda p: p["received_on"])
+    """The years after the published ones, up to today: like the model year (areas, case types, the share outside
+    the mandate), `totals` inquiries a year (else the model year's count), this year only up to today."""
+    plans: list[dict[str, Any]] = []
+    first = model[0]["received_on"].year + 1
+    for year in range(first, today.year + 1):
+        total = totals.get(year, len(model))
+        end = min(date(year, 12, 31), today)
+        days = (end - date(year, 1, 1)).days + 1
+        count = max(5, round(total * days / 365))
+        year_plans = [_copy(rng.choice(model)) for _ in range(count)]
+        for plan in year_plans:
+            plan["received_on"] = date(year, 1, 1) + timedelta(days=rng.randrange(days))
+        plans += sorted(year_plans, key=lambda p: p["received_on"])
+    return plans
+
+
+def _copy(plan: dict[str, Any]) -> dict[str, Any]:
+    return {**plan, "further": list(plan["further"]), "case_types": list(plan["case_types"])}
 
 
 def _plan(
@@ -209,34 +303,25 @@ def _by_year(plans: list[dict[str, Any]]) -> Iterator[tuple[int, list[dict[str, 
 
 
 # -- the workflow: what happened to each inquiry after it came in ------------------------------
-
-
-def _assignees(slug: str, *, this_year: bool) -> dict[str, str]:
-    """Who the office's three people are: this year the demo accounts, so whoever signs in has cases of their own."""
-    people = {"ombud": "ombud", "rådgiver-1": "rådgiver-1", "rådgiver-2": "rådgiver-2"}
-    if not this_year:
-        return people
-    accounts = {role: email for email, role, tenant in DEMO_ACCOUNTS if tenant == slug}
-    caseworker = accounts["caseworker"]
-    return {"ombud": accounts.get("tenant_admin", caseworker), "rådgiver-1": caseworker, "rådgiver-2": caseworker}
+#
+# As in a real office: a case is assigned within days, answered (or given an interim reply under fvl. § 11 a) within
+# the month, and closed within weeks; a complaint waits months for its decision. So last year's cases are all closed
+# or at least answered, and what is still open is recent: no case from an earlier year is overdue.
 
 
 def _inquiry(
-    ctx: Context,
-    sequence: ReferenceSequence,
-    plan: dict[str, Any],
-    rng: random.Random,
-    today: date,
-    assignees: dict[str, str],
+    sequence: ReferenceSequence, plan: dict[str, Any], rng: random.Random, today: date, staff: _Staff
 ) -> Inquiry:
     received = plan["received_on"]
-    reference = sequence.issue(ctx, on=received)
+    channel = _weighted(rng, _CHANNELS)
+    taker = _CITIZEN if channel == "web" else staff.handler(rng)
+    reference = sequence.issue(taker.acting(rng), on=received)
     number = reference.replace("-", "")
     inquiry = Inquiry.receive(
-        ctx,
+        taker.acting(rng),
         reference=reference,
         received_on=received,
-        channel=_weighted(rng, _CHANNELS),
+        channel=channel,
         requester_role=_weighted(rng, _REQUESTERS),
         primary_area=plan["area"],
         further_areas=plan["further"],
@@ -246,43 +331,68 @@ def _inquiry(
         requester_name=f"Demo Testesen {number}",
         contact=f"demo-{number}@example.invalid",
     )
-    day = received
-
-    def later(low: int, high: int) -> date | None:
-        nonlocal day
-        candidate = day + timedelta(days=rng.randint(low, high))
-        if candidate > today:
-            return None
-        day = candidate
-        return day
-
-    if (on := later(0, 3)) is None:
-        return inquiry
-    inquiry.assign(ctx, on=on, assignee=assignees[rng.choice(("ombud", "rådgiver-1", "rådgiver-2"))])
+    handler = staff.handler(rng)
+    assigned = received + timedelta(days=rng.choice((0, 0, 1, 1, 2, 3)))
+    first_reply = received + timedelta(days=rng.randint(2, 25))  # § 11 a: inside the month, always
+    shape = rng.random()
+    overdue = rng.random() < 0.15  # a few of this year's cases slip past the month (the dashboard shows them)
     if plan.get("outside_mandate"):
-        if (on := later(0, 5)) is not None:
-            inquiry.resolve(ctx, on=on, outcome="outside_mandate")
+        shape = -1.0
+
+    def act(on: date, step: Callable[[Context], None], by: _Person = handler) -> bool:
+        if on > today:
+            return False
+        step(by.acting(rng))
+        return True
+
+    if not act(assigned, lambda c: inquiry.assign(c, on=assigned, assignee=handler.email), staff.ombud):
         return inquiry
-    if rng.random() < 0.3 and (on := later(5, 25)) is not None:
-        inquiry.send_interim_reply(ctx, on=on)
-    if rng.random() < 0.15 and (on := later(2, 15)) is not None:
-        inquiry.forward(ctx, on=on, to_body=rng.choice(FORWARD_BODIES[:-1]), reason="Saken hører under et annet organ.")
-        if (on := later(0, 5)) is not None:
-            inquiry.resolve(ctx, on=on, outcome="referred")
+    day = assigned
+    if shape < 0:  # outside the mandate: guided elsewhere within days
+        day += timedelta(days=rng.randint(0, 5))
+        act(day, lambda c: inquiry.resolve(c, on=day, outcome="outside_mandate"))
         return inquiry
-    if rng.random() < 0.3 and (on := later(3, 30)) is not None:
-        inquiry.hold_meeting(
-            ctx, on=on, participants=["ombud", "requester", rng.choice(("service_unit", "management"))]
-        )
-    if rng.random() < 0.25 and (on := later(3, 30)) is not None:
-        inquiry.send_complaint(ctx, on=on, to=rng.choice(COMPLAINT_RECIPIENTS[:2]), about="Vedtak om tjenester.")
-        if rng.random() < 0.8 and (on := later(20, 70)) is not None:
-            inquiry.decide_complaint(ctx, on=on, outcome=rng.choice(COMPLAINT_OUTCOMES))
-    if rng.random() < 0.4 and (on := later(0, 10)) is not None:
-        inquiry.add_note(ctx, on=on, text="Demonotat: fulgt opp med tjenestestedet.")
-    if rng.random() < 0.93 and (on := later(1, 40)) is not None:
-        inquiry.resolve(ctx, on=on, outcome=rng.choice(("assisted", "assisted", "guided", "guided", "withdrawn")))
+    if shape < 0.12:  # belongs to another body: forwarded and closed
+        day = max(day, received + timedelta(days=rng.randint(2, 14)))
+        body = rng.choice(FORWARD_BODIES[:-1])
+        if act(day, lambda c: inquiry.forward(c, on=day, to_body=body, reason="Saken hører under et annet organ.")):
+            act(day, lambda c: inquiry.resolve(c, on=day, outcome="referred"))
+        return inquiry
+    lasts = rng.randint(60, 160) if shape > 0.8 else rng.randint(3, 45)  # a complaint waits for its decision
+    closes = max(day, received + timedelta(days=lasts))
+    if closes > first_reply and not (overdue and received.year == today.year):
+        if not act(first_reply, lambda c: inquiry.send_interim_reply(c, on=first_reply)):
+            return inquiry
+        day = max(day, first_reply)
+    if rng.random() < 0.3:
+        met = day + timedelta(days=rng.randint(1, 20))
+        if met < closes and act(met, lambda c: _meeting(inquiry, c, met, rng)):
+            day = met
+    if rng.random() < 0.4:
+        noted = min(closes, day + timedelta(days=rng.randint(0, 10)))
+        if act(noted, lambda c: inquiry.add_note(c, on=noted, text="Demonotat: fulgt opp med tjenestestedet.")):
+            day = noted
+    if shape > 0.8:
+        sent = day + timedelta(days=rng.randint(3, 20))
+        about = "Klage på vedtak om tjenester."
+        if sent < closes and act(
+            sent, lambda c: inquiry.send_complaint(c, on=sent, to=_complaint_to(rng), about=about)
+        ):
+            decided = closes - timedelta(days=rng.randint(0, 5))
+            decided = max(decided, sent)
+            act(decided, lambda c: inquiry.decide_complaint(c, on=decided, outcome=rng.choice(COMPLAINT_OUTCOMES)))
+    outcome = rng.choice(("assisted", "assisted", "assisted", "guided", "guided", "withdrawn"))
+    act(closes, lambda c: inquiry.resolve(c, on=closes, outcome=outcome))
     return inquiry
+
+
+def _meeting(inquiry: Inquiry, ctx: Context, on: date, rng: random.Random) -> None:
+    participants = ["ombud" if ctx.role == "tenant_admin" else "adviser", "requester"]
+    inquiry.hold_meeting(ctx, on=on, participants=[*participants, rng.choice(("service_unit", "management"))])
+
+
+def _complaint_to(rng: random.Random) -> str:
+    return rng.choice(COMPLAINT_RECIPIENTS[:2])
 
 
 def _weighted(rng: random.Random, options: tuple[tuple[str, int], ...]) -> str:
@@ -295,16 +405,38 @@ DEMO_ACCOUNTS = (
     ("admin@drammen.demo", "tenant_admin", "drammen"),
     ("revisor@drammen.demo", "auditor", "drammen"),
     ("saksbehandler@trondheim.demo", "caseworker", "trondheim"),
+    ("admin@trondheim.demo", "tenant_admin", "trondheim"),
     ("saksbehandler@fredrikstad.demo", "caseworker", "fredrikstad"),
+    ("admin@fredrikstad.demo", "tenant_admin", "fredrikstad"),
     ("nettverk@ombud.demo", "network", None),
     ("plattform@ombud.demo", "platform_admin", None),
 )
+# Each demo account's display name: made up, but names a Norwegian office could have (README lists them).
+DEMO_NAMES = {
+    "saksbehandler@drammen.demo": "Kari Prøvestad",
+    "admin@drammen.demo": "Ola Eksempelsen",
+    "revisor@drammen.demo": "Randi Kontrollien",
+    "saksbehandler@trondheim.demo": "Ingrid Testrud",
+    "admin@trondheim.demo": "Per Demoli",
+    "saksbehandler@fredrikstad.demo": "Sigrid Fiktivsen",
+    "admin@fredrikstad.demo": "Knut Prøveberg",
+    "nettverk@ombud.demo": "Nina Nettverksen",
+    "plattform@ombud.demo": "Terje Driftsen",
+}
 
 
 def create_demo_accounts(directory: AccountDirectory) -> None:
     """The README's demo accounts; those that exist already are left alone."""
     for email, role, tenant in DEMO_ACCOUNTS:
         try:
-            create_account(directory, email=email, role=role, tenant=tenant, password=DEMO_PASSWORD)
-        except EmailTaken:
-            continue
+            create_account(
+                directory,
+                email=email,
+                role=role,
+                tenant=tenant,
+                password=DEMO_PASSWORD,
+                display_name=DEMO_NAMES.get(email),
+            )
+        except EmailTaken:  # an older demo's account: it gets its name all the same
+            if email in DEMO_NAMES:
+                name_account_by_email(directory, setup_context(), NameAccountByEmail(email, DEMO_NAMES[email]))

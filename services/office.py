@@ -14,7 +14,7 @@ from eventsourcing.application import AggregateNotFoundError, project_aggregate
 from eventsourcing.persistence import IntegrityError
 from opentelemetry import trace
 
-from domain.common import Context, DomainError
+from domain.common import Context, DomainError, today_in_norway
 from domain.inquiry import ERASED, PERSONAL_FIELDS, Inquiry
 from domain.outreach import OutreachActivity
 from domain.reference import ReferenceSequence
@@ -178,9 +178,11 @@ class Office:
         further_areas: list[str] | tuple[str, ...] = (),
         case_types: list[str] | tuple[str, ...] = (),
         reference: str | None = None,
+        assignee: str | None = None,
         **fields: Any,
     ) -> Receipt:
-        """Registers a new inquiry; without a reference it gets the year's next number."""
+        """Registers a new inquiry; without a reference it gets the year's next number. With an assignee the
+        inquiry is theirs from the start, in the same save (assigned on Norway's today: the day it was registered)."""
         with self._span("receive"):
             tenant = self._tenant()
             taxonomy = tenant.taxonomy_on(received_on) if isinstance(received_on, date) else tenant.taxonomies[-1]
@@ -189,7 +191,7 @@ class Office:
             tenant.require_case_types(case_types)
 
             def build(ref: str) -> Inquiry:
-                return Inquiry.receive(
+                inquiry = Inquiry.receive(
                     ctx,
                     reference=ref,
                     received_on=received_on,
@@ -199,6 +201,9 @@ class Office:
                     search_tokens=self.app.search_index.tokens(fields.get("requester_name"), fields.get("summary")),
                     **fields,
                 )
+                if assignee is not None:
+                    inquiry.assign(ctx, on=today_in_norway(), assignee=assignee)
+                return inquiry
 
             if reference is not None:
                 inquiry = build(reference)

@@ -134,3 +134,15 @@ def caseworker() -> Context:
 def new_slug() -> Callable[[], str]:
     """Unique tenant slugs, so tests sharing the database never collide."""
     return lambda: f"k{uuid.uuid4().hex[:10]}"
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """No server outlives the test run: the embedded ones this process still holds, then any that a test's
+    subprocess left running in this run's temporary folders (never the machine's own, nor another run's)."""
+    from infra.embedded import close_all
+    from infra.stopping import stop_servers_in
+
+    close_all()
+    basetemp = getattr(getattr(session.config, "_tmp_path_factory", None), "_basetemp", None)
+    if basetemp is not None:
+        stop_servers_in(Path(basetemp))

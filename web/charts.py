@@ -21,6 +21,7 @@ class Point:
     x: float
     y: float
     value: int
+    unfinished: bool = False  # the current year: counts so far, drawn hollow
 
 
 @dataclass(frozen=True)
@@ -29,10 +30,12 @@ class Line:
     colour: str
     dash: str
     points: list[Point]
+    runs: list[list[Point]]  # consecutive years with figures: a year without figures breaks the line
 
     @property
-    def path(self) -> str:
-        return " ".join(f"{p.x:.1f},{p.y:.1f}" for p in self.points)
+    def paths(self) -> list[str]:
+        """One polyline per run; a lone year is a point without a line."""
+        return [" ".join(f"{p.x:.1f},{p.y:.1f}" for p in run) for run in self.runs if len(run) > 1]
 
 
 @dataclass(frozen=True)
@@ -46,30 +49,49 @@ class LineChart:
     x_labels: list[tuple[float, str]]
     ticks: list[Tick]
     lines: list[Line]
+    unfinished: tuple[float, float] | None = None  # the band (x from, x to) behind the unfinished year
 
 
-def line_chart(years: list[int], series: dict[str, list[int]], *, width: int = 640, height: int = 320) -> LineChart:
-    """One line per series over the years, on a y axis from zero to a round maximum."""
+def line_chart(
+    years: list[int],
+    series: dict[str, list[int | None]],
+    *,
+    unfinished: int | None = None,
+    width: int = 640,
+    height: int = 320,
+) -> LineChart:
+    """One line per series over the years, on a y axis from zero to a round maximum.
+
+    None is a year without figures: no point and no line through it (drawing it as 0 would show a fall that
+    never happened). `unfinished` is a year still running: its points are hollow and a band marks it.
+    """
     left, right, top, bottom = 48, width - 16, 16, height - 32
-    largest = max((v for values in series.values() for v in values), default=0)
+    largest = max((v for values in series.values() for v in values if v is not None), default=0)
     step = _nice_step(largest)
     ceiling = max(step, math.ceil(largest / step) * step)
+    spacing = (right - left) / max(len(years) - 1, 1)
 
     def x(index: int) -> float:
-        return (left + right) / 2 if len(years) == 1 else left + index * (right - left) / (len(years) - 1)
+        return (left + right) / 2 if len(years) == 1 else left + index * spacing
 
     def y(value: int) -> float:
         return bottom - value * (bottom - top) / ceiling
 
-    lines = [
-        Line(
-            label,
-            PALETTE[i % len(PALETTE)],
-            DASHES[i % len(DASHES)],
-            [Point(x(j), y(v), v) for j, v in enumerate(values)],
-        )
-        for i, (label, values) in enumerate(series.items())
-    ]
+    lines = []
+    for i, (label, values) in enumerate(series.items()):
+        runs: list[list[Point]] = [[]]
+        for j, value in enumerate(values):
+            if value is None:
+                runs.append([])
+            else:
+                runs[-1].append(Point(x(j), y(value), value, unfinished=years[j] == unfinished))
+        runs = [run for run in runs if run]
+        points = [point for run in runs for point in run]
+        lines.append(Line(label, PALETTE[i % len(PALETTE)], DASHES[i % len(DASHES)], points, runs))
+    band = None
+    if unfinished in years:
+        middle, half = x(years.index(unfinished)), min(spacing, right - left) / 2
+        band = (max(middle - half, float(left)), min(middle + half, float(right)))
     return LineChart(
         width,
         height,
@@ -80,6 +102,7 @@ def line_chart(years: list[int], series: dict[str, list[int]], *, width: int = 6
         x_labels=[(x(j), str(year)) for j, year in enumerate(years)],
         ticks=[Tick(v, y(v)) for v in range(0, ceiling + 1, step)],
         lines=lines,
+        unfinished=band,
     )
 
 

@@ -7,9 +7,9 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath
 from litestar.response import Template
 
+from domain import deadlines
 from domain.account import CASE_WORKERS
-from domain.common import today_in_norway
-from projections import dashboard
+from projections import inquiries
 from projections.reading import tenant_transaction
 from projections.report_documents import labels
 from projections.staff_accounts import staff_names
@@ -26,15 +26,15 @@ class DashboardController(Controller):
     async def overview(self, request: Request, tenant: FromPath[str], staff: NamedDependency[Staff]) -> Template:
         staff.require_tenant(tenant, CASE_WORKERS)
         profile = await tenant_profile(request, tenant)
-        today = today_in_norway()
+        today = deadlines.today_in_norway()
         async with tenant_transaction(request.app.state.db, tenant) as conn:
-            mine = await dashboard.my_open_inquiries(conn, staff.email)
-            due_soon = await dashboard.replies_due_soon(conn, today)
-            overdue = await dashboard.overdue(conn, today)
-            year = await dashboard.year_at_a_glance(conn, today)
+            mine = await inquiries.my_open_inquiries(conn, staff.email)
+            due_soon = await inquiries.replies_due_soon(conn, today)
+            overdue = await inquiries.overdue(conn, today)
+            year = await inquiries.year_at_a_glance(conn, today)
         names = {**labels(profile), **(await staff_names(request.app.state.db, tenant)).by_email}  # codes, people
         lists = {
-            key: (inquiry_rows(rows, names), rows[0]["total"] if rows else 0)
+            key: (inquiry_rows(rows, names, today=today), rows[0]["total"] if rows else 0)
             for key, rows in (("mine", mine), ("due_soon", due_soon), ("overdue", overdue))
         }
         context = {
@@ -43,8 +43,8 @@ class DashboardController(Controller):
             "today": today,
             **lists,
             "year": year,
-            "limit": dashboard.LIST_LIMIT,
-            "due_soon_days": dashboard.DUE_SOON_DAYS,
+            "limit": inquiries.LIST_LIMIT,
+            "due_soon_days": deadlines.DUE_SOON_DAYS,
             "active": "dashboard",
         }
         return Template("dashboard/page.html", context=context)

@@ -13,9 +13,9 @@ from litestar.response import Template
 from domain.access import SEARCH_PURPOSE
 from domain.account import TENANT_ROLES
 from domain.common import today_in_norway
-from projections import inquiry_list, search_index
+from projections import inquiries, search_index
 from projections.access_log import record_access
-from projections.inquiry_list import ListFilters
+from projections.inquiries import ListFilters
 from projections.reading import tenant_transaction
 from projections.report_documents import labels
 from projections.staff_accounts import staff_names
@@ -50,6 +50,7 @@ class InquiryListController(Controller):
         """Query values come from a plain GET form too: an odd value falls back to "no filter" and says so."""
         staff.require_tenant(tenant, TENANT_ROLES)
         query = QueryValues()
+        today = today_in_norway()
         filters = ListFilters(
             query.choice("status", status, STATUSES, default=""),
             query.text("area", area, max_length=100),
@@ -57,8 +58,9 @@ class InquiryListController(Controller):
             query.text("assignee", assignee, max_length=200),
             query.year(year),
             query.text("q", q, max_length=40, printable=True),
-            query.choice("sort", sort, inquiry_list.SORTS, default="nyeste"),
+            query.choice("sort", sort, inquiries.SORTS, default="nyeste"),
             query.number("page", page, low=1, high=100_000, default=1) or 1,
+            today=today,
         )
         profile = await tenant_profile(request, tenant)
         names = labels(profile)
@@ -67,8 +69,8 @@ class InquiryListController(Controller):
         tokens = office.search_tokens(filters.q) if filters.q else []
         async with tenant_transaction(request.app.state.db, tenant) as conn:
             filters = replace(filters, word_hits=tuple(await search_index.matching(conn, tokens)))
-            total, rows = await inquiry_list.page(conn, filters)
-            assignees = await inquiry_list.assignees(conn)
+            total, rows = await inquiries.page(conn, filters)
+            assignees = await inquiries.assignees(conn)
         for row in rows:  # a word hit tells whose case it is or what it is about: recorded before it is shown
             if row["id"] in filters.word_hits:
                 await record_access(
@@ -84,11 +86,11 @@ class InquiryListController(Controller):
             "staff": staff,
             "profile": profile,
             "filters": filters,
-            "rows": inquiry_rows(rows, {**names, **people.by_email}),
+            "rows": inquiry_rows(rows, {**names, **people.by_email}, today=today),
             "total": total,
-            "pages": max(1, -(-total // inquiry_list.PAGE_SIZE)),
+            "pages": max(1, -(-total // inquiries.PAGE_SIZE)),
             "assignees": [(email, people.of_email(email)) for email in assignees],
-            "areas": profile.taxonomy_on(today_in_norway()).areas,
+            "areas": profile.taxonomy_on(today).areas,
             "case_types": profile.case_types,
             "active": "inquiries",
             "notices": query.notices,

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
+
+from domain import deadlines
 
 DATE = "%d.%m.%Y"
 
@@ -17,13 +20,13 @@ class InquiryRow:
     case_types: str
     assignee: str
     is_open: bool
-    reply: str  # "answered", "overdue" or "waiting" (fvl. § 11 a: a reply or interim reply within a month)
+    reply: deadlines.ReplyState  # fvl. § 11 a: a reply or interim reply within a month
     reply_due: str
 
 
-def inquiry_rows(records: Iterable[Mapping[str, Any]], names: Mapping[str, str]) -> list[InquiryRow]:
+def inquiry_rows(records: Iterable[Mapping[str, Any]], names: Mapping[str, str], *, today: date) -> list[InquiryRow]:
     """Case-list records (reference, received_on, primary_area, case_types, assignee, status, first_response_on,
-    resolved_on, overdue, reply_due) with codes named and dates written the Norwegian way."""
+    resolved_on) with codes named, the reply deadline as domain.deadlines has it, and dates written the Norwegian way."""
     return [
         InquiryRow(
             reference=record["reference"],
@@ -32,12 +35,12 @@ def inquiry_rows(records: Iterable[Mapping[str, Any]], names: Mapping[str, str])
             case_types=", ".join(names.get(code, code) for code in record["case_types"]) or "–",
             assignee=names.get(record["assignee"], record["assignee"]) if record["assignee"] else "–",
             is_open=record["status"] == "open",
-            reply="answered"
-            if record["first_response_on"] or record["resolved_on"]
-            else "overdue"
-            if record["overdue"]
-            else "waiting",
-            reply_due=record["reply_due"].strftime(DATE),
+            reply=deadlines.reply_state(
+                record["received_on"],
+                answered=bool(record["first_response_on"] or record["resolved_on"]),
+                today=today,
+            ),
+            reply_due=deadlines.reply_due(record["received_on"]).strftime(DATE),
         )
         for record in records
     ]

@@ -1,8 +1,9 @@
-"""Registering a new inquiry: one form, every broken rule shown at its field, and nothing written until all hold."""
+"""Registering an inquiry: all problems at once, each at its field, the same words as you leave it; nothing saved till all hold."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 from uuid import uuid4
 
@@ -10,19 +11,73 @@ import anyio.to_thread
 from litestar import Controller, Request, get, post
 from litestar.datastructures import FormMultiDict
 from litestar.di import NamedDependency, Provide
+from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from domain import parsing
+from domain import deadlines, parsing
 from domain.account import CASE_WORKERS
-from domain.common import Context, DomainError, today_in_norway
+from domain.common import FIRST_BUSINESS_DAY, Context, DomainError, InvalidField
 from domain.inquiry import CHANNELS, REQUESTER_ROLES
 from projections.report_documents import labels
-from services.office import Office
+from projections.staff_accounts import case_worker_choices
+from services.office import Office, TenantProfile
 from web.offices import tenant_profile
 from web.sessions import Staff, current_staff
 
-MAX_TEXT = 100_000  # the domain has its own, lower limit for each field; this keeps a pasted book out
+# The form's fields in the order it shows them, which is also the order of the error summary.
+FIELDS = (
+    "received_on",
+    "channel",
+    "requester_role",
+    "service_area",
+    "further_areas",
+    "case_types",
+    "outside_mandate",
+    "summary",
+    "requester_name",
+    "contact",
+    "assignee",
+)
+CHECKED_AS_YOU_LEAVE = (
+    "received_on",
+    "channel",
+    "requester_role",
+    "service_area",
+    "summary",
+    "requester_name",
+    "contact",
+)
+MAX_SUMMARY = 10_000  # as the domain keeps the summary
+MAX_LINE = 200  # as the domain keeps the requester's name and contact
+MAX_TYPED = 100_000  # what is kept of a typed value to show again; more is too long for any field anyway
+DATE_EXAMPLE = "31.12.2024"
+# A rule the domain found broken after the form's own checks passed (a colleague changed the taxonomy meanwhile):
+# the field's plain words rather than the domain's.
+_AFTER_THE_FACT = {
+    "received_on": f"Skriv mottatt dato som {DATE_EXAMPLE}",
+    "service_area": "Velg et tjenesteområde fra listen",
+    "primary_area": "Velg et tjenesteområde fra listen",
+    "further_areas": "Velg bare tjenesteområder fra listen under «Også gjelder»",
+    "case_types": "Velg bare sakstyper fra listen",
+    "channel": "Velg kanal",
+    "requester_role": "Velg innbyggerens rolle",
+    "summary": "Skriv et kort sammendrag av henvendelsen",
+}
+
+
+@dataclass(frozen=True)
+class Choices:
+    """What the form may be filled with: Norway's today, the tenant's areas and case types, who can take the case."""
+
+    today: date
+    profile: TenantProfile
+    case_workers: tuple[str, ...]
+    worker_names: tuple[str, ...] = ()  # each case worker's name as people read it, in the same order
+
+    def areas_on(self, day: date | None) -> list[tuple[str, str]]:
+        """The areas in force on the received date (today's while no date reads)."""
+        return [(area.code, area.name) for area in self.profile.taxonomy_on(day or self.today).areas]
 
 
 @dataclass
@@ -39,15 +94,19 @@ class NewInquiryForm:
     summary: str = ""
     requester_name: str = ""
     contact: str = ""
+    assignee: str = ""
 
     @classmethod
-    def parse(cls, form: FormMultiDict) -> NewInquiryForm:
+    def parse(cls, form: FormMultiDict, *, registrant: str) -> NewInquiryForm:
+        """The typed values; no caseworker chosen means the person registering."""
+
         def text(name: str) -> str:
             value = form.get(name, "")
-            return value.strip() if isinstance(value, str) else ""
+            return value.strip()[:MAX_TYPED] if isinstance(value, str) else ""
 
         def texts(name: str) -> list[str]:
-            return [value.strip() for value in form.getall(name, []) if isinstance(value, str) and value.strip()]
+            values = [value.strip()[:MAX_TYPED] for value in form.getall(name, []) if isinstance(value, str)]
+            return [value for value in values if value][:1000]
 
         return cls(
             received_on=text("received_on"),
@@ -60,26 +119,88 @@ class NewInquiryForm:
             summary=text("summary"),
             requester_name=text("requester_name"),
             contact=text("contact"),
+            assignee=text("assignee") or registrant,
         )
 
+    def received_day(self) -> date | None:
+        """The received date if it reads as one, else None."""
+        try:
+            return parsing.day("received_on", self.received_on)
+        except InvalidField:
+            return None
+
+    def problems(self, choices: Choices) -> dict[str, str]:
+        """Every problem with the form at once, field by field in the form's order, in words the person understands.
+
+        The full submit and the check as you leave a field both ask here, so they never say different things.
+        """
+        found: dict[str, str] = {}
+        received = self.received_day()
+        if not self.received_on:
+            found["received_on"] = f"Skriv mottatt dato, for eksempel {DATE_EXAMPLE}"
+        elif received is None:
+            found["received_on"] = f"Skriv mottatt dato som en dato som finnes, for eksempel {DATE_EXAMPLE}"
+        elif received < FIRST_BUSINESS_DAY:
+            found["received_on"] = f"Mottatt dato kan ikke være før {FIRST_BUSINESS_DAY:%d.%m.%Y}"
+        elif received > choices.today:
+            found["received_on"] = "Mottatt dato kan ikke være etter i dag"
+        if self.channel not in CHANNELS:
+            found["channel"] = "Velg kanal"
+        if self.requester_role not in REQUESTER_ROLES:
+            found["requester_role"] = "Velg innbyggerens rolle"
+        in_force = {code for code, _ in choices.areas_on(received)}
+        ever = {area.code for taxonomy in choices.profile.taxonomies for area in taxonomy.areas}
+        if not self.service_area:
+            found["service_area"] = "Velg tjenesteområde"
+        elif self.service_area not in in_force:
+            found["service_area"] = (
+                "Tjenesteområdet fantes ikke på mottatt dato. Velg et som gjaldt da"
+                if self.service_area in ever
+                else "Velg et tjenesteområde fra listen"
+            )
+        if any(area not in in_force for area in self.further_areas):
+            found["further_areas"] = "Velg bare tjenesteområder fra listen under «Også gjelder»"
+        known_types = {code for code, _ in choices.profile.case_types}
+        if any(case_type not in known_types for case_type in self.case_types):
+            found["case_types"] = "Velg bare sakstyper fra listen"
+        for name, problem in (
+            ("summary", _text_problem(self.summary, "Sammendraget", MAX_SUMMARY, multiline=True)),
+            ("requester_name", _text_problem(self.requester_name, "Navnet", MAX_LINE)),
+            ("contact", _text_problem(self.contact, "Kontaktinformasjonen", MAX_LINE)),
+        ):
+            if problem:
+                found[name] = problem
+        if "summary" not in found and not self.summary:
+            found["summary"] = "Skriv et kort sammendrag av henvendelsen"
+        if self.assignee not in choices.case_workers:
+            found["assignee"] = "Velg en saksbehandler fra listen"
+        return {name: found[name] for name in FIELDS if name in found}
+
     def arguments(self) -> dict[str, Any]:
-        """The keyword arguments of Office.receive; a value that does not parse is named at its field."""
-
-        def line(name: str, value: str) -> str:
-            return parsing.text(name, value, max_length=1000)
-
+        """The keyword arguments of Office.receive, once `problems` found none."""
         return {
             "received_on": parsing.day("received_on", self.received_on),
-            "channel": line("channel", self.channel),
-            "requester_role": line("requester_role", self.requester_role),
-            "service_area": line("service_area", self.service_area),
-            "further_areas": [line("further_areas", area) for area in self.further_areas],
-            "case_types": [line("case_types", case_type) for case_type in self.case_types],
+            "channel": self.channel,
+            "requester_role": self.requester_role,
+            "service_area": self.service_area,
+            "further_areas": list(self.further_areas),
+            "case_types": list(self.case_types),
             "outside_mandate": self.outside_mandate,
-            "summary": parsing.text("summary", self.summary, max_length=MAX_TEXT, multiline=True),
-            "requester_name": line("requester_name", self.requester_name) or None,
-            "contact": line("contact", self.contact) or None,
+            "summary": parsing.text("summary", self.summary, max_length=MAX_SUMMARY, multiline=True),
+            "requester_name": self.requester_name or None,
+            "contact": self.contact or None,
+            "assignee": self.assignee,
         }
+
+
+def _text_problem(value: str, what: str, max_length: int, *, multiline: bool = False) -> str | None:
+    if len(value) > max_length:
+        return f"{what} kan være høyst {max_length:,} tegn".replace(",", "\u00a0")
+    try:
+        parsing.text("text", value, max_length=max_length, multiline=multiline)
+    except InvalidField:
+        return f"{what} inneholder tegn som ikke kan lagres"
+    return None
 
 
 class NewInquiryController(Controller):
@@ -88,48 +209,78 @@ class NewInquiryController(Controller):
 
     @get("/", name="new-inquiry")
     async def form(self, request: Request, tenant: FromPath[str], staff: NamedDependency[Staff]) -> Template:
+        """Received today (Norway's), and the case goes to the person registering it unless they choose another."""
         staff.require_tenant(tenant, CASE_WORKERS)
-        return await _render(request, tenant, staff, NewInquiryForm(received_on=today_in_norway().isoformat()))
+        choices = await _choices(request, tenant)
+        typed = NewInquiryForm(received_on=choices.today.isoformat(), assignee=staff.email)
+        return _page(choices, staff, typed, {})
 
     @post("/")
     async def register(
         self, request: Request, tenant: FromPath[str], staff: NamedDependency[Staff]
     ) -> Template | Redirect:
         staff.require_tenant(tenant, CASE_WORKERS)
-        typed = NewInquiryForm.parse(await request.form())
+        typed = NewInquiryForm.parse(await request.form(), registrant=staff.email)
+        choices = await _choices(request, tenant)
+        problems = typed.problems(choices)
+        if problems:
+            return _page(choices, staff, typed, problems, status=422)
         office: Office = request.app.state.platform.office(tenant)
         ctx = Context(staff.account_id, staff.role, str(uuid4()))
+        arguments = typed.arguments()
         try:
-            arguments = typed.arguments()
             receipt = await anyio.to_thread.run_sync(lambda: office.receive(ctx, **arguments))
         except DomainError as error:
-            problem = {"field": error.field or "form", "message": error.message}
-            return await _render(request, tenant, staff, typed, problem=problem, status=422)
+            name = "service_area" if error.field == "primary_area" else error.field
+            if name in _AFTER_THE_FACT:
+                problems = {name: _AFTER_THE_FACT[name]}
+            else:
+                problems = {"form": "Henvendelsen ble ikke registrert. Prøv igjen."}
+            return _page(choices, staff, typed, problems, status=422)
         return Redirect(f"/{tenant}/henvendelser/{receipt.reference}", status_code=303)
 
+    @post("/sjekk/{name:str}", name="new-inquiry-check")
+    async def check(
+        self, request: Request, tenant: FromPath[str], name: FromPath[str], staff: NamedDependency[Staff]
+    ) -> Template:
+        """One field checked as you leave it (htmx): the same words the full submit gives, and nothing saved."""
+        staff.require_tenant(tenant, CASE_WORKERS)
+        if name not in CHECKED_AS_YOU_LEAVE:
+            raise NotFoundException()
+        typed = NewInquiryForm.parse(await request.form(), registrant=staff.email)
+        choices = await _choices(request, tenant)
+        problem = typed.problems(choices).get(name)
+        context = _context(choices, staff, typed, {name: problem} if problem else {})
+        return Template("inquiries/_new_field.html", context={**context, "name": name})
 
-async def _render(
-    request: Request,
-    tenant: str,
-    staff: Staff,
-    typed: NewInquiryForm,
-    *,
-    problem: dict[str, str] | None = None,
-    status: int = 200,
-) -> Template:
+
+async def _choices(request: Request, tenant: str) -> Choices:
     profile = await tenant_profile(request, tenant)
-    today = today_in_norway()
-    names = labels(profile)
-    context = {
+    workers = await case_worker_choices(request.app.state.db, tenant)
+    return Choices(
+        deadlines.today_in_norway(), profile, tuple(email for email, _ in workers), tuple(name for _, name in workers)
+    )
+
+
+def _context(choices: Choices, staff: Staff, typed: NewInquiryForm, problems: dict[str, str]) -> dict[str, Any]:
+    names = labels(choices.profile)
+    return {
         "staff": staff,
-        "profile": profile,
+        "profile": choices.profile,
         "form": typed,
-        "problem": problem,
-        "today": today,
+        "problems": problems,
+        "field_names": FIELDS,
+        "today": choices.today,
         "channel_options": [(code, names.get(code, code)) for code in CHANNELS],
         "role_options": [(code, names.get(code, code)) for code in REQUESTER_ROLES],
-        "area_options": [(area.code, area.name) for area in profile.taxonomy_on(today).areas],
-        "case_types": profile.case_types,
+        "area_options": choices.areas_on(typed.received_day()),
+        "case_types": choices.profile.case_types,
+        "assignee_options": list(zip(choices.case_workers, choices.worker_names, strict=True)),
         "active": "new-inquiry",
     }
-    return Template("inquiries/new.html", context=context, status_code=status)
+
+
+def _page(
+    choices: Choices, staff: Staff, typed: NewInquiryForm, problems: dict[str, str], *, status: int = 200
+) -> Template:
+    return Template("inquiries/new.html", context=_context(choices, staff, typed, problems), status_code=status)

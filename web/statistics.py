@@ -9,9 +9,10 @@ from typing import Any, TypeVar
 
 import anyio.to_thread
 import psycopg
+from jinja2_fragments.litestar import HTMXBlockTemplate
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency, Provide
-from litestar.exceptions import NotFoundException
+from litestar.exceptions import ClientException, NotFoundException
 from litestar.params import FromPath, FromQuery
 from litestar.response import Response, Template
 
@@ -19,15 +20,24 @@ from domain.account import REPORT_DELIVERERS, REPORT_READERS
 from domain.common import OSLO, InvalidField
 from domain.parsing import MAX_YEAR, MIN_YEAR, whole_number
 from projections import delivered_reports
-from projections.annual_report import annual_report, report_years
+from projections.annual_report import annual_report, report_history, report_years
 from projections.area_trend import area_trend
 from projections.reading import tenant_transaction
 from projections.report_documents import KEY_FIGURES, TITLES, as_docx, as_xlsx, labels
 from projections.report_formats import as_csv, as_json
-from web.charts import line_chart
+from web.charts import LineChart, line_chart
 from web.offices import tenant_profile
 from web.query import LABELS, QueryValues
 from web.sessions import Staff, current_staff
+from web.statistics_view import (
+    download_taxonomy,
+    is_unfinished,
+    key_figures,
+    tables,
+    taxonomy_choice,
+    today,
+    trend_version,
+)
 
 T = TypeVar("T")
 _FILE = re.compile(r"arsrapport-([0-9]{4})\.(json|csv|xlsx|docx)")  # ASCII digits: `\d` matches ²
@@ -50,47 +60,62 @@ class StatisticsController(Controller):
         tenant: FromPath[str],
         staff: NamedDependency[Staff],
         year: FromQuery[str] = "",
+        taksonomi: FromQuery[str] = "",
         som_levert: FromQuery[str] = "",
     ) -> Template:
         staff.require_tenant(tenant, REPORT_READERS)
         query = QueryValues()
         wanted = query.year(year)
         as_delivered = query.choice("som_levert", som_levert, ("0", "1"), default="0") == "1"
-        return await _page(request, tenant, staff, wanted, query=query, as_delivered=as_delivered)
+        return await _page(request, tenant, staff, wanted, taksonomi, query=query, as_delivered=as_delivered)
 
     @post("/levert", name="deliver-annual-report")
     async def deliver(self, request: Request, tenant: FromPath[str], staff: NamedDependency[Staff]) -> Template:
         """Marks the year's report (the figures on the page) as delivered to the council."""
         staff.require_tenant(tenant, REPORT_DELIVERERS)
-        typed = (await request.form()).get("year", "")
+        form = await request.form()
+        typed, named = form.get("year", ""), form.get("taksonomi", "")
+        named = named if isinstance(named, str) else "\x00"
         office = request.app.state.platform.office(tenant)
         try:
             year = whole_number("year", typed if isinstance(typed, str) else "", low=MIN_YEAR, high=MAX_YEAR)
+            version = download_taxonomy(named, await tenant_profile(request, tenant), year)
             delivery = await _on_connection(
-                request, lambda conn: delivered_reports.deliver(conn, office, year, None, staff.account_id)
+                request, lambda conn: delivered_reports.deliver(conn, office, year, version, staff.account_id)
             )
-        except InvalidField as refused:  # not a year, or a year without inquiries
-            problem = f"{LABELS['year']}: {refused.message}"
+        except InvalidField as refused:  # not a year, a year without inquiries, or a version it can not be shown in
+            problem = f"{LABELS.get(refused.field or '', refused.field or '')}: {refused.message}"
             return await _page(request, tenant, staff, None, problem=problem, status=400)
         except delivered_reports.StatisticsBehind as behind:
-            return await _page(request, tenant, staff, year, problem=behind.message, status=409)
-        return await _page(request, tenant, staff, year, delivered_now=delivery)
+            return await _page(request, tenant, staff, year, named, problem=behind.message, status=409)
+        return await _page(request, tenant, staff, year, named, delivered_now=delivery)
 
     @get("/{file:str}", name="annual-report-file")
     async def download(
-        self, request: Request, tenant: FromPath[str], file: FromPath[str], staff: NamedDependency[Staff]
+        self,
+        request: Request,
+        tenant: FromPath[str],
+        file: FromPath[str],
+        staff: NamedDependency[Staff],
+        taksonomi: FromQuery[str] = "",
     ) -> Response[Any]:
+        """The year's report under the page's taxonomy version (`taksonomi`, as on the page)."""
         staff.require_tenant(tenant, REPORT_READERS)
         year, kind = _report_file(file)
         profile = await tenant_profile(request, tenant)
+        try:
+            version = download_taxonomy(taksonomi, profile, year)
+        except InvalidField as refused:
+            raise ClientException(refused.message) from None
         async with tenant_transaction(request.app.state.db, tenant) as conn:
-            report = await annual_report(conn, profile, year)
+            report = await annual_report(conn, profile, year, version)
+            history = await report_history(conn, profile, year, version) if kind in ("xlsx", "docx") else None
         if kind == "json":
             body: bytes | str = as_json(report)
         elif kind == "csv":
             body = as_csv(report)
         else:
-            body = await anyio.to_thread.run_sync(as_xlsx if kind == "xlsx" else as_docx, report, profile)
+            body = await anyio.to_thread.run_sync(as_xlsx if kind == "xlsx" else as_docx, report, profile, history)
         return Response(
             body,
             media_type=_MEDIA[kind],
@@ -114,6 +139,7 @@ async def _page(
     tenant: str,
     staff: Staff,
     wanted: int | None,
+    taksonomi: str = "",
     *,
     query: QueryValues | None = None,
     as_delivered: bool = False,
@@ -121,50 +147,72 @@ async def _page(
     delivered_now: delivered_reports.Delivery | None = None,
     status: int | None = None,
 ) -> Template:
-    """The year's report; with `as_delivered`, the figures of its latest delivery recomputed, and what changed since."""
+    """The year's report under the chosen taxonomy version; with `as_delivered`, the figures of its latest delivery
+    recomputed, and what changed since. An htmx request for the report gets the report's block only."""
     query = query or QueryValues()
     profile = await tenant_profile(request, tenant)
     async with tenant_transaction(request.app.state.db, tenant) as conn:
         years = await report_years(conn)
+        if wanted is not None and years and wanted not in years:
+            query.refuse(InvalidField("year", f"ingen henvendelser er registrert for {wanted}"), None)
         chosen = wanted if wanted in years else (years[0] if years else None)
-        report = await annual_report(conn, profile, chosen) if chosen else None
-        delivery = await delivered_reports.latest(conn, chosen, None) if chosen else None
-        trend = await area_trend(conn, profile, years)
+        choice = taxonomy_choice(query, taksonomi, profile, chosen)
+        version = choice.version
+        report = await annual_report(conn, profile, chosen, version) if chosen else None
+        previous = await annual_report(conn, profile, chosen - 1) if chosen and chosen - 1 in years else None
+        delivery = await delivered_reports.latest(conn, chosen, version) if chosen else None
+        trend = await area_trend(conn, profile, years, trend_version(profile, choice, years))
     names = labels(profile)
     recomputed = None
     if as_delivered and delivery is not None:
         office = request.app.state.platform.office(tenant)
         recomputed = await _on_connection(
-            request, lambda conn: delivered_reports.as_delivered(conn, office, chosen, None)
+            request, lambda conn: delivered_reports.as_delivered(conn, office, chosen, version)
         )
-    series = {names.get(code, code): counts for code, counts in (trend or {}).get("by_parent_area", {}).items()}
-    chart = line_chart(trend["years"], series) if trend else None
-    return Template(
-        "statistics/page.html",
-        context={
-            "staff": staff,
-            "profile": profile,
-            "years": years,
-            "year": chosen,
-            "report": recomputed.report if recomputed else report,
-            "names": names,
-            "key_figures": KEY_FIGURES,
-            "titles": TITLES,
-            "trend": trend,
-            "chart": chart,
-            "active": "statistics",
-            "notices": query.notices,
-            "delivery": delivery,
-            "delivered_at": delivery.delivered_at.astimezone(OSLO) if delivery else None,
-            "may_deliver": staff.role in REPORT_DELIVERERS,
-            "as_delivered": recomputed,
-            "changed_since": _rows(recomputed.changed_since, names) if recomputed else [],
-            "deviations": _rows(recomputed.deviations, names) if recomputed else [],
-            "delivered_now": delivered_now,
-            "problem": problem,
-        },
-        status_code=status or query.status_code,
-    )
+    shown = recomputed.report if recomputed else report
+    unfinished = chosen is not None and is_unfinished(chosen)
+    context = {
+        "staff": staff,
+        "profile": profile,
+        "years": years,
+        "year": chosen,
+        "report": shown,
+        "names": names,
+        "choice": choice,
+        "unfinished": unfinished,
+        "today": today(),
+        "figures": key_figures(shown, previous, KEY_FIGURES, unfinished) if shown else [],
+        "previous_year": chosen - 1 if previous else None,
+        "tables": tables(shown, TITLES, names) if shown else None,
+        "trend": trend,
+        "chart": _chart(trend, names),
+        "trend_unfinished": trend is not None and is_unfinished(trend["years"][-1]),
+        "active": "statistics",
+        "notices": query.notices,
+        "delivery": delivery,
+        "delivered_at": delivery.delivered_at.astimezone(OSLO) if delivery else None,
+        "may_deliver": staff.role in REPORT_DELIVERERS,
+        "as_delivered": recomputed,
+        "changed_since": _rows(recomputed.changed_since, names) if recomputed else [],
+        "deviations": _rows(recomputed.deviations, names) if recomputed else [],
+        "delivered_now": delivered_now,
+        "problem": problem,
+    }
+    code = status or query.status_code
+    if request.headers.get("hx-request") and request.headers.get("hx-target") == "statistikk":
+        return HTMXBlockTemplate(
+            template_name="statistics/page.html", block_name="statistikk", context=context, status_code=code
+        )
+    return Template("statistics/page.html", context=context, status_code=code)
+
+
+def _chart(trend: dict[str, Any] | None, names: dict[str, str]) -> LineChart | None:
+    """The trend's lines by area name; a year without figures is a gap, the year still running is marked."""
+    if not trend:
+        return None
+    series = {names.get(code, code): counts for code, counts in trend["by_parent_area"].items()}
+    last = trend["years"][-1]
+    return line_chart(trend["years"], series, unfinished=last if is_unfinished(last) else None)
 
 
 def _rows(changes: list[delivered_reports.Change], names: dict[str, str]) -> list[tuple[str, Any, Any, Any]]:

@@ -17,7 +17,7 @@ BROKEN_ERROR_LINKS = """() => [
     ...[...document.querySelectorAll('[aria-invalid=true]')]
         .filter(e => !(e.getAttribute('aria-describedby') || '').split(' ').some(id => id && document.getElementById(id)))
         .map(e => 'no message for #' + e.id),
-    ...[...document.querySelectorAll('[role=alert] a[href^="#"]')]
+    ...[...document.querySelectorAll('[role=alert] a[href^="#"], .ds-error-summary a[href^="#"]')]
         .filter(a => !document.getElementById(decodeURIComponent(a.getAttribute('href').slice(1))))
         .map(a => 'summary link to missing ' + a.getAttribute('href')),
 ]"""
@@ -69,7 +69,7 @@ def inquiry_list_after_search(page: Page, offices: Offices) -> None:
 def new_inquiry_with_errors(page: Page, offices: Offices) -> None:
     tenant_page("/henvendelser/ny")(page, offices)
     submit_main_form(page, "Registrer henvendelse")
-    assert page.locator(".ds-validation-message").count() >= 1 and page.locator("[role=alert] a").count() >= 1
+    assert page.locator(".ds-validation-message").count() >= 1 and page.locator(".ds-error-summary a").count() >= 1
 
 
 def inquiry_with_its_action_forms_open(page: Page, offices: Offices) -> None:

@@ -14,7 +14,7 @@ import pytest
 from domain.common import Context
 from infra.directory import PostgresTenantDirectory
 from infra.eventstore import open_datastore
-from projections import case_list
+from projections import inquiries
 from projections.worker import ProjectionWorker
 from services.case_commands import Assign, Forward, HoldMeeting, Reopen, Resolve, SendComplaint, SendInterimReply
 from services.keys import new_tenant_key, wrap
@@ -73,7 +73,7 @@ def test_the_case_list_follows_an_inquiry_through_its_steps(
     a.handle(caseworker, Resolve(inquiry=reference, on=date(2024, 4, 1), outcome="referred"))
 
     assert (
-        worker.catch_up(a.slug, case_list.NAME) == 10
+        worker.catch_up(a.slug, inquiries.NAME) == 10
     )  # tenant registered, sequence started and issued, received, six steps
     assert worker.lag(a.slug) == 0
     assert rows(database_url, a.slug) == [
@@ -139,17 +139,17 @@ def test_a_crash_mid_batch_loses_and_double_counts_nothing(
     for reference in references:
         a.handle(caseworker, HoldMeeting(inquiry=reference, on=date(2024, 3, 2), participants=["ombud"]))
 
-    real_apply = case_list.apply_batch
+    real_apply = inquiries.apply_batch
 
     def crash_after_six(cursor: object, tenant: str, events: list[object]) -> None:
         real_apply(cursor, tenant, events[:6])
         raise psycopg.OperationalError("worker killed")  # a lost connection, not the event's fault: not set aside
 
-    monkeypatch.setitem(worker_module().PROJECTIONS, case_list.NAME, crash_after_six)
+    monkeypatch.setitem(worker_module().PROJECTIONS, inquiries.NAME, crash_after_six)
     with pytest.raises(psycopg.OperationalError):
         worker.catch_up(a.slug)
     assert rows(database_url, a.slug) == []  # the batch and its position rolled back together
-    monkeypatch.setitem(worker_module().PROJECTIONS, case_list.NAME, real_apply)
+    monkeypatch.setitem(worker_module().PROJECTIONS, inquiries.NAME, real_apply)
 
     worker.catch_up(a.slug)
     worker.catch_up(a.slug)

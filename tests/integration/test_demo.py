@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import shutil
 from collections import Counter
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -205,15 +207,49 @@ async def test_the_xlsx_and_docx_reports_carry_the_published_tables_under_their_
 
     sheet = openpyxl.load_workbook(io.BytesIO(as_xlsx(report, profile))).active
     cells = [(row[0], row[1]) for row in sheet.iter_rows(values_only=True) if len(row) > 1]
-    area_table = cells[cells.index(("Henvendelser per tjenesteområde (alle berørte områder)", "Antall")) + 1 :][:9]
+    area_table = cells[cells.index(("Henvendelser etter tjenesteområde (alle berørte områder)", "Antall")) + 1 :][:9]
     assert dict(area_table) == published["by_service_area"]
 
     document = docx.Document(io.BytesIO(as_docx(report, profile)))
-    assert document.paragraphs[0].text == "Årsrapport 2023 – Drammen kommune"
-    rows = {(r.cells[0].text, r.cells[1].text) for t in document.tables for r in t.rows}
+    assert [p.text for p in document.paragraphs[:2]] == ["Drammen kommune", "Årsmelding 2023"]
+    rows = {(r.cells[0].text, r.cells[1].text) for t in document.tables if len(t.columns) > 1 for r in t.rows}
     for name, count in published["by_service_area"].items():
         assert (name, str(count)) in rows
     assert ("Bistand til klage", "54") in rows
+
+
+@pytest.mark.skipif(shutil.which("libreoffice") is None, reason="libreoffice is not installed")
+async def test_libreoffice_renders_the_demos_report_drafts_with_their_figures(
+    projected: Platform, database_url: str, tmp_path: Path
+) -> None:
+    import subprocess
+
+    import asyncpg
+
+    from projections.annual_report import report_history
+    from projections.reading import tenant_transaction
+    from projections.report_documents import as_docx
+    from tools.report_pages import page_images, to_pdf
+
+    for slug, year, total in (("drammen", 2023, "153"), ("trondheim", 2024, "384")):
+        profile = projected.office(slug).profile()
+        report = await report_for(projected, database_url, slug, year)
+        pool = await asyncpg.create_pool(database_url, min_size=1, max_size=1)
+        try:
+            async with tenant_transaction(pool, slug) as conn:
+                history = await report_history(conn, profile, year)
+        finally:
+            await pool.close()
+        draft = tmp_path / f"{slug}-{year}.docx"
+        draft.write_bytes(as_docx(report, profile, history))
+        pdf = to_pdf(draft, tmp_path)
+        text = subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+        cover, *pages = text.split("\f")
+        assert f"Årsmelding {year}" in cover and profile.name in cover
+        assert f"I {year} mottok ombudet {total} henvendelser" in "".join(pages)
+        assert "Tabell 2" in "".join(pages) and "[Skriv her:" in "".join(pages)
+        images = page_images(pdf, tmp_path / slug, 2)
+        assert [image.name for image in images] == [f"{slug}-p1.png", f"{slug}-p2.png"]
 
 
 def test_the_readmes_demo_accounts_exist_once_with_their_roles(
@@ -240,3 +276,156 @@ def test_the_readmes_demo_accounts_exist_once_with_their_roles(
     assert sorted(row[:3] for row in rows) == sorted(DEMO_ACCOUNTS)
     assert all(password_matches(row[3], DEMO_PASSWORD) for row in rows)
     assert "ombud-demo-2026" in (Path(__file__).parents[2] / "README.md").read_text()
+
+
+async def read_rows(database_url: str, slug: str, query: str) -> list:
+    import asyncpg
+
+    from projections.reading import tenant_transaction
+
+    pool = await asyncpg.create_pool(database_url, min_size=1, max_size=1)
+    try:
+        async with tenant_transaction(pool, slug) as conn:
+            return await conn.fetch(query)
+    finally:
+        await pool.close()
+
+
+DEMO_TENANTS = ("drammen", "trondheim", "fredrikstad")
+
+
+async def test_every_demo_tenant_has_every_year_from_its_first_to_this_one(
+    projected: Platform, database_url: str
+) -> None:
+    from domain.common import today_in_norway
+
+    for slug in DEMO_TENANTS:
+        rows = await read_rows(
+            database_url, slug, "SELECT DISTINCT extract(year FROM received_on)::int AS year FROM read.inquiries"
+        )
+        years = sorted(row["year"] for row in rows)
+        assert years == list(range(years[0], today_in_norway().year + 1)), slug
+        assert years[0] == {"drammen": 2023, "trondheim": 2019, "fredrikstad": 2022}[slug]
+
+
+async def test_no_inquiry_from_an_earlier_year_is_overdue_and_only_recent_ones_are_open(
+    projected: Platform, database_url: str
+) -> None:
+    from domain.common import today_in_norway
+    from projections.inquiries import overdue
+
+    today = today_in_norway()
+    for slug in DEMO_TENANTS:
+        import asyncpg
+
+        from projections.reading import tenant_transaction
+
+        pool = await asyncpg.create_pool(database_url, min_size=1, max_size=1)
+        try:
+            async with tenant_transaction(pool, slug) as conn:
+                late = await overdue(conn, today)
+                still_open = await conn.fetch(
+                    "SELECT received_on FROM read.inquiries WHERE status = 'open' AND received_on < $1",
+                    date(today.year, 1, 1),
+                )
+                this_year = await conn.fetchrow(
+                    "SELECT count(*) AS received, count(*) FILTER (WHERE status = 'open') AS open"
+                    " FROM read.inquiries WHERE received_on >= $1",
+                    date(today.year, 1, 1),
+                )
+        finally:
+            await pool.close()
+        assert all(row["received_on"].year == today.year for row in late), slug
+        assert len(late) <= 5, slug  # a few slip, as in any office
+        assert len(still_open) <= 3, slug
+        assert 0 < this_year["open"] < this_year["received"] / 3, slug
+
+
+def demo_account_ids(admin_database_url: str) -> dict[str, tuple[str, str | None]]:
+    """Every demo account's id → (email, tenant), read as the owner (every tenant at once)."""
+    import psycopg
+
+    from services.demo import DEMO_ACCOUNTS
+
+    with psycopg.connect(admin_database_url) as conn:
+        rows = conn.execute(
+            "SELECT id, email, tenant_id FROM platform.accounts WHERE email = ANY(%s)",
+            ([email for email, _, _ in DEMO_ACCOUNTS],),
+        ).fetchall()
+    return {str(row[0]): (row[1], row[2]) for row in rows}
+
+
+def test_the_demo_staff_of_each_tenant_receive_assign_answer_and_close_its_cases(
+    demo: Platform, admin_database_url: str
+) -> None:
+    from domain.common import today_in_norway
+    from services.demo import DEMO_NAMES
+
+    accounts = demo_account_ids(admin_database_url)
+    year = today_in_norway().year
+    for slug in DEMO_TENANTS:
+        office = demo.office(slug)
+        own = {account_id for account_id, (_, tenant) in accounts.items() if tenant == slug}
+        own_emails = {accounts[account_id][0] for account_id in own}
+        this_year = inquiries_of_year(office, year)
+        sample = [i for i in this_year if i.status == "open"] + inquiries_of_year(office, year - 1)[:30]
+        actors = {(entry.actor_id, entry.actor_role) for i in sample for entry in office.history(i.reference)}
+        assert {actor for actor, role in actors if role != "citizen"} <= own, slug  # no other tenant's people
+        assert {role for _, role in actors} <= {"caseworker", "tenant_admin", "citizen"}, slug
+        assert {role for _, role in actors} >= {"caseworker", "tenant_admin"}, slug
+        waiting = [i for i in this_year if i.status == "open" and i.assignee is None]
+        assert all((today_in_norway() - i.received_on).days <= 3 for i in waiting), slug  # only what came in just now
+        assignees = {i.assignee for i in this_year if i.status == "open"} - {None}
+        assert assignees and assignees <= own_emails, slug
+        assert all(DEMO_NAMES[email] for email in assignees)
+        assert len({DEMO_NAMES[email] for email in own_emails}) == len(own_emails)
+
+
+def test_every_demo_account_has_a_made_up_display_name() -> None:
+    from services.demo import DEMO_ACCOUNTS, DEMO_NAMES
+
+    assert set(DEMO_NAMES) == {email for email, _, _ in DEMO_ACCOUNTS}
+    assert all(len(name.split()) == 2 and name.istitle() for name in DEMO_NAMES.values())
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    for email, name in DEMO_NAMES.items():
+        assert f"| `{email}` | {name} |" in readme, email
+
+
+async def test_the_outreach_titles_say_what_each_activity_was(projected: Platform, database_url: str) -> None:
+    for slug in DEMO_TENANTS:
+        rows = await read_rows(database_url, slug, "SELECT title, held_on FROM read.outreach")
+        titles = [row["title"] for row in rows]
+        assert len(set(titles)) >= 8, slug
+        assert "Om kommuneombudet" not in titles
+        assert any(title.startswith("Foredrag") for title in titles), slug
+
+
+def test_the_demo_is_the_same_every_time_it_is_drawn() -> None:
+    import random
+
+    from domain.reference import ReferenceSequence
+    from services import demo as drawn
+
+    figures = seed_figures()
+    today = date(2026, 12, 1)
+    plans = drawn._drammen(figures["drammen"], today)
+    assert plans == drawn._drammen(figures["drammen"], today)
+    assert sorted({p["received_on"].year for p in plans}) == [2023, 2024, 2025, 2026]
+    staff = drawn._Staff(
+        ombud=drawn._Person("ombud@prove.demo", "id-ombud", "tenant_admin"),
+        advisers=(drawn._Person("radgiver@prove.demo", "id-radgiver", "caseworker"),),
+    )
+    year = [p for p in plans if p["received_on"].year == 2025]
+
+    def histories() -> list[list[tuple[str, object, object]]]:
+        rng = random.Random("samme")
+        ctx = Context("id-ombud", "tenant_admin", "prove")
+        sequence = ReferenceSequence.start(ctx, year=2025, on=year[0]["received_on"])
+        return [
+            [(type(e).__qualname__, getattr(e, "on", None), getattr(e, "actor_id", None)) for e in i.collect_events()]
+            for i in (drawn._inquiry(sequence, plan, rng, today, staff) for plan in year)
+        ]
+
+    first = histories()
+    assert first == histories()
+    assert all(history[-1][0] == "Inquiry.Resolved" for history in first)  # last year: every case closed

@@ -25,7 +25,7 @@ from domain.inquiry import (
     RESOLUTION_OUTCOMES,
 )
 from domain.taxonomy import MUNICIPAL_AREAS, STANDARD_CASE_TYPES
-from projections import case_list
+from projections import inquiries
 from projections import worker as worker_module
 from projections.annual_report import annual_report
 from projections.reading import tenant_transaction
@@ -283,14 +283,14 @@ def dump(database_url: str, slug: str) -> dict[str, list[str]]:
                 row[0]
                 for row in conn.execute(f"SELECT t::text FROM {table} t WHERE tenant_id = %s ORDER BY 1", (slug,))
             ]
-            for table in case_list.TABLES
+            for table in inquiries.TABLES
         }
 
 
 def wipe(database_url: str, slug: str) -> None:
     with psycopg.connect(database_url) as conn, conn.transaction():
         conn.execute("SELECT set_config('app.tenant_id', %s, true)", (slug,))
-        for table in (*case_list.TABLES, "read.positions"):
+        for table in (*inquiries.TABLES, "read.positions"):
             conn.execute(f"DELETE FROM {table} WHERE tenant_id = %s", (slug,))
 
 
@@ -404,7 +404,7 @@ def test_a_worker_killed_after_any_batch_resumes_to_the_rows_of_a_clean_run(
     batch = 3
     batches = math.ceil(events / batch)
     survived = data.draw(st.integers(0, batches - 1), label="batches committed before the kill")
-    real_apply = case_list.apply_batch
+    real_apply = inquiries.apply_batch
     calls = 0
 
     def dies_after_the_surviving_batches(cursor: Any, tenant: str, batch_events: Any) -> None:
@@ -416,11 +416,11 @@ def test_a_worker_killed_after_any_batch_resumes_to_the_rows_of_a_clean_run(
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(worker_module, "BATCH", batch)
-        patch.setitem(worker_module.PROJECTIONS, case_list.NAME, dies_after_the_surviving_batches)
+        patch.setitem(worker_module.PROJECTIONS, inquiries.NAME, dies_after_the_surviving_batches)
         with pytest.raises(WorkerKilled):
             worker.catch_up(office.slug)
         assert worker.lag(office.slug) == events - batch * survived  # the dying batch rolled back with its position
-        patch.setitem(worker_module.PROJECTIONS, case_list.NAME, real_apply)
+        patch.setitem(worker_module.PROJECTIONS, inquiries.NAME, real_apply)
         worker.catch_up(office.slug)
     resumed = dump(database_url, office.slug)
 

@@ -14,7 +14,7 @@ import pytest
 from domain.common import Context
 from domain.outreach import OutreachActivity
 from infra.cli import main
-from projections import case_list, outreach, quarantine
+from projections import inquiries, outreach, quarantine
 from projections import worker as worker_module
 from projections.worker import ProjectionSetAside, ProjectionWorker
 from services.case_commands import HoldMeeting
@@ -213,7 +213,7 @@ def test_a_projection_that_fails_for_one_tenant_counts_nothing_twice_once_fixed(
     receive(b, caseworker)
     for reference in references:
         a.handle(caseworker, HoldMeeting(inquiry=reference, on=date(2024, 3, 2), participants=["ombud"]))
-    real_apply = case_list.apply_batch
+    real_apply = inquiries.apply_batch
     broken = a.inquiry(references[3]).id
 
     def broken_for_a(cursor: Any, tenant: str, events: list[Any]) -> None:
@@ -222,20 +222,20 @@ def test_a_projection_that_fails_for_one_tenant_counts_nothing_twice_once_fixed(
         if any(type(e).__name__ == "MeetingHeld" and e.originator_id == broken for e in events):
             raise KeyError(MARKER)
 
-    monkeypatch.setitem(worker_module.PROJECTIONS, case_list.NAME, broken_for_a)
+    monkeypatch.setitem(worker_module.PROJECTIONS, inquiries.NAME, broken_for_a)
     worker.catch_up_all()
     [row] = quarantine_rows(database_url, a.slug)
-    assert (row[1], row[3], row[4]) == (case_list.NAME, "domain.inquiry:Inquiry.MeetingHeld", "KeyError")
+    assert (row[1], row[3], row[4]) == (inquiries.NAME, "domain.inquiry:Inquiry.MeetingHeld", "KeyError")
     assert MARKER not in str(row)
     assert len(read(database_url, b.slug, "SELECT * FROM read.inquiries")) == 1
 
-    monkeypatch.setitem(worker_module.PROJECTIONS, case_list.NAME, real_apply)
+    monkeypatch.setitem(worker_module.PROJECTIONS, inquiries.NAME, real_apply)
     worker.catch_up_all()
     after_fix = counts(database_url, a.slug)
     assert [(ref, meetings) for ref, meetings, _ in after_fix[0]] == [(ref, 1) for ref in sorted(references)]
     statistics = {(measure, key): n for _, measure, key, n in after_fix[1]}
     assert (statistics["total", ""], statistics["meetings_held", ""]) == (6, 6)
-    worker.rebuild(a.slug, case_list.NAME)
+    worker.rebuild(a.slug, inquiries.NAME)
     assert counts(database_url, a.slug) == after_fix
 
 

@@ -9,7 +9,7 @@ import pytest
 from litestar.exceptions import ServiceUnavailableException
 from litestar.testing import AsyncTestClient
 
-from projections import dashboard
+from projections import inquiries
 from services.office import Office
 
 MARKER = "Ola Nordmann 01019912345"
@@ -63,7 +63,7 @@ async def test_an_unexpected_error_is_a_page_with_an_id_that_the_log_line_carrie
     async def failing(*_: object) -> None:
         raise ValueError(f"kunne ikke lese {MARKER}")
 
-    monkeypatch.setattr(dashboard, "my_open_inquiries", failing)
+    monkeypatch.setattr(inquiries, "my_open_inquiries", failing)
     await sign_in(make_account("caseworker", office.slug))
     with caplog.at_level(logging.ERROR, logger="ombud.web.errors"):
         response = await client.get(f"/{office.slug}/oversikt?q={MARKER}", headers={"X-Note": MARKER})
@@ -88,7 +88,7 @@ async def test_an_unexpected_error_answers_json_with_its_id_when_asked(
     async def failing(*_: object) -> None:
         raise RuntimeError(MARKER)
 
-    monkeypatch.setattr(dashboard, "my_open_inquiries", failing)
+    monkeypatch.setattr(inquiries, "my_open_inquiries", failing)
     await sign_in(make_account("caseworker", office.slug))
     response = await client.get(f"/{office.slug}/oversikt", headers={"Accept": "application/json"})
     assert response.status_code == 500
@@ -103,7 +103,7 @@ async def test_a_server_side_status_raised_on_purpose_keeps_its_code_and_gets_an
     async def unavailable(*_: object) -> None:
         raise ServiceUnavailableException(MARKER)
 
-    monkeypatch.setattr(dashboard, "my_open_inquiries", unavailable)
+    monkeypatch.setattr(inquiries, "my_open_inquiries", unavailable)
     await sign_in(make_account("caseworker", office.slug))
     response = await client.get(f"/{office.slug}/oversikt")
     assert response.status_code == 503

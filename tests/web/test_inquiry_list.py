@@ -10,7 +10,7 @@ from litestar.testing import AsyncTestClient
 
 from domain.account import Account
 from domain.common import Context
-from projections.inquiry_list import PAGE_SIZE
+from projections.inquiries import PAGE_SIZE
 from projections.worker import ProjectionWorker
 from services.case_commands import Assign, Resolve, SendInterimReply
 from services.office import Office

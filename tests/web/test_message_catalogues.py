@@ -84,3 +84,15 @@ def test_a_text_the_catalogue_lacks_falls_back_to_bokmal() -> None:
 def test_numbers_are_written_the_bokmal_way() -> None:
     number = template_environment(WEB / "templates").filters["number"]
     assert (number(34.5), number(1234), number(7)) == ("34,5", "1\xa0234", "7")
+
+
+def test_a_section_of_the_law_is_never_broken_over_two_lines() -> None:
+    """«§ 11 a» read as «§» at a line's end and «11 a» on the next is no reference: the catalogue joins it with U+00A0."""
+    with (LOCALES / "nb" / "LC_MESSAGES" / "messages.po").open("rb") as source:
+        texts = {message.id: message.string for message in read_po(source) if isinstance(message.id, str)}
+    broken = [
+        message
+        for message, shown in texts.items()
+        if re.search(r"§\s*\d", message) and (not shown or re.search(r"§ |§\xa0\d+ [a-z]\b", shown))
+    ]
+    assert not broken, f"write these with non-breaking spaces (§\\xa011\\xa0a) in web/locale/nb: {broken}"

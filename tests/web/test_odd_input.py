@@ -32,7 +32,7 @@ from services.platform import Platform
 from tests.web.conftest import PASSWORD
 from web.app import create_app
 from web.case_page import ACTIONS
-from web.new_inquiry import NewInquiryForm
+from web.new_inquiry import CHECKED_AS_YOU_LEAVE, NewInquiryForm
 from web.outreach import FIELDS as OUTREACH_FIELDS
 
 ROLES = ("anonymous", "caseworker", "tenant_admin", "auditor", "platform_admin", "network")
@@ -40,6 +40,7 @@ FORMS = {  # the fields each POST route reads from its form, besides the CSRF to
     "/login": ("email", "password", "neste"),
     "/logout": (),
     "/{tenant:str}/henvendelser/ny": tuple(NewInquiryForm.__dataclass_fields__),
+    "/{tenant:str}/henvendelser/ny/sjekk/{name:str}": tuple(NewInquiryForm.__dataclass_fields__),
     "/{tenant:str}/henvendelser/{reference:str}/{action:str}": (
         "on",
         "expected_version",
@@ -61,7 +62,7 @@ FORMS = {  # the fields each POST route reads from its form, besides the CSRF to
     "/{tenant:str}/admin/kassasjon/innstilling": ("years",),
     "/{tenant:str}/admin/kassasjon/kjor": (),
     "/{tenant:str}/utadrettet": (*OUTREACH_FIELDS, "year"),
-    "/{tenant:str}/statistikk/levert": ("year",),
+    "/{tenant:str}/statistikk/levert": ("year", "taksonomi"),
     "/{tenant:str}/admin/brukere": ("email", "display_name", "role", "password", "password_repeat"),
     "/{tenant:str}/admin/brukere/{account_id:str}/rolle": ("role",),
     "/{tenant:str}/admin/brukere/{account_id:str}/navn": ("display_name",),
@@ -275,6 +276,7 @@ def _path_values(world: World, name: str, *, known_only: bool = False) -> Any:
         "tenant": [own, own, own, other],
         "reference": [*world.references, world.references[0]],
         "action": list(ACTIONS),
+        "name": list(CHECKED_AS_YOU_LEAVE),
         "account_id": list(world.account_ids),
         "file": [
             "arsrapport-2024.json",

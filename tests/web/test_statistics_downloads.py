@@ -8,6 +8,7 @@ import zipfile
 from collections.abc import Awaitable, Callable
 from datetime import date
 
+import openpyxl
 import pytest
 from litestar.testing import AsyncTestClient
 
@@ -105,3 +106,43 @@ async def test_another_offices_staff_and_roles_above_the_offices_get_404(
 async def test_an_unknown_file_name_is_404(client: AsyncTestClient, office: Office, make_account, sign_in) -> None:
     await sign_in(make_account("caseworker", office.slug))
     assert (await client.get(f"/{office.slug}/statistikk/arsrapport-2023.pdf")).status_code == 404
+
+
+async def test_the_docx_sets_the_offices_own_year_before_beside_the_year_and_nothing_of_another_office(
+    client: AsyncTestClient,
+    office: Office,
+    make_account,
+    sign_in,
+    platform: Platform,
+    admin: Context,
+    caseworker: Context,
+    new_slug,
+    worker: ProjectionWorker,
+) -> None:
+    import docx
+
+    other = platform.create_tenant(admin, slug=new_slug(), name="Annenby kommune")
+    for tenant, days in ((office, (6, 7)), (other, (8, 9, 10, 11, 12))):
+        for day in days:
+            tenant.receive(
+                caseworker,
+                received_on=date(2022, 5, day),
+                channel="email",
+                requester_role="relative",
+                service_area="Helse",
+                case_types=["no_reply"],
+                summary="Fjorårets sak (testdata)",
+            )
+        worker.catch_up(tenant.slug)
+    await sign_in(make_account("caseworker", office.slug))
+
+    response = await client.get(f"/{office.slug}/statistikk/arsrapport-2023.docx")
+    document = docx.Document(io.BytesIO(response.content))
+    rows = {tuple(cell.text for cell in row.cells) for table in document.tables for row in table.rows}
+    assert ("Henvendelser mottatt", "3", "2", "+1") in rows
+    assert {("2022", "2", "–"), ("2023", "3", "+1")} <= rows  # the years: this office's counts only
+    assert "Annenby" not in " ".join(p.text for p in document.paragraphs)
+    sheet = openpyxl.load_workbook(
+        io.BytesIO((await client.get(f"/{office.slug}/statistikk/arsrapport-2023.xlsx")).content)
+    ).active
+    assert ("Henvendelser mottatt", 3, 2, 1) in {tuple(c.value for c in row[:4]) for row in sheet.iter_rows()}
