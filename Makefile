@@ -45,6 +45,6 @@ vendor:
 
 # Collect the templates' UI texts into web/locale/messages.pot and merge them into each catalogue (bokmål first).
 messages: install
-	$(VENV)/bin/pybabel --quiet extract -F web/babel.cfg --add-location=file --sort-by-file --project=ombud --copyright-holder="Ombud" -o web/locale/messages.pot web/templates
+	$(VENV)/bin/pybabel --quiet extract -F web/babel.cfg --add-location=file --sort-by-file --project=ombud --copyright-holder="Ombud" -o web/locale/messages.pot web/templates domain/names.py
 	test -f web/locale/nb/LC_MESSAGES/messages.po || $(VENV)/bin/pybabel --quiet init -i web/locale/messages.pot -d web/locale -l nb
 	$(VENV)/bin/pybabel --quiet update --no-fuzzy-matching -i web/locale/messages.pot -d web/locale

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from uuid import UUID
 
 from domain.common import InvalidField
+from domain.names import role_name
 
 # Roles that work inside one tenant, and roles above the tenants.
 TENANT_ROLES = ("caseworker", "tenant_admin", "auditor")
@@ -23,7 +25,9 @@ ERASERS = ("tenant_admin",)  # who may erase an inquiry's personal data for good
 AUDIT_READERS = ("auditor", "tenant_admin")
 MIN_PASSWORD_LENGTH = 12
 # What happens to an account, each recorded with who and when (audit.account_records).
-ACCOUNT_CHANGES = ("created", "role_changed", "deactivated", "reactivated", "password_reset")
+ACCOUNT_CHANGES = ("created", "role_changed", "deactivated", "reactivated", "password_reset", "name_set")
+# A display name is a person's name as colleagues read it (personal data: never logged); the column checks it too.
+MAX_DISPLAY_NAME = 100
 # The record scope of accounts above the tenants: no tenant slug can take it, and row-level security still applies.
 PLATFORM_SCOPE = "_platform"
 
@@ -36,6 +40,7 @@ class Account:
     email: str
     role: str
     tenant: str | None
+    display_name: str | None = None
 
 
 def record_scope(tenant: str | None) -> str:
@@ -52,13 +57,32 @@ def normalise_email(email: str) -> str:
 
 def require_role_and_tenant(role: str, tenant: str | None) -> None:
     if role not in STAFF_ROLES:
-        raise InvalidField("role", f"ukjent rolle «{role}» (gyldige: {', '.join(STAFF_ROLES)})")
+        raise InvalidField("role", f"ukjent rolle «{role}» (velg en av: {', '.join(map(role_name, STAFF_ROLES))})")
     if role in TENANT_ROLES and not tenant:
-        raise InvalidField("tenant", f"rollen {role} hører til én kommune: oppgi kommunen")
+        raise InvalidField("tenant", f"rollen {role_name(role).lower()} hører til én kommune: oppgi kommunen")
     if role in PLATFORM_ROLES and tenant:
-        raise InvalidField("tenant", f"rollen {role} hører ikke til én kommune")
+        raise InvalidField("tenant", f"rollen {role_name(role).lower()} hører ikke til én kommune")
 
 
 def require_password(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise InvalidField("password", f"må ha minst {MIN_PASSWORD_LENGTH} tegn")
+
+
+def require_display_name(name: object) -> str | None:
+    """A name of one line without control characters; blank means no name (the email shows instead)."""
+    if name is None:
+        return None
+    if not isinstance(name, str):
+        raise InvalidField("display_name", "Navnet må være tekst")
+    if any(unicodedata.category(character) in ("Cc", "Cf", "Cs", "Zl", "Zp") for character in name):
+        raise InvalidField("display_name", "Navnet kan ikke inneholde linjeskift eller kontrolltegn")
+    name = " ".join(name.split())
+    if len(name) > MAX_DISPLAY_NAME:
+        raise InvalidField("display_name", f"Navnet kan ha høyst {MAX_DISPLAY_NAME} tegn")
+    return name or None
+
+
+def shown_name(display_name: str | None, email: str) -> str:
+    """Who a person is on every page: their display name, the email only when they have none."""
+    return display_name or email

@@ -7,6 +7,8 @@ from datetime import date, datetime
 
 from eventsourcing.domain import Aggregate
 
+from domain import names
+
 # Norway's "today" lives in domain.deadlines; the many modules that import it from here get the same function.
 from domain.deadlines import OSLO, today_in_norway  # noqa: F401
 
@@ -18,16 +20,8 @@ LAST_BUSINESS_DAY = date(2100, 12, 31)
 BUSINESS_YEARS = range(FIRST_BUSINESS_DAY.year, LAST_BUSINESS_DAY.year + 1)
 
 ROLES = ("caseworker", "tenant_admin", "auditor", "network", "platform_admin", "citizen", "system")
-# What a person reads for each role outside the web pages (the innsyn report, the command line's replay).
-ROLE_NAMES = {
-    "caseworker": "Saksbehandler",
-    "tenant_admin": "Administrator",
-    "auditor": "Revisor",
-    "network": "Ombudsnettverket",
-    "platform_admin": "Plattformdrift",
-    "citizen": "Innbygger (nettskjema)",
-    "system": "Systemet",
-}
+# What a person reads for each role: its home is domain/names.py, named here for the modules that import it from here.
+ROLE_NAMES = names.ROLE_NAMES
 
 
 @dataclass(frozen=True)
@@ -118,7 +112,7 @@ def require_text(field: str, value: object, *, max_length: int = 10_000) -> str:
 
 def require_choice(field: str, value: object, choices: tuple[str, ...] | list[str]) -> str:
     if value not in choices:
-        raise InvalidField(field, f"ugyldig verdi «{value}»; gyldige verdier: {', '.join(choices)}")
+        raise InvalidField(field, f"ugyldig verdi «{value}»; velg en av: {', '.join(map(names.name_of, choices))}")
     return str(value)
 
 

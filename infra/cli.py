@@ -9,7 +9,7 @@ from typing import Any, NoReturn, TypeVar
 
 from domain import parsing, retention
 from domain.access import AUDIT_PURPOSE, CLI_PURPOSE
-from domain.account import STAFF_ROLES
+from domain.account import MAX_DISPLAY_NAME, STAFF_ROLES, require_display_name
 from domain.common import DomainError, InvalidField
 from domain.inquiry import (
     CHANNELS,
@@ -54,6 +54,7 @@ ERASE_REASON_HELP = (
     "skriv aldri personopplysninger her"
 )
 HOLD_REASON = "rettslig tilbakehold"
+NAME_HELP = f"navnet kolleger ser, f.eks. «Kari Nordmann» (høyst {MAX_DISPLAY_NAME} tegn)"
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -84,6 +85,7 @@ line = _argument(lambda text: parsing.text("text", text, max_length=1000))
 free_text = _argument(lambda text: parsing.text("text", text, max_length=100_000, multiline=True))
 retention_years = _argument(retention.parse_years)
 purpose = _argument(lambda text: parsing.text("purpose", text, max_length=100, required=True))
+display_name = _argument(lambda text: require_display_name(text) or "")  # blank: no name
 version_or_moment = _argument(lambda text: parsing.version_or_moment("at", text))
 
 
@@ -204,6 +206,7 @@ def build_parser() -> OneLineParser:
     new_user.add_argument("--tenant", help="kommunen (for caseworker, tenant_admin og auditor)", type=line)
     new_user.add_argument("--email", required=True, type=line)
     new_user.add_argument("--role", required=True, choices=STAFF_ROLES)
+    new_user.add_argument("--name", help=NAME_HELP, type=display_name)
     new_user.add_argument(
         "--password-stdin",
         action="store_true",
@@ -211,6 +214,10 @@ def build_parser() -> OneLineParser:
         help="les passordet fra standard inn (aldri som argument)",
     )
     new_user.set_defaults(run=commands.run_user_create)
+    naming = user.add_parser("name", help="sett navnet som vises for en konto (tomt navn: e-postadressen vises)")
+    naming.add_argument("--email", required=True, type=line)
+    naming.add_argument("--name", required=True, help=NAME_HELP, type=display_name)
+    naming.set_defaults(run=commands.run_user_name)
     reset = user.add_parser(
         "reset-password", help="gi en konto nytt passord (lest fra standard inn); kontoen logges ut overalt"
     )

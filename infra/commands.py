@@ -309,8 +309,22 @@ def run_user_create(args: argparse.Namespace, settings: Settings) -> int:
             tenant=args.tenant,
             password=password,
             by=context(args, "platform_admin"),
+            display_name=args.name,
         )
         print(f"opprettet konto {account.email} ({account.role}{', ' + account.tenant if account.tenant else ''})")
+        return 0
+
+    return with_runtime(settings, work)
+
+
+def run_user_name(args: argparse.Namespace, settings: Settings) -> int:
+    from infra.directory import PostgresAccountDirectory
+    from services.accounts import NameAccountByEmail, name_account_by_email
+
+    def work(runtime: Any) -> int:
+        command = NameAccountByEmail(email=args.email, display_name=args.name)
+        name_account_by_email(PostgresAccountDirectory(runtime.datastore), context(args, "platform_admin"), command)
+        print("navnet er satt" if args.name.strip() else "navnet er fjernet; e-postadressen vises i stedet")
         return 0
 
     return with_runtime(settings, work)

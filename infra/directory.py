@@ -64,14 +64,35 @@ class PostgresAccountDirectory:
         with self._datastore.transaction(commit=True) as cursor:
             _tenant(cursor, account.tenant)
             cursor.execute(
-                "INSERT INTO platform.accounts (id, email, role, tenant_id, password_hash) VALUES (%s, %s, %s, %s, %s)"
-                " ON CONFLICT (email) DO NOTHING",
-                (account.id, account.email, account.role, account.tenant, password_hash),
+                "INSERT INTO platform.accounts (id, email, role, tenant_id, password_hash, display_name)"
+                " VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (email) DO NOTHING",
+                (account.id, account.email, account.role, account.tenant, password_hash, account.display_name),
             )
             if cursor.rowcount != 1:
                 return False
             _record(cursor, record_scope(account.tenant), account.id, "created", account.role, None, by)
             return True
+
+    def set_display_name(self, account_id: UUID, tenant: str | None, name: str | None, by: Context) -> bool:
+        with self._datastore.transaction(commit=True) as cursor:
+            found = _lock(cursor, account_id, tenant)
+            if found is None:
+                return False
+            if found["display_name"] != name:
+                cursor.execute("UPDATE platform.accounts SET display_name = %s WHERE id = %s", (name, account_id))
+                _record(cursor, record_scope(tenant), account_id, "name_set", found["role"], None, by)
+            return True
+
+    def account_by_email(self, email: str) -> Account | None:
+        with self._datastore.transaction(commit=False) as cursor:
+            # The address names the account before its tenant is known: the owner's one lookup (0016_owner.sql).
+            cursor.execute(
+                "SELECT id, email, role, tenant_id, display_name FROM platform.account_for_sign_in(%s)", (email,)
+            )
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        return Account(row["id"], row["email"], row["role"], row["tenant_id"], row["display_name"])
 
     def known_tenant(self, slug: str) -> bool:
         with self._datastore.transaction(commit=False) as cursor:
@@ -129,7 +150,8 @@ def _lock(cursor: Any, account_id: UUID, tenant: str | None) -> dict[str, Any] |
     """The account if it belongs to the tenant (None: to the platform), locked until the change commits."""
     _tenant(cursor, tenant)
     cursor.execute(
-        "SELECT role, active FROM platform.accounts WHERE id = %s AND tenant_id IS NOT DISTINCT FROM %s FOR UPDATE",
+        "SELECT role, active, display_name FROM platform.accounts"
+        " WHERE id = %s AND tenant_id IS NOT DISTINCT FROM %s FOR UPDATE",
         (account_id, tenant),
     )
     row: dict[str, Any] | None = cursor.fetchone()

@@ -21,6 +21,7 @@ from openpyxl import Workbook
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.styles import Alignment, Font, PatternFill
 
+from domain.names import CODE_NAMES, OUTREACH_KIND_NAMES
 from projections import report_charts
 from projections.spreadsheet_cells import xlsx_row
 from services.office import TenantProfile
@@ -59,43 +60,6 @@ FIGURE_NAMES = {
 }
 
 
-# Norwegian names for the fixed codes of domain.inquiry (channels, requester roles, forward bodies, complaint
-# recipients and outcomes, resolution outcomes, meeting participants): one place for every page and report.
-CODE_NAMES = {
-    "phone": "Telefon",
-    "email": "E-post",
-    "letter": "Brev",
-    "web": "Nettskjema",
-    "in_person": "Oppmøte",
-    "digital_mail": "Digital post",
-    "other": "Annet",
-    "user": "Tjenestemottaker",
-    "relative": "Pårørende",
-    "guardian": "Verge",
-    "representative": "Fullmektig",
-    "employee": "Ansatt",
-    "patient_ombud": "Pasient- og brukerombudet",
-    "county_governor": "Statsforvalteren",
-    "parliamentary_ombud": "Sivilombudet",
-    "nav": "NAV",
-    "legal_aid": "Fri rettshjelp",
-    "service_unit": "Tjenestestedet",
-    "appeals_board": "Klagenemnda",
-    "upheld": "Medhold",
-    "partly_upheld": "Delvis medhold",
-    "rejected": "Ikke medhold",
-    "withdrawn": "Trukket",
-    "assisted": "Bistått",
-    "guided": "Veiledet",
-    "referred": "Henvist",
-    "outside_mandate": "Utenfor mandat",
-    "ombud": "Ombudet",
-    "adviser": "Rådgiver",
-    "requester": "Innbyggeren",
-    "management": "Ledelsen",
-}
-
-
 def labels(profile: TenantProfile) -> dict[str, str]:
     """Names for the codes on pages and in reports: the fixed codes, areas of every taxonomy version, case types."""
     names = dict(CODE_NAMES)
@@ -103,17 +67,6 @@ def labels(profile: TenantProfile) -> dict[str, str]:
     names.update(dict(profile.case_types))
     return names
 
-
-# The kinds of outreach (domain.outreach.KINDS) in bokmål. The report's one place for them: when the shared home for
-# code names lands, point this at it.
-OUTREACH_KIND_NAMES = {
-    "information_meeting": "Informasjonsmøte",
-    "talk": "Foredrag",
-    "course": "Kurs",
-    "stand": "Stand",
-    "media": "Medieoppslag",
-    "other": "Annet",
-}
 
 # The standard paragraph about the mandate, for the ombud to adjust to the mandate the council adopted.
 MANDATE = (

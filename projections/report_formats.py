@@ -5,8 +5,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Mapping
 from typing import Any
 
+from domain.names import CODE_NAMES, TAXONOMY_BASIS_NAMES
 from projections.spreadsheet_cells import csv_row
 
 
@@ -14,19 +16,24 @@ def as_json(report: dict[str, Any]) -> str:
     return json.dumps(report, ensure_ascii=False, indent=2) + "\n"
 
 
-def as_csv(report: dict[str, Any]) -> str:
-    """One row per figure: section;key;value (semicolons, as Excel expects under a Norwegian locale), none a formula."""
+def as_csv(report: dict[str, Any], names: Mapping[str, str] = CODE_NAMES) -> str:
+    """One row per figure: section;key;value (semicolons, as Excel expects under a Norwegian locale), none a formula.
+
+    Keys and the taxonomy basis are named in Norwegian (`names`: the tenant's labels, else the fixed codes').
+    """
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow(["section", "key", "value"])
     for section, value in report.items():
         if isinstance(value, dict):
             writer.writerows(
-                csv_row([section, key, *(count if isinstance(count, list) else [count])])
+                csv_row([section, names.get(key, key), *(count if isinstance(count, list) else [count])])
                 for key, count in value.items()
             )
         elif isinstance(value, list):
             writer.writerow(csv_row([section, "", *value]))
+        elif section == "taxonomy_basis":
+            writer.writerow(csv_row([section, "", TAXONOMY_BASIS_NAMES.get(value, value)]))
         else:
             writer.writerow(csv_row([section, "", "" if value is None else value]))
     return "\ufeff" + out.getvalue()

@@ -12,7 +12,14 @@ from typing import Protocol
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from domain.account import TENANT_ROLES, Account, normalise_email, require_password, require_role_and_tenant
+from domain.account import (
+    TENANT_ROLES,
+    Account,
+    normalise_email,
+    require_display_name,
+    require_password,
+    require_role_and_tenant,
+)
 from domain.common import Context, DomainError, InvalidField, require_choice
 
 _HASHER = PasswordHasher()  # argon2id with the library's current recommended parameters
@@ -38,6 +45,13 @@ class AccountDirectory(Protocol):
     def reset_password(self, email: str, password_hash: str, by: Context) -> bool:
         """False if no account has that email. Ends the account's sessions."""
 
+    def set_display_name(self, account_id: uuid.UUID, tenant: str | None, name: str | None, by: Context) -> bool:
+        """False if there is no such account in the tenant (None: among the platform's own accounts).
+        Setting the name it already has records nothing; sessions go on."""
+
+    def account_by_email(self, email: str) -> Account | None:
+        """The account with that email, whatever its tenant: for the operator at the command line."""
+
 
 @dataclass(frozen=True)
 class SetAccountActive:
@@ -46,6 +60,23 @@ class SetAccountActive:
     account_id: str
     tenant: str | None
     active: bool
+
+
+@dataclass(frozen=True)
+class SetDisplayName:
+    """Name an account of a tenant (of the platform when tenant is None); a blank name clears it."""
+
+    account_id: str
+    tenant: str | None
+    display_name: str
+
+
+@dataclass(frozen=True)
+class NameAccountByEmail:
+    """The operator names any account by its email (ombud user name)."""
+
+    email: str
+    display_name: str
 
 
 @dataclass(frozen=True)
@@ -75,13 +106,15 @@ def create_account(
     tenant: str | None,
     password: str,
     by: Context | None = None,
+    display_name: str | None = None,
 ) -> Account:
     email = normalise_email(email)
     require_role_and_tenant(role, tenant)
     require_password(password)
+    display_name = require_display_name(display_name)
     if tenant and not directory.known_tenant(tenant):
         raise DomainError("tenant", f"finner ingen kommune «{tenant}»")
-    account = Account(uuid.uuid4(), email, role, tenant)
+    account = Account(uuid.uuid4(), email, role, tenant, display_name)
     if not directory.add(account, _HASHER.hash(password), by or setup_context()):
         raise EmailTaken("email", "det finnes allerede en konto med denne e-postadressen")
     return account
@@ -102,6 +135,22 @@ def set_active(directory: AccountDirectory, by: Context, command: SetAccountActi
         raise InvalidField("account", "du kan ikke deaktivere din egen konto")
     if not directory.set_active(_account_id(command.account_id), command.tenant, command.active, by):
         raise AccountNotFound("account", "finner ingen slik konto")
+
+
+def set_display_name(directory: AccountDirectory, by: Context, command: SetDisplayName) -> None:
+    """An administrator names an account of their own scope, their own included."""
+    name = require_display_name(command.display_name)
+    if not directory.set_display_name(_account_id(command.account_id), command.tenant, name, by):
+        raise AccountNotFound("account", "finner ingen slik konto")
+
+
+def name_account_by_email(directory: AccountDirectory, by: Context, command: NameAccountByEmail) -> Account:
+    """The operator names an account found by its email; returns the account as it was found."""
+    name = require_display_name(command.display_name)
+    account = directory.account_by_email(normalise_email(command.email))
+    if account is None or not directory.set_display_name(account.id, account.tenant, name, by):
+        raise AccountNotFound("email", "finner ingen konto med denne e-postadressen")
+    return account
 
 
 def reset_password(directory: AccountDirectory, by: Context, command: ResetPassword) -> None:

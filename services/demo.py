@@ -27,7 +27,14 @@ from domain.taxonomy import (
     ServiceArea,
     code_for,
 )
-from services.accounts import AccountDirectory, EmailTaken, create_account, setup_context
+from services.accounts import (
+    AccountDirectory,
+    EmailTaken,
+    NameAccountByEmail,
+    create_account,
+    name_account_by_email,
+    setup_context,
+)
 from services.platform import Platform, TenantExists
 
 Progress = Callable[[str], None]
@@ -422,6 +429,14 @@ def create_demo_accounts(directory: AccountDirectory) -> None:
     """The README's demo accounts; those that exist already are left alone."""
     for email, role, tenant in DEMO_ACCOUNTS:
         try:
-            create_account(directory, email=email, role=role, tenant=tenant, password=DEMO_PASSWORD)
-        except EmailTaken:
-            continue
+            create_account(
+                directory,
+                email=email,
+                role=role,
+                tenant=tenant,
+                password=DEMO_PASSWORD,
+                display_name=DEMO_NAMES.get(email),
+            )
+        except EmailTaken:  # an older demo's account: it gets its name all the same
+            if email in DEMO_NAMES:
+                name_account_by_email(directory, setup_context(), NameAccountByEmail(email, DEMO_NAMES[email]))

@@ -14,7 +14,15 @@ from domain.account import TENANT_ROLES, Account
 from domain.common import Context, DomainError, require_choice, today_in_norway
 from domain.taxonomy import DEFAULT_TEMPLATE, TEMPLATES, ServiceArea
 from domain.tenant import Tenant, require_slug
-from services.accounts import AccountDirectory, SetAccountActive, change_role, create_account, set_active
+from services.accounts import (
+    AccountDirectory,
+    SetAccountActive,
+    SetDisplayName,
+    change_role,
+    create_account,
+    set_active,
+    set_display_name,
+)
 from services.application import FactoryMaker, OfficeApplication
 from services.inquiry_keys import InquiryKeyStore
 from services.keys import new_tenant_key, unwrap, wrap
@@ -109,17 +117,24 @@ class Platform:
             )
         return self._offices[slug]
 
-    def create_account(self, by: Context, tenant: str, *, email: str, role: str, password: str) -> Account:
+    def create_account(
+        self, by: Context, tenant: str, *, email: str, role: str, password: str, display_name: str | None = None
+    ) -> Account:
         """A tenant's administrator adds staff to their own tenant, in a tenant role only."""
         require_choice("role", role, TENANT_ROLES)
         accounts = self._directory.accounts()
-        return create_account(accounts, email=email, role=role, tenant=tenant, password=password, by=by)
+        return create_account(
+            accounts, email=email, role=role, tenant=tenant, password=password, by=by, display_name=display_name
+        )
 
     def change_role(self, by: Context, tenant: str, *, account_id: str, role: str) -> None:
         change_role(self._directory.accounts(), by, tenant=tenant, account_id=account_id, role=role)
 
     def set_account_active(self, by: Context, command: SetAccountActive) -> None:
         set_active(self._directory.accounts(), by, command)
+
+    def set_display_name(self, by: Context, command: SetDisplayName) -> None:
+        set_display_name(self._directory.accounts(), by, command)
 
     def derived_secret(self, purpose: str) -> str:
         """A secret for one purpose (signing CSRF tokens), the same in every instance, never the master key."""

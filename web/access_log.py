@@ -12,7 +12,7 @@ from domain.account import AUDIT_READERS
 from projections import access_log, account_records
 from projections.access_report import CHANNEL_NAMES
 from projections.reading import tenant_transaction
-from projections.staff_accounts import tenant_accounts
+from projections.staff_accounts import staff_names
 from web.offices import tenant_profile
 from web.query import QueryValues
 from web.sessions import Staff, current_staff
@@ -40,7 +40,7 @@ class AccessLogController(Controller):
         async with tenant_transaction(request.app.state.db, tenant) as conn:
             total, rows = await access_log.page(conn, reference or None, number)
             changes = await account_records.latest(conn)
-        emails = {str(row["id"]): row["email"] for row in await tenant_accounts(request.app.state.db, tenant)}
+        emails = (await staff_names(request.app.state.db, tenant)).by_id  # by name; the email when none is set
         # At the command line the reader is the operator's name (--actor), not an account.
         readers = emails | {row["account_id"]: row["account_id"] for row in rows if row["channel"] == "cli"}
         context = {

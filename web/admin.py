@@ -14,17 +14,17 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from domain import parsing
-from domain.account import MIN_PASSWORD_LENGTH, TENANT_ROLES
+from domain.account import MAX_DISPLAY_NAME, MIN_PASSWORD_LENGTH, TENANT_ROLES
 from domain.common import Context, DomainError, InvalidField, today_in_norway
 from domain.taxonomy import ServiceArea
 from projections.staff_accounts import tenant_accounts
-from services.accounts import AccountNotFound, SetAccountActive
+from services.accounts import AccountNotFound, SetAccountActive, SetDisplayName
 from services.office import Office
 from web.offices import forget_profile, tenant_profile
 from web.sessions import Staff, current_staff
 
 ADMINS = ("tenant_admin",)
-ACCOUNT_FIELDS = ("email", "role", "password", "password_repeat")
+ACCOUNT_FIELDS = ("email", "display_name", "role", "password", "password_repeat")
 TAXONOMY_FIELDS = ("effective_from", "areas", "mapping")
 
 
@@ -52,7 +52,12 @@ class AdminController(Controller):
                 role = parsing.text("role", form.get("role", ""), max_length=100)
                 account = await anyio.to_thread.run_sync(
                     lambda: request.app.state.platform.create_account(
-                        _context(staff), tenant, email=email, role=role, password=form.get("password", "")
+                        _context(staff),
+                        tenant,
+                        email=email,
+                        role=role,
+                        password=form.get("password", ""),
+                        display_name=form.get("display_name", ""),
                     )
                 )
             except DomainError as error:
@@ -83,6 +88,26 @@ class AdminController(Controller):
         except DomainError as error:
             errors[account] = error.message
         return await _after(request, tenant, staff, "brukere", {"role_errors": errors, "role_changed": not errors})
+
+    @post("/brukere/{account_id:str}/navn")
+    async def set_name(
+        self, request: Request, tenant: FromPath[str], account_id: FromPath[str], staff: NamedDependency[Staff]
+    ) -> Template | Redirect:
+        """Names an account of the tenant (one's own too); a blank name shows the email instead."""
+        staff.require_tenant(tenant, ADMINS)
+        form = await _form(request)
+        command = SetDisplayName(account_id, tenant, form.get("display_name", ""))
+        errors: dict[str, str] = {}
+        try:
+            await anyio.to_thread.run_sync(
+                lambda: request.app.state.platform.set_display_name(_context(staff), command)
+            )
+        except AccountNotFound:
+            raise NotFoundException() from None
+        except DomainError as error:
+            errors[account_id] = error.message
+        outcome = {"name_errors": errors, "name_changed": not errors}
+        return await _after(request, tenant, staff, "brukere", outcome)
 
     @post("/brukere/{account_id:str}/deaktiver")
     async def deactivate(
@@ -185,7 +210,7 @@ async def _after(
     request: Request, tenant: str, staff: Staff, section: str, outcome: dict[str, Any]
 ) -> Template | Redirect:
     """Without JavaScript a success goes back to the page; errors, and every htmx request, render the section."""
-    failed = any(outcome.get(key) for key in ("account_errors", "role_errors", "taxonomy_errors"))
+    failed = any(outcome.get(key) for key in ("account_errors", "role_errors", "name_errors", "taxonomy_errors"))
     if not failed and not request.headers.get("hx-request"):
         return Redirect(f"/{tenant}/admin#{section}", status_code=303)
     return await _render(request, tenant, staff, outcome, status=422 if failed else 200, block=section)
@@ -213,6 +238,8 @@ async def _render(
         "account_form": {},
         "account_errors": {},
         "role_errors": {},
+        "name_errors": {},
+        "max_display_name": MAX_DISPLAY_NAME,
         "taxonomy_form": {},
         "taxonomy_errors": {},
         **(outcome or {}),

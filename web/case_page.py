@@ -28,9 +28,10 @@ from domain.inquiry import (
     MEETING_PARTICIPANTS,
     RESOLUTION_OUTCOMES,
 )
+from domain.names import PARTICIPANT_NAMES
 from projections.access_log import record_access
 from projections.report_documents import labels
-from projections.staff_accounts import case_workers, tenant_accounts
+from projections.staff_accounts import case_worker_choices, staff_names
 from services.case_commands import (
     AddNote,
     Assign,
@@ -165,12 +166,13 @@ async def _render(
         channel="web",
     )
     names = labels(profile)
-    accounts = {str(account["id"]): account["email"] for account in await tenant_accounts(request.app.state.db, tenant)}
+    people = await staff_names(request.app.state.db, tenant)
     context = {
         "staff": staff,
         "profile": profile,
         "inquiry": inquiry,
-        "history": timeline(history, names, accounts),
+        "history": timeline(history, names, people),
+        "people": people,
         "names": names,
         "event_names": EVENT_NAMES,
         "problem": problem,
@@ -184,10 +186,10 @@ async def _render(
                 ("to", COMPLAINT_RECIPIENTS),
                 ("decision", COMPLAINT_OUTCOMES),
                 ("resolution", RESOLUTION_OUTCOMES),
-                ("participants", MEETING_PARTICIPANTS),
             )
-        },
-        "assignees": [(email, email) for email in await case_workers(request.app.state.db, tenant)],
+        }
+        | {"participants": [(code, PARTICIPANT_NAMES[code]) for code in MEETING_PARTICIPANTS]},
+        "assignees": await case_worker_choices(request.app.state.db, tenant),
         "areas": [(area.code, area.name) for area in profile.taxonomy_on(inquiry.received_on).areas],
         "case_types": profile.case_types,
     }

@@ -7,10 +7,14 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from domain.common import OSLO
+from domain.names import PARTICIPANT_NAMES
+from projections.staff_accounts import StaffNames
 from services.office import HistoryEntry
 
 # The fields a step shows, in this order; each one's label is named in inquiries/page.html.
 SHOWN = ("assignee", "primary_area", "further_areas", "case_types", "to_body", "to", "participants", "outcome")
+# Fields whose codes are named by their own group rather than the tenant's mixed labels.
+FIELD_NAMES: dict[str, Mapping[str, str]] = {"participants": PARTICIPANT_NAMES}
 # What the inhabitant or the office wrote: shown through the personal-data rule of _personal.html.
 WRITTEN = ("about", "reason", "text")
 
@@ -28,29 +32,30 @@ class Step:
     on: date
     recorded_at: datetime  # Norwegian time
     role: str
-    staff: str | None  # the office account that acted; None for the inhabitant's form, an import, a closed account
+    staff: str | None  # the name of the office account that acted; None for the inhabitant's form, an import
     details: list[Detail]
 
 
-def timeline(history: list[HistoryEntry], names: Mapping[str, str], staff: Mapping[str, str]) -> list[Step]:
-    """Newest first. `names` names codes (labels of the tenant), `staff` maps account ids to their addresses."""
+def timeline(history: list[HistoryEntry], names: Mapping[str, str], staff: StaffNames) -> list[Step]:
+    """Newest first. `names` names codes (labels of the tenant), `staff` names the tenant's people."""
     return [_step(entry, names, staff) for entry in reversed(history)]
 
 
-def _step(entry: HistoryEntry, names: Mapping[str, str], staff: Mapping[str, str]) -> Step:
-    details = [] if entry.event == "Received" else _details(entry.details, names)
+def _step(entry: HistoryEntry, names: Mapping[str, str], staff: StaffNames) -> Step:
+    details = [] if entry.event == "Received" else _details(entry.details, names, staff)
     return Step(
         event=entry.event,
         on=entry.on,
         recorded_at=entry.recorded_at.astimezone(OSLO),
         role=entry.actor_role,
-        staff=staff.get(entry.actor_id),
+        staff=staff.by_id.get(entry.actor_id),
         details=details,
     )
 
 
-def _details(values: Mapping[str, object], names: Mapping[str, str]) -> list[Detail]:
-    shown = [Detail(key, _named(values[key], names), False) for key in SHOWN if values.get(key)]
+def _details(values: Mapping[str, object], names: Mapping[str, str], staff: StaffNames) -> list[Detail]:
+    people = {**names, **staff.by_email}  # an assignment names a person by address
+    shown = [Detail(key, _named(values[key], FIELD_NAMES.get(key, people)), False) for key in SHOWN if values.get(key)]
     written = [Detail(key, values[key], True) for key in WRITTEN if isinstance(values.get(key), str)]
     return shown + written
 

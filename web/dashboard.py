@@ -12,6 +12,7 @@ from domain.account import CASE_WORKERS
 from projections import inquiries
 from projections.reading import tenant_transaction
 from projections.report_documents import labels
+from projections.staff_accounts import staff_names
 from web.inquiry_rows import inquiry_rows
 from web.offices import tenant_profile
 from web.sessions import Staff, current_staff
@@ -31,7 +32,7 @@ class DashboardController(Controller):
             due_soon = await inquiries.replies_due_soon(conn, today)
             overdue = await inquiries.overdue(conn, today)
             year = await inquiries.year_at_a_glance(conn, today)
-        names = labels(profile)
+        names = {**labels(profile), **(await staff_names(request.app.state.db, tenant)).by_email}  # codes, people
         lists = {
             key: (inquiry_rows(rows, names, today=today), rows[0]["total"] if rows else 0)
             for key, rows in (("mine", mine), ("due_soon", due_soon), ("overdue", overdue))

@@ -15,6 +15,7 @@ from babel.numbers import format_decimal
 from babel.support import Translations
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from domain import names
 from domain.inquiry import ERASED
 
 LOCALES = Path(__file__).parent / "locale"
@@ -39,7 +40,12 @@ def template_environment(templates: Path, locale: str = DEFAULT_LOCALE) -> Envir
         extensions=["jinja2.ext.i18n"],
         auto_reload=False,  # templates ship with the code: no file check on every render
     )
-    environment.install_gettext_translations(translations(locale), newstyle=True)  # type: ignore[attr-defined]
+    catalogue = translations(locale)
+    environment.install_gettext_translations(catalogue, newstyle=True)  # type: ignore[attr-defined]
+    # The Norwegian names of the fixed codes (domain/names.py), translated once: _labels.html hands them to pages.
+    environment.globals["label_groups"] = {
+        group: {code: catalogue.gettext(name) for code, name in codes.items()} for group, codes in names.GROUPS.items()
+    }
     environment.filters["number"] = lambda value: format_decimal(value, locale=locale)  # 34,5 and 1 234 in bokmål
     environment.filters["percent"] = lambda share, digits=1, with_sign=False: percent(share, locale, digits, with_sign)
     environment.filters["change"] = lambda value: signed(value, locale)  # +12, −3 (a real minus), 0

@@ -18,6 +18,7 @@ from projections.access_log import record_access
 from projections.inquiries import ListFilters
 from projections.reading import tenant_transaction
 from projections.report_documents import labels
+from projections.staff_accounts import staff_names
 from services.office import Office
 from web.inquiry_rows import inquiry_rows
 from web.offices import tenant_profile
@@ -63,6 +64,7 @@ class InquiryListController(Controller):
         )
         profile = await tenant_profile(request, tenant)
         names = labels(profile)
+        people = await staff_names(request.app.state.db, tenant)
         office: Office = request.app.state.platform.office(tenant)
         tokens = office.search_tokens(filters.q) if filters.q else []
         async with tenant_transaction(request.app.state.db, tenant) as conn:
@@ -84,10 +86,10 @@ class InquiryListController(Controller):
             "staff": staff,
             "profile": profile,
             "filters": filters,
-            "rows": inquiry_rows(rows, names, today=today),
+            "rows": inquiry_rows(rows, {**names, **people.by_email}, today=today),
             "total": total,
             "pages": max(1, -(-total // inquiries.PAGE_SIZE)),
-            "assignees": assignees,
+            "assignees": [(email, people.of_email(email)) for email in assignees],
             "areas": profile.taxonomy_on(today).areas,
             "case_types": profile.case_types,
             "active": "inquiries",

@@ -26,7 +26,7 @@ from domain.inquiry import PERSONAL_FIELDS, Inquiry
 from domain.replay import STATE_FIELDS, last_instant, shown
 from projections.access_log import record_access
 from projections.report_documents import labels
-from projections.staff_accounts import tenant_accounts
+from projections.staff_accounts import staff_names
 from services.office import InquiryNotFound, Office
 from services.replay import Replay, ReplayStep, replay
 from web.case_timeline import timeline
@@ -86,14 +86,14 @@ class InquiryHistoryController(Controller):
         )
         profile = await tenant_profile(request, tenant)
         names = labels(profile)
-        accounts = {str(row["id"]): row["email"] for row in await tenant_accounts(request.app.state.db, tenant)}
+        people = await staff_names(request.app.state.db, tenant)
         context = {
             "staff": staff,
             "profile": profile,
             "history": history,
             "step": step,
-            "said": timeline([step.entry], names, accounts)[0],
-            "actor": accounts.get(step.entry.actor_id, step.entry.actor_id),
+            "said": timeline([step.entry], names, people)[0],
+            "actor": people.by_id.get(step.entry.actor_id, step.entry.actor_id),
             "changes": [_row(c.field, names, c.before, c.after) for c in step.changes],
             "state": [_row(field, names, value) for field, value in step.fields().items()],
             "typed": {"dato": day.isoformat() if day else "", "tidspunkt": f"{minute:%H:%M}" if minute else ""},

@@ -33,7 +33,7 @@ def inquiry_rows(records: Iterable[Mapping[str, Any]], names: Mapping[str, str],
             received=record["received_on"].strftime(DATE),
             area=names.get(record["primary_area"], record["primary_area"]),
             case_types=", ".join(names.get(code, code) for code in record["case_types"]) or "–",
-            assignee=record["assignee"] or "–",
+            assignee=names.get(record["assignee"], record["assignee"]) if record["assignee"] else "–",
             is_open=record["status"] == "open",
             reply=deadlines.reply_state(
                 record["received_on"],

@@ -20,7 +20,7 @@ from domain.account import CASE_WORKERS
 from domain.common import FIRST_BUSINESS_DAY, Context, DomainError, InvalidField
 from domain.inquiry import CHANNELS, REQUESTER_ROLES
 from projections.report_documents import labels
-from projections.staff_accounts import case_workers
+from projections.staff_accounts import case_worker_choices
 from services.office import Office, TenantProfile
 from web.offices import tenant_profile
 from web.sessions import Staff, current_staff
@@ -73,6 +73,7 @@ class Choices:
     today: date
     profile: TenantProfile
     case_workers: tuple[str, ...]
+    worker_names: tuple[str, ...] = ()  # each case worker's name as people read it, in the same order
 
     def areas_on(self, day: date | None) -> list[tuple[str, str]]:
         """The areas in force on the received date (today's while no date reads)."""
@@ -255,8 +256,10 @@ class NewInquiryController(Controller):
 
 async def _choices(request: Request, tenant: str) -> Choices:
     profile = await tenant_profile(request, tenant)
-    workers = await case_workers(request.app.state.db, tenant)
-    return Choices(deadlines.today_in_norway(), profile, tuple(workers))
+    workers = await case_worker_choices(request.app.state.db, tenant)
+    return Choices(
+        deadlines.today_in_norway(), profile, tuple(email for email, _ in workers), tuple(name for _, name in workers)
+    )
 
 
 def _context(choices: Choices, staff: Staff, typed: NewInquiryForm, problems: dict[str, str]) -> dict[str, Any]:
@@ -272,7 +275,7 @@ def _context(choices: Choices, staff: Staff, typed: NewInquiryForm, problems: di
         "role_options": [(code, names.get(code, code)) for code in REQUESTER_ROLES],
         "area_options": choices.areas_on(typed.received_day()),
         "case_types": choices.profile.case_types,
-        "assignee_options": [(email, email) for email in choices.case_workers],
+        "assignee_options": list(zip(choices.case_workers, choices.worker_names, strict=True)),
         "active": "new-inquiry",
     }
 

@@ -17,8 +17,8 @@ from litestar import Request
 from litestar.exceptions import NotFoundException
 from redis.asyncio import Redis
 
-from domain.account import AUDIT_READERS, CASE_WORKERS, ERASERS
-from projections.staff_accounts import session_generation
+from domain.account import AUDIT_READERS, CASE_WORKERS, ERASERS, shown_name
+from projections.staff_accounts import SessionState, session_state
 
 COOKIE = "ombud_sesjon"
 IDLE_SECONDS = 8 * 60 * 60  # a working day without activity signs out
@@ -32,6 +32,12 @@ class Staff:
     email: str
     role: str
     tenant: str | None
+    display_name: str | None = None  # read afresh on every request, never kept in the session
+
+    @property
+    def name(self) -> str:
+        """Who is signed in, as the header says it."""
+        return shown_name(self.display_name, self.email)
 
     @property
     def works_cases(self) -> bool:
@@ -63,7 +69,8 @@ async def start(redis: Redis, staff: Staff, generation: int) -> str:
     """A fresh token at every sign-in, so a token planted before sign-in is worth nothing after it.
     `generation` is the account's session generation read with the password hash at sign-in."""
     token = secrets.token_urlsafe(32)
-    session = {"staff": asdict(staff), "started_at": time.time(), "generation": generation}
+    known = {key: value for key, value in asdict(staff).items() if key != "display_name"}
+    session = {"staff": known, "started_at": time.time(), "generation": generation}
     await redis.set(session_key(token), json.dumps(session), ex=IDLE_SECONDS)
     return token
 
@@ -91,19 +98,21 @@ async def current_staff(request: Request) -> Staff:
     if data is None:
         raise SignInRequired
     session = json.loads(data)
-    if not await _still_valid(request, session):
+    state = await _still_valid(request, session)
+    if state is None:
         await redis.delete(session_key(token))
         raise SignInRequired
-    return Staff(**session["staff"])
+    return Staff(**{**session["staff"], "display_name": state.display_name})
 
 
-async def _still_valid(request: Request, session: dict) -> bool:
-    """Within the absolute lifetime, and the account still active at the generation the session began with."""
+async def _still_valid(request: Request, session: dict) -> SessionState | None:
+    """Within the absolute lifetime, and the account still active at the generation the session began with:
+    then the account's state (its display name with it), else None."""
     started_at = session.get("started_at")  # absent in sessions from before the lifetime: they end
     if "staff" not in session or started_at is None:
-        return False
+        return None
     if time.time() - started_at > request.app.state.session_max_seconds:
-        return False
+        return None
     staff = session["staff"]
-    current = await session_generation(request.app.state.db, staff["account_id"], staff["tenant"])
-    return current is not None and current == session.get("generation")
+    state = await session_state(request.app.state.db, staff["account_id"], staff["tenant"])
+    return state if state is not None and state.generation == session.get("generation") else None

@@ -59,6 +59,18 @@ class InMemoryAccountDirectory:
         self.records.append(("password_reset", found.id, by.user_id, by.role))
         return True
 
+    def set_display_name(self, account_id: UUID, tenant: str | None, name: str | None, by: Context) -> bool:
+        found = self.accounts.get(account_id)
+        if found is None or found.tenant != tenant:
+            return False
+        if found.display_name != name:
+            self.accounts[account_id] = replace(found, display_name=name)
+            self.records.append(("name_set", account_id, by.user_id, by.role))
+        return True
+
+    def account_by_email(self, email: str) -> Account | None:
+        return next((a for a in self.accounts.values() if a.email == email), None)
+
 
 class InMemoryTenantDirectory:
     def __init__(self) -> None:

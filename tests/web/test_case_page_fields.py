@@ -92,7 +92,7 @@ async def test_every_field_the_office_may_see_is_on_the_page_in_norwegian(
     assert "E-post" in text and "Pårørende" in text  # channel and requester role
     assert "Pasient- og brukerombudet" in text and "Statsforvalteren" in text and "Bistått" in text
     assert "Ombudet, Innbyggeren" in text  # the meeting's participants
-    assert f"Saksbehandler: {author}" in text  # who did each step: role in Norwegian, and the staff member
+    assert f"{author} (saksbehandler)" in text  # who did each step: the staff member, and their role in Norwegian
     assert re.search(r"registrert \d\d\.\d\d\.\d{4} kl\. \d\d\.\d\d", text)  # and when it was recorded
     for code in CODES:
         assert code not in text

@@ -74,7 +74,7 @@ async def test_an_auditor_steps_through_the_history_and_sees_what_each_step_chan
     assert re.search(rf'<th scope="row">Saksbehandler</th>\s*<td>–</td><td>{ASSIGNEE}</td>', page.text)
     assert f'rel="prev" href="{url(office, reference)}?versjon=1"' in page.text
     assert f'rel="next" href="{url(office, reference)}?versjon=3"' in page.text
-    assert "(Saksbehandler)" in page.text and caseworker.user_id in page.text  # who: as recorded, and the role
+    assert "(saksbehandler)" in page.text and caseworker.user_id in page.text  # who: as recorded, and the role
     assert records(admin_database_url, office.slug) == [(str(auditor.id), "auditor", "kontroll", "web")] * 2
     assert records(admin_database_url, other_office.slug) == []
 
