@@ -4,7 +4,7 @@ which account."""
 from __future__ import annotations
 
 from litestar import Controller, Request, get
-from litestar.di import NamedDependency, Provide
+from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
@@ -13,14 +13,15 @@ from projections import access_log, account_records
 from projections.access_report import CHANNEL_NAMES
 from projections.reading import tenant_transaction
 from projections.staff_accounts import tenant_accounts
+from web.access import tenant_roles
 from web.offices import tenant_profile
 from web.query import QueryValues
-from web.sessions import Staff, current_staff
+from web.sessions import Staff
 
 
 class AccessLogController(Controller):
     path = "/{tenant:str}/tilgangslogg"
-    dependencies = {"staff": Provide(current_staff)}
+    guards = [tenant_roles(AUDIT_READERS)]
 
     @get("/", name="access-log")
     async def listing(
@@ -32,7 +33,6 @@ class AccessLogController(Controller):
         page: FromQuery[str] = "1",
     ) -> Template:
         """Query values come from a plain GET form: an odd value falls back to its default and says so."""
-        staff.require_tenant(tenant, AUDIT_READERS)
         query = QueryValues()
         reference = query.text("henvendelse", henvendelse, max_length=40)
         number = query.number("page", page, low=1, high=100_000, default=1) or 1

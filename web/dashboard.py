@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from litestar import Controller, Request, get
-from litestar.di import NamedDependency, Provide
+from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Template
 
@@ -12,18 +12,18 @@ from domain.account import CASE_WORKERS
 from projections import inquiries
 from projections.reading import tenant_transaction
 from projections.report_documents import labels
+from web.access import tenant_roles
 from web.inquiry_rows import inquiry_rows
 from web.offices import tenant_profile
-from web.sessions import Staff, current_staff
+from web.sessions import Staff
 
 
 class DashboardController(Controller):
     path = "/{tenant:str}/oversikt"
-    dependencies = {"staff": Provide(current_staff)}
+    guards = [tenant_roles(CASE_WORKERS)]
 
     @get("/", name="dashboard")
     async def overview(self, request: Request, tenant: FromPath[str], staff: NamedDependency[Staff]) -> Template:
-        staff.require_tenant(tenant, CASE_WORKERS)
         profile = await tenant_profile(request, tenant)
         today = deadlines.today_in_norway()
         async with tenant_transaction(request.app.state.db, tenant) as conn:

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from jinja2_fragments.litestar import HTMXBlockTemplate
 from litestar import Controller, Request, get
-from litestar.di import NamedDependency, Provide
+from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
@@ -19,17 +19,18 @@ from projections.inquiries import ListFilters
 from projections.reading import tenant_transaction
 from projections.report_documents import labels
 from services.office import Office
+from web.access import tenant_roles
 from web.inquiry_rows import inquiry_rows
 from web.offices import tenant_profile
 from web.query import QueryValues
-from web.sessions import Staff, current_staff
+from web.sessions import Staff
 
 STATUSES = ("open", "overdue", "resolved")  # the status filter's choices, as the list template offers them
 
 
 class InquiryListController(Controller):
     path = "/{tenant:str}/henvendelser"
-    dependencies = {"staff": Provide(current_staff)}
+    guards = [tenant_roles(TENANT_ROLES)]
 
     @get("/", name="inquiries")
     async def listing(
@@ -47,7 +48,6 @@ class InquiryListController(Controller):
         page: FromQuery[str] = "1",
     ) -> Template:
         """Query values come from a plain GET form too: an odd value falls back to "no filter" and says so."""
-        staff.require_tenant(tenant, TENANT_ROLES)
         query = QueryValues()
         today = today_in_norway()
         filters = ListFilters(

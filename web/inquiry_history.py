@@ -13,7 +13,7 @@ from typing import Any
 
 import anyio.to_thread
 from litestar import Controller, Request, get
-from litestar.di import NamedDependency, Provide
+from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
@@ -29,10 +29,11 @@ from projections.report_documents import labels
 from projections.staff_accounts import tenant_accounts
 from services.office import InquiryNotFound, Office
 from services.replay import Replay, ReplayStep, replay
+from web.access import tenant_roles
 from web.case_timeline import timeline
 from web.offices import tenant_profile
 from web.query import QueryValues
-from web.sessions import Staff, current_staff
+from web.sessions import Staff
 
 _PERSONAL = PERSONAL_FIELDS[Inquiry.Received]  # shown through the personal-data rule of _personal.html
 
@@ -48,7 +49,7 @@ class Row:
 
 class InquiryHistoryController(Controller):
     path = "/{tenant:str}/henvendelser/{reference:str}/historikk"
-    dependencies = {"staff": Provide(current_staff)}
+    guards = [tenant_roles(AUDIT_READERS)]
 
     @get("/", name="inquiry-history")
     async def page(
@@ -61,7 +62,6 @@ class InquiryHistoryController(Controller):
         dato: FromQuery[str] = "",
         tidspunkt: FromQuery[str] = "",
     ) -> Template:
-        staff.require_tenant(tenant, AUDIT_READERS)
         try:
             reference = parsing.text("reference", reference, max_length=100, required=True)
         except InvalidField:
