@@ -13,8 +13,8 @@ from projections import access_log, account_records
 from projections.access_report import CHANNEL_NAMES
 from projections.reading import tenant_transaction
 from projections.staff_accounts import tenant_accounts
+from services.office import TenantProfile
 from web.access import tenant_roles
-from web.offices import tenant_profile
 from web.query import QueryValues
 from web.sessions import Staff
 
@@ -29,6 +29,7 @@ class AccessLogController(Controller):
         request: Request,
         tenant: FromPath[str],
         staff: NamedDependency[Staff],
+        profile: NamedDependency[TenantProfile],
         henvendelse: FromQuery[str] = "",
         page: FromQuery[str] = "1",
     ) -> Template:
@@ -36,7 +37,6 @@ class AccessLogController(Controller):
         query = QueryValues()
         reference = query.text("henvendelse", henvendelse, max_length=40)
         number = query.number("page", page, low=1, high=100_000, default=1) or 1
-        profile = await tenant_profile(request, tenant)
         async with tenant_transaction(request.app.state.db, tenant) as conn:
             total, rows = await access_log.page(conn, reference or None, number)
             changes = await account_records.latest(conn)

@@ -25,9 +25,8 @@ from projections.access_letter import as_docx
 from projections.access_log import record_access
 from projections.access_report import AccessReport, access_report
 from projections.reading import tenant_transaction
-from services.office import InquiryNotFound, Office
+from services.office import InquiryNotFound, Office, TenantProfile
 from web.access import tenant_roles
-from web.offices import tenant_profile
 from web.sessions import Staff
 
 _MEDIA = {
@@ -42,10 +41,14 @@ class AccessReportController(Controller):
 
     @get("/innsyn.docx", name="access-report-docx")
     async def letter(
-        self, request: Request, tenant: FromPath[str], reference: FromPath[str], staff: NamedDependency[Staff]
+        self,
+        request: Request,
+        tenant: FromPath[str],
+        reference: FromPath[str],
+        staff: NamedDependency[Staff],
+        profile: NamedDependency[TenantProfile],
     ) -> Response[Any]:
         report = await _report(request, tenant, reference, staff)
-        profile = await tenant_profile(request, tenant)
         body = await anyio.to_thread.run_sync(as_docx, report, profile.name)
         return _download(body, "docx", report.inquiry)
 

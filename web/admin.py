@@ -115,7 +115,7 @@ class AdminController(Controller):
 
     @post("/taksonomi")
     async def publish_taxonomy(
-        self, request: Request, tenant: FromPath[str], staff: NamedDependency[Staff]
+        self, request: Request, tenant: FromPath[str], staff: NamedDependency[Staff], office: NamedDependency[Office]
     ) -> Template | Redirect:
         form = await _form(request)
         try:
@@ -124,7 +124,6 @@ class AdminController(Controller):
             mapping = parse_mapping(
                 parsing.text("mapping", form.get("mapping", ""), max_length=100_000, multiline=True)
             )
-            office: Office = request.app.state.platform.office(tenant)
             ctx = _context(staff)
             version = await anyio.to_thread.run_sync(
                 lambda: office.publish_taxonomy(

@@ -37,6 +37,7 @@ from web.inquiry_history import InquiryHistoryController
 from web.letters import LetterController, LetterheadController
 from web.network import NetworkController
 from web.new_inquiry import NewInquiryController
+from web.offices import tenant_office, tenant_profile
 from web.outages import exception_handlers as outage_handlers
 from web.outreach import OutreachController
 from web.platform_admin import PlatformController
@@ -128,7 +129,11 @@ def create_app(
             exclude=["/health"],
         ),
         exception_handlers={**error_pages(), **outage_handlers(), SignInRequired: _to_sign_in},
-        dependencies={"staff": Provide(current_staff)},
+        dependencies={
+            "staff": Provide(current_staff),
+            "profile": Provide(tenant_profile),
+            "office": Provide(tenant_office, sync_to_thread=False),
+        },
         before_send=[security_headers(hsts_max_age=hsts_max_age)],
     )
     app.state.platform = platform

@@ -86,6 +86,7 @@ class CasePageController(Controller):
         reference: FromPath[str],
         action: FromPath[str],
         staff: NamedDependency[Staff],
+        office: NamedDependency[Office],
     ) -> Template | Redirect:
         reference = _reference(reference)
         if action not in ACTIONS:
@@ -93,7 +94,6 @@ class CasePageController(Controller):
         submitted = await request.form()
         form: dict[str, Any] = {key: value.strip() for key, value in submitted.items() if isinstance(value, str)}
         form.update({key: [v.strip() for v in submitted.getall(key, []) if isinstance(v, str)] for key in MULTI_VALUED})
-        office: Office = request.app.state.platform.office(tenant)
         ctx = staff.acting()
         problem: dict[str, Any] | None = None
         try:

@@ -12,9 +12,9 @@ from domain.account import CASE_WORKERS
 from projections import inquiries
 from projections.reading import tenant_transaction
 from projections.report_documents import labels
+from services.office import TenantProfile
 from web.access import tenant_roles
 from web.inquiry_rows import inquiry_rows
-from web.offices import tenant_profile
 from web.sessions import Staff
 
 
@@ -23,8 +23,13 @@ class DashboardController(Controller):
     guards = [tenant_roles(CASE_WORKERS)]
 
     @get("/", name="dashboard")
-    async def overview(self, request: Request, tenant: FromPath[str], staff: NamedDependency[Staff]) -> Template:
-        profile = await tenant_profile(request, tenant)
+    async def overview(
+        self,
+        request: Request,
+        tenant: FromPath[str],
+        staff: NamedDependency[Staff],
+        profile: NamedDependency[TenantProfile],
+    ) -> Template:
         today = deadlines.today_in_norway()
         async with tenant_transaction(request.app.state.db, tenant) as conn:
             mine = await inquiries.my_open_inquiries(conn, staff.email)

@@ -38,14 +38,18 @@ class ErasureController(Controller):
 
     @post("/")
     async def erase(
-        self, request: Request, tenant: FromPath[str], reference: FromPath[str], staff: NamedDependency[Staff]
+        self,
+        request: Request,
+        tenant: FromPath[str],
+        reference: FromPath[str],
+        staff: NamedDependency[Staff],
+        office: NamedDependency[Office],
     ) -> Template | Redirect:
         reference = _reference(reference)
         erased_on = await _erased_on(request, tenant, reference)
         if erased_on is not None:
             return await _page(request, staff, tenant, reference, erased_on)
         typed = (await request.form()).get("reason", "")
-        office: Office = request.app.state.platform.office(tenant)
         ctx = staff.acting()
         try:
             reason = parsing.text("reason", typed, max_length=MAX_ERASURE_REASON, required=True)

@@ -18,10 +18,9 @@ from projections.access_log import record_access
 from projections.inquiries import ListFilters
 from projections.reading import tenant_transaction
 from projections.report_documents import labels
-from services.office import Office
+from services.office import Office, TenantProfile
 from web.access import tenant_roles
 from web.inquiry_rows import inquiry_rows
-from web.offices import tenant_profile
 from web.query import QueryValues
 from web.sessions import Staff
 
@@ -38,6 +37,8 @@ class InquiryListController(Controller):
         request: Request,
         tenant: FromPath[str],
         staff: NamedDependency[Staff],
+        office: NamedDependency[Office],
+        profile: NamedDependency[TenantProfile],
         status: FromQuery[str] = "",
         area: FromQuery[str] = "",
         case_type: FromQuery[str] = "",
@@ -61,9 +62,7 @@ class InquiryListController(Controller):
             query.number("page", page, low=1, high=100_000, default=1) or 1,
             today=today,
         )
-        profile = await tenant_profile(request, tenant)
         names = labels(profile)
-        office: Office = request.app.state.platform.office(tenant)
         tokens = office.search_tokens(filters.q) if filters.q else []
         async with tenant_transaction(request.app.state.db, tenant) as conn:
             filters = replace(filters, word_hits=tuple(await search_index.matching(conn, tokens)))

@@ -27,11 +27,10 @@ from domain.replay import STATE_FIELDS, last_instant, shown
 from projections.access_log import record_access
 from projections.report_documents import labels
 from projections.staff_accounts import tenant_accounts
-from services.office import InquiryNotFound, Office
+from services.office import InquiryNotFound, Office, TenantProfile
 from services.replay import Replay, ReplayStep, replay
 from web.access import tenant_roles
 from web.case_timeline import timeline
-from web.offices import tenant_profile
 from web.query import QueryValues
 from web.sessions import Staff
 
@@ -58,6 +57,8 @@ class InquiryHistoryController(Controller):
         tenant: FromPath[str],
         reference: FromPath[str],
         staff: NamedDependency[Staff],
+        office: NamedDependency[Office],
+        profile: NamedDependency[TenantProfile],
         versjon: FromQuery[str] = "",
         dato: FromQuery[str] = "",
         tidspunkt: FromQuery[str] = "",
@@ -69,7 +70,6 @@ class InquiryHistoryController(Controller):
         query = QueryValues()
         version = query.number("versjon", versjon, low=1, high=MAX_INTEGER)
         day, minute = query.day("dato", dato), query.clock("tidspunkt", tidspunkt)
-        office: Office = request.app.state.platform.office(tenant)
         try:  # one read of the events; sent only after the access record below is committed
             history = await anyio.to_thread.run_sync(lambda: replay(office, reference))
         except InquiryNotFound:
@@ -84,7 +84,6 @@ class InquiryHistoryController(Controller):
             purpose=AUDIT_PURPOSE,
             channel="web",
         )
-        profile = await tenant_profile(request, tenant)
         names = labels(profile)
         accounts = {str(row["id"]): row["email"] for row in await tenant_accounts(request.app.state.db, tenant)}
         context = {

@@ -215,14 +215,13 @@ class NewInquiryController(Controller):
 
     @post("/")
     async def register(
-        self, request: Request, tenant: FromPath[str], staff: NamedDependency[Staff]
+        self, request: Request, tenant: FromPath[str], staff: NamedDependency[Staff], office: NamedDependency[Office]
     ) -> Template | Redirect:
         typed = NewInquiryForm.parse(await request.form(), registrant=staff.email)
         choices = await _choices(request, tenant)
         problems = typed.problems(choices)
         if problems:
             return _page(choices, staff, typed, problems, status=422)
-        office: Office = request.app.state.platform.office(tenant)
         ctx = staff.acting()
         arguments = typed.arguments()
         try:

@@ -56,7 +56,7 @@ class OutreachController(Controller):
 
     @post("/", guards=[tenant_roles(CASE_WORKERS)])
     async def register(
-        self, request: Request, tenant: FromPath[str], staff: NamedDependency[Staff]
+        self, request: Request, tenant: FromPath[str], staff: NamedDependency[Staff], office: NamedDependency[Office]
     ) -> Template | Redirect:
         form = {name: value.strip() for name, value in (await request.form()).items() if isinstance(value, str)}
         errors: dict[str, str] = {}
@@ -69,7 +69,6 @@ class OutreachController(Controller):
             for name in ("title", "audience")
         )
         if not errors:
-            office: Office = request.app.state.platform.office(tenant)
             ctx = staff.acting()
             try:
                 await anyio.to_thread.run_sync(

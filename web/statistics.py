@@ -25,6 +25,7 @@ from projections.area_trend import area_trend
 from projections.reading import tenant_transaction
 from projections.report_documents import KEY_FIGURES, TITLES, as_docx, as_xlsx, labels
 from projections.report_formats import as_csv, as_json
+from services.office import TenantProfile
 from web.access import tenant_roles
 from web.charts import LineChart, line_chart
 from web.offices import tenant_profile
@@ -96,11 +97,11 @@ class StatisticsController(Controller):
         tenant: FromPath[str],
         file: FromPath[str],
         staff: NamedDependency[Staff],
+        profile: NamedDependency[TenantProfile],
         taksonomi: FromQuery[str] = "",
     ) -> Response[Any]:
         """The year's report under the page's taxonomy version (`taksonomi`, as on the page)."""
         year, kind = _report_file(file)
-        profile = await tenant_profile(request, tenant)
         try:
             version = download_taxonomy(taksonomi, profile, year)
         except InvalidField as refused:
