@@ -4,7 +4,7 @@ which account."""
 from __future__ import annotations
 
 from litestar import Controller, Request, get
-from litestar.di import NamedDependency, Provide
+from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
@@ -13,14 +13,15 @@ from projections import access_log, account_records
 from projections.access_report import CHANNEL_NAMES
 from projections.reading import tenant_transaction
 from projections.staff_accounts import staff_names
-from web.offices import tenant_profile
+from services.office import TenantProfile
+from web.access import tenant_roles
 from web.query import QueryValues
-from web.sessions import Staff, current_staff
+from web.sessions import Staff
 
 
 class AccessLogController(Controller):
     path = "/{tenant:str}/tilgangslogg"
-    dependencies = {"staff": Provide(current_staff)}
+    guards = [tenant_roles(AUDIT_READERS)]
 
     @get("/", name="access-log")
     async def listing(
@@ -28,15 +29,14 @@ class AccessLogController(Controller):
         request: Request,
         tenant: FromPath[str],
         staff: NamedDependency[Staff],
+        profile: NamedDependency[TenantProfile],
         henvendelse: FromQuery[str] = "",
         page: FromQuery[str] = "1",
     ) -> Template:
         """Query values come from a plain GET form: an odd value falls back to its default and says so."""
-        staff.require_tenant(tenant, AUDIT_READERS)
         query = QueryValues()
         reference = query.text("henvendelse", henvendelse, max_length=40)
         number = query.number("page", page, low=1, high=100_000, default=1) or 1
-        profile = await tenant_profile(request, tenant)
         async with tenant_transaction(request.app.state.db, tenant) as conn:
             total, rows = await access_log.page(conn, reference or None, number)
             changes = await account_records.latest(conn)

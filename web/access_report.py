@@ -12,7 +12,7 @@ from typing import Any
 
 import anyio.to_thread
 from litestar import Controller, Request, get
-from litestar.di import NamedDependency, Provide
+from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Response
@@ -25,9 +25,9 @@ from projections.access_letter import as_docx
 from projections.access_log import record_access
 from projections.access_report import AccessReport, access_report
 from projections.reading import tenant_transaction
-from services.office import InquiryNotFound, Office
-from web.offices import tenant_profile
-from web.sessions import Staff, current_staff
+from services.office import InquiryNotFound, Office, TenantProfile
+from web.access import tenant_roles
+from web.sessions import Staff
 
 _MEDIA = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -37,14 +37,18 @@ _MEDIA = {
 
 class AccessReportController(Controller):
     path = "/{tenant:str}/henvendelser/{reference:str}"
-    dependencies = {"staff": Provide(current_staff)}
+    guards = [tenant_roles(TENANT_ROLES)]
 
     @get("/innsyn.docx", name="access-report-docx")
     async def letter(
-        self, request: Request, tenant: FromPath[str], reference: FromPath[str], staff: NamedDependency[Staff]
+        self,
+        request: Request,
+        tenant: FromPath[str],
+        reference: FromPath[str],
+        staff: NamedDependency[Staff],
+        profile: NamedDependency[TenantProfile],
     ) -> Response[Any]:
         report = await _report(request, tenant, reference, staff)
-        profile = await tenant_profile(request, tenant)
         body = await anyio.to_thread.run_sync(as_docx, report, profile.name)
         return _download(body, "docx", report.inquiry)
 
@@ -58,7 +62,6 @@ class AccessReportController(Controller):
 
 async def _report(request: Request, tenant: str, typed: str, staff: Staff) -> AccessReport:
     """Every staff role of the tenant may prepare the answer; another tenant's or an unknown inquiry is a 404."""
-    staff.require_tenant(tenant, TENANT_ROLES)
     try:
         reference = parsing.text("reference", typed, max_length=100, required=True)
     except InvalidField:

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from typing import Any
-from uuid import uuid4
 
 import anyio.to_thread
 from jinja2_fragments.litestar import HTMXBlockTemplate
 from litestar import Controller, Request, get, post
-from litestar.di import NamedDependency, Provide
+from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
@@ -20,8 +19,9 @@ from domain.taxonomy import ServiceArea
 from projections.staff_accounts import tenant_accounts
 from services.accounts import AccountNotFound, SetAccountActive, SetDisplayName
 from services.office import Office
+from web.access import tenant_roles
 from web.offices import forget_profile, tenant_profile
-from web.sessions import Staff, current_staff
+from web.sessions import Staff
 
 ADMINS = ("tenant_admin",)
 ACCOUNT_FIELDS = ("email", "display_name", "role", "password", "password_repeat")
@@ -30,18 +30,16 @@ TAXONOMY_FIELDS = ("effective_from", "areas", "mapping")
 
 class AdminController(Controller):
     path = "/{tenant:str}/admin"
-    dependencies = {"staff": Provide(current_staff)}
+    guards = [tenant_roles(ADMINS)]
 
     @get("/", name="admin")
     async def page(self, request: Request, tenant: FromPath[str], staff: NamedDependency[Staff]) -> Template:
-        staff.require_tenant(tenant, ADMINS)
         return await _render(request, tenant, staff)
 
     @post("/brukere")
     async def create_account(
         self, request: Request, tenant: FromPath[str], staff: NamedDependency[Staff]
     ) -> Template | Redirect:
-        staff.require_tenant(tenant, ADMINS)
         form = await _form(request)
         errors: dict[str, str] = {}
         if form.get("password", "") != form.get("password_repeat", ""):
@@ -71,7 +69,6 @@ class AdminController(Controller):
     async def change_role(
         self, request: Request, tenant: FromPath[str], account_id: FromPath[str], staff: NamedDependency[Staff]
     ) -> Template | Redirect:
-        staff.require_tenant(tenant, ADMINS)
         try:  # an id that could name no account names none
             account = parsing.text("account", account_id, max_length=100, required=True)
         except InvalidField:
@@ -94,7 +91,6 @@ class AdminController(Controller):
         self, request: Request, tenant: FromPath[str], account_id: FromPath[str], staff: NamedDependency[Staff]
     ) -> Template | Redirect:
         """Names an account of the tenant (one's own too); a blank name shows the email instead."""
-        staff.require_tenant(tenant, ADMINS)
         form = await _form(request)
         command = SetDisplayName(account_id, tenant, form.get("display_name", ""))
         errors: dict[str, str] = {}
@@ -125,7 +121,6 @@ class AdminController(Controller):
         self, request: Request, tenant: str, account_id: str, staff: Staff, *, active: bool
     ) -> Template | Redirect:
         """Only the tenant's own accounts: another tenant's account is not found (404), one's own is refused."""
-        staff.require_tenant(tenant, ADMINS)
         command = SetAccountActive(account_id, tenant, active)
         errors: dict[str, str] = {}
         try:
@@ -144,9 +139,8 @@ class AdminController(Controller):
 
     @post("/taksonomi")
     async def publish_taxonomy(
-        self, request: Request, tenant: FromPath[str], staff: NamedDependency[Staff]
+        self, request: Request, tenant: FromPath[str], staff: NamedDependency[Staff], office: NamedDependency[Office]
     ) -> Template | Redirect:
-        staff.require_tenant(tenant, ADMINS)
         form = await _form(request)
         try:
             effective_from = parsing.day("effective_from", form.get("effective_from", ""))
@@ -154,7 +148,6 @@ class AdminController(Controller):
             mapping = parse_mapping(
                 parsing.text("mapping", form.get("mapping", ""), max_length=100_000, multiline=True)
             )
-            office: Office = request.app.state.platform.office(tenant)
             ctx = _context(staff)
             version = await anyio.to_thread.run_sync(
                 lambda: office.publish_taxonomy(
@@ -169,7 +162,7 @@ class AdminController(Controller):
 
 
 def _context(staff: Staff) -> Context:
-    return Context(staff.account_id, staff.role, str(uuid4()))
+    return staff.acting()
 
 
 def parse_areas(text: str) -> tuple[ServiceArea, ...]:

@@ -10,6 +10,7 @@ from urllib.parse import quote
 import anyio
 from litestar import Litestar, Request
 from litestar.config.csrf import CSRFConfig
+from litestar.di import Provide
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Redirect
 from litestar.static_files import create_static_files_router
@@ -36,13 +37,14 @@ from web.inquiry_history import InquiryHistoryController
 from web.letters import LetterController, LetterheadController
 from web.network import NetworkController
 from web.new_inquiry import NewInquiryController
+from web.offices import tenant_office, tenant_profile
 from web.outages import exception_handlers as outage_handlers
 from web.outreach import OutreachController
 from web.platform_admin import PlatformController
 from web.query import plain_file_path
 from web.retention import LegalHoldController, RetentionController
 from web.security_headers import security_headers
-from web.sessions import SignInRequired
+from web.sessions import SignInRequired, current_staff
 from web.statistics import StatisticsController
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -127,6 +129,11 @@ def create_app(
             exclude=["/health"],
         ),
         exception_handlers={**error_pages(), **outage_handlers(), SignInRequired: _to_sign_in},
+        dependencies={
+            "staff": Provide(current_staff),
+            "profile": Provide(tenant_profile),
+            "office": Provide(tenant_office, sync_to_thread=False),
+        },
         before_send=[security_headers(hsts_max_age=hsts_max_age)],
     )
     app.state.platform = platform

@@ -7,19 +7,18 @@ no data. A conflicting change by a colleague is shown as such, and the form keep
 from __future__ import annotations
 
 from typing import Any
-from uuid import uuid4
 
 import anyio.to_thread
 from jinja2_fragments.litestar import HTMXBlockTemplate
 from litestar import Controller, Request, get, post
-from litestar.di import NamedDependency, Provide
+from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from domain import parsing
 from domain.account import CASE_WORKERS, TENANT_ROLES
-from domain.common import Context, DomainError, InvalidField, today_in_norway
+from domain.common import DomainError, InvalidField, today_in_norway
 from domain.inquiry import (
     COMPLAINT_OUTCOMES,
     COMPLAINT_RECIPIENTS,
@@ -46,9 +45,10 @@ from services.case_commands import (
     SendInterimReply,
 )
 from services.office import ConflictError, InquiryNotFound, Office
+from web.access import tenant_roles
 from web.case_timeline import timeline
 from web.offices import tenant_profile
-from web.sessions import Staff, current_staff
+from web.sessions import Staff
 
 MULTI_VALUED = ("further_areas", "case_types", "participants")  # checkbox groups: every ticked value, as a list
 MULTI_LINE = ("text", "reason", "about")  # the free-text fields; the domain keeps each one's length rule
@@ -71,16 +71,15 @@ _FORM_FIELDS = {"primary_area": "service_area"}  # the domain's name for a rule,
 
 class CasePageController(Controller):
     path = "/{tenant:str}/henvendelser/{reference:str}"
-    dependencies = {"staff": Provide(current_staff)}
+    guards = [tenant_roles(TENANT_ROLES)]
 
     @get("/", name="inquiry")
     async def page(
         self, request: Request, tenant: FromPath[str], reference: FromPath[str], staff: NamedDependency[Staff]
     ) -> Template:
-        staff.require_tenant(tenant, TENANT_ROLES)
         return await _render(request, tenant, _reference(reference), staff, purpose="saksbehandling")
 
-    @post("/{action:str}")
+    @post("/{action:str}", guards=[tenant_roles(CASE_WORKERS)])
     async def act(
         self,
         request: Request,
@@ -88,16 +87,15 @@ class CasePageController(Controller):
         reference: FromPath[str],
         action: FromPath[str],
         staff: NamedDependency[Staff],
+        office: NamedDependency[Office],
     ) -> Template | Redirect:
-        staff.require_tenant(tenant, CASE_WORKERS)
         reference = _reference(reference)
         if action not in ACTIONS:
             raise NotFoundException()
         submitted = await request.form()
         form: dict[str, Any] = {key: value.strip() for key, value in submitted.items() if isinstance(value, str)}
         form.update({key: [v.strip() for v in submitted.getall(key, []) if isinstance(v, str)] for key in MULTI_VALUED})
-        office: Office = request.app.state.platform.office(tenant)
-        ctx = Context(staff.account_id, staff.role, str(uuid4()))
+        ctx = staff.acting()
         problem: dict[str, Any] | None = None
         try:
             _check_text(form)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from litestar import Controller, Request, get
-from litestar.di import NamedDependency, Provide
+from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Template
 
@@ -13,19 +13,24 @@ from projections import inquiries
 from projections.reading import tenant_transaction
 from projections.report_documents import labels
 from projections.staff_accounts import staff_names
+from services.office import TenantProfile
+from web.access import tenant_roles
 from web.inquiry_rows import inquiry_rows
-from web.offices import tenant_profile
-from web.sessions import Staff, current_staff
+from web.sessions import Staff
 
 
 class DashboardController(Controller):
     path = "/{tenant:str}/oversikt"
-    dependencies = {"staff": Provide(current_staff)}
+    guards = [tenant_roles(CASE_WORKERS)]
 
     @get("/", name="dashboard")
-    async def overview(self, request: Request, tenant: FromPath[str], staff: NamedDependency[Staff]) -> Template:
-        staff.require_tenant(tenant, CASE_WORKERS)
-        profile = await tenant_profile(request, tenant)
+    async def overview(
+        self,
+        request: Request,
+        tenant: FromPath[str],
+        staff: NamedDependency[Staff],
+        profile: NamedDependency[TenantProfile],
+    ) -> Template:
         today = deadlines.today_in_norway()
         async with tenant_transaction(request.app.state.db, tenant) as conn:
             mine = await inquiries.my_open_inquiries(conn, staff.email)

@@ -7,48 +7,50 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Any
-from uuid import uuid4
 
 import anyio.to_thread
 from litestar import Controller, Request, get, post
-from litestar.di import NamedDependency, Provide
+from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from domain import parsing
 from domain.account import ERASERS
-from domain.common import Context, DomainError, InvalidField, today_in_norway
+from domain.common import DomainError, InvalidField, today_in_norway
 from domain.inquiry import MAX_ERASURE_REASON
 from services.office import EraseInquiry, InquiryNotFound, Office
+from web.access import tenant_roles
 from web.offices import tenant_profile
-from web.sessions import Staff, current_staff
+from web.sessions import Staff
 
 
 class ErasureController(Controller):
     path = "/{tenant:str}/henvendelser/{reference:str}/slett"
-    dependencies = {"staff": Provide(current_staff)}
+    guards = [tenant_roles(ERASERS)]
 
     @get("/", name="erase-inquiry")
     async def confirm(
         self, request: Request, tenant: FromPath[str], reference: FromPath[str], staff: NamedDependency[Staff]
     ) -> Template:
-        staff.require_tenant(tenant, ERASERS)
         reference = _reference(reference)
         return await _page(request, staff, tenant, reference, await _erased_on(request, tenant, reference))
 
     @post("/")
     async def erase(
-        self, request: Request, tenant: FromPath[str], reference: FromPath[str], staff: NamedDependency[Staff]
+        self,
+        request: Request,
+        tenant: FromPath[str],
+        reference: FromPath[str],
+        staff: NamedDependency[Staff],
+        office: NamedDependency[Office],
     ) -> Template | Redirect:
-        staff.require_tenant(tenant, ERASERS)
         reference = _reference(reference)
         erased_on = await _erased_on(request, tenant, reference)
         if erased_on is not None:
             return await _page(request, staff, tenant, reference, erased_on)
         typed = (await request.form()).get("reason", "")
-        office: Office = request.app.state.platform.office(tenant)
-        ctx = Context(staff.account_id, staff.role, str(uuid4()))
+        ctx = staff.acting()
         try:
             reason = parsing.text("reason", typed, max_length=MAX_ERASURE_REASON, required=True)
             command = EraseInquiry(reference, today_in_norway(), reason)

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from jinja2_fragments.litestar import HTMXBlockTemplate
 from litestar import Controller, Request, get
-from litestar.di import NamedDependency, Provide
+from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
@@ -19,18 +19,18 @@ from projections.inquiries import ListFilters
 from projections.reading import tenant_transaction
 from projections.report_documents import labels
 from projections.staff_accounts import staff_names
-from services.office import Office
+from services.office import Office, TenantProfile
+from web.access import tenant_roles
 from web.inquiry_rows import inquiry_rows
-from web.offices import tenant_profile
 from web.query import QueryValues
-from web.sessions import Staff, current_staff
+from web.sessions import Staff
 
 STATUSES = ("open", "overdue", "resolved")  # the status filter's choices, as the list template offers them
 
 
 class InquiryListController(Controller):
     path = "/{tenant:str}/henvendelser"
-    dependencies = {"staff": Provide(current_staff)}
+    guards = [tenant_roles(TENANT_ROLES)]
 
     @get("/", name="inquiries")
     async def listing(
@@ -38,6 +38,8 @@ class InquiryListController(Controller):
         request: Request,
         tenant: FromPath[str],
         staff: NamedDependency[Staff],
+        office: NamedDependency[Office],
+        profile: NamedDependency[TenantProfile],
         status: FromQuery[str] = "",
         area: FromQuery[str] = "",
         case_type: FromQuery[str] = "",
@@ -48,7 +50,6 @@ class InquiryListController(Controller):
         page: FromQuery[str] = "1",
     ) -> Template:
         """Query values come from a plain GET form too: an odd value falls back to "no filter" and says so."""
-        staff.require_tenant(tenant, TENANT_ROLES)
         query = QueryValues()
         today = today_in_norway()
         filters = ListFilters(
@@ -62,10 +63,8 @@ class InquiryListController(Controller):
             query.number("page", page, low=1, high=100_000, default=1) or 1,
             today=today,
         )
-        profile = await tenant_profile(request, tenant)
         names = labels(profile)
         people = await staff_names(request.app.state.db, tenant)
-        office: Office = request.app.state.platform.office(tenant)
         tokens = office.search_tokens(filters.q) if filters.q else []
         async with tenant_transaction(request.app.state.db, tenant) as conn:
             filters = replace(filters, word_hits=tuple(await search_index.matching(conn, tokens)))

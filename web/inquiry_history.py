@@ -13,7 +13,7 @@ from typing import Any
 
 import anyio.to_thread
 from litestar import Controller, Request, get
-from litestar.di import NamedDependency, Provide
+from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
@@ -27,12 +27,12 @@ from domain.replay import STATE_FIELDS, last_instant, shown
 from projections.access_log import record_access
 from projections.report_documents import labels
 from projections.staff_accounts import staff_names
-from services.office import InquiryNotFound, Office
+from services.office import InquiryNotFound, Office, TenantProfile
 from services.replay import Replay, ReplayStep, replay
+from web.access import tenant_roles
 from web.case_timeline import timeline
-from web.offices import tenant_profile
 from web.query import QueryValues
-from web.sessions import Staff, current_staff
+from web.sessions import Staff
 
 _PERSONAL = PERSONAL_FIELDS[Inquiry.Received]  # shown through the personal-data rule of _personal.html
 
@@ -48,7 +48,7 @@ class Row:
 
 class InquiryHistoryController(Controller):
     path = "/{tenant:str}/henvendelser/{reference:str}/historikk"
-    dependencies = {"staff": Provide(current_staff)}
+    guards = [tenant_roles(AUDIT_READERS)]
 
     @get("/", name="inquiry-history")
     async def page(
@@ -57,11 +57,12 @@ class InquiryHistoryController(Controller):
         tenant: FromPath[str],
         reference: FromPath[str],
         staff: NamedDependency[Staff],
+        office: NamedDependency[Office],
+        profile: NamedDependency[TenantProfile],
         versjon: FromQuery[str] = "",
         dato: FromQuery[str] = "",
         tidspunkt: FromQuery[str] = "",
     ) -> Template:
-        staff.require_tenant(tenant, AUDIT_READERS)
         try:
             reference = parsing.text("reference", reference, max_length=100, required=True)
         except InvalidField:
@@ -69,7 +70,6 @@ class InquiryHistoryController(Controller):
         query = QueryValues()
         version = query.number("versjon", versjon, low=1, high=MAX_INTEGER)
         day, minute = query.day("dato", dato), query.clock("tidspunkt", tidspunkt)
-        office: Office = request.app.state.platform.office(tenant)
         try:  # one read of the events; sent only after the access record below is committed
             history = await anyio.to_thread.run_sync(lambda: replay(office, reference))
         except InquiryNotFound:
@@ -84,7 +84,6 @@ class InquiryHistoryController(Controller):
             purpose=AUDIT_PURPOSE,
             channel="web",
         )
-        profile = await tenant_profile(request, tenant)
         names = labels(profile)
         people = await staff_names(request.app.state.db, tenant)
         context = {

@@ -7,11 +7,10 @@ A letter carries the inhabitant's name and address, so each download is an acces
 from __future__ import annotations
 
 from typing import Any
-from uuid import uuid4
 
 import anyio.to_thread
 from litestar import Controller, Request, get, post
-from litestar.di import NamedDependency, Provide
+from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Response, Template
@@ -25,8 +24,9 @@ from projections.access_log import record_access
 from services.letter_texts import DEFAULT_TEXTS, TITLES
 from services.letters import FILE_NAMES, Letters, RegisterInterimReply, SetLetterhead
 from services.office import InquiryNotFound
+from web.access import tenant_roles
 from web.offices import tenant_profile
-from web.sessions import Staff, current_staff
+from web.sessions import Staff
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 # The letter kinds as the addresses name them: /brev/kvittering.docx, /brev/forelopig-svar.docx, /brev/avslutning.docx.
@@ -38,7 +38,7 @@ TEXT_FIELDS = tuple(f"text_{kind}" for kind in LETTER_KINDS)
 
 class LetterController(Controller):
     path = "/{tenant:str}/henvendelser/{reference:str}/brev"
-    dependencies = {"staff": Provide(current_staff)}
+    guards = [tenant_roles(TENANT_ROLES)]
 
     @get("/{file:str}", name="letter")
     async def download(
@@ -49,7 +49,6 @@ class LetterController(Controller):
         file: FromPath[str],
         staff: NamedDependency[Staff],
     ) -> Response[bytes]:
-        staff.require_tenant(tenant, TENANT_ROLES)
         stem, dot, suffix = file.rpartition(".")
         if not dot or suffix != "docx" or stem not in KINDS:
             raise NotFoundException()
@@ -77,12 +76,11 @@ class LetterController(Controller):
             },
         )
 
-    @post("/forelopig-svar", status_code=303)
+    @post("/forelopig-svar", status_code=303, guards=[tenant_roles(CASE_WORKERS)])
     async def send_interim_reply(
         self, request: Request, tenant: FromPath[str], reference: FromPath[str], staff: NamedDependency[Staff]
     ) -> Redirect | Template:
         """Records the interim reply (once a day at most), then sends the browser to its letter."""
-        staff.require_tenant(tenant, CASE_WORKERS)
         typed = _reference(reference)
         service = _service(request, tenant)
         command = RegisterInterimReply(typed, today_in_norway())
@@ -104,17 +102,15 @@ class LetterController(Controller):
 
 class LetterheadController(Controller):
     path = "/{tenant:str}/admin/brev"
-    dependencies = {"staff": Provide(current_staff)}
+    guards = [tenant_roles(ADMINS)]
 
     @get("/", name="letterhead")
     async def page(self, request: Request, tenant: FromPath[str], staff: NamedDependency[Staff]) -> Template:
-        staff.require_tenant(tenant, ADMINS)
         current = await anyio.to_thread.run_sync(_service(request, tenant).letterhead)
         return await _letterhead_page(request, tenant, staff, _as_form(current))
 
     @post("/")
     async def save(self, request: Request, tenant: FromPath[str], staff: NamedDependency[Staff]) -> Template | Redirect:
-        staff.require_tenant(tenant, ADMINS)
         submitted = await request.form()
         form = {name: value for name, value in submitted.items() if isinstance(value, str)}
         form = {name: form.get(name, "") for name in LETTERHEAD_FIELDS + TEXT_FIELDS}
@@ -139,7 +135,7 @@ def _service(request: Request, tenant: str) -> Letters:
 
 
 def _context(staff: Staff) -> Context:
-    return Context(staff.account_id, staff.role, str(uuid4()))
+    return staff.acting()
 
 
 def _reference(typed: str) -> str:

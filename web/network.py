@@ -4,25 +4,23 @@ from __future__ import annotations
 
 import anyio.to_thread
 from litestar import Controller, Request, get
-from litestar.di import NamedDependency, Provide
-from litestar.exceptions import NotFoundException
+from litestar.di import NamedDependency
 from litestar.params import FromQuery
 from litestar.response import Template
 
 from domain.taxonomy import STANDARD_CASE_TYPES
 from projections.network_statistics import SMALL, network_table, network_years, office_reports
+from web.access import platform_role
 from web.query import QueryValues
-from web.sessions import Staff, current_staff
+from web.sessions import Staff
 
 
 class NetworkController(Controller):
     path = "/nettverk"
-    dependencies = {"staff": Provide(current_staff)}
+    guards = [platform_role("network")]
 
     @get("/", name="network")
     async def page(self, request: Request, staff: NamedDependency[Staff], year: FromQuery[str] = "") -> Template:
-        if staff.role != "network":
-            raise NotFoundException()
         profiles = await anyio.to_thread.run_sync(request.app.state.platform.tenants)
         sharing = [profile for profile in profiles if profile.shares_statistics]
         years = await network_years(request.app.state.db, sharing)

@@ -5,25 +5,25 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
-from uuid import uuid4
 
 import anyio.to_thread
 from litestar import Controller, Request, get, post
 from litestar.datastructures import FormMultiDict
-from litestar.di import NamedDependency, Provide
+from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from domain import deadlines, parsing
 from domain.account import CASE_WORKERS
-from domain.common import FIRST_BUSINESS_DAY, Context, DomainError, InvalidField
+from domain.common import FIRST_BUSINESS_DAY, DomainError, InvalidField
 from domain.inquiry import CHANNELS, REQUESTER_ROLES
 from projections.report_documents import labels
 from projections.staff_accounts import case_worker_choices
 from services.office import Office, TenantProfile
+from web.access import tenant_roles
 from web.offices import tenant_profile
-from web.sessions import Staff, current_staff
+from web.sessions import Staff
 
 # The form's fields in the order it shows them, which is also the order of the error summary.
 FIELDS = (
@@ -205,28 +205,25 @@ def _text_problem(value: str, what: str, max_length: int, *, multiline: bool = F
 
 class NewInquiryController(Controller):
     path = "/{tenant:str}/henvendelser/ny"
-    dependencies = {"staff": Provide(current_staff)}
+    guards = [tenant_roles(CASE_WORKERS)]
 
     @get("/", name="new-inquiry")
     async def form(self, request: Request, tenant: FromPath[str], staff: NamedDependency[Staff]) -> Template:
         """Received today (Norway's), and the case goes to the person registering it unless they choose another."""
-        staff.require_tenant(tenant, CASE_WORKERS)
         choices = await _choices(request, tenant)
         typed = NewInquiryForm(received_on=choices.today.isoformat(), assignee=staff.email)
         return _page(choices, staff, typed, {})
 
     @post("/")
     async def register(
-        self, request: Request, tenant: FromPath[str], staff: NamedDependency[Staff]
+        self, request: Request, tenant: FromPath[str], staff: NamedDependency[Staff], office: NamedDependency[Office]
     ) -> Template | Redirect:
-        staff.require_tenant(tenant, CASE_WORKERS)
         typed = NewInquiryForm.parse(await request.form(), registrant=staff.email)
         choices = await _choices(request, tenant)
         problems = typed.problems(choices)
         if problems:
             return _page(choices, staff, typed, problems, status=422)
-        office: Office = request.app.state.platform.office(tenant)
-        ctx = Context(staff.account_id, staff.role, str(uuid4()))
+        ctx = staff.acting()
         arguments = typed.arguments()
         try:
             receipt = await anyio.to_thread.run_sync(lambda: office.receive(ctx, **arguments))
@@ -244,7 +241,6 @@ class NewInquiryController(Controller):
         self, request: Request, tenant: FromPath[str], name: FromPath[str], staff: NamedDependency[Staff]
     ) -> Template:
         """One field checked as you leave it (htmx): the same words the full submit gives, and nothing saved."""
-        staff.require_tenant(tenant, CASE_WORKERS)
         if name not in CHECKED_AS_YOU_LEAVE:
             raise NotFoundException()
         typed = NewInquiryForm.parse(await request.form(), registrant=staff.email)

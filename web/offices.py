@@ -11,13 +11,14 @@ import time
 
 import anyio.to_thread
 from litestar import Request
+from litestar.params import FromPath
 
-from services.office import TenantProfile
+from services.office import Office, TenantProfile
 
 PROFILE_SECONDS = 10.0
 
 
-async def tenant_profile(request: Request, tenant: str) -> TenantProfile:
+async def tenant_profile(request: Request, tenant: FromPath[str]) -> TenantProfile:
     """The event store is synchronous (psycopg), so a read runs in a worker thread."""
     kept: dict[str, tuple[float, TenantProfile]] = request.app.state.profiles
     now = time.monotonic()
@@ -26,6 +27,12 @@ async def tenant_profile(request: Request, tenant: str) -> TenantProfile:
     profile = await anyio.to_thread.run_sync(lambda: request.app.state.platform.office(tenant).profile())
     kept[tenant] = (now + PROFILE_SECONDS, profile)
     return profile
+
+
+def tenant_office(request: Request, tenant: FromPath[str]) -> Office:
+    """The tenant's office (its event-sourced application), for a handler's `office` dependency."""
+    office: Office = request.app.state.platform.office(tenant)
+    return office
 
 
 def forget_profile(request: Request, tenant: str) -> None:

@@ -10,26 +10,26 @@ import json
 import secrets
 from collections.abc import Callable
 from typing import Any, TypeVar
-from uuid import uuid4
 
 import anyio.to_thread
 from jinja2_fragments.litestar import HTMXBlockTemplate
 from litestar import Controller, Request, get, post
-from litestar.di import NamedDependency, Provide
+from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 from redis.asyncio import Redis
 
 from domain import parsing
 from domain.account import CASE_WORKERS, TENANT_ROLES
-from domain.common import Context, DomainError, InvalidField, today_in_norway
+from domain.common import DomainError, InvalidField, today_in_norway
 from domain.outreach import KINDS
 from projections import outreach_list
 from projections.reading import tenant_transaction
 from services.office import Office
+from web.access import tenant_roles
 from web.offices import tenant_profile
 from web.query import QueryValues
-from web.sessions import Staff, current_staff
+from web.sessions import Staff
 
 T = TypeVar("T")
 FLASH_SECONDS = 60
@@ -38,7 +38,7 @@ FIELDS = ("held_on", "kind", "title", "audience", "participants")
 
 class OutreachController(Controller):
     path = "/{tenant:str}/utadrettet"
-    dependencies = {"staff": Provide(current_staff)}
+    guards = [tenant_roles(TENANT_ROLES)]
 
     @get("/", name="outreach")
     async def listing(
@@ -49,17 +49,15 @@ class OutreachController(Controller):
         year: FromQuery[str] = "",
         registrert: FromQuery[str] = "",
     ) -> Template:
-        staff.require_tenant(tenant, TENANT_ROLES)
         query = QueryValues()
         token = query.text("registrert", registrert, max_length=64, printable=True)
         registered = await _take_flash(request.app.state.redis, token, staff, tenant)
         return await _render(request, tenant, staff, year=year, registered=registered, query=query)
 
-    @post("/")
+    @post("/", guards=[tenant_roles(CASE_WORKERS)])
     async def register(
-        self, request: Request, tenant: FromPath[str], staff: NamedDependency[Staff]
+        self, request: Request, tenant: FromPath[str], staff: NamedDependency[Staff], office: NamedDependency[Office]
     ) -> Template | Redirect:
-        staff.require_tenant(tenant, CASE_WORKERS)
         form = {name: value.strip() for name, value in (await request.form()).items() if isinstance(value, str)}
         errors: dict[str, str] = {}
         held_on = _parsed(errors, "held_on", lambda: parsing.day("held_on", form.get("held_on", "")))
@@ -71,8 +69,7 @@ class OutreachController(Controller):
             for name in ("title", "audience")
         )
         if not errors:
-            office: Office = request.app.state.platform.office(tenant)
-            ctx = Context(staff.account_id, staff.role, str(uuid4()))
+            ctx = staff.acting()
             try:
                 await anyio.to_thread.run_sync(
                     lambda: office.register_outreach(

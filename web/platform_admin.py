@@ -2,43 +2,40 @@
 
 from __future__ import annotations
 
-from uuid import uuid4
-
 import anyio.to_thread
 from jinja2_fragments.litestar import HTMXBlockTemplate
 from litestar import Controller, Request, get, post
-from litestar.di import NamedDependency, Provide
+from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from domain import parsing
-from domain.common import Context, DomainError
+from domain.common import DomainError
 from domain.taxonomy import TEMPLATES
 from projections import audit_status, quarantine
 from projections.staff_accounts import platform_accounts
 from services.accounts import AccountNotFound, SetAccountActive
 from services.platform import Platform
-from web.sessions import Staff, current_staff
+from web.access import platform_role
+from web.sessions import Staff
 
 FIELDS = ("slug", "name", "population", "template")
 
 
 class PlatformController(Controller):
     path = "/plattform"
-    dependencies = {"staff": Provide(current_staff)}
+    guards = [platform_role("platform_admin")]
 
     @get("/", name="platform")
     async def page(self, request: Request, staff: NamedDependency[Staff]) -> Template:
-        _require_platform_admin(staff)
         return await _render(request, staff, form={"template": "kommune"}, errors={})
 
     @post("/")
     async def create_tenant(self, request: Request, staff: NamedDependency[Staff]) -> Template | Redirect:
-        _require_platform_admin(staff)
         form = {key: value.strip() for key, value in (await request.form()).items() if isinstance(value, str)}
         platform: Platform = request.app.state.platform
-        ctx = Context(staff.account_id, staff.role, str(uuid4()))
+        ctx = staff.acting()
         try:
             slug = parsing.text("slug", form.get("slug", ""), max_length=100)
             name = parsing.text("name", form.get("name", ""), max_length=1000)
@@ -69,9 +66,8 @@ class PlatformController(Controller):
 
 async def _set_active(request: Request, account_id: str, staff: Staff, *, active: bool) -> Template | Redirect:
     """The platform's own accounts only (network, platform administrators): a tenant's account is not found here."""
-    _require_platform_admin(staff)
     platform: Platform = request.app.state.platform
-    ctx = Context(staff.account_id, staff.role, str(uuid4()))
+    ctx = staff.acting()
     try:
         await anyio.to_thread.run_sync(
             lambda: platform.set_account_active(ctx, SetAccountActive(account_id, None, active))
@@ -88,11 +84,6 @@ async def _set_active(request: Request, account_id: str, staff: Staff, *, active
             status=422,
         )
     return Redirect("/plattform#kontoer", status_code=303)
-
-
-def _require_platform_admin(staff: Staff) -> None:
-    if staff.role != "platform_admin":
-        raise NotFoundException()
 
 
 async def _render(

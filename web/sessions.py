@@ -12,12 +12,13 @@ import json
 import secrets
 import time
 from dataclasses import asdict, dataclass
+from uuid import uuid4
 
-from litestar import Request
-from litestar.exceptions import NotFoundException
+from litestar.connection import ASGIConnection
 from redis.asyncio import Redis
 
 from domain.account import AUDIT_READERS, CASE_WORKERS, ERASERS, shown_name
+from domain.common import Context
 from projections.staff_accounts import SessionState, session_state
 
 COOKIE = "ombud_sesjon"
@@ -51,10 +52,9 @@ class Staff:
     def may_audit(self) -> bool:
         return self.role in AUDIT_READERS
 
-    def require_tenant(self, slug: str, roles: tuple[str, ...]) -> None:
-        """Another tenant's URL, or a role without access, answers 404 and reveals nothing."""
-        if self.tenant != slug or self.role not in roles:
-            raise NotFoundException()
+    def acting(self) -> Context:
+        """Who does what a request asks, for the events and records it writes: one correlation id per request."""
+        return Context(self.account_id, self.role, str(uuid4()))
 
 
 class SignInRequired(Exception):
@@ -80,7 +80,7 @@ async def end(redis: Redis, token: str | None) -> None:
         await redis.delete(session_key(token))
 
 
-async def signed_in_staff(request: Request) -> Staff | None:
+async def signed_in_staff(request: ASGIConnection) -> Staff | None:
     """The session's staff member, or None on pages anyone may see."""
     try:
         return await current_staff(request)
@@ -88,8 +88,20 @@ async def signed_in_staff(request: Request) -> Staff | None:
         return None
 
 
-async def current_staff(request: Request) -> Staff:
-    """The session's staff member, its idle time renewed; raises SignInRequired without a valid one."""
+async def current_staff(request: ASGIConnection) -> Staff:
+    """The session's staff member, its idle time renewed; raises SignInRequired without a valid one.
+
+    Read once per request: the route's guard and the handler's `staff` share what the first of them found.
+    """
+    known = request.state.get("staff")
+    if isinstance(known, Staff):
+        return known
+    staff = await _session_staff(request)
+    request.state.staff = staff
+    return staff
+
+
+async def _session_staff(request: ASGIConnection) -> Staff:
     token = request.cookies.get(COOKIE)
     if not token:
         raise SignInRequired
@@ -105,7 +117,7 @@ async def current_staff(request: Request) -> Staff:
     return Staff(**{**session["staff"], "display_name": state.display_name})
 
 
-async def _still_valid(request: Request, session: dict) -> SessionState | None:
+async def _still_valid(request: ASGIConnection, session: dict) -> SessionState | None:
     """Within the absolute lifetime, and the account still active at the generation the session began with:
     then the account's state (its display name with it), else None."""
     started_at = session.get("started_at")  # absent in sessions from before the lifetime: they end

@@ -11,7 +11,7 @@ import anyio.to_thread
 import psycopg
 from jinja2_fragments.litestar import HTMXBlockTemplate
 from litestar import Controller, Request, get, post
-from litestar.di import NamedDependency, Provide
+from litestar.di import NamedDependency
 from litestar.exceptions import ClientException, NotFoundException
 from litestar.params import FromPath, FromQuery
 from litestar.response import Response, Template
@@ -25,10 +25,12 @@ from projections.area_trend import area_trend
 from projections.reading import tenant_transaction
 from projections.report_documents import KEY_FIGURES, TITLES, as_docx, as_xlsx, labels
 from projections.report_formats import as_csv, as_json
+from services.office import TenantProfile
+from web.access import tenant_roles
 from web.charts import LineChart, line_chart
 from web.offices import tenant_profile
 from web.query import LABELS, QueryValues
-from web.sessions import Staff, current_staff
+from web.sessions import Staff
 from web.statistics_view import (
     download_taxonomy,
     is_unfinished,
@@ -51,7 +53,7 @@ _MEDIA = {
 
 class StatisticsController(Controller):
     path = "/{tenant:str}/statistikk"
-    dependencies = {"staff": Provide(current_staff)}
+    guards = [tenant_roles(REPORT_READERS)]
 
     @get("/", name="statistics")
     async def page(
@@ -63,16 +65,14 @@ class StatisticsController(Controller):
         taksonomi: FromQuery[str] = "",
         som_levert: FromQuery[str] = "",
     ) -> Template:
-        staff.require_tenant(tenant, REPORT_READERS)
         query = QueryValues()
         wanted = query.year(year)
         as_delivered = query.choice("som_levert", som_levert, ("0", "1"), default="0") == "1"
         return await _page(request, tenant, staff, wanted, taksonomi, query=query, as_delivered=as_delivered)
 
-    @post("/levert", name="deliver-annual-report")
+    @post("/levert", name="deliver-annual-report", guards=[tenant_roles(REPORT_DELIVERERS)])
     async def deliver(self, request: Request, tenant: FromPath[str], staff: NamedDependency[Staff]) -> Template:
         """Marks the year's report (the figures on the page) as delivered to the council."""
-        staff.require_tenant(tenant, REPORT_DELIVERERS)
         form = await request.form()
         typed, named = form.get("year", ""), form.get("taksonomi", "")
         named = named if isinstance(named, str) else "\x00"
@@ -97,12 +97,11 @@ class StatisticsController(Controller):
         tenant: FromPath[str],
         file: FromPath[str],
         staff: NamedDependency[Staff],
+        profile: NamedDependency[TenantProfile],
         taksonomi: FromQuery[str] = "",
     ) -> Response[Any]:
         """The year's report under the page's taxonomy version (`taksonomi`, as on the page)."""
-        staff.require_tenant(tenant, REPORT_READERS)
         year, kind = _report_file(file)
-        profile = await tenant_profile(request, tenant)
         try:
             version = download_taxonomy(taksonomi, profile, year)
         except InvalidField as refused:
