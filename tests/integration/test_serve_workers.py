@@ -55,14 +55,14 @@ def served(
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 120
         while True:
             assert server.poll() is None, server.stdout.read().decode() if server.stdout else ""
             try:
                 urllib.request.urlopen(f"{base}/health", timeout=2).close()
                 break
             except (urllib.error.URLError, ConnectionError):
-                assert time.monotonic() < deadline, "no answer on /health within 60 s"
+                assert time.monotonic() < deadline, "no answer on /health within 120 s"
                 time.sleep(0.2)
         yield base, server.pid
     finally:
