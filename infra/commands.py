@@ -324,7 +324,7 @@ def run_user_name(args: argparse.Namespace, settings: Settings) -> int:
     def work(runtime: Any) -> int:
         command = NameAccountByEmail(email=args.email, display_name=args.name)
         name_account_by_email(PostgresAccountDirectory(runtime.datastore), context(args, "platform_admin"), command)
-        print("navnet er satt" if args.name.strip() else "navnet er fjernet; e-postadressen vises i stedet")
+        print("navnet er fjernet; e-postadressen vises i stedet" if command.removes_name else "navnet er satt")
         return 0
 
     return with_runtime(settings, work)

@@ -78,6 +78,11 @@ class NameAccountByEmail:
     email: str
     display_name: str
 
+    @property
+    def removes_name(self) -> bool:
+        """A blank name takes the name away: the account shows as its email again."""
+        return not self.display_name.strip()
+
 
 @dataclass(frozen=True)
 class ResetPassword:
