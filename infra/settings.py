@@ -27,6 +27,7 @@ class Settings:
     trusted_proxies: tuple[Network, ...] = ()
     audit_signing_key: str | None = None  # the checkpoints' Ed25519 key itself (PEM or base64 seed)
     audit_signing_key_file: Path | None = None  # or a file holding it
+    network_threshold: int = 4  # the network's figures from 1 to this many are suppressed (domain.disclosure)
 
     @classmethod
     def from_environment(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -48,6 +49,7 @@ class Settings:
             audit_signing_key_file=Path(env["OMBUD_AUDIT_SIGNING_KEY_FILE"])
             if env.get("OMBUD_AUDIT_SIGNING_KEY_FILE")
             else None,
+            network_threshold=_threshold(env, "OMBUD_NETWORK_THRESHOLD", 4),
         )
 
 
@@ -57,6 +59,16 @@ def _positive_int(env: os._Environ[str] | dict[str, str], name: str, default: in
         return default
     if not raw.isdigit() or int(raw) < 1:
         raise SettingsError(f"{name}: må være et positivt heltall, var «{raw}»")
+    return int(raw)
+
+
+def _threshold(env: os._Environ[str] | dict[str, str], name: str, default: int) -> int:
+    """A whole number from 1; ASCII digits only."""
+    raw = env.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    if not re.fullmatch(r"[0-9]{1,9}", raw.strip()) or int(raw) < 1:
+        raise SettingsError(f"{name}: må være et heltall fra og med 1, var «{raw}»")
     return int(raw)
 
 

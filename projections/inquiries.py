@@ -18,10 +18,10 @@ from psycopg import Cursor
 
 from domain import deadlines
 from domain.inquiry import Inquiry
-from projections import statistics
+from projections import network_figures, statistics
 
 NAME = "case_list"
-TABLES = ("read.inquiries", *statistics.TABLES)
+TABLES = ("read.inquiries", *statistics.TABLES, *network_figures.TABLES)
 
 COLUMNS = (
     "tenant_id",
@@ -68,6 +68,7 @@ def apply_batch(cursor: Cursor[Any], tenant_id: str, events: Sequence[Any]) -> N
         rows[event.originator_id] = fold(rows.get(event.originator_id), tenant_id, event)
     cursor.executemany(UPSERT_ROWS, [tuple(rows[i][c] for c in COLUMNS) for i in ids])
     statistics.record_changes(cursor, tenant_id, [before.get(i) for i in ids], [rows[i] for i in ids])
+    network_figures.record_changes(cursor, tenant_id, [before.get(i) for i in ids], [rows[i] for i in ids])
 
 
 def fold(row: dict[str, Any] | None, tenant_id: str, event: Any) -> dict[str, Any]:

@@ -1,4 +1,9 @@
-"""Read-side connections: the reader role, one tenant per transaction, so row-level security always applies."""
+"""Read-side connections: the reader role, one tenant per transaction, so row-level security always applies.
+
+The national network alone reads across tenants, and only its own counts (read.network_figures and
+read.network_offices): in `network_transaction`, as the role ombud_network with app.network on, which the
+network's policies on those two tables admit and no other table knows.
+"""
 
 from __future__ import annotations
 
@@ -16,4 +21,16 @@ _READER_FOR_TENANT = "SELECT set_config('role', 'ombud_reader', true), set_confi
 async def tenant_transaction(pool: asyncpg.Pool, tenant: str) -> AsyncIterator[asyncpg.Connection]:
     async with pool.acquire() as conn, conn.transaction(readonly=True):
         await conn.execute(_READER_FOR_TENANT, tenant)
+        yield conn
+
+
+# The network's role and setting in one round trip; the other tables have no policy for either (0025).
+_NETWORK = "SELECT set_config('role', 'ombud_network', true), set_config('app.network', 'on', true)"
+
+
+@asynccontextmanager
+async def network_transaction(pool: asyncpg.Pool) -> AsyncIterator[asyncpg.Connection]:
+    """Every sharing tenant's network counts, as one snapshot (repeatable read: fingerprint and figures agree)."""
+    async with pool.acquire() as conn, conn.transaction(readonly=True, isolation="repeatable_read"):
+        await conn.execute(_NETWORK)
         yield conn

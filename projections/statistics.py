@@ -79,13 +79,16 @@ def record_changes(cursor: Cursor[Any], tenant_id: str, before: Iterable[Row | N
         years.subtract(old_years)
         areas.update(new_areas)
         areas.subtract(old_areas)
-    _add(cursor, tenant_id, "read.year_statistics", ("year", "measure", "key"), ("int", "text", "text"), years)
-    _add(cursor, tenant_id, "read.area_days", ("received_on", "area", "is_primary"), ("date", "text", "bool"), areas)
+    add_counts(cursor, tenant_id, "read.year_statistics", ("year", "measure", "key"), ("int", "text", "text"), years)
+    add_counts(
+        cursor, tenant_id, "read.area_days", ("received_on", "area", "is_primary"), ("date", "text", "bool"), areas
+    )
 
 
-def _add(
+def add_counts(
     cursor: Cursor[Any], tenant_id: str, table: str, columns: tuple[str, ...], types: tuple[str, ...], delta: Counter
 ) -> None:
+    """Adds the non-zero counts of `delta` to the table's rows of its keys, and deletes the rows that reach zero."""
     changed = [(key, n) for key, n in delta.items() if n]
     if not changed:
         return

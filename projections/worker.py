@@ -15,7 +15,8 @@ from eventsourcing.persistence import InterfaceError, OperationalError, Programm
 from psycopg import sql
 
 from domain.common import Context, DomainError, today_in_norway
-from projections import audit_chain, inquiries, outreach, quarantine, search_index
+from domain.tenant import Tenant
+from projections import audit_chain, inquiries, network_figures, outreach, quarantine, search_index
 from projections.audit_chain import Verdict
 from projections.audit_keeper import AuditKeeper
 from projections.quarantine import Quarantine
@@ -158,7 +159,7 @@ class ProjectionWorker:
             unseen = [event for position, event in events if position > positions[name]]
             if unseen:
                 try:
-                    PROJECTIONS[name](cursor, slug, unseen)
+                    self._apply(cursor, slug, name, unseen)
                 except Exception as error:  # whatever the cause, the batch rolls back and the projection is set aside
                     if _is_transient(error):
                         raise
@@ -169,6 +170,13 @@ class ProjectionWorker:
             (slug, names, notifications[-1][0]),
         )
         return len(events)  # all of them are new to the furthest-behind projection
+
+    def _apply(self, cursor: Any, slug: str, name: str, events: list[Any]) -> None:
+        """One projection's fold of the events; with the case list, the network's view of the office when the
+        tenant's own events (name, population, taxonomy, national groups) are among them."""
+        PROJECTIONS[name](cursor, slug, events)
+        if name == inquiries.NAME and any(isinstance(event, Tenant.Event) for event in events):
+            network_figures.record_office(cursor, slug, self._platform.office(slug).profile())
 
     def _set_aside(self, slug: str, projection: str) -> bool:
         """Applies the longest run of the next batch that projects, and records the first event that does not.
@@ -190,7 +198,7 @@ class ProjectionWorker:
                 while True:
                     try:
                         with self._writer.transaction():  # a savepoint
-                            PROJECTIONS[projection](cursor, slug, decoded(app, rows[start:end]))
+                            self._apply(cursor, slug, projection, decoded(app, rows[start:end]))
                     except Exception as error:  # narrowing down to the event at fault
                         if _is_transient(error):
                             raise

@@ -1,0 +1,165 @@
+"""The worker keeps the network's counts; a tenant reads only its own, the network every sharing office's."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+import asyncpg
+import psycopg
+import pytest
+
+from domain.common import Context
+from projections.network_figures import fingerprint, sharing_figures, sharing_offices
+from projections.reading import network_transaction
+from projections.worker import ProjectionWorker
+from services.case_commands import Forward, Resolve
+from services.office import Office
+from services.platform import Platform
+
+YEAR = 2008  # no other test receives inquiries in 2008
+
+
+def receive(office: Office, ctx: Context, count: int, area: str, *, resolve_after: int | None = None) -> None:
+    for n in range(count):
+        receipt = office.receive(
+            ctx,
+            received_on=date(YEAR, 3, 1 + n % 28),
+            channel="phone",
+            requester_role="user",
+            service_area=area,
+            case_types=["no_reply", "complaint_help"],
+            summary="Testdata uten personopplysninger",
+        )
+        if n == 0:
+            office.handle(
+                ctx, Forward(inquiry=receipt.reference, on=date(YEAR, 3, 2), to_body="county_governor", reason="x")
+            )
+            office.handle(
+                ctx, Forward(inquiry=receipt.reference, on=date(YEAR, 3, 3), to_body="county_governor", reason="y")
+            )
+        if resolve_after is not None:
+            office.handle(
+                ctx,
+                Resolve(inquiry=receipt.reference, on=date(YEAR, 3, 1 + n % 28 + resolve_after), outcome="assisted"),
+            )
+
+
+@pytest.fixture
+def offices(
+    platform: Platform,
+    admin: Context,
+    caseworker: Context,
+    new_slug: Callable[[], str],
+    worker: ProjectionWorker,
+    sharing_flag: Callable[[str, bool], None],
+) -> tuple[Office, Office]:
+    a = platform.create_tenant(admin, slug=new_slug(), name="Nettby kommune", population=20_000)
+    b = platform.create_tenant(admin, slug=new_slug(), name="Andreby kommune", population=5_000)
+    receive(a, caseworker, 12, "helse", resolve_after=10)
+    receive(b, caseworker, 7, "nav")
+    for office in (a, b):
+        sharing_flag(office.slug, True)
+        worker.catch_up(office.slug)
+    return a, b
+
+
+def rows(database_url: str, slug: str) -> set[tuple[Any, ...]]:
+    with psycopg.connect(database_url) as conn, conn.transaction():
+        conn.execute("SELECT set_config('app.tenant_id', %s, true)", (slug,))
+        return set(conn.execute("SELECT tenant_id, year, measure, key, n FROM read.network_figures").fetchall())
+
+
+async def network_read(database_url: str, first: int, last: int) -> tuple[str, list, dict]:
+    pool = await asyncpg.create_pool(database_url, min_size=1, max_size=1)
+    try:
+        async with network_transaction(pool) as conn:
+            return await fingerprint(conn), await sharing_offices(conn), await sharing_figures(conn, first, last)
+    finally:
+        await pool.close()
+
+
+def test_the_worker_counts_inquiries_by_national_group_and_never_events(
+    offices: tuple[Office, Office], database_url: str
+) -> None:
+    a, b = offices
+    mine = {(measure, key): n for _, year, measure, key, n in rows(database_url, a.slug) if year == YEAR}
+    assert mine[("total", "")] == 12
+    assert mine[("group", "helse-og-omsorg")] == 12
+    assert mine[("case_type", "no_reply")] == 12 and mine[("case_type", "complaint_help")] == 12
+    assert mine[("forwarded", "")] == 1  # one inquiry, forwarded twice
+    assert mine[("resolved", "")] == 12 and mine[("days_to_resolution", "10")] == 12
+    theirs = {(measure, key): n for _, year, measure, key, n in rows(database_url, b.slug) if year == YEAR}
+    assert theirs[("group", "sosiale-tjenester-og-nav")] == 7
+
+
+def test_a_tenant_reads_only_its_own_rows_even_with_the_network_setting_on(
+    offices: tuple[Office, Office], database_url: str
+) -> None:
+    a, _ = offices
+    assert {row[0] for row in rows(database_url, a.slug)} == {a.slug}
+    with psycopg.connect(database_url) as conn, conn.transaction():
+        conn.execute("SET LOCAL ROLE ombud_reader")
+        conn.execute("SELECT set_config('app.tenant_id', %s, true), set_config('app.network', 'on', true)", (a.slug,))
+        seen = {row[0] for row in conn.execute("SELECT tenant_id FROM read.network_figures")}
+        offices_seen = {row[0] for row in conn.execute("SELECT tenant_id FROM read.network_offices")}
+    assert seen == {a.slug} and offices_seen == {a.slug}
+
+
+def test_the_network_transaction_reads_every_sharing_office_and_no_other_table(
+    offices: tuple[Office, Office], database_url: str, sharing_flag: Callable[[str, bool], None]
+) -> None:
+    a, b = offices
+    before, named, figures = asyncio.run(network_read(database_url, YEAR, YEAR))
+    assert {(a.slug, "Nettby kommune", 20_000), (b.slug, "Andreby kommune", 5_000)} <= set(named)
+    assert figures[a.slug, YEAR]["total", ""] == 12 and figures[b.slug, YEAR]["total", ""] == 7
+    sharing_flag(b.slug, False)
+    after, named, figures = asyncio.run(network_read(database_url, YEAR, YEAR))
+    assert after != before
+    assert b.slug not in {slug for slug, _, _ in named} and (b.slug, YEAR) not in figures
+
+    async def case_list() -> int:
+        pool = await asyncpg.create_pool(database_url, min_size=1, max_size=1)
+        try:
+            async with network_transaction(pool) as conn:
+                return await conn.fetchval("SELECT count(*) FROM read.inquiries")
+        finally:
+            await pool.close()
+
+    with pytest.raises(asyncpg.InsufficientPrivilegeError):
+        asyncio.run(case_list())
+
+
+def test_a_rebuild_gives_the_same_rows_and_a_new_inquiry_in_a_finished_year_a_new_fingerprint(
+    offices: tuple[Office, Office], database_url: str, worker: ProjectionWorker, caseworker: Context
+) -> None:
+    a, _ = offices
+    before = rows(database_url, a.slug)
+    worker.rebuild(a.slug)
+    assert rows(database_url, a.slug) == before
+    first = asyncio.run(network_read(database_url, YEAR, YEAR))[0]
+    receive(a, caseworker, 1, "barnevern")
+    worker.catch_up(a.slug)
+    assert asyncio.run(network_read(database_url, YEAR, YEAR))[0] != first
+    assert "barnevern" in {key for _, _, measure, key, _ in rows(database_url, a.slug) if measure == "group"}
+
+
+def test_a_new_taxonomy_version_maps_its_areas_and_keeps_the_older_inquiries_groups(
+    offices: tuple[Office, Office], database_url: str, worker: ProjectionWorker, admin: Context
+) -> None:
+    from domain.taxonomy import ServiceArea
+
+    a, _ = offices
+    areas = tuple(area for area in a.profile().taxonomies[-1].areas if area.code != "helse")
+    a.publish_taxonomy(
+        admin,
+        on=date(2009, 1, 1),
+        effective_from=date(2009, 1, 1),
+        areas=(*areas, ServiceArea("helse-og-velferd", "Helse og velferd")),
+        mapping={"helse": "helse-og-velferd"},
+    )
+    worker.catch_up(a.slug)
+    groups = {key: n for _, year, measure, key, n in rows(database_url, a.slug) if measure == "group" and year == YEAR}
+    assert groups == {"helse-og-omsorg": 12}
