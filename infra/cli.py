@@ -23,7 +23,7 @@ from domain.inquiry import (
 )
 from domain.outreach import KINDS as OUTREACH_KINDS
 from domain.taxonomy import DEFAULT_TEMPLATE, TEMPLATES
-from infra import audit_commands, commands, delivery_commands
+from infra import audit_commands, commands, delivery_commands, network_commands
 from infra.migrate import MigrationError
 from infra.settings import Settings, SettingsError
 from projections.safe_login import UnsafeDatabaseLogin
@@ -350,6 +350,7 @@ def build_parser() -> OneLineParser:
     running.add_argument("--dry-run", action="store_true", help="vis bare hva som ville blitt slettet")
     running.set_defaults(run=commands.run_retention)
     _audit_replay(audit_commands.add_parsers(subcommands, OneLineParser, line, parse_date))
+    network_commands.add_parsers(subcommands, OneLineParser, year, line)
     return parser
 
 

@@ -1,0 +1,154 @@
+"""`ombud network report`: finished years only, small counts as `:`, and an office that stops sharing is nowhere."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zipfile
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from domain.common import Context
+from domain.deadlines import today_in_norway
+from projections.worker import ProjectionWorker
+from services.office import Office
+from services.platform import Platform
+from tests.integration.conftest import Run
+
+YEAR = 2007  # no other test receives inquiries in 2007
+
+
+def receive(office: Office, ctx: Context, count: int, area: str, year: int = YEAR) -> None:
+    for n in range(count):
+        office.receive(
+            ctx,
+            received_on=date(year, 5, 1 + n % 28),
+            channel="letter",
+            requester_role="user",
+            service_area=area,
+            case_types=["no_reply"],
+            summary="Testdata uten personopplysninger",
+        )
+
+
+@pytest.fixture
+def offices(
+    platform: Platform,
+    admin: Context,
+    caseworker: Context,
+    new_slug: Callable[[], str],
+    worker: ProjectionWorker,
+    sharing_flag: Callable[[str, bool], None],
+) -> dict[str, Office]:
+    tag = new_slug()  # each test's offices by names of their own: the session's database keeps earlier tests' ones
+    made = {
+        "stor": platform.create_tenant(admin, slug=new_slug(), name=f"=Storvik kommune {tag}", population=40_000),
+        "liten": platform.create_tenant(admin, slug=new_slug(), name=f"Småvik kommune {tag}", population=1_200),
+        "slutter": platform.create_tenant(admin, slug=new_slug(), name=f"Sluttvik kommune {tag}", population=9_000),
+    }
+    receive(made["stor"], caseworker, 30, "helse")
+    receive(made["stor"], caseworker, 9, "nav")
+    receive(made["liten"], caseworker, 3, "helse")
+    receive(made["slutter"], caseworker, 17, "skole-og-barnehage")
+    for office in made.values():
+        sharing_flag(office.slug, True)
+        worker.catch_up(office.slug)
+    sharing_flag(made["slutter"].slug, False)  # stops sharing: gone from every output at once
+    return made
+
+
+def test_the_json_report_hides_small_counts_and_shows_the_sharing_offices(
+    ombud: Run, offices: dict[str, Office]
+) -> None:
+    code, out, err = ombud("network", "report", "--year", str(YEAR), "--format", "json")
+    assert code == 0, err
+    report = json.loads(out)
+    assert report["threshold"] == 4 and report["years"] == [YEAR]
+    year = report["by_year"][0]
+    names = {office["slug"]: office["name"] for office in year["offices"]}
+    assert names[offices["stor"].slug].startswith("=Storvik") and offices["slutter"].slug not in names
+    small = next(office for office in year["offices"] if office["slug"] == offices["liten"].slug)
+    assert small["inquiries"] == {"value": None, "reason": "small"}
+    assert small["inquiries_per_10000_inhabitants"]["value"] is None
+    assert year["national"]["by_national_group"]["sosiale-tjenester-og-nav"]["value"] >= 9
+
+
+def test_an_office_that_stopped_sharing_appears_in_no_format(
+    ombud: Run, offices: dict[str, Office], tmp_path: Path
+) -> None:
+    gone = offices["slutter"]
+    gone_tag = gone.profile().name.rsplit(" ", 1)[1]
+    for kind in ("json", "csv", "xlsx"):
+        target = tmp_path / f"nettverk.{kind}"
+        code, _, err = ombud("network", "report", "--year", str(YEAR), "--format", kind, "--output", str(target))
+        assert code == 0, err
+        data = target.read_bytes()
+        if kind == "xlsx":
+            with zipfile.ZipFile(io.BytesIO(data)) as book:
+                data = b"".join(book.read(name) for name in book.namelist())
+        text = data.decode("utf-8", errors="replace")
+        assert gone.slug not in text and "Sluttvik kommune " + gone_tag not in text, kind
+        assert "Storvik" in text, kind  # (XML writes å as a character reference)
+
+
+def test_the_csv_has_norwegian_decimals_a_colon_for_a_hidden_cell_and_no_formula(
+    ombud: Run, offices: dict[str, Office]
+) -> None:
+    code, out, err = ombud("network", "report", "--year", str(YEAR), "--format", "csv")
+    assert code == 0, err
+    rows = list(csv.reader(io.StringIO(out), delimiter=";"))
+    assert rows[0] == ["år", "kontor", "tabell", "tall", "verdi", "skjult fordi"]
+    small_name, big_name = offices["liten"].profile().name, offices["stor"].profile().name
+    small = [row for row in rows if row[1] == small_name and row[3] == "Henvendelser mottatt"]
+    assert small == [[str(YEAR), small_name, "Henvendelser", "Henvendelser mottatt", ":", "få"]]
+    rate = next(row for row in rows if row[1] == "'" + big_name and row[3] == "Henvendelser per 10 000 innbyggere")
+    assert rate[4] == "9,8"  # 39 per 40,000 inhabitants
+    assert not any(cell.startswith(("=", "+", "@")) for row in rows for cell in row)
+
+
+def test_the_xlsx_has_a_sheet_per_table_numbers_as_numbers_and_colons_for_hidden_cells(
+    ombud: Run, offices: dict[str, Office], tmp_path: Path
+) -> None:
+    target = tmp_path / "nettverk.xlsx"
+    assert ombud("network", "report", "--year", str(YEAR), "--format", "xlsx", "--output", str(target))[0] == 0
+    book = load_workbook(target)
+    assert book.sheetnames == ["Forklaring", "Nasjonale grupper", "Sakstyper", "Oppfølging", "Klageutfall", "Utvikling"]
+    rows = {row[1].value: row for row in book["Nasjonale grupper"].iter_rows(min_row=2)}
+    small, big = rows[offices["liten"].profile().name], rows["'" + offices["stor"].profile().name]
+    assert small[3].value == ":"
+    assert big[3].value == 39 and big[3].number_format == "#,##0"
+    assert big[1].data_type == "s"  # a name, never a formula
+
+
+def test_a_year_not_yet_over_is_refused_in_norwegian(ombud: Run) -> None:
+    this_year = today_in_norway().year
+    code, _, err = ombud("network", "report", "--year", str(this_year), "--format", "json")
+    assert code == 1
+    assert f"{this_year} er ikke et avsluttet år" in err
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--format", "json"], "oppgi --year, eller både --from og --to"),
+        (["--year", "2020", "--from", "2019", "--to", "2020", "--format", "json"], "ikke begge"),
+        (["--year", "2020", "--format", "xlsx"], "--output: må oppgis for xlsx"),
+        (["--year", "2020", "--format", "pdf"], "velg json, csv eller xlsx"),
+    ],
+)
+def test_odd_options_get_one_norwegian_line(ombud: Run, argv: list[str], message: str) -> None:
+    code, _, err = ombud("network", "report", *argv)
+    assert code == 2 and message in err and len(err.strip().splitlines()) == 1
+
+
+def test_a_range_of_years_gives_each_year_and_the_trend(ombud: Run, offices: dict[str, Office]) -> None:
+    code, out, err = ombud("network", "report", "--from", str(YEAR - 1), "--to", str(YEAR), "--format", "json")
+    assert code == 0, err
+    report = json.loads(out)
+    assert report["years"] == [YEAR - 1, YEAR]
+    assert [cell["value"] for cell in report["trend"]["national"]["inquiries"]][1] >= 39
