@@ -90,6 +90,7 @@ class Runtime:
             hsts_max_age=self.settings.hsts_max_age,
             session_max_hours=self.settings.session_max_hours,
             trusted_proxies=self.settings.trusted_proxies,
+            network_threshold=self.settings.network_threshold,
         )
 
     def close(self) -> None:

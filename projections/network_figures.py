@@ -166,6 +166,18 @@ _FIGURES = (
 )
 
 
+_YEARS = (
+    "SELECT DISTINCT f.year FROM read.network_figures f "
+    + _SHARING.format(table="f")
+    + " WHERE f.measure = 'total' AND f.year <= $1 ORDER BY f.year DESC"
+)
+
+
+async def years_with_figures(conn: asyncpg.Connection, last: int) -> list[int]:
+    """The years up to `last` in which any sharing office received inquiries, newest first."""
+    return [row[0] for row in await conn.fetch(_YEARS, last)]
+
+
 async def fingerprint(conn: asyncpg.Connection) -> str:
     """Which offices share and every one's data version, in one short value: what a cached report is valid for."""
     count, digest = await conn.fetchrow(_FINGERPRINT)

@@ -37,6 +37,7 @@ from projections.network_figures import (
     fingerprint,
     sharing_figures,
     sharing_offices,
+    years_with_figures,
 )
 from projections.reading import network_transaction
 
@@ -265,6 +266,17 @@ class NetworkReports:
 
     def last_finished_year(self) -> int:
         return last_finished_year(self._today())
+
+    async def years(self) -> list[int]:
+        """The finished years with figures, newest first; kept per fingerprint like the reports."""
+        last = self.last_finished_year()
+        async with network_transaction(self._pool) as conn:
+            key = ("years", await fingerprint(conn), last)
+            found = self._reports.get(key)
+            if found is None:
+                found = {"years": await years_with_figures(conn, last)}
+                self._remember(self._reports, key, found, self._keep)
+        return list(found["years"])
 
     async def report(self, first: int, last: int) -> dict[str, Any]:
         return (await self._report(first, last))[1]

@@ -148,8 +148,8 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         stop_servers_in(Path(basetemp))
 
 
-@pytest.fixture(scope="session")
-def sharing_flag(admin_database_url: str) -> Callable[[str, bool], None]:
+@pytest.fixture
+def sharing_flag(admin_database_url: str, database_url: str) -> Callable[[str, bool], None]:
     """Turns an office's sharing with the national network on or off, as platform.tenants.shares_statistics holds it.
 
     Until the sharing migration (0024) is merged, the column is made here, as it will be there (remove this then).

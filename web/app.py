@@ -16,6 +16,7 @@ from litestar.response import Redirect
 from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
 
+from projections.network_report import NetworkReports
 from projections.safe_login import refuse_unsafe_login
 from services.platform import Platform
 from web.access_log import AccessLogController
@@ -66,11 +67,13 @@ def create_app(
     hsts_max_age: int = 0,
     session_max_hours: int = 12,
     trusted_proxies: Sequence[Network] = (),
+    network_threshold: int = 4,
 ) -> Litestar:
     """`secure_cookies=False` only for plain-HTTP development; browsers send Secure cookies to localhost anyway.
 
     The rest come from the settings: `hsts_max_age` (OMBUD_HSTS_MAX_AGE, seconds) turns on Strict-Transport-Security
-    where TLS serves the site; `session_max_hours` (OMBUD_SESSION_MAX_HOURS); `trusted_proxies` (OMBUD_TRUSTED_PROXIES).
+    where TLS serves the site; `session_max_hours` (OMBUD_SESSION_MAX_HOURS); `trusted_proxies` (OMBUD_TRUSTED_PROXIES);
+    `network_threshold` (OMBUD_NETWORK_THRESHOLD): the network's figures from 1 to it are suppressed.
     """
 
     @asynccontextmanager
@@ -83,6 +86,7 @@ def create_app(
             await app.state.db.close()
             raise
         app.state.redis = open_redis(redis_url)
+        app.state.network_reports = NetworkReports(app.state.db, network_threshold)  # kept per process
         app.state.recomputations = anyio.CapacityLimiter(RECOMPUTATIONS)
         try:
             yield

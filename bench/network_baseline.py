@@ -1,4 +1,6 @@
-"""The national network's view: each sharing office's yearly counts side by side, small cells suppressed.
+"""The network page as it was before the network's figures (kept to measure against): every office read on its own.
+
+The national network's view: each sharing office's yearly counts side by side, small cells suppressed.
 
 The network compares offices, never cases. A count from 1 to SMALL - 1 could point at a person, so it is
 hidden; and since each column's national total is shown, a column with a hidden cell hides more of its
