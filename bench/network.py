@@ -111,9 +111,16 @@ def build_offices(platform: Platform, app_url: str, admin_url: str, offices: int
         ):
             with conn.cursor().copy(f"COPY {table} FROM STDIN") as copy:
                 copy.write(data.getvalue())
+        for slug in {line.split("\t", 1)[0] for line in figure_rows.getvalue().splitlines()}:  # as the worker does
+            conn.execute("SELECT set_config('app.tenant_id', %s, true)", (slug,))
+            with conn.cursor() as cursor:
+                network_figures.snapshot_years(cursor, slug)
         conn.commit()
         conn.autocommit = True
-        conn.execute("VACUUM ANALYZE read.year_statistics, read.area_days, read.network_figures, read.network_offices")
+        conn.execute(
+            "VACUUM ANALYZE read.year_statistics, read.area_days, read.network_figures, read.network_offices,"
+            " read.network_years"
+        )
     return time.perf_counter() - started
 
 

@@ -11,10 +11,12 @@ The report is worked out once per fingerprint (who shares, every one's data vers
 from __future__ import annotations
 
 import asyncio
+from bisect import bisect_right
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from itertools import accumulate
 from typing import Any
 
 import asyncpg
@@ -26,7 +28,6 @@ from domain.inquiry import COMPLAINT_OUTCOMES
 from domain.names import COMPLAINT_OUTCOME_NAMES
 from domain.national_groups import NATIONAL_GROUPS
 from domain.taxonomy import STANDARD_CASE_TYPES
-from projections.annual_report import _percentile as percentile  # the annual report's median, to the decimal
 from projections.network_figures import (
     CASE_TYPE,
     DAYS,
@@ -35,6 +36,7 @@ from projections.network_figures import (
     OUTCOME,
     TOTAL,
     fingerprint,
+    fingerprints,
     sharing_figures,
     sharing_offices,
     years_with_figures,
@@ -62,6 +64,7 @@ TREND = ("inquiries", "inquiries_per_10000_inhabitants", "median_days_to_resolut
 
 Cell = dict[str, Any]  # {"value": number or None, "reason": None, "small" or "complementary"}
 Figures = Mapping[tuple[str, int], Counter[tuple]]
+Days = Mapping[tuple[str, int], tuple[list[int], list[int]]]
 
 
 @dataclass(frozen=True)
@@ -94,12 +97,26 @@ def build_report(
     years: Iterable[int],
     threshold: int,
     protect: Callable[..., dict[Any, str]] = protect,
+    days: Days | None = None,
 ) -> dict[str, Any]:
-    """The published report from the sharing offices' counts: every suppressed cell null with its reason."""
-    years = list(years)
-    case_types = _case_types(figures)
-    by_year = [_year(year, offices, figures, case_types, threshold, protect) for year in years]
+    """The published report from the sharing offices' counts: every suppressed cell null with its reason.
+
+    `days`: per (slug, year) the days to resolution as (days ascending, inquiries); else from `figures`' histogram.
+    """
+    days = _days_of(figures) if days is None else days
+    return assemble([build_year(year, offices, figures, days, threshold, protect) for year in years], threshold)
+
+
+def assemble(by_year: list[dict[str, Any]], threshold: int) -> dict[str, Any]:
+    """The report around the years' published tables (each built once, by `build_year`), with the trend across them."""
     names = dict(STANDARD_NAMES)
+    seen = {code for year in by_year for code in year["national"]["by_case_type"]}
+    case_types = [*CASE_TYPE_CODES, *sorted(seen - set(CASE_TYPE_CODES))]
+    offices: dict[str, Office] = {}
+    for year in by_year:
+        for office in year["offices"]:
+            offices[office["slug"]] = Office(office["slug"], office["name"], office["population"])
+    years = [year["year"] for year in by_year]
     return {
         "threshold": threshold,
         "years": years,
@@ -109,53 +126,66 @@ def build_report(
         "measures": [{"code": code, "name": name} for code, name in FLAG_NAMES.items()],
         "reasons": REASON_NAMES,
         "by_year": by_year,
-        "trend": _trend(years, offices, by_year),
+        "trend": _trend(years, sorted(offices.values(), key=lambda o: (o.name, o.slug)), by_year),
     }
 
 
 STANDARD_NAMES = tuple((case_type.code, case_type.name) for case_type in STANDARD_CASE_TYPES)
 
 
-def _case_types(figures: Figures) -> list[str]:
-    seen = {key for counts in figures.values() for measure, key in counts if measure == CASE_TYPE}
-    return [*CASE_TYPE_CODES, *sorted(seen - set(CASE_TYPE_CODES))]
+def _days_of(figures: Figures) -> Days:
+    days: dict[tuple[str, int], tuple[list[int], list[int]]] = {}
+    for at, counts in figures.items():
+        histogram = sorted((int(key), n) for (measure, key), n in counts.items() if measure == DAYS)
+        days[at] = ([d for d, _ in histogram], [n for _, n in histogram])
+    return days
 
 
-def _year(
+def build_year(
     year: int,
     offices: Sequence[Office],
     figures: Figures,
-    case_types: list[str],
+    days: Days,
     threshold: int,
-    protect: Callable[..., dict[Any, str]],
+    protect: Callable[..., dict[Any, str]] = protect,
 ) -> dict[str, Any]:
-    present = [office for office in offices if figures.get((office.slug, year), Counter())[TOTAL, ""] > 0]
+    """One year's linked tables, disclosure-controlled together: offices with figures that year and the network."""
+    present = [office for office in offices if figures.get((office.slug, year), _NONE)[TOTAL, ""] > 0]
+    seen = {key for office in present for measure, key in figures[office.slug, year] if measure == CASE_TYPE}
+    case_types = [*CASE_TYPE_CODES, *sorted(seen - set(CASE_TYPE_CODES))]
     cells = [
         (TOTAL, ""),
         *((GROUP, code) for code in GROUP_CODES),
         *((CASE_TYPE, code) for code in case_types),
         *((flag, "") for flag in FLAGS),
         *((OUTCOME, code) for code in COMPLAINT_OUTCOMES),
-        (DECIDED, ""),
     ]
     values: dict[tuple[str, str, str], int] = {}
-    histograms: dict[str, Counter[str]] = {NATIONAL: Counter()}
+    national_days: Counter[int] = Counter()
     for office in present:
         counts = figures[office.slug, year]
-        for measure, key in cells[:-1]:
-            values[office.slug, measure, key] = int(counts[measure, key])
-        values[office.slug, DECIDED, ""] = sum(values[office.slug, OUTCOME, code] for code in COMPLAINT_OUTCOMES)
-        histograms[office.slug] = Counter({key: n for (measure, key), n in counts.items() if measure == DAYS})
-        histograms[NATIONAL].update(histograms[office.slug])
+        slug = office.slug
+        for measure, key in cells:
+            values[slug, measure, key] = counts[measure, key]
+        values[slug, DECIDED, ""] = sum(values[slug, OUTCOME, code] for code in COMPLAINT_OUTCOMES)
+        found, ns = days.get((slug, year), ([], []))
+        national_days.update(dict(zip(found, ns, strict=True)))
+    cells.append((DECIDED, ""))
+    slugs = [office.slug for office in present]
     equations = []
     for measure, key in cells:
-        parts = tuple((office.slug, measure, key) for office in present)
+        parts = tuple((slug, measure, key) for slug in slugs)
         values[NATIONAL, measure, key] = sum(values[part] for part in parts)
         equations.append(Equation((NATIONAL, measure, key), parts))
-    for slug in (*(office.slug for office in present), NATIONAL):
+    for slug in (*slugs, NATIONAL):
         equations.append(Equation((slug, TOTAL, ""), tuple((slug, GROUP, code) for code in GROUP_CODES)))
         equations.append(Equation((slug, DECIDED, ""), tuple((slug, OUTCOME, code) for code in COMPLAINT_OUTCOMES)))
     suppressed = protect(values, equations, threshold)
+    national_sorted = sorted(national_days.items())
+    histograms = {
+        NATIONAL: ([d for d, _ in national_sorted], [n for _, n in national_sorted]),
+        **{slug: days.get((slug, year), ([], [])) for slug in slugs},
+    }
 
     def cell(slug: str, measure: str, key: str = "") -> Cell:
         reason = suppressed.get((slug, measure, key))
@@ -163,7 +193,6 @@ def _year(
 
     def figures_of(slug: str, population: int | None) -> dict[str, Any]:
         total = cell(slug, TOTAL)
-        resolved = cell(slug, "resolved")
         return {
             "inquiries": total,
             "inquiries_per_10000_inhabitants": _rate(total, population),
@@ -172,7 +201,7 @@ def _year(
             **{flag: cell(slug, flag) for flag in FLAGS},
             "complaints_decided": cell(slug, DECIDED),
             "complaint_outcomes": {code: cell(slug, OUTCOME, code) for code in COMPLAINT_OUTCOMES},
-            "median_days_to_resolution": _median(resolved, histograms[slug], threshold),
+            "median_days_to_resolution": _median(cell(slug, "resolved"), histograms[slug], threshold),
         }
 
     populations = [office.population for office in present]
@@ -196,6 +225,9 @@ def _year(
     }
 
 
+_NONE: Counter[tuple] = Counter()
+
+
 def _rate(count: Cell, population: int | None) -> Cell:
     """Inquiries per 10,000 inhabitants, suppressed with its count; none without a population."""
     if count["reason"]:
@@ -205,13 +237,25 @@ def _rate(count: Cell, population: int | None) -> Cell:
     return {"value": round(count["value"] * 10_000 / population, 1), "reason": None}
 
 
-def _median(resolved: Cell, histogram: Counter[str], threshold: int) -> Cell:
+def _median(resolved: Cell, histogram: tuple[list[int], list[int]], threshold: int) -> Cell:
     """Suppressed when the resolved inquiries it is built on are suppressed or from 1 to the threshold."""
     if resolved["reason"]:
         return {"value": None, "reason": resolved["reason"]}
     if 1 <= resolved["value"] <= threshold:
         return {"value": None, "reason": "small"}
-    return {"value": percentile(histogram, 0.5), "reason": None}
+    return {"value": median(*histogram), "reason": None}
+
+
+def median(days: list[int], counts: list[int]) -> float | None:
+    """PostgreSQL's percentile_cont(0.5) over a histogram (days ascending), to one decimal: the annual report's."""
+    if not counts:
+        return None
+    upto = list(accumulate(counts))
+    position = (upto[-1] - 1) / 2
+    below = int(position)
+    low = days[bisect_right(upto, below)]  # the day of the inquiry at `below` in order
+    high = days[bisect_right(upto, below + 1)] if position != below else low
+    return round(low + (position - below) * (high - low), 1)
 
 
 def _trend(years: list[int], offices: Sequence[Office], by_year: list[dict[str, Any]]) -> dict[str, Any]:
@@ -243,20 +287,22 @@ def _trend(years: list[int], offices: Sequence[Office], by_year: list[dict[str, 
 
 
 class NetworkReports:
-    """The published report, worked out once per fingerprint and kept in this process (a few, newest last).
+    """The published reports, worked out once per fingerprint and kept in this process.
 
-    Each request costs one short query (the fingerprint: which offices share and their data versions); only a new
-    fingerprint reads the figures and runs the disclosure control again.
+    Each request costs one short query (per year asked: which offices share and their data versions for that year).
+    A year whose fingerprint is new is read and protected again; the others come from the years kept, so a change to
+    one office's 2024 works out 2024 again and nothing else.
     """
 
     def __init__(
         self, pool: asyncpg.Pool, threshold: int, *, keep: int = 8, today: Callable[[], date] = today_in_norway
-    ):
+    ) -> None:
         self._pool = pool
         self._threshold = threshold
         self._keep = keep
         self._today = today
         self._reports: OrderedDict[tuple[Any, ...], dict[str, Any]] = OrderedDict()
+        self._years: OrderedDict[tuple[Any, ...], dict[str, Any]] = OrderedDict()
         self._files: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
         self._lock = asyncio.Lock()
 
@@ -292,23 +338,30 @@ class NetworkReports:
 
     async def _report(self, first: int, last: int) -> tuple[tuple[Any, ...], dict[str, Any]]:
         require_finished_years(first, last, self._today())
+        years = list(range(first, last + 1))
         async with network_transaction(self._pool) as conn:
-            key = (await fingerprint(conn), self._threshold, first, last, self.last_finished_year())
+            prints = await fingerprints(conn, years)
+            key = (tuple(prints[year] for year in years), self._threshold, first, last)
             found = self._reports.get(key)
             if found is not None:
                 self._reports.move_to_end(key)
                 return key, found
-            offices = [Office(*row) for row in await sharing_offices(conn)]
-            figures = await sharing_figures(conn, first, last)
+            entries = {year: self._years.get((year, prints[year], self._threshold)) for year in years}
+            missing = [year for year, entry in entries.items() if entry is None]
+            if missing:
+                offices = [Office(*row) for row in await sharing_offices(conn)]
+                figures, days = await sharing_figures(conn, missing)
         async with self._lock:
-            found = self._reports.get(key)
-            if found is None:
-                found = build_report(offices, figures, range(first, last + 1), self._threshold)
-                self._remember(self._reports, key, found, self._keep)
+            for year in missing:
+                entries[year] = build_year(year, offices, figures, days, self._threshold)
+                self._remember(self._years, (year, prints[year], self._threshold), entries[year], self._keep * 16)
+            found = assemble([entries[year] for year in years], self._threshold)  # type: ignore[misc]
+            self._remember(self._reports, key, found, self._keep)
         return key, found
 
     @staticmethod
     def _remember(cache: OrderedDict, key: tuple[Any, ...], value: Any, keep: int) -> None:
         cache[key] = value
+        cache.move_to_end(key)
         while len(cache) > keep:
             cache.popitem(last=False)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections import Counter
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -12,7 +13,7 @@ import psycopg
 import pytest
 
 from domain.common import Context
-from projections.network_figures import fingerprint, sharing_figures, sharing_offices
+from projections.network_figures import fingerprints, sharing_figures, sharing_offices
 from projections.reading import network_transaction
 from projections.worker import ProjectionWorker
 from services.case_commands import Forward, Resolve
@@ -22,11 +23,13 @@ from services.platform import Platform
 YEAR = 2008  # no other test receives inquiries in 2008
 
 
-def receive(office: Office, ctx: Context, count: int, area: str, *, resolve_after: int | None = None) -> None:
+def receive(
+    office: Office, ctx: Context, count: int, area: str, *, resolve_after: int | None = None, year: int = YEAR
+) -> None:
     for n in range(count):
         receipt = office.receive(
             ctx,
-            received_on=date(YEAR, 3, 1 + n % 28),
+            received_on=date(year, 3, 1 + n % 28),
             channel="phone",
             requester_role="user",
             service_area=area,
@@ -35,15 +38,15 @@ def receive(office: Office, ctx: Context, count: int, area: str, *, resolve_afte
         )
         if n == 0:
             office.handle(
-                ctx, Forward(inquiry=receipt.reference, on=date(YEAR, 3, 2), to_body="county_governor", reason="x")
+                ctx, Forward(inquiry=receipt.reference, on=date(year, 3, 2), to_body="county_governor", reason="x")
             )
             office.handle(
-                ctx, Forward(inquiry=receipt.reference, on=date(YEAR, 3, 3), to_body="county_governor", reason="y")
+                ctx, Forward(inquiry=receipt.reference, on=date(year, 3, 3), to_body="county_governor", reason="y")
             )
         if resolve_after is not None:
             office.handle(
                 ctx,
-                Resolve(inquiry=receipt.reference, on=date(YEAR, 3, 1 + n % 28 + resolve_after), outcome="assisted"),
+                Resolve(inquiry=receipt.reference, on=date(year, 3, 1 + n % 28 + resolve_after), outcome="assisted"),
             )
 
 
@@ -72,11 +75,13 @@ def rows(database_url: str, slug: str) -> set[tuple[Any, ...]]:
         return set(conn.execute("SELECT tenant_id, year, measure, key, n FROM read.network_figures").fetchall())
 
 
-async def network_read(database_url: str, first: int, last: int) -> tuple[str, list, dict]:
+async def network_read(database_url: str, year: int) -> tuple[str, list, dict]:
+    """The year's fingerprint, the sharing offices, and their counts of the year, as the network reads them."""
     pool = await asyncpg.create_pool(database_url, min_size=1, max_size=1)
     try:
         async with network_transaction(pool) as conn:
-            return await fingerprint(conn), await sharing_offices(conn), await sharing_figures(conn, first, last)
+            prints = await fingerprints(conn, [year])
+            return prints[year], await sharing_offices(conn), (await sharing_figures(conn, [year]))[0]
     finally:
         await pool.close()
 
@@ -112,11 +117,11 @@ def test_the_network_transaction_reads_every_sharing_office_and_no_other_table(
     offices: tuple[Office, Office], database_url: str, sharing_flag: Callable[[str, bool], None]
 ) -> None:
     a, b = offices
-    before, named, figures = asyncio.run(network_read(database_url, YEAR, YEAR))
+    before, named, figures = asyncio.run(network_read(database_url, YEAR))
     assert {(a.slug, "Nettby kommune", 20_000), (b.slug, "Andreby kommune", 5_000)} <= set(named)
     assert figures[a.slug, YEAR]["total", ""] == 12 and figures[b.slug, YEAR]["total", ""] == 7
     sharing_flag(b.slug, False)
-    after, named, figures = asyncio.run(network_read(database_url, YEAR, YEAR))
+    after, named, figures = asyncio.run(network_read(database_url, YEAR))
     assert after != before
     assert b.slug not in {slug for slug, _, _ in named} and (b.slug, YEAR) not in figures
 
@@ -139,10 +144,10 @@ def test_a_rebuild_gives_the_same_rows_and_a_new_inquiry_in_a_finished_year_a_ne
     before = rows(database_url, a.slug)
     worker.rebuild(a.slug)
     assert rows(database_url, a.slug) == before
-    first = asyncio.run(network_read(database_url, YEAR, YEAR))[0]
+    first = asyncio.run(network_read(database_url, YEAR))[0]
     receive(a, caseworker, 1, "barnevern")
     worker.catch_up(a.slug)
-    assert asyncio.run(network_read(database_url, YEAR, YEAR))[0] != first
+    assert asyncio.run(network_read(database_url, YEAR))[0] != first
     assert "barnevern" in {key for _, _, measure, key, _ in rows(database_url, a.slug) if measure == "group"}
 
 
@@ -163,3 +168,12 @@ def test_a_new_taxonomy_version_maps_its_areas_and_keeps_the_older_inquiries_gro
     worker.catch_up(a.slug)
     groups = {key: n for _, year, measure, key, n in rows(database_url, a.slug) if measure == "group" and year == YEAR}
     assert groups == {"helse-og-omsorg": 12}
+
+
+def test_the_network_reads_a_year_as_one_row_holding_exactly_the_year_s_counts(
+    offices: tuple[Office, Office], database_url: str
+) -> None:
+    a, _ = offices
+    counts = {(measure, key): n for _, year, measure, key, n in rows(database_url, a.slug) if year == YEAR}
+    figures = asyncio.run(network_read(database_url, YEAR))[2][a.slug, YEAR]
+    assert figures == Counter({k: n for k, n in counts.items() if k[0] != "days_to_resolution"})

@@ -7,9 +7,12 @@ from datetime import date
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from domain.common import InvalidField
-from projections.network_report import NATIONAL, Office, build_report, require_finished_years
+from projections.annual_report import _percentile
+from projections.network_report import NATIONAL, Office, build_report, median, require_finished_years
 
 YEAR = 2024
 
@@ -147,3 +150,11 @@ def test_only_finished_years_can_be_asked_for(first: int, last: int) -> None:
 
 def test_the_year_before_is_finished_on_new_years_day() -> None:
     require_finished_years(2020, 2024, today=date(2025, 1, 1))
+
+
+@given(st.dictionaries(st.integers(min_value=0, max_value=400), st.integers(min_value=1, max_value=30), max_size=40))
+def test_the_median_is_the_annual_report_s(histogram: dict[int, int]) -> None:
+    days = sorted(histogram)
+    assert median(days, [histogram[d] for d in days]) == _percentile(
+        Counter({str(d): n for d, n in histogram.items()}), 0.5
+    )
