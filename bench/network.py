@@ -165,8 +165,59 @@ async def measure(platform: Platform, app_url: str, first: int, last: int, repea
                 await reports.report(a, b)
                 warm.append(time.perf_counter() - started)
             results[f"new report, {label}, warm (cached per fingerprint)"] = cuts(warm)
+        # One office's 2024 (the last year) changes: only that year is worked out again.
+        reports = NetworkReports(pool, 4)
+        await reports.report(first, last)
+        changed = []
+        for n in range(repeats):
+            async with pool.acquire() as conn, conn.transaction():
+                await conn.execute("SELECT set_config('app.tenant_id', $1, true)", f"nett{n:03d}")
+                await conn.execute(
+                    "UPDATE read.network_years SET version = nextval('read.network_data_versions') WHERE year = $1",
+                    last,
+                )
+            started = time.perf_counter()
+            await reports.report(first, last)
+            changed.append(time.perf_counter() - started)
+        results[f"new report, {last - first + 1} years, after one office's {last} changed"] = cuts(changed)
     finally:
         await pool.close()
+    return results
+
+
+async def measure_page(platform: Platform, datastore: Any, app_url: str, redis_url: str, repeats: int) -> dict:
+    """`GET /nettverk` in this process (the app and its test client; the client's share is small beside the page)."""
+    from litestar.testing import AsyncTestClient
+
+    from infra.directory import PostgresAccountDirectory
+    from services.accounts import create_account
+    from web.app import create_app
+
+    password = "et-langt-ytelsespassord"
+    account = create_account(
+        PostgresAccountDirectory(datastore),
+        email="nettverk@eksempel.invalid",
+        role="network",
+        tenant=None,
+        password=password,
+    )
+    results: dict[str, Any] = {}
+    async with AsyncTestClient(app=create_app(platform, app_url, redis_url, secure_cookies=False)) as client:
+        await client.get("/login")
+        signed_in = await client.post(
+            "/login",
+            data={"email": account.email, "password": password, "_csrf_token": client.cookies["ombud_csrf"]},
+            follow_redirects=False,
+        )
+        assert signed_in.status_code == 303
+        for label, count in (("cold (first request of a new process)", 1), ("warm", repeats * 10)):
+            timings = []
+            for _ in range(count):
+                started = time.perf_counter()
+                response = await client.get("/nettverk")
+                timings.append(time.perf_counter() - started)
+                assert response.status_code == 200
+            results[f"`GET /nettverk`, {label}"] = cuts(timings) if count > 1 else (timings[0] * 1000,) * 2
     return results
 
 
@@ -195,6 +246,8 @@ def main(argv: list[str] | None = None) -> int:
                 seconds = build_offices(platform, app_url, url, args.offices, args.inquiries, args.years)
                 last = date.today().year - 1
                 results = asyncio.run(measure(platform, app_url, last - args.years + 1, last, args.repeats))
+                if settings.redis_url:
+                    results |= asyncio.run(measure_page(platform, datastore, app_url, settings.redis_url, args.repeats))
             finally:
                 platform.close()
                 datastore.close()
