@@ -209,7 +209,6 @@ def build_year(
     return {
         "year": year,
         "national": {
-            "offices": len(present),
             "population": national_population,
             **figures_of(NATIONAL, national_population),
         },
