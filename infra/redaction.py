@@ -55,7 +55,7 @@ _SQL_SECRETS = re.compile(
     r"""
       --[^\n]*                                  # a line comment
     | /\*.*?\*/                                 # a block comment
-    | \$(?P<tag>[A-Za-z_][A-Za-z0-9_]*)?\$.*?\$(?P=tag)\$  # a dollar-quoted string
+    | \$(?P<tag>[A-Za-z_][A-Za-z0-9_]*|)\$.*?\$(?P=tag)\$  # a dollar-quoted string ($$…$$ or $tag$…$tag$)
     | (?:[EeBbXxNn]|[Uu]&)?'(?:[^']|'')*'       # a string, bit string or escape string
     | (?<![\w$.])\d+(?:\.\d*)?(?:[eE][-+]?\d+)?(?!\w)  # a number (not $1, not part of a name)
     | (?<![\w$])\.\d+(?:[eE][-+]?\d+)?(?!\w)
