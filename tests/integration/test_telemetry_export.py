@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import base64
 import json
+import logging
 import threading
+import uuid
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
@@ -13,12 +16,15 @@ import asyncpg
 import pytest
 import redis
 import yaml
+from litestar.testing import AsyncTestClient
 from opentelemetry.sdk.metrics.export import InMemoryMetricReader
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
+from domain.common import Context
 from infra.redaction import redis_command, span_attributes, sql_without_literals
+from infra.runtime import open_runtime
 from infra.settings import Settings
-from infra.telemetry import configure_telemetry, telemetry_for
+from infra.telemetry import Telemetry, configure_logging, configure_telemetry, telemetry_for
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 NAME = "Kari Fiktivsen Testdatter"
@@ -164,3 +170,56 @@ def test_the_collector_sends_traces_to_jaeger_and_compose_runs_a_pinned_jaeger()
     image, _, tag = jaeger["image"].partition(":")
     assert image == "jaegertracing/all-in-one" and tag[:1].isdigit()
     assert "127.0.0.1:16686:16686" in jaeger["ports"]
+
+
+async def test_the_composition_root_wires_requests_offices_event_store_and_worker_to_the_endpoint(
+    collector,
+    database_url: str,
+    admin_database_url: str,
+    redis_url: str,
+    master_key: bytes,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    endpoint, received = collector
+    # A test process may set OpenTelemetry's globals once only; another module's test owns them.
+    monkeypatch.setattr(Telemetry, "install_globally", lambda self: None)
+    settings = Settings.from_environment(
+        {
+            "DATABASE_URL": database_url,
+            "OMBUD_ADMIN_DATABASE_URL": admin_database_url,
+            "REDIS_URL": redis_url,
+            "OMBUD_MASTER_KEY": base64.b64encode(master_key).decode(),
+            "OTEL_EXPORTER_OTLP_ENDPOINT": endpoint,
+            "OTEL_SERVICE_NAME": "ombud-test",
+        }
+    )
+    slug = f"t{uuid.uuid4().hex[:10]}"
+    with open_runtime(settings) as runtime:
+        assert runtime.telemetry is not None
+        runtime.platform.create_tenant(Context("test", "platform_admin", "c"), slug=slug, name="Prøveby kommune")
+        async with AsyncTestClient(app=runtime.web_app()) as client:
+            assert (await client.get(f"/health?navn={NAME}")).status_code == 200
+        worker = runtime.projection_worker()
+        try:
+            worker.catch_up(slug)
+        finally:
+            worker.close()
+    assert not hasattr(asyncpg.Connection.fetchval, "__traced__")  # closing the runtime took the wrappers off
+
+    traces = b"".join(body for path, _, body in received if path == "/v1/traces")
+    metrics = b"".join(body for path, _, body in received if path == "/v1/metrics")
+    for expected in (b"GET /health", b"eventstore.insert", b"projection.batch", b"ombud-test", slug.encode()):
+        assert expected in traces, expected
+    for expected in (b"http.server.request.duration", b"ombud.events.appended", b"ombud.projection.lag"):
+        assert expected in metrics, expected
+    assert NAME.encode() not in traces + metrics
+
+
+def test_an_access_log_line_shows_the_path_without_its_query(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(logging, "_logRecordFactory", logging.getLogRecordFactory())  # restored afterwards
+    configure_logging()
+    record = logging.LogRecord("uvicorn.access", logging.INFO, __file__, 1, '%s - "%s %s HTTP/%s" %d', None, None)
+    record.args = ("127.0.0.1:5000", "GET", f"/drammen/henvendelser?q={NAME}", "1.1", 200)
+    for kept in logging.getLogger("uvicorn.access").filters:
+        kept.filter(record)  # type: ignore[union-attr]
+    assert record.getMessage() == '127.0.0.1:5000 - "GET /drammen/henvendelser HTTP/1.1" 200'
