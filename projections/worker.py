@@ -64,20 +64,17 @@ class ProjectionWorker:
         provider the worker measures nothing (no lag queries); without a tracer provider its spans go to the global."""
         self._platform = platform
         self._tracer = (tracer_provider or trace.get_tracer_provider()).get_tracer(__name__)
-        self._lags: dict[tuple[str, str], int] = {}
-        self._aside: dict[tuple[str, str], int] = {}
-        self._measuring = meter_provider is not None
+        self._lag: metrics._Gauge | None = None
+        self._set_aside_gauge: metrics._Gauge | None = None
         if meter_provider is not None:
             meter = meter_provider.get_meter(__name__)
-            meter.create_observable_gauge(
+            self._lag = meter.create_gauge(
                 "ombud.projection.lag",
-                callbacks=[lambda _: _observations(self._lags)],
                 unit="{notification}",
                 description="Notifications in a tenant's event store that a projection has not applied yet",
             )
-            meter.create_observable_gauge(
+            self._set_aside_gauge = meter.create_gauge(
                 "ombud.projections.quarantined",
-                callbacks=[lambda _: _observations(self._aside)],
                 unit="{projection}",
                 description="1 while a tenant's projection is set aside after an event it could not apply",
             )
@@ -127,7 +124,7 @@ class ProjectionWorker:
                 cursor.execute("SELECT set_config('app.tenant_id', %s, true)", (slug,))
                 quarantine.release(cursor, slug, released)
             log.info("tenant=%s released=%s", slug, ",".join(released))
-        if self._measuring:
+        if self._lag is not None:
             self._measure(slug)
         return applied
 
@@ -140,8 +137,9 @@ class ProjectionWorker:
             positions = dict(cursor.fetchall())
             aside = quarantine.set_aside(cursor, slug)
         for name in PROJECTIONS:
-            self._lags[slug, name] = max(0, newest - positions.get(name, 0))
-            self._aside[slug, name] = int(name in aside)
+            attributes = {"tenant": slug, "projection": name}
+            self._lag.set(max(0, newest - positions.get(name, 0)), attributes)  # type: ignore[union-attr]
+            self._set_aside_gauge.set(int(name in aside), attributes)  # type: ignore[union-attr]
 
     def rebuild(
         self, slug: str, projection: str = inquiries.NAME, progress: Progress = lambda done, total: None
@@ -380,12 +378,6 @@ class ProjectionWorker:
     def _report(self, slug: str, applied: int) -> None:
         if applied:
             log.info("tenant=%s applied=%d lag=%d", slug, applied, self.lag(slug))
-
-
-def _observations(values: dict[tuple[str, str], int]) -> list[metrics.Observation]:
-    return [
-        metrics.Observation(value, {"tenant": slug, "projection": name}) for (slug, name), value in list(values.items())
-    ]
 
 
 def stored_after(cursor: Any, app: Any, position: int, *, through: int | None = None) -> list[tuple[Any, ...]]:

@@ -21,7 +21,8 @@ from infra.eventstore import open_datastore
 from infra.runtime import platform_on, projection_worker
 from infra.settings import Settings
 from infra.telemetry import Telemetry, configure_logging, telemetry_for
-from projections import inquiries
+from projections import inquiries, outreach, search_index
+from projections import worker as worker_module
 from services.office import Office
 from services.platform import Platform
 from tests.web.test_new_inquiry import filled
@@ -347,4 +348,43 @@ async def test_a_path_no_route_matches_is_named_by_its_method_only(
     assert [(span["name"], span["attributes"]) for span in served] == [
         ("GET", {"http.request.method": "GET", "http.response.status_code": 404})
     ]
+    assert_nothing_personal(captured.everything(logs))
+
+
+async def test_a_projection_set_aside_on_the_persons_data_shows_in_the_gauge_by_tenant_and_name_only(
+    client: AsyncTestClient,
+    office: Office,
+    platform: Platform,
+    database_url: str,
+    make_account: Callable[..., Account],
+    sign_in,
+    captured: Captured,
+    logs: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    await sign_in(make_account("caseworker", office.slug))
+    await register(client, office)
+
+    def failing(*_: object) -> None:
+        raise ValueError(f"kan ikke indeksere {NAME} {NATIONAL_ID}")
+
+    monkeypatch.setitem(worker_module.PROJECTIONS, search_index.NAME, failing)
+    worker = projection_worker(platform, database_url, captured.telemetry)
+    try:
+        worker.catch_up(office.slug)
+    finally:
+        worker.close()
+
+    points = captured.metrics()
+    aside = {
+        p["attributes"]["projection"]: p["value"]
+        for p in points_for(points, "ombud.projections.quarantined", tenant=office.slug)
+    }
+    assert aside == {inquiries.NAME: 0, outreach.NAME: 0, search_index.NAME: 1}
+    lags = {
+        p["attributes"]["projection"]: p["value"]
+        for p in points_for(points, "ombud.projection.lag", tenant=office.slug)
+    }
+    assert lags[inquiries.NAME] == 0 and lags[search_index.NAME] > 0
+    assert any("set_aside" in record.getMessage() and "ValueError" in record.getMessage() for record in logs.records)
     assert_nothing_personal(captured.everything(logs))
