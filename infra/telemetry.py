@@ -20,6 +20,7 @@ from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter
 
 from infra import instrumentation
+from infra.instrumentation import type_name
 from infra.redaction import METRIC_ATTRIBUTES, Redacting
 from infra.settings import Settings
 
@@ -139,10 +140,6 @@ def records_without_exception_messages(factory: Callable[..., logging.LogRecord]
 
     make.strips_exception_messages = True  # type: ignore[attr-defined]
     return make
-
-
-def type_name(error: BaseException) -> str:
-    return instrumentation.type_name(error)
 
 
 def _without_message(error: BaseException, seen: dict[int, BaseException]) -> BaseException:
