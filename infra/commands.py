@@ -37,7 +37,6 @@ def run_demo(args: argparse.Namespace, settings: Settings) -> int:
     import threading
 
     from infra.directory import PostgresAccountDirectory
-    from projections.worker import ProjectionWorker
     from services.demo import create_demo_accounts, load_demo
 
     def work(runtime: Any) -> int:
@@ -46,7 +45,7 @@ def run_demo(args: argparse.Namespace, settings: Settings) -> int:
         if args.no_serve:
             return 0
         # One process for the demo: the projection worker runs beside the web server.
-        worker = ProjectionWorker(runtime.platform, runtime.database_url)
+        worker = runtime.projection_worker()
         worker.sign_checkpoints_with(runtime.signer)
         worker.catch_up_all()
         worker.keep_audit_chains(now=True)
@@ -104,10 +103,8 @@ def run_worker(args: argparse.Namespace, settings: Settings) -> int:
     import signal
     import threading
 
-    from projections.worker import ProjectionWorker
-
     def work(runtime: Any) -> int:
-        worker = ProjectionWorker(runtime.platform, runtime.database_url)  # refuses an unsafe login first
+        worker = runtime.projection_worker()  # refuses an unsafe login first
         try:
             worker.sign_checkpoints_with(runtime.signer)
             if args.once:
@@ -177,11 +174,11 @@ def run_import(args: argparse.Namespace, settings: Settings) -> int:
 
 def run_rebuild(args: argparse.Namespace, settings: Settings) -> int:
     from infra.progress import ProgressBar
-    from projections.worker import PROJECTIONS, ProjectionSetAside, ProjectionWorker
+    from projections.worker import PROJECTIONS, ProjectionSetAside
 
     def work(runtime: Any) -> int:
         slugs = [runtime.platform.office(args.tenant).slug] if args.tenant else runtime.platform.slugs()
-        worker = ProjectionWorker(runtime.platform, runtime.database_url)
+        worker = runtime.projection_worker()
         status = 0
         try:
             for slug in slugs:
@@ -239,9 +236,8 @@ def run_report(args: argparse.Namespace, settings: Settings) -> int:
 
 def caught_up(runtime: Any, slug: str) -> None:
     """The tenant's read models take in every event stored so far: a report then counts them all."""
-    from projections.worker import ProjectionWorker
 
-    worker = ProjectionWorker(runtime.platform, runtime.database_url)
+    worker = runtime.projection_worker()
     try:
         worker.catch_up(slug)
     finally:
@@ -404,7 +400,12 @@ def record_cli_read(
     import asyncio
 
     asyncio.run(
-        _read_pool(runtime.database_url, lambda pool: _record_cli_read(pool, args, office.slug, inquiry_id, role))
+        _read_pool(
+            runtime.database_url,
+            lambda pool: _record_cli_read(
+                pool, args, office.slug, inquiry_id, role, written=runtime.access_records_written
+            ),
+        )
     )
 
 
@@ -419,13 +420,26 @@ async def _read_pool(database_url: str, work: Callable[[Any], Any]) -> Any:
 
 
 async def _record_cli_read(
-    pool: Any, args: argparse.Namespace, slug: str, inquiry_id: uuid.UUID, role: str = INQUIRY_ROLE
+    pool: Any,
+    args: argparse.Namespace,
+    slug: str,
+    inquiry_id: uuid.UUID,
+    role: str = INQUIRY_ROLE,
+    *,
+    written: Any = None,
 ) -> None:
     from projections.access_log import record_access
 
     ctx = context(args, role)
     await record_access(
-        pool, slug, account_id=ctx.user_id, role=ctx.role, inquiry_id=inquiry_id, purpose=args.purpose, channel="cli"
+        pool,
+        slug,
+        account_id=ctx.user_id,
+        role=ctx.role,
+        inquiry_id=inquiry_id,
+        purpose=args.purpose,
+        channel="cli",
+        written=written,
     )
 
 
@@ -479,7 +493,10 @@ def run_access_report(args: argparse.Namespace, settings: Settings) -> int:
         office = runtime.platform.office(args.tenant)
         inquiry_id = office.inquiry_id(args.inquiry)
         report = asyncio.run(
-            _read_pool(runtime.database_url, lambda pool: _access_report(pool, args, office.slug, inquiry_id))
+            _read_pool(
+                runtime.database_url,
+                lambda pool: _access_report(pool, args, office.slug, inquiry_id, runtime.access_records_written),
+            )
         )
         if args.format == "docx":
             Path(args.output).write_bytes(as_docx(report, office.profile().name))
@@ -495,12 +512,14 @@ def run_access_report(args: argparse.Namespace, settings: Settings) -> int:
     return with_runtime(settings, work)
 
 
-async def _access_report(pool: Any, args: argparse.Namespace, slug: str, inquiry_id: uuid.UUID) -> Any:
+async def _access_report(
+    pool: Any, args: argparse.Namespace, slug: str, inquiry_id: uuid.UUID, written: Any = None
+) -> Any:
     """The report is a read of the inquiry too: recorded first, so it lists itself."""
     from projections.access_report import access_report
     from projections.reading import tenant_transaction
 
-    await _record_cli_read(pool, args, slug, inquiry_id)
+    await _record_cli_read(pool, args, slug, inquiry_id, written=written)
     async with tenant_transaction(pool, slug) as conn:
         return await access_report(conn, args.inquiry, inquiry_id)
 

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
 from uuid import UUID
 
 from eventsourcing.persistence import InfrastructureFactory, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore, PostgresFactory
 from eventsourcing.utils import Environment
+from opentelemetry.metrics import MeterProvider
+from opentelemetry.trace import SpanKind, TracerProvider
 from psycopg.conninfo import conninfo_to_dict
 from psycopg.sql import SQL, Identifier, Literal
 
@@ -42,6 +46,27 @@ def open_datastore(
     )
 
 
+class EventAppends:
+    """The event store's telemetry: a span per insert (tenant, number of events) and the events appended per tenant."""
+
+    def __init__(self, tracer_provider: TracerProvider, meter_provider: MeterProvider) -> None:
+        self._tracer = tracer_provider.get_tracer("infra.eventstore")
+        self._appended = meter_provider.get_meter("infra.eventstore").create_counter(
+            "ombud.events.appended", unit="{event}", description="Events committed to a tenant's event store"
+        )
+
+    @contextmanager
+    def insert(self, tenant: str) -> Iterator[list[int]]:
+        """Around one insert; the caller puts the number of events written into the list it is handed."""
+        written: list[int] = []
+        with self._tracer.start_as_current_span(
+            "eventstore.insert", kind=SpanKind.INTERNAL, attributes={"ombud.tenant": tenant}
+        ) as span:
+            yield written
+            span.set_attribute("ombud.events", sum(written))
+        self._appended.add(sum(written), {"tenant": tenant})
+
+
 class BulkApplicationRecorder(PostgresApplicationRecorder):
     """The library's recorder for the app's least-privileged login, plus a bulk path that streams events with COPY.
 
@@ -52,6 +77,8 @@ class BulkApplicationRecorder(PostgresApplicationRecorder):
     run as the app. The bulk path has the guarantees of a save: one transaction, the same lock, a NOTIFY.
     """
 
+    appends: EventAppends | None = None  # set by the factory when telemetry is on
+
     def __init__(self, datastore: PostgresDatastore, *, events_table_name: str = "stored_events") -> None:
         super().__init__(datastore, events_table_name=events_table_name)
         qualified = f"{self.datastore.schema}.{self.events_table_name}"
@@ -60,9 +87,21 @@ class BulkApplicationRecorder(PostgresApplicationRecorder):
             SQL("SELECT pg_advisory_xact_lock({0}, hashtext({1}))").format(Literal(_WRITERS_LOCK), Literal(qualified)),
         ]
 
+    @property
+    def tenant(self) -> str:
+        return self.events_table_name.removeprefix("tenant_").removesuffix("_events").replace("_", "-")
+
+    def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
+        if self.appends is None or not stored_events:
+            return super().insert_events(stored_events, **kwargs)
+        with self.appends.insert(self.tenant) as written:
+            ids = super().insert_events(stored_events, **kwargs)
+            written.append(len(stored_events))
+            return ids
+
     def create_table(self) -> None:
         """Asks the owner's function for the tenant's tables; the app's login runs no DDL."""
-        slug = self.events_table_name.removeprefix("tenant_").removesuffix("_events").replace("_", "-")
+        slug = self.tenant
         with self.datastore.transaction(commit=True) as cursor:
             cursor.execute("SELECT events.create_tenant_tables(%s) AS made", (slug,))
             row = cursor.fetchone()
@@ -75,6 +114,12 @@ class BulkApplicationRecorder(PostgresApplicationRecorder):
 
         `events` may be a generator that raises: then nothing at all is written.
         """
+        if self.appends is None:
+            return self._insert_new_streams(events, [])
+        with self.appends.insert(self.tenant) as written:
+            return self._insert_new_streams(events, written)
+
+    def _insert_new_streams(self, events: Iterable[StoredEvent], written: list[int]) -> set[UUID]:
         copy_statement = SQL(
             "COPY {}.{} (originator_id, originator_version, topic, state) FROM STDIN (FORMAT BINARY)"
         ).format(Identifier(self.datastore.schema), Identifier(self.events_table_name))
@@ -86,6 +131,7 @@ class BulkApplicationRecorder(PostgresApplicationRecorder):
             cursor.execute(existing_statement)
             existing = {row["originator_id"] for row in cursor.fetchall()}
             skipped = set()
+            count = 0
             self._notify_channel(cursor)
             with cursor.copy(copy_statement) as copy:
                 copy.set_types(["uuid", "int8", "text", "bytea"])
@@ -94,6 +140,8 @@ class BulkApplicationRecorder(PostgresApplicationRecorder):
                         skipped.add(event.originator_id)
                     else:
                         copy.write_row((event.originator_id, event.originator_version, event.topic, event.state))
+                        count += 1
+        written.append(count)
         return skipped
 
 
@@ -105,16 +153,23 @@ class SharedDatastoreFactory(PostgresFactory):
 
     application_recorder_class = BulkApplicationRecorder
 
-    def __init__(self, env: Environment, datastore: PostgresDatastore) -> None:
+    def __init__(self, env: Environment, datastore: PostgresDatastore, appends: EventAppends | None = None) -> None:
         InfrastructureFactory.__init__(self, env)
         self.datastore = datastore
+        self._appends = appends
+
+    def application_recorder(self) -> Any:
+        recorder = super().application_recorder()
+        if isinstance(recorder, BulkApplicationRecorder):
+            recorder.appends = self._appends
+        return recorder
 
     def close(self) -> None:
         """The datastore belongs to the composition root, which closes it once."""
 
 
-def factory_maker(datastore: PostgresDatastore):
+def factory_maker(datastore: PostgresDatastore, appends: EventAppends | None = None):
     def make(env: Environment) -> SharedDatastoreFactory:
-        return SharedDatastoreFactory(env, datastore)
+        return SharedDatastoreFactory(env, datastore, appends)
 
     return make

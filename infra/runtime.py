@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 import psycopg
 from eventsourcing.postgres import PostgresDatastore
@@ -17,11 +18,14 @@ from psycopg.conninfo import conninfo_to_dict
 
 from infra import embedded
 from infra.directory import PostgresTenantDirectory
-from infra.eventstore import factory_maker, open_datastore
+from infra.eventstore import EventAppends, factory_maker, open_datastore
 from infra.logins import APP_LOGIN, with_login
 from infra.migrate import migrate, pending
 from infra.settings import Settings, SettingsError
-from infra.telemetry import configure_logging, configure_tracing
+from infra.telemetry import Telemetry, configure_logging, configure_telemetry
+from projections.access_log import written_counter
+from projections.audit_keeper import AuditKeeper
+from projections.worker import ProjectionWorker
 from services.audit_signing import Signer, load_signer, new_signing_key_pem
 from services.keys import parse_master_key
 from services.platform import Platform
@@ -36,6 +40,7 @@ class Runtime:
     platform: Platform
     master_key: bytes
     embedded_servers: list[embedded.EmbeddedServer] = field(default_factory=list)
+    telemetry: Telemetry | None = None  # None: nothing is exported, so nothing is measured
 
     @property
     def database_label(self) -> str:
@@ -82,20 +87,33 @@ class Runtime:
         }
 
     def web_app(self) -> Litestar:
-        """The web app on this runtime's servers, with the settings that shape it."""
-        return create_app(
+        """The web app on this runtime's servers, with the settings that shape it (and telemetry when it is on)."""
+        app = create_app(
             self.platform,
             self.database_url,
             self.redis_url,
             hsts_max_age=self.settings.hsts_max_age,
             session_max_hours=self.settings.session_max_hours,
             trusted_proxies=self.settings.trusted_proxies,
+            meter_provider=self.telemetry.meter_provider if self.telemetry else None,
             network_threshold=self.settings.network_threshold,
         )
+        return self.telemetry.instrument_app(app) if self.telemetry else app
+
+    def projection_worker(self) -> ProjectionWorker:
+        """The projection worker on this runtime's platform, reporting to its telemetry when it is on."""
+        return projection_worker(self.platform, self.database_url, self.telemetry)
+
+    @cached_property
+    def access_records_written(self) -> Any:
+        """The command line's count of its access records, when telemetry is on."""
+        return written_counter(self.telemetry.meter_provider.get_meter("infra.cli")) if self.telemetry else None
 
     def close(self) -> None:
         self.platform.close()
         self.datastore.close()
+        if self.telemetry is not None:
+            self.telemetry.shutdown()  # exports what is left
         for server in reversed(self.embedded_servers):
             server.close()
 
@@ -116,7 +134,7 @@ def open_runtime(settings: Settings, *, migrating: bool = False) -> Iterator[Run
         servers.append(embedded.start_postgres(settings.data_dir))
         admin_url = servers[0].url
         database_url = with_login(admin_url, APP_LOGIN)
-    configure_tracing(settings)
+    telemetry = configure_telemetry(settings)
     configure_logging()
     if admin_url is None:
         migrate(database_url)
@@ -125,12 +143,38 @@ def open_runtime(settings: Settings, *, migrating: bool = False) -> Iterator[Run
     else:
         _require_up_to_date(database_url)
     datastore = open_datastore(database_url, pool_size=settings.pool_size, max_overflow=settings.pool_max_overflow)
-    platform = Platform(PostgresTenantDirectory(datastore), master_key, factory_maker(datastore))
-    runtime = Runtime(settings, database_url, datastore, platform, master_key, servers)
+    platform = platform_on(datastore, master_key, telemetry)
+    runtime = Runtime(settings, database_url, datastore, platform, master_key, servers, telemetry)
     try:
         yield runtime
     finally:
         runtime.close()
+
+
+def platform_on(datastore: PostgresDatastore, master_key: bytes, telemetry: Telemetry | None) -> Platform:
+    """The platform whose event store and offices report to the telemetry, when it is on."""
+    if telemetry is None:
+        return Platform(PostgresTenantDirectory(datastore), master_key, factory_maker(datastore))
+    appends = EventAppends(telemetry.tracer_provider, telemetry.meter_provider)
+    return Platform(
+        PostgresTenantDirectory(datastore),
+        master_key,
+        factory_maker(datastore, appends),
+        tracer_provider=telemetry.tracer_provider,
+    )
+
+
+def projection_worker(platform: Platform, database_url: str, telemetry: Telemetry | None) -> ProjectionWorker:
+    """The worker, with its audit keeper, reporting to the telemetry when it is on."""
+    if telemetry is None:
+        return ProjectionWorker(platform, database_url)
+    return ProjectionWorker(
+        platform,
+        database_url,
+        audit=AuditKeeper(meter_provider=telemetry.meter_provider),
+        tracer_provider=telemetry.tracer_provider,
+        meter_provider=telemetry.meter_provider,
+    )
 
 
 def _require_up_to_date(database_url: str) -> None:

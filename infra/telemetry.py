@@ -1,93 +1,125 @@
-"""Tracing and logs for operators: tenant, command and exception type, never an input value or exception message."""
+"""Traces and metrics for operators, exported over OTLP only when an endpoint is set, always through the redaction
+step (infra/redaction.py); and logs that carry exceptions by type, never by message."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
-from opentelemetry import context as otel_context
-from opentelemetry import trace
+from litestar import Litestar
+from opentelemetry import metrics, trace
+from opentelemetry.exporter.otlp.proto.http.metric_exporter import OTLPMetricExporter
 from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+from opentelemetry.sdk.metrics import MeterProvider
+from opentelemetry.sdk.metrics.export import MetricReader, PeriodicExportingMetricReader
+from opentelemetry.sdk.metrics.view import View
 from opentelemetry.sdk.resources import Resource
-from opentelemetry.sdk.trace import Event, ReadableSpan, Span, SpanProcessor, TracerProvider
+from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter
-from opentelemetry.trace import Status
 
+from infra import instrumentation
+from infra.instrumentation import type_name
+from infra.redaction import METRIC_ATTRIBUTES, Redacting
 from infra.settings import Settings
 
-# An exception's message and stack trace (which ends in the message) carry whatever input the error quotes.
-STRIPPED_ATTRIBUTES = frozenset({"exception.message", "exception.stacktrace"})
 
+@dataclass
+class Telemetry:
+    """One process's providers. Code that is handed them (the app, the platform's offices, the event store, the
+    worker) reports through them; nothing here touches OpenTelemetry's globals unless `install_globally` is asked."""
 
-def configure_tracing(settings: Settings, *exporters: SpanExporter) -> None:
-    """Exports spans over OTLP when an endpoint is configured (and to any exporter handed in); otherwise a no-op.
+    tracer_provider: TracerProvider
+    meter_provider: MeterProvider
+    _undo: list[Callable[[], None]] = field(default_factory=list)
 
-    Every exporter sits behind `WithoutInputValues`, whichever it is.
-    """
-    if isinstance(trace.get_tracer_provider(), TracerProvider):
-        return
-    chosen = list(exporters)
-    if settings.otlp_endpoint:
-        chosen.append(OTLPSpanExporter(endpoint=f"{settings.otlp_endpoint}/v1/traces"))
-    if not chosen:
-        return
-    provider = TracerProvider(resource=Resource.create({"service.name": settings.service_name}))
-    for exporter in chosen:
-        provider.add_span_processor(WithoutInputValues(BatchSpanProcessor(exporter)))
-    trace.set_tracer_provider(provider)
+    def instrument_app(self, app: Litestar) -> Litestar:
+        """A span and a latency measurement per request, named by method and route template."""
+        instrumentation.trace_requests(app, self.tracer_provider, self.meter_provider)
+        return app
 
+    def instrument_libraries(self) -> None:
+        """asyncpg's and Redis's calls as spans (process-wide: both libraries are patched until `shutdown`)."""
+        if not self._undo:
+            self._undo.append(instrumentation.trace_asyncpg(self.tracer_provider))
+            self._undo.append(instrumentation.trace_redis(self.tracer_provider))
 
-class WithoutInputValues(SpanProcessor):
-    """Hands the processor behind it each ended span without exception messages, stack traces or status text."""
+    def install_globally(self) -> None:
+        """For code that is not handed a provider (a library, a command's default): once per process."""
+        if not isinstance(trace.get_tracer_provider(), TracerProvider):
+            trace.set_tracer_provider(self.tracer_provider)
+        if not isinstance(metrics.get_meter_provider(), MeterProvider):
+            metrics.set_meter_provider(self.meter_provider)
 
-    def __init__(self, inner: SpanProcessor) -> None:
-        self._inner = inner
-
-    def on_start(self, span: Span, parent_context: otel_context.Context | None = None) -> None:
-        self._inner.on_start(span, parent_context=parent_context)
-
-    def on_end(self, span: ReadableSpan) -> None:
-        self._inner.on_end(without_input_values(span))
+    def flush(self) -> None:
+        self.tracer_provider.force_flush()
+        self.meter_provider.force_flush()
 
     def shutdown(self) -> None:
-        self._inner.shutdown()
+        while self._undo:
+            self._undo.pop()()
+        self.tracer_provider.shutdown()
+        self.meter_provider.shutdown()
 
-    def force_flush(self, timeout_millis: int = 30000) -> bool:
-        return self._inner.force_flush(timeout_millis)
 
+def telemetry_for(
+    settings: Settings, *, span_exporters: Iterable[SpanExporter] = (), metric_readers: Iterable[MetricReader] = ()
+) -> Telemetry | None:
+    """Providers that export over OTLP (http/protobuf) when OTEL_EXPORTER_OTLP_ENDPOINT is set, and to whatever is
+    handed in; None when there is nowhere to export: then no provider exists and nothing is measured.
 
-def without_input_values(span: ReadableSpan) -> ReadableSpan:
-    """A copy of the span whose events keep the exception type but not its message, and whose status has no text."""
-    events = [
-        Event(event.name, _kept(event.attributes), event.timestamp)
-        for event in span.events  # `exception` events: exception.type and .escaped stay
-    ]
-    return ReadableSpan(
-        name=span.name,
-        context=span.context,
-        parent=span.parent,
-        resource=span.resource,
-        attributes=_kept(span.attributes),
-        events=events,
-        links=span.links,
-        kind=span.kind,
-        status=Status(span.status.status_code),  # the SDK writes "Type: message" into the description
-        start_time=span.start_time,
-        end_time=span.end_time,
-        instrumentation_scope=span.instrumentation_scope,
+    Every span exporter sits behind `Redacting`; every metric reader behind a View that keeps the allowed
+    attribute keys only.
+    """
+    exporters = list(span_exporters)
+    readers = list(metric_readers)
+    if settings.otlp_endpoint:
+        exporters.append(OTLPSpanExporter(endpoint=f"{settings.otlp_endpoint}/v1/traces"))
+        readers.append(
+            PeriodicExportingMetricReader(OTLPMetricExporter(endpoint=f"{settings.otlp_endpoint}/v1/metrics"))
+        )
+    if not exporters and not readers:
+        return None
+    resource = Resource.create({"service.name": settings.service_name})
+    tracer_provider = TracerProvider(resource=resource)
+    for exporter in exporters:
+        tracer_provider.add_span_processor(Redacting(BatchSpanProcessor(exporter)))
+    meter_provider = MeterProvider(
+        metric_readers=readers,
+        resource=resource,
+        views=[View(instrument_name="*", attribute_keys=set(METRIC_ATTRIBUTES))],
     )
+    return Telemetry(tracer_provider, meter_provider)
 
 
-def _kept(attributes: Any) -> dict[str, Any]:
-    return {key: value for key, value in (attributes or {}).items() if key not in STRIPPED_ATTRIBUTES}
+def configure_telemetry(settings: Settings) -> Telemetry | None:
+    """What a process of `ombud` runs with: the providers, the libraries instrumented, the globals set."""
+    telemetry = telemetry_for(settings)
+    if telemetry is not None:
+        telemetry.install_globally()
+        telemetry.instrument_libraries()
+    return telemetry
 
 
 def configure_logging() -> None:
-    """Every log record, ours or a library's, carries exceptions by type and stack only (idempotent)."""
+    """Every log record, ours or a library's, carries exceptions by type and stack only (idempotent); an access log
+    line, should one be switched on, shows the path without its query string."""
     factory = logging.getLogRecordFactory()
     if not getattr(factory, "strips_exception_messages", False):
         logging.setLogRecordFactory(records_without_exception_messages(factory))
+    access = logging.getLogger("uvicorn.access")
+    if not any(isinstance(f, WithoutQueryStrings) for f in access.filters):
+        access.addFilter(WithoutQueryStrings())
+
+
+class WithoutQueryStrings(logging.Filter):
+    """uvicorn's access line (client, method, path with query, version, status): the query can hold a searched name."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple) and len(record.args) >= 3 and isinstance(record.args[2], str):
+            record.args = (*record.args[:2], record.args[2].split("?", 1)[0], *record.args[3:])
+        return True
 
 
 def records_without_exception_messages(factory: Callable[..., logging.LogRecord]) -> Callable[..., logging.LogRecord]:
@@ -99,20 +131,15 @@ def records_without_exception_messages(factory: Callable[..., logging.LogRecord]
             error = record.exc_info[1]
             record.exc_info = (type(error), _without_message(error, {}), error.__traceback__)
         if isinstance(record.msg, BaseException):
-            record.msg = _type_name(record.msg)
+            record.msg = type_name(record.msg)
         if isinstance(record.args, tuple):
-            record.args = tuple(_type_name(a) if isinstance(a, BaseException) else a for a in record.args)
+            record.args = tuple(type_name(a) if isinstance(a, BaseException) else a for a in record.args)
         elif isinstance(record.args, dict):
-            record.args = {k: _type_name(v) if isinstance(v, BaseException) else v for k, v in record.args.items()}
+            record.args = {k: type_name(v) if isinstance(v, BaseException) else v for k, v in record.args.items()}
         return record
 
     make.strips_exception_messages = True  # type: ignore[attr-defined]
     return make
-
-
-def _type_name(error: BaseException) -> str:
-    kind = type(error)
-    return kind.__qualname__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__qualname__}"
 
 
 def _without_message(error: BaseException, seen: dict[int, BaseException]) -> BaseException:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from uuid import UUID
 
 import asyncpg
+from opentelemetry import metrics
 
-from domain.access import ACCESS_CHANNELS
+from domain.access import ACCESS_CHANNELS, AUDIT_PURPOSE, CLI_PURPOSE, INNSYN_PURPOSE, LETTER_PURPOSE, SEARCH_PURPOSE
 from projections.audit_chain import RECORD_WRITERS_LOCK
 from projections.reading import TENANT_SETTING
 
@@ -27,6 +28,20 @@ _RECORD = (
 )
 
 
+# The purposes a metric may name; another (an operator's own words at the command line) counts as "other".
+CASE_WORK_PURPOSE = "saksbehandling"
+_COUNTED_PURPOSES = frozenset(
+    {CASE_WORK_PURPOSE, AUDIT_PURPOSE, CLI_PURPOSE, INNSYN_PURPOSE, LETTER_PURPOSE, SEARCH_PURPOSE}
+)
+
+
+def written_counter(meter: metrics.Meter) -> metrics.Counter:
+    """The count of access records committed, by tenant, purpose and channel (never who or which inquiry)."""
+    return meter.create_counter(
+        "ombud.access_records.written", unit="{record}", description="Access records committed before data was sent"
+    )
+
+
 async def record_access(
     pool: asyncpg.Pool,
     tenant: str,
@@ -36,11 +51,12 @@ async def record_access(
     inquiry_id: UUID,
     purpose: str,
     channel: str,
+    written: metrics.Counter | None = None,
 ) -> None:
     """Commits before returning: if the record cannot be written, the caller gets an error, not data.
 
     The reader is an account id, or the operator's name at the command line; the channel is one of
-    domain.access.ACCESS_CHANNELS.
+    domain.access.ACCESS_CHANNELS. `written` (see `written_counter`) counts the record once it is committed.
     """
     if channel not in ACCESS_CHANNELS:
         raise ValueError(f"unknown access channel {channel!r}")
@@ -48,6 +64,9 @@ async def record_access(
         await conn.execute(TENANT_SETTING, tenant)
         await conn.execute(RECORD_WRITERS_LOCK)  # the audit chain seals records in commit order
         await conn.execute(_RECORD, account_id, role, inquiry_id, purpose, channel)
+    if written is not None:
+        counted = purpose if purpose in _COUNTED_PURPOSES else "other"
+        written.add(1, {"tenant": tenant, "purpose": counted, "channel": channel})
 
 
 async def page(conn: asyncpg.Connection, reference: str | None, number: int) -> tuple[int, list[asyncpg.Record]]:

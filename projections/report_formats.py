@@ -9,7 +9,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from domain.names import CODE_NAMES, TAXONOMY_BASIS_NAMES
+from projections.report_documents import FIGURE_NAMES
 from projections.spreadsheet_cells import csv_row
+
+# The CSV's first column: each figure and table by its Norwegian name (the JSON keeps the stable keys).
+SECTION_NAMES = {**FIGURE_NAMES, "tenant": "Kommune", "year": "År", "taxonomy_basis": "Taksonomigrunnlag"}
 
 
 def as_json(report: dict[str, Any]) -> str:
@@ -17,22 +21,24 @@ def as_json(report: dict[str, Any]) -> str:
 
 
 def as_csv(report: dict[str, Any], names: Mapping[str, str] = CODE_NAMES) -> str:
-    """One row per figure: section;key;value (semicolons, as Excel expects under a Norwegian locale), none a formula.
+    """One row per figure: table;name;value (semicolons, as Excel expects under a Norwegian locale), none a formula.
 
-    Keys and the taxonomy basis are named in Norwegian (`names`: the tenant's labels, else the fixed codes').
+    Figures, tables, keys and the taxonomy basis are named in Norwegian (`names`: the tenant's labels, else the fixed
+    codes').
     """
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(["section", "key", "value"])
-    for section, value in report.items():
+    writer.writerow(["Tall", "Navn", "Verdi"])
+    for figure, value in report.items():
+        section = SECTION_NAMES.get(figure, figure)
         if isinstance(value, dict):
             writer.writerows(
-                csv_row([section, names.get(key, key), *(count if isinstance(count, list) else [count])])
-                for key, count in value.items()
+                csv_row([section, names.get(code, code), *(count if isinstance(count, list) else [count])])
+                for code, count in value.items()
             )
         elif isinstance(value, list):
             writer.writerow(csv_row([section, "", *value]))
-        elif section == "taxonomy_basis":
+        elif figure == "taxonomy_basis":
             writer.writerow(csv_row([section, "", TAXONOMY_BASIS_NAMES.get(value, value)]))
         else:
             writer.writerow(csv_row([section, "", "" if value is None else value]))

@@ -12,6 +12,7 @@ from uuid import uuid4
 import psycopg
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import InterfaceError, OperationalError, ProgrammingError, StoredEvent
+from opentelemetry import metrics, trace
 from psycopg import sql
 
 from domain.common import Context, DomainError, today_in_norway
@@ -57,8 +58,27 @@ class ProjectionWorker:
         retry_first: float = RETRY_FIRST_SECONDS,
         retry_cap: float = RETRY_CAP_SECONDS,
         audit: AuditKeeper | None = None,
+        tracer_provider: trace.TracerProvider | None = None,
+        meter_provider: metrics.MeterProvider | None = None,
     ) -> None:
+        """`tracer_provider` and `meter_provider`: the composition root's, when telemetry is on. Without a meter
+        provider the worker measures nothing (no lag queries); without a tracer provider its spans go to the global."""
         self._platform = platform
+        self._tracer = (tracer_provider or trace.get_tracer_provider()).get_tracer(__name__)
+        self._lag: metrics._Gauge | None = None
+        self._set_aside_gauge: metrics._Gauge | None = None
+        if meter_provider is not None:
+            meter = meter_provider.get_meter(__name__)
+            self._lag = meter.create_gauge(
+                "ombud.projection.lag",
+                unit="{notification}",
+                description="Notifications in a tenant's event store that a projection has not applied yet",
+            )
+            self._set_aside_gauge = meter.create_gauge(
+                "ombud.projections.quarantined",
+                unit="{projection}",
+                description="1 while a tenant's projection is set aside after an event it could not apply",
+            )
         self._audit = audit or AuditKeeper()
         self._conninfo = conninfo
         self._retry_first = retry_first
@@ -105,7 +125,22 @@ class ProjectionWorker:
                 cursor.execute("SELECT set_config('app.tenant_id', %s, true)", (slug,))
                 quarantine.release(cursor, slug, released)
             log.info("tenant=%s released=%s", slug, ",".join(released))
+        if self._lag is not None:
+            self._measure(slug)
         return applied
+
+    def _measure(self, slug: str) -> None:
+        """The tenant's lag and set-aside projections as they stand, for the gauges to report."""
+        newest = self._platform.office(slug).app.recorder.max_notification_id() or 0
+        with self._writer.transaction(), self._writer.cursor() as cursor:
+            cursor.execute("SELECT set_config('app.tenant_id', %s, true)", (slug,))
+            cursor.execute("SELECT projection, position FROM read.positions WHERE tenant_id = %s", (slug,))
+            positions = dict(cursor.fetchall())
+            aside = quarantine.set_aside(cursor, slug)
+        for name in PROJECTIONS:
+            attributes = {"tenant": slug, "projection": name}
+            self._lag.set(max(0, newest - positions.get(name, 0)), attributes)  # type: ignore[union-attr]
+            self._set_aside_gauge.set(int(name in aside), attributes)  # type: ignore[union-attr]
 
     def rebuild(
         self, slug: str, projection: str = inquiries.NAME, progress: Progress = lambda done, total: None
@@ -158,12 +193,18 @@ class ProjectionWorker:
         for name in names:
             unseen = [event for position, event in events if position > positions[name]]
             if unseen:
-                try:
-                    self._apply(cursor, slug, name, unseen)
-                except Exception as error:  # whatever the cause, the batch rolls back and the projection is set aside
-                    if _is_transient(error):
-                        raise
-                    raise _Unprojectable(name) from error
+                with self._tracer.start_as_current_span(
+                    "projection.batch",
+                    attributes={"ombud.tenant": slug, "ombud.projection": name, "ombud.batch.size": len(unseen)},
+                ):
+                    try:
+                        self._apply(cursor, slug, name, unseen)
+                    except (
+                        Exception
+                    ) as error:  # whatever the cause, the batch rolls back and the projection is set aside
+                        if _is_transient(error):
+                            raise
+                        raise _Unprojectable(name) from error
         cursor.execute(
             "INSERT INTO read.positions (tenant_id, projection, position) SELECT %s, unnest(%s::text[]), %s"
             " ON CONFLICT (tenant_id, projection) DO UPDATE SET position = excluded.position",

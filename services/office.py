@@ -36,7 +36,6 @@ from services.case_commands import (
 )
 from services.inquiry_keys import Sealed
 
-_tracer = trace.get_tracer(__name__)
 # The library's fields, and the blind index (keyed hashes of personal words: no reader needs them in a history).
 _METADATA = {"originator_id", "originator_version", "timestamp", "originator_topic", "search_tokens"}
 _STAMP = {"actor_id", "actor_role", "on", "correlation_id"}
@@ -123,9 +122,11 @@ class TenantProfile:
 class Office:
     """The use cases of one tenant, over that tenant's own application."""
 
-    def __init__(self, app: OfficeApplication) -> None:
+    def __init__(self, app: OfficeApplication, tracer: trace.Tracer | None = None) -> None:
+        """`tracer`: the one the composition root hands over when telemetry is on; else the global (a no-op)."""
         self.app = app
         self.slug = app.slug
+        self._tracer = tracer or trace.get_tracer(__name__)
 
     # -- tenant -----------------------------------------------------------------------------
 
@@ -221,7 +222,7 @@ class Office:
 
     def handle(self, ctx: Context, command: CaseCommand) -> int:
         """Carries out one case action on the inquiry as the user last saw it; returns its new version."""
-        with self._span(command.span):
+        with self._span(command.span, type(command).__name__):
             found = self._inquiry(command.inquiry)
             if command.expected_version is not None and found.version != command.expected_version:
                 raise ConflictError(None, _CONFLICT)
@@ -270,7 +271,7 @@ class Office:
 
         Cannot be undone. Should the key's destruction fail after the event, erasing again completes it.
         """
-        with self._span("erase"):
+        with self._span("erase", type(command).__name__):
             found = self._inquiry(command.inquiry)
             done_before = found.is_erased
             if not done_before:
@@ -384,10 +385,12 @@ class Office:
         except AggregateNotFoundError:
             return ReferenceSequence.start(ctx, year=year, on=received_on)
 
-    def _span(self, command: str) -> trace.Span:
-        return _tracer.start_as_current_span(
-            f"inquiry.{command}", attributes={"ombud.tenant": self.slug, "ombud.command": command}
-        )
+    def _span(self, command: str, command_type: str | None = None) -> Any:
+        """A span per command: its name and typed class (never a field of it) and the tenant."""
+        attributes = {"ombud.tenant": self.slug, "ombud.command": command}
+        if command_type is not None:
+            attributes["ombud.command_type"] = command_type
+        return self._tracer.start_as_current_span(f"inquiry.{command}", attributes=attributes)
 
 
 _CONFLICT = "henvendelsen er endret av en annen i mellomtiden; last den på nytt og prøv igjen"

@@ -9,6 +9,7 @@ from datetime import date
 from typing import Protocol
 
 from eventsourcing.persistence import InterfaceError, OperationalError
+from opentelemetry import trace
 
 from domain.account import TENANT_ROLES, Account
 from domain.common import Context, DomainError, require_choice, today_in_norway
@@ -55,8 +56,17 @@ class TenantDirectory(Protocol):
 class Platform:
     """Creates tenants and hands out each tenant's Office; tenants never share an application."""
 
-    def __init__(self, directory: TenantDirectory, master_key: bytes, make_factory: FactoryMaker | None = None):
+    def __init__(
+        self,
+        directory: TenantDirectory,
+        master_key: bytes,
+        make_factory: FactoryMaker | None = None,
+        *,
+        tracer_provider: trace.TracerProvider | None = None,
+    ):
+        """`tracer_provider`: where the offices' command spans go when telemetry is on; else the global (a no-op)."""
         self._directory = directory
+        self._tracer = tracer_provider.get_tracer("services.office") if tracer_provider else None
         self._master_key = master_key
         self._make_factory = make_factory
         self._offices: dict[str, Office] = {}
@@ -96,7 +106,8 @@ class Platform:
             office = Office(
                 OfficeApplication(
                     slug, key, self._make_factory, create_tables=True, inquiry_keys=self._directory.inquiry_keys(slug)
-                )
+                ),
+                self._tracer,
             )
             office.app.save(tenant)
         except BaseException:
@@ -113,7 +124,8 @@ class Platform:
                 raise UnknownTenant("tenant", f"finner ingen kommune «{slug}»")
             key = unwrap(self._master_key, wrapped, slug)
             self._offices[slug] = Office(
-                OfficeApplication(slug, key, self._make_factory, inquiry_keys=self._directory.inquiry_keys(slug))
+                OfficeApplication(slug, key, self._make_factory, inquiry_keys=self._directory.inquiry_keys(slug)),
+                self._tracer,
             )
         return self._offices[slug]
 

@@ -22,10 +22,11 @@ from infra.directory import PostgresTenantDirectory
 from infra.embedded import start_postgres, start_redis
 from infra.eventstore import factory_maker, open_datastore
 from infra.settings import Settings
+from infra.throwaway import throwaway_database
 from projections.worker import ProjectionWorker
 from services.audit_signing import new_signing_key_pem
 from services.platform import Platform
-from tests.private_database import migrated_app_login, own_database
+from tests.private_database import migrated_app_login
 
 
 @pytest.fixture(scope="session")
@@ -46,7 +47,7 @@ def server_url(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> 
 @pytest.fixture(scope="session")
 def admin_database_url(server_url: str) -> Iterator[str]:
     """A database of our own on that server, made and migrated by the admin login, dropped afterwards."""
-    with own_database(server_url) as url:
+    with throwaway_database(server_url, "ombud_test") as url:
         yield url
 
 

@@ -7,29 +7,14 @@ breaks is seen by any other test.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
 
-import psycopg
 import pytest
 
-from infra.logins import APP_LOGIN, login_of, password_of, with_database, with_login
+from infra.logins import APP_LOGIN, login_of, password_of, with_login
 from infra.migrate import migrate
 from infra.settings import Settings
-
-
-@contextmanager
-def own_database(server_url: str) -> Iterator[str]:
-    """A new, empty database on that server, made by the admin login and dropped afterwards."""
-    name = f"ombud_test_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(server_url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield with_database(server_url, name)
-    finally:
-        with psycopg.connect(server_url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+from infra.throwaway import throwaway_database
 
 
 def migrated_app_login(settings: Settings, server_url: str, admin_database_url: str) -> str:
@@ -45,7 +30,7 @@ def migrated_app_login(settings: Settings, server_url: str, admin_database_url: 
 
 @pytest.fixture(scope="module", name="admin_database_url")
 def module_admin_database_url(server_url: str) -> Iterator[str]:
-    with own_database(server_url) as url:
+    with throwaway_database(server_url, "ombud_test") as url:
         yield url
 
 

@@ -17,12 +17,10 @@ import subprocess
 import sys
 import tempfile
 import uuid
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from datetime import date
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 BUILD = ROOT / "build" / "reports"
@@ -74,6 +72,7 @@ def demo_figures() -> list[dict[str, Any]]:
     from infra.embedded import start_postgres
     from infra.eventstore import factory_maker, open_datastore
     from infra.settings import Settings
+    from infra.throwaway import migrated_throwaway_database
     from projections.worker import ProjectionWorker
     from services.demo import load_demo
     from services.platform import Platform
@@ -86,7 +85,7 @@ def demo_figures() -> list[dict[str, Any]]:
             or settings.database_url
             or stack.enter_context(start_postgres(scratch / "postgres")).url
         )
-        database_url = stack.enter_context(throwaway_database(server_url))
+        database_url = stack.enter_context(migrated_throwaway_database(server_url, "ombud_report_pages"))
         datastore = open_datastore(database_url, pool_size=2, max_overflow=3)
         stack.callback(datastore.close)
         platform = Platform(PostgresTenantDirectory(datastore), os.urandom(32), factory_maker(datastore))
@@ -148,26 +147,6 @@ async def figures(database_url: str, profile: Any, year: int) -> tuple[dict[str,
             return await annual_report(conn, profile, year), await report_history(conn, profile, year)
     finally:
         await pool.close()
-
-
-@contextmanager
-def throwaway_database(server_url: str) -> Iterator[str]:
-    import psycopg
-
-    from infra.logins import APP_LOGIN, with_login
-    from infra.migrate import migrate
-
-    name = f"ombud_report_pages_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(server_url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    url = urlunsplit(urlsplit(server_url)._replace(path=f"/{name}"))
-    try:
-        app_url = with_login(url, APP_LOGIN)  # the report is read as the app's least-privileged login
-        migrate(url, app_url)
-        yield app_url
-    finally:
-        with psycopg.connect(server_url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
 
 
 def to_pdf(docx: Path, out_dir: Path) -> Path:

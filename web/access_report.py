@@ -79,6 +79,7 @@ async def _report(request: Request, tenant: str, typed: str, staff: Staff) -> Ac
         inquiry_id=inquiry_id,
         purpose=INNSYN_PURPOSE,
         channel="download",
+        written=request.app.state.access_records_written,
     )
     async with tenant_transaction(request.app.state.db, tenant) as conn:
         return await access_report(conn, reference, inquiry_id)

@@ -15,7 +15,9 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Redirect
 from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
+from opentelemetry import metrics
 
+from projections.access_log import written_counter
 from projections.network_report import NetworkReports
 from projections.safe_login import refuse_unsafe_login
 from services.platform import Platform
@@ -67,12 +69,14 @@ def create_app(
     hsts_max_age: int = 0,
     session_max_hours: int = 12,
     trusted_proxies: Sequence[Network] = (),
+    meter_provider: metrics.MeterProvider | None = None,
     network_threshold: int = 4,
 ) -> Litestar:
     """`secure_cookies=False` only for plain-HTTP development; browsers send Secure cookies to localhost anyway.
 
     The rest come from the settings: `hsts_max_age` (OMBUD_HSTS_MAX_AGE, seconds) turns on Strict-Transport-Security
-    where TLS serves the site; `session_max_hours` (OMBUD_SESSION_MAX_HOURS); `trusted_proxies` (OMBUD_TRUSTED_PROXIES);
+    where TLS serves the site; `session_max_hours` (OMBUD_SESSION_MAX_HOURS); `trusted_proxies` (OMBUD_TRUSTED_PROXIES).
+    `meter_provider`: the composition root's when telemetry is on; else the global one (a no-op).
     `network_threshold` (OMBUD_NETWORK_THRESHOLD): the network's figures from 1 to it are suppressed.
     """
 
@@ -146,4 +150,11 @@ def create_app(
     app.state.cookie_flags = cookie_flags
     app.state.session_max_seconds = session_max_hours * 60 * 60
     app.state.trusted_proxies = tuple(trusted_proxies)
+    meter = (meter_provider or metrics.get_meter_provider()).get_meter("web")
+    app.state.access_records_written = written_counter(meter)
+    app.state.sign_in_failures = meter.create_counter(
+        "ombud.sign_in.failures",
+        unit="{attempt}",
+        description="Sign-ins refused: wrong address or password (credentials), or too many failures (throttled)",
+    )
     return app

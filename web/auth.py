@@ -95,11 +95,13 @@ class AuthController(Controller):
         pair_key, wait_key, address_key = _counter_keys(email, client_address(request))
         waiting, address_failures = await redis.mget(wait_key, address_key)
         if waiting is not None or int(address_failures or 0) >= FAILURES_PER_ADDRESS:
+            request.app.state.sign_in_failures.add(1, {"reason": "throttled"})
             return _form_again(data, {"form": TOO_MANY}, 429)
         row = await find_by_email(request.app.state.db, email)
         row = row if row and row["active"] else None  # a deactivated account answers as an unknown one, as slowly
         if not await anyio.to_thread.run_sync(password_matches, row and row["password_hash"], data.password):
             await _count_failure(redis, pair_key, wait_key, address_key)
+            request.app.state.sign_in_failures.add(1, {"reason": "credentials"})
             return _form_again(data, {"form": "Feil e-postadresse eller passord."}, 401)
         await redis.delete(pair_key, wait_key)
         await sessions.end(redis, request.cookies.get(sessions.COOKIE))

@@ -28,7 +28,7 @@ from domain.inquiry import (
     RESOLUTION_OUTCOMES,
 )
 from domain.names import PARTICIPANT_NAMES
-from projections.access_log import record_access
+from projections.access_log import CASE_WORK_PURPOSE, record_access
 from projections.report_documents import labels
 from projections.staff_accounts import case_worker_choices, staff_names
 from services.case_commands import (
@@ -77,7 +77,7 @@ class CasePageController(Controller):
     async def page(
         self, request: Request, tenant: FromPath[str], reference: FromPath[str], staff: NamedDependency[Staff]
     ) -> Template:
-        return await _render(request, tenant, _reference(reference), staff, purpose="saksbehandling")
+        return await _render(request, tenant, _reference(reference), staff, purpose=CASE_WORK_PURPOSE)
 
     @post("/{action:str}", guards=[tenant_roles(CASE_WORKERS)])
     async def act(
@@ -119,7 +119,7 @@ class CasePageController(Controller):
             return Redirect(f"/{tenant}/henvendelser/{reference}", status_code=303)
         status = 200 if problem is None else (409 if problem.get("conflict") else 422)
         return await _render(
-            request, tenant, reference, staff, purpose="saksbehandling", problem=problem, status=status
+            request, tenant, reference, staff, purpose=CASE_WORK_PURPOSE, problem=problem, status=status
         )
 
 
@@ -162,6 +162,7 @@ async def _render(
         inquiry_id=inquiry.id,
         purpose=purpose,
         channel="web",
+        written=request.app.state.access_records_written,
     )
     names = labels(profile)
     people = await staff_names(request.app.state.db, tenant)

@@ -80,6 +80,7 @@ class InquiryListController(Controller):
                     inquiry_id=row["id"],
                     purpose=SEARCH_PURPOSE,
                     channel="search",
+                    written=request.app.state.access_records_written,
                 )
         context = {
             "staff": staff,

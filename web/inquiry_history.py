@@ -83,6 +83,7 @@ class InquiryHistoryController(Controller):
             inquiry_id=history.inquiry_id,
             purpose=AUDIT_PURPOSE,
             channel="web",
+            written=request.app.state.access_records_written,
         )
         names = labels(profile)
         people = await staff_names(request.app.state.db, tenant)

@@ -66,6 +66,7 @@ class LetterController(Controller):
             inquiry_id=letter.inquiry_id,
             purpose=LETTER_PURPOSE,
             channel="letter",
+            written=request.app.state.access_records_written,
         )
         return Response(
             letter.body,

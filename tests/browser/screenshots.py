@@ -10,21 +10,18 @@ import os
 import sys
 import tempfile
 import uuid
-from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager
+from collections.abc import Callable
+from contextlib import ExitStack
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-import psycopg
 from playwright.sync_api import Page, sync_playwright
 
 from domain.common import Context
 from infra.directory import PostgresAccountDirectory, PostgresTenantDirectory
 from infra.embedded import start_postgres, start_redis
 from infra.eventstore import factory_maker, open_datastore
-from infra.logins import APP_LOGIN, with_login
-from infra.migrate import migrate
 from infra.settings import Settings
+from infra.throwaway import migrated_throwaway_database
 from services.demo import DEMO_PASSWORD, create_demo_accounts, load_demo
 from services.platform import Platform
 from tests.browser.live import CHROMIUM, CHROMIUM_ARGS, projecting, serving
@@ -47,7 +44,7 @@ def main() -> int:
             or stack.enter_context(start_postgres(scratch / "postgres")).url
         )
         redis_url = settings.redis_url or stack.enter_context(start_redis(scratch / "redis")).url
-        database_url = stack.enter_context(throwaway_database(server_url))
+        database_url = stack.enter_context(migrated_throwaway_database(server_url, "ombud_screenshots"))
         datastore = open_datastore(database_url, pool_size=2, max_overflow=3)
         stack.callback(datastore.close)
         platform = Platform(PostgresTenantDirectory(datastore), os.urandom(32), factory_maker(datastore))
@@ -66,21 +63,6 @@ def main() -> int:
         print("larger than 300 kB: " + ", ".join(too_large), file=sys.stderr)
         return 1
     return 0
-
-
-@contextmanager
-def throwaway_database(server_url: str) -> Iterator[str]:
-    name = f"ombud_screenshots_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(server_url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    url = urlunsplit(urlsplit(server_url)._replace(path=f"/{name}"))
-    try:
-        app_url = with_login(url, APP_LOGIN)  # the pages are served as the app's least-privileged login
-        migrate(url, app_url)
-        yield app_url
-    finally:
-        with psycopg.connect(server_url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
 
 
 def take_screenshots(base_url: str) -> list[Path]:

@@ -16,6 +16,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from domain.audit_chain import checkpoint_message, entry_hash, link
 from domain.inquiry import Inquiry
 from infra.settings import Settings
+from infra.throwaway import throwaway_database
 from projections.audit_chain import REASONS, SOURCE_NAMES, events_table, stored_entries
 from projections.worker import ProjectionWorker
 from tests.integration.conftest import Run
@@ -23,7 +24,6 @@ from tests.private_database import (
     migrated_app_login,
     module_admin_database_url,  # noqa: F401 (the module's own database, since it tampers with it)
     module_database_url,  # noqa: F401
-    own_database,
 )
 
 # Obviously fake people: none of this may reach any line the command prints.
@@ -282,7 +282,7 @@ def database_of_its_own(
     settings: Settings, server_url: str, monkeypatch: pytest.MonkeyPatch, ombud: Run
 ) -> Iterator[str]:
     """A database of the test's own, so `--all` meets no chain another test of this module broke on purpose."""
-    with own_database(server_url) as admin_url:
+    with throwaway_database(server_url, "ombud_test") as admin_url:
         monkeypatch.setenv("DATABASE_URL", migrated_app_login(settings, server_url, admin_url))
         monkeypatch.setenv("OMBUD_ADMIN_DATABASE_URL", admin_url)
         yield admin_url

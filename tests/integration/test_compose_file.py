@@ -16,7 +16,7 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 COMPOSE_FILE = REPO_ROOT / "docker-compose.yml"
 ENV_EXAMPLE = REPO_ROOT / ".env.example"
 REQUIRED_SECRETS = ("POSTGRES_PASSWORD", "OMBUD_APP_DB_PASSWORD", "OMBUD_MASTER_KEY", "OMBUD_AUDIT_SIGNING_KEY")
-SERVICES = {"postgres", "redis", "migrate", "web", "worker", "otel-collector"}
+SERVICES = {"postgres", "redis", "migrate", "web", "worker", "otel-collector", "jaeger"}
 REQUIRED_SECRET_REFERENCE = re.compile(
     r"\$\{(POSTGRES_PASSWORD|OMBUD_APP_DB_PASSWORD|OMBUD_MASTER_KEY|OMBUD_AUDIT_SIGNING_KEY):\?[^}]+\}"
 )

@@ -67,8 +67,8 @@ def test_the_csv_has_no_cell_a_spreadsheet_would_run() -> None:
     texts = [cell for row in rows for cell in row if not re.fullmatch(r"-?[0-9]+(,[0-9]+)?", cell)]
     assert not [cell for cell in texts if cell.startswith(("=", "+", "-", "@", "\t", "\r"))]
     for text in HOSTILE:
-        assert ["by_case_type", "'" + text, "1"] in rows
-    assert ["outside_mandate", "", "-2"] in rows  # a number, not text: no quote
+        assert ["Henvendelser per sakstype", "'" + text, "1"] in rows
+    assert ["Utenfor mandat", "", "-2"] in rows  # a number, not text: no quote
 
 
 def test_the_xlsx_holds_hostile_names_as_text_and_figures_as_numbers() -> None:

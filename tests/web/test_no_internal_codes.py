@@ -103,9 +103,8 @@ def xlsx_text(content: bytes) -> str:
 
 
 def csv_text(text: str) -> str:
-    """The names and values: the first column is the figure's identifier (the JSON key), not text to read."""
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
-    return "\n".join(";".join(row[1:]) for row in rows[1:])
+    return "\n".join(";".join(row) for row in rows)
 
 
 def codes_in(text: str) -> list[str]:

@@ -11,8 +11,7 @@ from typing import Any
 
 import pytest
 from litestar.testing import AsyncTestClient
-from opentelemetry import metrics, trace
-from opentelemetry.sdk.metrics import MeterProvider
+from opentelemetry import trace
 from opentelemetry.sdk.metrics.export import InMemoryMetricReader
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
@@ -21,7 +20,7 @@ from domain.account import Account
 from domain.inquiry import Inquiry
 from infra.cli import main
 from infra.settings import Settings
-from infra.telemetry import configure_logging, configure_tracing
+from infra.telemetry import configure_logging, telemetry_for
 from services.office import Office
 from tests.web.test_new_inquiry import filled
 
@@ -49,18 +48,19 @@ class Telemetry:
 
 @pytest.fixture(scope="module")
 def telemetry() -> Iterator[Telemetry]:
-    """Tracing as the composition root sets it up, with an in-memory exporter; metrics read in memory too."""
+    """Telemetry as the composition root sets it up, with in-memory exporters, installed as the process's globals:
+    the command line builds its own runtime, whose offices report to the global tracer."""
     previous_factory = logging.getLogRecordFactory()
     spans = InMemorySpanExporter()
-    configure_tracing(Settings.from_environment({}), spans)
-    configure_logging()
-    provider = trace.get_tracer_provider()
-    assert isinstance(provider, TracerProvider), "another test set the tracer provider first"
     reader = InMemoryMetricReader()
-    metrics.set_meter_provider(MeterProvider(metric_readers=[reader]))
-    yield Telemetry(provider, spans, reader)
+    telemetry = telemetry_for(Settings.from_environment({}), span_exporters=[spans], metric_readers=[reader])
+    assert telemetry is not None
+    telemetry.install_globally()
+    configure_logging()
+    assert trace.get_tracer_provider() is telemetry.tracer_provider, "another test set the tracer provider first"
+    yield Telemetry(telemetry.tracer_provider, spans, reader)
     logging.setLogRecordFactory(previous_factory)
-    provider.shutdown()
+    telemetry.shutdown()
 
 
 @pytest.fixture
