@@ -11,6 +11,7 @@ network_transaction, joined to platform.tenants' sharing flag so an office that 
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -100,8 +101,8 @@ def record_changes(cursor: Cursor[Any], tenant_id: str, before: Iterable[Row | N
 
 
 def snapshot_years(cursor: Cursor[Any], tenant_id: str, years: list[int] | None = None) -> None:
-    """Rewrites the tenant's rows of read.network_years from its counts (of `years`, or of every year), each with a
-    new version; a year left without counts loses its row."""
+    """Rewrites the tenant's rows of read.network_years from its counts (of `years`, or of every year), each with the
+    digest of its counts as its version; a year left without counts loses its row."""
     where = "" if years is None else " AND year = ANY(%(years)s::int[])"
     cursor.execute(
         "DELETE FROM read.network_years WHERE tenant_id = %(tenant)s" + where, {"tenant": tenant_id, "years": years}
@@ -109,15 +110,15 @@ def snapshot_years(cursor: Cursor[Any], tenant_id: str, years: list[int] | None 
     cursor.execute(
         "INSERT INTO read.network_years (tenant_id, year, measures, keys, ns, version)"
         f" SELECT tenant_id, year, {_IN_ORDER.format('measure')}, {_IN_ORDER.format('key')}, {_IN_ORDER.format('n')},"
-        " nextval('read.network_data_versions') FROM read.network_figures WHERE tenant_id = %(tenant)s"
-        + where
-        + " GROUP BY tenant_id, year",
+        f" md5(array_to_string({_IN_ORDER.format(_ENTRY)}, ','))"
+        " FROM read.network_figures WHERE tenant_id = %(tenant)s" + where + " GROUP BY tenant_id, year",
         {"tenant": tenant_id, "years": years},
     )
 
 
 # Measures in order, and the days to resolution in ascending days (zero-padded to sort as numbers).
 _IN_ORDER = "array_agg({} ORDER BY measure, lpad(key, 12, '0'))"
+_ENTRY = "measure || ':' || key || '=' || n"
 
 
 def record_office(cursor: Cursor[Any], tenant_id: str, profile: TenantProfile) -> None:
@@ -130,11 +131,12 @@ def record_office(cursor: Cursor[Any], tenant_id: str, profile: TenantProfile) -
     found = cursor.fetchone()
     if found and (found[0], found[1]) == (profile.name, profile.population) and _versions_of(found[2]) == versions:
         return
+    version = hashlib.sha256(json.dumps([profile.name, profile.population, stored]).encode()).hexdigest()
     cursor.execute(
-        "INSERT INTO read.network_offices (tenant_id, name, population, groups) VALUES (%s, %s, %s, %s::jsonb)"
-        " ON CONFLICT (tenant_id) DO UPDATE SET name = excluded.name, population = excluded.population,"
-        " groups = excluded.groups, data_version = nextval('read.network_data_versions')",
-        (tenant_id, profile.name, profile.population, stored),
+        "INSERT INTO read.network_offices (tenant_id, name, population, groups, version)"
+        " VALUES (%s, %s, %s, %s::jsonb, %s) ON CONFLICT (tenant_id) DO UPDATE SET name = excluded.name,"
+        " population = excluded.population, groups = excluded.groups, version = excluded.version",
+        (tenant_id, profile.name, profile.population, stored, version),
     )
     if found and _versions_of(found[2]) == versions:
         return
@@ -167,16 +169,18 @@ def _versions_of(stored: Any) -> Versions:
 _SHARING = "JOIN platform.tenants t ON t.slug = {table}.tenant_id AND t.shares_statistics"
 # Who shares, and every one's profile version (name, population, mapping).
 _OFFICES_DIGEST = (
-    "SELECT count(*), coalesce(md5(string_agg(o.tenant_id || ':' || o.data_version, ',' ORDER BY o.tenant_id)), '')"
+    "SELECT count(*), coalesce(md5(string_agg(o.tenant_id || ':' || o.version, ',' ORDER BY o.tenant_id)), '')"
     " FROM read.network_offices o " + _SHARING.format(table="o")
 )
-# Per year asked, of the sharing offices: how many rows and their newest version (each rewrite takes a new one).
+# Per year asked, of the sharing offices: the versions (digests) of their rows.
 _YEAR_VERSIONS = (
-    "SELECT v.year, count(*), max(v.version) FROM read.network_years v "
-    + _SHARING.format(table="v")
-    + " WHERE v.year = ANY($1::int[]) GROUP BY v.year"
+    "SELECT v.year, md5(string_agg(v.tenant_id || ':' || v.version, ',' ORDER BY v.tenant_id))"
+    " FROM read.network_years v " + _SHARING.format(table="v") + " WHERE v.year = ANY($1::int[]) GROUP BY v.year"
 )
-_NEWEST = "SELECT coalesce(max(v.version), 0) FROM read.network_years v " + _SHARING.format(table="v")
+_EVERY_YEAR = (
+    "SELECT coalesce(md5(string_agg(v.tenant_id || ':' || v.year || ':' || v.version, ','"
+    " ORDER BY v.tenant_id, v.year)), '') FROM read.network_years v " + _SHARING.format(table="v")
+)
 _OFFICES = (
     "SELECT o.tenant_id, o.name, o.population FROM read.network_offices o "
     + _SHARING.format(table="o")
@@ -203,17 +207,17 @@ async def years_with_figures(conn: asyncpg.Connection, last: int) -> list[int]:
 
 
 async def fingerprint(conn: asyncpg.Connection) -> str:
-    """Who shares, every one's profile version, and the newest change to any year's figures."""
+    """Who shares, every one's profile version, and every year's version."""
     count, digest = await conn.fetchrow(_OFFICES_DIGEST)
-    return f"{count}:{digest}:{await conn.fetchval(_NEWEST)}"
+    return f"{count}:{digest}:{await conn.fetchval(_EVERY_YEAR)}"
 
 
 async def fingerprints(conn: asyncpg.Connection, years: list[int]) -> dict[int, str]:
     """Per year: what the year's published tables are valid for (who shares, and their versions for that year)."""
     count, digest = await conn.fetchrow(_OFFICES_DIGEST)
-    found = {year: f"{count}:{digest}:0:0" for year in years}
-    for year, rows, newest in await conn.fetch(_YEAR_VERSIONS, years):
-        found[year] = f"{count}:{digest}:{rows}:{newest}"
+    found = {year: f"{count}:{digest}:" for year in years}
+    for year, versions in await conn.fetch(_YEAR_VERSIONS, years):
+        found[year] = f"{count}:{digest}:{versions}"
     return found
 
 

@@ -2,8 +2,7 @@
 -- network publishes, already mapped to the national groups, kept by the worker with the case list and its running
 -- statistics (one transaction). Counts only: never a case, a name or free text. Beside them each tenant's name and
 -- population as the network shows them, its areas' national groups per taxonomy version (what the worker maps by),
--- and data versions that move whenever a finished year's figures change (the network report's cache keys).
-CREATE SEQUENCE read.network_data_versions;
+-- and versions (digests of the content) that the network report's cache is keyed on.
 CREATE TABLE read.network_figures (
     tenant_id text    NOT NULL,
     year      integer NOT NULL,
@@ -18,18 +17,18 @@ CREATE TABLE read.network_offices (
     name         text    NOT NULL,
     population   integer,
     groups       jsonb   NOT NULL,  -- [[effective_from, {area: group}], …] per taxonomy version, oldest first
-    data_version bigint  NOT NULL DEFAULT nextval('read.network_data_versions')  -- never the same twice
+    version      text    NOT NULL  -- a digest of the three above: what the network's cached reports are valid for
 );
 -- Each tenant's year as one row, rewritten by the worker from the counts above whenever they change: what the
--- network reads (4,000 rows for 400 offices × 10 years instead of 150,000), and a version per tenant and year from
--- read.network_data_versions, so the report is worked out again only for the years that changed.
+-- network reads (4,000 rows for 400 offices × 10 years instead of 150,000), with a version (md5 of the counts), so the
+-- report is worked out again only for the years whose counts changed, and a rebuild gives the same rows.
 CREATE TABLE read.network_years (
     tenant_id text     NOT NULL,
     year      integer  NOT NULL,
     measures  text[]   NOT NULL,
     keys      text[]   NOT NULL,
     ns        bigint[] NOT NULL,
-    version   bigint   NOT NULL,
+    version   text     NOT NULL,
     PRIMARY KEY (tenant_id, year)
 );
 
@@ -47,7 +46,6 @@ END
 $$;
 GRANT ombud_network TO ombud_runtime;
 GRANT USAGE ON SCHEMA read, platform TO ombud_network;
-GRANT USAGE ON SEQUENCE read.network_data_versions TO ombud_runtime;
 
 DO $$
 DECLARE t text;
