@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from domain.common import InvalidField
+from infra.settings import Settings, SettingsError
 from projections.annual_report import _percentile
 from projections.network_report import NATIONAL, Office, build_report, median, require_finished_years
 
@@ -158,3 +159,14 @@ def test_the_median_is_the_annual_report_s(histogram: dict[int, int]) -> None:
     assert median(days, [histogram[d] for d in days]) == _percentile(
         Counter({str(d): n for d, n in histogram.items()}), 0.5
     )
+
+
+def test_the_threshold_setting_defaults_to_4_and_takes_a_whole_number_from_1() -> None:
+    assert Settings.from_environment({}).network_threshold == 4
+    assert Settings.from_environment({"OMBUD_NETWORK_THRESHOLD": "9"}).network_threshold == 9
+
+
+@pytest.mark.parametrize("raw", ["0", "-1", "tre", "4.5", "²"])
+def test_a_threshold_that_is_no_whole_number_from_1_is_refused_naming_the_variable(raw: str) -> None:
+    with pytest.raises(SettingsError, match="OMBUD_NETWORK_THRESHOLD: må være et heltall fra og med 1"):
+        Settings.from_environment({"OMBUD_NETWORK_THRESHOLD": raw})
