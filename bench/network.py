@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import io
+import logging
 import os
 import random
 import statistics
@@ -193,6 +194,7 @@ async def measure_page(platform: Platform, datastore: Any, app_url: str, redis_u
     from services.accounts import create_account
     from web.app import create_app
 
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # a line per request would drown the figures
     password = "et-langt-ytelsespassord"
     account = create_account(
         PostgresAccountDirectory(datastore),

@@ -10,6 +10,7 @@ from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
+from markupsafe import Markup
 
 from domain.common import InvalidField
 from projections.network_report import NetworkReports
@@ -42,17 +43,30 @@ class NetworkController(Controller):
             # the trend: the newest years with figures, and the chosen one if it is older
             report = await reports.report(min(chosen, years[:YEARS_SHOWN][-1]), years[0])
         shown = sorted(y for y in years if report and report["years"][0] <= y)
-        entry = next((e for e in report["by_year"] if e["year"] == chosen), None) if report else None
+        report_html = None
+        if report is not None and chosen is not None:
+
+            def render(report: dict[str, Any]) -> Markup:
+                html = request.app.template_engine.get_template("network/_report.html").render(
+                    report=report,
+                    year=chosen,
+                    entry=next(e for e in report["by_year"] if e["year"] == chosen),
+                    chart=_chart(report, shown),
+                    trend_years=shown,
+                    trend_rows=_trend_rows(report, shown),
+                    shown=shown_cell,
+                )
+                return Markup(html)  # noqa: S704 (the template's own output, escaped as it rendered)
+
+            # The tables of 400 offices take a while to render: once per report and year, kept with the report.
+            report_html = await reports.file(report["years"][0], report["years"][-1], f"html-{chosen}", render)
         context = {
             "staff": staff,
             "active": "network",
-            "report": report,
             "years": years,
             "year": chosen,
-            "entry": entry,
-            "chart": _chart(report, shown) if report else None,
-            "trend_years": shown,
-            "trend_rows": _trend_rows(report, shown) if report else [],
+            "entry": report is not None,
+            "report_html": report_html,
             "notices": query.notices,
         }
         return Template("network/page.html", context=context, status_code=query.status_code)
@@ -76,6 +90,21 @@ class NetworkController(Controller):
             media_type=MEDIA_TYPES[kind],
             headers={"Content-Disposition": f'attachment; filename="{file}"', "Cache-Control": "no-store"},
         )
+
+
+def shown_cell(cell: dict[str, Any], hidden: Markup) -> Markup | str:
+    """A published cell as the tables show it: `hidden` (the template's `:` and its word for screen readers), «–», or
+    the number as Norwegian writes it (1 234 and 6,5: babel's bokmål #,##0.###, without its cost on 16,000 cells)."""
+    if cell["reason"]:
+        return hidden
+    value = cell["value"]
+    if value is None:
+        return "–"
+    if isinstance(value, float) and not value.is_integer():
+        text = f"{value:,.3f}".rstrip("0").rstrip(".")
+    else:
+        text = f"{int(value):,}"
+    return text.replace(",", "\u00a0").replace(".", ",")
 
 
 def _trend_rows(report: dict[str, Any], years: list[int]) -> list[tuple[str, list[dict[str, Any]]]]:

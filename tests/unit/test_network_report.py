@@ -170,3 +170,13 @@ def test_the_threshold_setting_defaults_to_4_and_takes_a_whole_number_from_1() -
 def test_a_threshold_that_is_no_whole_number_from_1_is_refused_naming_the_variable(raw: str) -> None:
     with pytest.raises(SettingsError, match="OMBUD_NETWORK_THRESHOLD: må være et heltall fra og med 1"):
         Settings.from_environment({"OMBUD_NETWORK_THRESHOLD": raw})
+
+
+@pytest.mark.parametrize("value", [0, 5, 1234, 1234567, 3.5, 1234.5, 12.0, 0.1, 98.7])
+def test_the_network_page_writes_numbers_as_babel_does_in_bokmal(value: float) -> None:
+    from babel.numbers import format_decimal
+    from markupsafe import Markup
+
+    from web.network import shown_cell
+
+    assert shown_cell({"value": value, "reason": None}, Markup(":")) == format_decimal(value, locale="nb")
