@@ -38,13 +38,11 @@ class NetworkController(Controller):
         if wanted is not None and wanted not in years:
             query.refuse(InvalidField("year", f"ingen tall for {wanted}; velg et avsluttet år i listen"), None)
         chosen = wanted if wanted in years else (years[0] if years else None)
-        report = None
+        report_html = None
         if chosen is not None:
             # the trend: the newest years with figures, and the chosen one if it is older
-            report = await reports.report(min(chosen, years[:YEARS_SHOWN][-1]), years[0])
-        shown = sorted(y for y in years if report and report["years"][0] <= y)
-        report_html = None
-        if report is not None and chosen is not None:
+            first = min(chosen, years[:YEARS_SHOWN][-1])
+            shown = sorted(y for y in years if y >= first)
 
             def render(report: dict[str, Any]) -> Markup:
                 html = request.app.template_engine.get_template("network/_report.html").render(
@@ -59,13 +57,13 @@ class NetworkController(Controller):
                 return Markup(html)  # noqa: S704 (the template's own output, escaped as it rendered)
 
             # The tables of 400 offices take a while to render: once per report and year, kept with the report.
-            report_html = await reports.file(report["years"][0], report["years"][-1], f"html-{chosen}", render)
+            report_html = await reports.file(first, years[0], f"html-{chosen}", render)
         context = {
             "staff": staff,
             "active": "network",
             "years": years,
             "year": chosen,
-            "entry": report is not None,
+            "has_figures": report_html is not None,
             "report_html": report_html,
             "notices": query.notices,
         }
