@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 from uuid import UUID
 
@@ -54,6 +56,14 @@ class PostgresTenantDirectory:
         with self._datastore.transaction(commit=False) as cursor:
             cursor.execute("SELECT slug FROM platform.tenants WHERE shares_statistics ORDER BY slug")
             return [row["slug"] for row in cursor.fetchall()]
+
+    @contextmanager
+    def sharing_change(self, slug: str) -> Iterator[None]:
+        """A lock of the tenant's sharing, held by an otherwise idle transaction on a connection of its own, so the
+        writes inside (each committed at once, on other connections) are seen by the network as they happen."""
+        with self._datastore.transaction(commit=True) as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"ombud/sharing/{slug}",))
+            yield
 
     def accounts(self) -> PostgresAccountDirectory:
         return PostgresAccountDirectory(self._datastore)

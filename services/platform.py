@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
+from contextlib import AbstractContextManager
 from datetime import date
 from typing import Protocol
 
@@ -50,6 +51,9 @@ class TenantDirectory(Protocol):
 
     def sharing_slugs(self) -> list[str]:
         """The tenants that share statistics with the network now, in one read."""
+
+    def sharing_change(self, slug: str) -> AbstractContextManager[None]:
+        """Held while the tenant's choice and its flag are written: one change at a time per tenant, in every process."""
 
     def accounts(self) -> AccountDirectory:
         """The staff accounts, kept beside the tenants."""
@@ -159,12 +163,13 @@ class Platform:
         if not isinstance(shares, bool):
             raise DomainError("shares_statistics", "må være ja eller nei")
         office = self.office(slug)  # an unknown slug raises UnknownTenant
-        if not shares:
-            self._require_tenant(self._directory.set_sharing(slug, False), slug)
-            return office.set_statistics_sharing(ctx, on=today_in_norway(), shares=False)
-        changed = office.set_statistics_sharing(ctx, on=today_in_norway(), shares=True)
-        self._require_tenant(self._directory.set_sharing(slug, True), slug)
-        return changed
+        with self._directory.sharing_change(slug):  # an «on» and an «off» at once must not cross each other's writes
+            if not shares:
+                self._require_tenant(self._directory.set_sharing(slug, False), slug)
+                return office.set_statistics_sharing(ctx, on=today_in_norway(), shares=False)
+            changed = office.set_statistics_sharing(ctx, on=today_in_norway(), shares=True)
+            self._require_tenant(self._directory.set_sharing(slug, True), slug)
+            return changed
 
     def sharing_slugs(self) -> list[str]:
         """The tenants whose statistics the network may show right now (the directory's flag, never a cache)."""
@@ -177,12 +182,16 @@ class Platform:
         encrypted events, which SQL cannot read); this turns it on for those that share. A tenant whose events do
         not open keeps false: it stays out of the network rather than in against its will.
         """
-        sharing = set(self._directory.sharing_slugs())
+        before = set(self._directory.sharing_slugs())
         changed = []
-        for slug, profile in self.profiles().items():
-            if profile is not None and profile.shares_statistics != (slug in sharing):
+        for slug in self.slugs():
+            with self._directory.sharing_change(slug):  # read and written with no change of the office's between
+                profile = self.profiles_of([slug])[slug]
+                if profile is None:
+                    continue
                 self._directory.set_sharing(slug, profile.shares_statistics)
-                changed.append(slug)
+                if profile.shares_statistics != (slug in before):
+                    changed.append(slug)
         return changed
 
     @staticmethod
@@ -198,8 +207,12 @@ class Platform:
         """Each tenant's profile, or None where its stored events no longer open (changed in the database behind
         the application's back: `ombud audit verify` says where), so that one damaged tenant never hides the others.
         A lost database connection is no damage: it propagates."""
+        return self.profiles_of(self.slugs())
+
+    def profiles_of(self, slugs: list[str]) -> dict[str, TenantProfile | None]:
+        """As `profiles`, for the named tenants."""
         found: dict[str, TenantProfile | None] = {}
-        for slug in self.slugs():
+        for slug in slugs:
             try:
                 found[slug] = self.office(slug).profile()
             except (OperationalError, InterfaceError):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import uuid
 from collections.abc import Callable, Iterator
 
@@ -180,3 +181,33 @@ def test_migration_0024_shows_no_earlier_tenant_until_its_choice_is_read(databas
         assert conn.execute("SELECT shares_statistics FROM platform.tenants WHERE slug = 'ny-kommune'").fetchone() == (
             True,
         )
+
+
+def test_on_and_off_at_once_from_two_processes_leave_the_flag_as_recorded(
+    make_platform: Callable[..., Platform], admin: Context, new_slug: Callable[[], str], database_url: str
+) -> None:
+    first, second = make_platform(), make_platform()
+    slug = new_slug()
+    first.create_tenant(admin, slug=slug, name="Prøveby kommune")
+    second.office(slug)  # opened before the threads start, as a running process has it
+    failures: list[BaseException] = []
+
+    def toggle(platform: Platform, shares: bool) -> None:
+        try:
+            for _ in range(6):
+                platform.set_statistics_sharing(admin, slug, shares)
+                shares = not shares
+        except BaseException as error:  # any failure fails the test below
+            failures.append(error)
+
+    threads = [
+        threading.Thread(target=toggle, args=(platform, shares))
+        for platform, shares in ((first, False), (second, True), (first, True), (second, False))
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert failures == []
+    assert flag(database_url, slug) is first.office(slug).profile().shares_statistics

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import uuid
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import replace
 from uuid import UUID
 
@@ -101,6 +102,9 @@ class InMemoryTenantDirectory:
 
     def sharing_slugs(self) -> list[str]:
         return sorted(slug for slug, shares in self.sharing.items() if shares)
+
+    def sharing_change(self, slug: str) -> AbstractContextManager[None]:
+        return nullcontext()  # one process, one thread: nothing to serialise
 
     def wrapped_key(self, slug: str) -> bytes | None:
         return self.keys.get(slug)
