@@ -12,9 +12,9 @@ import pytest
 from domain.common import Context
 from domain.tenant import Tenant
 from infra.migrate import migrate, migration_files
+from infra.throwaway import throwaway_database
 from services.platform import Platform
 from tests.integration.conftest import Run
-from tests.private_database import own_database
 
 
 @pytest.fixture
@@ -156,7 +156,7 @@ def test_ombud_migrate_sets_each_flag_from_the_recorded_choice(
 @pytest.fixture
 def database_before_0024(server_url: str) -> Iterator[str]:
     """A database of its own migrated up to 0023, as a running installation had it."""
-    with own_database(server_url) as url:
+    with throwaway_database(server_url, "ombud_test") as url:
         with psycopg.connect(url, autocommit=True) as conn:
             conn.execute(
                 "CREATE TABLE public.ombud_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())"
