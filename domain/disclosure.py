@@ -140,7 +140,38 @@ class _Suppression:
                 self._hide(c)
             if s in self.recoverable:
                 heapq.heappush(self.queue, (self._order(s), s))
+        self._prune()
         return {self.keys[k]: reason for k, reason in sorted(self.reason.items())}
+
+    def _prune(self) -> None:
+        """Shows again every complement that no hidden key needs, the dearest first, until none can go."""
+        changed = True
+        while changed:
+            changed = False
+            complements = [k for k, reason in self.reason.items() if reason == COMPLEMENTARY]
+            for c in sorted(complements, key=self._preference, reverse=True):
+                if c in self.row_of_pivot:
+                    self._make_free(c)
+                column = self._column(c)
+                if all(len(self.hidden[i]) > 2 for i in column):
+                    for i in column:
+                        del self.hidden[i][c]
+                    del self.reason[c]
+                    changed = True
+
+    def _make_free(self, c: int) -> None:
+        """Moves the pivot of c's row to another hidden key of that row, so that c is outside the basis."""
+        p = self.row_of_pivot.pop(c)
+        others = sorted(k for k in self.hidden[p] if k != c)
+        if not others:
+            raise InvalidField(f"values[{self.keys[c]!r}]", "kan regnes ut etter undertrykkingen")
+        f = others[0]
+        x = self.hidden[p][f]
+        for i, y in self._column(f).items():
+            if i != p:
+                self._eliminate(i, p, y, x)
+        self.pivot_of_row[p] = f
+        self.row_of_pivot[f] = p
 
     def _order(self, k: int) -> tuple[int, int]:
         return (self.value[k], k)
@@ -183,18 +214,17 @@ class _Suppression:
                 self.recoverable.discard(self.pivot_of_row[i])
 
     def _eliminate(self, i: int, p: int, y: int, x: int) -> None:
-        """Row i minus (y/x) row p, where row p has no hidden part yet; row i is scaled to stay in integers."""
+        """Row i minus (y/x) row p (both parts); row i is scaled to stay in integers."""
         if y % x == 0:
             scale, factor = 1, y // x
         else:
             g = gcd(x, y)
             scale, factor = x // g, y // g
-        combination = self.combination[i]
+        combination, hidden = self.combination[i], self.hidden[i]
         if scale != 1:
             for e in combination:
                 combination[e] *= scale
                 self.combination_by_equation[e][i] = combination[e]
-            hidden = self.hidden[i]
             for k in hidden:
                 hidden[k] *= scale
         for e, m in self.combination[p].items():
@@ -205,6 +235,12 @@ class _Suppression:
             else:
                 del combination[e]
                 del self.combination_by_equation[e][i]
+        for k, m in self.hidden[p].items():
+            new = hidden.get(k, 0) - factor * m
+            if new:
+                hidden[k] = new
+            else:
+                del hidden[k]
         if scale != 1:
             self._reduce(i)
 
