@@ -127,6 +127,14 @@ def test_the_total_is_hidden_when_no_other_cell_of_the_row_helps():
     assert protect(values, equations, threshold=4) == {"a": SMALL, "total": COMPLEMENTARY}
 
 
+def test_two_hidden_counts_tied_by_a_sum_and_a_difference_are_not_protected_by_each_other():
+    # a = b + c and b = c + d: with b and c hidden, b + c = 11 and b - c = 5 give both. d must go too.
+    values = {"a": 11, "b": 8, "c": 3, "d": 5}
+    equations = [Equation("a", ("b", "c")), Equation("b", ("c", "d"))]
+
+    assert protect(values, equations, threshold=4) == {"b": COMPLEMENTARY, "c": SMALL, "d": COMPLEMENTARY}
+
+
 def test_the_same_input_in_another_order_hides_the_same_keys():
     values, equations = table({("a", "helse"): 2, ("a", "nav"): 10, ("b", "helse"): 9, ("b", "nav"): 7})
     reordered = {key: values[key] for key in reversed(list(values))}

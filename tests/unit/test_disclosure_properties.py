@@ -156,3 +156,36 @@ def _moved(equations: list[Equation], hidden: list[Hashable]) -> set[Hashable]:
         if all(change.get(e.total, 0) == sum(change.get(part, 0) for part in e.parts) for e in relevant):
             moved |= {key for key, x in change.items() if x}
     return moved
+
+
+@st.composite
+def systems(draw: st.DrawFn) -> tuple[dict, list[Equation]]:
+    """Any consistent sums, not only tables: parts may repeat, a total may be a part elsewhere, and totals are
+    also written with a part replaced by its own parts (so cycles of any length and sign occur)."""
+    rng = draw(st.randoms(use_true_random=False))
+    values: dict[Hashable, int] = {}
+    definitions: dict[Hashable, list[Hashable]] = {}
+    for i in range(draw(st.integers(1, 12))):
+        values[f"x{i}"] = rng.choice([0, 0, rng.randint(1, 6), rng.randint(1, 6), rng.randint(7, 40)])
+    for i in range(draw(st.integers(1, 14))):
+        parts = [rng.choice(list(values)) for _ in range(rng.randint(1, 4))]
+        values[f"t{i}"] = sum(values[part] for part in parts)
+        definitions[f"t{i}"] = parts
+    equations = [Equation(total, tuple(parts)) for total, parts in definitions.items()]
+    for total, parts in definitions.items():
+        for j, part in enumerate(parts):
+            if part in definitions and rng.random() < 0.5:
+                equations.append(Equation(total, (*parts[:j], *definitions[part], *parts[j + 1 :])))
+    return values, equations
+
+
+@settings(max_examples=150, deadline=None)
+@given(system=systems(), threshold=st.integers(1, 6))
+def test_no_hidden_value_can_be_worked_out_from_any_system_of_sums(system, threshold):
+    values, equations = system
+    hidden = protect(values, equations, threshold)
+    assert not [key for key, value in values.items() if 1 <= value <= threshold and key not in hidden]
+    assert solvable(values, equations, set(hidden)) == set()
+    for key, reason in hidden.items():
+        if reason == COMPLEMENTARY:
+            assert solvable(values, equations, set(hidden) - {key}), f"{key} is hidden for nothing"
