@@ -18,7 +18,7 @@ How it decides (all tables of a report at once, so a count hidden in one table c
 from __future__ import annotations
 
 import heapq
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Hashable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from math import gcd
 
@@ -68,8 +68,13 @@ def _check(values: Mapping[Key, int], equations: Sequence[Equation], threshold: 
             )
 
 
+_PLAIN = (str, int, type(None))
+
+
 def _stable(key: object) -> str:
     """A text for a key that does not depend on set order or hash seeds, to sort by."""
+    if type(key) in _PLAIN or (type(key) is tuple and all(type(part) in _PLAIN for part in key)):
+        return repr(key)
     if isinstance(key, tuple):
         return "(" + ", ".join(map(_stable, key)) + ")"
     if isinstance(key, frozenset | set):
@@ -118,6 +123,7 @@ class _Suppression:
         self.reason: dict[int, str] = {}
         self.unusable: set[int] = set()  # worked out from the equations alone: hiding them protects nothing
         self.grounded = [k for k in range(n) if len(self.in_equations[k]) == 1]  # in one equation only
+        self.by_preference: dict[int, list[int]] = {}  # equation: its keys, the preferred complement first
 
     def run(self) -> dict[Key, str]:
         for k, value in enumerate(self.value):
@@ -284,21 +290,33 @@ class _Suppression:
 
     def _complements(self, s: int) -> list[int]:
         row = self.row_of_pivot[s]
-        neighbours = sorted(
-            {k for e, _ in self.in_equations[s] for k, _ in self.equations[e] if self._published(k)},
-            key=self._preference,
-        )
-        for c in neighbours:
+        first = None
+        for c in self._neighbours(s):
+            if first is None:
+                first = c
             if self._closes(c, row):
                 return [c]
         chain = self._chain(s)
         if chain:
             return chain
-        if neighbours:
-            return neighbours[:1]
+        if first is not None:
+            return [first]
         # Further out: any published key in the equations that make up s's row.
         further = {k for e in self.combination[row] for k, _ in self.equations[e] if self._published(k)}
         return sorted(further, key=self._preference)[:1]
+
+    def _neighbours(self, s: int) -> Iterator[int]:
+        """The published keys that share an equation with s, the preferred first."""
+        lists = []
+        for e, _ in self.in_equations[s]:
+            if e not in self.by_preference:
+                self.by_preference[e] = sorted((k for k, _ in self.equations[e]), key=self._preference)
+            lists.append(self.by_preference[e])
+        previous = None
+        for k in heapq.merge(*lists, key=self._preference):
+            if k != previous and self._published(k):
+                yield k
+            previous = k
 
     def _weight(self, k: int) -> int:
         value = self.value[k]
