@@ -124,6 +124,7 @@ class _Suppression:
         self.unusable: set[int] = set()  # worked out from the equations alone: hiding them protects nothing
         self.grounded = [k for k in range(n) if len(self.in_equations[k]) == 1]  # in one equation only
         self.by_preference: dict[int, list[int]] = {}  # equation: its keys, the preferred complement first
+        self.edges: dict[int, list[tuple[int, int, int]]] = {}  # node of the search for a closing chain
 
     def run(self) -> dict[Key, str]:
         for k, value in enumerate(self.value):
@@ -330,9 +331,9 @@ class _Suppression:
         equations = [e for e, _ in self.in_equations[s]]
         if not equations:
             return []
-        ground = len(self.equations)
         source = equations[0]
-        targets = set(equations[1:]) or {ground}
+        targets = set(equations[1:]) or {len(self.equations)}
+        hidden, unusable = self.reason, self.unusable
         distance = {source: 0}
         via: dict[int, tuple[int, int]] = {}
         heap = [(0, source)]
@@ -347,20 +348,25 @@ class _Suppression:
                     if self._published(k):
                         chain.append(k)
                 return sorted(chain, key=self._preference)
-            if node == ground:
-                edges = ((k, self.in_equations[k][0][0]) for k in self.grounded)
-            else:
-                edges = ((k, other) for k, _ in self.equations[node] for other in self._ends(k, node, ground))
-            for k, other in edges:
-                if k == s or k in self.unusable:
-                    continue
-                nd = d + (0 if k in self.reason else self._weight(k))
-                if nd < distance.get(other, nd + 1):
+            for k, other, weight in self._edges(node):
+                nd = d if k in hidden else d + weight
+                if nd < distance.get(other, nd + 1) and k != s and k not in unusable:
                     distance[other] = nd
                     via[other] = (k, node)
                     heapq.heappush(heap, (nd, other))
         return []
 
-    def _ends(self, k: int, node: int, ground: int) -> list[int]:
-        ends = [e for e, _ in self.in_equations[k] if e != node]
-        return ends or [ground]
+    def _edges(self, node: int) -> list[tuple[int, int, int]]:
+        """(key, the node it leads to, its weight) for every key of an equation, or of the ground node."""
+        edges = self.edges.get(node)
+        if edges is None:
+            ground = len(self.equations)
+            if node == ground:
+                edges = [(k, self.in_equations[k][0][0], self._weight(k)) for k in self.grounded]
+            else:
+                edges = []
+                for k, _ in self.equations[node]:
+                    ends = [e for e, _ in self.in_equations[k] if e != node] or [ground]
+                    edges.extend((k, other, self._weight(k)) for other in ends)
+            self.edges[node] = edges
+        return edges
