@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import statistics
 import time
 from collections.abc import Hashable
 
@@ -75,16 +76,19 @@ def network_report(
     return values, equations
 
 
-def measure(offices: int, years: int, threshold: int = 4) -> None:
+def measure(offices: int, years: int, threshold: int = 4, repeats: int = 3) -> None:
     values, equations = network_report(offices, years)
-    started = time.perf_counter()
-    hidden = protect(values, equations, threshold)
-    seconds = time.perf_counter() - started
+    timings = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        hidden = protect(values, equations, threshold)
+        timings.append(time.perf_counter() - started)
     small = sum(1 for reason in hidden.values() if reason == SMALL)
     complementary = sum(1 for reason in hidden.values() if reason == COMPLEMENTARY)
     print(
-        f"{offices} offices × {years} year(s): {len(values)} keys, {len(equations)} equations, "
-        f"{small} small, {complementary} complementary: {seconds:.2f} s"
+        f"{offices} offices × {years:>2} year(s): {len(values):>6} keys, {len(equations):>5} equations, "
+        f"{small:>5} small, {complementary:>4} complementary: "
+        f"best {min(timings):.2f} s, median {statistics.median(timings):.2f} s of {repeats}"
     )
 
 
@@ -92,9 +96,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--offices", type=int, default=400)
     parser.add_argument("--threshold", type=int, default=4)
+    parser.add_argument("--repeats", type=int, default=3)
     arguments = parser.parse_args()
     for years in (1, 10):
-        measure(arguments.offices, years, arguments.threshold)
+        measure(arguments.offices, years, arguments.threshold, arguments.repeats)
 
 
 if __name__ == "__main__":

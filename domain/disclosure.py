@@ -1,19 +1,4 @@
-"""Network statistics must not identify a person in a small kommune: small counts are hidden, and so is whatever would give them away.
-
-How it decides (all tables of a report at once, so a count hidden in one table can't be worked out from another):
-
-- The published quantities are linked by equations `total = part + part + …`. With the published values moved to
-  the right-hand side, a hidden key `s` can be worked out exactly iff the unit vector of `s` lies in the row space
-  of the equations restricted to the hidden keys; in matroid terms iff `s` is a coloop of the hidden keys' columns.
-- The restricted matrix is kept in reduced row echelon form, in exact integers (rows may be scaled, never
-  rounded), together with the combination of the original equations that made each row. A key that becomes
-  hidden adds one column, transformed by those combinations, without redoing the elimination. A hidden key can
-  be worked out iff it is a pivot whose row holds nothing else.
-- A key that can be worked out gets a complement: first a published key sharing an equation with it that alone
-  puts it in a dependent set (cheapest first); else the cheapest chain of published keys that closes a cycle
-  through it in the graph of equations (a balanced cycle is a dependent set); else the cheapest neighbour, and
-  the check runs again. Everything is exact; the graph only proposes.
-"""
+"""Network statistics must not identify a person in a small kommune: small counts are hidden, and so is whatever would give them away."""
 
 from __future__ import annotations
 
@@ -83,7 +68,26 @@ def _stable(key: object) -> str:
 
 
 class _Suppression:
-    """One run of protect(): keys and equations by canonical number, the hidden keys' reduced rows."""
+    """One run of protect(), over all tables of a report at once, so a count hidden in one table can't be worked
+    out from another.
+
+    - The published quantities are linked by equations `total = part + part + …`. With the published values moved
+      to the right-hand side, a hidden key `s` can be worked out exactly iff the unit vector of `s` lies in the row
+      space of the equations restricted to the hidden keys; in matroid terms iff `s` is a coloop of the hidden
+      keys' columns. Only the matrix matters, never the values.
+    - The restricted matrix is kept in reduced row echelon form in exact integers (rows may be scaled, never
+      rounded), with the combination of the original equations that made each row. Hiding a key adds one column,
+      transformed by those combinations, without redoing the elimination. A hidden key can be worked out iff it
+      is a pivot whose row holds nothing else. Rows only meet through shared keys, so the work stays within the
+      connected parts of the report.
+    - A key that can be worked out gets a complement: first a published key sharing an equation with it that
+      alone puts it in a dependent set (the preferred first); else the cheapest chain of published keys that
+      closes a cycle through it in the graph of equations; else the preferred neighbour, and the check runs
+      again. The exact rows decide; the graph only proposes.
+    - Last, every complement that no hidden key needs is shown again, the dearest first.
+
+    Keys and equations are numbered in a canonical order first, so the input's order never matters.
+    """
 
     def __init__(self, values: Mapping[Key, int], equations: Sequence[Equation], threshold: int) -> None:
         self.keys = sorted(values, key=_stable)  # canonical numbering: the input's order never matters
