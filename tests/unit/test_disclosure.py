@@ -142,6 +142,23 @@ def test_the_same_input_in_another_order_hides_the_same_keys():
     assert list(protect(reordered, equations[::-1], 4).items()) == list(protect(values, equations, 4).items())
 
 
+def test_keys_may_hold_sets_and_still_give_the_same_result_in_any_order():
+    offices = [frozenset({"drammen", "lier"}), frozenset({"trondheim"}), frozenset({"bergen", "askøy", "øygarden"})]
+    values = {("total", offices[0], 2023): 3, ("total", offices[1], 2023): 12, ("total", offices[2], 2023): 10}
+    values[("total", "landet", 2023)] = 25
+    equations = [Equation(("total", "landet", 2023), tuple(k for k in values if k[1] != "landet"))]
+    reordered = {key: values[key] for key in reversed(list(values))}
+
+    hidden = protect(values, equations, 4)
+
+    assert hidden == {("total", offices[0], 2023): SMALL, ("total", offices[2], 2023): COMPLEMENTARY}
+    assert list(protect(reordered, equations[::-1], 4).items()) == list(hidden.items())
+
+
+def test_a_count_in_no_equation_is_hidden_only_if_small():
+    assert protect({"a": 2, "b": 40, "c": 0}, [], 4) == {"a": SMALL}
+
+
 @pytest.mark.parametrize("threshold", [0, -3, 2.5, True, "4"])
 def test_a_threshold_below_one_or_not_a_whole_number_is_refused_in_norwegian(threshold):
     with pytest.raises(InvalidField) as refused:
@@ -174,3 +191,10 @@ def test_an_equation_naming_a_key_without_a_value_is_refused():
     assert "total" in refused.value.field
     assert "'b'" in refused.value.message
     assert "ikke har noen verdi" in refused.value.message
+
+
+def test_something_other_than_an_equation_is_refused():
+    with pytest.raises(InvalidField) as refused:
+        protect({"a": 5, "total": 5}, [("total", ("a",))], 4)
+
+    assert refused.value.field == "equations"
