@@ -125,15 +125,6 @@ def build_offices(platform: Platform, app_url: str, admin_url: str, offices: int
     return time.perf_counter() - started
 
 
-def sharing_column(admin_url: str) -> None:
-    """platform.tenants.shares_statistics comes with the sharing migration (0024); made here until that is merged."""
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(
-            "ALTER TABLE platform.tenants ADD COLUMN IF NOT EXISTS shares_statistics boolean NOT NULL DEFAULT true"
-        )
-        conn.execute("GRANT SELECT (slug, shares_statistics) ON platform.tenants TO ombud_reader, ombud_network")
-
-
 def cuts(timings: list[float]) -> tuple[float, float]:
     quantiles = statistics.quantiles(timings, n=20)
     return statistics.median(timings) * 1000, quantiles[18] * 1000
@@ -241,7 +232,6 @@ def main(argv: list[str] | None = None) -> int:
         app_url = with_login(url, APP_LOGIN)
         try:
             migrate(url, app_url)
-            sharing_column(url)
             datastore = open_datastore(app_url, pool_size=4, max_overflow=6)
             platform = Platform(PostgresTenantDirectory(datastore), os.urandom(32), factory_maker(datastore))
             try:

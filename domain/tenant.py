@@ -19,6 +19,7 @@ from domain.common import (
     require_text,
 )
 from domain.letterhead import Letterhead
+from domain.national_groups import GROUP_CODES, complete_mapping
 from domain.taxonomy import STANDARD_CASE_TYPES, CaseType, ServiceArea, Taxonomy, in_force
 
 SLUG = re.compile(r"[a-z][a-z0-9-]{1,39}")
@@ -80,6 +81,23 @@ class Tenant(Aggregate):
             tenant.taxonomies.append(Taxonomy.from_data(self.taxonomy))
             tenant.taxonomy_mappings[len(tenant.taxonomies)] = dict(self.mapping)
 
+    class StatisticsSharingChanged(StampedEvent):
+        """The office starts or stops sharing its aggregated statistics with the national ombud network."""
+
+        shares_statistics: bool
+
+        def apply(self, tenant: Tenant) -> None:
+            tenant.shares_statistics = self.shares_statistics
+
+    class NationalGroupsMapped(StampedEvent):
+        """Which national group each area of taxonomy `version` counts under in the network: every area, as chosen."""
+
+        version: int
+        groups: dict[str, str]
+
+        def apply(self, tenant: Tenant) -> None:
+            tenant.national_group_choices[self.version] = dict(self.groups)
+
     class RetentionChanged(StampedEvent):
         """Personal data is erased `years` after an inquiry was resolved; None turns retention off."""
 
@@ -127,6 +145,7 @@ class Tenant(Aggregate):
 
     def __init__(self) -> None:
         self.taxonomy_mappings: dict[int, dict[str, str]] = {}
+        self.national_group_choices: dict[int, dict[str, str]] = {}
         self.retention_years: int | None = None
         self.letterhead_data: dict | None = None
 
@@ -171,6 +190,49 @@ class Tenant(Aggregate):
         if unmapped:
             raise InvalidField("mapping", f"mangler ny plassering for: {', '.join(unmapped)}")
         self.trigger_event(self.TaxonomyPublished, taxonomy=new.as_data(), mapping=by_code, **ctx.stamp(on))
+
+    def change_statistics_sharing(self, ctx: Context, *, on: date, shares: bool) -> bool:
+        """Records the office's choice; False (and nothing recorded) when it is already so."""
+        require_not_future("on", on)
+        if not isinstance(shares, bool):
+            raise InvalidField("shares_statistics", "må være ja eller nei")
+        if shares == self.shares_statistics:
+            return False
+        self.trigger_event(self.StatisticsSharingChanged, shares_statistics=shares, **ctx.stamp(on))
+        return True
+
+    def map_national_groups(self, ctx: Context, *, on: date, version: int, groups: dict[str, str]) -> None:
+        """The office's national group for areas of one taxonomy version; areas left out keep the group they have.
+
+        The event holds every area of the version, so what the network counted under stays readable as chosen.
+        """
+        require_not_future("on", on)
+        taxonomy = self.taxonomy(version)
+        if not isinstance(groups, dict) or not all(
+            isinstance(a, str) and isinstance(g, str) for a, g in groups.items()
+        ):
+            raise InvalidField("national_group", "må angi en nasjonal gruppe per tjenesteområde")
+        codes = [area.code for area in taxonomy.areas]
+        complete = complete_mapping(codes, {**self.national_groups(taxonomy.version), **groups})
+        self.trigger_event(self.NationalGroupsMapped, version=taxonomy.version, groups=complete, **ctx.stamp(on))
+
+    def taxonomy(self, version: int) -> Taxonomy:
+        """One version of the taxonomy; an unknown one raises naming the field."""
+        if isinstance(version, int) and not isinstance(version, bool):
+            for taxonomy in self.taxonomies:
+                if taxonomy.version == version:
+                    return taxonomy
+        raise InvalidField(
+            "taxonomy_version", f"taksonomiversjonen finnes ikke; kommunen har versjon 1–{len(self.taxonomies)}"
+        )
+
+    def national_groups(self, version: int) -> dict[str, str]:
+        """Every area of the version with its national group: the office's choice over the built-in default."""
+        taxonomy = self.taxonomy(version)
+        chosen = self.national_group_choices.get(taxonomy.version, {})
+        # A group the national list no longer has falls back to the default rather than breaking every reader.
+        kept = {area: group for area, group in chosen.items() if group in GROUP_CODES}
+        return complete_mapping((area.code for area in taxonomy.areas), kept)
 
     def change_retention(self, ctx: Context, *, on: date, years: int | None) -> None:
         require_not_future("on", on)

@@ -195,6 +195,14 @@ def build_parser() -> OneLineParser:
         "--no-share-statistics", action="store_true", help="del ikke anonymisert statistikk med ombudsnettverket"
     )
     create.set_defaults(run=commands.run_tenant_create)
+    sharing = tenant.add_parser(
+        "share-statistics",
+        help="del kommunens anonymiserte årsstatistikk med ombudsnettverket (on), eller slutt å dele (off); "
+        "kommunen forsvinner straks fra nettverkets sider",
+    )
+    sharing.add_argument("slug", type=line)
+    sharing.add_argument("choice", choices=["on", "off"], metavar="on|off")
+    sharing.set_defaults(run=commands.run_tenant_share_statistics)
     listing = tenant.add_parser("list", help="list kommunene")
     listing.add_argument("--json", action="store_true")
     listing.set_defaults(run=commands.run_tenant_list)

@@ -291,6 +291,21 @@ def run_tenant_create(args: argparse.Namespace, settings: Settings) -> int:
     return with_runtime(settings, work)
 
 
+def run_tenant_share_statistics(args: argparse.Namespace, settings: Settings) -> int:
+    def work(runtime: Any) -> int:
+        shares = args.choice == "on"
+        runtime.platform.set_statistics_sharing(context(args, "platform_admin"), args.slug, shares)
+        name = runtime.platform.office(args.slug).profile().name
+        print(
+            f"{name} deler nå statistikk med nettverket."
+            if shares
+            else f"{name} deler ikke lenger statistikk med nettverket."
+        )
+        return 0
+
+    return with_runtime(settings, work)
+
+
 def run_user_create(args: argparse.Namespace, settings: Settings) -> int:
     from infra.directory import PostgresAccountDirectory
     from services.accounts import create_account

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 from uuid import UUID
 
@@ -18,11 +20,12 @@ class PostgresTenantDirectory:
     def __init__(self, datastore: PostgresDatastore) -> None:
         self._datastore = datastore
 
-    def add(self, slug: str, wrapped_key: bytes) -> bool:
+    def add(self, slug: str, wrapped_key: bytes, shares_statistics: bool = True) -> bool:
         with self._datastore.transaction(commit=True) as cursor:
             cursor.execute(
-                "INSERT INTO platform.tenants (slug, wrapped_key) VALUES (%s, %s) ON CONFLICT (slug) DO NOTHING",
-                (slug, wrapped_key),
+                "INSERT INTO platform.tenants (slug, wrapped_key, shares_statistics) VALUES (%s, %s, %s)"
+                " ON CONFLICT (slug) DO NOTHING",
+                (slug, wrapped_key, shares_statistics),
             )
             added = cursor.rowcount == 1
             cursor.execute(f"NOTIFY {TENANTS_CHANNEL}")
@@ -42,6 +45,25 @@ class PostgresTenantDirectory:
         with self._datastore.transaction(commit=False) as cursor:
             cursor.execute("SELECT slug FROM platform.tenants ORDER BY slug")
             return [row["slug"] for row in cursor.fetchall()]
+
+    def set_sharing(self, slug: str, shares: bool) -> bool:
+        """Committed before this returns: the network's next read sees it (0024_statistics_sharing.sql)."""
+        with self._datastore.transaction(commit=True) as cursor:
+            cursor.execute("UPDATE platform.tenants SET shares_statistics = %s WHERE slug = %s", (shares, slug))
+            return cursor.rowcount == 1
+
+    def sharing_slugs(self) -> list[str]:
+        with self._datastore.transaction(commit=False) as cursor:
+            cursor.execute("SELECT slug FROM platform.tenants WHERE shares_statistics ORDER BY slug")
+            return [row["slug"] for row in cursor.fetchall()]
+
+    @contextmanager
+    def sharing_change(self, slug: str) -> Iterator[None]:
+        """A lock of the tenant's sharing, held by an otherwise idle transaction on a connection of its own, so the
+        writes inside (each committed at once, on other connections) are seen by the network as they happen."""
+        with self._datastore.transaction(commit=True) as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"ombud/sharing/{slug}",))
+            yield
 
     def accounts(self) -> PostgresAccountDirectory:
         return PostgresAccountDirectory(self._datastore)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import logging
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -30,6 +31,10 @@ from services.audit_signing import Signer, load_signer, new_signing_key_pem
 from services.keys import parse_master_key
 from services.platform import Platform
 from web.app import create_app
+
+log = logging.getLogger(__name__)
+# Adds the network's sharing flag as false for the tenants before it; the platform then sets it from their profiles.
+SHARING_MIGRATION = "0024_statistics_sharing"
 
 
 @dataclass
@@ -136,16 +141,19 @@ def open_runtime(settings: Settings, *, migrating: bool = False) -> Iterator[Run
         database_url = with_login(admin_url, APP_LOGIN)
     telemetry = configure_telemetry(settings)
     configure_logging()
+    applied: list[str] = []
     if admin_url is None:
-        migrate(database_url)
+        applied = migrate(database_url)
     elif migrating or not settings.database_url:
-        migrate(admin_url, database_url)
+        applied = migrate(admin_url, database_url)
     else:
         _require_up_to_date(database_url)
     datastore = open_datastore(database_url, pool_size=settings.pool_size, max_overflow=settings.pool_max_overflow)
     platform = platform_on(datastore, master_key, telemetry)
     runtime = Runtime(settings, database_url, datastore, platform, master_key, servers, telemetry)
     try:
+        if migrating or SHARING_MIGRATION in applied:
+            _reconcile_sharing(platform)
         yield runtime
     finally:
         runtime.close()
@@ -175,6 +183,12 @@ def projection_worker(platform: Platform, database_url: str, telemetry: Telemetr
         tracer_provider=telemetry.tracer_provider,
         meter_provider=telemetry.meter_provider,
     )
+
+
+def _reconcile_sharing(platform: Platform) -> None:
+    """The network's flag from each office's recorded choice (0024_statistics_sharing.sql); slugs only in the log."""
+    for slug in platform.reconcile_statistics_sharing():
+        log.info("tenant=%s: statistics sharing flag set from its profile", slug)
 
 
 def _require_up_to_date(database_url: str) -> None:

@@ -21,7 +21,7 @@ from typing import Any
 import asyncpg
 from psycopg import Cursor
 
-from domain.national_groups import DEFAULT_GROUPS, OTHER, default_mapping
+from domain.national_groups import DEFAULT_GROUPS, OTHER
 from projections import statistics
 from services.office import TenantProfile
 
@@ -37,11 +37,8 @@ Versions = list[tuple[date, dict[str, str]]]  # each taxonomy version's first da
 
 
 def national_groups(profile: TenantProfile) -> dict[int, dict[str, str]]:
-    """Each taxonomy version's complete mapping of its areas to the national groups.
-
-    Until the office's own mapping lands on the profile (`profile.national_groups`), the built-in defaults.
-    """
-    return {taxonomy.version: default_mapping(area.code for area in taxonomy.areas) for taxonomy in profile.taxonomies}
+    """Each taxonomy version's complete mapping of its areas to the national groups, as the office chose them."""
+    return profile.national_groups
 
 
 def group_of(versions: Versions, received_on: date, area: str) -> str:

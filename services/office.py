@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
@@ -55,6 +55,15 @@ class EraseInquiry:
     inquiry: str
     on: date
     reason: str
+
+
+@dataclass(frozen=True)
+class MapNationalGroups:
+    """The national group of areas of one taxonomy version (area code → group code); areas left out keep theirs."""
+
+    version: int
+    groups: dict[str, str]
+    on: date
 
 
 @dataclass(frozen=True)
@@ -108,6 +117,8 @@ class TenantProfile:
     taxonomies: list[Taxonomy]
     case_types: list[tuple[str, str]]
     taxonomy_mappings: dict[int, dict[str, str]]
+    # Every taxonomy version → every one of its areas → its national group (domain/national_groups.py), complete.
+    national_groups: dict[int, dict[str, str]] = field(default_factory=dict)
 
     def taxonomy_on(self, day: date) -> Taxonomy:
         return in_force(self.taxonomies, day)
@@ -141,7 +152,23 @@ class Office:
             taxonomies=list(tenant.taxonomies),
             case_types=[(c.code, c.name) for c in tenant.case_types],
             taxonomy_mappings={version: dict(m) for version, m in tenant.taxonomy_mappings.items()},
+            national_groups={t.version: tenant.national_groups(t.version) for t in tenant.taxonomies},
         )
+
+    def map_national_groups(self, ctx: Context, command: MapNationalGroups) -> None:
+        """All of the version's areas at once: one event, or nothing when any area or group is wrong."""
+        tenant = self._tenant()
+        tenant.map_national_groups(ctx, on=command.on, version=command.version, groups=dict(command.groups))
+        self._save(tenant, conflict=ConflictError(None, "endret av en annen i mellomtiden; last siden på nytt"))
+
+    def set_statistics_sharing(self, ctx: Context, *, on: date, shares: bool) -> bool:
+        """Records the office's choice in its own events; False when it already was so. The network's directory flag
+        is the platform's (Platform.set_statistics_sharing), which calls this in the safe order."""
+        tenant = self._tenant()
+        if not tenant.change_statistics_sharing(ctx, on=on, shares=shares):
+            return False
+        self._save(tenant, conflict=ConflictError(None, "endret av en annen i mellomtiden; prøv igjen"))
+        return True
 
     def publish_taxonomy(
         self,

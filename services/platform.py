@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
+from contextlib import AbstractContextManager
 from datetime import date
 from typing import Protocol
 
@@ -37,7 +38,7 @@ TENANTS_CHANNEL = "ombud_tenants"  # notified when a tenant is added, so workers
 class TenantDirectory(Protocol):
     """Where the platform lists its tenants and keeps their wrapped keys."""
 
-    def add(self, slug: str, wrapped_key: bytes) -> bool:
+    def add(self, slug: str, wrapped_key: bytes, shares_statistics: bool = True) -> bool:
         """Adds the tenant; False if the slug is taken."""
 
     def remove(self, slug: str) -> None: ...
@@ -45,6 +46,15 @@ class TenantDirectory(Protocol):
     def wrapped_key(self, slug: str) -> bytes | None: ...
 
     def slugs(self) -> list[str]: ...
+
+    def set_sharing(self, slug: str, shares: bool) -> bool:
+        """The network's flag for the tenant, at once; False if there is no such tenant."""
+
+    def sharing_slugs(self) -> list[str]:
+        """The tenants that share statistics with the network now, in one read."""
+
+    def sharing_change(self, slug: str) -> AbstractContextManager[None]:
+        """Held while the tenant's choice and its flag are written: one change at a time per tenant, in every process."""
 
     def accounts(self) -> AccountDirectory:
         """The staff accounts, kept beside the tenants."""
@@ -100,7 +110,7 @@ class Platform:
             taxonomy_from=taxonomy_from,
         )
         key = new_tenant_key()
-        if not self._directory.add(slug, wrap(self._master_key, key, slug)):
+        if not self._directory.add(slug, wrap(self._master_key, key, slug), bool(shares_statistics)):
             raise TenantExists("slug", f"«{slug}» finnes allerede")
         try:
             office = Office(
@@ -155,6 +165,52 @@ class Platform:
     def slugs(self) -> list[str]:
         return self._directory.slugs()
 
+    def set_statistics_sharing(self, ctx: Context, slug: str, shares: bool) -> bool:
+        """The office's choice to share statistics with the network, or to stop; True when it changed.
+
+        The network's pages read the directory's flag, not the projections, so a change shows at once. The order
+        is the safe one: stopping clears the flag before the event is recorded, starting records the event before
+        the flag is set; whatever fails in between, the office is never shown against its recorded will.
+        """
+        if not isinstance(shares, bool):
+            raise DomainError("shares_statistics", "må være ja eller nei")
+        office = self.office(slug)  # an unknown slug raises UnknownTenant
+        with self._directory.sharing_change(slug):  # an «on» and an «off» at once must not cross each other's writes
+            if not shares:
+                self._require_tenant(self._directory.set_sharing(slug, False), slug)
+                return office.set_statistics_sharing(ctx, on=today_in_norway(), shares=False)
+            changed = office.set_statistics_sharing(ctx, on=today_in_norway(), shares=True)
+            self._require_tenant(self._directory.set_sharing(slug, True), slug)
+            return changed
+
+    def sharing_slugs(self) -> list[str]:
+        """The tenants whose statistics the network may show right now (the directory's flag, never a cache)."""
+        return self._directory.sharing_slugs()
+
+    def reconcile_statistics_sharing(self) -> list[str]:
+        """Sets each tenant's directory flag from its recorded choice; returns the slugs that changed.
+
+        Migration 0024 adds the flag as false for the tenants that existed before it (their choice sits in their
+        encrypted events, which SQL cannot read); this turns it on for those that share. A tenant whose events do
+        not open keeps false: it stays out of the network rather than in against its will.
+        """
+        before = set(self._directory.sharing_slugs())
+        changed = []
+        for slug in self.slugs():
+            with self._directory.sharing_change(slug):  # read and written with no change of the office's between
+                profile = self.profiles_of([slug])[slug]
+                if profile is None:
+                    continue
+                self._directory.set_sharing(slug, profile.shares_statistics)
+                if profile.shares_statistics != (slug in before):
+                    changed.append(slug)
+        return changed
+
+    @staticmethod
+    def _require_tenant(found: bool, slug: str) -> None:
+        if not found:
+            raise UnknownTenant("tenant", f"finner ingen kommune «{slug}»")
+
     def tenants(self) -> list[TenantProfile]:
         """Every tenant whose profile can be read (see `profiles`)."""
         return [profile for profile in self.profiles().values() if profile is not None]
@@ -163,8 +219,12 @@ class Platform:
         """Each tenant's profile, or None where its stored events no longer open (changed in the database behind
         the application's back: `ombud audit verify` says where), so that one damaged tenant never hides the others.
         A lost database connection is no damage: it propagates."""
+        return self.profiles_of(self.slugs())
+
+    def profiles_of(self, slugs: list[str]) -> dict[str, TenantProfile | None]:
+        """As `profiles`, for the named tenants."""
         found: dict[str, TenantProfile | None] = {}
-        for slug in self.slugs():
+        for slug in slugs:
             try:
                 found[slug] = self.office(slug).profile()
             except (OperationalError, InterfaceError):

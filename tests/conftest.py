@@ -150,24 +150,6 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 
 
 @pytest.fixture
-def sharing_flag(admin_database_url: str, database_url: str) -> Callable[[str, bool], None]:
-    """Turns an office's sharing with the national network on or off, as platform.tenants.shares_statistics holds it.
-
-    Until the sharing migration (0024) is merged, the column is made here, as it will be there (remove this then).
-    """
-    import psycopg
-
-    with psycopg.connect(admin_database_url, autocommit=True) as conn:
-        missing = conn.execute(
-            "SELECT NOT EXISTS (SELECT 1 FROM information_schema.columns WHERE table_schema = 'platform'"
-            " AND table_name = 'tenants' AND column_name = 'shares_statistics')"
-        ).fetchone()[0]
-        if missing:
-            conn.execute("ALTER TABLE platform.tenants ADD COLUMN shares_statistics boolean NOT NULL DEFAULT true")
-            conn.execute("GRANT SELECT (slug, shares_statistics) ON platform.tenants TO ombud_reader, ombud_network")
-
-    def share(slug: str, shares: bool) -> None:
-        with psycopg.connect(admin_database_url, autocommit=True) as conn:
-            conn.execute("UPDATE platform.tenants SET shares_statistics = %s WHERE slug = %s", (shares, slug))
-
-    return share
+def sharing_flag(platform: Platform, admin: Context) -> Callable[[str, bool], None]:
+    """Turns an office's sharing with the national network on or off, as the office's administrator does."""
+    return lambda slug, shares: platform.set_statistics_sharing(admin, slug, shares) and None

@@ -1,4 +1,4 @@
-"""The tenant administrator's page: the office's staff accounts and roles, and its service-area taxonomy versions."""
+"""The tenant administrator's page: staff accounts and roles, sharing statistics with the network, and taxonomies."""
 
 from __future__ import annotations
 
@@ -26,6 +26,8 @@ from web.sessions import Staff
 ADMINS = ("tenant_admin",)
 ACCOUNT_FIELDS = ("email", "display_name", "role", "password", "password_repeat")
 TAXONOMY_FIELDS = ("effective_from", "areas", "mapping")
+# The sharing form's two answers (a radio group: no answer at all is refused rather than read as «no»).
+SHARING_CHOICES = {"ja": True, "nei": False}
 
 
 class AdminController(Controller):
@@ -137,6 +139,25 @@ class AdminController(Controller):
         }
         return await _after(request, tenant, staff, "brukere", outcome)
 
+    @post("/deling")
+    async def set_sharing(
+        self, request: Request, tenant: FromPath[str], staff: NamedDependency[Staff]
+    ) -> Template | Redirect:
+        """The office shares its statistics with the network, or stops: the network's pages follow at once."""
+        form = await request.form()
+        typed = form.getall("deler") if "deler" in form else []
+        try:
+            if len(typed) != 1:
+                raise InvalidField("deler", "velg ja eller nei")
+            shares = SHARING_CHOICES[parsing.choice("deler", typed[0], SHARING_CHOICES)]
+            await anyio.to_thread.run_sync(
+                lambda: request.app.state.platform.set_statistics_sharing(_context(staff), tenant, shares)
+            )
+        except DomainError as error:
+            return await _after(request, tenant, staff, "deling", {"sharing_error": error.message})
+        forget_profile(request, tenant)
+        return await _after(request, tenant, staff, "deling", {"sharing_saved": shares})
+
     @post("/taksonomi")
     async def publish_taxonomy(
         self, request: Request, tenant: FromPath[str], staff: NamedDependency[Staff], office: NamedDependency[Office]
@@ -203,7 +224,9 @@ async def _after(
     request: Request, tenant: str, staff: Staff, section: str, outcome: dict[str, Any]
 ) -> Template | Redirect:
     """Without JavaScript a success goes back to the page; errors, and every htmx request, render the section."""
-    failed = any(outcome.get(key) for key in ("account_errors", "role_errors", "name_errors", "taxonomy_errors"))
+    failed = any(
+        outcome.get(key) for key in ("account_errors", "role_errors", "name_errors", "taxonomy_errors", "sharing_error")
+    )
     if not failed and not request.headers.get("hx-request"):
         return Redirect(f"/{tenant}/admin#{section}", status_code=303)
     return await _render(request, tenant, staff, outcome, status=422 if failed else 200, block=section)
@@ -235,6 +258,8 @@ async def _render(
         "max_display_name": MAX_DISPLAY_NAME,
         "taxonomy_form": {},
         "taxonomy_errors": {},
+        "sharing_error": None,
+        "sharing_saved": None,
         **(outcome or {}),
     }
     if block and request.headers.get("hx-request"):

@@ -38,6 +38,7 @@ from web.i18n import template_environment
 from web.inquiries import InquiryListController
 from web.inquiry_history import InquiryHistoryController
 from web.letters import LetterController, LetterheadController
+from web.national_groups import NationalGroupsController
 from web.network import NetworkController
 from web.new_inquiry import NewInquiryController
 from web.offices import tenant_office, tenant_profile
@@ -117,6 +118,7 @@ def create_app(
             StatisticsController,
             OutreachController,
             AdminController,
+            NationalGroupsController,
             LetterheadController,
             AccessLogController,
             ContactController,

@@ -66,15 +66,8 @@ BEGIN
 END
 $$;
 
--- Which tenants share (0024): the network reads the flag in the same query as the figures.
-DO $$
-BEGIN
-    IF EXISTS (SELECT 1 FROM information_schema.columns
-               WHERE table_schema = 'platform' AND table_name = 'tenants' AND column_name = 'shares_statistics') THEN
-        GRANT SELECT (slug, shares_statistics) ON platform.tenants TO ombud_network;
-    END IF;
-END
-$$;
+-- Which tenants share (0024): the network reads the flag in the same query as the figures, and nothing else there.
+GRANT SELECT (slug, shares_statistics) ON platform.tenants TO ombud_network;
 
 -- The figures start from the first event: the case list and its counts are rebuilt with them by the worker.
 DELETE FROM read.inquiries;

@@ -175,6 +175,21 @@ def letterhead_with_errors(page: Page, offices: Offices) -> None:
     assert page.locator(".ds-validation-message").count() >= 3 and page.locator("[role=alert] a").count() >= 3
 
 
+def national_groups_saved(page: Page, offices: Offices) -> None:
+    """The administrator's mapping saved without JavaScript's help: the page again, confirming it."""
+    tenant_page("/admin/nasjonale-grupper")(page, offices)
+    page.locator("#grupper button[type=submit]").click()
+    page.wait_for_load_state()
+    page.wait_for_function(SETTLED)
+    assert page.locator("#grupper [role=status]").count() == 1
+
+
+def national_groups_with_a_notice(page: Page, offices: Offices) -> None:
+    """An odd version in the address: the newest version shown, with a notice naming the parameter."""
+    response = page.goto(f"/{offices.first.slug}/admin/nasjonale-grupper?versjon=%C2%B2")
+    assert response is not None and response.status == 400 and page.locator("[role=status]").count() == 1
+
+
 # (state, who is signed in, how to get there)
 STATES: list[tuple[str, str | None, Callable[[Page, Offices], None]]] = [
     ("landing", None, landing),
@@ -194,6 +209,9 @@ STATES: list[tuple[str, str | None, Callable[[Page, Offices], None]]] = [
     ("admin", "tenant_admin", tenant_page("/admin")),
     ("admin-new-account-with-errors", "tenant_admin", htmx_form_with_errors("/admin", "Opprett konto")),
     ("retention", "tenant_admin", tenant_page("/admin/kassasjon")),
+    ("national-groups", "tenant_admin", tenant_page("/admin/nasjonale-grupper")),
+    ("national-groups-saved", "tenant_admin", national_groups_saved),
+    ("national-groups-with-a-notice", "tenant_admin", national_groups_with_a_notice),
     ("letterhead", "tenant_admin", tenant_page("/admin/brev")),
     ("letterhead-with-errors", "tenant_admin", letterhead_with_errors),
     ("erase-confirmation", "tenant_admin", inquiry_page("/slett")),
@@ -235,6 +253,7 @@ KEYBOARD_PAGES = [
     ("statistics", "caseworker", "/statistikk"),
     ("outreach", "caseworker", "/utadrettet"),
     ("admin", "tenant_admin", "/admin"),
+    ("national-groups", "tenant_admin", "/admin/nasjonale-grupper"),
     ("access-log", "auditor", "/tilgangslogg"),
     ("contact-form", None, "/kontakt"),
 ]

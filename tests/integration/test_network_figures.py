@@ -177,3 +177,19 @@ def test_the_network_reads_a_year_as_one_row_holding_exactly_the_year_s_counts(
     counts = {(measure, key): n for _, year, measure, key, n in rows(database_url, a.slug) if year == YEAR}
     figures = asyncio.run(network_read(database_url, YEAR))[2][a.slug, YEAR]
     assert figures == Counter({k: n for k, n in counts.items() if k[0] != "days_to_resolution"})
+
+
+def test_an_office_that_maps_an_area_to_another_group_has_its_inquiries_counted_there_at_once(
+    offices: tuple[Office, Office], database_url: str, worker: ProjectionWorker, admin: Context
+) -> None:
+    from services.office import MapNationalGroups
+
+    a, b = offices
+    a.map_national_groups(admin, MapNationalGroups(version=1, groups={"helse": "annet"}, on=date(2024, 1, 2)))
+    worker.catch_up(a.slug)
+    groups = {key: n for _, year, measure, key, n in rows(database_url, a.slug) if measure == "group" and year == YEAR}
+    assert groups == {"annet": 12}
+    figures = asyncio.run(network_read(database_url, YEAR))[2]
+    assert figures[a.slug, YEAR]["group", "annet"] == 12 and ("group", "helse-og-omsorg") not in figures[a.slug, YEAR]
+    theirs = {key for _, year, measure, key, _ in rows(database_url, b.slug) if measure == "group" and year == YEAR}
+    assert theirs == {"sosiale-tjenester-og-nav"}  # the other office's mapping is its own

@@ -20,6 +20,10 @@ from projections.worker import ProjectionSetAside, ProjectionWorker
 from services.case_commands import HoldMeeting
 from services.office import Office
 from services.platform import Platform
+from tests.private_database import (
+    module_admin_database_url,  # noqa: F401 (a database of the module's own: `worker --once` reads every tenant in it)
+    module_database_url,  # noqa: F401
+)
 
 MARKER = "Kari Nordmann 01019912345"  # personal data that must never reach the quarantine row or the output
 TOO_MANY = 10**20

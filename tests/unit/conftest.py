@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import uuid
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import replace
 from uuid import UUID
 
@@ -77,18 +78,33 @@ class InMemoryTenantDirectory:
         self.keys: dict[str, bytes] = {}
         self.staff = InMemoryAccountDirectory(self)
         self.inquiry_key_stores: dict[str, InMemoryInquiryKeys] = {}
+        self.sharing: dict[str, bool] = {}
 
     def inquiry_keys(self, slug: str) -> InMemoryInquiryKeys:
         return self.inquiry_key_stores.setdefault(slug, InMemoryInquiryKeys())
 
-    def add(self, slug: str, wrapped_key: bytes) -> bool:
+    def add(self, slug: str, wrapped_key: bytes, shares_statistics: bool = True) -> bool:
         if slug in self.keys:
             return False
         self.keys[slug] = wrapped_key
+        self.sharing[slug] = shares_statistics
         return True
 
     def remove(self, slug: str) -> None:
         self.keys.pop(slug, None)
+        self.sharing.pop(slug, None)
+
+    def set_sharing(self, slug: str, shares: bool) -> bool:
+        if slug not in self.keys:
+            return False
+        self.sharing[slug] = shares
+        return True
+
+    def sharing_slugs(self) -> list[str]:
+        return sorted(slug for slug, shares in self.sharing.items() if shares)
+
+    def sharing_change(self, slug: str) -> AbstractContextManager[None]:
+        return nullcontext()  # one process, one thread: nothing to serialise
 
     def wrapped_key(self, slug: str) -> bytes | None:
         return self.keys.get(slug)

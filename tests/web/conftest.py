@@ -87,9 +87,3 @@ def peer(monkeypatch: pytest.MonkeyPatch) -> Callable[[str], None]:
         monkeypatch.setattr(TestClientTransport, "parse_request", parse_request)
 
     return from_address
-
-
-@pytest.fixture(autouse=True)
-def sharing_column(sharing_flag: Callable[[str, bool], None]) -> None:
-    """platform.tenants.shares_statistics, which the network's pages read (made by tests/conftest.py's shim until
-    the sharing migration 0024 is merged; remove this then)."""

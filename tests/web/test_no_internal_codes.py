@@ -204,6 +204,7 @@ def _paths(slug: str, references: list[str]) -> list[str]:
         f"/{slug}/tilgangslogg",
         f"/{slug}/admin",
         f"/{slug}/admin/kassasjon",
+        f"/{slug}/admin/nasjonale-grupper",
         f"/{slug}/henvendelser/{first}/slett",
         f"/{slug}/henvendelser/{first}/innsyn.docx",
         f"/{slug}/admin/brev",

@@ -71,6 +71,8 @@ FORMS = {  # the fields each POST route reads from its form, besides the CSRF to
     "/plattform/kontoer/{account_id:str}/deaktiver": (),
     "/plattform/kontoer/{account_id:str}/aktiver": (),
     "/{tenant:str}/admin/taksonomi": ("effective_from", "areas", "mapping"),
+    "/{tenant:str}/admin/deling": ("deler",),
+    "/{tenant:str}/admin/nasjonale-grupper": ("versjon", "gruppe.helse", "gruppe.nav", "gruppe.annet"),
     "/{tenant:str}/henvendelser/{reference:str}/brev/forelopig-svar": (),
     "/{tenant:str}/admin/brev": (
         "office_name",
