@@ -63,7 +63,7 @@ REASON_NAMES = {
 TREND = ("inquiries", "inquiries_per_10000_inhabitants", "median_days_to_resolution", *FLAGS)
 
 Cell = dict[str, Any]  # {"value": number or None, "reason": None, "small" or "complementary"}
-Figures = Mapping[tuple[str, int], Counter[tuple]]
+Figures = Mapping[tuple[str, int], Mapping[tuple, int]]
 Days = Mapping[tuple[str, int], tuple[list[int], list[int]]]
 
 
@@ -150,7 +150,7 @@ def build_year(
     protect: Callable[..., dict[Any, str]] = protect,
 ) -> dict[str, Any]:
     """One year's linked tables, disclosure-controlled together: offices with figures that year and the network."""
-    present = [office for office in offices if figures.get((office.slug, year), _NONE)[TOTAL, ""] > 0]
+    present = [office for office in offices if figures.get((office.slug, year), _NONE).get((TOTAL, ""), 0) > 0]
     seen = {key for office in present for measure, key in figures[office.slug, year] if measure == CASE_TYPE}
     case_types = [*CASE_TYPE_CODES, *sorted(seen - set(CASE_TYPE_CODES))]
     cells = [
@@ -166,7 +166,7 @@ def build_year(
         counts = figures[office.slug, year]
         slug = office.slug
         for measure, key in cells:
-            values[slug, measure, key] = counts[measure, key]
+            values[slug, measure, key] = counts.get((measure, key), 0)
         values[slug, DECIDED, ""] = sum(values[slug, OUTCOME, code] for code in COMPLAINT_OUTCOMES)
         found, ns = days.get((slug, year), ([], []))
         national_days.update(dict(zip(found, ns, strict=True)))
