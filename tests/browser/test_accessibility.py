@@ -144,8 +144,9 @@ def platform_page(page: Page, offices: Offices) -> None:
 
 
 def network_page(page: Page, offices: Offices) -> None:
+    """Groups, case types, follow-up, complaint outcomes, and the trend's table under its chart."""
     response = page.goto("/nettverk")
-    assert response is not None and response.status == 200 and page.locator("table.data").count() == 1
+    assert response is not None and response.status == 200 and page.locator("table.data").count() == 5
 
 
 def platform_page_with_errors(page: Page, offices: Offices) -> None:
