@@ -130,7 +130,9 @@ def cuts(timings: list[float]) -> tuple[float, float]:
     return statistics.median(timings) * 1000, quantiles[18] * 1000
 
 
-async def measure(platform: Platform, app_url: str, first: int, last: int, repeats: int) -> dict[str, Any]:
+async def measure(
+    platform: Platform, app_url: str, first: int, last: int, repeats: int, redis_url: str | None = None
+) -> dict[str, Any]:
     pool = await asyncpg.create_pool(app_url, min_size=2, max_size=2)
     results: dict[str, Any] = {}
     try:
@@ -172,6 +174,21 @@ async def measure(platform: Platform, app_url: str, first: int, last: int, repea
             await reports.report(first, last)
             changed.append(time.perf_counter() - started)
         results[f"new report, {last - first + 1} years, after one office's {last} changed"] = cuts(changed)
+        if redis_url:
+            from redis import asyncio as aioredis
+
+            shared = aioredis.from_url(redis_url)
+            try:
+                await NetworkReports(pool, 4, shared=shared).report(first, last)  # one process works them out
+                taken = []
+                for _ in range(repeats):
+                    reports = NetworkReports(pool, 4, shared=shared)  # another process, or this one restarted
+                    started = time.perf_counter()
+                    await reports.report(first, last)
+                    taken.append(time.perf_counter() - started)
+                results[f"new report, {last - first + 1} years, new process, years from Redis"] = cuts(taken)
+            finally:
+                await shared.aclose()
     finally:
         await pool.close()
     return results
@@ -237,7 +254,9 @@ def main(argv: list[str] | None = None) -> int:
             try:
                 seconds = build_offices(platform, app_url, url, args.offices, args.inquiries, args.years)
                 last = date.today().year - 1
-                results = asyncio.run(measure(platform, app_url, last - args.years + 1, last, args.repeats))
+                results = asyncio.run(
+                    measure(platform, app_url, last - args.years + 1, last, args.repeats, settings.redis_url)
+                )
                 if settings.redis_url:
                     results |= asyncio.run(measure_page(platform, datastore, app_url, settings.redis_url, args.repeats))
             finally:

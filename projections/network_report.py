@@ -11,6 +11,8 @@ The report is worked out once per fingerprint (who shares, every one's data vers
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import json
 from bisect import bisect_right
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -20,6 +22,7 @@ from itertools import accumulate
 from typing import Any
 
 import asyncpg
+from redis.exceptions import RedisError
 
 from domain.common import InvalidField
 from domain.deadlines import today_in_norway
@@ -43,6 +46,7 @@ from projections.network_figures import (
 )
 from projections.reading import network_transaction
 
+SHARED_SECONDS = 24 * 3600  # a year's published tables in Redis: a fingerprint no longer asked for goes within a day
 NATIONAL = "*"  # the key of the national figures beside the offices' slugs
 DECIDED = "complaints_decided"
 FIRST_YEAR = 1900
@@ -290,13 +294,22 @@ class NetworkReports:
 
     Each request costs one short query (per year asked: which offices share and their data versions for that year).
     A year whose fingerprint is new is read and protected again; the others come from the years kept, so a change to
-    one office's 2024 works out 2024 again and nothing else.
+    one office's 2024 works out 2024 again and nothing else. With `shared` (Redis) a year worked out by one process
+    is taken by the others (and by a restarted one) instead of working it out again: published tables only.
     """
 
     def __init__(
-        self, pool: asyncpg.Pool, threshold: int, *, keep: int = 8, today: Callable[[], date] = today_in_norway
+        self,
+        pool: asyncpg.Pool,
+        threshold: int,
+        *,
+        keep: int = 8,
+        today: Callable[[], date] = today_in_norway,
+        shared: Any = None,
     ) -> None:
+        """`shared`: an asyncio Redis client, where the years' published tables are kept for every process (a day)."""
         self._pool = pool
+        self._shared = shared
         self._threshold = threshold
         self._keep = keep
         self._today = today
@@ -347,16 +360,46 @@ class NetworkReports:
                 return key, found
             entries = {year: self._years.get((year, prints[year], self._threshold)) for year in years}
             missing = [year for year, entry in entries.items() if entry is None]
+            for year, entry in zip(missing, await self._shared_years(missing, prints), strict=True):
+                entries[year] = entry
+            missing = [year for year, entry in entries.items() if entry is None]
             if missing:
                 offices = [Office(*row) for row in await sharing_offices(conn)]
                 figures, days = await sharing_figures(conn, missing)
         async with self._lock:
             for year in missing:
                 entries[year] = build_year(year, offices, figures, days, self._threshold)
+            await self._share_years({year: entries[year] for year in missing}, prints)
+            for year in years:
                 self._remember(self._years, (year, prints[year], self._threshold), entries[year], self._keep * 16)
             found = assemble([entries[year] for year in years], self._threshold)  # type: ignore[misc]
             self._remember(self._reports, key, found, self._keep)
         return key, found
+
+    def _shared_key(self, year: int, fingerprint: str) -> str:
+        digest = hashlib.sha256(f"{year}:{fingerprint}:{self._threshold}".encode()).hexdigest()
+        return f"ombud:nettverk:aar:{digest}"
+
+    async def _shared_years(self, years: list[int], prints: dict[int, str]) -> list[dict[str, Any] | None]:
+        """The years another process has published under the same fingerprint; None where none has."""
+        if not years or self._shared is None:
+            return [None] * len(years)
+        try:
+            found = await self._shared.mget([self._shared_key(year, prints[year]) for year in years])
+        except RedisError:  # Redis away: this process works the years out itself
+            return [None] * len(years)
+        return [None if raw is None else json.loads(raw) for raw in found]
+
+    async def _share_years(self, entries: dict[int, dict[str, Any]], prints: dict[int, str]) -> None:
+        if not entries or self._shared is None:
+            return
+        try:
+            async with self._shared.pipeline(transaction=False) as pipe:
+                for year, entry in entries.items():
+                    pipe.set(self._shared_key(year, prints[year]), json.dumps(entry), ex=SHARED_SECONDS)
+                await pipe.execute()
+        except RedisError:
+            return
 
     @staticmethod
     def _remember(cache: OrderedDict, key: tuple[Any, ...], value: Any, keep: int) -> None:

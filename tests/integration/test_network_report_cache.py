@@ -92,3 +92,34 @@ def test_a_change_works_out_only_its_year_and_a_new_sharing_set_every_year(
             await pool.close()
 
     asyncio.run(run())
+
+
+def test_a_year_worked_out_by_one_process_is_taken_from_redis_by_another(
+    offices: tuple[Office, Office], database_url: str, redis_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from redis import asyncio as aioredis
+
+    built: list[int] = []
+    real = network_report.build_year
+
+    def counting(year: int, *args: object, **kwargs: object) -> dict:
+        built.append(year)
+        return real(year, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(network_report, "build_year", counting)
+
+    async def run() -> None:
+        pool = await asyncpg.create_pool(database_url, min_size=1, max_size=1)
+        shared = aioredis.from_url(redis_url)
+        try:
+            first = await NetworkReports(pool, 4, shared=shared).report(FIRST, LAST)
+            assert built == [FIRST, LAST]
+            second = await NetworkReports(pool, 4, shared=shared).report(FIRST, LAST)  # another process
+            assert built == [FIRST, LAST] and second == first
+            await NetworkReports(pool, 5, shared=shared).report(FIRST, LAST)  # another threshold: its own tables
+            assert built == [FIRST, LAST, FIRST, LAST]
+        finally:
+            await shared.aclose()
+            await pool.close()
+
+    asyncio.run(run())
