@@ -31,6 +31,7 @@ OUT = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 VIEWPORT = {"width": 1280, "height": 900}
 TENANT = "drammen"
 CASEWORKER = "saksbehandler@drammen.demo"
+NETWORK = "nettverk@ombud.demo"
 MAX_BYTES = 300_000
 
 
@@ -69,7 +70,9 @@ def take_screenshots(base_url: str) -> list[Path]:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         signed_in = browser.new_context(base_url=base_url, locale="nb-NO", viewport=VIEWPORT).new_page()
-        sign_in(signed_in)
+        sign_in(signed_in, CASEWORKER)
+        network = browser.new_context(base_url=base_url, locale="nb-NO", viewport=VIEWPORT).new_page()
+        sign_in(network, NETWORK)
         citizen = browser.new_context(base_url=base_url, locale="nb-NO", viewport=VIEWPORT).new_page()
         shots: list[tuple[str, Page, Callable[[Page], None]]] = [
             ("oversikt", signed_in, lambda p: p.goto(f"/{TENANT}/oversikt")),
@@ -79,6 +82,7 @@ def take_screenshots(base_url: str) -> list[Path]:
             ("statistikk-2023", signed_in, lambda p: p.goto(f"/{TENANT}/statistikk?year=2023")),
             ("utadrettet", signed_in, lambda p: p.goto(f"/{TENANT}/utadrettet")),
             ("kontaktskjema", citizen, lambda p: p.goto(f"/{TENANT}/kontakt")),
+            ("nettverk", network, lambda p: p.goto("/nettverk")),
         ]
         written = []
         for name, page, reach in shots:
@@ -91,9 +95,9 @@ def take_screenshots(base_url: str) -> list[Path]:
     return written
 
 
-def sign_in(page: Page) -> None:
+def sign_in(page: Page, email: str) -> None:
     page.goto("/login")
-    page.get_by_label("E-postadresse").fill(CASEWORKER)
+    page.get_by_label("E-postadresse").fill(email)
     page.get_by_label("Passord").fill(DEMO_PASSWORD)
     with page.expect_navigation():
         page.get_by_role("button", name="Logg inn").click()
