@@ -1,4 +1,4 @@
-"""Measures the national network's report over 400 offices × 10 years: cold, warm, and today's page in the same run.
+"""Measures the national network's report over 400 offices × 10 years (or the demo's offices): cold, warm, and the old page.
 
 The offices are real tenants (their profiles in the event store, as the old page reads them); their inquiries are
 not replayed from events but written straight into the read models the worker keeps, from synthetic case-list rows
@@ -22,7 +22,7 @@ from collections import Counter
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import anyio.to_thread
 import asyncpg
@@ -35,13 +35,14 @@ from domain.taxonomy import STANDARD_CASE_TYPES
 from infra.directory import PostgresTenantDirectory
 from infra.embedded import start_postgres
 from infra.eventstore import factory_maker, open_datastore
-from infra.logins import APP_LOGIN, with_login
-from infra.migrate import migrate
+from infra.logins import with_database
 from infra.settings import Settings
+from infra.throwaway import migrated_throwaway_database
 from projections import network_figures
 from projections import statistics as running_counts
 from projections.network_report import NetworkReports
 from projections.worker import ProjectionWorker
+from services.demo import load_demo
 from services.platform import Platform
 
 CASE_TYPES = [case_type.code for case_type in STANDARD_CASE_TYPES]
@@ -163,9 +164,10 @@ async def measure(
         reports = NetworkReports(pool, 4)
         await reports.report(first, last)
         changed = []
+        slugs = platform.slugs()
         for n in range(repeats):
             async with pool.acquire() as conn, conn.transaction():
-                await conn.execute("SELECT set_config('app.tenant_id', $1, true)", f"nett{n:03d}")
+                await conn.execute("SELECT set_config('app.tenant_id', $1, true)", slugs[n % len(slugs)])
                 await conn.execute(
                     "UPDATE read.network_years SET version = md5(random()::text) WHERE year = $1",
                     last,
@@ -237,44 +239,53 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--inquiries", type=int, default=200_000)
     parser.add_argument("--years", type=int, default=10)
     parser.add_argument("--repeats", type=int, default=20)
+    parser.add_argument("--demo", action="store_true", help="the demo's offices instead of generated ones")
     args = parser.parse_args(argv)
     settings = Settings.from_environment()
     with tempfile.TemporaryDirectory() as scratch:
         server = None if settings.database_url else start_postgres(Path(scratch))
         server_url = settings.admin_database_url or settings.database_url or server.url
-        name = f"ombud_bench_{uuid.uuid4().hex[:8]}"
-        with psycopg.connect(server_url, autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-        url = urlunsplit(urlsplit(server_url)._replace(path=f"/{name}"))
-        app_url = with_login(url, APP_LOGIN)
         try:
-            migrate(url, app_url)
-            datastore = open_datastore(app_url, pool_size=4, max_overflow=6)
-            platform = Platform(PostgresTenantDirectory(datastore), os.urandom(32), factory_maker(datastore))
-            try:
-                seconds = build_offices(platform, app_url, url, args.offices, args.inquiries, args.years)
-                last = date.today().year - 1
-                results = asyncio.run(
-                    measure(platform, app_url, last - args.years + 1, last, args.repeats, settings.redis_url)
-                )
-                if settings.redis_url:
-                    results |= asyncio.run(measure_page(platform, datastore, app_url, settings.redis_url, args.repeats))
-            finally:
-                platform.close()
-                datastore.close()
-            print(
-                f"Setup: {args.offices} offices, {args.inquiries:,} inquiries over {args.years} years: {seconds:.0f} s"
-            )
+            with migrated_throwaway_database(server_url, "ombud_bench") as app_url:
+                datastore = open_datastore(app_url, pool_size=4, max_overflow=6)
+                platform = Platform(PostgresTenantDirectory(datastore), os.urandom(32), factory_maker(datastore))
+                try:
+                    if args.demo:
+                        started = time.perf_counter()
+                        load_demo(platform, Context("ytelsesmaling", "platform_admin", str(uuid.uuid4())))
+                        ProjectionWorker(platform, app_url).catch_up_all()
+                        seconds = time.perf_counter() - started
+                        setup = f"the demo's offices ({len(platform.slugs())}), loaded and projected"
+                        first, last = 2019, date.today().year - 1
+                    else:
+                        seconds = build_offices(
+                            platform, app_url, admin_url(app_url, server_url), args.offices, args.inquiries, args.years
+                        )
+                        setup = f"{args.offices} offices, {args.inquiries:,} inquiries over {args.years} years"
+                        last = date.today().year - 1
+                        first = last - args.years + 1
+                    results = asyncio.run(measure(platform, app_url, first, last, args.repeats, settings.redis_url))
+                    if settings.redis_url:
+                        results |= asyncio.run(
+                            measure_page(platform, datastore, app_url, settings.redis_url, args.repeats)
+                        )
+                finally:
+                    platform.close()
+                    datastore.close()
+            print(f"Setup: {setup}: {seconds:.0f} s")
             print("| measure | p50 | p95 |")
             print("|---|---|---|")
             for label, (p50, p95) in results.items():
                 print(f"| {label} | {p50:.1f} ms | {p95:.1f} ms |")
             return 0
         finally:
-            with psycopg.connect(server_url, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
             if server:
                 server.close()
+
+
+def admin_url(app_url: str, server_url: str) -> str:
+    """The admin's login on the throwaway database (the offices' read models are written as the worker would)."""
+    return with_database(server_url, urlsplit(app_url).path.lstrip("/"))
 
 
 if __name__ == "__main__":
