@@ -7,6 +7,10 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from services.office import Office
+from tests.private_database import (
+    module_admin_database_url,  # noqa: F401 (a database of the module's own: the platform page lists every kommune in it)
+    module_database_url,  # noqa: F401
+)
 
 
 def state(admin_database_url: str, account_id: object) -> tuple[bool, int]:

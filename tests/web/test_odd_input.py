@@ -29,6 +29,10 @@ from domain.account import Account
 from domain.common import Context
 from services.office import Office
 from services.platform import Platform
+from tests.private_database import (
+    module_admin_database_url,  # noqa: F401 (a database of the module's own: the platform page lists every kommune in it)
+    module_database_url,  # noqa: F401
+)
 from tests.web.conftest import PASSWORD
 from web.app import create_app
 from web.case_page import ACTIONS

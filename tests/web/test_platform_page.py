@@ -9,6 +9,10 @@ from domain.common import InvalidField
 from domain.tenant import require_slug
 from services.office import Office
 from services.platform import Platform
+from tests.private_database import (
+    module_admin_database_url,  # noqa: F401 (a database of the module's own: the platform page lists every kommune in it)
+    module_database_url,  # noqa: F401
+)
 
 
 async def post(client: AsyncTestClient, data: dict[str, str], *, htmx: bool = False):

@@ -11,6 +11,10 @@ from domain.outreach import OutreachActivity
 from projections.worker import ProjectionWorker
 from services.office import Office
 from services.platform import Platform
+from tests.private_database import (
+    module_admin_database_url,  # noqa: F401 (a database of the module's own: the platform page lists every kommune in it)
+    module_database_url,  # noqa: F401
+)
 
 MARKER = "Kari Nordmann 01019912345"
 
