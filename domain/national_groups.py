@@ -68,16 +68,14 @@ DEFAULT_GROUPS: Mapping[str, str] = {
 }
 
 
-def group_name(code: str) -> str:
-    for group in NATIONAL_GROUPS:
-        if group.code == code:
-            return group.name
-    raise InvalidField("national_group", f"«{code}» er ingen nasjonal gruppe")
+def default_group(area_code: str) -> str:
+    """The area's default group: the built-in template's where there is one, «Annet» otherwise."""
+    return DEFAULT_GROUPS.get(area_code, OTHER)
 
 
 def default_mapping(area_codes: Iterable[str]) -> dict[str, str]:
-    """Each area's default group: the built-in template's where there is one, «Annet» otherwise."""
-    return {code: DEFAULT_GROUPS.get(code, OTHER) for code in area_codes}
+    """Each area's default group."""
+    return {code: default_group(code) for code in area_codes}
 
 
 def complete_mapping(area_codes: Iterable[str], chosen: Mapping[str, str]) -> dict[str, str]:

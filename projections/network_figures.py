@@ -21,7 +21,7 @@ from typing import Any
 import asyncpg
 from psycopg import Cursor
 
-from domain.national_groups import DEFAULT_GROUPS, OTHER
+from domain.national_groups import default_group
 from projections import statistics
 from services.office import TenantProfile
 
@@ -52,7 +52,7 @@ def group_of(versions: Versions, received_on: date, area: str) -> str:
     for _, groups in reversed(versions):  # an area of another version (recategorised since): its own group there
         if area in groups:
             return groups[area]
-    return DEFAULT_GROUPS.get(area, OTHER)
+    return default_group(area)
 
 
 def contributions(row: Row | None, versions: Versions) -> Counter[Key]:
