@@ -12,8 +12,18 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from domain.common import Context, today_in_norway
+from domain.common import Context, DomainError, today_in_norway
 from infra.settings import Settings
+
+
+def write_output(path: str, data: bytes) -> None:
+    """Writes a command's --output file; a path that can't be written is one Norwegian line, not a traceback."""
+    from pathlib import Path
+
+    try:
+        Path(path).write_bytes(data)
+    except OSError as error:
+        raise DomainError("output", f"kan ikke skrive {path} ({error.strerror or type(error).__name__})") from None
 
 
 def context(args: argparse.Namespace, role: str) -> Context:
@@ -199,7 +209,6 @@ def run_rebuild(args: argparse.Namespace, settings: Settings) -> int:
 
 def run_report(args: argparse.Namespace, settings: Settings) -> int:
     import asyncio
-    from pathlib import Path
 
     from projections.report_documents import as_docx, as_xlsx
     from projections.report_formats import FORMATS
@@ -222,9 +231,9 @@ def run_report(args: argparse.Namespace, settings: Settings) -> int:
                 print(f"ombud: feil: --output: må oppgis for {args.format}", file=sys.stderr)
                 return 1
             history = asyncio.run(_history(runtime.database_url, profile, args))
-            Path(args.output).write_bytes(DOCUMENTS[args.format](report, profile, history))
+            write_output(args.output, DOCUMENTS[args.format](report, profile, history))
         elif args.output:
-            Path(args.output).write_text(FORMATS[args.format](report), encoding="utf-8")
+            write_output(args.output, FORMATS[args.format](report).encode("utf-8"))
         else:
             sys.stdout.write(FORMATS[args.format](report))
         if args.output:
@@ -494,7 +503,6 @@ def run_history(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def run_access_report(args: argparse.Namespace, settings: Settings) -> int:
-    from pathlib import Path
 
     from projections.access_letter import as_docx
 
@@ -514,13 +522,13 @@ def run_access_report(args: argparse.Namespace, settings: Settings) -> int:
             )
         )
         if args.format == "docx":
-            Path(args.output).write_bytes(as_docx(report, office.profile().name))
+            write_output(args.output, as_docx(report, office.profile().name))
         else:
             text = json.dumps(report.as_json(), ensure_ascii=False, indent=2) + "\n"
             if not args.output:
                 sys.stdout.write(text)
                 return 0
-            Path(args.output).write_text(text, encoding="utf-8")
+            write_output(args.output, text.encode("utf-8"))
         print(f"skrev {args.output}")
         return 0
 

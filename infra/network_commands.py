@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 from typing import Any
 
 from infra.settings import Settings
@@ -54,7 +53,7 @@ def years_asked(args: argparse.Namespace) -> tuple[int, int] | str:
 def run_report(args: argparse.Namespace, settings: Settings) -> int:
     import asyncio
 
-    from infra.commands import with_runtime
+    from infra.commands import with_runtime, write_output
     from projections.network_report import require_finished_years
     from projections.network_report_files import FORMATS
 
@@ -71,7 +70,7 @@ def run_report(args: argparse.Namespace, settings: Settings) -> int:
         report = asyncio.run(_report(runtime.database_url, settings.network_threshold, *asked))
         written = FORMATS[args.format](report)
         if args.output:
-            Path(args.output).write_bytes(written)
+            write_output(args.output, written)
             print(f"skrev {args.output}")
         else:
             sys.stdout.write(written.decode("utf-8-sig"))

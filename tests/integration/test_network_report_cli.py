@@ -152,3 +152,10 @@ def test_a_range_of_years_gives_each_year_and_the_trend(ombud: Run, offices: dic
     report = json.loads(out)
     assert report["years"] == [YEAR - 1, YEAR]
     assert [cell["value"] for cell in report["trend"]["national"]["inquiries"]][1] >= 39
+
+
+def test_an_output_file_that_cannot_be_written_is_one_norwegian_line(ombud: Run, tmp_path: Path) -> None:
+    missing = tmp_path / "finnes-ikke" / "nettverk.csv"
+    code, out, err = ombud("network", "report", "--year", str(YEAR), "--format", "csv", "--output", str(missing))
+    assert code == 1 and not out
+    assert err.strip() == f"ombud: feil: output: kan ikke skrive {missing} (No such file or directory)"
