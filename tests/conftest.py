@@ -24,9 +24,14 @@ from infra.eventstore import factory_maker, open_datastore
 from infra.settings import Settings
 from infra.throwaway import throwaway_database
 from projections.worker import ProjectionWorker
+from services.accounts import use_cheapest_password_hashing
 from services.audit_signing import new_signing_key_pem
 from services.platform import Platform
 from tests.private_database import migrated_app_login
+
+# No real password is kept by a test: hashing at the recommended cost (about 0.2 s a hash or check) cost the run
+# minutes. The product's own cost is checked by tests/unit/test_password_hashing.py in a process of its own.
+use_cheapest_password_hashing()
 
 
 @pytest.fixture(scope="session")
