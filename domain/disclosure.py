@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import heapq
-from collections.abc import Hashable, Iterator, Mapping, Sequence
+from collections.abc import Hashable, Iterator, Mapping, Sequence, Set
 from dataclasses import dataclass
 from math import gcd
 
@@ -13,6 +13,7 @@ Key = Hashable  # any hashable naming one published quantity, e.g. ("total", "dr
 
 SMALL = "small"  # 1..threshold: primary suppression
 COMPLEMENTARY = "complementary"
+KEPT = "kept"  # hidden in an earlier release and unchanged since: stays hidden
 
 # Weights of the search for a closing chain: value first, a hidden zero only when nothing else closes the chain
 # (with non-negative counts a hidden 0 gives a bound away), a total only on a tie.
@@ -27,10 +28,72 @@ class Equation:
     parts: tuple[Key, ...]
 
 
-def protect(values: Mapping[Key, int], equations: Sequence[Equation], threshold: int) -> dict[Key, str]:
-    """The keys to suppress, each with its reason (SMALL or COMPLEMENTARY)."""
+def protect(
+    values: Mapping[Key, int],
+    equations: Sequence[Equation],
+    threshold: int,
+    *,
+    shown: Set[Key] = frozenset(),
+    kept: Set[Key] = frozenset(),
+) -> dict[Key, str]:
+    """The keys to suppress, each with its reason (SMALL, COMPLEMENTARY or KEPT).
+
+    `shown`: keys already published, so known to every reader: never hidden, never a complement. `kept`: keys
+    hidden before, which stay hidden and must stay impossible to work out (an earlier release's, see protect_release).
+    """
     _check(values, equations, threshold)
-    return _Suppression(values, equations, threshold).run()
+    for name, keys in (("shown", shown), ("kept", kept)):
+        if not set(keys) <= values.keys():
+            raise InvalidField(name, "viser til en nøkkel som ikke har noen verdi")
+    if set(shown) & set(kept):
+        raise InvalidField("kept", "en nøkkel kan ikke både være vist og skjult")
+    return _Suppression(values, equations, threshold, shown, kept).run()
+
+
+@dataclass(frozen=True)
+class Release:
+    """One published release of linked tables: every cell's value when it was made, its sums, the cells it hid."""
+
+    values: Mapping[Key, int]
+    equations: Sequence[Equation]
+    hidden: frozenset[Key]
+
+
+def protect_release(
+    earlier: Sequence[Release], values: Mapping[Key, int], equations: Sequence[Equation], threshold: int
+) -> frozenset[Key]:
+    """The cells to hide in the next release, so that no combination of its numbers and every earlier release's
+    fixes a hidden cell of any of them.
+
+    A reader is taken to know which cells kept their value since the latest release they were in (an office's row
+    when another office leaves, say): such a cell is the same unknown in both. Shown there, it is shown again with the
+    same value; hidden there, it stays hidden. A changed cell is a new unknown, and the new release's suppression is
+    chosen over all releases' sums together (protect with `shown` and `kept`), so a total that moved because an
+    office left or joined cannot be set against the earlier total.
+    """
+    releases = [*earlier, Release(values, equations, frozenset())]
+    latest: dict[Key, tuple[int, int]] = {}  # cell: (its value, the release its unknown began in)
+    combined: dict[Key, int] = {}
+    sums: list[Equation] = []
+    shown: set[Key] = set()
+    hidden: set[Key] = set()
+    current: dict[Key, Key] = {}
+    for number, release in enumerate(releases):
+        unknown: dict[Key, Key] = {}
+        for key, value in release.values.items():
+            before = latest.get(key)
+            began = before[1] if before is not None and before[0] == value else number
+            latest[key] = (value, began)
+            unknown[key] = (began, key)
+            combined[began, key] = value
+        for equation in release.equations:
+            sums.append(Equation(unknown[equation.total], tuple(unknown[part] for part in equation.parts)))
+        if number < len(earlier):
+            shown.update(unknown[key] for key in release.values if key not in release.hidden)
+            hidden.update(unknown[key] for key in release.hidden)
+        current = unknown
+    suppressed = protect(combined, sums, threshold, shown=shown, kept=hidden - shown)
+    return frozenset(key for key, unknown in current.items() if unknown in suppressed)
 
 
 def _check(values: Mapping[Key, int], equations: Sequence[Equation], threshold: int) -> None:
@@ -89,7 +152,14 @@ class _Suppression:
     Keys and equations are numbered in a canonical order first, so the input's order never matters.
     """
 
-    def __init__(self, values: Mapping[Key, int], equations: Sequence[Equation], threshold: int) -> None:
+    def __init__(
+        self,
+        values: Mapping[Key, int],
+        equations: Sequence[Equation],
+        threshold: int,
+        shown: Set[Key] = frozenset(),
+        kept: Set[Key] = frozenset(),
+    ) -> None:
         self.keys = sorted(values, key=_stable)  # canonical numbering: the input's order never matters
         number = {key: i for i, key in enumerate(self.keys)}
         self.value = [values[key] for key in self.keys]
@@ -125,14 +195,19 @@ class _Suppression:
         self.recoverable: set[int] = set()
         self.queue: list[tuple[tuple[int, int], int]] = []
         self.reason: dict[int, str] = {}
-        self.unusable: set[int] = set()  # worked out from the equations alone: hiding them protects nothing
+        # Known to the reader (shown before, or worked out from the equations alone): hiding them protects nothing.
+        self.unusable: set[int] = {number[key] for key in shown}
+        self.kept = {number[key] for key in kept}
         self.grounded = [k for k in range(n) if len(self.in_equations[k]) == 1]  # in one equation only
         self.by_preference: dict[int, list[int]] = {}  # equation: its keys, the preferred complement first
         self.edges: dict[int, list[tuple[int, int, int]]] = {}  # node of the search for a closing chain
 
     def run(self) -> dict[Key, str]:
         for k, value in enumerate(self.value):
-            if 1 <= value <= self.threshold:
+            if k in self.kept:
+                self.reason[k] = KEPT
+                self._hide(k)
+            elif 1 <= value <= self.threshold and k not in self.unusable:
                 self.reason[k] = SMALL
                 self._hide(k)
         while self.queue:
@@ -142,8 +217,8 @@ class _Suppression:
             complements = self._complements(s)
             if not complements:
                 # Nothing published is left around s: the equations alone give its value, which is then 0.
-                if self.reason[s] == SMALL:
-                    raise InvalidField(f"values[{self.keys[s]!r}]", "er liten, men følger av likningene alene")
+                if self.reason[s] != COMPLEMENTARY:
+                    raise InvalidField(f"values[{self.keys[s]!r}]", "skal skjules, men følger av det som er vist")
                 self._publish(s)
                 continue
             for c in complements:
