@@ -7,7 +7,7 @@ from collections.abc import Hashable, Iterator, Mapping, Sequence, Set
 from dataclasses import dataclass
 from math import gcd
 
-from domain.common import InvalidField
+from domain.common import DomainError, InvalidField
 
 Key = Hashable  # any hashable naming one published quantity, e.g. ("total", "drammen", 2023)
 
@@ -18,6 +18,11 @@ KEPT = "kept"  # hidden in an earlier release and unchanged since: stays hidden
 # Weights of the search for a closing chain: value first, a hidden zero only when nothing else closes the chain
 # (with non-negative counts a hidden 0 gives a bound away), a total only on a tie.
 _ZERO_WEIGHT = 10**12
+
+
+class AlreadyShown(DomainError):
+    """A count that must be hidden follows from what is shown (in this release, or as a sum in an earlier one):
+    nothing can protect it, so the release is not made."""
 
 
 @dataclass(frozen=True)
@@ -69,7 +74,9 @@ def protect_release(
     when another office leaves, say): such a cell is the same unknown in both. Shown there, it is shown again with the
     same value; hidden there, it stays hidden. A changed cell is a new unknown, and the new release's suppression is
     chosen over all releases' sums together (protect with `shown` and `kept`), so a total that moved because an
-    office left or joined cannot be set against the earlier total.
+    office left or joined cannot be set against the earlier total. Raises AlreadyShown when a count to hide follows
+    from what earlier releases show (say a national total that is now the sum of two offices' hidden counts, whose
+    sum was given away by an earlier release): that release is not made.
     """
     releases = [*earlier, Release(values, equations, frozenset())]
     latest: dict[Key, tuple[int, int]] = {}  # cell: (its value, the release its unknown began in)
@@ -218,7 +225,7 @@ class _Suppression:
             if not complements:
                 # Nothing published is left around s: the equations alone give its value, which is then 0.
                 if self.reason[s] != COMPLEMENTARY:
-                    raise InvalidField(f"values[{self.keys[s]!r}]", "skal skjules, men følger av det som er vist")
+                    raise AlreadyShown(f"values[{self.keys[s]!r}]", "skal skjules, men følger av det som er vist")
                 self._publish(s)
                 continue
             for c in complements:

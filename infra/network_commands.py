@@ -65,7 +65,13 @@ def run_release(args: argparse.Namespace, settings: Settings) -> int:
                 years=None if args.year is None else [args.year],
             )
         for release in made:
-            print(f"{release.year}: utgave {release.number}")
+            if release.number is None:
+                print(
+                    f"{release.year}: ingen ny utgave: et tall som må skjules, kan regnes ut av tall som alt er"
+                    " publisert; forrige utgave gjelder til tallene endrer seg"
+                )
+            else:
+                print(f"{release.year}: utgave {release.number}")
         if not made:
             print("ingen endring siden forrige utgave: ingen ny utgave")
         return 0

@@ -19,7 +19,7 @@ from typing import Any
 
 from psycopg import Connection, Cursor
 
-from domain.disclosure import Release, protect_release
+from domain.disclosure import AlreadyShown, Release, protect_release
 from projections.network_figures import sharing_figures, years_with_figures
 from projections.network_report import Office, YearTables, equations_of, publish_year, year_tables
 
@@ -36,7 +36,7 @@ _INSERT = (
 @dataclass(frozen=True)
 class Made:
     year: int
-    number: int
+    number: int | None  # None: refused, as nothing could protect a count the new release would show (AlreadyShown)
 
 
 def release_year(tables: YearTables, earlier: Sequence[Release], threshold: int) -> tuple[dict[str, Any], Release]:
@@ -103,7 +103,11 @@ def make_releases(
                     continue
             elif not tables.offices:
                 continue  # nothing to publish, and nothing published before
-            entry, release = release_year(tables, [release_of(source) for _, _, source in earlier], threshold)
+            try:
+                entry, release = release_year(tables, [release_of(source) for _, _, source in earlier], threshold)
+            except AlreadyShown:
+                made.append(Made(year, None))  # the latest release stays; a later change of the counts may allow one
+                continue
             number = entry["release"] = len(earlier) + 1
             cursor.execute(
                 _INSERT,
