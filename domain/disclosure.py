@@ -205,6 +205,9 @@ class _Suppression:
         # Known to the reader (shown before, or worked out from the equations alone): hiding them protects nothing.
         self.unusable: set[int] = {number[key] for key in shown}
         self.kept = {number[key] for key in kept}
+        # A hidden 0 gives itself away to anyone who knows counts are not negative (hidden cells of a sum that shows
+        # 0 are all 0): a 0 is always shown, never a complement.
+        self.unusable.update(k for k in range(n) if not self.value[k] and k not in self.kept)
         self.grounded = [k for k in range(n) if len(self.in_equations[k]) == 1]  # in one equation only
         self.by_preference: dict[int, list[int]] = {}  # equation: its keys, the preferred complement first
         self.edges: dict[int, list[tuple[int, int, int]]] = {}  # node of the search for a closing chain
