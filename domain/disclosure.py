@@ -85,14 +85,18 @@ def protect_release(
     shown: set[Key] = set()
     hidden: set[Key] = set()
     current: dict[Key, Key] = {}
+    owner: dict[Key, Key] = {}
     for number, release in enumerate(releases):
         unknown: dict[Key, Key] = {}
         for key, value in release.values.items():
             before = latest.get(key)
             began = before[1] if before is not None and before[0] == value else number
             latest[key] = (value, began)
-            unknown[key] = (began, key)
-            combined[began, key] = value
+            name = (began, *key) if type(key) is tuple else (began, key)  # flat: sorts fast (_stable)
+            if owner.setdefault(name, key) != key:
+                raise InvalidField("values", f"{key!r} og {owner[name]!r} kan ikke skilles fra hverandre")
+            unknown[key] = name
+            combined[name] = value
         for equation in release.equations:
             sums.append(Equation(unknown[equation.total], tuple(unknown[part] for part in equation.parts)))
         if number < len(earlier):
