@@ -385,16 +385,20 @@ class ProjectionWorker:
         today = today_in_norway()
         if self._releases_made_on == today:
             return []
-        made = network_releases.make_releases(
-            self._writer,
-            self._network_threshold,
-            today.year - 1,
-            by="worker",
-            due=network_releases.worker_due(datetime.now(UTC)),
-        )
+        self._releases_made_on = today  # tried once a day, made or not
+        try:
+            made = network_releases.make_releases(
+                self._writer,
+                self._network_threshold,
+                today.year - 1,
+                by="worker",
+                due=network_releases.worker_due(datetime.now(UTC)),
+            )
+        except DomainError as error:  # counts that do not add up: logged by type, the projections go on
+            log.warning("network: no release made (%s)", type(error).__name__)
+            return []
         for release in made:  # years and numbers only
             log.info("network: year=%d release=%s", release.year, release.number or "refused")
-        self._releases_made_on = today
         return made
 
     def sign_checkpoints_with(self, signer: Signer) -> None:
