@@ -20,6 +20,7 @@ from services.office import Office
 from services.platform import Platform
 
 FIRST, LAST = 2005, 2006  # no other test receives inquiries in these years
+UNRELEASED = 2004  # nor in this one, which only the worker's test uses
 HEALTH = "helse-og-omsorg"
 
 
@@ -175,3 +176,15 @@ def test_the_reader_keeps_a_report_until_a_new_release_is_made(
             await pool.close()
 
     asyncio.run(run())
+
+
+def test_the_worker_releases_a_year_without_a_release_at_once_and_looks_once_a_day(
+    offices: tuple[Office, Office, Office], database_url: str, worker: ProjectionWorker, caseworker: Context
+) -> None:
+    big, _, _ = offices
+    receive(big, caseworker, UNRELEASED, 12)  # no other test has figures in that year: it has no release yet
+    worker.catch_up(big.slug)
+    made = worker.network_releases_once_a_day()
+    assert Made(UNRELEASED, 1) in made
+    assert worker.network_releases_once_a_day() == []  # the same day: no second look
+    assert mine(report(database_url, UNRELEASED, UNRELEASED)["by_year"][0], big)["inquiries"] == 12

@@ -9,6 +9,7 @@ is recovered when its minimum and maximum subject to all of that are equal (scip
 
 from __future__ import annotations
 
+import io
 import json
 from collections import Counter
 from collections.abc import Iterable
@@ -18,13 +19,14 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from openpyxl import load_workbook
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import lil_matrix
 
 from domain.disclosure import AlreadyShown, Release
 from projections.network_releases import digest_of, release_year
 from projections.network_report import HIDDEN, NATIONAL, Office, assemble, build_year, year_tables
-from projections.network_report_files import as_csv, as_json
+from projections.network_report_files import as_csv, as_json, as_xlsx
 
 GROUPS = ("helse-og-omsorg", "sosiale-tjenester-og-nav", "skole-og-barnehage", "annet")
 YEARS = (2021, 2022)
@@ -294,13 +296,17 @@ def cells_of_truth(values: dict[tuple[str, str, str], int]) -> dict[Cell, int]:
     return dict(values)
 
 
-@pytest.mark.parametrize("kind", ["json", "csv"])
+@pytest.mark.parametrize("kind", ["json", "csv", "xlsx"])
 def test_no_output_says_why_a_cell_is_hidden(kind: str) -> None:
     offices, figures = three_offices()
     network = Network(offices, 4)
     network.release(2021, figures)
     report = assemble([network.releases[2021][-1][2]], 4)
-    text = (as_json if kind == "json" else as_csv)(report).decode("utf-8-sig")
+    if kind == "xlsx":
+        book = load_workbook(io.BytesIO(as_xlsx(report)))
+        text = " ".join(str(cell.value) for sheet in book for row in sheet.iter_rows() for cell in row)
+    else:
+        text = (as_json if kind == "json" else as_csv)(report).decode("utf-8-sig")
     assert ":" in text
     for word in ("reason", "small", "complementary", "få", "komplementær", "skjult fordi"):
         assert word not in text, word
