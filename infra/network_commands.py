@@ -18,9 +18,10 @@ def add_parsers(subcommands: Any, parser_class: type, year: Any, line: Any) -> A
     )
     report = network.add_parser(
         "report",
-        help="nettverkets tall for hele år (kontorene som deler statistikk), små tall skjult",
-        description="Tall for kontorene som deler statistikk med ombudsnettverket, for avsluttede år. Tall fra 1 til "
-        "terskelen (OMBUD_NETWORK_THRESHOLD, standard 4) og tall de kan regnes ut fra, vises som «:».",
+        help="den nyeste utgaven av nettverkets tall for hele år, små tall skjult",
+        description="Den nyeste utgaven (se «ombud network release») av tallene for kontorene som deler statistikk "
+        "med ombudsnettverket, for avsluttede år. Tall fra 1 til terskelen (OMBUD_NETWORK_THRESHOLD, standard 4) og "
+        "tall de kan regnes ut fra, vises som «:».",
     )
     report.add_argument("--year", type=year, metavar="ÅR", help="ett avsluttet år, f.eks. 2024")
     report.add_argument("--from", dest="first_year", type=year, metavar="ÅR", help="første år (med --to)")
