@@ -385,7 +385,6 @@ class ProjectionWorker:
         today = today_in_norway()
         if self._releases_made_on == today:
             return []
-        self._releases_made_on = today  # tried once a day, made or not
         try:
             made = network_releases.make_releases(
                 self._writer,
@@ -396,7 +395,8 @@ class ProjectionWorker:
             )
         except DomainError as error:  # counts that do not add up: logged by type, the projections go on
             log.warning("network: no release made (%s)", type(error).__name__)
-            return []
+            made = []
+        self._releases_made_on = today  # a lost connection propagates, and the look is tried again after it
         for release in made:  # years and numbers only
             log.info("network: year=%d release=%s", release.year, release.number or "refused")
         return made
