@@ -3,20 +3,26 @@
 from __future__ import annotations
 
 import heapq
-from collections.abc import Hashable, Iterator, Mapping, Sequence
+from collections.abc import Hashable, Iterator, Mapping, Sequence, Set
 from dataclasses import dataclass
 from math import gcd
 
-from domain.common import InvalidField
+from domain.common import DomainError, InvalidField
 
 Key = Hashable  # any hashable naming one published quantity, e.g. ("total", "drammen", 2023)
 
 SMALL = "small"  # 1..threshold: primary suppression
 COMPLEMENTARY = "complementary"
+KEPT = "kept"  # hidden in an earlier release and unchanged since: stays hidden
 
 # Weights of the search for a closing chain: value first, a hidden zero only when nothing else closes the chain
 # (with non-negative counts a hidden 0 gives a bound away), a total only on a tie.
 _ZERO_WEIGHT = 10**12
+
+
+class AlreadyShown(DomainError):
+    """A count that must be hidden follows from what is shown (in this release, or as a sum in an earlier one):
+    nothing can protect it, so the release is not made."""
 
 
 @dataclass(frozen=True)
@@ -27,10 +33,78 @@ class Equation:
     parts: tuple[Key, ...]
 
 
-def protect(values: Mapping[Key, int], equations: Sequence[Equation], threshold: int) -> dict[Key, str]:
-    """The keys to suppress, each with its reason (SMALL or COMPLEMENTARY)."""
+def protect(
+    values: Mapping[Key, int],
+    equations: Sequence[Equation],
+    threshold: int,
+    *,
+    shown: Set[Key] = frozenset(),
+    kept: Set[Key] = frozenset(),
+) -> dict[Key, str]:
+    """The keys to suppress, each with its reason (SMALL, COMPLEMENTARY or KEPT).
+
+    `shown`: keys already published, so known to every reader: never hidden, never a complement. `kept`: keys
+    hidden before, which stay hidden and must stay impossible to work out (an earlier release's, see protect_release).
+    """
     _check(values, equations, threshold)
-    return _Suppression(values, equations, threshold).run()
+    for name, keys in (("shown", shown), ("kept", kept)):
+        if not set(keys) <= values.keys():
+            raise InvalidField(name, "viser til en nøkkel som ikke har noen verdi")
+    if set(shown) & set(kept):
+        raise InvalidField("kept", "en nøkkel kan ikke både være vist og skjult")
+    return _Suppression(values, equations, threshold, shown, kept).run()
+
+
+@dataclass(frozen=True)
+class Release:
+    """One published release of linked tables: every cell's value when it was made, its sums, the cells it hid."""
+
+    values: Mapping[Key, int]
+    equations: Sequence[Equation]
+    hidden: frozenset[Key]
+
+
+def protect_release(
+    earlier: Sequence[Release], values: Mapping[Key, int], equations: Sequence[Equation], threshold: int
+) -> frozenset[Key]:
+    """The cells to hide in the next release, so that no combination of its numbers and every earlier release's
+    fixes a hidden cell of any of them.
+
+    A reader is taken to know which cells kept their value since the latest release they were in (an office's row
+    when another office leaves, say): such a cell is the same unknown in both. Shown there, it is shown again with the
+    same value; hidden there, it stays hidden. A changed cell is a new unknown, and the new release's suppression is
+    chosen over all releases' sums together (protect with `shown` and `kept`), so a total that moved because an
+    office left or joined cannot be set against the earlier total. Raises AlreadyShown when a count to hide follows
+    from what earlier releases show (say a national total that is now the sum of two offices' hidden counts, whose
+    sum was given away by an earlier release): that release is not made.
+    """
+    releases = [*earlier, Release(values, equations, frozenset())]
+    latest: dict[Key, tuple[int, int]] = {}  # cell: (its value, the release its unknown began in)
+    combined: dict[Key, int] = {}
+    sums: list[Equation] = []
+    shown: set[Key] = set()
+    hidden: set[Key] = set()
+    current: dict[Key, Key] = {}
+    owner: dict[Key, Key] = {}
+    for number, release in enumerate(releases):
+        unknown: dict[Key, Key] = {}
+        for key, value in release.values.items():
+            before = latest.get(key)
+            began = before[1] if before is not None and before[0] == value else number
+            latest[key] = (value, began)
+            name = (began, *key) if type(key) is tuple else (began, key)  # flat: sorts fast (_stable)
+            if owner.setdefault(name, key) != key:
+                raise InvalidField("values", f"{key!r} og {owner[name]!r} kan ikke skilles fra hverandre")
+            unknown[key] = name
+            combined[name] = value
+        for equation in release.equations:
+            sums.append(Equation(unknown[equation.total], tuple(unknown[part] for part in equation.parts)))
+        if number < len(earlier):
+            shown.update(unknown[key] for key in release.values if key not in release.hidden)
+            hidden.update(unknown[key] for key in release.hidden)
+        current = unknown
+    suppressed = protect(combined, sums, threshold, shown=shown, kept=hidden - shown)
+    return frozenset(key for key, unknown in current.items() if unknown in suppressed)
 
 
 def _check(values: Mapping[Key, int], equations: Sequence[Equation], threshold: int) -> None:
@@ -89,7 +163,14 @@ class _Suppression:
     Keys and equations are numbered in a canonical order first, so the input's order never matters.
     """
 
-    def __init__(self, values: Mapping[Key, int], equations: Sequence[Equation], threshold: int) -> None:
+    def __init__(
+        self,
+        values: Mapping[Key, int],
+        equations: Sequence[Equation],
+        threshold: int,
+        shown: Set[Key] = frozenset(),
+        kept: Set[Key] = frozenset(),
+    ) -> None:
         self.keys = sorted(values, key=_stable)  # canonical numbering: the input's order never matters
         number = {key: i for i, key in enumerate(self.keys)}
         self.value = [values[key] for key in self.keys]
@@ -125,14 +206,22 @@ class _Suppression:
         self.recoverable: set[int] = set()
         self.queue: list[tuple[tuple[int, int], int]] = []
         self.reason: dict[int, str] = {}
-        self.unusable: set[int] = set()  # worked out from the equations alone: hiding them protects nothing
+        # Known to the reader (shown before, or worked out from the equations alone): hiding them protects nothing.
+        self.unusable: set[int] = {number[key] for key in shown}
+        self.kept = {number[key] for key in kept}
+        # A hidden 0 gives itself away to anyone who knows counts are not negative (hidden cells of a sum that shows
+        # 0 are all 0): a 0 is always shown, never a complement.
+        self.unusable.update(k for k in range(n) if not self.value[k] and k not in self.kept)
         self.grounded = [k for k in range(n) if len(self.in_equations[k]) == 1]  # in one equation only
         self.by_preference: dict[int, list[int]] = {}  # equation: its keys, the preferred complement first
         self.edges: dict[int, list[tuple[int, int, int]]] = {}  # node of the search for a closing chain
 
     def run(self) -> dict[Key, str]:
         for k, value in enumerate(self.value):
-            if 1 <= value <= self.threshold:
+            if k in self.kept:
+                self.reason[k] = KEPT
+                self._hide(k)
+            elif 1 <= value <= self.threshold and k not in self.unusable:
                 self.reason[k] = SMALL
                 self._hide(k)
         while self.queue:
@@ -142,8 +231,8 @@ class _Suppression:
             complements = self._complements(s)
             if not complements:
                 # Nothing published is left around s: the equations alone give its value, which is then 0.
-                if self.reason[s] == SMALL:
-                    raise InvalidField(f"values[{self.keys[s]!r}]", "er liten, men følger av likningene alene")
+                if self.reason[s] != COMPLEMENTARY:
+                    raise AlreadyShown(f"values[{self.keys[s]!r}]", "skal skjules, men følger av det som er vist")
                 self._publish(s)
                 continue
             for c in complements:

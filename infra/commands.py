@@ -59,6 +59,7 @@ def run_demo(args: argparse.Namespace, settings: Settings) -> int:
         worker.sign_checkpoints_with(runtime.signer)
         worker.catch_up_all()
         worker.keep_audit_chains(now=True)
+        worker.network_releases_once_a_day()  # the demo's finished years, released before the first page
         stop = threading.Event()
         thread = threading.Thread(target=worker.run, args=(stop,), name="projection-worker", daemon=True)
         thread.start()

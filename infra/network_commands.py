@@ -1,4 +1,4 @@
-"""`ombud network report`: the national network's statistics of finished years, as JSON, CSV or XLSX."""
+"""`ombud network release` and `ombud network report`: the network's releases of finished years, made and read."""
 
 from __future__ import annotations
 
@@ -18,9 +18,10 @@ def add_parsers(subcommands: Any, parser_class: type, year: Any, line: Any) -> A
     )
     report = network.add_parser(
         "report",
-        help="nettverkets tall for hele år (kontorene som deler statistikk), små tall skjult",
-        description="Tall for kontorene som deler statistikk med ombudsnettverket, for avsluttede år. Tall fra 1 til "
-        "terskelen (OMBUD_NETWORK_THRESHOLD, standard 4) og tall de kan regnes ut fra, vises som «:».",
+        help="den nyeste utgaven av nettverkets tall for hele år, små tall skjult",
+        description="Den nyeste utgaven (se «ombud network release») av tallene for kontorene som deler statistikk "
+        "med ombudsnettverket, for avsluttede år. Tall fra 1 til terskelen (OMBUD_NETWORK_THRESHOLD, standard 4) og "
+        "tall de kan regnes ut fra, vises som «:».",
     )
     report.add_argument("--year", type=year, metavar="ÅR", help="ett avsluttet år, f.eks. 2024")
     report.add_argument("--from", dest="first_year", type=year, metavar="ÅR", help="første år (med --to)")
@@ -30,7 +31,53 @@ def add_parsers(subcommands: Any, parser_class: type, year: Any, line: Any) -> A
         "--output", type=line, metavar="FIL", help="filen rapporten skrives til (standard: standard ut; ikke xlsx)"
     )
     report.set_defaults(run=run_report)
+    release = network.add_parser(
+        "release",
+        help="ny utgave av nettverkets tall for hvert avsluttede år der tallene er endret",
+        description="Lager neste utgave (1, 2, …) av tallene for hvert avsluttede år der tallene, kontorene som deler, "
+        "eller terskelen er endret siden forrige utgave; et år uten endring får ingen ny utgave. Nettverket ser bare "
+        "utgaver. Hver ny utgave skjules sammen med årets tidligere utgaver, så ingen kombinasjon av publiserte tall "
+        "avslører et skjult tall.",
+    )
+    release.add_argument("--year", type=year, metavar="ÅR", help="bare dette avsluttede året (standard: alle)")
+    release.set_defaults(run=run_release)
     return network
+
+
+def run_release(args: argparse.Namespace, settings: Settings) -> int:
+    import getpass
+
+    import psycopg
+
+    from infra.commands import with_runtime
+    from projections.network_releases import make_releases
+    from projections.network_report import last_finished_year, require_finished_years
+
+    if args.year is not None:
+        require_finished_years(args.year, args.year)  # a year not yet over is refused before any connection
+
+    def work(runtime: Any) -> int:
+        with psycopg.connect(runtime.database_url) as conn:
+            made = make_releases(
+                conn,
+                settings.network_threshold,
+                last_finished_year(),
+                by=args.actor or f"cli:{getpass.getuser()}",
+                years=None if args.year is None else [args.year],
+            )
+        for release in made:
+            if release.number is None:
+                print(
+                    f"{release.year}: ingen ny utgave: et tall som må skjules, kan regnes ut av tall som alt er"
+                    " publisert; forrige utgave gjelder til tallene endrer seg"
+                )
+            else:
+                print(f"{release.year}: utgave {release.number}")
+        if not made:
+            print("ingen endring siden forrige utgave: ingen ny utgave")
+        return 0
+
+    return with_runtime(settings, work)
 
 
 def _format(text: str) -> str:

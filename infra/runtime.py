@@ -107,7 +107,7 @@ class Runtime:
 
     def projection_worker(self) -> ProjectionWorker:
         """The projection worker on this runtime's platform, reporting to its telemetry when it is on."""
-        return projection_worker(self.platform, self.database_url, self.telemetry)
+        return projection_worker(self.platform, self.database_url, self.telemetry, self.settings.network_threshold)
 
     @cached_property
     def access_records_written(self) -> Any:
@@ -172,16 +172,19 @@ def platform_on(datastore: PostgresDatastore, master_key: bytes, telemetry: Tele
     )
 
 
-def projection_worker(platform: Platform, database_url: str, telemetry: Telemetry | None) -> ProjectionWorker:
+def projection_worker(
+    platform: Platform, database_url: str, telemetry: Telemetry | None, network_threshold: int = 4
+) -> ProjectionWorker:
     """The worker, with its audit keeper, reporting to the telemetry when it is on."""
     if telemetry is None:
-        return ProjectionWorker(platform, database_url)
+        return ProjectionWorker(platform, database_url, network_threshold=network_threshold)
     return ProjectionWorker(
         platform,
         database_url,
         audit=AuditKeeper(meter_provider=telemetry.meter_provider),
         tracer_provider=telemetry.tracer_provider,
         meter_provider=telemetry.meter_provider,
+        network_threshold=network_threshold,
     )
 
 

@@ -5,8 +5,8 @@ moves the counts by what the inquiry's new row contributes minus what its old ro
 is deleted, so a rebuild gives the same rows. Counts of inquiries, never of events; never a case, a name or free text.
 The group of an inquiry is its primary area's under the tenant's mapping for the taxonomy version in force on the
 day it was received; when a tenant's mapping (or taxonomy) changes, its group counts are worked out again from
-read.area_days. The network reads every sharing tenant's rows in one query, in projections.reading's
-network_transaction, joined to platform.tenants' sharing flag so an office that stops sharing is gone at once.
+read.area_days. The releases (projections.network_releases) read every sharing tenant's rows in one query, joined to
+platform.tenants' sharing flag, so an office that stops sharing is left out of the next release.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
-import asyncpg
 from psycopg import Cursor
 
 from domain.national_groups import default_group
@@ -161,78 +160,44 @@ def _versions_of(stored: Any) -> Versions:
     return [(date.fromisoformat(day), dict(groups)) for day, groups in data]
 
 
-# -- the network's reads (in projections.reading.network_transaction) ------------------------------------------------
+# -- the network's reads (as the role ombud_network with app.network on: projections.network_releases) -------------
 
-_SHARING = "JOIN platform.tenants t ON t.slug = {table}.tenant_id AND t.shares_statistics"
-# Who shares, and every one's profile version (name, population, mapping).
-_OFFICES_DIGEST = (
-    "SELECT count(*), coalesce(md5(string_agg(o.tenant_id || ':' || o.version, ',' ORDER BY o.tenant_id)), '')"
-    " FROM read.network_offices o " + _SHARING.format(table="o")
-)
-# Per year asked, of the sharing offices: the versions (digests) of their rows.
-_YEAR_VERSIONS = (
-    "SELECT v.year, md5(string_agg(v.tenant_id || ':' || v.version, ',' ORDER BY v.tenant_id))"
-    " FROM read.network_years v " + _SHARING.format(table="v") + " WHERE v.year = ANY($1::int[]) GROUP BY v.year"
-)
-_EVERY_YEAR = (
-    "SELECT coalesce(md5(string_agg(v.tenant_id || ':' || v.year || ':' || v.version, ','"
-    " ORDER BY v.tenant_id, v.year)), '') FROM read.network_years v " + _SHARING.format(table="v")
-)
-_OFFICES = (
-    "SELECT o.tenant_id, o.name, o.population FROM read.network_offices o "
-    + _SHARING.format(table="o")
-    + " ORDER BY o.name, o.tenant_id"
-)
-# The text arrays as comma-separated text (codes and numbers hold no comma): split in C, much faster than decoding
-# 150,000 text elements one by one; the counts as they are (asyncpg decodes bigint[] in C).
+_SHARING = "JOIN platform.tenants t ON t.slug = v.tenant_id AND t.shares_statistics"
+# Who shares now, with their name and population, and their counts of the years asked: one statement, one snapshot.
 _FIGURES = (
-    "SELECT v.tenant_id, v.year, array_to_string(v.measures, ','), array_to_string(v.keys, ','), v.ns"
-    " FROM read.network_years v " + _SHARING.format(table="v") + " WHERE v.year = ANY($1::int[])"
+    "SELECT o.tenant_id, o.name, o.population, v.year, array_to_string(v.measures, ','),"
+    " array_to_string(v.keys, ','), v.ns"
+    " FROM read.network_years v " + _SHARING + " JOIN read.network_offices o ON o.tenant_id = v.tenant_id"
+    " WHERE v.year = ANY(%s::int[])"
 )
-_YEARS = (
-    "SELECT DISTINCT v.year FROM read.network_years v "
-    + _SHARING.format(table="v")
-    + " WHERE v.year <= $1 ORDER BY v.year DESC"
-)
+_YEARS = "SELECT DISTINCT v.year FROM read.network_years v " + _SHARING + " WHERE v.year <= %s ORDER BY v.year"
 
 
-async def years_with_figures(conn: asyncpg.Connection, last: int) -> list[int]:
-    """The years up to `last` in which any sharing office received inquiries, newest first."""
-    return [row[0] for row in await conn.fetch(_YEARS, last)]
+def years_with_figures(cursor: Cursor[Any], last: int) -> list[int]:
+    """The years up to `last` in which any sharing office received inquiries, oldest first."""
+    cursor.execute(_YEARS, (last,))
+    return [row[0] for row in cursor.fetchall()]
 
 
-async def fingerprint(conn: asyncpg.Connection) -> str:
-    """Who shares, every one's profile version, and every year's version."""
-    count, digest = await conn.fetchrow(_OFFICES_DIGEST)
-    return f"{count}:{digest}:{await conn.fetchval(_EVERY_YEAR)}"
-
-
-async def fingerprints(conn: asyncpg.Connection, years: list[int]) -> dict[int, str]:
-    """Per year: what the year's published tables are valid for (who shares, and their versions for that year)."""
-    count, digest = await conn.fetchrow(_OFFICES_DIGEST)
-    found = {year: f"{count}:{digest}:" for year in years}
-    for year, versions in await conn.fetch(_YEAR_VERSIONS, years):
-        found[year] = f"{count}:{digest}:{versions}"
-    return found
-
-
-async def sharing_offices(conn: asyncpg.Connection) -> list[tuple[str, str, int | None]]:
-    """(slug, name, population) of every office that shares its statistics now, by name."""
-    return [(row[0], row[1], row[2]) for row in await conn.fetch(_OFFICES)]
-
-
-async def sharing_figures(
-    conn: asyncpg.Connection, years: list[int]
-) -> tuple[dict[tuple[str, int], dict[tuple, int]], dict[tuple[str, int], tuple[list[int], list[int]]]]:
-    """Per (slug, year) of the sharing offices in those years: {(measure, key): count}, and the days to
-    resolution as (days, inquiries) in ascending days."""
+def sharing_figures(
+    cursor: Cursor[Any], years: list[int]
+) -> tuple[
+    list[tuple[str, str, int | None]],
+    dict[tuple[str, int], dict[tuple, int]],
+    dict[tuple[str, int], tuple[list[int], list[int]]],
+]:
+    """The offices that share now and have figures in those years, as (slug, name, population) by name; per (slug,
+    year) {(measure, key): count}; and the days to resolution as (days, inquiries) in ascending days."""
     figures: dict[tuple[str, int], dict[tuple, int]] = {}
     days: dict[tuple[str, int], tuple[list[int], list[int]]] = {}
-    for slug, year, measure_text, key_text, ns in await conn.fetch(_FIGURES, years):
+    offices: dict[str, tuple[str, str, int | None]] = {}
+    cursor.execute(_FIGURES, (years,))
+    for slug, name, population, year, measure_text, key_text, ns in cursor.fetchall():
+        offices[slug] = (slug, name, population)
         measures, keys = measure_text.split(","), key_text.split(",")
         first = measures.index(DAYS) if DAYS in measures else len(measures)
         last = first + measures.count(DAYS)
         pairs = zip(measures[:first] + measures[last:], keys[:first] + keys[last:], strict=True)
         figures[slug, year] = dict(zip(pairs, ns[:first] + ns[last:], strict=True))
         days[slug, year] = ([int(key) for key in keys[first:last]], ns[first:last])
-    return figures, days
+    return sorted(offices.values(), key=lambda office: (office[1], office[0])), figures, days

@@ -5,48 +5,33 @@ offices × outside mandate, forwarded, complaints sent, interim replies and reso
 office's decided complaints as its row total) are one set of values and equations for domain.disclosure, so no
 suppressed count follows from what is published. The trend shows the same cells across the years (no sums over
 years are published, so the years are not linked). A rate or a median is suppressed with the count it rests on.
-The report is worked out once per fingerprint (who shares, every one's data version, threshold, years) and kept.
+What the network reads is always a release (projections.network_releases): a year's tables as published then,
+each release protected together with the year's earlier ones. A hidden cell is ":" and says nothing more.
 """
 
 from __future__ import annotations
 
-import asyncio
-import hashlib
 import json
 from bisect import bisect_right
 from collections import Counter, OrderedDict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass
 from datetime import date
 from itertools import accumulate
 from typing import Any
 
 import asyncpg
-from redis.exceptions import RedisError
 
 from domain.common import InvalidField
-from domain.deadlines import today_in_norway
+from domain.deadlines import OSLO, today_in_norway
 from domain.disclosure import Equation, protect
 from domain.inquiry import COMPLAINT_OUTCOMES
 from domain.names import COMPLAINT_OUTCOME_NAMES
 from domain.national_groups import NATIONAL_GROUPS
 from domain.taxonomy import STANDARD_CASE_TYPES
-from projections.network_figures import (
-    CASE_TYPE,
-    DAYS,
-    FLAGS,
-    GROUP,
-    OUTCOME,
-    TOTAL,
-    fingerprint,
-    fingerprints,
-    sharing_figures,
-    sharing_offices,
-    years_with_figures,
-)
+from projections.network_figures import CASE_TYPE, DAYS, FLAGS, GROUP, OUTCOME, TOTAL
 from projections.reading import network_transaction
 
-SHARED_SECONDS = 24 * 3600  # a year's published tables in Redis: a fingerprint no longer asked for goes within a day
 NATIONAL = "*"  # the key of the national figures beside the offices' slugs
 DECIDED = "complaints_decided"
 FIRST_YEAR = 1900
@@ -59,14 +44,11 @@ FLAG_NAMES = {
     "interim_replies": "Foreløpig svar sendt",
     "resolved": "Avsluttet",
 }
-REASON_NAMES = {
-    "small": "for få henvendelser til å vises (fra 1 til terskelen)",
-    "complementary": "skjult for at et annet skjult tall ikke skal kunne regnes ut av summene",
-}
 # What the trend follows across the years, per office and nationally.
 TREND = ("inquiries", "inquiries_per_10000_inhabitants", "median_days_to_resolution", *FLAGS)
 
-Cell = dict[str, Any]  # {"value": number or None, "reason": None, "small" or "complementary"}
+HIDDEN = ":"  # a hidden cell, as official statistics write it (SSB, Eurostat), and nothing more
+Cell = int | float | str | None  # a number, HIDDEN, or None where there is no figure
 Figures = Mapping[tuple[str, int], Mapping[tuple, int]]
 Days = Mapping[tuple[str, int], tuple[list[int], list[int]]]
 
@@ -103,7 +85,7 @@ def build_report(
     protect: Callable[..., dict[Any, str]] = protect,
     days: Days | None = None,
 ) -> dict[str, Any]:
-    """The published report from the sharing offices' counts: every suppressed cell null with its reason.
+    """The report of a first release of each year from the sharing offices' counts: every hidden cell `:`.
 
     `days`: per (slug, year) the days to resolution as (days ascending, inquiries); else from `figures`' histogram.
     """
@@ -112,7 +94,8 @@ def build_report(
 
 
 def assemble(by_year: list[dict[str, Any]], threshold: int) -> dict[str, Any]:
-    """The report around the years' published tables (each built once, by `build_year`), with the trend across them."""
+    """The report around the years' published tables (each a release, see projections.network_releases), with the
+    trend across them."""
     names = dict(STANDARD_NAMES)
     seen = {code for year in by_year for code in year["national"]["by_case_type"]}
     case_types = [*CASE_TYPE_CODES, *sorted(seen - set(CASE_TYPE_CODES))]
@@ -128,7 +111,6 @@ def assemble(by_year: list[dict[str, Any]], threshold: int) -> dict[str, Any]:
         "case_types": [{"code": code, "name": names.get(code, code)} for code in case_types],
         "complaint_outcomes": [{"code": code, "name": COMPLAINT_OUTCOME_NAMES[code]} for code in COMPLAINT_OUTCOMES],
         "measures": [{"code": code, "name": name} for code, name in FLAG_NAMES.items()],
-        "reasons": REASON_NAMES,
         "by_year": by_year,
         "trend": _trend(years, sorted(offices.values(), key=lambda o: (o.name, o.slug)), by_year),
     }
@@ -145,15 +127,20 @@ def _days_of(figures: Figures) -> Days:
     return days
 
 
-def build_year(
-    year: int,
-    offices: Sequence[Office],
-    figures: Figures,
-    days: Days,
-    threshold: int,
-    protect: Callable[..., dict[Any, str]] = protect,
-) -> dict[str, Any]:
-    """One year's linked tables, disclosure-controlled together: offices with figures that year and the network."""
+@dataclass(frozen=True)
+class YearTables:
+    """One year's linked tables before disclosure control: every cell's count and the sums that link them."""
+
+    year: int
+    offices: list[Office]  # those with inquiries that year, in the order given
+    case_types: list[str]
+    values: dict[tuple[str, str, str], int]  # (slug or NATIONAL, measure, key): count
+    equations: list[Equation]
+    histograms: dict[str, tuple[list[int], list[int]]]  # days to resolution per slug and nationally
+
+
+def year_tables(year: int, offices: Sequence[Office], figures: Figures, days: Days) -> YearTables:
+    """The linked tables of a year: offices with figures that year and the network."""
     present = [office for office in offices if figures.get((office.slug, year), _NONE).get((TOTAL, ""), 0) > 0]
     seen = {key for office in present for measure, key in figures[office.slug, year] if measure == CASE_TYPE}
     case_types = [*CASE_TYPE_CODES, *sorted(seen - set(CASE_TYPE_CODES))]
@@ -176,24 +163,51 @@ def build_year(
         national_days.update(dict(zip(found, ns, strict=True)))
     cells.append((DECIDED, ""))
     slugs = [office.slug for office in present]
-    equations = []
     for measure, key in cells:
-        parts = tuple((slug, measure, key) for slug in slugs)
-        values[NATIONAL, measure, key] = sum(values[part] for part in parts)
-        equations.append(Equation((NATIONAL, measure, key), parts))
-    for slug in (*slugs, NATIONAL):
-        equations.append(Equation((slug, TOTAL, ""), tuple((slug, GROUP, code) for code in GROUP_CODES)))
-        equations.append(Equation((slug, DECIDED, ""), tuple((slug, OUTCOME, code) for code in COMPLAINT_OUTCOMES)))
-    suppressed = protect(values, equations, threshold)
+        values[NATIONAL, measure, key] = sum(values[slug, measure, key] for slug in slugs)
     national_sorted = sorted(national_days.items())
     histograms = {
         NATIONAL: ([d for d, _ in national_sorted], [n for _, n in national_sorted]),
         **{slug: days.get((slug, year), ([], [])) for slug in slugs},
     }
+    return YearTables(year, present, case_types, values, equations_of(values), histograms)
+
+
+def equations_of(values: Mapping[tuple[str, str, str], int]) -> list[Equation]:
+    """The sums a year's tables publish: each national cell over the offices, and in every row the groups to the
+    inquiries and the complaint outcomes to the decided complaints."""
+    slugs = sorted({slug for slug, _, _ in values if slug != NATIONAL})
+    equations = [
+        Equation((NATIONAL, measure, key), tuple((slug, measure, key) for slug in slugs))
+        for slug_, measure, key in values
+        if slug_ == NATIONAL
+    ]
+    for slug in (*slugs, NATIONAL):
+        equations.append(Equation((slug, TOTAL, ""), tuple((slug, GROUP, code) for code in GROUP_CODES)))
+        equations.append(Equation((slug, DECIDED, ""), tuple((slug, OUTCOME, code) for code in COMPLAINT_OUTCOMES)))
+    return equations
+
+
+def build_year(
+    year: int,
+    offices: Sequence[Office],
+    figures: Figures,
+    days: Days,
+    threshold: int,
+    protect: Callable[..., dict[Any, str]] = protect,
+) -> dict[str, Any]:
+    """One year's linked tables as a first release publishes them, disclosure-controlled together."""
+    tables = year_tables(year, offices, figures, days)
+    return publish_year(tables, frozenset(protect(tables.values, tables.equations, threshold)), threshold)
+
+
+def publish_year(tables: YearTables, hidden: Set[tuple[str, str, str]], threshold: int) -> dict[str, Any]:
+    """The year's tables as published: a hidden cell is `:` and nothing more (never why: a reader who could tell a
+    small cell from a complementary one would know more than the sums give), a missing figure None."""
+    values = tables.values
 
     def cell(slug: str, measure: str, key: str = "") -> Cell:
-        reason = suppressed.get((slug, measure, key))
-        return {"value": None if reason else values[slug, measure, key], "reason": reason}
+        return HIDDEN if (slug, measure, key) in hidden else values[slug, measure, key]
 
     def figures_of(slug: str, population: int | None) -> dict[str, Any]:
         total = cell(slug, TOTAL)
@@ -201,17 +215,19 @@ def build_year(
             "inquiries": total,
             "inquiries_per_10000_inhabitants": _rate(total, population),
             "by_national_group": {code: cell(slug, GROUP, code) for code in GROUP_CODES},
-            "by_case_type": {code: cell(slug, CASE_TYPE, code) for code in case_types},
+            "by_case_type": {code: cell(slug, CASE_TYPE, code) for code in tables.case_types},
             **{flag: cell(slug, flag) for flag in FLAGS},
             "complaints_decided": cell(slug, DECIDED),
             "complaint_outcomes": {code: cell(slug, OUTCOME, code) for code in COMPLAINT_OUTCOMES},
-            "median_days_to_resolution": _median(cell(slug, "resolved"), histograms[slug], threshold),
+            "median_days_to_resolution": _median(cell(slug, "resolved"), tables.histograms[slug], threshold),
         }
 
+    present = tables.offices
     populations = [office.population for office in present]
     national_population = sum(populations) if present and None not in populations else None  # type: ignore[arg-type]
     return {
-        "year": year,
+        "year": tables.year,
+        "release": None,
         "national": {
             "population": national_population,
             **figures_of(NATIONAL, national_population),
@@ -232,21 +248,19 @@ _NONE: Counter[tuple] = Counter()
 
 
 def _rate(count: Cell, population: int | None) -> Cell:
-    """Inquiries per 10,000 inhabitants, suppressed with its count; none without a population."""
-    if count["reason"]:
-        return {"value": None, "reason": count["reason"]}
+    """Inquiries per 10,000 inhabitants, hidden with its count; none without a population."""
+    if count == HIDDEN:
+        return HIDDEN
     if not population:
-        return {"value": None, "reason": None}
-    return {"value": round(count["value"] * 10_000 / population, 1), "reason": None}
+        return None
+    return round(count * 10_000 / population, 1)
 
 
 def _median(resolved: Cell, histogram: tuple[list[int], list[int]], threshold: int) -> Cell:
-    """Suppressed when the resolved inquiries it is built on are suppressed or from 1 to the threshold."""
-    if resolved["reason"]:
-        return {"value": None, "reason": resolved["reason"]}
-    if 1 <= resolved["value"] <= threshold:
-        return {"value": None, "reason": "small"}
-    return {"value": median(*histogram), "reason": None}
+    """Hidden when the resolved inquiries it is built on are hidden or from 1 to the threshold."""
+    if resolved == HIDDEN or 1 <= resolved <= threshold:
+        return HIDDEN
+    return median(*histogram)
 
 
 def median(days: list[int], counts: list[int]) -> float | None:
@@ -263,7 +277,7 @@ def median(days: list[int], counts: list[int]) -> float | None:
 
 def _trend(years: list[int], offices: Sequence[Office], by_year: list[dict[str, Any]]) -> dict[str, Any]:
     """The same cells as the years' tables, across the years: nationally and per office (None: no figures)."""
-    absent: Cell = {"value": None, "reason": None}
+    absent: Cell = None
     per_office: dict[str, dict[str, list[Cell]]] = {
         office.slug: {name: [absent] * len(years) for name in TREND} for office in offices
     }
@@ -290,33 +304,23 @@ def _trend(years: list[int], offices: Sequence[Office], by_year: list[dict[str, 
 
 
 class NetworkReports:
-    """The published reports, worked out once per fingerprint and kept in this process.
+    """The published releases as reports, kept in this process by the releases they are made of.
 
-    Each request costs one short query (per year asked: which offices share and their data versions for that year).
-    A year whose fingerprint is new is read and protected again; the others come from the years kept, so a change to
-    one office's 2024 works out 2024 again and nothing else. With `shared` (Redis) a year worked out by one process
-    is taken by the others (and by a restarted one) instead of working it out again: published tables only.
+    Each request costs one short query (the latest release of each year asked); a release is read once, and never
+    changes. Every page and file is assembled from releases only (projections.network_releases), never from the
+    live counts.
     """
 
     def __init__(
-        self,
-        pool: asyncpg.Pool,
-        threshold: int,
-        *,
-        keep: int = 8,
-        today: Callable[[], date] = today_in_norway,
-        shared: Any = None,
+        self, pool: asyncpg.Pool, threshold: int, *, keep: int = 8, today: Callable[[], date] = today_in_norway
     ) -> None:
-        """`shared`: an asyncio Redis client, where the years' published tables are kept for every process (a day)."""
         self._pool = pool
-        self._shared = shared
         self._threshold = threshold
         self._keep = keep
         self._today = today
         self._reports: OrderedDict[tuple[Any, ...], dict[str, Any]] = OrderedDict()
-        self._years: OrderedDict[tuple[Any, ...], dict[str, Any]] = OrderedDict()
+        self._years: OrderedDict[tuple[int, int], dict[str, Any]] = OrderedDict()
         self._files: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
-        self._lock = asyncio.Lock()
 
     @property
     def threshold(self) -> int:
@@ -326,15 +330,9 @@ class NetworkReports:
         return last_finished_year(self._today())
 
     async def years(self) -> list[int]:
-        """The finished years with figures, newest first; kept per fingerprint like the reports."""
-        last = self.last_finished_year()
+        """The finished years with a release, newest first."""
         async with network_transaction(self._pool) as conn:
-            key = ("years", await fingerprint(conn), last)
-            found = self._reports.get(key)
-            if found is None:
-                found = {"years": await years_with_figures(conn, last)}
-                self._remember(self._reports, key, found, self._keep)
-        return list(found["years"])
+            return [row[0] for row in await conn.fetch(_RELEASED_YEARS, self.last_finished_year())]
 
     async def report(self, first: int, last: int) -> dict[str, Any]:
         return (await self._report(first, last))[1]
@@ -352,54 +350,29 @@ class NetworkReports:
         require_finished_years(first, last, self._today())
         years = list(range(first, last + 1))
         async with network_transaction(self._pool) as conn:
-            prints = await fingerprints(conn, years)
-            key = (tuple(prints[year] for year in years), self._threshold, first, last)
+            latest = {year: (number, at) for year, number, at in await conn.fetch(_LATEST, first, last)}
+            key = (first, last, *((year, *latest.get(year, (None, None))) for year in years))
             found = self._reports.get(key)
             if found is not None:
                 self._reports.move_to_end(key)
                 return key, found
-            entries = {year: self._years.get((year, prints[year], self._threshold)) for year in years}
-            missing = [year for year, entry in entries.items() if entry is None]
-            for year, entry in zip(missing, await self._shared_years(missing, prints), strict=True):
-                entries[year] = entry
-            missing = [year for year, entry in entries.items() if entry is None]
+            missing = [year for year in years if year in latest and (year, latest[year][0]) not in self._years]
             if missing:
-                offices = [Office(*row) for row in await sharing_offices(conn)]
-                figures, days = await sharing_figures(conn, missing)
-        async with self._lock:
-            for year in missing:
-                entries[year] = build_year(year, offices, figures, days, self._threshold)
-            await self._share_years({year: entries[year] for year in missing}, prints)
-            for year in years:
-                self._remember(self._years, (year, prints[year], self._threshold), entries[year], self._keep * 16)
-            found = assemble([entries[year] for year in years], self._threshold)  # type: ignore[misc]
-            self._remember(self._reports, key, found, self._keep)
+                rows = await conn.fetch(_PUBLISHED, missing, [latest[year][0] for year in missing])
+                for year, number, published in rows:
+                    self._remember(self._years, (year, number), json.loads(published), self._keep * 16)
+        entries = []
+        for year in years:
+            if year in latest:
+                number, at = latest[year]
+                entry = dict(self._years[year, number])
+                entry["release"] = {"number": number, "released": at.astimezone(OSLO).date().isoformat()}
+            else:  # no release yet: nothing published for that year
+                entry = publish_year(year_tables(year, [], {}, {}), frozenset(), self._threshold)
+            entries.append(entry)
+        found = assemble(entries, self._threshold)
+        self._remember(self._reports, key, found, self._keep)
         return key, found
-
-    def _shared_key(self, year: int, fingerprint: str) -> str:
-        digest = hashlib.sha256(f"{year}:{fingerprint}:{self._threshold}".encode()).hexdigest()
-        return f"ombud:nettverk:aar:{digest}"
-
-    async def _shared_years(self, years: list[int], prints: dict[int, str]) -> list[dict[str, Any] | None]:
-        """The years another process has published under the same fingerprint; None where none has."""
-        if not years or self._shared is None:
-            return [None] * len(years)
-        try:
-            found = await self._shared.mget([self._shared_key(year, prints[year]) for year in years])
-        except RedisError:  # Redis away: this process works the years out itself
-            return [None] * len(years)
-        return [None if raw is None else json.loads(raw) for raw in found]
-
-    async def _share_years(self, entries: dict[int, dict[str, Any]], prints: dict[int, str]) -> None:
-        if not entries or self._shared is None:
-            return
-        try:
-            async with self._shared.pipeline(transaction=False) as pipe:
-                for year, entry in entries.items():
-                    pipe.set(self._shared_key(year, prints[year]), json.dumps(entry), ex=SHARED_SECONDS)
-                await pipe.execute()
-        except RedisError:
-            return
 
     @staticmethod
     def _remember(cache: OrderedDict, key: tuple[Any, ...], value: Any, keep: int) -> None:
@@ -407,3 +380,14 @@ class NetworkReports:
         cache.move_to_end(key)
         while len(cache) > keep:
             cache.popitem(last=False)
+
+
+_RELEASED_YEARS = "SELECT DISTINCT year FROM read.network_releases WHERE year <= $1 ORDER BY year DESC"
+_LATEST = (
+    "SELECT DISTINCT ON (year) year, number, released_at FROM read.network_releases"
+    " WHERE year BETWEEN $1 AND $2 ORDER BY year, number DESC"
+)
+_PUBLISHED = (
+    "SELECT r.year, r.number, r.published::text FROM read.network_releases r"
+    " JOIN unnest($1::int[], $2::int[]) AS wanted(year, number) USING (year, number)"
+)

@@ -1,7 +1,8 @@
 """The network report as files: JSON as built, CSV one figure a row, XLSX one sheet per table; `:` for a hidden cell.
 
-`:` is the sign official statistics use for a value withheld for confidentiality (Eurostat, SSB). Every text cell
-is made inert (projections.spreadsheet_cells): an office's name may begin with `=`.
+`:` is the sign official statistics use for a value withheld for confidentiality (Eurostat, SSB), and it stands
+alone: no file says why a cell is hidden. Every text cell is made inert (projections.spreadsheet_cells): an office's
+name may begin with `=`.
 """
 
 from __future__ import annotations
@@ -15,20 +16,19 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
+from projections.network_report import HIDDEN
 from projections.spreadsheet_cells import csv_row, xlsx_row
 
-SUPPRESSED = ":"
 NATIONAL_NAME = "Hele nettverket"
 _INTEGER = "#,##0"  # as the annual report's workbook: 1 234 under a Norwegian locale
 _DECIMAL = "#,##0.0"
-REASONS_SHORT = {"small": "få", "complementary": "komplementær"}
 
 
 def as_json(report: dict[str, Any]) -> bytes:
     return (json.dumps(report, ensure_ascii=False, indent=2) + "\n").encode()
 
 
-def figure_rows(report: dict[str, Any]) -> Iterator[tuple[int, str, str, str, dict[str, Any]]]:
+def figure_rows(report: dict[str, Any]) -> Iterator[tuple[int, str, str, str, Any]]:
     """(year, office, table, figure, cell) for every published cell, national first, in the tables' order."""
     groups = {group["code"]: group["name"] for group in report["groups"]}
     case_types = {case_type["code"]: case_type["name"] for case_type in report["case_types"]}
@@ -52,19 +52,19 @@ def figure_rows(report: dict[str, Any]) -> Iterator[tuple[int, str, str, str, di
 
 
 def as_csv(report: dict[str, Any]) -> bytes:
-    """Semicolons and decimal commas, as a Norwegian spreadsheet reads them; a hidden cell is `:` with its reason."""
+    """Semicolons and decimal commas, as a Norwegian spreadsheet reads them; a hidden cell is `:`."""
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(["år", "kontor", "tabell", "tall", "verdi", "skjult fordi"])
+    writer.writerow(["år", "utgave", "kontor", "tabell", "tall", "verdi"])
+    releases = {entry["year"]: _release_name(entry) for entry in report["by_year"]}
     for year, office, table, figure, cell in figure_rows(report):
-        writer.writerow(csv_row([year, office, table, figure, *_csv_value(cell)]))
+        writer.writerow(csv_row([year, releases[year], office, table, figure, "" if cell is None else cell]))
     return ("\ufeff" + out.getvalue()).encode()
 
 
-def _csv_value(cell: dict[str, Any]) -> list[Any]:
-    if cell["reason"]:
-        return [SUPPRESSED, REASONS_SHORT.get(cell["reason"], cell["reason"])]
-    return ["" if cell["value"] is None else cell["value"], ""]
+def _release_name(entry: dict[str, Any]) -> str:
+    release = entry.get("release")
+    return f"{release['number']} ({release['released']})" if release else "ingen"
 
 
 def as_xlsx(report: dict[str, Any]) -> bytes:
@@ -133,8 +133,8 @@ def _legend(sheet: Any, report: dict[str, Any]) -> None:
         ["Ombudsnettverkets statistikk"],
         ["År", f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0])],
         ["Terskel", report["threshold"]],
-        [SUPPRESSED, "skjult tall"],
-        *([REASONS_SHORT.get(code, code), text] for code, text in report["reasons"].items()),
+        *(["Utgave", f"{entry['year']}: {_release_name(entry)}"] for entry in report["by_year"]),
+        [HIDDEN, "skjult tall"],
         ["", f"Tall fra 1 til {report['threshold']} vises ikke, og heller ikke rater og medianer som bygger på dem."],
         ["", "Henvendelser telles én gang per henvendelse; per sakstype kan summen bli større enn totalen."],
     ]
@@ -146,21 +146,15 @@ def _legend(sheet: Any, report: dict[str, Any]) -> None:
 
 
 def _append(sheet: Any, labels: list[Any], cells: list[Any]) -> None:
-    values = [*labels, *(_xlsx_value(cell) for cell in cells)]
+    values = [*labels, *cells]
     sheet.append(xlsx_row(sheet, values))
     for cell in sheet[sheet.max_row]:
         if isinstance(cell.value, float):
             cell.number_format = _DECIMAL
         elif isinstance(cell.value, int):
             cell.number_format = "0" if cell.column == 1 else _INTEGER  # a year, never 2 024
-        elif cell.value == SUPPRESSED:
+        elif cell.value == HIDDEN:
             cell.alignment = Alignment(horizontal="right")
-
-
-def _xlsx_value(cell: Any) -> Any:
-    if isinstance(cell, dict):
-        return SUPPRESSED if cell["reason"] else cell["value"]
-    return cell  # a plain number (the population)
 
 
 def _finish(sheet: Any) -> None:

@@ -1,8 +1,9 @@
 """Read-side connections: the reader role, one tenant per transaction, so row-level security always applies.
 
-The national network alone reads across tenants, and only its own counts (read.network_figures and
-read.network_offices): in `network_transaction`, as the role ombud_network with app.network on, which the
-network's policies on those two tables admit and no other table knows.
+The national network alone reads across tenants, and only its own tables (the counts in read.network_figures,
+read.network_offices and read.network_years, and the published releases in read.network_releases): in
+`network_transaction`, as the role ombud_network with app.network on, which the network's policies on those tables
+admit and no other table knows. The web reads the releases only (projections.network_report.NetworkReports).
 """
 
 from __future__ import annotations

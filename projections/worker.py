@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 from uuid import uuid4
 
@@ -17,7 +17,7 @@ from psycopg import sql
 
 from domain.common import Context, DomainError, today_in_norway
 from domain.tenant import Tenant
-from projections import audit_chain, inquiries, network_figures, outreach, quarantine, search_index
+from projections import audit_chain, inquiries, network_figures, network_releases, outreach, quarantine, search_index
 from projections.audit_chain import Verdict
 from projections.audit_keeper import AuditKeeper
 from projections.quarantine import Quarantine
@@ -60,10 +60,14 @@ class ProjectionWorker:
         audit: AuditKeeper | None = None,
         tracer_provider: trace.TracerProvider | None = None,
         meter_provider: metrics.MeterProvider | None = None,
+        network_threshold: int = 4,
     ) -> None:
         """`tracer_provider` and `meter_provider`: the composition root's, when telemetry is on. Without a meter
-        provider the worker measures nothing (no lag queries); without a tracer provider its spans go to the global."""
+        provider the worker measures nothing (no lag queries); without a tracer provider its spans go to the global.
+        `network_threshold` (OMBUD_NETWORK_THRESHOLD): for the network's releases."""
         self._platform = platform
+        self._network_threshold = network_threshold
+        self._releases_made_on: date | None = None
         self._tracer = (tracer_provider or trace.get_tracer_provider()).get_tracer(__name__)
         self._lag: metrics._Gauge | None = None
         self._set_aside_gauge: metrics._Gauge | None = None
@@ -348,6 +352,7 @@ class ProjectionWorker:
                     channels[channel] = slug
                     self._report(slug, applied)
             self.retention_once_a_day()
+            self.network_releases_once_a_day()
             self.keep_audit_chains()
             for notify in listener.notifies(timeout=IDLE_SECONDS, stop_after=1):
                 if notify.channel in channels:
@@ -373,6 +378,28 @@ class ProjectionWorker:
             if erased:
                 log.info("retention: tenant=%s erased=%d", slug, len(erased))
         self._retention_ran_on = today
+
+    def network_releases_once_a_day(self) -> list[network_releases.Made]:
+        """The network's next release of each finished year whose figures changed and whose latest release is
+        RELEASE_DAYS old (or that has none), the first time this process looks on each day in Norway."""
+        today = today_in_norway()
+        if self._releases_made_on == today:
+            return []
+        try:
+            made = network_releases.make_releases(
+                self._writer,
+                self._network_threshold,
+                today.year - 1,
+                by="worker",
+                due=network_releases.worker_due(datetime.now(UTC)),
+            )
+        except DomainError as error:  # counts that do not add up: logged by type, the projections go on
+            log.warning("network: no release made (%s)", type(error).__name__)
+            made = []
+        self._releases_made_on = today  # a lost connection propagates, and the look is tried again after it
+        for release in made:  # years and numbers only
+            log.info("network: year=%d release=%s", release.year, release.number or "refused")
+        return made
 
     def sign_checkpoints_with(self, signer: Signer) -> None:
         """From now on, checkpoints are signed and the chains verified; until then they are only sealed."""

@@ -91,7 +91,7 @@ def create_app(
             await app.state.db.close()
             raise
         app.state.redis = open_redis(redis_url)
-        app.state.network_reports = NetworkReports(app.state.db, network_threshold, shared=app.state.redis)
+        app.state.network_reports = NetworkReports(app.state.db, network_threshold)
         app.state.recomputations = anyio.CapacityLimiter(RECOMPUTATIONS)
         try:
             yield

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Any
 
 from litestar import Controller, Request, Response, get
@@ -13,7 +14,7 @@ from litestar.response import Template
 from markupsafe import Markup
 
 from domain.common import InvalidField
-from projections.network_report import NetworkReports
+from projections.network_report import HIDDEN, NetworkReports
 from projections.network_report_files import FORMATS, MEDIA_TYPES
 from web.access import platform_role
 from web.charts import LineChart, line_chart
@@ -45,14 +46,16 @@ class NetworkController(Controller):
             shown = sorted(y for y in years if y >= first)
 
             def render(report: dict[str, Any]) -> Markup:
+                entry = next(e for e in report["by_year"] if e["year"] == chosen)
                 html = request.app.template_engine.get_template("network/_report.html").render(
                     report=report,
                     year=chosen,
-                    entry=next(e for e in report["by_year"] if e["year"] == chosen),
+                    entry=entry,
                     chart=_chart(report, shown),
                     trend_years=shown,
                     trend_rows=_trend_rows(report, shown),
                     shown=shown_cell,
+                    released=_released(entry),
                 )
                 return Markup(html)  # noqa: S704 (the template's own output, escaped as it rendered)
 
@@ -90,12 +93,11 @@ class NetworkController(Controller):
         )
 
 
-def shown_cell(cell: dict[str, Any], hidden: Markup) -> Markup | str:
+def shown_cell(value: Any, hidden: Markup) -> Markup | str:
     """A published cell as the tables show it: `hidden` (the template's `:` and its word for screen readers), «–», or
     the number as Norwegian writes it (1 234 and 6,5: babel's bokmål #,##0.###, without its cost on 16,000 cells)."""
-    if cell["reason"]:
+    if value == HIDDEN:
         return hidden
-    value = cell["value"]
     if value is None:
         return "–"
     if isinstance(value, float) and not value.is_integer():
@@ -124,7 +126,16 @@ def _chart(report: dict[str, Any], years: list[int]) -> LineChart | None:
     shown = sorted(years)
     index = {entry["year"]: entry for entry in report["by_year"]}
     series = {
-        group["name"]: [index[year]["national"]["by_national_group"][group["code"]]["value"] for year in shown]
+        group["name"]: [_number(index[year]["national"]["by_national_group"][group["code"]]) for year in shown]
         for group in report["groups"]
     }
     return line_chart(shown, series)
+
+
+def _number(value: Any) -> int | float | None:
+    return None if value == HIDDEN else value
+
+
+def _released(entry: dict[str, Any]) -> str:
+    """The day the year's release shown was made, as Norwegian writes a date (07.12.2026)."""
+    return date.fromisoformat(entry["release"]["released"]).strftime("%d.%m.%Y") if entry["release"] else ""

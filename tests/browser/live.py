@@ -56,6 +56,7 @@ def projecting(platform: Platform, database_url: str) -> Iterator[ProjectionWork
     """
     worker = ProjectionWorker(platform, database_url)
     worker.catch_up_all()
+    worker.network_releases_once_a_day()  # the network page shows releases: the first at once, as the run would
     stop = threading.Event()
     thread = threading.Thread(target=worker.run, args=(stop,), name="projection-worker", daemon=True)
     thread.start()

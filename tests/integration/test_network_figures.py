@@ -13,7 +13,10 @@ import psycopg
 import pytest
 
 from domain.common import Context
-from projections.network_figures import fingerprints, sharing_figures, sharing_offices
+from projections.network_figures import sharing_figures
+from projections.network_releases import digest_of
+from projections.network_report import Office as NetworkOffice
+from projections.network_report import year_tables
 from projections.reading import network_transaction
 from projections.worker import ProjectionWorker
 from services.case_commands import Forward, Resolve
@@ -75,15 +78,15 @@ def rows(database_url: str, slug: str) -> set[tuple[Any, ...]]:
         return set(conn.execute("SELECT tenant_id, year, measure, key, n FROM read.network_figures").fetchall())
 
 
-async def network_read(database_url: str, year: int) -> tuple[str, list, dict]:
-    """The year's fingerprint, the sharing offices, and their counts of the year, as the network reads them."""
-    pool = await asyncpg.create_pool(database_url, min_size=1, max_size=1)
-    try:
-        async with network_transaction(pool) as conn:
-            prints = await fingerprints(conn, [year])
-            return prints[year], await sharing_offices(conn), (await sharing_figures(conn, [year]))[0]
-    finally:
-        await pool.close()
+def network_read(database_url: str, year: int) -> tuple[str, list, dict]:
+    """The year's digest (what a release is made from), the sharing offices, and their counts of the year, as the
+    releases read them (projections.network_releases)."""
+    with psycopg.connect(database_url) as conn, conn.transaction(), conn.cursor() as cursor:
+        cursor.execute("SELECT set_config('app.network', 'on', true)")
+        cursor.execute("SET LOCAL ROLE ombud_network")
+        named, figures, days = sharing_figures(cursor, [year])
+    tables = year_tables(year, [NetworkOffice(*office) for office in named], figures, days)
+    return digest_of(tables, 4), named, figures
 
 
 def test_the_worker_counts_inquiries_by_national_group_and_never_events(
@@ -117,11 +120,11 @@ def test_the_network_transaction_reads_every_sharing_office_and_no_other_table(
     offices: tuple[Office, Office], database_url: str, sharing_flag: Callable[[str, bool], None]
 ) -> None:
     a, b = offices
-    before, named, figures = asyncio.run(network_read(database_url, YEAR))
+    before, named, figures = network_read(database_url, YEAR)
     assert {(a.slug, "Nettby kommune", 20_000), (b.slug, "Andreby kommune", 5_000)} <= set(named)
     assert figures[a.slug, YEAR]["total", ""] == 12 and figures[b.slug, YEAR]["total", ""] == 7
     sharing_flag(b.slug, False)
-    after, named, figures = asyncio.run(network_read(database_url, YEAR))
+    after, named, figures = network_read(database_url, YEAR)
     assert after != before
     assert b.slug not in {slug for slug, _, _ in named} and (b.slug, YEAR) not in figures
 
@@ -137,17 +140,17 @@ def test_the_network_transaction_reads_every_sharing_office_and_no_other_table(
         asyncio.run(case_list())
 
 
-def test_a_rebuild_gives_the_same_rows_and_a_new_inquiry_in_a_finished_year_a_new_fingerprint(
+def test_a_rebuild_gives_the_same_rows_and_a_new_inquiry_in_a_finished_year_new_figures_to_release(
     offices: tuple[Office, Office], database_url: str, worker: ProjectionWorker, caseworker: Context
 ) -> None:
     a, _ = offices
     before = rows(database_url, a.slug)
     worker.rebuild(a.slug)
     assert rows(database_url, a.slug) == before
-    first = asyncio.run(network_read(database_url, YEAR))[0]
+    first = (network_read(database_url, YEAR))[0]
     receive(a, caseworker, 1, "barnevern")
     worker.catch_up(a.slug)
-    assert asyncio.run(network_read(database_url, YEAR))[0] != first
+    assert (network_read(database_url, YEAR))[0] != first
     assert "barnevern" in {key for _, _, measure, key, _ in rows(database_url, a.slug) if measure == "group"}
 
 
@@ -175,7 +178,7 @@ def test_the_network_reads_a_year_as_one_row_holding_exactly_the_year_s_counts(
 ) -> None:
     a, _ = offices
     counts = {(measure, key): n for _, year, measure, key, n in rows(database_url, a.slug) if year == YEAR}
-    figures = asyncio.run(network_read(database_url, YEAR))[2][a.slug, YEAR]
+    figures = (network_read(database_url, YEAR))[2][a.slug, YEAR]
     assert figures == Counter({k: n for k, n in counts.items() if k[0] != "days_to_resolution"})
 
 
@@ -189,7 +192,7 @@ def test_an_office_that_maps_an_area_to_another_group_has_its_inquiries_counted_
     worker.catch_up(a.slug)
     groups = {key: n for _, year, measure, key, n in rows(database_url, a.slug) if measure == "group" and year == YEAR}
     assert groups == {"annet": 12}
-    figures = asyncio.run(network_read(database_url, YEAR))[2]
+    figures = (network_read(database_url, YEAR))[2]
     assert figures[a.slug, YEAR]["group", "annet"] == 12 and ("group", "helse-og-omsorg") not in figures[a.slug, YEAR]
     theirs = {key for _, year, measure, key, _ in rows(database_url, b.slug) if measure == "group" and year == YEAR}
     assert theirs == {"sosiale-tjenester-og-nav"}  # the other office's mapping is its own

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from domain.common import InvalidField
-from domain.disclosure import COMPLEMENTARY, SMALL, Equation, protect
+from domain.disclosure import COMPLEMENTARY, SMALL, AlreadyShown, Equation, Release, protect, protect_release
 
 
 def table(cells: dict[tuple[str, str], int]) -> tuple[dict, list[Equation]]:
@@ -198,3 +198,39 @@ def test_something_other_than_an_equation_is_refused():
         protect({"a": 5, "total": 5}, [("total", ("a",))], 4)
 
     assert refused.value.field == "equations"
+
+
+def _column(counts: dict[str, int]) -> tuple[dict[str, int], list[Equation]]:
+    return {**counts, "landet": sum(counts.values())}, [Equation("landet", tuple(counts))]
+
+
+def test_a_later_release_hides_the_national_total_that_would_give_a_leaving_office_away():
+    before, sums = _column({"storby": 8, "mellomby": 5, "lilleby": 2})
+    first = frozenset(protect(before, sums, 4))
+    assert "lilleby" in first and "landet" not in first
+    after, sums_after = _column({"storby": 8, "mellomby": 5})
+
+    second = protect_release([Release(before, sums, first)], after, sums_after, 4)
+
+    assert "landet" in second  # 15 then 13 would give lilleby's 2
+    assert "landet" not in protect(after, sums_after, 4)  # on its own, 13 gives nothing away
+
+
+def test_a_cell_shown_before_is_shown_again_and_a_cell_hidden_before_stays_hidden_while_unchanged():
+    before, sums = _column({"a": 30, "b": 2, "c": 40, "d": 50})
+    first = frozenset(protect(before, sums, 4))
+    now, sums_now = _column({"a": 30, "b": 2, "c": 40, "d": 51})
+
+    second = protect_release([Release(before, sums, first)], now, sums_now, 4)
+
+    assert second & {"a", "b", "c"} == first & {"a", "b", "c"}
+
+
+def test_a_release_is_refused_when_a_count_to_hide_follows_from_earlier_releases():
+    before, sums = _column({"a": 1, "b": 10, "c": 3})
+    first = frozenset(protect(before, sums, 4))
+    assert first == {"a", "c"}  # a + c = 4 is known, neither alone
+    after, sums_after = _column({"a": 1, "c": 3})  # b leaves: the national total would be 4, known already
+
+    with pytest.raises(AlreadyShown):
+        protect_release([Release(before, sums, first)], after, sums_after, 4)

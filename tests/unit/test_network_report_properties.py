@@ -63,15 +63,15 @@ def published(report: dict[str, Any]) -> tuple[dict[Hashable, int | None], list[
         year = entry["year"]
         rows = {"*": entry["national"], **{office["slug"]: office for office in entry["offices"]}}
         for slug, row in rows.items():
-            values[year, slug, "inquiries"] = row["inquiries"]["value"]
-            values[year, slug, "decided"] = row["complaints_decided"]["value"]
+            values[year, slug, "inquiries"] = _count(row["inquiries"])
+            values[year, slug, "decided"] = _count(row["complaints_decided"])
             for table in ("by_national_group", "by_case_type", "complaint_outcomes"):
                 for code, cell in row[table].items():
-                    values[year, slug, table, code] = cell["value"]
+                    values[year, slug, table, code] = _count(cell)
             for flag in FLAGS:
-                values[year, slug, flag] = row[flag]["value"]
-            derived[year, slug, "rate"] = (row["inquiries"]["value"], row["inquiries_per_10000_inhabitants"]["value"])
-            derived[year, slug, "median"] = (row["resolved"]["value"], row["median_days_to_resolution"]["value"])
+                values[year, slug, flag] = _count(row[flag])
+            derived[year, slug, "rate"] = (_count(row["inquiries"]), _count(row["inquiries_per_10000_inhabitants"]))
+            derived[year, slug, "median"] = (_count(row["resolved"]), _count(row["median_days_to_resolution"]))
             equations.append(
                 Equation(
                     (year, slug, "inquiries"),
@@ -88,6 +88,10 @@ def published(report: dict[str, Any]) -> tuple[dict[Hashable, int | None], list[
         for key in [key for key in values if key[0] == year and key[1] == "*"]:
             equations.append(Equation(key, tuple((year, slug, *key[2:]) for slug in offices)))
     return values, equations, derived
+
+
+def _count(cell: Any) -> Any:
+    return None if cell == ":" else cell
 
 
 @settings(max_examples=150, deadline=None)
