@@ -8,6 +8,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from psycopg.conninfo import conninfo_to_dict
 from infra import embedded
 from infra.directory import PostgresTenantDirectory
 from infra.eventstore import EventAppends, factory_maker, open_datastore
+from infra.key_epochs import DirectoryEpochStore
 from infra.logins import APP_LOGIN, with_login
 from infra.migrate import migrate, pending
 from infra.settings import Settings, SettingsError
@@ -28,6 +30,8 @@ from projections.access_log import written_counter
 from projections.audit_keeper import AuditKeeper
 from projections.worker import ProjectionWorker
 from services.audit_signing import Signer, load_signer, new_signing_key_pem
+from services.key_epochs import EpochStore
+from services.key_rotation import EpochPolicy
 from services.keys import parse_master_key
 from services.platform import Platform
 from web.app import create_app
@@ -35,6 +39,8 @@ from web.app import create_app
 log = logging.getLogger(__name__)
 # Adds the network's sharing flag as false for the tenants before it; the platform then sets it from their profiles.
 SHARING_MIGRATION = "0024_statistics_sharing"
+# Adds key epochs; the keys wrapped before them are re-wrapped, and every search index re-keyed, as it is applied.
+EPOCHS_MIGRATION = "0026_key_epochs"
 
 
 @dataclass
@@ -89,6 +95,7 @@ class Runtime:
             "DATABASE_URL": self.database_url,
             "REDIS_URL": self.redis_url,
             "OMBUD_MASTER_KEY": base64.b64encode(self.master_key).decode(),
+            "OMBUD_KEY_EPOCH_DIR": str(self.settings.epoch_dir),
         }
 
     def web_app(self) -> Litestar:
@@ -107,7 +114,7 @@ class Runtime:
 
     def projection_worker(self) -> ProjectionWorker:
         """The projection worker on this runtime's platform, reporting to its telemetry when it is on."""
-        return projection_worker(self.platform, self.database_url, self.telemetry)
+        return projection_worker(self.platform, self.database_url, self.telemetry, key_policy(self.settings))
 
     @cached_property
     def access_records_written(self) -> Any:
@@ -149,40 +156,63 @@ def open_runtime(settings: Settings, *, migrating: bool = False) -> Iterator[Run
     else:
         _require_up_to_date(database_url)
     datastore = open_datastore(database_url, pool_size=settings.pool_size, max_overflow=settings.pool_max_overflow)
-    platform = platform_on(datastore, master_key, telemetry)
+    platform = platform_on(datastore, master_key, telemetry, DirectoryEpochStore(settings.epoch_dir, master_key))
     runtime = Runtime(settings, database_url, datastore, platform, master_key, servers, telemetry)
     try:
         if migrating or SHARING_MIGRATION in applied:
             _reconcile_sharing(platform)
+        if EPOCHS_MIGRATION in applied:
+            _first_rotation(runtime)
         yield runtime
     finally:
         runtime.close()
 
 
-def platform_on(datastore: PostgresDatastore, master_key: bytes, telemetry: Telemetry | None) -> Platform:
+def platform_on(
+    datastore: PostgresDatastore, master_key: bytes, telemetry: Telemetry | None, epochs: EpochStore
+) -> Platform:
     """The platform whose event store and offices report to the telemetry, when it is on."""
     if telemetry is None:
-        return Platform(PostgresTenantDirectory(datastore), master_key, factory_maker(datastore))
+        return Platform(PostgresTenantDirectory(datastore), master_key, factory_maker(datastore), epochs=epochs)
     appends = EventAppends(telemetry.tracer_provider, telemetry.meter_provider)
     return Platform(
         PostgresTenantDirectory(datastore),
         master_key,
         factory_maker(datastore, appends),
+        epochs=epochs,
         tracer_provider=telemetry.tracer_provider,
     )
 
 
-def projection_worker(platform: Platform, database_url: str, telemetry: Telemetry | None) -> ProjectionWorker:
-    """The worker, with its audit keeper, reporting to the telemetry when it is on."""
+def key_policy(settings: Settings) -> EpochPolicy:
+    return EpochPolicy(timedelta(days=settings.key_rotation_days), timedelta(days=settings.backup_retention_days))
+
+
+def projection_worker(
+    platform: Platform, database_url: str, telemetry: Telemetry | None, policy: EpochPolicy | None = None
+) -> ProjectionWorker:
+    """The worker, with its audit keeper, reporting to the telemetry when it is on; with a key policy, it rotates
+    the keys on that schedule."""
     if telemetry is None:
-        return ProjectionWorker(platform, database_url)
+        return ProjectionWorker(platform, database_url, key_policy=policy)
     return ProjectionWorker(
         platform,
         database_url,
         audit=AuditKeeper(meter_provider=telemetry.meter_provider),
         tracer_provider=telemetry.tracer_provider,
         meter_provider=telemetry.meter_provider,
+        key_policy=policy,
     )
+
+
+def _first_rotation(runtime: Runtime) -> None:
+    """Moves the keys wrapped before epochs under the first one, and re-keys every search index (0026)."""
+    worker = runtime.projection_worker()
+    try:
+        rotated = worker.key_rotation(key_policy(runtime.settings)).rotate(datetime.now(UTC))
+    finally:
+        worker.close()
+    log.info("keys: first epoch=%s rewrapped=%d", rotated.epoch, rotated.rewrapped)
 
 
 def _reconcile_sharing(platform: Platform) -> None:

@@ -28,6 +28,13 @@ class Settings:
     audit_signing_key: str | None = None  # the checkpoints' Ed25519 key itself (PEM or base64 seed)
     audit_signing_key_file: Path | None = None  # or a file holding it
     network_threshold: int = 4  # the network's figures from 1 to this many are suppressed (domain.disclosure)
+    key_epoch_dir: Path | None = None  # the epoch keys' folder, outside the database; None: <data_dir>/key-epochs
+    key_rotation_days: int = 30  # how often the worker moves every live key to a new epoch
+    backup_retention_days: int = 35  # how long any backup, WAL archive or replica delay keeps data; erasure waits on it
+
+    @property
+    def epoch_dir(self) -> Path:
+        return self.key_epoch_dir or self.data_dir / "key-epochs"
 
     @classmethod
     def from_environment(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -50,6 +57,9 @@ class Settings:
             if env.get("OMBUD_AUDIT_SIGNING_KEY_FILE")
             else None,
             network_threshold=_threshold(env, "OMBUD_NETWORK_THRESHOLD", 4),
+            key_epoch_dir=Path(env["OMBUD_KEY_EPOCH_DIR"]).resolve() if env.get("OMBUD_KEY_EPOCH_DIR") else None,
+            key_rotation_days=_threshold(env, "OMBUD_KEY_ROTATION_DAYS", 30),
+            backup_retention_days=_threshold(env, "OMBUD_BACKUP_RETENTION_DAYS", 35),
         )
 
 

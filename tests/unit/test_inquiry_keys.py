@@ -13,6 +13,7 @@ from domain.inquiry import ERASED, AlreadyErased, Inquiry
 from services.application import OfficeApplication
 from services.case_commands import AddNote, Forward, SendComplaint
 from services.inquiry_keys import InMemoryInquiryKeys, InquiryKeys, SealBroken
+from services.key_epochs import InMemoryEpochStore
 from services.keys import new_tenant_key
 from services.office import EraseInquiry, Office
 from services.platform import Platform
@@ -82,13 +83,13 @@ def test_codes_and_dates_stay_readable_to_the_projections(office: Office, ctx: C
     assert NAME not in repr(received)
 
 
-def keys_of(slug: str, store: InMemoryInquiryKeys, tenant_key: str) -> InquiryKeys:
-    return InquiryKeys(slug, tenant_key, store)
+def keys_of(slug: str, store: InMemoryInquiryKeys, tenant_key: str, epochs: InMemoryEpochStore) -> InquiryKeys:
+    return InquiryKeys(slug, tenant_key, store, epochs)
 
 
 def test_a_sealed_field_moved_to_another_inquiry_field_or_tenant_fails_to_open() -> None:
-    tenant_key, store = new_tenant_key(), InMemoryInquiryKeys()
-    keys = keys_of("testby", store, tenant_key)
+    tenant_key, store, epochs = new_tenant_key(), InMemoryInquiryKeys(), InMemoryEpochStore()
+    keys = keys_of("testby", store, tenant_key, epochs)
     a, b = Inquiry.id_for("2024-0001"), Inquiry.id_for("2024-0002")
     key_a, key_b = keys.for_writing(a), keys.for_writing(b)
     sealed = keys.seal(key_a, a, "summary", SUMMARY)
@@ -100,7 +101,7 @@ def test_a_sealed_field_moved_to_another_inquiry_field_or_tenant_fails_to_open()
         keys.open(key_a, b, sealed)  # the right key, claimed for another inquiry
     with pytest.raises(SealBroken):
         keys.open(key_a, a, type(sealed)("requester_name", sealed.nonce, sealed.ciphertext))  # another field
-    other_tenant = keys_of("annenby", store, tenant_key)
+    other_tenant = keys_of("annenby", store, tenant_key, epochs)
     with pytest.raises(SealBroken):
         other_tenant.open(key_a, a, sealed)  # another tenant, even were its key the same
     with pytest.raises(SealBroken):
@@ -109,7 +110,7 @@ def test_a_sealed_field_moved_to_another_inquiry_field_or_tenant_fails_to_open()
 
 def test_a_wrapped_key_moved_to_another_inquiry_does_not_unwrap() -> None:
     store = InMemoryInquiryKeys()
-    keys = keys_of("testby", store, new_tenant_key())
+    keys = keys_of("testby", store, new_tenant_key(), InMemoryEpochStore())
     a, b = Inquiry.id_for("2024-0001"), Inquiry.id_for("2024-0002")
     keys.for_writing(a)
     store.rows[b] = store.rows[a]
