@@ -30,8 +30,7 @@ from projections.access_log import written_counter
 from projections.audit_keeper import AuditKeeper
 from projections.worker import ProjectionWorker
 from services.audit_signing import Signer, load_signer, new_signing_key_pem
-from services.key_epochs import EpochStore
-from services.key_rotation import EpochPolicy
+from services.key_epochs import EpochPolicy, EpochStore
 from services.keys import parse_master_key
 from services.platform import Platform
 from web.app import create_app
@@ -52,6 +51,7 @@ class Runtime:
     master_key: bytes
     embedded_servers: list[embedded.EmbeddedServer] = field(default_factory=list)
     telemetry: Telemetry | None = None  # None: nothing is exported, so nothing is measured
+    admin_url: str | None = None  # the owner's login (OMBUD_ADMIN_DATABASE_URL, or the embedded superuser)
 
     @property
     def database_label(self) -> str:
@@ -112,9 +112,9 @@ class Runtime:
         )
         return self.telemetry.instrument_app(app) if self.telemetry else app
 
-    def projection_worker(self) -> ProjectionWorker:
+    def projection_worker(self, *, rotates_keys: bool = False) -> ProjectionWorker:
         """The projection worker on this runtime's platform, reporting to its telemetry when it is on."""
-        return projection_worker(self.platform, self.database_url, self.telemetry, key_policy(self.settings))
+        return projection_worker(self.platform, self.database_url, self.telemetry, rotates_keys=rotates_keys)
 
     @cached_property
     def access_records_written(self) -> Any:
@@ -156,8 +156,9 @@ def open_runtime(settings: Settings, *, migrating: bool = False) -> Iterator[Run
     else:
         _require_up_to_date(database_url)
     datastore = open_datastore(database_url, pool_size=settings.pool_size, max_overflow=settings.pool_max_overflow)
-    platform = platform_on(datastore, master_key, telemetry, DirectoryEpochStore(settings.epoch_dir, master_key))
-    runtime = Runtime(settings, database_url, datastore, platform, master_key, servers, telemetry)
+    epochs = DirectoryEpochStore(settings.epoch_dir, master_key)
+    platform = platform_on(datastore, master_key, telemetry, epochs, key_policy(settings))
+    runtime = Runtime(settings, database_url, datastore, platform, master_key, servers, telemetry, admin_url)
     try:
         if migrating or SHARING_MIGRATION in applied:
             _reconcile_sharing(platform)
@@ -169,17 +170,24 @@ def open_runtime(settings: Settings, *, migrating: bool = False) -> Iterator[Run
 
 
 def platform_on(
-    datastore: PostgresDatastore, master_key: bytes, telemetry: Telemetry | None, epochs: EpochStore
+    datastore: PostgresDatastore,
+    master_key: bytes,
+    telemetry: Telemetry | None,
+    epochs: EpochStore,
+    policy: EpochPolicy = EpochPolicy(),  # noqa: B008 (frozen: one shared default is safe)
 ) -> Platform:
     """The platform whose event store and offices report to the telemetry, when it is on."""
     if telemetry is None:
-        return Platform(PostgresTenantDirectory(datastore), master_key, factory_maker(datastore), epochs=epochs)
+        return Platform(
+            PostgresTenantDirectory(datastore), master_key, factory_maker(datastore), epochs=epochs, key_policy=policy
+        )
     appends = EventAppends(telemetry.tracer_provider, telemetry.meter_provider)
     return Platform(
         PostgresTenantDirectory(datastore),
         master_key,
         factory_maker(datastore, appends),
         epochs=epochs,
+        key_policy=policy,
         tracer_provider=telemetry.tracer_provider,
     )
 
@@ -189,19 +197,19 @@ def key_policy(settings: Settings) -> EpochPolicy:
 
 
 def projection_worker(
-    platform: Platform, database_url: str, telemetry: Telemetry | None, policy: EpochPolicy | None = None
+    platform: Platform, database_url: str, telemetry: Telemetry | None, *, rotates_keys: bool = False
 ) -> ProjectionWorker:
-    """The worker, with its audit keeper, reporting to the telemetry when it is on; with a key policy, it rotates
-    the keys on that schedule."""
+    """The worker, with its audit keeper, reporting to the telemetry when it is on; `rotates_keys`: `ombud worker`'s,
+    which rotates the keys on the platform's schedule."""
     if telemetry is None:
-        return ProjectionWorker(platform, database_url, key_policy=policy)
+        return ProjectionWorker(platform, database_url, rotates_keys=rotates_keys)
     return ProjectionWorker(
         platform,
         database_url,
         audit=AuditKeeper(meter_provider=telemetry.meter_provider),
         tracer_provider=telemetry.tracer_provider,
         meter_provider=telemetry.meter_provider,
-        key_policy=policy,
+        rotates_keys=rotates_keys,
     )
 
 
@@ -209,7 +217,7 @@ def _first_rotation(runtime: Runtime) -> None:
     """Moves the keys wrapped before epochs under the first one, and re-keys every search index (0026)."""
     worker = runtime.projection_worker()
     try:
-        rotated = worker.key_rotation(key_policy(runtime.settings)).rotate(datetime.now(UTC))
+        rotated = worker.key_rotation().rotate(datetime.now(UTC))
     finally:
         worker.close()
     log.info("keys: first epoch=%s rewrapped=%d", rotated.epoch, rotated.rewrapped)

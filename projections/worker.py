@@ -24,7 +24,7 @@ from projections.audit_keeper import AuditKeeper
 from projections.quarantine import Quarantine
 from projections.safe_login import refuse_unsafe_login_sync
 from services.audit_signing import Signer
-from services.key_rotation import EpochPolicy, KeyRotation
+from services.key_rotation import KeyRotation
 from services.platform import TENANTS_CHANNEL, Platform
 from services.retention import Retention
 
@@ -63,7 +63,7 @@ class ProjectionWorker:
         audit: AuditKeeper | None = None,
         tracer_provider: trace.TracerProvider | None = None,
         meter_provider: metrics.MeterProvider | None = None,
-        key_policy: EpochPolicy | None = None,
+        rotates_keys: bool = False,
     ) -> None:
         """`tracer_provider` and `meter_provider`: the composition root's, when telemetry is on. Without a meter
         provider the worker measures nothing (no lag queries); without a tracer provider its spans go to the global."""
@@ -88,7 +88,7 @@ class ProjectionWorker:
         self._retry_first = retry_first
         self._retry_cap = retry_cap
         self._retention_ran_on: date | None = None
-        self._key_policy = key_policy
+        self._rotates_keys = rotates_keys
         self._keys_looked_at: float | None = None
         self._writer = psycopg.connect(conninfo)
         try:
@@ -394,19 +394,19 @@ class ProjectionWorker:
 
     def keys_when_due(self) -> None:
         """Key rotation on its schedule (OMBUD_KEY_ROTATION_DAYS) and expired epochs destroyed, looked at once an
-        hour (and at start); without a key policy (tests), never."""
-        if self._key_policy is None:
+        hour (and at start); unless `rotates_keys` (the worker of `ombud worker`), never."""
+        if not self._rotates_keys:
             return
         if self._keys_looked_at is not None and time.monotonic() - self._keys_looked_at < KEYS_LOOK_SECONDS:
             return
-        rotated = self.key_rotation(self._key_policy).when_due(datetime.now(UTC))
+        rotated = self.key_rotation().when_due(datetime.now(UTC))
         self._keys_looked_at = time.monotonic()
         if rotated.epoch is not None or rotated.destroyed:
             log.info("keys: epoch=%s rewrapped=%d destroyed=%s", rotated.epoch, rotated.rewrapped, rotated.destroyed)
 
-    def key_rotation(self, policy: EpochPolicy) -> KeyRotation:
+    def key_rotation(self) -> KeyRotation:
         """The rotation over this worker's platform; it re-keys each tenant's search index through `rebuild`."""
-        return KeyRotation(self._platform, policy, self._reindex)
+        return KeyRotation(self._platform, self._reindex)
 
     def _reindex(self, slug: str, epoch: int, wrapped_key: bytes) -> None:
         self.rebuild(

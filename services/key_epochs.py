@@ -11,13 +11,21 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from itertools import pairwise
 from typing import Protocol
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 KEY_BYTES = 32
 _NONCE_BYTES = 12
+ROTATION_DAYS = 30  # OMBUD_KEY_ROTATION_DAYS unset
+BACKUP_RETENTION_DAYS = 35  # OMBUD_BACKUP_RETENTION_DAYS unset
+# After a rotation the old key versions sit as dead rows until `ombud maintenance` vacuums them (daily, at least);
+# a base backup taken meanwhile holds them, so the old epoch lives that much longer than the backup retention.
+VACUUM_ALLOWANCE = timedelta(days=1)
+# The worker looks at the schedule about once an hour; the promise leaves a day for a late or restarting worker.
+SCHEDULE_ALLOWANCE = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -42,6 +50,32 @@ class EpochStore(Protocol):
 
     def destroy(self, number: int) -> None:
         """Forgets the epoch's key for good; destroying an absent epoch changes nothing."""
+
+
+@dataclass(frozen=True)
+class EpochPolicy:
+    """The one home of the erasure window: how often epochs change (OMBUD_KEY_ROTATION_DAYS) and how long backups,
+    WAL archives and replicas keep data (OMBUD_BACKUP_RETENTION_DAYS)."""
+
+    rotation: timedelta = timedelta(days=ROTATION_DAYS)
+    backup_retention: timedelta = timedelta(days=BACKUP_RETENTION_DAYS)
+
+    def rotation_due(self, epochs: list[Epoch], now: datetime) -> bool:
+        return not epochs or now >= epochs[-1].created + self.rotation
+
+    def expired(self, epochs: list[Epoch], now: datetime) -> list[Epoch]:
+        """The epochs retired (by the next one) longer ago than any backup or WAL segment of their time is kept."""
+        return [epoch for epoch, successor in pairwise(epochs) if now >= self.destroyable_at([epoch, successor])]
+
+    def destroyable_at(self, epochs: list[Epoch]) -> datetime:
+        """When the oldest of two or more epochs may be destroyed."""
+        return epochs[1].created + self.backup_retention + VACUUM_ALLOWANCE
+
+    def irreversible_at(self, epochs: list[Epoch], now: datetime) -> datetime:
+        """When an erasure made now can no longer be undone by anyone: its epoch's retirement (the next scheduled
+        rotation), plus the backup retention, plus the allowances for vacuum and a late worker."""
+        retired = max(epochs[-1].created + self.rotation, now) if epochs else now
+        return retired + self.backup_retention + VACUUM_ALLOWANCE + SCHEDULE_ALLOWANCE
 
 
 def current(store: EpochStore) -> Epoch:

@@ -1,55 +1,22 @@
 """Key rotation: live keys move to a new epoch, and old epochs are destroyed once no backup or WAL can need them.
 
-The one home of the erasure window: an erased inquiry's key is never re-wrapped, so it stays wrapped only by the
-epoch that was current at its erasure; that epoch is retired at the next rotation and destroyed once the backups
-and WAL of its time have expired. From then on nothing anywhere opens it (docs/security.md, "Key epochs").
+An erased inquiry's key is never re-wrapped, so it stays wrapped only by the epoch that was current at its erasure;
+that epoch is retired at the next rotation and destroyed once the backups and WAL of its time have expired
+(`EpochPolicy`). From then on nothing anywhere opens it (docs/security.md, "Key epochs").
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from itertools import pairwise
+from datetime import datetime
 
-from services.key_epochs import Epoch, EpochStore
+from services.key_epochs import EpochStore
 from services.platform import Platform
-
-# After a rotation the old key versions sit as dead rows until `ombud maintenance` vacuums them (daily, at least);
-# a base backup taken meanwhile holds them, so the old epoch lives that much longer than the backup retention.
-VACUUM_ALLOWANCE = timedelta(days=1)
-# The worker looks at the schedule about once an hour; the promise leaves a day for a late or restarting worker.
-SCHEDULE_ALLOWANCE = timedelta(days=1)
 
 Progress = Callable[[int, int], None]
 # Replaces a tenant's search key by a new one (epoch, wrapped) and re-indexes its live inquiries, in one transaction.
 Reindex = Callable[[str, int, bytes], None]
-
-
-@dataclass(frozen=True)
-class EpochPolicy:
-    """How often epochs change (OMBUD_KEY_ROTATION_DAYS) and how long backups and WAL are kept
-    (OMBUD_BACKUP_RETENTION_DAYS)."""
-
-    rotation: timedelta
-    backup_retention: timedelta
-
-    def rotation_due(self, epochs: list[Epoch], now: datetime) -> bool:
-        return not epochs or now >= epochs[-1].created + self.rotation
-
-    def expired(self, epochs: list[Epoch], now: datetime) -> list[Epoch]:
-        """The epochs retired (by the next one) longer ago than any backup or WAL segment of their time is kept."""
-        return [
-            epoch
-            for epoch, successor in pairwise(epochs)
-            if now >= successor.created + self.backup_retention + VACUUM_ALLOWANCE
-        ]
-
-    def irreversible_at(self, epochs: list[Epoch], now: datetime) -> datetime:
-        """When an erasure made now can no longer be undone by anyone: its epoch's retirement (the next scheduled
-        rotation), plus the backup retention, plus the allowances for vacuum and a late worker."""
-        retired = max(epochs[-1].created + self.rotation, now) if epochs else now
-        return retired + self.backup_retention + VACUUM_ALLOWANCE + SCHEDULE_ALLOWANCE
 
 
 @dataclass(frozen=True)
@@ -65,10 +32,10 @@ class KeyRotation:
     """Runs from `ombud keys rotate` and from the worker's schedule; two at once are safe (an epoch never goes back,
     and an epoch is destroyed only when no live key is left under it)."""
 
-    def __init__(self, platform: Platform, policy: EpochPolicy, reindex: Reindex) -> None:
+    def __init__(self, platform: Platform, reindex: Reindex) -> None:
         self._platform = platform
         self._epochs: EpochStore = platform.epochs
-        self._policy = policy
+        self._policy = platform.key_policy
         self._reindex = reindex
 
     def rotate(self, now: datetime, progress: Progress = lambda done, total: None) -> Rotated:
@@ -82,9 +49,6 @@ class KeyRotation:
         if self._policy.rotation_due(self._epochs.epochs(), now):
             return self.rotate(now)
         return Rotated(None, 0, self._destroy_expired(now))
-
-    def irreversible_at(self, now: datetime) -> datetime:
-        return self._policy.irreversible_at(self._epochs.epochs(), now)
 
     def _destroy_expired(self, now: datetime) -> list[int]:
         expired = self._policy.expired(self._epochs.epochs(), now)

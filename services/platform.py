@@ -6,7 +6,7 @@ import hashlib
 import hmac
 import logging
 from contextlib import AbstractContextManager
-from datetime import date
+from datetime import date, datetime
 from typing import Protocol
 
 from eventsourcing.persistence import InterfaceError, OperationalError
@@ -27,7 +27,7 @@ from services.accounts import (
 )
 from services.application import FactoryMaker, OfficeApplication
 from services.inquiry_keys import InquiryKeyStore
-from services.key_epochs import EpochStore
+from services.key_epochs import EpochPolicy, EpochStore
 from services.keys import new_tenant_key, unwrap, wrap
 from services.office import Office, TenantProfile
 from services.search_index import SearchKeyStore
@@ -78,12 +78,15 @@ class Platform:
         make_factory: FactoryMaker | None = None,
         *,
         epochs: EpochStore,
+        key_policy: EpochPolicy = EpochPolicy(),  # noqa: B008 (frozen: one shared default is safe)
         tracer_provider: trace.TracerProvider | None = None,
     ):
-        """`epochs`: the key store outside the database that wraps inquiry and search keys (services/key_epochs.py).
+        """`epochs`: the key store outside the database that wraps inquiry and search keys (services/key_epochs.py);
+        `key_policy`: how often they rotate and how long backups are kept, hence when an erasure is irreversible.
         `tracer_provider`: where the offices' command spans go when telemetry is on; else the global (a no-op)."""
         self._directory = directory
         self.epochs = epochs
+        self.key_policy = key_policy
         self._tracer = tracer_provider.get_tracer("services.office") if tracer_provider else None
         self._master_key = master_key
         self._make_factory = make_factory
@@ -171,6 +174,10 @@ class Platform:
 
     def set_display_name(self, by: Context, command: SetDisplayName) -> None:
         set_display_name(self._directory.accounts(), by, command)
+
+    def irreversible_at(self, now: datetime) -> datetime:
+        """When an erasure made now can no longer be undone from any backup, WAL segment, replica or dead row."""
+        return self.key_policy.irreversible_at(self.epochs.epochs(), now)
 
     def derived_secret(self, purpose: str) -> str:
         """A secret for one purpose (signing CSRF tokens), the same in every instance, never the master key."""

@@ -17,6 +17,7 @@ from services.key_epochs import InMemoryEpochStore
 from services.keys import new_tenant_key
 from services.office import EraseInquiry, Office
 from services.platform import Platform
+from services.retention import LiftLegalHold, PlaceLegalHold, Retention
 
 ON = date(2024, 3, 1)
 NAME = "Åse Testperson"
@@ -132,7 +133,7 @@ def test_erasure_shows_every_personal_field_as_erased_and_leaves_other_inquiries
     shown = repr(view) + repr(history)
     assert not any(text in shown for text in PERSONAL)
     assert history[-1].event == "Erased"
-    assert history[-1].details == {"reason": "krav fra innbygger"}
+    assert history[-1].details == {"reason": ERASED}  # sealed with the very key the erasure destroyed
     assert stored_states(office.app)[: len(before)] == before  # nothing stored was rewritten
     other = office.inquiry("2024-0002")
     assert (other.requester_name, other.summary) == (NAME, SUMMARY)
@@ -208,3 +209,30 @@ def test_sealing_without_a_key_store_stores_plain_fields(ctx: Context) -> None:
     )
     assert app.mapper.to_domain_event(stored).summary == "Importert fra saksloggen."
     assert stored.originator_id == Inquiry.id_for("2024-0009")
+
+
+def test_erasure_and_hold_reasons_are_stored_sealed_and_die_with_the_key(office: Office, ctx: Context) -> None:
+    full_inquiry(office, ctx, "2024-0001")
+    retention = Retention(office)
+    retention.place_hold(ctx, PlaceLegalHold("2024-0001", ON, "tvist om Åses vedtak"))
+    assert office.history("2024-0001")[-1].details == {"reason": "tvist om Åses vedtak"}
+    retention.lift_hold(ctx, LiftLegalHold("2024-0001", ON))
+
+    office.erase(ctx, EraseInquiry("2024-0001", ON, "krav fra Åse"))
+
+    states = "\n".join(stored_states(office.app))
+    for reason in ("tvist om Åses vedtak", "krav fra Åse"):
+        assert reason not in states and json.dumps(reason)[1:-1] not in states
+    assert [e.details["reason"] for e in office.history("2024-0001") if "reason" in e.details][-2:] == [ERASED] * 2
+
+
+def test_a_hold_reason_stored_plain_before_sealing_still_reads(platform: Platform, ctx: Context) -> None:
+    office = platform.create_tenant(ctx, slug="gammelby", name="Gammelby kommune")
+    tenant_key = office.app.env.get("CIPHER_KEY")
+    office.app.recorder.insert_events(plain_events(office, ctx, tenant_key, "2023-0001"))
+    found = office.app.repository.get(Inquiry.id_for("2023-0001"))
+    found.place_legal_hold(ctx, on=ON, reason="tilsynssak")
+    plain = OfficeApplication(office.slug, tenant_key).mapper  # no key store: fields stay plain, as before sealing
+    office.app.recorder.insert_events([plain.to_stored_event(event) for event in found.collect_events()])
+
+    assert office.history("2023-0001")[-1].details == {"reason": "tilsynssak"}

@@ -18,8 +18,15 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from domain.inquiry import Inquiry
 from infra.key_epochs import DirectoryEpochStore
 from services.inquiry_keys import InMemoryInquiryKeys, InquiryKeys, SealBroken
-from services.key_epochs import Epoch, EpochDestroyed, EpochKeyError, InMemoryEpochStore
-from services.key_rotation import SCHEDULE_ALLOWANCE, VACUUM_ALLOWANCE, EpochPolicy
+from services.key_epochs import (
+    SCHEDULE_ALLOWANCE,
+    VACUUM_ALLOWANCE,
+    Epoch,
+    EpochDestroyed,
+    EpochKeyError,
+    EpochPolicy,
+    InMemoryEpochStore,
+)
 from services.keys import new_tenant_key
 
 A, B, C = Inquiry.id_for("2024-0001"), Inquiry.id_for("2024-0002"), Inquiry.id_for("2024-0003")
