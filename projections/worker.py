@@ -392,14 +392,14 @@ class ProjectionWorker:
                 log.info("retention: tenant=%s erased=%d", slug, len(erased))
         self._retention_ran_on = today
 
-    def keys_when_due(self) -> None:
+    def keys_when_due(self, now: datetime | None = None) -> None:
         """Key rotation on its schedule (OMBUD_KEY_ROTATION_DAYS) and expired epochs destroyed, looked at once an
-        hour (and at start); unless `rotates_keys` (the worker of `ombud worker`), never."""
+        hour (and at start); unless `rotates_keys` (the worker of `ombud worker`), never. `now`: the present."""
         if not self._rotates_keys:
             return
         if self._keys_looked_at is not None and time.monotonic() - self._keys_looked_at < KEYS_LOOK_SECONDS:
             return
-        rotated = self.key_rotation().when_due(datetime.now(UTC))
+        rotated = self.key_rotation().when_due(now or datetime.now(UTC))
         self._keys_looked_at = time.monotonic()
         if rotated.epoch is not None or rotated.destroyed:
             log.info("keys: epoch=%s rewrapped=%d destroyed=%s", rotated.epoch, rotated.rewrapped, rotated.destroyed)

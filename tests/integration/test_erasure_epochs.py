@@ -15,7 +15,7 @@ import hmac
 import json
 import re
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from uuid import UUID, uuid4
@@ -27,7 +27,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from domain.common import OSLO
+from domain.common import OSLO, Context
 from domain.inquiry import ERASED, Inquiry
 from domain.search_words import search_words
 from infra.directory import PostgresTenantDirectory
@@ -75,10 +75,15 @@ def wal_start(superuser: str) -> Iterator[str]:
         conn.execute("SELECT pg_drop_replication_slot(%s)", (slot,))
 
 
+@pytest.fixture(scope="module")
+def module_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("attack") / "key-epochs"
+
+
 @pytest.fixture
-def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """This test's own epoch folder, for its platform and its commands alike."""
-    folder = tmp_path / "key-epochs"
+def folder(module_folder: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The module's own epoch folder (its database's keys are wrapped by it), for its platform and commands alike."""
+    folder = module_folder
     monkeypatch.setenv("OMBUD_KEY_EPOCH_DIR", str(folder))
     monkeypatch.setenv("OMBUD_KEY_ROTATION_DAYS", "60")
     monkeypatch.setenv("OMBUD_BACKUP_RETENTION_DAYS", "35")
@@ -328,3 +333,40 @@ def test_after_erasure_and_a_rotation_past_the_window_nothing_the_attacker_holds
         ).fetchall()
     assert indexed == [(other, 7)] and epochs_in_use == [(2,)]  # the erased inquiry got no rows in the new index
     assert {bytes.fromhex(t) for t in platform.office(slug).search_tokens(NAME)} <= kept_rows
+
+
+def test_the_worker_rotates_on_its_schedule_once_an_hour_and_only_the_worker_of_ombud_worker_does(
+    platform: Platform, database_url: str, admin: Context, caseworker: Context
+) -> None:
+    office = platform.create_tenant(admin, slug="skjemaby", name="Skjemaby kommune")
+    office.receive(
+        caseworker, reference="S-1", received_on=date(2024, 3, 1), service_area="helse", channel="phone",
+        requester_role="user", summary="Klage på vedtak", requester_name="Gunnhild Prøvesen",
+    )  # fmt: skip
+    before = platform.epochs.epochs()
+    later = before[-1].created + POLICY.rotation + timedelta(minutes=1)
+    projecting = ProjectionWorker(platform, database_url)
+    rotating = ProjectionWorker(platform, database_url, rotates_keys=True)
+    try:
+        projecting.keys_when_due(later)
+        assert platform.epochs.epochs() == before  # the web's and the commands' workers never rotate
+        rotating.keys_when_due(later)
+        after = platform.epochs.epochs()
+        assert after[-1].number == before[-1].number + 1
+        rotating.keys_when_due(later + POLICY.rotation)  # looked at again within the hour: nothing
+        assert platform.epochs.epochs() == after
+        projecting.catch_up(office.slug)
+    finally:
+        projecting.close()
+        rotating.close()
+    with psycopg.connect(database_url) as conn:
+        conn.execute("SELECT set_config('app.tenant_id', %s, false)", (office.slug,))
+        assert conn.execute("SELECT epoch FROM platform.inquiry_keys").fetchall() == [(after[-1].number,)]
+        assert conn.execute("SELECT epoch FROM platform.search_keys").fetchall() == [(after[-1].number,)]
+        conn.execute("SELECT set_config('app.tenant_id', %s, false)", ("attackby",))
+        assert conn.execute(
+            "SELECT count(*) FROM platform.search_keys WHERE tenant_id = %s", (office.slug,)
+        ).fetchone() == (0,)
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute("DELETE FROM platform.search_keys")
+    assert platform.office(office.slug).inquiry("S-1").requester_name == "Gunnhild Prøvesen"
