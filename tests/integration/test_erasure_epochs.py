@@ -14,6 +14,7 @@ import hashlib
 import hmac
 import json
 import re
+import shutil
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -370,3 +371,26 @@ def test_the_worker_rotates_on_its_schedule_once_an_hour_and_only_the_worker_of_
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             conn.execute("DELETE FROM platform.search_keys")
     assert platform.office(office.slug).inquiry("S-1").requester_name == "Gunnhild Prøvesen"
+
+
+def test_an_altered_epoch_file_and_a_maintenance_without_the_owner_are_one_norwegian_line(
+    ombud: Run, folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert ombud("tenant", "create", "endretby", "--name", "Prøvekommune")[0] == 0
+    receive_full(ombud, "endretby", KEPT_REF)
+    altered = tmp_path / "altered"
+    shutil.copytree(folder, altered)
+    newest = max(altered.glob("epoch-*.json"))
+    content = json.loads(newest.read_text())
+    content["created"] = "2020-01-01T00:00:00+00:00"  # an older epoch would be destroyed sooner
+    newest.write_text(json.dumps(content))
+    monkeypatch.setenv("OMBUD_KEY_EPOCH_DIR", str(altered))
+
+    code, out, err = ombud("inquiry", "show", "--tenant", "endretby", KEPT_REF)
+
+    assert code == 1 and out == "" and err.count("\n") == 1
+    assert f"OMBUD_KEY_EPOCH_DIR: {newest.name}: nøkkelfilen er endret" in err and NAME not in err
+    monkeypatch.setenv("OMBUD_KEY_EPOCH_DIR", str(folder))
+    monkeypatch.delenv("OMBUD_ADMIN_DATABASE_URL")
+    code, _, err = ombud("maintenance")
+    assert code == 1 and err.count("\n") == 1 and "OMBUD_ADMIN_DATABASE_URL" in err
