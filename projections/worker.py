@@ -409,9 +409,13 @@ class ProjectionWorker:
         return KeyRotation(self._platform, self._reindex)
 
     def _reindex(self, slug: str, epoch: int, wrapped_key: bytes) -> None:
-        self.rebuild(
-            slug, search_index.NAME, first=lambda cursor: search_index.replace_key(cursor, slug, epoch, wrapped_key)
-        )
+        """A tenant whose index is set aside keeps its old search key (and so its epoch) until it is fixed."""
+        try:
+            self.rebuild(
+                slug, search_index.NAME, first=lambda cursor: search_index.replace_key(cursor, slug, epoch, wrapped_key)
+            )
+        except ProjectionSetAside:
+            log.warning("keys: tenant=%s search index set aside; its search key stays under its epoch", slug)
 
     def sign_checkpoints_with(self, signer: Signer) -> None:
         """From now on, checkpoints are signed and the chains verified; until then they are only sealed."""

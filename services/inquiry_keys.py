@@ -136,6 +136,10 @@ class InquiryKeys:
     def destroy(self, inquiry_id: UUID) -> None:
         self._store.destroy(inquiry_id)
 
+    def older_than(self, epoch: int, limit: int) -> list[tuple[UUID, Wrapped]]:
+        """Live keys still wrapped under an epoch before `epoch` (or under none)."""
+        return self._store.older_than(epoch, limit)
+
     def rewrap_all(self, epoch: int, progress: Callable[[int], None] = lambda done: None) -> int:
         """Wraps every live key under `epoch`, a batch per transaction; erased keys are never touched. Returns how
         many were re-wrapped; `progress` hears the running count."""

@@ -56,9 +56,24 @@ class KeyRotation:
             return []
         # A key added under an old epoch by a process that had not yet seen the new one moves first.
         self._move_all(self._epochs.epochs()[-1].number, lambda done, total: None, reindex_all=False)
+        destroyed = []
         for epoch in expired:
+            if self._still_wraps(epoch.number):  # a tenant whose index could not be re-keyed: kept, tried again
+                continue
             self._epochs.destroy(epoch.number)
-        return [epoch.number for epoch in expired]
+            destroyed.append(epoch.number)
+        return destroyed
+
+    def _still_wraps(self, epoch: int) -> bool:
+        """Whether a live inquiry key or a search key of any tenant is still under this epoch or an older one."""
+        for slug in self._platform.slugs():
+            app = self._platform.office(slug).app
+            if app.inquiry_keys is not None and app.inquiry_keys.older_than(epoch + 1, limit=1):
+                return True
+            found = app.search_index.current_key()
+            if found is not None and (found[0] or 0) <= epoch:
+                return True
+        return False
 
     def _move_all(self, epoch: int, progress: Progress, *, reindex_all: bool) -> int:
         slugs = self._platform.slugs()

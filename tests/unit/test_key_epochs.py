@@ -7,15 +7,18 @@ import json
 import os
 import stat
 import threading
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from domain.inquiry import Inquiry
+from domain.common import Context
+from domain.inquiry import ERASED, Inquiry
 from infra.key_epochs import DirectoryEpochStore
 from services.inquiry_keys import InMemoryInquiryKeys, InquiryKeys, SealBroken
 from services.key_epochs import (
@@ -26,9 +29,15 @@ from services.key_epochs import (
     EpochKeyError,
     EpochPolicy,
     InMemoryEpochStore,
+    wrap,
 )
+from services.key_rotation import KeyRotation, Rotated
 from services.keys import new_tenant_key
+from services.office import EraseInquiry
+from services.platform import Platform
+from tests.unit.conftest import InMemoryTenantDirectory
 
+POLICY = EpochPolicy(rotation=timedelta(days=60), backup_retention=timedelta(days=35))
 A, B, C = Inquiry.id_for("2024-0001"), Inquiry.id_for("2024-0002"), Inquiry.id_for("2024-0003")
 
 
@@ -190,3 +199,57 @@ def test_the_window_is_the_next_rotation_plus_the_backup_retention_plus_the_allo
     assert policy.expired([first, second], kept_until - timedelta(seconds=1)) == []
     assert policy.expired([first, second], kept_until) == [first]
     assert kept_until <= policy.irreversible_at([first], erased)
+
+
+def test_a_rotation_moves_every_tenants_live_keys_and_destroys_the_old_epoch_only_past_the_window(
+    directory: InMemoryTenantDirectory, master_key: bytes, ctx: Context
+) -> None:
+    platform = Platform(directory, master_key, epochs=InMemoryEpochStore(), key_policy=POLICY)
+    offices = [platform.create_tenant(ctx, slug=slug, name="Prøvekommune") for slug in ("testby", "annenby")]
+    for office in offices:
+        for reference in ("2024-0001", "2024-0002"):
+            office.receive(
+                ctx, reference=reference, received_on=date(2024, 3, 1), service_area="helse", channel="phone",
+                requester_role="user", summary="Klage på vedtak", requester_name="Åse Testperson",
+            )  # fmt: skip
+    offices[0].erase(ctx, EraseInquiry("2024-0001", date(2024, 3, 2), "krav fra innbygger"))
+    reindexed: list[tuple[str, int]] = []
+    rotation = KeyRotation(platform, lambda slug, epoch, wrapped: reindexed.append((slug, epoch)))
+    first = platform.epochs.epochs()[-1]
+
+    assert rotation.when_due(first.created + timedelta(days=59)) == Rotated(None, 0, [])
+    rotated = rotation.rotate(first.created + timedelta(days=30))
+    assert (rotated.epoch, rotated.rewrapped, rotated.destroyed) == (2, 3, [])  # the erased key is not among them
+    assert sorted(reindexed) == [("annenby", 2), ("testby", 2)]
+    stale = offices[1].app.inquiry_keys
+    assert stale is not None
+    store = directory.inquiry_key_stores["annenby"]
+    late = Inquiry.id_for("2024-0003")  # a key made by a process that had not yet seen epoch 2
+    store.rows[late] = (1, wrap(platform.epochs.key(1), os.urandom(32), f"ombud/inquiry-key/annenby/{late}/1"))
+
+    second = platform.epochs.epochs()[-1]
+    window = second.created + POLICY.backup_retention + VACUUM_ALLOWANCE
+    assert rotation.when_due(window - timedelta(minutes=1)).destroyed == []
+    assert rotation.when_due(window).destroyed == [1]
+    assert store.rows[late][0] == 2 and stale.for_reading(late) is not None
+    assert offices[0].inquiry("2024-0001").requester_name == ERASED
+    assert [o.inquiry("2024-0002").requester_name for o in offices] == ["Åse Testperson"] * 2
+
+
+class _IndexSetAside(InMemoryTenantDirectory):
+    """A tenant whose search index cannot be re-keyed: its search key stays under epoch 1."""
+
+    def search_keys(self, slug: str) -> Any:
+        return SimpleNamespace(current=lambda: (1, b"wrapped under epoch 1"))
+
+
+def test_an_epoch_that_still_wraps_a_search_key_is_not_destroyed(master_key: bytes, ctx: Context) -> None:
+    platform = Platform(_IndexSetAside(), master_key, epochs=InMemoryEpochStore(), key_policy=POLICY)
+    platform.create_tenant(ctx, slug="testby", name="Prøvekommune")
+    platform.epochs.create()
+    rotation = KeyRotation(platform, lambda slug, epoch, wrapped: None)  # the re-keying is refused (set aside)
+
+    second = platform.epochs.create()
+
+    assert rotation.when_due(second.created + POLICY.backup_retention + VACUUM_ALLOWANCE).destroyed == []
+    assert [e.number for e in platform.epochs.epochs()] == [1, 2]  # epoch 1 has expired, yet wraps a key
