@@ -12,7 +12,6 @@ from psycopg import Cursor
 
 from domain.inquiry import Inquiry
 from services.inquiry_keys import Wrapped
-from services.key_epochs import EpochStore, current
 from services.search_index import SearchIndex
 
 NAME = "search_index"
@@ -32,15 +31,13 @@ _MATCHING = (
 )
 
 
-def apply_batch(
-    cursor: Cursor[Any], tenant_id: str, events: Sequence[Any], index: SearchIndex, epochs: EpochStore
-) -> None:
+def apply_batch(cursor: Cursor[Any], tenant_id: str, events: Sequence[Any], index: SearchIndex) -> None:
     """Read in the batch's transaction, the search key is the one a rotation committed or is committing with it."""
     search_key: Wrapped | None = None
     for event in events:
         match event:
             case Inquiry.Received() if event.search_tokens:
-                search_key = search_key or _search_key(cursor, tenant_id, index, epochs)
+                search_key = search_key or _search_key(cursor, tenant_id, index)
                 cursor.executemany(
                     _INSERT, [(tenant_id, event.originator_id, t) for t in index.keyed(search_key, event.search_tokens)]
                 )
@@ -53,13 +50,12 @@ def replace_key(cursor: Cursor[Any], tenant_id: str, epoch: int, wrapped_key: by
     cursor.execute(_PUT_KEY, (tenant_id, epoch, wrapped_key))
 
 
-def _search_key(cursor: Cursor[Any], tenant_id: str, index: SearchIndex, epochs: EpochStore) -> Wrapped:
+def _search_key(cursor: Cursor[Any], tenant_id: str, index: SearchIndex) -> Wrapped:
     """The tenant's search key; its first is made here, under the current epoch."""
     cursor.execute(_KEY, (tenant_id,))
     row = cursor.fetchone()
     if row is None:
-        epoch = current(epochs).number
-        replace_key(cursor, tenant_id, epoch, index.new_key(epoch))
+        replace_key(cursor, tenant_id, *index.first_key())
         cursor.execute(_KEY, (tenant_id,))
         row = cursor.fetchone()
     return row[0], bytes(row[1])

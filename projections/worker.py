@@ -228,9 +228,8 @@ class ProjectionWorker:
     def _apply(self, cursor: Any, slug: str, name: str, events: list[Any]) -> None:
         """One projection's fold of the events; with the case list, the network's view of the office when the
         tenant's own events (name, population, taxonomy, national groups) are among them."""
-        if name == search_index.NAME:  # the words are keyed under the tenant's current search key
-            app = self._platform.office(slug).app
-            search_index.apply_batch(cursor, slug, events, app.search_index, self._platform.epochs)
+        if name == search_index.NAME:  # the words are keyed under the tenant's search key, which the service opens
+            PROJECTIONS[name](cursor, slug, events, self._platform.office(slug).app.search_index)
         else:
             PROJECTIONS[name](cursor, slug, events)
         if name == inquiries.NAME and any(isinstance(event, Tenant.Event) for event in events):

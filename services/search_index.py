@@ -22,7 +22,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from domain.search_words import search_words
 from services.inquiry_keys import SealBroken, Wrapped
-from services.key_epochs import EpochStore, unwrap, wrap
+from services.key_epochs import EpochStore, current, unwrap, wrap
 
 KEY_BYTES = 32
 
@@ -65,6 +65,13 @@ class SearchIndex:
             return [bytes.fromhex(token) for token in tokens]
         key = self._open(search_key)
         return [hmac.new(key, bytes.fromhex(token), hashlib.sha256).digest() for token in tokens]
+
+    def first_key(self) -> tuple[int, bytes]:
+        """The tenant's first search key, under the current epoch (made if there is none yet)."""
+        if self._epochs is None:
+            raise SealBroken("søkenøkkelen kan ikke lages uten nøkkelepoker")
+        epoch = current(self._epochs).number
+        return epoch, self.new_key(epoch)
 
     def new_key(self, epoch: int) -> bytes:
         """A fresh search key wrapped under the epoch, for `platform.search_keys`."""
