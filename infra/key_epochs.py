@@ -35,7 +35,13 @@ class DirectoryEpochStore:
         self._cache: dict[int, tuple[Epoch, bytes]] = {}
 
     def epochs(self) -> list[Epoch]:
-        return [self._load(number)[0] for number in self._numbers()]
+        found = []
+        for number in self._numbers():
+            try:
+                found.append(self._load(number)[0])
+            except EpochDestroyed:  # destroyed by another process between the listing and the reading
+                continue
+        return found
 
     def create(self) -> Epoch:
         self._folder.mkdir(mode=0o700, parents=True, exist_ok=True)
