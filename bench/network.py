@@ -44,6 +44,7 @@ from projections.network_releases import make_releases
 from projections.network_report import NetworkReports
 from projections.worker import ProjectionWorker
 from services.demo import load_demo
+from services.key_epochs import InMemoryEpochStore
 from services.platform import Platform
 
 CASE_TYPES = [case_type.code for case_type in STANDARD_CASE_TYPES]
@@ -232,7 +233,12 @@ def main(argv: list[str] | None = None) -> int:
         try:
             with migrated_throwaway_database(server_url, "ombud_bench") as app_url:
                 datastore = open_datastore(app_url, pool_size=4, max_overflow=6)
-                platform = Platform(PostgresTenantDirectory(datastore), os.urandom(32), factory_maker(datastore))
+                platform = Platform(
+                    PostgresTenantDirectory(datastore),
+                    os.urandom(32),
+                    factory_maker(datastore),
+                    epochs=InMemoryEpochStore(),
+                )
                 try:
                     if args.demo:
                         started = time.perf_counter()

@@ -24,6 +24,7 @@ from domain.common import Context
 from infra.directory import PostgresTenantDirectory
 from infra.embedded import start_postgres
 from infra.eventstore import factory_maker, open_datastore
+from infra.key_epochs import DirectoryEpochStore
 from infra.logins import APP_LOGIN, with_login
 from infra.migrate import migrate
 from infra.settings import Settings
@@ -33,6 +34,7 @@ from projections.reading import tenant_transaction
 from projections.worker import ProjectionWorker
 from services.audit_signing import load_signer, new_signing_key_pem
 from services.importing import import_case_log
+from services.key_epochs import InMemoryEpochStore
 from services.platform import Platform
 
 AREAS = ["Helse", "Plan og bygg", "Skole og barnehage", "Boligkontoret", "NAV", "Barnevern", "Annet"]
@@ -119,7 +121,9 @@ def main(argv: list[str] | None = None) -> int:
 def run(url: str, app_url: str, master_key: bytes, rows: int, repeats: int) -> None:
     """`url` is the admin login (the baselines), `app_url` the app's (the product)."""
     datastore = open_datastore(app_url, pool_size=4, max_overflow=6)
-    platform = Platform(PostgresTenantDirectory(datastore), master_key, factory_maker(datastore))
+    platform = Platform(
+        PostgresTenantDirectory(datastore), master_key, factory_maker(datastore), epochs=InMemoryEpochStore()
+    )
     ctx = Context("bench", "caseworker", "bench")
     office = platform.create_tenant(ctx, slug="bench", name="Benchmark kommune")
     data = case_log(rows, 2015, 10)
@@ -219,7 +223,12 @@ class WebRun:
 def run_web(url: str, app_url: str, master_key: bytes, scratch: Path, redis_url: str | None, plan: WebRun) -> None:
     """A tenant of its own in the same database, served by `ombud serve` in another process (as the app's login)."""
     datastore = open_datastore(app_url, pool_size=4, max_overflow=6)
-    platform = Platform(PostgresTenantDirectory(datastore), master_key, factory_maker(datastore))
+    platform = Platform(
+        PostgresTenantDirectory(datastore),
+        master_key,
+        factory_maker(datastore),
+        epochs=DirectoryEpochStore(scratch / "serve" / "key-epochs", master_key),
+    )
     try:
         tenant, setup_seconds = web.build_tenant(platform, datastore, app_url, plan.inquiries, admin_url=url)
     finally:

@@ -402,6 +402,10 @@ PERSONAL_FIELDS: dict[type, tuple[str, ...]] = {
     Inquiry.ComplaintSent: ("about",),
     Inquiry.NoteAdded: ("text",),
     Inquiry.Reopened: ("reason",),
+    # The grounds of an erasure or a hold name no person, yet may hint at one: sealed too, so the erasure's own
+    # reason dies with the key it destroys (a reason stored plain before this reads as it is).
+    Inquiry.Erased: ("reason",),
+    Inquiry.LegalHoldPlaced: ("reason",),
 }
 # Lists of keyed hashes sealed with the inquiry's key like the personal fields, but opened for the projection worker:
 # not text, yet derived from it, so erasure must make them unreadable in the stored events too.

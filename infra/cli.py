@@ -23,7 +23,7 @@ from domain.inquiry import (
 )
 from domain.outreach import KINDS as OUTREACH_KINDS
 from domain.taxonomy import DEFAULT_TEMPLATE, TEMPLATES
-from infra import audit_commands, commands, delivery_commands, network_commands
+from infra import audit_commands, commands, delivery_commands, key_commands, network_commands
 from infra.migrate import MigrationError
 from infra.settings import Settings, SettingsError
 from projections.safe_login import UnsafeDatabaseLogin
@@ -41,6 +41,7 @@ from services.case_commands import (
     SendComplaint,
     SendInterimReply,
 )
+from services.key_epochs import EpochDestroyed, EpochKeyError
 from services.keys import MasterKeyError
 
 T = TypeVar("T")
@@ -359,6 +360,7 @@ def build_parser() -> OneLineParser:
     running.set_defaults(run=commands.run_retention)
     _audit_replay(audit_commands.add_parsers(subcommands, OneLineParser, line, parse_date))
     network_commands.add_parsers(subcommands, OneLineParser, year, line)
+    key_commands.add_parsers(subcommands, OneLineParser)
     return parser
 
 
@@ -387,7 +389,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = Settings.from_environment()
         return args.run(args, settings)
-    except (DomainError, SettingsError, MasterKeyError, SigningKeyError, MigrationError, UnsafeDatabaseLogin) as error:
+    except (
+        DomainError,
+        SettingsError,
+        MasterKeyError,
+        SigningKeyError,
+        MigrationError,
+        UnsafeDatabaseLogin,
+        EpochKeyError,
+        EpochDestroyed,
+    ) as error:
         print(f"ombud: feil: {error}", file=sys.stderr)
         return 1
 

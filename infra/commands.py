@@ -115,7 +115,7 @@ def run_worker(args: argparse.Namespace, settings: Settings) -> int:
     import threading
 
     def work(runtime: Any) -> int:
-        worker = runtime.projection_worker()  # refuses an unsafe login first
+        worker = runtime.projection_worker(rotates_keys=True)  # refuses an unsafe login first
         try:
             worker.sign_checkpoints_with(runtime.signer)
             if args.once:
@@ -597,6 +597,9 @@ def run_retention(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def run_erase(args: argparse.Namespace, settings: Settings) -> int:
+    from datetime import UTC, datetime
+
+    from infra.key_commands import norwegian_time
     from services.office import EraseInquiry
 
     def work(runtime: Any) -> int:
@@ -604,7 +607,12 @@ def run_erase(args: argparse.Namespace, settings: Settings) -> int:
         office.erase(
             context(args, "tenant_admin"), EraseInquiry(args.inquiry, args.on or today_in_norway(), args.reason)
         )
+        irreversible = norwegian_time(runtime.platform.irreversible_at(datetime.now(UTC)))
         print(f"{args.inquiry}: personopplysningene er slettet for godt")
+        print(
+            f"Fra {irreversible} kan slettingen ikke lenger omgjøres fra noen sikkerhetskopi, WAL eller replika"
+            " (nøkkelepoken er da destruert)"
+        )
         return 0
 
     return with_runtime(settings, work)

@@ -11,7 +11,7 @@ from eventsourcing.postgres import PostgresDatastore
 
 from domain.account import Account, record_scope
 from domain.common import Context
-from infra.inquiry_keys import PostgresInquiryKeys
+from infra.inquiry_keys import PostgresInquiryKeys, PostgresSearchKeys
 from projections.audit_chain import RECORD_WRITERS_LOCK
 from services.platform import TENANTS_CHANNEL
 
@@ -70,6 +70,9 @@ class PostgresTenantDirectory:
 
     def inquiry_keys(self, slug: str) -> PostgresInquiryKeys:
         return PostgresInquiryKeys(self._datastore, slug)
+
+    def search_keys(self, slug: str) -> PostgresSearchKeys:
+        return PostgresSearchKeys(self._datastore, slug)
 
 
 class PostgresAccountDirectory:

@@ -1,4 +1,4 @@
-"""One tenant's wrapped inquiry keys in `platform.inquiry_keys`, under row-level security (0018_inquiry_keys.sql)."""
+"""One tenant's wrapped inquiry keys in `platform.inquiry_keys`, under row-level security (0018, 0026)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.postgres import PostgresDatastore
+
+from services.inquiry_keys import Wrapped
 
 
 class PostgresInquiryKeys:
@@ -15,19 +17,19 @@ class PostgresInquiryKeys:
         self._datastore = datastore
         self._slug = slug
 
-    def add(self, inquiry_id: UUID, wrapped_key: bytes) -> bytes | None:
+    def add(self, inquiry_id: UUID, epoch: int, wrapped_key: bytes) -> Wrapped | None:
         with self._datastore.transaction(commit=True) as cursor:
             self._tenant(cursor)
             cursor.execute(
-                "INSERT INTO platform.inquiry_keys (tenant_id, inquiry_id, wrapped_key) VALUES (%s, %s, %s)"
+                "INSERT INTO platform.inquiry_keys (tenant_id, inquiry_id, epoch, wrapped_key) VALUES (%s, %s, %s, %s)"
                 " ON CONFLICT (tenant_id, inquiry_id) DO NOTHING",
-                (self._slug, inquiry_id, wrapped_key),
+                (self._slug, inquiry_id, epoch, wrapped_key),
             )
             if cursor.rowcount == 1:
-                return wrapped_key
+                return epoch, wrapped_key
             return self._select(cursor, inquiry_id)
 
-    def wrapped_key(self, inquiry_id: UUID) -> bytes | None:
+    def wrapped_key(self, inquiry_id: UUID) -> Wrapped | None:
         with self._datastore.transaction(commit=False) as cursor:
             self._tenant(cursor)
             return self._select(cursor, inquiry_id)
@@ -41,13 +43,53 @@ class PostgresInquiryKeys:
                 (self._slug, inquiry_id),
             )
 
-    def _select(self, cursor: Any, inquiry_id: UUID) -> bytes | None:
+    def older_than(self, epoch: int, limit: int) -> list[tuple[UUID, Wrapped]]:
+        with self._datastore.transaction(commit=False) as cursor:
+            self._tenant(cursor)
+            cursor.execute(
+                "SELECT inquiry_id, epoch, wrapped_key FROM platform.inquiry_keys"
+                " WHERE tenant_id = %s AND wrapped_key IS NOT NULL AND (epoch IS NULL OR epoch < %s)"
+                " ORDER BY inquiry_id LIMIT %s",
+                (self._slug, epoch, limit),
+            )
+            return [(row["inquiry_id"], (row["epoch"], bytes(row["wrapped_key"]))) for row in cursor.fetchall()]
+
+    def rewrap(self, epoch: int, rows: list[tuple[UUID, bytes]]) -> int:
+        """One transaction; `wrapped_key IS NOT NULL` is checked again on the row as it stands when updated, so an
+        erasure that committed meanwhile wins, and an epoch never goes back (a newer rotation's rows stay)."""
+        with self._datastore.transaction(commit=True) as cursor:
+            self._tenant(cursor)
+            cursor.execute(
+                "UPDATE platform.inquiry_keys AS k SET wrapped_key = r.wrapped_key, epoch = %s"
+                " FROM unnest(%s::uuid[], %s::bytea[]) AS r(inquiry_id, wrapped_key)"
+                " WHERE k.tenant_id = %s AND k.inquiry_id = r.inquiry_id AND k.wrapped_key IS NOT NULL"
+                " AND (k.epoch IS NULL OR k.epoch < %s)",
+                (epoch, [row[0] for row in rows], [row[1] for row in rows], self._slug, epoch),
+            )
+            return int(cursor.rowcount)
+
+    def _select(self, cursor: Any, inquiry_id: UUID) -> Wrapped | None:
         cursor.execute(
-            "SELECT wrapped_key FROM platform.inquiry_keys WHERE tenant_id = %s AND inquiry_id = %s",
+            "SELECT epoch, wrapped_key FROM platform.inquiry_keys WHERE tenant_id = %s AND inquiry_id = %s",
             (self._slug, inquiry_id),
         )
         row = cursor.fetchone()
-        return None if row is None or row["wrapped_key"] is None else bytes(row["wrapped_key"])
+        return None if row is None or row["wrapped_key"] is None else (row["epoch"], bytes(row["wrapped_key"]))
 
     def _tenant(self, cursor: Any) -> None:
         cursor.execute("SELECT set_config('app.tenant_id', %s, true)", (self._slug,))
+
+
+class PostgresSearchKeys:
+    """One tenant's search key, wrapped by an epoch key, in `platform.search_keys` (0026_key_epochs.sql)."""
+
+    def __init__(self, datastore: PostgresDatastore, slug: str) -> None:
+        self._datastore = datastore
+        self._slug = slug
+
+    def current(self) -> Wrapped | None:
+        with self._datastore.transaction(commit=False) as cursor:
+            cursor.execute("SELECT set_config('app.tenant_id', %s, true)", (self._slug,))
+            cursor.execute("SELECT epoch, wrapped_key FROM platform.search_keys WHERE tenant_id = %s", (self._slug,))
+            row = cursor.fetchone()
+        return None if row is None else (row["epoch"], bytes(row["wrapped_key"]))

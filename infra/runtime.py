@@ -8,6 +8,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from psycopg.conninfo import conninfo_to_dict
 from infra import embedded
 from infra.directory import PostgresTenantDirectory
 from infra.eventstore import EventAppends, factory_maker, open_datastore
+from infra.key_epochs import DirectoryEpochStore
 from infra.logins import APP_LOGIN, with_login
 from infra.migrate import migrate, pending
 from infra.settings import Settings, SettingsError
@@ -28,6 +30,7 @@ from projections.access_log import written_counter
 from projections.audit_keeper import AuditKeeper
 from projections.worker import ProjectionWorker
 from services.audit_signing import Signer, load_signer, new_signing_key_pem
+from services.key_epochs import EpochPolicy, EpochStore
 from services.keys import parse_master_key
 from services.platform import Platform
 from web.app import create_app
@@ -35,6 +38,8 @@ from web.app import create_app
 log = logging.getLogger(__name__)
 # Adds the network's sharing flag as false for the tenants before it; the platform then sets it from their profiles.
 SHARING_MIGRATION = "0024_statistics_sharing"
+# Adds key epochs; the keys wrapped before them are re-wrapped, and every search index re-keyed, as it is applied.
+EPOCHS_MIGRATION = "0026_key_epochs"
 
 
 @dataclass
@@ -46,6 +51,7 @@ class Runtime:
     master_key: bytes
     embedded_servers: list[embedded.EmbeddedServer] = field(default_factory=list)
     telemetry: Telemetry | None = None  # None: nothing is exported, so nothing is measured
+    admin_url: str | None = None  # the owner's login (OMBUD_ADMIN_DATABASE_URL, or the embedded superuser)
 
     @property
     def database_label(self) -> str:
@@ -89,6 +95,7 @@ class Runtime:
             "DATABASE_URL": self.database_url,
             "REDIS_URL": self.redis_url,
             "OMBUD_MASTER_KEY": base64.b64encode(self.master_key).decode(),
+            "OMBUD_KEY_EPOCH_DIR": str(self.settings.epoch_dir),
         }
 
     def web_app(self) -> Litestar:
@@ -105,9 +112,15 @@ class Runtime:
         )
         return self.telemetry.instrument_app(app) if self.telemetry else app
 
-    def projection_worker(self) -> ProjectionWorker:
+    def projection_worker(self, *, rotates_keys: bool = False) -> ProjectionWorker:
         """The projection worker on this runtime's platform, reporting to its telemetry when it is on."""
-        return projection_worker(self.platform, self.database_url, self.telemetry, self.settings.network_threshold)
+        return projection_worker(
+            self.platform,
+            self.database_url,
+            self.telemetry,
+            self.settings.network_threshold,
+            rotates_keys=rotates_keys,
+        )
 
     @cached_property
     def access_records_written(self) -> Any:
@@ -149,35 +162,58 @@ def open_runtime(settings: Settings, *, migrating: bool = False) -> Iterator[Run
     else:
         _require_up_to_date(database_url)
     datastore = open_datastore(database_url, pool_size=settings.pool_size, max_overflow=settings.pool_max_overflow)
-    platform = platform_on(datastore, master_key, telemetry)
-    runtime = Runtime(settings, database_url, datastore, platform, master_key, servers, telemetry)
+    epochs = DirectoryEpochStore(settings.epoch_dir, master_key)
+    platform = platform_on(datastore, master_key, telemetry, epochs, key_policy(settings))
+    runtime = Runtime(settings, database_url, datastore, platform, master_key, servers, telemetry, admin_url)
     try:
         if migrating or SHARING_MIGRATION in applied:
             _reconcile_sharing(platform)
+        if EPOCHS_MIGRATION in applied:
+            _first_rotation(runtime)
         yield runtime
     finally:
         runtime.close()
 
 
-def platform_on(datastore: PostgresDatastore, master_key: bytes, telemetry: Telemetry | None) -> Platform:
+def platform_on(
+    datastore: PostgresDatastore,
+    master_key: bytes,
+    telemetry: Telemetry | None,
+    epochs: EpochStore,
+    policy: EpochPolicy = EpochPolicy(),  # noqa: B008 (frozen: one shared default is safe)
+) -> Platform:
     """The platform whose event store and offices report to the telemetry, when it is on."""
     if telemetry is None:
-        return Platform(PostgresTenantDirectory(datastore), master_key, factory_maker(datastore))
+        return Platform(
+            PostgresTenantDirectory(datastore), master_key, factory_maker(datastore), epochs=epochs, key_policy=policy
+        )
     appends = EventAppends(telemetry.tracer_provider, telemetry.meter_provider)
     return Platform(
         PostgresTenantDirectory(datastore),
         master_key,
         factory_maker(datastore, appends),
+        epochs=epochs,
+        key_policy=policy,
         tracer_provider=telemetry.tracer_provider,
     )
 
 
+def key_policy(settings: Settings) -> EpochPolicy:
+    return EpochPolicy(timedelta(days=settings.key_rotation_days), timedelta(days=settings.backup_retention_days))
+
+
 def projection_worker(
-    platform: Platform, database_url: str, telemetry: Telemetry | None, network_threshold: int = 4
+    platform: Platform,
+    database_url: str,
+    telemetry: Telemetry | None,
+    network_threshold: int = 4,
+    *,
+    rotates_keys: bool = False,
 ) -> ProjectionWorker:
-    """The worker, with its audit keeper, reporting to the telemetry when it is on."""
+    """The worker, with its audit keeper, reporting to the telemetry when it is on; `rotates_keys`: `ombud worker`'s,
+    which rotates the keys on the platform's schedule."""
     if telemetry is None:
-        return ProjectionWorker(platform, database_url, network_threshold=network_threshold)
+        return ProjectionWorker(platform, database_url, network_threshold=network_threshold, rotates_keys=rotates_keys)
     return ProjectionWorker(
         platform,
         database_url,
@@ -185,7 +221,18 @@ def projection_worker(
         tracer_provider=telemetry.tracer_provider,
         meter_provider=telemetry.meter_provider,
         network_threshold=network_threshold,
+        rotates_keys=rotates_keys,
     )
+
+
+def _first_rotation(runtime: Runtime) -> None:
+    """Moves the keys wrapped before epochs under the first one, and re-keys every search index (0026)."""
+    worker = runtime.projection_worker()
+    try:
+        rotated = worker.key_rotation().rotate(datetime.now(UTC))
+    finally:
+        worker.close()
+    log.info("keys: first epoch=%s rewrapped=%d", rotated.epoch, rotated.rewrapped)
 
 
 def _reconcile_sharing(platform: Platform) -> None:

@@ -8,6 +8,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from services.key_epochs import BACKUP_RETENTION_DAYS, ROTATION_DAYS
+
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
@@ -28,6 +30,13 @@ class Settings:
     audit_signing_key: str | None = None  # the checkpoints' Ed25519 key itself (PEM or base64 seed)
     audit_signing_key_file: Path | None = None  # or a file holding it
     network_threshold: int = 4  # the network's figures from 1 to this many are suppressed (domain.disclosure)
+    key_epoch_dir: Path | None = None  # the epoch keys' folder, outside the database; None: <data_dir>/key-epochs
+    key_rotation_days: int = ROTATION_DAYS  # how often the worker moves every live key to a new epoch
+    backup_retention_days: int = BACKUP_RETENTION_DAYS  # how long backups, WAL archives, replicas keep data
+
+    @property
+    def epoch_dir(self) -> Path:
+        return self.key_epoch_dir or self.data_dir / "key-epochs"
 
     @classmethod
     def from_environment(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -50,6 +59,9 @@ class Settings:
             if env.get("OMBUD_AUDIT_SIGNING_KEY_FILE")
             else None,
             network_threshold=_threshold(env, "OMBUD_NETWORK_THRESHOLD", 4),
+            key_epoch_dir=Path(env["OMBUD_KEY_EPOCH_DIR"]).resolve() if env.get("OMBUD_KEY_EPOCH_DIR") else None,
+            key_rotation_days=_threshold(env, "OMBUD_KEY_ROTATION_DAYS", ROTATION_DAYS),
+            backup_retention_days=_threshold(env, "OMBUD_BACKUP_RETENTION_DAYS", BACKUP_RETENTION_DAYS),
         )
 
 

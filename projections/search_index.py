@@ -1,4 +1,5 @@
-"""The blind index's table: the worker copies each inquiry's keyed hashes and forgets them on erasure."""
+"""The blind index's table: the worker keys each inquiry's word hashes under the tenant's search key, and forgets
+them on erasure; a key rotation replaces the search key and re-indexes in one transaction (services/search_index.py)."""
 
 from __future__ import annotations
 
@@ -10,12 +11,19 @@ import asyncpg
 from psycopg import Cursor
 
 from domain.inquiry import Inquiry
+from services.inquiry_keys import Wrapped
+from services.search_index import SearchIndex
 
 NAME = "search_index"
 TABLES = ("read.search_tokens",)
 
 _INSERT = "INSERT INTO read.search_tokens (tenant_id, inquiry_id, token) VALUES (%s, %s, %s) ON CONFLICT DO NOTHING"
 _FORGET = "DELETE FROM read.search_tokens WHERE tenant_id = %s AND inquiry_id = %s"
+_KEY = "SELECT epoch, wrapped_key FROM platform.search_keys WHERE tenant_id = %s"
+_PUT_KEY = (
+    "INSERT INTO platform.search_keys (tenant_id, epoch, wrapped_key) VALUES (%s, %s, %s) ON CONFLICT (tenant_id)"
+    " DO UPDATE SET epoch = excluded.epoch, wrapped_key = excluded.wrapped_key, created_at = now()"
+)
 # The inquiries that have every typed token; RLS keeps the search inside the reader's tenant.
 _MATCHING = (
     "SELECT inquiry_id FROM read.search_tokens WHERE token = ANY($1::bytea[])"
@@ -23,15 +31,34 @@ _MATCHING = (
 )
 
 
-def apply_batch(cursor: Cursor[Any], tenant_id: str, events: Sequence[Any]) -> None:
+def apply_batch(cursor: Cursor[Any], tenant_id: str, events: Sequence[Any], index: SearchIndex) -> None:
+    """Read in the batch's transaction, the search key is the one a rotation committed or is committing with it."""
+    search_key: Wrapped | None = None
     for event in events:
         match event:
-            case Inquiry.Received():
+            case Inquiry.Received() if event.search_tokens:
+                search_key = search_key or _search_key(cursor, tenant_id, index)
                 cursor.executemany(
-                    _INSERT, [(tenant_id, event.originator_id, bytes.fromhex(t)) for t in event.search_tokens]
+                    _INSERT, [(tenant_id, event.originator_id, t) for t in index.keyed(search_key, event.search_tokens)]
                 )
             case Inquiry.Erased():
                 cursor.execute(_FORGET, (tenant_id, event.originator_id))
+
+
+def replace_key(cursor: Cursor[Any], tenant_id: str, epoch: int, wrapped_key: bytes) -> None:
+    """The tenant's new search key, in the transaction that re-indexes under it (the worker's `rebuild`)."""
+    cursor.execute(_PUT_KEY, (tenant_id, epoch, wrapped_key))
+
+
+def _search_key(cursor: Cursor[Any], tenant_id: str, index: SearchIndex) -> Wrapped:
+    """The tenant's search key; its first is made here, under the current epoch."""
+    cursor.execute(_KEY, (tenant_id,))
+    row = cursor.fetchone()
+    if row is None:
+        replace_key(cursor, tenant_id, *index.first_key())
+        cursor.execute(_KEY, (tenant_id,))
+        row = cursor.fetchone()
+    return row[0], bytes(row[1])
 
 
 async def matching(conn: asyncpg.Connection, tokens: list[str]) -> list[UUID]:

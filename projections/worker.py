@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
@@ -23,12 +24,13 @@ from projections.audit_keeper import AuditKeeper
 from projections.quarantine import Quarantine
 from projections.safe_login import refuse_unsafe_login_sync
 from services.audit_signing import Signer
+from services.key_rotation import KeyRotation
 from services.platform import TENANTS_CHANNEL, Platform
 from services.retention import Retention
 
 log = logging.getLogger(__name__)
 
-PROJECTIONS: dict[str, Callable[[Any, str, Any], None]] = {
+PROJECTIONS: dict[str, Callable[..., None]] = {
     inquiries.NAME: inquiries.apply_batch,
     outreach.NAME: outreach.apply_batch,
     search_index.NAME: search_index.apply_batch,
@@ -41,6 +43,7 @@ PROJECTION_TABLES = {
 Progress = Callable[[int, int], None]
 BATCH = 10_000
 IDLE_SECONDS = 5.0
+KEYS_LOOK_SECONDS = 3600.0
 # A restarting or unreachable database: psycopg's own error, or the event store's (eventsourcing wraps psycopg's).
 CONNECTION_LOST = (psycopg.OperationalError, OperationalError, InterfaceError)
 RETRY_FIRST_SECONDS = 0.5
@@ -61,6 +64,7 @@ class ProjectionWorker:
         tracer_provider: trace.TracerProvider | None = None,
         meter_provider: metrics.MeterProvider | None = None,
         network_threshold: int = 4,
+        rotates_keys: bool = False,
     ) -> None:
         """`tracer_provider` and `meter_provider`: the composition root's, when telemetry is on. Without a meter
         provider the worker measures nothing (no lag queries); without a tracer provider its spans go to the global.
@@ -88,6 +92,8 @@ class ProjectionWorker:
         self._retry_first = retry_first
         self._retry_cap = retry_cap
         self._retention_ran_on: date | None = None
+        self._rotates_keys = rotates_keys
+        self._keys_looked_at: float | None = None
         self._writer = psycopg.connect(conninfo)
         try:
             with self._writer.transaction(), self._writer.cursor() as cursor:
@@ -147,12 +153,18 @@ class ProjectionWorker:
             self._set_aside_gauge.set(int(name in aside), attributes)  # type: ignore[union-attr]
 
     def rebuild(
-        self, slug: str, projection: str = inquiries.NAME, progress: Progress = lambda done, total: None
+        self,
+        slug: str,
+        projection: str = inquiries.NAME,
+        progress: Progress = lambda done, total: None,
+        *,
+        first: Callable[[Any], None] = lambda cursor: None,
     ) -> int:
         """Replays from zero in one transaction: readers see the old rows until the new ones are complete.
 
         A success releases the projection if it was set aside; an event it cannot apply leaves the old rows,
-        sets the projection aside and raises `ProjectionSetAside`.
+        sets the projection aside and raises `ProjectionSetAside`. `first` writes in that transaction before the
+        replay (a new search key, which the replay then uses).
         """
         total = self._platform.office(slug).app.recorder.max_notification_id() or 0
         applied = 0
@@ -165,6 +177,7 @@ class ProjectionWorker:
                     "DELETE FROM read.positions WHERE tenant_id = %s AND projection = %s", (slug, projection)
                 )
                 quarantine.release(cursor, slug, [projection])
+                first(cursor)
                 progress(0, total)
                 while count := self._next_batch(cursor, slug, [projection]):
                     applied += count
@@ -219,7 +232,10 @@ class ProjectionWorker:
     def _apply(self, cursor: Any, slug: str, name: str, events: list[Any]) -> None:
         """One projection's fold of the events; with the case list, the network's view of the office when the
         tenant's own events (name, population, taxonomy, national groups) are among them."""
-        PROJECTIONS[name](cursor, slug, events)
+        if name == search_index.NAME:  # the words are keyed under the tenant's search key, which the service opens
+            PROJECTIONS[name](cursor, slug, events, self._platform.office(slug).app.search_index)
+        else:
+            PROJECTIONS[name](cursor, slug, events)
         if name == inquiries.NAME and any(isinstance(event, Tenant.Event) for event in events):
             network_figures.record_office(cursor, slug, self._platform.office(slug).profile())
 
@@ -353,6 +369,7 @@ class ProjectionWorker:
                     self._report(slug, applied)
             self.retention_once_a_day()
             self.network_releases_once_a_day()
+            self.keys_when_due()
             self.keep_audit_chains()
             for notify in listener.notifies(timeout=IDLE_SECONDS, stop_after=1):
                 if notify.channel in channels:
@@ -400,6 +417,30 @@ class ProjectionWorker:
         for release in made:  # years and numbers only
             log.info("network: year=%d release=%s", release.year, release.number or "refused")
         return made
+    def keys_when_due(self, now: datetime | None = None) -> None:
+        """Key rotation on its schedule (OMBUD_KEY_ROTATION_DAYS) and expired epochs destroyed, looked at once an
+        hour (and at start); unless `rotates_keys` (the worker of `ombud worker`), never. `now`: the present."""
+        if not self._rotates_keys:
+            return
+        if self._keys_looked_at is not None and time.monotonic() - self._keys_looked_at < KEYS_LOOK_SECONDS:
+            return
+        rotated = self.key_rotation().when_due(now or datetime.now(UTC))
+        self._keys_looked_at = time.monotonic()
+        if rotated.epoch is not None or rotated.destroyed:
+            log.info("keys: epoch=%s rewrapped=%d destroyed=%s", rotated.epoch, rotated.rewrapped, rotated.destroyed)
+
+    def key_rotation(self) -> KeyRotation:
+        """The rotation over this worker's platform; it re-keys each tenant's search index through `rebuild`."""
+        return KeyRotation(self._platform, self._reindex)
+
+    def _reindex(self, slug: str, epoch: int, wrapped_key: bytes) -> None:
+        """A tenant whose index is set aside keeps its old search key (and so its epoch) until it is fixed."""
+        try:
+            self.rebuild(
+                slug, search_index.NAME, first=lambda cursor: search_index.replace_key(cursor, slug, epoch, wrapped_key)
+            )
+        except ProjectionSetAside:
+            log.warning("keys: tenant=%s search index set aside; its search key stays under its epoch", slug)
 
     def sign_checkpoints_with(self, signer: Signer) -> None:
         """From now on, checkpoints are signed and the chains verified; until then they are only sealed."""

@@ -12,7 +12,8 @@ from eventsourcing.utils import Environment
 
 from domain.inquiry import PERSONAL_FIELDS, SHREDDED_LISTS
 from services.inquiry_keys import InquiryKeys, InquiryKeyStore, Sealed
-from services.search_index import SearchIndex
+from services.key_epochs import EpochStore
+from services.search_index import SearchIndex, SearchKeyStore
 
 FactoryMaker = Callable[[Environment], InfrastructureFactory]
 
@@ -98,16 +99,23 @@ class OfficeApplication(Application):
         *,
         create_tables: bool = False,
         inquiry_keys: InquiryKeyStore | None = None,
+        epochs: EpochStore | None = None,
+        search_keys: SearchKeyStore | None = None,
     ) -> None:
         """`create_tables` only when the tenant is created: DDL from two processes at once collides.
 
-        Without `inquiry_keys` personal fields are stored plain (the import, whose rows carry no personal text).
+        Without `inquiry_keys` personal fields are stored plain (the import, whose rows carry no personal text);
+        with them, `epochs` (what wraps the inquiry and search keys) must be given too.
         """
         self.name = table_prefix(slug)
         self.slug = slug
         self._make_factory = make_factory
-        self.inquiry_keys = None if inquiry_keys is None else InquiryKeys(slug, cipher_key, inquiry_keys)
-        self.search_index = SearchIndex(cipher_key)
+        self.inquiry_keys = None
+        if inquiry_keys is not None:
+            if epochs is None:
+                raise ValueError("inquiry keys need the key epochs that wrap them")
+            self.inquiry_keys = InquiryKeys(slug, cipher_key, inquiry_keys, epochs)
+        self.search_index = SearchIndex(slug, cipher_key, epochs, search_keys)
         super().__init__(
             env={
                 "CIPHER_TOPIC": "eventsourcing.cryptography:AESCipher",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 from uuid import UUID
@@ -15,40 +16,64 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from domain.common import DomainError
 from domain.inquiry import ERASED
+from services.key_epochs import EpochStore, current, unwrap, wrap
 
 KEY_BYTES = 32
 _NONCE_BYTES = 12
 ENVELOPE_VERSION = 1
+_REWRAP_BATCH = 1000
+
+
+# A wrapped key as stored: the epoch that wraps it (None: the tenant-derived key of before epochs) and its bytes.
+Wrapped = tuple[int | None, bytes]
 
 
 class InquiryKeyStore(Protocol):
     """Where one tenant's wrapped inquiry keys are kept (platform.inquiry_keys, or memory in unit tests)."""
 
-    def add(self, inquiry_id: UUID, wrapped_key: bytes) -> bytes | None:
+    def add(self, inquiry_id: UUID, epoch: int, wrapped_key: bytes) -> Wrapped | None:
         """Stores the key unless the inquiry has one already; returns the key the inquiry has (None: destroyed)."""
 
-    def wrapped_key(self, inquiry_id: UUID) -> bytes | None:
+    def wrapped_key(self, inquiry_id: UUID) -> Wrapped | None:
         """The inquiry's wrapped key; None if it has none or it was destroyed."""
 
     def destroy(self, inquiry_id: UUID) -> None:
         """Sets the key to NULL for good; destroying an absent or destroyed key changes nothing."""
+
+    def older_than(self, epoch: int, limit: int) -> list[tuple[UUID, Wrapped]]:
+        """Up to `limit` live keys wrapped under an epoch before `epoch` (or under none), in inquiry order."""
+
+    def rewrap(self, epoch: int, rows: list[tuple[UUID, bytes]]) -> int:
+        """Replaces live keys by the same keys wrapped under `epoch`; a key destroyed meanwhile stays destroyed."""
 
 
 class InMemoryInquiryKeys:
     """The key store of the library's in-memory persistence (unit tests)."""
 
     def __init__(self) -> None:
-        self.rows: dict[UUID, bytes | None] = {}
+        self.rows: dict[UUID, Wrapped | None] = {}
 
-    def add(self, inquiry_id: UUID, wrapped_key: bytes) -> bytes | None:
-        return self.rows.setdefault(inquiry_id, wrapped_key)
+    def add(self, inquiry_id: UUID, epoch: int, wrapped_key: bytes) -> Wrapped | None:
+        return self.rows.setdefault(inquiry_id, (epoch, wrapped_key))
 
-    def wrapped_key(self, inquiry_id: UUID) -> bytes | None:
+    def wrapped_key(self, inquiry_id: UUID) -> Wrapped | None:
         return self.rows.get(inquiry_id)
 
     def destroy(self, inquiry_id: UUID) -> None:
         if inquiry_id in self.rows:
             self.rows[inquiry_id] = None
+
+    def older_than(self, epoch: int, limit: int) -> list[tuple[UUID, Wrapped]]:
+        old = [(i, w) for i, w in self.rows.items() if w is not None and (w[0] is None or w[0] < epoch)]
+        return sorted(old, key=lambda row: row[0])[:limit]
+
+    def rewrap(self, epoch: int, rows: list[tuple[UUID, bytes]]) -> int:
+        done = 0
+        for inquiry_id, wrapped_key in rows:
+            if self.rows.get(inquiry_id) is not None:
+                self.rows[inquiry_id] = (epoch, wrapped_key)
+                done += 1
+        return done
 
 
 @dataclass(frozen=True)
@@ -78,36 +103,57 @@ class Sealed:
 
 
 class InquiryKeys:
-    """One tenant's inquiry keys, wrapped by a key derived from the tenant key.
+    """One tenant's inquiry keys, each wrapped by the epoch key current when it was made or last re-wrapped.
 
     Unwrapped keys are never cached beyond one call: an erasure in another process must take effect at once, and a
-    lookup is one indexed row per page or command.
+    lookup is one indexed row per page or command (the epoch key itself is cached by its store).
     """
 
-    def __init__(self, slug: str, tenant_key: str, store: InquiryKeyStore) -> None:
+    def __init__(self, slug: str, tenant_key: str, store: InquiryKeyStore, epochs: EpochStore) -> None:
         self.slug = slug
         self._store = store
-        self._wrapping = AESGCM(
+        self._epochs = epochs
+        # Keys stored before epochs (epoch NULL) were wrapped by this; read until the first rotation re-wraps them.
+        self._before_epochs = AESGCM(
             HKDF(hashes.SHA256(), KEY_BYTES, salt=None, info=b"ombud/inquiry-keys").derive(base64.b64decode(tenant_key))
         )
 
     def for_writing(self, inquiry_id: UUID) -> bytes:
         """The inquiry's key, made on its first use; an erased inquiry has none and takes no more personal data."""
-        wrapped = self._store.wrapped_key(inquiry_id)
-        if wrapped is None:
-            key = os.urandom(KEY_BYTES)
-            wrapped = self._store.add(inquiry_id, self._wrap(key, inquiry_id))
-            if wrapped is None:
+        found = self._store.wrapped_key(inquiry_id)
+        if found is None:
+            epoch = current(self._epochs).number
+            found = self._store.add(inquiry_id, epoch, self._wrap(os.urandom(KEY_BYTES), inquiry_id, epoch))
+            if found is None:
                 raise InquiryKeyDestroyed(None, "henvendelsen er slettet og kan ikke få nye personopplysninger")
-        return self._unwrap(wrapped, inquiry_id)
+        return self._unwrap(found, inquiry_id)
 
     def for_reading(self, inquiry_id: UUID) -> bytes | None:
         """The inquiry's key, or None once it was destroyed (or never made: the inquiry has only plain fields)."""
-        wrapped = self._store.wrapped_key(inquiry_id)
-        return None if wrapped is None else self._unwrap(wrapped, inquiry_id)
+        found = self._store.wrapped_key(inquiry_id)
+        return None if found is None else self._unwrap(found, inquiry_id)
 
     def destroy(self, inquiry_id: UUID) -> None:
         self._store.destroy(inquiry_id)
+
+    def older_than(self, epoch: int, limit: int) -> list[tuple[UUID, Wrapped]]:
+        """Live keys still wrapped under an epoch before `epoch` (or under none)."""
+        return self._store.older_than(epoch, limit)
+
+    def rewrap_all(self, epoch: int, progress: Callable[[int], None] = lambda done: None) -> int:
+        """Wraps every live key under `epoch`, a batch per transaction; erased keys are never touched. Returns how
+        many were re-wrapped; `progress` hears the running count."""
+        done = 0
+        while batch := self._store.older_than(epoch, _REWRAP_BATCH):
+            rows = [
+                (inquiry_id, self._wrap(self._unwrap(found, inquiry_id), inquiry_id, epoch))
+                for inquiry_id, found in batch
+            ]
+            done += self._store.rewrap(epoch, rows)
+            progress(done)
+            if len(batch) < _REWRAP_BATCH:
+                break
+        return done
 
     def seal(self, key: bytes, inquiry_id: UUID, field: str, value: str) -> Sealed:
         nonce = os.urandom(_NONCE_BYTES)
@@ -129,17 +175,22 @@ class InquiryKeys:
     def _field_data(self, inquiry_id: UUID, field: str) -> bytes:
         return f"{self.slug}/{inquiry_id}/{field}".encode()
 
-    def _wrap(self, key: bytes, inquiry_id: UUID) -> bytes:
-        nonce = os.urandom(_NONCE_BYTES)
-        return nonce + self._wrapping.encrypt(nonce, key, f"{self.slug}/{inquiry_id}".encode())
+    def _wrap(self, key: bytes, inquiry_id: UUID, epoch: int) -> bytes:
+        return wrap(self._epochs.key(epoch), key, self._associated(inquiry_id, epoch))
 
-    def _unwrap(self, wrapped: bytes, inquiry_id: UUID) -> bytes:
+    def _unwrap(self, found: Wrapped, inquiry_id: UUID) -> bytes:
+        epoch, wrapped = found
         try:
-            return self._wrapping.decrypt(
-                wrapped[:_NONCE_BYTES], wrapped[_NONCE_BYTES:], f"{self.slug}/{inquiry_id}".encode()
-            )
+            if epoch is None:
+                nonce, ciphertext = wrapped[:_NONCE_BYTES], wrapped[_NONCE_BYTES:]
+                return self._before_epochs.decrypt(nonce, ciphertext, f"{self.slug}/{inquiry_id}".encode())
+            return unwrap(self._epochs.key(epoch), wrapped, self._associated(inquiry_id, epoch))
         except InvalidTag:
             raise SealBroken("henvendelsens nøkkel hører ikke til denne henvendelsen") from None
+
+    def _associated(self, inquiry_id: UUID, epoch: int) -> str:
+        """Tenant, inquiry and epoch: a wrapped key moved to another inquiry, tenant or epoch does not open."""
+        return f"ombud/inquiry-key/{self.slug}/{inquiry_id}/{epoch}"
 
 
 class InquiryKeyDestroyed(DomainError):

@@ -318,8 +318,8 @@ class Office:
         return _view(found, self._opener(found.id, found.is_erased))
 
     def search_tokens(self, text: str) -> list[str]:
-        """The blind-index tokens of what a reader typed, hashed as the inquiries' names and summaries were."""
-        return self.app.search_index.tokens(text)
+        """The blind-index rows of what a reader typed, hashed as the inquiries' names and summaries are indexed."""
+        return self.app.search_index.query_tokens(text)
 
     def erased_on(self, inquiry: str) -> date | None:
         """When the inquiry was erased, if it was; opens no personal field (the confirmation page shows none)."""

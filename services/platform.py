@@ -6,7 +6,7 @@ import hashlib
 import hmac
 import logging
 from contextlib import AbstractContextManager
-from datetime import date
+from datetime import date, datetime
 from typing import Protocol
 
 from eventsourcing.persistence import InterfaceError, OperationalError
@@ -27,8 +27,10 @@ from services.accounts import (
 )
 from services.application import FactoryMaker, OfficeApplication
 from services.inquiry_keys import InquiryKeyStore
+from services.key_epochs import EpochPolicy, EpochStore
 from services.keys import new_tenant_key, unwrap, wrap
 from services.office import Office, TenantProfile
+from services.search_index import SearchKeyStore
 
 log = logging.getLogger(__name__)
 TAXONOMY_START = date(2000, 1, 1)
@@ -62,6 +64,9 @@ class TenantDirectory(Protocol):
     def inquiry_keys(self, slug: str) -> InquiryKeyStore:
         """The tenant's wrapped inquiry keys."""
 
+    def search_keys(self, slug: str) -> SearchKeyStore:
+        """The tenant's wrapped search key."""
+
 
 class Platform:
     """Creates tenants and hands out each tenant's Office; tenants never share an application."""
@@ -72,10 +77,16 @@ class Platform:
         master_key: bytes,
         make_factory: FactoryMaker | None = None,
         *,
+        epochs: EpochStore,
+        key_policy: EpochPolicy = EpochPolicy(),  # noqa: B008 (frozen: one shared default is safe)
         tracer_provider: trace.TracerProvider | None = None,
     ):
-        """`tracer_provider`: where the offices' command spans go when telemetry is on; else the global (a no-op)."""
+        """`epochs`: the key store outside the database that wraps inquiry and search keys (services/key_epochs.py);
+        `key_policy`: how often they rotate and how long backups are kept, hence when an erasure is irreversible.
+        `tracer_provider`: where the offices' command spans go when telemetry is on; else the global (a no-op)."""
         self._directory = directory
+        self.epochs = epochs
+        self.key_policy = key_policy
         self._tracer = tracer_provider.get_tracer("services.office") if tracer_provider else None
         self._master_key = master_key
         self._make_factory = make_factory
@@ -114,9 +125,7 @@ class Platform:
             raise TenantExists("slug", f"«{slug}» finnes allerede")
         try:
             office = Office(
-                OfficeApplication(
-                    slug, key, self._make_factory, create_tables=True, inquiry_keys=self._directory.inquiry_keys(slug)
-                ),
+                self._application(slug, key, create_tables=True),
                 self._tracer,
             )
             office.app.save(tenant)
@@ -133,11 +142,19 @@ class Platform:
             if wrapped is None:
                 raise UnknownTenant("tenant", f"finner ingen kommune «{slug}»")
             key = unwrap(self._master_key, wrapped, slug)
-            self._offices[slug] = Office(
-                OfficeApplication(slug, key, self._make_factory, inquiry_keys=self._directory.inquiry_keys(slug)),
-                self._tracer,
-            )
+            self._offices[slug] = Office(self._application(slug, key), self._tracer)
         return self._offices[slug]
+
+    def _application(self, slug: str, key: str, *, create_tables: bool = False) -> OfficeApplication:
+        return OfficeApplication(
+            slug,
+            key,
+            self._make_factory,
+            create_tables=create_tables,
+            inquiry_keys=self._directory.inquiry_keys(slug),
+            epochs=self.epochs,
+            search_keys=self._directory.search_keys(slug),
+        )
 
     def create_account(
         self, by: Context, tenant: str, *, email: str, role: str, password: str, display_name: str | None = None
@@ -157,6 +174,10 @@ class Platform:
 
     def set_display_name(self, by: Context, command: SetDisplayName) -> None:
         set_display_name(self._directory.accounts(), by, command)
+
+    def irreversible_at(self, now: datetime) -> datetime:
+        """When an erasure made now can no longer be undone from any backup, WAL segment, replica or dead row."""
+        return self.key_policy.irreversible_at(self.epochs.epochs(), now)
 
     def derived_secret(self, purpose: str) -> str:
         """A secret for one purpose (signing CSRF tokens), the same in every instance, never the master key."""

@@ -21,6 +21,7 @@ from domain.common import Context
 from infra.directory import PostgresTenantDirectory
 from infra.embedded import start_postgres, start_redis
 from infra.eventstore import factory_maker, open_datastore
+from infra.key_epochs import DirectoryEpochStore
 from infra.settings import Settings
 from infra.throwaway import throwaway_database
 from projections.worker import ProjectionWorker
@@ -76,6 +77,20 @@ def master_key() -> bytes:
     return os.urandom(32)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def epoch_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The key epochs' folder (OMBUD_KEY_EPOCH_DIR) that every platform, command and child process of the run shares:
+    a key wrapped by one must open in the others, whatever OMBUD_DATA_DIR a test gives its commands."""
+    folder = tmp_path_factory.mktemp("key-epochs")
+    before = os.environ.get("OMBUD_KEY_EPOCH_DIR")
+    os.environ["OMBUD_KEY_EPOCH_DIR"] = str(folder)
+    yield folder
+    if before is None:
+        os.environ.pop("OMBUD_KEY_EPOCH_DIR")
+    else:
+        os.environ["OMBUD_KEY_EPOCH_DIR"] = before
+
+
 @pytest.fixture(scope="session")
 def signing_key() -> bytes:
     """The audit chain's checkpoint key (PEM), as OMBUD_AUDIT_SIGNING_KEY holds it."""
@@ -97,13 +112,18 @@ def verifier() -> ModuleType:
 
 
 @pytest.fixture
-def make_platform(database_url: str, master_key: bytes) -> Iterator[Callable[..., Platform]]:
+def make_platform(database_url: str, master_key: bytes, epoch_dir: Path) -> Iterator[Callable[..., Platform]]:
     """Builds platforms as separate processes would: each with its own bounded pool."""
     opened: list[tuple[Platform, object]] = []
 
     def make(pool_size: int = 2, max_overflow: int = 3) -> Platform:
         datastore = open_datastore(database_url, pool_size=pool_size, max_overflow=max_overflow)
-        platform = Platform(PostgresTenantDirectory(datastore), master_key, factory_maker(datastore))
+        platform = Platform(
+            PostgresTenantDirectory(datastore),
+            master_key,
+            factory_maker(datastore),
+            epochs=DirectoryEpochStore(epoch_dir, master_key),
+        )
         opened.append((platform, datastore))
         return platform
 

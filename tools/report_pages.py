@@ -71,6 +71,7 @@ def demo_figures() -> list[dict[str, Any]]:
     from infra.directory import PostgresTenantDirectory
     from infra.embedded import start_postgres
     from infra.eventstore import factory_maker, open_datastore
+    from infra.key_epochs import DirectoryEpochStore
     from infra.settings import Settings
     from infra.throwaway import migrated_throwaway_database
     from projections.worker import ProjectionWorker
@@ -88,7 +89,13 @@ def demo_figures() -> list[dict[str, Any]]:
         database_url = stack.enter_context(migrated_throwaway_database(server_url, "ombud_report_pages"))
         datastore = open_datastore(database_url, pool_size=2, max_overflow=3)
         stack.callback(datastore.close)
-        platform = Platform(PostgresTenantDirectory(datastore), os.urandom(32), factory_maker(datastore))
+        master_key = os.urandom(32)
+        platform = Platform(
+            PostgresTenantDirectory(datastore),
+            master_key,
+            factory_maker(datastore),
+            epochs=DirectoryEpochStore(scratch / "key-epochs", master_key),
+        )
         stack.callback(platform.close)
         print("laster demodata …")
         load_demo(platform, Context("rapportsider", "platform_admin", str(uuid.uuid4())), progress=print)

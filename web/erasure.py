@@ -5,7 +5,7 @@ Neither page shows personal data, so neither writes an access record; other role
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 import anyio.to_thread
@@ -17,7 +17,7 @@ from litestar.response import Redirect, Template
 
 from domain import parsing
 from domain.account import ERASERS
-from domain.common import DomainError, InvalidField, today_in_norway
+from domain.common import OSLO, DomainError, InvalidField, today_in_norway
 from domain.inquiry import MAX_ERASURE_REASON
 from services.office import EraseInquiry, InquiryNotFound, Office
 from web.access import tenant_roles
@@ -88,7 +88,11 @@ async def _page(
     problem: dict[str, Any] | None = None,
     status: int = 200,
 ) -> Template:
+    platform = request.app.state.platform
     context = {
+        "irreversible_at": None
+        if erased_on is not None
+        else (await anyio.to_thread.run_sync(lambda: platform.irreversible_at(datetime.now(UTC)))).astimezone(OSLO),
         "staff": staff,
         "profile": await tenant_profile(request, tenant),
         "reference": reference,

@@ -20,6 +20,7 @@ from domain.account import Account
 from domain.common import Context, today_in_norway
 from infra.directory import PostgresAccountDirectory, PostgresTenantDirectory
 from infra.eventstore import factory_maker, open_datastore
+from infra.key_epochs import DirectoryEpochStore
 from services.accounts import create_account
 from services.case_commands import Assign
 from services.office import Office
@@ -70,10 +71,15 @@ def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
 
 
 @pytest.fixture(scope="session")
-def live_platform(database_url: str, master_key: bytes) -> Iterator[Platform]:
+def live_platform(database_url: str, master_key: bytes, epoch_dir: Path) -> Iterator[Platform]:
     """The live app's platform, as a separate process would have it; the tests' data is made through it too."""
     datastore = open_datastore(database_url, pool_size=2, max_overflow=3)
-    platform = Platform(PostgresTenantDirectory(datastore), master_key, factory_maker(datastore))
+    platform = Platform(
+        PostgresTenantDirectory(datastore),
+        master_key,
+        factory_maker(datastore),
+        epochs=DirectoryEpochStore(epoch_dir, master_key),
+    )
     yield platform
     platform.close()
     datastore.close()  # type: ignore[attr-defined]

@@ -20,6 +20,7 @@ from domain.common import Context
 from infra.directory import PostgresAccountDirectory, PostgresTenantDirectory
 from infra.embedded import start_postgres, start_redis
 from infra.eventstore import factory_maker, open_datastore
+from infra.key_epochs import DirectoryEpochStore
 from infra.settings import Settings
 from infra.throwaway import migrated_throwaway_database
 from services.demo import DEMO_PASSWORD, create_demo_accounts, load_demo
@@ -48,7 +49,13 @@ def main() -> int:
         database_url = stack.enter_context(migrated_throwaway_database(server_url, "ombud_screenshots"))
         datastore = open_datastore(database_url, pool_size=2, max_overflow=3)
         stack.callback(datastore.close)
-        platform = Platform(PostgresTenantDirectory(datastore), os.urandom(32), factory_maker(datastore))
+        master_key = os.urandom(32)
+        platform = Platform(
+            PostgresTenantDirectory(datastore),
+            master_key,
+            factory_maker(datastore),
+            epochs=DirectoryEpochStore(scratch / "key-epochs", master_key),
+        )
         stack.callback(platform.close)
         print("laster demodata …")
         load_demo(platform, Context("skjermbilder", "platform_admin", str(uuid.uuid4())), progress=print)

@@ -27,12 +27,18 @@ def inquiries_of_year(office: Office, year: int) -> list[InquiryView]:
 
 
 @pytest.fixture(scope="module")
-def demo(database_url: str, master_key: bytes) -> Platform:
+def demo(database_url: str, master_key: bytes, epoch_dir: Path) -> Platform:
     from infra.directory import PostgresTenantDirectory
     from infra.eventstore import factory_maker, open_datastore
+    from infra.key_epochs import DirectoryEpochStore
 
     datastore = open_datastore(database_url, pool_size=2, max_overflow=2)
-    platform = Platform(PostgresTenantDirectory(datastore), master_key, factory_maker(datastore))
+    platform = Platform(
+        PostgresTenantDirectory(datastore),
+        master_key,
+        factory_maker(datastore),
+        epochs=DirectoryEpochStore(epoch_dir, master_key),
+    )
     messages: list[str] = []
     load_demo(platform, Context("demo", "platform_admin", "demo-test"), progress=messages.append)
     load_demo(platform, Context("demo", "platform_admin", "demo-test-again"), progress=messages.append)

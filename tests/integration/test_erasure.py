@@ -223,5 +223,22 @@ def test_the_app_login_can_only_destroy_a_key_never_restore_change_or_delete_it(
             with pytest.raises(psycopg.errors.Error), conn.transaction():
                 conn.execute("SELECT set_config('app.tenant_id', %s, true)", (slug,))
                 conn.execute(statement, (inquiry_id,))
+        for statement in (  # a live key is only ever re-wrapped under a newer epoch, never back or sideways
+            "UPDATE platform.inquiry_keys SET epoch = 99, wrapped_key = '\\x00', destroyed_at = now()"
+            " WHERE inquiry_id = %s",
+            "UPDATE platform.inquiry_keys SET wrapped_key = '\\x00' WHERE inquiry_id = %s",
+            "UPDATE platform.inquiry_keys SET epoch = NULL, wrapped_key = '\\x00' WHERE inquiry_id = %s",
+            "UPDATE platform.inquiry_keys SET epoch = 0 WHERE inquiry_id = %s",
+        ):
+            with pytest.raises(psycopg.errors.Error), conn.transaction():
+                conn.execute("SELECT set_config('app.tenant_id', %s, true)", (other,))
+                conn.execute(statement, (other_id,))
+        with pytest.raises(psycopg.errors.Error), conn.transaction():  # nor a destroyed one back under a new epoch
+            conn.execute("SELECT set_config('app.tenant_id', %s, true)", (slug,))
+            conn.execute(
+                "UPDATE platform.inquiry_keys SET epoch = 99, wrapped_key = '\\x00', destroyed_at = NULL"
+                " WHERE inquiry_id = %s",
+                (inquiry_id,),
+            )
     assert platform.office(slug).inquiry("2024-0001").summary == ERASED
     assert platform.office(other).inquiry("2024-0001").summary == SUMMARY

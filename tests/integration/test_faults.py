@@ -22,6 +22,7 @@ from domain.common import Context
 from infra.directory import PostgresAccountDirectory, PostgresTenantDirectory
 from infra.embedded import start_redis
 from infra.eventstore import factory_maker, open_datastore
+from infra.key_epochs import DirectoryEpochStore
 from infra.logins import APP_LOGIN, with_login
 from infra.migrate import migrate
 from projections.worker import PROJECTION_TABLES, ProjectionWorker
@@ -54,7 +55,12 @@ def stack(postgres: PrivatePostgres, master_key: bytes) -> Iterator[tuple[str, P
     url = with_login(admin_url, APP_LOGIN)  # the web and the worker log in as the app, as in production
     migrate(admin_url, url)
     datastore = open_datastore(url, pool_size=2, max_overflow=3, checkout_timeout=0.2)
-    platform = Platform(PostgresTenantDirectory(datastore), master_key, factory_maker(datastore))
+    platform = Platform(
+        PostgresTenantDirectory(datastore),
+        master_key,
+        factory_maker(datastore),
+        epochs=DirectoryEpochStore(postgres.folder / "key-epochs", master_key),
+    )
     yield url, platform
     platform.close()
     datastore.close()

@@ -17,6 +17,7 @@ from infra.eventstore import SharedDatastoreFactory, open_datastore
 from infra.logins import APP_LOGIN, with_login
 from infra.migrate import migrate, migration_files
 from projections.worker import ProjectionWorker
+from services.key_epochs import InMemoryEpochStore
 from services.platform import Platform
 
 
@@ -62,7 +63,12 @@ def test_the_outreach_projection_is_replayed_with_titles_and_the_case_list_is_ke
     database_before_0008: str, master_key: bytes, admin: Context, caseworker: Context
 ) -> None:
     datastore = open_datastore(database_before_0008, pool_size=1, max_overflow=1)
-    platform = Platform(_DirectoryBefore0024(datastore), master_key, lambda env: _FactoryBefore0016(env, datastore))
+    platform = Platform(
+        _DirectoryBefore0024(datastore),
+        master_key,
+        lambda env: _FactoryBefore0016(env, datastore),
+        epochs=InMemoryEpochStore(),  # no inquiry is received here: no key is wrapped
+    )
     app_url = with_login(database_before_0008, APP_LOGIN)
     try:
         office = platform.create_tenant(admin, slug="prove-a", name="Prøveby kommune")

@@ -13,6 +13,7 @@ import pytest
 from domain.account import Account
 from domain.common import Context
 from services.inquiry_keys import InMemoryInquiryKeys
+from services.key_epochs import InMemoryEpochStore
 from services.platform import Platform
 
 
@@ -83,6 +84,9 @@ class InMemoryTenantDirectory:
     def inquiry_keys(self, slug: str) -> InMemoryInquiryKeys:
         return self.inquiry_key_stores.setdefault(slug, InMemoryInquiryKeys())
 
+    def search_keys(self, slug: str) -> None:
+        return None  # no read model in memory: the words' hashes are used as they are
+
     def add(self, slug: str, wrapped_key: bytes, shares_statistics: bool = True) -> bool:
         if slug in self.keys:
             return False
@@ -133,6 +137,6 @@ def master_key() -> bytes:
 
 @pytest.fixture
 def platform(directory: InMemoryTenantDirectory, master_key: bytes) -> Platform:
-    platform = Platform(directory, master_key)
+    platform = Platform(directory, master_key, epochs=InMemoryEpochStore())
     yield platform
     platform.close()

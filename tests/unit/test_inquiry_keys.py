@@ -13,9 +13,11 @@ from domain.inquiry import ERASED, AlreadyErased, Inquiry
 from services.application import OfficeApplication
 from services.case_commands import AddNote, Forward, SendComplaint
 from services.inquiry_keys import InMemoryInquiryKeys, InquiryKeys, SealBroken
+from services.key_epochs import InMemoryEpochStore
 from services.keys import new_tenant_key
 from services.office import EraseInquiry, Office
 from services.platform import Platform
+from services.retention import LiftLegalHold, PlaceLegalHold, Retention
 
 ON = date(2024, 3, 1)
 NAME = "Åse Testperson"
@@ -82,13 +84,13 @@ def test_codes_and_dates_stay_readable_to_the_projections(office: Office, ctx: C
     assert NAME not in repr(received)
 
 
-def keys_of(slug: str, store: InMemoryInquiryKeys, tenant_key: str) -> InquiryKeys:
-    return InquiryKeys(slug, tenant_key, store)
+def keys_of(slug: str, store: InMemoryInquiryKeys, tenant_key: str, epochs: InMemoryEpochStore) -> InquiryKeys:
+    return InquiryKeys(slug, tenant_key, store, epochs)
 
 
 def test_a_sealed_field_moved_to_another_inquiry_field_or_tenant_fails_to_open() -> None:
-    tenant_key, store = new_tenant_key(), InMemoryInquiryKeys()
-    keys = keys_of("testby", store, tenant_key)
+    tenant_key, store, epochs = new_tenant_key(), InMemoryInquiryKeys(), InMemoryEpochStore()
+    keys = keys_of("testby", store, tenant_key, epochs)
     a, b = Inquiry.id_for("2024-0001"), Inquiry.id_for("2024-0002")
     key_a, key_b = keys.for_writing(a), keys.for_writing(b)
     sealed = keys.seal(key_a, a, "summary", SUMMARY)
@@ -100,7 +102,7 @@ def test_a_sealed_field_moved_to_another_inquiry_field_or_tenant_fails_to_open()
         keys.open(key_a, b, sealed)  # the right key, claimed for another inquiry
     with pytest.raises(SealBroken):
         keys.open(key_a, a, type(sealed)("requester_name", sealed.nonce, sealed.ciphertext))  # another field
-    other_tenant = keys_of("annenby", store, tenant_key)
+    other_tenant = keys_of("annenby", store, tenant_key, epochs)
     with pytest.raises(SealBroken):
         other_tenant.open(key_a, a, sealed)  # another tenant, even were its key the same
     with pytest.raises(SealBroken):
@@ -109,7 +111,7 @@ def test_a_sealed_field_moved_to_another_inquiry_field_or_tenant_fails_to_open()
 
 def test_a_wrapped_key_moved_to_another_inquiry_does_not_unwrap() -> None:
     store = InMemoryInquiryKeys()
-    keys = keys_of("testby", store, new_tenant_key())
+    keys = keys_of("testby", store, new_tenant_key(), InMemoryEpochStore())
     a, b = Inquiry.id_for("2024-0001"), Inquiry.id_for("2024-0002")
     keys.for_writing(a)
     store.rows[b] = store.rows[a]
@@ -131,7 +133,7 @@ def test_erasure_shows_every_personal_field_as_erased_and_leaves_other_inquiries
     shown = repr(view) + repr(history)
     assert not any(text in shown for text in PERSONAL)
     assert history[-1].event == "Erased"
-    assert history[-1].details == {"reason": "krav fra innbygger"}
+    assert history[-1].details == {"reason": ERASED}  # sealed with the very key the erasure destroyed
     assert stored_states(office.app)[: len(before)] == before  # nothing stored was rewritten
     other = office.inquiry("2024-0002")
     assert (other.requester_name, other.summary) == (NAME, SUMMARY)
@@ -207,3 +209,30 @@ def test_sealing_without_a_key_store_stores_plain_fields(ctx: Context) -> None:
     )
     assert app.mapper.to_domain_event(stored).summary == "Importert fra saksloggen."
     assert stored.originator_id == Inquiry.id_for("2024-0009")
+
+
+def test_erasure_and_hold_reasons_are_stored_sealed_and_die_with_the_key(office: Office, ctx: Context) -> None:
+    full_inquiry(office, ctx, "2024-0001")
+    retention = Retention(office)
+    retention.place_hold(ctx, PlaceLegalHold("2024-0001", ON, "tvist om Åses vedtak"))
+    assert office.history("2024-0001")[-1].details == {"reason": "tvist om Åses vedtak"}
+    retention.lift_hold(ctx, LiftLegalHold("2024-0001", ON))
+
+    office.erase(ctx, EraseInquiry("2024-0001", ON, "krav fra Åse"))
+
+    states = "\n".join(stored_states(office.app))
+    for reason in ("tvist om Åses vedtak", "krav fra Åse"):
+        assert reason not in states and json.dumps(reason)[1:-1] not in states
+    assert [e.details["reason"] for e in office.history("2024-0001") if "reason" in e.details][-2:] == [ERASED] * 2
+
+
+def test_a_hold_reason_stored_plain_before_sealing_still_reads(platform: Platform, ctx: Context) -> None:
+    office = platform.create_tenant(ctx, slug="gammelby", name="Gammelby kommune")
+    tenant_key = office.app.env.get("CIPHER_KEY")
+    office.app.recorder.insert_events(plain_events(office, ctx, tenant_key, "2023-0001"))
+    found = office.app.repository.get(Inquiry.id_for("2023-0001"))
+    found.place_legal_hold(ctx, on=ON, reason="tilsynssak")
+    plain = OfficeApplication(office.slug, tenant_key).mapper  # no key store: fields stay plain, as before sealing
+    office.app.recorder.insert_events([plain.to_stored_event(event) for event in found.collect_events()])
+
+    assert office.history("2023-0001")[-1].details == {"reason": "tilsynssak"}

@@ -26,6 +26,7 @@ from services.case_commands import (
     SendComplaint,
     SendInterimReply,
 )
+from services.key_epochs import InMemoryEpochStore
 from services.keys import MasterKeyError, unwrap
 from services.office import ConflictError, DuplicateReference, InquiryNotFound, Office
 from services.platform import Platform, TenantExists, UnknownTenant
@@ -468,4 +469,4 @@ def test_a_tenant_key_opens_only_with_its_own_master_key_and_its_own_slug(
     with pytest.raises(MasterKeyError):
         unwrap(master_key, wrapped, "provik")
     with pytest.raises(MasterKeyError):
-        Platform(directory, os.urandom(32)).office("testby")
+        Platform(directory, os.urandom(32), epochs=InMemoryEpochStore()).office("testby")

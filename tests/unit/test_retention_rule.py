@@ -9,7 +9,7 @@ import pytest
 
 from domain import retention
 from domain.common import Context, InvalidField, OutOfRange
-from domain.inquiry import AlreadyErased, HoldUnchanged
+from domain.inquiry import ERASED, AlreadyErased, HoldUnchanged
 from services.case_commands import Reopen, Resolve
 from services.office import EraseInquiry, Office
 from services.platform import Platform
@@ -90,8 +90,9 @@ def test_a_run_erases_the_due_with_the_retention_reason_and_a_dry_run_writes_not
 
     assert service.run(ctx, TODAY) == ["2020-1"]
     assert office.erased_on("2020-1") == TODAY
-    assert office.history("2020-1")[-1].details == {"reason": "kassasjon etter 2 år"}
+    assert office.history("2020-1")[-1].details == {"reason": ERASED}  # sealed with the key it destroyed
     assert office.erased_on(held) is None
+    assert office.history(held)[-1].details == {"reason": "tilsynssak"}
     assert service.run(ctx, TODAY) == []
 
 

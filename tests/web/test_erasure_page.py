@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from litestar.testing import AsyncTestClient
 
 from domain.account import Account
-from domain.common import Context
+from domain.common import OSLO, Context
 from domain.inquiry import ERASED
 from services.case_commands import AddNote
 from services.office import Office
+from services.platform import Platform
 
 NAME = "Torbjørg Slettemo"
 SUMMARY = "Torbjørg Slettemo venter på svar om sykehjemsplass."
@@ -34,7 +35,7 @@ def csrf(client: AsyncTestClient) -> str:
 
 async def test_the_administrator_confirms_and_the_page_then_shows_the_fields_as_erased(
     client: AsyncTestClient, office: Office, other_office: Office, caseworker: Context,
-    make_account: Callable[..., Account], sign_in,
+    make_account: Callable[..., Account], sign_in, platform: Platform,
 ) -> None:  # fmt: skip
     reference = receive(office, caseworker)
     kept = receive(office, caseworker)
@@ -47,6 +48,8 @@ async def test_the_administrator_confirms_and_the_page_then_shows_the_fields_as_
     assert confirmation.status_code == 200
     assert "kan ikke angres" in confirmation.text and "Skriv aldri personopplysninger her" in confirmation.text
     assert NAME not in confirmation.text and SUMMARY not in confirmation.text
+    irreversible = platform.irreversible_at(datetime.now(UTC)).astimezone(OSLO)  # the next rotation + backups' life
+    assert f"Fra {irreversible:%d.%m.%Y kl. %H:%M} er nøkkelen som kunne åpne dem destruert" in confirmation.text
 
     done = await client.post(
         f"/{office.slug}/henvendelser/{reference}/slett",

@@ -7,6 +7,7 @@ import json
 import logging
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,6 +19,7 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 from domain.account import Account
 from domain.inquiry import Inquiry
 from infra.eventstore import open_datastore
+from infra.key_epochs import DirectoryEpochStore
 from infra.runtime import platform_on, projection_worker
 from infra.settings import Settings
 from infra.telemetry import Telemetry, configure_logging, telemetry_for
@@ -96,10 +98,10 @@ def captured() -> Iterator[Captured]:
 
 
 @pytest.fixture
-def platform(database_url: str, master_key: bytes, captured: Captured) -> Iterator[Platform]:
+def platform(database_url: str, master_key: bytes, captured: Captured, epoch_dir: Path) -> Iterator[Platform]:
     """The platform as the composition root builds it when telemetry is on."""
     datastore = open_datastore(database_url, pool_size=2, max_overflow=3)
-    platform = platform_on(datastore, master_key, captured.telemetry)
+    platform = platform_on(datastore, master_key, captured.telemetry, DirectoryEpochStore(epoch_dir, master_key))
     yield platform
     platform.close()
     datastore.close()
