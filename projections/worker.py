@@ -417,6 +417,7 @@ class ProjectionWorker:
         for release in made:  # years and numbers only
             log.info("network: year=%d release=%s", release.year, release.number or "refused")
         return made
+
     def keys_when_due(self, now: datetime | None = None) -> None:
         """Key rotation on its schedule (OMBUD_KEY_ROTATION_DAYS) and expired epochs destroyed, looked at once an
         hour (and at start); unless `rotates_keys` (the worker of `ombud worker`), never. `now`: the present."""
