@@ -13,7 +13,7 @@ Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 @dataclass(frozen=True)
 class Settings:
-    database_url: str | None  # the login of the web and the worker: least privilege (docs/security.md)
+    database_url: str | None  # the web's login: least privilege (docs/security.md)
     admin_database_url: str | None  # the owner/admin login, for `ombud migrate` only; unset: DATABASE_URL
     redis_url: str | None
     master_key: str | None
@@ -28,6 +28,7 @@ class Settings:
     audit_signing_key: str | None = None  # the checkpoints' Ed25519 key itself (PEM or base64 seed)
     audit_signing_key_file: Path | None = None  # or a file holding it
     network_threshold: int = 4  # the network's figures from 1 to this many are suppressed (domain.disclosure)
+    worker_database_url: str | None = None  # the worker's login; unset: ombud_worker on DATABASE_URL's database
 
     @classmethod
     def from_environment(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -50,6 +51,7 @@ class Settings:
             if env.get("OMBUD_AUDIT_SIGNING_KEY_FILE")
             else None,
             network_threshold=_threshold(env, "OMBUD_NETWORK_THRESHOLD", 4),
+            worker_database_url=env.get("OMBUD_WORKER_DATABASE_URL") or None,
         )
 
 
