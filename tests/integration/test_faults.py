@@ -269,7 +269,7 @@ def test_the_worker_survives_its_connections_being_ended(
     try:
         receive(a, caseworker)
         wait_until(lambda: caught_up(platform, url, a.slug), 20, following)
-        with psycopg.connect(url, autocommit=True) as conn:
+        with psycopg.connect(worker_url_for(url), autocommit=True) as conn:  # a login may end its own backends
             ended = conn.execute(
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
                 " WHERE datname = current_database() AND pid <> pg_backend_pid() AND query LIKE 'LISTEN%%'"
