@@ -4,6 +4,7 @@ hash; and one installation's login cannot enter another installation's database 
 
 from __future__ import annotations
 
+import base64
 import uuid
 from collections.abc import Callable
 from datetime import date
@@ -13,6 +14,7 @@ import pytest
 
 from domain.account import Account
 from domain.common import Context
+from infra.cli import main
 from infra.directory import PostgresAccountDirectory
 from infra.eventstore import open_datastore
 from infra.logins import login_of, with_login, worker_url_for
@@ -348,3 +350,22 @@ def test_a_login_of_one_installation_cannot_connect_to_another_installations_dat
         with psycopg.connect(server_url, autocommit=True) as conn:
             for login in (*logins["a"], *logins["b"]):
                 conn.execute(f'DROP ROLE IF EXISTS "{login}"')
+
+
+def test_ombud_worker_refuses_a_superuser_as_the_workers_login_with_one_line_naming_its_setting(
+    database_url: str,
+    admin_database_url: str,
+    master_key: bytes,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path,
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", database_url)  # a proper web login: only the worker's is wrong
+    monkeypatch.setenv("OMBUD_ADMIN_DATABASE_URL", admin_database_url)
+    monkeypatch.setenv("OMBUD_WORKER_DATABASE_URL", admin_database_url)
+    monkeypatch.setenv("OMBUD_MASTER_KEY", base64.b64encode(master_key).decode())
+    monkeypatch.setenv("OMBUD_DATA_DIR", str(tmp_path))
+    assert main(["worker", "--once"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "OMBUD_WORKER_DATABASE_URL" in err and "superbruker" in err
