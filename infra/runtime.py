@@ -40,13 +40,13 @@ SHARING_MIGRATION = "0024_statistics_sharing"
 @dataclass
 class Runtime:
     settings: Settings
-    database_url: str
+    database_url: str  # the web's login (and the command line's)
+    worker_database_url: str  # the worker's (docs/security.md): read models, the audit chain's checkpoints and verdict
     datastore: PostgresDatastore
     platform: Platform
     master_key: bytes
     embedded_servers: list[embedded.EmbeddedServer] = field(default_factory=list)
     telemetry: Telemetry | None = None  # None: nothing is exported, so nothing is measured
-    worker_database_url: str = ""  # the worker's login (docs/security.md): read models, the audit chain's status
 
     @property
     def database_label(self) -> str:
@@ -153,7 +153,7 @@ def open_runtime(settings: Settings, *, migrating: bool = False) -> Iterator[Run
         _require_up_to_date(database_url)
     datastore = open_datastore(database_url, pool_size=settings.pool_size, max_overflow=settings.pool_max_overflow)
     platform = platform_on(datastore, master_key, telemetry)
-    runtime = Runtime(settings, database_url, datastore, platform, master_key, servers, telemetry, worker_url)
+    runtime = Runtime(settings, database_url, worker_url, datastore, platform, master_key, servers, telemetry)
     try:
         if migrating or SHARING_MIGRATION in applied:
             _reconcile_sharing(platform)
