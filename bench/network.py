@@ -35,7 +35,7 @@ from domain.taxonomy import STANDARD_CASE_TYPES
 from infra.directory import PostgresTenantDirectory
 from infra.embedded import start_postgres
 from infra.eventstore import factory_maker, open_datastore
-from infra.logins import with_database
+from infra.logins import with_database, worker_url_for
 from infra.settings import Settings
 from infra.throwaway import migrated_throwaway_database
 from projections import network_figures
@@ -86,7 +86,7 @@ def build_offices(platform: Platform, app_url: str, admin_url: str, offices: int
     populations = [int(1_000 * 700 ** rng.random()) for _ in range(offices)]
     scale = inquiries / sum(populations)
     first_year = date.today().year - years
-    worker = ProjectionWorker(platform, app_url)
+    worker = ProjectionWorker(platform, worker_url_for(app_url))
     year_rows, area_rows, figure_rows = io.StringIO(), io.StringIO(), io.StringIO()
     try:
         for n, population in enumerate(populations):
@@ -243,7 +243,7 @@ def main(argv: list[str] | None = None) -> int:
                     if args.demo:
                         started = time.perf_counter()
                         load_demo(platform, Context("ytelsesmaling", "platform_admin", str(uuid.uuid4())))
-                        ProjectionWorker(platform, app_url).catch_up_all()
+                        ProjectionWorker(platform, worker_url_for(app_url)).catch_up_all()
                         seconds = time.perf_counter() - started
                         setup = f"the demo's offices ({len(platform.slugs())}), loaded and projected"
                         first, last = 2019, date.today().year - 1

@@ -25,7 +25,7 @@ from infra.directory import PostgresTenantDirectory
 from infra.embedded import start_postgres
 from infra.eventstore import factory_maker, open_datastore
 from infra.key_epochs import DirectoryEpochStore
-from infra.logins import APP_LOGIN, with_login
+from infra.logins import APP_LOGIN, with_login, worker_url_for
 from infra.migrate import migrate
 from infra.settings import Settings
 from projections import audit_chain
@@ -134,7 +134,7 @@ def run(url: str, app_url: str, master_key: bytes, rows: int, repeats: int) -> N
     import_case_log(office, ctx, data)
     import_seconds = time.perf_counter() - started
 
-    worker = ProjectionWorker(platform, app_url)
+    worker = ProjectionWorker(platform, worker_url_for(app_url))
     started = time.perf_counter()
     applied = worker.catch_up("bench")
     catch_up_seconds = time.perf_counter() - started

@@ -31,6 +31,7 @@ from bench.load import Load, Result, drive
 from domain.common import Context, today_in_norway
 from domain.inquiry import CHANNELS, FORWARD_BODIES, REQUESTER_ROLES, RESOLUTION_OUTCOMES, Inquiry
 from infra.directory import PostgresAccountDirectory
+from infra.logins import worker_url_for
 from projections.worker import ProjectionWorker
 from services.accounts import create_account
 from services.importing import import_case_log
@@ -66,7 +67,7 @@ def build_tenant(
     rows = _case_log_rows(inquiries, today, areas, case_types)
     import_case_log(office, ctx, ("\n".join(rows) + "\n").encode())
     _assign_and_resolve(office, ctx, [row.split(",")[0] for row in rows[1:]], today)
-    worker = ProjectionWorker(platform, url)
+    worker = ProjectionWorker(platform, worker_url_for(url))
     try:
         worker.catch_up(SLUG)
     finally:

@@ -87,7 +87,7 @@ def run_checkpoint(args: argparse.Namespace, settings: Settings) -> int:
     """Seals what is committed and signs each chosen chain's head now (if anything came since its last checkpoint)."""
 
     def work(runtime: Any) -> int:
-        with closing(psycopg.connect(runtime.database_url, autocommit=True)) as conn:
+        with closing(psycopg.connect(runtime.worker_database_url, autocommit=True)) as conn:
             for scope in chosen_scopes(runtime, args):
                 audit_chain.seal(conn, scope)
                 made = audit_chain.checkpoint(conn, scope, runtime.signer)
@@ -109,7 +109,7 @@ def run_export(args: argparse.Namespace, settings: Settings) -> int:
 
     def work(runtime: Any) -> int:
         runtime.platform.office(args.tenant)  # an unknown tenant is one line naming --tenant
-        with closing(psycopg.connect(runtime.database_url, autocommit=True)) as conn:
+        with closing(psycopg.connect(runtime.worker_database_url, autocommit=True)) as conn:
             audit_chain.seal(conn, args.tenant)
             try:
                 audit_chain.checkpoint(conn, args.tenant, runtime.signer)

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
 from uuid import UUID
 
 from eventsourcing.postgres import PostgresDatastore
 
-from domain.account import Account, record_scope
+from domain.account import Account
 from domain.common import Context
 from infra.inquiry_keys import PostgresInquiryKeys, PostgresSearchKeys
-from projections.audit_chain import RECORD_WRITERS_LOCK
 from services.platform import TENANTS_CHANNEL
 
 
@@ -31,9 +29,10 @@ class PostgresTenantDirectory:
             cursor.execute(f"NOTIFY {TENANTS_CHANNEL}")
             return added
 
-    def remove(self, slug: str) -> None:
+    def remove(self, slug: str, by: Context) -> None:
+        """Only a tenant that holds nothing yet, recorded (0030_web_and_worker_logins.sql)."""
         with self._datastore.transaction(commit=True) as cursor:
-            cursor.execute("DELETE FROM platform.tenants WHERE slug = %s", (slug,))
+            cursor.execute("SELECT platform.remove_tenant(%s, %s, %s)", (slug, by.user_id, by.role))
 
     def wrapped_key(self, slug: str) -> bytes | None:
         with self._datastore.transaction(commit=False) as cursor:
@@ -46,11 +45,13 @@ class PostgresTenantDirectory:
             cursor.execute("SELECT slug FROM platform.tenants ORDER BY slug")
             return [row["slug"] for row in cursor.fetchall()]
 
-    def set_sharing(self, slug: str, shares: bool) -> bool:
-        """Committed before this returns: the network's next read sees it (0024_statistics_sharing.sql)."""
+    def set_sharing(self, slug: str, shares: bool, by: Context) -> bool:
+        """Committed, with its record, before this returns: the network's next read sees it (0024, 0030)."""
         with self._datastore.transaction(commit=True) as cursor:
-            cursor.execute("UPDATE platform.tenants SET shares_statistics = %s WHERE slug = %s", (shares, slug))
-            return cursor.rowcount == 1
+            cursor.execute(
+                "SELECT platform.set_statistics_sharing(%s, %s, %s, %s) AS found", (slug, shares, by.user_id, by.role)
+            )
+            return bool(cursor.fetchone()["found"])
 
     def sharing_slugs(self) -> list[str]:
         with self._datastore.transaction(commit=False) as cursor:
@@ -76,37 +77,33 @@ class PostgresTenantDirectory:
 
 
 class PostgresAccountDirectory:
-    """Staff accounts in `platform.accounts`, under row-level security: each write names the account's tenant.
+    """Staff accounts in `platform.accounts`, changed only through the owner's functions (0030_web_and_worker_logins.sql):
+    each change and its account record commit in one transaction, no change without its record.
 
-    Each change and its account record commit in one transaction: no change without its record, no record without it.
-    The web side reads them with asyncpg (projections/staff_accounts.py).
+    The web side reads them with asyncpg (projections/staff_accounts.py); no login of ours reads a password hash but
+    the sign-in function.
     """
 
     def __init__(self, datastore: PostgresDatastore) -> None:
         self._datastore = datastore
 
     def add(self, account: Account, password_hash: str, by: Context) -> bool:
-        with self._datastore.transaction(commit=True) as cursor:
-            _tenant(cursor, account.tenant)
-            cursor.execute(
-                "INSERT INTO platform.accounts (id, email, role, tenant_id, password_hash, display_name)"
-                " VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (email) DO NOTHING",
-                (account.id, account.email, account.role, account.tenant, password_hash, account.display_name),
-            )
-            if cursor.rowcount != 1:
-                return False
-            _record(cursor, record_scope(account.tenant), account.id, "created", account.role, None, by)
-            return True
+        return self._call(
+            "platform.create_account(%s, %s, %s, %s, %s, %s, %s, %s)",
+            account.id,
+            account.email,
+            account.role,
+            account.tenant,
+            password_hash,
+            account.display_name,
+            by.user_id,
+            by.role,
+        )
 
     def set_display_name(self, account_id: UUID, tenant: str | None, name: str | None, by: Context) -> bool:
-        with self._datastore.transaction(commit=True) as cursor:
-            found = _lock(cursor, account_id, tenant)
-            if found is None:
-                return False
-            if found["display_name"] != name:
-                cursor.execute("UPDATE platform.accounts SET display_name = %s WHERE id = %s", (name, account_id))
-                _record(cursor, record_scope(tenant), account_id, "name_set", found["role"], None, by)
-            return True
+        return self._call(
+            "platform.set_display_name(%s, %s, %s, %s, %s)", account_id, tenant, name, by.user_id, by.role
+        )
 
     def account_by_email(self, email: str) -> Account | None:
         with self._datastore.transaction(commit=False) as cursor:
@@ -125,77 +122,18 @@ class PostgresAccountDirectory:
             return cursor.fetchone() is not None
 
     def change_role(self, account_id: UUID, tenant: str, role: str, by: Context) -> bool:
-        with self._datastore.transaction(commit=True) as cursor:
-            found = _lock(cursor, account_id, tenant)
-            if found is None:
-                return False
-            cursor.execute(
-                "UPDATE platform.accounts SET role = %s, session_generation = session_generation + 1 WHERE id = %s",
-                (role, account_id),
-            )
-            _record(cursor, tenant, account_id, "role_changed", role, found["role"], by)
-            return True
+        return self._call("platform.change_role(%s, %s, %s, %s, %s)", account_id, tenant, role, by.user_id, by.role)
 
     def set_active(self, account_id: UUID, tenant: str | None, active: bool, by: Context) -> bool:
-        with self._datastore.transaction(commit=True) as cursor:
-            found = _lock(cursor, account_id, tenant)
-            if found is None:
-                return False
-            if found["active"] != active:
-                cursor.execute(
-                    "UPDATE platform.accounts SET active = %s, session_generation = session_generation + 1"
-                    " WHERE id = %s",
-                    (active, account_id),
-                )
-                change = "reactivated" if active else "deactivated"
-                _record(cursor, record_scope(tenant), account_id, change, found["role"], None, by)
-            return True
+        return self._call(
+            "platform.set_account_active(%s, %s, %s, %s, %s)", account_id, tenant, active, by.user_id, by.role
+        )
 
     def reset_password(self, email: str, password_hash: str, by: Context) -> bool:
+        return self._call("platform.reset_password(%s, %s, %s, %s)", email, password_hash, by.user_id, by.role)
+
+    def _call(self, function: str, *args: object) -> bool:
+        """One of the account functions, in a transaction of its own; True when it found the account (or added it)."""
         with self._datastore.transaction(commit=True) as cursor:
-            # The address names the account before its tenant is known: the owner's one lookup (0016_owner.sql).
-            cursor.execute("SELECT tenant_id FROM platform.account_for_sign_in(%s)", (email,))
-            owner = cursor.fetchone()
-            if owner is None:
-                return False
-            _tenant(cursor, owner["tenant_id"])
-            cursor.execute(
-                "UPDATE platform.accounts SET password_hash = %s, session_generation = session_generation + 1"
-                " WHERE email = %s RETURNING id, role, tenant_id",
-                (password_hash, email),
-            )
-            found = cursor.fetchone()
-            if found is None:
-                return False
-            _record(cursor, record_scope(found["tenant_id"]), found["id"], "password_reset", found["role"], None, by)
-            return True
-
-
-def _lock(cursor: Any, account_id: UUID, tenant: str | None) -> dict[str, Any] | None:
-    """The account if it belongs to the tenant (None: to the platform), locked until the change commits."""
-    _tenant(cursor, tenant)
-    cursor.execute(
-        "SELECT role, active, display_name FROM platform.accounts"
-        " WHERE id = %s AND tenant_id IS NOT DISTINCT FROM %s FOR UPDATE",
-        (account_id, tenant),
-    )
-    row: dict[str, Any] | None = cursor.fetchone()
-    return row
-
-
-def _record(
-    cursor: Any, scope: str, account_id: UUID, change: str, role: str, previous_role: str | None, by: Context
-) -> None:
-    """Appends the account record under the scope's own tenant setting, as row-level security demands."""
-    cursor.execute("SELECT set_config('app.tenant_id', %s, true)", (scope,))
-    cursor.execute(RECORD_WRITERS_LOCK)  # the audit chain seals records in commit order
-    cursor.execute(
-        "INSERT INTO audit.account_records (tenant_id, account_id, change, role, previous_role, actor_id, actor_role)"
-        " VALUES (%s, %s, %s, %s, %s, %s, %s)",
-        (scope, account_id, change, role, previous_role, by.user_id, by.role),
-    )
-
-
-def _tenant(cursor: Any, tenant: str | None) -> None:
-    """Row-level security's tenant for this transaction; none (the empty setting) for the platform's own staff."""
-    cursor.execute("SELECT set_config('app.tenant_id', %s, true)", (tenant or "",))
+            cursor.execute(f"SELECT {function} AS done", args)
+            return bool(cursor.fetchone()["done"])

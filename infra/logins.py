@@ -1,4 +1,4 @@
-"""Database URLs for the two logins (the app's and the owner/admin's), derived from one another without parsing twice."""
+"""Database URLs for the logins (the web's, the worker's and the owner/admin's), derived from one another."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from urllib.parse import quote, urlsplit, urlunsplit
 from psycopg.conninfo import conninfo_to_dict
 
 APP_LOGIN = "ombud_app"  # the app's login when only the admin login is given (embedded server, tests)
+WORKER_LOGIN = "ombud_worker"  # the worker's login when OMBUD_WORKER_DATABASE_URL is unset (docs/security.md)
 
 
 def login_of(url: str) -> str:
@@ -29,3 +30,8 @@ def with_login(url: str, user: str, password: str | None = None) -> str:
 
 def with_database(url: str, name: str) -> str:
     return urlunsplit(urlsplit(url)._replace(path="/" + quote(name, safe="")))
+
+
+def worker_url_for(database_url: str) -> str:
+    """The worker's default login: WORKER_LOGIN on DATABASE_URL's server and database, no password of its own."""
+    return with_login(database_url, WORKER_LOGIN)

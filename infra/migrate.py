@@ -1,7 +1,8 @@
 """Schema migrations: numbered SQL files applied once each, in order, under an advisory lock; then the roles.
 
-Run as the owner/admin login (OMBUD_ADMIN_DATABASE_URL). Everything of ours ends up owned by `ombud_owner`, and the
-app's login (DATABASE_URL) exists as a plain login in `ombud_runtime` (docs/security.md, "Database roles").
+Run as the owner/admin login (OMBUD_ADMIN_DATABASE_URL). Everything of ours ends up owned by `ombud_owner`; the web's
+login (DATABASE_URL) exists as a plain login in `ombud_web`, the worker's (OMBUD_WORKER_DATABASE_URL) in
+`ombud_worker_role`, and only these two and the admin may connect to the database (docs/security.md, "Database roles").
 """
 
 from __future__ import annotations
@@ -13,10 +14,11 @@ from importlib.resources import files
 import psycopg
 from psycopg import sql
 
-from infra.logins import login_of, password_of
+from infra.logins import login_of, password_of, worker_url_for
 
 _LOCK_KEY = 7_141_592  # any constant: serialises concurrent `ombud migrate` runs
-OWNER, RUNTIME, READER = "ombud_owner", "ombud_runtime", "ombud_reader"
+OWNER, RUNTIME, READER, NETWORK = "ombud_owner", "ombud_runtime", "ombud_reader", "ombud_network"
+WEB, WORKER = "ombud_web", "ombud_worker_role"  # the groups of the web's login and of the worker's (0030)
 
 # Roles are cluster-wide: databases migrating at once (parallel test sessions) may create or grant the same one.
 _RACES = (psycopg.errors.UniqueViolation, psycopg.errors.DuplicateObject, psycopg.errors.InternalError)
@@ -56,13 +58,21 @@ def migration_files() -> list[tuple[str, str]]:
     return [(name.removesuffix(".sql"), (folder / name).read_text(encoding="utf-8")) for name in names]
 
 
-def migrate(conninfo: str, app_url: str | None = None) -> list[str]:
+def migrate(conninfo: str, app_url: str | None = None, worker_url: str | None = None) -> list[str]:
     """Applies what is missing as the login in `conninfo`; returns the names applied now (empty when up to date).
 
     With `app_url` naming another login, makes sure that login exists (created with the URL's password, if any) as a
-    plain login in ombud_runtime. Without (one login for everything, as before): nothing to do when up to date.
+    plain login in ombud_web, and the worker's login (`worker_url`; unset: WORKER_LOGIN on the same database) as one in
+    ombud_worker_role; then only they and the admin may connect. Without (one login for everything, as before):
+    nothing to do when up to date.
     """
     app_login = login_of(app_url) if app_url and login_of(app_url) != login_of(conninfo) else None
+    worker_url = worker_url or (worker_url_for(app_url) if app_url else None)
+    if app_login and worker_url and login_of(worker_url) in (app_login, login_of(conninfo)):
+        raise MigrationError(
+            "OMBUD_WORKER_DATABASE_URL: arbeiderens innlogging må være en annen enn DATABASE_URL og"
+            " OMBUD_ADMIN_DATABASE_URL sine"
+        )
     applied_now: list[str] = []
     with psycopg.connect(conninfo, autocommit=True) as conn:
         if not app_login and not pending(conn):
@@ -84,15 +94,17 @@ def migrate(conninfo: str, app_url: str | None = None) -> list[str]:
                 applied_now.append(name)
             if applied_now:
                 conn.execute(_OWNER_TAKES_ALL)
-            if app_login:
-                _app_login(conn, app_login, password_of(app_url or ""))
+            if app_login and worker_url:
+                _app_login(conn, app_login, password_of(app_url or ""), WEB, "DATABASE_URL")
+                _app_login(conn, login_of(worker_url), password_of(worker_url), WORKER, "OMBUD_WORKER_DATABASE_URL")
+                _connect_only(conn, [app_login, login_of(worker_url)])
         finally:
             conn.execute("SELECT pg_advisory_unlock(%s)", (_LOCK_KEY,))
     return applied_now
 
 
 def pending(conn: psycopg.Connection) -> list[str]:
-    """The migrations not yet applied; any login in ombud_runtime may ask."""
+    """The migrations not yet applied; the web's and the worker's logins may ask."""
     exists = conn.execute("SELECT to_regclass('public.ombud_migrations') IS NOT NULL").fetchone()
     done = (
         {row[0] for row in conn.execute("SELECT name FROM public.ombud_migrations")} if exists and exists[0] else set()
@@ -102,7 +114,7 @@ def pending(conn: psycopg.Connection) -> list[str]:
 
 def _group_roles(conn: psycopg.Connection) -> None:
     """The NOLOGIN roles of docs/security.md; the admin becomes a member of the owner, to hand it what it makes."""
-    for role in (READER, OWNER, RUNTIME):
+    for role in (READER, OWNER, RUNTIME, NETWORK, WEB, WORKER):
         _once(
             conn,
             lambda role=role: _role_exists(conn, role),
@@ -111,13 +123,15 @@ def _group_roles(conn: psycopg.Connection) -> None:
             ),
         )
     _grant_membership(conn, READER, RUNTIME)
+    for group, member in ((READER, WEB), (NETWORK, WEB), (READER, WORKER)):
+        _grant_membership(conn, group, member)
     admin = conn.execute("SELECT rolname, rolsuper FROM pg_roles WHERE rolname = current_user").fetchone()
     if admin and not admin[1]:
         _grant_membership(conn, OWNER, admin[0])
 
 
-def _app_login(conn: psycopg.Connection, login: str, password: str | None) -> None:
-    """The app's login: created if missing; never a superuser, never above row-level security, in ombud_runtime."""
+def _app_login(conn: psycopg.Connection, login: str, password: str | None, group: str, setting: str) -> None:
+    """A login of the app: created if missing; never a superuser, never above row-level security, in `group` only."""
     create = sql.SQL("CREATE ROLE {} LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE").format(
         sql.Identifier(login)
     )
@@ -125,15 +139,42 @@ def _app_login(conn: psycopg.Connection, login: str, password: str | None) -> No
         create += sql.SQL(" PASSWORD {}").format(sql.Literal(password))
     existed = _role_exists(conn, login)
     _once(conn, lambda: _role_exists(conn, login), create)
-    if existed and password:  # a changed password in DATABASE_URL takes effect at the next migration
+    if existed and password:  # a changed password in the URL takes effect at the next migration
         conn.execute(sql.SQL("ALTER ROLE {} PASSWORD {}").format(sql.Identifier(login), sql.Literal(password)))
     row = conn.execute("SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = %s", (login,)).fetchone()
     if row and row[0]:
         raise MigrationError(
-            f"DATABASE_URL: innloggingen «{login}» er superbruker eller kan omgå radsikkerhet; appen må ha en egen"
+            f"{setting}: innloggingen «{login}» er superbruker eller kan omgå radsikkerhet; appen må ha en egen"
             " innlogging uten slike rettigheter (eier-/admininnloggingen hører hjemme i OMBUD_ADMIN_DATABASE_URL)"
         )
-    _grant_membership(conn, RUNTIME, login)
+    other = WORKER if group == WEB else WEB
+    if conn.execute("SELECT pg_has_role(%s, %s, 'MEMBER')", (login, other)).fetchone() == (True,):
+        raise MigrationError(
+            f"{setting}: innloggingen «{login}» er allerede {'arbeiderens' if other == WORKER else 'webappens'};"
+            " webappen og arbeideren skal ha hver sin innlogging"
+        )
+    _grant_membership(conn, group, login)
+
+
+def _connect_only(conn: psycopg.Connection, logins: list[str]) -> None:
+    """Only this installation's logins (and the admin) may connect: role names are global to the server, so another
+    installation's login, a member of the same groups, is kept out of this database (docs/security.md)."""
+    database = sql.Identifier(conn.execute("SELECT current_database()").fetchone()[0])  # type: ignore[index]
+    ours = [*logins, conn.execute("SELECT current_user").fetchone()[0]]  # type: ignore[index]
+    conn.execute(sql.SQL("REVOKE CONNECT ON DATABASE {} FROM PUBLIC").format(database))
+    for login in ours:
+        conn.execute(sql.SQL("GRANT CONNECT ON DATABASE {} TO {}").format(database, sql.Identifier(login)))
+    others = conn.execute(_OTHER_INSTALLATIONS, (ours, [OWNER, RUNTIME, READER, NETWORK, WEB, WORKER])).fetchall()
+    for (login,) in others:
+        conn.execute(sql.SQL("REVOKE CONNECT ON DATABASE {} FROM {}").format(database, sql.Identifier(login)))
+
+
+# The roles that may connect to this database by a grant of their own and belong to one of our groups, but not ours.
+_OTHER_INSTALLATIONS = """
+SELECT DISTINCT r.rolname FROM pg_database d, aclexplode(d.datacl) a JOIN pg_roles r ON r.oid = a.grantee
+WHERE d.datname = current_database() AND a.privilege_type = 'CONNECT' AND NOT r.rolname = ANY(%s)
+  AND NOT r.rolsuper AND EXISTS (SELECT 1 FROM unnest(%s::text[]) g WHERE pg_has_role(r.oid, g, 'MEMBER'))
+"""
 
 
 def _grant_membership(conn: psycopg.Connection, group: str, member: str) -> None:

@@ -57,7 +57,7 @@ def run_release(args: argparse.Namespace, settings: Settings) -> int:
         require_finished_years(args.year, args.year)  # a year not yet over is refused before any connection
 
     def work(runtime: Any) -> int:
-        with psycopg.connect(runtime.database_url) as conn:
+        with psycopg.connect(runtime.worker_database_url) as conn:
             made = make_releases(
                 conn,
                 settings.network_threshold,

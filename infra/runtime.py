@@ -22,7 +22,7 @@ from infra import embedded
 from infra.directory import PostgresTenantDirectory
 from infra.eventstore import EventAppends, factory_maker, open_datastore
 from infra.key_epochs import DirectoryEpochStore
-from infra.logins import APP_LOGIN, with_login
+from infra.logins import APP_LOGIN, with_login, worker_url_for
 from infra.migrate import migrate, pending
 from infra.settings import Settings, SettingsError
 from infra.telemetry import Telemetry, configure_logging, configure_telemetry
@@ -45,7 +45,8 @@ EPOCHS_MIGRATION = "0026_key_epochs"
 @dataclass
 class Runtime:
     settings: Settings
-    database_url: str
+    database_url: str  # the web's login (and the command line's)
+    worker_database_url: str  # the worker's (docs/security.md): read models, the audit chain's checkpoints and verdict
     datastore: PostgresDatastore
     platform: Platform
     master_key: bytes
@@ -113,10 +114,10 @@ class Runtime:
         return self.telemetry.instrument_app(app) if self.telemetry else app
 
     def projection_worker(self, *, rotates_keys: bool = False) -> ProjectionWorker:
-        """The projection worker on this runtime's platform, reporting to its telemetry when it is on."""
+        """The projection worker on this runtime's platform, on the worker's login, reporting to its telemetry."""
         return projection_worker(
             self.platform,
-            self.database_url,
+            self.worker_database_url,
             self.telemetry,
             self.settings.network_threshold,
             rotates_keys=rotates_keys,
@@ -138,10 +139,11 @@ class Runtime:
 
 @contextmanager
 def open_runtime(settings: Settings, *, migrating: bool = False) -> Iterator[Runtime]:
-    """Everything a command needs, on the app's login; the schema is up to date first.
+    """Everything a command needs, on the app's login (the worker on its own); the schema is up to date first.
 
-    The embedded server sets itself up: its superuser migrates, the app logs in as APP_LOGIN. With DATABASE_URL,
-    only `ombud migrate` (`migrating`) uses OMBUD_ADMIN_DATABASE_URL; without that setting, DATABASE_URL migrates.
+    The embedded server sets itself up: its superuser migrates, the app logs in as APP_LOGIN, the worker as
+    WORKER_LOGIN. With DATABASE_URL, only `ombud migrate` (`migrating`) uses OMBUD_ADMIN_DATABASE_URL; without that
+    setting, DATABASE_URL migrates and is the worker's login too (one login for everything, as before).
     """
     master_key = _master_key(settings)
     servers: list[embedded.EmbeddedServer] = []
@@ -152,19 +154,22 @@ def open_runtime(settings: Settings, *, migrating: bool = False) -> Iterator[Run
         servers.append(embedded.start_postgres(settings.data_dir))
         admin_url = servers[0].url
         database_url = with_login(admin_url, APP_LOGIN)
+    worker_url = settings.worker_database_url or (worker_url_for(database_url) if admin_url else database_url)
     telemetry = configure_telemetry(settings)
     configure_logging()
     applied: list[str] = []
     if admin_url is None:
         applied = migrate(database_url)
     elif migrating or not settings.database_url:
-        applied = migrate(admin_url, database_url)
+        applied = migrate(admin_url, database_url, worker_url)
     else:
         _require_up_to_date(database_url)
     datastore = open_datastore(database_url, pool_size=settings.pool_size, max_overflow=settings.pool_max_overflow)
     epochs = DirectoryEpochStore(settings.epoch_dir, master_key)
     platform = platform_on(datastore, master_key, telemetry, epochs, key_policy(settings))
-    runtime = Runtime(settings, database_url, datastore, platform, master_key, servers, telemetry, admin_url)
+    runtime = Runtime(
+        settings, database_url, worker_url, datastore, platform, master_key, servers, telemetry, admin_url
+    )
     try:
         if migrating or SHARING_MIGRATION in applied:
             _reconcile_sharing(platform)

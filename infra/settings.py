@@ -15,7 +15,7 @@ Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 @dataclass(frozen=True)
 class Settings:
-    database_url: str | None  # the login of the web and the worker: least privilege (docs/security.md)
+    database_url: str | None  # the web's login: least privilege (docs/security.md)
     admin_database_url: str | None  # the owner/admin login, for `ombud migrate` only; unset: DATABASE_URL
     redis_url: str | None
     master_key: str | None
@@ -37,6 +37,8 @@ class Settings:
     @property
     def epoch_dir(self) -> Path:
         return self.key_epoch_dir or self.data_dir / "key-epochs"
+
+    worker_database_url: str | None = None  # the worker's login; unset: ombud_worker on DATABASE_URL's database
 
     @classmethod
     def from_environment(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -62,6 +64,7 @@ class Settings:
             key_epoch_dir=Path(env["OMBUD_KEY_EPOCH_DIR"]).resolve() if env.get("OMBUD_KEY_EPOCH_DIR") else None,
             key_rotation_days=_threshold(env, "OMBUD_KEY_ROTATION_DAYS", ROTATION_DAYS),
             backup_retention_days=_threshold(env, "OMBUD_BACKUP_RETENTION_DAYS", BACKUP_RETENTION_DAYS),
+            worker_database_url=env.get("OMBUD_WORKER_DATABASE_URL") or None,
         )
 
 

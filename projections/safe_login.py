@@ -22,7 +22,9 @@ class UnsafeDatabaseLogin(Exception):
     """The login could read or change every tenant's data, or the stored events: the process will not start."""
 
 
-def refusal(login: str, superuser: bool, bypasses_rls: bool, owns_tables: bool) -> str | None:
+def refusal(
+    login: str, superuser: bool, bypasses_rls: bool, owns_tables: bool, setting: str = "DATABASE_URL"
+) -> str | None:
     """The one-line message for a login that must not run the app, or None when it may."""
     powers = [
         why
@@ -36,7 +38,7 @@ def refusal(login: str, superuser: bool, bypasses_rls: bool, owns_tables: bool) 
     if not powers:
         return None
     return (
-        f"databaseinnloggingen «{login}» i DATABASE_URL {' og '.join(powers)}; appen skal logge inn med en egen"
+        f"databaseinnloggingen «{login}» i {setting} {' og '.join(powers)}; appen skal logge inn med en egen"
         " innlogging uten slike rettigheter, og eier-/admininnloggingen settes i OMBUD_ADMIN_DATABASE_URL"
         " (den bruker bare `ombud migrate`)"
     )
@@ -49,10 +51,10 @@ async def refuse_unsafe_login(conn: asyncpg.Connection) -> None:
         raise UnsafeDatabaseLogin(message)
 
 
-def refuse_unsafe_login_sync(cursor: psycopg.Cursor[Any]) -> None:
-    """The same check on a psycopg connection with tuple rows (the worker's)."""
+def refuse_unsafe_login_sync(cursor: psycopg.Cursor[Any], setting: str = "DATABASE_URL") -> None:
+    """The same check on a psycopg connection with tuple rows (the worker's, whose login `setting` names)."""
     cursor.execute(LOGIN_POWERS)
     row = cursor.fetchone()
-    message = refusal(*row) if row else "databaseinnloggingen i DATABASE_URL finnes ikke"
+    message = refusal(*row, setting) if row else f"databaseinnloggingen i {setting} finnes ikke"
     if message:
         raise UnsafeDatabaseLogin(message)

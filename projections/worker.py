@@ -97,7 +97,7 @@ class ProjectionWorker:
         self._writer = psycopg.connect(conninfo)
         try:
             with self._writer.transaction(), self._writer.cursor() as cursor:
-                refuse_unsafe_login_sync(cursor)
+                refuse_unsafe_login_sync(cursor, "OMBUD_WORKER_DATABASE_URL")
         except BaseException:
             self._writer.close()
             raise

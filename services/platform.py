@@ -24,6 +24,7 @@ from services.accounts import (
     create_account,
     set_active,
     set_display_name,
+    setup_context,
 )
 from services.application import FactoryMaker, OfficeApplication
 from services.inquiry_keys import InquiryKeyStore
@@ -43,14 +44,15 @@ class TenantDirectory(Protocol):
     def add(self, slug: str, wrapped_key: bytes, shares_statistics: bool = True) -> bool:
         """Adds the tenant; False if the slug is taken."""
 
-    def remove(self, slug: str) -> None: ...
+    def remove(self, slug: str, by: Context) -> None:
+        """Takes back a tenant that holds nothing yet (no event, no account), with its record."""
 
     def wrapped_key(self, slug: str) -> bytes | None: ...
 
     def slugs(self) -> list[str]: ...
 
-    def set_sharing(self, slug: str, shares: bool) -> bool:
-        """The network's flag for the tenant, at once; False if there is no such tenant."""
+    def set_sharing(self, slug: str, shares: bool, by: Context) -> bool:
+        """The network's flag for the tenant, at once, with its record; False if there is no such tenant."""
 
     def sharing_slugs(self) -> list[str]:
         """The tenants that share statistics with the network now, in one read."""
@@ -130,7 +132,7 @@ class Platform:
             )
             office.app.save(tenant)
         except BaseException:
-            self._directory.remove(slug)
+            self._directory.remove(slug, ctx)
             raise
         self._offices[slug] = office
         return office
@@ -198,10 +200,10 @@ class Platform:
         office = self.office(slug)  # an unknown slug raises UnknownTenant
         with self._directory.sharing_change(slug):  # an «on» and an «off» at once must not cross each other's writes
             if not shares:
-                self._require_tenant(self._directory.set_sharing(slug, False), slug)
+                self._require_tenant(self._directory.set_sharing(slug, False, ctx), slug)
                 return office.set_statistics_sharing(ctx, on=today_in_norway(), shares=False)
             changed = office.set_statistics_sharing(ctx, on=today_in_norway(), shares=True)
-            self._require_tenant(self._directory.set_sharing(slug, True), slug)
+            self._require_tenant(self._directory.set_sharing(slug, True, ctx), slug)
             return changed
 
     def sharing_slugs(self) -> list[str]:
@@ -222,7 +224,7 @@ class Platform:
                 profile = self.profiles_of([slug])[slug]
                 if profile is None:
                     continue
-                self._directory.set_sharing(slug, profile.shares_statistics)
+                self._directory.set_sharing(slug, profile.shares_statistics, setup_context())
                 if profile.shares_statistics != (slug in before):
                     changed.append(slug)
         return changed

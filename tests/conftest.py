@@ -22,6 +22,7 @@ from infra.directory import PostgresTenantDirectory
 from infra.embedded import start_postgres, start_redis
 from infra.eventstore import factory_maker, open_datastore
 from infra.key_epochs import DirectoryEpochStore
+from infra.logins import worker_url_for
 from infra.settings import Settings
 from infra.throwaway import throwaway_database
 from projections.worker import ProjectionWorker
@@ -141,7 +142,7 @@ def platform(make_platform: Callable[..., Platform]) -> Platform:
 @pytest.fixture
 def worker(platform: Platform, database_url: str) -> Iterator[ProjectionWorker]:
     """The projection worker over the test's platform."""
-    worker = ProjectionWorker(platform, database_url)
+    worker = ProjectionWorker(platform, worker_url_for(database_url))
     yield worker
     worker.close()
 

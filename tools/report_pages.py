@@ -72,6 +72,7 @@ def demo_figures() -> list[dict[str, Any]]:
     from infra.embedded import start_postgres
     from infra.eventstore import factory_maker, open_datastore
     from infra.key_epochs import DirectoryEpochStore
+    from infra.logins import worker_url_for
     from infra.settings import Settings
     from infra.throwaway import migrated_throwaway_database
     from projections.worker import ProjectionWorker
@@ -99,7 +100,7 @@ def demo_figures() -> list[dict[str, Any]]:
         stack.callback(platform.close)
         print("laster demodata …")
         load_demo(platform, Context("rapportsider", "platform_admin", str(uuid.uuid4())), progress=print)
-        worker = ProjectionWorker(platform, database_url)
+        worker = ProjectionWorker(platform, worker_url_for(database_url))
         try:
             worker.catch_up_all()
         finally:

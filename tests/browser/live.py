@@ -13,6 +13,7 @@ from contextlib import contextmanager
 import uvicorn
 from litestar import Litestar
 
+from infra.logins import worker_url_for
 from projections.worker import IDLE_SECONDS, ProjectionWorker
 from services.platform import Platform
 
@@ -54,7 +55,7 @@ def projecting(platform: Platform, database_url: str) -> Iterator[ProjectionWork
     Start it after the tenants exist: a tenant's directory row is visible (and notified) before its event tables
     are created, and a worker that looks in between stops on the missing table.
     """
-    worker = ProjectionWorker(platform, database_url)
+    worker = ProjectionWorker(platform, worker_url_for(database_url))
     worker.catch_up_all()
     worker.network_releases_once_a_day()  # the network page shows releases: the first at once, as the run would
     stop = threading.Event()

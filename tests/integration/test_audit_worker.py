@@ -17,6 +17,7 @@ from opentelemetry.sdk.metrics import MeterProvider
 from opentelemetry.sdk.metrics.export import InMemoryMetricReader
 
 from domain.common import Context
+from infra.logins import worker_url_for
 from projections import audit_chain
 from projections.audit_chain import ChainDoesNotHold
 from projections.audit_keeper import AuditKeeper
@@ -66,7 +67,9 @@ def keeping(
 ) -> Iterator[ProjectionWorker]:
     """A worker whose keeper runs on the test's clock and counts breaks into the test's metric reader."""
     provider = MeterProvider(metric_readers=[metrics])
-    worker = ProjectionWorker(platform, database_url, audit=AuditKeeper(clock=clock, meter_provider=provider))
+    worker = ProjectionWorker(
+        platform, worker_url_for(database_url), audit=AuditKeeper(clock=clock, meter_provider=provider)
+    )
     worker.sign_checkpoints_with(signer)
     yield worker
     worker.close()

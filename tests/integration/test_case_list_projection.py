@@ -212,7 +212,7 @@ def test_the_worker_keeps_going_past_a_tenant_whose_tables_are_still_being_made(
             assert thread.is_alive(), "the worker stopped at the tenant without tables"
             assert [r[1] for r in rows(database_url, office.slug)] == [reference]
     finally:
-        PostgresTenantDirectory(datastore).remove(half_made)
+        PostgresTenantDirectory(datastore).remove(half_made, admin)
         datastore.close()
 
 

@@ -15,10 +15,17 @@ import yaml
 REPO_ROOT = Path(__file__).resolve().parents[2]
 COMPOSE_FILE = REPO_ROOT / "docker-compose.yml"
 ENV_EXAMPLE = REPO_ROOT / ".env.example"
-REQUIRED_SECRETS = ("POSTGRES_PASSWORD", "OMBUD_APP_DB_PASSWORD", "OMBUD_MASTER_KEY", "OMBUD_AUDIT_SIGNING_KEY")
+REQUIRED_SECRETS = (
+    "POSTGRES_PASSWORD",
+    "OMBUD_APP_DB_PASSWORD",
+    "OMBUD_WORKER_DB_PASSWORD",
+    "OMBUD_MASTER_KEY",
+    "OMBUD_AUDIT_SIGNING_KEY",
+)
 SERVICES = {"postgres", "redis", "migrate", "web", "worker", "otel-collector", "jaeger"}
 REQUIRED_SECRET_REFERENCE = re.compile(
-    r"\$\{(POSTGRES_PASSWORD|OMBUD_APP_DB_PASSWORD|OMBUD_MASTER_KEY|OMBUD_AUDIT_SIGNING_KEY):\?[^}]+\}"
+    r"\$\{(POSTGRES_PASSWORD|OMBUD_APP_DB_PASSWORD|OMBUD_WORKER_DB_PASSWORD|OMBUD_MASTER_KEY|OMBUD_AUDIT_SIGNING_KEY)"
+    r":\?[^}]+\}"
 )
 
 Compose = Callable[..., subprocess.CompletedProcess[str]]
@@ -115,6 +122,11 @@ def test_secrets_in_the_resolved_config_are_the_values_passed_in_the_environment
         assert environment["OMBUD_MASTER_KEY"] == passed["OMBUD_MASTER_KEY"]
         app_password = passed["OMBUD_APP_DB_PASSWORD"]
         assert environment["DATABASE_URL"] == f"postgresql://ombud_app:{app_password}@postgres:5432/ombud"
+    # The worker's own login, which the migration creates; the web never holds it.
+    worker_url = f"postgresql://ombud_worker:{passed['OMBUD_WORKER_DB_PASSWORD']}@postgres:5432/ombud"
+    for name in ("migrate", "worker"):
+        assert services[name]["environment"]["OMBUD_WORKER_DATABASE_URL"] == worker_url
+    assert passed["OMBUD_WORKER_DB_PASSWORD"] not in str(services["web"]["environment"])
     # Only the worker signs the audit chain's checkpoints.
     assert services["worker"]["environment"]["OMBUD_AUDIT_SIGNING_KEY"] == passed["OMBUD_AUDIT_SIGNING_KEY"]
     assert "OMBUD_AUDIT_SIGNING_KEY" not in services["web"]["environment"]
@@ -144,7 +156,7 @@ def test_the_compose_file_itself_holds_no_literal_secret() -> None:
         for variable, value in (service.get("environment") or {}).items():
             if variable in REQUIRED_SECRETS:
                 assert REQUIRED_SECRET_REFERENCE.fullmatch(str(value)), f"{service_name}.{variable} is not ${{VAR:?…}}"
-            if variable in ("DATABASE_URL", "OMBUD_ADMIN_DATABASE_URL"):
+            if variable in ("DATABASE_URL", "OMBUD_ADMIN_DATABASE_URL", "OMBUD_WORKER_DATABASE_URL"):
                 password = str(value).split("://", 1)[1].split("@", 1)[0].split(":", 1)[1]
                 assert REQUIRED_SECRET_REFERENCE.fullmatch(password), (
                     f"{service_name}.DATABASE_URL has a literal password"

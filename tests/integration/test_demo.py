@@ -12,6 +12,7 @@ import pytest
 
 from domain.common import Context
 from domain.taxonomy import code_for
+from infra.logins import worker_url_for
 from services.demo import load_demo, seed_figures
 from services.office import InquiryNotFound, InquiryView, Office
 from services.platform import Platform
@@ -97,7 +98,7 @@ def test_every_demo_tenant_has_work_in_progress_this_year(demo: Platform, new_sl
 def projected(demo: Platform, database_url: str) -> Platform:
     from projections.worker import ProjectionWorker
 
-    worker = ProjectionWorker(demo, database_url)
+    worker = ProjectionWorker(demo, worker_url_for(database_url))
     try:
         worker.catch_up_all()
     finally:

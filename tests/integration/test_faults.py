@@ -23,7 +23,7 @@ from infra.directory import PostgresAccountDirectory, PostgresTenantDirectory
 from infra.embedded import start_redis
 from infra.eventstore import factory_maker, open_datastore
 from infra.key_epochs import DirectoryEpochStore
-from infra.logins import APP_LOGIN, with_login
+from infra.logins import APP_LOGIN, with_login, worker_url_for
 from infra.migrate import migrate
 from projections.worker import PROJECTION_TABLES, ProjectionWorker
 from services.accounts import create_account
@@ -173,7 +173,7 @@ async def test_a_postgres_restart_under_load_answers_503_meanwhile_and_loses_or_
     b = platform.create_tenant(admin, slug=new_slug(), name="Kommune B")
     reference = receive(a, caseworker)
     email = account_for(platform, url, a.slug)
-    worker = ProjectionWorker(platform, url, retry_first=0.1, retry_cap=0.5)
+    worker = ProjectionWorker(platform, worker_url_for(url), retry_first=0.1, retry_cap=0.5)
     stop = threading.Event()
     following = threading.Thread(target=worker.run, args=(stop,), daemon=True)
     following.start()
@@ -216,7 +216,7 @@ async def test_a_postgres_restart_under_load_answers_503_meanwhile_and_loses_or_
         projected = len(live[office.slug]["read.inquiries"])
         already = 1 if office is a else 0
         assert already + writes.acknowledged[office.slug] <= projected <= already + writes.tried[office.slug]
-    rebuilder = ProjectionWorker(platform, url)
+    rebuilder = ProjectionWorker(platform, worker_url_for(url))
     try:
         for office in (a, b):
             for name in PROJECTION_TABLES:
@@ -268,14 +268,14 @@ def test_the_worker_survives_its_connections_being_ended(
     url, platform = stack
     a = platform.create_tenant(admin, slug=new_slug(), name="Kommune A")
     b = platform.create_tenant(admin, slug=new_slug(), name="Kommune B")
-    worker = ProjectionWorker(platform, url, retry_first=0.1, retry_cap=0.5)
+    worker = ProjectionWorker(platform, worker_url_for(url), retry_first=0.1, retry_cap=0.5)
     stop = threading.Event()
     following = threading.Thread(target=worker.run, args=(stop,), daemon=True)
     following.start()
     try:
         receive(a, caseworker)
         wait_until(lambda: caught_up(platform, url, a.slug), 20, following)
-        with psycopg.connect(url, autocommit=True) as conn:
+        with psycopg.connect(worker_url_for(url), autocommit=True) as conn:  # a login may end its own backends
             ended = conn.execute(
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
                 " WHERE datname = current_database() AND pid <> pg_backend_pid() AND query LIKE 'LISTEN%%'"

@@ -15,6 +15,7 @@ from domain.common import Context
 from infra.cli import main
 from infra.logins import login_of, with_login
 from infra.migrate import migrate
+from infra.throwaway import throwaway_database
 from projections.access_log import record_access
 from projections.safe_login import LOGIN_POWERS, UnsafeDatabaseLogin
 from projections.worker import ProjectionWorker
@@ -266,23 +267,28 @@ def test_ombud_worker_and_serve_refuse_a_superuser_login_with_one_line_naming_bo
     assert "DATABASE_URL" in err and "OMBUD_ADMIN_DATABASE_URL" in err
 
 
-def test_migrate_creates_a_missing_app_login_with_its_password_as_a_plain_member_of_ombud_runtime(
-    admin_database_url: str,
+def test_migrate_creates_missing_logins_with_their_passwords_as_plain_members_of_the_web_and_worker_roles(
+    server_url: str,
 ) -> None:
-    login = f"ombud_app_{uuid.uuid4().hex[:8]}"
+    web, worker = (f"ombud_{kind}_{uuid.uuid4().hex[:8]}" for kind in ("web", "worker"))
     try:
-        assert migrate(admin_database_url, with_login(admin_database_url, login, "hemmelig-passord")) == []
-        with psycopg.connect(admin_database_url) as conn:
-            role = conn.execute(
-                "SELECT rolcanlogin, rolsuper, rolbypassrls, rolcreaterole, rolcreatedb, rolpassword IS NOT NULL,"
-                " pg_has_role(oid, 'ombud_runtime', 'MEMBER'), pg_has_role(oid, 'ombud_owner', 'MEMBER')"
-                " FROM pg_authid WHERE rolname = %s",
-                (login,),
-            ).fetchone()
-        assert role == (True, False, False, False, False, True, True, False)
+        with throwaway_database(server_url, "ombud_logins") as admin_url:
+            migrate(admin_url, with_login(admin_url, web, "hemmelig-passord"), with_login(admin_url, worker, "annet"))
+            with psycopg.connect(admin_url) as conn:
+                roles = conn.execute(
+                    "SELECT rolcanlogin, rolsuper, rolbypassrls, rolcreaterole, rolcreatedb, rolpassword IS NOT NULL,"
+                    " pg_has_role(oid, 'ombud_web', 'MEMBER'), pg_has_role(oid, 'ombud_worker_role', 'MEMBER'),"
+                    " pg_has_role(oid, 'ombud_owner', 'MEMBER') FROM pg_authid WHERE rolname = ANY(%s) ORDER BY rolname",
+                    ([web, worker],),
+                ).fetchall()
+        assert roles == [
+            (True, False, False, False, False, True, True, False, False),
+            (True, False, False, False, False, True, False, True, False),
+        ]
     finally:
-        with psycopg.connect(admin_database_url, autocommit=True) as conn:
-            conn.execute(f'DROP ROLE IF EXISTS "{login}"')
+        with psycopg.connect(server_url, autocommit=True) as conn:
+            for login in (web, worker):
+                conn.execute(f'DROP ROLE IF EXISTS "{login}"')
 
 
 def test_migrate_refuses_a_superuser_as_the_apps_login(admin_database_url: str) -> None:

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import date
 
 from domain.common import Context
+from infra.logins import worker_url_for
 from projections.worker import ProjectionWorker
 from services.platform import Platform
 
@@ -32,7 +33,7 @@ async def test_the_annual_report_counts_the_years_outreach_by_kind(
     b.register_outreach(
         caseworker, held_on=date(2024, 3, 3), kind="stand", title="Stand", audience="Innbyggere", participants=100
     )
-    worker = ProjectionWorker(platform, database_url)
+    worker = ProjectionWorker(platform, worker_url_for(database_url))
     try:
         worker.catch_up(a.slug)
         worker.catch_up(b.slug)

@@ -14,7 +14,7 @@ from eventsourcing.postgres import PostgresApplicationRecorder
 from domain.common import Context
 from infra.directory import PostgresTenantDirectory
 from infra.eventstore import SharedDatastoreFactory, open_datastore
-from infra.logins import APP_LOGIN, with_login
+from infra.logins import APP_LOGIN, with_login, worker_url_for
 from infra.migrate import migrate, migration_files
 from projections.worker import ProjectionWorker
 from services.key_epochs import InMemoryEpochStore
@@ -99,7 +99,8 @@ def test_the_outreach_projection_is_replayed_with_titles_and_the_case_list_is_ke
             positions = conn.execute("SELECT tenant_id, projection FROM read.positions").fetchall()
             assert positions == [(office.slug, "case_list")]
         assert "0008_outreach_titles" not in migrate(database_before_0008, app_url)  # then the later ones
-        worker = ProjectionWorker(platform, app_url)  # the tables made before 0016 are open to the app's login
+        # the tables made before 0016 are open to the app's logins
+        worker = ProjectionWorker(platform, worker_url_for(app_url))
         try:
             worker.catch_up_all()
         finally:

@@ -10,6 +10,7 @@ import psycopg
 
 from domain.common import today_in_norway
 from domain.inquiry import ERASED
+from infra.logins import worker_url_for
 from projections.worker import ProjectionWorker
 from services.application import table_prefix
 from services.platform import Platform
@@ -123,7 +124,7 @@ def test_a_lifted_hold_lets_the_workers_daily_run_erase_once_a_day(
     worker.retention_once_a_day()  # the same day: the run is not repeated
     assert shows_name(ombud, office, "2020-1")
 
-    fresh = ProjectionWorker(platform, database_url)  # another process, or the next day
+    fresh = ProjectionWorker(platform, worker_url_for(database_url))  # another process, or the next day
     try:
         fresh.retention_once_a_day()
     finally:

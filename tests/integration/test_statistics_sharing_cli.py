@@ -119,12 +119,22 @@ def test_sharing_slugs_in_another_process_see_the_change_at_once(
     assert slug in network.sharing_slugs()
 
 
-def test_the_apps_login_may_change_the_flag_but_not_a_tenants_key(tenant: str, database_url: str) -> None:
+def test_the_apps_login_changes_the_flag_only_through_its_recorded_function_and_never_a_key(
+    tenant: str, database_url: str
+) -> None:
     with psycopg.connect(database_url) as conn:
-        conn.execute("UPDATE platform.tenants SET shares_statistics = false WHERE slug = %s", (tenant,))
-        conn.rollback()
-        with pytest.raises(psycopg.errors.InsufficientPrivilege):
-            conn.execute("UPDATE platform.tenants SET wrapped_key = '\\x00' WHERE slug = %s", (tenant,))
+        for column, value in (("shares_statistics", False), ("wrapped_key", b"\x00")):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege), conn.transaction():
+                conn.execute(f"UPDATE platform.tenants SET {column} = %s WHERE slug = %s", (value, tenant))
+        changed = conn.execute(
+            "SELECT platform.set_statistics_sharing(%s, false, 'test-aktør', 'tenant_admin')", (tenant,)
+        )
+        assert changed.fetchone() == (True,)
+        conn.execute("SELECT set_config('app.tenant_id', %s, true)", (tenant,))
+        assert conn.execute("SELECT change, actor_id FROM audit.tenant_records").fetchall() == [
+            ("sharing_stopped", "test-aktør")
+        ]
+        conn.rollback()  # the office shares, as its events say
 
 
 def test_the_read_role_sees_who_shares_but_no_key(tenant: str, database_url: str) -> None:

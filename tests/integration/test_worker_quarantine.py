@@ -14,6 +14,8 @@ import pytest
 from domain.common import Context
 from domain.outreach import OutreachActivity
 from infra.cli import main
+from infra.logins import worker_url_for
+from infra.migrate import WORKER
 from projections import inquiries, outreach, quarantine
 from projections import worker as worker_module
 from projections.worker import ProjectionSetAside, ProjectionWorker
@@ -62,7 +64,9 @@ def receive(office: Office, ctx: Context, name: str = MARKER) -> str:
 
 
 def read(database_url: str, tenant: str, query: str, role: str = "ombud_reader") -> list[tuple[Any, ...]]:
-    with psycopg.connect(database_url) as conn, conn.transaction():
+    """As the web's reader, or as the worker's role on the worker's own login."""
+    login = worker_url_for(database_url) if role == WORKER else database_url
+    with psycopg.connect(login) as conn, conn.transaction():
         conn.execute(f"SET LOCAL ROLE {role}")
         conn.execute("SELECT set_config('app.tenant_id', %s, true)", (tenant,))
         return conn.execute(query).fetchall()
@@ -85,7 +89,7 @@ def counts(database_url: str, tenant: str) -> list[list[tuple[Any, ...]]]:
 
 
 def quarantine_rows(database_url: str, tenant: str) -> list[tuple[Any, ...]]:
-    return read(database_url, tenant, "SELECT * FROM read.projection_quarantine", role="ombud_runtime")
+    return read(database_url, tenant, "SELECT * FROM read.projection_quarantine", role=WORKER)
 
 
 @pytest.fixture
@@ -141,11 +145,11 @@ def test_the_platform_admin_reads_every_quarantine_through_one_function_and_rls_
     register_unbounded(a, caseworker)
     worker.catch_up(a.slug)
 
-    assert read(database_url, b.slug, "SELECT * FROM read.projection_quarantine", role="ombud_runtime") == []
-    assert read(database_url, "", "SELECT * FROM read.projection_quarantine", role="ombud_runtime") == []
+    assert read(database_url, b.slug, "SELECT * FROM read.projection_quarantine", role=WORKER) == []
+    assert read(database_url, "", "SELECT * FROM read.projection_quarantine", role=WORKER) == []
     with pytest.raises(psycopg.errors.InsufficientPrivilege):  # the web's reader may only call the function
         read(database_url, a.slug, "SELECT * FROM read.projection_quarantine")
-    for role in ("ombud_reader", "ombud_runtime"):
+    for role in ("ombud_reader", WORKER):
         every = read(database_url, "", "SELECT tenant_id, reason FROM read.quarantined_projections()", role=role)
         assert (a.slug, "NumericValueOutOfRange") in every and all(t != b.slug for t, _ in every)
     with pytest.raises(psycopg.errors.InsufficientPrivilege):
@@ -158,7 +162,7 @@ def test_the_platform_admin_reads_every_quarantine_through_one_function_and_rls_
         b.slug,
         f"WITH gone AS (DELETE FROM read.projection_quarantine WHERE tenant_id = '{a.slug}' RETURNING 1)"
         " SELECT count(*) FROM gone",
-        role="ombud_runtime",
+        role=WORKER,
     )
     assert runtime_deletes == [(0,)]  # the worker's role, in another tenant, cannot touch it
     assert [q.tenant_id for q in worker.quarantined(a.slug)] == [a.slug]

@@ -94,11 +94,11 @@ class InMemoryTenantDirectory:
         self.sharing[slug] = shares_statistics
         return True
 
-    def remove(self, slug: str) -> None:
+    def remove(self, slug: str, by: Context) -> None:
         self.keys.pop(slug, None)
         self.sharing.pop(slug, None)
 
-    def set_sharing(self, slug: str, shares: bool) -> bool:
+    def set_sharing(self, slug: str, shares: bool, by: Context) -> bool:
         if slug not in self.keys:
             return False
         self.sharing[slug] = shares

@@ -20,6 +20,7 @@ from domain.account import Account
 from domain.inquiry import Inquiry
 from infra.eventstore import open_datastore
 from infra.key_epochs import DirectoryEpochStore
+from infra.logins import worker_url_for
 from infra.runtime import platform_on, projection_worker
 from infra.settings import Settings
 from infra.telemetry import Telemetry, configure_logging, telemetry_for
@@ -199,7 +200,7 @@ async def test_a_working_day_is_traced_and_measured_without_any_of_the_persons_d
     search = await client.get(f"/{office.slug}/henvendelser", params={"q": NAME})
     assert search.status_code == 200
 
-    worker = projection_worker(platform, database_url, captured.telemetry)
+    worker = projection_worker(platform, worker_url_for(database_url), captured.telemetry)
     try:
         worker.catch_up(office.slug, inquiries.NAME)  # the case list only: the other projections stay behind
         worker.catch_up(other_office.slug)
@@ -371,7 +372,7 @@ async def test_a_projection_set_aside_on_the_persons_data_shows_in_the_gauge_by_
         raise ValueError(f"kan ikke indeksere {NAME} {NATIONAL_ID}")
 
     monkeypatch.setitem(worker_module.PROJECTIONS, search_index.NAME, failing)
-    worker = projection_worker(platform, database_url, captured.telemetry)
+    worker = projection_worker(platform, worker_url_for(database_url), captured.telemetry)
     try:
         worker.catch_up(office.slug)
     finally:
