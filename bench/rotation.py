@@ -18,6 +18,7 @@ from infra.directory import PostgresTenantDirectory
 from infra.embedded import start_postgres
 from infra.eventstore import factory_maker, open_datastore
 from infra.key_epochs import DirectoryEpochStore
+from infra.logins import worker_url_for
 from infra.settings import Settings
 from infra.throwaway import migrated_throwaway_database
 from projections.worker import ProjectionWorker
@@ -56,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
                     factory_maker(datastore),
                     epochs=DirectoryEpochStore(Path(scratch) / "key-epochs", master_key),
                 )
-                worker = ProjectionWorker(platform, app_url)
+                worker = ProjectionWorker(platform, worker_url_for(app_url))
                 try:
                     ctx = Context("ytelsesmaling", "caseworker", str(uuid.uuid4()))
                     office = platform.create_tenant(ctx, slug="bench", name="Benchmark kommune")

@@ -123,7 +123,8 @@ def _group_roles(conn: psycopg.Connection) -> None:
             ),
         )
     _grant_membership(conn, READER, RUNTIME)
-    for group, member in ((READER, WEB), (NETWORK, WEB), (READER, WORKER)):
+    # the worker reads the sharing offices' counts as the network does when it makes a release
+    for group, member in ((READER, WEB), (NETWORK, WEB), (READER, WORKER), (NETWORK, WORKER)):
         _grant_membership(conn, group, member)
     admin = conn.execute("SELECT rolname, rolsuper FROM pg_roles WHERE rolname = current_user").fetchone()
     if admin and not admin[1]:

@@ -34,6 +34,7 @@ from domain.search_words import search_words
 from infra.directory import PostgresTenantDirectory
 from infra.eventstore import factory_maker, open_datastore
 from infra.key_epochs import DirectoryEpochStore
+from infra.logins import worker_url_for
 from projections.worker import ProjectionWorker
 from services.application import OfficeApplication, table_prefix
 from services.key_epochs import EpochPolicy
@@ -262,7 +263,7 @@ def test_after_erasure_and_a_rotation_past_the_window_nothing_the_attacker_holds
     receive_full(ombud, slug, KEPT_REF)
     assert ombud("inquiry", "hold", "--tenant", slug, ERASED_REF, "--reason", HOLD_REASON)[0] == 0
     assert ombud("inquiry", "hold", "--tenant", slug, ERASED_REF, "--lift")[0] == 0
-    worker = ProjectionWorker(platform, database_url)
+    worker = ProjectionWorker(platform, worker_url_for(database_url))
     try:
         worker.catch_up_all()
         erased_at = datetime.now(UTC)
@@ -346,8 +347,8 @@ def test_the_worker_rotates_on_its_schedule_once_an_hour_and_only_the_worker_of_
     )  # fmt: skip
     before = platform.epochs.epochs()
     later = before[-1].created + POLICY.rotation + timedelta(minutes=1)
-    projecting = ProjectionWorker(platform, database_url)
-    rotating = ProjectionWorker(platform, database_url, rotates_keys=True)
+    projecting = ProjectionWorker(platform, worker_url_for(database_url))
+    rotating = ProjectionWorker(platform, worker_url_for(database_url), rotates_keys=True)
     try:
         projecting.keys_when_due(later)
         assert platform.epochs.epochs() == before  # the web's and the commands' workers never rotate

@@ -12,6 +12,7 @@ import psycopg
 import pytest
 
 from domain.common import Context
+from infra.logins import worker_url_for
 from projections.network_releases import Made, make_releases
 from projections.network_report import NetworkReports
 from projections.reading import network_transaction
@@ -38,7 +39,8 @@ def receive(office: Office, ctx: Context, year: int, count: int, area: str = "he
 
 
 def release(database_url: str, years: list[int] | None = None, due: datetime | None = None) -> list[Made]:
-    with psycopg.connect(database_url) as conn:
+    """Made as the worker makes them, on its own login."""
+    with psycopg.connect(worker_url_for(database_url)) as conn:
         return make_releases(conn, 4, LAST, by="test", years=years or [FIRST, LAST], due=due)
 
 
@@ -142,15 +144,16 @@ def test_the_network_role_reads_what_was_published_never_the_counts_behind_it_an
 
     with pytest.raises(asyncpg.InsufficientPrivilegeError):
         asyncio.run(read_source())
-    with psycopg.connect(database_url) as conn:
-        conn.execute("SELECT set_config('app.network', 'on', false)")
-        for statement in ("UPDATE read.network_releases SET threshold = 1", "DELETE FROM read.network_releases"):
-            with pytest.raises(psycopg.errors.InsufficientPrivilege):
-                conn.execute(statement)
-            conn.rollback()
+    for login in (database_url, worker_url_for(database_url)):  # the web's and the worker's: neither rewrites
+        with psycopg.connect(login) as conn:
             conn.execute("SELECT set_config('app.network', 'on', false)")
-    with psycopg.connect(database_url) as conn:  # without the network's setting, nothing of it is seen
-        assert conn.execute("SELECT count(*) FROM read.network_releases").fetchone() == (0,)
+            for statement in ("UPDATE read.network_releases SET threshold = 1", "DELETE FROM read.network_releases"):
+                with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                    conn.execute(statement)
+                conn.rollback()
+                conn.execute("SELECT set_config('app.network', 'on', false)")
+        with psycopg.connect(login) as conn:  # without the network's setting, nothing of it is seen
+            assert conn.execute("SELECT count(*) FROM read.network_releases").fetchone() == (0,)
 
 
 def test_the_reader_keeps_a_report_until_a_new_release_is_made(
