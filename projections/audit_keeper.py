@@ -9,11 +9,14 @@ from collections.abc import Callable
 from typing import Any
 
 import psycopg
+from eventsourcing.persistence import StoredEvent
 from opentelemetry import metrics
 
+from domain.account import PLATFORM_SCOPE
 from projections import audit_chain
-from projections.audit_chain import Break, ChainDoesNotHold, Verdict
+from projections.audit_chain import Break, ChainDoesNotHold, EventTime, Verdict
 from services.audit_signing import Signer
+from services.platform import Platform
 
 log = logging.getLogger(__name__)
 
@@ -114,3 +117,11 @@ class AuditKeeper:
             broken.source_key,
             broken.reason,
         )
+
+
+def event_time_of(platform: Platform, scope: str) -> EventTime | None:
+    """When a stored event of the scope was recorded (opened with the tenant's key); the platform's scope has none."""
+    if scope == PLATFORM_SCOPE:
+        return None
+    app = platform.office(scope).app
+    return lambda row: app.mapper.to_domain_event(StoredEvent(row[1], row[2], row[3], row[4])).timestamp
