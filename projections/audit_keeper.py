@@ -16,6 +16,7 @@ from eventsourcing.persistence import StoredEvent
 from opentelemetry import metrics
 
 from domain.account import PLATFORM_SCOPE
+from domain.audit_chain import Checkpoint
 from projections import audit_chain
 from projections.audit_chain import Break, ChainDoesNotHold, EventTime, Head, Verdict
 from services.audit_signing import Signer
@@ -51,7 +52,9 @@ class AuditKeeper:
     """Keeps time for one worker process; without a signer it seals only (nothing signs, nothing is verified).
 
     `clock` times the checkpoints; `meter_provider` (default: the global one) gets the counter
-    `ombud.audit.chain_breaks`, made at the first break. The alarm (log line, count) is raised once for each new
+    `ombud.audit.chain_breaks`, made at the first break. `published`: the hook for witnesses outside the platform
+    (the kommune's archive, its control committee), called with each checkpoint once it is committed; the place for
+    the outbox's row when there is an outbox (docs/audit.md, "Witnesses"). The alarm (log line, count) is raised once for each new
     break, from whichever thread finds it; `audit.chain_status` holds each chain's latest verdict.
     """
 
@@ -61,8 +64,10 @@ class AuditKeeper:
         *,
         clock: Callable[[], float] = time.monotonic,
         meter_provider: metrics.MeterProvider | None = None,
+        published: Callable[[Checkpoint], None] | None = None,
     ) -> None:
         self.signer = signer
+        self._published = published
         self._clock = clock
         self._meter_provider = meter_provider
         self._breaks: metrics.Counter | None = None
@@ -101,7 +106,9 @@ class AuditKeeper:
             refused = False
             if scope in self._unsigned and (now or self._due(scope)):
                 try:
-                    audit_chain.checkpoint(conn, scope, signer)
+                    made = audit_chain.checkpoint(conn, scope, signer)
+                    if made is not None and self._published is not None:
+                        self._published(made)
                     self._signed_at[scope] = self._clock()
                     self._unsigned.discard(scope)
                 except ChainDoesNotHold:

@@ -16,6 +16,7 @@ import pytest
 from opentelemetry.sdk.metrics import MeterProvider
 from opentelemetry.sdk.metrics.export import InMemoryMetricReader
 
+from domain.audit_chain import Checkpoint
 from domain.common import Context
 from projections import audit_chain
 from projections.audit_chain import ChainDoesNotHold
@@ -287,3 +288,21 @@ def test_a_row_tampered_between_sealing_and_signing_is_not_signed_and_is_verifie
         "changed",
     )
     assert len(alarms(caplog, mine.slug)) == 1 and breaks_counted(metrics, mine.slug) == 1
+
+
+def test_each_checkpoint_the_worker_signs_is_handed_to_the_witness_hook_once_committed(
+    platform: Platform, database_url: str, signer: Signer, offices: tuple[Office, Office], caseworker: Context,
+    admin_database_url: str,
+) -> None:  # fmt: skip
+    handed: list[Checkpoint] = []
+    worker = ProjectionWorker(platform, database_url, audit=AuditKeeper(published=handed.append))
+    worker.sign_checkpoints_with(signer)
+    try:
+        receive(offices[0], caseworker)
+        worker.keep_audit_chains(now=True)
+    finally:
+        worker.close()
+    for office in offices:
+        stored = [(length, head) for length, head, _ in checkpoint_rows(admin_database_url, office.slug)]
+        assert [(c.length, c.head) for c in handed if c.scope == office.slug] == stored
+        assert all(signer.public_key.holds(c) for c in handed)
