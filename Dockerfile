@@ -24,7 +24,8 @@ COPY web ./web
 COPY infra ./infra
 RUN uv sync --frozen --no-dev --no-editable
 
-RUN useradd --system --uid 10001 --user-group --no-create-home ombud
+RUN useradd --system --uid 10001 --user-group --no-create-home ombud \
+    && install -d -o ombud -g ombud -m 700 /var/lib/ombud-signer  # the signer's record (docker-compose.yml)
 USER ombud
 
 EXPOSE 8000
