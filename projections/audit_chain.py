@@ -9,6 +9,7 @@ sealer never passes over a row that commits late.
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -146,7 +147,9 @@ def with_new_rows(conn: psycopg.Connection[Any], scopes: list[str]) -> list[str]
     return [scope for scope, cursor in asked if cursor.fetchone()[0]]
 
 
+@functools.lru_cache(maxsize=4096)
 def _news(scope: str) -> tuple[sql.Composed, tuple[str, ...]]:
+    """Whether the scope has a row past the last one sealed from each of its tables (built once per scope)."""
     parts, params = [], []
     for source in SOURCES:
         table = source_table(source, scope)
