@@ -13,6 +13,7 @@ import pytest
 
 from domain.audit_chain import WITNESS_FORMAT, Checkpoint, checkpoint_message, from_published, published
 from domain.common import DomainError
+from domain.tenant import require_slug
 from services.audit_signing import Signer, load_signer, new_signing_key_pem
 from services.signed_heads import SignedHeads
 
@@ -91,3 +92,8 @@ def test_the_auditors_verifier_reads_the_published_form_the_platform_writes(
     witness.write_text(json.dumps({"format": "noe annet", "checkpoints": []}), encoding="utf-8")
     with pytest.raises(verifier.Unreadable, match="ombud-checkpoints-1"):
         verifier.load_witness(str(witness))
+
+
+def test_no_kommune_can_be_named_after_the_public_list_of_checkpoints() -> None:
+    with pytest.raises(DomainError):
+        require_slug("revisjon")  # /revisjon/{kommune}/sjekkpunkter is the platform's own path
