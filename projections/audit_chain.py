@@ -531,14 +531,19 @@ def unsealed(conn: psycopg.Connection[Any], scope: str, event_time: EventTime | 
 
 
 _CHAIN_HASH = "SELECT chain_hash FROM audit.chain_entries WHERE tenant_id = %s AND position = %s"
-_LAST_KEYS = (
-    "SELECT source, max(source_key) FROM audit.chain_entries WHERE tenant_id = %s AND position <= %s GROUP BY source"
-)
+# Keys grow with positions within a source, so the index on (tenant, source, key) finds this from its end at once.
+_LAST_KEY_AT = "SELECT max(source_key) FROM audit.chain_entries WHERE tenant_id = %s AND source = %s AND position <= %s"
 
 
 def _last_keys(cursor: Any, scope: str, position: int) -> dict[str, int]:
-    cursor.execute(_LAST_KEYS, (scope, position))
-    return dict(cursor.fetchall())
+    """Each source's last key sealed at or before `position`."""
+    found = {}
+    for source in SOURCES:
+        cursor.execute(_LAST_KEY_AT, (scope, source, position))
+        key = cursor.fetchone()[0]
+        if key is not None:
+            found[source] = key
+    return found
 
 
 def _inserted(
