@@ -340,7 +340,8 @@ REASONS = {
     "gap": "kjeden mangler en posisjon",
     "checkpoint": "stemmer ikke med det signerte sjekkpunktet: historikken før denne posisjonen er skrevet om",
     "signature": "sjekkpunktets signatur holder ikke (feil nøkkel eller endret sjekkpunkt)",
-    "shorter": "kjeden er kortere enn et sjekkpunkt signereren eller et vitne kjenner: den er kortet av",
+    "shorter": "kjeden er kortere enn et sjekkpunkt signereren eller et vitne kjenner (eller enn det som alt var"
+    " kontrollert): den er kortet av",
     "rewritten": "kjeden har et annet hode her enn sjekkpunktet signereren eller et vitne kjenner: historikken er"
     " skrevet om",
     "lost_checkpoint": "et sjekkpunkt signereren eller et vitne kjenner, mangler i databasen",
@@ -409,10 +410,13 @@ def verify(
     with conn.transaction(), conn.cursor() as cursor:
         signed = checkpoints(cursor, scope, after=start.length)
         above = _last_keys(cursor, scope, start.length) if start.length else {}
+        now_length = head(cursor, scope).length
     by_length = {c.length: c for c in signed}
     wanted = {k.length for k in known}
     heads: dict[int, bytes] = {}
     breaks: list[Break] = []
+    if now_length < start.length:  # shorter than the head verified before: the tail was cut off
+        breaks.append(Break(now_length + 1, None, None, None, "shorter"))
     running, expected, length, signed_length = start.hash, start.length + 1, start.length, 0
     last_key: dict[str, int] = dict(above)
     for entry in stored_entries(conn, scope, first=start.length + 1):

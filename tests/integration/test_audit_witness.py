@@ -313,3 +313,18 @@ def test_a_rolled_back_bundle_fails_the_auditors_verifier_with_a_witness_file(
     other.write_text(json.dumps(published(platform, database_url, redis_url, world.other)[1]), encoding="utf-8")
     code, line = verdict(verifier, capsys, tmp_path / "b.json", "--witness", other)
     assert code == 1 and line == f"BRUDD: vitnet har ingen sjekkpunkter for {world.slug}", line
+
+
+def test_the_worker_finds_a_cut_tail_in_its_next_stretch_without_waiting_for_the_full_pass(
+    ombud: Run, world: World, keeping: ProjectionWorker, admin_database_url: str
+) -> None:
+    keeping.keep_audit_chains()
+    keeping.verify_audit_chains_in_full()  # every chain verified to its head
+    truncate_tail(admin_database_url, world.slug)
+    assert ombud("inquiry", "show", "--tenant", world.slug, "2024-0001")[0] == 0  # something new comes
+
+    verdicts = {verdict.scope: verdict for verdict in keeping.keep_audit_chains()}
+
+    assert world.slug in verdicts and verdicts[world.slug].broken is not None
+    assert verdicts[world.slug].broken.reason == "shorter"
+    assert world.other not in verdicts  # nothing new there: not looked at on the projection path
