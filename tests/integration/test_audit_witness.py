@@ -214,9 +214,9 @@ def test_a_new_tenant_whose_events_wait_for_the_worker_is_not_a_clean_empty_chai
 # -- the witness list --------------------------------------------------------------------------------------------
 
 
-def published(platform: Platform, database_url: str, redis_url: str, slug: str) -> tuple[int, dict]:
+def published(platform: Platform, database_url: str, redis_url: str, slug: str, query: str = "") -> tuple[int, dict]:
     with TestClient(app=create_app(platform, database_url, redis_url)) as client:
-        response = client.get(f"/revisjon/{slug}/sjekkpunkter")
+        response = client.get(f"/revisjon/{slug}/sjekkpunkter{query}")
     return response.status_code, response.json() if response.status_code == 200 else {}
 
 
@@ -255,6 +255,10 @@ def test_the_public_list_shows_signed_heads_only_and_a_witness_catches_what_the_
     assert not [text for text in PERSONAL if text in json.dumps(listed)]
     for unknown in ("_platform", "finnes-ikke", world.slug + "x"):
         assert published(platform, database_url, redis_url, unknown)[0] == 404
+    _, later = published(platform, database_url, redis_url, world.slug, f"?etter={rows[0][0]}")
+    assert [c["length"] for c in later["checkpoints"]] == [n for n, _, _ in rows[1:]] and later["next"] is None
+    for odd in ("-1", "²", "1e3", "x"):
+        assert published(platform, database_url, redis_url, world.slug, f"?etter={odd}")[0] == 400
     mirror = tmp_path / "vitne.json"
     mirror.write_text(json.dumps(listed), encoding="utf-8")
     assert verify(ombud, "--tenant", world.slug, "--witness", str(mirror))[0] == 0
