@@ -25,7 +25,7 @@ COPY infra ./infra
 RUN uv sync --frozen --no-dev --no-editable
 
 RUN useradd --system --uid 10001 --user-group --no-create-home ombud \
-    && install -d -o ombud -g ombud -m 700 /var/lib/ombud /var/lib/ombud/key-epochs  # the key-epochs volume's owner
+    && install -d -o ombud -g ombud -m 700 /var/lib/ombud /var/lib/ombud/key-epochs /var/lib/ombud-signer  # the key-epochs and signer volumes' owner
 USER ombud
 
 EXPOSE 8000

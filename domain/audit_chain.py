@@ -13,6 +13,8 @@ independently, with the standard library only; a test holds the two to the same 
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -116,3 +118,37 @@ def checkpoint_message(scope: str, length: int, head: bytes, at: datetime) -> by
 def key_id(public_key_raw: bytes) -> str:
     """A short name for a signing key: the first 16 hex digits of SHA-256 of its raw public key."""
     return hashlib.sha256(public_key_raw).hexdigest()[:16]
+
+
+# A signed head as published to witnesses and kept in the signer's record: no personal data, only the chain's shape.
+WITNESS_FORMAT = "ombud-checkpoints-1"
+
+
+def published(checkpoint: Checkpoint) -> dict[str, object]:
+    """One checkpoint as the witnesses' JSON holds it (the signature in base64)."""
+    return {
+        "tenant": checkpoint.scope,
+        "length": checkpoint.length,
+        "head": checkpoint.head.hex(),
+        "at": timestamp(checkpoint.at),
+        "key_id": checkpoint.key_id,
+        "signature": base64.b64encode(checkpoint.signature).decode(),
+    }
+
+
+def from_published(item: object) -> Checkpoint:
+    """The inverse of `published`; ValueError (naming the field) for anything else."""
+    if not isinstance(item, dict):
+        raise ValueError("et sjekkpunkt er ikke et JSON-objekt")
+    for name, kind in (("tenant", str), ("length", int), ("head", str), ("at", str), ("key_id", str)):
+        if not isinstance(item.get(name), kind) or isinstance(item.get(name), bool):
+            raise ValueError(f"sjekkpunktets «{name}» mangler eller har feil type")
+    try:
+        head = bytes.fromhex(item["head"])
+        at = datetime.strptime(item["at"], "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+        signature = base64.b64decode(str(item.get("signature")), validate=True)
+    except (ValueError, binascii.Error):
+        raise ValueError("sjekkpunktets «head», «at» eller «signature» er ikke lesbar") from None
+    if len(head) != 32 or len(signature) != 64 or item["length"] < 1:
+        raise ValueError("sjekkpunktets «length», «head» eller «signature» har feil størrelse")
+    return Checkpoint(item["tenant"], item["length"], head, at, item["key_id"], signature)

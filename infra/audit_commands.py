@@ -8,15 +8,19 @@ import os
 import sys
 import tempfile
 from contextlib import closing
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import psycopg
 
+from domain.common import OSLO
+from infra import witness
 from infra.commands import with_runtime
 from infra.settings import Settings
 from projections import audit_bundle, audit_chain
-from projections.audit_chain import SOURCE_NAMES, Break, ChainDoesNotHold, Verdict, scope_name
+from projections.audit_chain import SOURCE_NAMES, Break, ChainDoesNotHold, Unsealed, Verdict, scope_name
+from projections.audit_keeper import event_time_of
 from services.audit_signing import PublicKey
 from services.platform import UnknownTenant
 
@@ -35,12 +39,24 @@ def chosen_scopes(runtime: Any, args: argparse.Namespace) -> list[str]:
 
 
 def run_verify(args: argparse.Namespace, settings: Settings) -> int:
+    """Recomputes each chain and holds it against the signer's record and, with --witness, a witness's list."""
+
     def work(runtime: Any) -> int:
-        public_key = runtime.signer.public_key
+        public_key, memory = runtime.signer.public_key, runtime.signer.memory
+        scopes = chosen_scopes(runtime, args)
+        witnessed = witness.checkpoints(args.witness, scopes) if args.witness else []
         failed = False
         with closing(psycopg.connect(runtime.database_url, autocommit=True)) as conn:
-            for scope in chosen_scopes(runtime, args):
-                verdict = audit_chain.verify(conn, scope, public_key)
+            for scope in scopes:
+                known = [c for c in witnessed if c.scope == scope]
+                remembered = memory.last(scope) if memory is not None else None
+                verdict = audit_chain.verify(
+                    conn,
+                    scope,
+                    public_key,
+                    known=[*known, remembered] if remembered else known,
+                    event_time=event_time_of(runtime.platform, scope),
+                )
                 failed |= not verdict.holds
                 print(describe(conn, verdict), file=sys.stdout if verdict.holds else sys.stderr)
         return 1 if failed else 0
@@ -54,8 +70,23 @@ def describe(conn: psycopg.Connection[Any], verdict: Verdict) -> str:
     if verdict.broken is None:
         unsigned = verdict.length - verdict.signed_length
         tail = f"; {unsigned} poster etter siste sjekkpunkt" if unsigned else ""
+        if verdict.unsealed.count:
+            tail += f"; {waiting(verdict.unsealed)}"
         return f"{name}: holder ({verdict.length} poster, {verdict.checkpoints} signerte sjekkpunkter{tail})"
+    if verdict.broken.reason == "unsealed":
+        return f"{name}: BRUDD: {waiting(verdict.unsealed)}: {audit_chain.REASONS['unsealed']}"
     return f"{name}: BRUDD ved posisjon {verdict.broken.position}: {where(conn, verdict.scope, verdict.broken)}"
+
+
+def waiting(unsealed: Unsealed) -> str:
+    """How many rows wait to be sealed, and since when (Norwegian time)."""
+    line = f"{unsealed.count} poster er ikke forseglet ennå"
+    if unsealed.oldest is None:
+        return line
+    minutes = int((datetime.now(UTC) - unsealed.oldest).total_seconds() // 60)
+    return (
+        f"{line}, den eldste skrevet {unsealed.oldest.astimezone(OSLO):%d.%m.%Y kl. %H.%M} ({minutes} minutter siden)"
+    )
 
 
 def where(conn: psycopg.Connection[Any], scope: str, broken: Break) -> str:
@@ -157,7 +188,14 @@ def add_parsers(subcommands: Any, parser_class: type, line: Any, day: Any) -> An
         which.add_argument("--all", action="store_true", help="alle kommuner og plattformens egne kontoer")
         return sub
 
-    scoped("verify", "regn ut kjeden på nytt og kontroller hvert signerte sjekkpunkt").set_defaults(run=run_verify)
+    verify = scoped("verify", "regn ut kjeden på nytt og kontroller hvert signerte sjekkpunkt")
+    verify.add_argument(
+        "--witness",
+        metavar="FIL|URL",
+        type=line,
+        help="et vitnes kopi av sjekkpunktene (/revisjon/KOMMUNE/sjekkpunkter, som fil eller adresse)",
+    )
+    verify.set_defaults(run=run_verify)
     scoped("checkpoint", "forsegl nye poster og signer et sjekkpunkt nå").set_defaults(run=run_checkpoint)
     export = audit.add_parser("export", help="skriv kjeden, sjekkpunktene og nøkkelen til en fil for revisor")
     export.add_argument("--tenant", required=True, help="kommunen", type=line)

@@ -33,6 +33,7 @@ from services.audit_signing import Signer, load_signer, new_signing_key_pem
 from services.key_epochs import EpochPolicy, EpochStore
 from services.keys import parse_master_key
 from services.platform import Platform
+from services.signed_heads import SignedHeads
 from web.app import create_app
 
 log = logging.getLogger(__name__)
@@ -73,9 +74,10 @@ class Runtime:
     def signer(self) -> Signer:
         """The audit chain's signing key (docs/audit.md): OMBUD_AUDIT_SIGNING_KEY, or the file
         OMBUD_AUDIT_SIGNING_KEY_FILE names; only an embedded (local, demo) database may fall back to a key file it
-        makes in OMBUD_DATA_DIR."""
+        makes in OMBUD_DATA_DIR. The signer's record of what it signed is kept beside the key (docs/audit.md)."""
         if self.settings.audit_signing_key:
-            return load_signer(self.settings.audit_signing_key.encode(), "OMBUD_AUDIT_SIGNING_KEY")
+            memory = SignedHeads(self.settings.audit_signer_state_dir or self.settings.data_dir / "audit-signer")
+            return load_signer(self.settings.audit_signing_key.encode(), "OMBUD_AUDIT_SIGNING_KEY", memory)
         path = self.settings.audit_signing_key_file
         if path is None:
             if self.settings.database_url:
@@ -88,7 +90,8 @@ class Runtime:
             data = path.read_bytes()
         except OSError:
             raise SettingsError(f"OMBUD_AUDIT_SIGNING_KEY_FILE: kan ikke lese filen {path}") from None
-        return load_signer(data, "OMBUD_AUDIT_SIGNING_KEY_FILE")
+        memory = SignedHeads(self.settings.audit_signer_state_dir or path.with_name(path.name + ".signert"))
+        return load_signer(data, "OMBUD_AUDIT_SIGNING_KEY_FILE", memory)
 
     def environment_for_workers(self) -> dict[str, str]:
         """What a web worker process needs to join this runtime's servers (never printed or logged)."""

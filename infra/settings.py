@@ -29,6 +29,7 @@ class Settings:
     trusted_proxies: tuple[Network, ...] = ()
     audit_signing_key: str | None = None  # the checkpoints' Ed25519 key itself (PEM or base64 seed)
     audit_signing_key_file: Path | None = None  # or a file holding it
+    audit_signer_state_dir: Path | None = None  # the signer's record of what it signed (unset: beside the key)
     network_threshold: int = 4  # the network's figures from 1 to this many are suppressed (domain.disclosure)
     key_epoch_dir: Path | None = None  # the epoch keys' folder, outside the database; None: <data_dir>/key-epochs
     key_rotation_days: int = ROTATION_DAYS  # how often the worker moves every live key to a new epoch
@@ -59,6 +60,9 @@ class Settings:
             audit_signing_key=env.get("OMBUD_AUDIT_SIGNING_KEY") or None,
             audit_signing_key_file=Path(env["OMBUD_AUDIT_SIGNING_KEY_FILE"])
             if env.get("OMBUD_AUDIT_SIGNING_KEY_FILE")
+            else None,
+            audit_signer_state_dir=Path(env["OMBUD_AUDIT_SIGNER_STATE_DIR"])
+            if env.get("OMBUD_AUDIT_SIGNER_STATE_DIR")
             else None,
             network_threshold=_threshold(env, "OMBUD_NETWORK_THRESHOLD", 4),
             key_epoch_dir=Path(env["OMBUD_KEY_EPOCH_DIR"]).resolve() if env.get("OMBUD_KEY_EPOCH_DIR") else None,

@@ -19,8 +19,8 @@ from psycopg import sql
 from domain.common import Context, DomainError, today_in_norway
 from domain.tenant import Tenant
 from projections import audit_chain, inquiries, network_figures, network_releases, outreach, quarantine, search_index
-from projections.audit_chain import Verdict
-from projections.audit_keeper import AuditKeeper
+from projections.audit_chain import EventTime, Verdict
+from projections.audit_keeper import VERIFY_SECONDS, AuditKeeper, event_time_of
 from projections.quarantine import Quarantine
 from projections.safe_login import refuse_unsafe_login_sync
 from services.audit_signing import Signer
@@ -323,6 +323,12 @@ class ProjectionWorker:
         Retries with doubling waits up to the cap. A batch cut off mid-way was rolled back with its positions and
         is read again after the reconnect, so nothing is lost or counted twice.
         """
+        threading.Thread(  # the full re-verification of the audit chains, off the projection path
+            target=self._audit.verify_in_full_every,
+            args=(self._conninfo, self._audit_scopes, self._event_time, stop, VERIFY_SECONDS),
+            name="audit-verification",
+            daemon=True,
+        ).start()
         attempt = 0
         while not stop.is_set():
             try:
@@ -448,9 +454,20 @@ class ProjectionWorker:
         self._audit.signer = signer
 
     def keep_audit_chains(self, *, now: bool = False) -> list[Verdict]:
-        """Seals what was committed since the last look into every chain, signs checkpoints when due, and verifies
-        each chain when its turn comes (`now`: checkpoint and verify every chain at once); returns the verdicts."""
-        return self._audit.keep(self._writer, audit_chain.scopes(self._platform.slugs()), now=now)
+        """Seals what was committed since the last look into the chains that have new rows, signs checkpoints when
+        due, and verifies each new stretch once (`now`: seal, sign and verify in full every chain at once); returns
+        the verdicts."""
+        return self._audit.keep(self._writer, self._audit_scopes(), now=now, event_time=self._event_time)
+
+    def verify_audit_chains_in_full(self) -> list[Verdict]:
+        """One full re-verification of every chain: what the worker's own thread does every VERIFY_SECONDS."""
+        return self._audit.verify_in_full(self._writer, self._audit_scopes(), self._event_time)
+
+    def _audit_scopes(self) -> list[str]:
+        return audit_chain.scopes(self._platform.slugs())
+
+    def _event_time(self, scope: str) -> EventTime | None:
+        return event_time_of(self._platform, scope)
 
     def _report(self, slug: str, applied: int) -> None:
         if applied:

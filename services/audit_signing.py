@@ -11,16 +11,18 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from domain.audit_chain import Checkpoint, key_id
+from services.signed_heads import SignedHeads
 
 _SEED_BYTES = 32
 
 
 class Signer:
-    """Signs checkpoints; knows its public key and the key's short id."""
+    """Signs checkpoints; knows its public key and the key's short id, and (`memory`) what it signed last."""
 
-    def __init__(self, private_key: Ed25519PrivateKey) -> None:
+    def __init__(self, private_key: Ed25519PrivateKey, memory: SignedHeads | None = None) -> None:
         self._private_key = private_key
         self.public_key = PublicKey(private_key.public_key())
+        self.memory = memory
 
     def sign(self, message: bytes) -> bytes:
         return self._private_key.sign(message)
@@ -57,8 +59,10 @@ def new_signing_key_pem() -> bytes:
     )
 
 
-def load_signer(data: bytes, setting: str) -> Signer:
-    """A PKCS #8 PEM private key, or base64 of the 32-byte Ed25519 seed; an error names the setting, never the key."""
+def load_signer(data: bytes, setting: str, memory: SignedHeads | None = None) -> Signer:
+    """A PKCS #8 PEM private key, or base64 of the 32-byte Ed25519 seed; an error names the setting, never the key.
+
+    `memory`: the signer's record of what it signed (services/signed_heads.py); without it nothing is remembered."""
     text = data.strip()
     if text.startswith(b"-----BEGIN"):
         try:
@@ -67,14 +71,14 @@ def load_signer(data: bytes, setting: str) -> Signer:
             raise SigningKeyError(setting, "er ingen lesbar PEM-nøkkel (PKCS #8, uten passord)") from None
         if not isinstance(key, Ed25519PrivateKey):
             raise SigningKeyError(setting, "må være en Ed25519-nøkkel")
-        return Signer(key)
+        return Signer(key, memory)
     try:
         seed = base64.b64decode(text, validate=True)
     except (binascii.Error, ValueError):
         raise SigningKeyError(setting, "er verken PEM eller gyldig base64") from None
     if len(seed) != _SEED_BYTES:
         raise SigningKeyError(setting, f"må være {_SEED_BYTES} byte (base64), var {len(seed)}")
-    return Signer(Ed25519PrivateKey.from_private_bytes(seed))
+    return Signer(Ed25519PrivateKey.from_private_bytes(seed), memory)
 
 
 class SigningKeyError(Exception):

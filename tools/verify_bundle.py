@@ -3,7 +3,7 @@
 One file, Python 3.9 or later, the standard library and the `cryptography` package (`pip install cryptography`):
 it imports nothing of the platform, so what it believes is only what you read here. docs/audit.md explains it.
 
-    python verify_bundle.py BUNDLE.json [--previous OLD.json] [--public-key office.pem]
+    python verify_bundle.py BUNDLE.json [--previous OLD.json] [--public-key office.pem] [--witness LIST.json]
 
 Prints one line. "holder: ..." and exit 0: every entry hashes to what was sealed, the chain links from its start to
 its end, and the end is a checkpoint signed by the bundle's key. "BRUDD ved posisjon N: <table> nr. K (henvendelse
@@ -32,7 +32,10 @@ The rules (the platform's domain/audit_chain.py implements them once, this file 
 
 With --previous OLD.json (a bundle you kept from before): the same scope and key, and the new chain has the same
 chain hash as the old one at every position both cover, up to the old one's end: nothing the old bundle showed has
-been changed since. With --public-key office.pem: the bundle's key is the one the office published.
+been changed since. With --public-key office.pem: the bundle's key is the one the office published. With --witness
+LIST.json (a copy of /revisjon/KOMMUNE/sjekkpunkter, format "ombud-checkpoints-1": {"checkpoints": [{tenant,
+length, head, at, key_id, signature}]}): every checkpoint the witness saw for this kommune is signed by the bundle's
+key, the bundle reaches at least as far as the longest one, and the chain has its head wherever both cover.
 """
 
 from __future__ import annotations
@@ -51,6 +54,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat, load_pem_public_key
 
 FORMAT = "ombud-audit-bundle-1"
+WITNESS_FORMAT = "ombud-checkpoints-1"
 TABLES = {"events": "hendelse", "access_records": "tilgangslogg", "account_records": "kontologg"}
 NULL = b"\xff\xff\xff\xff"
 TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}Z")
@@ -69,6 +73,10 @@ REASONS = {
     "shorter": "den nye eksporten slutter før den forrige gjorde",
     "not_covered": "den nye eksporten begynner etter slutten av den forrige: det mellom er ikke kontrollert",
     "resigned": "sjekkpunktet er et annet enn i forrige eksport",
+    "witness": "vitnets sjekkpunkt er ikke signert med eksportens nøkkel",
+    "behind_witness": "eksporten slutter før et sjekkpunkt vitnet har sett: historikken er kortet av eller rullet"
+    " tilbake",
+    "witness_rewritten": "kjeden har et annet hode her enn sjekkpunktet vitnet har sett: historikken er skrevet om",
 }
 
 
@@ -290,6 +298,27 @@ def _public_key(pem: bytes) -> Ed25519PublicKey:
     return key
 
 
+def load_witness(path: str) -> list[tuple[str, Checkpoint]]:
+    """A witness's list of signed checkpoints, each with the kommune it names."""
+    try:
+        with open(path, "rb") as file:
+            document = json.loads(file.read())
+    except OSError:
+        raise Unreadable(f"{path}: filen kan ikke åpnes") from None
+    except (ValueError, RecursionError):
+        raise Unreadable(f"{path}: ikke en lesbar JSON-fil") from None
+    if not isinstance(document, dict) or document.get("format") != WITNESS_FORMAT:
+        raise Unreadable(f'{path}: format er ikke "{WITNESS_FORMAT}"')
+    try:
+        items = _get(document, "checkpoints", list, "")
+        return [
+            (_get(i, "tenant", str, f"checkpoints[{n}]"), _checkpoint(i, f"checkpoints[{n}]"))
+            for n, i in enumerate(items)
+        ]
+    except Unreadable as error:
+        raise Unreadable(f"{path}: {error}") from None
+
+
 # Checking ------------------------------------------------------------------------------------------------------
 
 
@@ -411,10 +440,27 @@ def extends(new: Bundle, new_chain: dict[int, bytes], old: Bundle, old_chain: di
     return None
 
 
+def witnessed(bundle: Bundle, chain: dict[int, bytes], seen: list[Checkpoint]) -> Break | None:
+    """Every checkpoint a witness saw is the bundle's key's, within the bundle's reach, and agrees with its chain."""
+    for point in sorted(seen, key=lambda p: p.length):
+        if not _signed_by(bundle, point):
+            return Break(point.length, "witness")
+        if point.length > bundle.last:
+            return Break(bundle.last + 1, "behind_witness")
+        if point.length in chain and chain[point.length] != point.head:
+            return Break(point.length, "witness_rewritten")
+    return None
+
+
 # The command ---------------------------------------------------------------------------------------------------
 
 
-def judge(bundle: Bundle, previous: Bundle | None, published: Ed25519PublicKey | None) -> tuple[int, str]:
+def judge(
+    bundle: Bundle,
+    previous: Bundle | None,
+    published: Ed25519PublicKey | None,
+    witness: list[tuple[str, Checkpoint]] | None = None,
+) -> tuple[int, str]:
     """The exit status and the one line to print."""
     if bundle.key_id != key_id(bundle.public_key):
         return 1, "BRUDD: manifestets key_id er ikke nøkkelen eksporten har med"
@@ -427,6 +473,14 @@ def judge(bundle: Bundle, previous: Bundle | None, published: Ed25519PublicKey |
         f"holder: {bundle.scope}, posisjon {bundle.first}–{bundle.last} ({len(bundle.entries)} poster,"
         f" {len(bundle.checkpoints)} signerte sjekkpunkter, nøkkel {bundle.key_id})"
     )
+    if witness is not None:
+        seen = [point for tenant, point in witness if tenant == bundle.scope]
+        if not seen:
+            return 1, f"BRUDD: vitnet har ingen sjekkpunkter for {bundle.scope}"
+        broken = witnessed(bundle, chain, seen)
+        if broken is not None:
+            return 1, broken.line()
+        holds += f"; stemmer med vitnets {len(seen)} sjekkpunkter"
     if previous is None:
         return 0, holds
     if previous.scope != bundle.scope:
@@ -447,15 +501,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("bundle", help="eksporten (JSON)")
     parser.add_argument("--previous", help="en tidligere eksport av samme kommune, som den nye skal forlenge")
     parser.add_argument("--public-key", help="den offentlige nøkkelen kontoret har publisert (PEM)")
+    parser.add_argument("--witness", help="et vitnes kopi av sjekkpunktene (/revisjon/KOMMUNE/sjekkpunkter, JSON)")
     args = parser.parse_args(argv)
     try:
         bundle = load(args.bundle)
         previous = load(args.previous) if args.previous else None
         published = _published(args.public_key) if args.public_key else None
+        witness = load_witness(args.witness) if args.witness else None
     except Unreadable as error:
         print(f"kan ikke lese {error}", file=sys.stderr)
         return 2
-    status, line = judge(bundle, previous, published)
+    status, line = judge(bundle, previous, published, witness)
     print(line)
     return status
 

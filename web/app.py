@@ -24,6 +24,7 @@ from services.platform import Platform
 from web.access_log import AccessLogController
 from web.access_report import AccessReportController
 from web.admin import AdminController
+from web.audit_witness import CheckpointListController
 from web.auth import AuthController
 from web.case_page import CasePageController
 from web.client_address import Network
@@ -124,6 +125,7 @@ def create_app(
             ContactController,
             PlatformController,
             NetworkController,
+            CheckpointListController,
             create_static_files_router(path="/static", directories=[STATIC], name="static", guards=[plain_file_path]),
         ],
         lifespan=[connections],

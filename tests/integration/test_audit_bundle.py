@@ -7,6 +7,7 @@ import base64
 import io
 import json
 import re
+import shutil
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -402,11 +403,16 @@ def test_a_later_bundle_extends_an_earlier_one_unless_history_was_rewritten_and_
     code, line = verdict(verifier, capsys, tmp_path / "b.json", "--previous", tmp_path / "other.json")
     assert code == 1 and line.startswith("BRUDD: forrige eksport gjelder et annet revisjonsspor"), line
 
-    # Someone with the database and the signing key rewrites a row, recomputes the chain and signs it afresh.
+    # Someone with the database rewrites a row, recomputes the chain and deletes the checkpoints: the signer, which
+    # remembers what it signed, refuses the new head and verification fails.
     (position, _), *_ = sealed(admin_database_url, office, "access_records")
     rewrite_history(admin_database_url, office, position)
     with psycopg.connect(admin_database_url, autocommit=True) as conn:
         conn.execute("DELETE FROM audit.chain_checkpoints WHERE tenant_id = %s", (office,))
+    assert ombud("audit", "checkpoint", "--tenant", office)[0] == 1
+    assert ombud("audit", "verify", "--tenant", office)[0] == 1
+    # With a copy of the signing key but not the signer's record (which stays beside the real key), it is re-signed.
+    shutil.rmtree(tmp_path / "audit-signer")
     assert ombud("audit", "checkpoint", "--tenant", office)[0] == 0
     assert ombud("audit", "verify", "--tenant", office)[0] == 0  # the platform alone cannot tell
     export(ombud, office, tmp_path / "c.json")

@@ -16,6 +16,7 @@ import pytest
 from opentelemetry.sdk.metrics import MeterProvider
 from opentelemetry.sdk.metrics.export import InMemoryMetricReader
 
+from domain.audit_chain import Checkpoint
 from domain.common import Context
 from infra.logins import worker_url_for
 from projections import audit_chain
@@ -207,7 +208,7 @@ def test_a_checkpoint_is_signed_at_most_once_a_minute_and_only_while_entries_com
 # -- the alarm ---------------------------------------------------------------------------------------------------
 
 
-def test_a_tampered_row_is_found_at_the_next_verification_and_the_alarm_is_raised_once(
+def test_a_tampered_row_is_found_by_the_full_pass_and_the_alarm_is_raised_once(
     keeping: ProjectionWorker, clock: Clock, offices: tuple[Office, Office], caseworker: Context,
     admin_database_url: str, metrics: InMemoryMetricReader, caplog: pytest.LogCaptureFixture,
 ) -> None:  # fmt: skip
@@ -216,6 +217,7 @@ def test_a_tampered_row_is_found_at_the_next_verification_and_the_alarm_is_raise
     receive(mine, caseworker)
     receive(theirs, caseworker)
     keeping.keep_audit_chains()
+    keeping.verify_audit_chains_in_full()
     assert status_of(admin_database_url, mine.slug) == (
         len(chain_of(admin_database_url, mine.slug)),
         None,
@@ -227,11 +229,10 @@ def test_a_tampered_row_is_found_at_the_next_verification_and_the_alarm_is_raise
     target = [e for e in chain_of(admin_database_url, mine.slug) if e.source == "events"][-1]
     change_row(admin_database_url, mine.slug, "events", target.source_key)
     clock.now += 100.0
-    keeping.keep_audit_chains()  # not yet time to verify again
+    keeping.keep_audit_chains()  # the projection path verifies new stretches only
     assert status_of(admin_database_url, mine.slug)[1] is None  # type: ignore[index]
 
-    clock.now += 200.0
-    verdicts = {verdict.scope: verdict for verdict in keeping.keep_audit_chains()}
+    verdicts = {verdict.scope: verdict for verdict in keeping.verify_audit_chains_in_full()}
 
     assert verdicts[mine.slug].broken is not None and verdicts[mine.slug].broken.position == target.position
     assert verdicts[theirs.slug].holds
@@ -242,8 +243,11 @@ def test_a_tampered_row_is_found_at_the_next_verification_and_the_alarm_is_raise
     assert alarms(caplog, theirs.slug) == []
     assert breaks_counted(metrics, mine.slug) == 1 and breaks_counted(metrics, theirs.slug) == 0
 
-    clock.now += 300.0  # verified again: still broken, still recorded, but the alarm is not raised twice
+    clock.now += 300.0  # a new stretch that holds does not clear the break; the next full pass does not alarm twice
+    receive(mine, caseworker)
     keeping.keep_audit_chains()
+    assert status_of(admin_database_url, mine.slug)[1] == target.position  # type: ignore[index]
+    keeping.verify_audit_chains_in_full()
     assert status_of(admin_database_url, mine.slug)[1] == target.position  # type: ignore[index]
     assert len(alarms(caplog, mine.slug)) == 1 and breaks_counted(metrics, mine.slug) == 1
 
@@ -287,3 +291,21 @@ def test_a_row_tampered_between_sealing_and_signing_is_not_signed_and_is_verifie
         "changed",
     )
     assert len(alarms(caplog, mine.slug)) == 1 and breaks_counted(metrics, mine.slug) == 1
+
+
+def test_each_checkpoint_the_worker_signs_is_handed_to_the_witness_hook_once_committed(
+    platform: Platform, database_url: str, signer: Signer, offices: tuple[Office, Office], caseworker: Context,
+    admin_database_url: str,
+) -> None:  # fmt: skip
+    handed: list[Checkpoint] = []
+    worker = ProjectionWorker(platform, database_url, audit=AuditKeeper(published=handed.append))
+    worker.sign_checkpoints_with(signer)
+    try:
+        receive(offices[0], caseworker)
+        worker.keep_audit_chains(now=True)
+    finally:
+        worker.close()
+    for office in offices:
+        stored = [(length, head) for length, head, _ in checkpoint_rows(admin_database_url, office.slug)]
+        assert [(c.length, c.head) for c in handed if c.scope == office.slug] == stored
+        assert all(signer.public_key.holds(c) for c in handed)
