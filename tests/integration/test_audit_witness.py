@@ -20,6 +20,7 @@ import pytest
 from litestar.testing import TestClient
 
 from domain.audit_chain import WITNESS_FORMAT
+from infra.logins import worker_url_for
 from projections import audit_chain
 from projections.audit_keeper import AuditKeeper
 from projections.worker import ProjectionWorker
@@ -66,7 +67,7 @@ def world(
 @pytest.fixture
 def keeping(platform: Platform, database_url: str, signing_key: bytes, tmp_path: Path) -> Iterator[ProjectionWorker]:
     """The worker with the real signer: the same key and the same record as the command line's."""
-    worker = ProjectionWorker(platform, database_url, audit=AuditKeeper())
+    worker = ProjectionWorker(platform, worker_url_for(database_url), audit=AuditKeeper())
     worker.sign_checkpoints_with(
         load_signer(signing_key, "OMBUD_AUDIT_SIGNING_KEY", SignedHeads(tmp_path / "audit-signer"))
     )

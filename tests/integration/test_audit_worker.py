@@ -298,7 +298,7 @@ def test_each_checkpoint_the_worker_signs_is_handed_to_the_witness_hook_once_com
     admin_database_url: str,
 ) -> None:  # fmt: skip
     handed: list[Checkpoint] = []
-    worker = ProjectionWorker(platform, database_url, audit=AuditKeeper(published=handed.append))
+    worker = ProjectionWorker(platform, worker_url_for(database_url), audit=AuditKeeper(published=handed.append))
     worker.sign_checkpoints_with(signer)
     try:
         receive(offices[0], caseworker)
