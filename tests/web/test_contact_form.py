@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from urllib.parse import parse_qs, urlsplit
 
+import httpx
 import pytest
 import redis
 from eventsourcing.utils import get_topic
@@ -121,6 +123,28 @@ async def test_after_five_submissions_in_an_hour_the_address_gets_429(client: As
     assert "for mange henvendelser" in refused.text
     assert SUMMARY in refused.text  # what was typed is kept
     assert len(received(office)) == 5
+
+
+async def test_thirty_parallel_posts_from_one_address_make_at_most_five_inquiries_and_leave_another_office_open(
+    live_url: str, office: Office, other_office: Office
+) -> None:
+    """The attack: posts that arrive together all passed a check made before any of them was counted."""
+    async with httpx.AsyncClient(base_url=live_url, timeout=60) as browser:
+        await browser.get(f"/{office.slug}/kontakt")
+        data = {"summary": SUMMARY, "service_area": "helse", "_csrf_token": browser.cookies["ombud_csrf"]}
+        answers = await asyncio.gather(*(browser.post(f"/{office.slug}/kontakt", data=data) for _ in range(30)))
+        assert sorted(answer.status_code for answer in answers) == [303] * 5 + [429] * 25
+        assert len(received(office)) == 5
+        other = await browser.post(f"/{other_office.slug}/kontakt", data=data)  # the other office's counter is its own
+        assert other.status_code == 303 and len(received(other_office)) == 1
+
+
+async def test_a_submission_with_mistakes_gives_its_slot_back(client: AsyncTestClient, office: Office) -> None:
+    for _ in range(6):
+        assert (await send(client, office.slug, summary="   ")).status_code == 422
+    for _ in range(5):
+        assert (await send(client, office.slug)).status_code == 303
+    assert (await send(client, office.slug)).status_code == 429
 
 
 @pytest.mark.parametrize(

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from urllib.parse import urlsplit, urlunsplit
 
+import httpx
 import pytest
 from litestar.testing import AsyncTestClient
 
@@ -131,6 +133,32 @@ async def test_one_address_guessing_across_many_accounts_meets_the_address_limit
     assert (await post_login(client, account.email, PASSWORD)).status_code == 429
     peer("192.0.2.41")
     assert (await post_login(client, account.email, PASSWORD)).status_code == 303
+
+
+async def test_thirty_parallel_guesses_from_one_address_get_no_more_password_checks_than_one_after_another(
+    live_url: str, make_account: Callable[..., Account]
+) -> None:
+    """The attack: guesses that arrive together all passed the check made before any of them was counted."""
+    account = make_account("network", None)
+    async with httpx.AsyncClient(base_url=live_url, timeout=60) as browser:
+        await browser.get("/login")
+        token = browser.cookies["ombud_csrf"]
+        data = {"email": account.email, "password": "gjetning-som-feiler", "_csrf_token": token}
+        answers = await asyncio.gather(*(browser.post("/login", data=data) for _ in range(30)))
+        codes = sorted(answer.status_code for answer in answers)
+        assert codes == [401] * (FREE_FAILURES + 1) + [429] * (30 - FREE_FAILURES - 1)
+        right = await browser.post("/login", data={**data, "password": PASSWORD})
+        assert right.status_code == 429
+
+
+async def test_parallel_guesses_across_accounts_meet_the_address_limit_exactly(live_url: str, monkeypatch) -> None:
+    monkeypatch.setattr("web.auth.FAILURES_PER_ADDRESS", 5)
+    async with httpx.AsyncClient(base_url=live_url, timeout=60) as browser:
+        await browser.get("/login")
+        token = browser.cookies["ombud_csrf"]
+        guesses = [{"email": f"gjett-{n}@eksempel.invalid", "password": "x", "_csrf_token": token} for n in range(30)]
+        answers = await asyncio.gather(*(browser.post("/login", data=guess) for guess in guesses))
+        assert sorted(answer.status_code for answer in answers) == [401] * 5 + [429] * 25
 
 
 def test_the_waits_grow_with_each_failure_up_to_a_quarter_of_an_hour() -> None:
