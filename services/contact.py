@@ -7,7 +7,7 @@ from datetime import date
 from uuid import uuid4
 
 from domain import parsing
-from domain.common import Context, InvalidField
+from domain.common import Context, DirectionControlled, InvalidField
 from domain.taxonomy import ServiceArea, Taxonomy
 from services.office import Office, Receipt
 
@@ -63,6 +63,8 @@ def check(inquiry: CitizenInquiry, taxonomy: Taxonomy) -> dict[str, str]:
             parsing.text(
                 field, getattr(inquiry, field), max_length=len(getattr(inquiry, field)), multiline=field == "summary"
             )
+        except DirectionControlled as refused:
+            errors.setdefault(field, f"Teksten {refused.message}.")
         except InvalidField:
             errors.setdefault(field, "Teksten inneholder tegn vi ikke kan lagre.")
     return errors

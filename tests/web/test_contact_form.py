@@ -154,6 +154,8 @@ async def test_a_submission_with_mistakes_gives_its_slot_back(client: AsyncTestC
         ({"summary": "x" * 4001}, "summary", "høyst 4000 tegn"),
         ({"service_area": "finnes-ikke"}, "service_area", "Velg et område"),
         ({"contact": "9" * 201}, "contact", "høyst 200 tegn"),
+        ({"summary": "Klage på \u202evedtak\u202c (fiktiv)"}, "summary", "snur skriveretningen"),
+        ({"contact": "\u2067testesen@eksempel.invalid\u2069"}, "contact", "snur skriveretningen"),
     ],
 )
 async def test_bad_input_is_named_at_its_field_keeps_what_was_typed_and_writes_nothing(

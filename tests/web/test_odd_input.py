@@ -43,6 +43,7 @@ ROLES = ("anonymous", "caseworker", "tenant_admin", "auditor", "platform_admin",
 FORMS = {  # the fields each POST route reads from its form, besides the CSRF token
     "/login": ("email", "password", "neste"),
     "/logout": (),
+    "/{tenant:str}/henvendelser": ("status", "area", "case_type", "assignee", "year", "q", "sort", "page"),
     "/{tenant:str}/henvendelser/ny": tuple(NewInquiryForm.__dataclass_fields__),
     "/{tenant:str}/henvendelser/ny/sjekk/{name:str}": tuple(NewInquiryForm.__dataclass_fields__),
     "/{tenant:str}/henvendelser/{reference:str}/{action:str}": (
@@ -122,6 +123,8 @@ ODD = [
     "<script>alert(1)</script>",
     "' OR 1=1 --",
     "linje\nlinje",
+    "Hjalmar \u202eneslav\u202c",  # a right-to-left override: shows another name than is stored
+    "\u2066=1+1\u2069",
 ]
 PLAUSIBLE = [
     "2024-03-01",
