@@ -53,30 +53,34 @@ class ContactController(Controller):
         if form.get(HONEYPOT):
             return Redirect(f"/{tenant}/kontakt/kvittering", status_code=303)
         office = request.app.state.platform.office(tenant)
+        code = contact.new_receipt_code()
         try:
-            receipt = await anyio.to_thread.run_sync(lambda: contact.submit(office, inquiry, on=today_in_norway()))
+            await anyio.to_thread.run_sync(
+                lambda: contact.submit(office, inquiry, on=today_in_norway(), receipt_code=code)
+            )
         except contact.InvalidInquiry as invalid:
             await rate_limits.give_back(redis, counter)  # a citizen correcting a typo is not flooding
             return _form_page(profile, inquiry, invalid.errors, 422)
         except DomainError as error:
             await rate_limits.give_back(redis, counter)
             return _form_page(profile, inquiry, {error.field if error.field in FIELDS else "form": error.message}, 422)
-        code = _receipt_code(request, tenant, receipt.reference)
-        return Redirect(f"/{tenant}/kontakt/kvittering?saksnummer={receipt.reference}&kode={code}", status_code=303)
+        check = _receipt_check(request, tenant, code)
+        return Redirect(f"/{tenant}/kontakt/kvittering?kode={code}&sjekk={check}", status_code=303)
 
     @get("/kvittering", name="contact-receipt")
     async def receipt(
-        self, request: Request, tenant: FromPath[str], saksnummer: FromQuery[str] = "", kode: FromQuery[str] = ""
+        self, request: Request, tenant: FromPath[str], kode: FromQuery[str] = "", sjekk: FromQuery[str] = ""
     ) -> Template:
-        """Shows the reference only under the code we signed, so nobody can make the page claim another number."""
+        """Shows the receipt code only under the check we signed, so nobody can make the page claim another code.
+        Never the reference: that is the office's running count."""
         profile = await _profile(request, tenant)
         try:
-            reference = parsing.text("saksnummer", saksnummer, max_length=40)
+            code = parsing.text("kode", kode, max_length=2 * contact.RECEIPT_GROUP + 1)
         except InvalidField:
-            reference = ""
-        expected = _receipt_code(request, tenant, reference).encode()
-        genuine = bool(reference) and hmac.compare_digest(kode.encode("utf-8", "replace"), expected)
-        context = {"profile": profile, "reference": reference if genuine else None}
+            code = ""
+        expected = _receipt_check(request, tenant, code).encode()
+        genuine = bool(code) and hmac.compare_digest(sjekk.encode("utf-8", "replace"), expected)
+        context = {"profile": profile, "receipt_code": code if genuine else None}
         return Template("contact/receipt.html", context=context)
 
 
@@ -108,6 +112,6 @@ def _counter_key(tenant: str, address: str) -> str:
     return "ombud:kontakt:adresse:" + hashlib.sha256(f"{tenant}\n{address}".encode()).hexdigest()
 
 
-def _receipt_code(request: Request, tenant: str, reference: str) -> str:
+def _receipt_check(request: Request, tenant: str, code: str) -> str:
     secret = request.app.state.platform.derived_secret("kontakt-kvittering").encode()
-    return hmac.new(secret, f"{tenant}/{reference}".encode(), hashlib.sha256).hexdigest()[:24]
+    return hmac.new(secret, f"{tenant}/{code}".encode(), hashlib.sha256).hexdigest()[:24]

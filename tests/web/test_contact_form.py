@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterator
 from urllib.parse import parse_qs, urlsplit
+from uuid import UUID
 
 import httpx
 import pytest
@@ -12,8 +14,10 @@ import redis
 from eventsourcing.utils import get_topic
 from litestar.testing import AsyncTestClient
 
+from domain.account import Account
 from domain.common import today_in_norway
 from domain.inquiry import Inquiry
+from projections.worker import ProjectionWorker
 from services.office import Office
 
 SUMMARY = "Testesen Testperson har ventet fire måneder på svar om avlastning (fiktiv testsak)."
@@ -61,6 +65,15 @@ async def test_the_form_asks_for_the_matter_the_area_and_optional_contact_detail
     assert "Hovedmeny" not in page.text and "Logg ut" not in page.text
 
 
+def receipt_code(response) -> str:
+    return parse_qs(urlsplit(response.headers["location"]).query)["kode"][0]
+
+
+def only_inquiry(office: Office) -> Inquiry:
+    [inquiry_id] = received(office)
+    return office.app.repository.get(UUID(inquiry_id))
+
+
 async def test_a_submission_becomes_an_inquiry_from_the_web_in_that_office_only(
     client: AsyncTestClient, office: Office, other_office: Office
 ) -> None:
@@ -68,7 +81,9 @@ async def test_a_submission_becomes_an_inquiry_from_the_web_in_that_office_only(
     assert response.status_code == 303
     location = response.headers["location"]
     assert "Testesen" not in location and "eksempel" not in location and "avlastning" not in location
-    reference = parse_qs(urlsplit(location).query)["saksnummer"][0]
+    assert len(received(office)) == 1 and received(other_office) == []
+    reference = only_inquiry(office).reference
+    assert reference not in location
 
     inquiry = office.inquiry(reference)
     assert (inquiry.channel, inquiry.requester_role, inquiry.primary_area) == ("web", "user", "helse")
@@ -77,34 +92,60 @@ async def test_a_submission_becomes_an_inquiry_from_the_web_in_that_office_only(
     assert inquiry.received_on == today_in_norway()
     history = office.history(reference)
     assert (history[0].actor_id, history[0].actor_role) == ("innbygger", "citizen")
-    assert len(received(office)) == 1 and received(other_office) == []
 
 
-async def test_the_receipt_shows_the_reference_and_when_to_expect_an_answer_but_nothing_typed(
+async def test_the_receipt_shows_a_random_code_not_the_offices_running_count_and_nothing_typed(
     client: AsyncTestClient, office: Office
 ) -> None:
+    """The attack: the sequential reference on the receipt told anyone how many inquiries the office had."""
     response = await send(client, office.slug, requester_name="Testesen Testperson")
     receipt = await client.get(response.headers["location"])
-    reference = parse_qs(urlsplit(response.headers["location"]).query)["saksnummer"][0]
+    code = receipt_code(response)
     assert receipt.status_code == 200
-    assert (
-        reference in receipt.text and "én måned" in receipt.text and "§\xa011\xa0a" in receipt.text
-    )  # kept on one line
+    assert re.fullmatch(r"[A-Z]{5}-[A-Z]{5}", code) and f'<strong class="receipt-code">{code}</strong>' in receipt.text
+    assert only_inquiry(office).reference not in receipt.text and "saksnummer" not in receipt.text.lower()
+    assert "én måned" in receipt.text and "§\xa011\xa0a" in receipt.text  # kept on one line
     assert "Testesen" not in receipt.text and "avlastning" not in receipt.text
     assert "Hovedmeny" not in receipt.text
+    second = await send(client, office.slug)
+    assert receipt_code(second) != code  # random, not counted
 
 
-async def test_a_receipt_url_with_a_forged_code_shows_no_reference(client: AsyncTestClient, office: Office) -> None:
-    receipt = await client.get(f"/{office.slug}/kontakt/kvittering?saksnummer=2099-0001&kode=feil")
+async def test_staff_find_the_inquiry_by_the_code_the_citizen_quotes_in_that_office_only(
+    client: AsyncTestClient,
+    office: Office,
+    other_office: Office,
+    worker: ProjectionWorker,
+    make_account: Callable[..., Account],
+    sign_in,
+) -> None:
+    code = receipt_code(await send(client, office.slug))
+    await send(client, other_office.slug)
+    worker.catch_up(office.slug)
+    worker.catch_up(other_office.slug)
+    reference = only_inquiry(office).reference
+    await sign_in(make_account("caseworker", office.slug))
+    found = await client.post(
+        f"/{office.slug}/henvendelser", data={"q": code.lower(), "_csrf_token": client.cookies["ombud_csrf"]}
+    )
+    assert "1 henvendelse" in found.text and f">{reference}<" in found.text
+    await sign_in(make_account("caseworker", other_office.slug))
+    theirs = await client.post(
+        f"/{other_office.slug}/henvendelser", data={"q": code, "_csrf_token": client.cookies["ombud_csrf"]}
+    )
+    assert "0 henvendelser" in theirs.text
+
+
+async def test_a_receipt_url_with_a_forged_check_shows_no_code(client: AsyncTestClient, office: Office) -> None:
+    receipt = await client.get(f"/{office.slug}/kontakt/kvittering?kode=FALSK-KODEN&sjekk=feil")
     assert receipt.status_code == 200
-    assert "2099-0001" not in receipt.text
+    assert "FALSK-KODEN" not in receipt.text
 
 
 async def test_a_citizen_may_stay_anonymous_and_not_know_the_area(client: AsyncTestClient, office: Office) -> None:
     response = await send(client, office.slug, service_area="vet-ikke")
     assert response.status_code == 303
-    reference = parse_qs(urlsplit(response.headers["location"]).query)["saksnummer"][0]
-    inquiry = office.inquiry(reference)
+    inquiry = office.inquiry(only_inquiry(office).reference)
     assert (inquiry.requester_name, inquiry.contact, inquiry.primary_area) == (None, None, "annet")
 
 
