@@ -114,6 +114,7 @@ class AuthController(Controller):
         token = await sessions.start(redis, staff, row["session_generation"])
         response = Redirect(_safe_next(data.neste) or start_page(staff), status_code=303)
         response.set_cookie(sessions.COOKIE, token, **request.app.state.cookie_flags)
+        response.set_cookie(request.app.state.csrf_tokens.cookie(request.app.state.csrf_tokens.issue(token)))
         return response
 
     @post("/logout")

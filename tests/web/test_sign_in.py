@@ -161,6 +161,33 @@ async def test_parallel_guesses_across_accounts_meet_the_address_limit_exactly(l
         assert sorted(answer.status_code for answer in answers) == [401] * 5 + [429] * 25
 
 
+async def test_a_csrf_token_from_one_session_is_refused_in_another(
+    client: AsyncTestClient, make_account: Callable[..., Account], platform: Platform, database_url: str, redis_url: str
+) -> None:
+    """The attack: a valid token and cookie pair, taken in the attacker's own session (or before sign-in) and
+    planted in the victim's browser, used to pass a forged form there."""
+    await client.get("/login")
+    before_sign_in = client.cookies["ombud_csrf"]
+    attacker = make_account("network", None)
+    await post_login(client, attacker.email, PASSWORD)
+    planted = client.cookies["ombud_csrf"]
+    assert planted != before_sign_in  # sign-in hands out a token for the new session
+    async with AsyncTestClient(app=create_app(platform, database_url, redis_url, secure_cookies=False)) as victim:
+        assert (await post_login(victim, make_account("network", None).email, PASSWORD)).status_code == 303
+        own = victim.cookies["ombud_csrf"]
+        for token in (planted, before_sign_in):
+            victim.cookies.set("ombud_csrf", token)
+            forged = await victim.post("/logout", data={"_csrf_token": token}, follow_redirects=False)
+            assert forged.status_code == 403
+            by_htmx = await victim.post("/logout", headers={"x-csrftoken": token}, follow_redirects=False)
+            assert by_htmx.status_code == 403
+        assert (await victim.get("/nettverk", follow_redirects=False)).status_code == 200  # still signed in
+        victim.cookies.set("ombud_csrf", own)
+        assert (await victim.post("/logout", data={"_csrf_token": own}, follow_redirects=False)).status_code == 303
+    # The attacker's own pair still works in the attacker's own session.
+    assert (await client.post("/logout", data={"_csrf_token": planted}, follow_redirects=False)).status_code == 303
+
+
 def test_the_waits_grow_with_each_failure_up_to_a_quarter_of_an_hour() -> None:
     waits = [wait_after(n) for n in range(1, 16)]
     assert waits[:FREE_FAILURES] == [0] * FREE_FAILURES
