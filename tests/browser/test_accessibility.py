@@ -129,7 +129,7 @@ def contact_receipt(page: Page, offices: Offices) -> None:
     contact(page, offices)
     fill_contact_form(page)
     submit_main_form(page, "Send henvendelsen")
-    assert page.locator(".reference").count() == 1, "the filled contact form was refused"
+    assert page.locator(".receipt-code").count() == 1, "the filled contact form was refused"
 
 
 def inquiry_history(page: Page, offices: Offices) -> None:
