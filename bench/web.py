@@ -244,7 +244,8 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 
 
 def sign_in(base: str) -> str:
-    """GET /login for the CSRF cookie, POST the form with its token; the Cookie header for later requests.
+    """GET /login for the CSRF cookie, POST the form with its token; the Cookie header for later requests (with the
+    session's own CSRF token, which the sign-in answer sets).
 
     Cookies are kept by hand: the app sets them Secure, which a cookie jar would not send over plain HTTP.
     """
@@ -259,8 +260,9 @@ def sign_in(base: str) -> str:
     except urllib.error.HTTPError as answer:
         if answer.code != 303:
             raise RuntimeError(f"sign-in answered {answer.code}") from None
-        session = SimpleCookie("\n".join(answer.headers.get_all("set-cookie") or []))["ombud_sesjon"].value
-    return f"ombud_csrf={csrf}; ombud_sesjon={session}"
+        cookies = SimpleCookie("\n".join(answer.headers.get_all("set-cookie") or []))
+    # Sign-in hands out a CSRF token bound to the new session (web/csrf.py).
+    return f"ombud_csrf={cookies['ombud_csrf'].value}; ombud_sesjon={cookies['ombud_sesjon'].value}"
 
 
 def require_ok(base: str, cookie: str, paths: list[tuple[str, bool]]) -> None:

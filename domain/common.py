@@ -100,11 +100,24 @@ def _grouped(number: int) -> str:
     return str(number) if number < 10_000 else f"{number:,}".replace(",", "\u00a0")
 
 
+# Unicode's explicit direction controls: embeddings and overrides (U+202A–U+202E), isolates (U+2066–U+2069), the
+# left-to-right, right-to-left and Arabic letter marks. Text that holds one can show another name, reference or
+# file name than it stores ("Trojan Source"); no field of an inquiry, a letter or a setting needs them.
+DIRECTION_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
+
+
+def refuse_direction_controls(field: str, text: str) -> None:
+    """Every text gate asks this one rule (domain.parsing.text at the edge, require_text in the aggregates)."""
+    if not DIRECTION_CONTROLS.isdisjoint(text):
+        raise DirectionControlled(field, "inneholder tegn som snur skriveretningen")
+
+
 def require_text(field: str, value: object, *, max_length: int = 10_000) -> str:
     if not isinstance(value, str) or not value.strip():
         raise InvalidField(field, "må fylles ut")
     if "\x00" in value:
         raise InvalidField(field, "inneholder ugyldige tegn")
+    refuse_direction_controls(field, value)
     if len(value) > max_length:
         raise InvalidField(field, f"kan ikke være lengre enn {max_length} tegn")
     return value.strip()
@@ -135,3 +148,7 @@ class DateInFuture(InvalidField):
 
 class OutOfRange(InvalidField):
     """A number or date lies outside the bounds the records and the read side can hold."""
+
+
+class DirectionControlled(InvalidField):
+    """A text holds a Unicode direction control (DIRECTION_CONTROLS): it would show other text than it stores."""

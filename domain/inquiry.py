@@ -19,6 +19,7 @@ from domain.common import (
     require_not_future,
     require_text,
 )
+from domain.reference import check_reference
 
 CHANNELS = ("phone", "email", "letter", "web", "in_person", "digital_mail", "other")
 REQUESTER_ROLES = ("user", "relative", "guardian", "representative", "employee", "other")
@@ -54,7 +55,6 @@ MAX_HOLD_REASON = 200
 # Far more meetings than any case has had; the bound keeps a typing error (200000) from becoming events.
 MAX_MEETINGS = 1_000
 
-_REFERENCE = re.compile(r"[A-Za-z0-9][A-Za-z0-9/_.-]{0,39}")
 _TOKEN = re.compile(r"[0-9a-f]{64}")
 _INQUIRY_NAMESPACE = uuid5(NAMESPACE_URL, "https://ombud.invalid/inquiry")
 
@@ -225,8 +225,7 @@ class Inquiry(Aggregate):
         contact: str | None = None,
         search_tokens: list[str] | tuple[str, ...] = (),
     ) -> Inquiry:
-        if not isinstance(reference, str) or not _REFERENCE.fullmatch(reference) or _is_uuid(reference):
-            raise InvalidField("reference", "må være 1–40 tegn: bokstaver, tall, / _ . - (og ikke en id)")
+        reference = check_reference(reference)
         require_not_future("received_on", received_on)
         areas = _areas(primary_area, further_areas)
         return cls._create(
@@ -440,15 +439,6 @@ def _search_tokens(tokens: list[str] | tuple[str, ...]) -> list[str]:
     if not isinstance(tokens, list | tuple) or not all(isinstance(t, str) and _TOKEN.fullmatch(t) for t in tokens):
         raise InvalidField("search_tokens", "må være nøkkelhasher (64 heksadesimale tegn)")
     return sorted(set(tokens))
-
-
-def _is_uuid(text: str) -> bool:
-    """A reference shaped like an id would be ambiguous where either may name an inquiry."""
-    try:
-        UUID(text)
-    except ValueError:
-        return False
-    return True
 
 
 def _distinct(field: str, values: list[str] | tuple[str, ...]) -> list[str]:

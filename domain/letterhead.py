@@ -7,7 +7,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
-from domain.common import InvalidField
+from domain.common import InvalidField, refuse_direction_controls
 
 # The letters the office sends an inhabitant: receipt, interim reply (fvl. § 11 a) and closing letter.
 LETTER_KINDS = ("receipt", "interim_reply", "closing")
@@ -155,6 +155,7 @@ def _clean(name: str, value: object, max_length: int, *, multiline: bool) -> str
     allowed = {"\n"} if multiline else set()
     if any(unicodedata.category(c) in ("Cc", "Cs") and c not in allowed for c in text):
         raise InvalidField(name, "inneholder kontrolltegn eller andre tegn som ikke kan lagres")
+    refuse_direction_controls(name, text)
     return text
 
 

@@ -14,7 +14,7 @@ import unicodedata
 from collections.abc import Iterable
 from datetime import date, time
 
-from domain.common import InvalidField
+from domain.common import InvalidField, refuse_direction_controls
 
 INT_MAX = 2_147_483_647  # PostgreSQL `integer`
 MIN_YEAR, MAX_YEAR = 1900, 2100  # a business date outside these is a typing error, not a date
@@ -106,7 +106,8 @@ def version_or_moment(field: str, text: str) -> int | tuple[date, time | None]:
 
 
 def text(field: str, value: object, *, max_length: int, multiline: bool = False, required: bool = False) -> str:
-    """Text without NUL or other control characters (tab and line breaks only where several lines are expected),
+    """Text without NUL or other control characters (tab and line breaks only where several lines are expected)
+    or direction controls (domain.common.DIRECTION_CONTROLS),
     at most `max_length` characters after trimming; blank is allowed unless `required`. Line breaks are stored as
     `\n` whichever way the browser or file sent them."""
     if not isinstance(value, str):
@@ -119,6 +120,7 @@ def text(field: str, value: object, *, max_length: int, multiline: bool = False,
     allowed = _LINE_BREAKS if multiline else frozenset()
     if any(_unstorable(character) and character not in allowed for character in stripped):
         raise InvalidField(field, "inneholder kontrolltegn eller andre tegn som ikke kan lagres")
+    refuse_direction_controls(field, stripped)
     return stripped
 
 

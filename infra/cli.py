@@ -245,7 +245,11 @@ def build_parser() -> OneLineParser:
     receive = inquiry.add_parser("receive", help="registrer en ny henvendelse")
     receive.add_argument("--tenant", required=True, type=line)
     receive.add_argument("--received-on", type=parse_date, default=None, help="mottatt dato (standard: i dag)")
-    receive.add_argument("--reference", help="saksnummer (standard: neste ledige for året)", type=line)
+    receive.add_argument(
+        "--reference",
+        help="saksnummer: tall som 2024-0153, eventuelt etter en kode på høyst 8 store bokstaver (standard: neste ledige for året)",
+        type=line,
+    )
     receive.add_argument("--channel", required=True, choices=CHANNELS)
     receive.add_argument("--requester-role", required=True, choices=REQUESTER_ROLES)
     receive.add_argument("--service-area", required=True, help="kode eller navn i kommunens taksonomi", type=line)

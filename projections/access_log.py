@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from uuid import UUID
 
 import asyncpg
@@ -58,15 +59,41 @@ async def record_access(
     The reader is an account id, or the operator's name at the command line; the channel is one of
     domain.access.ACCESS_CHANNELS. `written` (see `written_counter`) counts the record once it is committed.
     """
+    await record_accesses(
+        pool,
+        tenant,
+        account_id=account_id,
+        role=role,
+        inquiry_ids=[inquiry_id],
+        purpose=purpose,
+        channel=channel,
+        written=written,
+    )
+
+
+async def record_accesses(
+    pool: asyncpg.Pool,
+    tenant: str,
+    *,
+    account_id: str,
+    role: str,
+    inquiry_ids: Sequence[UUID],
+    purpose: str,
+    channel: str,
+    written: metrics.Counter | None = None,
+) -> None:
+    """One record per inquiry, all committed in one transaction before returning (a search's every hit)."""
     if channel not in ACCESS_CHANNELS:
         raise ValueError(f"unknown access channel {channel!r}")
+    if not inquiry_ids:
+        return
     async with pool.acquire() as conn, conn.transaction():
         await conn.execute(TENANT_SETTING, tenant)
         await conn.execute(RECORD_WRITERS_LOCK)  # the audit chain seals records in commit order
-        await conn.execute(_RECORD, account_id, role, inquiry_id, purpose, channel)
+        await conn.executemany(_RECORD, [(account_id, role, i, purpose, channel) for i in inquiry_ids])
     if written is not None:
         counted = purpose if purpose in _COUNTED_PURPOSES else "other"
-        written.add(1, {"tenant": tenant, "purpose": counted, "channel": channel})
+        written.add(len(inquiry_ids), {"tenant": tenant, "purpose": counted, "channel": channel})
 
 
 async def page(conn: asyncpg.Connection, reference: str | None, number: int) -> tuple[int, list[asyncpg.Record]]:

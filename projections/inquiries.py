@@ -181,17 +181,31 @@ class ListFilters:
         return " AND ".join(conditions), params
 
 
-async def page(conn: asyncpg.Connection, filters: ListFilters) -> tuple[int, list[asyncpg.Record]]:
-    """How many inquiries match, and the rows of the requested page."""
+@dataclass(frozen=True)
+class ListPage:
+    total: int  # how many inquiries match
+    rows: list[asyncpg.Record]  # the requested page of them
+    counted_hits: list[UUID]  # the word hits the total counts, on the page or not: each tells whose case it is
+
+
+async def page(conn: asyncpg.Connection, filters: ListFilters) -> ListPage:
+    """How many inquiries match and which word hits that count holds (one query, so they agree), and one page."""
     where, params = filters.where()
     offset = (filters.page - 1) * PAGE_SIZE
-    total = await conn.fetchval(f"SELECT count(*) FROM read.inquiries WHERE {where}", *params)
+    hits = len(params) + 1
+    counted = await conn.fetchrow(
+        f"SELECT count(*) AS total, coalesce(array_agg(id) FILTER (WHERE id = ANY(${hits}::uuid[])), '{{}}') AS hits"
+        f" FROM read.inquiries WHERE {where}",
+        *params,
+        list(filters.word_hits),
+    )
     rows = await conn.fetch(
         f"SELECT {_LIST_COLUMNS} FROM read.inquiries WHERE {where}"
         f" ORDER BY {SORTS[filters.sort]} LIMIT {PAGE_SIZE} OFFSET {offset}",
         *params,
     )
-    return total, rows
+    shown_hits = [row["id"] for row in rows if row["id"] in filters.word_hits and row["id"] not in counted["hits"]]
+    return ListPage(counted["total"], rows, [*counted["hits"], *shown_hits])
 
 
 async def assignees(conn: asyncpg.Connection) -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
@@ -13,10 +14,27 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def inert(value: Any) -> Any:
-    """Text that a spreadsheet would run gets a leading single quote; numbers (negative ones too) stay numbers."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    """Text that a spreadsheet would run gets a leading single quote; numbers (negative ones too) stay numbers.
+
+    Judged as a spreadsheet may read it: after NFKC (full-width `＝` is `=`) and past leading blanks and invisible
+    format characters (a reader that trims `  =1+1` runs it), so those begin with a quote too.
+    """
+    if isinstance(value, str) and _significant(value).startswith(FORMULA_STARTS):
         return "'" + value
     return value
+
+
+def _significant(text: str) -> str:
+    """The text from its first character that is neither blank nor invisible, in NFKC."""
+    normal = unicodedata.normalize("NFKC", text)
+    start = 0
+    while start < len(normal) and normal[start] not in FORMULA_STARTS and _blank(normal[start]):
+        start += 1
+    return normal[start:]
+
+
+def _blank(character: str) -> bool:
+    return character.isspace() or unicodedata.category(character) in ("Cf", "Zs")
 
 
 def csv_row(values: Iterable[Any]) -> list[Any]:

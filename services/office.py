@@ -207,10 +207,13 @@ class Office:
         case_types: list[str] | tuple[str, ...] = (),
         reference: str | None = None,
         assignee: str | None = None,
+        receipt_code: str | None = None,
         **fields: Any,
     ) -> Receipt:
         """Registers a new inquiry; without a reference it gets the year's next number. With an assignee the
-        inquiry is theirs from the start, in the same save (assigned on Norway's today: the day it was registered)."""
+        inquiry is theirs from the start, in the same save (assigned on Norway's today: the day it was registered).
+        A `receipt_code` (the public contact form's) is kept only as search words of the blind index: staff find
+        the inquiry by the code the citizen quotes, and erasure forgets it with the rest."""
         with self._span("receive"):
             tenant = self._tenant()
             taxonomy = tenant.taxonomy_on(received_on) if isinstance(received_on, date) else tenant.taxonomies[-1]
@@ -226,7 +229,9 @@ class Office:
                     primary_area=primary,
                     further_areas=further,
                     case_types=list(case_types),
-                    search_tokens=self.app.search_index.tokens(fields.get("requester_name"), fields.get("summary")),
+                    search_tokens=self.app.search_index.tokens(
+                        fields.get("requester_name"), fields.get("summary"), receipt_code
+                    ),
                     **fields,
                 )
                 if assignee is not None:

@@ -13,11 +13,11 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from domain import parsing
-from domain.account import MAX_DISPLAY_NAME, MIN_PASSWORD_LENGTH, TENANT_ROLES
+from domain.account import MAX_DISPLAY_NAME, MIN_PASSWORD_LENGTH, TENANT_ROLES, normalise_email
 from domain.common import Context, DomainError, InvalidField, today_in_norway
 from domain.taxonomy import ServiceArea
 from projections.staff_accounts import tenant_accounts
-from services.accounts import AccountNotFound, SetAccountActive, SetDisplayName
+from services.accounts import AccountNotFound, EmailTaken, SetAccountActive, SetDisplayName
 from services.office import Office
 from web.access import tenant_roles
 from web.offices import forget_profile, tenant_profile
@@ -60,6 +60,10 @@ class AdminController(Controller):
                         display_name=form.get("display_name", ""),
                     )
                 )
+            except EmailTaken:
+                # One answer whether the address has an account or not, here or in another kommune: the answer
+                # must not tell an office who works at another. Nothing is made; the taken account is untouched.
+                return await _after(request, tenant, staff, "brukere", {"account_created": normalise_email(email)})
             except DomainError as error:
                 errors[error.field if error.field in ACCOUNT_FIELDS else "form"] = error.message
         if errors:

@@ -9,8 +9,8 @@ from urllib.parse import quote
 
 import anyio
 from litestar import Litestar, Request
-from litestar.config.csrf import CSRFConfig
 from litestar.di import Provide
+from litestar.middleware.base import DefineMiddleware
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Redirect
 from litestar.static_files import create_static_files_router
@@ -30,6 +30,7 @@ from web.case_page import CasePageController
 from web.client_address import Network
 from web.connections import ReadPool, open_redis
 from web.contact import ContactController
+from web.csrf import CsrfTokens, SessionCsrfMiddleware
 from web.dashboard import DashboardController
 from web.erasure import ErasureController
 from web.errors import error_pages
@@ -101,6 +102,7 @@ def create_app(
             await app.state.db.close()
 
     cookie_flags = {"httponly": True, "secure": secure_cookies, "samesite": "lax", "path": "/"}
+    csrf_tokens = CsrfTokens(platform.derived_secret("csrf").encode(), secure=secure_cookies)
     app = Litestar(
         route_handlers=[
             HomeController,
@@ -131,15 +133,7 @@ def create_app(
         lifespan=[connections],
         template_config=TemplateConfig(instance=JinjaTemplateEngine.from_environment(template_environment(TEMPLATES))),
         openapi_config=None,  # HTML pages only: no public map of the routes, no schema viewers from a CDN
-        csrf_config=CSRFConfig(
-            secret=platform.derived_secret("csrf"),
-            cookie_name="ombud_csrf",
-            header_name="x-csrftoken",
-            cookie_secure=secure_cookies,
-            cookie_samesite="lax",
-            cookie_httponly=True,
-            exclude=["/health"],
-        ),
+        middleware=[DefineMiddleware(SessionCsrfMiddleware, tokens=csrf_tokens)],  # tokens bound to the session
         exception_handlers={**error_pages(), **outage_handlers(), SignInRequired: _to_sign_in},
         dependencies={
             "staff": Provide(current_staff),
@@ -152,6 +146,7 @@ def create_app(
     app.state.database_url = database_url  # for the audit chain's psycopg work (web/statistics.py)
     app.state.profiles = {}  # web.offices keeps each tenant's profile here for a few seconds
     app.state.cookie_flags = cookie_flags
+    app.state.csrf_tokens = csrf_tokens  # sign-in hands out a token for the new session (web/auth.py)
     app.state.session_max_seconds = session_max_hours * 60 * 60
     app.state.trusted_proxies = tuple(trusted_proxies)
     meter = (meter_provider or metrics.get_meter_provider()).get_meter("web")

@@ -2,7 +2,8 @@
 
 Failures are counted per account and address together, with waits that grow, so a stranger who guesses at a known
 account only makes their own address wait: the real user, from an address that has not failed, signs in as always.
-A generous limit per address stops one address from guessing across many accounts.
+A generous limit per address stops one address from guessing across many accounts. Each attempt is counted, and its
+wait set, before the password is checked, in one atomic step (web/rate_limits.py): parallel guesses get no more.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from domain import parsing
 from domain.common import InvalidField
 from projections.staff_accounts import find_by_email
 from services.accounts import password_matches
-from web import sessions
+from web import rate_limits, sessions
 from web.client_address import client_address
 
 WINDOW_SECONDS = 15 * 60  # failures are forgotten a quarter of an hour after the last one
@@ -37,6 +38,9 @@ def wait_after(failures: int) -> int:
     if failures <= FREE_FAILURES:
         return 0
     return min(MAX_WAIT_SECONDS, 10 * 2 ** min(failures - FREE_FAILURES - 1, 20))
+
+
+_WAITS = tuple(wait_after(n) for n in range(1, FREE_FAILURES + 12))  # the last one, 15 minutes, holds from then on
 
 
 @dataclass
@@ -92,23 +96,25 @@ class AuthController(Controller):
             errors["password"] = "Skriv inn passordet ditt."
         if errors:
             return _form_again(data, errors, 400)
-        pair_key, wait_key, address_key = _counter_keys(email, client_address(request))
-        waiting, address_failures = await redis.mget(wait_key, address_key)
-        if waiting is not None or int(address_failures or 0) >= FAILURES_PER_ADDRESS:
+        keys = _counter_keys(email, client_address(request))
+        counted = await rate_limits.attempt(
+            redis, *keys, window_seconds=WINDOW_SECONDS, per_address=FAILURES_PER_ADDRESS, waits=_WAITS
+        )
+        if counted is None:
             request.app.state.sign_in_failures.add(1, {"reason": "throttled"})
             return _form_again(data, {"form": TOO_MANY}, 429)
         row = await find_by_email(request.app.state.db, email)
         row = row if row and row["active"] else None  # a deactivated account answers as an unknown one, as slowly
         if not await anyio.to_thread.run_sync(password_matches, row and row["password_hash"], data.password):
-            await _count_failure(redis, pair_key, wait_key, address_key)
             request.app.state.sign_in_failures.add(1, {"reason": "credentials"})
             return _form_again(data, {"form": "Feil e-postadresse eller passord."}, 401)
-        await redis.delete(pair_key, wait_key)
+        await rate_limits.succeeded(redis, *keys)
         await sessions.end(redis, request.cookies.get(sessions.COOKIE))
         staff = sessions.Staff(str(row["id"]), row["email"], row["role"], row["tenant_id"])
         token = await sessions.start(redis, staff, row["session_generation"])
         response = Redirect(_safe_next(data.neste) or start_page(staff), status_code=303)
         response.set_cookie(sessions.COOKIE, token, **request.app.state.cookie_flags)
+        response.set_cookie(request.app.state.csrf_tokens.cookie(request.app.state.csrf_tokens.issue(token)))
         return response
 
     @post("/logout")
@@ -117,17 +123,6 @@ class AuthController(Controller):
         response = Redirect("/login", status_code=303)
         response.delete_cookie(sessions.COOKIE)
         return response
-
-
-async def _count_failure(redis: Redis, pair_key: str, wait_key: str, address_key: str) -> None:
-    async with redis.pipeline(transaction=True) as pipe:
-        for key in (pair_key, address_key):
-            pipe.incr(key)
-            pipe.expire(key, WINDOW_SECONDS)
-        failures, *_ = await pipe.execute()
-    wait = wait_after(int(failures))
-    if wait:
-        await redis.set(wait_key, "1", ex=wait)
 
 
 def _form_again(data: SignInForm, errors: dict[str, str], status: int) -> Template:

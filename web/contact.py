@@ -21,6 +21,7 @@ from domain.common import DomainError, InvalidField, today_in_norway
 from services import contact
 from services.office import TenantProfile
 from services.platform import UnknownTenant
+from web import rate_limits
 from web.client_address import client_address
 from web.offices import tenant_profile
 
@@ -45,36 +46,41 @@ class ContactController(Controller):
         form = {key: value for key, value in (await request.form()).items() if isinstance(value, str)}
         inquiry = contact.CitizenInquiry(**{field: form.get(field, "") for field in FIELDS})
         redis: Redis = request.app.state.redis
-        counter = _counter_key(client_address(request))
-        if int(await redis.get(counter) or 0) >= SUBMISSIONS_PER_ADDRESS:
+        counter = _counter_key(profile.slug, client_address(request))
+        # The slot is taken before anything is written, in one step with the comparison: parallel posts get no more.
+        if not await rate_limits.take(redis, counter, limit=SUBMISSIONS_PER_ADDRESS, window_seconds=WINDOW_SECONDS):
             return _form_page(profile, inquiry, {"form": TOO_MANY}, 429)
         if form.get(HONEYPOT):
-            await _count(redis, counter)
             return Redirect(f"/{tenant}/kontakt/kvittering", status_code=303)
         office = request.app.state.platform.office(tenant)
+        code = contact.new_receipt_code()
         try:
-            receipt = await anyio.to_thread.run_sync(lambda: contact.submit(office, inquiry, on=today_in_norway()))
+            await anyio.to_thread.run_sync(
+                lambda: contact.submit(office, inquiry, on=today_in_norway(), receipt_code=code)
+            )
         except contact.InvalidInquiry as invalid:
+            await rate_limits.give_back(redis, counter)  # a citizen correcting a typo is not flooding
             return _form_page(profile, inquiry, invalid.errors, 422)
         except DomainError as error:
+            await rate_limits.give_back(redis, counter)
             return _form_page(profile, inquiry, {error.field if error.field in FIELDS else "form": error.message}, 422)
-        await _count(redis, counter)
-        code = _receipt_code(request, tenant, receipt.reference)
-        return Redirect(f"/{tenant}/kontakt/kvittering?saksnummer={receipt.reference}&kode={code}", status_code=303)
+        check = _receipt_check(request, tenant, code)
+        return Redirect(f"/{tenant}/kontakt/kvittering?kode={code}&sjekk={check}", status_code=303)
 
     @get("/kvittering", name="contact-receipt")
     async def receipt(
-        self, request: Request, tenant: FromPath[str], saksnummer: FromQuery[str] = "", kode: FromQuery[str] = ""
+        self, request: Request, tenant: FromPath[str], kode: FromQuery[str] = "", sjekk: FromQuery[str] = ""
     ) -> Template:
-        """Shows the reference only under the code we signed, so nobody can make the page claim another number."""
+        """Shows the receipt code only under the check we signed, so nobody can make the page claim another code.
+        Never the reference: that is the office's running count."""
         profile = await _profile(request, tenant)
         try:
-            reference = parsing.text("saksnummer", saksnummer, max_length=40)
+            code = parsing.text("kode", kode, max_length=2 * contact.RECEIPT_GROUP + 1)
         except InvalidField:
-            reference = ""
-        expected = _receipt_code(request, tenant, reference).encode()
-        genuine = bool(reference) and hmac.compare_digest(kode.encode("utf-8", "replace"), expected)
-        context = {"profile": profile, "reference": reference if genuine else None}
+            code = ""
+        expected = _receipt_check(request, tenant, code).encode()
+        genuine = bool(code) and hmac.compare_digest(sjekk.encode("utf-8", "replace"), expected)
+        context = {"profile": profile, "receipt_code": code if genuine else None}
         return Template("contact/receipt.html", context=context)
 
 
@@ -101,17 +107,11 @@ def _form_page(
     return Template("contact/form.html", context=context, status_code=status)
 
 
-def _counter_key(address: str) -> str:
-    return "ombud:kontakt:adresse:" + hashlib.sha256(address.encode()).hexdigest()  # no addresses in Redis keys
+def _counter_key(tenant: str, address: str) -> str:
+    """Per office and address (one office's flood does not close another's form); hashed: no addresses in Redis."""
+    return "ombud:kontakt:adresse:" + hashlib.sha256(f"{tenant}\n{address}".encode()).hexdigest()
 
 
-async def _count(redis: Redis, key: str) -> None:
-    async with redis.pipeline(transaction=True) as pipe:
-        pipe.incr(key)
-        pipe.expire(key, WINDOW_SECONDS)
-        await pipe.execute()
-
-
-def _receipt_code(request: Request, tenant: str, reference: str) -> str:
+def _receipt_check(request: Request, tenant: str, code: str) -> str:
     secret = request.app.state.platform.derived_secret("kontakt-kvittering").encode()
-    return hmac.new(secret, f"{tenant}/{reference}".encode(), hashlib.sha256).hexdigest()[:24]
+    return hmac.new(secret, f"{tenant}/{code}".encode(), hashlib.sha256).hexdigest()[:24]

@@ -1,8 +1,13 @@
-"""Liveness for load balancers and compose: both stores answer, or the instance is unhealthy."""
+"""Liveness for load balancers and compose: up or down, nothing more; the details are for platform staff only.
+
+`/health` answers anyone, so it names no store, no error and no count (which store failed goes to the log).
+`/health/projections` counts set-aside projections and broken audit chains: signed-in platform administrators only.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import logging
 
 import asyncpg
 from litestar import Controller, Request, get
@@ -10,8 +15,10 @@ from litestar.response import Response
 from redis.exceptions import RedisError
 
 from projections import audit_status, quarantine
+from web.access import platform_role
 
 _TIMEOUT_SECONDS = 2.0
+LOG = logging.getLogger("ombud.web.health")
 
 
 class HealthController(Controller):
@@ -28,17 +35,20 @@ class HealthController(Controller):
             await asyncio.wait_for(request.app.state.redis.ping(), _TIMEOUT_SECONDS)
         except (OSError, TimeoutError, RedisError) as error:
             checks["redis"] = type(error).__name__
-        healthy = all(value == "ok" for value in checks.values())
-        body = {"status": "ok" if healthy else "unavailable", **checks}
-        return Response(body, status_code=200 if healthy else 503)
+        failed = {store: error for store, error in checks.items() if error != "ok"}
+        if failed:
+            LOG.warning("health: unavailable %s", failed)  # store names and error types only
+            return Response({"status": "unavailable"}, status_code=503)
+        return Response({"status": "ok"}, status_code=200)
 
-    @get("/projections", cache=False)
+    @get("/projections", cache=False, guards=[platform_role("platform_admin")])
     async def projections(self, request: Request) -> Response[dict[str, str | int]]:
         """How many tenants' projections are set aside (docs/security.md), and how many audit chains the worker last
         found broken (docs/operations.md): a warning to look, not a failure.
 
         The instance still serves every other tenant, so this answers 200 with `"degraded"`; only an
-        unreachable database answers 503. Counts only: no tenant names on an unauthenticated route.
+        unreachable database answers 503. Counts only, and to platform administrators only (anyone else: 404, or
+        the way to sign in).
         """
         db = request.app.state.db
         try:

@@ -16,7 +16,7 @@ from litestar.response import Redirect, Template
 
 from domain import deadlines, parsing
 from domain.account import CASE_WORKERS
-from domain.common import FIRST_BUSINESS_DAY, DomainError, InvalidField
+from domain.common import FIRST_BUSINESS_DAY, DirectionControlled, DomainError, InvalidField
 from domain.inquiry import CHANNELS, REQUESTER_ROLES
 from projections.report_documents import labels
 from projections.staff_accounts import case_worker_choices
@@ -198,6 +198,8 @@ def _text_problem(value: str, what: str, max_length: int, *, multiline: bool = F
         return f"{what} kan være høyst {max_length:,} tegn".replace(",", "\u00a0")
     try:
         parsing.text("text", value, max_length=max_length, multiline=multiline)
+    except DirectionControlled as refused:
+        return f"{what} {refused.message}"
     except InvalidField:
         return f"{what} inneholder tegn som ikke kan lagres"
     return None

@@ -139,7 +139,7 @@ def test_a_colleagues_change_shows_a_conflict_and_keeps_what_was_typed(
     assert mine.locator(".timeline li", has_text="Notat").count() >= 1  # the case below shows the colleague's change
 
 
-def test_a_citizens_inquiry_gets_a_reference_the_caseworker_finds_in_the_list(
+def test_a_citizens_inquiry_gets_a_receipt_code_the_caseworker_finds_in_the_list(
     page: Page, make_page: Callable[[], Page], signed_in: Callable[..., Page], offices: Offices
 ) -> None:
     slug = offices.first.slug
@@ -148,19 +148,25 @@ def test_a_citizens_inquiry_gets_a_reference_the_caseworker_finds_in_the_list(
     page.get_by_label("E-post eller telefon (valgfritt)").fill("testesen@eksempel.invalid")
     with page.expect_navigation():
         page.get_by_role("button", name="Send henvendelsen").click()
-    reference = page.locator(".reference").inner_text().strip()
-    assert reference, "the receipt shows no reference"
+    code = page.locator(".receipt-code").inner_text().strip()
+    assert code, "the receipt shows no receipt code"
 
     caseworker = signed_in("caseworker", page=make_page())
+    search = caseworker.get_by_label("Søk på referanse")
 
-    def listed() -> bool:
-        caseworker.goto(f"/{slug}/henvendelser?q={reference}")
-        return caseworker.locator("#resultater a", has_text=reference).count() == 1
+    def found(words: str) -> bool:
+        caseworker.goto(f"/{slug}/henvendelser")
+        htmx_swap(caseworker, "/henvendelser", lambda: search.fill(words))
+        return caseworker.locator("#resultater [role=status]").inner_text().startswith("1 ")
 
-    until(listed, f"{reference} in the inquiry list")
-    caseworker.goto(f"/{slug}/henvendelser")
-    htmx_swap(caseworker, "/henvendelser?", lambda: caseworker.get_by_label("Søk på referanse").fill(reference))
+    until(lambda: found(code), f"{code} in the inquiry list")  # the code the citizen quotes finds the case
+    reference = caseworker.locator("#resultater th a").first.inner_text().strip()
+    assert code not in caseworker.url and "q=" not in caseworker.url  # the words went in the body, not the address
+    htmx_swap(caseworker, "/henvendelser", lambda: search.fill(reference))
     assert caseworker.locator("#resultater a", has_text=reference).count() == 1
+    with caseworker.expect_navigation():  # without htmx's swap the form posts too, and the words stay out of the URL
+        caseworker.get_by_role("button", name="Filtrer").click()
+    assert caseworker.locator("#resultater a", has_text=reference).count() == 1 and "q=" not in caseworker.url
 
 
 def test_an_auditor_reads_the_inquiry_page_but_is_offered_no_action(

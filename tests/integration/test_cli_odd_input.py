@@ -121,3 +121,18 @@ def test_an_odd_population_is_refused_at_the_option(ombud: Run, new_slug: Callab
     code, _, err = ombud("tenant", "create", slug, "--name", "Prøvekommune", "--population", population)
     assert code == 2 and "argument --population: må være et helt tall" in err
     assert slug not in ombud("tenant", "list")[1]
+
+
+def test_a_reference_of_words_is_refused_in_one_norwegian_line_naming_the_field(
+    ombud: Run, tenants: tuple[str, str], database_url: str
+) -> None:
+    """A reference is kept for ever (erasure leaves it): a name given as one is refused, and nothing is written."""
+    mine, other = tenants
+    before = events_in(database_url, mine), events_in(database_url, other)
+    code, _, err = ombud(
+        "inquiry", "receive", "--tenant", mine, "--reference", "Hjalmar_Zyxwvutsen", "--channel", "phone",
+        "--requester-role", "user", "--service-area", "Helse", "--summary", "Fiktiv testsak",
+    )  # fmt: skip
+    assert code != 0 and "Traceback" not in err
+    assert "reference: saksnummeret må være tall som 2024-0153" in err
+    assert (events_in(database_url, mine), events_in(database_url, other)) == before

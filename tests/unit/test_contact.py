@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
 
 from domain.common import Context
 from domain.taxonomy import MUNICIPAL_AREAS, SECTOR_AREAS, ServiceArea, Taxonomy
-from services.contact import UNSURE, CitizenInquiry, InvalidInquiry, area_choices, area_when_unsure, check, submit
+from services.contact import (
+    UNSURE,
+    CitizenInquiry,
+    InvalidInquiry,
+    area_choices,
+    area_when_unsure,
+    check,
+    new_receipt_code,
+    submit,
+)
 from services.office import InquiryNotFound
 from services.platform import Platform
 
@@ -45,17 +55,24 @@ def test_the_form_names_every_field_at_fault_at_once() -> None:
 
 def test_an_unsure_anonymous_citizen_gets_an_inquiry_in_annet(platform: Platform, ctx: Context) -> None:
     office = platform.create_tenant(ctx, slug="testby", name="Testby kommune")
-    receipt = submit(office, CitizenInquiry("Fiktiv testsak om manglende svar.", UNSURE), on=ON)
+    code = new_receipt_code()
+    receipt = submit(office, CitizenInquiry("Fiktiv testsak om manglende svar.", UNSURE), on=ON, receipt_code=code)
     inquiry = office.inquiry(receipt.reference)
     assert (inquiry.primary_area, inquiry.channel, inquiry.requester_role) == ("annet", "web", "user")
     assert (inquiry.requester_name, inquiry.contact) == (None, None)
     assert office.history(receipt.reference)[0].actor_role == "citizen"
 
 
+def test_a_receipt_code_is_random_letters_in_two_groups_and_says_nothing_of_the_count() -> None:
+    codes = {new_receipt_code() for _ in range(200)}
+    assert len(codes) == 200
+    assert all(re.fullmatch(r"[A-HJ-NP-Z]{5}-[A-HJ-NP-Z]{5}", code) and "Q" not in code for code in codes)
+
+
 def test_a_bad_form_writes_nothing(platform: Platform, ctx: Context) -> None:
     office = platform.create_tenant(ctx, slug="testby", name="Testby kommune")
     with pytest.raises(InvalidInquiry) as raised:
-        submit(office, CitizenInquiry("", "helse"), on=ON)
+        submit(office, CitizenInquiry("", "helse"), on=ON, receipt_code=new_receipt_code())
     assert raised.value.field == "summary"
     with pytest.raises(InquiryNotFound):
         office.inquiry(f"{ON.year}-0001")

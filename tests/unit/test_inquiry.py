@@ -572,9 +572,16 @@ def test_a_badly_formed_reference_is_refused(ctx: Context, reference: object) ->
     assert raised.value.field == "reference"
 
 
-@pytest.mark.parametrize("reference", ["2024-0001", "DRM/2023/153", "a", "x" * 40])
+@pytest.mark.parametrize("reference", ["2024-0001", "DRM/2023/153", "B-1", "1" * 10 + "-" + "2" * 10])
 def test_a_well_formed_reference_names_the_inquiry(ctx: Context, reference: str) -> None:
     assert receive(ctx, reference=reference).id == Inquiry.id_for(reference)
+
+
+@pytest.mark.parametrize("reference", ["Hjalmar_Zyxwvutsen", "a", "x" * 40])
+def test_a_reference_of_words_is_refused_since_it_would_be_kept_for_ever(ctx: Context, reference: str) -> None:
+    with pytest.raises(InvalidField, match="saksnummeret må være") as raised:
+        receive(ctx, reference=reference)
+    assert raised.value.field == "reference"
 
 
 def test_duplicate_further_areas_collapse_and_the_primary_is_not_repeated(ctx: Context) -> None:

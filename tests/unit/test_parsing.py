@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from domain import parsing
-from domain.common import InvalidField
+from domain.common import InvalidField, require_text
 
 
 @pytest.mark.parametrize("typed", ["²", "٣", "１２", "1e3", "0x10", "-1", "+1", "1.0", "1 000", "\x00", "", "  "])
@@ -85,6 +85,23 @@ def test_any_text_is_either_a_date_in_a_plausible_year_or_refused(typed: str) ->
 def test_one_line_text_refuses_control_characters(typed: str) -> None:
     with pytest.raises(InvalidField, match="kontrolltegn"):
         parsing.text("assignee", typed, max_length=200)
+
+
+DIRECTION_CONTROLS = [chr(c) for c in [*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F, 0x061C]]
+
+
+@pytest.mark.parametrize("control", DIRECTION_CONTROLS)
+def test_every_direction_control_is_refused_by_every_text_gate_naming_the_field(control: str) -> None:
+    """A right-to-left override makes "Hjalmar \u202eneslav" show as another name than is stored."""
+    typed = f"Hjalmar {control}neslav{control}"
+    for multiline in (False, True):
+        with pytest.raises(InvalidField, match="skriveretningen") as refused:
+            parsing.text("requester_name", typed, max_length=200, multiline=multiline)
+        assert refused.value.field == "requester_name"
+    with pytest.raises(InvalidField, match="skriveretningen") as refused:
+        require_text("text", typed)
+    assert refused.value.field == "text"
+    assert parsing.text("requester_name", "Åse Ødegård-Nilsen", max_length=200) == "Åse Ødegård-Nilsen"
 
 
 def test_several_lines_may_hold_line_breaks_and_tabs_but_never_nul() -> None:

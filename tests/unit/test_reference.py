@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from domain.common import Context
-from domain.reference import ReferenceSequence
+from domain.common import Context, InvalidField
+from domain.reference import ReferenceSequence, check_reference
 
 ON = date(2024, 3, 1)
 
@@ -62,3 +62,30 @@ def test_each_issued_number_is_a_stamped_event_and_replay_restores_the_last_numb
         replayed = event.mutate(replayed)
     assert replayed is not None and (replayed.year, replayed.last) == (2024, 3)
     assert replayed.issue(ctx, on=ON) == "2024-0004"
+
+
+@pytest.mark.parametrize("reference", ["2024-0153", "2024-12345", "DRM/2023/153", "SAK-2019-42", "B-1", "2019.7"])
+def test_the_products_references_and_an_earlier_systems_numbered_ones_are_accepted(reference: str) -> None:
+    assert check_reference(reference) == reference
+
+
+@pytest.mark.parametrize(
+    "reference",
+    [
+        "Hjalmar_Zyxwvutsen",  # a name would be kept for ever: erasure does not touch references
+        "HJALMAR-ZYXWVUTSEN",
+        "Ola-1",
+        "NORDMANNOLA-1",  # a code of more than 8 letters
+        "2024-0153 Ola",
+        "0123456789abcdef0123456789abcdef",  # shaped like an inquiry id
+        "12345678-1234-1234-1234-123456789012",
+        "2024-0001\n",
+        "",
+        "1" * 41,
+        None,
+    ],
+)
+def test_a_reference_with_words_or_shaped_like_an_id_is_refused_naming_the_field(reference: object) -> None:
+    with pytest.raises(InvalidField, match="saksnummeret må være") as refused:
+        check_reference(reference)
+    assert refused.value.field == "reference"

@@ -19,6 +19,7 @@ from infra.eventstore import open_datastore
 from services.accounts import create_account
 from services.office import Office
 from services.platform import Platform
+from tests.browser.live import serving
 from web.app import create_app
 
 PASSWORD = "et-langt-testpassord"
@@ -59,6 +60,19 @@ async def client(platform: Platform, database_url: str, redis_url: str) -> Async
     app = create_app(platform, database_url, redis_url, secure_cookies=False)
     async with AsyncTestClient(app=app) as test_client:
         yield test_client
+
+
+@pytest.fixture
+def live_url(platform: Platform, database_url: str, redis_url: str) -> Iterator[str]:
+    """The app served for real on loopback (uvicorn), for requests that must truly run at once: the test client
+    runs one request after another. Every request comes from 127.0.0.1: its sign-in and contact counters start at zero."""
+    store = redis.Redis.from_url(redis_url)
+    for pattern in ("ombud:innlogging:*", "ombud:kontakt:*"):
+        for key in store.scan_iter(pattern):
+            store.delete(key)
+    store.close()
+    with serving(create_app(platform, database_url, redis_url, secure_cookies=False)) as url:
+        yield url
 
 
 @pytest.fixture

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import asyncio
+import re
+from collections.abc import Callable, Iterator
 from urllib.parse import parse_qs, urlsplit
+from uuid import UUID
 
+import httpx
 import pytest
 import redis
 from eventsourcing.utils import get_topic
 from litestar.testing import AsyncTestClient
 
+from domain.account import Account
 from domain.common import today_in_norway
 from domain.inquiry import Inquiry
+from projections.worker import ProjectionWorker
 from services.office import Office
 
 SUMMARY = "Testesen Testperson har ventet fire måneder på svar om avlastning (fiktiv testsak)."
@@ -59,6 +65,15 @@ async def test_the_form_asks_for_the_matter_the_area_and_optional_contact_detail
     assert "Hovedmeny" not in page.text and "Logg ut" not in page.text
 
 
+def receipt_code(response) -> str:
+    return parse_qs(urlsplit(response.headers["location"]).query)["kode"][0]
+
+
+def only_inquiry(office: Office) -> Inquiry:
+    [inquiry_id] = received(office)
+    return office.app.repository.get(UUID(inquiry_id))
+
+
 async def test_a_submission_becomes_an_inquiry_from_the_web_in_that_office_only(
     client: AsyncTestClient, office: Office, other_office: Office
 ) -> None:
@@ -66,7 +81,9 @@ async def test_a_submission_becomes_an_inquiry_from_the_web_in_that_office_only(
     assert response.status_code == 303
     location = response.headers["location"]
     assert "Testesen" not in location and "eksempel" not in location and "avlastning" not in location
-    reference = parse_qs(urlsplit(location).query)["saksnummer"][0]
+    assert len(received(office)) == 1 and received(other_office) == []
+    reference = only_inquiry(office).reference
+    assert reference not in location
 
     inquiry = office.inquiry(reference)
     assert (inquiry.channel, inquiry.requester_role, inquiry.primary_area) == ("web", "user", "helse")
@@ -75,34 +92,60 @@ async def test_a_submission_becomes_an_inquiry_from_the_web_in_that_office_only(
     assert inquiry.received_on == today_in_norway()
     history = office.history(reference)
     assert (history[0].actor_id, history[0].actor_role) == ("innbygger", "citizen")
-    assert len(received(office)) == 1 and received(other_office) == []
 
 
-async def test_the_receipt_shows_the_reference_and_when_to_expect_an_answer_but_nothing_typed(
+async def test_the_receipt_shows_a_random_code_not_the_offices_running_count_and_nothing_typed(
     client: AsyncTestClient, office: Office
 ) -> None:
+    """The attack: the sequential reference on the receipt told anyone how many inquiries the office had."""
     response = await send(client, office.slug, requester_name="Testesen Testperson")
     receipt = await client.get(response.headers["location"])
-    reference = parse_qs(urlsplit(response.headers["location"]).query)["saksnummer"][0]
+    code = receipt_code(response)
     assert receipt.status_code == 200
-    assert (
-        reference in receipt.text and "én måned" in receipt.text and "§\xa011\xa0a" in receipt.text
-    )  # kept on one line
+    assert re.fullmatch(r"[A-Z]{5}-[A-Z]{5}", code) and f'<strong class="receipt-code">{code}</strong>' in receipt.text
+    assert only_inquiry(office).reference not in receipt.text and "saksnummer" not in receipt.text.lower()
+    assert "én måned" in receipt.text and "§\xa011\xa0a" in receipt.text  # kept on one line
     assert "Testesen" not in receipt.text and "avlastning" not in receipt.text
     assert "Hovedmeny" not in receipt.text
+    second = await send(client, office.slug)
+    assert receipt_code(second) != code  # random, not counted
 
 
-async def test_a_receipt_url_with_a_forged_code_shows_no_reference(client: AsyncTestClient, office: Office) -> None:
-    receipt = await client.get(f"/{office.slug}/kontakt/kvittering?saksnummer=2099-0001&kode=feil")
+async def test_staff_find_the_inquiry_by_the_code_the_citizen_quotes_in_that_office_only(
+    client: AsyncTestClient,
+    office: Office,
+    other_office: Office,
+    worker: ProjectionWorker,
+    make_account: Callable[..., Account],
+    sign_in,
+) -> None:
+    code = receipt_code(await send(client, office.slug))
+    await send(client, other_office.slug)
+    worker.catch_up(office.slug)
+    worker.catch_up(other_office.slug)
+    reference = only_inquiry(office).reference
+    await sign_in(make_account("caseworker", office.slug))
+    found = await client.post(
+        f"/{office.slug}/henvendelser", data={"q": code.lower(), "_csrf_token": client.cookies["ombud_csrf"]}
+    )
+    assert "1 henvendelse" in found.text and f">{reference}<" in found.text
+    await sign_in(make_account("caseworker", other_office.slug))
+    theirs = await client.post(
+        f"/{other_office.slug}/henvendelser", data={"q": code, "_csrf_token": client.cookies["ombud_csrf"]}
+    )
+    assert "0 henvendelser" in theirs.text
+
+
+async def test_a_receipt_url_with_a_forged_check_shows_no_code(client: AsyncTestClient, office: Office) -> None:
+    receipt = await client.get(f"/{office.slug}/kontakt/kvittering?kode=FALSK-KODEN&sjekk=feil")
     assert receipt.status_code == 200
-    assert "2099-0001" not in receipt.text
+    assert "FALSK-KODEN" not in receipt.text
 
 
 async def test_a_citizen_may_stay_anonymous_and_not_know_the_area(client: AsyncTestClient, office: Office) -> None:
     response = await send(client, office.slug, service_area="vet-ikke")
     assert response.status_code == 303
-    reference = parse_qs(urlsplit(response.headers["location"]).query)["saksnummer"][0]
-    inquiry = office.inquiry(reference)
+    inquiry = office.inquiry(only_inquiry(office).reference)
     assert (inquiry.requester_name, inquiry.contact, inquiry.primary_area) == (None, None, "annet")
 
 
@@ -123,6 +166,28 @@ async def test_after_five_submissions_in_an_hour_the_address_gets_429(client: As
     assert len(received(office)) == 5
 
 
+async def test_thirty_parallel_posts_from_one_address_make_at_most_five_inquiries_and_leave_another_office_open(
+    live_url: str, office: Office, other_office: Office
+) -> None:
+    """The attack: posts that arrive together all passed a check made before any of them was counted."""
+    async with httpx.AsyncClient(base_url=live_url, timeout=60) as browser:
+        await browser.get(f"/{office.slug}/kontakt")
+        data = {"summary": SUMMARY, "service_area": "helse", "_csrf_token": browser.cookies["ombud_csrf"]}
+        answers = await asyncio.gather(*(browser.post(f"/{office.slug}/kontakt", data=data) for _ in range(30)))
+        assert sorted(answer.status_code for answer in answers) == [303] * 5 + [429] * 25
+        assert len(received(office)) == 5
+        other = await browser.post(f"/{other_office.slug}/kontakt", data=data)  # the other office's counter is its own
+        assert other.status_code == 303 and len(received(other_office)) == 1
+
+
+async def test_a_submission_with_mistakes_gives_its_slot_back(client: AsyncTestClient, office: Office) -> None:
+    for _ in range(6):
+        assert (await send(client, office.slug, summary="   ")).status_code == 422
+    for _ in range(5):
+        assert (await send(client, office.slug)).status_code == 303
+    assert (await send(client, office.slug)).status_code == 429
+
+
 @pytest.mark.parametrize(
     ("fields", "field", "words"),
     [
@@ -130,6 +195,8 @@ async def test_after_five_submissions_in_an_hour_the_address_gets_429(client: As
         ({"summary": "x" * 4001}, "summary", "høyst 4000 tegn"),
         ({"service_area": "finnes-ikke"}, "service_area", "Velg et område"),
         ({"contact": "9" * 201}, "contact", "høyst 200 tegn"),
+        ({"summary": "Klage på \u202evedtak\u202c (fiktiv)"}, "summary", "snur skriveretningen"),
+        ({"contact": "\u2067testesen@eksempel.invalid\u2069"}, "contact", "snur skriveretningen"),
     ],
 )
 async def test_bad_input_is_named_at_its_field_keeps_what_was_typed_and_writes_nothing(

@@ -82,8 +82,10 @@ async def test_live_search_answers_htmx_with_only_the_results_fragment(
     client: AsyncTestClient, office: Office, make_account: Callable[..., Account], sign_in
 ) -> None:
     await sign_in(make_account("caseworker", office.slug))
-    response = await client.get(
-        f"/{office.slug}/henvendelser?q=2023-001", headers={"HX-Request": "true", "HX-Target": "resultater"}
+    response = await client.post(
+        f"/{office.slug}/henvendelser",
+        data={"q": "2023-001", "_csrf_token": client.cookies["ombud_csrf"]},
+        headers={"HX-Request": "true", "HX-Target": "resultater"},
     )
     assert response.status_code == 200
     assert "<html" not in response.text and "<form" not in response.text
@@ -98,15 +100,36 @@ async def test_search_takes_any_text_and_finds_nothing_it_should_not(
     """Wildcards are plain characters; a search no reference could match (control characters, noncharacters,
     longer than a reference) is not sent to PostgreSQL: the page says so and lists everything (status 400)."""
     await sign_in(make_account("caseworker", office.slug))
+    token = client.cookies["ombud_csrf"]
     for typed, count in {"%": 0, "_": 0, "2023-0001%": 0}.items():
-        response = await client.get(f"/{office.slug}/henvendelser", params={"q": typed})
+        response = await client.post(f"/{office.slug}/henvendelser", data={"q": typed, "_csrf_token": token})
         assert response.status_code == 200, typed
         assert f"{count} henvendelse" in response.text, typed
     for typed in ("ø" * 60, "2022-0001\x00", "\U0010ffff"):
-        response = await client.get(f"/{office.slug}/henvendelser", params={"q": typed})
+        response = await client.post(f"/{office.slug}/henvendelser", data={"q": typed, "_csrf_token": token})
         assert response.status_code == 400, typed
-        assert "Verdien for «søk» i adressen kan ikke brukes" in response.text, typed
+        assert "Verdien for «søk» i skjemaet kan ikke brukes" in response.text, typed
         assert f"{PAGE_SIZE + 5} henvendelser" in response.text, typed
+
+
+async def test_a_word_search_pages_and_sorts_with_its_words_in_the_body_only(
+    client: AsyncTestClient, office: Office, make_account: Callable[..., Account], sign_in
+) -> None:
+    """Paging a word search posts the words again (hidden fields), so no link or address ever carries them."""
+    await sign_in(make_account("caseworker", office.slug))
+    token = client.cookies["ombud_csrf"]
+    first = await client.post(
+        f"/{office.slug}/henvendelser", data={"q": "testdata", "sort": "eldste", "_csrf_token": token}
+    )
+    assert first.status_code == 200
+    assert f"{PAGE_SIZE + 5} henvendelser, side 1 av 2" in first.text
+    assert "q=" not in first.text and 'name="q" value="testdata"' in first.text
+    assert 'type="hidden" name="q" value="testdata"' in first.text and 'name="page" value="2"' in first.text
+    second = await client.post(
+        f"/{office.slug}/henvendelser", data={"q": "testdata", "sort": "eldste", "page": "2", "_csrf_token": token}
+    )
+    assert second.text.count('<th scope="row">') == 5
+    assert "side 2 av 2" in second.text and "/henvendelser/2023-" in second.text  # the newest last
 
 
 async def test_another_offices_list_is_404(

@@ -28,6 +28,11 @@ def receive(office: Office, ctx: Context, reference: str, name: str, summary: st
     )
 
 
+async def search(client: AsyncTestClient, slug: str, **fields: str):
+    """The list's search form, posted as a browser does (the words in the body, never in the address)."""
+    return await client.post(f"/{slug}/henvendelser", data={**fields, "_csrf_token": client.cookies["ombud_csrf"]})
+
+
 def search_records(admin_database_url: str, tenant: str) -> list[tuple[str, str, str]]:
     with psycopg.connect(admin_database_url) as conn:
         rows = conn.execute(
@@ -54,13 +59,13 @@ async def test_a_name_or_word_finds_the_inquiry_in_ones_own_tenant_and_records_e
     worker.catch_up(other_office.slug)
     await sign_in(make_account("caseworker", office.slug))
 
-    by_name = await client.get(f"/{office.slug}/henvendelser", params={"q": "ase odegard"})
+    by_name = await search(client, office.slug, q="ase odegard")
     assert by_name.status_code == 200
     assert ">A-1<" in by_name.text and ">A-2<" not in by_name.text and "B-1" not in by_name.text
     assert "Ødegård" not in by_name.text and "Åse" not in by_name.text  # the hit shows the reference, not the name
-    by_word = await client.get(f"/{office.slug}/henvendelser", params={"q": "Støttekontakt"})
+    by_word = await search(client, office.slug, q="Støttekontakt")
     assert ">A-1<" in by_word.text and ">A-2<" not in by_word.text
-    by_reference = await client.get(f"/{office.slug}/henvendelser", params={"q": "A-2"})
+    by_reference = await search(client, office.slug, q="A-2")
     assert ">A-2<" in by_reference.text and ">A-1<" not in by_reference.text
 
     a1 = str(Inquiry.id_for("A-1"))
@@ -69,5 +74,62 @@ async def test_a_name_or_word_finds_the_inquiry_in_ones_own_tenant_and_records_e
 
     office.erase(caseworker, EraseInquiry("A-1", on=date(2024, 3, 1), reason="krav fra innbygger"))
     worker.catch_up(office.slug)
-    after = await client.get(f"/{office.slug}/henvendelser", params={"q": "ase"})
+    after = await search(client, office.slug, q="ase")
     assert ">A-1<" not in after.text
+
+
+async def test_a_name_in_the_address_searches_nothing_and_records_nothing(
+    client: AsyncTestClient,
+    office: Office,
+    caseworker: Context,
+    worker: ProjectionWorker,
+    make_account: Callable[..., Account],
+    sign_in,
+    admin_database_url: str,
+) -> None:
+    """An address ends in browser history and proxy logs: words are taken from the posted form only."""
+    receive(office, caseworker, "A-1", "Åse Ødegård", "Klage på vedtak om støttekontakt")
+    receive(office, caseworker, "A-2", "Per Hansen", "Spørsmål om barnehageplass")
+    worker.catch_up(office.slug)
+    await sign_in(make_account("caseworker", office.slug))
+
+    response = await client.get(f"/{office.slug}/henvendelser", params={"q": "Odegard"})
+    assert response.status_code == 400
+    assert "søkeord sendes med skjemaet, ikke i adressen" in response.text
+    assert "2 henvendelser" in response.text  # the whole list, as with no search
+    assert search_records(admin_database_url, office.slug) == []
+    assert 'method="post"' in response.text and "hx-get" not in response.text
+
+
+async def test_the_count_of_a_word_search_records_every_inquiry_it_counts_even_past_the_last_page(
+    client: AsyncTestClient,
+    office: Office,
+    other_office: Office,
+    caseworker: Context,
+    worker: ProjectionWorker,
+    make_account: Callable[..., Account],
+    sign_in,
+    admin_database_url: str,
+) -> None:
+    """The attack: page 9 of a one-hit search shows "1 henvendelse" and no row; filters and extra words narrow
+    what the count says about the person. Every inquiry the count holds is recorded; what it leaves out is not."""
+    receive(office, caseworker, "A-1", "Hjalmar Zyxwvutsen", "Klage på vedtak om støttekontakt")
+    receive(office, caseworker, "A-2", "Per Hansen", "Spørsmål om barnehageplass")
+    receive(other_office, caseworker, "B-1", "Hjalmar Zyxwvutsen", "Klage på vedtak om støttekontakt")
+    worker.catch_up(office.slug)
+    worker.catch_up(other_office.slug)
+    await sign_in(make_account("caseworker", office.slug))
+    a1 = str(Inquiry.id_for("A-1"))
+
+    past_the_end = await search(client, office.slug, q="Zyxwvutsen", page="9")
+    assert "1 henvendelse" in past_the_end.text and ">A-1<" not in past_the_end.text
+    assert search_records(admin_database_url, office.slug) == [(a1, "søk", "search")]
+
+    filtered_out = await search(client, office.slug, q="Zyxwvutsen støttekontakt", area="nav", status="resolved")
+    assert "0 henvendelser" in filtered_out.text
+    assert search_records(admin_database_url, office.slug) == [(a1, "søk", "search")]  # nothing counted
+
+    narrowed = await search(client, office.slug, q="Zyxwvutsen støttekontakt", area="helse", status="open", page="3")
+    assert "1 henvendelse" in narrowed.text
+    assert search_records(admin_database_url, office.slug) == [(a1, "søk", "search")] * 2
+    assert search_records(admin_database_url, other_office.slug) == []

@@ -251,6 +251,12 @@ async def test_an_empty_form_names_every_missing_field_at_once_in_plain_words_an
         ({"requester_name": "x" * 201}, "requester_name", "Navnet kan være høyst 200 tegn"),
         ({"requester_name": "Test\x00person"}, "requester_name", "Navnet inneholder tegn som ikke kan lagres"),
         ({"contact": "\x1b[31m"}, "contact", "Kontaktinformasjonen inneholder tegn som ikke kan lagres"),
+        (
+            {"requester_name": "Test \u202enosrep\u202c"},
+            "requester_name",
+            "Navnet inneholder tegn som snur skriveretningen",
+        ),
+        ({"summary": "Fiktiv \u2067sak\u2069"}, "summary", "Sammendraget inneholder tegn som snur skriveretningen"),
         ({"assignee": "ukjent@eksempel.invalid"}, "assignee", "Velg en saksbehandler fra listen"),
     ],
 )

@@ -43,6 +43,7 @@ ROLES = ("anonymous", "caseworker", "tenant_admin", "auditor", "platform_admin",
 FORMS = {  # the fields each POST route reads from its form, besides the CSRF token
     "/login": ("email", "password", "neste"),
     "/logout": (),
+    "/{tenant:str}/henvendelser": ("status", "area", "case_type", "assignee", "year", "q", "sort", "page"),
     "/{tenant:str}/henvendelser/ny": tuple(NewInquiryForm.__dataclass_fields__),
     "/{tenant:str}/henvendelser/ny/sjekk/{name:str}": tuple(NewInquiryForm.__dataclass_fields__),
     "/{tenant:str}/henvendelser/{reference:str}/{action:str}": (
@@ -122,6 +123,8 @@ ODD = [
     "<script>alert(1)</script>",
     "' OR 1=1 --",
     "linje\nlinje",
+    "Hjalmar \u202eneslav\u202c",  # a right-to-left override: shows another name than is stored
+    "\u2066=1+1\u2069",
 ]
 PLAUSIBLE = [
     "2024-03-01",
@@ -156,6 +159,7 @@ class World:
     office: Office
     other: Office
     sessions: dict[str, str]
+    csrf: dict[str, str]  # each role's session's own token, and the anonymous one
     references: tuple[str, str]
     account_ids: tuple[str, str]
 
@@ -167,13 +171,13 @@ class World:
 
     def request(self, role: str, method: str, path: str, query: dict[str, Any], form: dict[str, Any]) -> int:
         self.client.cookies.clear()
-        self.client.cookies.set("ombud_csrf", self.sessions["csrf"])
+        self.client.cookies.set("ombud_csrf", self.csrf[role])
         if role != "anonymous":
             self.client.cookies.set("ombud_sesjon", self.sessions[role])
         if method == "GET":
             response = self.client.get(path, params=query, follow_redirects=False)
         else:
-            form = {**form, "_csrf_token": self.sessions["csrf"]}
+            form = {**form, "_csrf_token": self.csrf[role]}
             response = self.client.post(path, params=query, data=form, follow_redirects=False)
         return response.status_code
 
@@ -215,12 +219,15 @@ def world(
     app = create_app(platform, database_url, redis_url, secure_cookies=False)
     with TestClient(app=app) as client:
         client.get("/login")
-        sessions = {"csrf": client.cookies["ombud_csrf"]}
+        anonymous = client.cookies["ombud_csrf"]
+        sessions, csrf = {}, {"anonymous": anonymous}  # a CSRF token is bound to its session (web/csrf.py)
         for role, account in accounts.items():
-            client.cookies.delete("ombud_sesjon")
-            data = {"email": account.email, "password": PASSWORD, "_csrf_token": sessions["csrf"]}
-            assert client.post("/login", data=data, follow_redirects=False).status_code == 303
-            sessions[role] = client.cookies["ombud_sesjon"]
+            client.cookies.clear()
+            client.cookies.set("ombud_csrf", anonymous)
+            data = {"email": account.email, "password": PASSWORD, "_csrf_token": anonymous}
+            signed_in = client.post("/login", data=data, follow_redirects=False)
+            assert signed_in.status_code == 303
+            sessions[role], csrf[role] = signed_in.cookies["ombud_sesjon"], signed_in.cookies["ombud_csrf"]
         yield World(
             app,
             client,
@@ -228,6 +235,7 @@ def world(
             office,
             other_office,
             sessions,
+            csrf,
             references,  # type: ignore[arg-type]
             (str(victim.id), str(stranger.id)),
         )

@@ -62,12 +62,24 @@ async def test_the_platform_page_names_the_set_aside_projection_of_one_kommune_i
 
 
 async def test_health_counts_set_aside_projections_and_stays_healthy(
-    client: AsyncTestClient, office: Office, other_office: Office, caseworker: Context, worker: ProjectionWorker
+    client: AsyncTestClient,
+    office: Office,
+    other_office: Office,
+    caseworker: Context,
+    worker: ProjectionWorker,
+    make_account,
+    sign_in,
 ) -> None:
     set_aside_outreach(office, caseworker, worker)
 
-    detail = await client.get("/health/projections")
+    anonymous = await client.get("/health/projections", follow_redirects=False)
+    assert anonymous.status_code == 303 and anonymous.headers["location"].startswith("/login")
     health = await client.get("/health")
+    assert health.json() == {"status": "ok"}  # up or down, nothing more, to anyone
+    await sign_in(make_account("caseworker", office.slug))
+    assert (await client.get("/health/projections")).status_code == 404  # the office's staff: not theirs to see
+    await sign_in(make_account("platform_admin", None))
+    detail = await client.get("/health/projections")
 
     assert detail.status_code == 200
     assert detail.json()["status"] == "degraded" and detail.json()["quarantined_projections"] >= 1

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from urllib.parse import urlsplit, urlunsplit
 
+import httpx
 import pytest
 from litestar.testing import AsyncTestClient
 
@@ -131,6 +133,59 @@ async def test_one_address_guessing_across_many_accounts_meets_the_address_limit
     assert (await post_login(client, account.email, PASSWORD)).status_code == 429
     peer("192.0.2.41")
     assert (await post_login(client, account.email, PASSWORD)).status_code == 303
+
+
+async def test_thirty_parallel_guesses_from_one_address_get_no_more_password_checks_than_one_after_another(
+    live_url: str, make_account: Callable[..., Account]
+) -> None:
+    """The attack: guesses that arrive together all passed the check made before any of them was counted."""
+    account = make_account("network", None)
+    async with httpx.AsyncClient(base_url=live_url, timeout=60) as browser:
+        await browser.get("/login")
+        token = browser.cookies["ombud_csrf"]
+        data = {"email": account.email, "password": "gjetning-som-feiler", "_csrf_token": token}
+        answers = await asyncio.gather(*(browser.post("/login", data=data) for _ in range(30)))
+        codes = sorted(answer.status_code for answer in answers)
+        assert codes == [401] * (FREE_FAILURES + 1) + [429] * (30 - FREE_FAILURES - 1)
+        right = await browser.post("/login", data={**data, "password": PASSWORD})
+        assert right.status_code == 429
+
+
+async def test_parallel_guesses_across_accounts_meet_the_address_limit_exactly(live_url: str, monkeypatch) -> None:
+    monkeypatch.setattr("web.auth.FAILURES_PER_ADDRESS", 5)
+    async with httpx.AsyncClient(base_url=live_url, timeout=60) as browser:
+        await browser.get("/login")
+        token = browser.cookies["ombud_csrf"]
+        guesses = [{"email": f"gjett-{n}@eksempel.invalid", "password": "x", "_csrf_token": token} for n in range(30)]
+        answers = await asyncio.gather(*(browser.post("/login", data=guess) for guess in guesses))
+        assert sorted(answer.status_code for answer in answers) == [401] * 5 + [429] * 25
+
+
+async def test_a_csrf_token_from_one_session_is_refused_in_another(
+    client: AsyncTestClient, make_account: Callable[..., Account], platform: Platform, database_url: str, redis_url: str
+) -> None:
+    """The attack: a valid token and cookie pair, taken in the attacker's own session (or before sign-in) and
+    planted in the victim's browser, used to pass a forged form there."""
+    await client.get("/login")
+    before_sign_in = client.cookies["ombud_csrf"]
+    attacker = make_account("network", None)
+    await post_login(client, attacker.email, PASSWORD)
+    planted = client.cookies["ombud_csrf"]
+    assert planted != before_sign_in  # sign-in hands out a token for the new session
+    async with AsyncTestClient(app=create_app(platform, database_url, redis_url, secure_cookies=False)) as victim:
+        assert (await post_login(victim, make_account("network", None).email, PASSWORD)).status_code == 303
+        own = victim.cookies["ombud_csrf"]
+        for token in (planted, before_sign_in):
+            victim.cookies.set("ombud_csrf", token)
+            forged = await victim.post("/logout", data={"_csrf_token": token}, follow_redirects=False)
+            assert forged.status_code == 403
+            by_htmx = await victim.post("/logout", headers={"x-csrftoken": token}, follow_redirects=False)
+            assert by_htmx.status_code == 403
+        assert (await victim.get("/nettverk", follow_redirects=False)).status_code == 200  # still signed in
+        victim.cookies.set("ombud_csrf", own)
+        assert (await victim.post("/logout", data={"_csrf_token": own}, follow_redirects=False)).status_code == 303
+    # The attacker's own pair still works in the attacker's own session.
+    assert (await client.post("/logout", data={"_csrf_token": planted}, follow_redirects=False)).status_code == 303
 
 
 def test_the_waits_grow_with_each_failure_up_to_a_quarter_of_an_hour() -> None:

@@ -197,7 +197,9 @@ async def test_a_working_day_is_traced_and_measured_without_any_of_the_persons_d
         follow_redirects=False,
     )
     assert noted.status_code in (200, 303), noted.text
-    search = await client.get(f"/{office.slug}/henvendelser", params={"q": NAME})
+    search = await client.post(
+        f"/{office.slug}/henvendelser", data={"q": NAME, "_csrf_token": client.cookies["ombud_csrf"]}
+    )
     assert search.status_code == 200
 
     worker = projection_worker(platform, worker_url_for(database_url), captured.telemetry)
@@ -216,7 +218,7 @@ async def test_a_working_day_is_traced_and_measured_without_any_of_the_persons_d
         "POST /{tenant}/henvendelser/ny",
         "GET /{tenant}/henvendelser/{reference}",
         "POST /{tenant}/henvendelser/{reference}/{action}",
-        "GET /{tenant}/henvendelser",
+        "POST /{tenant}/henvendelser",
         "inquiry.receive",
         "inquiry.note",
         "eventstore.insert",
