@@ -13,6 +13,7 @@ from litestar.response import Response
 
 from domain.audit_chain import WITNESS_FORMAT, published
 from domain.common import InvalidField
+from domain.tenant import require_slug
 from projections import audit_witness
 from services.platform import UnknownTenant
 
@@ -28,6 +29,7 @@ class CheckpointListController(Controller):
         if not _WHOLE.fullmatch(etter):
             return Response({"error": "etter: må være et heltall (0 eller mer)"}, status_code=400)
         try:
+            require_slug(tenant)  # before any query: PostgreSQL refuses a NUL, and an odd slug is no kommune
             await anyio.to_thread.run_sync(lambda: request.app.state.platform.office(tenant))
         except (UnknownTenant, InvalidField):
             raise NotFoundException() from None

@@ -29,16 +29,16 @@ STAFF = "kari.saksbehandler@eksempel.invalid"
 def tenants(ombud: Run, new_slug: Callable[[], str]) -> tuple[tuple[str, str], tuple[str, str]]:
     """Two tenants, each with one inquiry of its own reference: (slug, reference) each."""
     made = []
-    for name in ("Prøveby kommune", "Annenby kommune"):
+    for name, reference in (("Prøveby kommune", "2025-0101"), ("Annenby kommune", "2025-0202")):
         slug = new_slug()
         assert ombud("tenant", "create", slug, "--name", name)[0] == 0
         code, out, _ = ombud(
-            *("--actor", STAFF, "inquiry", "receive", "--tenant", slug, "--reference", f"{slug}-1"),
+            *("--actor", STAFF, "inquiry", "receive", "--tenant", slug, "--reference", reference),
             *("--received-on", "2025-03-03", "--channel", "phone", "--requester-role", "user"),
             *("--service-area", "Helse", "--summary", SUMMARY, "--requester-name", NAME),
         )
         assert code == 0, out
-        made.append((slug, f"{slug}-1"))
+        made.append((slug, reference))
     return made[0], made[1]
 
 

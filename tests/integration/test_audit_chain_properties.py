@@ -20,6 +20,7 @@ from domain.account import Account
 from domain.common import Context
 from infra.directory import PostgresAccountDirectory
 from infra.eventstore import open_datastore
+from infra.logins import worker_url_for
 from projections import audit_chain
 from projections.access_log import record_access
 from services.audit_signing import Signer, load_signer
@@ -154,7 +155,7 @@ def rig(
 ) -> Iterator[Rig]:
     reads = Reads(database_url)
     datastore = open_datastore(database_url, pool_size=1, max_overflow=0)
-    with psycopg.connect(database_url, autocommit=True) as conn:
+    with psycopg.connect(worker_url_for(database_url), autocommit=True) as conn:  # the worker seals and signs
         yield Rig(
             platform,
             admin,

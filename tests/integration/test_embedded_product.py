@@ -15,7 +15,8 @@ pytestmark = pytest.mark.embedded
 def test_the_command_line_works_without_any_server_configured(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    for name in ("DATABASE_URL", "REDIS_URL", "OMBUD_MASTER_KEY"):
+    # Its own master key (made in the data folder), so its own key epochs too: not the run's shared folder.
+    for name in ("DATABASE_URL", "REDIS_URL", "OMBUD_MASTER_KEY", "OMBUD_KEY_EPOCH_DIR"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("OMBUD_DATA_DIR", str(tmp_path))
 
