@@ -139,7 +139,9 @@ async def measure(
     pool = await asyncpg.create_pool(app_url, min_size=2, max_size=2)
     results: dict[str, Any] = {}
     started = time.perf_counter()
-    with psycopg.connect(app_url) as conn:  # the network reads releases only: release 1 of every year first
+    with psycopg.connect(
+        worker_url_for(app_url)
+    ) as conn:  # the network reads releases only: release 1 of every year first
         make_releases(conn, 4, last, by="bench")
     once = (time.perf_counter() - started) * 1000
     results["making release 1 of every year (`ombud network release`), once"] = (once, once)
@@ -167,7 +169,7 @@ async def measure(
                 await reports.report(a, b)
                 warm.append(time.perf_counter() - started)
             results[f"new report, {label}, warm (cached per release)"] = cuts(warm)
-        with psycopg.connect(app_url) as conn:  # one office stops sharing: release 2 of every year, with release 1
+        with psycopg.connect(worker_url_for(app_url)) as conn:  # one office stops sharing: release 2, with release 1
             conn.execute(
                 "UPDATE platform.tenants SET shares_statistics = false WHERE slug = %s", (platform.slugs()[0],)
             )

@@ -59,7 +59,7 @@ def stack(postgres: PrivatePostgres, master_key: bytes) -> Iterator[tuple[str, P
         PostgresTenantDirectory(datastore),
         master_key,
         factory_maker(datastore),
-        epochs=DirectoryEpochStore(postgres.folder / "key-epochs", master_key),
+        epochs=DirectoryEpochStore(postgres.root / "key-epochs", master_key),
     )
     yield url, platform
     platform.close()

@@ -25,6 +25,7 @@ from domain.inquiry import (
     RESOLUTION_OUTCOMES,
 )
 from domain.taxonomy import MUNICIPAL_AREAS, STANDARD_CASE_TYPES
+from infra.logins import worker_url_for
 from projections import inquiries
 from projections import worker as worker_module
 from projections.annual_report import annual_report
@@ -288,7 +289,8 @@ def dump(database_url: str, slug: str) -> dict[str, list[str]]:
 
 
 def wipe(database_url: str, slug: str) -> None:
-    with psycopg.connect(database_url) as conn, conn.transaction():
+    """As the worker, the one login that writes read models."""
+    with psycopg.connect(worker_url_for(database_url)) as conn, conn.transaction():
         conn.execute("SELECT set_config('app.tenant_id', %s, true)", (slug,))
         for table in (*inquiries.TABLES, "read.positions"):
             conn.execute(f"DELETE FROM {table} WHERE tenant_id = %s", (slug,))
