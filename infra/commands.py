@@ -211,10 +211,7 @@ def run_rebuild(args: argparse.Namespace, settings: Settings) -> int:
 def run_report(args: argparse.Namespace, settings: Settings) -> int:
     import asyncio
 
-    from projections.report_documents import as_docx, as_xlsx
-    from projections.report_formats import FORMATS
-
-    DOCUMENTS = {"xlsx": as_xlsx, "docx": as_docx}
+    from projections.report.files import DOCUMENTS, render
 
     def work(runtime: Any) -> int:
         profile = runtime.platform.office(args.tenant).profile()
@@ -232,11 +229,11 @@ def run_report(args: argparse.Namespace, settings: Settings) -> int:
                 print(f"ombud: feil: --output: må oppgis for {args.format}", file=sys.stderr)
                 return 1
             history = asyncio.run(_history(runtime.database_url, profile, args))
-            write_output(args.output, DOCUMENTS[args.format](report, profile, history))
+            write_output(args.output, render(args.format, report, profile, history))
         elif args.output:
-            write_output(args.output, FORMATS[args.format](report).encode("utf-8"))
+            write_output(args.output, render(args.format, report, profile))
         else:
-            sys.stdout.write(FORMATS[args.format](report))
+            sys.stdout.write(render(args.format, report, profile).decode())
         if args.output:
             print(f"skrev {args.output}")
         return status
@@ -625,7 +622,7 @@ AUDIT_ROLE = "auditor"
 def run_audit_replay(args: argparse.Namespace, settings: Settings) -> int:
     """One step of the inquiry's history, recorded as the auditor's read (purpose kontroll) before it is printed."""
     from domain.replay import last_instant
-    from projections.report_documents import labels
+    from projections.report.model import labels
     from services.replay import as_json, replay
 
     def work(runtime: Any) -> int:

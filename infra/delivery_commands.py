@@ -47,7 +47,7 @@ def reproduced_report(runtime: Any, args: argparse.Namespace) -> tuple[dict[str,
     Status 1 when the recomputation does not give the figures that were delivered.
     """
     from projections import delivered_reports
-    from projections.report_documents import labels
+    from projections.report.model import labels
 
     office = runtime.platform.office(args.tenant)
     with closing(psycopg.connect(runtime.database_url, autocommit=True)) as conn:

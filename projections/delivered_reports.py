@@ -26,7 +26,7 @@ from domain.common import DomainError, InvalidField
 from domain.tenant import Tenant
 from projections import audit_chain, inquiries, outreach
 from projections.annual_report import annual_report
-from projections.report_documents import FIGURE_NAMES
+from projections.report.model import FIGURE_NAMES
 from projections.worker import PROJECTIONS, decoded, stored_after
 from services.office import Office, TenantProfile
 
@@ -76,7 +76,7 @@ class Change:
     after: int | float | None
 
     def name(self, names: dict[str, str]) -> str:
-        """The figure in bokmål, and its row by name (`names`: report_documents.labels)."""
+        """The figure in bokmål, and its row by name (`names`: projections.report.model.labels)."""
         figure = FIGURE_NAMES.get(self.figure, self.figure)
         return figure if self.category is None else f"{figure}: {names.get(self.category, self.category)}"
 

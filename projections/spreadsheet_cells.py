@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from openpyxl.cell.cell import Cell
-from openpyxl.worksheet.worksheet import Worksheet
+if TYPE_CHECKING:  # openpyxl is heavy: imported when a workbook is written (xlsx_row), not with the CSV rules
+    from openpyxl.cell.cell import Cell
+    from openpyxl.worksheet.worksheet import Worksheet
 
 # A spreadsheet reads a cell that begins with one of these as a formula (tab and CR: some readers strip them first).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -49,6 +50,8 @@ def decimal_comma(value: float) -> str:
 
 def xlsx_row(sheet: Worksheet, values: Iterable[Any]) -> list[Cell]:
     """Cells for `sheet.append`: text typed as text (never a formula, whatever it begins with), numbers as numbers."""
+    from openpyxl.cell.cell import Cell
+
     cells = []
     for value in values:
         cell = Cell(sheet, value=inert(value))

@@ -60,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def draft(figures_: dict[str, Any]) -> bytes:
     """The DOCX as the download gives it, from the figures `demo_figures` wrote (no database needed)."""
-    from projections.report_documents import as_docx
+    from projections.report.docx_draft import as_docx
 
     return as_docx(figures_["report"], profile_from_data(figures_["profile"]), figures_["history"])
 

@@ -29,7 +29,7 @@ from domain.inquiry import (
 )
 from domain.names import PARTICIPANT_NAMES
 from projections.access_log import CASE_WORK_PURPOSE, record_access
-from projections.report_documents import labels
+from projections.report.model import labels
 from projections.staff_accounts import case_worker_choices, staff_names
 from services.case_commands import (
     AddNote,

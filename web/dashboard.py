@@ -11,7 +11,7 @@ from domain import deadlines
 from domain.account import CASE_WORKERS
 from projections import inquiries
 from projections.reading import tenant_transaction
-from projections.report_documents import labels
+from projections.report.model import labels
 from projections.staff_accounts import staff_names
 from services.office import TenantProfile
 from web.access import tenant_roles

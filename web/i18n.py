@@ -11,12 +11,12 @@ from pathlib import Path
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_decimal
 from babel.support import Translations
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from domain import names
 from domain.inquiry import ERASED
+from projections.report.numbers import number, percent, signed
 
 LOCALES = Path(__file__).parent / "locale"
 DEFAULT_LOCALE = "nb"
@@ -46,25 +46,8 @@ def template_environment(templates: Path, locale: str = DEFAULT_LOCALE) -> Envir
     environment.globals["label_groups"] = {
         group: {code: catalogue.gettext(name) for code, name in codes.items()} for group, codes in names.GROUPS.items()
     }
-    environment.filters["number"] = lambda value: format_decimal(value, locale=locale)  # 34,5 and 1 234 in bokmål
+    environment.filters["number"] = lambda value: number(value, locale)  # 34,5 and 1 234 in bokmål
     environment.filters["percent"] = lambda share, digits=1, with_sign=False: percent(share, locale, digits, with_sign)
     environment.filters["change"] = lambda value: signed(value, locale)  # +12, −3 (a real minus), 0
     environment.tests["erased"] = lambda value: value == ERASED  # what an erased personal field holds (domain)
     return environment
-
-
-MINUS = "\u2212"  # the minus sign, not a hyphen: «−3» reads and prints as a number
-
-
-def signed(value: float, locale: str = DEFAULT_LOCALE) -> str:
-    """A change with its sign always shown: «+12», «−3», «+2,5», «0»."""
-    number = format_decimal(abs(value), locale=locale)
-    return number if value == 0 else f"{'+' if value > 0 else MINUS}{number}"
-
-
-def percent(share: float, locale: str = DEFAULT_LOCALE, digits: int = 1, with_sign: bool = False) -> str:
-    """A share (0.345) as bokmål writes a percentage: «34,5 %», with a non-breaking space; `with_sign`: «−3 %»."""
-    pattern = "#,##0" + ("." + "0" * digits if digits else "")
-    number = format_decimal(abs(share) * 100, format=pattern, locale=locale)
-    sign = ("+" if share > 0 else MINUS) if with_sign and number.strip("0,") else ""
-    return f"{sign}{number}\u00a0%"

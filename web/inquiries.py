@@ -17,7 +17,7 @@ from projections import inquiries, search_index
 from projections.access_log import record_accesses
 from projections.inquiries import ListFilters
 from projections.reading import tenant_transaction
-from projections.report_documents import labels
+from projections.report.model import labels
 from projections.staff_accounts import staff_names
 from services.office import Office, TenantProfile
 from web.access import tenant_roles

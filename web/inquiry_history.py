@@ -25,7 +25,7 @@ from domain.common import MAX_INTEGER, InvalidField
 from domain.inquiry import PERSONAL_FIELDS, Inquiry
 from domain.replay import STATE_FIELDS, last_instant, shown
 from projections.access_log import record_access
-from projections.report_documents import labels
+from projections.report.model import labels
 from projections.staff_accounts import staff_names
 from services.office import InquiryNotFound, Office, TenantProfile
 from services.replay import Replay, ReplayStep, replay

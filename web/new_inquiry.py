@@ -18,7 +18,7 @@ from domain import deadlines, parsing
 from domain.account import CASE_WORKERS
 from domain.common import FIRST_BUSINESS_DAY, DirectionControlled, DomainError, InvalidField
 from domain.inquiry import CHANNELS, REQUESTER_ROLES
-from projections.report_documents import labels
+from projections.report.model import labels
 from projections.staff_accounts import case_worker_choices
 from services.office import Office, TenantProfile
 from web.access import tenant_roles

@@ -23,32 +23,18 @@ from projections import delivered_reports
 from projections.annual_report import annual_report, report_history, report_years
 from projections.area_trend import area_trend
 from projections.reading import tenant_transaction
-from projections.report_documents import KEY_FIGURES, TITLES, as_docx, as_xlsx, labels
-from projections.report_formats import as_csv, as_json
+from projections.report.files import DOCUMENTS, FORMATS, MEDIA_TYPES, render
+from projections.report.model import key_figures, labels
 from services.office import TenantProfile
 from web.access import tenant_roles
 from web.charts import LineChart, line_chart
 from web.offices import tenant_profile
 from web.query import LABELS, QueryValues
 from web.sessions import Staff
-from web.statistics_view import (
-    download_taxonomy,
-    is_unfinished,
-    key_figures,
-    tables,
-    taxonomy_choice,
-    today,
-    trend_version,
-)
+from web.statistics_view import download_taxonomy, is_unfinished, sections, taxonomy_choice, today, trend_version
 
 T = TypeVar("T")
-_FILE = re.compile(r"arsrapport-([0-9]{4})\.(json|csv|xlsx|docx)")  # ASCII digits: `\d` matches ²
-_MEDIA = {
-    "json": "application/json",
-    "csv": "text/csv",  # Litestar adds the charset to text/* itself
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-}
+_FILE = re.compile(rf"arsrapport-([0-9]{{4}})\.({'|'.join(FORMATS)})")  # ASCII digits: `\d` matches ²
 
 
 class StatisticsController(Controller):
@@ -108,16 +94,11 @@ class StatisticsController(Controller):
             raise ClientException(refused.message) from None
         async with tenant_transaction(request.app.state.db, tenant) as conn:
             report = await annual_report(conn, profile, year, version)
-            history = await report_history(conn, profile, year, version) if kind in ("xlsx", "docx") else None
-        if kind == "json":
-            body: bytes | str = as_json(report)
-        elif kind == "csv":
-            body = as_csv(report)
-        else:
-            body = await anyio.to_thread.run_sync(as_xlsx if kind == "xlsx" else as_docx, report, profile, history)
+            history = await report_history(conn, profile, year, version) if kind in DOCUMENTS else None
+        body = await anyio.to_thread.run_sync(render, kind, report, profile, history)
         return Response(
             body,
-            media_type=_MEDIA[kind],
+            media_type=MEDIA_TYPES[kind],
             headers={"Content-Disposition": f'attachment; filename="{tenant}-{file}"', "Cache-Control": "no-store"},
         )
 
@@ -180,9 +161,9 @@ async def _page(
         "choice": choice,
         "unfinished": unfinished,
         "today": today(),
-        "figures": key_figures(shown, previous, KEY_FIGURES, unfinished) if shown else [],
+        "figures": key_figures(shown, previous, unfinished=unfinished) if shown else [],
         "previous_year": chosen - 1 if previous else None,
-        "tables": tables(shown, TITLES, names) if shown else None,
+        "sections": sections(shown, profile) if shown else [],
         "trend": trend,
         "chart": _chart(trend, names),
         "trend_unfinished": trend is not None and is_unfinished(trend["years"][-1]),

@@ -1,4 +1,4 @@
-"""What the statistics page puts beside the counts (shares, change, version, unfinished year), so they read right."""
+"""What the statistics page adds to the report's model: the taxonomy choice, the unfinished year, shares and bars."""
 
 from __future__ import annotations
 
@@ -10,29 +10,11 @@ from domain.common import InvalidField
 from domain.deadlines import today_in_norway
 from domain.parsing import whole_number
 from domain.taxonomy import Taxonomy
+from projections.report.model import ONE_PER_INQUIRY, PER_INQUIRY, ReportTable, report_sections
 from services.office import TenantProfile
 from web.query import QueryValues
 
 AT_RECEIPT = "mottak"  # `taksonomi=mottak`: each inquiry under the version in force when it was received
-# Figures that are a part of the year's inquiries: shown with their share of the total.
-PARTS_OF_TOTAL = ("outside_mandate", "interim_replies", "resolved")
-# Figures in days, where a change in percent says little.
-IN_DAYS = ("median_days_to_resolution", "median_days_to_first_response")
-# The titles a year still running needs instead (the report's own titles speak of a finished year).
-SO_FAR = {"total": "Henvendelser mottatt hittil i år", "open_at_year_end": "Åpne nå"}
-# Tables whose rows count inquiries of the year: their shares are of the year's total.
-PER_INQUIRY = (
-    "by_primary_area",
-    "by_service_area",
-    "by_parent_area",
-    "by_case_type",
-    "by_channel",
-    "by_requester",
-    "forwarded",
-)
-# Tables where one inquiry counts once only: they sum to the year's total.
-ONE_PER_INQUIRY = ("by_primary_area", "by_channel", "by_requester")
-AREA_TABLES = ("by_primary_area", "by_service_area", "by_parent_area")
 
 
 def today() -> date:
@@ -113,48 +95,7 @@ def download_taxonomy(value: str, profile: TenantProfile, year: int) -> int | No
 
 
 @dataclass(frozen=True)
-class KeyFigure:
-    key: str
-    title: str  # bokmål, as the report names it (or as a running year needs it)
-    value: int | float | None
-    share: float | None  # of the year's total, for figures that are a part of it
-    previous: int | float | None  # the same figure the year before, when that year has figures
-    in_days: bool
-
-    @property
-    def change(self) -> int | float | None:
-        if self.value is None or self.previous is None:
-            return None
-        return round(self.value - self.previous, 1)
-
-    @property
-    def relative(self) -> float | None:
-        """The change as a share of last year's figure; none for days or from zero."""
-        if self.change is None or self.in_days or not self.previous:
-            return None
-        return self.change / self.previous
-
-
-def key_figures(
-    report: dict[str, Any], previous: dict[str, Any] | None, titles: dict[str, str], unfinished: bool
-) -> list[KeyFigure]:
-    total = report["total"]
-    return [
-        KeyFigure(
-            key,
-            SO_FAR.get(key, title) if unfinished else title,
-            report.get(key),
-            report[key] / total if key in PARTS_OF_TOTAL and total and report.get(key) is not None else None,
-            previous.get(key) if previous else None,
-            key in IN_DAYS,
-        )
-        for key, title in titles.items()
-    ]
-
-
-@dataclass(frozen=True)
 class Row:
-    code: str
     name: str
     count: int
     share: float  # of the year's total, or of the table's sum where rows do not count inquiries
@@ -165,6 +106,7 @@ class Row:
 class CountTable:
     key: str
     title: str
+    column: str  # what the rows name: «Tjenesteområde», «Sakstype», …
     rows: list[Row]
     total: int  # the sum of the rows
     inquiries: int  # the year's total
@@ -179,39 +121,32 @@ class CountTable:
         return self.key in PER_INQUIRY and self.total > self.inquiries
 
 
-def count_table(report: dict[str, Any], key: str, title: str, names: dict[str, str]) -> CountTable | None:
-    counts: dict[str, int] = report.get(key) or {}
-    if not counts:
-        return None
-    total = sum(counts.values())
-    whole = report["total"] if key in PER_INQUIRY else total
-    largest = max(counts.values())
-    rows = [
-        Row(code, names.get(code, code), n, n / whole if whole else 0.0, round(n / largest * 160, 1) if largest else 0)
-        for code, n in counts.items()
-    ]
-    return CountTable(key, title, rows, total, report["total"])
-
-
 @dataclass(frozen=True)
-class Tables:
-    primary: CountTable | None  # one row per primary area: sums to the total
-    concerned: CountTable | None  # every area an inquiry concerns: may sum to more (None when it would repeat)
-    parents: CountTable | None  # the same by top-level area (None when the taxonomy has one level)
-    others: list[CountTable]
+class Section:
+    heading: str
+    tables: list[CountTable]
+
+    @property
+    def keys(self) -> list[str]:
+        return [table.key for table in self.tables]
 
 
-def tables(report: dict[str, Any], titles: dict[str, str], names: dict[str, str]) -> Tables:
-    """The primary-area table first; a further table only where it says something the ones before do not."""
-    primary = count_table(report, "by_primary_area", titles["by_primary_area"], names)
-    concerned = None
-    if report.get("by_service_area") != report.get("by_primary_area"):
-        concerned = count_table(report, "by_service_area", titles["by_service_area"], names)
-    parents = None
-    if report.get("by_parent_area") != report.get("by_service_area"):
-        parents = count_table(report, "by_parent_area", titles["by_parent_area"], names)
-    others = [count_table(report, key, title, names) for key, title in titles.items() if key not in AREA_TABLES]
-    return Tables(primary, concerned, parents, [table for table in others if table is not None])
+def sections(report: dict[str, Any], profile: TenantProfile) -> list[Section]:
+    """The report's sections and tables as every format has them, each row with its share and the width of its bar."""
+    return [
+        Section(section.heading, [_count_table(table, report["total"]) for table in section.tables])
+        for section in report_sections(report, profile)
+    ]
+
+
+def _count_table(table: ReportTable, inquiries: int) -> CountTable:
+    whole = table.share_of if table.share_of is not None else table.total  # the page shows every table's shares
+    largest = max(count for _, count in table.rows)
+    rows = [
+        Row(name, n, n / whole if whole else 0.0, round(n / largest * 160, 1) if largest else 0)
+        for name, n in table.rows
+    ]
+    return CountTable(table.key, table.title, table.column, rows, table.total, inquiries)
 
 
 def trend_version(profile: TenantProfile, choice: TaxonomyChoice, trend_years: list[int]) -> int | None:

@@ -19,7 +19,7 @@ from tests.browser.browsing import htmx_swap
 from tests.browser.conftest import Offices
 
 PROJECTION_SECONDS = 20.0
-AREA_TABLE = "Henvendelser per hovedtjenesteområde (summerer til totalen)"
+AREA_TABLE = "Henvendelser etter tjenesteområde (primært område)"
 SUMMARY = "Testesen Testperson får ikke svar fra hjemmetjenesten (fiktiv sak fra nettlesertestene)"
 NOT_RELOADED = "() => window.stillTheSamePage === true"
 

@@ -25,7 +25,7 @@ def test_choosing_a_taxonomy_version_swaps_the_report_in_place_and_the_address_a
     assert response.status == 200
     assert page.evaluate("() => window.stillTheSamePage === true"), "the choice reloaded the page"
     assert "taksonomi=1" in page.url and "year=2025" in page.url
-    primary = page.locator("table", has=page.locator("caption", has_text="hovedtjenesteområde"))
+    primary = page.locator("table", has=page.locator("caption", has_text="(primært område)"))
     assert "taksonomi versjon 1 (omregnet)" in primary.locator("caption").inner_text()
     assert (
         page.get_by_role("link", name="Regneark (Excel)")

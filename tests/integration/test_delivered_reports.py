@@ -14,7 +14,7 @@ from psycopg.types.json import Jsonb
 from domain.common import Context
 from projections import delivered_reports
 from projections.delivered_reports import StatisticsBehind
-from projections.report_documents import FIGURE_NAMES, labels
+from projections.report.model import FIGURE_NAMES, labels
 from projections.worker import ProjectionWorker
 from services.case_commands import Recategorise, Resolve
 from services.office import Office

@@ -206,7 +206,8 @@ async def test_the_xlsx_and_docx_reports_carry_the_published_tables_under_their_
     import docx
     import openpyxl
 
-    from projections.report_documents import as_docx, as_xlsx
+    from projections.report.docx_draft import as_docx
+    from projections.report.workbook import as_xlsx
 
     published = seed_figures()["drammen"]["2023"]
     profile = projected.office("drammen").profile()
@@ -235,7 +236,7 @@ async def test_libreoffice_renders_the_demos_report_drafts_with_their_figures(
 
     from projections.annual_report import report_history
     from projections.reading import tenant_transaction
-    from projections.report_documents import as_docx
+    from projections.report.docx_draft import as_docx
     from tools.report_pages import page_images, to_pdf
 
     for slug, year, total in (("drammen", 2023, "153"), ("trondheim", 2024, "384")):

@@ -20,8 +20,9 @@ from docx.oxml.ns import qn
 from openpyxl import load_workbook
 
 from domain.taxonomy import ServiceArea, Taxonomy
-from projections.report_documents import as_docx, as_xlsx
-from projections.report_formats import as_csv
+from projections.report.docx_draft import as_docx
+from projections.report.flat import as_csv
+from projections.report.workbook import as_xlsx
 from services.office import TenantProfile
 
 AREAS = {"helse": "Helse", "plan": "Plan og bygg", "skole": "Skole og barnehage", "nav": "NAV", "annet": "Annet"}

@@ -12,8 +12,9 @@ import pytest
 from openpyxl import load_workbook
 
 from domain.taxonomy import ServiceArea, Taxonomy
-from projections.report_documents import KEY_FIGURES, TITLES, as_xlsx
-from projections.report_formats import as_csv
+from projections.report.flat import as_csv
+from projections.report.model import KEY_FIGURES, TITLES
+from projections.report.workbook import as_xlsx
 from projections.spreadsheet_cells import inert
 from services.office import TenantProfile
 
@@ -77,7 +78,7 @@ def test_the_csv_has_no_cell_a_spreadsheet_would_run() -> None:
     texts = [cell for row in rows for cell in row if not re.fullmatch(r"-?[0-9]+(,[0-9]+)?", cell)]
     assert not [cell for cell in texts if inert(cell) != cell and not cell.startswith("'")]
     for text in HOSTILE:
-        assert ["Henvendelser per sakstype", "'" + text, "1"] in rows
+        assert ["Henvendelser etter sakstype", "'" + text, "1"] in rows
     assert ["Utenfor mandat", "", "-2"] in rows  # a number, not text: no quote
 
 

@@ -7,11 +7,12 @@ from datetime import date
 import pytest
 
 from domain.taxonomy import MUNICIPAL_AREAS, Taxonomy
+from projections.report.model import key_figures
+from projections.report.numbers import percent, signed
 from services.office import TenantProfile
 from web.charts import line_chart
-from web.i18n import percent, signed
 from web.query import QueryValues
-from web.statistics_view import key_figures, taxonomy_choice, versions_in_year
+from web.statistics_view import taxonomy_choice, versions_in_year
 
 
 def profile(*starts: date) -> TenantProfile:

@@ -52,8 +52,8 @@ async def test_hostile_kommune_and_area_names_download_as_text(
     base = f"/{office.slug}/statistikk/arsrapport-2024"
 
     rows = list(csv.reader(io.StringIO((await client.get(base + ".csv")).text.lstrip("\ufeff")), delimiter=";"))
-    assert ["Henvendelser per tjenesteområde (alle berørte områder)", "'+2+3", "1"] in rows and [
-        "Henvendelser per tjenesteområde (alle berørte områder)",
+    assert ["Henvendelser etter tjenesteområde (alle berørte områder)", "'+2+3", "1"] in rows and [
+        "Henvendelser etter tjenesteområde (alle berørte områder)",
         "'-1+1",
         "1",
     ] in rows

@@ -1,4 +1,4 @@
-"""The annual report as files: JSON with stable keys, and CSV that Norwegian spreadsheets open as they are."""
+"""The annual report as flat files: JSON with stable keys, and CSV that Norwegian spreadsheets open as they are."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from domain.names import CODE_NAMES, TAXONOMY_BASIS_NAMES
-from projections.report_documents import FIGURE_NAMES
+from projections.report.model import FIGURE_NAMES
 from projections.spreadsheet_cells import csv_row
 
 # The CSV's first column: each figure and table by its Norwegian name (the JSON keeps the stable keys).
@@ -43,6 +43,3 @@ def as_csv(report: dict[str, Any], names: Mapping[str, str] = CODE_NAMES) -> str
         else:
             writer.writerow(csv_row([section, "", "" if value is None else value]))
     return "\ufeff" + out.getvalue()
-
-
-FORMATS = {"json": as_json, "csv": as_csv}

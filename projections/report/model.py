@@ -1,0 +1,301 @@
+"""The annual report as every reader gets it: the tables' titles, order and notes, and the key figures.
+
+The statistics page, the Word draft, the workbook and the CSV all render this model, so a table has one title
+everywhere, and the rule that an area table identical to the one before it is left out is stated once (`repeats`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from babel.dates import format_date
+
+from domain.names import CODE_NAMES, OUTREACH_KIND_NAMES
+from projections.report.numbers import number
+from services.office import TenantProfile
+
+# Every table of the report by its key in the figures, in the order every format shows them.
+TITLES = {
+    "by_primary_area": "Henvendelser etter tjenesteområde (primært område)",
+    "by_service_area": "Henvendelser etter tjenesteområde (alle berørte områder)",
+    "by_parent_area": "Henvendelser etter hovedområde (alle berørte områder)",
+    "by_case_type": "Henvendelser etter sakstype",
+    "by_requester": "Henvendelser etter hvem som tok kontakt",
+    "by_channel": "Henvendelser etter kanal",
+    "forwarded": "Henvendelser videresendt eller henvist",
+    "complaint_outcomes": "Utfall av klager",
+    "outreach": "Utadrettet virksomhet etter type",
+}
+KEY_FIGURES = {
+    "total": "Henvendelser mottatt",
+    "outside_mandate": "Utenfor mandat",
+    "meetings_held": "Møter holdt",
+    "complaints_sent": "Klager sendt",
+    "interim_replies": "Foreløpige svar (fvl. § 11 a)",
+    "resolved": "Avsluttet",
+    "open_at_year_end": "Åpne ved årsslutt",
+    "median_days_to_resolution": "Median dager til avslutning",
+    "median_days_to_first_response": "Median dager til første svar",
+    "outreach_participants": "Deltakere på utadrettet virksomhet",
+}
+
+# Every figure of the report by name, where a figure is listed on its own (the CSV, what changed since a delivery).
+FIGURE_NAMES = {
+    **KEY_FIGURES,
+    **TITLES,
+    "p90_days_to_resolution": "90-persentil dager til avslutning",
+    "p90_days_to_first_response": "90-persentil dager til første svar",
+    "taxonomy_version": "Taksonomiversjon",
+}
+
+# Key figures that are a part of the year's inquiries: the page shows their share of the total.
+PARTS_OF_TOTAL = ("outside_mandate", "interim_replies", "resolved")
+# Key figures in days, where a change in percent says little.
+IN_DAYS = ("median_days_to_resolution", "median_days_to_first_response")
+# The titles a year still running needs instead (the report's own titles speak of a finished year).
+SO_FAR = {"total": "Henvendelser mottatt hittil i år", "open_at_year_end": "Åpne nå"}
+# Tables whose rows count inquiries of the year: their shares are of the year's total.
+PER_INQUIRY = (
+    "by_primary_area",
+    "by_service_area",
+    "by_parent_area",
+    "by_case_type",
+    "by_channel",
+    "by_requester",
+    "forwarded",
+)
+# Tables where one inquiry counts once only: they sum to the year's total.
+ONE_PER_INQUIRY = ("by_primary_area", "by_channel", "by_requester")
+# An area table and the one before it: when both count the same, the later one says nothing new.
+_REPEATS = {"by_service_area": "by_primary_area", "by_parent_area": "by_service_area"}
+
+
+def labels(profile: TenantProfile) -> dict[str, str]:
+    """Names for the codes on pages and in reports: the fixed codes, areas of every taxonomy version, case types."""
+    names = dict(CODE_NAMES)
+    names.update({area.code: area.name for taxonomy in profile.taxonomies for area in taxonomy.areas})
+    names.update(dict(profile.case_types))
+    return names
+
+
+def repeats(report: dict[str, Any], key: str) -> bool:
+    """All areas when no inquiry concerns more than one, top-level areas when the taxonomy has one level: the table
+    before it already shows the same counts, so no format shows it."""
+    before = _REPEATS.get(key)
+    return before is not None and report.get(key) == report.get(before)
+
+
+@dataclass(frozen=True)
+class KeyFigure:
+    key: str
+    title: str  # bokmål, as the report names it (or as a running year needs it)
+    value: int | float | None
+    share: float | None  # of the year's total, for figures that are a part of it
+    previous: int | float | None  # the same figure the year before, when that year has figures
+    in_days: bool
+
+    @property
+    def change(self) -> int | float | None:
+        if self.value is None or self.previous is None:
+            return None
+        return round(self.value - self.previous, 1)
+
+    @property
+    def relative(self) -> float | None:
+        """The change as a share of last year's figure; none for days or from zero."""
+        if self.change is None or self.in_days or not self.previous:
+            return None
+        return self.change / self.previous
+
+
+def key_figures(
+    report: dict[str, Any],
+    previous: dict[str, Any] | None,
+    titles: dict[str, str] = KEY_FIGURES,
+    unfinished: bool = False,
+) -> list[KeyFigure]:
+    """Each key figure with the year before (None without one); a year still running gets its «so far» titles."""
+    total = report["total"]
+    return [
+        KeyFigure(
+            key,
+            SO_FAR.get(key, title) if unfinished else title,
+            report.get(key),
+            report[key] / total if key in PARTS_OF_TOTAL and total and report.get(key) is not None else None,
+            previous.get(key) if previous else None,
+            key in IN_DAYS,
+        )
+        for key, title in titles.items()
+    ]
+
+
+@dataclass(frozen=True)
+class ReportTable:
+    """One table of the report: its rows by name, the largest first, and what the rows count."""
+
+    key: str
+    column: str  # the heading of the names' column in the documents
+    rows: tuple[tuple[str, int], ...]
+    note: str  # the sentence under the table in the documents: what its sum is
+    share_of: int | None  # the documents' shares are of this number; None: no share column
+    chart_label: str | None = None  # the axis of its chart in the documents; None: no chart
+
+    @property
+    def title(self) -> str:
+        return TITLES[self.key]
+
+    @property
+    def total(self) -> int:
+        return sum(count for _, count in self.rows)
+
+
+@dataclass(frozen=True)
+class ReportSection:
+    heading: str
+    tables: tuple[ReportTable, ...]
+
+
+def _sum_note(counted: int, total: int, what: str) -> str:
+    if counted > total:
+        return f"En henvendelse kan gjelde flere {what} og telles da under hver av dem, så summen ({number(counted)}) er større enn antall henvendelser ({number(total)})."
+    if counted < total:
+        return f"Ikke alle henvendelser har {what} registrert, så summen ({number(counted)}) er mindre enn antall henvendelser ({number(total)})."
+    return f"Summen er antall henvendelser ({number(total)})."
+
+
+def taxonomy_note(report: dict[str, Any]) -> str:
+    if report["taxonomy_basis"] == "reprojected":
+        return f"Tjenesteområdene er regnet om til versjon {report['taxonomy_version']} av kontorets inndeling."
+    return (
+        "Hver henvendelse står under tjenesteområdene slik de var inndelt da den kom inn "
+        f"(versjon {report['taxonomy_version']} av kontorets inndeling gjaldt ved årets slutt)."
+    )
+
+
+def _reorganised(report: dict[str, Any], profile: TenantProfile) -> str:
+    """A sentence when the areas were reorganised during the year and each inquiry counts under its own version."""
+    if report["taxonomy_basis"] == "reprojected":
+        return ""
+    year = report["year"]
+    changes = [t for t in profile.taxonomies if t.effective_from.year == year and t.effective_from > date(year, 1, 1)]
+    return "".join(
+        f" Inndelingen i tjenesteområder ble endret {format_date(t.effective_from, 'd. MMMM y', locale='nb_NO')} "
+        f"(versjon {t.version}): henvendelser mottatt før det står under den forrige inndelingen."
+        for t in changes
+    )
+
+
+def report_sections(report: dict[str, Any], profile: TenantProfile) -> list[ReportSection]:
+    """The tables in reading order: primary area first, a repeating area table left out, empty ones left out."""
+    names = labels(profile)
+    year, total = report["year"], report["total"]
+
+    def rows(key: str, kinds: dict[str, str] = names) -> tuple[tuple[str, int], ...]:
+        named = ((kinds.get(code, code), count) for code, count in (report.get(key) or {}).items())
+        return tuple(sorted(named, key=lambda row: (-row[1], row[0])))  # the largest first, as the charts
+
+    primary_note = (
+        f"Hver henvendelse telles én gang, under det tjenesteområdet den først og fremst gjelder, "
+        f"så summen er antall henvendelser mottatt i {year} ({number(total)})."
+    )
+    primary_note += _reorganised(report, profile)
+    if repeats(report, "by_service_area"):
+        primary_note += " Ingen henvendelse gjaldt mer enn ett tjenesteområde, så fordelingen på alle berørte områder er den samme og vises ikke for seg."
+    hierarchical = not repeats(report, "by_parent_area")
+    tables = [
+        ReportTable(
+            "by_primary_area",
+            "Tjenesteområde",
+            rows("by_primary_area"),
+            primary_note,
+            total,
+            None if hierarchical else "Antall henvendelser",
+        ),
+        ReportTable(
+            "by_service_area",
+            "Tjenesteområde",
+            rows("by_service_area"),
+            _sum_note(sum((report.get("by_service_area") or {}).values()), total, "tjenesteområder")
+            + " Andelen er regnet av antall henvendelser.",
+            total,
+        ),
+        ReportTable(
+            "by_parent_area",
+            "Hovedområde",
+            rows("by_parent_area"),
+            "Tjenesteområdene samlet under hovedområdet de hører til. En henvendelse telles under hvert område "
+            "den gjelder, så summen kan være større enn antall henvendelser. Andelen er regnet av antall henvendelser.",
+            total,
+            "Antall henvendelser",
+        ),
+        ReportTable(
+            "by_case_type",
+            "Sakstype",
+            rows("by_case_type"),
+            _sum_note(sum((report.get("by_case_type") or {}).values()), total, "sakstyper")
+            + " Andelen er regnet av antall henvendelser.",
+            total,
+            "Antall henvendelser",
+        ),
+        ReportTable(
+            "by_requester",
+            "Henvendt av",
+            rows("by_requester"),
+            "Hver henvendelse telles én gang, etter hvem som tok kontakt med ombudet.",
+            total,
+        ),
+        ReportTable(
+            "by_channel",
+            "Kanal",
+            rows("by_channel"),
+            "Hver henvendelse telles én gang, etter kanalen den kom inn gjennom.",
+            total,
+        ),
+        ReportTable(
+            "forwarded",
+            "Videresendt eller henvist til",
+            rows("forwarded"),
+            f"Henvendelser ombudet sendte videre eller henviste til et annet organ. {number(report.get('outside_mandate'))} "
+            "henvendelser lå utenfor ombudets mandat. Andelen er regnet av antall henvendelser.",
+            total,
+        ),
+        ReportTable(
+            "complaint_outcomes",
+            "Utfall",
+            rows("complaint_outcomes"),
+            f"Klager sendt i henvendelser mottatt i {year}, der utfallet er kjent. Ombudet sendte eller bisto med "
+            f"{number(report.get('complaints_sent'))} klager. Andelen er regnet av klagene med kjent utfall.",
+            sum((report.get("complaint_outcomes") or {}).values()),
+        ),
+        ReportTable(
+            "outreach",
+            "Type aktivitet",
+            rows("outreach", OUTREACH_KIND_NAMES),
+            f"Informasjonsmøter, foredrag og annet ombudet holdt i {year}; avlyste aktiviteter er ikke med. "
+            f"Til sammen {number(report.get('outreach_participants'))} deltakere der antallet er registrert.",
+            None,
+        ),
+    ]
+    shown = {table.key: table for table in tables if table.rows and not repeats(report, table.key)}
+    return [
+        ReportSection(heading, kept)
+        for heading, keys in _SECTIONS
+        if (kept := tuple(shown[key] for key in keys if key in shown))
+    ]
+
+
+_SECTIONS = (
+    ("Henvendelser etter tjenesteområde", ("by_primary_area", "by_service_area", "by_parent_area")),
+    ("Hva henvendelsene gjaldt", ("by_case_type",)),
+    ("Hvem tok kontakt, og hvordan", ("by_requester", "by_channel")),
+    ("Videresending og klager", ("forwarded", "complaint_outcomes")),
+    ("Utadrettet virksomhet", ("outreach",)),
+)
+
+
+def history_of(history: dict[str, Any] | None) -> tuple[dict[str, Any] | None, dict[int, int]]:
+    """The year before (None without inquiries) and every year's total, as `report_history` gives them."""
+    history = history or {}
+    return history.get("previous"), {int(year): n for year, n in (history.get("totals_by_year") or {}).items()}
