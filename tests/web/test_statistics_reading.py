@@ -357,3 +357,35 @@ async def test_an_odd_year_is_the_page_with_a_notice_and_400(
     response = await client.get(f"/{signed_in.slug}/statistikk?year={value}&taksonomi=1")
     assert response.status_code == 400 and "«år» i adressen kan ikke brukes" in response.text
     assert "Årsrapport 2024" in response.text
+
+
+async def test_the_page_and_every_download_name_the_same_tables_in_the_same_order(
+    client: AsyncTestClient, signed_in: Office
+) -> None:
+    import csv
+    import io
+
+    import docx
+    from openpyxl import load_workbook
+
+    from projections.report.model import TITLES
+
+    page = (await client.get(f"/{signed_in.slug}/statistikk?year=2023")).text
+    on_page = re.findall(r'id="tabell-[a-z-]+">\s*<caption><h4 class="ds-heading" data-size="xs">([^<]+)</h4>', page)
+    assert on_page[:2] == [TITLES["by_primary_area"], TITLES["by_service_area"]] and set(on_page) <= set(
+        TITLES.values()
+    )
+
+    base = f"/{signed_in.slug}/statistikk/arsrapport-2023"
+    document = docx.Document(io.BytesIO((await client.get(base + ".docx")).content))
+    captions = [p.text.split(": ", 1)[1] for p in document.paragraphs if p.text.startswith("Tabell ")]
+    assert [title for title in captions if title in TITLES.values()] == on_page
+    assert len(captions) == len(on_page) + 2  # and the key figures and the totals per year
+
+    sheet = load_workbook(io.BytesIO((await client.get(base + ".xlsx")).content)).active
+    headers = [row[0].value for row in sheet.iter_rows() if len(row) > 1 and row[1].value == "Antall"]
+    assert headers == ["Henvendelser per år", *on_page]
+
+    rows = csv.reader(io.StringIO((await client.get(base + ".csv")).text.lstrip("\ufeff")), delimiter=";")
+    in_csv = {row[0] for row in rows if row[0] in TITLES.values()}
+    assert set(on_page) <= in_csv  # the CSV lists every figure, a repeating table's too
