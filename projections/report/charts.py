@@ -9,6 +9,7 @@ import io
 from collections.abc import Sequence
 from typing import Literal
 
+from matplotlib.axis import Axis
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
@@ -42,17 +43,19 @@ def _chart(
     FigureCanvasAgg(figure)  # the Agg canvas: no display, no pyplot state shared between threads
     axes = figure.add_subplot()
     horizontal = values_along == "x"
+    top = max(counts, default=1) * (1.12 if horizontal else 1.15) or 1
     if horizontal:
         drawn = axes.barh(names, counts, color=BAR, height=0.65)
-        axis, set_label, set_limits = axes.xaxis, axes.set_xlabel, axes.set_xlim
+        axes.set_xlabel(axis_label, fontsize=8, color=TEXT)
+        axes.set_xlim(0, top)
     else:
         drawn = axes.bar(names, counts, color=BAR, width=0.6)
-        axis, set_label, set_limits = axes.yaxis, axes.set_ylabel, axes.set_ylim
+        axes.set_ylabel(axis_label, fontsize=8, color=TEXT)
+        axes.set_ylim(0, top)
     axes.bar_label(drawn, labels=[number(c) for c in counts], padding=3 if horizontal else 2, fontsize=8, color=TEXT)
-    set_label(axis_label, fontsize=8, color=TEXT)
-    axis.set_major_formatter(FuncFormatter(lambda value, _position: number(value)))
-    axis.set_major_locator(MaxNLocator(integer=True))
-    set_limits(0, max(counts, default=1) * (1.12 if horizontal else 1.15) or 1)
+    value_axis: Axis = axes.xaxis if horizontal else axes.yaxis
+    value_axis.set_major_formatter(FuncFormatter(lambda value, _position: number(value)))
+    value_axis.set_major_locator(MaxNLocator(integer=True))
     axes.grid(axis=values_along, color=GRID, linewidth=0.5)
     axes.set_axisbelow(True)
     for side in ("top", "right", "left"):
