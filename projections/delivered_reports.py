@@ -24,10 +24,11 @@ from psycopg.types.json import Jsonb
 
 from domain.common import DomainError, InvalidField
 from domain.tenant import Tenant
-from projections import audit_chain, inquiries, outreach
+from projections import inquiries, outreach
 from projections.annual_report import annual_report
 from projections.report_documents import FIGURE_NAMES
 from projections.worker import PROJECTIONS, decoded, stored_after
+from services.audit import chain as audit_chain
 from services.office import Office, TenantProfile
 
 # What the annual report reads: the worker's own folds, in the worker's order.

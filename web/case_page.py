@@ -28,9 +28,9 @@ from domain.inquiry import (
     RESOLUTION_OUTCOMES,
 )
 from domain.names import PARTICIPANT_NAMES
-from projections.access_log import CASE_WORK_PURPOSE, record_access
 from projections.report_documents import labels
 from projections.staff_accounts import case_worker_choices, staff_names
+from services.audit.access_log import CASE_WORK_PURPOSE, record_access
 from services.case_commands import (
     AddNote,
     Assign,

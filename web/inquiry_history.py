@@ -24,9 +24,9 @@ from domain.account import AUDIT_READERS
 from domain.common import MAX_INTEGER, InvalidField
 from domain.inquiry import PERSONAL_FIELDS, Inquiry
 from domain.replay import STATE_FIELDS, last_instant, shown
-from projections.access_log import record_access
 from projections.report_documents import labels
 from projections.staff_accounts import staff_names
+from services.audit.access_log import record_access
 from services.office import InquiryNotFound, Office, TenantProfile
 from services.replay import Replay, ReplayStep, replay
 from web.access import tenant_roles

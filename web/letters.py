@@ -20,7 +20,7 @@ from domain.access import LETTER_PURPOSE
 from domain.account import CASE_WORKERS, TENANT_ROLES
 from domain.common import Context, DomainError, InvalidField, today_in_norway
 from domain.letterhead import LETTER_KINDS, MAX_LETTER_TEXT, PLACEHOLDERS, Letterhead, LetterheadInvalid
-from projections.access_log import record_access
+from services.audit.access_log import record_access
 from services.letter_texts import DEFAULT_TEXTS, TITLES
 from services.letters import FILE_NAMES, Letters, RegisterInterimReply, SetLetterhead
 from services.office import InquiryNotFound

@@ -9,10 +9,10 @@ import asyncpg
 from opentelemetry import metrics
 
 from domain.access import ACCESS_CHANNELS, AUDIT_PURPOSE, CLI_PURPOSE, INNSYN_PURPOSE, LETTER_PURPOSE, SEARCH_PURPOSE
-from projections.audit_chain import RECORD_WRITERS_LOCK
-from projections.reading import TENANT_SETTING
+from services.audit.chain import RECORD_WRITERS_LOCK
 
 PAGE_SIZE = 50
+TENANT_SETTING = "SELECT set_config('app.tenant_id', $1, true)"  # for this transaction only
 # The inquiry's reference comes from the case list; an inquiry the worker has not projected yet shows without one.
 _FROM = (
     " FROM audit.access_records r LEFT JOIN read.inquiries i ON i.tenant_id = r.tenant_id AND i.id = r.inquiry_id"
