@@ -11,15 +11,14 @@ from uuid import UUID
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from domain.common import DomainError
 from domain.inquiry import ERASED
-from services.key_epochs import EpochStore, current, unwrap, wrap
+from services import aead
+from services.key_epochs import EpochStore, current
 
 KEY_BYTES = 32
-_NONCE_BYTES = 12
 ENVELOPE_VERSION = 1
 _REWRAP_BATCH = 1000
 
@@ -114,8 +113,8 @@ class InquiryKeys:
         self._store = store
         self._epochs = epochs
         # Keys stored before epochs (epoch NULL) were wrapped by this; read until the first rotation re-wraps them.
-        self._before_epochs = AESGCM(
-            HKDF(hashes.SHA256(), KEY_BYTES, salt=None, info=b"ombud/inquiry-keys").derive(base64.b64decode(tenant_key))
+        self._before_epochs_key = HKDF(hashes.SHA256(), KEY_BYTES, salt=None, info=b"ombud/inquiry-keys").derive(
+            base64.b64decode(tenant_key)
         )
 
     def for_writing(self, inquiry_id: UUID) -> bytes:
@@ -156,35 +155,32 @@ class InquiryKeys:
         return done
 
     def seal(self, key: bytes, inquiry_id: UUID, field: str, value: str) -> Sealed:
-        nonce = os.urandom(_NONCE_BYTES)
-        return Sealed(field, nonce, AESGCM(key).encrypt(nonce, value.encode(), self._field_data(inquiry_id, field)))
+        message = aead.encrypt(key, value.encode(), self._field_data(inquiry_id, field))
+        return Sealed(field, message[: aead.NONCE_BYTES], message[aead.NONCE_BYTES :])
 
     def open(self, key: bytes | None, inquiry_id: UUID, sealed: Sealed) -> str:
         """The plain text, or ERASED once the key is gone; a ciphertext moved from elsewhere raises."""
         if key is None:
             return ERASED
         try:
-            return (
-                AESGCM(key)
-                .decrypt(sealed.nonce, sealed.ciphertext, self._field_data(inquiry_id, sealed.field))
-                .decode()
-            )
+            return aead.decrypt(
+                key, sealed.nonce + sealed.ciphertext, self._field_data(inquiry_id, sealed.field)
+            ).decode()
         except InvalidTag:
             raise SealBroken(f"{sealed.field}: feltet kan ikke åpnes: det hører ikke til denne henvendelsen") from None
 
-    def _field_data(self, inquiry_id: UUID, field: str) -> bytes:
-        return f"{self.slug}/{inquiry_id}/{field}".encode()
+    def _field_data(self, inquiry_id: UUID, field: str) -> str:
+        return f"{self.slug}/{inquiry_id}/{field}"
 
     def _wrap(self, key: bytes, inquiry_id: UUID, epoch: int) -> bytes:
-        return wrap(self._epochs.key(epoch), key, self._associated(inquiry_id, epoch))
+        return aead.encrypt(self._epochs.key(epoch), key, self._associated(inquiry_id, epoch))
 
     def _unwrap(self, found: Wrapped, inquiry_id: UUID) -> bytes:
         epoch, wrapped = found
         try:
             if epoch is None:
-                nonce, ciphertext = wrapped[:_NONCE_BYTES], wrapped[_NONCE_BYTES:]
-                return self._before_epochs.decrypt(nonce, ciphertext, f"{self.slug}/{inquiry_id}".encode())
-            return unwrap(self._epochs.key(epoch), wrapped, self._associated(inquiry_id, epoch))
+                return aead.decrypt(self._before_epochs_key, wrapped, f"{self.slug}/{inquiry_id}")
+            return aead.decrypt(self._epochs.key(epoch), wrapped, self._associated(inquiry_id, epoch))
         except InvalidTag:
             raise SealBroken("henvendelsens nøkkel hører ikke til denne henvendelsen") from None
 

@@ -21,8 +21,9 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from domain.search_words import search_words
+from services import aead
 from services.inquiry_keys import SealBroken, Wrapped
-from services.key_epochs import EpochStore, current, unwrap, wrap
+from services.key_epochs import EpochStore, current
 
 KEY_BYTES = 32
 
@@ -75,14 +76,14 @@ class SearchIndex:
 
     def new_key(self, epoch: int) -> bytes:
         """A fresh search key wrapped under the epoch, for `platform.search_keys`."""
-        return wrap(self._epoch_key(epoch), os.urandom(KEY_BYTES), self._associated(epoch))
+        return aead.encrypt(self._epoch_key(epoch), os.urandom(KEY_BYTES), self._associated(epoch))
 
     def _open(self, search_key: Wrapped) -> bytes:
         epoch, wrapped = search_key
         if epoch is None:
             raise SealBroken("søkenøkkelen har ingen epoke")
         try:
-            return unwrap(self._epoch_key(epoch), wrapped, self._associated(epoch))
+            return aead.decrypt(self._epoch_key(epoch), wrapped, self._associated(epoch))
         except InvalidTag:
             raise SealBroken("søkenøkkelen hører ikke til denne kommunen eller epoken") from None
 
