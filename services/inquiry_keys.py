@@ -1,4 +1,4 @@
-"""Per-inquiry data keys: personal fields are sealed so that destroying one inquiry's key erases it everywhere."""
+"""Per-inquiry data keys: personal fields are encrypted so that destroying one inquiry's key erases it everywhere."""
 
 from __future__ import annotations
 
@@ -76,7 +76,7 @@ class InMemoryInquiryKeys:
 
 
 @dataclass(frozen=True)
-class Sealed:
+class EncryptedField:
     """A personal field as stored: AES-GCM under the inquiry key, with tenant, inquiry and field as associated data."""
 
     field: str
@@ -91,14 +91,14 @@ class Sealed:
         }
 
     @classmethod
-    def from_stored(cls, field: str, value: object) -> Sealed | None:
-        """The sealed field, or None if the stored value is plain (events stored before fields were sealed)."""
+    def from_stored(cls, field: str, value: object) -> EncryptedField | None:
+        """The encrypted field, or None if the stored value is plain (events stored before fields were encrypted)."""
         if not isinstance(value, dict) or value.keys() != {"v", "n", "c"} or value["v"] != ENVELOPE_VERSION:
             return None
         return cls(field, base64.b64decode(value["n"]), base64.b64decode(value["c"]))
 
     def __repr__(self) -> str:
-        return f"Sealed({self.field})"
+        return f"EncryptedField({self.field})"
 
 
 class InquiryKeys:
@@ -154,20 +154,22 @@ class InquiryKeys:
                 break
         return done
 
-    def seal(self, key: bytes, inquiry_id: UUID, field: str, value: str) -> Sealed:
+    def encrypt_field(self, key: bytes, inquiry_id: UUID, field: str, value: str) -> EncryptedField:
         message = aead.encrypt(key, value.encode(), self._field_data(inquiry_id, field))
-        return Sealed(field, message[: aead.NONCE_BYTES], message[aead.NONCE_BYTES :])
+        return EncryptedField(field, message[: aead.NONCE_BYTES], message[aead.NONCE_BYTES :])
 
-    def open(self, key: bytes | None, inquiry_id: UUID, sealed: Sealed) -> str:
+    def decrypt_field(self, key: bytes | None, inquiry_id: UUID, encrypted: EncryptedField) -> str:
         """The plain text, or ERASED once the key is gone; a ciphertext moved from elsewhere raises."""
         if key is None:
             return ERASED
         try:
             return aead.decrypt(
-                key, sealed.nonce + sealed.ciphertext, self._field_data(inquiry_id, sealed.field)
+                key, encrypted.nonce + encrypted.ciphertext, self._field_data(inquiry_id, encrypted.field)
             ).decode()
         except InvalidTag:
-            raise SealBroken(f"{sealed.field}: feltet kan ikke åpnes: det hører ikke til denne henvendelsen") from None
+            raise DecryptionFailed(
+                f"{encrypted.field}: feltet kan ikke åpnes: det hører ikke til denne henvendelsen"
+            ) from None
 
     def _field_data(self, inquiry_id: UUID, field: str) -> str:
         return f"{self.slug}/{inquiry_id}/{field}"
@@ -182,7 +184,7 @@ class InquiryKeys:
                 return aead.decrypt(self._before_epochs_key, wrapped, f"{self.slug}/{inquiry_id}")
             return aead.decrypt(self._epochs.key(epoch), wrapped, self._associated(inquiry_id, epoch))
         except InvalidTag:
-            raise SealBroken("henvendelsens nøkkel hører ikke til denne henvendelsen") from None
+            raise DecryptionFailed("henvendelsens nøkkel hører ikke til denne henvendelsen") from None
 
     def _associated(self, inquiry_id: UUID, epoch: int) -> str:
         """Tenant, inquiry and epoch: a wrapped key moved to another inquiry, tenant or epoch does not open."""
@@ -193,5 +195,5 @@ class InquiryKeyDestroyed(DomainError):
     """The inquiry was erased: its key is gone for good."""
 
 
-class SealBroken(Exception):
-    """A sealed field or key does not open: it was moved from another inquiry, field or tenant, or altered."""
+class DecryptionFailed(Exception):
+    """An encrypted field or key does not open: it was moved from another inquiry, field or tenant, or altered."""

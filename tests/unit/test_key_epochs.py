@@ -21,7 +21,7 @@ from domain.common import Context
 from domain.inquiry import ERASED, Inquiry
 from infra.key_epochs import DirectoryEpochStore
 from services.aead import encrypt
-from services.inquiry_keys import InMemoryInquiryKeys, InquiryKeys, SealBroken
+from services.inquiry_keys import DecryptionFailed, InMemoryInquiryKeys, InquiryKeys
 from services.key_epochs import (
     SCHEDULE_ALLOWANCE,
     VACUUM_ALLOWANCE,
@@ -178,7 +178,7 @@ def test_a_key_moved_to_another_epoch_does_not_unwrap() -> None:
     epochs.create()
     store.rows[A] = (2, store.rows[A][1])  # claimed to be under epoch 2
 
-    with pytest.raises(SealBroken):
+    with pytest.raises(DecryptionFailed):
         keys.for_reading(A)
 
 
