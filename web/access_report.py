@@ -18,7 +18,7 @@ from litestar.params import FromPath
 from litestar.response import Response
 
 from domain import parsing
-from domain.access import INNSYN_PURPOSE
+from domain.access_records import INNSYN_PURPOSE
 from domain.account import TENANT_ROLES
 from domain.common import InvalidField
 from projections.reading import tenant_transaction

@@ -17,6 +17,7 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from domain import parsing
+from domain.access_records import CASE_WORK_PURPOSE
 from domain.account import CASE_WORKERS, TENANT_ROLES
 from domain.common import DomainError, InvalidField, today_in_norway
 from domain.inquiry import (
@@ -30,7 +31,7 @@ from domain.inquiry import (
 from domain.names import PARTICIPANT_NAMES
 from projections.report_documents import labels
 from projections.staff_accounts import case_worker_choices, staff_names
-from services.audit.access_log import CASE_WORK_PURPOSE, record_access
+from services.audit.access_log import record_access
 from services.case_commands import (
     AddNote,
     Assign,

@@ -10,7 +10,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Template
 
-from domain.access import SEARCH_PURPOSE
+from domain.access_records import SEARCH_PURPOSE
 from domain.account import TENANT_ROLES
 from domain.common import InvalidField, today_in_norway
 from projections import inquiries, search_index

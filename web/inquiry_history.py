@@ -19,7 +19,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
 from domain import parsing
-from domain.access import AUDIT_PURPOSE
+from domain.access_records import AUDIT_PURPOSE
 from domain.account import AUDIT_READERS
 from domain.common import MAX_INTEGER, InvalidField
 from domain.inquiry import PERSONAL_FIELDS, Inquiry

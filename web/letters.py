@@ -16,7 +16,7 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Response, Template
 
 from domain import parsing
-from domain.access import LETTER_PURPOSE
+from domain.access_records import LETTER_PURPOSE
 from domain.account import CASE_WORKERS, TENANT_ROLES
 from domain.common import Context, DomainError, InvalidField, today_in_norway
 from domain.letterhead import LETTER_KINDS, MAX_LETTER_TEXT, PLACEHOLDERS, Letterhead, LetterheadInvalid

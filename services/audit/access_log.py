@@ -8,7 +8,15 @@ from uuid import UUID
 import asyncpg
 from opentelemetry import metrics
 
-from domain.access import ACCESS_CHANNELS, AUDIT_PURPOSE, CLI_PURPOSE, INNSYN_PURPOSE, LETTER_PURPOSE, SEARCH_PURPOSE
+from domain.access_records import (
+    ACCESS_CHANNELS,
+    AUDIT_PURPOSE,
+    CASE_WORK_PURPOSE,
+    CLI_PURPOSE,
+    INNSYN_PURPOSE,
+    LETTER_PURPOSE,
+    SEARCH_PURPOSE,
+)
 from services.audit.chain import RECORD_WRITERS_LOCK
 
 PAGE_SIZE = 50
@@ -30,7 +38,6 @@ _RECORD = (
 
 
 # The purposes a metric may name; another (an operator's own words at the command line) counts as "other".
-CASE_WORK_PURPOSE = "saksbehandling"
 _COUNTED_PURPOSES = frozenset(
     {CASE_WORK_PURPOSE, AUDIT_PURPOSE, CLI_PURPOSE, INNSYN_PURPOSE, LETTER_PURPOSE, SEARCH_PURPOSE}
 )
@@ -57,7 +64,7 @@ async def record_access(
     """Commits before returning: if the record cannot be written, the caller gets an error, not data.
 
     The reader is an account id, or the operator's name at the command line; the channel is one of
-    domain.access.ACCESS_CHANNELS. `written` (see `written_counter`) counts the record once it is committed.
+    domain.access_records.ACCESS_CHANNELS. `written` (see `written_counter`) counts the record once it is committed.
     """
     await record_accesses(
         pool,
