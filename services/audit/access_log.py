@@ -20,7 +20,7 @@ from domain.access_records import (
 from services.audit.chain import RECORD_WRITERS_LOCK
 
 PAGE_SIZE = 50
-TENANT_SETTING = "SELECT set_config('app.tenant_id', $1, true)"  # for this transaction only
+_FOR_TENANT = "SELECT set_config('app.tenant_id', $1, true)"  # for this transaction only
 # The inquiry's reference comes from the case list; an inquiry the worker has not projected yet shows without one.
 _FROM = (
     " FROM audit.access_records r LEFT JOIN read.inquiries i ON i.tenant_id = r.tenant_id AND i.id = r.inquiry_id"
@@ -95,7 +95,7 @@ async def record_accesses(
     if not inquiry_ids:
         return
     async with pool.acquire() as conn, conn.transaction():
-        await conn.execute(TENANT_SETTING, tenant)
+        await conn.execute(_FOR_TENANT, tenant)
         await conn.execute(RECORD_WRITERS_LOCK)  # the audit chain seals records in commit order
         await conn.executemany(_RECORD, [(account_id, role, i, purpose, channel) for i in inquiry_ids])
     if written is not None:
