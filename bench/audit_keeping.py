@@ -24,9 +24,9 @@ from infra.eventstore import factory_maker, open_datastore
 from infra.logins import APP_LOGIN, with_login
 from infra.migrate import migrate
 from infra.settings import Settings
-from projections import audit_chain
-from projections.audit_chain import Head
-from projections.audit_keeper import AuditKeeper
+from services.audit import chain as audit_chain
+from services.audit.chain import Head
+from services.audit.keeper import AuditKeeper
 from services.audit_signing import load_signer, new_signing_key_pem
 from services.importing import import_case_log
 from services.platform import Platform

@@ -28,10 +28,10 @@ from infra.key_epochs import DirectoryEpochStore
 from infra.logins import APP_LOGIN, with_login, worker_url_for
 from infra.migrate import migrate
 from infra.settings import Settings
-from projections import audit_chain
 from projections.annual_report import annual_report
 from projections.reading import tenant_transaction
 from projections.worker import ProjectionWorker
+from services.audit import chain as audit_chain
 from services.audit_signing import load_signer, new_signing_key_pem
 from services.importing import import_case_log
 from services.key_epochs import InMemoryEpochStore

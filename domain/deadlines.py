@@ -57,7 +57,7 @@ def reply_due(received_on: date) -> date:
 
 
 def reply_state(received_on: date, *, answered: bool, today: date) -> ReplyState:
-    """Where an inquiry stands with its reply: answered (a reply event or resolved), overdue (past the due date),
+    """Where an inquiry stands with its reply: answered (a reply event or resolved, as the case list keeps it: projections.inquiries.ANSWERED), overdue (past the due date),
     due soon (within DUE_SOON_DAYS), or waiting."""
     if answered:
         return "answered"

@@ -394,19 +394,19 @@ class Inquiry(Aggregate):
             raise DateBeforeEarlierStep("on", "datoen ligger før henvendelsen ble mottatt")
 
 
-# The personal and free-text fields of each event: sealed with the inquiry's key, shown as ERASED after erasure.
+# The personal and free-text fields of each event: encrypted with the inquiry's key, shown as ERASED after erasure.
 PERSONAL_FIELDS: dict[type, tuple[str, ...]] = {
     Inquiry.Received: ("summary", "requester_name", "contact"),
     Inquiry.Forwarded: ("reason",),
     Inquiry.ComplaintSent: ("about",),
     Inquiry.NoteAdded: ("text",),
     Inquiry.Reopened: ("reason",),
-    # The grounds of an erasure or a hold name no person, yet may hint at one: sealed too, so the erasure's own
+    # The grounds of an erasure or a hold name no person, yet may hint at one: encrypted too, so the erasure's own
     # reason dies with the key it destroys (a reason stored plain before this reads as it is).
     Inquiry.Erased: ("reason",),
     Inquiry.LegalHoldPlaced: ("reason",),
 }
-# Lists of keyed hashes sealed with the inquiry's key like the personal fields, but opened for the projection worker:
+# Lists of keyed hashes encrypted with the inquiry's key like the personal fields, but opened for the projection worker:
 # not text, yet derived from it, so erasure must make them unreadable in the stored events too.
 SHREDDED_LISTS: dict[type, tuple[str, ...]] = {Inquiry.Received: ("search_tokens",)}
 # What each event is called where a person reads the inquiry's history (the timeline, the auditor's replay).
@@ -435,7 +435,7 @@ def _areas(primary: str, further: list[str] | tuple[str, ...]) -> list[str]:
 
 
 def _search_tokens(tokens: list[str] | tuple[str, ...]) -> list[str]:
-    """Keyed hashes only (64 hex digits): a word in plain text here would sit unsealed in the event."""
+    """Keyed hashes only (64 hex digits): a word in plain text here would sit unencrypted in the event."""
     if not isinstance(tokens, list | tuple) or not all(isinstance(t, str) and _TOKEN.fullmatch(t) for t in tokens):
         raise InvalidField("search_tokens", "må være nøkkelhasher (64 heksadesimale tegn)")
     return sorted(set(tokens))

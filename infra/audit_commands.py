@@ -18,9 +18,10 @@ from domain.common import OSLO
 from infra import witness
 from infra.commands import with_runtime
 from infra.settings import Settings
-from projections import audit_bundle, audit_chain
-from projections.audit_chain import SOURCE_NAMES, Break, ChainDoesNotHold, Unsealed, Verdict, scope_name
-from projections.audit_keeper import event_time_of
+from services.audit import bundle as audit_bundle
+from services.audit import chain as audit_chain
+from services.audit.chain import SOURCE_NAMES, Break, ChainDoesNotHold, Unsealed, Verdict, scope_name
+from services.audit.keeper import event_time_of
 from services.audit_signing import PublicKey
 from services.platform import UnknownTenant
 

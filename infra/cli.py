@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, NoReturn, TypeVar
 
 from domain import parsing, retention
-from domain.access import AUDIT_PURPOSE, CLI_PURPOSE
+from domain.access_records import AUDIT_PURPOSE, CLI_PURPOSE
 from domain.account import MAX_DISPLAY_NAME, STAFF_ROLES, require_display_name
 from domain.common import DomainError, InvalidField
 from domain.inquiry import (

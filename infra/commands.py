@@ -450,7 +450,7 @@ async def _record_cli_read(
     *,
     written: Any = None,
 ) -> None:
-    from projections.access_log import record_access
+    from services.audit.access_log import record_access
 
     ctx = context(args, role)
     await record_access(
@@ -502,7 +502,7 @@ def run_history(args: argparse.Namespace, settings: Settings) -> int:
 
 def run_access_report(args: argparse.Namespace, settings: Settings) -> int:
 
-    from projections.access_letter import as_docx
+    from services.audit.access_letter import as_docx
 
     if args.format == "docx" and not args.output:
         print("ombud: feil: --output: må oppgis for docx", file=sys.stderr)
@@ -537,8 +537,8 @@ async def _access_report(
     pool: Any, args: argparse.Namespace, slug: str, inquiry_id: uuid.UUID, written: Any = None
 ) -> Any:
     """The report is a read of the inquiry too: recorded first, so it lists itself."""
-    from projections.access_report import access_report
     from projections.reading import tenant_transaction
+    from services.audit.access_report import access_report
 
     await _record_cli_read(pool, args, slug, inquiry_id, written=written)
     async with tenant_transaction(pool, slug) as conn:

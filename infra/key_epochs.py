@@ -16,13 +16,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from services import aead
 from services.key_epochs import KEY_BYTES, Epoch, EpochDestroyed, EpochKeyError
 
 SETTING = "OMBUD_KEY_EPOCH_DIR"
 _NAME = re.compile(r"epoch-([0-9]{6,9})\.json")
-_NONCE_BYTES = 12
 
 
 class DirectoryEpochStore:
@@ -31,7 +30,7 @@ class DirectoryEpochStore:
 
     def __init__(self, folder: Path, master_key: bytes) -> None:
         self._folder = folder
-        self._master = AESGCM(master_key)
+        self._master_key = master_key
         self._cache: dict[int, tuple[Epoch, bytes]] = {}
 
     def epochs(self) -> list[Epoch]:
@@ -49,11 +48,10 @@ class DirectoryEpochStore:
             number = max(self._numbers(), default=0) + 1
             epoch = Epoch(number, datetime.now(UTC).replace(microsecond=0))
             key = os.urandom(KEY_BYTES)
-            nonce = os.urandom(_NONCE_BYTES)
             content = {
                 "epoch": number,
                 "created": epoch.created.isoformat(),
-                "key": base64.b64encode(nonce + self._master.encrypt(nonce, key, _associated(epoch))).decode(),
+                "key": base64.b64encode(aead.encrypt(self._master_key, key, _associated(epoch))).decode(),
             }
             temporary = self._folder / f".epoch-{number:06d}.{os.urandom(6).hex()}.tmp"
             fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -102,7 +100,7 @@ class DirectoryEpochStore:
             wrapped = base64.b64decode(content["key"], validate=True)
             if content["epoch"] != number or epoch.created.tzinfo is None:
                 raise ValueError
-            key = self._master.decrypt(wrapped[:_NONCE_BYTES], wrapped[_NONCE_BYTES:], _associated(epoch))
+            key = aead.decrypt(self._master_key, wrapped, _associated(epoch))
         except FileNotFoundError:
             raise EpochDestroyed(number) from None
         except (OSError, ValueError, KeyError, TypeError, InvalidTag):
@@ -134,5 +132,5 @@ class DirectoryEpochStore:
         return "DirectoryEpochStore()"
 
 
-def _associated(epoch: Epoch) -> bytes:
-    return f"ombud/key-epoch/{epoch.number}/{epoch.created.isoformat()}".encode()
+def _associated(epoch: Epoch) -> str:
+    return f"ombud/key-epoch/{epoch.number}/{epoch.created.isoformat()}"

@@ -26,9 +26,9 @@ from infra.logins import APP_LOGIN, with_login, worker_url_for
 from infra.migrate import migrate, pending
 from infra.settings import Settings, SettingsError
 from infra.telemetry import Telemetry, configure_logging, configure_telemetry
-from projections.access_log import written_counter
-from projections.audit_keeper import AuditKeeper
 from projections.worker import ProjectionWorker
+from services.audit.access_log import written_counter
+from services.audit.keeper import AuditKeeper
 from services.audit_signing import Signer, load_signer, new_signing_key_pem
 from services.key_epochs import EpochPolicy, EpochStore
 from services.keys import parse_master_key

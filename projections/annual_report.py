@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -34,6 +35,21 @@ async def report_years(conn: asyncpg.Connection) -> list[int]:
     return [row["year"] for row in rows]
 
 
+Rows = Sequence[Mapping[str, Any]]
+
+
+def report_reads(profile: TenantProfile, year: int) -> dict[str, tuple[str, tuple[Any, ...]]]:
+    """What the annual report reads, each as (SQL with $n placeholders, its arguments): whichever driver the caller
+    holds runs them (asyncpg here; psycopg's raw cursor where delivered reports are recomputed)."""
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    return {
+        "year": (_YEAR, (year,)),
+        "areas": (_AREAS, (first, last, _starts(profile))),
+        "open_until": (_OPEN_UNTIL, (year,)),
+        "outreach": (_OUTREACH, (first, last)),
+    }
+
+
 async def annual_report(
     conn: asyncpg.Connection, profile: TenantProfile, year: int, taxonomy_version: int | None = None
 ) -> dict[str, Any]:
@@ -42,9 +58,17 @@ async def annual_report(
     With `taxonomy_version`, every area is re-projected under that version; otherwise each inquiry
     counts under the version in force when it was received.
     """
-    first, last = date(year, 1, 1), date(year, 12, 31)
+    rows = {name: await conn.fetch(query, *args) for name, (query, args) in report_reads(profile, year).items()}
+    return report_from(rows, profile, year, taxonomy_version)
+
+
+def report_from(
+    rows: Mapping[str, Rows], profile: TenantProfile, year: int, taxonomy_version: int | None = None
+) -> dict[str, Any]:
+    """The annual report from the rows of its reads (`report_reads`)."""
+    last = date(year, 12, 31)
     counts: dict[str, Counter[str]] = defaultdict(Counter)
-    for row in await conn.fetch(_YEAR, year):
+    for row in rows["year"]:
         counts[row["measure"]][row["key"]] = row["n"]
     report: dict[str, Any] = {
         "tenant": profile.slug,
@@ -53,7 +77,7 @@ async def annual_report(
         "taxonomy_basis": "reprojected" if taxonomy_version else "in_force_at_receipt",
         "total": counts["total"][""],
     }
-    report.update(await area_counts(conn, profile, first, last, taxonomy_version))
+    report.update(_area_counts(rows["areas"], profile, taxonomy_version))
     for key in _GROUPS:
         report[key] = _sorted(counts[key])
     for key in _COUNTS[1:]:
@@ -65,9 +89,9 @@ async def annual_report(
         report[f"median_days_to_{name}"] = _percentile(histogram, 0.5)
         report[f"p90_days_to_{name}"] = _percentile(histogram, 0.9)
     report["open_at_year_end"] = sum(
-        row["n"] for row in await conn.fetch(_OPEN_UNTIL, year) if row["key"] == "" or int(row["key"]) > year
+        row["n"] for row in rows["open_until"] if row["key"] == "" or int(row["key"]) > year
     )
-    outreach = await conn.fetch(_OUTREACH, first, last)
+    outreach = rows["outreach"]
     report["outreach"] = _sorted(Counter({row["kind"]: row["n"] for row in outreach}))
     report["outreach_participants"] = sum(row["participants"] for row in outreach)
     return report
@@ -99,10 +123,18 @@ async def area_counts(
     conn: asyncpg.Connection, profile: TenantProfile, first: date, last: date, taxonomy_version: int | None
 ) -> dict[str, dict[str, int]]:
     """Inquiries received in [first, last] per area concerned, per top-level area and per primary area."""
+    return _area_counts(await conn.fetch(_AREAS, first, last, _starts(profile)), profile, taxonomy_version)
+
+
+def _starts(profile: TenantProfile) -> list[date]:
+    """The taxonomy versions' effective dates, which `_AREAS` buckets the days received by."""
+    return [taxonomy.effective_from for taxonomy in profile.taxonomies]
+
+
+def _area_counts(rows: Rows, profile: TenantProfile, taxonomy_version: int | None) -> dict[str, dict[str, int]]:
     target = profile.taxonomy(taxonomy_version) if taxonomy_version else None
     by_area, by_parent, by_primary = Counter(), Counter(), Counter()
-    starts = [taxonomy.effective_from for taxonomy in profile.taxonomies]
-    for row in await conn.fetch(_AREAS, first, last, starts):
+    for row in rows:
         recorded = profile.taxonomies[max(row["period"], 1) - 1]  # before the first version: the first
         taxonomy, area = recorded, row["area"]
         if target is not None:

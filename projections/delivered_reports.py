@@ -10,13 +10,12 @@ the recomputation still gives what was delivered, and the "before" of what has c
 from __future__ import annotations
 
 import json
-import re
-from collections.abc import Coroutine
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from uuid import uuid4
 
+import asyncpg
 import psycopg
 from psycopg import sql
 from psycopg.rows import dict_row
@@ -24,10 +23,11 @@ from psycopg.types.json import Jsonb
 
 from domain.common import DomainError, InvalidField
 from domain.tenant import Tenant
-from projections import audit_chain, inquiries, outreach
-from projections.annual_report import annual_report
+from projections import inquiries, outreach
+from projections.annual_report import report_from, report_reads
 from projections.report.model import FIGURE_NAMES
 from projections.worker import PROJECTIONS, decoded, stored_after
+from services.audit import chain as audit_chain
 from services.office import Office, TenantProfile
 
 # What the annual report reads: the worker's own folds, in the worker's order.
@@ -46,7 +46,7 @@ _ADD = (
     "INSERT INTO read.delivered_reports (tenant_id, year, taxonomy_version, delivered_by, chain_length, chain_head,"
     " events_through, figures) VALUES (%s, %s, %s, %s, %s, %s, %s, %s) RETURNING delivered_at"
 )
-# asyncpg's placeholders: the page reads it on its own connection, the recomputation through `_Reads`.
+# $n placeholders: the page reads it with asyncpg, the recomputation with psycopg's raw cursor.
 _LATEST = (
     "SELECT year, taxonomy_version, delivered_at, delivered_by, chain_length, chain_head, events_through,"
     " figures::text AS figures FROM read.delivered_reports WHERE year = $1 AND taxonomy_version IS NOT DISTINCT FROM $2"
@@ -150,25 +150,27 @@ def as_delivered(
 ) -> AsDelivered | None:
     """The latest delivery of the year, its figures recomputed, and today's; None when the year was never delivered."""
     slug = office.slug
-    with conn.transaction(), conn.cursor(row_factory=dict_row) as cursor:
-        cursor.execute(_SCOPE, (slug,))
-        found = _finished(latest(_Reads(cursor), year, taxonomy_version))
-        if found is None:
+    with conn.transaction():
+        conn.execute(_SCOPE, (slug,))
+        with _raw(conn) as reads:
+            row = reads.execute(_LATEST, (year, taxonomy_version)).fetchone()
+        if row is None:
             return None
-        cursor.execute(_CHAIN_HASH, (slug, found.chain_length))
-        entry = cursor.fetchone()
-    stored = audit_chain.genesis(slug) if found.chain_length == 0 else entry and bytes(entry["chain_hash"])
+        found = _delivery(row)
+        entry = conn.execute(_CHAIN_HASH, (slug, found.chain_length)).fetchone()
+    stored = audit_chain.genesis(slug) if found.chain_length == 0 else entry and bytes(entry[0])
     report = recompute(conn, office, year, taxonomy_version, found.events_through)
     now = current(conn, office.profile(), year, taxonomy_version)
     return AsDelivered(found, report, now, stored == found.chain_head)
 
 
-async def latest(conn: Any, year: int, taxonomy_version: int | None) -> Delivery | None:
-    """The year's latest delivery under the tenant's setting; `conn` is asyncpg's, or `_Reads`."""
-    rows = await conn.fetch(_LATEST, year, taxonomy_version)
-    if not rows:
-        return None
-    row = rows[0]
+async def latest(conn: asyncpg.Connection, year: int, taxonomy_version: int | None) -> Delivery | None:
+    """The year's latest delivery under the tenant's setting (the statistics page's reader)."""
+    row = await conn.fetchrow(_LATEST, year, taxonomy_version)
+    return None if row is None else _delivery(row)
+
+
+def _delivery(row: Any) -> Delivery:
     return Delivery(
         row["year"],
         row["taxonomy_version"],
@@ -199,17 +201,16 @@ def recompute(
             for name in REPORT_PROJECTIONS:
                 PROJECTIONS[name](cursor, shadow, events)
             position = rows[-1][0]
-        with conn.cursor(row_factory=dict_row) as reads:
-            return _finished(annual_report(_Reads(reads), profile, year, taxonomy_version))
+        return _annual_report(conn, profile, year, taxonomy_version)
 
 
 def current(
     conn: psycopg.Connection[Any], profile: TenantProfile, year: int, taxonomy_version: int | None
 ) -> dict[str, Any]:
     """The report from the read models as they are now: what the statistics page and `ombud report annual` show."""
-    with conn.transaction(), conn.cursor(row_factory=dict_row) as cursor:
-        cursor.execute(_READER, (profile.slug,))
-        return _finished(annual_report(_Reads(cursor), profile, year, taxonomy_version))
+    with conn.transaction():
+        conn.execute(_READER, (profile.slug,))
+        return _annual_report(conn, profile, year, taxonomy_version)
 
 
 def changes(before: dict[str, Any], after: dict[str, Any]) -> list[Change]:
@@ -248,25 +249,17 @@ def _tenant_version(conn: psycopg.Connection[Any], office: Office, through: int)
         return cursor.fetchone()[0]
 
 
-class _Reads:
-    """asyncpg's `fetch` on a psycopg cursor, so the report's own queries run inside the recomputing transaction."""
-
-    _PLACEHOLDER = re.compile(r"\$([0-9]+)")
-
-    def __init__(self, cursor: psycopg.Cursor[Any]) -> None:
-        self._cursor = cursor
-
-    async def fetch(self, query: str, *args: Any) -> list[dict[str, Any]]:
-        named = self._PLACEHOLDER.sub(r"%(p\1)s", query.replace("%", "%%"))
-        self._cursor.execute(named, {f"p{number}": value for number, value in enumerate(args, 1)})
-        return self._cursor.fetchall()
+def _annual_report(
+    conn: psycopg.Connection[Any], profile: TenantProfile, year: int, taxonomy_version: int | None
+) -> dict[str, Any]:
+    """The annual report's own reads (projections/annual_report.py), run on this connection's open transaction."""
+    with _raw(conn) as cursor:
+        rows = {
+            name: cursor.execute(query, args).fetchall() for name, (query, args) in report_reads(profile, year).items()
+        }
+    return report_from(rows, profile, year, taxonomy_version)
 
 
-def _finished(coroutine: Coroutine[Any, Any, Any]) -> Any:
-    """The result of a coroutine that never waits: every await in it is a `_Reads` query, done when it returns."""
-    try:
-        coroutine.send(None)
-    except StopIteration as done:
-        return done.value
-    coroutine.close()
-    raise RuntimeError("the report waited for something other than its reads")
+def _raw(conn: psycopg.Connection[Any]) -> psycopg.RawCursor[dict[str, Any]]:
+    """A cursor that takes PostgreSQL's own $n placeholders, as the report's queries (written for asyncpg) have."""
+    return psycopg.RawCursor(conn, row_factory=dict_row)

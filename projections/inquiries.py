@@ -135,9 +135,12 @@ SORTS = {
     "eldste": "received_on, reference",
     "referanse": "reference",
 }
-# Still waiting for a reply or an interim reply (fvl. § 11 a); when that is overdue is domain.deadlines' to say.
-AWAITING_REPLY = "status = 'open' AND first_response_on IS NULL AND resolved_on IS NULL"
-_LIST_COLUMNS = "id, reference, received_on, status, primary_area, case_types, assignee, first_response_on, resolved_on"
+# Answered (fvl. § 11 a): a reply or an interim reply was sent (the events domain.deadlines.is_reply names, whose
+# first sets first_response_on) or the inquiry was resolved. Stated here only: the lists filter on it and hand it to
+# the web as the column `answered`. When an unanswered inquiry is overdue is domain.deadlines' to say.
+ANSWERED = "(first_response_on IS NOT NULL OR resolved_on IS NOT NULL)"
+AWAITING_REPLY = f"status = 'open' AND NOT {ANSWERED}"
+_LIST_COLUMNS = f"id, reference, received_on, status, primary_area, case_types, assignee, {ANSWERED} AS answered"
 
 
 @dataclass(frozen=True)
@@ -217,7 +220,7 @@ async def assignees(conn: asyncpg.Connection) -> list[str]:
 
 LIST_LIMIT = 25  # the oldest first; the inquiry list has the rest
 _ROW = (
-    "reference, received_on, status, primary_area, case_types, assignee, first_response_on, resolved_on,"
+    f"reference, received_on, status, primary_area, case_types, assignee, {ANSWERED} AS answered,"
     " count(*) OVER () AS total"
 )
 

@@ -13,7 +13,6 @@ from contextlib import asynccontextmanager
 
 import asyncpg
 
-TENANT_SETTING = "SELECT set_config('app.tenant_id', $1, true)"  # for this transaction only
 # SET LOCAL ROLE and the tenant in one round trip (set_config('role', …, true) is SET LOCAL ROLE).
 _READER_FOR_TENANT = "SELECT set_config('role', 'ombud_reader', true), set_config('app.tenant_id', $1, true)"
 

@@ -18,11 +18,12 @@ from psycopg import sql
 
 from domain.common import Context, DomainError, today_in_norway
 from domain.tenant import Tenant
-from projections import audit_chain, inquiries, network_figures, network_releases, outreach, quarantine, search_index
-from projections.audit_chain import EventTime, Verdict
-from projections.audit_keeper import VERIFY_SECONDS, AuditKeeper, event_time_of
+from projections import inquiries, network_figures, network_releases, outreach, quarantine, search_index
 from projections.quarantine import Quarantine
 from projections.safe_login import refuse_unsafe_login_sync
+from services.audit import chain as audit_chain
+from services.audit.chain import EventTime, Verdict
+from services.audit.keeper import VERIFY_SECONDS, AuditKeeper, event_time_of
 from services.audit_signing import Signer
 from services.key_rotation import KeyRotation
 from services.platform import TENANTS_CHANNEL, Platform

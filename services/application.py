@@ -11,7 +11,7 @@ from eventsourcing.persistence import InfrastructureFactory, JSONTranscoder, Map
 from eventsourcing.utils import Environment
 
 from domain.inquiry import PERSONAL_FIELDS, SHREDDED_LISTS
-from services.inquiry_keys import InquiryKeys, InquiryKeyStore, Sealed
+from services.inquiry_keys import EncryptedField, InquiryKeys, InquiryKeyStore
 from services.key_epochs import EpochStore
 from services.search_index import SearchIndex, SearchKeyStore
 
@@ -34,11 +34,11 @@ def table_prefix(slug: str) -> str:
     return "tenant_" + slug.replace("-", "_")
 
 
-class SealingMapper(Mapper):
-    """Seals an inquiry's personal fields with its own key on the way to storage; the tenant cipher then wraps all.
+class FieldEncryptingMapper(Mapper):
+    """Encrypts an inquiry's personal fields with its own key on the way to storage; the tenant cipher then wraps all.
 
-    On the way back a sealed field stays `Sealed` until a service opens it for a reader: the projections never need
-    a personal field, so they never touch an inquiry key. A plain stored field (stored before sealing) stays plain.
+    On the way back an encrypted field stays `EncryptedField` until a service opens it for a reader: the projections never need
+    a personal field, so they never touch an inquiry key. A plain stored field (stored before encryption) stays plain.
     A shredded list (the blind index's keyed hashes) is opened here, for the worker: empty once the key is gone.
     """
 
@@ -50,36 +50,38 @@ class SealingMapper(Mapper):
         lists = SHREDDED_LISTS.get(type(domain_event), ())
         fields = PERSONAL_FIELDS.get(type(domain_event), ()) + lists
         state = dict(vars(domain_event))
-        for field in lists:  # a list of hashes is sealed as one text; an empty list has nothing to hide
+        for field in lists:  # a list of hashes is encrypted as one text; an empty list has nothing to hide
             if state.get(field):
                 state[field] = " ".join(state[field])
         plain = [f for f in fields if isinstance(state.get(f), str)]
-        if not plain and not any(isinstance(state.get(f), Sealed) for f in fields):
+        if not plain and not any(isinstance(state.get(f), EncryptedField) for f in fields):
             return super().to_stored_event(domain_event)
-        sealed = dict(state)
+        encrypted = dict(state)
         if plain:
             key = self.keys.for_writing(domain_event.originator_id)
             for field in plain:
-                sealed[field] = self.keys.seal(key, domain_event.originator_id, field, state[field])
+                encrypted[field] = self.keys.encrypt_field(key, domain_event.originator_id, field, state[field])
         for field in fields:
-            if isinstance(sealed.get(field), Sealed):
-                sealed[field] = sealed[field].envelope()
+            if isinstance(encrypted.get(field), EncryptedField):
+                encrypted[field] = encrypted[field].envelope()
         clone = object.__new__(type(domain_event))
-        object.__setattr__(clone, "__dict__", sealed)
+        object.__setattr__(clone, "__dict__", encrypted)
         return super().to_stored_event(clone)
 
     def to_domain_event(self, stored_event: StoredEvent) -> Any:
         event = super().to_domain_event(stored_event)
         state = vars(event)
         for field in PERSONAL_FIELDS.get(type(event), ()):
-            sealed = Sealed.from_stored(field, state.get(field))
-            if sealed is not None:
-                state[field] = sealed
+            encrypted = EncryptedField.from_stored(field, state.get(field))
+            if encrypted is not None:
+                state[field] = encrypted
         for field in SHREDDED_LISTS.get(type(event), ()):
-            sealed = Sealed.from_stored(field, state.get(field))
-            if sealed is not None:
+            encrypted = EncryptedField.from_stored(field, state.get(field))
+            if encrypted is not None:
                 key = self.keys.for_reading(event.originator_id)
-                state[field] = [] if key is None else self.keys.open(key, event.originator_id, sealed).split()
+                state[field] = (
+                    [] if key is None else self.keys.decrypt_field(key, event.originator_id, encrypted).split()
+                )
         return event
 
 
@@ -134,7 +136,7 @@ class OfficeApplication(Application):
 
     def construct_mapper(self) -> Mapper:
         mapper = super().construct_mapper()
-        return mapper if self.inquiry_keys is None else SealingMapper(mapper, self.inquiry_keys)
+        return mapper if self.inquiry_keys is None else FieldEncryptingMapper(mapper, self.inquiry_keys)
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)

@@ -1,4 +1,4 @@
-"""Per-inquiry data keys: personal fields are sealed so that destroying one inquiry's key erases it everywhere."""
+"""Per-inquiry data keys: personal fields are encrypted so that destroying one inquiry's key erases it everywhere."""
 
 from __future__ import annotations
 
@@ -11,15 +11,14 @@ from uuid import UUID
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from domain.common import DomainError
 from domain.inquiry import ERASED
-from services.key_epochs import EpochStore, current, unwrap, wrap
+from services import aead
+from services.key_epochs import EpochStore, current
 
 KEY_BYTES = 32
-_NONCE_BYTES = 12
 ENVELOPE_VERSION = 1
 _REWRAP_BATCH = 1000
 
@@ -77,7 +76,7 @@ class InMemoryInquiryKeys:
 
 
 @dataclass(frozen=True)
-class Sealed:
+class EncryptedField:
     """A personal field as stored: AES-GCM under the inquiry key, with tenant, inquiry and field as associated data."""
 
     field: str
@@ -92,14 +91,14 @@ class Sealed:
         }
 
     @classmethod
-    def from_stored(cls, field: str, value: object) -> Sealed | None:
-        """The sealed field, or None if the stored value is plain (events stored before fields were sealed)."""
+    def from_stored(cls, field: str, value: object) -> EncryptedField | None:
+        """The encrypted field, or None if the stored value is plain (events stored before fields were encrypted)."""
         if not isinstance(value, dict) or value.keys() != {"v", "n", "c"} or value["v"] != ENVELOPE_VERSION:
             return None
         return cls(field, base64.b64decode(value["n"]), base64.b64decode(value["c"]))
 
     def __repr__(self) -> str:
-        return f"Sealed({self.field})"
+        return f"EncryptedField({self.field})"
 
 
 class InquiryKeys:
@@ -114,8 +113,8 @@ class InquiryKeys:
         self._store = store
         self._epochs = epochs
         # Keys stored before epochs (epoch NULL) were wrapped by this; read until the first rotation re-wraps them.
-        self._before_epochs = AESGCM(
-            HKDF(hashes.SHA256(), KEY_BYTES, salt=None, info=b"ombud/inquiry-keys").derive(base64.b64decode(tenant_key))
+        self._before_epochs_key = HKDF(hashes.SHA256(), KEY_BYTES, salt=None, info=b"ombud/inquiry-keys").derive(
+            base64.b64decode(tenant_key)
         )
 
     def for_writing(self, inquiry_id: UUID) -> bytes:
@@ -155,38 +154,37 @@ class InquiryKeys:
                 break
         return done
 
-    def seal(self, key: bytes, inquiry_id: UUID, field: str, value: str) -> Sealed:
-        nonce = os.urandom(_NONCE_BYTES)
-        return Sealed(field, nonce, AESGCM(key).encrypt(nonce, value.encode(), self._field_data(inquiry_id, field)))
+    def encrypt_field(self, key: bytes, inquiry_id: UUID, field: str, value: str) -> EncryptedField:
+        message = aead.encrypt(key, value.encode(), self._field_data(inquiry_id, field))
+        return EncryptedField(field, message[: aead.NONCE_BYTES], message[aead.NONCE_BYTES :])
 
-    def open(self, key: bytes | None, inquiry_id: UUID, sealed: Sealed) -> str:
+    def decrypt_field(self, key: bytes | None, inquiry_id: UUID, encrypted: EncryptedField) -> str:
         """The plain text, or ERASED once the key is gone; a ciphertext moved from elsewhere raises."""
         if key is None:
             return ERASED
         try:
-            return (
-                AESGCM(key)
-                .decrypt(sealed.nonce, sealed.ciphertext, self._field_data(inquiry_id, sealed.field))
-                .decode()
-            )
+            return aead.decrypt(
+                key, encrypted.nonce + encrypted.ciphertext, self._field_data(inquiry_id, encrypted.field)
+            ).decode()
         except InvalidTag:
-            raise SealBroken(f"{sealed.field}: feltet kan ikke åpnes: det hører ikke til denne henvendelsen") from None
+            raise DecryptionFailed(
+                f"{encrypted.field}: feltet kan ikke åpnes: det hører ikke til denne henvendelsen"
+            ) from None
 
-    def _field_data(self, inquiry_id: UUID, field: str) -> bytes:
-        return f"{self.slug}/{inquiry_id}/{field}".encode()
+    def _field_data(self, inquiry_id: UUID, field: str) -> str:
+        return f"{self.slug}/{inquiry_id}/{field}"
 
     def _wrap(self, key: bytes, inquiry_id: UUID, epoch: int) -> bytes:
-        return wrap(self._epochs.key(epoch), key, self._associated(inquiry_id, epoch))
+        return aead.encrypt(self._epochs.key(epoch), key, self._associated(inquiry_id, epoch))
 
     def _unwrap(self, found: Wrapped, inquiry_id: UUID) -> bytes:
         epoch, wrapped = found
         try:
             if epoch is None:
-                nonce, ciphertext = wrapped[:_NONCE_BYTES], wrapped[_NONCE_BYTES:]
-                return self._before_epochs.decrypt(nonce, ciphertext, f"{self.slug}/{inquiry_id}".encode())
-            return unwrap(self._epochs.key(epoch), wrapped, self._associated(inquiry_id, epoch))
+                return aead.decrypt(self._before_epochs_key, wrapped, f"{self.slug}/{inquiry_id}")
+            return aead.decrypt(self._epochs.key(epoch), wrapped, self._associated(inquiry_id, epoch))
         except InvalidTag:
-            raise SealBroken("henvendelsens nøkkel hører ikke til denne henvendelsen") from None
+            raise DecryptionFailed("henvendelsens nøkkel hører ikke til denne henvendelsen") from None
 
     def _associated(self, inquiry_id: UUID, epoch: int) -> str:
         """Tenant, inquiry and epoch: a wrapped key moved to another inquiry, tenant or epoch does not open."""
@@ -197,5 +195,5 @@ class InquiryKeyDestroyed(DomainError):
     """The inquiry was erased: its key is gone for good."""
 
 
-class SealBroken(Exception):
-    """A sealed field or key does not open: it was moved from another inquiry, field or tenant, or altered."""
+class DecryptionFailed(Exception):
+    """An encrypted field or key does not open: it was moved from another inquiry, field or tenant, or altered."""

@@ -15,10 +15,7 @@ from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 from typing import Protocol
 
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
 KEY_BYTES = 32
-_NONCE_BYTES = 12
 ROTATION_DAYS = 30  # OMBUD_KEY_ROTATION_DAYS unset
 BACKUP_RETENTION_DAYS = 35  # OMBUD_BACKUP_RETENTION_DAYS unset
 # After a rotation the old key versions sit as dead rows until `ombud maintenance` vacuums them (daily, at least);
@@ -107,17 +104,6 @@ class InMemoryEpochStore:
 
     def destroy(self, number: int) -> None:
         self._keys.pop(number, None)
-
-
-def wrap(epoch_key: bytes, key: bytes, associated: str) -> bytes:
-    """AES-256-GCM of a key under an epoch key; `associated` names what the key belongs to and its epoch."""
-    nonce = os.urandom(_NONCE_BYTES)
-    return nonce + AESGCM(epoch_key).encrypt(nonce, key, associated.encode())
-
-
-def unwrap(epoch_key: bytes, wrapped: bytes, associated: str) -> bytes:
-    """The key, or InvalidTag when the wrapped bytes were moved, altered or wrapped under another epoch."""
-    return AESGCM(epoch_key).decrypt(wrapped[:_NONCE_BYTES], wrapped[_NONCE_BYTES:], associated.encode())
 
 
 class EpochDestroyed(Exception):

@@ -6,10 +6,10 @@ import base64
 import os
 
 from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from services import aead
 
 KEY_BYTES = 32
-_NONCE_BYTES = 12
 
 
 def new_tenant_key() -> str:
@@ -29,13 +29,12 @@ def parse_master_key(encoded: str) -> bytes:
 
 def wrap(master_key: bytes, tenant_key: str, slug: str) -> bytes:
     """AES-GCM with the slug as associated data, so a wrapped key only opens for its own tenant."""
-    nonce = os.urandom(_NONCE_BYTES)
-    return nonce + AESGCM(master_key).encrypt(nonce, tenant_key.encode(), slug.encode())
+    return aead.encrypt(master_key, tenant_key.encode(), slug)
 
 
 def unwrap(master_key: bytes, wrapped: bytes, slug: str) -> str:
     try:
-        return AESGCM(master_key).decrypt(wrapped[:_NONCE_BYTES], wrapped[_NONCE_BYTES:], slug.encode()).decode()
+        return aead.decrypt(master_key, wrapped, slug).decode()
     except InvalidTag as error:
         raise MasterKeyError(slug, "nøkkelen kan ikke åpnes med denne hovednøkkelen") from error
 

@@ -34,7 +34,7 @@ from services.case_commands import (
     SendComplaint,
     SendInterimReply,
 )
-from services.inquiry_keys import Sealed
+from services.inquiry_keys import EncryptedField
 
 # The library's fields, and the blind index (keyed hashes of personal words: no reader needs them in a history).
 _METADATA = {"originator_id", "originator_version", "timestamp", "originator_topic", "search_tokens"}
@@ -398,8 +398,8 @@ class Office:
                 return None
             if erased:
                 return ERASED
-            if isinstance(value, Sealed):
-                return ERASED if keys is None else keys.open(key, inquiry_id, value)
+            if isinstance(value, EncryptedField):
+                return ERASED if keys is None else keys.decrypt_field(key, inquiry_id, value)
             return value
 
         return opened

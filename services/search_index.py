@@ -2,7 +2,7 @@
 
 Two keys, so that an erased inquiry's rows cannot be tested against a guessed name once its epoch is gone:
 - the *word key*, derived from the tenant key, hashes each word once; these hashes are stored in the inquiry's
-  `Received` event, sealed with the inquiry key (so they die with it);
+  `Received` event, encrypted with the inquiry key (so they die with it);
 - the tenant's *search key*, random, wrapped by the current epoch key (`platform.search_keys`), hashes those once
   more for `read.search_tokens`. A rotation makes a new search key and re-indexes the live inquiries only; the old
   one dies with its epoch, and with it every dead row, WAL record or backup of the old index.
@@ -21,8 +21,9 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from domain.search_words import search_words
-from services.inquiry_keys import SealBroken, Wrapped
-from services.key_epochs import EpochStore, current, unwrap, wrap
+from services import aead
+from services.inquiry_keys import DecryptionFailed, Wrapped
+from services.key_epochs import EpochStore, current
 
 KEY_BYTES = 32
 
@@ -69,26 +70,26 @@ class SearchIndex:
     def first_key(self) -> tuple[int, bytes]:
         """The tenant's first search key, under the current epoch (made if there is none yet)."""
         if self._epochs is None:
-            raise SealBroken("søkenøkkelen kan ikke lages uten nøkkelepoker")
+            raise DecryptionFailed("søkenøkkelen kan ikke lages uten nøkkelepoker")
         epoch = current(self._epochs).number
         return epoch, self.new_key(epoch)
 
     def new_key(self, epoch: int) -> bytes:
         """A fresh search key wrapped under the epoch, for `platform.search_keys`."""
-        return wrap(self._epoch_key(epoch), os.urandom(KEY_BYTES), self._associated(epoch))
+        return aead.encrypt(self._epoch_key(epoch), os.urandom(KEY_BYTES), self._associated(epoch))
 
     def _open(self, search_key: Wrapped) -> bytes:
         epoch, wrapped = search_key
         if epoch is None:
-            raise SealBroken("søkenøkkelen har ingen epoke")
+            raise DecryptionFailed("søkenøkkelen har ingen epoke")
         try:
-            return unwrap(self._epoch_key(epoch), wrapped, self._associated(epoch))
+            return aead.decrypt(self._epoch_key(epoch), wrapped, self._associated(epoch))
         except InvalidTag:
-            raise SealBroken("søkenøkkelen hører ikke til denne kommunen eller epoken") from None
+            raise DecryptionFailed("søkenøkkelen hører ikke til denne kommunen eller epoken") from None
 
     def _epoch_key(self, epoch: int) -> bytes:
         if self._epochs is None:
-            raise SealBroken("søkenøkkelen kan ikke brukes uten nøkkelepoker")
+            raise DecryptionFailed("søkenøkkelen kan ikke brukes uten nøkkelepoker")
         return self._epochs.key(epoch)
 
     def _associated(self, epoch: int) -> str:

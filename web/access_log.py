@@ -9,10 +9,11 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
 from domain.account import AUDIT_READERS
-from projections import access_log, account_records
-from projections.access_report import CHANNEL_NAMES
+from projections import account_records
 from projections.reading import tenant_transaction
 from projections.staff_accounts import staff_names
+from services.audit import access_log
+from services.audit.access_report import CHANNEL_NAMES
 from services.office import TenantProfile
 from web.access import tenant_roles
 from web.query import QueryValues

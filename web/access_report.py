@@ -18,13 +18,13 @@ from litestar.params import FromPath
 from litestar.response import Response
 
 from domain import parsing
-from domain.access import INNSYN_PURPOSE
+from domain.access_records import INNSYN_PURPOSE
 from domain.account import TENANT_ROLES
 from domain.common import InvalidField
-from projections.access_letter import as_docx
-from projections.access_log import record_access
-from projections.access_report import AccessReport, access_report
 from projections.reading import tenant_transaction
+from services.audit.access_letter import as_docx
+from services.audit.access_log import record_access
+from services.audit.access_report import AccessReport, access_report
 from services.office import InquiryNotFound, Office, TenantProfile
 from web.access import tenant_roles
 from web.sessions import Staff

@@ -17,9 +17,9 @@ from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
 from opentelemetry import metrics
 
-from projections.access_log import written_counter
 from projections.network_report import NetworkReports
 from projections.safe_login import refuse_unsafe_login
+from services.audit.access_log import written_counter
 from services.platform import Platform
 from web.access_log import AccessLogController
 from web.access_report import AccessReportController

@@ -14,7 +14,8 @@ from litestar.response import Response
 from domain.audit_chain import WITNESS_FORMAT, published
 from domain.common import InvalidField
 from domain.tenant import require_slug
-from projections import audit_witness
+from projections.reading import tenant_transaction
+from services.audit import witness as audit_witness
 from services.platform import UnknownTenant
 
 _WHOLE = re.compile(r"[0-9]{1,18}")
@@ -33,7 +34,8 @@ class CheckpointListController(Controller):
             await anyio.to_thread.run_sync(lambda: request.app.state.platform.office(tenant))
         except (UnknownTenant, InvalidField):
             raise NotFoundException() from None
-        found = await audit_witness.signed_heads(request.app.state.db, tenant, int(etter))
+        async with tenant_transaction(request.app.state.db, tenant) as conn:
+            found = await audit_witness.signed_heads(conn, tenant, int(etter))
         more = len(found) == audit_witness.PAGE
         body = {
             "format": WITNESS_FORMAT,

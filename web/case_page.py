@@ -17,6 +17,7 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from domain import parsing
+from domain.access_records import CASE_WORK_PURPOSE
 from domain.account import CASE_WORKERS, TENANT_ROLES
 from domain.common import DomainError, InvalidField, today_in_norway
 from domain.inquiry import (
@@ -28,9 +29,9 @@ from domain.inquiry import (
     RESOLUTION_OUTCOMES,
 )
 from domain.names import PARTICIPANT_NAMES
-from projections.access_log import CASE_WORK_PURPOSE, record_access
 from projections.report.model import labels
 from projections.staff_accounts import case_worker_choices, staff_names
+from services.audit.access_log import record_access
 from services.case_commands import (
     AddNote,
     Assign,

@@ -14,7 +14,8 @@ from litestar import Controller, Request, get
 from litestar.response import Response
 from redis.exceptions import RedisError
 
-from projections import audit_status, quarantine
+from projections import quarantine
+from services.audit import status as audit_status
 from web.access import platform_role
 
 _TIMEOUT_SECONDS = 2.0

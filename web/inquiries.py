@@ -10,15 +10,15 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Template
 
-from domain.access import SEARCH_PURPOSE
+from domain.access_records import SEARCH_PURPOSE
 from domain.account import TENANT_ROLES
 from domain.common import InvalidField, today_in_norway
 from projections import inquiries, search_index
-from projections.access_log import record_accesses
 from projections.inquiries import ListFilters
 from projections.reading import tenant_transaction
 from projections.report.model import labels
 from projections.staff_accounts import staff_names
+from services.audit.access_log import record_accesses
 from services.office import Office, TenantProfile
 from web.access import tenant_roles
 from web.inquiry_rows import inquiry_rows

@@ -19,14 +19,14 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
 from domain import parsing
-from domain.access import AUDIT_PURPOSE
+from domain.access_records import AUDIT_PURPOSE
 from domain.account import AUDIT_READERS
 from domain.common import MAX_INTEGER, InvalidField
 from domain.inquiry import PERSONAL_FIELDS, Inquiry
 from domain.replay import STATE_FIELDS, last_instant, shown
-from projections.access_log import record_access
 from projections.report.model import labels
 from projections.staff_accounts import staff_names
+from services.audit.access_log import record_access
 from services.office import InquiryNotFound, Office, TenantProfile
 from services.replay import Replay, ReplayStep, replay
 from web.access import tenant_roles

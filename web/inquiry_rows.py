@@ -25,8 +25,8 @@ class InquiryRow:
 
 
 def inquiry_rows(records: Iterable[Mapping[str, Any]], names: Mapping[str, str], *, today: date) -> list[InquiryRow]:
-    """Case-list records (reference, received_on, primary_area, case_types, assignee, status, first_response_on,
-    resolved_on) with codes named, the reply deadline as domain.deadlines has it, and dates written the Norwegian way."""
+    """Case-list records (reference, received_on, primary_area, case_types, assignee, status, answered: the case
+    list's own § 11 a flag, projections.inquiries.ANSWERED) with codes named, the reply deadline as domain.deadlines has it, and dates written the Norwegian way."""
     return [
         InquiryRow(
             reference=record["reference"],
@@ -37,7 +37,7 @@ def inquiry_rows(records: Iterable[Mapping[str, Any]], names: Mapping[str, str],
             is_open=record["status"] == "open",
             reply=deadlines.reply_state(
                 record["received_on"],
-                answered=bool(record["first_response_on"] or record["resolved_on"]),
+                answered=record["answered"],
                 today=today,
             ),
             reply_due=deadlines.reply_due(record["received_on"]).strftime(DATE),

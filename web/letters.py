@@ -16,11 +16,11 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Response, Template
 
 from domain import parsing
-from domain.access import LETTER_PURPOSE
+from domain.access_records import LETTER_PURPOSE
 from domain.account import CASE_WORKERS, TENANT_ROLES
 from domain.common import Context, DomainError, InvalidField, today_in_norway
 from domain.letterhead import LETTER_KINDS, MAX_LETTER_TEXT, PLACEHOLDERS, Letterhead, LetterheadInvalid
-from projections.access_log import record_access
+from services.audit.access_log import record_access
 from services.letter_texts import DEFAULT_TEXTS, TITLES
 from services.letters import FILE_NAMES, Letters, RegisterInterimReply, SetLetterhead
 from services.office import InquiryNotFound

@@ -13,9 +13,10 @@ from litestar.response import Redirect, Template
 from domain import parsing
 from domain.common import DomainError
 from domain.taxonomy import TEMPLATES
-from projections import audit_status, quarantine
+from projections import quarantine
 from projections.staff_accounts import platform_accounts
 from services.accounts import AccountNotFound, SetAccountActive
+from services.audit import status as audit_status
 from services.platform import Platform
 from web.access import platform_role
 from web.sessions import Staff

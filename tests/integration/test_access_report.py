@@ -17,7 +17,7 @@ from docx import Document
 
 from domain.inquiry import Inquiry
 from infra.cli import main
-from projections.access_log import record_access
+from services.audit.access_log import record_access
 from tests.integration.conftest import Run
 
 SUMMARY = "Fiktiv klage på manglende svar"
@@ -130,7 +130,7 @@ def test_the_command_lines_reads_are_recorded_before_anything_is_printed(
 
     capsys.readouterr()
     with monkeypatch.context() as patched:
-        patched.setattr("projections.access_log.record_access", broken)
+        patched.setattr("services.audit.access_log.record_access", broken)
         for command in ("show", "history", "access-report"):
             with pytest.raises(OSError):
                 main(["inquiry", command, "--tenant", slug, reference])

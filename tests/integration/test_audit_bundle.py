@@ -18,10 +18,10 @@ import pytest
 
 from domain.audit_chain import entry_hash, genesis, link
 from domain.common import today_in_norway
-from projections import audit_chain
-from projections.audit_chain import stored_entries
 from projections.worker import ProjectionWorker
 from services.application import table_prefix
+from services.audit import chain as audit_chain
+from services.audit.chain import stored_entries
 from services.audit_signing import load_signer, new_signing_key_pem
 from tests.integration.conftest import Run
 from tests.private_database import (

@@ -21,8 +21,8 @@ from domain.common import Context
 from infra.directory import PostgresAccountDirectory
 from infra.eventstore import open_datastore
 from infra.logins import worker_url_for
-from projections import audit_chain
-from projections.access_log import record_access
+from services.audit import chain as audit_chain
+from services.audit.access_log import record_access
 from services.audit_signing import Signer, load_signer
 from services.case_commands import AddNote
 from services.office import Office

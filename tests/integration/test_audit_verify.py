@@ -17,8 +17,8 @@ from domain.audit_chain import checkpoint_message, entry_hash, link
 from domain.inquiry import Inquiry
 from infra.settings import Settings
 from infra.throwaway import throwaway_database
-from projections.audit_chain import REASONS, SOURCE_NAMES, events_table, stored_entries
 from projections.worker import ProjectionWorker
+from services.audit.chain import REASONS, SOURCE_NAMES, events_table, stored_entries
 from tests.integration.conftest import Run
 from tests.private_database import (
     migrated_app_login,

@@ -21,9 +21,9 @@ from litestar.testing import TestClient
 
 from domain.audit_chain import WITNESS_FORMAT
 from infra.logins import worker_url_for
-from projections import audit_chain
-from projections.audit_keeper import AuditKeeper
 from projections.worker import ProjectionWorker
+from services.audit import chain as audit_chain
+from services.audit.keeper import AuditKeeper
 from services.audit_signing import load_signer
 from services.platform import Platform
 from services.signed_heads import SignedHeads

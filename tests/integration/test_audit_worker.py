@@ -19,10 +19,10 @@ from opentelemetry.sdk.metrics.export import InMemoryMetricReader
 from domain.audit_chain import Checkpoint
 from domain.common import Context
 from infra.logins import worker_url_for
-from projections import audit_chain
-from projections.audit_chain import ChainDoesNotHold
-from projections.audit_keeper import AuditKeeper
 from projections.worker import ProjectionWorker
+from services.audit import chain as audit_chain
+from services.audit.chain import ChainDoesNotHold
+from services.audit.keeper import AuditKeeper
 from services.audit_signing import Signer, load_signer
 from services.office import Office
 from services.platform import Platform

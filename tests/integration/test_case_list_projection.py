@@ -98,6 +98,27 @@ def test_the_case_list_follows_an_inquiry_through_its_steps(
     assert rows(database_url, b.slug) == []  # B's worker has not run: nothing of A's crossed over
 
 
+def test_answered_and_awaiting_a_reply_are_one_rule_for_the_lists_filters_and_their_rows(
+    two_offices: tuple[Office, Office], caseworker: Context, worker: ProjectionWorker, database_url: str
+) -> None:
+    office, _ = two_offices
+    waiting, replied, resolved = (receive(office, caseworker) for _ in range(3))
+    office.handle(caseworker, SendInterimReply(inquiry=replied, on=date(2024, 3, 10)))
+    office.handle(caseworker, Resolve(inquiry=resolved, on=date(2024, 3, 11), outcome="referred"))
+    worker.catch_up(office.slug)
+    with psycopg.connect(database_url) as conn, conn.transaction():
+        conn.execute("SET LOCAL ROLE ombud_reader")
+        conn.execute("SELECT set_config('app.tenant_id', %s, true)", (office.slug,))
+        found = conn.execute(
+            f"SELECT reference, {inquiries.ANSWERED}, {inquiries.AWAITING_REPLY} FROM read.inquiries ORDER BY reference"
+        ).fetchall()
+    assert {reference: (answered, awaiting) for reference, answered, awaiting in found} == {
+        waiting: (False, True),
+        replied: (True, False),
+        resolved: (True, False),
+    }
+
+
 def test_a_reader_sees_only_the_tenant_set_for_its_transaction(
     two_offices: tuple[Office, Office], caseworker: Context, worker: ProjectionWorker, database_url: str
 ) -> None:

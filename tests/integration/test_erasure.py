@@ -12,7 +12,7 @@ import pytest
 from domain.common import Context
 from domain.inquiry import ERASED, Inquiry
 from services.application import OfficeApplication, table_prefix
-from services.inquiry_keys import SealBroken
+from services.inquiry_keys import DecryptionFailed
 from services.keys import unwrap
 from services.platform import Platform
 from tests.integration.conftest import Run
@@ -196,7 +196,7 @@ def test_a_ciphertext_moved_between_inquiries_fields_or_tenants_fails_to_open(
 
     fresh = platform.office(a)
     for reference in ("2024-0001", "2024-0002", "2024-0003"):
-        with pytest.raises(SealBroken):
+        with pytest.raises(DecryptionFailed):
             fresh.inquiry(reference)
     assert platform.office(b).inquiry("2024-0009").summary == SUMMARY
 

@@ -175,8 +175,8 @@ def wal_since(superuser: str, start_lsn: str) -> bytes:
         )
 
 
-def sealed_envelopes(superuser: str, slug: str, tenant_key: str, inquiry: UUID) -> list[tuple[str, dict[str, Any]]]:
-    """Every sealed field of the inquiry's events, with the tenant cipher taken off (the master key opens it)."""
+def encrypted_envelopes(superuser: str, slug: str, tenant_key: str, inquiry: UUID) -> list[tuple[str, dict[str, Any]]]:
+    """Every encrypted field of the inquiry's events, with the tenant cipher taken off (the master key opens it)."""
     cipher = OfficeApplication(slug, tenant_key).mapper.cipher
     with psycopg.connect(superuser) as conn:
         states = conn.execute(
@@ -225,10 +225,10 @@ def recovered(superuser: str, master_key: bytes, folder: Path, slug: str, wrappe
     candidates = inquiry_keys | set(keys.values())
     texts = []
     tenant_key = base64.b64encode(keys["tenant"]).decode()
-    for field, envelope in sealed_envelopes(superuser, slug, tenant_key, ERASED_ID):
-        sealed = base64.b64decode(envelope["n"]) + base64.b64decode(envelope["c"])
+    for field, envelope in encrypted_envelopes(superuser, slug, tenant_key, ERASED_ID):
+        encrypted = base64.b64decode(envelope["n"]) + base64.b64decode(envelope["c"])
         for key in candidates:
-            if (text := opened(key, sealed, [f"{slug}/{ERASED_ID}/{field}".encode()])) is not None:
+            if (text := opened(key, encrypted, [f"{slug}/{ERASED_ID}/{field}".encode()])) is not None:
                 texts.append(text.decode())
     return texts
 

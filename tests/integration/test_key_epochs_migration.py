@@ -22,8 +22,9 @@ from infra.eventstore import factory_maker, open_datastore
 from infra.key_epochs import DirectoryEpochStore
 from infra.logins import APP_LOGIN, with_login
 from infra.migrate import migration_files
+from services.aead import decrypt
 from services.inquiry_keys import Wrapped
-from services.key_epochs import InMemoryEpochStore, unwrap
+from services.key_epochs import InMemoryEpochStore
 from services.platform import Platform
 from tests.integration.conftest import Run
 
@@ -63,7 +64,7 @@ class _KeysBefore0026:
         )
 
     def add(self, inquiry_id: UUID, epoch: int, wrapped_key: bytes) -> Wrapped | None:
-        key = unwrap(self._epochs.key(epoch), wrapped_key, f"ombud/inquiry-key/{self._slug}/{inquiry_id}/{epoch}")
+        key = decrypt(self._epochs.key(epoch), wrapped_key, f"ombud/inquiry-key/{self._slug}/{inquiry_id}/{epoch}")
         nonce = b"\0" * 11 + b"\1"
         wrapped = nonce + self._wrapping.encrypt(nonce, key, f"{self._slug}/{inquiry_id}".encode())
         with self._datastore.transaction(commit=True) as cursor:  # type: ignore[attr-defined]

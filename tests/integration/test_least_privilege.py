@@ -16,11 +16,11 @@ from infra.cli import main
 from infra.logins import login_of, with_login
 from infra.migrate import migrate
 from infra.throwaway import throwaway_database
-from projections.access_log import record_access
 from projections.safe_login import LOGIN_POWERS, UnsafeDatabaseLogin
 from projections.worker import ProjectionWorker
 from services.accounts import create_account
 from services.application import table_prefix
+from services.audit.access_log import record_access
 from services.office import Office
 from services.platform import Platform
 from web.app import create_app

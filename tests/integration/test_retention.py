@@ -91,7 +91,7 @@ def test_retention_erases_exactly_the_inquiries_due_skips_holds_and_the_other_te
     code, out, err = ombud("inquiry", "history", "--tenant", office, "2020-1", "--json")
     assert code == 0, err
     erased = json.loads(out)[-1]
-    assert (erased["event"], erased["details"]) == ("Erased", {"reason": ERASED})  # sealed with the key it destroyed
+    assert (erased["event"], erased["details"]) == ("Erased", {"reason": ERASED})  # encrypted with the key it destroyed
 
     code, out, err = ombud("retention", "run", "--tenant", office)
     assert (code, out.splitlines()) == (0, ["0 henvendelser slettet"]), err

@@ -102,7 +102,7 @@ async def test_an_erased_inquiry_is_no_longer_found_and_the_other_tenant_keeps_i
     assert await hits(database_url, a, "ase") == []
 
 
-def test_the_stored_event_holds_the_tokens_only_sealed_and_after_erasure_they_open_to_nothing(
+def test_the_stored_event_holds_the_tokens_only_encrypted_and_after_erasure_they_open_to_nothing(
     offices: tuple[Office, Office, UUID, UUID],
     admin_database_url: str,
     master_key: bytes,

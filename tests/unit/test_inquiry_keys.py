@@ -1,4 +1,4 @@
-"""Per-inquiry keys and erasure on in-memory persistence: sealed fields, moved ciphertexts, erased fields."""
+"""Per-inquiry keys and erasure on in-memory persistence: encrypted fields, moved ciphertexts, erased fields."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from domain.common import Context
 from domain.inquiry import ERASED, AlreadyErased, Inquiry
 from services.application import OfficeApplication
 from services.case_commands import AddNote, Forward, SendComplaint
-from services.inquiry_keys import InMemoryInquiryKeys, InquiryKeys, SealBroken
+from services.inquiry_keys import DecryptionFailed, InMemoryInquiryKeys, InquiryKeys
 from services.key_epochs import InMemoryEpochStore
 from services.keys import new_tenant_key
 from services.office import EraseInquiry, Office
@@ -61,7 +61,7 @@ def stored_states(app: OfficeApplication) -> list[str]:
     return states
 
 
-def test_personal_fields_are_stored_sealed_and_read_back_plain(office: Office, ctx: Context) -> None:
+def test_personal_fields_are_stored_encrypted_and_read_back_plain(office: Office, ctx: Context) -> None:
     full_inquiry(office, ctx, "2024-0001")
 
     states = "\n".join(stored_states(office.app))
@@ -88,24 +88,26 @@ def keys_of(slug: str, store: InMemoryInquiryKeys, tenant_key: str, epochs: InMe
     return InquiryKeys(slug, tenant_key, store, epochs)
 
 
-def test_a_sealed_field_moved_to_another_inquiry_field_or_tenant_fails_to_open() -> None:
+def test_a_encrypted_field_moved_to_another_inquiry_field_or_tenant_fails_to_open() -> None:
     tenant_key, store, epochs = new_tenant_key(), InMemoryInquiryKeys(), InMemoryEpochStore()
     keys = keys_of("testby", store, tenant_key, epochs)
     a, b = Inquiry.id_for("2024-0001"), Inquiry.id_for("2024-0002")
     key_a, key_b = keys.for_writing(a), keys.for_writing(b)
-    sealed = keys.seal(key_a, a, "summary", SUMMARY)
+    encrypted = keys.encrypt_field(key_a, a, "summary", SUMMARY)
 
-    assert keys.open(key_a, a, sealed) == SUMMARY
-    with pytest.raises(SealBroken):
-        keys.open(key_b, b, sealed)  # another inquiry
-    with pytest.raises(SealBroken):
-        keys.open(key_a, b, sealed)  # the right key, claimed for another inquiry
-    with pytest.raises(SealBroken):
-        keys.open(key_a, a, type(sealed)("requester_name", sealed.nonce, sealed.ciphertext))  # another field
+    assert keys.decrypt_field(key_a, a, encrypted) == SUMMARY
+    with pytest.raises(DecryptionFailed):
+        keys.decrypt_field(key_b, b, encrypted)  # another inquiry
+    with pytest.raises(DecryptionFailed):
+        keys.decrypt_field(key_a, b, encrypted)  # the right key, claimed for another inquiry
+    with pytest.raises(DecryptionFailed):
+        keys.decrypt_field(
+            key_a, a, type(encrypted)("requester_name", encrypted.nonce, encrypted.ciphertext)
+        )  # another field
     other_tenant = keys_of("annenby", store, tenant_key, epochs)
-    with pytest.raises(SealBroken):
-        other_tenant.open(key_a, a, sealed)  # another tenant, even were its key the same
-    with pytest.raises(SealBroken):
+    with pytest.raises(DecryptionFailed):
+        other_tenant.decrypt_field(key_a, a, encrypted)  # another tenant, even were its key the same
+    with pytest.raises(DecryptionFailed):
         other_tenant.for_reading(a)  # a wrapped key moved to another tenant does not unwrap
 
 
@@ -116,7 +118,7 @@ def test_a_wrapped_key_moved_to_another_inquiry_does_not_unwrap() -> None:
     keys.for_writing(a)
     store.rows[b] = store.rows[a]
 
-    with pytest.raises(SealBroken):
+    with pytest.raises(DecryptionFailed):
         keys.for_reading(b)
 
 
@@ -133,7 +135,7 @@ def test_erasure_shows_every_personal_field_as_erased_and_leaves_other_inquiries
     shown = repr(view) + repr(history)
     assert not any(text in shown for text in PERSONAL)
     assert history[-1].event == "Erased"
-    assert history[-1].details == {"reason": ERASED}  # sealed with the very key the erasure destroyed
+    assert history[-1].details == {"reason": ERASED}  # encrypted with the very key the erasure destroyed
     assert stored_states(office.app)[: len(before)] == before  # nothing stored was rewritten
     other = office.inquiry("2024-0002")
     assert (other.requester_name, other.summary) == (NAME, SUMMARY)
@@ -163,7 +165,7 @@ def test_erasing_one_tenants_inquiry_leaves_the_same_reference_in_another_tenant
 
 
 def plain_events(office: Office, ctx: Context, tenant_key: str, reference: str) -> list[Any]:
-    """Events as stored before fields were sealed: the same tenant cipher, plain fields."""
+    """Events as stored before fields were encrypted: the same tenant cipher, plain fields."""
     inquiry = Inquiry.receive(
         ctx,
         reference=reference,
@@ -193,7 +195,7 @@ def test_events_stored_with_plain_fields_still_read_and_erase(platform: Platform
     assert not any(text in repr(office.case_file("2023-0001")) for text in PERSONAL)
 
 
-def test_sealing_without_a_key_store_stores_plain_fields(ctx: Context) -> None:
+def test_encryption_without_a_key_store_stores_plain_fields(ctx: Context) -> None:
     """The import's encoder has no key store: its rows carry no personal text, and its events read as plain."""
     app = OfficeApplication("testby", new_tenant_key())
     stored = app.mapper.to_stored_event(
@@ -211,7 +213,7 @@ def test_sealing_without_a_key_store_stores_plain_fields(ctx: Context) -> None:
     assert stored.originator_id == Inquiry.id_for("2024-0009")
 
 
-def test_erasure_and_hold_reasons_are_stored_sealed_and_die_with_the_key(office: Office, ctx: Context) -> None:
+def test_erasure_and_hold_reasons_are_stored_encrypted_and_die_with_the_key(office: Office, ctx: Context) -> None:
     full_inquiry(office, ctx, "2024-0001")
     retention = Retention(office)
     retention.place_hold(ctx, PlaceLegalHold("2024-0001", ON, "tvist om Åses vedtak"))
@@ -226,13 +228,13 @@ def test_erasure_and_hold_reasons_are_stored_sealed_and_die_with_the_key(office:
     assert [e.details["reason"] for e in office.history("2024-0001") if "reason" in e.details][-2:] == [ERASED] * 2
 
 
-def test_a_hold_reason_stored_plain_before_sealing_still_reads(platform: Platform, ctx: Context) -> None:
+def test_a_hold_reason_stored_plain_before_encryption_still_reads(platform: Platform, ctx: Context) -> None:
     office = platform.create_tenant(ctx, slug="gammelby", name="Gammelby kommune")
     tenant_key = office.app.env.get("CIPHER_KEY")
     office.app.recorder.insert_events(plain_events(office, ctx, tenant_key, "2023-0001"))
     found = office.app.repository.get(Inquiry.id_for("2023-0001"))
     found.place_legal_hold(ctx, on=ON, reason="tilsynssak")
-    plain = OfficeApplication(office.slug, tenant_key).mapper  # no key store: fields stay plain, as before sealing
+    plain = OfficeApplication(office.slug, tenant_key).mapper  # no key store: fields stay plain, as before encryption
     office.app.recorder.insert_events([plain.to_stored_event(event) for event in found.collect_events()])
 
     assert office.history("2023-0001")[-1].details == {"reason": "tilsynssak"}

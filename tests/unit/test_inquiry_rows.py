@@ -24,8 +24,7 @@ def record(*, due: date, answered: bool = False) -> dict:
         "case_types": ["no_reply"],
         "assignee": None,
         "status": "open",
-        "first_response_on": TODAY if answered else None,
-        "resolved_on": None,
+        "answered": answered,
     }
 
 

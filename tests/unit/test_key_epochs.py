@@ -20,7 +20,8 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from domain.common import Context
 from domain.inquiry import ERASED, Inquiry
 from infra.key_epochs import DirectoryEpochStore
-from services.inquiry_keys import InMemoryInquiryKeys, InquiryKeys, SealBroken
+from services.aead import encrypt
+from services.inquiry_keys import DecryptionFailed, InMemoryInquiryKeys, InquiryKeys
 from services.key_epochs import (
     SCHEDULE_ALLOWANCE,
     VACUUM_ALLOWANCE,
@@ -29,7 +30,6 @@ from services.key_epochs import (
     EpochKeyError,
     EpochPolicy,
     InMemoryEpochStore,
-    wrap,
 )
 from services.key_rotation import KeyRotation, Rotated
 from services.keys import new_tenant_key
@@ -178,7 +178,7 @@ def test_a_key_moved_to_another_epoch_does_not_unwrap() -> None:
     epochs.create()
     store.rows[A] = (2, store.rows[A][1])  # claimed to be under epoch 2
 
-    with pytest.raises(SealBroken):
+    with pytest.raises(DecryptionFailed):
         keys.for_reading(A)
 
 
@@ -225,7 +225,7 @@ def test_a_rotation_moves_every_tenants_live_keys_and_destroys_the_old_epoch_onl
     assert stale is not None
     store = directory.inquiry_key_stores["annenby"]
     late = Inquiry.id_for("2024-0003")  # a key made by a process that had not yet seen epoch 2
-    store.rows[late] = (1, wrap(platform.epochs.key(1), os.urandom(32), f"ombud/inquiry-key/annenby/{late}/1"))
+    store.rows[late] = (1, encrypt(platform.epochs.key(1), os.urandom(32), f"ombud/inquiry-key/annenby/{late}/1"))
 
     second = platform.epochs.epochs()[-1]
     window = second.created + POLICY.backup_retention + VACUUM_ALLOWANCE

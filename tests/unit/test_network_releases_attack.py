@@ -23,7 +23,7 @@ from openpyxl import load_workbook
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import lil_matrix
 
-from domain.disclosure import AlreadyShown, Release
+from domain.disclosure import COMPLEMENTARY, SMALL, AlreadyShown, Release
 from projections.network_releases import digest_of, release_year
 from projections.network_report import HIDDEN, NATIONAL, Office, assemble, build_year, year_tables
 from projections.network_report_files import as_csv, as_json, as_xlsx
@@ -308,5 +308,5 @@ def test_no_output_says_why_a_cell_is_hidden(kind: str) -> None:
     else:
         text = (as_json if kind == "json" else as_csv)(report).decode("utf-8-sig")
     assert ":" in text
-    for word in ("reason", "small", "complementary", "få", "komplementær", "skjult fordi"):
+    for word in ("reason", SMALL, COMPLEMENTARY, "få", "komplementær", "skjult fordi"):
         assert word not in text, word

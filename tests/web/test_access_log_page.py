@@ -9,8 +9,8 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from domain.common import Context
-from projections.access_log import PAGE_SIZE
 from projections.worker import ProjectionWorker
+from services.audit.access_log import PAGE_SIZE
 from services.office import Office
 
 

@@ -15,7 +15,7 @@ from litestar.testing import AsyncTestClient
 
 from domain.account import Account
 from domain.common import Context
-from projections.access_log import record_access
+from services.audit.access_log import record_access
 from services.office import Office
 
 SUMMARY = "Fiktiv sak om innsyn i loggen"

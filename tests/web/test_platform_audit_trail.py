@@ -9,8 +9,8 @@ import psycopg
 from litestar.testing import AsyncTestClient
 
 from domain.common import Context
-from projections.audit_chain import REASONS
 from projections.worker import ProjectionWorker
+from services.audit.chain import REASONS
 from services.audit_signing import load_signer
 from services.office import Office
 from tests.integration.test_audit_verify import chain_of, change_row

@@ -17,8 +17,8 @@ from opentelemetry import metrics
 
 from domain.account import PLATFORM_SCOPE
 from domain.audit_chain import Checkpoint
-from projections import audit_chain
-from projections.audit_chain import Break, ChainDoesNotHold, EventTime, Head, Verdict
+from services.audit import chain as audit_chain
+from services.audit.chain import Break, ChainDoesNotHold, EventTime, Head, Verdict
 from services.audit_signing import Signer
 from services.platform import Platform
 

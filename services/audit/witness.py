@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncpg
 
 from domain.audit_chain import Checkpoint
-from projections.reading import tenant_transaction
 
 PAGE = 5000
 _SIGNED = (
@@ -18,8 +17,7 @@ _SIGNED = (
 )
 
 
-async def signed_heads(pool: asyncpg.Pool, tenant: str, after: int = 0) -> list[Checkpoint]:
-    """The tenant's checkpoints past length `after`, in order, at most PAGE of them."""
-    async with tenant_transaction(pool, tenant) as conn:
-        rows = await conn.fetch(_SIGNED, tenant, after, PAGE)
+async def signed_heads(conn: asyncpg.Connection, tenant: str, after: int = 0) -> list[Checkpoint]:
+    """The tenant's checkpoints past length `after`, in order, at most PAGE of them (`conn`: the tenant's reader)."""
+    rows = await conn.fetch(_SIGNED, tenant, after, PAGE)
     return [Checkpoint(r[0], r[1], bytes(r[2]), r[3], r[4], bytes(r[5])) for r in rows]

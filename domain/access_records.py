@@ -1,9 +1,11 @@
-"""The ways personal data can be read, one code each, so every access record says how the data went out."""
+"""What an access record says about a read of personal data: the channel it went out by and why, one code each."""
 
 from __future__ import annotations
 
 # The case page, a download or export, a letter, the command line, a search hit (infra/migrations/0017 checks these).
 ACCESS_CHANNELS = ("web", "download", "letter", "cli", "search")
+# Why staff open an inquiry to work on it (the case page).
+CASE_WORK_PURPOSE = "saksbehandling"
 # Why the command line reads an inquiry unless the operator says otherwise with --purpose.
 CLI_PURPOSE = "drift"
 # Why staff download the access report: to answer the inhabitant's request for innsyn.

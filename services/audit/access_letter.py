@@ -6,7 +6,7 @@ import io
 
 from docx import Document
 
-from projections.access_report import AccessReport
+from services.audit.access_report import AccessReport
 
 EXPLANATION = (
     "Du har bedt om innsyn i hvem som har sett opplysningene i henvendelsen din til ombudet. Etter "

@@ -21,7 +21,7 @@ from psycopg import sql
 
 from domain.audit_chain import COLUMNS, SOURCES, SUBJECT_COLUMNS, Checkpoint, entry_bytes, genesis, timestamp
 from domain.common import OSLO, DomainError
-from projections.audit_chain import StoredEntry, checkpoints, head, source_table, stored_entries
+from services.audit.chain import StoredEntry, checkpoints, head, source_table, stored_entries
 from services.audit_signing import PublicKey
 
 FORMAT = "ombud-audit-bundle-1"

@@ -8,11 +8,19 @@ from uuid import UUID
 import asyncpg
 from opentelemetry import metrics
 
-from domain.access import ACCESS_CHANNELS, AUDIT_PURPOSE, CLI_PURPOSE, INNSYN_PURPOSE, LETTER_PURPOSE, SEARCH_PURPOSE
-from projections.audit_chain import RECORD_WRITERS_LOCK
-from projections.reading import TENANT_SETTING
+from domain.access_records import (
+    ACCESS_CHANNELS,
+    AUDIT_PURPOSE,
+    CASE_WORK_PURPOSE,
+    CLI_PURPOSE,
+    INNSYN_PURPOSE,
+    LETTER_PURPOSE,
+    SEARCH_PURPOSE,
+)
+from services.audit.chain import RECORD_WRITERS_LOCK
 
 PAGE_SIZE = 50
+_FOR_TENANT = "SELECT set_config('app.tenant_id', $1, true)"  # for this transaction only
 # The inquiry's reference comes from the case list; an inquiry the worker has not projected yet shows without one.
 _FROM = (
     " FROM audit.access_records r LEFT JOIN read.inquiries i ON i.tenant_id = r.tenant_id AND i.id = r.inquiry_id"
@@ -30,7 +38,6 @@ _RECORD = (
 
 
 # The purposes a metric may name; another (an operator's own words at the command line) counts as "other".
-CASE_WORK_PURPOSE = "saksbehandling"
 _COUNTED_PURPOSES = frozenset(
     {CASE_WORK_PURPOSE, AUDIT_PURPOSE, CLI_PURPOSE, INNSYN_PURPOSE, LETTER_PURPOSE, SEARCH_PURPOSE}
 )
@@ -57,7 +64,7 @@ async def record_access(
     """Commits before returning: if the record cannot be written, the caller gets an error, not data.
 
     The reader is an account id, or the operator's name at the command line; the channel is one of
-    domain.access.ACCESS_CHANNELS. `written` (see `written_counter`) counts the record once it is committed.
+    domain.access_records.ACCESS_CHANNELS. `written` (see `written_counter`) counts the record once it is committed.
     """
     await record_accesses(
         pool,
@@ -88,7 +95,7 @@ async def record_accesses(
     if not inquiry_ids:
         return
     async with pool.acquire() as conn, conn.transaction():
-        await conn.execute(TENANT_SETTING, tenant)
+        await conn.execute(_FOR_TENANT, tenant)
         await conn.execute(RECORD_WRITERS_LOCK)  # the audit chain seals records in commit order
         await conn.executemany(_RECORD, [(account_id, role, i, purpose, channel) for i in inquiry_ids])
     if written is not None:

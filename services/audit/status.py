@@ -8,7 +8,7 @@ from datetime import datetime
 import asyncpg
 
 from domain.common import OSLO
-from projections.audit_chain import REASONS, SOURCE_NAMES, scope_name
+from services.audit.chain import REASONS, SOURCE_NAMES, scope_name
 
 _EVERY = (
     "SELECT tenant_id, verified_length, verified_at, broken_position, broken_source, broken_key, broken_reason"
