@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
+from uuid import UUID
 
 from eventsourcing.application import Application
 from eventsourcing.persistence import InfrastructureFactory, JSONTranscoder, Mapper, StoredEvent, Transcoding
@@ -34,7 +35,7 @@ def table_prefix(slug: str) -> str:
     return "tenant_" + slug.replace("-", "_")
 
 
-class SealingMapper(Mapper):
+class SealingMapper(Mapper[UUID]):
     """Seals an inquiry's personal fields with its own key on the way to storage; the tenant cipher then wraps all.
 
     On the way back a sealed field stays `Sealed` until a service opens it for a reader: the projections never need
@@ -42,7 +43,7 @@ class SealingMapper(Mapper):
     A shredded list (the blind index's keyed hashes) is opened here, for the worker: empty once the key is gone.
     """
 
-    def __init__(self, base: Mapper, keys: InquiryKeys) -> None:
+    def __init__(self, base: Mapper[UUID], keys: InquiryKeys) -> None:
         super().__init__(base.transcoder, base.compressor, base.cipher)
         self.keys = keys
 
@@ -83,7 +84,7 @@ class SealingMapper(Mapper):
         return event
 
 
-class OfficeApplication(Application):
+class OfficeApplication(Application[UUID]):
     """The event store of one kommune's office.
 
     Settings come only from the composition root (never from `os.environ`), and the
@@ -124,7 +125,8 @@ class OfficeApplication(Application):
             }
         )
 
-    def construct_env(self, name: str, env: dict[str, str] | None = None) -> Environment:
+    def construct_env(self, name: str, env: Mapping[str, str] | None = None) -> Environment:
+        """Only what the caller gives: unlike the library's default, nothing from `os.environ`."""
         return Environment(name, dict(env or {}))
 
     def construct_factory(self, env: Environment) -> InfrastructureFactory:
@@ -132,7 +134,7 @@ class OfficeApplication(Application):
             return super().construct_factory(env)
         return self._make_factory(env)
 
-    def construct_mapper(self) -> Mapper:
+    def construct_mapper(self) -> Mapper[UUID]:
         mapper = super().construct_mapper()
         return mapper if self.inquiry_keys is None else SealingMapper(mapper, self.inquiry_keys)
 
