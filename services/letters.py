@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 from uuid import UUID
 
 from eventsourcing.persistence import IntegrityError
