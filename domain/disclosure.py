@@ -5,8 +5,8 @@ from __future__ import annotations
 import heapq
 from collections.abc import Hashable, Iterator, Mapping, Sequence, Set
 from dataclasses import dataclass
-from typing import Generic, TypeVar, cast
 from math import gcd
+from typing import Generic, TypeVar, cast
 
 from domain.common import DomainError, InvalidField
 

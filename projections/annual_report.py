@@ -100,7 +100,7 @@ async def area_counts(
 ) -> dict[str, dict[str, int]]:
     """Inquiries received in [first, last] per area concerned, per top-level area and per primary area."""
     target = profile.taxonomy(taxonomy_version) if taxonomy_version else None
-    by_area, by_parent, by_primary = Counter(), Counter(), Counter()
+    by_area, by_parent, by_primary = Counter[str](), Counter[str](), Counter[str]()
     starts = [taxonomy.effective_from for taxonomy in profile.taxonomies]
     for row in await conn.fetch(_AREAS, first, last, starts):
         recorded = profile.taxonomies[max(row["period"], 1) - 1]  # before the first version: the first

@@ -107,7 +107,7 @@ def write(
             signed = checkpoints(cursor, scope)  # sets the transaction's scope for the queries after it
             chosen = span(cursor, scope, signed, since, until)
             cursor.execute(_COUNT, (scope, chosen.first, chosen.last))
-            count = cursor.fetchone()[0]
+            count = cursor.fetchone()[0]  # type: ignore[index]  # the query always returns one row
             cursor.execute(_REFERENCES, (scope,))
             references = dict(cursor.fetchall())
             covered = [c for c in signed if chosen.first - 1 <= c.length <= chosen.last]

@@ -7,7 +7,7 @@ import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 from uuid import uuid4
 
 import psycopg
@@ -27,6 +27,9 @@ from services.audit_signing import Signer
 from services.key_rotation import KeyRotation
 from services.platform import TENANTS_CHANNEL, Platform
 from services.retention import Retention
+
+if TYPE_CHECKING:
+    from eventsourcing.postgres import PostgresApplicationRecorder
 
 log = logging.getLogger(__name__)
 
@@ -145,7 +148,7 @@ class ProjectionWorker:
         with self._writer.transaction(), self._writer.cursor() as cursor:
             cursor.execute("SELECT set_config('app.tenant_id', %s, true)", (slug,))
             cursor.execute("SELECT projection, position FROM read.positions WHERE tenant_id = %s", (slug,))
-            positions = dict(cursor.fetchall())
+            positions: dict[str, int] = dict(cursor.fetchall())
             aside = quarantine.set_aside(cursor, slug)
         for name in PROJECTIONS:
             attributes = {"tenant": slug, "projection": name}
@@ -364,7 +367,7 @@ class ProjectionWorker:
         channels: dict[str, str] = {}
         while not stop.is_set():
             for slug in self._platform.slugs():
-                channel = self._platform.office(slug).app.recorder.channel_name
+                channel = cast("PostgresApplicationRecorder", self._platform.office(slug).app.recorder).channel_name
                 if channel not in channels:
                     listener.execute(sql.SQL("LISTEN {}").format(sql.Identifier(channel)))
                     try:
