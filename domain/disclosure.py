@@ -10,7 +10,7 @@ from typing import Generic, TypeVar, cast
 
 from domain.common import DomainError, InvalidField
 
-# Any hashable naming one published quantity, e.g. ("total", "drammen", 2023); one kind of key per call.
+# A hashable naming one published quantity, e.g. ("total", "drammen", 2023); one kind of key per call.
 Key = TypeVar("Key", bound=Hashable)
 
 SMALL = "small"  # 1..threshold: primary suppression

@@ -82,7 +82,7 @@ def build_report(
     figures: Figures,
     years: Iterable[int],
     threshold: int,
-    protect: Callable[..., dict[Any, str]] = protect,
+    protect: Callable[..., dict[tuple[str, str, str], str]] = protect,
     days: Days | None = None,
 ) -> dict[str, Any]:
     """The report of a first release of each year from the sharing offices' counts: every hidden cell `:`.
@@ -194,7 +194,7 @@ def build_year(
     figures: Figures,
     days: Days,
     threshold: int,
-    protect: Callable[..., dict[Any, str]] = protect,
+    protect: Callable[..., dict[tuple[str, str, str], str]] = protect,
 ) -> dict[str, Any]:
     """One year's linked tables as a first release publishes them, disclosure-controlled together."""
     tables = year_tables(year, offices, figures, days)

@@ -8,10 +8,11 @@ import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any, cast
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 import psycopg
 from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.domain import DomainEventProtocol
 from eventsourcing.persistence import InterfaceError, OperationalError, ProgrammingError, StoredEvent
 from opentelemetry import metrics, trace
 from psycopg import sql
@@ -23,6 +24,7 @@ from projections.audit_chain import EventTime, Verdict
 from projections.audit_keeper import VERIFY_SECONDS, AuditKeeper, event_time_of
 from projections.quarantine import Quarantine
 from projections.safe_login import refuse_unsafe_login_sync
+from services.application import OfficeApplication
 from services.audit_signing import Signer
 from services.key_rotation import KeyRotation
 from services.platform import TENANTS_CHANNEL, Platform
@@ -477,9 +479,11 @@ class ProjectionWorker:
             log.info("tenant=%s applied=%d lag=%d", slug, applied, self.lag(slug))
 
 
-def stored_after(cursor: Any, app: Any, position: int, *, through: int | None = None) -> list[tuple[Any, ...]]:
+def stored_after(
+    cursor: psycopg.Cursor[Any], app: OfficeApplication, position: int, *, through: int | None = None
+) -> list[tuple[Any, ...]]:
     """The next batch of the tenant's stored events after `position` (and up to `through`), as plain tuples."""
-    recorder = app.recorder
+    recorder = cast("PostgresApplicationRecorder", app.recorder)
     cursor.execute(
         sql.SQL(
             "SELECT notification_id, originator_id, originator_version, topic, state FROM {}.{}"
@@ -490,7 +494,7 @@ def stored_after(cursor: Any, app: Any, position: int, *, through: int | None = 
     return cursor.fetchall()
 
 
-def decoded(app: Any, rows: list[tuple[Any, ...]]) -> list[Any]:
+def decoded(app: OfficeApplication, rows: list[tuple[Any, ...]]) -> list[DomainEventProtocol[UUID]]:
     to_event = app.mapper.to_domain_event
     return [to_event(StoredEvent(row[1], row[2], row[3], row[4])) for row in rows]
 

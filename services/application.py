@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import date
-from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import Application
+from eventsourcing.domain import DomainEventProtocol
 from eventsourcing.persistence import InfrastructureFactory, JSONTranscoder, Mapper, StoredEvent, Transcoding
 from eventsourcing.utils import Environment
 
@@ -47,7 +47,7 @@ class SealingMapper(Mapper[UUID]):
         super().__init__(base.transcoder, base.compressor, base.cipher)
         self.keys = keys
 
-    def to_stored_event(self, domain_event: Any) -> StoredEvent:
+    def to_stored_event(self, domain_event: DomainEventProtocol[UUID]) -> StoredEvent:
         lists = SHREDDED_LISTS.get(type(domain_event), ())
         fields = PERSONAL_FIELDS.get(type(domain_event), ()) + lists
         state = dict(vars(domain_event))
@@ -69,7 +69,7 @@ class SealingMapper(Mapper[UUID]):
         object.__setattr__(clone, "__dict__", sealed)
         return super().to_stored_event(clone)
 
-    def to_domain_event(self, stored_event: StoredEvent) -> Any:
+    def to_domain_event(self, stored_event: StoredEvent) -> DomainEventProtocol[UUID]:
         event = super().to_domain_event(stored_event)
         state = vars(event)
         for field in PERSONAL_FIELDS.get(type(event), ()):
