@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TypedDict
 
 from eventsourcing.domain import Aggregate
 
 from domain import names
 
 # Norway's "today" lives in domain.deadlines; the many modules that import it from here get the same function.
-from domain.deadlines import OSLO, today_in_norway  # noqa: F401
+from domain.deadlines import OSLO as OSLO
+from domain.deadlines import today_in_norway as today_in_norway
 
 # What the read side can store: PostgreSQL's `integer` ends here, so no count the domain accepts may pass it.
 MAX_INTEGER = 2_147_483_647
@@ -40,7 +42,7 @@ class Context:
         if not self.correlation_id:
             raise InvalidField("correlation_id", "må oppgis")
 
-    def stamp(self, on: date) -> dict[str, object]:
+    def stamp(self, on: date) -> Stamp:
         """The metadata every event carries."""
         return {
             "actor_id": self.user_id,
@@ -48,6 +50,15 @@ class Context:
             "on": on,
             "correlation_id": self.correlation_id,
         }
+
+
+class Stamp(TypedDict):
+    """The metadata every event carries, as keyword arguments of the event."""
+
+    actor_id: str
+    actor_role: str
+    on: date
+    correlation_id: str
 
 
 class StampedEvent(Aggregate.Event):

@@ -6,10 +6,12 @@ import heapq
 from collections.abc import Hashable, Iterator, Mapping, Sequence, Set
 from dataclasses import dataclass
 from math import gcd
+from typing import Generic, TypeVar, cast
 
 from domain.common import DomainError, InvalidField
 
-Key = Hashable  # any hashable naming one published quantity, e.g. ("total", "drammen", 2023)
+# A hashable naming one published quantity, e.g. ("total", "drammen", 2023); one kind of key per call.
+Key = TypeVar("Key", bound=Hashable)
 
 SMALL = "small"  # 1..threshold: primary suppression
 COMPLEMENTARY = "complementary"
@@ -26,7 +28,7 @@ class AlreadyShown(DomainError):
 
 
 @dataclass(frozen=True)
-class Equation:
+class Equation(Generic[Key]):
     """value[total] == sum(value[part] for part in parts)"""
 
     total: Key
@@ -35,7 +37,7 @@ class Equation:
 
 def protect(
     values: Mapping[Key, int],
-    equations: Sequence[Equation],
+    equations: Sequence[Equation[Key]],
     threshold: int,
     *,
     shown: Set[Key] = frozenset(),
@@ -56,16 +58,16 @@ def protect(
 
 
 @dataclass(frozen=True)
-class Release:
+class Release(Generic[Key]):
     """One published release of linked tables: every cell's value when it was made, its sums, the cells it hid."""
 
     values: Mapping[Key, int]
-    equations: Sequence[Equation]
+    equations: Sequence[Equation[Key]]
     hidden: frozenset[Key]
 
 
 def protect_release(
-    earlier: Sequence[Release], values: Mapping[Key, int], equations: Sequence[Equation], threshold: int
+    earlier: Sequence[Release[Key]], values: Mapping[Key, int], equations: Sequence[Equation[Key]], threshold: int
 ) -> frozenset[Key]:
     """The cells to hide in the next release, so that no combination of its numbers and every earlier release's
     fixes a hidden cell of any of them.
@@ -80,19 +82,20 @@ def protect_release(
     """
     releases = [*earlier, Release(values, equations, frozenset())]
     latest: dict[Key, tuple[int, int]] = {}  # cell: (its value, the release its unknown began in)
-    combined: dict[Key, int] = {}
-    sums: list[Equation] = []
-    shown: set[Key] = set()
-    hidden: set[Key] = set()
-    current: dict[Key, Key] = {}
-    owner: dict[Key, Key] = {}
+    combined: dict[Hashable, int] = {}
+    sums: list[Equation[Hashable]] = []
+    shown: set[Hashable] = set()
+    hidden: set[Hashable] = set()
+    current: dict[Key, Hashable] = {}
+    owner: dict[Hashable, Key] = {}
     for number, release in enumerate(releases):
-        unknown: dict[Key, Key] = {}
+        unknown: dict[Key, Hashable] = {}
         for key, value in release.values.items():
             before = latest.get(key)
             began = before[1] if before is not None and before[0] == value else number
             latest[key] = (value, began)
-            name = (began, *key) if type(key) is tuple else (began, key)  # flat: sorts fast (_stable)
+            flat = type(key) is tuple  # flat: sorts fast (_stable); a tuple's subclass stays whole
+            name = (began, *cast(tuple[Hashable, ...], key)) if flat else (began, key)
             if owner.setdefault(name, key) != key:
                 raise InvalidField("values", f"{key!r} og {owner[name]!r} kan ikke skilles fra hverandre")
             unknown[key] = name
@@ -107,7 +110,7 @@ def protect_release(
     return frozenset(key for key, unknown in current.items() if unknown in suppressed)
 
 
-def _check(values: Mapping[Key, int], equations: Sequence[Equation], threshold: int) -> None:
+def _check(values: Mapping[Key, int], equations: Sequence[Equation[Key]], threshold: int) -> None:
     if isinstance(threshold, bool) or not isinstance(threshold, int) or threshold < 1:
         raise InvalidField("threshold", "må være et heltall fra og med 1")
     for key, value in values.items():
@@ -141,7 +144,7 @@ def _stable(key: object) -> str:
     return repr(key)
 
 
-class _Suppression:
+class _Suppression(Generic[Key]):
     """One run of protect(), over all tables of a report at once, so a count hidden in one table can't be worked
     out from another.
 
@@ -166,7 +169,7 @@ class _Suppression:
     def __init__(
         self,
         values: Mapping[Key, int],
-        equations: Sequence[Equation],
+        equations: Sequence[Equation[Key]],
         threshold: int,
         shown: Set[Key] = frozenset(),
         kept: Set[Key] = frozenset(),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate
@@ -59,8 +59,42 @@ _TOKEN = re.compile(r"[0-9a-f]{64}")
 _INQUIRY_NAMESPACE = uuid5(NAMESPACE_URL, "https://ombud.invalid/inquiry")
 
 
+class Complaint(TypedDict):
+    """A complaint sent for the requester, and its decision once it comes."""
+
+    sent_on: date
+    to: str
+    outcome: str | None
+    decided_on: date | None
+
+
 class Inquiry(Aggregate):
     """A henvendelse and everything that happened to it."""
+
+    # The state the events' `apply` methods set, declared for the type checker only: annotations in the class body
+    # would make the library turn the aggregate into a dataclass with these fields as constructor arguments.
+    if TYPE_CHECKING:
+        reference: str
+        received_on: date
+        channel: str
+        requester_role: str
+        primary_area: str
+        further_areas: list[str]
+        case_types: list[str]
+        outside_mandate: bool
+        summary: str
+        requester_name: str | None
+        contact: str | None
+        assignee: str | None
+        interim_reply_on: date | None
+        forwarded: list[str]
+        meetings: int
+        complaints: list[Complaint]
+        notes: int
+        resolved_on: date | None
+        outcome: str | None
+        erased_on: date | None
+        on_hold: bool
 
     @staticmethod
     def id_for(reference: str) -> UUID:
@@ -376,7 +410,7 @@ class Inquiry(Aggregate):
         return self.erased_on is not None
 
     @property
-    def pending_complaint(self) -> dict[str, Any] | None:
+    def pending_complaint(self) -> Complaint | None:
         return next((c for c in self.complaints if c["outcome"] is None), None)
 
     # -- rules ------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from eventsourcing.domain import Aggregate
 
@@ -23,6 +24,16 @@ MAX_PARTICIPANTS = 10_000_000
 
 class OutreachActivity(Aggregate):
     """One activity; counted per year in the annual report."""
+
+    # The state the events' `apply` methods set, declared for the type checker only: annotations in the class body
+    # would make the library turn the aggregate into a dataclass with these fields as constructor arguments.
+    if TYPE_CHECKING:
+        held_on: date
+        kind: str
+        title: str
+        audience: str
+        participants: int | None
+        cancelled: bool
 
     class Registered(Aggregate.Created, StampedEvent):
         kind: str

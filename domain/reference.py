@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import date
+from typing import TYPE_CHECKING
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate
@@ -31,6 +32,12 @@ def check_reference(reference: object) -> str:
 
 class ReferenceSequence(Aggregate):
     """The numbers issued in one year. Saved with the new inquiry, so two receivers cannot get one number."""
+
+    # The state the events' `apply` methods set, declared for the type checker only: annotations in the class body
+    # would make the library turn the aggregate into a dataclass with these fields as constructor arguments.
+    if TYPE_CHECKING:
+        year: int
+        last: int
 
     @staticmethod
     def id_for(year: int) -> UUID:

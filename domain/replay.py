@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from typing import Any
 
 from domain.common import OSLO, InvalidField
 
@@ -44,11 +43,11 @@ class Change:
     """One field's value before a step and after it."""
 
     field: str
-    before: Any
-    after: Any
+    before: object
+    after: object
 
 
-def changes(before: Mapping[str, Any] | None, after: Mapping[str, Any]) -> list[Change]:
+def changes(before: Mapping[str, object] | None, after: Mapping[str, object]) -> list[Change]:
     """The fields a step changed, in STATE_FIELDS order. Before the first step nothing was there: a field that is
     absent, empty or None on both sides did not change."""
     previous = before or {}
@@ -59,7 +58,7 @@ def changes(before: Mapping[str, Any] | None, after: Mapping[str, Any]) -> list[
     ]
 
 
-def _or_none(value: Any) -> Any:
+def _or_none(value: object) -> object:
     return None if value in ("", [], ()) else value
 
 
@@ -84,19 +83,19 @@ def require_version(version: int, latest: int, field: str) -> int:
     return version
 
 
-def shown(field: str, value: Any, names: Mapping[str, str]) -> str:
+def shown(field: str, value: object, names: Mapping[str, str]) -> str:
     """One state value as a person reads it: codes by name, dates as dd.mm.åååå, ja/nei, a dash for nothing.
     An erased personal field is the erasure marker itself (domain.inquiry.ERASED)."""
     if value is None:
         return _NOTHING
     if field == "status":
-        return _STATUS_NAMES.get(value, str(value))
-    if field == "complaints":
-        return "; ".join(_complaint(complaint, names) for complaint in value) or _NOTHING
+        return _STATUS_NAMES.get(str(value), str(value))
+    if field == "complaints" and isinstance(value, list | tuple):
+        return "; ".join(_complaint(c, names) for c in value if isinstance(c, Mapping)) or _NOTHING
     return _plain(value, names if field in _CODED else {})
 
 
-def _plain(value: Any, names: Mapping[str, str]) -> str:
+def _plain(value: object, names: Mapping[str, str]) -> str:
     if value is None or value in ("", [], ()):
         return _NOTHING
     if isinstance(value, bool):
@@ -108,7 +107,7 @@ def _plain(value: Any, names: Mapping[str, str]) -> str:
     return names.get(str(value), str(value))
 
 
-def _complaint(complaint: Mapping[str, Any], names: Mapping[str, str]) -> str:
+def _complaint(complaint: Mapping[str, object], names: Mapping[str, str]) -> str:
     sent = f"til {_plain(complaint.get('to'), names)}, sendt {_plain(complaint.get('sent_on'), names)}"
     if complaint.get("outcome") is None:
         return f"{sent}, venter på avgjørelse"

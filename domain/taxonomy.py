@@ -6,6 +6,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
+from typing import TypedDict
 
 from domain.common import InvalidField
 
@@ -15,6 +16,14 @@ class ServiceArea:
     code: str
     name: str
     parent: str | None = None
+
+
+class TaxonomyData(TypedDict):
+    """A taxonomy as its events store it: areas as [code, name, parent] rows."""
+
+    version: int
+    effective_from: date
+    areas: list[list[str | None]]
 
 
 @dataclass(frozen=True)
@@ -58,7 +67,7 @@ class Taxonomy:
             area = self.find(area.parent)
         return area
 
-    def as_data(self) -> dict[str, object]:
+    def as_data(self) -> TaxonomyData:
         return {
             "version": self.version,
             "effective_from": self.effective_from,
@@ -66,11 +75,11 @@ class Taxonomy:
         }
 
     @classmethod
-    def from_data(cls, data: dict[str, object]) -> Taxonomy:
+    def from_data(cls, data: TaxonomyData) -> Taxonomy:
         return cls(
-            version=int(data["version"]),  # type: ignore[arg-type]
-            effective_from=data["effective_from"],  # type: ignore[arg-type]
-            areas=tuple(ServiceArea(*row) for row in data["areas"]),  # type: ignore[union-attr]
+            version=int(data["version"]),
+            effective_from=data["effective_from"],
+            areas=tuple(ServiceArea(*row) for row in data["areas"]),  # type: ignore[arg-type]
         )
 
 

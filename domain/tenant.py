@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from typing import TYPE_CHECKING, Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate
@@ -20,7 +21,7 @@ from domain.common import (
 )
 from domain.letterhead import Letterhead
 from domain.national_groups import GROUP_CODES, complete_mapping
-from domain.taxonomy import STANDARD_CASE_TYPES, CaseType, ServiceArea, Taxonomy, in_force
+from domain.taxonomy import STANDARD_CASE_TYPES, CaseType, ServiceArea, Taxonomy, TaxonomyData, in_force
 
 SLUG = re.compile(r"[a-z][a-z0-9-]{1,39}")
 # The platform's own first path segments: a tenant named so would shadow or be shadowed by them.
@@ -43,6 +44,16 @@ def require_slug(slug: object) -> str:
 class Tenant(Aggregate):
     """One kommune's office. Each tenant's event store holds exactly one of these."""
 
+    # The state the events' `apply` methods set, declared for the type checker only: annotations in the class body
+    # would make the library turn the aggregate into a dataclass with these fields as constructor arguments.
+    if TYPE_CHECKING:
+        slug: str
+        name: str
+        population: int | None
+        shares_statistics: bool
+        taxonomies: list[Taxonomy]
+        case_types: tuple[CaseType, ...]
+
     @staticmethod
     def id_for() -> UUID:
         return TENANT_ID
@@ -52,7 +63,7 @@ class Tenant(Aggregate):
         name: str
         population: int | None
         shares_statistics: bool
-        taxonomy: dict
+        taxonomy: TaxonomyData
         case_types: list[list[str]]
 
         def apply(self, tenant: Tenant) -> None:
@@ -74,7 +85,7 @@ class Tenant(Aggregate):
             tenant.shares_statistics = self.shares_statistics
 
     class TaxonomyPublished(StampedEvent):
-        taxonomy: dict
+        taxonomy: TaxonomyData
         mapping: dict[str, str]
 
         def apply(self, tenant: Tenant) -> None:
@@ -109,7 +120,7 @@ class Tenant(Aggregate):
     class LetterheadChanged(StampedEvent):
         """The office's letterhead, signature and own letter texts (domain.letterhead), as one whole."""
 
-        letterhead: dict
+        letterhead: dict[str, Any]
 
         def apply(self, tenant: Tenant) -> None:
             tenant.letterhead_data = dict(self.letterhead)
@@ -147,7 +158,7 @@ class Tenant(Aggregate):
         self.taxonomy_mappings: dict[int, dict[str, str]] = {}
         self.national_group_choices: dict[int, dict[str, str]] = {}
         self.retention_years: int | None = None
-        self.letterhead_data: dict | None = None
+        self.letterhead_data: dict[str, Any] | None = None
 
     def change_profile(
         self, ctx: Context, *, on: date, name: str, population: int | None, shares_statistics: bool

@@ -51,7 +51,7 @@ class PostgresTenantDirectory:
             cursor.execute(
                 "SELECT platform.set_statistics_sharing(%s, %s, %s, %s) AS found", (slug, shares, by.user_id, by.role)
             )
-            return bool(cursor.fetchone()["found"])
+            return bool(cursor.fetchone()["found"])  # type: ignore[index]  # the query always returns one row
 
     def sharing_slugs(self) -> list[str]:
         with self._datastore.transaction(commit=False) as cursor:
@@ -136,4 +136,4 @@ class PostgresAccountDirectory:
         """One of the account functions, in a transaction of its own; True when it found the account (or added it)."""
         with self._datastore.transaction(commit=True) as cursor:
             cursor.execute(f"SELECT {function} AS done", args)
-            return bool(cursor.fetchone()["done"])
+            return bool(cursor.fetchone()["done"])  # type: ignore[index]  # the query always returns one row

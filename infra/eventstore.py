@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
 from eventsourcing.persistence import InfrastructureFactory, StoredEvent
@@ -130,14 +130,14 @@ class BulkApplicationRecorder(PostgresApplicationRecorder):
             self._lock_table(cursor)
             cursor.execute(existing_statement)
             existing = {row["originator_id"] for row in cursor.fetchall()}
-            skipped = set()
+            skipped: set[UUID] = set()
             count = 0
             self._notify_channel(cursor)
             with cursor.copy(copy_statement) as copy:
                 copy.set_types(["uuid", "int8", "text", "bytea"])
                 for event in events:
                     if event.originator_id in existing:
-                        skipped.add(event.originator_id)
+                        skipped.add(cast(UUID, event.originator_id))  # this recorder's ids are UUIDs
                     else:
                         copy.write_row((event.originator_id, event.originator_version, event.topic, event.state))
                         count += 1

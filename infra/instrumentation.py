@@ -78,7 +78,7 @@ def trace_requests(app: Litestar, tracer_provider: TracerProvider, meter_provide
         """An exception the app answers itself (a 404, a 500 page): the request's span says its type."""
         trace.get_current_span().add_event("exception", {"exception.type": type_name(error)})
 
-    app.asgi_handler = traced  # type: ignore[assignment]
+    app.asgi_handler = traced
     app.after_exception.append(note_exception)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from functools import partial
 from importlib.resources import files
 
 import psycopg
@@ -117,7 +118,7 @@ def _group_roles(conn: psycopg.Connection) -> None:
     for role in (READER, OWNER, RUNTIME, NETWORK, WEB, WORKER):
         _once(
             conn,
-            lambda role=role: _role_exists(conn, role),
+            partial(_role_exists, conn, role),
             sql.SQL("CREATE ROLE {} NOLOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE").format(
                 sql.Identifier(role)
             ),
@@ -199,7 +200,7 @@ def _role_exists(conn: psycopg.Connection, role: str) -> bool:
     return conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,)).fetchone() is not None
 
 
-def _once(conn: psycopg.Connection, done: Callable[[], bool], statement: sql.Composable) -> None:
+def _once(conn: psycopg.Connection, done: Callable[[], bool], statement: sql.Composed) -> None:
     """Runs `statement` unless `done()`; another database doing the same at this moment is not an error."""
     for attempt in range(5):
         if done():

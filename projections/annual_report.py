@@ -133,7 +133,7 @@ def _starts(profile: TenantProfile) -> list[date]:
 
 def _area_counts(rows: Rows, profile: TenantProfile, taxonomy_version: int | None) -> dict[str, dict[str, int]]:
     target = profile.taxonomy(taxonomy_version) if taxonomy_version else None
-    by_area, by_parent, by_primary = Counter(), Counter(), Counter()
+    by_area, by_parent, by_primary = Counter[str](), Counter[str](), Counter[str]()
     for row in rows:
         recorded = profile.taxonomies[max(row["period"], 1) - 1]  # before the first version: the first
         taxonomy, area = recorded, row["area"]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 from uuid import uuid4
 
 import asyncpg
@@ -21,6 +21,7 @@ from psycopg import sql
 from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 
+from domain.audit_chain import genesis
 from domain.common import DomainError, InvalidField
 from domain.tenant import Tenant
 from projections import inquiries, outreach
@@ -29,6 +30,9 @@ from projections.report.model import FIGURE_NAMES
 from projections.worker import PROJECTIONS, decoded, stored_after
 from services.audit import chain as audit_chain
 from services.office import Office, TenantProfile
+
+if TYPE_CHECKING:
+    from eventsourcing.postgres import PostgresApplicationRecorder
 
 # What the annual report reads: the worker's own folds, in the worker's order.
 REPORT_PROJECTIONS = (inquiries.NAME, outreach.NAME)
@@ -132,7 +136,7 @@ def deliver(
         cursor.execute(_SCOPE, (slug,))
         head = audit_chain.head(cursor, slug)
         cursor.execute(_EVENTS_THROUGH, (slug, head.length))
-        through = cursor.fetchone()[0]
+        through = cursor.fetchone()[0]  # type: ignore[index]  # the query always returns one row
     figures = as_json(recompute(conn, office, year, taxonomy_version, through))
     if not figures["total"]:
         raise InvalidField("year", f"ingen henvendelser er mottatt i {year}: det er ingen årsrapport å levere")
@@ -141,7 +145,7 @@ def deliver(
     with conn.transaction(), conn.cursor() as cursor:
         cursor.execute(_SCOPE, (slug,))
         cursor.execute(_ADD, (slug, year, taxonomy_version, by, head.length, head.hash, through, Jsonb(figures)))
-        delivered_at = cursor.fetchone()[0]
+        delivered_at = cursor.fetchone()[0]  # type: ignore[index]  # the query always returns one row
     return Delivery(year, taxonomy_version, delivered_at, by, head.length, head.hash, through, figures)
 
 
@@ -158,7 +162,7 @@ def as_delivered(
             return None
         found = _delivery(row)
         entry = conn.execute(_CHAIN_HASH, (slug, found.chain_length)).fetchone()
-    stored = audit_chain.genesis(slug) if found.chain_length == 0 else entry and bytes(entry[0])
+    stored = genesis(slug) if found.chain_length == 0 else entry and bytes(entry[0])
     report = recompute(conn, office, year, taxonomy_version, found.events_through)
     now = current(conn, office.profile(), year, taxonomy_version)
     return AsDelivered(found, report, now, stored == found.chain_head)
@@ -215,7 +219,7 @@ def current(
 
 def changes(before: dict[str, Any], after: dict[str, Any]) -> list[Change]:
     """Every figure that differs, in the report's order; a row missing from a table counts 0."""
-    found = []
+    found: list[Change] = []
     for figure in [*after, *(key for key in before if key not in after)]:
         if figure in _NOT_FIGURES:
             continue
@@ -238,7 +242,7 @@ def as_json(report: dict[str, Any]) -> dict[str, Any]:
 
 
 def _tenant_version(conn: psycopg.Connection[Any], office: Office, through: int) -> int | None:
-    recorder = office.app.recorder
+    recorder = cast("PostgresApplicationRecorder", office.app.recorder)
     with conn.transaction(), conn.cursor() as cursor:
         cursor.execute(
             sql.SQL(
@@ -246,7 +250,7 @@ def _tenant_version(conn: psycopg.Connection[Any], office: Office, through: int)
             ).format(sql.Identifier(recorder.datastore.schema), sql.Identifier(recorder.events_table_name)),
             (Tenant.id_for(), through),
         )
-        return cursor.fetchone()[0]
+        return cursor.fetchone()[0]  # type: ignore[index]  # the query always returns one row
 
 
 def _annual_report(

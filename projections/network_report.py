@@ -82,7 +82,7 @@ def build_report(
     figures: Figures,
     years: Iterable[int],
     threshold: int,
-    protect: Callable[..., dict[Any, str]] = protect,
+    protect: Callable[..., dict[tuple[str, str, str], str]] = protect,
     days: Days | None = None,
 ) -> dict[str, Any]:
     """The report of a first release of each year from the sharing offices' counts: every hidden cell `:`.
@@ -194,7 +194,7 @@ def build_year(
     figures: Figures,
     days: Days,
     threshold: int,
-    protect: Callable[..., dict[Any, str]] = protect,
+    protect: Callable[..., dict[tuple[str, str, str], str]] = protect,
 ) -> dict[str, Any]:
     """One year's linked tables as a first release publishes them, disclosure-controlled together."""
     tables = year_tables(year, offices, figures, days)
@@ -206,7 +206,7 @@ def publish_year(tables: YearTables, hidden: Set[tuple[str, str, str]], threshol
     small cell from a complementary one would know more than the sums give), a missing figure None."""
     values = tables.values
 
-    def cell(slug: str, measure: str, key: str = "") -> Cell:
+    def cell(slug: str, measure: str, key: str = "") -> int | str:
         return HIDDEN if (slug, measure, key) in hidden else values[slug, measure, key]
 
     def figures_of(slug: str, population: int | None) -> dict[str, Any]:
@@ -247,18 +247,18 @@ def publish_year(tables: YearTables, hidden: Set[tuple[str, str, str]], threshol
 _NONE: Counter[tuple] = Counter()
 
 
-def _rate(count: Cell, population: int | None) -> Cell:
+def _rate(count: int | str, population: int | None) -> Cell:
     """Inquiries per 10,000 inhabitants, hidden with its count; none without a population."""
-    if count == HIDDEN:
+    if isinstance(count, str):  # HIDDEN
         return HIDDEN
     if not population:
         return None
     return round(count * 10_000 / population, 1)
 
 
-def _median(resolved: Cell, histogram: tuple[list[int], list[int]], threshold: int) -> Cell:
+def _median(resolved: int | str, histogram: tuple[list[int], list[int]], threshold: int) -> Cell:
     """Hidden when the resolved inquiries it is built on are hidden or from 1 to the threshold."""
-    if resolved == HIDDEN or 1 <= resolved <= threshold:
+    if isinstance(resolved, str) or 1 <= resolved <= threshold:  # HIDDEN, or too few
         return HIDDEN
     return median(*histogram)
 

@@ -55,6 +55,8 @@ def refuse_unsafe_login_sync(cursor: psycopg.Cursor[Any], setting: str = "DATABA
     """The same check on a psycopg connection with tuple rows (the worker's, whose login `setting` names)."""
     cursor.execute(LOGIN_POWERS)
     row = cursor.fetchone()
-    message = refusal(*row, setting) if row else f"databaseinnloggingen i {setting} finnes ikke"
+    message = (
+        refusal(row[0], row[1], row[2], row[3], setting) if row else f"databaseinnloggingen i {setting} finnes ikke"
+    )
     if message:
         raise UnsafeDatabaseLogin(message)

@@ -58,7 +58,7 @@ def _search_key(cursor: Cursor[Any], tenant_id: str, index: SearchIndex) -> Wrap
         replace_key(cursor, tenant_id, *index.first_key())
         cursor.execute(_KEY, (tenant_id,))
         row = cursor.fetchone()
-    return row[0], bytes(row[1])
+    return row[0], bytes(row[1])  # type: ignore[index]  # the key was just written
 
 
 async def matching(conn: asyncpg.Connection, tokens: list[str]) -> list[UUID]:

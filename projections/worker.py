@@ -7,11 +7,12 @@ import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime
-from typing import Any
-from uuid import uuid4
+from typing import TYPE_CHECKING, Any, cast
+from uuid import UUID, uuid4
 
 import psycopg
 from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.domain import DomainEventProtocol
 from eventsourcing.persistence import InterfaceError, OperationalError, ProgrammingError, StoredEvent
 from opentelemetry import metrics, trace
 from psycopg import sql
@@ -21,6 +22,7 @@ from domain.tenant import Tenant
 from projections import inquiries, network_figures, network_releases, outreach, quarantine, search_index
 from projections.quarantine import Quarantine
 from projections.safe_login import refuse_unsafe_login_sync
+from services.application import OfficeApplication
 from services.audit import chain as audit_chain
 from services.audit.chain import EventTime, Verdict
 from services.audit.keeper import VERIFY_SECONDS, AuditKeeper, event_time_of
@@ -28,6 +30,9 @@ from services.audit_signing import Signer
 from services.key_rotation import KeyRotation
 from services.platform import TENANTS_CHANNEL, Platform
 from services.retention import Retention
+
+if TYPE_CHECKING:
+    from eventsourcing.postgres import PostgresApplicationRecorder
 
 log = logging.getLogger(__name__)
 
@@ -146,7 +151,7 @@ class ProjectionWorker:
         with self._writer.transaction(), self._writer.cursor() as cursor:
             cursor.execute("SELECT set_config('app.tenant_id', %s, true)", (slug,))
             cursor.execute("SELECT projection, position FROM read.positions WHERE tenant_id = %s", (slug,))
-            positions = dict(cursor.fetchall())
+            positions: dict[str, int] = dict(cursor.fetchall())
             aside = quarantine.set_aside(cursor, slug)
         for name in PROJECTIONS:
             attributes = {"tenant": slug, "projection": name}
@@ -365,7 +370,7 @@ class ProjectionWorker:
         channels: dict[str, str] = {}
         while not stop.is_set():
             for slug in self._platform.slugs():
-                channel = self._platform.office(slug).app.recorder.channel_name
+                channel = cast("PostgresApplicationRecorder", self._platform.office(slug).app.recorder).channel_name
                 if channel not in channels:
                     listener.execute(sql.SQL("LISTEN {}").format(sql.Identifier(channel)))
                     try:
@@ -475,9 +480,11 @@ class ProjectionWorker:
             log.info("tenant=%s applied=%d lag=%d", slug, applied, self.lag(slug))
 
 
-def stored_after(cursor: Any, app: Any, position: int, *, through: int | None = None) -> list[tuple[Any, ...]]:
+def stored_after(
+    cursor: psycopg.Cursor[Any], app: OfficeApplication, position: int, *, through: int | None = None
+) -> list[tuple[Any, ...]]:
     """The next batch of the tenant's stored events after `position` (and up to `through`), as plain tuples."""
-    recorder = app.recorder
+    recorder = cast("PostgresApplicationRecorder", app.recorder)
     cursor.execute(
         sql.SQL(
             "SELECT notification_id, originator_id, originator_version, topic, state FROM {}.{}"
@@ -488,7 +495,7 @@ def stored_after(cursor: Any, app: Any, position: int, *, through: int | None = 
     return cursor.fetchall()
 
 
-def decoded(app: Any, rows: list[tuple[Any, ...]]) -> list[Any]:
+def decoded(app: OfficeApplication, rows: list[tuple[Any, ...]]) -> list[DomainEventProtocol[UUID]]:
     to_event = app.mapper.to_domain_event
     return [to_event(StoredEvent(row[1], row[2], row[3], row[4])) for row in rows]
 

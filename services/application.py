@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
-from typing import Any
+from uuid import UUID
 
 from eventsourcing.application import Application
+from eventsourcing.domain import DomainEventProtocol
 from eventsourcing.persistence import InfrastructureFactory, JSONTranscoder, Mapper, StoredEvent, Transcoding
 from eventsourcing.utils import Environment
 
@@ -34,7 +35,7 @@ def table_prefix(slug: str) -> str:
     return "tenant_" + slug.replace("-", "_")
 
 
-class FieldEncryptingMapper(Mapper):
+class FieldEncryptingMapper(Mapper[UUID]):
     """Encrypts an inquiry's personal fields with its own key on the way to storage; the tenant cipher then wraps all.
 
     On the way back an encrypted field stays `EncryptedField` until a service opens it for a reader: the projections never need
@@ -42,11 +43,11 @@ class FieldEncryptingMapper(Mapper):
     A shredded list (the blind index's keyed hashes) is opened here, for the worker: empty once the key is gone.
     """
 
-    def __init__(self, base: Mapper, keys: InquiryKeys) -> None:
+    def __init__(self, base: Mapper[UUID], keys: InquiryKeys) -> None:
         super().__init__(base.transcoder, base.compressor, base.cipher)
         self.keys = keys
 
-    def to_stored_event(self, domain_event: Any) -> StoredEvent:
+    def to_stored_event(self, domain_event: DomainEventProtocol[UUID]) -> StoredEvent:
         lists = SHREDDED_LISTS.get(type(domain_event), ())
         fields = PERSONAL_FIELDS.get(type(domain_event), ()) + lists
         state = dict(vars(domain_event))
@@ -68,7 +69,7 @@ class FieldEncryptingMapper(Mapper):
         object.__setattr__(clone, "__dict__", encrypted)
         return super().to_stored_event(clone)
 
-    def to_domain_event(self, stored_event: StoredEvent) -> Any:
+    def to_domain_event(self, stored_event: StoredEvent) -> DomainEventProtocol[UUID]:
         event = super().to_domain_event(stored_event)
         state = vars(event)
         for field in PERSONAL_FIELDS.get(type(event), ()):
@@ -85,7 +86,7 @@ class FieldEncryptingMapper(Mapper):
         return event
 
 
-class OfficeApplication(Application):
+class OfficeApplication(Application[UUID]):
     """The event store of one kommune's office.
 
     Settings come only from the composition root (never from `os.environ`), and the
@@ -126,7 +127,8 @@ class OfficeApplication(Application):
             }
         )
 
-    def construct_env(self, name: str, env: dict[str, str] | None = None) -> Environment:
+    def construct_env(self, name: str, env: Mapping[str, str] | None = None) -> Environment:
+        """Only what the caller gives: unlike the library's default, nothing from `os.environ`."""
         return Environment(name, dict(env or {}))
 
     def construct_factory(self, env: Environment) -> InfrastructureFactory:
@@ -134,7 +136,7 @@ class OfficeApplication(Application):
             return super().construct_factory(env)
         return self._make_factory(env)
 
-    def construct_mapper(self) -> Mapper:
+    def construct_mapper(self) -> Mapper[UUID]:
         mapper = super().construct_mapper()
         return mapper if self.inquiry_keys is None else FieldEncryptingMapper(mapper, self.inquiry_keys)
 

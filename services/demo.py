@@ -48,7 +48,8 @@ _CHANNELS = (("phone", 6), ("email", 5), ("in_person", 2), ("web", 2), ("letter"
 
 
 def seed_figures() -> dict[str, Any]:
-    return json.loads((files("services") / "seed_figures.json").read_text(encoding="utf-8"))
+    figures: dict[str, Any] = json.loads((files("services") / "seed_figures.json").read_text(encoding="utf-8"))
+    return figures
 
 
 def load_demo(
@@ -61,11 +62,12 @@ def load_demo(
     """
     figures = seed_figures()
     today = today or today_in_norway()
-    for slug, name, population, build in (
+    tenants: tuple[tuple[str, str, int, Callable[[], list[dict[str, Any]]]], ...] = (
         ("drammen", figures["drammen"]["name"], 102_000, lambda: _drammen(figures["drammen"], today)),
         ("trondheim", figures["trondheim"]["name"], 214_000, lambda: _trondheim(figures["trondheim"], today)),
         ("fredrikstad", "Fredrikstad kommune", 85_000, lambda: _fredrikstad(today)),
-    ):
+    )
+    for slug, name, population, build in tenants:
         areas = (*SECTOR_AREAS_BEFORE_2024_REORGANISATION, OTHER_AREA) if slug == "trondheim" else MUNICIPAL_AREAS
         try:
             office = platform.create_tenant(ctx, slug=slug, name=name, population=population, areas=areas)
@@ -199,7 +201,7 @@ def _drammen(figures: dict[str, Any], today: date) -> list[dict[str, Any]]:
     for code in secondary:
         primary_counts[code] -= 1
     primaries = [code for code, n in primary_counts.items() for _ in range(n)]
-    plans = [{"area": code, "further": [], "case_types": []} for code in primaries]
+    plans: list[dict[str, Any]] = [{"area": code, "further": [], "case_types": []} for code in primaries]
     for code in secondary:
         plan = next(p for p in plans if p["area"] != code and not p["further"])
         plan["further"].append(code)

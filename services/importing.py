@@ -12,7 +12,7 @@ from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Literal, Protocol, runtime_checkable
 from uuid import UUID
 
 from eventsourcing.persistence import Mapper, StoredEvent
@@ -141,7 +141,7 @@ def import_case_log(
     if not isinstance(recorder, StreamWriter):
         raise DomainError(None, "import krever PostgreSQL-lageret")
     problems = _duplicate_references(rows)
-    tenant = office.app.repository.get(Tenant.id_for())
+    tenant: Tenant = office.app.repository.get(Tenant.id_for())
     chunks = [rows[start : start + CHUNK] for start in range(0, len(rows), CHUNK)]
     encoder = (office.app.slug, office.app.env["CIPHER_KEY"], tenant, ctx)
 
@@ -167,7 +167,8 @@ def import_case_log(
 
 
 def _duplicate_references(rows: list[tuple[int, dict[str, str]]]) -> list[Problem]:
-    problems, seen = [], {}
+    problems: list[Problem] = []
+    seen: dict[str, int] = {}
     for line, row in rows:
         reference = row.get("reference", "")
         if reference in seen:
@@ -204,7 +205,9 @@ def _encode_chunk(rows: list[tuple[int, dict[str, str]]]) -> tuple[list[Problem]
                 continue
             if not problems:
                 for event in map(mapper.to_stored_event, inquiry.collect_events()):
-                    events.append((event.originator_id.bytes, event.originator_version, event.topic, event.state))
+                    events.append(
+                        (UUID(str(event.originator_id)).bytes, event.originator_version, event.topic, event.state)
+                    )
     return problems, events if not problems else []
 
 
@@ -361,7 +364,7 @@ class _column:
     def __enter__(self) -> None:
         return None
 
-    def __exit__(self, kind: Any, error: Any, _: Any) -> bool:
+    def __exit__(self, kind: Any, error: Any, _: Any) -> Literal[False]:
         if isinstance(error, DomainError):
             raise _RowError(self.fields.get(error.field or "", self.name), error.message) from None
         return False

@@ -9,12 +9,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 from uuid import UUID
 
 from eventsourcing.persistence import IntegrityError
 
-from domain.common import Context, DomainError
+from domain.common import Context, DomainError, StampedEvent
 from domain.deadlines import expected_answer_on
 from domain.inquiry import ERASED, Inquiry
 from domain.letterhead import LETTER_KINDS, Letterhead
@@ -22,7 +21,7 @@ from domain.tenant import Tenant
 from services.case_commands import SendInterimReply
 from services.letter_documents import LetterContent, as_docx, long_date
 from services.letter_texts import DEFAULT_TEXTS, TITLES
-from services.office import ConflictError, InquiryNotFound, InquiryView, Office
+from services.office import ConflictError, InquiryNotFound, InquiryView, Office, read_events
 
 # How each letter's file is named: the kind in words and the reference, never anything about the person.
 FILE_NAMES = {"receipt": "kvittering", "interim_reply": "forelopig-svar", "closing": "avslutning"}
@@ -105,8 +104,8 @@ class Letters:
         name = re.sub(r"[^A-Za-z0-9-]", "_", found.reference)
         return Letter(found.id, f"{FILE_NAMES[kind]}-{name}.docx", as_docx(content))
 
-    def _events(self, inquiry: str) -> list[Any]:
-        events = self.app.repository.get(self.office.inquiry_id(inquiry), projector_func=lambda _, found: list(found))
+    def _events(self, inquiry: str) -> list[StampedEvent]:
+        events = read_events(self.app, self.office.inquiry_id(inquiry))
         if not events or not isinstance(events[0], Inquiry.Received):
             raise InquiryNotFound("inquiry", f"finner ingen henvendelse «{inquiry}»")
         return events
@@ -133,7 +132,7 @@ def _fill(text: str, values: dict[str, str]) -> str:
 
 def _addressee(found: InquiryView) -> tuple[str, ...]:
     """The inhabitant's name and the contact they gave, if any; an erased inquiry has none."""
-    lines = []
+    lines: list[str] = []
     for value in (found.requester_name, found.contact):
         if value and value != ERASED:
             lines.extend(line.strip() for line in value.splitlines() if line.strip())

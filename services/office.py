@@ -7,14 +7,14 @@ import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, project_aggregate
 from eventsourcing.persistence import IntegrityError
 from opentelemetry import trace
 
-from domain.common import Context, DomainError, today_in_norway
+from domain.common import Context, DomainError, StampedEvent, today_in_norway
 from domain.inquiry import ERASED, PERSONAL_FIELDS, Inquiry
 from domain.outreach import OutreachActivity
 from domain.reference import ReferenceSequence
@@ -143,7 +143,7 @@ class Office:
 
     def profile(self, version: int | None = None) -> TenantProfile:
         """The tenant as it is now, or as it was at `version` of its aggregate (a report as delivered)."""
-        tenant = self.app.repository.get(Tenant.id_for(), version=version)
+        tenant: Tenant = self.app.repository.get(Tenant.id_for(), version=version)
         return TenantProfile(
             slug=tenant.slug,
             name=tenant.name,
@@ -344,7 +344,7 @@ class Office:
     def case_file(self, inquiry: str) -> tuple[InquiryView, list[HistoryEntry]]:
         """The inquiry and its history from one read of its events: the inquiry page shows both."""
         events = self._events(inquiry)
-        found = project_aggregate(None, events)
+        found = _replayed(events)
         opened = self._opener(found.id, found.is_erased)
         return _view(found, opened), [_entry(event, opened) for event in events]
 
@@ -354,11 +354,11 @@ class Office:
         Personal fields open as they are now, so once the inquiry is erased every earlier state shows ERASED too.
         """
         events = self._events(inquiry)
-        opened = self._opener(events[0].originator_id, project_aggregate(None, events).is_erased)
+        opened = self._opener(events[0].originator_id, _replayed(events).is_erased)
         stood: list[tuple[HistoryEntry, InquiryView]] = []
-        found = None
+        found: Inquiry | None = None
         for event in events:
-            found = event.mutate(found)
+            found = cast(Inquiry, event.mutate(found))  # every event of an inquiry leaves one
             stood.append((_entry(event, opened), copy.deepcopy(_view(found, opened))))  # later events mutate `found`
         return stood
 
@@ -372,18 +372,17 @@ class Office:
 
     def _inquiry(self, inquiry: str) -> Inquiry:
         try:
-            found = self.app.repository.get(_inquiry_id(inquiry))
+            found: object = self.app.repository.get(_inquiry_id(inquiry))
         except AggregateNotFoundError:
             raise InquiryNotFound("inquiry", f"finner ingen henvendelse «{inquiry}»") from None
         if not isinstance(found, Inquiry):
             raise InquiryNotFound("inquiry", f"finner ingen henvendelse «{inquiry}»")
         return found
 
-    def _events(self, inquiry: str) -> list[Any]:
-        try:
-            events = self.app.repository.get(_inquiry_id(inquiry), projector_func=_events_only)
-        except AggregateNotFoundError:
-            raise InquiryNotFound("inquiry", f"finner ingen henvendelse «{inquiry}»") from None
+    def _events(self, inquiry: str) -> list[StampedEvent]:
+        """Read from the event store: the repository would hand a cached aggregate, or only the events after a
+        snapshot, where the history needs every event."""
+        events = read_events(self.app, _inquiry_id(inquiry))
         if not events or not isinstance(events[0], Inquiry.Received):
             raise InquiryNotFound("inquiry", f"finner ingen henvendelse «{inquiry}»")
         return events
@@ -428,8 +427,16 @@ class Office:
 _CONFLICT = "henvendelsen er endret av en annen i mellomtiden; last den på nytt og prøv igjen"
 
 
-def _events_only(_: Any, events: Any) -> Any:
-    return list(events)
+def read_events(app: OfficeApplication, inquiry_id: UUID) -> list[StampedEvent]:
+    """Every event of one inquiry, in order (none for an unknown id); each of them is stamped (domain.inquiry)."""
+    return cast("list[StampedEvent]", list(app.events.get(inquiry_id)))
+
+
+def _replayed(events: list[StampedEvent]) -> Inquiry:
+    found = project_aggregate(None, events)
+    if not isinstance(found, Inquiry):
+        raise InquiryNotFound("inquiry", "finner ingen henvendelse")
+    return found
 
 
 def _view(found: Inquiry, opened: Callable[[Any], Any]) -> InquiryView:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
 from uuid import UUID
 
 from domain.common import OSLO, ROLE_NAMES
@@ -39,7 +38,7 @@ class ReplayStep:
         """When the event was recorded, in Norwegian time."""
         return self.entry.recorded_at.astimezone(OSLO)
 
-    def fields(self) -> dict[str, Any]:
+    def fields(self) -> dict[str, object]:
         return _fields(self.state)
 
 
@@ -68,7 +67,7 @@ def replay(office: Office, inquiry: str) -> Replay:
     """One read of the inquiry's events; the caller records the read before it shows anything."""
     stood = office.states(inquiry)
     steps: list[ReplayStep] = []
-    before: dict[str, Any] | None = None
+    before: dict[str, object] | None = None
     for entry, state in stood:
         after = _fields(state)
         steps.append(ReplayStep(entry=entry, state=state, changes=tuple(changes(before, after))))
@@ -77,12 +76,12 @@ def replay(office: Office, inquiry: str) -> Replay:
     return Replay(inquiry_id=latest.id, reference=latest.reference, steps=tuple(steps))
 
 
-def _fields(state: InquiryView) -> dict[str, Any]:
+def _fields(state: InquiryView) -> dict[str, object]:
     """The state's fields in STATE_FIELDS order."""
     return {field: getattr(state, field) for field in STATE_FIELDS}
 
 
-def as_json(replay: Replay, step: ReplayStep) -> dict[str, Any]:
+def as_json(replay: Replay, step: ReplayStep) -> dict[str, object]:
     """The stable JSON of one step (`ombud audit replay --format json`): codes as stored, names beside them."""
     return {
         "inquiry": replay.reference,
@@ -101,7 +100,7 @@ def as_json(replay: Replay, step: ReplayStep) -> dict[str, Any]:
     }
 
 
-def _plain(value: Any) -> Any:
+def _plain(value: object) -> object:
     """Dates as ISO text, inside lists and mappings too."""
     if isinstance(value, date):
         return value.isoformat()

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from typing import cast
+from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
@@ -88,9 +90,9 @@ class Retention:
         if years is None:
             return []
         found = [
-            DueInquiry(i.reference, i.resolved_on, retention.due_on(i.resolved_on, years))
+            DueInquiry(i.reference, resolved, retention.due_on(resolved, years))
             for i in self._inquiries()
-            if retention.is_due(i, years, today)
+            if retention.is_due(i, years, today) and (resolved := i.resolved_on) is not None
         ]
         return sorted(found, key=lambda d: (d.due_on, d.reference))
 
@@ -112,7 +114,7 @@ class Retention:
                 start, _PAGE, topics=[topic], inclusive_of_start=start is None
             )
             for notification in page:
-                found = self.app.repository.get(notification.originator_id)
+                found: object = self.app.repository.get(cast(UUID, notification.originator_id))
                 if isinstance(found, Inquiry):
                     yield found
             if len(page) < _PAGE:
@@ -122,7 +124,7 @@ class Retention:
     def _inquiry(self, inquiry: str) -> Inquiry:
         found_id = self.office.inquiry_id(inquiry)
         try:
-            found = self.app.repository.get(found_id)
+            found: object = self.app.repository.get(found_id)
         except AggregateNotFoundError:
             raise InquiryNotFound("inquiry", f"finner ingen henvendelse «{inquiry}»") from None
         if not isinstance(found, Inquiry):

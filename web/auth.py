@@ -108,6 +108,7 @@ class AuthController(Controller):
         if not await anyio.to_thread.run_sync(password_matches, row and row["password_hash"], data.password):
             request.app.state.sign_in_failures.add(1, {"reason": "credentials"})
             return _form_again(data, {"form": "Feil e-postadresse eller passord."}, 401)
+        assert row is not None  # password_matches refuses a login that does not exist
         await rate_limits.succeeded(redis, *keys)
         await sessions.end(redis, request.cookies.get(sessions.COOKIE))
         staff = sessions.Staff(str(row["id"]), row["email"], row["role"], row["tenant_id"])

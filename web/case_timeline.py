@@ -56,7 +56,7 @@ def _step(entry: HistoryEntry, names: Mapping[str, str], staff: StaffNames) -> S
 def _details(values: Mapping[str, object], names: Mapping[str, str], staff: StaffNames) -> list[Detail]:
     people = {**names, **staff.by_email}  # an assignment names a person by address
     shown = [Detail(key, _named(values[key], FIELD_NAMES.get(key, people)), False) for key in SHOWN if values.get(key)]
-    written = [Detail(key, values[key], True) for key in WRITTEN if isinstance(values.get(key), str)]
+    written = [Detail(key, value, True) for key in WRITTEN if isinstance(value := values.get(key), str)]
     return shown + written
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -11,6 +11,7 @@ import redis.asyncio as aioredis
 from redis.asyncio.retry import Retry
 from redis.backoff import ExponentialWithJitterBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import RedisError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 READ_POOL_SIZE = 4
@@ -83,7 +84,7 @@ def open_redis(redis_url: str, *, timeout: float = 2.0, retries: int = 2) -> aio
     The library's default waits up to 10 s between retries: a page would hang that long while Redis is down.
     Here a command gives up within about a second, so users get the "try again shortly" page quickly.
     """
-    errors: Sequence[type[Exception]] = (RedisConnectionError, RedisTimeoutError)
+    errors: tuple[type[RedisError], ...] = (RedisConnectionError, RedisTimeoutError)
     return aioredis.from_url(
         redis_url,
         health_check_interval=5,

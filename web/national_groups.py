@@ -79,7 +79,7 @@ class NationalGroupsController(Controller):
                 raise InvalidField("versjon", "må oppgis én gang")
             version = parsing.whole_number("versjon", typed[0], low=1, high=len(profile.taxonomies))
         except InvalidField as refused:
-            problem = {"form_errors": [f"Taksonomiversjon: {refused.message}"]}
+            problem: dict[str, Any] = {"form_errors": [f"Taksonomiversjon: {refused.message}"]}
             return _page(staff, profile, profile.taxonomies[-1].version, problem, 422)
         groups, kept, area_errors, form_errors = _parse(form, profile.taxonomy(version))
         if not area_errors and not form_errors:

@@ -47,7 +47,9 @@ class NetworkController(Controller):
 
             def render(report: dict[str, Any]) -> Markup:
                 entry = next(e for e in report["by_year"] if e["year"] == chosen)
-                html = request.app.template_engine.get_template("network/_report.html").render(
+                engine = request.app.template_engine
+                assert engine is not None  # the app is made with its templates
+                html = engine.get_template("network/_report.html").render(
                     report=report,
                     year=chosen,
                     entry=entry,
@@ -132,7 +134,7 @@ def _chart(report: dict[str, Any], years: list[int]) -> LineChart | None:
     return line_chart(shown, series)
 
 
-def _number(value: Any) -> int | float | None:
+def _number(value: Any) -> int | None:
     return None if value == HIDDEN else value
 
 

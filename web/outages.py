@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 
 import asyncpg
 import eventsourcing.persistence
@@ -11,6 +10,7 @@ import psycopg
 import redis.exceptions
 from litestar import Request, Response
 from litestar.status_codes import HTTP_503_SERVICE_UNAVAILABLE
+from litestar.types import ExceptionHandlersMap
 
 from web.errors import answer
 
@@ -38,5 +38,5 @@ def unavailable(request: Request, error: Exception) -> Response:
     return answer(request, HTTP_503_SERVICE_UNAVAILABLE, None, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
 
 
-def exception_handlers() -> dict[type[Exception], Callable[[Request, Exception], Response]]:
+def exception_handlers() -> ExceptionHandlersMap:
     return dict.fromkeys(UNAVAILABLE, unavailable)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import secrets
 from collections.abc import Callable
+from functools import partial
 from typing import Any, TypeVar
 
 import anyio.to_thread
@@ -65,10 +66,11 @@ class OutreachController(Controller):
             errors, "participants", lambda: parsing.optional_whole_number("participants", form.get("participants", ""))
         )
         title, audience = (
-            _parsed(errors, name, lambda name=name: parsing.text(name, form.get(name, ""), max_length=1000))
+            _parsed(errors, name, partial(parsing.text, name, form.get(name, ""), max_length=1000))
             for name in ("title", "audience")
         )
         if not errors:
+            assert held_on is not None and title is not None and audience is not None  # parsed, or an error is kept
             ctx = staff.acting()
             try:
                 await anyio.to_thread.run_sync(

@@ -144,7 +144,7 @@ async def _page(
         trend = await area_trend(conn, profile, years, trend_version(profile, choice, years))
     names = labels(profile)
     recomputed = None
-    if as_delivered and delivery is not None:
+    if as_delivered and delivery is not None and chosen is not None:
         office = request.app.state.platform.office(tenant)
         recomputed = await _on_connection(
             request, lambda conn: delivered_reports.as_delivered(conn, office, chosen, version)
@@ -162,7 +162,7 @@ async def _page(
         "unfinished": unfinished,
         "today": today(),
         "figures": key_figures(shown, previous, unfinished=unfinished) if shown else [],
-        "previous_year": chosen - 1 if previous else None,
+        "previous_year": chosen - 1 if previous and chosen is not None else None,
         "sections": sections(shown, profile) if shown else [],
         "trend": trend,
         "chart": _chart(trend, names),

@@ -88,7 +88,8 @@ def span(
 
 def _sealed(cursor: Any, query: str, scope: str, day: date) -> int | None:
     cursor.execute(query, (scope, datetime.combine(day, time(), OSLO)))
-    return cursor.fetchone()[0]
+    length: int | None = cursor.fetchone()[0]
+    return length
 
 
 def write(
@@ -107,14 +108,14 @@ def write(
             signed = checkpoints(cursor, scope)  # sets the transaction's scope for the queries after it
             chosen = span(cursor, scope, signed, since, until)
             cursor.execute(_COUNT, (scope, chosen.first, chosen.last))
-            count = cursor.fetchone()[0]
+            count = cursor.fetchone()[0]  # type: ignore[index]  # the query always returns one row
             cursor.execute(_REFERENCES, (scope,))
             references = dict(cursor.fetchall())
             covered = [c for c in signed if chosen.first - 1 <= c.length <= chosen.last]
             manifest = _manifest(scope, chosen, count, public_key.key_id, since, until)
             last_keys: dict[str, int] = {}
 
-            def entries() -> Iterator[dict]:
+            def entries() -> Iterator[dict[str, Any]]:
                 for entry in stored_entries(conn, scope, first=chosen.first, last=chosen.last):
                     last_keys[entry.source] = entry.source_key
                     yield _entry(entry, references)
@@ -128,7 +129,7 @@ def write(
     return Exported(chosen, count, len(covered), extra)
 
 
-def _array(out: TextIO, name: str, items: Iterable[dict], *, end: bool = False) -> int:
+def _array(out: TextIO, name: str, items: Iterable[dict[str, Any]], *, end: bool = False) -> int:
     """One member of the bundle: a JSON array with an item a line; returns how many."""
     out.write(f'"{name}": [')
     count = 0
@@ -142,7 +143,9 @@ def _json(value: object) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def _manifest(scope: str, chosen: Span, count: int, key_id: str, since: date | None, until: date | None) -> dict:
+def _manifest(
+    scope: str, chosen: Span, count: int, key_id: str, since: date | None, until: date | None
+) -> dict[str, Any]:
     return {
         "format": FORMAT,
         "scope": scope,
@@ -158,7 +161,7 @@ def _manifest(scope: str, chosen: Span, count: int, key_id: str, since: date | N
     }
 
 
-def _checkpoint(point: Checkpoint) -> dict:
+def _checkpoint(point: Checkpoint) -> dict[str, Any]:
     return {
         "length": point.length,
         "head": point.head.hex(),
@@ -168,7 +171,7 @@ def _checkpoint(point: Checkpoint) -> dict:
     }
 
 
-def _entry(entry: StoredEntry, references: dict[UUID, str]) -> dict:
+def _entry(entry: StoredEntry, references: dict[UUID, str]) -> dict[str, Any]:
     return {
         "position": entry.position,
         "source": entry.source,
@@ -182,7 +185,7 @@ def _entry(entry: StoredEntry, references: dict[UUID, str]) -> dict:
 
 def _unchained(
     cursor: Any, scope: str, first: int, last_keys: dict[str, int], references: dict[UUID, str]
-) -> Iterator[dict]:
+) -> Iterator[dict[str, Any]]:
     """Rows within the keys this range sealed of their source that are not in the chain: put in afterwards."""
     for source in SOURCES:
         table = source_table(source, scope)

@@ -144,7 +144,7 @@ def with_new_rows(conn: psycopg.Connection[Any], scopes: list[str]) -> list[str]
             conn.execute(_SCOPE, (scope,))
             query, params = _news(scope)
             asked.append((scope, conn.execute(query, params)))
-    return [scope for scope, cursor in asked if cursor.fetchone()[0]]
+    return [scope for scope, cursor in asked if cursor.fetchone()[0]]  # type: ignore[index]  # the query always returns one row
 
 
 @functools.lru_cache(maxsize=4096)
@@ -287,7 +287,8 @@ def stored_entries(
     conn: psycopg.Connection[Any], scope: str, *, first: int = 1, last: int | None = None
 ) -> Iterator[StoredEntry]:
     """The chain's entries in order with their rows' bytes now, streamed (a server-side cursor) in one transaction."""
-    joins, fields = [], []
+    joins: list[sql.Composable] = []
+    fields: list[sql.Composable] = []
     for source in SOURCES:
         table = source_table(source, scope)
         alias = sql.Identifier(source)
@@ -517,7 +518,7 @@ def unsealed(conn: psycopg.Connection[Any], scope: str, event_time: EventTime | 
             key = sql.Identifier(COLUMNS[source][0])
             after = _last_key(cursor, scope, source)
             cursor.execute(sql.SQL("SELECT count(*) FROM {} WHERE {} > %s").format(table, key), (after,))
-            waiting = cursor.fetchone()[0]
+            waiting = cursor.fetchone()[0]  # type: ignore[index]  # the query always returns one row
             if not waiting:
                 continue
             count += waiting
@@ -525,10 +526,10 @@ def unsealed(conn: psycopg.Connection[Any], scope: str, event_time: EventTime | 
                 query = _rows_after(source, scope, after, 1)
                 assert query is not None
                 cursor.execute(*query)
-                when = event_time(cursor.fetchone()) if event_time is not None else None
+                when = event_time(cursor.fetchone()) if event_time is not None else None  # type: ignore[arg-type]  # rows wait
             else:
                 cursor.execute(sql.SQL("SELECT min(at) FROM {} WHERE id > %s").format(table), (after,))
-                when = cursor.fetchone()[0]
+                when = cursor.fetchone()[0]  # type: ignore[index]  # the query always returns one row
             if when is not None and (oldest is None or when < oldest):
                 oldest = when
     return Unsealed(count, oldest)

@@ -9,9 +9,10 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 import psycopg
+from eventsourcing.domain import DomainEvent
 from eventsourcing.persistence import StoredEvent
 from opentelemetry import metrics
 
@@ -245,4 +246,6 @@ def event_time_of(platform: Platform, scope: str) -> EventTime | None:
     if scope == PLATFORM_SCOPE:
         return None
     app = platform.office(scope).app
-    return lambda row: app.mapper.to_domain_event(StoredEvent(row[1], row[2], row[3], row[4])).timestamp
+    return lambda row: (
+        cast(DomainEvent, app.mapper.to_domain_event(StoredEvent(row[1], row[2], row[3], row[4]))).timestamp
+    )
