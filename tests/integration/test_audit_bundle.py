@@ -68,6 +68,14 @@ def office(ombud: Run, monkeypatch: pytest.MonkeyPatch, worker: ProjectionWorker
     return slug
 
 
+@pytest.fixture
+def other(ombud: Run, new_slug: Callable[[], str]) -> str:
+    """A neighbouring office with no history of its own."""
+    slug = new_slug()
+    assert ombud("tenant", "create", slug, "--name", "Nabokommune")[0] == 0
+    return slug
+
+
 Verdict = Callable[..., tuple[int, str]]
 
 
@@ -216,17 +224,14 @@ def tamper(admin_database_url: str, slug: str, source: str, how: Callable[..., i
 @pytest.mark.parametrize("how", [modify, delete, insert, reorder], ids=lambda how: how.__name__)
 def test_any_one_row_tampered_with_breaks_verify_and_the_verifier_at_the_same_position(
     office: str,
+    other: str,
     judge: Verdict,
     ombud: Run,
     admin_database_url: str,
-    new_slug: Callable[[], str],
     tmp_path: Path,
     source: str,
     how: Callable[..., int],
 ) -> None:
-    other = new_slug()
-    assert ombud("tenant", "create", other, "--name", "Nabokommune")[0] == 0
-
     position = tamper(admin_database_url, office, source, how)
 
     code, _, err = ombud("audit", "verify", "--tenant", office)
@@ -376,14 +381,12 @@ def test_a_break_after_the_last_checkpoint_is_exported_all_the_same_and_named_by
 
 def test_a_later_bundle_extends_an_earlier_one_unless_history_was_rewritten_and_re_signed(
     office: str,
+    other: str,
     judge: Verdict,
     ombud: Run,
     admin_database_url: str,
-    new_slug: Callable[[], str],
     tmp_path: Path,
 ) -> None:
-    other = new_slug()
-    assert ombud("tenant", "create", other, "--name", "Nabokommune")[0] == 0
     export(ombud, office, tmp_path / "a.json")
     export(ombud, other, tmp_path / "other.json")
     receive_and_read(ombud, office, "2026-3")
