@@ -11,6 +11,7 @@ from tests.private_database import (
     module_admin_database_url,  # noqa: F401 (a database of the module's own: the platform page lists every kommune in it)
     module_database_url,  # noqa: F401
 )
+from tests.web.helpers import post
 
 
 def state(admin_database_url: str, account_id: object) -> tuple[bool, int]:
@@ -28,14 +29,6 @@ def records(admin_database_url: str, account_id: object) -> list[tuple[str, str,
             (account_id,),
         )
         return rows.fetchall()
-
-
-async def post(client: AsyncTestClient, path: str, data: dict[str, str] | None = None, *, htmx: bool = False):
-    if htmx:
-        headers = {"HX-Request": "true", "x-csrftoken": client.cookies["ombud_csrf"]}
-        return await client.post(path, data=data or {}, headers=headers)
-    payload = {**(data or {}), "_csrf_token": client.cookies["ombud_csrf"]}
-    return await client.post(path, data=payload, follow_redirects=False)
 
 
 async def test_a_tenant_administrator_deactivates_and_reactivates_a_colleague_without_javascript(

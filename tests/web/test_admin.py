@@ -7,6 +7,7 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from services.office import Office
+from tests.web.helpers import post
 
 NEW_PASSWORD = "et-annet-langt-passord"
 
@@ -16,14 +17,6 @@ def accounts(database_url: str, tenant: str) -> list[tuple[str, str]]:
         conn.execute("SELECT set_config('app.tenant_id', %s, true)", (tenant,))
         rows = conn.execute("SELECT email, role FROM platform.accounts WHERE tenant_id = %s ORDER BY email", (tenant,))
         return rows.fetchall()
-
-
-async def post(client: AsyncTestClient, path: str, data: dict[str, str], *, htmx: bool = False):
-    if htmx:
-        return await client.post(
-            path, data=data, headers={"HX-Request": "true", "x-csrftoken": client.cookies["ombud_csrf"]}
-        )
-    return await client.post(path, data={**data, "_csrf_token": client.cookies["ombud_csrf"]}, follow_redirects=False)
 
 
 def new_account(address: str, **changes: str) -> dict[str, str]:

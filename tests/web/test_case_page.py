@@ -14,6 +14,7 @@ from domain.common import Context
 from services.case_commands import AddNote
 from services.office import Office
 from services.platform import Platform
+from tests.web.helpers import post
 
 SUMMARY = "Testsak om manglende svar (fiktiv)"
 
@@ -74,10 +75,11 @@ async def test_an_action_from_htmx_appends_the_event_and_returns_only_the_case(
 ) -> None:
     me = make_account("caseworker", office.slug)
     await sign_in(me)
-    response = await client.post(
+    response = await post(
+        client,
         f"/{office.slug}/henvendelser/{reference}/tildel",
-        data={"assignee": me.email, "on": "2025-03-04", "expected_version": "1"},
-        headers={"HX-Request": "true", "x-csrftoken": client.cookies["ombud_csrf"]},
+        {"assignee": me.email, "on": "2025-03-04", "expected_version": "1"},
+        htmx=True,
     )
     assert response.status_code == 200
     assert "<html" not in response.text and 'id="sak"' in response.text
@@ -126,10 +128,11 @@ async def test_a_colleagues_change_is_shown_as_a_conflict_and_the_typed_text_kep
     office.handle(
         caseworker, AddNote(inquiry=reference, on=date(2025, 3, 4), text="En kollega skrev først")
     )  # now version 2
-    response = await client.post(
+    response = await post(
+        client,
         f"/{office.slug}/henvendelser/{reference}/tildel",
-        data={"assignee": colleague.email, "on": "2025-03-04", "expected_version": "1"},
-        headers={"HX-Request": "true", "x-csrftoken": client.cookies["ombud_csrf"]},
+        {"assignee": colleague.email, "on": "2025-03-04", "expected_version": "1"},
+        htmx=True,
     )
     assert response.status_code == 409
     assert "En kollega endret saken" in response.text
@@ -141,10 +144,11 @@ async def test_a_broken_rule_is_named_next_to_its_field(
     client: AsyncTestClient, office: Office, reference: str, make_account, sign_in
 ) -> None:
     await sign_in(make_account("caseworker", office.slug))
-    response = await client.post(
+    response = await post(
+        client,
         f"/{office.slug}/henvendelser/{reference}/avslutt",
-        data={"outcome": "assisted", "on": "2025-01-01", "expected_version": "1"},
-        headers={"HX-Request": "true", "x-csrftoken": client.cookies["ombud_csrf"]},
+        {"outcome": "assisted", "on": "2025-01-01", "expected_version": "1"},
+        htmx=True,
     )
     assert response.status_code == 422
     assert 'href="#avslutt-on"' in response.text
@@ -190,11 +194,7 @@ async def test_recategorising_from_htmx_replaces_areas_case_types_and_mandate(
     client: AsyncTestClient, office: Office, reference: str, make_account, sign_in
 ) -> None:
     await sign_in(make_account("tenant_admin", office.slug))
-    response = await client.post(
-        f"/{office.slug}/henvendelser/{reference}/omkategoriser",
-        data=RECATEGORISED,
-        headers={"HX-Request": "true", "x-csrftoken": client.cookies["ombud_csrf"]},
-    )
+    response = await post(client, f"/{office.slug}/henvendelser/{reference}/omkategoriser", RECATEGORISED, htmx=True)
     assert response.status_code == 200
     assert "<html" not in response.text and "Omkategorisert" in response.text
     inquiry = office.inquiry(reference)
@@ -221,10 +221,11 @@ async def test_an_unknown_case_type_is_named_at_its_checkboxes_and_nothing_chang
     client: AsyncTestClient, office: Office, reference: str, make_account, sign_in
 ) -> None:
     await sign_in(make_account("caseworker", office.slug))
-    response = await client.post(
+    response = await post(
+        client,
         f"/{office.slug}/henvendelser/{reference}/omkategoriser",
-        data={**RECATEGORISED, "case_types": ["finnes_ikke"]},
-        headers={"HX-Request": "true", "x-csrftoken": client.cookies["ombud_csrf"]},
+        {**RECATEGORISED, "case_types": ["finnes_ikke"]},
+        htmx=True,
     )
     assert response.status_code == 422
     assert 'href="#omkategoriser-case_types"' in response.text and 'id="omkategoriser-case_types-feil"' in response.text
@@ -238,11 +239,7 @@ async def test_recategorising_after_a_colleagues_change_is_a_conflict(
 ) -> None:
     await sign_in(make_account("caseworker", office.slug))
     office.handle(caseworker, AddNote(inquiry=reference, on=date(2025, 3, 4), text="En kollega skrev først"))
-    response = await client.post(
-        f"/{office.slug}/henvendelser/{reference}/omkategoriser",
-        data=RECATEGORISED,
-        headers={"HX-Request": "true", "x-csrftoken": client.cookies["ombud_csrf"]},
-    )
+    response = await post(client, f"/{office.slug}/henvendelser/{reference}/omkategoriser", RECATEGORISED, htmx=True)
     assert response.status_code == 409
     assert office.inquiry(reference).primary_area == "helse"
 

@@ -13,6 +13,7 @@ from litestar.testing import AsyncTestClient
 from domain.common import Context
 from services.case_commands import AddNote, Forward, HoldMeeting, Reopen, Resolve, SendComplaint
 from services.office import Office
+from tests.web.helpers import post
 from web import case_page
 
 NAME = "Åse Prøvesen"
@@ -179,10 +180,11 @@ async def test_a_meeting_is_registered_with_participants_ticked_by_their_norwegi
     page = await client.get(f"/{office.slug}/henvendelser/{reference}")
     form = page.text.split('/møte"', 1)[1].split("</form>", 1)[0]
     assert 'name="participants" value="service_unit">' in form and "Tjenestestedet" in form
-    response = await client.post(
+    response = await post(
+        client,
         f"/{office.slug}/henvendelser/{reference}/møte",
-        data={"participants": ["adviser", "service_unit"], "on": "2025-03-10"},
-        headers={"HX-Request": "true", "x-csrftoken": client.cookies["ombud_csrf"]},
+        {"participants": ["adviser", "service_unit"], "on": "2025-03-10"},
+        htmx=True,
     )
     assert response.status_code == 200
     assert "Rådgiver, Tjenestestedet" in visible_text(response.text)
@@ -196,10 +198,11 @@ async def test_a_note_typed_on_several_lines_is_shown_on_several_lines(
     await sign_in(make_account("caseworker", office.slug))
     page = await client.get(f"/{office.slug}/henvendelser/{reference}")
     assert '<textarea class="ds-input" id="notat-text" name="text"' in page.text
-    response = await client.post(
+    response = await post(
+        client,
         f"/{office.slug}/henvendelser/{reference}/notat",
-        data={"text": "Linje én\r\nLinje to", "on": "2025-03-10"},
-        headers={"HX-Request": "true", "x-csrftoken": client.cookies["ombud_csrf"]},
+        {"text": "Linje én\r\nLinje to", "on": "2025-03-10"},
+        htmx=True,
     )
     assert response.status_code == 200
     assert re.search(r'<span class="personal">Linje én\r?\nLinje to</span>', response.text)  # as the browser sent it

@@ -19,6 +19,7 @@ from projections.reading import tenant_transaction
 from projections.worker import ProjectionWorker
 from services.case_commands import Resolve
 from services.office import Office
+from tests.web.helpers import csrf
 
 PAGE = "/{}/statistikk"
 
@@ -48,10 +49,6 @@ async def figures(database_url: str, office: Office) -> dict[str, Any]:
             return await annual_report(conn, office.profile(), 2024)
     finally:
         await pool.close()
-
-
-def csrf(client: AsyncTestClient) -> str:
-    return client.cookies["ombud_csrf"]
 
 
 def changed_rows(html: str) -> dict[str, list[str]]:

@@ -15,6 +15,7 @@ from domain.common import Context
 from projections.worker import ProjectionWorker
 from services.case_commands import Assign
 from services.office import Office
+from tests.web.helpers import post
 
 NAME = "Kari Prøvesen"
 OTHER_NAME = "Per Annensen"
@@ -31,13 +32,6 @@ def changes(admin_database_url: str, account_id: object) -> list[tuple[str, str]
             "SELECT tenant_id, change FROM audit.account_records WHERE account_id = %s ORDER BY id", (account_id,)
         )
         return rows.fetchall()
-
-
-async def post(client: AsyncTestClient, path: str, data: dict[str, str], *, htmx: bool = False):
-    if htmx:
-        headers = {"HX-Request": "true", "x-csrftoken": client.cookies["ombud_csrf"]}
-        return await client.post(path, data=data, headers=headers)
-    return await client.post(path, data={**data, "_csrf_token": client.cookies["ombud_csrf"]}, follow_redirects=False)
 
 
 def text_of(html: str) -> str:

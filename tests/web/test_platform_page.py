@@ -13,16 +13,11 @@ from tests.private_database import (
     module_admin_database_url,  # noqa: F401 (a database of the module's own: the platform page lists every kommune in it)
     module_database_url,  # noqa: F401
 )
+from tests.web.helpers import post as post_form
 
 
 async def post(client: AsyncTestClient, data: dict[str, str], *, htmx: bool = False):
-    if htmx:
-        return await client.post(
-            "/plattform", data=data, headers={"HX-Request": "true", "x-csrftoken": client.cookies["ombud_csrf"]}
-        )
-    return await client.post(
-        "/plattform", data={**data, "_csrf_token": client.cookies["ombud_csrf"]}, follow_redirects=False
-    )
+    return await post_form(client, "/plattform", data, htmx=htmx)
 
 
 async def test_a_platform_administrator_adds_a_kommune_and_sees_it_listed(

@@ -15,6 +15,7 @@ from tests.private_database import (
     module_admin_database_url,  # noqa: F401 (a database of the module's own: the platform page lists every kommune in it)
     module_database_url,  # noqa: F401
 )
+from tests.web.helpers import post
 
 MARKER = "Kari Nordmann 01019912345"
 
@@ -93,10 +94,11 @@ async def test_a_population_past_the_bound_is_named_at_its_field_and_no_kommune_
     await sign_in(make_account("platform_admin", None))
     before = platform.slugs()
     slug = new_slug()
-    response = await client.post(
+    response = await post(
+        client,
         "/plattform",
-        data={"slug": slug, "name": "Stor kommune", "population": str(10**26), "template": "kommune"},
-        headers={"HX-Request": "true", "x-csrftoken": client.cookies["ombud_csrf"]},
+        {"slug": slug, "name": "Stor kommune", "population": str(10**26), "template": "kommune"},
+        htmx=True,
     )
     assert response.status_code == 422
     assert 'id="kommune-population-feil"' in response.text and "helt tall fra 0 til" in response.text

@@ -12,6 +12,7 @@ from domain.common import Context
 from services.case_commands import Resolve
 from services.office import Office
 from services.retention import Retention, SetRetention
+from tests.web.helpers import csrf
 
 NAME = "Ragnhild Kassasjonsen"
 
@@ -23,10 +24,6 @@ def resolved(office: Office, ctx: Context, on: date) -> str:
     ).reference  # fmt: skip
     office.handle(ctx, Resolve(inquiry=reference, on=on, outcome="assisted"))
     return reference
-
-
-def csrf(client: AsyncTestClient) -> str:
-    return client.cookies["ombud_csrf"]
 
 
 async def test_the_administrator_sets_retention_sees_the_due_inquiries_and_runs_it(

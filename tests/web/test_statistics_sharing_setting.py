@@ -11,6 +11,7 @@ from litestar.testing import AsyncTestClient
 from domain.tenant import Tenant
 from services.office import Office
 from services.platform import Platform
+from tests.web.helpers import post as post_form
 
 
 def version_of(office: Office) -> int:
@@ -18,15 +19,7 @@ def version_of(office: Office) -> int:
 
 
 async def post(client: AsyncTestClient, slug: str, data: dict[str, Any], *, htmx: bool = False):
-    if htmx:
-        return await client.post(
-            f"/{slug}/admin/deling",
-            data=data,
-            headers={"HX-Request": "true", "x-csrftoken": client.cookies["ombud_csrf"]},
-        )
-    return await client.post(
-        f"/{slug}/admin/deling", data={**data, "_csrf_token": client.cookies["ombud_csrf"]}, follow_redirects=False
-    )
+    return await post_form(client, f"/{slug}/admin/deling", data, htmx=htmx)
 
 
 async def test_the_admin_page_says_what_is_shared_and_what_stopping_means(
