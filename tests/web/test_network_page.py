@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import json
 import re
-from collections.abc import Callable
 from datetime import date
 
 import psycopg
@@ -17,9 +16,11 @@ from domain.common import Context
 from domain.deadlines import today_in_norway
 from infra.logins import worker_url_for
 from projections.network_releases import make_releases
-from projections.worker import ProjectionWorker
 from services.office import Office
-from services.platform import Platform
+from tests.helpers import (
+    Network,
+    network_fixture,  # noqa: F401 (the fixture `network`)
+)
 
 YEAR = 2009  # no other test receives inquiries in 2009: the tables hold only these offices
 
@@ -40,30 +41,20 @@ def receive(office: Office, ctx: Context, count: int, area: str = "helse") -> st
 
 
 @pytest.fixture
-def offices(
-    platform: Platform,
-    admin: Context,
-    caseworker: Context,
-    new_slug: Callable[[], str],
-    worker: ProjectionWorker,
-    sharing_flag: Callable[[str, bool], None],
-    database_url: str,
-) -> dict[str, Office]:
-    tag = new_slug()  # names of this test's own: the session's database keeps earlier tests' offices
+def offices(network: Network, caseworker: Context, database_url: str) -> dict[str, Office]:
+    tag = network.new_slug()  # names of this test's own: the session's database keeps earlier tests' offices
     made = {
-        "stor": platform.create_tenant(admin, slug=new_slug(), name=f"Storby {tag}", population=60_000),
-        "mellom": platform.create_tenant(admin, slug=new_slug(), name=f"Mellomby {tag}", population=20_000),
-        "liten": platform.create_tenant(admin, slug=new_slug(), name=f"Lilleby {tag}", population=2_000),
-        "lukket": platform.create_tenant(admin, slug=new_slug(), name=f"Lukketby {tag}", population=9_000),
+        "stor": network.office(f"Storby {tag}", 60_000),
+        "mellom": network.office(f"Mellomby {tag}", 20_000),
+        "liten": network.office(f"Lilleby {tag}", 2_000),
+        "lukket": network.office(f"Lukketby {tag}", 9_000),
     }
     receive(made["stor"], caseworker, 30)
     receive(made["mellom"], caseworker, 20, "nav")
     receive(made["liten"], caseworker, 3)
     receive(made["lukket"], caseworker, 11)
-    for office in made.values():
-        sharing_flag(office.slug, True)
-        worker.catch_up(office.slug)
-    sharing_flag(made["lukket"].slug, False)  # does not share its statistics
+    network.share(*made.values())
+    network.sharing_flag(made["lukket"].slug, False)  # does not share its statistics
     with psycopg.connect(worker_url_for(database_url)) as conn:  # the network sees releases only, the worker makes them
         make_releases(conn, 4, YEAR, by="test", years=[YEAR])
     return made
