@@ -12,40 +12,23 @@ from datetime import date
 import psycopg
 import pytest
 
-from domain.account import Account
 from domain.common import Context
 from infra.cli import main
-from infra.directory import PostgresAccountDirectory
-from infra.eventstore import open_datastore
 from infra.logins import login_of, with_login, worker_url_for
 from infra.migrate import MigrationError, migrate
 from infra.throwaway import throwaway_database
 from projections.worker import ProjectionWorker
-from services.accounts import create_account
 from services.audit_signing import load_signer
 from services.office import Office
 from services.platform import Platform
+from tests.helpers import make_account_fixture  # noqa: F401 (the fixture `make_account`)
 
 REFUSED = psycopg.errors.InsufficientPrivilege
-PASSWORD = "et-langt-testpassord"
 
 
 @pytest.fixture
 def office(platform: Platform, admin: Context, new_slug: Callable[[], str]) -> Office:
     return platform.create_tenant(admin, slug=new_slug(), name="Prøveby")
-
-
-@pytest.fixture
-def make_account(database_url: str):
-    datastore = open_datastore(database_url, pool_size=1, max_overflow=0)
-    directory = PostgresAccountDirectory(datastore)
-
-    def make(role: str, tenant: str | None) -> Account:
-        email = f"test-{uuid.uuid4().hex[:8]}@eksempel.invalid"
-        return create_account(directory, email=email, role=role, tenant=tenant, password=PASSWORD)
-
-    yield make
-    datastore.close()
 
 
 def records(conn: psycopg.Connection, table: str, scope: str) -> list[tuple]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date
 
 import psycopg
@@ -19,10 +19,10 @@ from infra.throwaway import throwaway_database
 from projections.access_log import record_access
 from projections.safe_login import LOGIN_POWERS, UnsafeDatabaseLogin
 from projections.worker import ProjectionWorker
-from services.accounts import create_account
 from services.application import table_prefix
 from services.office import Office
 from services.platform import Platform
+from tests.helpers import make_account_fixture  # noqa: F401 (the fixture `make_account`)
 from web.app import create_app
 
 REFUSED = psycopg.errors.InsufficientPrivilege
@@ -186,22 +186,6 @@ def test_with_no_tenant_or_another_tenant_set_nothing_of_a_tenant_is_read(
                 assert seen <= {b.slug}, table  # B's own rows (where it has any), none of A's
                 read_somewhere |= seen
     assert read_somewhere == {b.slug}  # the tenant that is set reads its own rows
-
-
-@pytest.fixture
-def make_account(database_url: str) -> Iterator[Callable[[str, str | None], object]]:
-    from infra.directory import PostgresAccountDirectory
-    from infra.eventstore import open_datastore
-
-    datastore = open_datastore(database_url, pool_size=1, max_overflow=0)
-    directory = PostgresAccountDirectory(datastore)
-
-    def make(role: str, tenant: str | None) -> object:
-        email = f"test-{uuid.uuid4().hex[:8]}@eksempel.invalid"
-        return create_account(directory, email=email, role=role, tenant=tenant, password="et-langt-testpassord")
-
-    yield make
-    datastore.close()
 
 
 def test_a_tenant_made_at_run_time_has_tables_owned_by_the_owner_role_and_the_app_owns_nothing(
