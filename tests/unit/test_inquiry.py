@@ -18,6 +18,7 @@ from domain.inquiry import (
     NoPendingComplaint,
     NotResolved,
 )
+from tests.unit.helpers import assert_made_by
 
 RECEIVED_ON = date(2024, 3, 1)
 LATER = date(2024, 3, 12)
@@ -95,12 +96,7 @@ def test_receiving_an_inquiry_records_who_received_it_and_sets_the_starting_stat
 
     [event] = inquiry.collect_events()
     assert isinstance(event, Inquiry.Received)
-    assert (event.actor_id, event.actor_role, event.on, event.correlation_id) == (
-        ctx.user_id,
-        ctx.role,
-        RECEIVED_ON,
-        ctx.correlation_id,
-    )
+    assert_made_by(event, ctx, RECEIVED_ON)
     assert isinstance(event.timestamp, datetime) and event.timestamp.utcoffset() is not None
     assert inquiry.id == Inquiry.id_for("2024-0001")
     assert inquiry.reference == "2024-0001"

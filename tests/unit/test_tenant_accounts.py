@@ -8,16 +8,9 @@ from domain.common import Context, InvalidField
 from services.accounts import AccountNotFound, ResetPassword, SetAccountActive, reset_password
 from services.platform import Platform
 from tests.unit.conftest import InMemoryTenantDirectory
+from tests.unit.helpers import slug_fixture  # noqa: F401 (the fixture `slug`)
 
 PASSWORD = "et-langt-testpassord"
-
-
-@pytest.fixture
-def slug(platform: Platform) -> str:
-    admin = Context("plattform-admin", "platform_admin", "k-1")
-    platform.create_tenant(admin, slug="proveby", name="Prøveby kommune")
-    platform.create_tenant(admin, slug="annenby", name="Annenby kommune")
-    return "proveby"
 
 
 def admin_of(platform: Platform, slug: str) -> Context:
