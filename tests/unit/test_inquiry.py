@@ -330,25 +330,24 @@ def test_only_a_resolved_inquiry_can_be_reopened(inquiry: Inquiry, ctx: Context)
     assert inquiry.version == 1
 
 
+@pytest.mark.parametrize(
+    ("error", "day"),
+    [(DateInFuture, in_two_days), (DateBeforeEarlierStep, lambda: RECEIVED_ON - timedelta(days=1))],
+    ids=["in-the-future", "before-it-was-received"],
+)
 @pytest.mark.parametrize(("prepare", "command"), [c[1:] for c in ALL_COMMANDS], ids=[c[0] for c in ALL_COMMANDS])
-def test_every_command_refuses_a_business_date_in_the_future(
-    inquiry: Inquiry, ctx: Context, prepare: Prepare, command: Command
+def test_every_command_refuses_a_business_date_in_the_future_or_before_the_inquiry_was_received(
+    inquiry: Inquiry,
+    ctx: Context,
+    prepare: Prepare,
+    command: Command,
+    error: type[InvalidField],
+    day: Callable[[], date],
 ) -> None:
     prepare(inquiry, ctx)
 
-    with pytest.raises(DateInFuture) as raised:
-        command(inquiry, ctx, in_two_days())
-    assert raised.value.field == "on"
-
-
-@pytest.mark.parametrize(("prepare", "command"), [c[1:] for c in ALL_COMMANDS], ids=[c[0] for c in ALL_COMMANDS])
-def test_every_command_refuses_a_business_date_before_the_inquiry_was_received(
-    inquiry: Inquiry, ctx: Context, prepare: Prepare, command: Command
-) -> None:
-    prepare(inquiry, ctx)
-
-    with pytest.raises(DateBeforeEarlierStep) as raised:
-        command(inquiry, ctx, RECEIVED_ON - timedelta(days=1))
+    with pytest.raises(error) as raised:
+        command(inquiry, ctx, day())
     assert raised.value.field == "on"
 
 
