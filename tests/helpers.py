@@ -1,23 +1,57 @@
-"""Helpers every layer's tests share: accounts to sign in with, offices that share their statistics with the network."""
+"""Helpers every layer's tests share: a platform on a pool of its own, accounts to sign in with, offices that share
+their statistics with the network."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import pytest
 
 from domain.account import Account
 from domain.common import Context
-from infra.directory import PostgresAccountDirectory
-from infra.eventstore import open_datastore
+from infra.directory import PostgresAccountDirectory, PostgresTenantDirectory
+from infra.eventstore import factory_maker, open_datastore
+from infra.key_epochs import DirectoryEpochStore
 from projections.worker import ProjectionWorker
 from services.accounts import create_account
 from services.office import Office
 from services.platform import Platform
 
 PASSWORD = "et-langt-testpassord"
+
+
+@contextmanager
+def open_platform(
+    database_url: str,
+    master_key: bytes,
+    epoch_dir: Path,
+    *,
+    pool_size: int = 2,
+    max_overflow: int = 2,
+    checkout_timeout: float = 2.0,
+    **options: Any,
+) -> Iterator[Platform]:
+    """A platform on a pool of its own, its key epochs in that folder (options: the Platform's); closed afterwards."""
+    datastore = open_datastore(
+        database_url, pool_size=pool_size, max_overflow=max_overflow, checkout_timeout=checkout_timeout
+    )
+    platform = Platform(
+        PostgresTenantDirectory(datastore),
+        master_key,
+        factory_maker(datastore),
+        epochs=DirectoryEpochStore(epoch_dir, master_key),
+        **options,
+    )
+    try:
+        yield platform
+    finally:
+        platform.close()
+        datastore.close()
 
 
 @pytest.fixture(name="make_account")

@@ -21,6 +21,7 @@ from tests.helpers import (
     Network,
     network_fixture,  # noqa: F401 (the fixture `network`)
 )
+from tests.web.helpers import sign_in_as_fixture  # noqa: F401 (the fixture `sign_in_as`)
 
 YEAR = 2009  # no other test receives inquiries in 2009: the tables hold only these offices
 
@@ -73,9 +74,9 @@ def name(office: Office) -> str:
 
 
 async def test_the_network_sees_sharing_offices_with_small_counts_hidden(
-    client: AsyncTestClient, make_account, sign_in, offices: dict[str, Office]
+    client: AsyncTestClient, sign_in_as, offices: dict[str, Office]
 ) -> None:
-    await sign_in(make_account("network", None))
+    await sign_in_as("network", None)
     response = await client.get(f"/nettverk?year={YEAR}")
     assert response.status_code == 200
     page = response.text
@@ -91,9 +92,9 @@ async def test_the_network_sees_sharing_offices_with_small_counts_hidden(
 
 
 async def test_the_downloads_carry_the_same_report_and_never_an_office_that_stopped_sharing(
-    client: AsyncTestClient, make_account, sign_in, offices: dict[str, Office]
+    client: AsyncTestClient, sign_in_as, offices: dict[str, Office]
 ) -> None:
-    await sign_in(make_account("network", None))
+    await sign_in_as("network", None)
     for kind in ("json", "csv", "xlsx"):
         response = await client.get(f"/nettverk/nettverk-{YEAR}.{kind}")
         assert response.status_code == 200, kind
@@ -112,10 +113,8 @@ async def test_the_downloads_carry_the_same_report_and_never_an_office_that_stop
     assert b"reason" not in response.content and b"small" not in response.content
 
 
-async def test_a_year_not_yet_over_or_an_odd_file_name_is_a_missing_page(
-    client: AsyncTestClient, make_account, sign_in
-) -> None:
-    await sign_in(make_account("network", None))
+async def test_a_year_not_yet_over_or_an_odd_file_name_is_a_missing_page(client: AsyncTestClient, sign_in_as) -> None:
+    await sign_in_as("network", None)
     this_year = today_in_norway().year
     for path in (
         f"/nettverk/nettverk-{this_year}.json",
@@ -126,26 +125,24 @@ async def test_a_year_not_yet_over_or_an_odd_file_name_is_a_missing_page(
 
 
 async def test_a_year_without_figures_is_a_notice_and_the_page_shows_the_newest(
-    client: AsyncTestClient, make_account, sign_in, offices: dict[str, Office]
+    client: AsyncTestClient, sign_in_as, offices: dict[str, Office]
 ) -> None:
-    await sign_in(make_account("network", None))
+    await sign_in_as("network", None)
     response = await client.get("/nettverk?year=1901")
     assert response.status_code == 400 and "ingen tall for 1901" in response.text
 
 
 @pytest.mark.parametrize("role", ["caseworker", "tenant_admin", "auditor", "platform_admin"])
-async def test_every_other_role_gets_404(
-    client: AsyncTestClient, make_account, sign_in, office: Office, role: str
-) -> None:
-    await sign_in(make_account(role, office.slug if role != "platform_admin" else None))
+async def test_every_other_role_gets_404(client: AsyncTestClient, sign_in_as, office: Office, role: str) -> None:
+    await sign_in_as(role, office.slug if role != "platform_admin" else None)
     assert (await client.get("/nettverk")).status_code == 404
     assert (await client.get(f"/nettverk/nettverk-{YEAR}.json")).status_code == 404
 
 
 async def test_the_network_gets_404_for_any_tenant_s_case_report_or_access_log(
-    client: AsyncTestClient, make_account, sign_in, offices: dict[str, Office]
+    client: AsyncTestClient, sign_in_as, offices: dict[str, Office]
 ) -> None:
-    await sign_in(make_account("network", None))
+    await sign_in_as("network", None)
     slug = offices["stor"].slug
     reference = f"{YEAR}-0001"
     for path in (
