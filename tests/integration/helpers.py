@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import psycopg
+import pytest
 
+from domain.common import Context
 from infra.migrate import migration_files
 from infra.throwaway import throwaway_database
+from services.office import Office
+from services.platform import Platform
 
 
 @contextmanager
@@ -24,3 +28,17 @@ def database_migrated_before(server_url: str, first_missing: str) -> Iterator[st
                     conn.execute(sql)
                     conn.execute("INSERT INTO public.ombud_migrations (name) VALUES (%s)", (migration,))
         yield url
+
+
+def two_offices(platform: Platform, admin: Context, new_slug: Callable[[], str]) -> tuple[Office, Office]:
+    """Kommune A, the test's tenant, and Kommune B, which must see nothing of it."""
+    return (
+        platform.create_tenant(admin, slug=new_slug(), name="Kommune A"),
+        platform.create_tenant(admin, slug=new_slug(), name="Kommune B"),
+    )
+
+
+@pytest.fixture(name="offices")
+def offices_fixture(platform: Platform, admin: Context, new_slug: Callable[[], str]) -> tuple[Office, Office]:
+    """The `offices` fixture: two_offices on the test's platform."""
+    return two_offices(platform, admin, new_slug)
