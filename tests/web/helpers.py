@@ -13,6 +13,7 @@ import redis
 from litestar.testing import AsyncTestClient
 
 from domain.account import Account
+from projections import inquiries
 from services.office import Office
 
 
@@ -36,6 +37,15 @@ async def act(
 ) -> httpx.Response:
     """An action on the inquiry's case page (its path's last segment), sent from htmx."""
     return await post(client, f"/{office.slug}/henvendelser/{reference}/{action}", data, htmx=True)
+
+
+def overview_fails_with(monkeypatch: pytest.MonkeyPatch, error: Exception) -> None:
+    """The caseworker's overview raises that error: its query of one's open inquiries fails."""
+
+    async def failing(*_: object) -> None:
+        raise error
+
+    monkeypatch.setattr(inquiries, "my_open_inquiries", failing)
 
 
 @pytest.fixture(name="sign_in_as")

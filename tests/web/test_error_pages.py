@@ -9,9 +9,8 @@ import pytest
 from litestar.exceptions import ServiceUnavailableException
 from litestar.testing import AsyncTestClient
 
-from projections import inquiries
 from services.office import Office
-from tests.web.helpers import sign_in_as_fixture  # noqa: F401 (the fixture `sign_in_as`)
+from tests.web.helpers import overview_fails_with, sign_in_as_fixture  # noqa: F401 (the fixture `sign_in_as`)
 
 MARKER = "Ola Nordmann 01019912345"
 
@@ -60,10 +59,7 @@ async def test_an_unexpected_error_is_a_page_with_an_id_that_the_log_line_carrie
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    async def failing(*_: object) -> None:
-        raise ValueError(f"kunne ikke lese {MARKER}")
-
-    monkeypatch.setattr(inquiries, "my_open_inquiries", failing)
+    overview_fails_with(monkeypatch, ValueError(f"kunne ikke lese {MARKER}"))
     await sign_in_as("caseworker", office.slug)
     with caplog.at_level(logging.ERROR, logger="ombud.web.errors"):
         response = await client.get(f"/{office.slug}/oversikt?q={MARKER}", headers={"X-Note": MARKER})
@@ -85,10 +81,7 @@ async def test_an_unexpected_error_is_a_page_with_an_id_that_the_log_line_carrie
 async def test_an_unexpected_error_answers_json_with_its_id_when_asked(
     client: AsyncTestClient, office: Office, sign_in_as, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    async def failing(*_: object) -> None:
-        raise RuntimeError(MARKER)
-
-    monkeypatch.setattr(inquiries, "my_open_inquiries", failing)
+    overview_fails_with(monkeypatch, RuntimeError(MARKER))
     await sign_in_as("caseworker", office.slug)
     response = await client.get(f"/{office.slug}/oversikt", headers={"Accept": "application/json"})
     assert response.status_code == 500
@@ -100,10 +93,7 @@ async def test_an_unexpected_error_answers_json_with_its_id_when_asked(
 async def test_a_server_side_status_raised_on_purpose_keeps_its_code_and_gets_an_id(
     client: AsyncTestClient, office: Office, sign_in_as, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    async def unavailable(*_: object) -> None:
-        raise ServiceUnavailableException(MARKER)
-
-    monkeypatch.setattr(inquiries, "my_open_inquiries", unavailable)
+    overview_fails_with(monkeypatch, ServiceUnavailableException(MARKER))
     await sign_in_as("caseworker", office.slug)
     response = await client.get(f"/{office.slug}/oversikt")
     assert response.status_code == 503

@@ -27,7 +27,7 @@ from projections import inquiries, outreach, search_index
 from projections import worker as worker_module
 from services.office import Office
 from services.platform import Platform
-from tests.web.helpers import sign_in_as_fixture  # noqa: F401 (the fixture `sign_in_as`)
+from tests.web.helpers import overview_fails_with, sign_in_as_fixture  # noqa: F401 (the fixture `sign_in_as`)
 from tests.web.test_new_inquiry import filled
 from web.app import create_app
 
@@ -293,10 +293,7 @@ async def test_a_request_that_fails_on_the_persons_data_is_traced_by_type_only(
     logs: pytest.LogCaptureFixture,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    async def failing(*_: object) -> None:
-        raise ValueError(f"kunne ikke lese {NAME} {NATIONAL_ID} {EMAIL}")
-
-    monkeypatch.setattr(inquiries, "my_open_inquiries", failing)
+    overview_fails_with(monkeypatch, ValueError(f"kunne ikke lese {NAME} {NATIONAL_ID} {EMAIL}"))
     await sign_in_as("caseworker", office.slug)
     captured.spans.clear()
     response = await client.get(f"/{office.slug}/oversikt?q={NAME}", headers={"X-Note": EMAIL})
