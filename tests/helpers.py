@@ -23,6 +23,19 @@ from services.office import Office
 from services.platform import Platform
 
 PASSWORD = "et-langt-testpassord"
+INQUIRY_EVENTS = (  # every kind of event an inquiry records, in the order a full history runs through them
+    "Received",
+    "Assigned",
+    "InterimReplySent",
+    "Forwarded",
+    "MeetingHeld",
+    "ComplaintSent",
+    "ComplaintDecided",
+    "NoteAdded",
+    "Recategorised",
+    "Resolved",
+    "Reopened",
+)
 
 
 @contextmanager

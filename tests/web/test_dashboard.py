@@ -111,10 +111,9 @@ async def test_roles_without_case_work_get_no_overview(
 
 
 async def test_another_offices_overview_is_404(
-    client: AsyncTestClient, desk: Desk, sign_in_as, platform: Platform, admin: Context, new_slug
+    client: AsyncTestClient, desk: Desk, sign_in_as, other_office: Office
 ) -> None:
-    other = new_slug()
-    platform.create_tenant(admin, slug=other, name="Tredjeby kommune")
+    other = other_office.slug  # a third office: the desk has its own second one
     await sign_in_as("tenant_admin", other)
     assert (await client.get(f"/{desk.office.slug}/oversikt")).status_code == 404
     own = await client.get(f"/{other}/oversikt")

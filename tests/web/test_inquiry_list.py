@@ -127,9 +127,8 @@ async def test_a_word_search_pages_and_sorts_with_its_words_in_the_body_only(
 
 
 async def test_another_offices_list_is_404(
-    client: AsyncTestClient, office: Office, sign_in_as, platform: Platform, admin: Context, new_slug
+    client: AsyncTestClient, office: Office, other_office: Office, sign_in_as
 ) -> None:
-    other = new_slug()
-    platform.create_tenant(admin, slug=other, name="Annenby kommune")
+    other = other_office.slug
     await sign_in_as("caseworker", other)
     assert (await client.get(f"/{office.slug}/henvendelser")).status_code == 404
