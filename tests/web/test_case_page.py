@@ -11,7 +11,6 @@ from litestar.testing import AsyncTestClient
 from domain.common import Context
 from services.case_commands import AddNote
 from services.office import Office
-from services.platform import Platform
 from tests.web.helpers import (
     act,
     sign_in_as_fixture,  # noqa: F401 (the fixture `sign_in_as`)
@@ -85,13 +84,11 @@ async def test_the_assign_form_offers_the_offices_case_workers_and_preselects_th
     reference: str,
     make_account,
     sign_in,
-    platform: Platform,
-    admin: Context,
-    new_slug,
+    other_office: Office,
 ) -> None:
     me, boss = make_account("caseworker", office.slug), make_account("tenant_admin", office.slug)
     auditor = make_account("auditor", office.slug)
-    stranger = make_account("caseworker", platform.create_tenant(admin, slug=new_slug(), name="Annenby kommune").slug)
+    stranger = make_account("caseworker", other_office.slug)
     await sign_in(me)
     page = await client.get(f"/{office.slug}/henvendelser/{reference}")
     assign = page.text.split('id="tildel-assignee"', 1)[1].split("</select>", 1)[0]
@@ -231,12 +228,10 @@ async def test_an_auditor_and_another_offices_caseworker_cannot_recategorise(
     reference: str,
     make_account,
     sign_in,
-    platform: Platform,
-    admin: Context,
+    other_office: Office,
     caseworker: Context,
-    new_slug,
 ) -> None:
-    other = platform.create_tenant(admin, slug=new_slug(), name="Annenby kommune")
+    other = other_office
     own_reference = other.receive(
         caseworker,
         received_on=date(2025, 3, 3),
