@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import base64
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
 
 import psycopg
@@ -37,6 +38,14 @@ def records(conn: psycopg.Connection, table: str, scope: str) -> list[tuple]:
         return conn.execute(f"SELECT change, actor_id FROM audit.{table} ORDER BY id").fetchall()
 
 
+@contextmanager
+def web_login_in(database_url: str, tenant: str) -> Iterator[psycopg.Connection]:
+    """A connection of the web's login with the tenant set for the session, as a request of that tenant has it."""
+    with psycopg.connect(database_url) as conn:
+        conn.execute("SELECT set_config('app.tenant_id', %s, false)", (tenant,))
+        yield conn
+
+
 def refused(conn: psycopg.Connection, statement: str, *params: object) -> None:
     with pytest.raises(REFUSED), conn.transaction():
         conn.execute(statement, params)
@@ -64,8 +73,7 @@ def test_the_web_login_cannot_change_a_role_or_a_password_or_delete_an_account_d
     office: Office, make_account, database_url: str
 ) -> None:
     account = make_account("caseworker", office.slug)
-    with psycopg.connect(database_url) as conn:
-        conn.execute("SELECT set_config('app.tenant_id', %s, false)", (office.slug,))
+    with web_login_in(database_url, office.slug) as conn:
         for statement in (
             "UPDATE platform.accounts SET role = 'tenant_admin' WHERE id = %s",
             "UPDATE platform.accounts SET active = false WHERE id = %s",
@@ -85,8 +93,7 @@ def test_the_web_login_reads_no_password_hash_with_the_tenant_set_and_sign_in_st
     office: Office, make_account, database_url: str
 ) -> None:
     account = make_account("caseworker", office.slug)
-    with psycopg.connect(database_url) as conn:
-        conn.execute("SELECT set_config('app.tenant_id', %s, false)", (office.slug,))
+    with web_login_in(database_url, office.slug) as conn:
         refused(conn, "SELECT password_hash FROM platform.accounts")
         refused(conn, "SELECT * FROM platform.accounts")
         assert conn.execute("SELECT email FROM platform.accounts WHERE id = %s", (account.id,)).fetchone() == (
@@ -229,8 +236,7 @@ def test_the_web_login_cannot_touch_the_chains_verdict(
     worker.sign_checkpoints_with(load_signer(signing_key, "OMBUD_AUDIT_SIGNING_KEY"))
     worker.catch_up(office.slug)
     worker.keep_audit_chains(now=True)
-    with psycopg.connect(database_url) as conn:
-        conn.execute("SELECT set_config('app.tenant_id', %s, false)", (office.slug,))
+    with web_login_in(database_url, office.slug) as conn:
         verdict = conn.execute("SELECT verified_length, broken_position FROM audit.chain_status").fetchall()
         assert verdict and verdict[0][1] is None
         refused(conn, "UPDATE audit.chain_status SET broken_position = NULL, verified_length = 0")
@@ -265,8 +271,7 @@ def test_the_web_login_writes_no_read_model_of_a_tenant(
             " (SELECT count(*) FROM read.positions), (SELECT count(*) FROM read.search_tokens)"
         ).fetchone()
 
-    with psycopg.connect(database_url) as conn:
-        conn.execute("SELECT set_config('app.tenant_id', %s, false)", (office.slug,))
+    with web_login_in(database_url, office.slug) as conn:
         before = rows(conn)
         refused(
             conn,
