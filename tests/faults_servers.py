@@ -37,7 +37,24 @@ def _wait_until(ready: Callable[[], bool], seconds: float, what: str) -> None:
         time.sleep(0.05)
 
 
-class PrivatePostgres:
+class _PrivateServer:
+    """Started on entering a `with` block, closed (and its folder removed) on leaving it."""
+
+    def start(self) -> None:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: type[BaseException] | BaseException | TracebackType | None) -> None:
+        self.close()
+
+
+class PrivatePostgres(_PrivateServer):
     """PostgreSQL 15 from Debian's binaries: initdb in a temporary folder, trust auth, TCP on 127.0.0.1 only.
 
     Run as root, the server runs as the OS user `postgres` (initdb refuses root).
@@ -85,15 +102,8 @@ class PrivatePostgres:
             self._run(POSTGRES_BIN / "pg_ctl", "-D", self.data, "-m", "immediate", "-w", "stop")
         shutil.rmtree(self.root, ignore_errors=True)
 
-    def __enter__(self) -> Self:
-        self.start()
-        return self
 
-    def __exit__(self, *exc: type[BaseException] | BaseException | TracebackType | None) -> None:
-        self.close()
-
-
-class PrivateRedis:
+class PrivateRedis(_PrivateServer):
     """The venv's redis-server on a free loopback port, its data (append-only file, as in production) in a temporary folder."""
 
     def __init__(self, *, appendonly: bool = True) -> None:
@@ -131,10 +141,3 @@ class PrivateRedis:
             self._process.wait(timeout=15)
             self._process = None
         shutil.rmtree(self.root, ignore_errors=True)
-
-    def __enter__(self) -> Self:
-        self.start()
-        return self
-
-    def __exit__(self, *exc: type[BaseException] | BaseException | TracebackType | None) -> None:
-        self.close()

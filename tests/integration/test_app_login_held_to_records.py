@@ -6,28 +6,25 @@ from __future__ import annotations
 
 import base64
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
 
 import psycopg
 import pytest
 
-from domain.account import Account
 from domain.common import Context
 from infra.cli import main
-from infra.directory import PostgresAccountDirectory
-from infra.eventstore import open_datastore
 from infra.logins import login_of, with_login, worker_url_for
 from infra.migrate import MigrationError, migrate
 from infra.throwaway import throwaway_database
 from projections.worker import ProjectionWorker
-from services.accounts import create_account
 from services.audit_signing import load_signer
 from services.office import Office
 from services.platform import Platform
+from tests.helpers import make_account_fixture  # noqa: F401 (the fixture `make_account`)
 
 REFUSED = psycopg.errors.InsufficientPrivilege
-PASSWORD = "et-langt-testpassord"
 
 
 @pytest.fixture
@@ -35,23 +32,18 @@ def office(platform: Platform, admin: Context, new_slug: Callable[[], str]) -> O
     return platform.create_tenant(admin, slug=new_slug(), name="Prøveby")
 
 
-@pytest.fixture
-def make_account(database_url: str):
-    datastore = open_datastore(database_url, pool_size=1, max_overflow=0)
-    directory = PostgresAccountDirectory(datastore)
-
-    def make(role: str, tenant: str | None) -> Account:
-        email = f"test-{uuid.uuid4().hex[:8]}@eksempel.invalid"
-        return create_account(directory, email=email, role=role, tenant=tenant, password=PASSWORD)
-
-    yield make
-    datastore.close()
-
-
 def records(conn: psycopg.Connection, table: str, scope: str) -> list[tuple]:
     with conn.transaction():
         conn.execute("SELECT set_config('app.tenant_id', %s, true)", (scope,))
         return conn.execute(f"SELECT change, actor_id FROM audit.{table} ORDER BY id").fetchall()
+
+
+@contextmanager
+def web_login_in(database_url: str, tenant: str) -> Iterator[psycopg.Connection]:
+    """A connection of the web's login with the tenant set for the session, as a request of that tenant has it."""
+    with psycopg.connect(database_url) as conn:
+        conn.execute("SELECT set_config('app.tenant_id', %s, false)", (tenant,))
+        yield conn
 
 
 def refused(conn: psycopg.Connection, statement: str, *params: object) -> None:
@@ -81,8 +73,7 @@ def test_the_web_login_cannot_change_a_role_or_a_password_or_delete_an_account_d
     office: Office, make_account, database_url: str
 ) -> None:
     account = make_account("caseworker", office.slug)
-    with psycopg.connect(database_url) as conn:
-        conn.execute("SELECT set_config('app.tenant_id', %s, false)", (office.slug,))
+    with web_login_in(database_url, office.slug) as conn:
         for statement in (
             "UPDATE platform.accounts SET role = 'tenant_admin' WHERE id = %s",
             "UPDATE platform.accounts SET active = false WHERE id = %s",
@@ -102,8 +93,7 @@ def test_the_web_login_reads_no_password_hash_with_the_tenant_set_and_sign_in_st
     office: Office, make_account, database_url: str
 ) -> None:
     account = make_account("caseworker", office.slug)
-    with psycopg.connect(database_url) as conn:
-        conn.execute("SELECT set_config('app.tenant_id', %s, false)", (office.slug,))
+    with web_login_in(database_url, office.slug) as conn:
         refused(conn, "SELECT password_hash FROM platform.accounts")
         refused(conn, "SELECT * FROM platform.accounts")
         assert conn.execute("SELECT email FROM platform.accounts WHERE id = %s", (account.id,)).fetchone() == (
@@ -246,8 +236,7 @@ def test_the_web_login_cannot_touch_the_chains_verdict(
     worker.sign_checkpoints_with(load_signer(signing_key, "OMBUD_AUDIT_SIGNING_KEY"))
     worker.catch_up(office.slug)
     worker.keep_audit_chains(now=True)
-    with psycopg.connect(database_url) as conn:
-        conn.execute("SELECT set_config('app.tenant_id', %s, false)", (office.slug,))
+    with web_login_in(database_url, office.slug) as conn:
         verdict = conn.execute("SELECT verified_length, broken_position FROM audit.chain_status").fetchall()
         assert verdict and verdict[0][1] is None
         refused(conn, "UPDATE audit.chain_status SET broken_position = NULL, verified_length = 0")
@@ -282,8 +271,7 @@ def test_the_web_login_writes_no_read_model_of_a_tenant(
             " (SELECT count(*) FROM read.positions), (SELECT count(*) FROM read.search_tokens)"
         ).fetchone()
 
-    with psycopg.connect(database_url) as conn:
-        conn.execute("SELECT set_config('app.tenant_id', %s, false)", (office.slug,))
+    with web_login_in(database_url, office.slug) as conn:
         before = rows(conn)
         refused(
             conn,

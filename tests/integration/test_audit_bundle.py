@@ -39,12 +39,7 @@ def office_with_history(ombud: Run, monkeypatch: pytest.MonkeyPatch, worker: Pro
     """Two inquiries, each read once at the command line, and two accounts: every source has two sealed rows."""
     assert ombud("tenant", "create", slug, "--name", "Prøvekommune")[0] == 0
     for n in (1, 2):
-        code, _, err = ombud(
-            "inquiry", "receive", "--tenant", slug, "--reference", f"2026-{n}", "--channel", "phone",
-            "--requester-role", "user", "--service-area", "helse", "--summary", SUMMARY, "--requester-name", NAME,
-        )  # fmt: skip
-        assert code == 0, err
-        assert ombud("inquiry", "show", "--tenant", slug, f"2026-{n}")[0] == 0
+        receive_and_read(ombud, slug, f"2026-{n}", channel="phone")
         monkeypatch.setattr("sys.stdin", io.StringIO("et-langt-hemmelig-passord\n"))
         email = f"rådgiver{n}-{slug}@example.invalid"
         code, _, err = ombud(
@@ -53,6 +48,41 @@ def office_with_history(ombud: Run, monkeypatch: pytest.MonkeyPatch, worker: Pro
         assert code == 0, err
     worker.catch_up(slug)  # the case list, for the references the bundle names
     assert ombud("audit", "checkpoint", "--tenant", slug)[0] == 0
+
+
+def receive_and_read(ombud: Run, slug: str, reference: str, channel: str = "letter") -> None:
+    """One inquiry received and then read at the command line."""
+    code, _, err = ombud(
+        "inquiry", "receive", "--tenant", slug, "--reference", reference, "--channel", channel,
+        "--requester-role", "user", "--service-area", "helse", "--summary", SUMMARY, "--requester-name", NAME,
+    )  # fmt: skip
+    assert code == 0, err
+    assert ombud("inquiry", "show", "--tenant", slug, reference)[0] == 0
+
+
+@pytest.fixture
+def office(ombud: Run, monkeypatch: pytest.MonkeyPatch, worker: ProjectionWorker, new_slug: Callable[[], str]) -> str:
+    """A new office with a history (see office_with_history), its chain checkpointed."""
+    slug = new_slug()
+    office_with_history(ombud, monkeypatch, worker, slug)
+    return slug
+
+
+@pytest.fixture
+def other(ombud: Run, new_slug: Callable[[], str]) -> str:
+    """A neighbouring office with no history of its own."""
+    slug = new_slug()
+    assert ombud("tenant", "create", slug, "--name", "Nabokommune")[0] == 0
+    return slug
+
+
+Verdict = Callable[..., tuple[int, str]]
+
+
+@pytest.fixture
+def judge(verifier: ModuleType, capsys: pytest.CaptureFixture[str]) -> Verdict:
+    """The verifier's exit code and its one line, for a bundle and its options."""
+    return lambda *args: verdict(verifier, capsys, *args)
 
 
 def export(ombud: Run, slug: str, path: Path, *options: str) -> dict:
@@ -193,57 +223,51 @@ def tamper(admin_database_url: str, slug: str, source: str, how: Callable[..., i
 @pytest.mark.parametrize("source", ["events", "access_records", "account_records"])
 @pytest.mark.parametrize("how", [modify, delete, insert, reorder], ids=lambda how: how.__name__)
 def test_any_one_row_tampered_with_breaks_verify_and_the_verifier_at_the_same_position(
+    office: str,
+    other: str,
+    judge: Verdict,
     ombud: Run,
-    monkeypatch: pytest.MonkeyPatch,
-    worker: ProjectionWorker,
-    verifier: ModuleType,
-    capsys: pytest.CaptureFixture[str],
     admin_database_url: str,
-    new_slug: Callable[[], str],
     tmp_path: Path,
     source: str,
     how: Callable[..., int],
 ) -> None:
-    office, other = new_slug(), new_slug()
-    office_with_history(ombud, monkeypatch, worker, office)
-    assert ombud("tenant", "create", other, "--name", "Nabokommune")[0] == 0
-
     position = tamper(admin_database_url, office, source, how)
 
     code, _, err = ombud("audit", "verify", "--tenant", office)
     assert code == 1 and broken_at(err) == position, err
     export(ombud, office, tmp_path / "bundle.json")
-    code, line = verdict(verifier, capsys, tmp_path / "bundle.json")
+    code, line = judge(tmp_path / "bundle.json")
     assert code == 1 and broken_at(line) == position, line
     assert NAME not in line
     if how is not insert:  # the line names the inquiry the row is about, if it is about one
         reference = reference_at(admin_database_url, office, position)
         assert (f"(henvendelse {reference}):" in line) if reference else ("henvendelse" not in line)
     export(ombud, other, tmp_path / "other.json")
-    assert verdict(verifier, capsys, tmp_path / "other.json")[0] == 0  # the other kommune's chain is untouched
+    assert judge(tmp_path / "other.json")[0] == 0  # the other kommune's chain is untouched
     assert ombud("audit", "verify", "--tenant", other)[0] == 0
 
 
 def test_an_untouched_office_exports_a_bundle_that_holds_names_references_and_shows_no_personal_text(
+    office: str,
+    judge: Verdict,
     ombud: Run,
     monkeypatch: pytest.MonkeyPatch,
     worker: ProjectionWorker,
     verifier: ModuleType,
-    capsys: pytest.CaptureFixture[str],
     admin_database_url: str,
     new_slug: Callable[[], str],
     tmp_path: Path,
 ) -> None:
-    office, other = new_slug(), new_slug()
-    for slug in (office, other):
-        office_with_history(ombud, monkeypatch, worker, slug)
+    other = new_slug()
+    office_with_history(ombud, monkeypatch, worker, other)
     code, pem, _ = ombud("audit", "public-key")
     assert code == 0
     (tmp_path / "office.pem").write_text(pem, encoding="utf-8")
 
     bundle = export(ombud, office, tmp_path / "bundle.json")
 
-    code, line = verdict(verifier, capsys, tmp_path / "bundle.json", "--public-key", tmp_path / "office.pem")
+    code, line = judge(tmp_path / "bundle.json", "--public-key", tmp_path / "office.pem")
     assert code == 0, line
     length = chain_length(admin_database_url, office)
     assert [e["position"] for e in bundle["entries"]] == list(range(1, length + 1))
@@ -260,7 +284,7 @@ def test_an_untouched_office_exports_a_bundle_that_holds_names_references_and_sh
 
     another = load_signer(new_signing_key_pem(), "test").public_key
     (tmp_path / "other.pem").write_text(another.pem(), encoding="utf-8")
-    code, line = verdict(verifier, capsys, tmp_path / "bundle.json", "--public-key", tmp_path / "other.pem")
+    code, line = judge(tmp_path / "bundle.json", "--public-key", tmp_path / "other.pem")
     assert code == 1 and line.startswith("BRUDD: eksportens nøkkel") and "ikke den kontoret har publisert" in line
 
 
@@ -292,17 +316,12 @@ def rewrite_history(admin_database_url: str, slug: str, position: int) -> None:
 
 
 def test_a_rewritten_history_with_every_later_hash_recomputed_fails_at_the_signed_checkpoint(
+    office: str,
+    judge: Verdict,
     ombud: Run,
-    monkeypatch: pytest.MonkeyPatch,
-    worker: ProjectionWorker,
-    verifier: ModuleType,
-    capsys: pytest.CaptureFixture[str],
     admin_database_url: str,
-    new_slug: Callable[[], str],
     tmp_path: Path,
 ) -> None:
-    office = new_slug()
-    office_with_history(ombud, monkeypatch, worker, office)
     signed_at = chain_length(admin_database_url, office)  # office_with_history signs the whole chain
     (position, _), *_ = sealed(admin_database_url, office, "access_records")
 
@@ -311,21 +330,16 @@ def test_a_rewritten_history_with_every_later_hash_recomputed_fails_at_the_signe
     code, _, err = ombud("audit", "verify", "--tenant", office)
     assert code == 1 and broken_at(err) == signed_at and "sjekkpunkt" in err, err
     export(ombud, office, tmp_path / "bundle.json")
-    code, line = verdict(verifier, capsys, tmp_path / "bundle.json")
+    code, line = judge(tmp_path / "bundle.json")
     assert code == 1 and broken_at(line) == signed_at and "signerte sjekkpunktet" in line, line
 
 
 def test_a_flipped_byte_in_a_signature_fails_the_verifier(
+    office: str,
+    judge: Verdict,
     ombud: Run,
-    monkeypatch: pytest.MonkeyPatch,
-    worker: ProjectionWorker,
-    verifier: ModuleType,
-    capsys: pytest.CaptureFixture[str],
-    new_slug: Callable[[], str],
     tmp_path: Path,
 ) -> None:
-    office = new_slug()
-    office_with_history(ombud, monkeypatch, worker, office)
     bundle = export(ombud, office, tmp_path / "bundle.json")
     point = bundle["checkpoints"][-1]
     signature = bytearray(base64.b64decode(point["signature"]))
@@ -333,25 +347,21 @@ def test_a_flipped_byte_in_a_signature_fails_the_verifier(
     point["signature"] = base64.b64encode(bytes(signature)).decode()
     (tmp_path / "flipped.json").write_text(json.dumps(bundle), encoding="utf-8")
 
-    code, line = verdict(verifier, capsys, tmp_path / "flipped.json")
+    code, line = judge(tmp_path / "flipped.json")
 
     assert code == 1 and broken_at(line) == point["length"] and "signatur" in line, line
-    assert verdict(verifier, capsys, tmp_path / "bundle.json")[0] == 0
+    assert judge(tmp_path / "bundle.json")[0] == 0
 
 
 def test_a_break_after_the_last_checkpoint_is_exported_all_the_same_and_named_by_both(
+    office: str,
+    judge: Verdict,
     ombud: Run,
-    monkeypatch: pytest.MonkeyPatch,
     worker: ProjectionWorker,
-    verifier: ModuleType,
-    capsys: pytest.CaptureFixture[str],
     database_url: str,
     admin_database_url: str,
-    new_slug: Callable[[], str],
     tmp_path: Path,
 ) -> None:
-    office = new_slug()
-    office_with_history(ombud, monkeypatch, worker, office)
     receive_and_read(ombud, office, "2026-3")
     worker.catch_up(office)
     with psycopg.connect(database_url, autocommit=True) as conn:
@@ -363,44 +373,30 @@ def test_a_break_after_the_last_checkpoint_is_exported_all_the_same_and_named_by
     code, _, err = ombud("audit", "export", "--tenant", office, "--output", str(tmp_path / "bundle.json"))
 
     assert code == 0 and err.startswith("merk: ") and err.count("\n") == 1, err  # nothing signed over the break
-    code, line = verdict(verifier, capsys, tmp_path / "bundle.json")
+    code, line = judge(tmp_path / "bundle.json")
     assert code == 1 and broken_at(line) == position and "(henvendelse 2026-3)" in line, line
     code, _, err = ombud("audit", "verify", "--tenant", office)
     assert code == 1 and broken_at(err) == position, err
 
 
-def receive_and_read(ombud: Run, slug: str, reference: str) -> None:
-    code, _, err = ombud(
-        "inquiry", "receive", "--tenant", slug, "--reference", reference, "--channel", "letter",
-        "--requester-role", "user", "--service-area", "helse", "--summary", SUMMARY, "--requester-name", NAME,
-    )  # fmt: skip
-    assert code == 0, err
-    assert ombud("inquiry", "show", "--tenant", slug, reference)[0] == 0
-
-
 def test_a_later_bundle_extends_an_earlier_one_unless_history_was_rewritten_and_re_signed(
+    office: str,
+    other: str,
+    judge: Verdict,
     ombud: Run,
-    monkeypatch: pytest.MonkeyPatch,
-    worker: ProjectionWorker,
-    verifier: ModuleType,
-    capsys: pytest.CaptureFixture[str],
     admin_database_url: str,
-    new_slug: Callable[[], str],
     tmp_path: Path,
 ) -> None:
-    office, other = new_slug(), new_slug()
-    office_with_history(ombud, monkeypatch, worker, office)
-    assert ombud("tenant", "create", other, "--name", "Nabokommune")[0] == 0
     export(ombud, office, tmp_path / "a.json")
     export(ombud, other, tmp_path / "other.json")
     receive_and_read(ombud, office, "2026-3")
     export(ombud, office, tmp_path / "b.json")
 
-    code, line = verdict(verifier, capsys, tmp_path / "b.json", "--previous", tmp_path / "a.json")
+    code, line = judge(tmp_path / "b.json", "--previous", tmp_path / "a.json")
     assert code == 0 and "forlenger forrige eksport" in line, line
-    code, line = verdict(verifier, capsys, tmp_path / "a.json", "--previous", tmp_path / "b.json")
+    code, line = judge(tmp_path / "a.json", "--previous", tmp_path / "b.json")
     assert code == 1 and "slutter før den forrige" in line, line
-    code, line = verdict(verifier, capsys, tmp_path / "b.json", "--previous", tmp_path / "other.json")
+    code, line = judge(tmp_path / "b.json", "--previous", tmp_path / "other.json")
     assert code == 1 and line.startswith("BRUDD: forrige eksport gjelder et annet revisjonsspor"), line
 
     # Someone with the database rewrites a row, recomputes the chain and deletes the checkpoints: the signer, which
@@ -416,25 +412,20 @@ def test_a_later_bundle_extends_an_earlier_one_unless_history_was_rewritten_and_
     assert ombud("audit", "checkpoint", "--tenant", office)[0] == 0
     assert ombud("audit", "verify", "--tenant", office)[0] == 0  # the platform alone cannot tell
     export(ombud, office, tmp_path / "c.json")
-    assert verdict(verifier, capsys, tmp_path / "c.json")[0] == 0  # nor can the new bundle alone
+    assert judge(tmp_path / "c.json")[0] == 0  # nor can the new bundle alone
 
-    code, line = verdict(verifier, capsys, tmp_path / "c.json", "--previous", tmp_path / "a.json")
+    code, line = judge(tmp_path / "c.json", "--previous", tmp_path / "a.json")
 
     assert code == 1 and broken_at(line) == position and "endret siden forrige eksport" in line, line
     assert "(henvendelse 2026-1)" in line
 
 
 def test_an_erasure_changes_no_sealed_byte_the_chain_and_its_bundles_still_hold(
+    office: str,
+    judge: Verdict,
     ombud: Run,
-    monkeypatch: pytest.MonkeyPatch,
-    worker: ProjectionWorker,
-    verifier: ModuleType,
-    capsys: pytest.CaptureFixture[str],
-    new_slug: Callable[[], str],
     tmp_path: Path,
 ) -> None:
-    office = new_slug()
-    office_with_history(ombud, monkeypatch, worker, office)
     export(ombud, office, tmp_path / "before.json")
 
     code, _, err = ombud("inquiry", "erase", "--tenant", office, "2026-1", "--reason", "krav fra innbygger")
@@ -443,7 +434,7 @@ def test_an_erasure_changes_no_sealed_byte_the_chain_and_its_bundles_still_hold(
     code, out, err = ombud("audit", "verify", "--tenant", office)
     assert code == 0 and "holder" in out, err
     export(ombud, office, tmp_path / "after.json")
-    code, line = verdict(verifier, capsys, tmp_path / "after.json", "--previous", tmp_path / "before.json")
+    code, line = judge(tmp_path / "after.json", "--previous", tmp_path / "before.json")
     assert code == 0 and "forlenger forrige eksport" in line, line
 
 
@@ -451,17 +442,12 @@ OLD_DAY, NEXT_DAY = "2025-01-15", "2025-01-16"
 
 
 def test_bundles_for_some_days_start_after_a_checkpoint_end_at_one_and_hold(
+    office: str,
+    judge: Verdict,
     ombud: Run,
-    monkeypatch: pytest.MonkeyPatch,
-    worker: ProjectionWorker,
-    verifier: ModuleType,
-    capsys: pytest.CaptureFixture[str],
     admin_database_url: str,
-    new_slug: Callable[[], str],
     tmp_path: Path,
 ) -> None:
-    office = new_slug()
-    office_with_history(ombud, monkeypatch, worker, office)
     first_signed = chain_length(admin_database_url, office)
     with psycopg.connect(admin_database_url, autocommit=True) as conn:  # as if sealed then: the hashes do not cover it
         conn.execute(
@@ -481,11 +467,11 @@ def test_bundles_for_some_days_start_after_a_checkpoint_end_at_one_and_hold(
     for name, (options, first, last) in cases.items():
         manifest = export(ombud, office, tmp_path / name, *options)["manifest"]
         assert (manifest["first_position"], manifest["last_position"]) == (first, last), name
-        code, line = verdict(verifier, capsys, tmp_path / name)
+        code, line = judge(tmp_path / name)
         assert code == 0, (name, line)
-    code, line = verdict(verifier, capsys, tmp_path / "since-today.json", "--previous", tmp_path / "old-day.json")
+    code, line = judge(tmp_path / "since-today.json", "--previous", tmp_path / "old-day.json")
     assert code == 0, line
-    code, line = verdict(verifier, capsys, tmp_path / "next-day.json", "--previous", tmp_path / "since-today.json")
+    code, line = judge(tmp_path / "next-day.json", "--previous", tmp_path / "since-today.json")
     assert code == 1 and "slutter før den forrige" in line, line
 
 

@@ -81,22 +81,22 @@ def as_superuser(admin_database_url: str, statement: str, params: dict[str, obje
         return conn.execute(statement, params).rowcount  # type: ignore[arg-type]
 
 
-def change_row(admin_database_url: str, scope: str, source: str, key: int) -> None:
-    changed = as_superuser(
+def on_one_row(admin_database_url: str, scope: str, source: str, key: int, statement: str) -> None:
+    """Runs `UPDATE ... SET ...` or `DELETE FROM` on exactly one row of the source, as a superuser could."""
+    done = as_superuser(
         admin_database_url,
-        f"UPDATE {table_of(scope, source)} SET {EDITS[source]} WHERE {_row(scope, source)}",
+        f"{statement.format(table=table_of(scope, source))} WHERE {_row(scope, source)}",
         {"scope": scope, "key": key},
     )
-    assert changed == 1
+    assert done == 1
+
+
+def change_row(admin_database_url: str, scope: str, source: str, key: int) -> None:
+    on_one_row(admin_database_url, scope, source, key, f"UPDATE {{table}} SET {EDITS[source]}")
 
 
 def delete_row(admin_database_url: str, scope: str, source: str, key: int) -> None:
-    deleted = as_superuser(
-        admin_database_url,
-        f"DELETE FROM {table_of(scope, source)} WHERE {_row(scope, source)}",
-        {"scope": scope, "key": key},
-    )
-    assert deleted == 1
+    on_one_row(admin_database_url, scope, source, key, "DELETE FROM {table}")
 
 
 def insert_copy(admin_database_url: str, scope: str, source: str, of_key: int, new_key: int) -> None:

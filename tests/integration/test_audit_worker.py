@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
@@ -26,6 +26,7 @@ from services.audit.keeper import AuditKeeper
 from services.audit_signing import Signer, load_signer
 from services.office import Office
 from services.platform import Platform
+from tests.integration.helpers import offices_fixture  # noqa: F401 (the fixture `offices`)
 from tests.integration.test_audit_verify import chain_of, change_row, checkpoint_rows
 from tests.private_database import (
     module_admin_database_url,  # noqa: F401 (the module's own database, since it tampers with it)
@@ -75,15 +76,6 @@ def keeping(
     yield worker
     worker.close()
     provider.shutdown()
-
-
-@pytest.fixture
-def offices(platform: Platform, admin: Context, new_slug: Callable[[], str]) -> tuple[Office, Office]:
-    """The test's tenant and a second one, which must see nothing of it."""
-    return (
-        platform.create_tenant(admin, slug=new_slug(), name="Prøvekommune"),
-        platform.create_tenant(admin, slug=new_slug(), name="Annenby kommune"),
-    )
 
 
 def receive(office: Office, ctx: Context) -> str:

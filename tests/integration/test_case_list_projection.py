@@ -20,6 +20,7 @@ from services.case_commands import Assign, Forward, HoldMeeting, Reopen, Resolve
 from services.keys import new_tenant_key, wrap
 from services.office import Office
 from services.platform import Platform
+from tests.integration.helpers import offices_fixture  # noqa: F401 (the fixture `offices`)
 
 
 def receive(office: Office, ctx: Context, on: date = date(2024, 3, 1)) -> str:
@@ -46,18 +47,10 @@ def rows(database_url: str, tenant: str, *, role: str | None = "ombud_reader") -
         ).fetchall()
 
 
-@pytest.fixture
-def two_offices(platform: Platform, admin: Context, new_slug: Callable[[], str]) -> tuple[Office, Office]:
-    return (
-        platform.create_tenant(admin, slug=new_slug(), name="Kommune A"),
-        platform.create_tenant(admin, slug=new_slug(), name="Kommune B"),
-    )
-
-
 def test_the_case_list_follows_an_inquiry_through_its_steps(
-    two_offices: tuple[Office, Office], caseworker: Context, worker: ProjectionWorker, database_url: str
+    offices: tuple[Office, Office], caseworker: Context, worker: ProjectionWorker, database_url: str
 ) -> None:
-    a, b = two_offices
+    a, b = offices
     reference = receive(a, caseworker)
     receive(b, caseworker)
     a.handle(caseworker, Assign(inquiry=reference, on=date(2024, 3, 2), assignee="ombud"))
@@ -120,9 +113,9 @@ def test_answered_and_awaiting_a_reply_are_one_rule_for_the_lists_filters_and_th
 
 
 def test_a_reader_sees_only_the_tenant_set_for_its_transaction(
-    two_offices: tuple[Office, Office], caseworker: Context, worker: ProjectionWorker, database_url: str
+    offices: tuple[Office, Office], caseworker: Context, worker: ProjectionWorker, database_url: str
 ) -> None:
-    a, b = two_offices
+    a, b = offices
     receive(a, caseworker)
     receive(b, caseworker)
     receive(b, caseworker)
@@ -138,9 +131,9 @@ def test_a_reader_sees_only_the_tenant_set_for_its_transaction(
 
 
 def test_the_case_list_holds_no_personal_data(
-    two_offices: tuple[Office, Office], caseworker: Context, worker: ProjectionWorker, admin_database_url: str
+    offices: tuple[Office, Office], caseworker: Context, worker: ProjectionWorker, admin_database_url: str
 ) -> None:
-    a, _ = two_offices
+    a, _ = offices
     receive(a, caseworker)
     worker.catch_up(a.slug)
     with psycopg.connect(admin_database_url) as conn:  # every tenant's rows: the owner's view
@@ -149,13 +142,13 @@ def test_the_case_list_holds_no_personal_data(
 
 
 def test_a_crash_mid_batch_loses_and_double_counts_nothing(
-    two_offices: tuple[Office, Office],
+    offices: tuple[Office, Office],
     caseworker: Context,
     worker: ProjectionWorker,
     database_url: str,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    a, _ = two_offices
+    a, _ = offices
     references = [receive(a, caseworker) for _ in range(5)]
     for reference in references:
         a.handle(caseworker, HoldMeeting(inquiry=reference, on=date(2024, 3, 2), participants=["ombud"]))
@@ -244,9 +237,9 @@ def worker_module():
 
 
 def test_a_rebuild_ends_with_the_same_rows_as_the_live_worker_and_reports_progress(
-    two_offices: tuple[Office, Office], caseworker: Context, worker: ProjectionWorker, database_url: str
+    offices: tuple[Office, Office], caseworker: Context, worker: ProjectionWorker, database_url: str
 ) -> None:
-    a, b = two_offices
+    a, b = offices
     for day in range(1, 8):
         reference = receive(a, caseworker, on=date(2024, 3, day))
         a.handle(caseworker, HoldMeeting(inquiry=reference, on=date(2024, 3, day + 1), participants=["ombud"]))

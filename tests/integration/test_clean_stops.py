@@ -121,24 +121,21 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def test_sigterm_stops_the_embedded_postgres_and_redis_of_the_process(
-    holder: Callable[[], Running], data_dir: Path
+@pytest.mark.parametrize(
+    ("stop", "codes"),
+    [
+        (signal.SIGTERM, {128 + signal.SIGTERM}),
+        (signal.SIGINT, {-signal.SIGINT, 128 + signal.SIGINT}),  # Ctrl-C
+    ],
+    ids=["sigterm", "ctrl-c"],
+)
+def test_sigterm_or_ctrl_c_stops_the_embedded_postgres_and_redis_of_the_process(
+    holder: Callable[[], Running], data_dir: Path, stop: signal.Signals, codes: set[int]
 ) -> None:
     running = holder()
     assert names_in(data_dir) == SERVERS
 
-    assert running.stop_with(signal.SIGTERM) == 128 + signal.SIGTERM
-
-    assert names_in(data_dir) == set()
-
-
-def test_ctrl_c_stops_the_embedded_postgres_and_redis_of_the_process(
-    holder: Callable[[], Running], data_dir: Path
-) -> None:
-    running = holder()
-    assert names_in(data_dir) == SERVERS
-
-    assert running.stop_with(signal.SIGINT) in (-signal.SIGINT, 128 + signal.SIGINT)
+    assert running.stop_with(stop) in codes
 
     assert names_in(data_dir) == set()
 

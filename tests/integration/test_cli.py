@@ -15,6 +15,7 @@ import psycopg
 import pytest
 
 from infra.cli import build_parser, main
+from tests.helpers import INQUIRY_EVENTS
 from tests.integration.conftest import Run
 
 
@@ -103,19 +104,7 @@ def test_an_inquiry_goes_through_its_whole_life_from_the_command_line(ombud: Run
 
     code, out, _ = ombud("inquiry", "history", "--tenant", tenant, reference, "--json")
     history = json.loads(out)
-    assert [e["event"] for e in history] == [
-        "Received",
-        "Assigned",
-        "InterimReplySent",
-        "Forwarded",
-        "MeetingHeld",
-        "ComplaintSent",
-        "ComplaintDecided",
-        "NoteAdded",
-        "Recategorised",
-        "Resolved",
-        "Reopened",
-    ]
+    assert [e["event"] for e in history] == list(INQUIRY_EVENTS)
     assert all(e["actor_id"].startswith("cli:") and e["correlation_id"] for e in history)
     code, out, _ = ombud("inquiry", "show", "--tenant", tenant, reference, "--json")
     shown = json.loads(out)

@@ -16,6 +16,7 @@ from infra.logins import worker_url_for
 from services.demo import load_demo, seed_figures
 from services.office import InquiryNotFound, InquiryView, Office
 from services.platform import Platform
+from tests.helpers import open_platform
 
 
 def inquiries_of_year(office: Office, year: int) -> list[InquiryView]:
@@ -29,24 +30,12 @@ def inquiries_of_year(office: Office, year: int) -> list[InquiryView]:
 
 @pytest.fixture(scope="module")
 def demo(database_url: str, master_key: bytes, epoch_dir: Path) -> Platform:
-    from infra.directory import PostgresTenantDirectory
-    from infra.eventstore import factory_maker, open_datastore
-    from infra.key_epochs import DirectoryEpochStore
-
-    datastore = open_datastore(database_url, pool_size=2, max_overflow=2)
-    platform = Platform(
-        PostgresTenantDirectory(datastore),
-        master_key,
-        factory_maker(datastore),
-        epochs=DirectoryEpochStore(epoch_dir, master_key),
-    )
-    messages: list[str] = []
-    load_demo(platform, Context("demo", "platform_admin", "demo-test"), progress=messages.append)
-    load_demo(platform, Context("demo", "platform_admin", "demo-test-again"), progress=messages.append)
-    assert "drammen: finnes allerede, hopper over" in messages
-    yield platform
-    platform.close()
-    datastore.close()
+    with open_platform(database_url, master_key, epoch_dir) as platform:
+        messages: list[str] = []
+        load_demo(platform, Context("demo", "platform_admin", "demo-test"), progress=messages.append)
+        load_demo(platform, Context("demo", "platform_admin", "demo-test-again"), progress=messages.append)
+        assert "drammen: finnes allerede, hopper over" in messages
+        yield platform
 
 
 def test_drammen_2023_has_the_published_counts_by_area_and_by_case_type(demo: Platform) -> None:

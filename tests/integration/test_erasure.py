@@ -201,6 +201,13 @@ def test_a_ciphertext_moved_between_inquiries_fields_or_tenants_fails_to_open(
     assert platform.office(b).inquiry("2024-0009").summary == SUMMARY
 
 
+def refused(conn: psycopg.Connection, tenant: str, statement: str, inquiry_id: object) -> None:
+    """The app's login, with the tenant set, may not run the statement on the inquiry's key row."""
+    with pytest.raises(psycopg.errors.Error), conn.transaction():
+        conn.execute("SELECT set_config('app.tenant_id', %s, true)", (tenant,))
+        conn.execute(statement, (inquiry_id,))
+
+
 def test_the_app_login_can_only_destroy_a_key_never_restore_change_or_delete_it(
     platform: Platform, admin: Context, caseworker: Context, database_url: str, new_slug: Callable[[], str]
 ) -> None:
@@ -220,9 +227,7 @@ def test_the_app_login_can_only_destroy_a_key_never_restore_change_or_delete_it(
             "UPDATE platform.inquiry_keys SET created_at = now() WHERE inquiry_id = %s",
             "DELETE FROM platform.inquiry_keys WHERE inquiry_id = %s",
         ):
-            with pytest.raises(psycopg.errors.Error), conn.transaction():
-                conn.execute("SELECT set_config('app.tenant_id', %s, true)", (slug,))
-                conn.execute(statement, (inquiry_id,))
+            refused(conn, slug, statement, inquiry_id)
         for statement in (  # a live key is only ever re-wrapped under a newer epoch, never back or sideways
             "UPDATE platform.inquiry_keys SET epoch = 99, wrapped_key = '\\x00', destroyed_at = now()"
             " WHERE inquiry_id = %s",
@@ -230,15 +235,12 @@ def test_the_app_login_can_only_destroy_a_key_never_restore_change_or_delete_it(
             "UPDATE platform.inquiry_keys SET epoch = NULL, wrapped_key = '\\x00' WHERE inquiry_id = %s",
             "UPDATE platform.inquiry_keys SET epoch = 0 WHERE inquiry_id = %s",
         ):
-            with pytest.raises(psycopg.errors.Error), conn.transaction():
-                conn.execute("SELECT set_config('app.tenant_id', %s, true)", (other,))
-                conn.execute(statement, (other_id,))
-        with pytest.raises(psycopg.errors.Error), conn.transaction():  # nor a destroyed one back under a new epoch
-            conn.execute("SELECT set_config('app.tenant_id', %s, true)", (slug,))
-            conn.execute(
-                "UPDATE platform.inquiry_keys SET epoch = 99, wrapped_key = '\\x00', destroyed_at = NULL"
-                " WHERE inquiry_id = %s",
-                (inquiry_id,),
-            )
+            refused(conn, other, statement, other_id)
+        refused(  # nor a destroyed one back under a new epoch
+            conn,
+            slug,
+            "UPDATE platform.inquiry_keys SET epoch = 99, wrapped_key = '\\x00', destroyed_at = NULL WHERE inquiry_id = %s",
+            inquiry_id,
+        )
     assert platform.office(slug).inquiry("2024-0001").summary == ERASED
     assert platform.office(other).inquiry("2024-0001").summary == SUMMARY

@@ -31,8 +31,6 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from domain.common import OSLO, Context
 from domain.inquiry import ERASED, Inquiry
 from domain.search_words import search_words
-from infra.directory import PostgresTenantDirectory
-from infra.eventstore import factory_maker, open_datastore
 from infra.key_epochs import DirectoryEpochStore
 from infra.logins import worker_url_for
 from projections.worker import ProjectionWorker
@@ -40,6 +38,7 @@ from services.application import OfficeApplication, table_prefix
 from services.key_epochs import EpochPolicy
 from services.keys import unwrap
 from services.platform import Platform
+from tests.helpers import open_platform
 from tests.integration.conftest import Run
 from tests.integration.test_erasure import CONTACT, NAME, PERSONAL, SUMMARY, receive_full
 from tests.private_database import (
@@ -94,17 +93,8 @@ def folder(module_folder: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.fixture
 def platform(database_url: str, master_key: bytes, folder: Path) -> Iterator[Platform]:
-    datastore = open_datastore(database_url, pool_size=2, max_overflow=2)
-    platform = Platform(
-        PostgresTenantDirectory(datastore),
-        master_key,
-        factory_maker(datastore),
-        epochs=DirectoryEpochStore(folder, master_key),
-        key_policy=POLICY,
-    )
-    yield platform
-    platform.close()
-    datastore.close()
+    with open_platform(database_url, master_key, folder, key_policy=POLICY) as platform:
+        yield platform
 
 
 # -- what the attacker reads ---------------------------------------------------------------------

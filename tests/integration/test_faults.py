@@ -19,10 +19,9 @@ import redis
 from litestar.testing import AsyncTestClient
 
 from domain.common import Context
-from infra.directory import PostgresAccountDirectory, PostgresTenantDirectory
+from infra.directory import PostgresAccountDirectory
 from infra.embedded import start_redis
-from infra.eventstore import factory_maker, open_datastore
-from infra.key_epochs import DirectoryEpochStore
+from infra.eventstore import open_datastore
 from infra.logins import APP_LOGIN, with_login, worker_url_for
 from infra.migrate import migrate
 from projections.worker import PROJECTION_TABLES, ProjectionWorker
@@ -30,6 +29,8 @@ from services.accounts import create_account
 from services.office import Office
 from services.platform import Platform
 from tests.faults_servers import PrivatePostgres, PrivateRedis
+from tests.helpers import open_platform
+from tests.integration.helpers import two_offices
 from web.app import create_app
 
 PASSWORD = "et-langt-testpassord"
@@ -54,16 +55,8 @@ def stack(postgres: PrivatePostgres, master_key: bytes) -> Iterator[tuple[str, P
     admin_url = postgres.database("ombud")
     url = with_login(admin_url, APP_LOGIN)  # the web and the worker log in as the app, as in production
     migrate(admin_url, url)
-    datastore = open_datastore(url, pool_size=2, max_overflow=3, checkout_timeout=0.2)
-    platform = Platform(
-        PostgresTenantDirectory(datastore),
-        master_key,
-        factory_maker(datastore),
-        epochs=DirectoryEpochStore(postgres.root / "key-epochs", master_key),
-    )
-    yield url, platform
-    platform.close()
-    datastore.close()
+    with open_platform(url, master_key, postgres.root / "key-epochs", max_overflow=3, checkout_timeout=0.2) as platform:
+        yield url, platform
 
 
 def receive(office: Office, ctx: Context) -> str:
@@ -169,8 +162,7 @@ async def test_a_postgres_restart_under_load_answers_503_meanwhile_and_loses_or_
     new_slug: Callable[[], str],
 ) -> None:
     url, platform = stack
-    a = platform.create_tenant(admin, slug=new_slug(), name="Kommune A")
-    b = platform.create_tenant(admin, slug=new_slug(), name="Kommune B")
+    a, b = two_offices(platform, admin, new_slug)
     reference = receive(a, caseworker)
     email = account_for(platform, url, a.slug)
     worker = ProjectionWorker(platform, worker_url_for(url), retry_first=0.1, retry_cap=0.5)
@@ -233,8 +225,7 @@ async def test_while_redis_is_down_pages_and_sign_in_answer_503_and_the_session_
     new_slug: Callable[[], str],
 ) -> None:
     url, platform = stack
-    a = platform.create_tenant(admin, slug=new_slug(), name="Kommune A")
-    b = platform.create_tenant(admin, slug=new_slug(), name="Kommune B")
+    a, b = two_offices(platform, admin, new_slug)
     email = account_for(platform, url, a.slug)
     app = create_app(platform, url, redis_server.url, secure_cookies=False)
     async with AsyncTestClient(app=app) as client:
@@ -266,8 +257,7 @@ def test_the_worker_survives_its_connections_being_ended(
 ) -> None:
     """An administrator's pg_terminate_backend, or a proxy that drops idle connections: the worker reconnects."""
     url, platform = stack
-    a = platform.create_tenant(admin, slug=new_slug(), name="Kommune A")
-    b = platform.create_tenant(admin, slug=new_slug(), name="Kommune B")
+    a, b = two_offices(platform, admin, new_slug)
     worker = ProjectionWorker(platform, worker_url_for(url), retry_first=0.1, retry_cap=0.5)
     stop = threading.Event()
     following = threading.Thread(target=worker.run, args=(stop,), daemon=True)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import psycopg
 import pytest
 
@@ -11,7 +9,7 @@ from domain.common import Context
 from services.application import table_prefix
 from services.importing import CHUNK, PARALLEL_FROM_CHUNKS, ImportRejected, import_case_log
 from services.office import Office
-from services.platform import Platform
+from tests.integration.helpers import offices_fixture  # noqa: F401 (the fixture `offices`)
 
 HEADER = (
     "reference,received_on,channel,requester,service_area,case_types,outside_mandate,forwarded_to,"
@@ -22,14 +20,6 @@ GOOD = [
     "A-2,2023-02-11,email,user,plan-og-bygg,,no,county_governor,0,,,,,2023-02-15,referred",
     "A-3,2023-03-01,,,NAV,lacking_information,ja,,,,,,,,",
 ]
-
-
-@pytest.fixture
-def offices(platform: Platform, admin: Context, new_slug: Callable[[], str]) -> tuple[Office, Office]:
-    return (
-        platform.create_tenant(admin, slug=new_slug(), name="Kommune A"),
-        platform.create_tenant(admin, slug=new_slug(), name="Kommune B"),
-    )
 
 
 def csv_bytes(*lines: str, delimiter: str = ",", bom: bool = False) -> bytes:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import psycopg
 import pytest
 
@@ -12,7 +10,7 @@ from domain.inquiry import MAX_MEETINGS
 from services.application import table_prefix
 from services.importing import ImportRejected, import_case_log
 from services.office import InquiryNotFound, Office
-from services.platform import Platform
+from tests.integration.helpers import offices_fixture  # noqa: F401 (the fixture `offices`)
 
 HEADER = "reference,received_on,service_area,meetings_held"
 
@@ -20,14 +18,6 @@ HEADER = "reference,received_on,service_area,meetings_held"
 def events_in(database_url: str, office: Office) -> int:
     with psycopg.connect(database_url) as conn:
         return conn.execute(f"SELECT count(*) FROM events.{table_prefix(office.slug)}_events").fetchone()[0]
-
-
-@pytest.fixture
-def offices(platform: Platform, admin: Context, new_slug: Callable[[], str]) -> tuple[Office, Office]:
-    return (
-        platform.create_tenant(admin, slug=new_slug(), name="Kommune A"),
-        platform.create_tenant(admin, slug=new_slug(), name="Kommune B"),
-    )
 
 
 @pytest.mark.parametrize(

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import base64
-import uuid
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 from uuid import UUID
 
 import psycopg
@@ -21,12 +19,12 @@ from infra.directory import PostgresTenantDirectory
 from infra.eventstore import factory_maker, open_datastore
 from infra.key_epochs import DirectoryEpochStore
 from infra.logins import APP_LOGIN, with_login
-from infra.migrate import migration_files
 from services.aead import decrypt
 from services.inquiry_keys import Wrapped
 from services.key_epochs import InMemoryEpochStore
 from services.platform import Platform
 from tests.integration.conftest import Run
+from tests.integration.helpers import database_migrated_before
 
 NAME = "Gudbrand Førsteutgave"
 SUMMARY = "Gudbrand spør om avlastning"
@@ -35,21 +33,8 @@ SUMMARY = "Gudbrand spør om avlastning"
 @pytest.fixture
 def database_before_0026(server_url: str) -> Iterator[str]:
     """A database of its own with the migrations up to 0025 only, as an installation had them before epochs."""
-    name = f"ombud_test_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(server_url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    url = urlunsplit(urlsplit(server_url)._replace(path=f"/{name}"))
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(
-            "CREATE TABLE public.ombud_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())"
-        )
-        for migration, sql in migration_files():
-            if migration < "0026":
-                conn.execute(sql)
-                conn.execute("INSERT INTO public.ombud_migrations (name) VALUES (%s)", (migration,))
-    yield url
-    with psycopg.connect(server_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+    with database_migrated_before(server_url, "0026") as url:
+        yield url
 
 
 class _KeysBefore0026:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import uuid
-from collections.abc import Callable, Iterator
 from datetime import date
 
 import psycopg
@@ -18,11 +17,12 @@ from infra.migrate import migrate
 from infra.throwaway import throwaway_database
 from projections.safe_login import LOGIN_POWERS, UnsafeDatabaseLogin
 from projections.worker import ProjectionWorker
-from services.accounts import create_account
 from services.application import table_prefix
 from services.audit.access_log import record_access
 from services.office import Office
 from services.platform import Platform
+from tests.helpers import make_account_fixture  # noqa: F401 (the fixture `make_account`)
+from tests.integration.helpers import offices_fixture  # noqa: F401 (the fixture `offices`)
 from web.app import create_app
 
 REFUSED = psycopg.errors.InsufficientPrivilege
@@ -42,19 +42,11 @@ def receive(office: Office, ctx: Context) -> str:
 
 
 @pytest.fixture
-def two_offices(platform: Platform, admin: Context, new_slug: Callable[[], str]) -> tuple[Office, Office]:
-    return (
-        platform.create_tenant(admin, slug=new_slug(), name="Kommune A"),
-        platform.create_tenant(admin, slug=new_slug(), name="Kommune B"),
-    )
-
-
-@pytest.fixture
 def projected(
-    two_offices: tuple[Office, Office], caseworker: Context, worker: ProjectionWorker, database_url: str
+    offices: tuple[Office, Office], caseworker: Context, worker: ProjectionWorker, database_url: str
 ) -> tuple[Office, Office]:
     """Both tenants with an inquiry, an outreach activity, an access record and an account, all projected."""
-    for office in two_offices:
+    for office in offices:
         reference = receive(office, caseworker)
         office.register_outreach(
             caseworker, held_on=date(2024, 4, 4), kind="talk", title="Foredrag", audience="Eldrerådet", participants=9
@@ -67,7 +59,7 @@ def projected(
                 " VALUES (%s, %s, 'caseworker', %s, 'saksbehandling', 'web')",
                 (office.slug, uuid.uuid4(), office.inquiry(reference).id),
             )
-    return two_offices
+    return offices
 
 
 def count_events(url: str, office: Office) -> int:
@@ -188,29 +180,13 @@ def test_with_no_tenant_or_another_tenant_set_nothing_of_a_tenant_is_read(
     assert read_somewhere == {b.slug}  # the tenant that is set reads its own rows
 
 
-@pytest.fixture
-def make_account(database_url: str) -> Iterator[Callable[[str, str | None], object]]:
-    from infra.directory import PostgresAccountDirectory
-    from infra.eventstore import open_datastore
-
-    datastore = open_datastore(database_url, pool_size=1, max_overflow=0)
-    directory = PostgresAccountDirectory(datastore)
-
-    def make(role: str, tenant: str | None) -> object:
-        email = f"test-{uuid.uuid4().hex[:8]}@eksempel.invalid"
-        return create_account(directory, email=email, role=role, tenant=tenant, password="et-langt-testpassord")
-
-    yield make
-    datastore.close()
-
-
 def test_a_tenant_made_at_run_time_has_tables_owned_by_the_owner_role_and_the_app_owns_nothing(
-    two_offices: tuple[Office, Office], database_url: str
+    offices: tuple[Office, Office], database_url: str
 ) -> None:
     with psycopg.connect(database_url) as conn:
         owners = conn.execute(
             "SELECT DISTINCT tableowner FROM pg_tables WHERE schemaname = 'events' AND tablename = ANY(%s)",
-            ([f"{table_prefix(office.slug)}_events" for office in two_offices],),
+            ([f"{table_prefix(office.slug)}_events" for office in offices],),
         ).fetchall()
         powers = conn.execute(LOGIN_POWERS).fetchone()
     assert owners == [("ombud_owner",)]

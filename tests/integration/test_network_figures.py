@@ -21,7 +21,10 @@ from projections.reading import network_transaction
 from projections.worker import ProjectionWorker
 from services.case_commands import Forward, Resolve
 from services.office import Office
-from services.platform import Platform
+from tests.helpers import (
+    Network,
+    network_fixture,  # noqa: F401 (the fixture `network`)
+)
 
 YEAR = 2008  # no other test receives inquiries in 2008
 
@@ -54,21 +57,12 @@ def receive(
 
 
 @pytest.fixture
-def offices(
-    platform: Platform,
-    admin: Context,
-    caseworker: Context,
-    new_slug: Callable[[], str],
-    worker: ProjectionWorker,
-    sharing_flag: Callable[[str, bool], None],
-) -> tuple[Office, Office]:
-    a = platform.create_tenant(admin, slug=new_slug(), name="Nettby kommune", population=20_000)
-    b = platform.create_tenant(admin, slug=new_slug(), name="Andreby kommune", population=5_000)
+def offices(network: Network, caseworker: Context) -> tuple[Office, Office]:
+    a = network.office("Nettby kommune", 20_000)
+    b = network.office("Andreby kommune", 5_000)
     receive(a, caseworker, 12, "helse", resolve_after=10)
     receive(b, caseworker, 7, "nav")
-    for office in (a, b):
-        sharing_flag(office.slug, True)
-        worker.catch_up(office.slug)
+    network.share(a, b)
     return a, b
 
 

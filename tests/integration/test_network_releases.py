@@ -18,7 +18,10 @@ from projections.network_report import NetworkReports
 from projections.reading import network_transaction
 from projections.worker import ProjectionWorker
 from services.office import Office
-from services.platform import Platform
+from tests.helpers import (
+    Network,
+    network_fixture,  # noqa: F401 (the fixture `network`)
+)
 
 FIRST, LAST = 2005, 2006  # no other test receives inquiries in these years
 UNRELEASED = 2004  # nor in this one, which only the worker's test uses
@@ -56,25 +59,17 @@ def report(database_url: str, first: int = FIRST, last: int = LAST) -> dict:
 
 
 @pytest.fixture
-def offices(
-    platform: Platform,
-    admin: Context,
-    caseworker: Context,
-    new_slug: Callable[[], str],
-    worker: ProjectionWorker,
-    sharing_flag: Callable[[str, bool], None],
-) -> tuple[Office, Office, Office]:
+def offices(network: Network, caseworker: Context) -> tuple[Office, Office, Office]:
     made = (
-        platform.create_tenant(admin, slug=new_slug(), name="Storby kommune", population=10_000),
-        platform.create_tenant(admin, slug=new_slug(), name="Mellomby kommune", population=10_000),
-        platform.create_tenant(admin, slug=new_slug(), name="Lilleby kommune", population=1_000),
+        network.office("Storby kommune", 10_000),
+        network.office("Mellomby kommune", 10_000),
+        network.office("Lilleby kommune", 1_000),
     )
     for office, (health, nav) in zip(made, ((8, 30), (5, 20), (2, 9)), strict=True):
         receive(office, caseworker, LAST, health)
         receive(office, caseworker, LAST, nav, "nav")
         receive(office, caseworker, FIRST, 9)
-        sharing_flag(office.slug, True)
-        worker.catch_up(office.slug)
+        network.share(office)
     return made
 
 

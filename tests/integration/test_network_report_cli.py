@@ -7,7 +7,6 @@ import csv
 import io
 import json
 import zipfile
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -17,9 +16,11 @@ from openpyxl import load_workbook
 from domain.common import Context
 from domain.deadlines import today_in_norway
 from domain.disclosure import SMALL
-from projections.worker import ProjectionWorker
 from services.office import Office
-from services.platform import Platform
+from tests.helpers import (
+    Network,
+    network_fixture,  # noqa: F401 (the fixture `network`)
+)
 from tests.integration.conftest import Run
 
 YEAR = 2007  # no other test receives inquiries in 2007
@@ -39,29 +40,19 @@ def receive(office: Office, ctx: Context, count: int, area: str, year: int = YEA
 
 
 @pytest.fixture
-def offices(
-    ombud: Run,
-    platform: Platform,
-    admin: Context,
-    caseworker: Context,
-    new_slug: Callable[[], str],
-    worker: ProjectionWorker,
-    sharing_flag: Callable[[str, bool], None],
-) -> dict[str, Office]:
-    tag = new_slug()  # each test's offices by names of their own: the session's database keeps earlier tests' ones
+def offices(ombud: Run, network: Network, caseworker: Context) -> dict[str, Office]:
+    tag = network.new_slug()  # each test's offices by names of their own: the session's database keeps earlier ones
     made = {
-        "stor": platform.create_tenant(admin, slug=new_slug(), name=f"=Storvik kommune {tag}", population=40_000),
-        "liten": platform.create_tenant(admin, slug=new_slug(), name=f"Småvik kommune {tag}", population=1_200),
-        "slutter": platform.create_tenant(admin, slug=new_slug(), name=f"Sluttvik kommune {tag}", population=9_000),
+        "stor": network.office(f"=Storvik kommune {tag}", 40_000),
+        "liten": network.office(f"Småvik kommune {tag}", 1_200),
+        "slutter": network.office(f"Sluttvik kommune {tag}", 9_000),
     }
     receive(made["stor"], caseworker, 30, "helse")
     receive(made["stor"], caseworker, 9, "nav")
     receive(made["liten"], caseworker, 3, "helse")
     receive(made["slutter"], caseworker, 17, "skole-og-barnehage")
-    for office in made.values():
-        sharing_flag(office.slug, True)
-        worker.catch_up(office.slug)
-    sharing_flag(made["slutter"].slug, False)  # stops sharing before the release: in no output
+    network.share(*made.values())
+    network.sharing_flag(made["slutter"].slug, False)  # stops sharing before the release: in no output
     assert ombud("network", "release", "--year", str(YEAR))[0] == 0
     return made
 

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from datetime import date
-from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 import pytest
@@ -19,26 +17,14 @@ from infra.migrate import migrate, migration_files
 from projections.worker import ProjectionWorker
 from services.key_epochs import InMemoryEpochStore
 from services.platform import Platform
+from tests.integration.helpers import database_migrated_before
 
 
 @pytest.fixture
 def database_before_0008(server_url: str) -> Iterator[str]:
     """A database of its own with the migrations up to 0007 only, as a running installation had them."""
-    name = f"ombud_test_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(server_url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    url = urlunsplit(urlsplit(server_url)._replace(path=f"/{name}"))
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(
-            "CREATE TABLE public.ombud_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())"
-        )
-        for migration, sql in migration_files():
-            if migration < "0008":
-                conn.execute(sql)
-                conn.execute("INSERT INTO public.ombud_migrations (name) VALUES (%s)", (migration,))
-    yield url
-    with psycopg.connect(server_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+    with database_migrated_before(server_url, "0008") as url:
+        yield url
 
 
 class _DirectoryBefore0024(PostgresTenantDirectory):

@@ -263,6 +263,21 @@ def new_office(platform: Platform, admin: Context, new_slug: Callable[[], str]) 
     return lambda: platform.create_tenant(admin, slug=new_slug(), name="Prøveby kommune")
 
 
+@pytest.fixture
+def projected(
+    new_office: Callable[[], Office], caseworker: Context, worker: ProjectionWorker
+) -> Callable[[list[Story]], Office]:
+    """A fresh tenant per example with the history recorded and the read models caught up on it."""
+
+    def project(history: list[Story]) -> Office:
+        office = new_office()
+        record(office, caseworker, history)
+        worker.catch_up(office.slug)
+        return office
+
+    return project
+
+
 async def reports(platform: Platform, database_url: str, slug: str) -> dict[int, dict[str, Any]]:
     pool = await asyncpg.create_pool(database_url, min_size=1, max_size=1)
     try:
@@ -306,16 +321,9 @@ class WorkerKilled(psycopg.OperationalError):
 @PROPERTY
 @given(history=histories())
 async def test_every_figure_of_the_annual_report_equals_a_direct_count_of_the_inquiries(
-    history: list[Story],
-    new_office: Callable[[], Office],
-    caseworker: Context,
-    worker: ProjectionWorker,
-    platform: Platform,
-    database_url: str,
+    history: list[Story], projected: Callable[[list[Story]], Office], platform: Platform, database_url: str
 ) -> None:
-    office = new_office()
-    record(office, caseworker, history)
-    worker.catch_up(office.slug)
+    office = projected(history)
 
     by_year = await reports(platform, database_url, office.slug)
     for year, report in by_year.items():
@@ -341,13 +349,8 @@ def event_for(story: Story) -> None:
 
 
 async def test_an_inquiry_forwarded_twice_to_the_same_body_counts_once_under_that_body(
-    new_office: Callable[[], Office],
-    caseworker: Context,
-    worker: ProjectionWorker,
-    platform: Platform,
-    database_url: str,
+    projected: Callable[[list[Story]], Office], platform: Platform, database_url: str
 ) -> None:
-    office = new_office()
     twice = Story(
         received_on=date(2023, 3, 1),
         channel="phone",
@@ -358,8 +361,7 @@ async def test_an_inquiry_forwarded_twice_to_the_same_body_counts_once_under_tha
         outside_mandate=False,
         steps=(Step("forward", date(2023, 3, 2), "patient_ombud"), Step("forward", date(2023, 3, 9), "patient_ombud")),
     )
-    record(office, caseworker, [twice])
-    worker.catch_up(office.slug)
+    office = projected([twice])
 
     report = (await reports(platform, database_url, office.slug))[2023]
 
@@ -370,15 +372,9 @@ async def test_an_inquiry_forwarded_twice_to_the_same_body_counts_once_under_tha
 @settings(PROPERTY, max_examples=12)
 @given(history=histories(max_size=12))
 def test_a_rebuild_from_zero_gives_byte_identical_case_list_rows(
-    history: list[Story],
-    new_office: Callable[[], Office],
-    caseworker: Context,
-    worker: ProjectionWorker,
-    database_url: str,
+    history: list[Story], projected: Callable[[list[Story]], Office], worker: ProjectionWorker, database_url: str
 ) -> None:
-    office = new_office()
-    record(office, caseworker, history)
-    worker.catch_up(office.slug)
+    office = projected(history)
     live = dump(database_url, office.slug)
     assert len(live["read.inquiries"]) == len(history)
 

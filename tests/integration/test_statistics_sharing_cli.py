@@ -11,10 +11,10 @@ import pytest
 
 from domain.common import Context
 from domain.tenant import Tenant
-from infra.migrate import migrate, migration_files
-from infra.throwaway import throwaway_database
+from infra.migrate import migrate
 from services.platform import Platform
 from tests.integration.conftest import Run
+from tests.integration.helpers import database_migrated_before
 
 
 @pytest.fixture
@@ -166,15 +166,7 @@ def test_ombud_migrate_sets_each_flag_from_the_recorded_choice(
 @pytest.fixture
 def database_before_0024(server_url: str) -> Iterator[str]:
     """A database of its own migrated up to 0023, as a running installation had it."""
-    with throwaway_database(server_url, "ombud_test") as url:
-        with psycopg.connect(url, autocommit=True) as conn:
-            conn.execute(
-                "CREATE TABLE public.ombud_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())"
-            )
-            for migration, sql in migration_files():
-                if migration < "0024":
-                    conn.execute(sql)
-                    conn.execute("INSERT INTO public.ombud_migrations (name) VALUES (%s)", (migration,))
+    with database_migrated_before(server_url, "0024") as url:
         yield url
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -21,7 +20,7 @@ from projections import worker as worker_module
 from projections.worker import ProjectionSetAside, ProjectionWorker
 from services.case_commands import HoldMeeting
 from services.office import Office
-from services.platform import Platform
+from tests.integration.helpers import offices_fixture  # noqa: F401 (the fixture `offices`)
 from tests.private_database import (
     module_admin_database_url,  # noqa: F401 (a database of the module's own: `worker --once` reads every tenant in it)
     module_database_url,  # noqa: F401
@@ -90,14 +89,6 @@ def counts(database_url: str, tenant: str) -> list[list[tuple[Any, ...]]]:
 
 def quarantine_rows(database_url: str, tenant: str) -> list[tuple[Any, ...]]:
     return read(database_url, tenant, "SELECT * FROM read.projection_quarantine", role=WORKER)
-
-
-@pytest.fixture
-def offices(platform: Platform, admin: Context, new_slug: Callable[[], str]) -> tuple[Office, Office]:
-    return (
-        platform.create_tenant(admin, slug=new_slug(), name="Kommune A"),
-        platform.create_tenant(admin, slug=new_slug(), name="Kommune B"),
-    )
 
 
 def test_an_unprojectable_event_sets_aside_one_tenants_projection_and_every_other_moves_on(

@@ -14,17 +14,10 @@ from services.accounts import (
 )
 from services.platform import Platform
 from tests.unit.conftest import InMemoryTenantDirectory
+from tests.unit.helpers import slug_fixture  # noqa: F401 (the fixture `slug`)
 
 PASSWORD = "et-langt-testpassord"
 SETUP = Context("oppsett", "system", "k-0")
-
-
-@pytest.fixture
-def slug(platform: Platform) -> str:
-    admin = Context("plattform-admin", "platform_admin", "k-1")
-    platform.create_tenant(admin, slug="proveby", name="Prøveby kommune")
-    platform.create_tenant(admin, slug="annenby", name="Annenby kommune")
-    return "proveby"
 
 
 def test_a_name_is_trimmed_and_its_inner_spaces_collapsed() -> None:

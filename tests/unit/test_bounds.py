@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
 
 import pytest
 
@@ -19,9 +18,10 @@ from domain.common import (
     require_year,
 )
 from domain.inquiry import MAX_MEETINGS, Inquiry
-from domain.outreach import MAX_PARTICIPANTS, OutreachActivity
+from domain.outreach import MAX_PARTICIPANTS
 from domain.taxonomy import MUNICIPAL_AREAS, ServiceArea
-from domain.tenant import MAX_POPULATION, Tenant
+from domain.tenant import MAX_POPULATION
+from tests.unit.helpers import register_outreach, register_tenant
 
 DAY_BEFORE_FIRST = FIRST_BUSINESS_DAY - timedelta(days=1)
 
@@ -77,17 +77,6 @@ def test_the_statistics_years_are_the_business_dates_years() -> None:
 # -- outreach ----------------------------------------------------------------------------------
 
 
-def register_outreach(ctx: Context, **overrides: Any) -> OutreachActivity:
-    fields: dict[str, Any] = {
-        "held_on": date(2024, 4, 18),
-        "kind": "talk",
-        "title": "Foredrag",
-        "audience": "Eldreråd",
-        "participants": 25,
-    }
-    return OutreachActivity.register(ctx, **(fields | overrides))
-
-
 def test_outreach_takes_up_to_its_maximum_of_participants(ctx: Context) -> None:
     assert register_outreach(ctx, participants=MAX_PARTICIPANTS).participants == MAX_PARTICIPANTS
 
@@ -107,19 +96,6 @@ def test_outreach_before_the_first_business_day_is_refused(ctx: Context) -> None
 
 
 # -- tenant ------------------------------------------------------------------------------------
-
-
-def register_tenant(ctx: Context, **overrides: Any) -> Tenant:
-    fields: dict[str, Any] = {
-        "on": date(2024, 1, 2),
-        "slug": "testby",
-        "name": "Testby kommune",
-        "population": 12_345,
-        "shares_statistics": True,
-        "areas": MUNICIPAL_AREAS,
-        "taxonomy_from": FIRST_BUSINESS_DAY,
-    }
-    return Tenant.register(ctx, **(fields | overrides))
 
 
 def test_a_kommune_may_have_up_to_its_maximum_population(ctx: Context) -> None:

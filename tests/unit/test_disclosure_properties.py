@@ -93,13 +93,20 @@ def reports(draw: st.DrawFn, max_offices: int = 40, max_years: int = 4) -> tuple
     return values, equations
 
 
+def protected(values: dict, equations: list[Equation], threshold: int) -> dict:
+    """What protect hides, once checked: no count from 1 to the threshold is shown, and no hidden count can be worked
+    out from what is shown."""
+    hidden = protect(values, equations, threshold)
+    assert not [key for key, value in values.items() if 1 <= value <= threshold and key not in hidden]
+    assert solvable(values, equations, set(hidden)) == set()
+    return hidden
+
+
 @settings(max_examples=40, deadline=None)
 @given(report=reports(), threshold=st.integers(1, 6))
 def test_no_shown_count_is_small_and_no_hidden_count_can_be_worked_out(report, threshold):
     values, equations = report
-    hidden = protect(values, equations, threshold)
-    assert not [key for key, value in values.items() if 1 <= value <= threshold and key not in hidden]
-    assert solvable(values, equations, set(hidden)) == set()
+    hidden = protected(values, equations, threshold)
     for key, reason in hidden.items():
         assert reason == (SMALL if 1 <= values[key] <= threshold else COMPLEMENTARY)
 
@@ -183,9 +190,7 @@ def systems(draw: st.DrawFn) -> tuple[dict, list[Equation]]:
 @given(system=systems(), threshold=st.integers(1, 6))
 def test_no_hidden_value_can_be_worked_out_from_any_system_of_sums(system, threshold):
     values, equations = system
-    hidden = protect(values, equations, threshold)
-    assert not [key for key, value in values.items() if 1 <= value <= threshold and key not in hidden]
-    assert solvable(values, equations, set(hidden)) == set()
+    hidden = protected(values, equations, threshold)
     for key, reason in hidden.items():
         if reason == COMPLEMENTARY:
             assert solvable(values, equations, set(hidden) - {key}), f"{key} is hidden for nothing"

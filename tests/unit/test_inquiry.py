@@ -18,6 +18,8 @@ from domain.inquiry import (
     NoPendingComplaint,
     NotResolved,
 )
+from tests.helpers import INQUIRY_EVENTS
+from tests.unit.helpers import assert_made_by
 
 RECEIVED_ON = date(2024, 3, 1)
 LATER = date(2024, 3, 12)
@@ -95,12 +97,7 @@ def test_receiving_an_inquiry_records_who_received_it_and_sets_the_starting_stat
 
     [event] = inquiry.collect_events()
     assert isinstance(event, Inquiry.Received)
-    assert (event.actor_id, event.actor_role, event.on, event.correlation_id) == (
-        ctx.user_id,
-        ctx.role,
-        RECEIVED_ON,
-        ctx.correlation_id,
-    )
+    assert_made_by(event, ctx, RECEIVED_ON)
     assert isinstance(event.timestamp, datetime) and event.timestamp.utcoffset() is not None
     assert inquiry.id == Inquiry.id_for("2024-0001")
     assert inquiry.reference == "2024-0001"
@@ -262,19 +259,7 @@ def test_replaying_every_event_rebuilds_the_same_state(ctx: Context, actor: Cont
     inquiry.reopen(actor, on=date(2024, 3, 11), reason="Testperson Prøvesen ringte igjen")
     inquiry.resolve(ctx, on=date(2024, 3, 12), outcome="referred")
     events = inquiry.collect_events()
-    assert {type(e).__name__ for e in events} == {
-        "Received",
-        "Assigned",
-        "Recategorised",
-        "InterimReplySent",
-        "Forwarded",
-        "MeetingHeld",
-        "ComplaintSent",
-        "ComplaintDecided",
-        "NoteAdded",
-        "Resolved",
-        "Reopened",
-    }
+    assert {type(e).__name__ for e in events} == set(INQUIRY_EVENTS)
 
     replayed = None
     for event in events:
@@ -334,25 +319,24 @@ def test_only_a_resolved_inquiry_can_be_reopened(inquiry: Inquiry, ctx: Context)
     assert inquiry.version == 1
 
 
+@pytest.mark.parametrize(
+    ("error", "day"),
+    [(DateInFuture, in_two_days), (DateBeforeEarlierStep, lambda: RECEIVED_ON - timedelta(days=1))],
+    ids=["in-the-future", "before-it-was-received"],
+)
 @pytest.mark.parametrize(("prepare", "command"), [c[1:] for c in ALL_COMMANDS], ids=[c[0] for c in ALL_COMMANDS])
-def test_every_command_refuses_a_business_date_in_the_future(
-    inquiry: Inquiry, ctx: Context, prepare: Prepare, command: Command
+def test_every_command_refuses_a_business_date_in_the_future_or_before_the_inquiry_was_received(
+    inquiry: Inquiry,
+    ctx: Context,
+    prepare: Prepare,
+    command: Command,
+    error: type[InvalidField],
+    day: Callable[[], date],
 ) -> None:
     prepare(inquiry, ctx)
 
-    with pytest.raises(DateInFuture) as raised:
-        command(inquiry, ctx, in_two_days())
-    assert raised.value.field == "on"
-
-
-@pytest.mark.parametrize(("prepare", "command"), [c[1:] for c in ALL_COMMANDS], ids=[c[0] for c in ALL_COMMANDS])
-def test_every_command_refuses_a_business_date_before_the_inquiry_was_received(
-    inquiry: Inquiry, ctx: Context, prepare: Prepare, command: Command
-) -> None:
-    prepare(inquiry, ctx)
-
-    with pytest.raises(DateBeforeEarlierStep) as raised:
-        command(inquiry, ctx, RECEIVED_ON - timedelta(days=1))
+    with pytest.raises(error) as raised:
+        command(inquiry, ctx, day())
     assert raised.value.field == "on"
 
 

@@ -14,6 +14,7 @@ from domain.tenant import Tenant
 from services.office import MapNationalGroups
 from services.platform import Platform, UnknownTenant
 from tests.unit.conftest import InMemoryTenantDirectory
+from tests.unit.helpers import assert_made_by, register_tenant
 
 ON = date(2024, 7, 1)
 OWN_AREAS = (
@@ -24,16 +25,7 @@ OWN_AREAS = (
 
 
 def register(ctx: Context, areas: tuple[ServiceArea, ...] = MUNICIPAL_AREAS, **overrides: Any) -> Tenant:
-    fields: dict[str, Any] = {
-        "on": date(2024, 1, 2),
-        "slug": "testby",
-        "name": "Testby kommune",
-        "population": 12_345,
-        "shares_statistics": True,
-        "areas": areas,
-        "taxonomy_from": date(2000, 1, 1),
-    }
-    return Tenant.register(ctx, **{**fields, **overrides})
+    return register_tenant(ctx, areas=areas, **overrides)
 
 
 def reorganised(ctx: Context) -> Tenant:
@@ -73,12 +65,7 @@ def test_the_choice_is_recorded_with_who_and_when_and_completed_with_the_default
 
     [event] = tenant.collect_events()
     assert isinstance(event, Tenant.NationalGroupsMapped)
-    assert (event.actor_id, event.actor_role, event.on, event.correlation_id) == (
-        ctx.user_id,
-        ctx.role,
-        ON,
-        ctx.correlation_id,
-    )
+    assert_made_by(event, ctx, ON)
     assert event.version == 1
     assert set(event.groups) == {area.code for area in MUNICIPAL_AREAS}
     assert tenant.national_groups(1)["annet"] == "bolig"

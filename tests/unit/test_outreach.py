@@ -9,8 +9,7 @@ import pytest
 
 from domain.common import Context, DateInFuture, InvalidField, today_in_norway
 from domain.outreach import OutreachActivity
-
-HELD_ON = date(2024, 4, 18)
+from tests.unit.helpers import HELD_ON, assert_made_by, register_outreach
 
 
 def in_two_days() -> date:
@@ -18,29 +17,12 @@ def in_two_days() -> date:
     return date.today() + timedelta(days=2)
 
 
-def register(ctx: Context, **overrides: Any) -> OutreachActivity:
-    fields: dict[str, Any] = {
-        "held_on": HELD_ON,
-        "kind": "information_meeting",
-        "title": "Informasjonsmøte på Testby helsehus",
-        "audience": "Pårørende",
-        "participants": 25,
-    }
-    fields.update(overrides)
-    return OutreachActivity.register(ctx, **fields)
-
-
 def test_registering_an_activity_records_what_when_and_who(ctx: Context) -> None:
-    activity = register(ctx)
+    activity = register_outreach(ctx)
 
     [event] = activity.collect_events()
     assert isinstance(event, OutreachActivity.Registered)
-    assert (event.actor_id, event.actor_role, event.on, event.correlation_id) == (
-        ctx.user_id,
-        ctx.role,
-        HELD_ON,
-        ctx.correlation_id,
-    )
+    assert_made_by(event, ctx, HELD_ON)
     assert event.timestamp.utcoffset() is not None
     assert (activity.held_on, activity.kind, activity.title, activity.audience, activity.participants) == (
         HELD_ON,
@@ -54,16 +36,16 @@ def test_registering_an_activity_records_what_when_and_who(ctx: Context) -> None
 
 @pytest.mark.parametrize("participants", [None, 0])
 def test_the_number_of_participants_may_be_unknown_or_zero(ctx: Context, participants: int | None) -> None:
-    assert register(ctx, participants=participants).participants == participants
+    assert register_outreach(ctx, participants=participants).participants == participants
 
 
 def test_an_activity_held_today_in_norway_can_be_registered(ctx: Context) -> None:
-    assert register(ctx, held_on=today_in_norway()).held_on == today_in_norway()
+    assert register_outreach(ctx, held_on=today_in_norway()).held_on == today_in_norway()
 
 
 def test_an_activity_cannot_be_registered_before_it_is_held(ctx: Context) -> None:
     with pytest.raises(DateInFuture) as raised:
-        register(ctx, held_on=in_two_days())
+        register_outreach(ctx, held_on=in_two_days())
     assert raised.value.field == "held_on"
 
 
@@ -96,12 +78,12 @@ def test_registering_refuses_an_invalid_value_and_names_the_field(
     ctx: Context, overrides: dict[str, Any], field: str
 ) -> None:
     with pytest.raises(InvalidField) as raised:
-        register(ctx, **overrides)
+        register_outreach(ctx, **overrides)
     assert raised.value.field == field
 
 
 def test_cancelling_marks_the_activity_cancelled_and_replay_agrees(ctx: Context) -> None:
-    activity = register(ctx)
+    activity = register_outreach(ctx)
 
     activity.cancel(ctx, on=date(2024, 4, 19), reason="Registrert ved en feil")
 
@@ -116,7 +98,7 @@ def test_cancelling_marks_the_activity_cancelled_and_replay_agrees(ctx: Context)
 
 
 def test_an_activity_cannot_be_cancelled_twice(ctx: Context) -> None:
-    activity = register(ctx)
+    activity = register_outreach(ctx)
     activity.cancel(ctx, on=date(2024, 4, 19), reason="Avlyst")
 
     with pytest.raises(InvalidField):
@@ -126,7 +108,7 @@ def test_an_activity_cannot_be_cancelled_twice(ctx: Context) -> None:
 
 @pytest.mark.parametrize("reason", ["", "   ", "Avlyst\x00"])
 def test_a_cancellation_needs_a_reason(ctx: Context, reason: str) -> None:
-    activity = register(ctx)
+    activity = register_outreach(ctx)
 
     with pytest.raises(InvalidField) as raised:
         activity.cancel(ctx, on=date(2024, 4, 19), reason=reason)
@@ -135,7 +117,7 @@ def test_a_cancellation_needs_a_reason(ctx: Context, reason: str) -> None:
 
 
 def test_a_cancellation_refuses_a_business_date_in_the_future(ctx: Context) -> None:
-    activity = register(ctx)
+    activity = register_outreach(ctx)
 
     with pytest.raises(DateInFuture) as raised:
         activity.cancel(ctx, on=in_two_days(), reason="Avlyst")

@@ -7,9 +7,8 @@ from typing import Any
 
 import pytest
 
-from domain.common import Context, InvalidField
+from domain.common import FIRST_BUSINESS_DAY, Context, InvalidField
 from domain.taxonomy import (
-    MUNICIPAL_AREAS,
     SECTOR_AREAS,
     SECTOR_AREAS_BEFORE_2024_REORGANISATION,
     STANDARD_CASE_TYPES,
@@ -19,31 +18,16 @@ from domain.taxonomy import (
     code_for,
 )
 from domain.tenant import TENANT_ID, Tenant, UnknownCaseType
+from tests.unit.helpers import REGISTERED_ON, assert_made_by, register_tenant
 
-REGISTERED_ON = date(2024, 1, 2)
-TAXONOMY_FROM = date(2000, 1, 1)
 REORGANISED_ON = date(2024, 6, 13)
 # Trondheim's reorganisation: the two old sectors are gone, their units live on under new sectors.
 REORGANISATION_MAPPING = {"helse-omsorg-og-velferd": "helse-og-omsorg", "oppvekst": "oppvekst-og-utdanning"}
 
 
-def register(ctx: Context, **overrides: Any) -> Tenant:
-    fields: dict[str, Any] = {
-        "on": REGISTERED_ON,
-        "slug": "testby",
-        "name": "Testby kommune",
-        "population": 12_345,
-        "shares_statistics": True,
-        "areas": MUNICIPAL_AREAS,
-        "taxonomy_from": TAXONOMY_FROM,
-    }
-    fields.update(overrides)
-    return Tenant.register(ctx, **fields)
-
-
 @pytest.fixture
 def trondheim(ctx: Context) -> Tenant:
-    return register(ctx, slug="prove-trondheim", areas=SECTOR_AREAS_BEFORE_2024_REORGANISATION)
+    return register_tenant(ctx, slug="prove-trondheim", areas=SECTOR_AREAS_BEFORE_2024_REORGANISATION)
 
 
 def reorganise(tenant: Tenant, ctx: Context, **overrides: Any) -> None:
@@ -64,16 +48,11 @@ def reorganise(tenant: Tenant, ctx: Context, **overrides: Any) -> None:
 def test_a_tenant_registers_with_a_template_as_its_first_taxonomy_and_the_standard_case_types(
     ctx: Context, template: str
 ) -> None:
-    tenant = register(ctx, areas=TEMPLATES[template], shares_statistics=False, population=None)
+    tenant = register_tenant(ctx, areas=TEMPLATES[template], shares_statistics=False, population=None)
 
     [event] = tenant.collect_events()
     assert isinstance(event, Tenant.Registered)
-    assert (event.actor_id, event.actor_role, event.on, event.correlation_id) == (
-        ctx.user_id,
-        ctx.role,
-        REGISTERED_ON,
-        ctx.correlation_id,
-    )
+    assert_made_by(event, ctx, REGISTERED_ON)
     assert event.timestamp.utcoffset() is not None
     assert tenant.id == TENANT_ID == Tenant.id_for()
     assert (tenant.slug, tenant.name, tenant.population, tenant.shares_statistics) == (
@@ -83,7 +62,7 @@ def test_a_tenant_registers_with_a_template_as_its_first_taxonomy_and_the_standa
         False,
     )
     [taxonomy] = tenant.taxonomies
-    assert (taxonomy.version, taxonomy.effective_from, taxonomy.areas) == (1, TAXONOMY_FROM, TEMPLATES[template])
+    assert (taxonomy.version, taxonomy.effective_from, taxonomy.areas) == (1, FIRST_BUSINESS_DAY, TEMPLATES[template])
     assert tenant.case_types == STANDARD_CASE_TYPES
     assert tenant.taxonomy_mappings == {}
 
@@ -121,13 +100,13 @@ def test_a_tenant_registers_with_a_template_as_its_first_taxonomy_and_the_standa
 )
 def test_a_bad_slug_is_refused(ctx: Context, slug: object) -> None:
     with pytest.raises(InvalidField) as raised:
-        register(ctx, slug=slug)
+        register_tenant(ctx, slug=slug)
     assert raised.value.field == "slug"
 
 
 @pytest.mark.parametrize("slug", ["tb", "nord-fron", "k" + "1" * 39])
 def test_a_good_slug_is_accepted(ctx: Context, slug: str) -> None:
-    assert register(ctx, slug=slug).slug == slug
+    assert register_tenant(ctx, slug=slug).slug == slug
 
 
 @pytest.mark.parametrize(
@@ -155,16 +134,16 @@ def test_registration_refuses_an_invalid_value_and_names_the_field(
     ctx: Context, overrides: dict[str, Any], field: str
 ) -> None:
     with pytest.raises(InvalidField) as raised:
-        register(ctx, **overrides)
+        register_tenant(ctx, **overrides)
     assert raised.value.field == field
 
 
 def test_a_population_of_zero_is_allowed(ctx: Context) -> None:
-    assert register(ctx, population=0).population == 0
+    assert register_tenant(ctx, population=0).population == 0
 
 
 def test_changing_the_profile_updates_name_population_and_sharing(ctx: Context) -> None:
-    tenant = register(ctx)
+    tenant = register_tenant(ctx)
 
     tenant.change_profile(ctx, on=date(2024, 2, 1), name="Prøveby kommune", population=999, shares_statistics=False)
 
@@ -178,12 +157,12 @@ def test_changing_the_profile_updates_name_population_and_sharing(ctx: Context) 
 
 
 def test_known_case_types_pass(ctx: Context) -> None:
-    register(ctx).require_case_types([c.code for c in STANDARD_CASE_TYPES])
+    register_tenant(ctx).require_case_types([c.code for c in STANDARD_CASE_TYPES])
 
 
 def test_an_unknown_case_type_is_refused(ctx: Context) -> None:
     with pytest.raises(UnknownCaseType) as raised:
-        register(ctx).require_case_types(["application_help", "Bistand til søknad"])
+        register_tenant(ctx).require_case_types(["application_help", "Bistand til søknad"])
     assert raised.value.field == "case_types"
 
 
@@ -202,7 +181,7 @@ def test_an_unknown_case_type_is_refused(ctx: Context) -> None:
     ],
 )
 def test_an_area_is_found_by_code_or_by_name_ignoring_case(ctx: Context, wanted: str, code: str) -> None:
-    taxonomy = register(ctx).taxonomies[0]
+    taxonomy = register_tenant(ctx).taxonomies[0]
 
     assert taxonomy.find(wanted).code == code
 
@@ -210,7 +189,7 @@ def test_an_area_is_found_by_code_or_by_name_ignoring_case(ctx: Context, wanted:
 @pytest.mark.parametrize("wanted", ["Psykiatri", "PLAN-OG-BYGG", "", "plan og"])
 def test_an_unknown_area_names_the_service_area_field(ctx: Context, wanted: str) -> None:
     with pytest.raises(InvalidField) as raised:
-        register(ctx).taxonomies[0].find(wanted)
+        register_tenant(ctx).taxonomies[0].find(wanted)
     assert raised.value.field == "service_area"
 
 
@@ -224,7 +203,7 @@ def test_an_unknown_area_names_the_service_area_field(ctx: Context, wanted: str)
     ],
 )
 def test_the_top_level_of_a_unit_is_its_sector(code: str, top: str) -> None:
-    taxonomy = Taxonomy(version=1, effective_from=TAXONOMY_FROM, areas=SECTOR_AREAS)
+    taxonomy = Taxonomy(version=1, effective_from=FIRST_BUSINESS_DAY, areas=SECTOR_AREAS)
 
     assert taxonomy.top_level(code).code == top
 
@@ -242,7 +221,7 @@ def test_the_top_level_of_a_unit_is_its_sector(code: str, top: str) -> None:
 )
 def test_a_taxonomy_refuses_inconsistent_areas(areas: tuple[ServiceArea, ...]) -> None:
     with pytest.raises(InvalidField) as raised:
-        Taxonomy(version=1, effective_from=TAXONOMY_FROM, areas=areas)
+        Taxonomy(version=1, effective_from=FIRST_BUSINESS_DAY, areas=areas)
     assert raised.value.field == "areas"
 
 
@@ -327,7 +306,7 @@ def test_a_mapping_from_an_area_the_old_version_never_had_names_the_mapping_fiel
     ("day", "version"),
     [
         (date(1999, 12, 31), 1),
-        (TAXONOMY_FROM, 1),
+        (FIRST_BUSINESS_DAY, 1),
         (date(2024, 6, 12), 1),
         (REORGANISED_ON, 2),
         (date(2024, 12, 31), 2),

@@ -4,20 +4,14 @@ from __future__ import annotations
 
 import pytest
 
+from domain.account import Account
 from domain.common import Context, InvalidField
 from services.accounts import AccountNotFound, ResetPassword, SetAccountActive, reset_password
 from services.platform import Platform
 from tests.unit.conftest import InMemoryTenantDirectory
+from tests.unit.helpers import slug_fixture  # noqa: F401 (the fixture `slug`)
 
 PASSWORD = "et-langt-testpassord"
-
-
-@pytest.fixture
-def slug(platform: Platform) -> str:
-    admin = Context("plattform-admin", "platform_admin", "k-1")
-    platform.create_tenant(admin, slug="proveby", name="Prøveby kommune")
-    platform.create_tenant(admin, slug="annenby", name="Annenby kommune")
-    return "proveby"
 
 
 def admin_of(platform: Platform, slug: str) -> Context:
@@ -31,6 +25,11 @@ def admin_of(platform: Platform, slug: str) -> Context:
     return Context(str(me.id), "tenant_admin", "k-3")
 
 
+def colleague_of(platform: Platform, me: Context, slug: str) -> Account:
+    """A caseworker the administrator makes in the office."""
+    return platform.create_account(me, slug, email="kollega@eksempel.invalid", role="caseworker", password=PASSWORD)
+
+
 def test_an_administrator_creates_accounts_in_tenant_roles_only(platform: Platform, slug: str) -> None:
     me = admin_of(platform, slug)
     account = platform.create_account(me, slug, email="Ny@Eksempel.invalid", role="auditor", password=PASSWORD)
@@ -42,9 +41,7 @@ def test_an_administrator_creates_accounts_in_tenant_roles_only(platform: Platfo
 
 def test_a_role_changes_within_the_tenant_but_never_ones_own(platform: Platform, slug: str) -> None:
     me = admin_of(platform, slug)
-    colleague = platform.create_account(
-        me, slug, email="kollega@eksempel.invalid", role="caseworker", password=PASSWORD
-    )
+    colleague = colleague_of(platform, me, slug)
     platform.change_role(me, slug, account_id=str(colleague.id), role="auditor")
     with pytest.raises(InvalidField):
         platform.change_role(me, slug, account_id=me.user_id, role="caseworker")
@@ -60,9 +57,7 @@ def test_an_account_is_deactivated_within_its_scope_but_never_ones_own(
     platform: Platform, slug: str, directory: InMemoryTenantDirectory
 ) -> None:
     me = admin_of(platform, slug)
-    colleague = platform.create_account(
-        me, slug, email="kollega@eksempel.invalid", role="caseworker", password=PASSWORD
-    )
+    colleague = colleague_of(platform, me, slug)
     platform.set_account_active(me, SetAccountActive(str(colleague.id), slug, active=False))
     assert colleague.id in directory.staff.inactive
     with pytest.raises(InvalidField):
@@ -78,9 +73,7 @@ def test_every_change_is_recorded_with_who_made_it_and_a_repeated_state_is_not(
     platform: Platform, slug: str, directory: InMemoryTenantDirectory
 ) -> None:
     me = admin_of(platform, slug)
-    colleague = platform.create_account(
-        me, slug, email="kollega@eksempel.invalid", role="caseworker", password=PASSWORD
-    )
+    colleague = colleague_of(platform, me, slug)
     platform.change_role(me, slug, account_id=str(colleague.id), role="auditor")
     for active in (False, False, True):
         platform.set_account_active(me, SetAccountActive(str(colleague.id), slug, active=active))

@@ -12,6 +12,7 @@ from domain.common import Context
 from projections.worker import ProjectionWorker
 from services.audit.access_log import PAGE_SIZE
 from services.office import Office
+from tests.web.helpers import sign_in_as_fixture  # noqa: F401 (the fixture `sign_in_as`)
 
 
 def reads(page: str) -> str:
@@ -33,15 +34,14 @@ def receive(office: Office, caseworker: Context) -> str:
 
 
 async def test_an_auditor_sees_who_opened_which_inquiry_newest_first(
-    client: AsyncTestClient, office: Office, caseworker: Context, make_account, sign_in, worker: ProjectionWorker
+    client: AsyncTestClient, office: Office, caseworker: Context, sign_in_as, worker: ProjectionWorker
 ) -> None:
     first, second = receive(office, caseworker), receive(office, caseworker)
     worker.catch_up(office.slug)
-    reader = make_account("caseworker", office.slug)
-    await sign_in(reader)
+    reader = await sign_in_as("caseworker", office.slug)
     for reference in (first, second):
         assert (await client.get(f"/{office.slug}/henvendelser/{reference}")).status_code == 200
-    await sign_in(make_account("auditor", office.slug))
+    await sign_in_as("auditor", office.slug)
     page = await client.get(f"/{office.slug}/tilgangslogg")
     assert page.status_code == 200
     assert reads(page.text).count(reader.email) == 2 and "Saksbehandling" in page.text
@@ -57,7 +57,7 @@ async def test_the_log_comes_a_page_at_a_time(
     office: Office,
     caseworker: Context,
     make_account,
-    sign_in,
+    sign_in_as,
     database_url: str,
     worker: ProjectionWorker,
 ) -> None:
@@ -71,7 +71,7 @@ async def test_the_log_comes_a_page_at_a_time(
             " SELECT %s, %s, 'caseworker', %s, 'saksbehandling', 'web' FROM generate_series(1, %s)",
             (office.slug, reader.id, office.inquiry(reference).id, PAGE_SIZE + 1),
         )
-    await sign_in(make_account("tenant_admin", office.slug))
+    await sign_in_as("tenant_admin", office.slug)
     first = await client.get(f"/{office.slug}/tilgangslogg")
     assert f"{PAGE_SIZE + 1} oppslag, side 1 av 2" in first.text and reads(first.text).count(reader.email) == PAGE_SIZE
     assert 'rel="next" href="?henvendelse=&page=2"' in first.text
@@ -84,16 +84,14 @@ async def test_an_auditor_cannot_see_another_tenants_access_log(
     office: Office,
     other_office: Office,
     caseworker: Context,
-    make_account,
-    sign_in,
+    sign_in_as,
     worker: ProjectionWorker,
 ) -> None:
     reference = receive(office, caseworker)
     worker.catch_up(office.slug)
-    reader = make_account("caseworker", office.slug)
-    await sign_in(reader)
+    reader = await sign_in_as("caseworker", office.slug)
     await client.get(f"/{office.slug}/henvendelser/{reference}")
-    await sign_in(make_account("auditor", other_office.slug))
+    await sign_in_as("auditor", other_office.slug)
     own = await client.get(f"/{other_office.slug}/tilgangslogg")
     assert (
         own.status_code == 200
@@ -107,8 +105,6 @@ async def test_an_auditor_cannot_see_another_tenants_access_log(
 
 
 @pytest.mark.parametrize("role", ["caseworker", "network"])
-async def test_roles_that_do_not_audit_get_404(
-    client: AsyncTestClient, office: Office, make_account, sign_in, role: str
-) -> None:
-    await sign_in(make_account(role, office.slug if role == "caseworker" else None))
+async def test_roles_that_do_not_audit_get_404(client: AsyncTestClient, office: Office, sign_in_as, role: str) -> None:
+    await sign_in_as(role, office.slug if role == "caseworker" else None)
     assert (await client.get(f"/{office.slug}/tilgangslogg")).status_code == 404

@@ -17,6 +17,7 @@ from domain.account import Account
 from domain.common import Context
 from services.audit.access_log import record_access
 from services.office import Office
+from tests.web.helpers import sign_in_as_fixture  # noqa: F401 (the fixture `sign_in_as`)
 
 SUMMARY = "Fiktiv sak om innsyn i loggen"
 
@@ -125,12 +126,11 @@ async def test_another_tenants_inquiry_or_an_unknown_one_is_a_missing_page_and_r
     office: Office,
     other_office: Office,
     caseworker: Context,
-    make_account: Callable[..., Account],
-    sign_in,
+    sign_in_as,
     admin_database_url: str,
 ) -> None:
     reference = receive(office, caseworker)
-    await sign_in(make_account("tenant_admin", other_office.slug))
+    await sign_in_as("tenant_admin", other_office.slug)
     assert (await client.get(f"/{office.slug}/henvendelser/{reference}/innsyn.{kind}")).status_code == 404
     missing = await client.get(f"/{other_office.slug}/henvendelser/{reference}/innsyn.{kind}")
     assert missing.status_code == 404 and SUMMARY not in missing.text
@@ -138,11 +138,10 @@ async def test_another_tenants_inquiry_or_an_unknown_one_is_a_missing_page_and_r
 
 
 async def test_an_auditor_may_prepare_the_answer_and_sees_the_channel_in_the_access_log(
-    client: AsyncTestClient, office: Office, caseworker: Context, make_account, sign_in
+    client: AsyncTestClient, office: Office, caseworker: Context, sign_in_as
 ) -> None:
     reference = receive(office, caseworker)
-    auditor = make_account("auditor", office.slug)
-    await sign_in(auditor)
+    auditor = await sign_in_as("auditor", office.slug)
     report = (await client.get(f"/{office.slug}/henvendelser/{reference}/innsyn.json")).json()
     assert [(a["role"], a["channel"]) for a in report["accesses"]] == [("Revisor", "Nedlasting")]
     log = await client.get(f"/{office.slug}/tilgangslogg")
@@ -150,10 +149,10 @@ async def test_an_auditor_may_prepare_the_answer_and_sees_the_channel_in_the_acc
 
 
 async def test_no_access_record_no_report(
-    client: AsyncTestClient, office: Office, caseworker: Context, make_account, sign_in, monkeypatch
+    client: AsyncTestClient, office: Office, caseworker: Context, sign_in_as, monkeypatch
 ) -> None:
     reference = receive(office, caseworker)
-    await sign_in(make_account("caseworker", office.slug))
+    await sign_in_as("caseworker", office.slug)
 
     async def broken(*args: object, **kwargs: object) -> None:
         raise OSError("the audit table is unreachable")

@@ -11,6 +11,11 @@ from tests.private_database import (
     module_admin_database_url,  # noqa: F401 (a database of the module's own: the platform page lists every kommune in it)
     module_database_url,  # noqa: F401
 )
+from tests.web.helpers import (
+    accounts_out_of_reach,
+    post,
+    sign_in_as_fixture,  # noqa: F401 (the fixture `sign_in_as`)
+)
 
 
 def state(admin_database_url: str, account_id: object) -> tuple[bool, int]:
@@ -28,14 +33,6 @@ def records(admin_database_url: str, account_id: object) -> list[tuple[str, str,
             (account_id,),
         )
         return rows.fetchall()
-
-
-async def post(client: AsyncTestClient, path: str, data: dict[str, str] | None = None, *, htmx: bool = False):
-    if htmx:
-        headers = {"HX-Request": "true", "x-csrftoken": client.cookies["ombud_csrf"]}
-        return await client.post(path, data=data or {}, headers=headers)
-    payload = {**(data or {}), "_csrf_token": client.cookies["ombud_csrf"]}
-    return await client.post(path, data=payload, follow_redirects=False)
 
 
 async def test_a_tenant_administrator_deactivates_and_reactivates_a_colleague_without_javascript(
@@ -62,37 +59,30 @@ async def test_a_tenant_administrator_deactivates_and_reactivates_a_colleague_wi
 
 
 async def test_an_administrator_cannot_deactivate_themselves(
-    client: AsyncTestClient, office: Office, make_account, sign_in, admin_database_url: str
+    client: AsyncTestClient, office: Office, sign_in_as, admin_database_url: str
 ) -> None:
-    me = make_account("tenant_admin", office.slug)
-    await sign_in(me)
+    me = await sign_in_as("tenant_admin", office.slug)
     response = await post(client, f"/{office.slug}/admin/brukere/{me.id}/deaktiver", htmx=True)
     assert response.status_code == 422 and "din egen konto" in response.text
     assert state(admin_database_url, me.id) == (True, 0)
 
 
 async def test_a_tenant_administrator_cannot_touch_another_tenants_account(
-    client: AsyncTestClient, office: Office, other_office: Office, make_account, sign_in, admin_database_url: str
+    client: AsyncTestClient, office: Office, other_office: Office, make_account, sign_in_as, admin_database_url: str
 ) -> None:
-    theirs = make_account("caseworker", office.slug)
-    network = make_account("network", None)
-    await sign_in(make_account("tenant_admin", other_office.slug))
-    for path in (
-        f"/{other_office.slug}/admin/brukere/{theirs.id}/deaktiver",
-        f"/{office.slug}/admin/brukere/{theirs.id}/deaktiver",
-        f"/{other_office.slug}/admin/brukere/{network.id}/deaktiver",
-        f"/{other_office.slug}/admin/brukere/ikke-en-id/deaktiver",
-    ):
+    out_of_reach = accounts_out_of_reach(make_account, office, other_office, "deaktiver")
+    await sign_in_as("tenant_admin", other_office.slug)
+    for path in out_of_reach.paths:
         assert (await post(client, path)).status_code == 404, path
-    assert state(admin_database_url, theirs.id) == (True, 0) and state(admin_database_url, network.id) == (True, 0)
+    assert [state(admin_database_url, a.id) for a in (out_of_reach.theirs, out_of_reach.network)] == [(True, 0)] * 2
 
 
 @pytest.mark.parametrize("role", ["caseworker", "auditor"])
 async def test_only_administrators_deactivate(
-    client: AsyncTestClient, office: Office, make_account, sign_in, admin_database_url: str, role: str
+    client: AsyncTestClient, office: Office, make_account, sign_in_as, admin_database_url: str, role: str
 ) -> None:
     colleague = make_account("caseworker", office.slug)
-    await sign_in(make_account(role, office.slug))
+    await sign_in_as(role, office.slug)
     assert (await post(client, f"/{office.slug}/admin/brukere/{colleague.id}/deaktiver")).status_code == 404
     assert state(admin_database_url, colleague.id) == (True, 0)
 
@@ -119,7 +109,7 @@ async def test_a_platform_administrator_deactivates_platform_accounts_only_and_n
 
 
 async def test_auditors_see_their_tenants_account_changes_and_not_another_tenants_nor_any_hash(
-    client: AsyncTestClient, office: Office, other_office: Office, make_account, sign_in
+    client: AsyncTestClient, office: Office, other_office: Office, make_account, sign_in, sign_in_as
 ) -> None:
     admin = make_account("tenant_admin", office.slug)
     colleague = make_account("caseworker", office.slug)
@@ -127,14 +117,14 @@ async def test_auditors_see_their_tenants_account_changes_and_not_another_tenant
     await sign_in(admin)
     await post(client, f"/{office.slug}/admin/brukere/{colleague.id}/rolle", {"role": "auditor"})
     await post(client, f"/{office.slug}/admin/brukere/{colleague.id}/deaktiver")
-    await sign_in(make_account("auditor", office.slug))
+    await sign_in_as("auditor", office.slug)
     page = await client.get(f"/{office.slug}/tilgangslogg")
     assert page.status_code == 200
     section = page.text[page.text.index('id="kontoendringer"') :]
     for text in ("Opprettet", "Ny rolle", "Saksbehandler → Revisor", "Deaktivert", colleague.email, admin.email):
         assert text in section, text
     assert stranger.email not in page.text and "argon2" not in page.text
-    await sign_in(make_account("auditor", other_office.slug))
+    await sign_in_as("auditor", other_office.slug)
     theirs = await client.get(f"/{other_office.slug}/tilgangslogg")
     section = theirs.text[theirs.text.index('id="kontoendringer"') :]
     assert stranger.email in section and colleague.email not in section and "Ny rolle" not in section

@@ -7,6 +7,10 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from services.office import Office
+from tests.web.helpers import (
+    post,
+    sign_in_as_fixture,  # noqa: F401 (the fixture `sign_in_as`)
+)
 
 NEW_PASSWORD = "et-annet-langt-passord"
 
@@ -16,14 +20,6 @@ def accounts(database_url: str, tenant: str) -> list[tuple[str, str]]:
         conn.execute("SELECT set_config('app.tenant_id', %s, true)", (tenant,))
         rows = conn.execute("SELECT email, role FROM platform.accounts WHERE tenant_id = %s ORDER BY email", (tenant,))
         return rows.fetchall()
-
-
-async def post(client: AsyncTestClient, path: str, data: dict[str, str], *, htmx: bool = False):
-    if htmx:
-        return await client.post(
-            path, data=data, headers={"HX-Request": "true", "x-csrftoken": client.cookies["ombud_csrf"]}
-        )
-    return await client.post(path, data={**data, "_csrf_token": client.cookies["ombud_csrf"]}, follow_redirects=False)
 
 
 def new_account(address: str, **changes: str) -> dict[str, str]:
@@ -37,9 +33,9 @@ def new_account(address: str, **changes: str) -> dict[str, str]:
 
 
 async def test_an_administrator_creates_an_account_that_is_then_listed(
-    client: AsyncTestClient, office: Office, make_account, sign_in, database_url: str
+    client: AsyncTestClient, office: Office, sign_in_as, database_url: str
 ) -> None:
-    await sign_in(make_account("tenant_admin", office.slug))
+    await sign_in_as("tenant_admin", office.slug)
     response = await post(client, f"/{office.slug}/admin/brukere", new_account("Ny-Radgiver@eksempel.invalid"))
     assert response.status_code == 303
     assert ("ny-radgiver@eksempel.invalid", "caseworker") in accounts(database_url, office.slug)
@@ -48,9 +44,9 @@ async def test_an_administrator_creates_an_account_that_is_then_listed(
 
 
 async def test_with_htmx_the_users_section_comes_back_confirming_the_account(
-    client: AsyncTestClient, office: Office, make_account, sign_in
+    client: AsyncTestClient, office: Office, sign_in_as
 ) -> None:
-    await sign_in(make_account("tenant_admin", office.slug))
+    await sign_in_as("tenant_admin", office.slug)
     response = await post(
         client, f"/{office.slug}/admin/brukere", new_account("revisor-test@eksempel.invalid", role="auditor"), htmx=True
     )
@@ -69,16 +65,9 @@ async def test_with_htmx_the_users_section_comes_back_confirming_the_account(
     ],
 )
 async def test_bad_account_input_is_named_at_its_field_and_nothing_is_written(
-    client: AsyncTestClient,
-    office: Office,
-    make_account,
-    sign_in,
-    database_url: str,
-    field: str,
-    changes: dict[str, str],
+    client: AsyncTestClient, office: Office, sign_in_as, database_url: str, field: str, changes: dict[str, str]
 ) -> None:
-    signed_in = make_account("tenant_admin", office.slug)
-    await sign_in(signed_in)
+    await sign_in_as("tenant_admin", office.slug)
     before = accounts(database_url, office.slug)
     response = await post(client, f"/{office.slug}/admin/brukere", new_account("ny-test@eksempel.invalid", **changes))
     assert response.status_code == 422
@@ -88,11 +77,11 @@ async def test_bad_account_input_is_named_at_its_field_and_nothing_is_written(
 
 
 async def test_an_address_with_an_account_in_another_tenant_gets_the_same_answer_as_a_new_one(
-    client: AsyncTestClient, office: Office, other_office: Office, make_account, sign_in, database_url: str
+    client: AsyncTestClient, office: Office, other_office: Office, make_account, sign_in_as, database_url: str
 ) -> None:
     """The attack: "det finnes allerede en konto" told an office who works at another kommune."""
     theirs = make_account("caseworker", other_office.slug)
-    await sign_in(make_account("tenant_admin", office.slug))
+    await sign_in_as("tenant_admin", office.slug)
     answers = {}
     for address in ("helt-ny-test@eksempel.invalid", theirs.email):
         without_js = await post(client, f"/{office.slug}/admin/brukere", new_account(address.upper()))
@@ -125,11 +114,10 @@ async def test_an_administrator_changes_a_colleagues_role_but_not_their_own(
 
 
 async def test_a_role_change_signs_the_colleague_out_of_every_session(
-    client: AsyncTestClient, office: Office, make_account, sign_in
+    client: AsyncTestClient, office: Office, make_account, sign_in, sign_in_as
 ) -> None:
     me = make_account("tenant_admin", office.slug)
-    colleague = make_account("caseworker", office.slug)
-    await sign_in(colleague)
+    colleague = await sign_in_as("caseworker", office.slug)
     colleagues_session = client.cookies["ombud_sesjon"]
     assert (await client.get(f"/{office.slug}/henvendelser")).status_code == 200
     await sign_in(me)
@@ -140,9 +128,9 @@ async def test_a_role_change_signs_the_colleague_out_of_every_session(
 
 
 async def test_an_administrator_publishes_a_taxonomy_version(
-    client: AsyncTestClient, office: Office, make_account, sign_in
+    client: AsyncTestClient, office: Office, sign_in_as
 ) -> None:
-    await sign_in(make_account("tenant_admin", office.slug))
+    await sign_in_as("tenant_admin", office.slug)
     assert "Versjon 2" not in (await client.get(f"/{office.slug}/admin")).text  # the page has read the profile
     areas = "helse-og-omsorg; Helse og omsorg\nfastlege; Fastlege; helse-og-omsorg\n\nbygg; Plan og bygg\nannet; Annet"
     mapping = "\n".join(
@@ -179,9 +167,9 @@ async def test_an_administrator_publishes_a_taxonomy_version(
     ],
 )
 async def test_a_bad_taxonomy_names_its_field_and_line_and_publishes_nothing(
-    client: AsyncTestClient, office: Office, make_account, sign_in, field: str, form: dict[str, str], message: str
+    client: AsyncTestClient, office: Office, sign_in_as, field: str, form: dict[str, str], message: str
 ) -> None:
-    await sign_in(make_account("tenant_admin", office.slug))
+    await sign_in_as("tenant_admin", office.slug)
     response = await post(
         client, f"/{office.slug}/admin/taksonomi", {"effective_from": "2025-01-01", **form}, htmx=True
     )
@@ -193,9 +181,9 @@ async def test_a_bad_taxonomy_names_its_field_and_line_and_publishes_nothing(
 
 @pytest.mark.parametrize("role", ["caseworker", "auditor"])
 async def test_roles_other_than_the_administrator_get_404(
-    client: AsyncTestClient, office: Office, make_account, sign_in, database_url: str, role: str
+    client: AsyncTestClient, office: Office, sign_in_as, database_url: str, role: str
 ) -> None:
-    await sign_in(make_account(role, office.slug))
+    await sign_in_as(role, office.slug)
     assert (await client.get(f"/{office.slug}/admin")).status_code == 404
     before = accounts(database_url, office.slug)
     assert (
@@ -205,10 +193,10 @@ async def test_roles_other_than_the_administrator_get_404(
 
 
 async def test_an_administrator_cannot_see_or_touch_another_tenants_accounts(
-    client: AsyncTestClient, office: Office, other_office: Office, make_account, sign_in, database_url: str
+    client: AsyncTestClient, office: Office, other_office: Office, make_account, sign_in_as, database_url: str
 ) -> None:
     theirs = make_account("caseworker", office.slug)
-    await sign_in(make_account("tenant_admin", other_office.slug))
+    await sign_in_as("tenant_admin", other_office.slug)
     assert theirs.email not in (await client.get(f"/{other_office.slug}/admin")).text
     assert (await client.get(f"/{office.slug}/admin")).status_code == 404
     assert (

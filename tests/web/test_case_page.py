@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 
 import psycopg
 import pytest
 from litestar.testing import AsyncTestClient
 
-from domain.account import Account
 from domain.common import Context
 from services.case_commands import AddNote
 from services.office import Office
-from services.platform import Platform
+from tests.web.helpers import (
+    act,
+    sign_in_as_fixture,  # noqa: F401 (the fixture `sign_in_as`)
+)
 
 SUMMARY = "Testsak om manglende svar (fiktiv)"
 
@@ -40,14 +41,9 @@ def access_records(database_url: str, tenant: str) -> list[tuple[str, str]]:
 
 
 async def test_opening_an_inquiry_records_the_access_and_shows_its_timeline(
-    client: AsyncTestClient,
-    office: Office,
-    reference: str,
-    make_account: Callable[..., Account],
-    sign_in,
-    database_url: str,
+    client: AsyncTestClient, office: Office, reference: str, sign_in_as, database_url: str
 ) -> None:
-    await sign_in(make_account("auditor", office.slug))
+    await sign_in_as("auditor", office.slug)
     page = await client.get(f"/{office.slug}/henvendelser/{reference}")
     assert page.status_code == 200
     assert SUMMARY in page.text and "Mottatt" in page.text
@@ -56,9 +52,9 @@ async def test_opening_an_inquiry_records_the_access_and_shows_its_timeline(
 
 
 async def test_no_access_record_no_data(
-    client: AsyncTestClient, office: Office, reference: str, make_account, sign_in, monkeypatch: pytest.MonkeyPatch
+    client: AsyncTestClient, office: Office, reference: str, sign_in_as, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    await sign_in(make_account("caseworker", office.slug))
+    await sign_in_as("caseworker", office.slug)
 
     async def broken(*args: object, **kwargs: object) -> None:
         raise OSError("the audit table is unreachable")
@@ -70,14 +66,11 @@ async def test_no_access_record_no_data(
 
 
 async def test_an_action_from_htmx_appends_the_event_and_returns_only_the_case(
-    client: AsyncTestClient, office: Office, reference: str, make_account, sign_in
+    client: AsyncTestClient, office: Office, reference: str, sign_in_as
 ) -> None:
-    me = make_account("caseworker", office.slug)
-    await sign_in(me)
-    response = await client.post(
-        f"/{office.slug}/henvendelser/{reference}/tildel",
-        data={"assignee": me.email, "on": "2025-03-04", "expected_version": "1"},
-        headers={"HX-Request": "true", "x-csrftoken": client.cookies["ombud_csrf"]},
+    me = await sign_in_as("caseworker", office.slug)
+    response = await act(
+        client, office, reference, "tildel", {"assignee": me.email, "on": "2025-03-04", "expected_version": "1"}
     )
     assert response.status_code == 200
     assert "<html" not in response.text and 'id="sak"' in response.text
@@ -91,13 +84,11 @@ async def test_the_assign_form_offers_the_offices_case_workers_and_preselects_th
     reference: str,
     make_account,
     sign_in,
-    platform: Platform,
-    admin: Context,
-    new_slug,
+    other_office: Office,
 ) -> None:
     me, boss = make_account("caseworker", office.slug), make_account("tenant_admin", office.slug)
     auditor = make_account("auditor", office.slug)
-    stranger = make_account("caseworker", platform.create_tenant(admin, slug=new_slug(), name="Annenby kommune").slug)
+    stranger = make_account("caseworker", other_office.slug)
     await sign_in(me)
     page = await client.get(f"/{office.slug}/henvendelser/{reference}")
     assign = page.text.split('id="tildel-assignee"', 1)[1].split("</select>", 1)[0]
@@ -106,9 +97,9 @@ async def test_the_assign_form_offers_the_offices_case_workers_and_preselects_th
 
 
 async def test_without_javascript_an_action_redirects_back_to_the_page(
-    client: AsyncTestClient, office: Office, reference: str, make_account, sign_in
+    client: AsyncTestClient, office: Office, reference: str, sign_in_as
 ) -> None:
-    await sign_in(make_account("caseworker", office.slug))
+    await sign_in_as("caseworker", office.slug)
     response = await client.post(
         f"/{office.slug}/henvendelser/{reference}/foreløpig-svar",
         data={"on": "2025-03-05", "_csrf_token": client.cookies["ombud_csrf"]},
@@ -119,17 +110,15 @@ async def test_without_javascript_an_action_redirects_back_to_the_page(
 
 
 async def test_a_colleagues_change_is_shown_as_a_conflict_and_the_typed_text_kept(
-    client: AsyncTestClient, office: Office, reference: str, caseworker: Context, make_account, sign_in
+    client: AsyncTestClient, office: Office, reference: str, caseworker: Context, make_account, sign_in_as
 ) -> None:
-    await sign_in(make_account("caseworker", office.slug))
+    await sign_in_as("caseworker", office.slug)
     colleague = make_account("caseworker", office.slug)
     office.handle(
         caseworker, AddNote(inquiry=reference, on=date(2025, 3, 4), text="En kollega skrev først")
     )  # now version 2
-    response = await client.post(
-        f"/{office.slug}/henvendelser/{reference}/tildel",
-        data={"assignee": colleague.email, "on": "2025-03-04", "expected_version": "1"},
-        headers={"HX-Request": "true", "x-csrftoken": client.cookies["ombud_csrf"]},
+    response = await act(
+        client, office, reference, "tildel", {"assignee": colleague.email, "on": "2025-03-04", "expected_version": "1"}
     )
     assert response.status_code == 409
     assert "En kollega endret saken" in response.text
@@ -138,13 +127,11 @@ async def test_a_colleagues_change_is_shown_as_a_conflict_and_the_typed_text_kep
 
 
 async def test_a_broken_rule_is_named_next_to_its_field(
-    client: AsyncTestClient, office: Office, reference: str, make_account, sign_in
+    client: AsyncTestClient, office: Office, reference: str, sign_in_as
 ) -> None:
-    await sign_in(make_account("caseworker", office.slug))
-    response = await client.post(
-        f"/{office.slug}/henvendelser/{reference}/avslutt",
-        data={"outcome": "assisted", "on": "2025-01-01", "expected_version": "1"},
-        headers={"HX-Request": "true", "x-csrftoken": client.cookies["ombud_csrf"]},
+    await sign_in_as("caseworker", office.slug)
+    response = await act(
+        client, office, reference, "avslutt", {"outcome": "assisted", "on": "2025-01-01", "expected_version": "1"}
     )
     assert response.status_code == 422
     assert 'href="#avslutt-on"' in response.text
@@ -153,9 +140,9 @@ async def test_a_broken_rule_is_named_next_to_its_field(
 
 @pytest.mark.parametrize("role", ["auditor", "network"])
 async def test_roles_without_case_work_cannot_append_events(
-    client: AsyncTestClient, office: Office, reference: str, make_account, sign_in, role: str
+    client: AsyncTestClient, office: Office, reference: str, sign_in_as, role: str
 ) -> None:
-    await sign_in(make_account(role, office.slug if role == "auditor" else None))
+    await sign_in_as(role, office.slug if role == "auditor" else None)
     response = await client.post(
         f"/{office.slug}/henvendelser/{reference}/notat",
         data={"text": "forsøk", "expected_version": "1"},
@@ -176,9 +163,9 @@ RECATEGORISED = {
 
 
 async def test_the_recategorise_form_shows_the_current_categories_ticked(
-    client: AsyncTestClient, office: Office, reference: str, make_account, sign_in
+    client: AsyncTestClient, office: Office, reference: str, sign_in_as
 ) -> None:
-    await sign_in(make_account("caseworker", office.slug))
+    await sign_in_as("caseworker", office.slug)
     page = await client.get(f"/{office.slug}/henvendelser/{reference}")
     form = page.text.split('/omkategoriser"', 1)[1].split("</form>", 1)[0]
     assert '<option value="helse" selected>' in form
@@ -187,14 +174,10 @@ async def test_the_recategorise_form_shows_the_current_categories_ticked(
 
 
 async def test_recategorising_from_htmx_replaces_areas_case_types_and_mandate(
-    client: AsyncTestClient, office: Office, reference: str, make_account, sign_in
+    client: AsyncTestClient, office: Office, reference: str, sign_in_as
 ) -> None:
-    await sign_in(make_account("tenant_admin", office.slug))
-    response = await client.post(
-        f"/{office.slug}/henvendelser/{reference}/omkategoriser",
-        data=RECATEGORISED,
-        headers={"HX-Request": "true", "x-csrftoken": client.cookies["ombud_csrf"]},
-    )
+    await sign_in_as("tenant_admin", office.slug)
+    response = await act(client, office, reference, "omkategoriser", RECATEGORISED)
     assert response.status_code == 200
     assert "<html" not in response.text and "Omkategorisert" in response.text
     inquiry = office.inquiry(reference)
@@ -203,9 +186,9 @@ async def test_recategorising_from_htmx_replaces_areas_case_types_and_mandate(
 
 
 async def test_without_javascript_recategorising_redirects_and_an_unticked_box_clears_the_mandate_flag(
-    client: AsyncTestClient, office: Office, reference: str, make_account, sign_in
+    client: AsyncTestClient, office: Office, reference: str, sign_in_as
 ) -> None:
-    await sign_in(make_account("caseworker", office.slug))
+    await sign_in_as("caseworker", office.slug)
     form = {**RECATEGORISED, "outside_mandate": None, "further_areas": [], "_csrf_token": client.cookies["ombud_csrf"]}
     response = await client.post(
         f"/{office.slug}/henvendelser/{reference}/omkategoriser",
@@ -218,14 +201,10 @@ async def test_without_javascript_recategorising_redirects_and_an_unticked_box_c
 
 
 async def test_an_unknown_case_type_is_named_at_its_checkboxes_and_nothing_changes(
-    client: AsyncTestClient, office: Office, reference: str, make_account, sign_in
+    client: AsyncTestClient, office: Office, reference: str, sign_in_as
 ) -> None:
-    await sign_in(make_account("caseworker", office.slug))
-    response = await client.post(
-        f"/{office.slug}/henvendelser/{reference}/omkategoriser",
-        data={**RECATEGORISED, "case_types": ["finnes_ikke"]},
-        headers={"HX-Request": "true", "x-csrftoken": client.cookies["ombud_csrf"]},
-    )
+    await sign_in_as("caseworker", office.slug)
+    response = await act(client, office, reference, "omkategoriser", {**RECATEGORISED, "case_types": ["finnes_ikke"]})
     assert response.status_code == 422
     assert 'href="#omkategoriser-case_types"' in response.text and 'id="omkategoriser-case_types-feil"' in response.text
     assert 'name="further_areas" value="barnevern" checked' in response.text  # what was ticked stays ticked
@@ -234,15 +213,11 @@ async def test_an_unknown_case_type_is_named_at_its_checkboxes_and_nothing_chang
 
 
 async def test_recategorising_after_a_colleagues_change_is_a_conflict(
-    client: AsyncTestClient, office: Office, reference: str, caseworker: Context, make_account, sign_in
+    client: AsyncTestClient, office: Office, reference: str, caseworker: Context, sign_in_as
 ) -> None:
-    await sign_in(make_account("caseworker", office.slug))
+    await sign_in_as("caseworker", office.slug)
     office.handle(caseworker, AddNote(inquiry=reference, on=date(2025, 3, 4), text="En kollega skrev først"))
-    response = await client.post(
-        f"/{office.slug}/henvendelser/{reference}/omkategoriser",
-        data=RECATEGORISED,
-        headers={"HX-Request": "true", "x-csrftoken": client.cookies["ombud_csrf"]},
-    )
+    response = await act(client, office, reference, "omkategoriser", RECATEGORISED)
     assert response.status_code == 409
     assert office.inquiry(reference).primary_area == "helse"
 
@@ -253,12 +228,10 @@ async def test_an_auditor_and_another_offices_caseworker_cannot_recategorise(
     reference: str,
     make_account,
     sign_in,
-    platform: Platform,
-    admin: Context,
+    other_office: Office,
     caseworker: Context,
-    new_slug,
 ) -> None:
-    other = platform.create_tenant(admin, slug=new_slug(), name="Annenby kommune")
+    other = other_office
     own_reference = other.receive(
         caseworker,
         received_on=date(2025, 3, 3),

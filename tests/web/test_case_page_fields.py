@@ -13,6 +13,10 @@ from litestar.testing import AsyncTestClient
 from domain.common import Context
 from services.case_commands import AddNote, Forward, HoldMeeting, Reopen, Resolve, SendComplaint
 from services.office import Office
+from tests.web.helpers import (
+    act,
+    sign_in_as_fixture,  # noqa: F401 (the fixture `sign_in_as`)
+)
 from web import case_page
 
 NAME = "Åse Prøvesen"
@@ -80,10 +84,10 @@ def access_records(admin_database_url: str, *offices: Office) -> list[tuple[str,
 
 @pytest.mark.parametrize("role", ["caseworker", "auditor"])
 async def test_every_field_the_office_may_see_is_on_the_page_in_norwegian(
-    client: AsyncTestClient, office: Office, case: tuple[str, str], make_account, sign_in, role: str
+    client: AsyncTestClient, office: Office, case: tuple[str, str], sign_in_as, role: str
 ) -> None:
     reference, author = case
-    await sign_in(make_account(role, office.slug))
+    await sign_in_as(role, office.slug)
     page = await client.get(f"/{office.slug}/henvendelser/{reference}")
     assert page.status_code == 200
     text = visible_text(page.text)
@@ -100,10 +104,10 @@ async def test_every_field_the_office_may_see_is_on_the_page_in_norwegian(
 
 
 async def test_multi_line_text_keeps_its_lines_and_stays_escaped(
-    client: AsyncTestClient, office: Office, case: tuple[str, str], make_account, sign_in
+    client: AsyncTestClient, office: Office, case: tuple[str, str], sign_in_as
 ) -> None:
     reference, _ = case
-    await sign_in(make_account("caseworker", office.slug))
+    await sign_in_as("caseworker", office.slug)
     page = await client.get(f"/{office.slug}/henvendelser/{reference}")
     assert '<span class="personal">Første linje om &lt;b&gt;saken&lt;/b&gt;\nAndre linje</span>' in page.text
     assert f'<span class="personal">{NOTE}</span>' in page.text
@@ -115,12 +119,11 @@ async def test_another_tenants_caseworker_gets_404_and_no_access_record_anywhere
     office: Office,
     other_office: Office,
     case: tuple[str, str],
-    make_account,
-    sign_in,
+    sign_in_as,
     admin_database_url: str,
 ) -> None:
     reference, _ = case
-    await sign_in(make_account("caseworker", other_office.slug))
+    await sign_in_as("caseworker", other_office.slug)
     page = await client.get(f"/{office.slug}/henvendelser/{reference}")
     assert page.status_code == 404
     for written in (*WRITTEN, OTHER_NAME):
@@ -133,13 +136,12 @@ async def test_the_access_record_is_committed_before_any_field_is_sent(
     office: Office,
     other_office: Office,
     case: tuple[str, str],
-    make_account,
-    sign_in,
+    sign_in_as,
     admin_database_url: str,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     reference, _ = case
-    await sign_in(make_account("auditor", office.slug))
+    await sign_in_as("auditor", office.slug)
     seen_when_recorded: list[list[tuple[str, str]]] = []
     real = case_page.record_access
 
@@ -156,10 +158,10 @@ async def test_the_access_record_is_committed_before_any_field_is_sent(
 
 
 async def test_without_an_access_record_none_of_the_fields_is_sent(
-    client: AsyncTestClient, office: Office, case: tuple[str, str], make_account, sign_in, monkeypatch
+    client: AsyncTestClient, office: Office, case: tuple[str, str], sign_in_as, monkeypatch
 ) -> None:
     reference, _ = case
-    await sign_in(make_account("caseworker", office.slug))
+    await sign_in_as("caseworker", office.slug)
 
     async def broken(*args: object, **kwargs: object) -> None:
         raise OSError("the audit table is unreachable")
@@ -172,17 +174,15 @@ async def test_without_an_access_record_none_of_the_fields_is_sent(
 
 
 async def test_a_meeting_is_registered_with_participants_ticked_by_their_norwegian_names(
-    client: AsyncTestClient, office: Office, other_office: Office, case: tuple[str, str], make_account, sign_in
+    client: AsyncTestClient, office: Office, other_office: Office, case: tuple[str, str], sign_in_as
 ) -> None:
     reference, _ = case
-    await sign_in(make_account("caseworker", office.slug))
+    await sign_in_as("caseworker", office.slug)
     page = await client.get(f"/{office.slug}/henvendelser/{reference}")
     form = page.text.split('/møte"', 1)[1].split("</form>", 1)[0]
     assert 'name="participants" value="service_unit">' in form and "Tjenestestedet" in form
-    response = await client.post(
-        f"/{office.slug}/henvendelser/{reference}/møte",
-        data={"participants": ["adviser", "service_unit"], "on": "2025-03-10"},
-        headers={"HX-Request": "true", "x-csrftoken": client.cookies["ombud_csrf"]},
+    response = await act(
+        client, office, reference, "møte", {"participants": ["adviser", "service_unit"], "on": "2025-03-10"}
     )
     assert response.status_code == 200
     assert "Rådgiver, Tjenestestedet" in visible_text(response.text)
@@ -190,17 +190,13 @@ async def test_a_meeting_is_registered_with_participants_ticked_by_their_norwegi
 
 
 async def test_a_note_typed_on_several_lines_is_shown_on_several_lines(
-    client: AsyncTestClient, office: Office, other_office: Office, case: tuple[str, str], make_account, sign_in
+    client: AsyncTestClient, office: Office, other_office: Office, case: tuple[str, str], sign_in_as
 ) -> None:
     reference, _ = case
-    await sign_in(make_account("caseworker", office.slug))
+    await sign_in_as("caseworker", office.slug)
     page = await client.get(f"/{office.slug}/henvendelser/{reference}")
     assert '<textarea class="ds-input" id="notat-text" name="text"' in page.text
-    response = await client.post(
-        f"/{office.slug}/henvendelser/{reference}/notat",
-        data={"text": "Linje én\r\nLinje to", "on": "2025-03-10"},
-        headers={"HX-Request": "true", "x-csrftoken": client.cookies["ombud_csrf"]},
-    )
+    response = await act(client, office, reference, "notat", {"text": "Linje én\r\nLinje to", "on": "2025-03-10"})
     assert response.status_code == 200
     assert re.search(r'<span class="personal">Linje én\r?\nLinje to</span>', response.text)  # as the browser sent it
     assert other_office.inquiry(reference).notes == 0

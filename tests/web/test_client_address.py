@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 
 import pytest
-import redis
 from litestar.testing import AsyncTestClient
 
 from infra.settings import Settings, SettingsError
 from services.office import Office
 from services.platform import Platform
+from tests.web.helpers import fresh_contact_counters_fixture  # noqa: F401 (autouse: fresh counters per test)
 from web.app import create_app
 from web.client_address import forwarded_client
 from web.contact import SUBMISSIONS_PER_ADDRESS
@@ -46,15 +46,6 @@ def test_the_trusted_proxies_setting_takes_addresses_and_networks_and_defaults_t
     assert [str(network) for network in named.trusted_proxies] == ["10.0.0.0/8", "192.0.2.1/32", "2001:db8::/32"]
     with pytest.raises(SettingsError, match="OMBUD_TRUSTED_PROXIES"):
         Settings.from_environment({"OMBUD_TRUSTED_PROXIES": "proxy.example"})
-
-
-@pytest.fixture(autouse=True)
-def fresh_counters(redis_url: str) -> Iterator[None]:
-    store = redis.Redis.from_url(redis_url)
-    for key in store.scan_iter("ombud:kontakt:*"):
-        store.delete(key)
-    yield
-    store.close()
 
 
 @pytest.fixture

@@ -4,33 +4,24 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Callable, Iterator
 from urllib.parse import parse_qs, urlsplit
 from uuid import UUID
 
 import httpx
 import pytest
-import redis
 from eventsourcing.utils import get_topic
 from litestar.testing import AsyncTestClient
 
-from domain.account import Account
 from domain.common import today_in_norway
 from domain.inquiry import Inquiry
 from projections.worker import ProjectionWorker
 from services.office import Office
+from tests.web.helpers import (
+    fresh_contact_counters_fixture,  # noqa: F401 (autouse: fresh counters per test)
+    sign_in_as_fixture,  # noqa: F401 (the fixture `sign_in_as`)
+)
 
 SUMMARY = "Testesen Testperson har ventet fire måneder på svar om avlastning (fiktiv testsak)."
-
-
-@pytest.fixture(autouse=True)
-def fresh_counters(redis_url: str) -> Iterator[None]:
-    """The test client always comes from one address, so each test starts with its own quota."""
-    store = redis.Redis.from_url(redis_url)
-    for key in store.scan_iter("ombud:kontakt:*"):
-        store.delete(key)
-    yield
-    store.close()
 
 
 def received(office: Office) -> list[str]:
@@ -112,24 +103,19 @@ async def test_the_receipt_shows_a_random_code_not_the_offices_running_count_and
 
 
 async def test_staff_find_the_inquiry_by_the_code_the_citizen_quotes_in_that_office_only(
-    client: AsyncTestClient,
-    office: Office,
-    other_office: Office,
-    worker: ProjectionWorker,
-    make_account: Callable[..., Account],
-    sign_in,
+    client: AsyncTestClient, office: Office, other_office: Office, worker: ProjectionWorker, sign_in_as
 ) -> None:
     code = receipt_code(await send(client, office.slug))
     await send(client, other_office.slug)
     worker.catch_up(office.slug)
     worker.catch_up(other_office.slug)
     reference = only_inquiry(office).reference
-    await sign_in(make_account("caseworker", office.slug))
+    await sign_in_as("caseworker", office.slug)
     found = await client.post(
         f"/{office.slug}/henvendelser", data={"q": code.lower(), "_csrf_token": client.cookies["ombud_csrf"]}
     )
     assert "1 henvendelse" in found.text and f">{reference}<" in found.text
-    await sign_in(make_account("caseworker", other_office.slug))
+    await sign_in_as("caseworker", other_office.slug)
     theirs = await client.post(
         f"/{other_office.slug}/henvendelser", data={"q": code, "_csrf_token": client.cookies["ombud_csrf"]}
     )

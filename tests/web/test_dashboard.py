@@ -15,6 +15,7 @@ from projections.worker import ProjectionWorker
 from services.case_commands import Assign, Resolve, SendInterimReply
 from services.office import Office
 from services.platform import Platform
+from tests.web.helpers import sign_in_as_fixture  # noqa: F401 (the fixture `sign_in_as`)
 
 
 @dataclass(frozen=True)
@@ -103,24 +104,17 @@ async def test_the_years_counts_link_to_the_filtered_list(client: AsyncTestClien
 
 @pytest.mark.parametrize("role", ["auditor", "network"])
 async def test_roles_without_case_work_get_no_overview(
-    client: AsyncTestClient, desk: Desk, make_account: Callable[..., Account], sign_in, role: str
+    client: AsyncTestClient, desk: Desk, sign_in_as, role: str
 ) -> None:
-    await sign_in(make_account(role, desk.office.slug if role == "auditor" else None))
+    await sign_in_as(role, desk.office.slug if role == "auditor" else None)
     assert (await client.get(f"/{desk.office.slug}/oversikt")).status_code == 404
 
 
 async def test_another_offices_overview_is_404(
-    client: AsyncTestClient,
-    desk: Desk,
-    make_account: Callable[..., Account],
-    sign_in,
-    platform: Platform,
-    admin: Context,
-    new_slug,
+    client: AsyncTestClient, desk: Desk, sign_in_as, other_office: Office
 ) -> None:
-    other = new_slug()
-    platform.create_tenant(admin, slug=other, name="Tredjeby kommune")
-    await sign_in(make_account("tenant_admin", other))
+    other = other_office.slug  # a third office: the desk has its own second one
+    await sign_in_as("tenant_admin", other)
     assert (await client.get(f"/{desk.office.slug}/oversikt")).status_code == 404
     own = await client.get(f"/{other}/oversikt")
     assert own.status_code == 200 and desk.mine_overdue not in own.text and "<strong>0</strong> mottatt" in own.text

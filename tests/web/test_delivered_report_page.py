@@ -19,6 +19,10 @@ from projections.reading import tenant_transaction
 from projections.worker import ProjectionWorker
 from services.case_commands import Resolve
 from services.office import Office
+from tests.web.helpers import (
+    csrf,
+    sign_in_as_fixture,  # noqa: F401 (the fixture `sign_in_as`)
+)
 
 PAGE = "/{}/statistikk"
 
@@ -48,10 +52,6 @@ async def figures(database_url: str, office: Office) -> dict[str, Any]:
             return await annual_report(conn, office.profile(), 2024)
     finally:
         await pool.close()
-
-
-def csrf(client: AsyncTestClient) -> str:
-    return client.cookies["ombud_csrf"]
 
 
 def changed_rows(html: str) -> dict[str, list[str]]:
@@ -111,9 +111,9 @@ async def test_the_administrator_marks_the_report_delivered_and_sees_it_as_deliv
 
 
 async def test_a_caseworker_sees_no_form_and_cannot_mark_delivered(
-    client: AsyncTestClient, office: Office, make_account: Callable[..., Account], sign_in, database_url: str
+    client: AsyncTestClient, office: Office, sign_in_as, database_url: str
 ) -> None:
-    await sign_in(make_account("caseworker", office.slug))
+    await sign_in_as("caseworker", office.slug)
     page = await client.get(PAGE.format(office.slug))
     assert page.status_code == 200 and "Merk som levert" not in page.text
     refused = await client.post(
@@ -136,10 +136,10 @@ async def test_another_tenants_administrator_cannot_mark_it_delivered_nor_see_it
 
 
 async def test_an_auditor_sees_the_delivered_figures_but_no_form(
-    client: AsyncTestClient, office: Office, make_account: Callable[..., Account], sign_in, delivered_by_admin
+    client: AsyncTestClient, office: Office, sign_in_as, delivered_by_admin
 ) -> None:
     await delivered_by_admin(office)
-    await sign_in(make_account("auditor", office.slug))
+    await sign_in_as("auditor", office.slug)
     shown = await client.get(PAGE.format(office.slug), params={"year": "2024", "som_levert": "1"})
     assert shown.status_code == 200 and "Reprodusert" in shown.text and "Merk som levert" not in shown.text
     assert "Ingen tall er endret siden levering." in shown.text
@@ -164,9 +164,9 @@ def delivered_by_admin(client: AsyncTestClient, make_account: Callable[..., Acco
     ("params", "named"), [({"som_levert": "ja"}, "som levert"), ({"som_levert": "1", "year": "²⁰²⁴"}, "år")]
 )
 async def test_odd_query_values_answer_400_naming_the_parameter(
-    client: AsyncTestClient, office: Office, make_account: Callable[..., Account], sign_in, params, named: str
+    client: AsyncTestClient, office: Office, sign_in_as, params, named: str
 ) -> None:
-    await sign_in(make_account("tenant_admin", office.slug))
+    await sign_in_as("tenant_admin", office.slug)
     page = await client.get(PAGE.format(office.slug), params=params)
     assert page.status_code == 400 and f"«{named}»" in page.text
 
@@ -183,8 +183,8 @@ async def test_a_bad_year_to_mark_answers_400_naming_the_year_and_records_nothin
 
 
 async def test_marking_delivered_without_the_csrf_token_is_refused(
-    client: AsyncTestClient, office: Office, make_account: Callable[..., Account], sign_in, database_url: str
+    client: AsyncTestClient, office: Office, sign_in_as, database_url: str
 ) -> None:
-    await sign_in(make_account("tenant_admin", office.slug))
+    await sign_in_as("tenant_admin", office.slug)
     refused = await client.post(PAGE.format(office.slug) + "/levert", data={"year": "2024"})
     assert refused.status_code == 403 and deliveries(database_url, office.slug) == 0

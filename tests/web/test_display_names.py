@@ -15,6 +15,11 @@ from domain.common import Context
 from projections.worker import ProjectionWorker
 from services.case_commands import Assign
 from services.office import Office
+from tests.web.helpers import (
+    accounts_out_of_reach,
+    post,
+    sign_in_as_fixture,  # noqa: F401 (the fixture `sign_in_as`)
+)
 
 NAME = "Kari Prøvesen"
 OTHER_NAME = "Per Annensen"
@@ -33,13 +38,6 @@ def changes(admin_database_url: str, account_id: object) -> list[tuple[str, str]
         return rows.fetchall()
 
 
-async def post(client: AsyncTestClient, path: str, data: dict[str, str], *, htmx: bool = False):
-    if htmx:
-        headers = {"HX-Request": "true", "x-csrftoken": client.cookies["ombud_csrf"]}
-        return await client.post(path, data=data, headers=headers)
-    return await client.post(path, data={**data, "_csrf_token": client.cookies["ombud_csrf"]}, follow_redirects=False)
-
-
 def text_of(html: str) -> str:
     return re.sub(r"<[^>]+>", " ", html)
 
@@ -50,6 +48,7 @@ async def test_an_administrator_names_a_colleague_and_the_name_shows_wherever_th
     other_office: Office,
     make_account,
     sign_in,
+    sign_in_as,
     worker: ProjectionWorker,
     admin_database_url: str,
     caplog: pytest.LogCaptureFixture,
@@ -101,16 +100,15 @@ async def test_an_administrator_names_a_colleague_and_the_name_shows_wherever_th
     assert reference in dashboard.text and f"Innlogget som {NAME}" in dashboard.text  # the case under «Mine åpne»
     assert not [record for record in caplog.records if NAME in record.getMessage()]  # personal data: never logged
 
-    await sign_in(make_account("tenant_admin", other_office.slug))
+    await sign_in_as("tenant_admin", other_office.slug)
     for path in (f"/{other_office.slug}/admin", f"/{other_office.slug}/henvendelser", f"/{other_office.slug}/oversikt"):
         assert NAME not in (await client.get(path)).text
 
 
 async def test_a_name_set_with_htmx_answers_with_the_accounts_section_and_a_blank_name_shows_the_email(
-    client: AsyncTestClient, office: Office, make_account, sign_in, admin_database_url: str
+    client: AsyncTestClient, office: Office, sign_in_as, admin_database_url: str
 ) -> None:
-    admin = make_account("tenant_admin", office.slug)
-    await sign_in(admin)
+    admin = await sign_in_as("tenant_admin", office.slug)
     path = f"/{office.slug}/admin/brukere/{admin.id}/navn"  # one's own name too
     response = await post(client, path, {"display_name": NAME}, htmx=True)
     assert response.status_code == 200 and "<html" not in response.text and 'id="brukere"' in response.text
@@ -146,9 +144,9 @@ async def test_an_odd_name_is_refused_in_norwegian_and_nothing_changes(
 
 
 async def test_a_new_account_gets_its_name_from_the_admin_form_and_a_bad_one_names_the_field(
-    client: AsyncTestClient, office: Office, make_account, sign_in, admin_database_url: str
+    client: AsyncTestClient, office: Office, sign_in_as, admin_database_url: str
 ) -> None:
-    await sign_in(make_account("tenant_admin", office.slug))
+    await sign_in_as("tenant_admin", office.slug)
     email = f"ny-{uuid.uuid4().hex[:8]}@eksempel.invalid"
     form = {
         "email": email,
@@ -167,20 +165,15 @@ async def test_a_new_account_gets_its_name_from_the_admin_form_and_a_bad_one_nam
 
 
 async def test_another_tenants_administrator_cannot_name_an_account(
-    client: AsyncTestClient, office: Office, other_office: Office, make_account, sign_in, admin_database_url: str
+    client: AsyncTestClient, office: Office, other_office: Office, make_account, sign_in_as, admin_database_url: str
 ) -> None:
-    theirs = make_account("caseworker", office.slug)
-    network = make_account("network", None)
-    await sign_in(make_account("tenant_admin", other_office.slug))
-    for path in (
-        f"/{other_office.slug}/admin/brukere/{theirs.id}/navn",
-        f"/{office.slug}/admin/brukere/{theirs.id}/navn",
-        f"/{other_office.slug}/admin/brukere/{network.id}/navn",
-        f"/{other_office.slug}/admin/brukere/ikke-en-id/navn",
-    ):
+    out_of_reach = accounts_out_of_reach(make_account, office, other_office, "navn")
+    theirs, network = out_of_reach.theirs, out_of_reach.network
+    await sign_in_as("tenant_admin", other_office.slug)
+    for path in out_of_reach.paths:
         assert (await post(client, path, {"display_name": "Inntrenger"})).status_code == 404
     assert stored_name(admin_database_url, theirs.id) is None and stored_name(admin_database_url, network.id) is None
-    await sign_in(make_account("caseworker", office.slug))  # a caseworker is no administrator
+    await sign_in_as("caseworker", office.slug)  # a caseworker is no administrator
     assert (
         await post(client, f"/{office.slug}/admin/brukere/{theirs.id}/navn", {"display_name": "X"})
     ).status_code == 404

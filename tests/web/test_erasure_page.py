@@ -14,6 +14,7 @@ from domain.inquiry import ERASED
 from services.case_commands import AddNote
 from services.office import Office
 from services.platform import Platform
+from tests.web.helpers import sign_in_as_fixture  # noqa: F401 (the fixture `sign_in_as`)
 
 NAME = "Torbjørg Slettemo"
 SUMMARY = "Torbjørg Slettemo venter på svar om sykehjemsplass."
@@ -69,10 +70,10 @@ async def test_the_administrator_confirms_and_the_page_then_shows_the_fields_as_
 
 
 async def test_a_reason_is_required_and_nothing_is_erased_without_one(
-    client: AsyncTestClient, office: Office, caseworker: Context, make_account: Callable[..., Account], sign_in
+    client: AsyncTestClient, office: Office, caseworker: Context, sign_in_as
 ) -> None:
     reference = receive(office, caseworker)
-    await sign_in(make_account("tenant_admin", office.slug))
+    await sign_in_as("tenant_admin", office.slug)
     await client.get(f"/{office.slug}/henvendelser/{reference}/slett")
 
     answer = await client.post(
@@ -116,10 +117,10 @@ async def test_another_tenants_administrator_gets_404_and_erases_nothing(
 
 
 async def test_erasing_without_the_csrf_token_is_refused(
-    client: AsyncTestClient, office: Office, caseworker: Context, make_account: Callable[..., Account], sign_in
+    client: AsyncTestClient, office: Office, caseworker: Context, sign_in_as
 ) -> None:
     reference = receive(office, caseworker)
-    await sign_in(make_account("tenant_admin", office.slug))
+    await sign_in_as("tenant_admin", office.slug)
     posted = await client.post(f"/{office.slug}/henvendelser/{reference}/slett", data={"reason": "kassasjon"})
     assert posted.status_code == 403
     assert office.inquiry(reference).requester_name == NAME

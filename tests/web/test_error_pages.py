@@ -9,8 +9,8 @@ import pytest
 from litestar.exceptions import ServiceUnavailableException
 from litestar.testing import AsyncTestClient
 
-from projections import inquiries
 from services.office import Office
+from tests.web.helpers import overview_fails_with, sign_in_as_fixture  # noqa: F401 (the fixture `sign_in_as`)
 
 MARKER = "Ola Nordmann 01019912345"
 
@@ -30,9 +30,9 @@ async def test_a_client_that_asks_for_json_gets_json(client: AsyncTestClient) ->
 
 
 async def test_another_tenants_page_is_the_same_missing_page(
-    client: AsyncTestClient, office: Office, other_office: Office, make_account, sign_in
+    client: AsyncTestClient, office: Office, other_office: Office, sign_in_as
 ) -> None:
-    await sign_in(make_account("caseworker", office.slug))
+    await sign_in_as("caseworker", office.slug)
     response = await client.get(f"/{other_office.slug}/henvendelser")
     assert response.status_code == 404 and "Siden finnes ikke" in response.text
     assert other_office.slug not in response.text
@@ -55,16 +55,12 @@ async def test_an_unexpected_error_is_a_page_with_an_id_that_the_log_line_carrie
     client: AsyncTestClient,
     office: Office,
     other_office: Office,
-    make_account,
-    sign_in,
+    sign_in_as,
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    async def failing(*_: object) -> None:
-        raise ValueError(f"kunne ikke lese {MARKER}")
-
-    monkeypatch.setattr(inquiries, "my_open_inquiries", failing)
-    await sign_in(make_account("caseworker", office.slug))
+    overview_fails_with(monkeypatch, ValueError(f"kunne ikke lese {MARKER}"))
+    await sign_in_as("caseworker", office.slug)
     with caplog.at_level(logging.ERROR, logger="ombud.web.errors"):
         response = await client.get(f"/{office.slug}/oversikt?q={MARKER}", headers={"X-Note": MARKER})
     assert response.status_code == 500
@@ -78,18 +74,15 @@ async def test_an_unexpected_error_is_a_page_with_an_id_that_the_log_line_carrie
     assert all(record.exc_info is None for record in caplog.records)  # a traceback would carry the message
     assert MARKER not in response.text
     # the other tenant's pages are untouched by it
-    await sign_in(make_account("auditor", other_office.slug))
+    await sign_in_as("auditor", other_office.slug)
     assert (await client.get(f"/{other_office.slug}/statistikk")).status_code == 200
 
 
 async def test_an_unexpected_error_answers_json_with_its_id_when_asked(
-    client: AsyncTestClient, office: Office, make_account, sign_in, monkeypatch: pytest.MonkeyPatch
+    client: AsyncTestClient, office: Office, sign_in_as, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    async def failing(*_: object) -> None:
-        raise RuntimeError(MARKER)
-
-    monkeypatch.setattr(inquiries, "my_open_inquiries", failing)
-    await sign_in(make_account("caseworker", office.slug))
+    overview_fails_with(monkeypatch, RuntimeError(MARKER))
+    await sign_in_as("caseworker", office.slug)
     response = await client.get(f"/{office.slug}/oversikt", headers={"Accept": "application/json"})
     assert response.status_code == 500
     body = response.json()
@@ -98,22 +91,19 @@ async def test_an_unexpected_error_answers_json_with_its_id_when_asked(
 
 
 async def test_a_server_side_status_raised_on_purpose_keeps_its_code_and_gets_an_id(
-    client: AsyncTestClient, office: Office, make_account, sign_in, monkeypatch: pytest.MonkeyPatch
+    client: AsyncTestClient, office: Office, sign_in_as, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    async def unavailable(*_: object) -> None:
-        raise ServiceUnavailableException(MARKER)
-
-    monkeypatch.setattr(inquiries, "my_open_inquiries", unavailable)
-    await sign_in(make_account("caseworker", office.slug))
+    overview_fails_with(monkeypatch, ServiceUnavailableException(MARKER))
+    await sign_in_as("caseworker", office.slug)
     response = await client.get(f"/{office.slug}/oversikt")
     assert response.status_code == 503
     assert re.search(r"feil-ID [0-9a-f]{12}", response.text) and MARKER not in response.text
 
 
 async def test_a_form_too_large_to_take_is_a_page_that_says_so_and_nothing_is_saved(
-    client: AsyncTestClient, office: Office, make_account, sign_in
+    client: AsyncTestClient, office: Office, sign_in_as
 ) -> None:
-    await sign_in(make_account("caseworker", office.slug))
+    await sign_in_as("caseworker", office.slug)
     form = {"held_on": "2024-05-02", "kind": "talk", "title": "x" * 11_000_000, "audience": "Eldrerådet"}
     response = await client.post(
         f"/{office.slug}/utadrettet", data=form, headers={"x-csrftoken": client.cookies["ombud_csrf"]}

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable
 from datetime import date
 
 from litestar.testing import AsyncTestClient
 from openpyxl import load_workbook
 
-from domain.account import Account
 from domain.common import Context
 from domain.taxonomy import ServiceArea
 from projections.worker import ProjectionWorker
 from services.platform import Platform
+from tests.web.helpers import sign_in_as_fixture  # noqa: F401 (the fixture `sign_in_as`)
 
 KOMMUNE = '=HYPERLINK("http://example.invalid","klikk")'
 # code: name; the last two as a spreadsheet reads them after NFKC and past leading blanks
@@ -28,8 +27,7 @@ async def test_hostile_kommune_and_area_names_download_as_text(
     caseworker: Context,
     new_slug,
     worker: ProjectionWorker,
-    make_account: Callable[..., Account],
-    sign_in,
+    sign_in_as,
 ) -> None:
     office = platform.create_tenant(admin, slug=new_slug(), name=KOMMUNE)
     other = platform.create_tenant(admin, slug=new_slug(), name="Annenby kommune")
@@ -48,7 +46,7 @@ async def test_hostile_kommune_and_area_names_download_as_text(
             )
     worker.catch_up(office.slug)
     worker.catch_up(other.slug)
-    await sign_in(make_account("caseworker", office.slug))
+    await sign_in_as("caseworker", office.slug)
     base = f"/{office.slug}/statistikk/arsrapport-2024"
 
     rows = list(csv.reader(io.StringIO((await client.get(base + ".csv")).text.lstrip("\ufeff")), delimiter=";"))
@@ -69,6 +67,6 @@ async def test_hostile_kommune_and_area_names_download_as_text(
         ("'  +1+1", "s", 1),
     }
 
-    await sign_in(make_account("caseworker", other.slug))
+    await sign_in_as("caseworker", other.slug)
     theirs = (await client.get(f"/{other.slug}/statistikk/arsrapport-2024.csv")).text
     assert "+2+3" not in theirs and "-1+1" not in theirs and f"Henvendelser mottatt;;{len(AREAS)}" in theirs

@@ -4,18 +4,17 @@ by version or by moment; for auditors and tenant administrators of the inquiry's
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from datetime import date
 
 import pytest
 from litestar.testing import AsyncTestClient
 
-from domain.account import Account
 from domain.common import Context, today_in_norway
 from projections.worker import ProjectionWorker
 from services.case_commands import Assign, Resolve
 from services.office import EraseInquiry, Office
 from tests.integration.test_access_report import records
+from tests.web.helpers import sign_in_as_fixture  # noqa: F401 (the fixture `sign_in_as`)
 
 NAME = "Testesen, Fiktiv"
 SUMMARY = "Fiktiv sak om avlastning"
@@ -53,13 +52,11 @@ async def test_an_auditor_steps_through_the_history_and_sees_what_each_step_chan
     office: Office,
     other_office: Office,
     caseworker: Context,
-    make_account: Callable[..., Account],
-    sign_in,
+    sign_in_as,
     admin_database_url: str,
 ) -> None:
     reference = history_of(office, caseworker)
-    auditor = make_account("auditor", office.slug)
-    await sign_in(auditor)
+    auditor = await sign_in_as("auditor", office.slug)
     latest = await client.get(url(office, reference))
     assert latest.status_code == 200
     assert "Versjon 3 av 3: Avsluttet" in latest.text and current_step(latest.text) == "3"
@@ -80,10 +77,10 @@ async def test_an_auditor_steps_through_the_history_and_sees_what_each_step_chan
 
 
 async def test_the_form_shows_the_inquiry_as_it_stood_at_a_moment(
-    client: AsyncTestClient, office: Office, caseworker: Context, make_account, sign_in
+    client: AsyncTestClient, office: Office, caseworker: Context, sign_in_as
 ) -> None:
     reference = history_of(office, caseworker)
-    await sign_in(make_account("tenant_admin", office.slug))
+    await sign_in_as("tenant_admin", office.slug)
     today = today_in_norway().isoformat()
     for query in (f"?dato={today}", f"?dato={today}&tidspunkt=23:59", f"?versjon=1&dato={today}"):  # dato decides
         page = await client.get(url(office, reference, query))
@@ -110,10 +107,10 @@ async def test_the_form_shows_the_inquiry_as_it_stood_at_a_moment(
     ],
 )
 async def test_an_odd_query_value_is_a_400_naming_the_field(
-    client: AsyncTestClient, office: Office, caseworker: Context, make_account, sign_in, query: str, field: str
+    client: AsyncTestClient, office: Office, caseworker: Context, sign_in_as, query: str, field: str
 ) -> None:
     reference = history_of(office, caseworker)
-    await sign_in(make_account("auditor", office.slug))
+    await sign_in_as("auditor", office.slug)
     page = await client.get(url(office, reference, query))
     assert page.status_code == 400
     assert f"«{field}»" in page.text and current_step(page.text) == "3"
@@ -124,25 +121,24 @@ async def test_only_auditors_and_administrators_of_the_inquirys_own_kommune_see_
     office: Office,
     other_office: Office,
     caseworker: Context,
-    make_account,
-    sign_in,
+    sign_in_as,
     admin_database_url: str,
 ) -> None:
     reference = history_of(office, caseworker)
     history_of(other_office, caseworker)  # the other kommune's inquiry has its own number series
-    await sign_in(make_account("caseworker", office.slug))
+    await sign_in_as("caseworker", office.slug)
     assert (await client.get(url(office, reference))).status_code == 404
-    await sign_in(make_account("auditor", other_office.slug))
+    await sign_in_as("auditor", other_office.slug)
     assert (await client.get(url(office, reference))).status_code == 404
     assert (await client.get(url(other_office, "2025-9999"))).status_code == 404
     assert records(admin_database_url, office.slug) == []
 
 
 async def test_no_access_record_no_data(
-    client: AsyncTestClient, office: Office, caseworker: Context, make_account, sign_in, monkeypatch
+    client: AsyncTestClient, office: Office, caseworker: Context, sign_in_as, monkeypatch
 ) -> None:
     reference = history_of(office, caseworker)
-    await sign_in(make_account("auditor", office.slug))
+    await sign_in_as("auditor", office.slug)
 
     async def broken(*args: object, **kwargs: object) -> None:
         raise OSError("the audit table is unreachable")
@@ -154,12 +150,12 @@ async def test_no_access_record_no_data(
 
 
 async def test_an_erased_inquiry_shows_its_personal_fields_erased_in_every_step(
-    client: AsyncTestClient, office: Office, caseworker: Context, make_account, sign_in
+    client: AsyncTestClient, office: Office, caseworker: Context, sign_in_as
 ) -> None:
     reference = history_of(office, caseworker)
     eraser = Context("administrator-test", "tenant_admin", "korrelasjon")
     office.erase(eraser, EraseInquiry(reference, today_in_norway(), "krav fra innbygger"))
-    await sign_in(make_account("auditor", office.slug))
+    await sign_in_as("auditor", office.slug)
     page = await client.get(url(office, reference, "?versjon=1"))
     assert page.status_code == 200
     assert '<em class="erased">slettet</em>' in page.text
@@ -167,13 +163,13 @@ async def test_an_erased_inquiry_shows_its_personal_fields_erased_in_every_step(
 
 
 async def test_the_case_page_and_the_access_log_link_to_the_history(
-    client: AsyncTestClient, office: Office, caseworker: Context, make_account, sign_in, worker: ProjectionWorker
+    client: AsyncTestClient, office: Office, caseworker: Context, sign_in_as, worker: ProjectionWorker
 ) -> None:
     reference = history_of(office, caseworker)
     worker.catch_up(office.slug)
-    await sign_in(make_account("caseworker", office.slug))
+    await sign_in_as("caseworker", office.slug)
     assert url(office, reference) not in (await client.get(f"/{office.slug}/henvendelser/{reference}")).text
-    await sign_in(make_account("auditor", office.slug))
+    await sign_in_as("auditor", office.slug)
     assert f'href="{url(office, reference)}"' in (await client.get(f"/{office.slug}/henvendelser/{reference}")).text
     log = await client.get(f"/{office.slug}/tilgangslogg")
     assert f'href="{url(office, reference)}"' in log.text

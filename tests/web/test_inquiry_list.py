@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 
 import pytest
 from litestar.testing import AsyncTestClient
 
-from domain.account import Account
 from domain.common import Context
 from projections.inquiries import PAGE_SIZE
 from projections.worker import ProjectionWorker
 from services.case_commands import Assign, Resolve, SendInterimReply
 from services.office import Office
 from services.platform import Platform
+from tests.web.helpers import sign_in_as_fixture  # noqa: F401 (the fixture `sign_in_as`)
 
 
 @pytest.fixture
@@ -37,9 +36,9 @@ def office(platform: Platform, admin: Context, caseworker: Context, new_slug, wo
 
 
 async def test_the_list_pages_through_the_offices_inquiries(
-    client: AsyncTestClient, office: Office, make_account: Callable[..., Account], sign_in
+    client: AsyncTestClient, office: Office, sign_in_as
 ) -> None:
-    await sign_in(make_account("caseworker", office.slug))
+    await sign_in_as("caseworker", office.slug)
     first = await client.get(f"/{office.slug}/henvendelser")
     assert first.status_code == 200
     assert f"{PAGE_SIZE + 5} henvendelser, side 1 av 2" in first.text
@@ -49,9 +48,9 @@ async def test_the_list_pages_through_the_offices_inquiries(
 
 
 async def test_filters_combine_and_empty_form_values_mean_no_filter(
-    client: AsyncTestClient, office: Office, make_account: Callable[..., Account], sign_in
+    client: AsyncTestClient, office: Office, sign_in_as
 ) -> None:
-    await sign_in(make_account("caseworker", office.slug))
+    await sign_in_as("caseworker", office.slug)
     response = await client.get(
         f"/{office.slug}/henvendelser?status=open&area=nav&case_type=complaint_help&assignee=&year=2022&q=&sort=eldste&page="
     )
@@ -62,26 +61,21 @@ async def test_filters_combine_and_empty_form_values_mean_no_filter(
 
 
 async def test_the_overdue_filter_leaves_out_inquiries_answered_or_resolved(
-    client: AsyncTestClient,
-    office: Office,
-    make_account: Callable[..., Account],
-    sign_in,
-    caseworker: Context,
-    worker: ProjectionWorker,
+    client: AsyncTestClient, office: Office, sign_in_as, caseworker: Context, worker: ProjectionWorker
 ) -> None:
     office.handle(caseworker, SendInterimReply(inquiry="2022-0001", on=date(2022, 2, 20)))
     office.handle(caseworker, Resolve(inquiry="2023-0001", on=date(2023, 2, 20), outcome="guided"))
     worker.catch_up(office.slug)
-    await sign_in(make_account("caseworker", office.slug))
+    await sign_in_as("caseworker", office.slug)
     response = await client.get(f"/{office.slug}/henvendelser?status=overdue&sort=referanse")
     assert f"{PAGE_SIZE + 5 - 2} henvendelser" in response.text
     assert "/henvendelser/2022-0001" not in response.text and "/henvendelser/2023-0001" not in response.text
 
 
 async def test_live_search_answers_htmx_with_only_the_results_fragment(
-    client: AsyncTestClient, office: Office, make_account: Callable[..., Account], sign_in
+    client: AsyncTestClient, office: Office, sign_in_as
 ) -> None:
-    await sign_in(make_account("caseworker", office.slug))
+    await sign_in_as("caseworker", office.slug)
     response = await client.post(
         f"/{office.slug}/henvendelser",
         data={"q": "2023-001", "_csrf_token": client.cookies["ombud_csrf"]},
@@ -95,11 +89,11 @@ async def test_live_search_answers_htmx_with_only_the_results_fragment(
 
 
 async def test_search_takes_any_text_and_finds_nothing_it_should_not(
-    client: AsyncTestClient, office: Office, make_account: Callable[..., Account], sign_in
+    client: AsyncTestClient, office: Office, sign_in_as
 ) -> None:
     """Wildcards are plain characters; a search no reference could match (control characters, noncharacters,
     longer than a reference) is not sent to PostgreSQL: the page says so and lists everything (status 400)."""
-    await sign_in(make_account("caseworker", office.slug))
+    await sign_in_as("caseworker", office.slug)
     token = client.cookies["ombud_csrf"]
     for typed, count in {"%": 0, "_": 0, "2023-0001%": 0}.items():
         response = await client.post(f"/{office.slug}/henvendelser", data={"q": typed, "_csrf_token": token})
@@ -113,10 +107,10 @@ async def test_search_takes_any_text_and_finds_nothing_it_should_not(
 
 
 async def test_a_word_search_pages_and_sorts_with_its_words_in_the_body_only(
-    client: AsyncTestClient, office: Office, make_account: Callable[..., Account], sign_in
+    client: AsyncTestClient, office: Office, sign_in_as
 ) -> None:
     """Paging a word search posts the words again (hidden fields), so no link or address ever carries them."""
-    await sign_in(make_account("caseworker", office.slug))
+    await sign_in_as("caseworker", office.slug)
     token = client.cookies["ombud_csrf"]
     first = await client.post(
         f"/{office.slug}/henvendelser", data={"q": "testdata", "sort": "eldste", "_csrf_token": token}
@@ -133,9 +127,8 @@ async def test_a_word_search_pages_and_sorts_with_its_words_in_the_body_only(
 
 
 async def test_another_offices_list_is_404(
-    client: AsyncTestClient, office: Office, make_account, sign_in, platform: Platform, admin: Context, new_slug
+    client: AsyncTestClient, office: Office, other_office: Office, sign_in_as
 ) -> None:
-    other = new_slug()
-    platform.create_tenant(admin, slug=other, name="Annenby kommune")
-    await sign_in(make_account("caseworker", other))
+    other = other_office.slug
+    await sign_in_as("caseworker", other)
     assert (await client.get(f"/{office.slug}/henvendelser")).status_code == 404

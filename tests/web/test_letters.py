@@ -4,7 +4,6 @@ is sent; the dashboard's one click registers the interim reply once; the adminis
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
 from datetime import date, timedelta
 
 import psycopg
@@ -12,7 +11,6 @@ import pytest
 from docx import Document
 from litestar.testing import AsyncTestClient
 
-from domain.account import Account
 from domain.common import Context, today_in_norway
 from domain.deadlines import expected_answer_on
 from domain.letterhead import Letterhead
@@ -21,6 +19,7 @@ from services.case_commands import Resolve, SendInterimReply
 from services.letter_documents import long_date
 from services.letters import Letters, SetLetterhead
 from services.office import Office
+from tests.web.helpers import sign_in_as_fixture  # noqa: F401 (the fixture `sign_in_as`)
 
 RECEIVED = date(2026, 3, 2)
 SUMMARY = "Fiktiv sak om brev fra ombudet"
@@ -83,8 +82,7 @@ async def test_each_letter_is_a_word_document_on_the_offices_letterhead_recorded
     client: AsyncTestClient,
     offices: tuple[Office, Office],
     caseworker: Context,
-    make_account: Callable[..., Account],
-    sign_in,
+    sign_in_as,
     admin_database_url: str,
 ) -> None:
     office, other = offices
@@ -92,7 +90,7 @@ async def test_each_letter_is_a_word_document_on_the_offices_letterhead_recorded
     office.handle(caseworker, SendInterimReply(inquiry=reference, on=date(2026, 3, 20)))
     office.handle(caseworker, Resolve(inquiry=reference, on=date(2026, 4, 14), outcome="assisted"))
     receive(other, caseworker, requester_name="Prøvesen, Annen")
-    await sign_in(make_account("caseworker", office.slug))
+    await sign_in_as("caseworker", office.slug)
 
     response = await client.get(f"/{office.slug}/henvendelser/{reference}/brev/{kind}.docx")
     assert response.status_code == 200 and response.headers["content-type"].startswith(DOCX)
@@ -115,11 +113,11 @@ async def test_each_letter_is_a_word_document_on_the_offices_letterhead_recorded
 
 
 async def test_an_interim_reply_not_yet_registered_promises_a_month_from_today(
-    client: AsyncTestClient, offices: tuple[Office, Office], caseworker: Context, make_account, sign_in
+    client: AsyncTestClient, offices: tuple[Office, Office], caseworker: Context, sign_in_as
 ) -> None:
     office, _ = offices
     reference = receive(office, caseworker)
-    await sign_in(make_account("caseworker", office.slug))
+    await sign_in_as("caseworker", office.slug)
     text = docx_text((await client.get(f"/{office.slug}/henvendelser/{reference}/brev/forelopig-svar.docx")).content)
     today = today_in_norway()
     assert f"Dato: {long_date(today)}" in text and long_date(expected_answer_on(today)) in text
@@ -134,29 +132,23 @@ async def test_an_unknown_kind_of_letter_is_a_missing_page_and_records_nothing(
     client: AsyncTestClient,
     offices: tuple[Office, Office],
     caseworker: Context,
-    make_account,
-    sign_in,
+    sign_in_as,
     admin_database_url: str,
 ) -> None:
     office, _ = offices
     reference = receive(office, caseworker)
-    await sign_in(make_account("caseworker", office.slug))
+    await sign_in_as("caseworker", office.slug)
     response = await client.get(f"/{office.slug}/henvendelser/{reference}/{path}")
     assert response.status_code == 404 and "Testesen" not in response.text
     assert records(admin_database_url, office.slug) == []
 
 
 async def test_another_tenants_inquiry_or_an_unknown_one_is_a_missing_page_and_records_nothing(
-    client: AsyncTestClient,
-    offices: tuple[Office, Office],
-    caseworker: Context,
-    make_account,
-    sign_in,
-    admin_database_url: str,
+    client: AsyncTestClient, offices: tuple[Office, Office], caseworker: Context, sign_in_as, admin_database_url: str
 ) -> None:
     office, other = offices
     reference = receive(office, caseworker)
-    await sign_in(make_account("tenant_admin", other.slug))
+    await sign_in_as("tenant_admin", other.slug)
     for kind in KINDS:
         assert (await client.get(f"/{office.slug}/henvendelser/{reference}/brev/{kind}.docx")).status_code == 404
         missing = await client.get(f"/{other.slug}/henvendelser/{reference}/brev/{kind}.docx")
@@ -173,27 +165,21 @@ async def test_another_tenants_inquiry_or_an_unknown_one_is_a_missing_page_and_r
 
 @pytest.mark.parametrize(("role", "status"), [("auditor", 200), ("tenant_admin", 200), ("network", 404)])
 async def test_the_roles_that_read_the_case_page_may_download_its_letters(
-    role: str,
-    status: int,
-    client: AsyncTestClient,
-    offices: tuple[Office, Office],
-    caseworker: Context,
-    make_account,
-    sign_in,
+    role: str, status: int, client: AsyncTestClient, offices: tuple[Office, Office], caseworker: Context, sign_in_as
 ) -> None:
     office, _ = offices
     reference = receive(office, caseworker)
-    await sign_in(make_account(role, None if role == "network" else office.slug))
+    await sign_in_as(role, None if role == "network" else office.slug)
     response = await client.get(f"/{office.slug}/henvendelser/{reference}/brev/kvittering.docx")
     assert response.status_code == status
 
 
 async def test_no_access_record_no_letter(
-    client: AsyncTestClient, offices: tuple[Office, Office], caseworker: Context, make_account, sign_in, monkeypatch
+    client: AsyncTestClient, offices: tuple[Office, Office], caseworker: Context, sign_in_as, monkeypatch
 ) -> None:
     office, _ = offices
     reference = receive(office, caseworker)
-    await sign_in(make_account("caseworker", office.slug))
+    await sign_in_as("caseworker", office.slug)
 
     async def broken(*args: object, **kwargs: object) -> None:
         raise OSError("the audit table is unreachable")
@@ -205,11 +191,11 @@ async def test_no_access_record_no_letter(
 
 
 async def test_the_case_page_links_to_its_three_letters(
-    client: AsyncTestClient, offices: tuple[Office, Office], caseworker: Context, make_account, sign_in
+    client: AsyncTestClient, offices: tuple[Office, Office], caseworker: Context, sign_in_as
 ) -> None:
     office, _ = offices
     reference = receive(office, caseworker)
-    await sign_in(make_account("caseworker", office.slug))
+    await sign_in_as("caseworker", office.slug)
     page = await client.get(f"/{office.slug}/henvendelser/{reference}")
     for kind in KINDS:
         assert f'href="/{office.slug}/henvendelser/{reference}/brev/{kind}.docx"' in page.text
@@ -226,8 +212,7 @@ async def test_one_click_on_the_dashboard_registers_the_interim_reply_once_and_o
     client: AsyncTestClient,
     offices: tuple[Office, Office],
     caseworker: Context,
-    make_account,
-    sign_in,
+    sign_in_as,
     worker: ProjectionWorker,
     admin_database_url: str,
 ) -> None:
@@ -237,7 +222,7 @@ async def test_one_click_on_the_dashboard_registers_the_interim_reply_once_and_o
     theirs = receive(other, caseworker, on=today - timedelta(days=25))
     worker.catch_up(office.slug)
     worker.catch_up(other.slug)
-    await sign_in(make_account("caseworker", office.slug))
+    await sign_in_as("caseworker", office.slug)
     soon = section((await client.get(f"/{office.slug}/oversikt")).text, "snart")
     action = f'action="/{office.slug}/henvendelser/{reference}/brev/forelopig-svar"'
     assert action in soon and "Send foreløpig svar" in soon
@@ -266,13 +251,12 @@ async def test_one_click_on_the_dashboard_registers_the_interim_reply_once_and_o
 
 
 async def test_a_resolved_inquiry_gets_no_interim_reply_and_says_why(
-    client: AsyncTestClient, offices: tuple[Office, Office], caseworker: Context, make_account, sign_in
+    client: AsyncTestClient, offices: tuple[Office, Office], caseworker: Context, sign_in_as
 ) -> None:
     office, _ = offices
     reference = receive(office, caseworker)
     office.handle(caseworker, Resolve(inquiry=reference, on=date(2026, 3, 5), outcome="assisted"))
-    account = make_account("caseworker", office.slug)
-    await sign_in(account)
+    await sign_in_as("caseworker", office.slug)
     await client.get(f"/{office.slug}/oversikt")
     response = await client.post(
         f"/{office.slug}/henvendelser/{reference}/brev/forelopig-svar",
@@ -284,11 +268,11 @@ async def test_a_resolved_inquiry_gets_no_interim_reply_and_says_why(
 
 
 async def test_an_auditor_may_not_register_the_interim_reply(
-    client: AsyncTestClient, offices: tuple[Office, Office], caseworker: Context, make_account, sign_in
+    client: AsyncTestClient, offices: tuple[Office, Office], caseworker: Context, sign_in_as
 ) -> None:
     office, _ = offices
     reference = receive(office, caseworker)
-    await sign_in(make_account("auditor", office.slug))
+    await sign_in_as("auditor", office.slug)
     await client.get(f"/{office.slug}/henvendelser")
     response = await client.post(
         f"/{office.slug}/henvendelser/{reference}/brev/forelopig-svar",
@@ -314,10 +298,10 @@ FORM = {
 
 
 async def test_the_administrator_sets_the_letterhead_and_the_letters_use_it(
-    client: AsyncTestClient, offices: tuple[Office, Office], caseworker: Context, make_account, sign_in
+    client: AsyncTestClient, offices: tuple[Office, Office], caseworker: Context, sign_in_as
 ) -> None:
     office, other = offices
-    await sign_in(make_account("tenant_admin", office.slug))
+    await sign_in_as("tenant_admin", office.slug)
     page = await client.get(f"/{office.slug}/admin/brev")
     assert page.status_code == 200 and 'value="Ombudet i Prøveby"' in page.text and "Kari Annenombud" not in page.text
     assert f'href="/{office.slug}/admin/brev"' in (await client.get(f"/{office.slug}/admin")).text
@@ -352,16 +336,10 @@ async def test_the_administrator_sets_the_letterhead_and_the_letters_use_it(
     ],
 )
 async def test_bad_letterhead_input_is_named_at_its_field_and_nothing_is_saved(
-    changes: dict[str, str],
-    field: str,
-    label: str,
-    client: AsyncTestClient,
-    offices: tuple[Office, Office],
-    make_account,
-    sign_in,
+    changes: dict[str, str], field: str, label: str, client: AsyncTestClient, offices: tuple[Office, Office], sign_in_as
 ) -> None:
     office, _ = offices
-    await sign_in(make_account("tenant_admin", office.slug))
+    await sign_in_as("tenant_admin", office.slug)
     await client.get(f"/{office.slug}/admin/brev")
     response = await client.post(
         f"/{office.slug}/admin/brev",

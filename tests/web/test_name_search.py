@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 
 import psycopg
 from litestar.testing import AsyncTestClient
 
-from domain.account import Account
 from domain.common import Context
 from domain.inquiry import Inquiry
 from projections.worker import ProjectionWorker
 from services.office import EraseInquiry, Office
+from tests.web.helpers import sign_in_as_fixture  # noqa: F401 (the fixture `sign_in_as`)
 
 
 def receive(office: Office, ctx: Context, reference: str, name: str, summary: str) -> None:
@@ -48,8 +47,7 @@ async def test_a_name_or_word_finds_the_inquiry_in_ones_own_tenant_and_records_e
     other_office: Office,
     caseworker: Context,
     worker: ProjectionWorker,
-    make_account: Callable[..., Account],
-    sign_in,
+    sign_in_as,
     admin_database_url: str,
 ) -> None:
     receive(office, caseworker, "A-1", "Åse Ødegård", "Klage på vedtak om støttekontakt")
@@ -57,7 +55,7 @@ async def test_a_name_or_word_finds_the_inquiry_in_ones_own_tenant_and_records_e
     receive(other_office, caseworker, "B-1", "Åse Ødegård", "Klage på vedtak om støttekontakt")
     worker.catch_up(office.slug)
     worker.catch_up(other_office.slug)
-    await sign_in(make_account("caseworker", office.slug))
+    await sign_in_as("caseworker", office.slug)
 
     by_name = await search(client, office.slug, q="ase odegard")
     assert by_name.status_code == 200
@@ -83,15 +81,14 @@ async def test_a_name_in_the_address_searches_nothing_and_records_nothing(
     office: Office,
     caseworker: Context,
     worker: ProjectionWorker,
-    make_account: Callable[..., Account],
-    sign_in,
+    sign_in_as,
     admin_database_url: str,
 ) -> None:
     """An address ends in browser history and proxy logs: words are taken from the posted form only."""
     receive(office, caseworker, "A-1", "Åse Ødegård", "Klage på vedtak om støttekontakt")
     receive(office, caseworker, "A-2", "Per Hansen", "Spørsmål om barnehageplass")
     worker.catch_up(office.slug)
-    await sign_in(make_account("caseworker", office.slug))
+    await sign_in_as("caseworker", office.slug)
 
     response = await client.get(f"/{office.slug}/henvendelser", params={"q": "Odegard"})
     assert response.status_code == 400
@@ -107,8 +104,7 @@ async def test_the_count_of_a_word_search_records_every_inquiry_it_counts_even_p
     other_office: Office,
     caseworker: Context,
     worker: ProjectionWorker,
-    make_account: Callable[..., Account],
-    sign_in,
+    sign_in_as,
     admin_database_url: str,
 ) -> None:
     """The attack: page 9 of a one-hit search shows "1 henvendelse" and no row; filters and extra words narrow
@@ -118,7 +114,7 @@ async def test_the_count_of_a_word_search_records_every_inquiry_it_counts_even_p
     receive(other_office, caseworker, "B-1", "Hjalmar Zyxwvutsen", "Klage på vedtak om støttekontakt")
     worker.catch_up(office.slug)
     worker.catch_up(other_office.slug)
-    await sign_in(make_account("caseworker", office.slug))
+    await sign_in_as("caseworker", office.slug)
     a1 = str(Inquiry.id_for("A-1"))
 
     past_the_end = await search(client, office.slug, q="Zyxwvutsen", page="9")

@@ -14,6 +14,7 @@ from domain.taxonomy import MUNICIPAL_AREAS, SECTOR_AREAS, ServiceArea
 from domain.tenant import Tenant
 from services.office import Office
 from services.platform import Platform
+from tests.web.helpers import sign_in_as_fixture  # noqa: F401 (the fixture `sign_in_as`)
 
 PAGE = "/{slug}/admin/nasjonale-grupper"
 
@@ -52,9 +53,9 @@ def sectors(platform: Platform, admin: Context, new_slug) -> Office:
 
 
 async def test_the_page_lists_every_area_with_its_group_and_says_why(
-    client: AsyncTestClient, office: Office, make_account, sign_in
+    client: AsyncTestClient, office: Office, sign_in_as
 ) -> None:
-    await sign_in(make_account("tenant_admin", office.slug))
+    await sign_in_as("tenant_admin", office.slug)
 
     page = await client.get(PAGE.format(slug=office.slug))
 
@@ -69,9 +70,9 @@ async def test_the_page_lists_every_area_with_its_group_and_says_why(
 
 
 async def test_units_are_indented_under_their_sector_and_the_newest_version_is_shown_first(
-    client: AsyncTestClient, sectors: Office, make_account, sign_in
+    client: AsyncTestClient, sectors: Office, sign_in_as
 ) -> None:
-    await sign_in(make_account("tenant_admin", sectors.slug))
+    await sign_in_as("tenant_admin", sectors.slug)
 
     page = await client.get(PAGE.format(slug=sectors.slug))
 
@@ -85,10 +86,10 @@ async def test_units_are_indented_under_their_sector_and_the_newest_version_is_s
 
 
 async def test_an_administrator_saves_the_mapping_and_another_tenant_is_unchanged(
-    client: AsyncTestClient, sectors: Office, other_office: Office, make_account, sign_in
+    client: AsyncTestClient, sectors: Office, other_office: Office, sign_in_as
 ) -> None:
     theirs = other_office.profile().national_groups
-    await sign_in(make_account("tenant_admin", sectors.slug))
+    await sign_in_as("tenant_admin", sectors.slug)
     areas = (*SECTOR_AREAS, ServiceArea("kultur", "Kultur og idrett"))
 
     response = await post(client, sectors.slug, full_form(areas, 2, kultur="skole-og-barnehage", nav="annet"))
@@ -140,9 +141,9 @@ async def test_an_administrator_saves_the_mapping_and_another_tenant_is_unchange
     ],
 )
 async def test_odd_input_saves_nothing_and_comes_back_with_a_message(
-    client: AsyncTestClient, office: Office, make_account, sign_in, changes: dict[str, Any], message: str
+    client: AsyncTestClient, office: Office, sign_in_as, changes: dict[str, Any], message: str
 ) -> None:
-    await sign_in(make_account("tenant_admin", office.slug))
+    await sign_in_as("tenant_admin", office.slug)
     before = version_of(office)
 
     response = await post(client, office.slug, {**full_form(nav="annet"), **changes})
@@ -154,10 +155,8 @@ async def test_odd_input_saves_nothing_and_comes_back_with_a_message(
     assert office.profile().national_groups[1]["nav"] == "sosiale-tjenester-og-nav"  # the good field neither
 
 
-async def test_an_area_of_another_version_is_refused(
-    client: AsyncTestClient, sectors: Office, make_account, sign_in
-) -> None:
-    await sign_in(make_account("tenant_admin", sectors.slug))
+async def test_an_area_of_another_version_is_refused(client: AsyncTestClient, sectors: Office, sign_in_as) -> None:
+    await sign_in_as("tenant_admin", sectors.slug)
     before = version_of(sectors)
 
     response = await post(client, sectors.slug, {**full_form(SECTOR_AREAS, 2), "gruppe.oppvekst": "annet"})
@@ -166,10 +165,8 @@ async def test_an_area_of_another_version_is_refused(
     assert version_of(sectors) == before
 
 
-async def test_an_error_at_an_area_is_shown_at_its_select(
-    client: AsyncTestClient, office: Office, make_account, sign_in
-) -> None:
-    await sign_in(make_account("tenant_admin", office.slug))
+async def test_an_error_at_an_area_is_shown_at_its_select(client: AsyncTestClient, office: Office, sign_in_as) -> None:
+    await sign_in_as("tenant_admin", office.slug)
 
     response = await post(client, office.slug, {**full_form(nav="annet"), "gruppe.helse": "finnes-ikke"})
 
@@ -180,9 +177,9 @@ async def test_an_error_at_an_area_is_shown_at_its_select(
 
 @pytest.mark.parametrize("typed", ["²", "99", "0", "9" * 5000, "x\x00", "-1"])
 async def test_an_odd_version_in_the_address_shows_the_newest_with_a_notice(
-    client: AsyncTestClient, sectors: Office, make_account, sign_in, typed: str
+    client: AsyncTestClient, sectors: Office, sign_in_as, typed: str
 ) -> None:
-    await sign_in(make_account("tenant_admin", sectors.slug))
+    await sign_in_as("tenant_admin", sectors.slug)
 
     page = await client.get(PAGE.format(slug=sectors.slug), params={"versjon": typed})
 
@@ -192,9 +189,9 @@ async def test_an_odd_version_in_the_address_shows_the_newest_with_a_notice(
 
 @pytest.mark.parametrize("role", ["caseworker", "auditor"])
 async def test_roles_other_than_the_administrator_get_404(
-    client: AsyncTestClient, office: Office, make_account, sign_in, role: str
+    client: AsyncTestClient, office: Office, sign_in_as, role: str
 ) -> None:
-    await sign_in(make_account(role, office.slug))
+    await sign_in_as(role, office.slug)
     before = version_of(office)
 
     assert (await client.get(PAGE.format(slug=office.slug))).status_code == 404
@@ -203,9 +200,9 @@ async def test_roles_other_than_the_administrator_get_404(
 
 
 async def test_another_tenants_page_answers_404_and_changes_nothing(
-    client: AsyncTestClient, office: Office, other_office: Office, make_account, sign_in
+    client: AsyncTestClient, office: Office, other_office: Office, sign_in_as
 ) -> None:
-    await sign_in(make_account("tenant_admin", other_office.slug))
+    await sign_in_as("tenant_admin", other_office.slug)
     before = version_of(office)
 
     assert (await client.get(PAGE.format(slug=office.slug))).status_code == 404
@@ -215,9 +212,9 @@ async def test_another_tenants_page_answers_404_and_changes_nothing(
 
 
 async def test_a_form_without_its_csrf_token_is_refused_and_saves_nothing(
-    client: AsyncTestClient, office: Office, make_account, sign_in
+    client: AsyncTestClient, office: Office, sign_in_as
 ) -> None:
-    await sign_in(make_account("tenant_admin", office.slug))
+    await sign_in_as("tenant_admin", office.slug)
     before = version_of(office)
 
     response = await client.post(PAGE.format(slug=office.slug), data=full_form(nav="annet"), follow_redirects=False)

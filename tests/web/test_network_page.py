@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import json
 import re
-from collections.abc import Callable
 from datetime import date
 
 import psycopg
@@ -18,9 +17,12 @@ from domain.deadlines import today_in_norway
 from domain.disclosure import SMALL
 from infra.logins import worker_url_for
 from projections.network_releases import make_releases
-from projections.worker import ProjectionWorker
 from services.office import Office
-from services.platform import Platform
+from tests.helpers import (
+    Network,
+    network_fixture,  # noqa: F401 (the fixture `network`)
+)
+from tests.web.helpers import sign_in_as_fixture  # noqa: F401 (the fixture `sign_in_as`)
 
 YEAR = 2009  # no other test receives inquiries in 2009: the tables hold only these offices
 
@@ -41,30 +43,20 @@ def receive(office: Office, ctx: Context, count: int, area: str = "helse") -> st
 
 
 @pytest.fixture
-def offices(
-    platform: Platform,
-    admin: Context,
-    caseworker: Context,
-    new_slug: Callable[[], str],
-    worker: ProjectionWorker,
-    sharing_flag: Callable[[str, bool], None],
-    database_url: str,
-) -> dict[str, Office]:
-    tag = new_slug()  # names of this test's own: the session's database keeps earlier tests' offices
+def offices(network: Network, caseworker: Context, database_url: str) -> dict[str, Office]:
+    tag = network.new_slug()  # names of this test's own: the session's database keeps earlier tests' offices
     made = {
-        "stor": platform.create_tenant(admin, slug=new_slug(), name=f"Storby {tag}", population=60_000),
-        "mellom": platform.create_tenant(admin, slug=new_slug(), name=f"Mellomby {tag}", population=20_000),
-        "liten": platform.create_tenant(admin, slug=new_slug(), name=f"Lilleby {tag}", population=2_000),
-        "lukket": platform.create_tenant(admin, slug=new_slug(), name=f"Lukketby {tag}", population=9_000),
+        "stor": network.office(f"Storby {tag}", 60_000),
+        "mellom": network.office(f"Mellomby {tag}", 20_000),
+        "liten": network.office(f"Lilleby {tag}", 2_000),
+        "lukket": network.office(f"Lukketby {tag}", 9_000),
     }
     receive(made["stor"], caseworker, 30)
     receive(made["mellom"], caseworker, 20, "nav")
     receive(made["liten"], caseworker, 3)
     receive(made["lukket"], caseworker, 11)
-    for office in made.values():
-        sharing_flag(office.slug, True)
-        worker.catch_up(office.slug)
-    sharing_flag(made["lukket"].slug, False)  # does not share its statistics
+    network.share(*made.values())
+    network.sharing_flag(made["lukket"].slug, False)  # does not share its statistics
     with psycopg.connect(worker_url_for(database_url)) as conn:  # the network sees releases only, the worker makes them
         make_releases(conn, 4, YEAR, by="test", years=[YEAR])
     return made
@@ -83,9 +75,9 @@ def name(office: Office) -> str:
 
 
 async def test_the_network_sees_sharing_offices_with_small_counts_hidden(
-    client: AsyncTestClient, make_account, sign_in, offices: dict[str, Office]
+    client: AsyncTestClient, sign_in_as, offices: dict[str, Office]
 ) -> None:
-    await sign_in(make_account("network", None))
+    await sign_in_as("network", None)
     response = await client.get(f"/nettverk?year={YEAR}")
     assert response.status_code == 200
     page = response.text
@@ -101,9 +93,9 @@ async def test_the_network_sees_sharing_offices_with_small_counts_hidden(
 
 
 async def test_the_downloads_carry_the_same_report_and_never_an_office_that_stopped_sharing(
-    client: AsyncTestClient, make_account, sign_in, offices: dict[str, Office]
+    client: AsyncTestClient, sign_in_as, offices: dict[str, Office]
 ) -> None:
-    await sign_in(make_account("network", None))
+    await sign_in_as("network", None)
     for kind in ("json", "csv", "xlsx"):
         response = await client.get(f"/nettverk/nettverk-{YEAR}.{kind}")
         assert response.status_code == 200, kind
@@ -122,10 +114,8 @@ async def test_the_downloads_carry_the_same_report_and_never_an_office_that_stop
     assert b"reason" not in response.content and SMALL.encode() not in response.content
 
 
-async def test_a_year_not_yet_over_or_an_odd_file_name_is_a_missing_page(
-    client: AsyncTestClient, make_account, sign_in
-) -> None:
-    await sign_in(make_account("network", None))
+async def test_a_year_not_yet_over_or_an_odd_file_name_is_a_missing_page(client: AsyncTestClient, sign_in_as) -> None:
+    await sign_in_as("network", None)
     this_year = today_in_norway().year
     for path in (
         f"/nettverk/nettverk-{this_year}.json",
@@ -136,26 +126,24 @@ async def test_a_year_not_yet_over_or_an_odd_file_name_is_a_missing_page(
 
 
 async def test_a_year_without_figures_is_a_notice_and_the_page_shows_the_newest(
-    client: AsyncTestClient, make_account, sign_in, offices: dict[str, Office]
+    client: AsyncTestClient, sign_in_as, offices: dict[str, Office]
 ) -> None:
-    await sign_in(make_account("network", None))
+    await sign_in_as("network", None)
     response = await client.get("/nettverk?year=1901")
     assert response.status_code == 400 and "ingen tall for 1901" in response.text
 
 
 @pytest.mark.parametrize("role", ["caseworker", "tenant_admin", "auditor", "platform_admin"])
-async def test_every_other_role_gets_404(
-    client: AsyncTestClient, make_account, sign_in, office: Office, role: str
-) -> None:
-    await sign_in(make_account(role, office.slug if role != "platform_admin" else None))
+async def test_every_other_role_gets_404(client: AsyncTestClient, sign_in_as, office: Office, role: str) -> None:
+    await sign_in_as(role, office.slug if role != "platform_admin" else None)
     assert (await client.get("/nettverk")).status_code == 404
     assert (await client.get(f"/nettverk/nettverk-{YEAR}.json")).status_code == 404
 
 
 async def test_the_network_gets_404_for_any_tenant_s_case_report_or_access_log(
-    client: AsyncTestClient, make_account, sign_in, offices: dict[str, Office]
+    client: AsyncTestClient, sign_in_as, offices: dict[str, Office]
 ) -> None:
-    await sign_in(make_account("network", None))
+    await sign_in_as("network", None)
     slug = offices["stor"].slug
     reference = f"{YEAR}-0001"
     for path in (

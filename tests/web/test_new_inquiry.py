@@ -15,6 +15,7 @@ from domain.common import Context, today_in_norway
 from domain.taxonomy import ServiceArea
 from projections.worker import ProjectionWorker
 from services.office import InquiryNotFound, Office
+from tests.web.helpers import sign_in_as_fixture  # noqa: F401 (the fixture `sign_in_as`)
 
 LABELS = (
     "Mottatt dato",
@@ -63,9 +64,9 @@ def has_no_inquiries(office: Office) -> bool:
 
 
 async def test_the_form_has_the_labelled_fields_and_the_static_segment_wins_over_a_reference(
-    client: AsyncTestClient, office: Office, make_account: Callable[..., Account], sign_in
+    client: AsyncTestClient, office: Office, sign_in_as
 ) -> None:
-    await sign_in(make_account("caseworker", office.slug))
+    await sign_in_as("caseworker", office.slug)
     page = await client.get(f"/{office.slug}/henvendelser/ny")
     assert page.status_code == 200
     for label in LABELS:
@@ -77,9 +78,9 @@ async def test_the_form_has_the_labelled_fields_and_the_static_segment_wins_over
 
 
 async def test_without_javascript_a_valid_form_registers_the_inquiry_and_opens_its_page(
-    client: AsyncTestClient, office: Office, other_office: Office, make_account: Callable[..., Account], sign_in
+    client: AsyncTestClient, office: Office, other_office: Office, sign_in_as
 ) -> None:
-    await sign_in(make_account("caseworker", office.slug))
+    await sign_in_as("caseworker", office.slug)
     await client.get(f"/{office.slug}/henvendelser/ny")
     response = await client.post(f"/{office.slug}/henvendelser/ny", data=filled(client), follow_redirects=False)
 
@@ -96,9 +97,9 @@ async def test_without_javascript_a_valid_form_registers_the_inquiry_and_opens_i
 
 
 async def test_optional_fields_left_empty_are_stored_as_absent(
-    client: AsyncTestClient, office: Office, make_account: Callable[..., Account], sign_in
+    client: AsyncTestClient, office: Office, sign_in_as
 ) -> None:
-    await sign_in(make_account("tenant_admin", office.slug))
+    await sign_in_as("tenant_admin", office.slug)
     await client.get(f"/{office.slug}/henvendelser/ny")
     form = filled(client, requester_name="", contact="", further_areas=[], outside_mandate=None)
     response = await client.post(
@@ -126,9 +127,9 @@ async def test_optional_fields_left_empty_are_stored_as_absent(
     ],
 )
 async def test_a_broken_rule_is_named_at_its_field_keeps_what_was_typed_and_writes_nothing(
-    client: AsyncTestClient, office: Office, make_account: Callable[..., Account], sign_in, change: dict, field: str
+    client: AsyncTestClient, office: Office, sign_in_as, change: dict, field: str
 ) -> None:
-    await sign_in(make_account("caseworker", office.slug))
+    await sign_in_as("caseworker", office.slug)
     await client.get(f"/{office.slug}/henvendelser/ny")
     response = await client.post(
         f"/{office.slug}/henvendelser/ny", data=filled(client, **change), follow_redirects=False
@@ -144,9 +145,9 @@ async def test_a_broken_rule_is_named_at_its_field_keeps_what_was_typed_and_writ
 
 @pytest.mark.parametrize("role", ["auditor", "network"])
 async def test_roles_without_case_work_can_neither_open_nor_post_the_form(
-    client: AsyncTestClient, office: Office, make_account: Callable[..., Account], sign_in, role: str
+    client: AsyncTestClient, office: Office, sign_in_as, role: str
 ) -> None:
-    await sign_in(make_account(role, office.slug if role == "auditor" else None))
+    await sign_in_as(role, office.slug if role == "auditor" else None)
     assert (await client.get(f"/{office.slug}/henvendelser/ny")).status_code == 404
     response = await client.post(f"/{office.slug}/henvendelser/ny", data=filled(client), follow_redirects=False)
     assert response.status_code == 404
@@ -154,9 +155,9 @@ async def test_roles_without_case_work_can_neither_open_nor_post_the_form(
 
 
 async def test_a_caseworker_cannot_register_in_another_tenant(
-    client: AsyncTestClient, office: Office, other_office: Office, make_account: Callable[..., Account], sign_in
+    client: AsyncTestClient, office: Office, other_office: Office, sign_in_as
 ) -> None:
-    await sign_in(make_account("caseworker", other_office.slug))
+    await sign_in_as("caseworker", other_office.slug)
     assert (await client.get(f"/{office.slug}/henvendelser/ny")).status_code == 404
     response = await client.post(f"/{office.slug}/henvendelser/ny", data=filled(client), follow_redirects=False)
     assert response.status_code == 404
@@ -195,9 +196,9 @@ def visible(page: str) -> str:
 
 
 async def test_an_empty_form_names_every_missing_field_at_once_in_plain_words_and_writes_no_event(
-    client: AsyncTestClient, office: Office, other_office: Office, make_account: Callable[..., Account], sign_in
+    client: AsyncTestClient, office: Office, other_office: Office, sign_in_as
 ) -> None:
-    await sign_in(make_account("caseworker", office.slug))
+    await sign_in_as("caseworker", office.slug)
     await client.get(f"/{office.slug}/henvendelser/ny")
     before = (events(office), events(other_office))
 
@@ -261,15 +262,9 @@ async def test_an_empty_form_names_every_missing_field_at_once_in_plain_words_an
     ],
 )
 async def test_each_field_has_its_own_message_and_nothing_else_is_flagged(
-    client: AsyncTestClient,
-    office: Office,
-    make_account: Callable[..., Account],
-    sign_in,
-    change: dict,
-    field: str,
-    message: str,
+    client: AsyncTestClient, office: Office, sign_in_as, change: dict, field: str, message: str
 ) -> None:
-    await sign_in(make_account("caseworker", office.slug))
+    await sign_in_as("caseworker", office.slug)
     await client.get(f"/{office.slug}/henvendelser/ny")
     before = events(office)
     response = await client.post(
@@ -329,9 +324,9 @@ async def test_a_new_inquiry_is_the_registrants_own_and_shows_under_mine_open_un
 
 
 async def test_leaving_a_field_checks_it_with_the_same_words_as_the_full_submit_and_saves_nothing(
-    client: AsyncTestClient, office: Office, other_office: Office, make_account: Callable[..., Account], sign_in
+    client: AsyncTestClient, office: Office, other_office: Office, sign_in_as
 ) -> None:
-    await sign_in(make_account("caseworker", office.slug))
+    await sign_in_as("caseworker", office.slug)
     await client.get(f"/{office.slug}/henvendelser/ny")
     wrong = {
         "received_on": "31.02.2024",
@@ -365,9 +360,9 @@ async def test_leaving_a_field_checks_it_with_the_same_words_as_the_full_submit_
 
 
 async def test_the_page_asks_for_the_check_as_each_field_is_left(
-    client: AsyncTestClient, office: Office, make_account: Callable[..., Account], sign_in
+    client: AsyncTestClient, office: Office, sign_in_as
 ) -> None:
-    await sign_in(make_account("caseworker", office.slug))
+    await sign_in_as("caseworker", office.slug)
     page = (await client.get(f"/{office.slug}/henvendelser/ny")).text
     for field in ("received_on", "channel", "requester_role", "service_area", "summary", "requester_name", "contact"):
         assert re.search(
@@ -379,9 +374,9 @@ async def test_the_page_asks_for_the_check_as_each_field_is_left(
 
 
 async def test_the_check_is_only_for_the_forms_fields_and_only_in_ones_own_office(
-    client: AsyncTestClient, office: Office, other_office: Office, make_account: Callable[..., Account], sign_in
+    client: AsyncTestClient, office: Office, other_office: Office, sign_in_as
 ) -> None:
-    await sign_in(make_account("caseworker", other_office.slug))
+    await sign_in_as("caseworker", other_office.slug)
     await client.get(f"/{other_office.slug}/henvendelser/ny")
     form = filled(client)
     assert (await client.post(f"/{office.slug}/henvendelser/ny/sjekk/channel", data=form)).status_code == 404
@@ -408,15 +403,9 @@ async def test_the_check_is_only_for_the_forms_fields_and_only_in_ones_own_offic
     ],
 )
 async def test_odd_input_gets_a_field_message_never_a_server_error(
-    client: AsyncTestClient,
-    office: Office,
-    other_office: Office,
-    make_account: Callable[..., Account],
-    sign_in,
-    change: dict,
-    field: str,
+    client: AsyncTestClient, office: Office, other_office: Office, sign_in_as, change: dict, field: str
 ) -> None:
-    await sign_in(make_account("caseworker", office.slug))
+    await sign_in_as("caseworker", office.slug)
     await client.get(f"/{office.slug}/henvendelser/ny")
     before = (events(office), events(other_office))
     response = await client.post(
@@ -429,16 +418,11 @@ async def test_odd_input_gets_a_field_message_never_a_server_error(
 
 
 async def test_another_offices_service_area_is_not_one_of_ours(
-    client: AsyncTestClient,
-    office: Office,
-    other_office: Office,
-    make_account: Callable[..., Account],
-    sign_in,
-    admin: Context,
+    client: AsyncTestClient, office: Office, other_office: Office, sign_in_as, admin: Context
 ) -> None:
     areas = (*other_office.profile().taxonomies[-1].areas, ServiceArea("kun-annenby", "Bare i Annenby"))
     other_office.publish_taxonomy(admin, on=date(2024, 1, 1), effective_from=date(2024, 1, 1), areas=areas, mapping={})
-    await sign_in(make_account("caseworker", office.slug))
+    await sign_in_as("caseworker", office.slug)
     page = (await client.get(f"/{office.slug}/henvendelser/ny")).text
     assert "kun-annenby" not in page and "Bare i Annenby" not in page
     before = (events(office), events(other_office))

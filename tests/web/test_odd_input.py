@@ -34,6 +34,7 @@ from tests.private_database import (
     module_database_url,  # noqa: F401
 )
 from tests.web.conftest import PASSWORD
+from tests.web.helpers import sign_in_as_fixture  # noqa: F401 (the fixture `sign_in_as`)
 from web.app import create_app
 from web.case_page import ACTIONS
 from web.new_inquiry import CHECKED_AS_YOU_LEAVE, NewInquiryForm
@@ -409,36 +410,36 @@ NOTICE = "i adressen kan ikke brukes"
     ],
 )
 async def test_an_odd_query_value_on_a_list_page_is_the_page_with_a_notice_and_400(
-    client: AsyncTestClient, office: Office, make_account, sign_in, role: str, page: str, query: str
+    client: AsyncTestClient, office: Office, sign_in_as, role: str, page: str, query: str
 ) -> None:
-    await sign_in(make_account(role, office.slug))
+    await sign_in_as(role, office.slug)
     response = await client.get(f"/{office.slug}/{page}?{query}")
     assert response.status_code == 400
     assert '<html lang="nb"' in response.text and NOTICE in response.text
 
 
 async def test_an_odd_year_on_the_network_page_is_the_page_with_a_notice_and_400(
-    client: AsyncTestClient, make_account, sign_in
+    client: AsyncTestClient, sign_in_as
 ) -> None:
-    await sign_in(make_account("network", None))
+    await sign_in_as("network", None)
     response = await client.get("/nettverk?year=²")
     assert response.status_code == 400 and NOTICE in response.text
 
 
 @pytest.mark.parametrize("file", ["arsrapport-0000.json", "arsrapport-²²²².json", "arsrapport-9999.csv"])
 async def test_a_report_file_for_an_implausible_year_is_a_missing_page(
-    client: AsyncTestClient, office: Office, make_account, sign_in, file: str
+    client: AsyncTestClient, office: Office, sign_in_as, file: str
 ) -> None:
-    await sign_in(make_account("auditor", office.slug))
+    await sign_in_as("auditor", office.slug)
     response = await client.get(f"/{office.slug}/statistikk/{file}")
     assert response.status_code == 404 and "Siden finnes ikke" in response.text
 
 
 @pytest.mark.parametrize("participants", ["²", "1" + "0" * 20])
 async def test_odd_participants_are_refused_at_the_field_and_nothing_is_written(
-    client: AsyncTestClient, office: Office, other_office: Office, make_account, sign_in, participants: str
+    client: AsyncTestClient, office: Office, other_office: Office, sign_in_as, participants: str
 ) -> None:
-    await sign_in(make_account("caseworker", office.slug))
+    await sign_in_as("caseworker", office.slug)
     before = _events(office), _events(other_office)
     form = {"held_on": "2024-03-01", "kind": "talk", "title": "Foredrag", "audience": "Eldrerådet"}
     response = await client.post(
@@ -451,9 +452,9 @@ async def test_odd_participants_are_refused_at_the_field_and_nothing_is_written(
 
 @pytest.mark.parametrize("population", ["²", "1" + "0" * 26])
 async def test_an_odd_population_is_refused_at_the_field_and_the_platform_page_stays_up(
-    client: AsyncTestClient, platform: Platform, make_account, sign_in, new_slug, population: str
+    client: AsyncTestClient, platform: Platform, sign_in_as, new_slug, population: str
 ) -> None:
-    await sign_in(make_account("platform_admin", None))
+    await sign_in_as("platform_admin", None)
     slug = new_slug()
     response = await client.post(
         "/plattform",

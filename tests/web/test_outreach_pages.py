@@ -10,6 +10,7 @@ from litestar.testing import AsyncTestClient
 from domain.common import Context
 from projections.worker import ProjectionWorker
 from services.office import Office
+from tests.web.helpers import sign_in_as_fixture  # noqa: F401 (the fixture `sign_in_as`)
 
 ACTIVITY = {
     "held_on": "2025-02-11",
@@ -33,9 +34,9 @@ async def post(client: AsyncTestClient, path: str, data: dict[str, str], *, htmx
 
 
 async def test_a_registered_activity_is_named_at_once_and_listed_once_projected(
-    client: AsyncTestClient, office: Office, make_account, sign_in, worker: ProjectionWorker
+    client: AsyncTestClient, office: Office, sign_in_as, worker: ProjectionWorker
 ) -> None:
-    await sign_in(make_account("caseworker", office.slug))
+    await sign_in_as("caseworker", office.slug)
     response = await post(client, f"/{office.slug}/utadrettet", ACTIVITY)
     assert response.status_code == 303
     page = await client.get(response.headers["location"])
@@ -48,9 +49,9 @@ async def test_a_registered_activity_is_named_at_once_and_listed_once_projected(
 
 
 async def test_with_htmx_only_the_activities_fragment_comes_back(
-    client: AsyncTestClient, office: Office, make_account, sign_in
+    client: AsyncTestClient, office: Office, sign_in_as
 ) -> None:
-    await sign_in(make_account("tenant_admin", office.slug))
+    await sign_in_as("tenant_admin", office.slug)
     response = await post(client, f"/{office.slug}/utadrettet", ACTIVITY, htmx=True)
     assert response.status_code == 200
     assert "<html" not in response.text and 'id="aktiviteter"' in response.text
@@ -70,9 +71,9 @@ async def test_with_htmx_only_the_activities_fragment_comes_back(
     ],
 )
 async def test_bad_input_is_named_at_its_field_and_nothing_is_written(
-    client: AsyncTestClient, office: Office, make_account, sign_in, field: str, value: str
+    client: AsyncTestClient, office: Office, sign_in_as, field: str, value: str
 ) -> None:
-    await sign_in(make_account("caseworker", office.slug))
+    await sign_in_as("caseworker", office.slug)
     before = events(office)
     response = await post(client, f"/{office.slug}/utadrettet", {**ACTIVITY, field: value})
     assert response.status_code == 422
@@ -82,13 +83,13 @@ async def test_bad_input_is_named_at_its_field_and_nothing_is_written(
 
 
 async def test_an_auditor_reads_the_list_but_cannot_register(
-    client: AsyncTestClient, office: Office, caseworker: Context, make_account, sign_in, worker: ProjectionWorker
+    client: AsyncTestClient, office: Office, caseworker: Context, sign_in_as, worker: ProjectionWorker
 ) -> None:
     office.register_outreach(
         caseworker, held_on=date(2024, 5, 2), kind="stand", title="Stand på torget", audience="Innbyggere"
     )
     worker.catch_up(office.slug)
-    await sign_in(make_account("auditor", office.slug))
+    await sign_in_as("auditor", office.slug)
     page = await client.get(f"/{office.slug}/utadrettet")
     assert page.status_code == 200 and "Stand på torget" in page.text and "Registrer aktivitet" not in page.text
     before = events(office)
@@ -102,8 +103,7 @@ async def test_a_caseworker_cannot_see_another_tenants_outreach(
     office: Office,
     other_office: Office,
     caseworker: Context,
-    make_account,
-    sign_in,
+    sign_in_as,
     worker: ProjectionWorker,
 ) -> None:
     office.register_outreach(
@@ -111,7 +111,7 @@ async def test_a_caseworker_cannot_see_another_tenants_outreach(
     )
     worker.catch_up(office.slug)
     worker.catch_up(other_office.slug)
-    await sign_in(make_account("caseworker", other_office.slug))
+    await sign_in_as("caseworker", other_office.slug)
     assert "Kurs for Prøveby" not in (await client.get(f"/{other_office.slug}/utadrettet?year=2025")).text
     assert (await client.get(f"/{office.slug}/utadrettet")).status_code == 404
     before = events(office)
@@ -119,6 +119,6 @@ async def test_a_caseworker_cannot_see_another_tenants_outreach(
     assert events(office) == before
 
 
-async def test_a_network_account_gets_404(client: AsyncTestClient, office: Office, make_account, sign_in) -> None:
-    await sign_in(make_account("network", None))
+async def test_a_network_account_gets_404(client: AsyncTestClient, office: Office, sign_in_as) -> None:
+    await sign_in_as("network", None)
     assert (await client.get(f"/{office.slug}/utadrettet")).status_code == 404

@@ -13,22 +13,18 @@ from tests.private_database import (
     module_admin_database_url,  # noqa: F401 (a database of the module's own: the platform page lists every kommune in it)
     module_database_url,  # noqa: F401
 )
+from tests.web.helpers import post as post_form
+from tests.web.helpers import sign_in_as_fixture  # noqa: F401 (the fixture `sign_in_as`)
 
 
 async def post(client: AsyncTestClient, data: dict[str, str], *, htmx: bool = False):
-    if htmx:
-        return await client.post(
-            "/plattform", data=data, headers={"HX-Request": "true", "x-csrftoken": client.cookies["ombud_csrf"]}
-        )
-    return await client.post(
-        "/plattform", data={**data, "_csrf_token": client.cookies["ombud_csrf"]}, follow_redirects=False
-    )
+    return await post_form(client, "/plattform", data, htmx=htmx)
 
 
 async def test_a_platform_administrator_adds_a_kommune_and_sees_it_listed(
-    client: AsyncTestClient, make_account, sign_in, platform: Platform, new_slug, office: Office
+    client: AsyncTestClient, sign_in_as, platform: Platform, new_slug, office: Office
 ) -> None:
-    await sign_in(make_account("platform_admin", None))
+    await sign_in_as("platform_admin", None)
     slug = new_slug()
     response = await post(client, {"slug": slug, "name": "Prøveby kommune", "population": "5700", "template": "sektor"})
     assert response.status_code == 303 and response.headers["location"] == "/plattform"
@@ -52,9 +48,9 @@ async def test_a_platform_administrator_adds_a_kommune_and_sees_it_listed(
     ids=["bad-slug", "reserved-slug", "no-name", "population-not-a-number", "unknown-template"],
 )
 async def test_bad_input_is_named_at_its_field_and_no_kommune_is_made(
-    client: AsyncTestClient, make_account, sign_in, platform: Platform, form: dict[str, str], field: str
+    client: AsyncTestClient, sign_in_as, platform: Platform, form: dict[str, str], field: str
 ) -> None:
-    await sign_in(make_account("platform_admin", None))
+    await sign_in_as("platform_admin", None)
     before = platform.slugs()
     response = await post(client, {"template": "kommune", **form}, htmx=True)
     assert response.status_code == 422
@@ -62,17 +58,15 @@ async def test_bad_input_is_named_at_its_field_and_no_kommune_is_made(
     assert platform.slugs() == before
 
 
-async def test_an_existing_slug_is_refused(client: AsyncTestClient, make_account, sign_in, office: Office) -> None:
-    await sign_in(make_account("platform_admin", None))
+async def test_an_existing_slug_is_refused(client: AsyncTestClient, sign_in_as, office: Office) -> None:
+    await sign_in_as("platform_admin", None)
     response = await post(client, {"slug": office.slug, "name": "Dobbel kommune", "template": "kommune"}, htmx=True)
     assert response.status_code == 422 and "finnes allerede" in response.text
 
 
 @pytest.mark.parametrize("role", ["caseworker", "tenant_admin", "auditor", "network"])
-async def test_every_other_role_gets_404(
-    client: AsyncTestClient, make_account, sign_in, office: Office, role: str
-) -> None:
-    await sign_in(make_account(role, None if role == "network" else office.slug))
+async def test_every_other_role_gets_404(client: AsyncTestClient, sign_in_as, office: Office, role: str) -> None:
+    await sign_in_as(role, None if role == "network" else office.slug)
     assert (await client.get("/plattform")).status_code == 404
     assert (await post(client, {"slug": "ny-kommune", "name": "Ny", "template": "kommune"})).status_code == 404
 

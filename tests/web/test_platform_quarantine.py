@@ -15,6 +15,10 @@ from tests.private_database import (
     module_admin_database_url,  # noqa: F401 (a database of the module's own: the platform page lists every kommune in it)
     module_database_url,  # noqa: F401
 )
+from tests.web.helpers import (
+    post,
+    sign_in_as_fixture,  # noqa: F401 (the fixture `sign_in_as`)
+)
 
 MARKER = "Kari Nordmann 01019912345"
 
@@ -40,8 +44,7 @@ def row_of(page: str, slug: str) -> str:
 
 async def test_the_platform_page_names_the_set_aside_projection_of_one_kommune_in_bokmal(
     client: AsyncTestClient,
-    make_account,
-    sign_in,
+    sign_in_as,
     office: Office,
     other_office: Office,
     caseworker: Context,
@@ -49,7 +52,7 @@ async def test_the_platform_page_names_the_set_aside_projection_of_one_kommune_i
 ) -> None:
     set_aside_outreach(office, caseworker, worker)
     worker.catch_up(other_office.slug)
-    await sign_in(make_account("platform_admin", None))
+    await sign_in_as("platform_admin", None)
 
     page = (await client.get("/plattform")).text
 
@@ -67,8 +70,7 @@ async def test_health_counts_set_aside_projections_and_stays_healthy(
     other_office: Office,
     caseworker: Context,
     worker: ProjectionWorker,
-    make_account,
-    sign_in,
+    sign_in_as,
 ) -> None:
     set_aside_outreach(office, caseworker, worker)
 
@@ -76,9 +78,9 @@ async def test_health_counts_set_aside_projections_and_stays_healthy(
     assert anonymous.status_code == 303 and anonymous.headers["location"].startswith("/login")
     health = await client.get("/health")
     assert health.json() == {"status": "ok"}  # up or down, nothing more, to anyone
-    await sign_in(make_account("caseworker", office.slug))
+    await sign_in_as("caseworker", office.slug)
     assert (await client.get("/health/projections")).status_code == 404  # the office's staff: not theirs to see
-    await sign_in(make_account("platform_admin", None))
+    await sign_in_as("platform_admin", None)
     detail = await client.get("/health/projections")
 
     assert detail.status_code == 200
@@ -88,15 +90,16 @@ async def test_health_counts_set_aside_projections_and_stays_healthy(
 
 
 async def test_a_population_past_the_bound_is_named_at_its_field_and_no_kommune_is_made(
-    client: AsyncTestClient, make_account, sign_in, platform: Platform, new_slug
+    client: AsyncTestClient, sign_in_as, platform: Platform, new_slug
 ) -> None:
-    await sign_in(make_account("platform_admin", None))
+    await sign_in_as("platform_admin", None)
     before = platform.slugs()
     slug = new_slug()
-    response = await client.post(
+    response = await post(
+        client,
         "/plattform",
-        data={"slug": slug, "name": "Stor kommune", "population": str(10**26), "template": "kommune"},
-        headers={"HX-Request": "true", "x-csrftoken": client.cookies["ombud_csrf"]},
+        {"slug": slug, "name": "Stor kommune", "population": str(10**26), "template": "kommune"},
+        htmx=True,
     )
     assert response.status_code == 422
     assert 'id="kommune-population-feil"' in response.text and "helt tall fra 0 til" in response.text

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 
 from litestar.testing import AsyncTestClient
 
-from domain.account import Account
 from domain.common import Context
 from services.case_commands import Resolve
 from services.office import Office
 from services.retention import Retention, SetRetention
+from tests.web.helpers import (
+    csrf,
+    sign_in_as_fixture,  # noqa: F401 (the fixture `sign_in_as`)
+)
 
 NAME = "Ragnhild Kassasjonsen"
 
@@ -25,18 +27,13 @@ def resolved(office: Office, ctx: Context, on: date) -> str:
     return reference
 
 
-def csrf(client: AsyncTestClient) -> str:
-    return client.cookies["ombud_csrf"]
-
-
 async def test_the_administrator_sets_retention_sees_the_due_inquiries_and_runs_it(
-    client: AsyncTestClient, office: Office, other_office: Office, caseworker: Context,
-    make_account: Callable[..., Account], sign_in,
-) -> None:  # fmt: skip
+    client: AsyncTestClient, office: Office, other_office: Office, caseworker: Context, sign_in_as
+) -> None:
     due = resolved(office, caseworker, date(2020, 3, 2))
     other = resolved(other_office, caseworker, date(2020, 3, 2))
     Retention(other_office).set_years(caseworker, SetRetention(1, date(2024, 1, 1)))
-    await sign_in(make_account("tenant_admin", office.slug))
+    await sign_in_as("tenant_admin", office.slug)
 
     page = await client.get(f"/{office.slug}/admin/kassasjon")
     assert page.status_code == 200 and "Kassasjon er slått av" in page.text and due not in page.text
@@ -59,11 +56,11 @@ async def test_the_administrator_sets_retention_sees_the_due_inquiries_and_runs_
 
 
 async def test_the_hold_button_keeps_an_inquiry_from_retention_until_lifted(
-    client: AsyncTestClient, office: Office, caseworker: Context, make_account: Callable[..., Account], sign_in
+    client: AsyncTestClient, office: Office, caseworker: Context, sign_in_as
 ) -> None:
     reference = resolved(office, caseworker, date(2020, 3, 2))
     Retention(office).set_years(caseworker, SetRetention(1, date(2024, 1, 1)))
-    await sign_in(make_account("tenant_admin", office.slug))
+    await sign_in_as("tenant_admin", office.slug)
     page = await client.get(f"/{office.slug}/henvendelser/{reference}")
     assert "Hold tilbake fra kassasjon" in page.text
 
@@ -86,12 +83,11 @@ async def test_the_hold_button_keeps_an_inquiry_from_retention_until_lifted(
 
 
 async def test_other_roles_and_other_tenants_get_404_and_nothing_changes(
-    client: AsyncTestClient, office: Office, other_office: Office, caseworker: Context,
-    make_account: Callable[..., Account], sign_in,
-) -> None:  # fmt: skip
+    client: AsyncTestClient, office: Office, other_office: Office, caseworker: Context, sign_in_as
+) -> None:
     theirs = resolved(other_office, caseworker, date(2020, 3, 2))
     ours = resolved(office, caseworker, date(2020, 3, 2))
-    await sign_in(make_account("tenant_admin", office.slug))
+    await sign_in_as("tenant_admin", office.slug)
     await client.get(f"/{office.slug}/admin/kassasjon")
     token = {"_csrf_token": csrf(client)}
     assert (await client.get(f"/{other_office.slug}/admin/kassasjon")).status_code == 404
@@ -102,7 +98,7 @@ async def test_other_roles_and_other_tenants_get_404_and_nothing_changes(
     assert answer.status_code == 404
     assert Retention(other_office).years() is None and not Retention(other_office).is_on_hold(theirs)
 
-    await sign_in(make_account("caseworker", office.slug))
+    await sign_in_as("caseworker", office.slug)
     assert (await client.get(f"/{office.slug}/admin/kassasjon")).status_code == 404
     page = await client.get(f"/{office.slug}/henvendelser/{ours}")
     assert "tilbakehold" not in page.text

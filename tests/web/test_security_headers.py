@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from datetime import date
 
 import pytest
@@ -11,11 +10,11 @@ from httpx import Response
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from domain.account import Account
 from domain.common import Context
 from infra.settings import Settings, SettingsError
 from services.office import Office
 from services.platform import Platform
+from tests.web.helpers import sign_in_as_fixture  # noqa: F401 (the fixture `sign_in_as`)
 from web.app import create_app
 
 SUMMARY = "Testesen Hemmelig lurer på svaret (fiktiv)"
@@ -77,17 +76,12 @@ def concrete_paths(app: Litestar, values: dict[str, str]) -> list[tuple[str, str
 
 
 async def test_every_route_answers_with_the_security_headers_and_no_store(
-    client: AsyncTestClient,
-    office: Office,
-    other_office: Office,
-    caseworker: Context,
-    make_account: Callable[..., Account],
-    sign_in,
+    client: AsyncTestClient, office: Office, other_office: Office, caseworker: Context, sign_in_as
 ) -> None:
     reference = receive(office, caseworker)
     theirs = receive(other_office, caseworker)
     their_version = other_office.case_file(theirs)[0].version
-    await sign_in(make_account("tenant_admin", office.slug))
+    await sign_in_as("tenant_admin", office.slug)
     case_page = await client.get(f"/{office.slug}/henvendelser/{reference}")
     assert SUMMARY in case_page.text
     assert_secure(case_page)
@@ -118,13 +112,13 @@ async def test_every_route_answers_with_the_security_headers_and_no_store(
 
 
 async def test_errors_redirects_and_fragments_carry_the_headers_too(
-    client: AsyncTestClient, office: Office, make_account: Callable[..., Account], sign_in
+    client: AsyncTestClient, office: Office, sign_in_as
 ) -> None:
     assert_secure(await client.get("/finnes/ikke/i/det/hele/tatt"))
     assert_secure(await client.delete("/login"))
     assert_secure(await client.get(f"/{office.slug}/henvendelser", follow_redirects=False))  # 303 to sign-in
     assert_secure(await client.post("/login", data={"email": "x", "password": "y"}))  # no CSRF token: refused
-    await sign_in(make_account("caseworker", office.slug))
+    await sign_in_as("caseworker", office.slug)
     fragment = await client.get(f"/{office.slug}/henvendelser?status=open", headers={"HX-Request": "true"})
     assert fragment.status_code == 200
     assert_secure(fragment)

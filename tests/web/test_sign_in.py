@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx
@@ -13,6 +13,7 @@ from litestar.testing import AsyncTestClient
 from domain.account import Account
 from services.platform import Platform
 from tests.web.conftest import PASSWORD
+from tests.web.helpers import sign_in_as_fixture  # noqa: F401 (the fixture `sign_in_as`)
 from web.app import create_app
 from web.auth import FREE_FAILURES, start_page, wait_after
 from web.sessions import Staff
@@ -196,12 +197,11 @@ def test_the_waits_grow_with_each_failure_up_to_a_quarter_of_an_hour() -> None:
 
 
 async def test_signing_out_ends_the_session_on_the_server(
-    client: AsyncTestClient, make_account, sign_in: Callable[[Account], Awaitable[None]], platform, admin, new_slug
+    client: AsyncTestClient, sign_in_as, platform, admin, new_slug
 ) -> None:
     slug = new_slug()
     platform.create_tenant(admin, slug=slug, name="Prøveby kommune")
-    account = make_account("auditor", slug)
-    await sign_in(account)
+    await sign_in_as("auditor", slug)
     token = client.cookies["ombud_sesjon"]
 
     response = await client.post(
@@ -231,17 +231,13 @@ async def test_cookies_are_secure_unless_told_otherwise(platform: Platform, data
 
 
 async def test_the_home_page_knows_who_is_signed_in_and_where_their_pages_are(
-    client: AsyncTestClient,
-    make_account: Callable[..., Account],
-    sign_in: Callable[[Account], Awaitable[None]],
-    office,
+    client: AsyncTestClient, sign_in_as, office
 ) -> None:
     assert "/login" in (await client.get("/")).text
-    network = make_account("network", None)
-    await sign_in(network)
+    network = await sign_in_as("network", None)
     page = (await client.get("/")).text
     assert network.email in page and "rolle over kommunene" in page and f"/{office.slug}/" not in page
-    await sign_in(make_account("caseworker", office.slug))
+    await sign_in_as("caseworker", office.slug)
     assert f'href="/{office.slug}/oversikt"' in (await client.get("/")).text
 
 

@@ -5,18 +5,17 @@ from __future__ import annotations
 import io
 import json
 import zipfile
-from collections.abc import Awaitable, Callable
 from datetime import date
 
 import openpyxl
 import pytest
 from litestar.testing import AsyncTestClient
 
-from domain.account import Account
 from domain.common import Context
 from projections.worker import ProjectionWorker
 from services.office import Office
 from services.platform import Platform
+from tests.web.helpers import sign_in_as_fixture  # noqa: F401 (the fixture `sign_in_as`)
 
 
 @pytest.fixture
@@ -38,9 +37,9 @@ def office(platform: Platform, admin: Context, caseworker: Context, new_slug, wo
 
 @pytest.mark.parametrize("role", ["caseworker", "tenant_admin", "auditor"])
 async def test_staff_of_the_office_see_the_years_figures(
-    client: AsyncTestClient, office: Office, make_account: Callable[..., Account], sign_in, role: str
+    client: AsyncTestClient, office: Office, sign_in_as, role: str
 ) -> None:
-    await sign_in(make_account(role, office.slug))
+    await sign_in_as(role, office.slug)
     page = await client.get(f"/{office.slug}/statistikk?year=2023")
     assert page.status_code == 200
     assert "Årsrapport 2023" in page.text
@@ -48,9 +47,9 @@ async def test_staff_of_the_office_see_the_years_figures(
 
 
 async def test_the_downloads_hold_the_same_figures_as_the_command_line_report(
-    client: AsyncTestClient, office: Office, make_account: Callable[..., Account], sign_in
+    client: AsyncTestClient, office: Office, sign_in_as
 ) -> None:
-    await sign_in(make_account("caseworker", office.slug))
+    await sign_in_as("caseworker", office.slug)
     base = f"/{office.slug}/statistikk/arsrapport-2023"
 
     as_json = await client.get(base + ".json")
@@ -84,8 +83,7 @@ async def test_without_a_session_the_browser_is_sent_to_sign_in(client: AsyncTes
 async def test_another_offices_staff_and_roles_above_the_offices_get_404(
     client: AsyncTestClient,
     office: Office,
-    make_account,
-    sign_in: Callable[[Account], Awaitable[None]],
+    sign_in_as,
     platform: Platform,
     admin: Context,
     new_slug,
@@ -96,23 +94,22 @@ async def test_another_offices_staff_and_roles_above_the_offices_get_404(
     if own_tenant is False:
         tenant = new_slug()
         platform.create_tenant(admin, slug=tenant, name="Annenby kommune")
-    await sign_in(make_account(role, tenant))
+    await sign_in_as(role, tenant)
     for path in ("", "/arsrapport-2023.json"):
         response = await client.get(f"/{office.slug}/statistikk{path}")
         assert response.status_code == 404
         assert "Prøveby" not in response.text
 
 
-async def test_an_unknown_file_name_is_404(client: AsyncTestClient, office: Office, make_account, sign_in) -> None:
-    await sign_in(make_account("caseworker", office.slug))
+async def test_an_unknown_file_name_is_404(client: AsyncTestClient, office: Office, sign_in_as) -> None:
+    await sign_in_as("caseworker", office.slug)
     assert (await client.get(f"/{office.slug}/statistikk/arsrapport-2023.pdf")).status_code == 404
 
 
 async def test_the_docx_sets_the_offices_own_year_before_beside_the_year_and_nothing_of_another_office(
     client: AsyncTestClient,
     office: Office,
-    make_account,
-    sign_in,
+    sign_in_as,
     platform: Platform,
     admin: Context,
     caseworker: Context,
@@ -134,7 +131,7 @@ async def test_the_docx_sets_the_offices_own_year_before_beside_the_year_and_not
                 summary="Fjorårets sak (testdata)",
             )
         worker.catch_up(tenant.slug)
-    await sign_in(make_account("caseworker", office.slug))
+    await sign_in_as("caseworker", office.slug)
 
     response = await client.get(f"/{office.slug}/statistikk/arsrapport-2023.docx")
     document = docx.Document(io.BytesIO(response.content))

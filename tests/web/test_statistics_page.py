@@ -3,20 +3,19 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from datetime import date
 
 import asyncpg
 import pytest
 from litestar.testing import AsyncTestClient
 
-from domain.account import Account
 from domain.common import Context
 from projections.annual_report import year_over_year
 from projections.reading import tenant_transaction
 from projections.worker import ProjectionWorker
 from services.office import Office
 from services.platform import Platform
+from tests.web.helpers import sign_in_as_fixture  # noqa: F401 (the fixture `sign_in_as`)
 from web.charts import PALETTE
 
 RECEIVED = [
@@ -73,9 +72,9 @@ def table_values(html: str) -> dict[str, list[int | None]]:
 
 
 async def test_the_trend_chart_and_its_table_hold_the_year_over_year_figures_with_a_gap_for_a_year_without_any(
-    client: AsyncTestClient, office: Office, make_account: Callable[..., Account], sign_in, database_url: str
+    client: AsyncTestClient, office: Office, sign_in_as, database_url: str
 ) -> None:
-    await sign_in(make_account("caseworker", office.slug))
+    await sign_in_as("caseworker", office.slug)
     page = await client.get(f"/{office.slug}/statistikk?year=2023")
     assert page.status_code == 200
 
@@ -92,9 +91,9 @@ async def test_the_trend_chart_and_its_table_hold_the_year_over_year_figures_wit
 
 
 async def test_the_chart_is_an_image_with_a_name_described_by_the_text_beside_its_table(
-    client: AsyncTestClient, office: Office, make_account: Callable[..., Account], sign_in
+    client: AsyncTestClient, office: Office, sign_in_as
 ) -> None:
-    await sign_in(make_account("auditor", office.slug))
+    await sign_in_as("auditor", office.slug)
     page = (await client.get(f"/{office.slug}/statistikk")).text
     svg = re.search(r"<svg class=\"line-chart\"[^>]*>", page)[0]
     assert 'role="img"' in svg and 'aria-labelledby="utvikling-graf"' in svg
@@ -117,10 +116,10 @@ def test_every_line_colour_has_at_least_3_to_1_contrast_against_white() -> None:
 
 
 async def test_another_offices_caseworker_gets_404_and_no_trend(
-    client: AsyncTestClient, office: Office, make_account, sign_in, platform: Platform, admin: Context, new_slug
+    client: AsyncTestClient, office: Office, sign_in_as, platform: Platform, admin: Context, new_slug
 ) -> None:
     other = platform.create_tenant(admin, slug=new_slug(), name="Annenby kommune")
-    await sign_in(make_account("caseworker", other.slug))
+    await sign_in_as("caseworker", other.slug)
     response = await client.get(f"/{office.slug}/statistikk")
     assert response.status_code == 404
     assert "Prøveby" not in response.text and "utvikling" not in response.text

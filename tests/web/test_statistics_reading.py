@@ -16,6 +16,7 @@ from domain.common import Context
 from domain.taxonomy import MUNICIPAL_AREAS, ServiceArea
 from projections.worker import ProjectionWorker
 from services.office import Office
+from tests.web.helpers import sign_in_as_fixture  # noqa: F401 (the fixture `sign_in_as`)
 
 NBSP = "\xa0"
 # (received on, primary area, further areas, outside mandate): 2021 and 2023 with no inquiry in 2022, then 2024.
@@ -229,9 +230,9 @@ async def test_the_current_year_says_so_far_and_open_now(
 
 
 async def test_a_year_that_spans_a_reorganisation_is_shown_under_one_version_by_default(
-    client: AsyncTestClient, other_office: Office, make_account: Callable[..., Account], sign_in
+    client: AsyncTestClient, other_office: Office, sign_in_as
 ) -> None:
-    await sign_in(make_account("caseworker", other_office.slug))
+    await sign_in_as("caseworker", other_office.slug)
     page = (await client.get(f"/{other_office.slug}/statistikk?year=2024")).text
 
     assert table(page, "by-primary-area") == {"Helse og velferd": (5, f"83,3{NBSP}%"), "Barnevern": (1, f"16,7{NBSP}%")}
@@ -252,9 +253,9 @@ async def test_a_year_that_spans_a_reorganisation_is_shown_under_one_version_by_
 
 
 async def test_the_chosen_version_changes_every_area_table_is_stated_and_goes_with_the_downloads(
-    client: AsyncTestClient, other_office: Office, make_account: Callable[..., Account], sign_in
+    client: AsyncTestClient, other_office: Office, sign_in_as
 ) -> None:
-    await sign_in(make_account("tenant_admin", other_office.slug))
+    await sign_in_as("tenant_admin", other_office.slug)
     base = f"/{other_office.slug}/statistikk"
     as_recorded = (await client.get(f"{base}?year=2023")).text
     assert table(as_recorded, "by-primary-area") == {"Helse": (1, f"50,0{NBSP}%"), "NAV": (1, f"50,0{NBSP}%")}
@@ -275,9 +276,9 @@ async def test_the_chosen_version_changes_every_area_table_is_stated_and_goes_wi
 
 
 async def test_the_report_is_delivered_under_the_version_shown(
-    client: AsyncTestClient, office: Office, other_office: Office, make_account: Callable[..., Account], sign_in
+    client: AsyncTestClient, office: Office, other_office: Office, sign_in_as
 ) -> None:
-    await sign_in(make_account("tenant_admin", other_office.slug))
+    await sign_in_as("tenant_admin", other_office.slug)
     base = f"/{other_office.slug}/statistikk"
     await client.get(f"{base}?year=2023&taksonomi=2")
     form = {"year": "2023", "taksonomi": "2", "_csrf_token": client.cookies["ombud_csrf"]}
@@ -290,14 +291,14 @@ async def test_the_report_is_delivered_under_the_version_shown(
     assert "er ikke merket som levert" in (await client.get(f"{base}?year=2023&taksonomi=mottak")).text
     refused = await client.post(f"{base}/levert", data={**form, "taksonomi": "\x00"})
     assert refused.status_code == 400 and "taksonomi: " in refused.text
-    await sign_in(make_account("tenant_admin", office.slug))
+    await sign_in_as("tenant_admin", office.slug)
     assert "er ikke merket som levert" in (await client.get(f"/{office.slug}/statistikk?year=2023")).text
 
 
 async def test_a_version_the_year_can_not_be_shown_under_falls_back_and_says_why(
-    client: AsyncTestClient, other_office: Office, make_account: Callable[..., Account], sign_in
+    client: AsyncTestClient, other_office: Office, sign_in_as
 ) -> None:
-    await sign_in(make_account("caseworker", other_office.slug))
+    await sign_in_as("caseworker", other_office.slug)
     response = await client.get(f"/{other_office.slug}/statistikk?year=2024&taksonomi=1")
 
     assert response.status_code == 200

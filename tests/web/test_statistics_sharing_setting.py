@@ -11,6 +11,8 @@ from litestar.testing import AsyncTestClient
 from domain.tenant import Tenant
 from services.office import Office
 from services.platform import Platform
+from tests.web.helpers import post as post_form
+from tests.web.helpers import sign_in_as_fixture  # noqa: F401 (the fixture `sign_in_as`)
 
 
 def version_of(office: Office) -> int:
@@ -18,21 +20,13 @@ def version_of(office: Office) -> int:
 
 
 async def post(client: AsyncTestClient, slug: str, data: dict[str, Any], *, htmx: bool = False):
-    if htmx:
-        return await client.post(
-            f"/{slug}/admin/deling",
-            data=data,
-            headers={"HX-Request": "true", "x-csrftoken": client.cookies["ombud_csrf"]},
-        )
-    return await client.post(
-        f"/{slug}/admin/deling", data={**data, "_csrf_token": client.cookies["ombud_csrf"]}, follow_redirects=False
-    )
+    return await post_form(client, f"/{slug}/admin/deling", data, htmx=htmx)
 
 
 async def test_the_admin_page_says_what_is_shared_and_what_stopping_means(
-    client: AsyncTestClient, office: Office, make_account, sign_in
+    client: AsyncTestClient, office: Office, sign_in_as
 ) -> None:
-    await sign_in(make_account("tenant_admin", office.slug))
+    await sign_in_as("tenant_admin", office.slug)
 
     page = await client.get(f"/{office.slug}/admin")
 
@@ -43,9 +37,9 @@ async def test_the_admin_page_says_what_is_shared_and_what_stopping_means(
 
 
 async def test_stopping_removes_the_office_from_the_network_at_once_and_is_recorded(
-    client: AsyncTestClient, office: Office, other_office: Office, platform: Platform, make_account, sign_in
+    client: AsyncTestClient, office: Office, other_office: Office, platform: Platform, sign_in_as
 ) -> None:
-    await sign_in(make_account("tenant_admin", office.slug))
+    await sign_in_as("tenant_admin", office.slug)
     assert office.slug in platform.sharing_slugs()
 
     response = await post(client, office.slug, {"deler": "nei"})
@@ -67,9 +61,9 @@ async def test_stopping_removes_the_office_from_the_network_at_once_and_is_recor
 
 
 async def test_with_htmx_the_section_comes_back_saying_what_happened(
-    client: AsyncTestClient, office: Office, make_account, sign_in
+    client: AsyncTestClient, office: Office, sign_in_as
 ) -> None:
-    await sign_in(make_account("tenant_admin", office.slug))
+    await sign_in_as("tenant_admin", office.slug)
 
     response = await post(client, office.slug, {"deler": "nei"}, htmx=True)
 
@@ -84,9 +78,9 @@ async def test_with_htmx_the_section_comes_back_saying_what_happened(
     ids=["missing", "unknown", "nul", "both", "unicode-digit", "huge"],
 )
 async def test_odd_input_changes_nothing_and_says_so(
-    client: AsyncTestClient, office: Office, platform: Platform, make_account, sign_in, data: dict[str, Any]
+    client: AsyncTestClient, office: Office, platform: Platform, sign_in_as, data: dict[str, Any]
 ) -> None:
-    await sign_in(make_account("tenant_admin", office.slug))
+    await sign_in_as("tenant_admin", office.slug)
     before = version_of(office)
 
     response = await post(client, office.slug, data)
@@ -99,27 +93,27 @@ async def test_odd_input_changes_nothing_and_says_so(
 
 @pytest.mark.parametrize("role", ["caseworker", "auditor"])
 async def test_roles_other_than_the_administrator_get_404(
-    client: AsyncTestClient, office: Office, platform: Platform, make_account, sign_in, role: str
+    client: AsyncTestClient, office: Office, platform: Platform, sign_in_as, role: str
 ) -> None:
-    await sign_in(make_account(role, office.slug))
+    await sign_in_as(role, office.slug)
 
     assert (await post(client, office.slug, {"deler": "nei"})).status_code == 404
     assert office.slug in platform.sharing_slugs() and office.profile().shares_statistics is True
 
 
 async def test_another_tenants_administrator_gets_404_and_changes_nothing(
-    client: AsyncTestClient, office: Office, other_office: Office, platform: Platform, make_account, sign_in
+    client: AsyncTestClient, office: Office, other_office: Office, platform: Platform, sign_in_as
 ) -> None:
-    await sign_in(make_account("tenant_admin", other_office.slug))
+    await sign_in_as("tenant_admin", other_office.slug)
 
     assert (await post(client, office.slug, {"deler": "nei"})).status_code == 404
     assert office.slug in platform.sharing_slugs() and office.profile().shares_statistics is True
 
 
 async def test_a_form_without_its_csrf_token_is_refused(
-    client: AsyncTestClient, office: Office, platform: Platform, make_account, sign_in
+    client: AsyncTestClient, office: Office, platform: Platform, sign_in_as
 ) -> None:
-    await sign_in(make_account("tenant_admin", office.slug))
+    await sign_in_as("tenant_admin", office.slug)
 
     response = await client.post(f"/{office.slug}/admin/deling", data={"deler": "nei"}, follow_redirects=False)
 

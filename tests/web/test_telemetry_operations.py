@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,7 +16,6 @@ from litestar.testing import AsyncTestClient
 from opentelemetry.sdk.metrics.export import InMemoryMetricReader
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
-from domain.account import Account
 from domain.inquiry import Inquiry
 from infra.eventstore import open_datastore
 from infra.key_epochs import DirectoryEpochStore
@@ -28,6 +27,7 @@ from projections import inquiries, outreach, search_index
 from projections import worker as worker_module
 from services.office import Office
 from services.platform import Platform
+from tests.web.helpers import overview_fails_with, sign_in_as_fixture  # noqa: F401 (the fixture `sign_in_as`)
 from tests.web.test_new_inquiry import filled
 from web.app import create_app
 
@@ -174,8 +174,8 @@ async def test_a_working_day_is_traced_and_measured_without_any_of_the_persons_d
     other_office: Office,
     platform: Platform,
     database_url: str,
-    make_account: Callable[..., Account],
     sign_in,
+    sign_in_as,
     captured: Captured,
     logs: pytest.LogCaptureFixture,
 ) -> None:
@@ -186,7 +186,7 @@ async def test_a_working_day_is_traced_and_measured_without_any_of_the_persons_d
         data={"email": EMAIL, "password": f"{NAME} {NATIONAL_ID}", "_csrf_token": client.cookies["ombud_csrf"]},
     )
     assert refused.status_code == 401
-    await sign_in(make_account("caseworker", office.slug))
+    await sign_in_as("caseworker", office.slug)
 
     reference = await register(client, office)
     page = await client.get(f"/{office.slug}/henvendelser/{reference}?merknad={NATIONAL_ID}", headers={"X-Note": NAME})
@@ -288,17 +288,13 @@ async def test_a_working_day_is_traced_and_measured_without_any_of_the_persons_d
 async def test_a_request_that_fails_on_the_persons_data_is_traced_by_type_only(
     client: AsyncTestClient,
     office: Office,
-    make_account: Callable[..., Account],
-    sign_in,
+    sign_in_as,
     captured: Captured,
     logs: pytest.LogCaptureFixture,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    async def failing(*_: object) -> None:
-        raise ValueError(f"kunne ikke lese {NAME} {NATIONAL_ID} {EMAIL}")
-
-    monkeypatch.setattr(inquiries, "my_open_inquiries", failing)
-    await sign_in(make_account("caseworker", office.slug))
+    overview_fails_with(monkeypatch, ValueError(f"kunne ikke lese {NAME} {NATIONAL_ID} {EMAIL}"))
+    await sign_in_as("caseworker", office.slug)
     captured.spans.clear()
     response = await client.get(f"/{office.slug}/oversikt?q={NAME}", headers={"X-Note": EMAIL})
     assert response.status_code == 500
@@ -312,13 +308,12 @@ async def test_a_request_that_fails_on_the_persons_data_is_traced_by_type_only(
 async def test_a_command_that_fails_quoting_the_persons_data_is_traced_by_type_only(
     client: AsyncTestClient,
     office: Office,
-    make_account: Callable[..., Account],
-    sign_in,
+    sign_in_as,
     captured: Captured,
     logs: pytest.LogCaptureFixture,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    await sign_in(make_account("caseworker", office.slug))
+    await sign_in_as("caseworker", office.slug)
     reference = await register(client, office)
 
     def failing(self: Inquiry, *_: object, text: str, **__: object) -> None:
@@ -361,13 +356,12 @@ async def test_a_projection_set_aside_on_the_persons_data_shows_in_the_gauge_by_
     office: Office,
     platform: Platform,
     database_url: str,
-    make_account: Callable[..., Account],
-    sign_in,
+    sign_in_as,
     captured: Captured,
     logs: pytest.LogCaptureFixture,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    await sign_in(make_account("caseworker", office.slug))
+    await sign_in_as("caseworker", office.slug)
     await register(client, office)
 
     def failing(*_: object) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import json
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,12 +16,12 @@ from opentelemetry.sdk.metrics.export import InMemoryMetricReader
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
-from domain.account import Account
 from domain.inquiry import Inquiry
 from infra.cli import main
 from infra.settings import Settings
 from infra.telemetry import configure_logging, telemetry_for
 from services.office import Office
+from tests.web.helpers import sign_in_as_fixture  # noqa: F401 (the fixture `sign_in_as`)
 from tests.web.test_new_inquiry import filled
 
 MARKER = "OTELAREA Ola Nordmann 01019912345"
@@ -91,12 +91,11 @@ async def test_a_service_area_typed_on_the_web_and_refused_reaches_no_span_log_o
     client: AsyncTestClient,
     office: Office,
     other_office: Office,
-    make_account: Callable[..., Account],
-    sign_in,
+    sign_in_as,
     telemetry: Telemetry,
     logs: pytest.LogCaptureFixture,
 ) -> None:
-    await sign_in(make_account("caseworker", office.slug))
+    await sign_in_as("caseworker", office.slug)
     await client.get(f"/{office.slug}/henvendelser/ny")
     response = await client.post(
         f"/{office.slug}/henvendelser/ny", data=filled(client, service_area=MARKER), follow_redirects=False
@@ -111,8 +110,7 @@ async def test_a_service_area_typed_on_the_web_and_refused_reaches_no_span_log_o
 async def test_an_unexpected_failure_that_quotes_the_input_is_traced_and_logged_by_type_only(
     client: AsyncTestClient,
     office: Office,
-    make_account: Callable[..., Account],
-    sign_in,
+    sign_in_as,
     telemetry: Telemetry,
     logs: pytest.LogCaptureFixture,
     monkeypatch: pytest.MonkeyPatch,
@@ -121,7 +119,7 @@ async def test_an_unexpected_failure_that_quotes_the_input_is_traced_and_logged_
         raise RuntimeError(f"kunne ikke lagre {fields['primary_area']} {MARKER}")
 
     monkeypatch.setattr(Inquiry, "receive", failing)
-    await sign_in(make_account("caseworker", office.slug))
+    await sign_in_as("caseworker", office.slug)
     await client.get(f"/{office.slug}/henvendelser/ny")
     response = await client.post(f"/{office.slug}/henvendelser/ny", data=filled(client, summary=MARKER))
     assert response.status_code == 500

@@ -1,0 +1,62 @@
+"""Helpers the unit tests share: a registered kommune, an outreach activity, the who-and-when of an event."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+
+from domain.common import FIRST_BUSINESS_DAY, Context
+from domain.outreach import OutreachActivity
+from domain.taxonomy import MUNICIPAL_AREAS
+from domain.tenant import Tenant
+from services.platform import Platform
+
+REGISTERED_ON = date(2024, 1, 2)
+HELD_ON = date(2024, 4, 18)
+
+
+def register_tenant(ctx: Context, **overrides: Any) -> Tenant:
+    """Testby kommune, registered with the municipal template; any field can be given instead."""
+    fields: dict[str, Any] = {
+        "on": REGISTERED_ON,
+        "slug": "testby",
+        "name": "Testby kommune",
+        "population": 12_345,
+        "shares_statistics": True,
+        "areas": MUNICIPAL_AREAS,
+        "taxonomy_from": FIRST_BUSINESS_DAY,
+    }
+    return Tenant.register(ctx, **(fields | overrides))
+
+
+def register_outreach(ctx: Context, **overrides: Any) -> OutreachActivity:
+    """An information meeting held on HELD_ON; any field can be given instead."""
+    fields: dict[str, Any] = {
+        "held_on": HELD_ON,
+        "kind": "information_meeting",
+        "title": "Informasjonsmøte på Testby helsehus",
+        "audience": "Pårørende",
+        "participants": 25,
+    }
+    return OutreachActivity.register(ctx, **(fields | overrides))
+
+
+def assert_made_by(event: Any, ctx: Context, on: date) -> None:
+    """The event names who made it (the context's person, role and correlation) and the day it was made for."""
+    assert (event.actor_id, event.actor_role, event.on, event.correlation_id) == (
+        ctx.user_id,
+        ctx.role,
+        on,
+        ctx.correlation_id,
+    ), event
+
+
+@pytest.fixture(name="slug")
+def slug_fixture(platform: Platform) -> str:
+    """The `slug` fixture: Prøveby's, made beside a second kommune (Annenby) that must see nothing of it."""
+    admin = Context("plattform-admin", "platform_admin", "k-1")
+    platform.create_tenant(admin, slug="proveby", name="Prøveby kommune")
+    platform.create_tenant(admin, slug="annenby", name="Annenby kommune")
+    return "proveby"
