@@ -101,7 +101,7 @@ class Retention:
         if dry_run or years is None:
             return [d.reference for d in due]
         for item in due:
-            self.office.erase(ctx, EraseInquiry(item.reference, today, retention.reason(years)))
+            self.office.handle(ctx, EraseInquiry(item.reference, today, retention.reason(years)))
         return [d.reference for d in due]
 
     def _inquiries(self) -> Iterator[Inquiry]:

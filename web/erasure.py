@@ -54,7 +54,7 @@ class ErasureController(Controller):
         try:
             reason = parsing.text("reason", typed, max_length=MAX_ERASURE_REASON, required=True)
             command = EraseInquiry(reference, today_in_norway(), reason)
-            await anyio.to_thread.run_sync(lambda: office.erase(ctx, command))
+            await anyio.to_thread.run_sync(lambda: office.handle(ctx, command))
         except InquiryNotFound:
             raise NotFoundException() from None
         except DomainError as error:

@@ -85,7 +85,7 @@ class NationalGroupsController(Controller):
         if not area_errors and not form_errors:
             command = MapNationalGroups(version=version, groups=groups, on=today_in_norway())
             try:
-                await anyio.to_thread.run_sync(lambda: office.map_national_groups(staff.acting(), command))
+                await anyio.to_thread.run_sync(lambda: office.handle(staff.acting(), command))
             except DomainError as error:
                 form_errors.append(error.message)
             else:

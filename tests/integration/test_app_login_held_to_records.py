@@ -25,6 +25,7 @@ from services.accounts import create_account
 from services.audit_signing import load_signer
 from services.office import Office
 from services.platform import Platform
+from tests import factories
 
 REFUSED = psycopg.errors.InsufficientPrivilege
 PASSWORD = "et-langt-testpassord"
@@ -264,7 +265,8 @@ def test_the_web_login_cannot_touch_the_chains_verdict(
 def test_the_web_login_writes_no_read_model_of_a_tenant(
     office: Office, caseworker: Context, worker: ProjectionWorker, database_url: str
 ) -> None:
-    office.receive(
+    factories.receive(
+        office,
         caseworker,
         received_on=date(2024, 3, 1),
         channel="phone",

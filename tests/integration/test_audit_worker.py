@@ -26,6 +26,7 @@ from projections.worker import ProjectionWorker
 from services.audit_signing import Signer, load_signer
 from services.office import Office
 from services.platform import Platform
+from tests import factories
 from tests.integration.test_audit_verify import chain_of, change_row, checkpoint_rows
 from tests.private_database import (
     module_admin_database_url,  # noqa: F401 (the module's own database, since it tampers with it)
@@ -87,7 +88,7 @@ def offices(platform: Platform, admin: Context, new_slug: Callable[[], str]) -> 
 
 
 def receive(office: Office, ctx: Context) -> str:
-    return office.receive(
+    return factories.receive(office,
         ctx, received_on=date(2024, 3, 1), channel="phone", requester_role="user", service_area="helse",
         summary=SUMMARY, requester_name=NAME,
     ).reference  # fmt: skip

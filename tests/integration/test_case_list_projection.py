@@ -20,10 +20,12 @@ from services.case_commands import Assign, Forward, HoldMeeting, Reopen, Resolve
 from services.keys import new_tenant_key, wrap
 from services.office import Office
 from services.platform import Platform
+from tests import factories
 
 
 def receive(office: Office, ctx: Context, on: date = date(2024, 3, 1)) -> str:
-    return office.receive(
+    return factories.receive(
+        office,
         ctx,
         received_on=on,
         channel="phone",

@@ -29,6 +29,7 @@ from projections.worker import PROJECTION_TABLES, ProjectionWorker
 from services.accounts import create_account
 from services.office import Office
 from services.platform import Platform
+from tests import factories
 from tests.faults_servers import PrivatePostgres, PrivateRedis
 from web.app import create_app
 
@@ -67,7 +68,8 @@ def stack(postgres: PrivatePostgres, master_key: bytes) -> Iterator[tuple[str, P
 
 
 def receive(office: Office, ctx: Context) -> str:
-    return office.receive(
+    return factories.receive(
+        office,
         ctx,
         received_on=date(2024, 3, 1),
         channel="phone",

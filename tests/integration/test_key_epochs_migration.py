@@ -25,6 +25,7 @@ from infra.migrate import migration_files
 from services.inquiry_keys import Wrapped
 from services.key_epochs import InMemoryEpochStore, unwrap
 from services.platform import Platform
+from tests import factories
 from tests.integration.conftest import Run
 
 NAME = "Gudbrand Førsteutgave"
@@ -105,7 +106,7 @@ def test_migrate_rewraps_the_keys_from_before_epochs_and_rekeys_the_index(
     before = Platform(directory, master_key, factory_maker(datastore), epochs=directory.epochs)
     try:
         office = before.create_tenant(admin, slug="gamleby", name="Gamleby kommune")
-        found = office.receive(
+        found = factories.receive(office,
             caseworker, reference="G-1", received_on=date(2024, 1, 2), service_area="helse", channel="phone",
             requester_role="user", summary=SUMMARY, requester_name=NAME,
         ).id  # fmt: skip

@@ -23,13 +23,15 @@ from services.accounts import create_account
 from services.application import table_prefix
 from services.office import Office
 from services.platform import Platform
+from tests import factories
 from web.app import create_app
 
 REFUSED = psycopg.errors.InsufficientPrivilege
 
 
 def receive(office: Office, ctx: Context) -> str:
-    return office.receive(
+    return factories.receive(
+        office,
         ctx,
         received_on=date(2024, 3, 1),
         channel="phone",

@@ -22,6 +22,7 @@ from projections.worker import ProjectionWorker
 from services.case_commands import Forward, Resolve
 from services.office import Office
 from services.platform import Platform
+from tests import factories
 
 YEAR = 2008  # no other test receives inquiries in 2008
 
@@ -30,7 +31,8 @@ def receive(
     office: Office, ctx: Context, count: int, area: str, *, resolve_after: int | None = None, year: int = YEAR
 ) -> None:
     for n in range(count):
-        receipt = office.receive(
+        receipt = factories.receive(
+            office,
             ctx,
             received_on=date(year, 3, 1 + n % 28),
             channel="phone",
@@ -188,7 +190,7 @@ def test_an_office_that_maps_an_area_to_another_group_has_its_inquiries_counted_
     from services.office import MapNationalGroups
 
     a, b = offices
-    a.map_national_groups(admin, MapNationalGroups(version=1, groups={"helse": "annet"}, on=date(2024, 1, 2)))
+    a.handle(admin, MapNationalGroups(version=1, groups={"helse": "annet"}, on=date(2024, 1, 2)))
     worker.catch_up(a.slug)
     groups = {key: n for _, year, measure, key, n in rows(database_url, a.slug) if measure == "group" and year == YEAR}
     assert groups == {"annet": 12}

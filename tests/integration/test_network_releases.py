@@ -19,6 +19,7 @@ from projections.reading import network_transaction
 from projections.worker import ProjectionWorker
 from services.office import Office
 from services.platform import Platform
+from tests import factories
 
 FIRST, LAST = 2005, 2006  # no other test receives inquiries in these years
 UNRELEASED = 2004  # nor in this one, which only the worker's test uses
@@ -27,7 +28,8 @@ HEALTH = "helse-og-omsorg"
 
 def receive(office: Office, ctx: Context, year: int, count: int, area: str = "helse") -> None:
     for n in range(count):
-        office.receive(
+        factories.receive(
+            office,
             ctx,
             received_on=date(year, 6, 1 + n),
             channel="phone",

@@ -19,6 +19,7 @@ from domain.deadlines import today_in_norway
 from projections.worker import ProjectionWorker
 from services.office import Office
 from services.platform import Platform
+from tests import factories
 from tests.integration.conftest import Run
 
 YEAR = 2007  # no other test receives inquiries in 2007
@@ -26,7 +27,8 @@ YEAR = 2007  # no other test receives inquiries in 2007
 
 def receive(office: Office, ctx: Context, count: int, area: str, year: int = YEAR) -> None:
     for n in range(count):
-        office.receive(
+        factories.receive(
+            office,
             ctx,
             received_on=date(year, 5, 1 + n % 28),
             channel="letter",

@@ -21,6 +21,7 @@ from services.office import EraseInquiry, InquiryView, Office
 from services.platform import Platform
 from services.replay import replay
 from services.retention import LiftLegalHold, PlaceLegalHold, Retention
+from tests import factories
 from tests.integration.test_statistics_properties import AREAS, CASE_TYPES, TODAY, Story, stories, take_step
 
 PROPERTY = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -42,7 +43,7 @@ class Case:
 
 
 def _erase(office: Office, ctx: Context, reference: str) -> None:
-    office.erase(ctx, EraseInquiry(reference, TODAY, "krav fra innbygger"))
+    office.handle(factories.as_admin(ctx), EraseInquiry(reference, TODAY, "krav fra innbygger"))
 
 
 _erase.erases = True  # type: ignore[attr-defined]
@@ -78,7 +79,8 @@ def cases(draw: st.DrawFn) -> Case:
 
 def receive(office: Office, ctx: Context, case: Case) -> str:
     story = case.story
-    return office.receive(
+    return factories.receive(
+        office,
         ctx,
         received_on=story.received_on,
         channel=story.channel,

@@ -18,13 +18,15 @@ from services.application import OfficeApplication, table_prefix
 from services.keys import unwrap
 from services.office import EraseInquiry, Office
 from services.platform import Platform
+from tests import factories
 
 NAME = "Åse Ødegård"
 SUMMARY = "Klage på vedtak om støttekontakt"
 
 
 def receive(office: Office, ctx: Context, reference: str) -> UUID:
-    return office.receive(
+    return factories.receive(
+        office,
         ctx,
         reference=reference,
         received_on=date(2024, 2, 1),
@@ -94,7 +96,7 @@ async def test_an_erased_inquiry_is_no_longer_found_and_the_other_tenant_keeps_i
     worker: ProjectionWorker,
 ) -> None:
     a, b, _, found_b = offices
-    a.erase(caseworker, EraseInquiry("A-1", on=date(2024, 3, 1), reason="krav fra innbygger"))
+    a.handle(factories.as_admin(caseworker), EraseInquiry("A-1", on=date(2024, 3, 1), reason="krav fra innbygger"))
     worker.catch_up(a.slug)
     assert await hits(database_url, a, "ase") == []
     assert await hits(database_url, b, "ase") == [found_b]
@@ -121,7 +123,7 @@ def test_the_stored_event_holds_the_tokens_only_sealed_and_after_erasure_they_op
 
     received = a.app.events.get(found_a)  # as the worker decodes it
     assert next(iter(received)).search_tokens == tokens
-    a.erase(caseworker, EraseInquiry("A-1", on=date(2024, 3, 1), reason="krav fra innbygger"))
+    a.handle(factories.as_admin(caseworker), EraseInquiry("A-1", on=date(2024, 3, 1), reason="krav fra innbygger"))
     assert next(iter(a.app.events.get(found_a))).search_tokens == []
     assert next(iter(b.app.events.get(found_b))).search_tokens == b.app.search_index.tokens(NAME + " " + SUMMARY)
 

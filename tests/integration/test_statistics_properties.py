@@ -44,6 +44,7 @@ from services.case_commands import (
 )
 from services.office import Office
 from services.platform import Platform
+from tests import factories
 
 AREAS = [a.code for a in MUNICIPAL_AREAS]  # the default `kommune` template
 CASE_TYPES = [c.code for c in STANDARD_CASE_TYPES]
@@ -127,7 +128,8 @@ def histories(max_size: int = 25) -> st.SearchStrategy[list[Story]]:
 def record(office: Office, ctx: Context, history: list[Story]) -> None:
     """Receives every inquiry, then plays the steps round-robin so the event log interleaves inquiries."""
     references = [
-        office.receive(
+        factories.receive(
+            office,
             ctx,
             received_on=s.received_on,
             channel=s.channel,

@@ -22,6 +22,7 @@ from projections.worker import ProjectionSetAside, ProjectionWorker
 from services.case_commands import HoldMeeting
 from services.office import Office
 from services.platform import Platform
+from tests import factories
 from tests.private_database import (
     module_admin_database_url,  # noqa: F401 (a database of the module's own: `worker --once` reads every tenant in it)
     module_database_url,  # noqa: F401
@@ -51,7 +52,8 @@ def register_unbounded(office: Office, ctx: Context) -> None:
 
 
 def receive(office: Office, ctx: Context, name: str = MARKER) -> str:
-    return office.receive(
+    return factories.receive(
+        office,
         ctx,
         received_on=date(2024, 3, 1),
         channel="phone",

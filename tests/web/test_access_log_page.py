@@ -12,6 +12,7 @@ from domain.common import Context
 from projections.access_log import PAGE_SIZE
 from projections.worker import ProjectionWorker
 from services.office import Office
+from tests import factories
 
 
 def reads(page: str) -> str:
@@ -20,7 +21,8 @@ def reads(page: str) -> str:
 
 
 def receive(office: Office, caseworker: Context) -> str:
-    return office.receive(
+    return factories.receive(
+        office,
         caseworker,
         received_on=date(2025, 3, 3),
         channel="phone",

@@ -17,12 +17,14 @@ from domain.account import Account
 from domain.common import Context
 from projections.access_log import record_access
 from services.office import Office
+from tests import factories
 
 SUMMARY = "Fiktiv sak om innsyn i loggen"
 
 
 def receive(office: Office, caseworker: Context) -> str:
-    return office.receive(
+    return factories.receive(
+        office,
         caseworker,
         received_on=date(2025, 3, 3),
         channel="phone",

@@ -14,13 +14,15 @@ from domain.common import Context
 from services.case_commands import AddNote
 from services.office import Office
 from services.platform import Platform
+from tests import factories
 
 SUMMARY = "Testsak om manglende svar (fiktiv)"
 
 
 @pytest.fixture
 def reference(office: Office, caseworker: Context) -> str:
-    return office.receive(
+    return factories.receive(
+        office,
         caseworker,
         received_on=date(2025, 3, 3),
         channel="phone",
@@ -259,7 +261,8 @@ async def test_an_auditor_and_another_offices_caseworker_cannot_recategorise(
     new_slug,
 ) -> None:
     other = platform.create_tenant(admin, slug=new_slug(), name="Annenby kommune")
-    own_reference = other.receive(
+    own_reference = factories.receive(
+        other,
         caseworker,
         received_on=date(2025, 3, 3),
         channel="phone",

@@ -13,6 +13,7 @@ from litestar.testing import AsyncTestClient
 from domain.common import Context
 from services.case_commands import AddNote, Forward, HoldMeeting, Reopen, Resolve, SendComplaint
 from services.office import Office
+from tests import factories
 from web import case_page
 
 NAME = "Åse Prøvesen"
@@ -38,7 +39,8 @@ def case(office: Office, other_office: Office, make_account) -> tuple[str, str]:
     """An inquiry with every kind of step, written by a real account of the office; the email of that account."""
     worker = make_account("caseworker", office.slug)
     ctx = Context(str(worker.id), "caseworker", str(uuid.uuid4()))
-    reference = office.receive(
+    reference = factories.receive(
+        office,
         ctx,
         received_on=date(2025, 3, 3),
         channel="email",
@@ -57,7 +59,8 @@ def case(office: Office, other_office: Office, make_account) -> tuple[str, str]:
     )
     office.handle(ctx, Resolve(inquiry=reference, on=date(2025, 3, 8), outcome="assisted"))
     office.handle(ctx, Reopen(inquiry=reference, on=date(2025, 3, 9), reason=REOPEN_REASON))
-    other_office.receive(  # the same reference in another tenant, with another inhabitant
+    factories.receive(
+        other_office,  # the same reference in another tenant, with another inhabitant
         Context("annen", "caseworker", str(uuid.uuid4())),
         reference=reference,
         received_on=date(2025, 3, 3),

@@ -15,6 +15,7 @@ from projections.worker import ProjectionWorker
 from services.case_commands import Assign, Resolve, SendInterimReply
 from services.office import Office
 from services.platform import Platform
+from tests import factories
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,8 @@ class Desk:
 
 
 def receive(office: Office, ctx: Context, on: date) -> str:
-    return office.receive(
+    return factories.receive(
+        office,
         ctx,
         received_on=on,
         channel="phone",

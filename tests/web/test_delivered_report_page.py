@@ -19,12 +19,13 @@ from projections.reading import tenant_transaction
 from projections.worker import ProjectionWorker
 from services.case_commands import Resolve
 from services.office import Office
+from tests import factories
 
 PAGE = "/{}/statistikk"
 
 
 def receive(office: Office, ctx: Context, day: date, area: str = "helse") -> str:
-    return office.receive(
+    return factories.receive(office,
         ctx, received_on=day, channel="phone", requester_role="user", service_area=area,
         case_types=["no_reply"], summary="Fiktiv testsak", requester_name="Testperson Prøvesen",
     ).reference  # fmt: skip

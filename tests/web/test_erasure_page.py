@@ -14,6 +14,7 @@ from domain.inquiry import ERASED
 from services.case_commands import AddNote
 from services.office import Office
 from services.platform import Platform
+from tests import factories
 
 NAME = "Torbjørg Slettemo"
 SUMMARY = "Torbjørg Slettemo venter på svar om sykehjemsplass."
@@ -21,7 +22,7 @@ NOTE = "Torbjørg ringte igjen om plassen."
 
 
 def receive(office: Office, ctx: Context) -> str:
-    reference = office.receive(
+    reference = factories.receive(office,
         ctx, received_on=date(2025, 3, 3), channel="phone", requester_role="user", service_area="Helse",
         summary=SUMMARY, requester_name=NAME, contact="torbjorg@example.invalid",
     ).reference  # fmt: skip

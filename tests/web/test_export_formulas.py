@@ -15,6 +15,7 @@ from domain.common import Context
 from domain.taxonomy import ServiceArea
 from projections.worker import ProjectionWorker
 from services.platform import Platform
+from tests import factories
 
 KOMMUNE = '=HYPERLINK("http://example.invalid","klikk")'
 # code: name; the last two as a spreadsheet reads them after NFKC and past leading blanks
@@ -37,7 +38,8 @@ async def test_hostile_kommune_and_area_names_download_as_text(
     office.publish_taxonomy(admin, on=date(2024, 1, 1), effective_from=date(2024, 1, 1), areas=areas, mapping={})
     for number, code in enumerate(AREAS):
         for tenant in (office, other):
-            tenant.receive(
+            factories.receive(
+                tenant,
                 caseworker,
                 received_on=date(2024, 3, 3 + number),
                 channel="phone",

@@ -15,6 +15,7 @@ from domain.common import Context, today_in_norway
 from projections.worker import ProjectionWorker
 from services.case_commands import Assign, Resolve
 from services.office import EraseInquiry, Office
+from tests import factories
 from tests.integration.test_access_report import records
 
 NAME = "Testesen, Fiktiv"
@@ -24,7 +25,8 @@ ASSIGNEE = "Testperson Rådgiver"
 
 def history_of(office: Office, caseworker: Context) -> str:
     """Received, assigned, resolved: three versions."""
-    reference = office.receive(
+    reference = factories.receive(
+        office,
         caseworker,
         received_on=date(2025, 3, 3),
         channel="phone",
@@ -158,7 +160,7 @@ async def test_an_erased_inquiry_shows_its_personal_fields_erased_in_every_step(
 ) -> None:
     reference = history_of(office, caseworker)
     eraser = Context("administrator-test", "tenant_admin", "korrelasjon")
-    office.erase(eraser, EraseInquiry(reference, today_in_norway(), "krav fra innbygger"))
+    office.handle(eraser, EraseInquiry(reference, today_in_norway(), "krav fra innbygger"))
     await sign_in(make_account("auditor", office.slug))
     page = await client.get(url(office, reference, "?versjon=1"))
     assert page.status_code == 200

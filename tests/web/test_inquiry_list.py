@@ -15,13 +15,15 @@ from projections.worker import ProjectionWorker
 from services.case_commands import Assign, Resolve, SendInterimReply
 from services.office import Office
 from services.platform import Platform
+from tests import factories
 
 
 @pytest.fixture
 def office(platform: Platform, admin: Context, caseworker: Context, new_slug, worker: ProjectionWorker) -> Office:
     office = platform.create_tenant(admin, slug=new_slug(), name="Prøveby kommune")
     for n in range(PAGE_SIZE + 5):
-        receipt = office.receive(
+        receipt = factories.receive(
+            office,
             caseworker,
             received_on=date(2022 + n % 2, 2, 1 + n % 27),
             channel="phone",

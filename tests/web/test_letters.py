@@ -21,6 +21,7 @@ from services.case_commands import Resolve, SendInterimReply
 from services.letter_documents import long_date
 from services.letters import Letters, SetLetterhead
 from services.office import Office
+from tests import factories
 
 RECEIVED = date(2026, 3, 2)
 SUMMARY = "Fiktiv sak om brev fra ombudet"
@@ -40,7 +41,8 @@ def letterhead(name: str, signer: str) -> Letterhead:
 
 
 def receive(office: Office, ctx: Context, on: date = RECEIVED, **changes: str) -> str:
-    return office.receive(
+    return factories.receive(
+        office,
         ctx,
         received_on=on,
         channel="letter",

@@ -13,10 +13,12 @@ from domain.common import Context
 from domain.inquiry import Inquiry
 from projections.worker import ProjectionWorker
 from services.office import EraseInquiry, Office
+from tests import factories
 
 
 def receive(office: Office, ctx: Context, reference: str, name: str, summary: str) -> None:
-    office.receive(
+    factories.receive(
+        office,
         ctx,
         reference=reference,
         received_on=date(2024, 2, 1),
@@ -72,7 +74,7 @@ async def test_a_name_or_word_finds_the_inquiry_in_ones_own_tenant_and_records_e
     assert search_records(admin_database_url, office.slug) == [(a1, "søk", "search"), (a1, "søk", "search")]
     assert search_records(admin_database_url, other_office.slug) == []
 
-    office.erase(caseworker, EraseInquiry("A-1", on=date(2024, 3, 1), reason="krav fra innbygger"))
+    office.handle(factories.as_admin(caseworker), EraseInquiry("A-1", on=date(2024, 3, 1), reason="krav fra innbygger"))
     worker.catch_up(office.slug)
     after = await search(client, office.slug, q="ase")
     assert ">A-1<" not in after.text

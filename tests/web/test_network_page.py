@@ -20,6 +20,7 @@ from projections.network_releases import make_releases
 from projections.worker import ProjectionWorker
 from services.office import Office
 from services.platform import Platform
+from tests import factories
 
 YEAR = 2009  # no other test receives inquiries in 2009: the tables hold only these offices
 
@@ -27,7 +28,8 @@ YEAR = 2009  # no other test receives inquiries in 2009: the tables hold only th
 def receive(office: Office, ctx: Context, count: int, area: str = "helse") -> str:
     reference = ""
     for n in range(count):
-        reference = office.receive(
+        reference = factories.receive(
+            office,
             ctx,
             received_on=date(YEAR, 3, 1 + n % 28),
             channel="phone",

@@ -41,6 +41,7 @@ from services.case_commands import (
 from services.letters import FILE_NAMES
 from services.office import Office
 from services.platform import Platform
+from tests import factories
 
 TAXONOMY_BASES = ("in_force_at_receipt", "reprojected")  # projections/annual_report.py
 ENUMERATIONS = (
@@ -125,7 +126,8 @@ def seeded(
     for number, channel in enumerate(CHANNELS):
         who = citizen if channel == "web" else ctx
         references.append(
-            office.receive(
+            factories.receive(
+                office,
                 who,
                 received_on=date(YEAR, 2, 1 + number),
                 channel=channel,
@@ -157,7 +159,8 @@ def seeded(
         office.register_outreach(
             ctx, held_on=date(YEAR, 5, 1 + number), kind=kind, title=f"Fiktiv aktivitet {number}", audience="Testere"
         )
-    other_office.receive(
+    factories.receive(
+        other_office,
         Context("annen", "caseworker", str(uuid.uuid4())),
         received_on=date(YEAR, 2, 1),
         channel="phone",

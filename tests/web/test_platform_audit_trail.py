@@ -13,6 +13,7 @@ from projections.audit_chain import REASONS
 from projections.worker import ProjectionWorker
 from services.audit_signing import load_signer
 from services.office import Office
+from tests import factories
 from tests.integration.test_audit_verify import chain_of, change_row
 from tests.private_database import (
     module_admin_database_url,  # noqa: F401 (the module's own database, since it tampers with it)
@@ -23,7 +24,7 @@ NAME, SUMMARY = "Sporine Testesen", "Sporine Testesen har klaget på skoleskysse
 
 
 def receive(office: Office, ctx: Context) -> None:
-    office.receive(
+    factories.receive(office,
         ctx, received_on=date(2024, 3, 1), channel="phone", requester_role="user", service_area="helse",
         summary=SUMMARY, requester_name=NAME,
     )  # fmt: skip

@@ -12,12 +12,13 @@ from domain.common import Context
 from services.case_commands import Resolve
 from services.office import Office
 from services.retention import Retention, SetRetention
+from tests import factories
 
 NAME = "Ragnhild Kassasjonsen"
 
 
 def resolved(office: Office, ctx: Context, on: date) -> str:
-    reference = office.receive(
+    reference = factories.receive(office,
         ctx, received_on=on, channel="phone", requester_role="user", service_area="Helse",
         summary=f"{NAME} ber om hjelp.", requester_name=NAME,
     ).reference  # fmt: skip

@@ -16,6 +16,7 @@ from domain.common import Context
 from infra.settings import Settings, SettingsError
 from services.office import Office
 from services.platform import Platform
+from tests import factories
 from web.app import create_app
 
 SUMMARY = "Testesen Hemmelig lurer på svaret (fiktiv)"
@@ -36,7 +37,8 @@ CSP_DIRECTIVES = {
 
 
 def receive(office: Office, caseworker: Context) -> str:
-    return office.receive(
+    return factories.receive(
+        office,
         caseworker,
         received_on=date(2023, 3, 3),
         channel="phone",

@@ -17,6 +17,7 @@ from projections.reading import tenant_transaction
 from projections.worker import ProjectionWorker
 from services.office import Office
 from services.platform import Platform
+from tests import factories
 from web.charts import PALETTE
 
 RECEIVED = [
@@ -32,7 +33,8 @@ RECEIVED = [
 def office(platform: Platform, admin: Context, caseworker: Context, new_slug, worker: ProjectionWorker) -> Office:
     office = platform.create_tenant(admin, slug=new_slug(), name="Prøveby kommune")
     for day, area in RECEIVED:
-        office.receive(
+        factories.receive(
+            office,
             caseworker,
             received_on=day,
             channel="phone",

@@ -16,6 +16,7 @@ from domain.common import Context
 from domain.taxonomy import MUNICIPAL_AREAS, ServiceArea
 from projections.worker import ProjectionWorker
 from services.office import Office
+from tests import factories
 
 NBSP = "\xa0"
 # (received on, primary area, further areas, outside mandate): 2021 and 2023 with no inquiry in 2022, then 2024.
@@ -51,7 +52,8 @@ OTHER_RECEIVED = [
 
 
 def receive(office: Office, ctx: Context, day: date, area: str, further: list[str] = (), outside: bool = False) -> None:
-    office.receive(
+    factories.receive(
+        office,
         ctx,
         received_on=day,
         channel="phone",

@@ -1,0 +1,51 @@
+"""One way for every test to receive an inquiry and to erase one: the typed commands, with fake data for what a
+test leaves out."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from typing import Any
+from uuid import uuid4
+
+from domain.common import Context
+from services.case_commands import EraseInquiry, ReceiveInquiry
+from services.office import Office, Receipt
+
+# What a test that does not care gets: a phone call from the user about health services, received on a weekday.
+RECEIVED_ON = date(2024, 3, 1)
+DEFAULTS: dict[str, Any] = {
+    "received_on": RECEIVED_ON,
+    "channel": "phone",
+    "requester_role": "user",
+    "service_area": "helse",
+    "summary": "Fiktiv testsak",
+}
+
+
+def acting(role: str, user: str | None = None) -> Context:
+    """Someone of `role` doing one thing (its own request)."""
+    return Context(user or f"test-{role}", role, str(uuid4()))
+
+
+def as_admin(ctx: Context) -> Context:
+    """The same person and request as the tenant's administrator: erasure and national groups are theirs."""
+    return replace(ctx, role="tenant_admin")
+
+
+def receive_command(**fields: Any) -> ReceiveInquiry:
+    """The command with `fields` over the defaults; lists of areas and case types as the command holds them."""
+    given = {**DEFAULTS, **fields}
+    for name in ("further_areas", "case_types"):
+        if name in given:
+            given[name] = tuple(given[name])
+    return ReceiveInquiry(**given)
+
+
+def receive(office: Office, ctx: Context, **fields: Any) -> Receipt:
+    """A new inquiry in `office`, as `ctx` registers it."""
+    return office.handle(ctx, receive_command(**fields))
+
+
+def erase(office: Office, ctx: Context, inquiry: str, on: date, reason: str = "krav fra innbygger") -> None:
+    office.handle(ctx, EraseInquiry(inquiry, on, reason))
