@@ -7,7 +7,7 @@ import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, overload
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, project_aggregate
@@ -178,7 +178,14 @@ class Office:
 
     # -- inquiries: commands ----------------------------------------------------------------
 
-    def handle(self, ctx: Context, command: Command) -> Any:
+    @overload
+    def handle(self, ctx: Context, command: ReceiveInquiry) -> Receipt: ...
+    @overload
+    def handle(self, ctx: Context, command: CaseCommand) -> int: ...
+    @overload
+    def handle(self, ctx: Context, command: EraseInquiry | MapNationalGroups) -> None: ...
+
+    def handle(self, ctx: Context, command: Command) -> Receipt | int | None:
         """Carries out one command, if the context's role may ask for it (ALLOWED_ROLES), with its own handler.
 
         A case action changes the inquiry as the user last saw it (refused when it changed since) and returns its
@@ -195,7 +202,7 @@ class Office:
                 raise ConflictError(None, _CONFLICT)
             handler(self, ctx, command, found)
             self._save(found, conflict=ConflictError(None, _CONFLICT))
-            return found.version
+            return int(found.version)
 
     def _receive(self, ctx: Context, command: ReceiveInquiry) -> Receipt:
         """Registers a new inquiry; without a reference it gets the year's next number. With an assignee the

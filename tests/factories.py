@@ -4,7 +4,7 @@ test leaves out."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 from uuid import uuid4
 
@@ -22,15 +22,23 @@ DEFAULTS: dict[str, Any] = {
     "summary": "Fiktiv testsak",
 }
 
+CASE_NAME = "Testperson Prøvesen"
+CASE_SUMMARY = "Sak om Testperson Prøvesen (fiktiv)"
+
 
 def acting(role: str, user: str | None = None) -> Context:
     """Someone of `role` doing one thing (its own request)."""
     return Context(user or f"test-{role}", role, str(uuid4()))
 
 
+def as_role(ctx: Context, role: str) -> Context:
+    """The same person and request in another role (the service layer checks the role of every command)."""
+    return replace(ctx, role=role)
+
+
 def as_admin(ctx: Context) -> Context:
     """The same person and request as the tenant's administrator: erasure and national groups are theirs."""
-    return replace(ctx, role="tenant_admin")
+    return as_role(ctx, "tenant_admin")
 
 
 def receive_command(**fields: Any) -> ReceiveInquiry:
@@ -45,6 +53,24 @@ def receive_command(**fields: Any) -> ReceiveInquiry:
 def receive(office: Office, ctx: Context, **fields: Any) -> Receipt:
     """A new inquiry in `office`, as `ctx` registers it."""
     return office.handle(ctx, receive_command(**fields))
+
+
+def case(office: Office, ctx: Context, **fields: Any) -> str:
+    """The reference of an inquiry about a fake person, of the usual case type."""
+    fields = {"case_types": ("no_reply",), "summary": CASE_SUMMARY, "requester_name": CASE_NAME, **fields}
+    return receive(office, ctx, **fields).reference
+
+
+def receive_many(
+    office: Office, ctx: Context, count: int, *, first: date, service_area: str = "helse", **fields: Any
+) -> list[Receipt]:
+    """`count` inquiries without personal data for the statistics, received a day apart from `first` (four weeks
+    round: the month and the year stay `first`'s)."""
+    fields = {"case_types": ("no_reply",), "summary": "Testdata uten personopplysninger", **fields}
+    return [
+        receive(office, ctx, received_on=first + timedelta(days=n % 28), service_area=service_area, **fields)
+        for n in range(count)
+    ]
 
 
 def erase(office: Office, ctx: Context, inquiry: str, on: date, reason: str = "krav fra innbygger") -> None:

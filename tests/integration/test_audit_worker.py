@@ -88,10 +88,7 @@ def offices(platform: Platform, admin: Context, new_slug: Callable[[], str]) -> 
 
 
 def receive(office: Office, ctx: Context) -> str:
-    return factories.receive(office,
-        ctx, received_on=date(2024, 3, 1), channel="phone", requester_role="user", service_area="helse",
-        summary=SUMMARY, requester_name=NAME,
-    ).reference  # fmt: skip
+    return factories.receive(office, ctx, received_on=date(2024, 3, 1), summary=SUMMARY, requester_name=NAME).reference
 
 
 def breaks_counted(reader: InMemoryMetricReader, tenant: str) -> int:

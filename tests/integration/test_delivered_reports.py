@@ -31,8 +31,6 @@ def receive(office: Office, ctx: Context, day: date, area: str, *case_types: str
         office,
         ctx,
         received_on=day,
-        channel="phone",
-        requester_role="user",
         service_area=area,
         case_types=list(case_types),
         summary="Fiktiv testsak om manglende svar",

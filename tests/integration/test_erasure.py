@@ -146,10 +146,9 @@ ON = date(2024, 2, 1)
 
 def receive(platform: Platform, ctx: Context, slug: str, reference: str, *, summary: str = SUMMARY) -> str:
     office = platform.office(slug)
-    factories.receive(office,
-        ctx, reference=reference, received_on=ON, service_area="helse", channel="phone", requester_role="user",
-        summary=summary, requester_name=NAME, contact=CONTACT,
-    )  # fmt: skip
+    factories.receive(
+        office, ctx, reference=reference, received_on=ON, summary=summary, requester_name=NAME, contact=CONTACT
+    )
     return str(office.inquiry(reference).id)
 
 
@@ -213,7 +212,7 @@ def test_the_app_login_can_only_destroy_a_key_never_restore_change_or_delete_it(
     inquiry_id = receive(platform, caseworker, slug, "2024-0001")
     other_id = receive(platform, caseworker, other, "2024-0001")
     assert inquiry_id == other_id  # the same reference names the same id in both tenants
-    platform.office(slug).handle(admin, EraseInquiry("2024-0001", ON, "kassasjon"))
+    platform.office(slug).handle(factories.as_admin(admin), EraseInquiry("2024-0001", ON, "kassasjon"))
 
     with psycopg.connect(database_url) as conn:
         for statement in (

@@ -9,7 +9,6 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from datetime import date
 from pathlib import Path
 
 import eventsourcing.persistence
@@ -65,20 +64,6 @@ def stack(postgres: PrivatePostgres, master_key: bytes) -> Iterator[tuple[str, P
     yield url, platform
     platform.close()
     datastore.close()
-
-
-def receive(office: Office, ctx: Context) -> str:
-    return factories.receive(
-        office,
-        ctx,
-        received_on=date(2024, 3, 1),
-        channel="phone",
-        requester_role="user",
-        service_area="helse",
-        case_types=["no_reply"],
-        summary="Sak om Testperson Prøvesen",
-        requester_name="Testperson Prøvesen",
-    ).reference
 
 
 def account_for(platform: Platform, url: str, tenant: str) -> str:
@@ -146,7 +131,7 @@ class Writes(threading.Thread):
             office = self.offices[number % len(self.offices)]
             self.tried[office.slug] += 1
             try:
-                receive(office, self.ctx)
+                factories.case(office, self.ctx)
             except (eventsourcing.persistence.OperationalError, psycopg.OperationalError):
                 continue  # not acknowledged: it may or may not have been written
             self.acknowledged[office.slug] += 1
@@ -173,7 +158,7 @@ async def test_a_postgres_restart_under_load_answers_503_meanwhile_and_loses_or_
     url, platform = stack
     a = platform.create_tenant(admin, slug=new_slug(), name="Kommune A")
     b = platform.create_tenant(admin, slug=new_slug(), name="Kommune B")
-    reference = receive(a, caseworker)
+    reference = factories.case(a, caseworker)
     email = account_for(platform, url, a.slug)
     worker = ProjectionWorker(platform, worker_url_for(url), retry_first=0.1, retry_cap=0.5)
     stop = threading.Event()
@@ -275,7 +260,7 @@ def test_the_worker_survives_its_connections_being_ended(
     following = threading.Thread(target=worker.run, args=(stop,), daemon=True)
     following.start()
     try:
-        receive(a, caseworker)
+        factories.case(a, caseworker)
         wait_until(lambda: caught_up(platform, url, a.slug), 20, following)
         with psycopg.connect(worker_url_for(url), autocommit=True) as conn:  # a login may end its own backends
             ended = conn.execute(
@@ -283,8 +268,8 @@ def test_the_worker_survives_its_connections_being_ended(
                 " WHERE datname = current_database() AND pid <> pg_backend_pid() AND query LIKE 'LISTEN%%'"
             ).fetchall()
         assert ended, "found the listener"
-        receive(a, caseworker)
-        receive(b, caseworker)
+        factories.case(a, caseworker)
+        factories.case(b, caseworker)
         for office in (a, b):
             wait_until(lambda office=office: caught_up(platform, url, office.slug), 20, following)
         assert len(read_model(url, a.slug)["read.inquiries"]) == 2

@@ -29,20 +29,6 @@ from web.app import create_app
 REFUSED = psycopg.errors.InsufficientPrivilege
 
 
-def receive(office: Office, ctx: Context) -> str:
-    return factories.receive(
-        office,
-        ctx,
-        received_on=date(2024, 3, 1),
-        channel="phone",
-        requester_role="user",
-        service_area="helse",
-        case_types=["no_reply"],
-        summary="Sak om Testperson Prøvesen (fiktiv)",
-        requester_name="Testperson Prøvesen",
-    ).reference
-
-
 @pytest.fixture
 def two_offices(platform: Platform, admin: Context, new_slug: Callable[[], str]) -> tuple[Office, Office]:
     return (
@@ -57,7 +43,7 @@ def projected(
 ) -> tuple[Office, Office]:
     """Both tenants with an inquiry, an outreach activity, an access record and an account, all projected."""
     for office in two_offices:
-        reference = receive(office, caseworker)
+        reference = factories.case(office, caseworker)
         office.register_outreach(
             caseworker, held_on=date(2024, 4, 4), kind="talk", title="Foredrag", audience="Eldrerådet", participants=9
         )

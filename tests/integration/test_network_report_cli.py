@@ -25,18 +25,8 @@ from tests.integration.conftest import Run
 YEAR = 2007  # no other test receives inquiries in 2007
 
 
-def receive(office: Office, ctx: Context, count: int, area: str, year: int = YEAR) -> None:
-    for n in range(count):
-        factories.receive(
-            office,
-            ctx,
-            received_on=date(year, 5, 1 + n % 28),
-            channel="letter",
-            requester_role="user",
-            service_area=area,
-            case_types=["no_reply"],
-            summary="Testdata uten personopplysninger",
-        )
+def letters(office: Office, ctx: Context, count: int, area: str) -> None:
+    factories.receive_many(office, ctx, count, first=date(YEAR, 5, 1), service_area=area, channel="letter")
 
 
 @pytest.fixture
@@ -55,10 +45,10 @@ def offices(
         "liten": platform.create_tenant(admin, slug=new_slug(), name=f"Småvik kommune {tag}", population=1_200),
         "slutter": platform.create_tenant(admin, slug=new_slug(), name=f"Sluttvik kommune {tag}", population=9_000),
     }
-    receive(made["stor"], caseworker, 30, "helse")
-    receive(made["stor"], caseworker, 9, "nav")
-    receive(made["liten"], caseworker, 3, "helse")
-    receive(made["slutter"], caseworker, 17, "skole-og-barnehage")
+    letters(made["stor"], caseworker, 30, "helse")
+    letters(made["stor"], caseworker, 9, "nav")
+    letters(made["liten"], caseworker, 3, "helse")
+    letters(made["slutter"], caseworker, 17, "skole-og-barnehage")
     for office in made.values():
         sharing_flag(office.slug, True)
         worker.catch_up(office.slug)

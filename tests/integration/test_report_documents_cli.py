@@ -28,9 +28,6 @@ def test_the_drafts_from_the_command_line_compare_with_the_offices_own_year_befo
                     office,
                     caseworker,
                     received_on=date(year, 4, day),
-                    channel="phone",
-                    requester_role="user",
-                    service_area="helse",
                     case_types=["no_reply"],
                     summary="Fiktiv testsak om manglende svar",
                 )

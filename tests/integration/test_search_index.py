@@ -26,15 +26,7 @@ SUMMARY = "Klage på vedtak om støttekontakt"
 
 def receive(office: Office, ctx: Context, reference: str) -> UUID:
     return factories.receive(
-        office,
-        ctx,
-        reference=reference,
-        received_on=date(2024, 2, 1),
-        channel="phone",
-        requester_role="user",
-        service_area="helse",
-        summary=SUMMARY,
-        requester_name=NAME,
+        office, ctx, reference=reference, received_on=date(2024, 2, 1), summary=SUMMARY, requester_name=NAME
     ).id
 
 

@@ -52,17 +52,7 @@ def register_unbounded(office: Office, ctx: Context) -> None:
 
 
 def receive(office: Office, ctx: Context, name: str = MARKER) -> str:
-    return factories.receive(
-        office,
-        ctx,
-        received_on=date(2024, 3, 1),
-        channel="phone",
-        requester_role="user",
-        service_area="helse",
-        case_types=["no_reply"],
-        summary=f"Sak om {name}",
-        requester_name=name,
-    ).reference
+    return factories.case(office, ctx, received_on=date(2024, 3, 1), summary=f"Sak om {name}", requester_name=name)
 
 
 def read(database_url: str, tenant: str, query: str, role: str = "ombud_reader") -> list[tuple[Any, ...]]:

@@ -35,16 +35,7 @@ def office(platform: Platform, ctx: Context) -> Office:
 
 def full_inquiry(office: Office, ctx: Context, reference: str) -> str:
     factories.receive(
-        office,
-        ctx,
-        reference=reference,
-        received_on=ON,
-        service_area="helse",
-        channel="phone",
-        requester_role="user",
-        summary=SUMMARY,
-        requester_name=NAME,
-        contact=CONTACT,
+        office, ctx, reference=reference, received_on=ON, summary=SUMMARY, requester_name=NAME, contact=CONTACT
     )
     office.handle(ctx, AddNote(inquiry=reference, on=ON, text=NOTE))
     office.handle(ctx, Forward(inquiry=reference, on=ON, to_body="nav", reason=PERSONAL[4]))

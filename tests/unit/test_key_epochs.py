@@ -209,10 +209,15 @@ def test_a_rotation_moves_every_tenants_live_keys_and_destroys_the_old_epoch_onl
     offices = [platform.create_tenant(ctx, slug=slug, name="Prøvekommune") for slug in ("testby", "annenby")]
     for office in offices:
         for reference in ("2024-0001", "2024-0002"):
-            factories.receive(office,
-                ctx, reference=reference, received_on=date(2024, 3, 1), service_area="helse", channel="phone",
-                requester_role="user", summary="Klage på vedtak", requester_name="Åse Testperson",
-            )  # fmt: skip
+            factories.receive(
+                office,
+                ctx,
+                reference=reference,
+                received_on=date(2024, 3, 1),
+                requester_role="user",
+                summary="Klage på vedtak",
+                requester_name="Åse Testperson",
+            )
     offices[0].handle(factories.as_admin(ctx), EraseInquiry("2024-0001", date(2024, 3, 2), "krav fra innbygger"))
     reindexed: list[tuple[str, int]] = []
     rotation = KeyRotation(platform, lambda slug, epoch, wrapped: reindexed.append((slug, epoch)))

@@ -147,9 +147,7 @@ def test_a_refused_inquiry_saves_nothing_and_leaves_no_gap_in_the_numbers(
 
 
 def test_a_receipt_names_the_case_by_id_and_reference(office: Office, ctx: Context) -> None:
-    receipt = factories.receive(
-        office, ctx, received_on=ON, service_area="helse", channel="web", requester_role="user", summary="Hjelp"
-    )
+    receipt = factories.receive(office, ctx, received_on=ON, channel="web", summary="Hjelp")
 
     assert office.inquiry(str(receipt.id)) == office.inquiry(receipt.reference)
     assert office.inquiry(str(receipt.id).upper()).reference == receipt.reference

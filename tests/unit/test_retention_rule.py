@@ -25,10 +25,14 @@ def office(platform: Platform, ctx: Context) -> Office:
 
 
 def resolved(office: Office, ctx: Context, reference: str, on: date, **fields: Any) -> str:
-    factories.receive(office,
-        ctx, reference=reference, received_on=on, service_area="helse", channel="phone", requester_role="user",
-        summary="Testperson Prøvesen ber om hjelp.", requester_name="Testperson Prøvesen",
-    )  # fmt: skip
+    factories.receive(
+        office,
+        ctx,
+        reference=reference,
+        received_on=on,
+        summary="Testperson Prøvesen ber om hjelp.",
+        requester_name="Testperson Prøvesen",
+    )
     office.handle(ctx, Resolve(inquiry=reference, on=on, outcome="assisted"))
     return reference
 
@@ -66,10 +70,9 @@ def test_due_lists_exactly_resolved_inquiries_past_their_years_not_on_hold_not_e
     office.handle(factories.as_admin(ctx), EraseInquiry(erased, date(2025, 1, 1), "krav fra innbygger"))
     reopened = resolved(office, ctx, "2020-3", date(2020, 1, 1))
     office.handle(ctx, Reopen(inquiry=reopened, on=date(2020, 2, 1), reason="ny opplysning"))
-    factories.receive(office,
-        ctx, reference="2019-1", received_on=date(2019, 1, 1), service_area="helse", channel="phone",
-        requester_role="user", summary="Åpen sak.",
-    )  # fmt: skip
+    factories.receive(
+        office, ctx, reference="2019-1", received_on=date(2019, 1, 1), requester_role="user", summary="Åpen sak."
+    )
 
     assert [(d.reference, d.resolved_on, d.due_on) for d in service.due(TODAY)] == [
         (due, date(2021, 6, 1), date(2026, 6, 1))

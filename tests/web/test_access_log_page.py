@@ -21,17 +21,9 @@ def reads(page: str) -> str:
 
 
 def receive(office: Office, caseworker: Context) -> str:
-    return factories.receive(
-        office,
-        caseworker,
-        received_on=date(2025, 3, 3),
-        channel="phone",
-        requester_role="user",
-        service_area="Helse",
-        case_types=["no_reply"],
-        summary="Fiktiv testsak",
-        requester_name="Testesen Testperson",
-    ).reference
+    return factories.case(
+        office, caseworker, received_on=date(2025, 3, 3), summary="Fiktiv testsak", requester_name="Testesen Testperson"
+    )
 
 
 async def test_an_auditor_sees_who_opened_which_inquiry_newest_first(

@@ -21,17 +21,9 @@ SUMMARY = "Testsak om manglende svar (fiktiv)"
 
 @pytest.fixture
 def reference(office: Office, caseworker: Context) -> str:
-    return factories.receive(
-        office,
-        caseworker,
-        received_on=date(2025, 3, 3),
-        channel="phone",
-        requester_role="user",
-        service_area="Helse",
-        case_types=["no_reply"],
-        summary=SUMMARY,
-        requester_name="Testesen, Demo",
-    ).reference
+    return factories.case(
+        office, caseworker, received_on=date(2025, 3, 3), summary=SUMMARY, requester_name="Testesen, Demo"
+    )
 
 
 def access_records(database_url: str, tenant: str) -> list[tuple[str, str]]:
@@ -262,14 +254,7 @@ async def test_an_auditor_and_another_offices_caseworker_cannot_recategorise(
 ) -> None:
     other = platform.create_tenant(admin, slug=new_slug(), name="Annenby kommune")
     own_reference = factories.receive(
-        other,
-        caseworker,
-        received_on=date(2025, 3, 3),
-        channel="phone",
-        requester_role="user",
-        service_area="Helse",
-        case_types=["no_reply"],
-        summary="Annen kommunes sak (fiktiv)",
+        other, caseworker, received_on=date(2025, 3, 3), case_types=["no_reply"], summary="Annen kommunes sak (fiktiv)"
     ).reference
     for account in (make_account("auditor", office.slug), make_account("caseworker", other.slug)):
         await sign_in(account)

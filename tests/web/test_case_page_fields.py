@@ -39,18 +39,16 @@ def case(office: Office, other_office: Office, make_account) -> tuple[str, str]:
     """An inquiry with every kind of step, written by a real account of the office; the email of that account."""
     worker = make_account("caseworker", office.slug)
     ctx = Context(str(worker.id), "caseworker", str(uuid.uuid4()))
-    reference = factories.receive(
+    reference = factories.case(
         office,
         ctx,
         received_on=date(2025, 3, 3),
         channel="email",
         requester_role="relative",
-        service_area="Helse",
-        case_types=["no_reply"],
         summary=SUMMARY,
         requester_name=NAME,
         contact=CONTACT,
-    ).reference
+    )
     office.handle(ctx, AddNote(inquiry=reference, on=date(2025, 3, 4), text=NOTE))
     office.handle(ctx, Forward(inquiry=reference, on=date(2025, 3, 5), to_body="patient_ombud", reason=FORWARD_REASON))
     office.handle(ctx, HoldMeeting(inquiry=reference, on=date(2025, 3, 6), participants=["ombud", "requester"]))
@@ -64,9 +62,6 @@ def case(office: Office, other_office: Office, make_account) -> tuple[str, str]:
         Context("annen", "caseworker", str(uuid.uuid4())),
         reference=reference,
         received_on=date(2025, 3, 3),
-        channel="phone",
-        requester_role="user",
-        service_area="Helse",
         summary="Den andre kommunens sak",
         requester_name=OTHER_NAME,
     )

@@ -32,14 +32,7 @@ class Desk:
 
 def receive(office: Office, ctx: Context, on: date) -> str:
     return factories.receive(
-        office,
-        ctx,
-        received_on=on,
-        channel="phone",
-        requester_role="user",
-        service_area="Helse",
-        case_types=["no_reply"],
-        summary="Fiktiv sak uten personopplysninger",
+        office, ctx, received_on=on, case_types=["no_reply"], summary="Fiktiv sak uten personopplysninger"
     ).reference
 
 

@@ -25,10 +25,9 @@ PAGE = "/{}/statistikk"
 
 
 def receive(office: Office, ctx: Context, day: date, area: str = "helse") -> str:
-    return factories.receive(office,
-        ctx, received_on=day, channel="phone", requester_role="user", service_area=area,
-        case_types=["no_reply"], summary="Fiktiv testsak", requester_name="Testperson Prøvesen",
-    ).reference  # fmt: skip
+    return factories.case(
+        office, ctx, received_on=day, service_area=area, summary="Fiktiv testsak", requester_name="Testperson Prøvesen"
+    )
 
 
 @pytest.fixture

@@ -67,23 +67,12 @@ async def test_an_administrator_names_a_colleague_and_the_name_shows_wherever_th
     assert f'<th scope="row">{NAME}</th>' in page.text
 
     ctx = Context(str(colleague.id), "caseworker", str(uuid.uuid4()))
-    reference = factories.receive(
-        office,
-        ctx,
-        received_on=date(2025, 3, 3),
-        channel="phone",
-        requester_role="user",
-        service_area="Helse",
-        summary="Fiktiv testsak",
-    ).reference
+    reference = factories.receive(office, ctx, received_on=date(2025, 3, 3), summary="Fiktiv testsak").reference
     office.handle(ctx, Assign(inquiry=reference, on=date(2025, 3, 4), assignee=colleague.email))
     factories.receive(
         other_office,  # the other tenant's case, assigned by address to someone of its own
         Context("annen", "caseworker", str(uuid.uuid4())),
         received_on=date(2025, 3, 3),
-        channel="phone",
-        requester_role="user",
-        service_area="Helse",
         summary="Den andre kommunens sak",
     )
     worker.catch_up(office.slug)

@@ -22,10 +22,14 @@ NOTE = "Torbjørg ringte igjen om plassen."
 
 
 def receive(office: Office, ctx: Context) -> str:
-    reference = factories.receive(office,
-        ctx, received_on=date(2025, 3, 3), channel="phone", requester_role="user", service_area="Helse",
-        summary=SUMMARY, requester_name=NAME, contact="torbjorg@example.invalid",
-    ).reference  # fmt: skip
+    reference = factories.receive(
+        office,
+        ctx,
+        received_on=date(2025, 3, 3),
+        summary=SUMMARY,
+        requester_name=NAME,
+        contact="torbjorg@example.invalid",
+    ).reference
     office.handle(ctx, AddNote(inquiry=reference, on=date(2025, 3, 4), text=NOTE))
     return reference
 

@@ -42,8 +42,6 @@ async def test_hostile_kommune_and_area_names_download_as_text(
                 tenant,
                 caseworker,
                 received_on=date(2024, 3, 3 + number),
-                channel="phone",
-                requester_role="user",
                 service_area=code if tenant is office else "Helse",
                 case_types=["no_reply"],
                 summary="Testsak (fiktiv)",

@@ -26,14 +26,7 @@ ASSIGNEE = "Testperson Rådgiver"
 def history_of(office: Office, caseworker: Context) -> str:
     """Received, assigned, resolved: three versions."""
     reference = factories.receive(
-        office,
-        caseworker,
-        received_on=date(2025, 3, 3),
-        channel="phone",
-        requester_role="user",
-        service_area="Helse",
-        summary=SUMMARY,
-        requester_name=NAME,
+        office, caseworker, received_on=date(2025, 3, 3), summary=SUMMARY, requester_name=NAME
     ).reference
     office.handle(caseworker, Assign(inquiry=reference, on=date(2025, 3, 4), assignee=ASSIGNEE))
     office.handle(caseworker, Resolve(inquiry=reference, on=date(2025, 3, 5), outcome="guided"))

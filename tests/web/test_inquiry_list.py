@@ -26,8 +26,6 @@ def office(platform: Platform, admin: Context, caseworker: Context, new_slug, wo
             office,
             caseworker,
             received_on=date(2022 + n % 2, 2, 1 + n % 27),
-            channel="phone",
-            requester_role="user",
             service_area="Helse" if n % 3 else "NAV",
             case_types=["no_reply"] if n % 2 else ["complaint_help"],
             summary="Testdata uten personopplysninger",

@@ -18,15 +18,7 @@ from tests import factories
 
 def receive(office: Office, ctx: Context, reference: str, name: str, summary: str) -> None:
     factories.receive(
-        office,
-        ctx,
-        reference=reference,
-        received_on=date(2024, 2, 1),
-        channel="phone",
-        requester_role="user",
-        service_area="helse",
-        summary=summary,
-        requester_name=name,
+        office, ctx, reference=reference, received_on=date(2024, 2, 1), summary=summary, requester_name=name
     )
 
 

@@ -25,22 +25,6 @@ from tests import factories
 YEAR = 2009  # no other test receives inquiries in 2009: the tables hold only these offices
 
 
-def receive(office: Office, ctx: Context, count: int, area: str = "helse") -> str:
-    reference = ""
-    for n in range(count):
-        reference = factories.receive(
-            office,
-            ctx,
-            received_on=date(YEAR, 3, 1 + n % 28),
-            channel="phone",
-            requester_role="user",
-            service_area=area,
-            case_types=["no_reply"],
-            summary="Testdata uten personopplysninger",
-        ).reference
-    return reference
-
-
 @pytest.fixture
 def offices(
     platform: Platform,
@@ -58,10 +42,10 @@ def offices(
         "liten": platform.create_tenant(admin, slug=new_slug(), name=f"Lilleby {tag}", population=2_000),
         "lukket": platform.create_tenant(admin, slug=new_slug(), name=f"Lukketby {tag}", population=9_000),
     }
-    receive(made["stor"], caseworker, 30)
-    receive(made["mellom"], caseworker, 20, "nav")
-    receive(made["liten"], caseworker, 3)
-    receive(made["lukket"], caseworker, 11)
+    factories.receive_many(made["stor"], caseworker, 30, first=date(YEAR, 3, 1))
+    factories.receive_many(made["mellom"], caseworker, 20, first=date(YEAR, 3, 1), service_area="nav")
+    factories.receive_many(made["liten"], caseworker, 3, first=date(YEAR, 3, 1))
+    factories.receive_many(made["lukket"], caseworker, 11, first=date(YEAR, 3, 1))
     for office in made.values():
         sharing_flag(office.slug, True)
         worker.catch_up(office.slug)

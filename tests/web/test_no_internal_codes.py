@@ -126,17 +126,15 @@ def seeded(
     for number, channel in enumerate(CHANNELS):
         who = citizen if channel == "web" else ctx
         references.append(
-            factories.receive(
+            factories.case(
                 office,
                 who,
                 received_on=date(YEAR, 2, 1 + number),
                 channel=channel,
                 requester_role=REQUESTER_ROLES[number % len(REQUESTER_ROLES)],
-                service_area="Helse",
-                case_types=["no_reply"],
                 summary="Fiktiv testsak",
                 requester_name="Ola Testesen",
-            ).reference
+            )
         )
     for number, reference in enumerate(references):
         day = date(YEAR, 3, 1 + number)
@@ -163,9 +161,6 @@ def seeded(
         other_office,
         Context("annen", "caseworker", str(uuid.uuid4())),
         received_on=date(YEAR, 2, 1),
-        channel="phone",
-        requester_role="user",
-        service_area="Helse",
         summary="Den andre kommunens sak",
         requester_name="Annen Testesen",
     )

@@ -201,15 +201,7 @@ def world(
     for key in [*store.scan_iter("ombud:innlogging:*"), *store.scan_iter("ombud:kontakt:*")]:
         store.delete(key)
     references = tuple(
-        factories.receive(
-            each,
-            caseworker,
-            received_on=date(2024, 3, 1),
-            channel="phone",
-            requester_role="user",
-            service_area="Helse",
-            summary="Gjelder hjemmetjenester.",
-        ).reference
+        factories.receive(each, caseworker, received_on=date(2024, 3, 1), summary="Gjelder hjemmetjenester.").reference
         for each in (office, other_office)
     )
     victim, stranger = make_account("caseworker", office.slug), make_account("caseworker", other_office.slug)

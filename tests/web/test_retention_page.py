@@ -18,10 +18,9 @@ NAME = "Ragnhild Kassasjonsen"
 
 
 def resolved(office: Office, ctx: Context, on: date) -> str:
-    reference = factories.receive(office,
-        ctx, received_on=on, channel="phone", requester_role="user", service_area="Helse",
-        summary=f"{NAME} ber om hjelp.", requester_name=NAME,
-    ).reference  # fmt: skip
+    reference = factories.receive(
+        office, ctx, received_on=on, summary=f"{NAME} ber om hjelp.", requester_name=NAME
+    ).reference
     office.handle(ctx, Resolve(inquiry=reference, on=on, outcome="assisted"))
     return reference
 

@@ -37,17 +37,9 @@ CSP_DIRECTIVES = {
 
 
 def receive(office: Office, caseworker: Context) -> str:
-    return factories.receive(
-        office,
-        caseworker,
-        received_on=date(2023, 3, 3),
-        channel="phone",
-        requester_role="user",
-        service_area="Helse",
-        case_types=["no_reply"],
-        summary=SUMMARY,
-        requester_name="Testesen Hemmelig",
-    ).reference
+    return factories.case(
+        office, caseworker, received_on=date(2023, 3, 3), summary=SUMMARY, requester_name="Testesen Hemmelig"
+    )
 
 
 def assert_secure(response: Response, *, cacheable: bool = False) -> None:

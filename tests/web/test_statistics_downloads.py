@@ -28,9 +28,6 @@ def office(platform: Platform, admin: Context, caseworker: Context, new_slug, wo
             office,
             caseworker,
             received_on=date(2023, 3, day),
-            channel="phone",
-            requester_role="user",
-            service_area="Helse",
             case_types=["no_reply"],
             summary="Venter på svar (testdata)",
         )
@@ -132,7 +129,6 @@ async def test_the_docx_sets_the_offices_own_year_before_beside_the_year_and_not
                 received_on=date(2022, 5, day),
                 channel="email",
                 requester_role="relative",
-                service_area="Helse",
                 case_types=["no_reply"],
                 summary="Fjorårets sak (testdata)",
             )

@@ -34,13 +34,7 @@ def office(platform: Platform, admin: Context, caseworker: Context, new_slug, wo
     office = platform.create_tenant(admin, slug=new_slug(), name="Prøveby kommune")
     for day, area in RECEIVED:
         factories.receive(
-            office,
-            caseworker,
-            received_on=day,
-            channel="phone",
-            requester_role="user",
-            service_area=area,
-            summary="Fiktiv testsak om manglende svar",
+            office, caseworker, received_on=day, service_area=area, summary="Fiktiv testsak om manglende svar"
         )
     worker.catch_up(office.slug)
     return office

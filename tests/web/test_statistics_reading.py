@@ -56,8 +56,6 @@ def receive(office: Office, ctx: Context, day: date, area: str, further: list[st
         office,
         ctx,
         received_on=day,
-        channel="phone",
-        requester_role="user",
         service_area=area,
         further_areas=list(further),
         outside_mandate=outside,
