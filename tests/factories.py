@@ -9,6 +9,7 @@ from typing import Any
 from uuid import uuid4
 
 from domain.common import Context
+from domain.inquiry import Inquiry
 from services.case_commands import EraseInquiry, ReceiveInquiry
 from services.office import Office, Receipt
 
@@ -39,6 +40,13 @@ def as_role(ctx: Context, role: str) -> Context:
 def as_admin(ctx: Context) -> Context:
     """The same person and request as the tenant's administrator: erasure and national groups are theirs."""
     return as_role(ctx, "tenant_admin")
+
+
+def inquiry(ctx: Context, **fields: Any) -> Inquiry:
+    """The domain's own aggregate, received and not saved: `fields` over the defaults (areas by code)."""
+    given = {**DEFAULTS, "reference": "2024-0001", "primary_area": "helse", **fields}
+    given.pop("service_area")
+    return Inquiry.receive(ctx, **given)
 
 
 def receive_command(**fields: Any) -> ReceiveInquiry:

@@ -22,6 +22,7 @@ from domain.inquiry import MAX_MEETINGS, Inquiry
 from domain.outreach import MAX_PARTICIPANTS, OutreachActivity
 from domain.taxonomy import MUNICIPAL_AREAS, ServiceArea
 from domain.tenant import MAX_POPULATION, Tenant
+from tests import factories
 
 DAY_BEFORE_FIRST = FIRST_BUSINESS_DAY - timedelta(days=1)
 
@@ -160,15 +161,7 @@ def test_a_taxonomy_may_take_effect_on_the_last_business_day_but_not_after(ctx: 
 
 
 def receive(ctx: Context, received_on: date = date(2024, 3, 1)) -> Inquiry:
-    return Inquiry.receive(
-        ctx,
-        reference="2024-0001",
-        received_on=received_on,
-        channel="phone",
-        requester_role="user",
-        primary_area="helse",
-        summary="Testperson ber om hjelp.",
-    )
+    return factories.inquiry(ctx, received_on=received_on, summary="Testperson ber om hjelp.")
 
 
 def test_an_inquiry_received_before_the_first_business_day_is_refused(ctx: Context) -> None:

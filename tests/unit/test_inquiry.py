@@ -18,6 +18,7 @@ from domain.inquiry import (
     NoPendingComplaint,
     NotResolved,
 )
+from tests import factories
 
 RECEIVED_ON = date(2024, 3, 1)
 LATER = date(2024, 3, 12)
@@ -31,11 +32,8 @@ def in_two_days() -> date:
 
 def receive(ctx: Context, **overrides: Any) -> Inquiry:
     fields: dict[str, Any] = {
-        "reference": "2024-0001",
         "received_on": RECEIVED_ON,
-        "channel": "phone",
         "requester_role": "relative",
-        "primary_area": "helse",
         "further_areas": ["nav"],
         "case_types": ["application_help"],
         "summary": "Testperson Prøvesen ber om hjelp med søknad om avlastning.",
@@ -43,7 +41,7 @@ def receive(ctx: Context, **overrides: Any) -> Inquiry:
         "contact": "testperson@example.invalid",
     }
     fields.update(overrides)
-    return Inquiry.receive(ctx, **fields)
+    return factories.inquiry(ctx, **fields)
 
 
 @pytest.fixture

@@ -157,16 +157,7 @@ def test_erasing_one_tenants_inquiry_leaves_the_same_reference_in_another_tenant
 
 def plain_events(office: Office, ctx: Context, tenant_key: str, reference: str) -> list[Any]:
     """Events as stored before fields were sealed: the same tenant cipher, plain fields."""
-    inquiry = Inquiry.receive(
-        ctx,
-        reference=reference,
-        received_on=ON,
-        channel="phone",
-        requester_role="user",
-        primary_area="helse",
-        summary=SUMMARY,
-        requester_name=NAME,
-    )
+    inquiry = factories.inquiry(ctx, reference=reference, received_on=ON, summary=SUMMARY, requester_name=NAME)
     inquiry.add_note(ctx, on=ON, text=NOTE)
     mapper = OfficeApplication(office.slug, tenant_key).mapper
     return [mapper.to_stored_event(event) for event in inquiry.collect_events()]
@@ -190,14 +181,8 @@ def test_sealing_without_a_key_store_stores_plain_fields(ctx: Context) -> None:
     """The import's encoder has no key store: its rows carry no personal text, and its events read as plain."""
     app = OfficeApplication("testby", new_tenant_key())
     stored = app.mapper.to_stored_event(
-        Inquiry.receive(
-            ctx,
-            reference="2024-0009",
-            received_on=ON,
-            channel="web",
-            requester_role="user",
-            primary_area="helse",
-            summary="Importert fra saksloggen.",
+        factories.inquiry(
+            ctx, reference="2024-0009", received_on=ON, channel="web", summary="Importert fra saksloggen."
         ).collect_events()[0]
     )
     assert app.mapper.to_domain_event(stored).summary == "Importert fra saksloggen."
