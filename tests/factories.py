@@ -3,6 +3,7 @@ test leaves out."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
@@ -79,6 +80,20 @@ def receive_many(
         receive(office, ctx, received_on=first + timedelta(days=n % 28), service_area=service_area, **fields)
         for n in range(count)
     ]
+
+
+def receive_args(tenant: str, options: Mapping[str, str | None] | None = None) -> list[str]:
+    """The command line that receives an inquiry (`ombud inquiry receive`): `options` by flag over the defaults; a
+    flag given None is left out."""
+    given = {
+        "--received-on": "2024-02-01",
+        "--channel": "phone",
+        "--requester-role": "user",
+        "--service-area": "helse",
+        "--summary": "Sak",
+    } | dict(options or {})
+    flags = [part for flag, value in given.items() if value is not None for part in (flag, value)]
+    return ["inquiry", "receive", "--tenant", tenant, *flags]
 
 
 def erase(office: Office, ctx: Context, inquiry: str, on: date, reason: str = "krav fra innbygger") -> None:

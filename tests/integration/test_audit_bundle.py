@@ -23,6 +23,7 @@ from projections.audit_chain import stored_entries
 from projections.worker import ProjectionWorker
 from services.application import table_prefix
 from services.audit_signing import load_signer, new_signing_key_pem
+from tests import factories
 from tests.integration.conftest import Run
 from tests.private_database import (
     module_admin_database_url,  # noqa: F401 (the module's own database, since it tampers with it)
@@ -370,10 +371,12 @@ def test_a_break_after_the_last_checkpoint_is_exported_all_the_same_and_named_by
 
 
 def receive_and_read(ombud: Run, slug: str, reference: str) -> None:
+    personal = {"--summary": SUMMARY, "--requester-name": NAME}
     code, _, err = ombud(
-        "inquiry", "receive", "--tenant", slug, "--reference", reference, "--channel", "letter",
-        "--requester-role", "user", "--service-area", "helse", "--summary", SUMMARY, "--requester-name", NAME,
-    )  # fmt: skip
+        *factories.receive_args(
+            slug, {"--reference": reference, "--received-on": None, "--channel": "letter", **personal}
+        )
+    )
     assert code == 0, err
     assert ombud("inquiry", "show", "--tenant", slug, reference)[0] == 0
 

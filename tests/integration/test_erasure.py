@@ -28,11 +28,10 @@ PERSONAL = (NAME, CONTACT, SUMMARY, NOTE, REASON, ABOUT)
 
 
 def receive_full(ombud: Run, tenant: str, reference: str) -> None:
+    personal = {"--summary": SUMMARY, "--requester-name": NAME, "--contact": CONTACT}
     code, _, err = ombud(
-        "inquiry", "receive", "--tenant", tenant, "--reference", reference, "--received-on", "2024-02-01",
-        "--channel", "phone", "--requester-role", "user", "--service-area", "helse", "--case-type", "no_reply",
-        "--summary", SUMMARY, "--requester-name", NAME, "--contact", CONTACT,
-    )  # fmt: skip
+        *factories.receive_args(tenant, {"--reference": reference, "--case-type": "no_reply", **personal})
+    )
     assert code == 0, err
     for verb, *options in (
         ("note", "--text", NOTE),
