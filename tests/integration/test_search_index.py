@@ -24,19 +24,18 @@ NAME = "Åse Ødegård"
 SUMMARY = "Klage på vedtak om støttekontakt"
 
 
-def receive(office: Office, ctx: Context, reference: str) -> UUID:
-    return factories.receive(
-        office, ctx, reference=reference, received_on=date(2024, 2, 1), summary=SUMMARY, requester_name=NAME
-    ).id
-
-
 @pytest.fixture
 def offices(
     platform: Platform, admin: Context, caseworker: Context, new_slug: Callable[[], str], worker: ProjectionWorker
 ) -> tuple[Office, Office, UUID, UUID]:
     a = platform.create_tenant(admin, slug=new_slug(), name="A kommune")
     b = platform.create_tenant(admin, slug=new_slug(), name="B kommune")
-    found_a, found_b = receive(a, caseworker, "A-1"), receive(b, caseworker, "B-1")
+    found_a, found_b = (
+        factories.receive(
+            office, caseworker, reference=ref, received_on=date(2024, 2, 1), summary=SUMMARY, requester_name=NAME
+        ).id
+        for office, ref in ((a, "A-1"), (b, "B-1"))
+    )
     worker.catch_up(a.slug)
     worker.catch_up(b.slug)
     return a, b, found_a, found_b
