@@ -49,15 +49,8 @@ def office(platform: Platform, ctx: Context) -> Office:
 
 
 def receive(office: Office, ctx: Context, **changes: Any) -> str:
-    fields: dict[str, Any] = {
-        "received_on": RECEIVED,
-        "channel": "letter",
-        "requester_role": "user",
-        "service_area": "Helse",
-        "summary": "Fiktiv sak om hjemmetjenester",
-        "requester_name": "Testesen, Demo",
-        "contact": "Testveien 1\n9999 Prøveby",
-    }
+    person = {"requester_name": "Testesen, Demo", "contact": "Testveien 1\n9999 Prøveby"}
+    fields = {"received_on": RECEIVED, "channel": "letter", "summary": "Fiktiv sak om hjemmetjenester", **person}
     return factories.receive(office, ctx, **{**fields, **changes}).reference
 
 

@@ -52,16 +52,11 @@ def office(platform: Platform, ctx: Context) -> Office:
 
 
 def receive(office: Office, ctx: Context, **overrides: Any) -> str:
-    fields: dict[str, Any] = {
-        "received_on": ON,
-        "service_area": "helse",
-        "channel": "phone",
-        "requester_role": "user",
+    person = {
         "summary": "Testperson Prøvesen ber om hjelp med søknad om avlastning.",
         "requester_name": "Testperson Prøvesen",
     }
-    fields.update(overrides)
-    return factories.receive(office, ctx, **fields).reference
+    return factories.receive(office, ctx, **{"received_on": ON, **person, **overrides}).reference
 
 
 # -- receiving -----------------------------------------------------------------------------
