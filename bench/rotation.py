@@ -22,6 +22,7 @@ from infra.logins import worker_url_for
 from infra.settings import Settings
 from infra.throwaway import migrated_throwaway_database
 from projections.worker import ProjectionWorker
+from services.case_commands import ReceiveInquiry
 from services.office import Office
 from services.platform import Platform
 
@@ -63,11 +64,11 @@ def main(argv: list[str] | None = None) -> int:
                     office = platform.create_tenant(ctx, slug="bench", name="Benchmark kommune")
                     started = time.perf_counter()
                     ids = [
-                        office.receive(
-                            ctx, reference=f"B-{n}", received_on=date(2024, 1, 1), service_area="helse",
+                        office.handle(ctx, ReceiveInquiry(
+                            reference=f"B-{n}", received_on=date(2024, 1, 1), service_area="helse",
                             channel="phone", requester_role="user", requester_name=f"Prøve Person{n}",
                             summary=f"Klage nummer {n} på vedtak om støttekontakt",
-                        ).id
+                        )).id
                         for n in range(args.inquiries)
                     ]  # fmt: skip
                     worker.catch_up_all()

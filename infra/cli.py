@@ -35,6 +35,7 @@ from services.case_commands import (
     DecideComplaint,
     Forward,
     HoldMeeting,
+    NotAllowed,
     Recategorise,
     Reopen,
     Resolve,
@@ -402,6 +403,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         UnsafeDatabaseLogin,
         EpochKeyError,
         EpochDestroyed,
+        NotAllowed,
     ) as error:
         print(f"ombud: feil: {error}", file=sys.stderr)
         return 1

@@ -379,21 +379,12 @@ def run_tenant_list(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def run_receive(args: argparse.Namespace, settings: Settings) -> int:
+    from services.case_commands import ReceiveInquiry, build
+
     def work(runtime: Any) -> int:
-        receipt = runtime.platform.office(args.tenant).receive(
-            context(args, "caseworker"),
-            reference=args.reference,
-            received_on=args.received_on or today_in_norway(),
-            channel=args.channel,
-            requester_role=args.requester_role,
-            service_area=args.service_area,
-            further_areas=args.further_area,
-            case_types=args.case_type,
-            outside_mandate=args.outside_mandate,
-            summary=args.summary,
-            requester_name=args.requester_name,
-            contact=args.contact,
-        )
+        given = {**vars(args), "further_areas": args.further_area, "case_types": args.case_type}
+        command = build(ReceiveInquiry, given, received_on=args.received_on or today_in_norway())
+        receipt = runtime.platform.office(args.tenant).handle(context(args, "caseworker"), command)
         print(f"{receipt.reference} {receipt.id}")
         return 0
 
@@ -597,11 +588,11 @@ def run_erase(args: argparse.Namespace, settings: Settings) -> int:
     from datetime import UTC, datetime
 
     from infra.key_commands import norwegian_time
-    from services.office import EraseInquiry
+    from services.case_commands import EraseInquiry
 
     def work(runtime: Any) -> int:
         office = runtime.platform.office(args.tenant)
-        office.erase(
+        office.handle(
             context(args, "tenant_admin"), EraseInquiry(args.inquiry, args.on or today_in_norway(), args.reason)
         )
         irreversible = norwegian_time(runtime.platform.irreversible_at(datetime.now(UTC)))

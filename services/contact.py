@@ -10,6 +10,7 @@ from uuid import uuid4
 from domain import parsing
 from domain.common import Context, DirectionControlled, InvalidField
 from domain.taxonomy import ServiceArea, Taxonomy
+from services.case_commands import ReceiveInquiry
 from services.office import Office, Receipt
 
 UNSURE = "vet-ikke"  # the form's "Vet ikke": the office recategorises once it knows more
@@ -91,8 +92,7 @@ def submit(office: Office, inquiry: CitizenInquiry, *, on: date, receipt_code: s
     if errors:
         raise InvalidInquiry(errors)
     area = area_when_unsure(taxonomy).code if inquiry.service_area == UNSURE else inquiry.service_area
-    return office.receive(
-        citizen(),
+    command = ReceiveInquiry(
         received_on=on,
         channel="web",
         requester_role="user",
@@ -102,6 +102,7 @@ def submit(office: Office, inquiry: CitizenInquiry, *, on: date, receipt_code: s
         contact=inquiry.contact.strip() or None,
         receipt_code=receipt_code,
     )
+    return office.handle(citizen(), command)
 
 
 class InvalidInquiry(InvalidField):

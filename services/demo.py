@@ -27,6 +27,7 @@ from domain.taxonomy import (
     ServiceArea,
     code_for,
 )
+from domain.tenant import Tenant
 from services.accounts import (
     AccountDirectory,
     EmailTaken,
@@ -35,6 +36,8 @@ from services.accounts import (
     name_account_by_email,
     setup_context,
 )
+from services.case_commands import ReceiveInquiry
+from services.office import received_inquiry
 from services.platform import Platform, TenantExists
 
 Progress = Callable[[str], None]
@@ -84,11 +87,12 @@ def load_demo(
                 mapping={"helse-omsorg-og-velferd": "helse-og-omsorg", "oppvekst": "oppvekst-og-utdanning"},
             )
         count = 0
+        tenant: Tenant = office.app.repository.get(Tenant.id_for())
         plans_all = build()
         for year, plans in _by_year(plans_all):
             rng = random.Random(f"{slug}-{year}-workflow")
             sequence = ReferenceSequence.start(staff.ombud.acting(rng), year=year, on=plans[0]["received_on"])
-            inquiries = [_inquiry(sequence, plan, rng, today, staff) for plan in plans]
+            inquiries = [_inquiry(tenant, sequence, plan, rng, today, staff) for plan in plans]
             for start in range(0, len(inquiries), _BATCH):
                 office.app.save(sequence, *inquiries[start : start + _BATCH])
             count += len(inquiries)
@@ -312,27 +316,27 @@ def _by_year(plans: list[dict[str, Any]]) -> Iterator[tuple[int, list[dict[str, 
 
 
 def _inquiry(
-    sequence: ReferenceSequence, plan: dict[str, Any], rng: random.Random, today: date, staff: _Staff
+    tenant: Tenant, sequence: ReferenceSequence, plan: dict[str, Any], rng: random.Random, today: date, staff: _Staff
 ) -> Inquiry:
     received = plan["received_on"]
     channel = _weighted(rng, _CHANNELS)
     taker = _CITIZEN if channel == "web" else staff.handler(rng)
     reference = sequence.issue(taker.acting(rng), on=received)
     number = reference.replace("-", "")
-    inquiry = Inquiry.receive(
-        taker.acting(rng),
-        reference=reference,
+    ctx = taker.acting(rng)
+    command = ReceiveInquiry(
         received_on=received,
         channel=channel,
         requester_role=_weighted(rng, _REQUESTERS),
-        primary_area=plan["area"],
-        further_areas=plan["further"],
-        case_types=plan["case_types"],
+        service_area=plan["area"],
+        further_areas=tuple(plan["further"]),
+        case_types=tuple(plan["case_types"]),
         outside_mandate=plan.get("outside_mandate", False),
         summary="Demohenvendelse: innbyggeren ber om hjelp i møte med kommunen.",
         requester_name=f"Demo Testesen {number}",
         contact=f"demo-{number}@example.invalid",
     )
+    inquiry = received_inquiry(ctx, tenant, command, reference=reference)
     handler = staff.handler(rng)
     assigned = received + timedelta(days=rng.choice((0, 0, 1, 1, 2, 3)))
     first_reply = received + timedelta(days=rng.randint(2, 25))  # § 11 a: inside the month, always

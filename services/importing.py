@@ -22,7 +22,8 @@ from domain.common import Context, DomainError, require_count, today_in_norway
 from domain.inquiry import MAX_MEETINGS, Inquiry
 from domain.tenant import Tenant
 from services.application import OfficeApplication
-from services.office import Office
+from services.case_commands import ReceiveInquiry
+from services.office import Office, received_inquiry
 
 REQUIRED = ("reference", "received_on", "service_area")
 OPTIONAL = (
@@ -276,26 +277,17 @@ def _inquiry(ctx: Context, tenant: Tenant, row: dict[str, str]) -> Inquiry:
             parsing.text(column, cell, max_length=MAX_CELL)
     received = _date(row, "received_on", required=True)
     assert received is not None
-    taxonomy = tenant.taxonomy_on(received)
-    with _column("service_area"):
-        area = taxonomy.find(row["service_area"]).code
-    case_types = [c.strip() for c in row.get("case_types", "").split("|") if c.strip()]
-    with _column("case_types"):
-        tenant.require_case_types(case_types)
-    with _column(
-        "reference", fields={"channel": "channel", "requester_role": "requester", "received_on": "received_on"}
-    ):
-        inquiry = Inquiry.receive(
-            ctx,
-            reference=row["reference"],
-            received_on=received,
-            channel=_choice(row, "channel"),
-            requester_role=_choice(row, "requester"),
-            primary_area=area,
-            case_types=case_types,
-            outside_mandate=_yes_no(row, "outside_mandate"),
-            summary=IMPORTED_SUMMARY,
-        )
+    command = ReceiveInquiry(
+        received_on=received,
+        channel=_choice(row, "channel"),
+        requester_role=_choice(row, "requester"),
+        service_area=row["service_area"],
+        case_types=tuple(c.strip() for c in row.get("case_types", "").split("|") if c.strip()),
+        outside_mandate=_yes_no(row, "outside_mandate"),
+        summary=IMPORTED_SUMMARY,
+    )
+    with _column("reference", fields=_RECEIVED_COLUMNS):
+        inquiry = received_inquiry(ctx, tenant, command, reference=row["reference"])
     if row.get("forwarded_to"):
         with _column("forwarded_to"):
             inquiry.forward(ctx, on=received, to_body=_choice(row, "forwarded_to"), reason=IMPORTED_SUMMARY)
@@ -352,6 +344,16 @@ def _yes_no(row: dict[str, str], column: str) -> bool:
 
 def _count(text: str) -> int:
     return parsing.optional_whole_number("meetings_held", text) or 0
+
+
+# The column at fault for a rule the received inquiry breaks; any other rule is the reference's.
+_RECEIVED_COLUMNS = {
+    "service_area": "service_area",
+    "case_types": "case_types",
+    "channel": "channel",
+    "requester_role": "requester",
+    "received_on": "received_on",
+}
 
 
 class _column:

@@ -20,7 +20,8 @@ from domain import retention
 from domain.common import Context
 from domain.inquiry import Inquiry
 from domain.tenant import Tenant
-from services.office import ConflictError, EraseInquiry, InquiryNotFound, Office
+from services.case_commands import EraseInquiry
+from services.office import ConflictError, InquiryNotFound, Office
 from services.platform import Platform
 
 _PAGE = 500
@@ -103,7 +104,7 @@ class Retention:
         if dry_run or years is None:
             return [d.reference for d in due]
         for item in due:
-            self.office.erase(ctx, EraseInquiry(item.reference, today, retention.reason(years)))
+            self.office.handle(ctx, EraseInquiry(item.reference, today, retention.reason(years)))
         return [d.reference for d in due]
 
     def _inquiries(self) -> Iterator[Inquiry]:

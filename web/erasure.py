@@ -19,7 +19,8 @@ from domain import parsing
 from domain.account import ERASERS
 from domain.common import OSLO, DomainError, InvalidField, today_in_norway
 from domain.inquiry import MAX_ERASURE_REASON
-from services.office import EraseInquiry, InquiryNotFound, Office
+from services.case_commands import EraseInquiry
+from services.office import InquiryNotFound, Office
 from web.access import tenant_roles
 from web.offices import tenant_profile
 from web.sessions import Staff
@@ -54,7 +55,7 @@ class ErasureController(Controller):
         try:
             reason = parsing.text("reason", typed, max_length=MAX_ERASURE_REASON, required=True)
             command = EraseInquiry(reference, today_in_norway(), reason)
-            await anyio.to_thread.run_sync(lambda: office.erase(ctx, command))
+            await anyio.to_thread.run_sync(lambda: office.handle(ctx, command))
         except InquiryNotFound:
             raise NotFoundException() from None
         except DomainError as error:

@@ -16,8 +16,10 @@ from jinja2_fragments.litestar import HTMXBlockTemplate
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException
 from litestar.response import Template
-from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+from litestar.status_codes import HTTP_403_FORBIDDEN, HTTP_500_INTERNAL_SERVER_ERROR
 from litestar.types import ExceptionHandlersMap
+
+from services.case_commands import NotAllowed
 
 LOG = logging.getLogger("ombud.web.errors")
 PAGES = (400, 403, 404, 413, 500, 503)  # each has its own template; other statuses share errors/other.html
@@ -35,7 +37,7 @@ SUMMARIES = {  # for clients that asked for JSON
 
 def error_pages() -> ExceptionHandlersMap:
     """The app's handlers: known HTTP answers by status, everything else as an unexpected error."""
-    return {HTTPException: http_error, Exception: unexpected_error}
+    return {HTTPException: http_error, NotAllowed: not_allowed, Exception: unexpected_error}
 
 
 def http_error(request: Request, error: HTTPException) -> Response[Any]:
@@ -44,6 +46,11 @@ def http_error(request: Request, error: HTTPException) -> Response[Any]:
     if error.status_code >= HTTP_500_INTERNAL_SERVER_ERROR:
         return answer(request, error.status_code, _logged(request, error), headers=headers)
     return answer(request, error.status_code, None, headers=headers)
+
+
+def not_allowed(request: Request, _: NotAllowed) -> Response[Any]:
+    """The service layer refused the signed-in role a command (a route's guard let it through): 403, nothing written."""
+    return answer(request, HTTP_403_FORBIDDEN, None)
 
 
 def unexpected_error(request: Request, error: Exception) -> Response[Any]:

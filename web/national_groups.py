@@ -20,7 +20,8 @@ from domain import parsing
 from domain.common import DomainError, InvalidField, today_in_norway
 from domain.national_groups import NATIONAL_GROUPS
 from domain.taxonomy import ServiceArea, Taxonomy
-from services.office import MapNationalGroups, Office, TenantProfile
+from services.case_commands import MapNationalGroups
+from services.office import Office, TenantProfile
 from web.access import tenant_roles
 from web.offices import forget_profile, tenant_profile
 from web.query import QueryValues
@@ -85,7 +86,7 @@ class NationalGroupsController(Controller):
         if not area_errors and not form_errors:
             command = MapNationalGroups(version=version, groups=groups, on=today_in_norway())
             try:
-                await anyio.to_thread.run_sync(lambda: office.map_national_groups(staff.acting(), command))
+                await anyio.to_thread.run_sync(lambda: office.handle(staff.acting(), command))
             except DomainError as error:
                 form_errors.append(error.message)
             else:

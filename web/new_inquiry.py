@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -20,6 +21,7 @@ from domain.common import FIRST_BUSINESS_DAY, DirectionControlled, DomainError, 
 from domain.inquiry import CHANNELS, REQUESTER_ROLES
 from projections.report.model import labels
 from projections.staff_accounts import case_worker_choices
+from services.case_commands import ReceiveInquiry, build
 from services.office import Office, TenantProfile
 from web.access import tenant_roles
 from web.offices import tenant_profile
@@ -176,21 +178,14 @@ class NewInquiryForm:
             found["assignee"] = "Velg en saksbehandler fra listen"
         return {name: found[name] for name in FIELDS if name in found}
 
-    def arguments(self) -> dict[str, Any]:
-        """The keyword arguments of Office.receive, once `problems` found none."""
-        return {
-            "received_on": parsing.day("received_on", self.received_on),
-            "channel": self.channel,
-            "requester_role": self.requester_role,
-            "service_area": self.service_area,
-            "further_areas": list(self.further_areas),
-            "case_types": list(self.case_types),
-            "outside_mandate": self.outside_mandate,
-            "summary": parsing.text("summary", self.summary, max_length=MAX_SUMMARY, multiline=True),
-            "requester_name": self.requester_name or None,
-            "contact": self.contact or None,
-            "assignee": self.assignee,
-        }
+    def command(self) -> ReceiveInquiry:
+        """The command the form asks for, once `problems` found none."""
+        return build(
+            ReceiveInquiry,
+            dataclasses.asdict(self),
+            received_on=parsing.day("received_on", self.received_on),
+            summary=parsing.text("summary", self.summary, max_length=MAX_SUMMARY, multiline=True),
+        )
 
 
 def _text_problem(value: str, what: str, max_length: int, *, multiline: bool = False) -> str | None:
@@ -226,9 +221,9 @@ class NewInquiryController(Controller):
         if problems:
             return _page(choices, staff, typed, problems, status=422)
         ctx = staff.acting()
-        arguments = typed.arguments()
+        command = typed.command()
         try:
-            receipt = await anyio.to_thread.run_sync(lambda: office.receive(ctx, **arguments))
+            receipt = await anyio.to_thread.run_sync(lambda: office.handle(ctx, command))
         except DomainError as error:
             name = "service_area" if error.field == "primary_area" else error.field
             if name in _AFTER_THE_FACT:

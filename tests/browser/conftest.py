@@ -25,6 +25,7 @@ from services.accounts import create_account
 from services.case_commands import Assign
 from services.office import Office
 from services.platform import Platform
+from tests import factories
 from tests.browser.live import CHROMIUM, CHROMIUM_ARGS, projecting, serving
 from web.app import create_app
 
@@ -178,11 +179,11 @@ def offices(live_platform: Platform) -> Offices:
         ]
     ):
         references.append(
-            first.receive(
+            factories.receive(
+                first,
                 worker,
                 received_on=date(2025, 3, 3 + number),
                 channel=channel,
-                requester_role="user",
                 service_area=area,
                 case_types=[case_type],
                 summary=SUMMARY,
@@ -198,12 +199,10 @@ def offices(live_platform: Platform) -> Offices:
         audience="Eldrerådet",
         participants=12,
     )
-    second.receive(
+    factories.receive(
+        second,
         worker,
         received_on=date(2025, 3, 3),
-        channel="phone",
-        requester_role="user",
-        service_area="Helse",
         case_types=["no_reply"],
         summary="Annen kommunes sak (fiktiv)",
         requester_name="Prøvesen Annen",

@@ -15,6 +15,7 @@ from playwright.sync_api import Locator, Page
 from domain.common import Context, today_in_norway
 from domain.deadlines import expected_answer_on
 from services.letter_documents import long_date
+from tests import factories
 from tests.browser.browsing import htmx_swap
 from tests.browser.conftest import Offices
 
@@ -199,17 +200,15 @@ def test_a_caseworker_sends_the_interim_reply_from_the_dashboard_and_gets_its_le
 ) -> None:
     slug = offices.first.slug
     today = today_in_norway()
-    reference = offices.first.receive(
+    reference = factories.case(
+        offices.first,
         Context("rådgiver-test", "caseworker", str(uuid.uuid4())),
         received_on=today - timedelta(days=25),
         channel="letter",
-        requester_role="user",
-        service_area="Helse",
-        case_types=["no_reply"],
         summary=SUMMARY,
         requester_name="Testesen Testperson",
         contact="Testveien 1, 9999 Prøveby",
-    ).reference
+    )
     signed_in("caseworker")
     due_soon = page.locator("#snart-tabell tbody tr", has=page.locator("a", has_text=reference))
 

@@ -22,6 +22,7 @@ from projections.worker import ProjectionWorker
 from services.audit_signing import load_signer
 from services.office import Office
 from services.platform import Platform
+from tests import factories
 from tests.helpers import make_account_fixture  # noqa: F401 (the fixture `make_account`)
 
 REFUSED = psycopg.errors.InsufficientPrivilege
@@ -253,12 +254,10 @@ def test_the_web_login_cannot_touch_the_chains_verdict(
 def test_the_web_login_writes_no_read_model_of_a_tenant(
     office: Office, caseworker: Context, worker: ProjectionWorker, database_url: str
 ) -> None:
-    office.receive(
+    factories.receive(
+        office,
         caseworker,
         received_on=date(2024, 3, 1),
-        channel="phone",
-        requester_role="user",
-        service_area="helse",
         case_types=["no_reply"],
         summary="Sak om Testperson Prøvesen (fiktiv)",
         requester_name="Testperson Prøvesen",

@@ -23,6 +23,7 @@ from services.application import table_prefix
 from services.audit import chain as audit_chain
 from services.audit.chain import stored_entries
 from services.audit_signing import load_signer, new_signing_key_pem
+from tests import factories
 from tests.integration.conftest import Run
 from tests.private_database import (
     module_admin_database_url,  # noqa: F401 (the module's own database, since it tampers with it)
@@ -52,10 +53,12 @@ def office_with_history(ombud: Run, monkeypatch: pytest.MonkeyPatch, worker: Pro
 
 def receive_and_read(ombud: Run, slug: str, reference: str, channel: str = "letter") -> None:
     """One inquiry received and then read at the command line."""
+    personal = {"--summary": SUMMARY, "--requester-name": NAME}
     code, _, err = ombud(
-        "inquiry", "receive", "--tenant", slug, "--reference", reference, "--channel", channel,
-        "--requester-role", "user", "--service-area", "helse", "--summary", SUMMARY, "--requester-name", NAME,
-    )  # fmt: skip
+        *factories.receive_args(
+            slug, {"--reference": reference, "--received-on": None, "--channel": channel, **personal}
+        )
+    )
     assert code == 0, err
     assert ombud("inquiry", "show", "--tenant", slug, reference)[0] == 0
 

@@ -27,6 +27,7 @@ from services.audit_signing import Signer, load_signer
 from services.case_commands import AddNote
 from services.office import Office
 from services.platform import Platform
+from tests import factories
 from tests.integration.test_audit_verify import (
     KEY_COLUMNS,
     change_row,
@@ -119,14 +120,20 @@ class Rig:
     def act(self, tenant: TenantUnderTest, kind: str, pick: int) -> None:
         if kind == "receive" or (kind in ("note", "read") and not tenant.references):
             reference = f"2024-{len(tenant.references) + 1:04d}"
-            tenant.office.receive(
-                self.ctx, reference=reference, received_on=ON, service_area="helse", channel="phone",
-                requester_role="user", summary="Testperson spør om en sak", requester_name="Kjede Testesen",
-            )  # fmt: skip
+            factories.receive(
+                tenant.office,
+                factories.as_role(self.ctx, "caseworker"),
+                reference=reference,
+                received_on=ON,
+                requester_role="user",
+                summary="Testperson spør om en sak",
+                requester_name="Kjede Testesen",
+            )
             tenant.references.append(reference)
         elif kind == "note":
             tenant.office.handle(
-                self.ctx, AddNote(inquiry=tenant.references[pick % len(tenant.references)], on=ON, text="Ringte")
+                factories.as_role(self.ctx, "caseworker"),
+                AddNote(inquiry=tenant.references[pick % len(tenant.references)], on=ON, text="Ringte"),
             )
         elif kind == "read":
             reference = tenant.references[pick % len(tenant.references)]

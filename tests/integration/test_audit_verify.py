@@ -19,6 +19,7 @@ from infra.settings import Settings
 from infra.throwaway import throwaway_database
 from projections.worker import ProjectionWorker
 from services.audit.chain import REASONS, SOURCE_NAMES, events_table, stored_entries
+from tests import factories
 from tests.integration.conftest import Run
 from tests.private_database import (
     migrated_app_login,
@@ -197,11 +198,10 @@ class World:
 
 def receive(ombud: Run, tenant: str, reference: str) -> None:
     name, summary = PEOPLE[reference]
+    personal = {"--summary": summary, "--requester-name": name}
     code, _, err = ombud(
-        "inquiry", "receive", "--tenant", tenant, "--reference", reference, "--received-on", "2024-02-01",
-        "--channel", "phone", "--requester-role", "user", "--service-area", "helse", "--case-type", "no_reply",
-        "--summary", summary, "--requester-name", name,
-    )  # fmt: skip
+        *factories.receive_args(tenant, {"--reference": reference, "--case-type": "no_reply", **personal})
+    )
     assert code == 0, err
 
 

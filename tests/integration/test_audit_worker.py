@@ -26,6 +26,7 @@ from services.audit.keeper import AuditKeeper
 from services.audit_signing import Signer, load_signer
 from services.office import Office
 from services.platform import Platform
+from tests import factories
 from tests.integration.helpers import offices_fixture  # noqa: F401 (the fixture `offices`)
 from tests.integration.test_audit_verify import chain_of, change_row, checkpoint_rows
 from tests.private_database import (
@@ -79,10 +80,7 @@ def keeping(
 
 
 def receive(office: Office, ctx: Context) -> str:
-    return office.receive(
-        ctx, received_on=date(2024, 3, 1), channel="phone", requester_role="user", service_area="helse",
-        summary=SUMMARY, requester_name=NAME,
-    ).reference  # fmt: skip
+    return factories.receive(office, ctx, received_on=date(2024, 3, 1), summary=SUMMARY, requester_name=NAME).reference
 
 
 def breaks_counted(reader: InMemoryMetricReader, tenant: str) -> int:

@@ -20,20 +20,8 @@ from services.case_commands import Assign, Forward, HoldMeeting, Reopen, Resolve
 from services.keys import new_tenant_key, wrap
 from services.office import Office
 from services.platform import Platform
+from tests import factories
 from tests.integration.helpers import offices_fixture  # noqa: F401 (the fixture `offices`)
-
-
-def receive(office: Office, ctx: Context, on: date = date(2024, 3, 1)) -> str:
-    return office.receive(
-        ctx,
-        received_on=on,
-        channel="phone",
-        requester_role="user",
-        service_area="helse",
-        case_types=["no_reply"],
-        summary="Sak om Testperson Prøvesen",
-        requester_name="Testperson Prøvesen",
-    ).reference
 
 
 def rows(database_url: str, tenant: str, *, role: str | None = "ombud_reader") -> list[tuple]:
@@ -51,8 +39,8 @@ def test_the_case_list_follows_an_inquiry_through_its_steps(
     offices: tuple[Office, Office], caseworker: Context, worker: ProjectionWorker, database_url: str
 ) -> None:
     a, b = offices
-    reference = receive(a, caseworker)
-    receive(b, caseworker)
+    reference = factories.case(a, caseworker)
+    factories.case(b, caseworker)
     a.handle(caseworker, Assign(inquiry=reference, on=date(2024, 3, 2), assignee="ombud"))
     a.handle(caseworker, SendInterimReply(inquiry=reference, on=date(2024, 3, 10)))
     a.handle(caseworker, HoldMeeting(inquiry=reference, on=date(2024, 3, 12), participants=["ombud", "requester"]))
@@ -92,10 +80,10 @@ def test_the_case_list_follows_an_inquiry_through_its_steps(
 
 
 def test_answered_and_awaiting_a_reply_are_one_rule_for_the_lists_filters_and_their_rows(
-    two_offices: tuple[Office, Office], caseworker: Context, worker: ProjectionWorker, database_url: str
+    offices: tuple[Office, Office], caseworker: Context, worker: ProjectionWorker, database_url: str
 ) -> None:
-    office, _ = two_offices
-    waiting, replied, resolved = (receive(office, caseworker) for _ in range(3))
+    office, _ = offices
+    waiting, replied, resolved = (factories.case(office, caseworker) for _ in range(3))
     office.handle(caseworker, SendInterimReply(inquiry=replied, on=date(2024, 3, 10)))
     office.handle(caseworker, Resolve(inquiry=resolved, on=date(2024, 3, 11), outcome="referred"))
     worker.catch_up(office.slug)
@@ -116,9 +104,9 @@ def test_a_reader_sees_only_the_tenant_set_for_its_transaction(
     offices: tuple[Office, Office], caseworker: Context, worker: ProjectionWorker, database_url: str
 ) -> None:
     a, b = offices
-    receive(a, caseworker)
-    receive(b, caseworker)
-    receive(b, caseworker)
+    factories.case(a, caseworker)
+    factories.case(b, caseworker)
+    factories.case(b, caseworker)
     worker.catch_up(a.slug)
     worker.catch_up(b.slug)
 
@@ -134,7 +122,7 @@ def test_the_case_list_holds_no_personal_data(
     offices: tuple[Office, Office], caseworker: Context, worker: ProjectionWorker, admin_database_url: str
 ) -> None:
     a, _ = offices
-    receive(a, caseworker)
+    factories.case(a, caseworker)
     worker.catch_up(a.slug)
     with psycopg.connect(admin_database_url) as conn:  # every tenant's rows: the owner's view
         dump = conn.execute("SELECT string_agg(t::text, '') FROM read.inquiries t").fetchone()[0]
@@ -149,7 +137,7 @@ def test_a_crash_mid_batch_loses_and_double_counts_nothing(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     a, _ = offices
-    references = [receive(a, caseworker) for _ in range(5)]
+    references = [factories.case(a, caseworker) for _ in range(5)]
     for reference in references:
         a.handle(caseworker, HoldMeeting(inquiry=reference, on=date(2024, 3, 2), participants=["ombud"]))
 
@@ -199,7 +187,7 @@ def test_the_running_worker_wakes_on_new_events_and_finds_new_tenants(
 ) -> None:
     with running(worker) as thread:
         office = platform.create_tenant(admin, slug=new_slug(), name="Ny kommune")
-        reference = receive(office, caseworker)
+        reference = factories.case(office, caseworker)
         wait_for_rows(database_url, office.slug, thread)
         assert [r[1] for r in rows(database_url, office.slug)] == [reference]
     assert not thread.is_alive()
@@ -221,7 +209,7 @@ def test_the_worker_keeps_going_past_a_tenant_whose_tables_are_still_being_made(
     try:
         with running(worker) as thread:
             office = platform.create_tenant(admin, slug=new_slug(), name="Ny kommune")
-            reference = receive(office, caseworker)
+            reference = factories.case(office, caseworker)
             wait_for_rows(database_url, office.slug, thread)
             assert thread.is_alive(), "the worker stopped at the tenant without tables"
             assert [r[1] for r in rows(database_url, office.slug)] == [reference]
@@ -241,9 +229,9 @@ def test_a_rebuild_ends_with_the_same_rows_as_the_live_worker_and_reports_progre
 ) -> None:
     a, b = offices
     for day in range(1, 8):
-        reference = receive(a, caseworker, on=date(2024, 3, day))
+        reference = factories.case(a, caseworker, received_on=date(2024, 3, day))
         a.handle(caseworker, HoldMeeting(inquiry=reference, on=date(2024, 3, day + 1), participants=["ombud"]))
-    receive(b, caseworker)
+    factories.case(b, caseworker)
     worker.catch_up(a.slug)
     worker.catch_up(b.slug)
     before_a, before_b = rows(database_url, a.slug), rows(database_url, b.slug)

@@ -15,6 +15,7 @@ import psycopg
 import pytest
 
 from infra.cli import build_parser, main
+from tests import factories
 from tests.helpers import INQUIRY_EVENTS
 from tests.integration.conftest import Run
 
@@ -117,17 +118,6 @@ def test_tenant_list_shows_created_tenants(ombud: Run, tenant: str) -> None:
     assert {"slug": tenant, "name": "Prøvekommune", "population": 1234, "shares_statistics": True} in json.loads(out)
 
 
-def receive_args(tenant: str, **overrides: str) -> list[str]:
-    options = {
-        "--received-on": "2024-02-01",
-        "--channel": "phone",
-        "--requester-role": "user",
-        "--service-area": "helse",
-        "--summary": "Sak",
-    } | overrides
-    return ["inquiry", "receive", "--tenant", tenant, *[x for pair in options.items() for x in pair]]
-
-
 @pytest.mark.parametrize(
     ("overrides", "exit_code", "named"),
     [
@@ -153,7 +143,7 @@ def test_bad_input_gives_one_line_naming_the_field_and_writes_nothing(
     ombud: Run, tenant: str, database_url: str, overrides: dict[str, str], exit_code: int, named: str
 ) -> None:
     before = event_count(database_url)
-    code, out, err = ombud(*receive_args(tenant, **overrides))
+    code, out, err = ombud(*factories.receive_args(tenant, overrides))
     assert code == exit_code
     assert len(err.strip().splitlines()) == 1
     assert named in err
@@ -164,7 +154,7 @@ def test_bad_input_gives_one_line_naming_the_field_and_writes_nothing(
 def test_an_action_on_a_resolved_inquiry_is_refused_and_writes_nothing(
     ombud: Run, tenant: str, database_url: str
 ) -> None:
-    reference = ombud(*receive_args(tenant))[1].split()[0]
+    reference = ombud(*factories.receive_args(tenant))[1].split()[0]
     assert (
         ombud("inquiry", "resolve", "--tenant", tenant, reference, "--on", "2024-02-02", "--outcome", "guided")[0] == 0
     )
@@ -176,7 +166,7 @@ def test_an_action_on_a_resolved_inquiry_is_refused_and_writes_nothing(
 
 
 def test_a_stale_expected_version_is_reported_as_a_conflict(ombud: Run, tenant: str) -> None:
-    reference = ombud(*receive_args(tenant))[1].split()[0]
+    reference = ombud(*factories.receive_args(tenant))[1].split()[0]
     assert ombud("inquiry", "assign", "--tenant", tenant, reference, "--on", "2024-02-02", "--assignee", "a")[0] == 0
     code, _, err = ombud(
         "inquiry",

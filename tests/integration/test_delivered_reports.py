@@ -19,6 +19,7 @@ from projections.worker import ProjectionWorker
 from services.case_commands import Recategorise, Resolve
 from services.office import Office
 from services.platform import Platform
+from tests import factories
 from tests.integration.conftest import Run
 
 YEAR = "2024"
@@ -26,11 +27,10 @@ SECOND: dict[str, str] = {}  # each tenant's second inquiry of the year, open wh
 
 
 def receive(office: Office, ctx: Context, day: date, area: str, *case_types: str) -> str:
-    return office.receive(
+    return factories.receive(
+        office,
         ctx,
         received_on=day,
-        channel="phone",
-        requester_role="user",
         service_area=area,
         case_types=list(case_types),
         summary="Fiktiv testsak om manglende svar",

@@ -401,6 +401,8 @@ def test_the_demo_is_the_same_every_time_it_is_drawn() -> None:
     import random
 
     from domain.reference import ReferenceSequence
+    from domain.taxonomy import MUNICIPAL_AREAS
+    from domain.tenant import Tenant
     from services import demo as drawn
 
     figures = seed_figures()
@@ -418,9 +420,13 @@ def test_the_demo_is_the_same_every_time_it_is_drawn() -> None:
         rng = random.Random("samme")
         ctx = Context("id-ombud", "tenant_admin", "prove")
         sequence = ReferenceSequence.start(ctx, year=2025, on=year[0]["received_on"])
+        tenant = Tenant.register(
+            ctx, on=date(2020, 1, 2), slug="drammen", name="Drammen kommune", population=102_000,
+            shares_statistics=True, areas=MUNICIPAL_AREAS, taxonomy_from=date(2000, 1, 1),
+        )  # fmt: skip
         return [
             [(type(e).__qualname__, getattr(e, "on", None), getattr(e, "actor_id", None)) for e in i.collect_events()]
-            for i in (drawn._inquiry(sequence, plan, rng, today, staff) for plan in year)
+            for i in (drawn._inquiry(tenant, sequence, plan, rng, today, staff) for plan in year)
         ]
 
     first = histories()

@@ -15,6 +15,7 @@ from services.application import OfficeApplication, table_prefix
 from services.inquiry_keys import DecryptionFailed
 from services.keys import unwrap
 from services.platform import Platform
+from tests import factories
 from tests.integration.conftest import Run
 
 NAME = "Åsmund Slettesen"
@@ -27,11 +28,10 @@ PERSONAL = (NAME, CONTACT, SUMMARY, NOTE, REASON, ABOUT)
 
 
 def receive_full(ombud: Run, tenant: str, reference: str) -> None:
+    personal = {"--summary": SUMMARY, "--requester-name": NAME, "--contact": CONTACT}
     code, _, err = ombud(
-        "inquiry", "receive", "--tenant", tenant, "--reference", reference, "--received-on", "2024-02-01",
-        "--channel", "phone", "--requester-role", "user", "--service-area", "helse", "--case-type", "no_reply",
-        "--summary", SUMMARY, "--requester-name", NAME, "--contact", CONTACT,
-    )  # fmt: skip
+        *factories.receive_args(tenant, {"--reference": reference, "--case-type": "no_reply", **personal})
+    )
     assert code == 0, err
     for verb, *options in (
         ("note", "--text", NOTE),
@@ -145,10 +145,9 @@ ON = date(2024, 2, 1)
 
 def receive(platform: Platform, ctx: Context, slug: str, reference: str, *, summary: str = SUMMARY) -> str:
     office = platform.office(slug)
-    office.receive(
-        ctx, reference=reference, received_on=ON, service_area="helse", channel="phone", requester_role="user",
-        summary=summary, requester_name=NAME, contact=CONTACT,
-    )  # fmt: skip
+    factories.receive(
+        office, ctx, reference=reference, received_on=ON, summary=summary, requester_name=NAME, contact=CONTACT
+    )
     return str(office.inquiry(reference).id)
 
 
@@ -219,7 +218,7 @@ def test_the_app_login_can_only_destroy_a_key_never_restore_change_or_delete_it(
     inquiry_id = receive(platform, caseworker, slug, "2024-0001")
     other_id = receive(platform, caseworker, other, "2024-0001")
     assert inquiry_id == other_id  # the same reference names the same id in both tenants
-    platform.office(slug).erase(admin, EraseInquiry("2024-0001", ON, "kassasjon"))
+    platform.office(slug).handle(factories.as_admin(admin), EraseInquiry("2024-0001", ON, "kassasjon"))
 
     with psycopg.connect(database_url) as conn:
         for statement in (

@@ -38,6 +38,7 @@ from services.application import OfficeApplication, table_prefix
 from services.key_epochs import EpochPolicy
 from services.keys import unwrap
 from services.platform import Platform
+from tests import factories
 from tests.helpers import open_platform
 from tests.integration.conftest import Run
 from tests.integration.test_erasure import CONTACT, NAME, PERSONAL, SUMMARY, receive_full
@@ -331,10 +332,15 @@ def test_the_worker_rotates_on_its_schedule_once_an_hour_and_only_the_worker_of_
     platform: Platform, database_url: str, admin: Context, caseworker: Context
 ) -> None:
     office = platform.create_tenant(admin, slug="skjemaby", name="Skjemaby kommune")
-    office.receive(
-        caseworker, reference="S-1", received_on=date(2024, 3, 1), service_area="helse", channel="phone",
-        requester_role="user", summary="Klage på vedtak", requester_name="Gunnhild Prøvesen",
-    )  # fmt: skip
+    factories.receive(
+        office,
+        caseworker,
+        reference="S-1",
+        received_on=date(2024, 3, 1),
+        requester_role="user",
+        summary="Klage på vedtak",
+        requester_name="Gunnhild Prøvesen",
+    )
     before = platform.epochs.epochs()
     later = before[-1].created + POLICY.rotation + timedelta(minutes=1)
     projecting = ProjectionWorker(platform, worker_url_for(database_url))

@@ -18,6 +18,7 @@ from services.case_commands import AddNote, Assign
 from services.keys import MasterKeyError, new_tenant_key, unwrap
 from services.office import ConflictError, InquiryNotFound, Office
 from services.platform import Platform, TenantExists
+from tests import factories
 
 FAKE_NAME = "Testperson Prøvesen"
 FAKE_SUMMARY = "Hemmelig sammendrag om søknad til hjemmetjenesten"
@@ -35,7 +36,7 @@ def receive(office: Office, ctx: Context, **overrides: object) -> str:
         "requester_name": FAKE_NAME,
         "contact": FAKE_CONTACT,
     } | overrides
-    return office.receive(ctx, **fields).reference
+    return factories.receive(office, ctx, **fields).reference
 
 
 def test_migrations_are_idempotent(database_url: str) -> None:

@@ -9,7 +9,6 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from datetime import date
 from pathlib import Path
 
 import eventsourcing.persistence
@@ -28,6 +27,7 @@ from projections.worker import PROJECTION_TABLES, ProjectionWorker
 from services.accounts import create_account
 from services.office import Office
 from services.platform import Platform
+from tests import factories
 from tests.faults_servers import PrivatePostgres, PrivateRedis
 from tests.helpers import open_platform
 from tests.integration.helpers import two_offices
@@ -57,19 +57,6 @@ def stack(postgres: PrivatePostgres, master_key: bytes) -> Iterator[tuple[str, P
     migrate(admin_url, url)
     with open_platform(url, master_key, postgres.root / "key-epochs", max_overflow=3, checkout_timeout=0.2) as platform:
         yield url, platform
-
-
-def receive(office: Office, ctx: Context) -> str:
-    return office.receive(
-        ctx,
-        received_on=date(2024, 3, 1),
-        channel="phone",
-        requester_role="user",
-        service_area="helse",
-        case_types=["no_reply"],
-        summary="Sak om Testperson Prøvesen",
-        requester_name="Testperson Prøvesen",
-    ).reference
 
 
 def account_for(platform: Platform, url: str, tenant: str) -> str:
@@ -137,7 +124,7 @@ class Writes(threading.Thread):
             office = self.offices[number % len(self.offices)]
             self.tried[office.slug] += 1
             try:
-                receive(office, self.ctx)
+                factories.case(office, self.ctx)
             except (eventsourcing.persistence.OperationalError, psycopg.OperationalError):
                 continue  # not acknowledged: it may or may not have been written
             self.acknowledged[office.slug] += 1
@@ -163,7 +150,7 @@ async def test_a_postgres_restart_under_load_answers_503_meanwhile_and_loses_or_
 ) -> None:
     url, platform = stack
     a, b = two_offices(platform, admin, new_slug)
-    reference = receive(a, caseworker)
+    reference = factories.case(a, caseworker)
     email = account_for(platform, url, a.slug)
     worker = ProjectionWorker(platform, worker_url_for(url), retry_first=0.1, retry_cap=0.5)
     stop = threading.Event()
@@ -263,7 +250,7 @@ def test_the_worker_survives_its_connections_being_ended(
     following = threading.Thread(target=worker.run, args=(stop,), daemon=True)
     following.start()
     try:
-        receive(a, caseworker)
+        factories.case(a, caseworker)
         wait_until(lambda: caught_up(platform, url, a.slug), 20, following)
         with psycopg.connect(worker_url_for(url), autocommit=True) as conn:  # a login may end its own backends
             ended = conn.execute(
@@ -271,8 +258,8 @@ def test_the_worker_survives_its_connections_being_ended(
                 " WHERE datname = current_database() AND pid <> pg_backend_pid() AND query LIKE 'LISTEN%%'"
             ).fetchall()
         assert ended, "found the listener"
-        receive(a, caseworker)
-        receive(b, caseworker)
+        factories.case(a, caseworker)
+        factories.case(b, caseworker)
         for office in (a, b):
             wait_until(lambda office=office: caught_up(platform, url, office.slug), 20, following)
         assert len(read_model(url, a.slug)["read.inquiries"]) == 2

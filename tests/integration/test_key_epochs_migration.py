@@ -23,6 +23,7 @@ from services.aead import decrypt
 from services.inquiry_keys import Wrapped
 from services.key_epochs import InMemoryEpochStore
 from services.platform import Platform
+from tests import factories
 from tests.integration.conftest import Run
 from tests.integration.helpers import database_migrated_before
 
@@ -91,10 +92,15 @@ def test_migrate_rewraps_the_keys_from_before_epochs_and_rekeys_the_index(
     before = Platform(directory, master_key, factory_maker(datastore), epochs=directory.epochs)
     try:
         office = before.create_tenant(admin, slug="gamleby", name="Gamleby kommune")
-        found = office.receive(
-            caseworker, reference="G-1", received_on=date(2024, 1, 2), service_area="helse", channel="phone",
-            requester_role="user", summary=SUMMARY, requester_name=NAME,
-        ).id  # fmt: skip
+        found = factories.receive(
+            office,
+            caseworker,
+            reference="G-1",
+            received_on=date(2024, 1, 2),
+            requester_role="user",
+            summary=SUMMARY,
+            requester_name=NAME,
+        ).id
         word_hashes = office.app.search_index.tokens(NAME, SUMMARY)
         with psycopg.connect(database_before_0026) as conn:  # what the worker wrote before 0026: the hashes as they are
             for token in word_hashes:

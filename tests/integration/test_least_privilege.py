@@ -21,24 +21,12 @@ from services.application import table_prefix
 from services.audit.access_log import record_access
 from services.office import Office
 from services.platform import Platform
+from tests import factories
 from tests.helpers import make_account_fixture  # noqa: F401 (the fixture `make_account`)
 from tests.integration.helpers import offices_fixture  # noqa: F401 (the fixture `offices`)
 from web.app import create_app
 
 REFUSED = psycopg.errors.InsufficientPrivilege
-
-
-def receive(office: Office, ctx: Context) -> str:
-    return office.receive(
-        ctx,
-        received_on=date(2024, 3, 1),
-        channel="phone",
-        requester_role="user",
-        service_area="helse",
-        case_types=["no_reply"],
-        summary="Sak om Testperson Prøvesen (fiktiv)",
-        requester_name="Testperson Prøvesen",
-    ).reference
 
 
 @pytest.fixture
@@ -47,7 +35,7 @@ def projected(
 ) -> tuple[Office, Office]:
     """Both tenants with an inquiry, an outreach activity, an access record and an account, all projected."""
     for office in offices:
-        reference = receive(office, caseworker)
+        reference = factories.case(office, caseworker)
         office.register_outreach(
             caseworker, held_on=date(2024, 4, 4), kind="talk", title="Foredrag", audience="Eldrerådet", participants=9
         )

@@ -21,6 +21,7 @@ from projections.reading import network_transaction
 from projections.worker import ProjectionWorker
 from services.case_commands import Forward, Resolve
 from services.office import Office
+from tests import factories
 from tests.helpers import (
     Network,
     network_fixture,  # noqa: F401 (the fixture `network`)
@@ -29,19 +30,16 @@ from tests.helpers import (
 YEAR = 2008  # no other test receives inquiries in 2008
 
 
-def receive(
+def cases(
     office: Office, ctx: Context, count: int, area: str, *, resolve_after: int | None = None, year: int = YEAR
 ) -> None:
-    for n in range(count):
-        receipt = office.receive(
-            ctx,
-            received_on=date(year, 3, 1 + n % 28),
-            channel="phone",
-            requester_role="user",
-            service_area=area,
-            case_types=["no_reply", "complaint_help"],
-            summary="Testdata uten personopplysninger",
+    """`count` inquiries received in March, the first forwarded twice; each resolved `resolve_after` days on."""
+    first = date(year, 3, 1)
+    for n, receipt in enumerate(
+        factories.receive_many(
+            office, ctx, count, first=first, service_area=area, case_types=("no_reply", "complaint_help")
         )
+    ):
         if n == 0:
             office.handle(
                 ctx, Forward(inquiry=receipt.reference, on=date(year, 3, 2), to_body="county_governor", reason="x")
@@ -60,8 +58,8 @@ def receive(
 def offices(network: Network, caseworker: Context) -> tuple[Office, Office]:
     a = network.office("Nettby kommune", 20_000)
     b = network.office("Andreby kommune", 5_000)
-    receive(a, caseworker, 12, "helse", resolve_after=10)
-    receive(b, caseworker, 7, "nav")
+    cases(a, caseworker, 12, "helse", resolve_after=10)
+    cases(b, caseworker, 7, "nav")
     network.share(a, b)
     return a, b
 
@@ -142,7 +140,7 @@ def test_a_rebuild_gives_the_same_rows_and_a_new_inquiry_in_a_finished_year_new_
     worker.rebuild(a.slug)
     assert rows(database_url, a.slug) == before
     first = (network_read(database_url, YEAR))[0]
-    receive(a, caseworker, 1, "barnevern")
+    cases(a, caseworker, 1, "barnevern")
     worker.catch_up(a.slug)
     assert (network_read(database_url, YEAR))[0] != first
     assert "barnevern" in {key for _, _, measure, key, _ in rows(database_url, a.slug) if measure == "group"}
@@ -182,7 +180,7 @@ def test_an_office_that_maps_an_area_to_another_group_has_its_inquiries_counted_
     from services.office import MapNationalGroups
 
     a, b = offices
-    a.map_national_groups(admin, MapNationalGroups(version=1, groups={"helse": "annet"}, on=date(2024, 1, 2)))
+    a.handle(factories.as_admin(admin), MapNationalGroups(version=1, groups={"helse": "annet"}, on=date(2024, 1, 2)))
     worker.catch_up(a.slug)
     groups = {key: n for _, year, measure, key, n in rows(database_url, a.slug) if measure == "group" and year == YEAR}
     assert groups == {"annet": 12}

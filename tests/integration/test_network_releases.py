@@ -18,6 +18,7 @@ from projections.network_report import NetworkReports
 from projections.reading import network_transaction
 from projections.worker import ProjectionWorker
 from services.office import Office
+from tests import factories
 from tests.helpers import (
     Network,
     network_fixture,  # noqa: F401 (the fixture `network`)
@@ -26,19 +27,6 @@ from tests.helpers import (
 FIRST, LAST = 2005, 2006  # no other test receives inquiries in these years
 UNRELEASED = 2004  # nor in this one, which only the worker's test uses
 HEALTH = "helse-og-omsorg"
-
-
-def receive(office: Office, ctx: Context, year: int, count: int, area: str = "helse") -> None:
-    for n in range(count):
-        office.receive(
-            ctx,
-            received_on=date(year, 6, 1 + n),
-            channel="phone",
-            requester_role="user",
-            service_area=area,
-            case_types=["no_reply"],
-            summary="Testdata uten personopplysninger",
-        )
 
 
 def release(database_url: str, years: list[int] | None = None, due: datetime | None = None) -> list[Made]:
@@ -66,9 +54,9 @@ def offices(network: Network, caseworker: Context) -> tuple[Office, Office, Offi
         network.office("Lilleby kommune", 1_000),
     )
     for office, (health, nav) in zip(made, ((8, 30), (5, 20), (2, 9)), strict=True):
-        receive(office, caseworker, LAST, health)
-        receive(office, caseworker, LAST, nav, "nav")
-        receive(office, caseworker, FIRST, 9)
+        factories.receive_many(office, caseworker, health, first=date(LAST, 6, 1))
+        factories.receive_many(office, caseworker, nav, first=date(LAST, 6, 1), service_area="nav")
+        factories.receive_many(office, caseworker, 9, first=date(FIRST, 6, 1))
         network.share(office)
     return made
 
@@ -115,7 +103,7 @@ def test_the_worker_s_rule_releases_a_changed_year_only_when_its_latest_release_
 ) -> None:
     big, _, _ = offices
     release(database_url)
-    receive(big, caseworker, LAST, 6)
+    factories.receive_many(big, caseworker, 6, first=date(LAST, 6, 1))
     worker.catch_up(big.slug)
     now = datetime.now(UTC)
     assert release(database_url, [LAST], due=now - timedelta(days=7)) == []  # the latest is too new
@@ -163,7 +151,7 @@ def test_the_reader_keeps_a_report_until_a_new_release_is_made(
             reports = NetworkReports(pool, 4)
             first = await reports.report(FIRST, LAST)
             assert await reports.report(FIRST, LAST) is first
-            await asyncio.to_thread(receive, big, caseworker, LAST, 1)
+            await asyncio.to_thread(factories.receive_many, big, caseworker, 1, first=date(LAST, 6, 1))
             await asyncio.to_thread(worker.catch_up, big.slug)
             assert await reports.report(FIRST, LAST) is first  # new figures show at the next release only
             await asyncio.to_thread(release, database_url, [LAST])
@@ -180,7 +168,9 @@ def test_the_worker_releases_a_year_without_a_release_at_once_and_looks_once_a_d
     offices: tuple[Office, Office, Office], database_url: str, worker: ProjectionWorker, caseworker: Context
 ) -> None:
     big, _, _ = offices
-    receive(big, caseworker, UNRELEASED, 12)  # no other test has figures in that year: it has no release yet
+    factories.receive_many(
+        big, caseworker, 12, first=date(UNRELEASED, 6, 1)
+    )  # no other test has figures in that year: it has no release yet
     worker.catch_up(big.slug)
     made = worker.network_releases_once_a_day()
     assert Made(UNRELEASED, 1) in made

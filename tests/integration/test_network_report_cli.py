@@ -17,6 +17,7 @@ from domain.common import Context
 from domain.deadlines import today_in_norway
 from domain.disclosure import SMALL
 from services.office import Office
+from tests import factories
 from tests.helpers import (
     Network,
     network_fixture,  # noqa: F401 (the fixture `network`)
@@ -26,17 +27,8 @@ from tests.integration.conftest import Run
 YEAR = 2007  # no other test receives inquiries in 2007
 
 
-def receive(office: Office, ctx: Context, count: int, area: str, year: int = YEAR) -> None:
-    for n in range(count):
-        office.receive(
-            ctx,
-            received_on=date(year, 5, 1 + n % 28),
-            channel="letter",
-            requester_role="user",
-            service_area=area,
-            case_types=["no_reply"],
-            summary="Testdata uten personopplysninger",
-        )
+def letters(office: Office, ctx: Context, count: int, area: str) -> None:
+    factories.receive_many(office, ctx, count, first=date(YEAR, 5, 1), service_area=area, channel="letter")
 
 
 @pytest.fixture
@@ -47,10 +39,10 @@ def offices(ombud: Run, network: Network, caseworker: Context) -> dict[str, Offi
         "liten": network.office(f"Småvik kommune {tag}", 1_200),
         "slutter": network.office(f"Sluttvik kommune {tag}", 9_000),
     }
-    receive(made["stor"], caseworker, 30, "helse")
-    receive(made["stor"], caseworker, 9, "nav")
-    receive(made["liten"], caseworker, 3, "helse")
-    receive(made["slutter"], caseworker, 17, "skole-og-barnehage")
+    letters(made["stor"], caseworker, 30, "helse")
+    letters(made["stor"], caseworker, 9, "nav")
+    letters(made["liten"], caseworker, 3, "helse")
+    letters(made["slutter"], caseworker, 17, "skole-og-barnehage")
     network.share(*made.values())
     network.sharing_flag(made["slutter"].slug, False)  # stops sharing before the release: in no output
     assert ombud("network", "release", "--year", str(YEAR))[0] == 0

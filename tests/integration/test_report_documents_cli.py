@@ -12,6 +12,7 @@ import openpyxl
 
 from domain.common import Context
 from services.platform import Platform
+from tests import factories
 from tests.integration.conftest import Run
 
 
@@ -23,12 +24,10 @@ def test_the_drafts_from_the_command_line_compare_with_the_offices_own_year_befo
         office = platform.create_tenant(admin, slug=new_slug(), name=name)
         for year, count in per_year.items():
             for day in range(1, count + 1):
-                office.receive(
+                factories.receive(
+                    office,
                     caseworker,
                     received_on=date(year, 4, day),
-                    channel="phone",
-                    requester_role="user",
-                    service_area="helse",
                     case_types=["no_reply"],
                     summary="Fiktiv testsak om manglende svar",
                 )

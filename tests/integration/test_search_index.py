@@ -18,22 +18,10 @@ from services.application import OfficeApplication, table_prefix
 from services.keys import unwrap
 from services.office import EraseInquiry, Office
 from services.platform import Platform
+from tests import factories
 
 NAME = "Åse Ødegård"
 SUMMARY = "Klage på vedtak om støttekontakt"
-
-
-def receive(office: Office, ctx: Context, reference: str) -> UUID:
-    return office.receive(
-        ctx,
-        reference=reference,
-        received_on=date(2024, 2, 1),
-        channel="phone",
-        requester_role="user",
-        service_area="helse",
-        summary=SUMMARY,
-        requester_name=NAME,
-    ).id
 
 
 @pytest.fixture
@@ -42,7 +30,12 @@ def offices(
 ) -> tuple[Office, Office, UUID, UUID]:
     a = platform.create_tenant(admin, slug=new_slug(), name="A kommune")
     b = platform.create_tenant(admin, slug=new_slug(), name="B kommune")
-    found_a, found_b = receive(a, caseworker, "A-1"), receive(b, caseworker, "B-1")
+    found_a, found_b = (
+        factories.receive(
+            office, caseworker, reference=ref, received_on=date(2024, 2, 1), summary=SUMMARY, requester_name=NAME
+        ).id
+        for office, ref in ((a, "A-1"), (b, "B-1"))
+    )
     worker.catch_up(a.slug)
     worker.catch_up(b.slug)
     return a, b, found_a, found_b
@@ -94,7 +87,7 @@ async def test_an_erased_inquiry_is_no_longer_found_and_the_other_tenant_keeps_i
     worker: ProjectionWorker,
 ) -> None:
     a, b, _, found_b = offices
-    a.erase(caseworker, EraseInquiry("A-1", on=date(2024, 3, 1), reason="krav fra innbygger"))
+    a.handle(factories.as_admin(caseworker), EraseInquiry("A-1", on=date(2024, 3, 1), reason="krav fra innbygger"))
     worker.catch_up(a.slug)
     assert await hits(database_url, a, "ase") == []
     assert await hits(database_url, b, "ase") == [found_b]
@@ -121,7 +114,7 @@ def test_the_stored_event_holds_the_tokens_only_encrypted_and_after_erasure_they
 
     received = a.app.events.get(found_a)  # as the worker decodes it
     assert next(iter(received)).search_tokens == tokens
-    a.erase(caseworker, EraseInquiry("A-1", on=date(2024, 3, 1), reason="krav fra innbygger"))
+    a.handle(factories.as_admin(caseworker), EraseInquiry("A-1", on=date(2024, 3, 1), reason="krav fra innbygger"))
     assert next(iter(a.app.events.get(found_a))).search_tokens == []
     assert next(iter(b.app.events.get(found_b))).search_tokens == b.app.search_index.tokens(NAME + " " + SUMMARY)
 

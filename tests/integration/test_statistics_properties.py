@@ -44,6 +44,7 @@ from services.case_commands import (
 )
 from services.office import Office
 from services.platform import Platform
+from tests import factories
 
 AREAS = [a.code for a in MUNICIPAL_AREAS]  # the default `kommune` template
 CASE_TYPES = [c.code for c in STANDARD_CASE_TYPES]
@@ -75,6 +76,13 @@ class Story:
     outside_mandate: bool
     steps: tuple[Step, ...]
 
+    def receive(self, office: Office, ctx: Context, **personal: str | None) -> str:
+        """Registers the inquiry through the office, with fake `personal` fields; returns its reference."""
+        story = {name: getattr(self, name) for name in _RECEIVED}
+        return factories.receive(office, ctx, service_area=self.primary_area, **story, **personal).reference
+
+
+_RECEIVED = ("received_on", "channel", "requester_role", "further_areas", "case_types", "outside_mandate")
 
 _OPEN_STEPS = ("assign", "interim_reply", "forward", "meeting", "complaint", "note", "resolve")
 _DETAILS = {
@@ -127,19 +135,13 @@ def histories(max_size: int = 25) -> st.SearchStrategy[list[Story]]:
 def record(office: Office, ctx: Context, history: list[Story]) -> None:
     """Receives every inquiry, then plays the steps round-robin so the event log interleaves inquiries."""
     references = [
-        office.receive(
+        s.receive(
+            office,
             ctx,
-            received_on=s.received_on,
-            channel=s.channel,
-            requester_role=s.requester_role,
-            service_area=s.primary_area,
-            further_areas=list(s.further_areas),
-            case_types=list(s.case_types),
-            outside_mandate=s.outside_mandate,
             summary="Spørsmål fra Fiktiv Prøvesen om tjenesten",
             requester_name="Fiktiv Prøvesen",
             contact="fiktiv.provesen@example.invalid",
-        ).reference
+        )
         for s in history
     ]
     for index in range(max(len(s.steps) for s in history)):

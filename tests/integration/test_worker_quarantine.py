@@ -20,6 +20,7 @@ from projections import worker as worker_module
 from projections.worker import ProjectionSetAside, ProjectionWorker
 from services.case_commands import HoldMeeting
 from services.office import Office
+from tests import factories
 from tests.integration.helpers import offices_fixture  # noqa: F401 (the fixture `offices`)
 from tests.private_database import (
     module_admin_database_url,  # noqa: F401 (a database of the module's own: `worker --once` reads every tenant in it)
@@ -50,16 +51,7 @@ def register_unbounded(office: Office, ctx: Context) -> None:
 
 
 def receive(office: Office, ctx: Context, name: str = MARKER) -> str:
-    return office.receive(
-        ctx,
-        received_on=date(2024, 3, 1),
-        channel="phone",
-        requester_role="user",
-        service_area="helse",
-        case_types=["no_reply"],
-        summary=f"Sak om {name}",
-        requester_name=name,
-    ).reference
+    return factories.case(office, ctx, received_on=date(2024, 3, 1), summary=f"Sak om {name}", requester_name=name)
 
 
 def read(database_url: str, tenant: str, query: str, role: str = "ombud_reader") -> list[tuple[Any, ...]]:

@@ -17,10 +17,11 @@ from domain.common import (
     require_count,
     require_year,
 )
-from domain.inquiry import MAX_MEETINGS, Inquiry
+from domain.inquiry import MAX_MEETINGS
 from domain.outreach import MAX_PARTICIPANTS
 from domain.taxonomy import MUNICIPAL_AREAS, ServiceArea
 from domain.tenant import MAX_POPULATION
+from tests import factories
 from tests.unit.helpers import register_outreach, register_tenant
 
 DAY_BEFORE_FIRST = FIRST_BUSINESS_DAY - timedelta(days=1)
@@ -135,27 +136,15 @@ def test_a_taxonomy_may_take_effect_on_the_last_business_day_but_not_after(ctx: 
 # -- inquiry -----------------------------------------------------------------------------------
 
 
-def receive(ctx: Context, received_on: date = date(2024, 3, 1)) -> Inquiry:
-    return Inquiry.receive(
-        ctx,
-        reference="2024-0001",
-        received_on=received_on,
-        channel="phone",
-        requester_role="user",
-        primary_area="helse",
-        summary="Testperson ber om hjelp.",
-    )
-
-
 def test_an_inquiry_received_before_the_first_business_day_is_refused(ctx: Context) -> None:
-    assert receive(ctx, FIRST_BUSINESS_DAY).received_on == FIRST_BUSINESS_DAY
+    assert factories.inquiry(ctx, received_on=FIRST_BUSINESS_DAY).received_on == FIRST_BUSINESS_DAY
     with pytest.raises(OutOfRange) as raised:
-        receive(ctx, DAY_BEFORE_FIRST)
+        factories.inquiry(ctx, received_on=DAY_BEFORE_FIRST)
     assert raised.value.field == "received_on"
 
 
 def test_an_inquiry_holds_up_to_its_maximum_of_meetings_and_not_one_more(ctx: Context) -> None:
-    inquiry = receive(ctx)
+    inquiry = factories.inquiry(ctx)
     for _ in range(MAX_MEETINGS):
         inquiry.hold_meeting(ctx, on=date(2024, 3, 2), participants=["ombud"])
     assert inquiry.meetings == MAX_MEETINGS

@@ -18,6 +18,7 @@ from domain.deadlines import (
     today_in_norway,
 )
 from domain.inquiry import Inquiry
+from tests import factories
 
 
 @pytest.mark.parametrize(
@@ -126,15 +127,7 @@ def test_an_interim_reply_forwarding_meeting_complaint_or_resolution_is_a_reply_
     None
 ):
     ctx = Context("saksbehandler", "caseworker", "korrelasjon")
-    inquiry = Inquiry.receive(
-        ctx,
-        reference="2024-0001",
-        received_on=date(2024, 1, 2),
-        channel="phone",
-        requester_role="user",
-        primary_area="helse",
-        summary="Fiktiv sak",
-    )
+    inquiry = factories.inquiry(ctx, received_on=date(2024, 1, 2), summary="Fiktiv sak")
     inquiry.add_note(ctx, on=date(2024, 1, 3), text="Fiktivt notat")
     inquiry.assign(ctx, on=date(2024, 1, 3), assignee="saksbehandler@eksempel.invalid")
     inquiry.send_interim_reply(ctx, on=date(2024, 1, 4))

@@ -17,6 +17,7 @@ from services.application import OfficeApplication
 from services.letters import Letters, RegisterInterimReply
 from services.office import Office
 from services.platform import Platform
+from tests import factories
 
 ON = date(2024, 3, 1)
 
@@ -30,12 +31,10 @@ def office(platform: Platform, ctx: Context) -> Office:
 
 
 def receive(office: Office, ctx: Context, **fields: Any) -> str:
-    return office.receive(
+    return factories.receive(
+        office,
         ctx,
         received_on=ON,
-        service_area="helse",
-        channel="phone",
-        requester_role="user",
         summary="Testperson Prøvesen ber om hjelp.",
         requester_name="Testperson Prøvesen",
         **fields,

@@ -18,6 +18,7 @@ from domain.inquiry import (
     NoPendingComplaint,
     NotResolved,
 )
+from tests import factories
 from tests.helpers import INQUIRY_EVENTS
 from tests.unit.helpers import assert_made_by
 
@@ -33,11 +34,8 @@ def in_two_days() -> date:
 
 def receive(ctx: Context, **overrides: Any) -> Inquiry:
     fields: dict[str, Any] = {
-        "reference": "2024-0001",
         "received_on": RECEIVED_ON,
-        "channel": "phone",
         "requester_role": "relative",
-        "primary_area": "helse",
         "further_areas": ["nav"],
         "case_types": ["application_help"],
         "summary": "Testperson Prøvesen ber om hjelp med søknad om avlastning.",
@@ -45,7 +43,7 @@ def receive(ctx: Context, **overrides: Any) -> Inquiry:
         "contact": "testperson@example.invalid",
     }
     fields.update(overrides)
-    return Inquiry.receive(ctx, **fields)
+    return factories.inquiry(ctx, **fields)
 
 
 @pytest.fixture

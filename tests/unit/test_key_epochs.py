@@ -35,6 +35,7 @@ from services.key_rotation import KeyRotation, Rotated
 from services.keys import new_tenant_key
 from services.office import EraseInquiry
 from services.platform import Platform
+from tests import factories
 from tests.unit.conftest import InMemoryTenantDirectory
 
 POLICY = EpochPolicy(rotation=timedelta(days=60), backup_retention=timedelta(days=35))
@@ -208,11 +209,16 @@ def test_a_rotation_moves_every_tenants_live_keys_and_destroys_the_old_epoch_onl
     offices = [platform.create_tenant(ctx, slug=slug, name="Prøvekommune") for slug in ("testby", "annenby")]
     for office in offices:
         for reference in ("2024-0001", "2024-0002"):
-            office.receive(
-                ctx, reference=reference, received_on=date(2024, 3, 1), service_area="helse", channel="phone",
-                requester_role="user", summary="Klage på vedtak", requester_name="Åse Testperson",
-            )  # fmt: skip
-    offices[0].erase(ctx, EraseInquiry("2024-0001", date(2024, 3, 2), "krav fra innbygger"))
+            factories.receive(
+                office,
+                ctx,
+                reference=reference,
+                received_on=date(2024, 3, 1),
+                requester_role="user",
+                summary="Klage på vedtak",
+                requester_name="Åse Testperson",
+            )
+    offices[0].handle(factories.as_admin(ctx), EraseInquiry("2024-0001", date(2024, 3, 2), "krav fra innbygger"))
     reindexed: list[tuple[str, int]] = []
     rotation = KeyRotation(platform, lambda slug, epoch, wrapped: reindexed.append((slug, epoch)))
     first = platform.epochs.epochs()[-1]

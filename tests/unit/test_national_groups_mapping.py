@@ -13,6 +13,7 @@ from domain.taxonomy import MUNICIPAL_AREAS, SECTOR_AREAS, SECTOR_AREAS_BEFORE_2
 from domain.tenant import Tenant
 from services.office import MapNationalGroups
 from services.platform import Platform, UnknownTenant
+from tests import factories
 from tests.unit.conftest import InMemoryTenantDirectory
 from tests.unit.helpers import assert_made_by, register_tenant
 
@@ -187,7 +188,7 @@ def test_the_profile_holds_a_complete_mapping_for_every_version(platform: Platfo
     areas = (*MUNICIPAL_AREAS, ServiceArea("kultur", "Kultur"))
     office.publish_taxonomy(ctx, on=ON, effective_from=date(2024, 6, 13), areas=areas, mapping={})
 
-    office.map_national_groups(ctx, MapNationalGroups(version=2, groups={"helse": "annet"}, on=ON))
+    office.handle(factories.acting("tenant_admin"), MapNationalGroups(version=2, groups={"helse": "annet"}, on=ON))
 
     groups = office.profile().national_groups
     assert set(groups) == {1, 2}

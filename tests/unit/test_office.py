@@ -30,6 +30,7 @@ from services.key_epochs import InMemoryEpochStore
 from services.keys import MasterKeyError, unwrap
 from services.office import ConflictError, DuplicateReference, InquiryNotFound, Office
 from services.platform import Platform, TenantExists, UnknownTenant
+from tests import factories
 
 ON = date(2024, 3, 1)
 LATER = date(2024, 3, 5)
@@ -51,16 +52,11 @@ def office(platform: Platform, ctx: Context) -> Office:
 
 
 def receive(office: Office, ctx: Context, **overrides: Any) -> str:
-    fields: dict[str, Any] = {
-        "received_on": ON,
-        "service_area": "helse",
-        "channel": "phone",
-        "requester_role": "user",
+    person = {
         "summary": "Testperson Prøvesen ber om hjelp med søknad om avlastning.",
         "requester_name": "Testperson Prøvesen",
     }
-    fields.update(overrides)
-    return office.receive(ctx, **fields).reference
+    return factories.receive(office, ctx, **{"received_on": ON, **person, **overrides}).reference
 
 
 # -- receiving -----------------------------------------------------------------------------
@@ -80,7 +76,8 @@ def test_received_inquiries_get_sequential_references_per_year(office: Office, c
 
 
 def test_an_explicit_reference_is_kept_and_the_sequence_skips_it(office: Office, ctx: Context) -> None:
-    receipt = office.receive(
+    receipt = factories.receive(
+        office,
         ctx,
         reference="2024-0001",
         received_on=ON,
@@ -145,9 +142,7 @@ def test_a_refused_inquiry_saves_nothing_and_leaves_no_gap_in_the_numbers(
 
 
 def test_a_receipt_names_the_case_by_id_and_reference(office: Office, ctx: Context) -> None:
-    receipt = office.receive(
-        ctx, received_on=ON, service_area="helse", channel="web", requester_role="user", summary="Hjelp"
-    )
+    receipt = factories.receive(office, ctx, received_on=ON, channel="web", summary="Hjelp")
 
     assert office.inquiry(str(receipt.id)) == office.inquiry(receipt.reference)
     assert office.inquiry(str(receipt.id).upper()).reference == receipt.reference

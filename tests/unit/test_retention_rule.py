@@ -14,6 +14,7 @@ from services.case_commands import Reopen, Resolve
 from services.office import EraseInquiry, Office
 from services.platform import Platform
 from services.retention import LiftLegalHold, PlaceLegalHold, Retention, SetRetention
+from tests import factories
 
 TODAY = date(2026, 6, 1)
 
@@ -24,10 +25,14 @@ def office(platform: Platform, ctx: Context) -> Office:
 
 
 def resolved(office: Office, ctx: Context, reference: str, on: date, **fields: Any) -> str:
-    office.receive(
-        ctx, reference=reference, received_on=on, service_area="helse", channel="phone", requester_role="user",
-        summary="Testperson Prøvesen ber om hjelp.", requester_name="Testperson Prøvesen",
-    )  # fmt: skip
+    factories.receive(
+        office,
+        ctx,
+        reference=reference,
+        received_on=on,
+        summary="Testperson Prøvesen ber om hjelp.",
+        requester_name="Testperson Prøvesen",
+    )
     office.handle(ctx, Resolve(inquiry=reference, on=on, outcome="assisted"))
     return reference
 
@@ -41,7 +46,7 @@ def test_retention_is_off_by_default_and_lists_nothing(office: Office, ctx: Cont
     resolved(office, ctx, "2020-1", date(2020, 1, 10))
     assert Retention(office).years() is None
     assert Retention(office).due(TODAY) == []
-    assert Retention(office).run(ctx, TODAY) == []
+    assert Retention(office).run(factories.as_admin(ctx), TODAY) == []
     assert office.erased_on("2020-1") is None
 
 
@@ -62,13 +67,12 @@ def test_due_lists_exactly_resolved_inquiries_past_their_years_not_on_hold_not_e
     held = resolved(office, ctx, "2020-1", date(2020, 1, 1))
     service.place_hold(ctx, PlaceLegalHold(held, date(2026, 1, 2), "tvist"))
     erased = resolved(office, ctx, "2020-2", date(2020, 1, 1))
-    office.erase(ctx, EraseInquiry(erased, date(2025, 1, 1), "krav fra innbygger"))
+    office.handle(factories.as_admin(ctx), EraseInquiry(erased, date(2025, 1, 1), "krav fra innbygger"))
     reopened = resolved(office, ctx, "2020-3", date(2020, 1, 1))
     office.handle(ctx, Reopen(inquiry=reopened, on=date(2020, 2, 1), reason="ny opplysning"))
-    office.receive(
-        ctx, reference="2019-1", received_on=date(2019, 1, 1), service_area="helse", channel="phone",
-        requester_role="user", summary="Åpen sak.",
-    )  # fmt: skip
+    factories.receive(
+        office, ctx, reference="2019-1", received_on=date(2019, 1, 1), requester_role="user", summary="Åpen sak."
+    )
 
     assert [(d.reference, d.resolved_on, d.due_on) for d in service.due(TODAY)] == [
         (due, date(2021, 6, 1), date(2026, 6, 1))
@@ -85,15 +89,15 @@ def test_a_run_erases_the_due_with_the_retention_reason_and_a_dry_run_writes_not
     service.place_hold(ctx, PlaceLegalHold(held, date(2026, 1, 2), "tilsynssak"))
     before = office.inquiry("2020-1").version
 
-    assert service.run(ctx, TODAY, dry_run=True) == ["2020-1"]
+    assert service.run(factories.as_admin(ctx), TODAY, dry_run=True) == ["2020-1"]
     assert office.inquiry("2020-1").version == before
 
-    assert service.run(ctx, TODAY) == ["2020-1"]
+    assert service.run(factories.as_admin(ctx), TODAY) == ["2020-1"]
     assert office.erased_on("2020-1") == TODAY
     assert office.history("2020-1")[-1].details == {"reason": ERASED}  # sealed with the key it destroyed
     assert office.erased_on(held) is None
     assert office.history(held)[-1].details == {"reason": "tilsynssak"}
-    assert service.run(ctx, TODAY) == []
+    assert service.run(factories.as_admin(ctx), TODAY) == []
 
 
 def test_a_lifted_hold_makes_the_inquiry_due_again_and_holds_change_only_once(office: Office, ctx: Context) -> None:
@@ -112,7 +116,7 @@ def test_a_lifted_hold_makes_the_inquiry_due_again_and_holds_change_only_once(of
 
 def test_an_erased_inquiry_takes_no_hold(office: Office, ctx: Context) -> None:
     erased = resolved(office, ctx, "2020-1", date(2020, 1, 1))
-    office.erase(ctx, EraseInquiry(erased, date(2025, 1, 1), "krav fra innbygger"))
+    office.handle(factories.as_admin(ctx), EraseInquiry(erased, date(2025, 1, 1), "krav fra innbygger"))
     with pytest.raises(AlreadyErased):
         Retention(office).place_hold(ctx, PlaceLegalHold(erased, date(2026, 1, 2), "tvist"))
 

@@ -12,6 +12,7 @@ from domain.common import Context
 from projections.worker import ProjectionWorker
 from services.audit.access_log import PAGE_SIZE
 from services.office import Office
+from tests import factories
 from tests.web.helpers import sign_in_as_fixture  # noqa: F401 (the fixture `sign_in_as`)
 
 
@@ -21,16 +22,9 @@ def reads(page: str) -> str:
 
 
 def receive(office: Office, caseworker: Context) -> str:
-    return office.receive(
-        caseworker,
-        received_on=date(2025, 3, 3),
-        channel="phone",
-        requester_role="user",
-        service_area="Helse",
-        case_types=["no_reply"],
-        summary="Fiktiv testsak",
-        requester_name="Testesen Testperson",
-    ).reference
+    return factories.case(
+        office, caseworker, received_on=date(2025, 3, 3), summary="Fiktiv testsak", requester_name="Testesen Testperson"
+    )
 
 
 async def test_an_auditor_sees_who_opened_which_inquiry_newest_first(

@@ -17,22 +17,16 @@ from domain.account import Account
 from domain.common import Context
 from services.audit.access_log import record_access
 from services.office import Office
+from tests import factories
 from tests.web.helpers import sign_in_as_fixture  # noqa: F401 (the fixture `sign_in_as`)
 
 SUMMARY = "Fiktiv sak om innsyn i loggen"
 
 
 def receive(office: Office, caseworker: Context) -> str:
-    return office.receive(
-        caseworker,
-        received_on=date(2025, 3, 3),
-        channel="phone",
-        requester_role="user",
-        service_area="Helse",
-        case_types=["no_reply"],
-        summary=SUMMARY,
-        requester_name="Testesen, Demo",
-    ).reference
+    return factories.case(
+        office, caseworker, received_on=date(2025, 3, 3), summary=SUMMARY, requester_name="Testesen, Demo"
+    )
 
 
 def records(admin_database_url: str, tenant: str) -> list[tuple[str, str, str]]:

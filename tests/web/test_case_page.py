@@ -11,6 +11,7 @@ from litestar.testing import AsyncTestClient
 from domain.common import Context
 from services.case_commands import AddNote
 from services.office import Office
+from tests import factories
 from tests.web.helpers import (
     act,
     sign_in_as_fixture,  # noqa: F401 (the fixture `sign_in_as`)
@@ -21,16 +22,9 @@ SUMMARY = "Testsak om manglende svar (fiktiv)"
 
 @pytest.fixture
 def reference(office: Office, caseworker: Context) -> str:
-    return office.receive(
-        caseworker,
-        received_on=date(2025, 3, 3),
-        channel="phone",
-        requester_role="user",
-        service_area="Helse",
-        case_types=["no_reply"],
-        summary=SUMMARY,
-        requester_name="Testesen, Demo",
-    ).reference
+    return factories.case(
+        office, caseworker, received_on=date(2025, 3, 3), summary=SUMMARY, requester_name="Testesen, Demo"
+    )
 
 
 def access_records(database_url: str, tenant: str) -> list[tuple[str, str]]:
@@ -232,14 +226,8 @@ async def test_an_auditor_and_another_offices_caseworker_cannot_recategorise(
     caseworker: Context,
 ) -> None:
     other = other_office
-    own_reference = other.receive(
-        caseworker,
-        received_on=date(2025, 3, 3),
-        channel="phone",
-        requester_role="user",
-        service_area="Helse",
-        case_types=["no_reply"],
-        summary="Annen kommunes sak (fiktiv)",
+    own_reference = factories.receive(
+        other, caseworker, received_on=date(2025, 3, 3), case_types=["no_reply"], summary="Annen kommunes sak (fiktiv)"
     ).reference
     for account in (make_account("auditor", office.slug), make_account("caseworker", other.slug)):
         await sign_in(account)

@@ -13,6 +13,7 @@ from litestar.testing import AsyncTestClient
 from domain.common import Context
 from services.case_commands import AddNote, Forward, HoldMeeting, Reopen, Resolve, SendComplaint
 from services.office import Office
+from tests import factories
 from tests.web.helpers import (
     act,
     sign_in_as_fixture,  # noqa: F401 (the fixture `sign_in_as`)
@@ -42,17 +43,16 @@ def case(office: Office, other_office: Office, make_account) -> tuple[str, str]:
     """An inquiry with every kind of step, written by a real account of the office; the email of that account."""
     worker = make_account("caseworker", office.slug)
     ctx = Context(str(worker.id), "caseworker", str(uuid.uuid4()))
-    reference = office.receive(
+    reference = factories.case(
+        office,
         ctx,
         received_on=date(2025, 3, 3),
         channel="email",
         requester_role="relative",
-        service_area="Helse",
-        case_types=["no_reply"],
         summary=SUMMARY,
         requester_name=NAME,
         contact=CONTACT,
-    ).reference
+    )
     office.handle(ctx, AddNote(inquiry=reference, on=date(2025, 3, 4), text=NOTE))
     office.handle(ctx, Forward(inquiry=reference, on=date(2025, 3, 5), to_body="patient_ombud", reason=FORWARD_REASON))
     office.handle(ctx, HoldMeeting(inquiry=reference, on=date(2025, 3, 6), participants=["ombud", "requester"]))
@@ -61,13 +61,11 @@ def case(office: Office, other_office: Office, make_account) -> tuple[str, str]:
     )
     office.handle(ctx, Resolve(inquiry=reference, on=date(2025, 3, 8), outcome="assisted"))
     office.handle(ctx, Reopen(inquiry=reference, on=date(2025, 3, 9), reason=REOPEN_REASON))
-    other_office.receive(  # the same reference in another tenant, with another inhabitant
+    factories.receive(
+        other_office,  # the same reference in another tenant, with another inhabitant
         Context("annen", "caseworker", str(uuid.uuid4())),
         reference=reference,
         received_on=date(2025, 3, 3),
-        channel="phone",
-        requester_role="user",
-        service_area="Helse",
         summary="Den andre kommunens sak",
         requester_name=OTHER_NAME,
     )

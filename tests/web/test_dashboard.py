@@ -15,6 +15,7 @@ from projections.worker import ProjectionWorker
 from services.case_commands import Assign, Resolve, SendInterimReply
 from services.office import Office
 from services.platform import Platform
+from tests import factories
 from tests.web.helpers import sign_in_as_fixture  # noqa: F401 (the fixture `sign_in_as`)
 
 
@@ -31,14 +32,8 @@ class Desk:
 
 
 def receive(office: Office, ctx: Context, on: date) -> str:
-    return office.receive(
-        ctx,
-        received_on=on,
-        channel="phone",
-        requester_role="user",
-        service_area="Helse",
-        case_types=["no_reply"],
-        summary="Fiktiv sak uten personopplysninger",
+    return factories.receive(
+        office, ctx, received_on=on, case_types=["no_reply"], summary="Fiktiv sak uten personopplysninger"
     ).reference
 
 

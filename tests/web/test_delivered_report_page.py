@@ -19,6 +19,7 @@ from projections.reading import tenant_transaction
 from projections.worker import ProjectionWorker
 from services.case_commands import Resolve
 from services.office import Office
+from tests import factories
 from tests.web.helpers import (
     csrf,
     sign_in_as_fixture,  # noqa: F401 (the fixture `sign_in_as`)
@@ -28,10 +29,9 @@ PAGE = "/{}/statistikk"
 
 
 def receive(office: Office, ctx: Context, day: date, area: str = "helse") -> str:
-    return office.receive(
-        ctx, received_on=day, channel="phone", requester_role="user", service_area=area,
-        case_types=["no_reply"], summary="Fiktiv testsak", requester_name="Testperson Prøvesen",
-    ).reference  # fmt: skip
+    return factories.case(
+        office, ctx, received_on=day, service_area=area, summary="Fiktiv testsak", requester_name="Testperson Prøvesen"
+    )
 
 
 @pytest.fixture

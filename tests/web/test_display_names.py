@@ -15,6 +15,7 @@ from domain.common import Context
 from projections.worker import ProjectionWorker
 from services.case_commands import Assign
 from services.office import Office
+from tests import factories
 from tests.web.helpers import (
     accounts_out_of_reach,
     post,
@@ -65,21 +66,12 @@ async def test_an_administrator_names_a_colleague_and_the_name_shows_wherever_th
     assert f'<th scope="row">{NAME}</th>' in page.text
 
     ctx = Context(str(colleague.id), "caseworker", str(uuid.uuid4()))
-    reference = office.receive(
-        ctx,
-        received_on=date(2025, 3, 3),
-        channel="phone",
-        requester_role="user",
-        service_area="Helse",
-        summary="Fiktiv testsak",
-    ).reference
+    reference = factories.receive(office, ctx, received_on=date(2025, 3, 3), summary="Fiktiv testsak").reference
     office.handle(ctx, Assign(inquiry=reference, on=date(2025, 3, 4), assignee=colleague.email))
-    other_office.receive(  # the other tenant's case, assigned by address to someone of its own
+    factories.receive(
+        other_office,  # the other tenant's case, assigned by address to someone of its own
         Context("annen", "caseworker", str(uuid.uuid4())),
         received_on=date(2025, 3, 3),
-        channel="phone",
-        requester_role="user",
-        service_area="Helse",
         summary="Den andre kommunens sak",
     )
     worker.catch_up(office.slug)

@@ -14,6 +14,7 @@ from domain.inquiry import ERASED
 from services.case_commands import AddNote
 from services.office import Office
 from services.platform import Platform
+from tests import factories
 from tests.web.helpers import sign_in_as_fixture  # noqa: F401 (the fixture `sign_in_as`)
 
 NAME = "Torbjørg Slettemo"
@@ -22,10 +23,14 @@ NOTE = "Torbjørg ringte igjen om plassen."
 
 
 def receive(office: Office, ctx: Context) -> str:
-    reference = office.receive(
-        ctx, received_on=date(2025, 3, 3), channel="phone", requester_role="user", service_area="Helse",
-        summary=SUMMARY, requester_name=NAME, contact="torbjorg@example.invalid",
-    ).reference  # fmt: skip
+    reference = factories.receive(
+        office,
+        ctx,
+        received_on=date(2025, 3, 3),
+        summary=SUMMARY,
+        requester_name=NAME,
+        contact="torbjorg@example.invalid",
+    ).reference
     office.handle(ctx, AddNote(inquiry=reference, on=date(2025, 3, 4), text=NOTE))
     return reference
 

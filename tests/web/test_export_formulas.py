@@ -13,6 +13,7 @@ from domain.common import Context
 from domain.taxonomy import ServiceArea
 from projections.worker import ProjectionWorker
 from services.platform import Platform
+from tests import factories
 from tests.web.helpers import sign_in_as_fixture  # noqa: F401 (the fixture `sign_in_as`)
 
 KOMMUNE = '=HYPERLINK("http://example.invalid","klikk")'
@@ -35,11 +36,10 @@ async def test_hostile_kommune_and_area_names_download_as_text(
     office.publish_taxonomy(admin, on=date(2024, 1, 1), effective_from=date(2024, 1, 1), areas=areas, mapping={})
     for number, code in enumerate(AREAS):
         for tenant in (office, other):
-            tenant.receive(
+            factories.receive(
+                tenant,
                 caseworker,
                 received_on=date(2024, 3, 3 + number),
-                channel="phone",
-                requester_role="user",
                 service_area=code if tenant is office else "Helse",
                 case_types=["no_reply"],
                 summary="Testsak (fiktiv)",

@@ -13,6 +13,7 @@ from domain.common import Context, today_in_norway
 from projections.worker import ProjectionWorker
 from services.case_commands import Assign, Resolve
 from services.office import EraseInquiry, Office
+from tests import factories
 from tests.integration.test_access_report import records
 from tests.web.helpers import sign_in_as_fixture  # noqa: F401 (the fixture `sign_in_as`)
 
@@ -23,14 +24,8 @@ ASSIGNEE = "Testperson Rådgiver"
 
 def history_of(office: Office, caseworker: Context) -> str:
     """Received, assigned, resolved: three versions."""
-    reference = office.receive(
-        caseworker,
-        received_on=date(2025, 3, 3),
-        channel="phone",
-        requester_role="user",
-        service_area="Helse",
-        summary=SUMMARY,
-        requester_name=NAME,
+    reference = factories.receive(
+        office, caseworker, received_on=date(2025, 3, 3), summary=SUMMARY, requester_name=NAME
     ).reference
     office.handle(caseworker, Assign(inquiry=reference, on=date(2025, 3, 4), assignee=ASSIGNEE))
     office.handle(caseworker, Resolve(inquiry=reference, on=date(2025, 3, 5), outcome="guided"))
@@ -154,7 +149,7 @@ async def test_an_erased_inquiry_shows_its_personal_fields_erased_in_every_step(
 ) -> None:
     reference = history_of(office, caseworker)
     eraser = Context("administrator-test", "tenant_admin", "korrelasjon")
-    office.erase(eraser, EraseInquiry(reference, today_in_norway(), "krav fra innbygger"))
+    office.handle(eraser, EraseInquiry(reference, today_in_norway(), "krav fra innbygger"))
     await sign_in_as("auditor", office.slug)
     page = await client.get(url(office, reference, "?versjon=1"))
     assert page.status_code == 200

@@ -13,6 +13,7 @@ from projections.worker import ProjectionWorker
 from services.case_commands import Assign, Resolve, SendInterimReply
 from services.office import Office
 from services.platform import Platform
+from tests import factories
 from tests.web.helpers import sign_in_as_fixture  # noqa: F401 (the fixture `sign_in_as`)
 
 
@@ -20,11 +21,10 @@ from tests.web.helpers import sign_in_as_fixture  # noqa: F401 (the fixture `sig
 def office(platform: Platform, admin: Context, caseworker: Context, new_slug, worker: ProjectionWorker) -> Office:
     office = platform.create_tenant(admin, slug=new_slug(), name="Prøveby kommune")
     for n in range(PAGE_SIZE + 5):
-        receipt = office.receive(
+        receipt = factories.receive(
+            office,
             caseworker,
             received_on=date(2022 + n % 2, 2, 1 + n % 27),
-            channel="phone",
-            requester_role="user",
             service_area="Helse" if n % 3 else "NAV",
             case_types=["no_reply"] if n % 2 else ["complaint_help"],
             summary="Testdata uten personopplysninger",

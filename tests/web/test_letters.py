@@ -19,6 +19,7 @@ from services.case_commands import Resolve, SendInterimReply
 from services.letter_documents import long_date
 from services.letters import Letters, SetLetterhead
 from services.office import Office
+from tests import factories
 from tests.web.helpers import sign_in_as_fixture  # noqa: F401 (the fixture `sign_in_as`)
 
 RECEIVED = date(2026, 3, 2)
@@ -39,17 +40,15 @@ def letterhead(name: str, signer: str) -> Letterhead:
 
 
 def receive(office: Office, ctx: Context, on: date = RECEIVED, **changes: str) -> str:
-    return office.receive(
+    return factories.case(
+        office,
         ctx,
         received_on=on,
         channel="letter",
-        requester_role="user",
-        service_area="Helse",
-        case_types=["no_reply"],
         summary=SUMMARY,
         requester_name=changes.get("requester_name", "Testesen, Demo"),
         contact="Testveien 1\n9999 Prøveby",
-    ).reference
+    )
 
 
 def records(admin_database_url: str, tenant: str) -> list[tuple[str, str, str]]:

@@ -11,19 +11,13 @@ from domain.common import Context
 from domain.inquiry import Inquiry
 from projections.worker import ProjectionWorker
 from services.office import EraseInquiry, Office
+from tests import factories
 from tests.web.helpers import sign_in_as_fixture  # noqa: F401 (the fixture `sign_in_as`)
 
 
 def receive(office: Office, ctx: Context, reference: str, name: str, summary: str) -> None:
-    office.receive(
-        ctx,
-        reference=reference,
-        received_on=date(2024, 2, 1),
-        channel="phone",
-        requester_role="user",
-        service_area="helse",
-        summary=summary,
-        requester_name=name,
+    factories.receive(
+        office, ctx, reference=reference, received_on=date(2024, 2, 1), summary=summary, requester_name=name
     )
 
 
@@ -70,7 +64,7 @@ async def test_a_name_or_word_finds_the_inquiry_in_ones_own_tenant_and_records_e
     assert search_records(admin_database_url, office.slug) == [(a1, "søk", "search"), (a1, "søk", "search")]
     assert search_records(admin_database_url, other_office.slug) == []
 
-    office.erase(caseworker, EraseInquiry("A-1", on=date(2024, 3, 1), reason="krav fra innbygger"))
+    office.handle(factories.as_admin(caseworker), EraseInquiry("A-1", on=date(2024, 3, 1), reason="krav fra innbygger"))
     worker.catch_up(office.slug)
     after = await search(client, office.slug, q="ase")
     assert ">A-1<" not in after.text

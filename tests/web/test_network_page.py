@@ -18,6 +18,7 @@ from domain.disclosure import SMALL
 from infra.logins import worker_url_for
 from projections.network_releases import make_releases
 from services.office import Office
+from tests import factories
 from tests.helpers import (
     Network,
     network_fixture,  # noqa: F401 (the fixture `network`)
@@ -25,21 +26,6 @@ from tests.helpers import (
 from tests.web.helpers import sign_in_as_fixture  # noqa: F401 (the fixture `sign_in_as`)
 
 YEAR = 2009  # no other test receives inquiries in 2009: the tables hold only these offices
-
-
-def receive(office: Office, ctx: Context, count: int, area: str = "helse") -> str:
-    reference = ""
-    for n in range(count):
-        reference = office.receive(
-            ctx,
-            received_on=date(YEAR, 3, 1 + n % 28),
-            channel="phone",
-            requester_role="user",
-            service_area=area,
-            case_types=["no_reply"],
-            summary="Testdata uten personopplysninger",
-        ).reference
-    return reference
 
 
 @pytest.fixture
@@ -51,10 +37,10 @@ def offices(network: Network, caseworker: Context, database_url: str) -> dict[st
         "liten": network.office(f"Lilleby {tag}", 2_000),
         "lukket": network.office(f"Lukketby {tag}", 9_000),
     }
-    receive(made["stor"], caseworker, 30)
-    receive(made["mellom"], caseworker, 20, "nav")
-    receive(made["liten"], caseworker, 3)
-    receive(made["lukket"], caseworker, 11)
+    factories.receive_many(made["stor"], caseworker, 30, first=date(YEAR, 3, 1))
+    factories.receive_many(made["mellom"], caseworker, 20, first=date(YEAR, 3, 1), service_area="nav")
+    factories.receive_many(made["liten"], caseworker, 3, first=date(YEAR, 3, 1))
+    factories.receive_many(made["lukket"], caseworker, 11, first=date(YEAR, 3, 1))
     network.share(*made.values())
     network.sharing_flag(made["lukket"].slug, False)  # does not share its statistics
     with psycopg.connect(worker_url_for(database_url)) as conn:  # the network sees releases only, the worker makes them

@@ -41,6 +41,7 @@ from services.case_commands import (
 from services.letters import FILE_NAMES
 from services.office import Office
 from services.platform import Platform
+from tests import factories
 
 TAXONOMY_BASES = ("in_force_at_receipt", "reprojected")  # projections/annual_report.py
 ENUMERATIONS = (
@@ -125,16 +126,15 @@ def seeded(
     for number, channel in enumerate(CHANNELS):
         who = citizen if channel == "web" else ctx
         references.append(
-            office.receive(
+            factories.case(
+                office,
                 who,
                 received_on=date(YEAR, 2, 1 + number),
                 channel=channel,
                 requester_role=REQUESTER_ROLES[number % len(REQUESTER_ROLES)],
-                service_area="Helse",
-                case_types=["no_reply"],
                 summary="Fiktiv testsak",
                 requester_name="Ola Testesen",
-            ).reference
+            )
         )
     for number, reference in enumerate(references):
         day = date(YEAR, 3, 1 + number)
@@ -157,12 +157,10 @@ def seeded(
         office.register_outreach(
             ctx, held_on=date(YEAR, 5, 1 + number), kind=kind, title=f"Fiktiv aktivitet {number}", audience="Testere"
         )
-    other_office.receive(
+    factories.receive(
+        other_office,
         Context("annen", "caseworker", str(uuid.uuid4())),
         received_on=date(YEAR, 2, 1),
-        channel="phone",
-        requester_role="user",
-        service_area="Helse",
         summary="Den andre kommunens sak",
         requester_name="Annen Testesen",
     )

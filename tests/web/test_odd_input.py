@@ -29,6 +29,7 @@ from domain.account import Account
 from domain.common import Context
 from services.office import Office
 from services.platform import Platform
+from tests import factories
 from tests.private_database import (
     module_admin_database_url,  # noqa: F401 (a database of the module's own: the platform page lists every kommune in it)
     module_database_url,  # noqa: F401
@@ -201,14 +202,7 @@ def world(
     for key in [*store.scan_iter("ombud:innlogging:*"), *store.scan_iter("ombud:kontakt:*")]:
         store.delete(key)
     references = tuple(
-        each.receive(
-            caseworker,
-            received_on=date(2024, 3, 1),
-            channel="phone",
-            requester_role="user",
-            service_area="Helse",
-            summary="Gjelder hjemmetjenester.",
-        ).reference
+        factories.receive(each, caseworker, received_on=date(2024, 3, 1), summary="Gjelder hjemmetjenester.").reference
         for each in (office, other_office)
     )
     victim, stranger = make_account("caseworker", office.slug), make_account("caseworker", other_office.slug)

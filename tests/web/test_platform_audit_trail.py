@@ -3,8 +3,6 @@ health counts broken chains without naming them."""
 
 from __future__ import annotations
 
-from datetime import date
-
 import psycopg
 from litestar.testing import AsyncTestClient
 
@@ -13,6 +11,7 @@ from projections.worker import ProjectionWorker
 from services.audit.chain import REASONS
 from services.audit_signing import load_signer
 from services.office import Office
+from tests import factories
 from tests.integration.test_audit_verify import chain_of, change_row
 from tests.private_database import (
     module_admin_database_url,  # noqa: F401 (the module's own database, since it tampers with it)
@@ -20,13 +19,6 @@ from tests.private_database import (
 )
 
 NAME, SUMMARY = "Sporine Testesen", "Sporine Testesen har klaget på skoleskyssen."
-
-
-def receive(office: Office, ctx: Context) -> None:
-    office.receive(
-        ctx, received_on=date(2024, 3, 1), channel="phone", requester_role="user", service_area="helse",
-        summary=SUMMARY, requester_name=NAME,
-    )  # fmt: skip
 
 
 def chain_row(page: str, slug: str) -> str:
@@ -46,7 +38,7 @@ async def test_a_broken_chain_is_an_alert_at_the_top_of_the_platform_page_and_co
 ) -> None:  # fmt: skip
     worker.sign_checkpoints_with(load_signer(signing_key, "OMBUD_AUDIT_SIGNING_KEY"))
     for each in (office, other_office):
-        receive(each, caseworker)
+        factories.receive(each, caseworker, summary=SUMMARY, requester_name=NAME)
     worker.keep_audit_chains(now=True)
     await sign_in(make_account("platform_admin", None))
 

@@ -10,6 +10,7 @@ from domain.common import Context
 from services.case_commands import Resolve
 from services.office import Office
 from services.retention import Retention, SetRetention
+from tests import factories
 from tests.web.helpers import (
     csrf,
     sign_in_as_fixture,  # noqa: F401 (the fixture `sign_in_as`)
@@ -19,10 +20,9 @@ NAME = "Ragnhild Kassasjonsen"
 
 
 def resolved(office: Office, ctx: Context, on: date) -> str:
-    reference = office.receive(
-        ctx, received_on=on, channel="phone", requester_role="user", service_area="Helse",
-        summary=f"{NAME} ber om hjelp.", requester_name=NAME,
-    ).reference  # fmt: skip
+    reference = factories.receive(
+        office, ctx, received_on=on, summary=f"{NAME} ber om hjelp.", requester_name=NAME
+    ).reference
     office.handle(ctx, Resolve(inquiry=reference, on=on, outcome="assisted"))
     return reference
 

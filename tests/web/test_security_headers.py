@@ -14,6 +14,7 @@ from domain.common import Context
 from infra.settings import Settings, SettingsError
 from services.office import Office
 from services.platform import Platform
+from tests import factories
 from tests.web.helpers import sign_in_as_fixture  # noqa: F401 (the fixture `sign_in_as`)
 from web.app import create_app
 
@@ -35,16 +36,9 @@ CSP_DIRECTIVES = {
 
 
 def receive(office: Office, caseworker: Context) -> str:
-    return office.receive(
-        caseworker,
-        received_on=date(2023, 3, 3),
-        channel="phone",
-        requester_role="user",
-        service_area="Helse",
-        case_types=["no_reply"],
-        summary=SUMMARY,
-        requester_name="Testesen Hemmelig",
-    ).reference
+    return factories.case(
+        office, caseworker, received_on=date(2023, 3, 3), summary=SUMMARY, requester_name="Testesen Hemmelig"
+    )
 
 
 def assert_secure(response: Response, *, cacheable: bool = False) -> None:

@@ -15,6 +15,7 @@ from domain.common import Context
 from projections.worker import ProjectionWorker
 from services.office import Office
 from services.platform import Platform
+from tests import factories
 from tests.web.helpers import sign_in_as_fixture  # noqa: F401 (the fixture `sign_in_as`)
 
 
@@ -22,12 +23,10 @@ from tests.web.helpers import sign_in_as_fixture  # noqa: F401 (the fixture `sig
 def office(platform: Platform, admin: Context, caseworker: Context, new_slug, worker: ProjectionWorker) -> Office:
     office = platform.create_tenant(admin, slug=new_slug(), name="Prøveby kommune")
     for day in (3, 4, 5):
-        office.receive(
+        factories.receive(
+            office,
             caseworker,
             received_on=date(2023, 3, day),
-            channel="phone",
-            requester_role="user",
-            service_area="Helse",
             case_types=["no_reply"],
             summary="Venter på svar (testdata)",
         )
@@ -121,12 +120,12 @@ async def test_the_docx_sets_the_offices_own_year_before_beside_the_year_and_not
     other = platform.create_tenant(admin, slug=new_slug(), name="Annenby kommune")
     for tenant, days in ((office, (6, 7)), (other, (8, 9, 10, 11, 12))):
         for day in days:
-            tenant.receive(
+            factories.receive(
+                tenant,
                 caseworker,
                 received_on=date(2022, 5, day),
                 channel="email",
                 requester_role="relative",
-                service_area="Helse",
                 case_types=["no_reply"],
                 summary="Fjorårets sak (testdata)",
             )

@@ -15,6 +15,7 @@ from projections.reading import tenant_transaction
 from projections.worker import ProjectionWorker
 from services.office import Office
 from services.platform import Platform
+from tests import factories
 from tests.web.helpers import sign_in_as_fixture  # noqa: F401 (the fixture `sign_in_as`)
 from web.charts import PALETTE
 
@@ -31,13 +32,8 @@ RECEIVED = [
 def office(platform: Platform, admin: Context, caseworker: Context, new_slug, worker: ProjectionWorker) -> Office:
     office = platform.create_tenant(admin, slug=new_slug(), name="Prøveby kommune")
     for day, area in RECEIVED:
-        office.receive(
-            caseworker,
-            received_on=day,
-            channel="phone",
-            requester_role="user",
-            service_area=area,
-            summary="Fiktiv testsak om manglende svar",
+        factories.receive(
+            office, caseworker, received_on=day, service_area=area, summary="Fiktiv testsak om manglende svar"
         )
     worker.catch_up(office.slug)
     return office

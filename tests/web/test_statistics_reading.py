@@ -16,6 +16,7 @@ from domain.common import Context
 from domain.taxonomy import MUNICIPAL_AREAS, ServiceArea
 from projections.worker import ProjectionWorker
 from services.office import Office
+from tests import factories
 from tests.web.helpers import sign_in_as_fixture  # noqa: F401 (the fixture `sign_in_as`)
 
 NBSP = "\xa0"
@@ -52,11 +53,10 @@ OTHER_RECEIVED = [
 
 
 def receive(office: Office, ctx: Context, day: date, area: str, further: list[str] = (), outside: bool = False) -> None:
-    office.receive(
+    factories.receive(
+        office,
         ctx,
         received_on=day,
-        channel="phone",
-        requester_role="user",
         service_area=area,
         further_areas=list(further),
         outside_mandate=outside,
