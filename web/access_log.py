@@ -14,7 +14,7 @@ from projections.access_report import CHANNEL_NAMES
 from projections.reading import tenant_transaction
 from projections.staff_accounts import staff_names
 from services.office import TenantProfile
-from web.access import tenant_roles
+from web.guards import tenant_roles
 from web.query import QueryValues
 from web.sessions import Staff
 

@@ -26,7 +26,7 @@ from projections.access_log import record_access
 from projections.access_report import AccessReport, access_report
 from projections.reading import tenant_transaction
 from services.office import InquiryNotFound, Office, TenantProfile
-from web.access import tenant_roles
+from web.guards import tenant_roles
 from web.sessions import Staff
 
 _MEDIA = {

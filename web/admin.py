@@ -19,7 +19,7 @@ from domain.taxonomy import ServiceArea
 from projections.staff_accounts import tenant_accounts
 from services.accounts import AccountNotFound, EmailTaken, SetAccountActive, SetDisplayName
 from services.office import Office
-from web.access import tenant_roles
+from web.guards import tenant_roles
 from web.offices import forget_profile, tenant_profile
 from web.sessions import Staff
 

@@ -45,8 +45,8 @@ from services.case_commands import (
     SendInterimReply,
 )
 from services.office import ConflictError, InquiryNotFound, Office
-from web.access import tenant_roles
 from web.case_timeline import timeline
+from web.guards import tenant_roles
 from web.offices import tenant_profile
 from web.sessions import Staff
 

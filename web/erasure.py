@@ -20,7 +20,7 @@ from domain.account import ERASERS
 from domain.common import OSLO, DomainError, InvalidField, today_in_norway
 from domain.inquiry import MAX_ERASURE_REASON
 from services.office import EraseInquiry, InquiryNotFound, Office
-from web.access import tenant_roles
+from web.guards import tenant_roles
 from web.offices import tenant_profile
 from web.sessions import Staff
 

@@ -15,7 +15,7 @@ from litestar.response import Response
 from redis.exceptions import RedisError
 
 from projections import audit_status, quarantine
-from web.access import platform_role
+from web.guards import platform_role
 
 _TIMEOUT_SECONDS = 2.0
 LOG = logging.getLogger("ombud.web.health")

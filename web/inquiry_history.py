@@ -29,8 +29,8 @@ from projections.report_documents import labels
 from projections.staff_accounts import staff_names
 from services.office import InquiryNotFound, Office, TenantProfile
 from services.replay import Replay, ReplayStep, replay
-from web.access import tenant_roles
 from web.case_timeline import timeline
+from web.guards import tenant_roles
 from web.query import QueryValues
 from web.sessions import Staff
 

@@ -24,7 +24,7 @@ from projections.access_log import record_access
 from services.letter_texts import DEFAULT_TEXTS, TITLES
 from services.letters import FILE_NAMES, Letters, RegisterInterimReply, SetLetterhead
 from services.office import InquiryNotFound
-from web.access import tenant_roles
+from web.guards import tenant_roles
 from web.offices import tenant_profile
 from web.sessions import Staff
 

@@ -21,7 +21,7 @@ from domain.common import DomainError, InvalidField, today_in_norway
 from domain.national_groups import NATIONAL_GROUPS
 from domain.taxonomy import ServiceArea, Taxonomy
 from services.office import MapNationalGroups, Office, TenantProfile
-from web.access import tenant_roles
+from web.guards import tenant_roles
 from web.offices import forget_profile, tenant_profile
 from web.query import QueryValues
 from web.sessions import Staff

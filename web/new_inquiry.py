@@ -21,7 +21,7 @@ from domain.inquiry import CHANNELS, REQUESTER_ROLES
 from projections.report_documents import labels
 from projections.staff_accounts import case_worker_choices
 from services.office import Office, TenantProfile
-from web.access import tenant_roles
+from web.guards import tenant_roles
 from web.offices import tenant_profile
 from web.sessions import Staff
 

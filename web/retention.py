@@ -22,7 +22,7 @@ from domain.inquiry import MAX_HOLD_REASON
 from domain.tenant import MAX_RETENTION_YEARS
 from services.office import InquiryNotFound
 from services.retention import LiftLegalHold, PlaceLegalHold, Retention, SetRetention
-from web.access import tenant_roles
+from web.guards import tenant_roles
 from web.offices import tenant_profile
 from web.sessions import Staff
 

@@ -26,8 +26,8 @@ from projections.reading import tenant_transaction
 from projections.report_documents import KEY_FIGURES, TITLES, as_docx, as_xlsx, labels
 from projections.report_formats import as_csv, as_json
 from services.office import TenantProfile
-from web.access import tenant_roles
 from web.charts import LineChart, line_chart
+from web.guards import tenant_roles
 from web.offices import tenant_profile
 from web.query import LABELS, QueryValues
 from web.sessions import Staff
