@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import anyio.to_thread
 from jinja2_fragments.litestar import HTMXBlockTemplate
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
@@ -18,7 +17,7 @@ from litestar.response import Redirect, Template
 
 from domain import parsing
 from domain.account import CASE_WORKERS, TENANT_ROLES
-from domain.common import DomainError, InvalidField, today_in_norway
+from domain.common import DomainError, today_in_norway
 from domain.inquiry import (
     COMPLAINT_OUTCOMES,
     COMPLAINT_RECIPIENTS,
@@ -28,7 +27,6 @@ from domain.inquiry import (
     RESOLUTION_OUTCOMES,
 )
 from domain.names import PARTICIPANT_NAMES
-from projections.access_log import CASE_WORK_PURPOSE, record_access
 from projections.report_documents import labels
 from projections.staff_accounts import case_worker_choices, staff_names
 from services.case_commands import (
@@ -44,9 +42,10 @@ from services.case_commands import (
     SendComplaint,
     SendInterimReply,
 )
-from services.office import ConflictError, InquiryNotFound, Office
+from services.office import ConflictError, Office
 from web.case_timeline import timeline
 from web.guards import tenant_roles
+from web.inquiry_pages import CASE_WORK, on_inquiry, path_reference, read_inquiry
 from web.offices import tenant_profile
 from web.sessions import Staff
 
@@ -77,7 +76,7 @@ class CasePageController(Controller):
     async def page(
         self, request: Request, tenant: FromPath[str], reference: FromPath[str], staff: NamedDependency[Staff]
     ) -> Template:
-        return await _render(request, tenant, _reference(reference), staff, purpose=CASE_WORK_PURPOSE)
+        return await _render(request, tenant, path_reference(reference), staff)
 
     @post("/{action:str}", guards=[tenant_roles(CASE_WORKERS)])
     async def act(
@@ -89,7 +88,7 @@ class CasePageController(Controller):
         staff: NamedDependency[Staff],
         office: NamedDependency[Office],
     ) -> Template | Redirect:
-        reference = _reference(reference)
+        reference = path_reference(reference)
         if action not in ACTIONS:
             raise NotFoundException()
         submitted = await request.form()
@@ -102,7 +101,7 @@ class CasePageController(Controller):
             on = parsing.optional_day("on", form.get("on", "")) or today_in_norway()
             expected = parsing.optional_whole_number("expected_version", form.get("expected_version", ""))
             command = ACTIONS[action].build(reference, on, expected, form)
-            await anyio.to_thread.run_sync(lambda: office.handle(ctx, command))
+            await on_inquiry(lambda: office.handle(ctx, command))
         except ConflictError:
             problem = {"action": action, "conflict": True, "form": form}
         except DomainError as error:
@@ -113,22 +112,10 @@ class CasePageController(Controller):
                 "message": error.message,
                 "form": form,
             }
-        except InquiryNotFound:
-            raise NotFoundException() from None
         if problem is None and not request.headers.get("hx-request"):
             return Redirect(f"/{tenant}/henvendelser/{reference}", status_code=303)
         status = 200 if problem is None else (409 if problem.get("conflict") else 422)
-        return await _render(
-            request, tenant, reference, staff, purpose=CASE_WORK_PURPOSE, problem=problem, status=status
-        )
-
-
-def _reference(typed: str) -> str:
-    """A reference is one short line; anything else names no inquiry."""
-    try:
-        return parsing.text("reference", typed, max_length=100, required=True)
-    except InvalidField:
-        raise NotFoundException() from None
+        return await _render(request, tenant, reference, staff, problem=problem, status=status)
 
 
 def _check_text(form: dict[str, Any]) -> None:
@@ -144,25 +131,14 @@ async def _render(
     reference: str,
     staff: Staff,
     *,
-    purpose: str,
     problem: dict[str, Any] | None = None,
     status: int = 200,
 ) -> Template:
     office: Office = request.app.state.platform.office(tenant)
     profile = await tenant_profile(request, tenant)
-    try:  # one read of the events; sent only after the access record below is committed
-        inquiry, history = await anyio.to_thread.run_sync(lambda: office.case_file(reference))
-    except InquiryNotFound:
-        raise NotFoundException() from None
-    await record_access(
-        request.app.state.db,
-        tenant,
-        account_id=staff.account_id,
-        role=staff.role,
-        inquiry_id=inquiry.id,
-        purpose=purpose,
-        channel="web",
-        written=request.app.state.access_records_written,
+    # one read of the events, sent only after its access record is committed
+    inquiry, history = await read_inquiry(
+        request, lambda: office.case_file(reference), inquiry_id=lambda read: read[0].id, reading=CASE_WORK
     )
     names = labels(profile)
     people = await staff_names(request.app.state.db, tenant)

@@ -10,17 +10,16 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Template
 
-from domain.access import SEARCH_PURPOSE
 from domain.account import TENANT_ROLES
 from domain.common import InvalidField, today_in_norway
 from projections import inquiries, search_index
-from projections.access_log import record_accesses
 from projections.inquiries import ListFilters
 from projections.reading import tenant_transaction
 from projections.report_documents import labels
 from projections.staff_accounts import staff_names
 from services.office import Office, TenantProfile
 from web.guards import tenant_roles
+from web.inquiry_pages import SEARCH, record_reading
 from web.inquiry_rows import inquiry_rows
 from web.query import QueryValues
 from web.sessions import Staff
@@ -98,16 +97,7 @@ async def _list(
         assignees = await inquiries.assignees(conn)
     # A word hit tells whose case it is or what it is about, and so does the count that holds it: each counted
     # hit is recorded before the page is sent, whether its row is on this page or not.
-    await record_accesses(
-        request.app.state.db,
-        tenant,
-        account_id=str(staff.account_id),
-        role=staff.role,
-        inquiry_ids=found.counted_hits,
-        purpose=SEARCH_PURPOSE,
-        channel="search",
-        written=request.app.state.access_records_written,
-    )
+    await record_reading(request, found.counted_hits, SEARCH)
     context = {
         "staff": staff,
         "profile": profile,
