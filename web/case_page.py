@@ -29,19 +29,7 @@ from domain.inquiry import (
 from domain.names import PARTICIPANT_NAMES
 from projections.report_documents import labels
 from projections.staff_accounts import case_worker_choices, staff_names
-from services.case_commands import (
-    AddNote,
-    Assign,
-    CaseCommand,
-    DecideComplaint,
-    Forward,
-    HoldMeeting,
-    Recategorise,
-    Reopen,
-    Resolve,
-    SendComplaint,
-    SendInterimReply,
-)
+from services.case_actions import BY_SEGMENT
 from services.office import ConflictError, Office
 from web.case_timeline import timeline
 from web.guards import tenant_roles
@@ -52,19 +40,7 @@ from web.sessions import Staff
 MULTI_VALUED = ("further_areas", "case_types", "participants")  # checkbox groups: every ticked value, as a list
 MULTI_LINE = ("text", "reason", "about")  # the free-text fields; the domain keeps each one's length rule
 MAX_TEXT = 100_000
-# Each action's path segment, and the command its form builds (dated by the form's `on`).
-ACTIONS: dict[str, type[CaseCommand]] = {
-    "tildel": Assign,
-    "omkategoriser": Recategorise,
-    "foreløpig-svar": SendInterimReply,
-    "videresend": Forward,
-    "møte": HoldMeeting,
-    "klage": SendComplaint,
-    "klagevedtak": DecideComplaint,
-    "notat": AddNote,
-    "avslutt": Resolve,
-    "gjenåpne": Reopen,
-}
+ACTIONS = BY_SEGMENT  # each action's path segment, and the command its form builds (dated by the form's `on`)
 _FORM_FIELDS = {"primary_area": "service_area"}  # the domain's name for a rule, and the form field it is typed in
 
 
