@@ -15,13 +15,15 @@ from uuid import UUID
 import anyio.to_thread
 from litestar import Request
 from litestar.exceptions import NotFoundException
+from litestar.response import Template
 
 from domain import parsing
 from domain.access import AUDIT_PURPOSE, INNSYN_PURPOSE, LETTER_PURPOSE, SEARCH_PURPOSE
 from domain.common import InvalidField
 from projections.access_log import CASE_WORK_PURPOSE, record_accesses
 from services.office import InquiryNotFound
-from web.sessions import current_staff
+from web.offices import tenant_profile
+from web.sessions import Staff, current_staff
 
 T = TypeVar("T")
 MAX_REFERENCE = 100
@@ -56,6 +58,20 @@ async def on_inquiry(work: Callable[[], T]) -> T:
         return await anyio.to_thread.run_sync(work)
     except InquiryNotFound:
         raise NotFoundException() from None
+
+
+async def refused(
+    request: Request, staff: Staff, template: str, reference: str, message: str, *, active: str, status_code: int
+) -> Template:
+    """The page for a refused command on one inquiry: it names the inquiry, says why, and links back to it."""
+    context = {
+        "staff": staff,
+        "profile": await tenant_profile(request, request.path_params["tenant"]),
+        "reference": reference,
+        "message": message,
+        "active": active,  # the menu entry the page belongs under
+    }
+    return Template(template, context=context, status_code=status_code)
 
 
 async def read_inquiry(

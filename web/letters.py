@@ -21,7 +21,7 @@ from domain.letterhead import LETTER_KINDS, MAX_LETTER_TEXT, PLACEHOLDERS, Lette
 from services.letter_texts import DEFAULT_TEXTS, TITLES
 from services.letters import FILE_NAMES, Letters, RegisterInterimReply, SetLetterhead
 from web.guards import tenant_roles
-from web.inquiry_pages import LETTER, on_inquiry, path_reference, read_inquiry
+from web.inquiry_pages import LETTER, on_inquiry, path_reference, read_inquiry, refused
 from web.offices import tenant_profile
 from web.sessions import Staff
 
@@ -78,14 +78,8 @@ class LetterController(Controller):
         try:
             await on_inquiry(lambda: service.register_interim_reply(_context(staff), command))
         except DomainError as error:
-            context = {
-                "staff": staff,
-                "profile": await tenant_profile(request, tenant),
-                "reference": typed,
-                "message": error.message,
-                "active": "dashboard",
-            }
-            return Template("letters/problem.html", context=context, status_code=409)
+            problem = "letters/problem.html"
+            return await refused(request, staff, problem, typed, error.message, active="dashboard", status_code=409)
         return Redirect(f"/{tenant}/henvendelser/{typed}/brev/{FILE_NAMES['interim_reply']}.docx", status_code=303)
 
 

@@ -21,7 +21,7 @@ from domain.inquiry import MAX_HOLD_REASON
 from domain.tenant import MAX_RETENTION_YEARS
 from services.retention import LiftLegalHold, PlaceLegalHold, Retention, SetRetention
 from web.guards import tenant_roles
-from web.inquiry_pages import on_inquiry, path_reference
+from web.inquiry_pages import on_inquiry, path_reference, refused
 from web.offices import tenant_profile
 from web.sessions import Staff
 
@@ -77,14 +77,8 @@ class LegalHoldController(Controller):
                 command = PlaceLegalHold(reference, on, reason or DEFAULT_HOLD_REASON)
                 await on_inquiry(lambda: service.place_hold(_context(staff), command))
         except DomainError as error:
-            context = {
-                "staff": staff,
-                "profile": await tenant_profile(request, tenant),
-                "reference": reference,
-                "message": error.message,
-                "active": "inquiries",
-            }
-            return Template("inquiries/legal_hold.html", context=context, status_code=422)
+            problem = "inquiries/legal_hold.html"
+            return await refused(request, staff, problem, reference, error.message, active="inquiries", status_code=422)
         return Redirect(f"/{tenant}/henvendelser/{reference}", status_code=303)
 
 
