@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from jinja2_fragments.litestar import HTMXBlockTemplate
-from litestar import Controller, Request, get, post
+from litestar import Controller, HttpMethod, Request, route
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Template
@@ -17,10 +17,10 @@ from projections.inquiries import ListFilters
 from projections.reading import tenant_transaction
 from projections.report_documents import labels
 from projections.staff_accounts import staff_names
+from services.office import Office, TenantProfile
 from web.guards import tenant_roles
 from web.inquiry_pages import SEARCH, record_reading
 from web.inquiry_rows import inquiry_rows
-from web.offices import tenant_office, tenant_profile
 from web.query import QueryValues
 from web.sessions import Staff
 
@@ -35,26 +35,38 @@ class InquiryListController(Controller):
     path = "/{tenant:str}/henvendelser"
     guards = [tenant_roles(TENANT_ROLES)]
 
-    @get("/", name="inquiries")
-    async def listing(self, request: Request, tenant: FromPath[str], staff: NamedDependency[Staff]) -> Template:
-        """Filters from links and plain GET forms; words never: a name in an address ends in history and proxy logs."""
+    @route("/", http_method=[HttpMethod.GET, HttpMethod.POST], name="inquiries", status_code=200)
+    async def listing(
+        self,
+        request: Request,
+        tenant: FromPath[str],
+        staff: NamedDependency[Staff],
+        office: NamedDependency[Office],
+        profile: NamedDependency[TenantProfile],
+    ) -> Template:
+        """Filters from links and plain GET forms; search words only from the posted search form (with or without
+        htmx, its paging and sorting too): a name in an address ends in history and proxy logs."""
         query = QueryValues()
-        typed = {name: request.query_params.get(name, "") for name in FIELDS}
-        if typed.pop("q"):
-            query.refuse(InvalidField("q", "søkeord sendes med skjemaet, ikke i adressen"), "")
-        return await _list(request, tenant, staff, query, typed)
-
-    @post("/", name="inquiries-search", status_code=200)
-    async def search(self, request: Request, tenant: FromPath[str], staff: NamedDependency[Staff]) -> Template:
-        """The search form (with or without htmx), its paging and sorting: the words travel in the body only."""
-        form = await request.form()
-        typed = {name: value for name in FIELDS if isinstance(value := form.get(name, ""), str)}
-        return await _list(request, tenant, staff, QueryValues(), typed)
+        if request.method == HttpMethod.POST:
+            form = await request.form()
+            typed = {name: value for name in FIELDS if isinstance(value := form.get(name, ""), str)}
+        else:
+            typed = {name: request.query_params.get(name, "") for name in FIELDS}
+            if typed.pop("q"):
+                query.refuse(InvalidField("q", "søkeord sendes med skjemaet, ikke i adressen"), "")
+        return await _list(request, tenant, staff, office, profile, query, typed)
 
 
-async def _list(request: Request, tenant: str, staff: Staff, query: QueryValues, typed: dict[str, str]) -> Template:
+async def _list(
+    request: Request,
+    tenant: str,
+    staff: Staff,
+    office: Office,
+    profile: TenantProfile,
+    query: QueryValues,
+    typed: dict[str, str],
+) -> Template:
     """Odd values fall back to "no filter" and say so. Every inquiry a word search counts is recorded first."""
-    office, profile = tenant_office(request, tenant), await tenant_profile(request, tenant)
     today = today_in_norway()
     filters = ListFilters(
         query.choice("status", typed.get("status", ""), STATUSES, default=""),
