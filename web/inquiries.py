@@ -97,7 +97,7 @@ async def _list(
         "total": found.total,
         "pages": max(1, -(-found.total // inquiries.PAGE_SIZE)),
         "assignees": [(email, people.of_email(email)) for email in assignees],
-        "areas": profile.taxonomy_on(today).areas,
+        "areas": [(area.code, area.name) for area in profile.taxonomy_on(today).areas],
         "case_types": profile.case_types,
         "active": "inquiries",
         "notices": query.notices,
