@@ -27,11 +27,10 @@ from domain.inquiry import (
     RESOLUTION_OUTCOMES,
 )
 from domain.names import PARTICIPANT_NAMES
-from projections.report_documents import labels
-from projections.staff_accounts import case_worker_choices, staff_names
+from projections.staff_accounts import case_worker_choices
 from services.case_actions import BY_SEGMENT
 from services.office import ConflictError, Office
-from web.case_timeline import timeline
+from web.case_timeline import timeline, timeline_names
 from web.guards import tenant_roles
 from web.inquiry_pages import CASE_WORK, on_inquiry, path_reference, read_inquiry
 from web.offices import tenant_profile
@@ -116,8 +115,7 @@ async def _render(
     inquiry, history = await read_inquiry(
         request, lambda: office.case_file(reference), inquiry_id=lambda read: read[0].id, reading=CASE_WORK
     )
-    names = labels(profile)
-    people = await staff_names(request.app.state.db, tenant)
+    names, people = await timeline_names(request.app.state.db, profile)
     context = {
         "staff": staff,
         "profile": profile,

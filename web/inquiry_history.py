@@ -20,11 +20,9 @@ from domain.account import AUDIT_READERS
 from domain.common import MAX_INTEGER, InvalidField
 from domain.inquiry import PERSONAL_FIELDS, Inquiry
 from domain.replay import STATE_FIELDS, last_instant, shown
-from projections.report_documents import labels
-from projections.staff_accounts import staff_names
 from services.office import Office, TenantProfile
 from services.replay import Replay, ReplayStep, replay
-from web.case_timeline import timeline
+from web.case_timeline import timeline, timeline_names
 from web.guards import tenant_roles
 from web.inquiry_pages import AUDIT, path_reference, read_inquiry
 from web.query import QueryValues
@@ -68,8 +66,7 @@ class InquiryHistoryController(Controller):
             request, lambda: replay(office, reference), inquiry_id=lambda read: read.inquiry_id, reading=AUDIT
         )
         step = _chosen(history, query, version, day, minute)
-        names = labels(profile)
-        people = await staff_names(request.app.state.db, tenant)
+        names, people = await timeline_names(request.app.state.db, profile)
         context = {
             "staff": staff,
             "profile": profile,
