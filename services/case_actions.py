@@ -8,19 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from services.case_commands import (
-    AddNote,
-    Assign,
-    CaseCommand,
-    DecideComplaint,
-    Forward,
-    HoldMeeting,
-    Recategorise,
-    Reopen,
-    Resolve,
-    SendComplaint,
-    SendInterimReply,
-)
+from services import case_commands as commands
+from services.case_commands import CaseCommand
 
 
 @dataclass(frozen=True)
@@ -31,16 +20,16 @@ class CaseAction:
 
 
 CASE_ACTIONS = (
-    CaseAction(Assign, "tildel", "assign"),
-    CaseAction(Recategorise, "omkategoriser", "recategorise"),
-    CaseAction(SendInterimReply, "foreløpig-svar", "interim-reply"),
-    CaseAction(Forward, "videresend", "forward"),
-    CaseAction(HoldMeeting, "møte", "meeting"),
-    CaseAction(SendComplaint, "klage", "complaint"),
-    CaseAction(DecideComplaint, "klagevedtak", "decide"),
-    CaseAction(AddNote, "notat", "note"),
-    CaseAction(Resolve, "avslutt", "resolve"),
-    CaseAction(Reopen, "gjenåpne", "reopen"),
+    CaseAction(commands.Assign, "tildel", "assign"),
+    CaseAction(commands.Recategorise, "omkategoriser", "recategorise"),
+    CaseAction(commands.SendInterimReply, "foreløpig-svar", "interim-reply"),
+    CaseAction(commands.Forward, "videresend", "forward"),
+    CaseAction(commands.HoldMeeting, "møte", "meeting"),
+    CaseAction(commands.SendComplaint, "klage", "complaint"),
+    CaseAction(commands.DecideComplaint, "klagevedtak", "decide"),
+    CaseAction(commands.AddNote, "notat", "note"),
+    CaseAction(commands.Resolve, "avslutt", "resolve"),
+    CaseAction(commands.Reopen, "gjenåpne", "reopen"),
 )
 BY_SEGMENT: dict[str, type[CaseCommand]] = {action.segment: action.command for action in CASE_ACTIONS}
 BY_VERB: dict[str, type[CaseCommand]] = {action.verb: action.command for action in CASE_ACTIONS}
