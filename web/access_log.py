@@ -15,7 +15,7 @@ from projections.staff_accounts import staff_names
 from services.audit import access_log
 from services.audit.access_report import CHANNEL_NAMES
 from services.office import TenantProfile
-from web.access import tenant_roles
+from web.guards import tenant_roles
 from web.query import QueryValues
 from web.sessions import Staff
 

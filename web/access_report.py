@@ -13,21 +13,16 @@ from typing import Any
 import anyio.to_thread
 from litestar import Controller, Request, get
 from litestar.di import NamedDependency
-from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Response
 
-from domain import parsing
-from domain.access_records import INNSYN_PURPOSE
 from domain.account import TENANT_ROLES
-from domain.common import InvalidField
 from projections.reading import tenant_transaction
 from services.audit.access_letter import as_docx
-from services.audit.access_log import record_access
 from services.audit.access_report import AccessReport, access_report
-from services.office import InquiryNotFound, Office, TenantProfile
-from web.access import tenant_roles
-from web.sessions import Staff
+from services.office import Office, TenantProfile
+from web.guards import tenant_roles
+from web.inquiry_pages import INNSYN, path_reference, read_inquiry
 
 _MEDIA = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -43,45 +38,27 @@ class AccessReportController(Controller):
     async def letter(
         self,
         request: Request,
-        tenant: FromPath[str],
         reference: FromPath[str],
-        staff: NamedDependency[Staff],
+        office: NamedDependency[Office],
         profile: NamedDependency[TenantProfile],
     ) -> Response[Any]:
-        report = await _report(request, tenant, reference, staff)
+        report = await _report(request, office, reference)
         body = await anyio.to_thread.run_sync(as_docx, report, profile.name)
         return _download(body, "docx", report.inquiry)
 
     @get("/innsyn.json", name="access-report-json")
-    async def data(
-        self, request: Request, tenant: FromPath[str], reference: FromPath[str], staff: NamedDependency[Staff]
-    ) -> Response[Any]:
-        report = await _report(request, tenant, reference, staff)
+    async def data(self, request: Request, reference: FromPath[str], office: NamedDependency[Office]) -> Response[Any]:
+        report = await _report(request, office, reference)
         return _download(json.dumps(report.as_json(), ensure_ascii=False, indent=2), "json", report.inquiry)
 
 
-async def _report(request: Request, tenant: str, typed: str, staff: Staff) -> AccessReport:
+async def _report(request: Request, office: Office, typed: str) -> AccessReport:
     """Every staff role of the tenant may prepare the answer; another tenant's or an unknown inquiry is a 404."""
-    try:
-        reference = parsing.text("reference", typed, max_length=100, required=True)
-    except InvalidField:
-        raise NotFoundException() from None
-    office: Office = request.app.state.platform.office(tenant)
-    try:
-        inquiry_id = await anyio.to_thread.run_sync(office.inquiry_id, reference)
-    except InquiryNotFound:
-        raise NotFoundException() from None
-    await record_access(
-        request.app.state.db,
-        tenant,
-        account_id=staff.account_id,
-        role=staff.role,
-        inquiry_id=inquiry_id,
-        purpose=INNSYN_PURPOSE,
-        channel="download",
-        written=request.app.state.access_records_written,
+    reference = path_reference(typed)
+    inquiry_id = await read_inquiry(
+        request, lambda: office.inquiry_id(reference), inquiry_id=lambda found: found, reading=INNSYN
     )
-    async with tenant_transaction(request.app.state.db, tenant) as conn:
+    async with tenant_transaction(request.app.state.db, request.path_params["tenant"]) as conn:
         return await access_report(conn, reference, inquiry_id)
 
 

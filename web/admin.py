@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import anyio.to_thread
@@ -19,7 +20,7 @@ from domain.taxonomy import ServiceArea
 from projections.staff_accounts import tenant_accounts
 from services.accounts import AccountNotFound, EmailTaken, SetAccountActive, SetDisplayName
 from services.office import Office
-from web.access import tenant_roles
+from web.guards import tenant_roles
 from web.offices import forget_profile, tenant_profile
 from web.sessions import Staff
 
@@ -79,17 +80,14 @@ class AdminController(Controller):
             account = parsing.text("account", account_id, max_length=100, required=True)
         except InvalidField:
             raise NotFoundException() from None
-        form = await _form(request)
-        errors: dict[str, str] = {}
-        try:
-            role = parsing.text("role", form.get("role", ""), max_length=100)
-            await anyio.to_thread.run_sync(
-                lambda: request.app.state.platform.change_role(_context(staff), tenant, account_id=account, role=role)
-            )
-        except AccountNotFound:
-            raise NotFoundException() from None
-        except DomainError as error:
-            errors[account] = error.message
+        typed = (await _form(request)).get("role", "")
+        platform = request.app.state.platform
+        errors = await _on_account(
+            account,
+            lambda: platform.change_role(
+                _context(staff), tenant, account_id=account, role=parsing.text("role", typed, max_length=100)
+            ),
+        )
         return await _after(request, tenant, staff, "brukere", {"role_errors": errors, "role_changed": not errors})
 
     @post("/brukere/{account_id:str}/navn")
@@ -99,15 +97,9 @@ class AdminController(Controller):
         """Names an account of the tenant (one's own too); a blank name shows the email instead."""
         form = await _form(request)
         command = SetDisplayName(account_id, tenant, form.get("display_name", ""))
-        errors: dict[str, str] = {}
-        try:
-            await anyio.to_thread.run_sync(
-                lambda: request.app.state.platform.set_display_name(_context(staff), command)
-            )
-        except AccountNotFound:
-            raise NotFoundException() from None
-        except DomainError as error:
-            errors[account_id] = error.message
+        errors = await _on_account(
+            account_id, lambda: request.app.state.platform.set_display_name(_context(staff), command)
+        )
         outcome = {"name_errors": errors, "name_changed": not errors}
         return await _after(request, tenant, staff, "brukere", outcome)
 
@@ -128,15 +120,9 @@ class AdminController(Controller):
     ) -> Template | Redirect:
         """Only the tenant's own accounts: another tenant's account is not found (404), one's own is refused."""
         command = SetAccountActive(account_id, tenant, active)
-        errors: dict[str, str] = {}
-        try:
-            await anyio.to_thread.run_sync(
-                lambda: request.app.state.platform.set_account_active(_context(staff), command)
-            )
-        except AccountNotFound:
-            raise NotFoundException() from None
-        except DomainError as error:
-            errors[account_id] = error.message
+        errors = await _on_account(
+            account_id, lambda: request.app.state.platform.set_account_active(_context(staff), command)
+        )
         outcome = {
             "role_errors": errors,
             "status_changed": ("reactivated" if active else "deactivated") if not errors else None,
@@ -184,6 +170,17 @@ class AdminController(Controller):
             return await _after(request, tenant, staff, "taksonomi", {"taxonomy_form": form, "taxonomy_errors": errors})
         forget_profile(request, tenant)
         return await _after(request, tenant, staff, "taksonomi", {"published": version})
+
+
+async def _on_account(account_id: str, work: Callable[[], object]) -> dict[str, str]:
+    """Runs a command on one account off the event loop: an account not of this tenant is a 404, a refusal its error."""
+    try:
+        await anyio.to_thread.run_sync(work)
+    except AccountNotFound:
+        raise NotFoundException() from None
+    except DomainError as error:
+        return {account_id: error.message}
+    return {}
 
 
 def _context(staff: Staff) -> Context:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import anyio.to_thread
 from jinja2_fragments.litestar import HTMXBlockTemplate
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
@@ -17,9 +16,8 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from domain import parsing
-from domain.access_records import CASE_WORK_PURPOSE
 from domain.account import CASE_WORKERS, TENANT_ROLES
-from domain.common import DomainError, InvalidField, today_in_norway
+from domain.common import DomainError, today_in_norway
 from domain.inquiry import (
     COMPLAINT_OUTCOMES,
     COMPLAINT_RECIPIENTS,
@@ -29,44 +27,19 @@ from domain.inquiry import (
     RESOLUTION_OUTCOMES,
 )
 from domain.names import PARTICIPANT_NAMES
-from projections.report.model import labels
-from projections.staff_accounts import case_worker_choices, staff_names
-from services.audit.access_log import record_access
-from services.case_commands import (
-    AddNote,
-    Assign,
-    CaseCommand,
-    DecideComplaint,
-    Forward,
-    HoldMeeting,
-    Recategorise,
-    Reopen,
-    Resolve,
-    SendComplaint,
-    SendInterimReply,
-)
-from services.office import ConflictError, InquiryNotFound, Office
-from web.access import tenant_roles
-from web.case_timeline import timeline
+from projections.staff_accounts import case_worker_choices
+from services.case_actions import BY_SEGMENT
+from services.office import ConflictError, Office
+from web.case_timeline import timeline, timeline_names
+from web.guards import tenant_roles
+from web.inquiry_pages import CASE_WORK, on_inquiry, path_reference, read_inquiry
 from web.offices import tenant_profile
 from web.sessions import Staff
 
 MULTI_VALUED = ("further_areas", "case_types", "participants")  # checkbox groups: every ticked value, as a list
 MULTI_LINE = ("text", "reason", "about")  # the free-text fields; the domain keeps each one's length rule
 MAX_TEXT = 100_000
-# Each action's path segment, and the command its form builds (dated by the form's `on`).
-ACTIONS: dict[str, type[CaseCommand]] = {
-    "tildel": Assign,
-    "omkategoriser": Recategorise,
-    "foreløpig-svar": SendInterimReply,
-    "videresend": Forward,
-    "møte": HoldMeeting,
-    "klage": SendComplaint,
-    "klagevedtak": DecideComplaint,
-    "notat": AddNote,
-    "avslutt": Resolve,
-    "gjenåpne": Reopen,
-}
+ACTIONS = BY_SEGMENT  # each action's path segment, and the command its form builds (dated by the form's `on`)
 _FORM_FIELDS = {"primary_area": "service_area"}  # the domain's name for a rule, and the form field it is typed in
 
 
@@ -78,7 +51,7 @@ class CasePageController(Controller):
     async def page(
         self, request: Request, tenant: FromPath[str], reference: FromPath[str], staff: NamedDependency[Staff]
     ) -> Template:
-        return await _render(request, tenant, _reference(reference), staff, purpose=CASE_WORK_PURPOSE)
+        return await _render(request, tenant, path_reference(reference), staff)
 
     @post("/{action:str}", guards=[tenant_roles(CASE_WORKERS)])
     async def act(
@@ -90,7 +63,7 @@ class CasePageController(Controller):
         staff: NamedDependency[Staff],
         office: NamedDependency[Office],
     ) -> Template | Redirect:
-        reference = _reference(reference)
+        reference = path_reference(reference)
         if action not in ACTIONS:
             raise NotFoundException()
         submitted = await request.form()
@@ -103,7 +76,7 @@ class CasePageController(Controller):
             on = parsing.optional_day("on", form.get("on", "")) or today_in_norway()
             expected = parsing.optional_whole_number("expected_version", form.get("expected_version", ""))
             command = ACTIONS[action].build(reference, on, expected, form)
-            await anyio.to_thread.run_sync(lambda: office.handle(ctx, command))
+            await on_inquiry(lambda: office.handle(ctx, command))
         except ConflictError:
             problem = {"action": action, "conflict": True, "form": form}
         except DomainError as error:
@@ -114,22 +87,10 @@ class CasePageController(Controller):
                 "message": error.message,
                 "form": form,
             }
-        except InquiryNotFound:
-            raise NotFoundException() from None
         if problem is None and not request.headers.get("hx-request"):
             return Redirect(f"/{tenant}/henvendelser/{reference}", status_code=303)
         status = 200 if problem is None else (409 if problem.get("conflict") else 422)
-        return await _render(
-            request, tenant, reference, staff, purpose=CASE_WORK_PURPOSE, problem=problem, status=status
-        )
-
-
-def _reference(typed: str) -> str:
-    """A reference is one short line; anything else names no inquiry."""
-    try:
-        return parsing.text("reference", typed, max_length=100, required=True)
-    except InvalidField:
-        raise NotFoundException() from None
+        return await _render(request, tenant, reference, staff, problem=problem, status=status)
 
 
 def _check_text(form: dict[str, Any]) -> None:
@@ -145,28 +106,16 @@ async def _render(
     reference: str,
     staff: Staff,
     *,
-    purpose: str,
     problem: dict[str, Any] | None = None,
     status: int = 200,
 ) -> Template:
     office: Office = request.app.state.platform.office(tenant)
     profile = await tenant_profile(request, tenant)
-    try:  # one read of the events; sent only after the access record below is committed
-        inquiry, history = await anyio.to_thread.run_sync(lambda: office.case_file(reference))
-    except InquiryNotFound:
-        raise NotFoundException() from None
-    await record_access(
-        request.app.state.db,
-        tenant,
-        account_id=staff.account_id,
-        role=staff.role,
-        inquiry_id=inquiry.id,
-        purpose=purpose,
-        channel="web",
-        written=request.app.state.access_records_written,
+    # one read of the events, sent only after its access record is committed
+    inquiry, history = await read_inquiry(
+        request, lambda: office.case_file(reference), inquiry_id=lambda read: read[0].id, reading=CASE_WORK
     )
-    names = labels(profile)
-    people = await staff_names(request.app.state.db, tenant)
+    names, people = await timeline_names(request.app.state.db, profile)
     context = {
         "staff": staff,
         "profile": profile,

@@ -6,10 +6,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
+import asyncpg
+
 from domain.common import OSLO
 from domain.names import PARTICIPANT_NAMES
-from projections.staff_accounts import StaffNames
-from services.office import HistoryEntry
+from projections.report.model import labels
+from projections.staff_accounts import StaffNames, staff_names
+from services.office import HistoryEntry, TenantProfile
 
 # The fields a step shows, in this order; each one's label is named in inquiries/page.html.
 SHOWN = ("assignee", "primary_area", "further_areas", "case_types", "to_body", "to", "participants", "outcome")
@@ -34,6 +37,11 @@ class Step:
     role: str
     staff: str | None  # the name of the office account that acted; None for the inhabitant's form, an import
     details: list[Detail]
+
+
+async def timeline_names(pool: asyncpg.Pool, profile: TenantProfile) -> tuple[dict[str, str], StaffNames]:
+    """What a timeline names things by: the tenant's labels for its codes, and its people as they are named now."""
+    return labels(profile), await staff_names(pool, profile.slug)
 
 
 def timeline(history: list[HistoryEntry], names: Mapping[str, str], staff: StaffNames) -> list[Step]:

@@ -14,7 +14,7 @@ from projections.reading import tenant_transaction
 from projections.report.model import labels
 from projections.staff_accounts import staff_names
 from services.office import TenantProfile
-from web.access import tenant_roles
+from web.guards import tenant_roles
 from web.inquiry_rows import inquiry_rows
 from web.sessions import Staff
 

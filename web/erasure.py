@@ -11,17 +11,17 @@ from typing import Any
 import anyio.to_thread
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
-from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from domain import parsing
 from domain.account import ERASERS
-from domain.common import OSLO, DomainError, InvalidField, today_in_norway
+from domain.common import OSLO, DomainError, today_in_norway
 from domain.inquiry import MAX_ERASURE_REASON
 from services.case_commands import EraseInquiry
-from services.office import InquiryNotFound, Office
-from web.access import tenant_roles
+from services.office import Office
+from web.guards import tenant_roles
+from web.inquiry_pages import on_inquiry, path_reference
 from web.offices import tenant_profile
 from web.sessions import Staff
 
@@ -34,7 +34,7 @@ class ErasureController(Controller):
     async def confirm(
         self, request: Request, tenant: FromPath[str], reference: FromPath[str], staff: NamedDependency[Staff]
     ) -> Template:
-        reference = _reference(reference)
+        reference = path_reference(reference)
         return await _page(request, staff, tenant, reference, await _erased_on(request, tenant, reference))
 
     @post("/")
@@ -46,7 +46,7 @@ class ErasureController(Controller):
         staff: NamedDependency[Staff],
         office: NamedDependency[Office],
     ) -> Template | Redirect:
-        reference = _reference(reference)
+        reference = path_reference(reference)
         erased_on = await _erased_on(request, tenant, reference)
         if erased_on is not None:
             return await _page(request, staff, tenant, reference, erased_on)
@@ -55,28 +55,16 @@ class ErasureController(Controller):
         try:
             reason = parsing.text("reason", typed, max_length=MAX_ERASURE_REASON, required=True)
             command = EraseInquiry(reference, today_in_norway(), reason)
-            await anyio.to_thread.run_sync(lambda: office.handle(ctx, command))
-        except InquiryNotFound:
-            raise NotFoundException() from None
+            await on_inquiry(lambda: office.handle(ctx, command))
         except DomainError as error:
             problem = {"message": error.message, "reason": typed if isinstance(typed, str) else ""}
             return await _page(request, staff, tenant, reference, None, problem=problem, status=422)
         return Redirect(f"/{tenant}/henvendelser/{reference}", status_code=303)
 
 
-def _reference(typed: str) -> str:
-    try:
-        return parsing.text("reference", typed, max_length=100, required=True)
-    except InvalidField:
-        raise NotFoundException() from None
-
-
 async def _erased_on(request: Request, tenant: str, reference: str) -> date | None:
     office: Office = request.app.state.platform.office(tenant)
-    try:
-        return await anyio.to_thread.run_sync(lambda: office.erased_on(reference))
-    except InquiryNotFound:
-        raise NotFoundException() from None
+    return await on_inquiry(lambda: office.erased_on(reference))
 
 
 async def _page(

@@ -16,7 +16,7 @@ from redis.exceptions import RedisError
 
 from projections import quarantine
 from services.audit import status as audit_status
-from web.access import platform_role
+from web.guards import platform_role
 
 _TIMEOUT_SECONDS = 2.0
 LOG = logging.getLogger("ombud.web.health")

@@ -5,12 +5,11 @@ from __future__ import annotations
 from dataclasses import replace
 
 from jinja2_fragments.litestar import HTMXBlockTemplate
-from litestar import Controller, Request, get, post
+from litestar import Controller, HttpMethod, Request, route
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Template
 
-from domain.access_records import SEARCH_PURPOSE
 from domain.account import TENANT_ROLES
 from domain.common import InvalidField, today_in_norway
 from projections import inquiries, search_index
@@ -18,9 +17,9 @@ from projections.inquiries import ListFilters
 from projections.reading import tenant_transaction
 from projections.report.model import labels
 from projections.staff_accounts import staff_names
-from services.audit.access_log import record_accesses
 from services.office import Office, TenantProfile
-from web.access import tenant_roles
+from web.guards import tenant_roles
+from web.inquiry_pages import SEARCH, record_reading
 from web.inquiry_rows import inquiry_rows
 from web.query import QueryValues
 from web.sessions import Staff
@@ -36,7 +35,7 @@ class InquiryListController(Controller):
     path = "/{tenant:str}/henvendelser"
     guards = [tenant_roles(TENANT_ROLES)]
 
-    @get("/", name="inquiries")
+    @route("/", http_method=[HttpMethod.GET, HttpMethod.POST], name="inquiries", status_code=200)
     async def listing(
         self,
         request: Request,
@@ -45,26 +44,17 @@ class InquiryListController(Controller):
         office: NamedDependency[Office],
         profile: NamedDependency[TenantProfile],
     ) -> Template:
-        """Filters from links and plain GET forms; words never: a name in an address ends in history and proxy logs."""
+        """Filters from links and plain GET forms; search words only from the posted search form (with or without
+        htmx, its paging and sorting too): a name in an address ends in history and proxy logs."""
         query = QueryValues()
-        typed = {name: request.query_params.get(name, "") for name in FIELDS}
-        if typed.pop("q"):
-            query.refuse(InvalidField("q", "søkeord sendes med skjemaet, ikke i adressen"), "")
+        if request.method == HttpMethod.POST:
+            form = await request.form()
+            typed = {name: value for name in FIELDS if isinstance(value := form.get(name, ""), str)}
+        else:
+            typed = {name: request.query_params.get(name, "") for name in FIELDS}
+            if typed.pop("q"):
+                query.refuse(InvalidField("q", "søkeord sendes med skjemaet, ikke i adressen"), "")
         return await _list(request, tenant, staff, office, profile, query, typed)
-
-    @post("/", name="inquiries-search", status_code=200)
-    async def search(
-        self,
-        request: Request,
-        tenant: FromPath[str],
-        staff: NamedDependency[Staff],
-        office: NamedDependency[Office],
-        profile: NamedDependency[TenantProfile],
-    ) -> Template:
-        """The search form (with or without htmx), its paging and sorting: the words travel in the body only."""
-        form = await request.form()
-        typed = {name: value for name in FIELDS if isinstance(value := form.get(name, ""), str)}
-        return await _list(request, tenant, staff, office, profile, QueryValues(), typed)
 
 
 async def _list(
@@ -98,16 +88,7 @@ async def _list(
         assignees = await inquiries.assignees(conn)
     # A word hit tells whose case it is or what it is about, and so does the count that holds it: each counted
     # hit is recorded before the page is sent, whether its row is on this page or not.
-    await record_accesses(
-        request.app.state.db,
-        tenant,
-        account_id=str(staff.account_id),
-        role=staff.role,
-        inquiry_ids=found.counted_hits,
-        purpose=SEARCH_PURPOSE,
-        channel="search",
-        written=request.app.state.access_records_written,
-    )
+    await record_reading(request, found.counted_hits, SEARCH)
     context = {
         "staff": staff,
         "profile": profile,
@@ -116,7 +97,7 @@ async def _list(
         "total": found.total,
         "pages": max(1, -(-found.total // inquiries.PAGE_SIZE)),
         "assignees": [(email, people.of_email(email)) for email in assignees],
-        "areas": profile.taxonomy_on(today).areas,
+        "areas": [(area.code, area.name) for area in profile.taxonomy_on(today).areas],
         "case_types": profile.case_types,
         "active": "inquiries",
         "notices": query.notices,

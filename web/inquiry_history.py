@@ -11,26 +11,20 @@ from dataclasses import dataclass
 from datetime import date, time
 from typing import Any
 
-import anyio.to_thread
 from litestar import Controller, Request, get
 from litestar.di import NamedDependency
-from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
-from domain import parsing
-from domain.access_records import AUDIT_PURPOSE
 from domain.account import AUDIT_READERS
 from domain.common import MAX_INTEGER, InvalidField
 from domain.inquiry import PERSONAL_FIELDS, Inquiry
 from domain.replay import STATE_FIELDS, last_instant, shown
-from projections.report.model import labels
-from projections.staff_accounts import staff_names
-from services.audit.access_log import record_access
-from services.office import InquiryNotFound, Office, TenantProfile
+from services.office import Office, TenantProfile
 from services.replay import Replay, ReplayStep, replay
-from web.access import tenant_roles
-from web.case_timeline import timeline
+from web.case_timeline import timeline, timeline_names
+from web.guards import tenant_roles
+from web.inquiry_pages import AUDIT, path_reference, read_inquiry
 from web.query import QueryValues
 from web.sessions import Staff
 
@@ -63,30 +57,16 @@ class InquiryHistoryController(Controller):
         dato: FromQuery[str] = "",
         tidspunkt: FromQuery[str] = "",
     ) -> Template:
-        try:
-            reference = parsing.text("reference", reference, max_length=100, required=True)
-        except InvalidField:
-            raise NotFoundException() from None
+        reference = path_reference(reference)
         query = QueryValues()
         version = query.number("versjon", versjon, low=1, high=MAX_INTEGER)
         day, minute = query.day("dato", dato), query.clock("tidspunkt", tidspunkt)
-        try:  # one read of the events; sent only after the access record below is committed
-            history = await anyio.to_thread.run_sync(lambda: replay(office, reference))
-        except InquiryNotFound:
-            raise NotFoundException() from None
-        step = _chosen(history, query, version, day, minute)
-        await record_access(
-            request.app.state.db,
-            tenant,
-            account_id=staff.account_id,
-            role=staff.role,
-            inquiry_id=history.inquiry_id,
-            purpose=AUDIT_PURPOSE,
-            channel="web",
-            written=request.app.state.access_records_written,
+        # one read of the events, sent only after its access record is committed
+        history = await read_inquiry(
+            request, lambda: replay(office, reference), inquiry_id=lambda read: read.inquiry_id, reading=AUDIT
         )
-        names = labels(profile)
-        people = await staff_names(request.app.state.db, tenant)
+        step = _chosen(history, query, version, day, minute)
+        names, people = await timeline_names(request.app.state.db, profile)
         context = {
             "staff": staff,
             "profile": profile,

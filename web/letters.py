@@ -15,16 +15,13 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Response, Template
 
-from domain import parsing
-from domain.access_records import LETTER_PURPOSE
 from domain.account import CASE_WORKERS, TENANT_ROLES
-from domain.common import Context, DomainError, InvalidField, today_in_norway
+from domain.common import Context, DomainError, today_in_norway
 from domain.letterhead import LETTER_KINDS, MAX_LETTER_TEXT, PLACEHOLDERS, Letterhead, LetterheadInvalid
-from services.audit.access_log import record_access
 from services.letter_texts import DEFAULT_TEXTS, TITLES
 from services.letters import FILE_NAMES, Letters, RegisterInterimReply, SetLetterhead
-from services.office import InquiryNotFound
-from web.access import tenant_roles
+from web.guards import tenant_roles
+from web.inquiry_pages import LETTER, on_inquiry, path_reference, read_inquiry, refused
 from web.offices import tenant_profile
 from web.sessions import Staff
 
@@ -53,20 +50,13 @@ class LetterController(Controller):
         if not dot or suffix != "docx" or stem not in KINDS:
             raise NotFoundException()
         service = _service(request, tenant)
-        typed = _reference(reference)
-        try:  # the letter is made here, and sent only after the access record below is committed
-            letter = await anyio.to_thread.run_sync(lambda: service.letter(typed, KINDS[stem], today_in_norway()))
-        except InquiryNotFound:
-            raise NotFoundException() from None
-        await record_access(
-            request.app.state.db,
-            tenant,
-            account_id=staff.account_id,
-            role=staff.role,
-            inquiry_id=letter.inquiry_id,
-            purpose=LETTER_PURPOSE,
-            channel="letter",
-            written=request.app.state.access_records_written,
+        typed = path_reference(reference)
+        # the letter is made here, and sent only after its access record is committed
+        letter = await read_inquiry(
+            request,
+            lambda: service.letter(typed, KINDS[stem], today_in_norway()),
+            inquiry_id=lambda made: made.inquiry_id,
+            reading=LETTER,
         )
         return Response(
             letter.body,
@@ -82,22 +72,14 @@ class LetterController(Controller):
         self, request: Request, tenant: FromPath[str], reference: FromPath[str], staff: NamedDependency[Staff]
     ) -> Redirect | Template:
         """Records the interim reply (once a day at most), then sends the browser to its letter."""
-        typed = _reference(reference)
+        typed = path_reference(reference)
         service = _service(request, tenant)
         command = RegisterInterimReply(typed, today_in_norway())
         try:
-            await anyio.to_thread.run_sync(lambda: service.register_interim_reply(_context(staff), command))
-        except InquiryNotFound:
-            raise NotFoundException() from None
+            await on_inquiry(lambda: service.register_interim_reply(_context(staff), command))
         except DomainError as error:
-            context = {
-                "staff": staff,
-                "profile": await tenant_profile(request, tenant),
-                "reference": typed,
-                "message": error.message,
-                "active": "dashboard",
-            }
-            return Template("letters/problem.html", context=context, status_code=409)
+            problem = "letters/problem.html"
+            return await refused(request, staff, problem, typed, error.message, active="dashboard", status_code=409)
         return Redirect(f"/{tenant}/henvendelser/{typed}/brev/{FILE_NAMES['interim_reply']}.docx", status_code=303)
 
 
@@ -137,14 +119,6 @@ def _service(request: Request, tenant: str) -> Letters:
 
 def _context(staff: Staff) -> Context:
     return staff.acting()
-
-
-def _reference(typed: str) -> str:
-    """A reference is one short line; anything else names no inquiry."""
-    try:
-        return parsing.text("reference", typed, max_length=100, required=True)
-    except InvalidField:
-        raise NotFoundException() from None
 
 
 def _as_form(letterhead: Letterhead | None) -> dict[str, str]:

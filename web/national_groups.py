@@ -22,7 +22,7 @@ from domain.national_groups import NATIONAL_GROUPS
 from domain.taxonomy import ServiceArea, Taxonomy
 from services.case_commands import MapNationalGroups
 from services.office import Office, TenantProfile
-from web.access import tenant_roles
+from web.guards import tenant_roles
 from web.offices import forget_profile, tenant_profile
 from web.query import QueryValues
 from web.sessions import Staff

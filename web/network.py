@@ -16,8 +16,8 @@ from markupsafe import Markup
 from domain.common import InvalidField
 from projections.network_report import HIDDEN, NetworkReports
 from projections.network_report_files import FORMATS, MEDIA_TYPES
-from web.access import platform_role
 from web.charts import LineChart, line_chart
+from web.guards import platform_role
 from web.query import QueryValues
 from web.sessions import Staff
 

@@ -23,7 +23,7 @@ from projections.report.model import labels
 from projections.staff_accounts import case_worker_choices
 from services.case_commands import ReceiveInquiry, build
 from services.office import Office, TenantProfile
-from web.access import tenant_roles
+from web.guards import tenant_roles
 from web.offices import tenant_profile
 from web.sessions import Staff
 

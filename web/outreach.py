@@ -27,7 +27,7 @@ from domain.outreach import KINDS
 from projections import outreach_list
 from projections.reading import tenant_transaction
 from services.office import Office
-from web.access import tenant_roles
+from web.guards import tenant_roles
 from web.offices import tenant_profile
 from web.query import QueryValues
 from web.sessions import Staff

@@ -18,7 +18,7 @@ from projections.staff_accounts import platform_accounts
 from services.accounts import AccountNotFound, SetAccountActive
 from services.audit import status as audit_status
 from services.platform import Platform
-from web.access import platform_role
+from web.guards import platform_role
 from web.sessions import Staff
 
 FIELDS = ("slug", "name", "population", "template")

@@ -11,18 +11,17 @@ from typing import Any
 import anyio.to_thread
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
-from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from domain import parsing, retention
 from domain.account import ERASERS
-from domain.common import Context, DomainError, InvalidField, today_in_norway
+from domain.common import Context, DomainError, today_in_norway
 from domain.inquiry import MAX_HOLD_REASON
 from domain.tenant import MAX_RETENTION_YEARS
-from services.office import InquiryNotFound
 from services.retention import LiftLegalHold, PlaceLegalHold, Retention, SetRetention
-from web.access import tenant_roles
+from web.guards import tenant_roles
+from web.inquiry_pages import on_inquiry, path_reference, refused
 from web.offices import tenant_profile
 from web.sessions import Staff
 
@@ -65,32 +64,21 @@ class LegalHoldController(Controller):
     async def change(
         self, request: Request, tenant: FromPath[str], reference: FromPath[str], staff: NamedDependency[Staff]
     ) -> Template | Redirect:
-        try:
-            reference = parsing.text("reference", reference, max_length=100, required=True)
-        except InvalidField:
-            raise NotFoundException() from None
+        reference = path_reference(reference)
         form = await request.form()
         service = _service(request, tenant)
         on = today_in_norway()
         try:
             if form.get("action") == "lift":
                 command: Any = LiftLegalHold(reference, on)
-                await anyio.to_thread.run_sync(lambda: service.lift_hold(_context(staff), command))
+                await on_inquiry(lambda: service.lift_hold(_context(staff), command))
             else:
                 reason = parsing.text("reason", form.get("reason", ""), max_length=MAX_HOLD_REASON)
                 command = PlaceLegalHold(reference, on, reason or DEFAULT_HOLD_REASON)
-                await anyio.to_thread.run_sync(lambda: service.place_hold(_context(staff), command))
-        except InquiryNotFound:
-            raise NotFoundException() from None
+                await on_inquiry(lambda: service.place_hold(_context(staff), command))
         except DomainError as error:
-            context = {
-                "staff": staff,
-                "profile": await tenant_profile(request, tenant),
-                "reference": reference,
-                "message": error.message,
-                "active": "inquiries",
-            }
-            return Template("inquiries/legal_hold.html", context=context, status_code=422)
+            problem = "inquiries/legal_hold.html"
+            return await refused(request, staff, problem, reference, error.message, active="inquiries", status_code=422)
         return Redirect(f"/{tenant}/henvendelser/{reference}", status_code=303)
 
 

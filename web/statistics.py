@@ -26,8 +26,8 @@ from projections.reading import tenant_transaction
 from projections.report.files import DOCUMENTS, FORMATS, MEDIA_TYPES, render
 from projections.report.model import key_figures, labels
 from services.office import TenantProfile
-from web.access import tenant_roles
 from web.charts import LineChart, line_chart
+from web.guards import tenant_roles
 from web.offices import tenant_profile
 from web.query import LABELS, QueryValues
 from web.sessions import Staff

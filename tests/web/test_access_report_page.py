@@ -151,6 +151,6 @@ async def test_no_access_record_no_report(
     async def broken(*args: object, **kwargs: object) -> None:
         raise OSError("the audit table is unreachable")
 
-    monkeypatch.setattr("web.access_report.record_access", broken)
+    monkeypatch.setattr("web.inquiry_pages.record_accesses", broken)
     response = await client.get(f"/{office.slug}/henvendelser/{reference}/innsyn.json")
     assert response.status_code == 503 and '"accesses"' not in response.text

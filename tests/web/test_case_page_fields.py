@@ -18,7 +18,7 @@ from tests.web.helpers import (
     act,
     sign_in_as_fixture,  # noqa: F401 (the fixture `sign_in_as`)
 )
-from web import case_page
+from web import inquiry_pages
 
 NAME = "Åse Prøvesen"
 CONTACT = "aase@eksempel.invalid, 99 99 99 99"
@@ -141,7 +141,7 @@ async def test_the_access_record_is_committed_before_any_field_is_sent(
     reference, _ = case
     await sign_in_as("auditor", office.slug)
     seen_when_recorded: list[list[tuple[str, str]]] = []
-    real = case_page.record_access
+    real = inquiry_pages.record_accesses
 
     async def recording(*args: object, **kwargs: object) -> None:
         await real(*args, **kwargs)
@@ -149,7 +149,7 @@ async def test_the_access_record_is_committed_before_any_field_is_sent(
             access_records(admin_database_url, office, other_office)
         )  # another connection sees it: committed
 
-    monkeypatch.setattr("web.case_page.record_access", recording)
+    monkeypatch.setattr("web.inquiry_pages.record_accesses", recording)
     page = await client.get(f"/{office.slug}/henvendelser/{reference}")
     assert page.status_code == 200 and NAME in page.text
     assert seen_when_recorded == [[(office.slug, "auditor")]]
@@ -164,7 +164,7 @@ async def test_without_an_access_record_none_of_the_fields_is_sent(
     async def broken(*args: object, **kwargs: object) -> None:
         raise OSError("the audit table is unreachable")
 
-    monkeypatch.setattr("web.case_page.record_access", broken)
+    monkeypatch.setattr("web.inquiry_pages.record_accesses", broken)
     page = await client.get(f"/{office.slug}/henvendelser/{reference}")
     assert page.status_code == 503
     for written in (*WRITTEN, REOPEN_REASON, "Pårørende"):

@@ -138,7 +138,7 @@ async def test_no_access_record_no_data(
     async def broken(*args: object, **kwargs: object) -> None:
         raise OSError("the audit table is unreachable")
 
-    monkeypatch.setattr("web.inquiry_history.record_access", broken)
+    monkeypatch.setattr("web.inquiry_pages.record_accesses", broken)
     page = await client.get(url(office, reference))
     assert page.status_code == 503
     assert SUMMARY not in page.text and "Testesen" not in page.text

@@ -183,7 +183,7 @@ async def test_no_access_record_no_letter(
     async def broken(*args: object, **kwargs: object) -> None:
         raise OSError("the audit table is unreachable")
 
-    monkeypatch.setattr("web.letters.record_access", broken)
+    monkeypatch.setattr("web.inquiry_pages.record_accesses", broken)
     response = await client.get(f"/{office.slug}/henvendelser/{reference}/brev/kvittering.docx")
     assert response.status_code == 503 and not response.content.startswith(b"PK")
     assert "Testesen" not in response.text
