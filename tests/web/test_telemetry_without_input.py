@@ -19,8 +19,9 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 from domain.account import Account
 from domain.inquiry import Inquiry
 from infra.cli import main
+from infra.log_records import configure_logging
 from infra.settings import Settings
-from infra.telemetry import configure_logging, telemetry_for
+from infra.telemetry import telemetry_for
 from services.office import Office
 from tests.web.test_new_inquiry import filled
 
