@@ -13,9 +13,6 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-
 from projections.network_report import HIDDEN
 from projections.spreadsheet_cells import csv_row, xlsx_row
 
@@ -69,6 +66,8 @@ def _release_name(entry: dict[str, Any]) -> str:
 
 def as_xlsx(report: dict[str, Any]) -> bytes:
     """One sheet per table with every year's offices and the network's totals, a sheet for the trend, one legend."""
+    from openpyxl import Workbook  # here, not at the top: only an xlsx download pays for importing it
+
     book = Workbook()
     legend = book.active
     legend.title = "Forklaring"
@@ -128,6 +127,8 @@ def as_xlsx(report: dict[str, Any]) -> bytes:
 
 
 def _legend(sheet: Any, report: dict[str, Any]) -> None:
+    from openpyxl.styles import Font
+
     years = report["years"]
     lines = [
         ["Ombudsnettverkets statistikk"],
@@ -146,6 +147,8 @@ def _legend(sheet: Any, report: dict[str, Any]) -> None:
 
 
 def _append(sheet: Any, labels: list[Any], cells: list[Any]) -> None:
+    from openpyxl.styles import Alignment
+
     values = [*labels, *cells]
     sheet.append(xlsx_row(sheet, values))
     for cell in sheet[sheet.max_row]:
@@ -158,6 +161,8 @@ def _append(sheet: Any, labels: list[Any], cells: list[Any]) -> None:
 
 
 def _finish(sheet: Any) -> None:
+    from openpyxl.styles import Font
+
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "C2"
