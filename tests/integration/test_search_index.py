@@ -130,3 +130,22 @@ def tenant_key(admin_database_url: str, master_key: bytes, slug: str) -> str:
     with psycopg.connect(admin_database_url) as conn:
         row = conn.execute("SELECT wrapped_key FROM platform.tenants WHERE slug = %s", (slug,)).fetchone()
     return unwrap(master_key, bytes(row[0]), slug)
+
+
+async def test_one_batch_indexes_every_inquiry_received_and_none_erased_within_it(
+    platform: Platform,
+    admin: Context,
+    caseworker: Context,
+    new_slug: Callable[[], str],
+    worker: ProjectionWorker,
+    database_url: str,
+) -> None:
+    """The batch's words are written together: each inquiry under its own id, an inquiry erased in the same batch
+    not at all."""
+    office = platform.create_tenant(admin, slug=new_slug(), name="C kommune")
+    kept = [receive(office, caseworker, f"C-{n}") for n in (1, 2, 3)]
+    gone = receive(office, caseworker, "C-4")
+    office.erase(caseworker, EraseInquiry("C-4", on=date(2024, 3, 1), reason="krav fra innbygger"))
+    worker.catch_up(office.slug)  # one batch: four received, one of them erased
+    assert sorted(await hits(database_url, office, "ase")) == sorted(kept)
+    assert gone not in await hits(database_url, office, "støttekontakt")
