@@ -130,12 +130,12 @@ def run(server_url: str, tenants: int, runs: int, baseline: Path | None) -> list
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.cli_startup", description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="20 tenants, 2 runs: shows the code works (CI)")
+    parser.add_argument("--quick", action="store_true", help="20 tenants, 1 run: shows the code works (CI)")
     parser.add_argument("--tenants", type=int, default=400)
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--baseline", type=Path, help="another checkout (with its .venv) to time in the same run")
     args = parser.parse_args(argv)
-    tenants, runs = (20, 2) if args.quick else (args.tenants, args.runs)
+    tenants, runs = (20, 1) if args.quick else (args.tenants, args.runs)
     settings = Settings.from_environment()
     with tempfile.TemporaryDirectory() as folder:
         server = None if settings.database_url else start_postgres(Path(folder))

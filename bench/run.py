@@ -124,7 +124,7 @@ def main(argv: list[str] | None = None) -> int:
             if args.only in (None, "web"):
                 run_web(url, app_url, master_key, Path(scratch), settings.redis_url, pages)
             if args.only in (None, "cli"):
-                tenants, runs = (20, 2) if args.quick else (400, 7)
+                tenants, runs = (20, 1) if args.quick else (400, 7)
                 print()
                 print("\n".join(cli_startup.run(server_url, tenants, runs, args.baseline)))
             print(
