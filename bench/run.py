@@ -6,7 +6,9 @@ import argparse
 import asyncio
 import os
 import random
+import re
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -18,7 +20,7 @@ from urllib.parse import urlsplit, urlunsplit
 import asyncpg
 import psycopg
 
-from bench import web
+from bench import cli_startup, web
 from bench.stock_runner import stock_catch_up_seconds
 from domain.common import Context
 from infra.directory import PostgresTenantDirectory
@@ -39,6 +41,7 @@ from services.platform import Platform
 
 AREAS = ["Helse", "Plan og bygg", "Skole og barnehage", "Boligkontoret", "NAV", "Barnevern", "Annet"]
 STOCK_EVENTS = 20_000
+QUICK_STOCK_EVENTS = 300
 HEADER = "reference,received_on,service_area,case_types,interim_reply_on,resolved_on,outcome"
 
 
@@ -89,11 +92,20 @@ async def report_latencies(url: str, platform: Platform, slug: str, years: range
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="a small run that shows the code works (CI)")
-    parser.add_argument("--only", choices=["events", "web"], help="only the event-store figures, or only the pages")
+    parser.add_argument(
+        "--only", choices=["events", "web", "cli"], help="only the event-store figures, the pages, or the command line"
+    )
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        metavar="DIR",
+        help="a checkout of an earlier commit with its own .venv: its catch-up and command line measured in this run",
+    )
     args = parser.parse_args(argv)
-    rows, repeats = (2_000, 5) if args.quick else (100_000, 50)
-    pages = WebRun(500, 2.0, 1) if args.quick else WebRun(10_000, 10.0, 3)
+    rows, repeats = (2_000, 2) if args.quick else (100_000, 50)
+    pages = WebRun(200, 0.3, 1) if args.quick else WebRun(10_000, 10.0, 3)
     settings = Settings.from_environment()
+    started = time.perf_counter()
     with tempfile.TemporaryDirectory() as scratch:
         # The admin login makes the database and migrates; the product runs as the least-privileged app login.
         server = None if settings.database_url else start_postgres(Path(scratch))
@@ -106,10 +118,18 @@ def main(argv: list[str] | None = None) -> int:
         try:
             master_key = os.urandom(32)
             migrate(url, app_url)
-            if args.only != "web":
-                run(url, app_url, master_key, rows, repeats)
-            if args.only != "events":
+            if args.only in (None, "events"):
+                earlier = baseline_catch_up(args.baseline, args.quick) if args.baseline else None
+                run(url, app_url, master_key, rows, repeats, earlier, quick=args.quick)
+            if args.only in (None, "web"):
                 run_web(url, app_url, master_key, Path(scratch), settings.redis_url, pages)
+            if args.only in (None, "cli"):
+                tenants, runs = (20, 1) if args.quick else (400, 7)
+                print()
+                print("\n".join(cli_startup.run(server_url, tenants, runs, args.baseline)))
+            print(
+                f"\nThe whole run: {time.perf_counter() - started:.0f} s (load average now {os.getloadavg()[0]:.2f})."
+            )
             return 0
         finally:
             with psycopg.connect(server_url, autocommit=True) as conn:
@@ -118,8 +138,37 @@ def main(argv: list[str] | None = None) -> int:
                 server.close()
 
 
-def run(url: str, app_url: str, master_key: bytes, rows: int, repeats: int) -> None:
-    """`url` is the admin login (the baselines), `app_url` the app's (the product)."""
+CATCH_UP_LINE = re.compile(r"\| projection catch-up, case list[^|]*\| ([\d,]+) events/s")
+
+
+def baseline_catch_up(checkout: Path, quick: bool) -> float:
+    """The catch-up rate of an earlier commit's own benchmark, run now with its own interpreter and code (the same
+    number of rows), so that the two rates come from one run on one machine state."""
+    done = subprocess.run(
+        [checkout / ".venv" / "bin" / "python", "-m", "bench.run", "--only", "events", *(["--quick"] if quick else [])],
+        cwd=checkout,
+        capture_output=True,
+        text=True,
+        env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"},
+    )
+    found = CATCH_UP_LINE.search(done.stdout)
+    if done.returncode != 0 or found is None:
+        raise SystemExit(f"bench: the baseline's benchmark failed ({done.returncode}):\n{done.stderr[-2000:]}")
+    return float(found.group(1).replace(",", ""))
+
+
+def run(
+    url: str,
+    app_url: str,
+    master_key: bytes,
+    rows: int,
+    repeats: int,
+    earlier: float | None = None,
+    *,
+    quick: bool = False,
+) -> None:
+    """`url` is the admin login (the baselines), `app_url` the app's (the product); `earlier`: the catch-up rate of
+    an earlier commit measured in this run."""
     datastore = open_datastore(app_url, pool_size=4, max_overflow=6)
     platform = Platform(
         PostgresTenantDirectory(datastore), master_key, factory_maker(datastore), epochs=InMemoryEpochStore()
@@ -141,7 +190,8 @@ def run(url: str, app_url: str, master_key: bytes, rows: int, repeats: int) -> N
     worker.close()
     chain = measure_chain(worker_url_for(app_url), "bench")  # the worker seals and signs on its own login
 
-    stock_events = min(applied, STOCK_EVENTS)  # the stock runner is slow: time it over the first events only
+    # The stock runner is slow: time it over the first events only.
+    stock_events = min(applied, QUICK_STOCK_EVENTS if quick else STOCK_EVENTS)
     stock_seconds = stock_catch_up_seconds(url, "bench", office.app.env["CIPHER_KEY"], stock_events)
 
     timings = asyncio.run(report_latencies(app_url, platform, "bench", range(2015, 2025), repeats))
@@ -157,11 +207,17 @@ def run(url: str, app_url: str, master_key: bytes, rows: int, repeats: int) -> N
         f" ({rows / import_seconds:,.0f} rows/s, {import_seconds:.1f} s) |"
         f" COPY of the same CSV: {rows / copy_seconds:,.0f} rows/s ({copy_seconds:.2f} s) |"
     )
+    rate = applied / catch_up_seconds
     print(
-        f"| projection catch-up, case list | {applied / catch_up_seconds:,.0f} events/s ({catch_up_seconds:.1f} s) |"
+        f"| projection catch-up, case list | {rate:,.0f} events/s ({catch_up_seconds:.1f} s) |"
         f" stock ProjectionRunner: {stock_events / stock_seconds:,.0f} events/s"
-        f" (first {stock_events} events, {stock_seconds:.1f} s) |"
+        f" (first {stock_events} events, {stock_seconds:.1f} s; {rate / (stock_events / stock_seconds):.1f}×) |"
     )
+    if earlier:
+        print(
+            f"| projection catch-up against the earlier commit | {rate / earlier:.2f}× |"
+            f" the earlier commit's own bench, run just before: {earlier:,.0f} events/s |"
+        )
     with_chain = chain.sealed / (import_seconds + chain.seal_seconds)
     print(
         f"| import, then sealed into the audit chain | {with_chain:,.0f} events/s"

@@ -318,7 +318,7 @@ def measure(server: Server, cookie: str, tenant: Tenant, *, seconds: float, roun
 def table(figures: list[Figures], inquiries: int, seconds: float, rounds: int) -> list[str]:
     generator = figures[0].back_to_back[0].result.generator
     lines = [
-        f"Pages: tenant of {inquiries:,} inquiries, {USERS} users, {seconds:.0f} s per measurement, {rounds} round(s),"
+        f"Pages: tenant of {inquiries:,} inquiries, {USERS} users, {seconds:g} s per measurement, {rounds} round(s),"
         f" load by {generator}; each cell: median of rounds (range p95).",
         "",
         "| page | 50 users back to back: p50 / p95 / p99 | throughput | 50 users, think time"

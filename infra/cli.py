@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any, NoReturn, TypeVar
@@ -23,11 +24,8 @@ from domain.inquiry import (
 )
 from domain.outreach import KINDS as OUTREACH_KINDS
 from domain.taxonomy import DEFAULT_TEMPLATE, TEMPLATES
-from infra import audit_commands, commands, delivery_commands, key_commands, network_commands
-from infra.migrate import MigrationError
+from infra import key_commands, network_commands
 from infra.settings import Settings, SettingsError
-from projections.safe_login import UnsafeDatabaseLogin
-from services.audit_signing import SigningKeyError
 from services.case_commands import (
     AddNote,
     Assign,
@@ -42,8 +40,6 @@ from services.case_commands import (
     SendComplaint,
     SendInterimReply,
 )
-from services.key_epochs import EpochDestroyed, EpochKeyError
-from services.keys import MasterKeyError
 
 T = TypeVar("T")
 
@@ -102,7 +98,7 @@ def build_parser() -> OneLineParser:
     demo.add_argument("--host", default="127.0.0.1", type=line)
     demo.add_argument("--port", type=port, default=8000)
     demo.add_argument("--no-serve", action="store_true", help="bare last inn demodata, ikke start webserveren")
-    demo.set_defaults(run=commands.run_demo)
+    demo.set_defaults(run="commands.run_demo")
 
     serve = subcommands.add_parser("serve", help="start webserveren")
     serve.add_argument("--host", default="127.0.0.1", type=line)
@@ -113,16 +109,16 @@ def build_parser() -> OneLineParser:
         default=1,
         help="antall prosesser; hver har sine egne, begrensede databasetilkoblinger",
     )
-    serve.set_defaults(run=commands.run_serve)
+    serve.set_defaults(run="commands.run_serve")
 
     worker = subcommands.add_parser("worker", help="hold lesemodellene oppdatert fra hendelsene")
     worker.add_argument("--once", action="store_true", help="ta igjen alle kommuner én gang og avslutt")
-    worker.set_defaults(run=commands.run_worker)
+    worker.set_defaults(run="commands.run_worker")
 
     importing = subcommands.add_parser("import", help="importer en sakslogg (CSV) for en kommune")
     importing.add_argument("--tenant", required=True, type=line)
     importing.add_argument("file", help="CSV med overskrift; komma eller semikolon; UTF-8", type=line)
-    importing.set_defaults(run=commands.run_import)
+    importing.set_defaults(run="commands.run_import")
 
     outreach = subcommands.add_parser("outreach", help="utadrettet virksomhet").add_subparsers(
         dest="outreach_command", required=True, parser_class=OneLineParser
@@ -134,7 +130,7 @@ def build_parser() -> OneLineParser:
     register.add_argument("--title", required=True, type=line)
     register.add_argument("--audience", required=True, type=line)
     register.add_argument("--participants", type=non_negative_int)
-    register.set_defaults(run=commands.run_outreach_register)
+    register.set_defaults(run="commands.run_outreach_register")
 
     projections = subcommands.add_parser("projections", help="lesemodeller").add_subparsers(
         dest="projections_command", required=True, parser_class=OneLineParser
@@ -142,7 +138,7 @@ def build_parser() -> OneLineParser:
     rebuild = projections.add_parser("rebuild", help="bygg lesemodeller på nytt fra første hendelse")
     rebuild.add_argument("--tenant", help="bare denne kommunen (standard: alle)", type=line)
     rebuild.add_argument("--projection", choices=["case_list", "outreach"], help="bare denne (standard: alle)")
-    rebuild.set_defaults(run=commands.run_rebuild)
+    rebuild.set_defaults(run="commands.run_rebuild")
 
     report = subcommands.add_parser("report", help="rapporter").add_subparsers(
         dest="report_command", required=True, parser_class=OneLineParser
@@ -156,18 +152,18 @@ def build_parser() -> OneLineParser:
         help="tallene slik de ble levert til kommunestyret, regnet ut på nytt fra hendelsene fram til leveringen; "
         "hva som er endret siden, skrives til standard feil",
     )
-    annual.set_defaults(run=commands.run_report, kind="annual")
+    annual.set_defaults(run="commands.run_report", kind="annual")
     years = report.add_parser("years", help="tall per tjenesteområde og år (år-mot-år-tabell)")
     years.add_argument("--tenant", required=True, type=line)
     years.add_argument("--from", dest="first_year", required=True, type=year)
     years.add_argument("--to", dest="last_year", required=True, type=year)
-    years.set_defaults(run=commands.run_report, kind="years", as_delivered=False)
+    years.set_defaults(run="commands.run_report", kind="years", as_delivered=False)
     deliver = report.add_parser(
         "deliver", help="merk årsrapporten som levert til kommunestyret: revisjonssporets posisjon registreres"
     )
     deliver.add_argument("--tenant", required=True, type=line)
     deliver.add_argument("--year", required=True, type=year)
-    deliver.set_defaults(run=delivery_commands.run_deliver)
+    deliver.set_defaults(run="delivery_commands.run_deliver")
     for sub in (annual, years, deliver):
         sub.add_argument(
             "--taxonomy-version",
@@ -181,7 +177,7 @@ def build_parser() -> OneLineParser:
         sub.add_argument("--output", help="fil å skrive til (standard: skjermen)", type=line)
 
     migrate = subcommands.add_parser("migrate", help="opprett eller oppgrader skjema og databaseroller")
-    migrate.set_defaults(run=commands.run_migrate)
+    migrate.set_defaults(run="commands.run_migrate")
 
     tenant = subcommands.add_parser("tenant", help="kommuner på plattformen").add_subparsers(
         dest="tenant_command", required=True, parser_class=OneLineParser
@@ -196,7 +192,7 @@ def build_parser() -> OneLineParser:
     create.add_argument(
         "--no-share-statistics", action="store_true", help="del ikke anonymisert statistikk med ombudsnettverket"
     )
-    create.set_defaults(run=commands.run_tenant_create)
+    create.set_defaults(run="commands.run_tenant_create")
     sharing = tenant.add_parser(
         "share-statistics",
         help="del kommunens anonymiserte årsstatistikk med ombudsnettverket (on), eller slutt å dele (off); "
@@ -204,10 +200,10 @@ def build_parser() -> OneLineParser:
     )
     sharing.add_argument("slug", type=line)
     sharing.add_argument("choice", choices=["on", "off"], metavar="on|off")
-    sharing.set_defaults(run=commands.run_tenant_share_statistics)
+    sharing.set_defaults(run="commands.run_tenant_share_statistics")
     listing = tenant.add_parser("list", help="list kommunene")
     listing.add_argument("--json", action="store_true")
-    listing.set_defaults(run=commands.run_tenant_list)
+    listing.set_defaults(run="commands.run_tenant_list")
 
     user = subcommands.add_parser("user", help="brukerkontoer for innlogging").add_subparsers(
         dest="user_command", required=True, parser_class=OneLineParser
@@ -223,11 +219,11 @@ def build_parser() -> OneLineParser:
         required=True,
         help="les passordet fra standard inn (aldri som argument)",
     )
-    new_user.set_defaults(run=commands.run_user_create)
+    new_user.set_defaults(run="commands.run_user_create")
     naming = user.add_parser("name", help="sett navnet som vises for en konto (tomt navn: e-postadressen vises)")
     naming.add_argument("--email", required=True, type=line)
     naming.add_argument("--name", required=True, help=NAME_HELP, type=display_name)
-    naming.set_defaults(run=commands.run_user_name)
+    naming.set_defaults(run="commands.run_user_name")
     reset = user.add_parser(
         "reset-password", help="gi en konto nytt passord (lest fra standard inn); kontoen logges ut overalt"
     )
@@ -238,7 +234,7 @@ def build_parser() -> OneLineParser:
         required=True,
         help="les det nye passordet fra standard inn (aldri som argument)",
     )
-    reset.set_defaults(run=commands.run_user_reset_password)
+    reset.set_defaults(run="commands.run_user_reset_password")
 
     inquiry = subcommands.add_parser("inquiry", help="henvendelser").add_subparsers(
         dest="inquiry_command", required=True, parser_class=OneLineParser
@@ -260,12 +256,12 @@ def build_parser() -> OneLineParser:
     receive.add_argument("--summary", required=True, type=free_text)
     receive.add_argument("--requester-name", type=line)
     receive.add_argument("--contact", type=line)
-    receive.set_defaults(run=commands.run_receive)
+    receive.set_defaults(run="commands.run_receive")
 
     reads = (
-        ("show", "vis en henvendelse", commands.run_show),
-        ("history", "alle hendelser i rekkefølge", commands.run_history),
-        ("access-report", "innsyn i tilgangsloggen: hvert oppslag, uten navn på ansatte", commands.run_access_report),
+        ("show", "vis en henvendelse", "commands.run_show"),
+        ("history", "alle hendelser i rekkefølge", "commands.run_history"),
+        ("access-report", "innsyn i tilgangsloggen: hvert oppslag, uten navn på ansatte", "commands.run_access_report"),
     )
     for name, helptext, run in reads:
         sub = inquiry.add_parser(name, help=helptext)
@@ -298,7 +294,7 @@ def build_parser() -> OneLineParser:
             if "choices" not in options and options.get("action") != "store_true":
                 options = {"type": free_text if flag in ("text", "reason", "about") else line, **options}
             sub.add_argument("--" + flag.replace("_", "-"), dest=flag, **options)
-        sub.set_defaults(run=commands.run_verb, case_command=command)
+        sub.set_defaults(run="commands.run_verb", case_command=command)
 
     verb("assign", "tildel saksbehandler", Assign, assignee={"required": True})
     verb(
@@ -341,7 +337,7 @@ def build_parser() -> OneLineParser:
     erase.add_argument("inquiry", help="saksnummer eller id", type=line)
     erase.add_argument("--on", type=parse_date, default=None, help="dato (standard: i dag)")
     erase.add_argument("--reason", required=True, type=line, help=ERASE_REASON_HELP)
-    erase.set_defaults(run=commands.run_erase)
+    erase.set_defaults(run="commands.run_erase")
 
     hold = inquiry.add_parser("hold", help="hold en henvendelse tilbake fra sletting (kassasjon), eller opphev det")
     hold.add_argument("--tenant", required=True, type=line)
@@ -351,26 +347,61 @@ def build_parser() -> OneLineParser:
         "--reason", default=HOLD_REASON, type=line, help="grunnlaget, uten personopplysninger (standard: %(default)s)"
     )
     hold.add_argument("--on", type=parse_date, default=None, help="dato (standard: i dag)")
-    hold.set_defaults(run=commands.run_hold)
+    hold.set_defaults(run="commands.run_hold")
 
     keeping = subcommands.add_parser("retention", help="kassasjon: slett personopplysninger N år etter avslutning")
     keeping_commands = keeping.add_subparsers(dest="retention_command", required=True, parser_class=OneLineParser)
     setting = keeping_commands.add_parser("set", help="antall år etter avslutning, eller «off»")
     setting.add_argument("--tenant", required=True, type=line)
     setting.add_argument("--years", required=True, type=retention_years, help="1–100, eller off")
-    setting.set_defaults(run=commands.run_retention_set)
+    setting.set_defaults(run="commands.run_retention_set")
     running = keeping_commands.add_parser("run", help="slett personopplysningene i henvendelsene som har forfalt")
     running.add_argument("--tenant", help="bare denne kommunen (standard: alle)", type=line)
     running.add_argument("--dry-run", action="store_true", help="vis bare hva som ville blitt slettet")
-    running.set_defaults(run=commands.run_retention)
-    _audit_replay(audit_commands.add_parsers(subcommands, OneLineParser, line, parse_date))
+    running.set_defaults(run="commands.run_retention")
+    _audit_parsers(subcommands)
     network_commands.add_parsers(subcommands, OneLineParser, year, line)
     key_commands.add_parsers(subcommands, OneLineParser)
     return parser
 
 
-def _audit_replay(audit: Any) -> None:
-    """`ombud audit replay`: an inquiry as it stood, read as the role `auditor` for the purpose «kontroll»."""
+def _audit_parsers(subcommands: Any) -> None:
+    """`ombud audit …`: the revisjonsspor's commands (what each does: infra/audit_commands.py)."""
+    audit = subcommands.add_parser(
+        "audit", help="revisjonsspor: kontroll, eksport og gjennomgang av historikken"
+    ).add_subparsers(dest="audit_command", required=True, parser_class=OneLineParser)
+
+    def scoped(name: str, helptext: str) -> argparse.ArgumentParser:
+        sub = audit.add_parser(name, help=helptext)
+        which = sub.add_mutually_exclusive_group(required=True)
+        which.add_argument("--tenant", help="kommunen", type=line)
+        which.add_argument("--all", action="store_true", help="alle kommuner og plattformens egne kontoer")
+        return sub
+
+    verify = scoped("verify", "regn ut kjeden på nytt og kontroller hvert signerte sjekkpunkt")
+    verify.add_argument(
+        "--witness",
+        metavar="FIL|URL",
+        type=line,
+        help="et vitnes kopi av sjekkpunktene (/revisjon/KOMMUNE/sjekkpunkter, som fil eller adresse)",
+    )
+    verify.set_defaults(run="audit_commands.run_verify")
+    scoped("checkpoint", "forsegl nye poster og signer et sjekkpunkt nå").set_defaults(
+        run="audit_commands.run_checkpoint"
+    )
+    export = audit.add_parser("export", help="skriv kjeden, sjekkpunktene og nøkkelen til en fil for revisor")
+    export.add_argument("--tenant", required=True, help="kommunen", type=line)
+    export.add_argument("--output", required=True, help="filen eksporten skrives til (JSON)", type=line)
+    export.add_argument(
+        "--from", dest="since", metavar="DATO", type=parse_date, help="første dag poster ble forseglet (norsk tid)"
+    )
+    export.add_argument(
+        "--to", dest="until", metavar="DATO", type=parse_date, help="siste dag poster ble forseglet (norsk tid)"
+    )
+    export.set_defaults(run="audit_commands.run_export")
+    audit.add_parser(
+        "public-key", help="skriv ut den offentlige nøkkelen som sjekkpunktene kontrolleres med"
+    ).set_defaults(run="audit_commands.run_public_key")
     replay = audit.add_parser(
         "replay",
         help="henvendelsen slik den sto etter en hendelse eller på et tidspunkt; skrives i tilgangsloggen (kontroll)",
@@ -385,16 +416,26 @@ def _audit_replay(audit: Any) -> None:
         help="versjonsnummer (1, 2, …), dato (åååå-mm-dd: slutten av dagen) eller tidspunkt (åååå-mm-ddTtt:mm), norsk tid",
     )
     replay.add_argument("--format", choices=["text", "json"], default="text")
-    replay.set_defaults(run=commands.run_audit_replay, purpose=AUDIT_PURPOSE)
+    replay.set_defaults(run="commands.run_audit_replay", purpose=AUDIT_PURPOSE)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    try:
-        settings = Settings.from_environment()
-        return args.run(args, settings)
-    except (
+def command(name: str) -> Callable[[argparse.Namespace, Settings], int]:
+    """A command's function from its name in infra («commands.run_tenant_list»), imported only when it runs: the
+    other commands' modules, and what they import, never slow this one's start."""
+    module, _, function = name.rpartition(".")
+    return getattr(importlib.import_module(f"infra.{module}"), function)
+
+
+def known_errors() -> tuple[type[Exception], ...]:
+    """The errors a command reports in one line; imported only once one is raised (an `except` clause's tuple is
+    evaluated then), so that no command pays for the modules that define them."""
+    from infra.migrate import MigrationError
+    from projections.safe_login import UnsafeDatabaseLogin
+    from services.audit_signing import SigningKeyError
+    from services.key_epochs import EpochDestroyed, EpochKeyError
+    from services.keys import MasterKeyError
+
+    return (
         DomainError,
         SettingsError,
         MasterKeyError,
@@ -404,7 +445,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         EpochKeyError,
         EpochDestroyed,
         NotAllowed,
-    ) as error:
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        settings = Settings.from_environment()
+        return command(args.run)(args, settings)
+    except known_errors() as error:
         print(f"ombud: feil: {error}", file=sys.stderr)
         return 1
 

@@ -6,11 +6,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from uuid import UUID
 
+from eventsourcing.persistence import StoredEvent
 from eventsourcing.postgres import PostgresDatastore
+from psycopg.sql import SQL, Identifier
 
 from domain.account import Account
 from domain.common import Context
+from domain.tenant import Tenant
+from infra.eventstore import EVENTS_SCHEMA
 from infra.inquiry_keys import PostgresInquiryKeys, PostgresSearchKeys
+from services.application import table_prefix
 from services.platform import TENANTS_CHANNEL
 
 
@@ -39,6 +44,49 @@ class PostgresTenantDirectory:
             cursor.execute("SELECT wrapped_key FROM platform.tenants WHERE slug = %s", (slug,))
             row = cursor.fetchone()
         return None if row is None else bytes(row["wrapped_key"])
+
+    def wrapped_keys(self, slugs: list[str]) -> dict[str, bytes]:
+        """The keys of those tenants that exist, in one query."""
+        with self._datastore.transaction(commit=False) as cursor:
+            cursor.execute("SELECT slug, wrapped_key FROM platform.tenants WHERE slug = ANY(%s)", (slugs,))
+            return {row["slug"]: bytes(row["wrapped_key"]) for row in cursor.fetchall()}
+
+    def stored_profiles(self, slugs: list[str]) -> dict[str, list[StoredEvent]]:
+        """Each tenant's profile events (its Tenant aggregate's, still encrypted) from its own events table, the
+        statements sent together in one pipeline rather than one round trip per tenant: `ombud tenant list` with 400
+        tenants costs a few round trips. A tenant whose table is missing is left out (read alone, it says why)."""
+        tables = {slug: f"{table_prefix(slug)}_events" for slug in slugs}
+        with self._datastore.get_connection() as conn, conn.transaction(force_rollback=True):
+            present = {
+                row["tablename"]
+                for row in conn.execute(
+                    "SELECT tablename FROM pg_tables WHERE schemaname = %s AND tablename = ANY(%s)",
+                    (EVENTS_SCHEMA, list(tables.values())),
+                )
+            }
+            reads = {}
+            with conn.pipeline():
+                for slug, table in tables.items():
+                    if table in present:
+                        reads[slug] = conn.execute(
+                            SQL(
+                                "SELECT originator_id, originator_version, topic, state FROM {table}"
+                                " WHERE originator_id = %s ORDER BY originator_version"
+                            ).format(table=Identifier(EVENTS_SCHEMA, table)),
+                            (Tenant.id_for(),),
+                        )
+            return {
+                slug: [
+                    StoredEvent(
+                        originator_id=row["originator_id"],
+                        originator_version=row["originator_version"],
+                        topic=row["topic"],
+                        state=bytes(row["state"]),
+                    )
+                    for row in cursor.fetchall()
+                ]
+                for slug, cursor in reads.items()
+            }
 
     def slugs(self) -> list[str]:
         with self._datastore.transaction(commit=False) as cursor:

@@ -15,17 +15,13 @@ from opentelemetry.instrumentation.redis import RedisInstrumentor
 from opentelemetry.metrics import MeterProvider
 from opentelemetry.trace import SpanKind, StatusCode, TracerProvider
 
+from infra.log_records import type_name
+
 METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT"})
 # Seconds (OpenTelemetry's semantic conventions for http.server.request.duration).
 DURATION_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0, 20.0)
 _ASYNCPG_METHODS = ("execute", "executemany", "fetch", "fetchval", "fetchrow")
 _OPERATION = re.compile(r"\s*([A-Za-z]+)")
-
-
-def type_name(error: BaseException) -> str:
-    """The exception's class as `module.Qualname`: what telemetry and logs say of an error."""
-    kind = type(error)
-    return kind.__qualname__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__qualname__}"
 
 
 def trace_requests(app: Litestar, tracer_provider: TracerProvider, meter_provider: MeterProvider) -> None:

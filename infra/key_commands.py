@@ -11,8 +11,6 @@ import time
 from datetime import UTC, datetime
 from typing import Any
 
-import psycopg
-
 from domain.common import DomainError
 from domain.deadlines import OSLO
 from infra.settings import Settings
@@ -30,12 +28,12 @@ def add_parsers(subcommands: Any, parser_class: type) -> None:
         help="ny nøkkelepoke: alle levende nøkler pakkes inn på nytt, gamle epoker destrueres når "
         "sikkerhetskopiene fra deres tid er utløpt (OMBUD_BACKUP_RETENTION_DAYS)",
     )
-    rotate.set_defaults(run=run_rotate)
+    rotate.set_defaults(run="key_commands.run_rotate")
     maintenance = subcommands.add_parser(
         "maintenance",
         help="rydd døde radversjoner etter slettinger og nøkkelrotasjon (VACUUM); kjøres med OMBUD_ADMIN_DATABASE_URL",
     )
-    maintenance.set_defaults(run=run_maintenance)
+    maintenance.set_defaults(run="key_commands.run_maintenance")
 
 
 def norwegian_time(moment: datetime) -> str:
@@ -86,6 +84,8 @@ def run_maintenance(args: argparse.Namespace, settings: Settings) -> int:
 
 def vacuum(admin_url: str) -> list[str]:
     """VACUUM with index cleanup forced, so dead index entries (the blind index's tokens) go too."""
+    import psycopg
+
     with psycopg.connect(admin_url, autocommit=True) as conn:
         for table in VACUUMED:
             conn.execute(f"VACUUM (INDEX_CLEANUP ON) {table}")

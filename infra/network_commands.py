@@ -30,7 +30,7 @@ def add_parsers(subcommands: Any, parser_class: type, year: Any, line: Any) -> A
     report.add_argument(
         "--output", type=line, metavar="FIL", help="filen rapporten skrives til (standard: standard ut; ikke xlsx)"
     )
-    report.set_defaults(run=run_report)
+    report.set_defaults(run="network_commands.run_report")
     release = network.add_parser(
         "release",
         help="ny utgave av nettverkets tall for hvert avsluttede år der tallene er endret",
@@ -40,7 +40,7 @@ def add_parsers(subcommands: Any, parser_class: type, year: Any, line: Any) -> A
         "avslører et skjult tall.",
     )
     release.add_argument("--year", type=year, metavar="ÅR", help="bare dette avsluttede året (standard: alle)")
-    release.set_defaults(run=run_release)
+    release.set_defaults(run="network_commands.run_release")
     return network
 
 

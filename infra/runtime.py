@@ -11,30 +11,30 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import psycopg
 from eventsourcing.postgres import PostgresDatastore
-from litestar import Litestar
 from psycopg.conninfo import conninfo_to_dict
 
-from infra import embedded
 from infra.directory import PostgresTenantDirectory
 from infra.eventstore import EventAppends, factory_maker, open_datastore
 from infra.key_epochs import DirectoryEpochStore
+from infra.log_records import configure_logging
 from infra.logins import APP_LOGIN, with_login, worker_url_for
 from infra.migrate import migrate, pending
 from infra.settings import Settings, SettingsError
-from infra.telemetry import Telemetry, configure_logging, configure_telemetry
-from projections.worker import ProjectionWorker
-from services.audit.access_log import written_counter
-from services.audit.keeper import AuditKeeper
-from services.audit_signing import Signer, load_signer, new_signing_key_pem
 from services.key_epochs import EpochPolicy, EpochStore
 from services.keys import parse_master_key
 from services.platform import Platform
-from services.signed_heads import SignedHeads
-from web.app import create_app
+
+if TYPE_CHECKING:  # what only some commands use is imported where they use it: a command starts with what it needs
+    from litestar import Litestar
+
+    from infra.embedded import EmbeddedServer
+    from infra.telemetry import Telemetry
+    from projections.worker import ProjectionWorker
+    from services.audit_signing import Signer
 
 log = logging.getLogger(__name__)
 # Adds the network's sharing flag as false for the tenants before it; the platform then sets it from their profiles.
@@ -51,7 +51,7 @@ class Runtime:
     datastore: PostgresDatastore
     platform: Platform
     master_key: bytes
-    embedded_servers: list[embedded.EmbeddedServer] = field(default_factory=list)
+    embedded_servers: list[EmbeddedServer] = field(default_factory=list)
     telemetry: Telemetry | None = None  # None: nothing is exported, so nothing is measured
     admin_url: str | None = None  # the owner's login (OMBUD_ADMIN_DATABASE_URL, or the embedded superuser)
 
@@ -66,6 +66,8 @@ class Runtime:
         """REDIS_URL, or an embedded Redis started on first use."""
         if self.settings.redis_url:
             return self.settings.redis_url
+        from infra import embedded
+
         server = embedded.start_redis(self.settings.data_dir)
         self.embedded_servers.append(server)
         return server.url
@@ -75,6 +77,9 @@ class Runtime:
         """The audit chain's signing key (docs/audit.md): OMBUD_AUDIT_SIGNING_KEY, or the file
         OMBUD_AUDIT_SIGNING_KEY_FILE names; only an embedded (local, demo) database may fall back to a key file it
         makes in OMBUD_DATA_DIR. The signer's record of what it signed is kept beside the key (docs/audit.md)."""
+        from services.audit_signing import load_signer, new_signing_key_pem
+        from services.signed_heads import SignedHeads
+
         if self.settings.audit_signing_key:
             memory = SignedHeads(self.settings.audit_signer_state_dir or self.settings.data_dir / "audit-signer")
             return load_signer(self.settings.audit_signing_key.encode(), "OMBUD_AUDIT_SIGNING_KEY", memory)
@@ -104,6 +109,8 @@ class Runtime:
 
     def web_app(self) -> Litestar:
         """The web app on this runtime's servers, with the settings that shape it (and telemetry when it is on)."""
+        from web.app import create_app
+
         app = create_app(
             self.platform,
             self.database_url,
@@ -129,6 +136,8 @@ class Runtime:
     @cached_property
     def access_records_written(self) -> Any:
         """The command line's count of its access records, when telemetry is on."""
+        from services.audit.access_log import written_counter
+
         return written_counter(self.telemetry.meter_provider.get_meter("infra.cli")) if self.telemetry else None
 
     def close(self) -> None:
@@ -149,16 +158,18 @@ def open_runtime(settings: Settings, *, migrating: bool = False) -> Iterator[Run
     setting, DATABASE_URL migrates and is the worker's login too (one login for everything, as before).
     """
     master_key = _master_key(settings)
-    servers: list[embedded.EmbeddedServer] = []
+    servers: list[EmbeddedServer] = []
     admin_url = settings.admin_database_url
     if settings.database_url:
         database_url = settings.database_url
     else:
+        from infra import embedded
+
         servers.append(embedded.start_postgres(settings.data_dir))
         admin_url = servers[0].url
         database_url = with_login(admin_url, APP_LOGIN)
     worker_url = settings.worker_database_url or (worker_url_for(database_url) if admin_url else database_url)
-    telemetry = configure_telemetry(settings)
+    telemetry = _telemetry(settings)
     configure_logging()
     applied: list[str] = []
     if admin_url is None:
@@ -220,6 +231,9 @@ def projection_worker(
 ) -> ProjectionWorker:
     """The worker, with its audit keeper, reporting to the telemetry when it is on; `rotates_keys`: `ombud worker`'s,
     which rotates the keys on the platform's schedule."""
+    from projections.worker import ProjectionWorker
+    from services.audit.keeper import AuditKeeper
+
     if telemetry is None:
         return ProjectionWorker(platform, database_url, network_threshold=network_threshold, rotates_keys=rotates_keys)
     return ProjectionWorker(
@@ -231,6 +245,16 @@ def projection_worker(
         network_threshold=network_threshold,
         rotates_keys=rotates_keys,
     )
+
+
+def _telemetry(settings: Settings) -> Telemetry | None:
+    """The process's telemetry when OMBUD exports it (OTEL_EXPORTER_OTLP_ENDPOINT): only then is OpenTelemetry's SDK
+    imported, so a command that measures nothing does not pay for it."""
+    if not settings.otlp_endpoint:
+        return None
+    from infra.telemetry import configure_telemetry
+
+    return configure_telemetry(settings)
 
 
 def _first_rotation(runtime: Runtime) -> None:

@@ -17,8 +17,12 @@ from services.search_index import SearchIndex
 NAME = "search_index"
 TABLES = ("read.search_tokens",)
 
-_INSERT = "INSERT INTO read.search_tokens (tenant_id, inquiry_id, token) VALUES (%s, %s, %s) ON CONFLICT DO NOTHING"
-_FORGET = "DELETE FROM read.search_tokens WHERE tenant_id = %s AND inquiry_id = %s"
+# One statement each per batch, like the other read models: rows of every inquiry received, and every erasure.
+_INSERT = (
+    "INSERT INTO read.search_tokens (tenant_id, inquiry_id, token)"
+    " SELECT %s, * FROM unnest(%s::uuid[], %s::bytea[]) ON CONFLICT DO NOTHING"
+)
+_FORGET = "DELETE FROM read.search_tokens WHERE tenant_id = %s AND inquiry_id = ANY(%s::uuid[])"
 _KEY = "SELECT epoch, wrapped_key FROM platform.search_keys WHERE tenant_id = %s"
 _PUT_KEY = (
     "INSERT INTO platform.search_keys (tenant_id, epoch, wrapped_key) VALUES (%s, %s, %s) ON CONFLICT (tenant_id)"
@@ -32,17 +36,27 @@ _MATCHING = (
 
 
 def apply_batch(cursor: Cursor[Any], tenant_id: str, events: Sequence[Any], index: SearchIndex) -> None:
-    """Read in the batch's transaction, the search key is the one a rotation committed or is committing with it."""
-    search_key: Wrapped | None = None
+    """Read in the batch's transaction, the search key is the one a rotation committed or is committing with it.
+
+    The batch's words are keyed at once under that key, and written in one statement; an inquiry erased in the same
+    batch is never written, and the rows of those erased are deleted in one statement.
+    """
+    received: dict[UUID, list[str]] = {}
+    erased: list[UUID] = []
     for event in events:
         match event:
             case Inquiry.Received() if event.search_tokens:
-                search_key = search_key or _search_key(cursor, tenant_id, index)
-                cursor.executemany(
-                    _INSERT, [(tenant_id, event.originator_id, t) for t in index.keyed(search_key, event.search_tokens)]
-                )
+                received[event.originator_id] = list(event.search_tokens)
             case Inquiry.Erased():
-                cursor.execute(_FORGET, (tenant_id, event.originator_id))
+                received.pop(event.originator_id, None)
+                erased.append(event.originator_id)
+    if erased:
+        cursor.execute(_FORGET, (tenant_id, erased))
+    if received:
+        words = [word for tokens in received.values() for word in tokens]
+        keyed = index.keyed(_search_key(cursor, tenant_id, index), words)
+        owners = [inquiry for inquiry, tokens in received.items() for _ in tokens]
+        cursor.execute(_INSERT, (tenant_id, owners, keyed))
 
 
 def replace_key(cursor: Cursor[Any], tenant_id: str, epoch: int, wrapped_key: bytes) -> None:

@@ -6,9 +6,6 @@ import io
 from dataclasses import dataclass
 from datetime import date
 
-from docx import Document
-from docx.shared import Pt
-
 from domain.letterhead import Letterhead
 
 MONTHS = (
@@ -46,6 +43,9 @@ class LetterContent:
 
 def as_docx(letter: LetterContent) -> bytes:
     """The letterhead in the page header, then addressee, date and reference, heading, text and signature."""
+    from docx import Document  # here, not at the top: only a letter's download pays for importing it
+    from docx.shared import Pt
+
     head = letter.letterhead
     document = Document()
     document.styles["Normal"].font.size = Pt(11)

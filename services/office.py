@@ -130,7 +130,11 @@ class Office:
 
     def profile(self, version: int | None = None) -> TenantProfile:
         """The tenant as it is now, or as it was at `version` of its aggregate (a report as delivered)."""
-        tenant: Tenant = self.app.repository.get(Tenant.id_for(), version=version)
+        return self.profile_of(self.app.repository.get(Tenant.id_for(), version=version))
+
+    @staticmethod
+    def profile_of(tenant: Tenant) -> TenantProfile:
+        """The profile of a tenant aggregate, however it was read."""
         return TenantProfile(
             slug=tenant.slug,
             name=tenant.name,

@@ -8,8 +8,10 @@ import logging
 from contextlib import AbstractContextManager
 from datetime import date, datetime
 from typing import Protocol
+from uuid import UUID
 
-from eventsourcing.persistence import InterfaceError, OperationalError
+from eventsourcing.application import project_aggregate
+from eventsourcing.persistence import InterfaceError, Mapper, OperationalError, StoredEvent
 from opentelemetry import trace
 
 from domain.account import TENANT_ROLES, Account
@@ -48,6 +50,14 @@ class TenantDirectory(Protocol):
         """Takes back a tenant that holds nothing yet (no event, no account), with its record."""
 
     def wrapped_key(self, slug: str) -> bytes | None: ...
+
+    def wrapped_keys(self, slugs: list[str]) -> dict[str, bytes]:
+        """The keys of those of `slugs` that exist, at once."""
+        ...
+
+    def stored_profiles(self, slugs: list[str]) -> dict[str, list[StoredEvent]]:
+        """Each tenant's stored profile events, read at once where the directory can (else {}: read one by one)."""
+        ...
 
     def slugs(self) -> list[str]: ...
 
@@ -245,17 +255,36 @@ class Platform:
         return self.profiles_of(self.slugs())
 
     def profiles_of(self, slugs: list[str]) -> dict[str, TenantProfile | None]:
-        """As `profiles`, for the named tenants."""
+        """As `profiles`, for the named tenants. Their profile events and keys are read at once, not tenant by tenant,
+        and each tenant's events opened with its own key, without an office: listing 400 tenants costs a few queries."""
+        stored = self._directory.stored_profiles(slugs)
+        keys = self._directory.wrapped_keys([slug for slug in stored if slug not in self._offices])
         found: dict[str, TenantProfile | None] = {}
         for slug in slugs:
             try:
-                found[slug] = self.office(slug).profile()
+                if slug in stored:
+                    mapper = self._profile_mapper(slug, keys.get(slug))
+                    tenant = project_aggregate(None, (mapper.to_domain_event(event) for event in stored[slug]))
+                    if not isinstance(tenant, Tenant):
+                        raise UnknownTenant("tenant", f"finner ingen kommune «{slug}»")
+                    found[slug] = Office.profile_of(tenant)
+                else:
+                    found[slug] = self.office(slug).profile()
             except (OperationalError, InterfaceError):
                 raise
             except Exception as error:  # noqa: BLE001 (whatever a rewritten row makes decoding raise)
                 log.warning("tenant=%s: profile unreadable (%s)", slug, type(error).__name__)
                 found[slug] = None
         return found
+
+    def _profile_mapper(self, slug: str, wrapped: bytes | None) -> Mapper[UUID]:
+        """What opens a tenant's stored events: its office's, or an in-memory application's with the tenant's key
+        (a tenant's profile holds no encrypted fields), which costs a fraction of an office on the database."""
+        if slug in self._offices:
+            return self._offices[slug].app.mapper
+        if wrapped is None:
+            raise UnknownTenant("tenant", f"finner ingen kommune «{slug}»")
+        return OfficeApplication(slug, unwrap(self._master_key, wrapped, slug)).mapper
 
     def close(self) -> None:
         for office in self._offices.values():

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import io
 
-from docx import Document
-
 from services.audit.access_report import AccessReport
 
 EXPLANATION = (
@@ -19,6 +17,8 @@ EXPLANATION = (
 
 def as_docx(report: AccessReport, office_name: str) -> bytes:
     """The letter: who sends it, the date and reference, why the inhabitant gets it, and one row per access."""
+    from docx import Document  # here, not at the top: only the letter's download pays for importing it
+
     document = Document()
     document.add_paragraph(f"{office_name}\nOmbudet")
     document.add_paragraph(f"Dato: {report.generated_at:%d.%m.%Y}\nVår referanse: {report.inquiry}")

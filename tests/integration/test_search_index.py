@@ -15,8 +15,9 @@ from projections import search_index
 from projections.reading import tenant_transaction
 from projections.worker import ProjectionWorker
 from services.application import OfficeApplication, table_prefix
+from services.case_commands import EraseInquiry
 from services.keys import unwrap
-from services.office import EraseInquiry, Office
+from services.office import Office
 from services.platform import Platform
 from tests import factories
 
@@ -123,3 +124,23 @@ def tenant_key(admin_database_url: str, master_key: bytes, slug: str) -> str:
     with psycopg.connect(admin_database_url) as conn:
         row = conn.execute("SELECT wrapped_key FROM platform.tenants WHERE slug = %s", (slug,)).fetchone()
     return unwrap(master_key, bytes(row[0]), slug)
+
+
+async def test_one_batch_indexes_every_inquiry_received_and_none_erased_within_it(
+    platform: Platform,
+    admin: Context,
+    caseworker: Context,
+    new_slug: Callable[[], str],
+    worker: ProjectionWorker,
+    database_url: str,
+) -> None:
+    """The batch's words are written together: each inquiry under its own id, an inquiry erased in the same batch
+    not at all."""
+    office = platform.create_tenant(admin, slug=new_slug(), name="C kommune")
+    personal = {"received_on": date(2024, 2, 1), "summary": SUMMARY, "requester_name": NAME}
+    kept = [factories.receive(office, caseworker, reference=f"C-{n}", **personal).id for n in (1, 2, 3)]
+    gone = factories.receive(office, caseworker, reference="C-4", **personal).id
+    factories.erase(office, admin, "C-4", date(2024, 3, 1))
+    worker.catch_up(office.slug)  # one batch: four received, one of them erased
+    assert sorted(await hits(database_url, office, "ase")) == sorted(kept)
+    assert gone not in await hits(database_url, office, "støttekontakt")

@@ -22,10 +22,11 @@ from opentelemetry.sdk.metrics.export import InMemoryMetricReader
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 from domain.common import Context
+from infra.log_records import configure_logging
 from infra.redaction import redis_command, span_attributes, sql_without_literals
 from infra.runtime import open_runtime
 from infra.settings import Settings
-from infra.telemetry import Telemetry, configure_logging, configure_telemetry, telemetry_for
+from infra.telemetry import Telemetry, configure_telemetry, telemetry_for
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 NAME = "Kari Fiktivsen Testdatter"

@@ -113,6 +113,12 @@ class InMemoryTenantDirectory:
     def wrapped_key(self, slug: str) -> bytes | None:
         return self.keys.get(slug)
 
+    def wrapped_keys(self, slugs: list[str]) -> dict[str, bytes]:
+        return {slug: self.keys[slug] for slug in slugs if slug in self.keys}
+
+    def stored_profiles(self, slugs: list[str]) -> dict:
+        return {}  # the events live in each office's own memory: read one by one
+
     def slugs(self) -> list[str]:
         return sorted(self.keys)
 

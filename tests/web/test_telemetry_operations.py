@@ -19,10 +19,11 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 from domain.inquiry import Inquiry
 from infra.eventstore import open_datastore
 from infra.key_epochs import DirectoryEpochStore
+from infra.log_records import configure_logging
 from infra.logins import worker_url_for
 from infra.runtime import platform_on, projection_worker
 from infra.settings import Settings
-from infra.telemetry import Telemetry, configure_logging, telemetry_for
+from infra.telemetry import Telemetry, telemetry_for
 from projections import inquiries, outreach, search_index
 from projections import worker as worker_module
 from services.office import Office

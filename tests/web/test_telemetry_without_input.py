@@ -18,8 +18,9 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 
 from domain.inquiry import Inquiry
 from infra.cli import main
+from infra.log_records import configure_logging
 from infra.settings import Settings
-from infra.telemetry import configure_logging, telemetry_for
+from infra.telemetry import telemetry_for
 from services.office import Office
 from tests.web.helpers import sign_in_as_fixture  # noqa: F401 (the fixture `sign_in_as`)
 from tests.web.test_new_inquiry import filled
