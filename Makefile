@@ -12,7 +12,7 @@ demo: install
 TEST_WORKERS ?= 2
 
 test: install
-	$(VENV)/bin/python -m pytest -n $(TEST_WORKERS) --dist loadgroup
+	$(VENV)/bin/python -m pytest -n $(TEST_WORKERS) --dist loadscope
 
 # The README's screenshots (docs/screenshots/*.png) from the demo data, in a throwaway database.
 screenshots: install

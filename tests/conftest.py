@@ -4,13 +4,13 @@ The tests run as the app runs: `database_url` is the least-privileged login (DAT
 `admin_database_url` is the owner/admin login (OMBUD_ADMIN_DATABASE_URL, else DATABASE_URL's), which made the
 database and migrated it, for the few tests that need the owner's powers.
 
-`make test` runs the suite on two pytest-xdist workers (`-n 2 --dist loadgroup`); plain `python -m pytest` runs it
+`make test` runs the suite on two pytest-xdist workers (`-n 2 --dist loadscope`); plain `python -m pytest` runs it
 in one process. Each worker is a session of its own: its own throwaway database (a fresh name per session), its own
 key epochs' folder, and its own Redis database number: REDIS_URL's number + 1 + the worker's index (gw0 → +1, gw1 →
 +2; one process alone → +1), modulo 16, so counters one worker clears are never another's, nor those of a run that
 uses REDIS_URL's own database. Without DATABASE_URL/REDIS_URL each worker starts embedded servers of its own.
 A test module runs whole on one worker (its module-scoped fixtures are made once); the browser tests share one
-worker, and the tests that start, stop or count servers and processes share another group (`xdist_groups`).
+worker, and the tests that start, stop or count servers and processes share another group (`xdist_group`).
 """
 
 from __future__ import annotations
@@ -236,23 +236,32 @@ PROCESS_MODULES = frozenset(
         "test_serve_workers.py",
     }
 )
-BROWSER = Path(__file__).resolve().parent / "browser"
 
 
-def xdist_group(path: Path) -> str:
-    """The group a test runs in under `--dist loadgroup`: the browser tests together, the process tests together,
-    every other module on its own (its module-scoped fixtures made once, on one worker)."""
-    if path.is_relative_to(BROWSER):
+def xdist_group(nodeid: str) -> str:
+    """The group a test runs in on one worker: the browser tests together, the process tests together, every other
+    module on its own (its module-scoped fixtures made once, on one worker)."""
+    path = nodeid.split("::", 1)[0]
+    if path.startswith("tests/browser/"):
         return "browser"
-    if path.name in PROCESS_MODULES:
+    if path.rpartition("/")[2] in PROCESS_MODULES:
         return "processes"
-    return path.relative_to(BROWSER.parent).as_posix()
+    return path
 
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    for item in items:
-        item.add_marker(pytest.mark.xdist_group(xdist_group(item.path)))
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
+    """`--dist loadscope` by `xdist_group` rather than by module alone. (pytest-xdist's own `loadgroup` marks a test's
+    node id, which pytest 9 no longer lets a plugin change: its groups would be ignored.) Groups go out largest first,
+    one whole group to a worker at a time."""
+    if config.getoption("dist") != "loadscope":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class GroupScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return xdist_group(nodeid)
+
+    return GroupScheduling(config, log)
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
