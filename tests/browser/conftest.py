@@ -55,9 +55,9 @@ class PlaywrightThread:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Browser tests run last in one process, and together on one worker under xdist (tests/conftest.py `xdist_group`): until the
-    last of them ends (their fixtures are package-scoped), the live app holds database connections and its projection
-    worker follows every tenant of the database, which other tests would feel."""
+    """Browser tests run last in one process, and together on one worker under xdist (tests/conftest.py
+    `xdist_group`): until the last of them ends (their fixtures are package-scoped), the live app holds database
+    connections and its projection worker follows every tenant of the database, which other tests would feel."""
     items.sort(key=lambda item: item.path.is_relative_to(HERE))
 
 
