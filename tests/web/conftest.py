@@ -106,7 +106,7 @@ async def served_app(
 
 
 @pytest.fixture
-async def client(served_app: AsyncTestClient, platform: Platform, redis_url: str) -> AsyncIterator[AsyncTestClient]:
+def client(served_app: AsyncTestClient, platform: Platform, redis_url: str) -> AsyncTestClient:
     """A fresh client (no cookies) on the running app, which serves the test's own platform; sign-in and contact
     counters start from zero. A test that needs the app built otherwise (another setting) builds its own."""
     clear_rate_limits(redis_url)
