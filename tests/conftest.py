@@ -249,6 +249,7 @@ def xdist_group(nodeid: str) -> str:
     return path
 
 
+@pytest.hookimpl(optionalhook=True)  # pytest-xdist's hook: a run with `-p no:xdist` has none
 def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
     """`--dist loadscope` by `xdist_group` rather than by module alone. (pytest-xdist's own `loadgroup` marks a test's
     node id, which pytest 9 no longer lets a plugin change: its groups would be ignored.) Groups go out largest first,
