@@ -7,8 +7,12 @@ PYTHON ?= python3
 demo: install
 	$(VENV)/bin/ombud demo
 
+# Both cores: two pytest-xdist workers, each with its own database and Redis database (tests/conftest.py); a module
+# runs whole on one worker, the browser tests and the process tests each as one group.
+TEST_WORKERS ?= 2
+
 test: install
-	$(VENV)/bin/python -m pytest
+	$(VENV)/bin/python -m pytest -n $(TEST_WORKERS) --dist loadscope
 
 # The README's screenshots (docs/screenshots/*.png) from the demo data, in a throwaway database.
 screenshots: install

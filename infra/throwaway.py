@@ -13,11 +13,13 @@ from infra.migrate import migrate
 
 
 @contextmanager
-def throwaway_database(server_url: str, prefix: str) -> Iterator[str]:
-    """A new, empty database on that server, made by the admin login (the URL's) and dropped afterwards."""
+def throwaway_database(server_url: str, prefix: str, *, template: str | None = None) -> Iterator[str]:
+    """A new database on that server, made by the admin login (the URL's) and dropped afterwards: empty, or a copy of
+    the database named `template` (which nobody may be connected to meanwhile)."""
     name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    copy = f' TEMPLATE "{template}"' if template else ""
     with psycopg.connect(server_url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"{copy}')
     try:
         yield with_database(server_url, name)
     finally:

@@ -3,6 +3,14 @@
 The tests run as the app runs: `database_url` is the least-privileged login (DATABASE_URL's role, or `ombud_app`);
 `admin_database_url` is the owner/admin login (OMBUD_ADMIN_DATABASE_URL, else DATABASE_URL's), which made the
 database and migrated it, for the few tests that need the owner's powers.
+
+`make test` runs the suite on two pytest-xdist workers (`-n 2 --dist loadscope`); plain `python -m pytest` runs it
+in one process. Each worker is a session of its own: its own throwaway database (a fresh name per session), its own
+key epochs' folder, and its own Redis database number: REDIS_URL's number + 1 + the worker's index (gw0 → +1, gw1 →
++2; one process alone → +1), modulo 16, so counters one worker clears are never another's, nor those of a run that
+uses REDIS_URL's own database. Without DATABASE_URL/REDIS_URL each worker starts embedded servers of its own.
+A test module runs whole on one worker (its module-scoped fixtures are made once); the browser tests share one
+worker, and the tests that start, stop or count servers and processes share another group (`xdist_group`).
 """
 
 from __future__ import annotations
@@ -14,6 +22,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import ModuleType
+from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
 import pytest
 
@@ -52,25 +61,63 @@ def server_url(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> 
 
 
 @pytest.fixture(scope="session")
-def admin_database_url(server_url: str) -> Iterator[str]:
+def session_admin_database_url(server_url: str) -> Iterator[str]:
     """A database of our own on that server, made and migrated by the admin login, dropped afterwards."""
     with throwaway_database(server_url, "ombud_test") as url:
         yield url
 
 
 @pytest.fixture(scope="session")
-def database_url(settings: Settings, server_url: str, admin_database_url: str) -> str:
+def session_database_url(settings: Settings, server_url: str, session_admin_database_url: str) -> str:
     """The app's login on that database: DATABASE_URL's role when it is not the admin's, else APP_LOGIN."""
-    return migrated_app_login(settings, server_url, admin_database_url)
+    return migrated_app_login(settings, server_url, session_admin_database_url)
+
+
+@pytest.fixture(scope="session")
+def admin_database_url(session_admin_database_url: str) -> str:
+    """The session's database as the admin; a module with a database of its own overrides this name (and the next)
+    with tests/private_database.py, while `session_*` always name the session's (for fixtures that outlive modules)."""
+    return session_admin_database_url
+
+
+@pytest.fixture(scope="session")
+def database_url(session_database_url: str) -> str:
+    return session_database_url
+
+
+@pytest.fixture(scope="session")
+def migrated_template(settings: Settings, server_url: str) -> Iterator[str]:
+    """The name of a database migrated once per session, which nobody uses: modules that need a database of their own
+    copy it (CREATE DATABASE ... TEMPLATE, about half the time of migrating from scratch)."""
+    with throwaway_database(server_url, "ombud_template") as url:
+        migrated_app_login(settings, server_url, url)
+        yield unquote(urlsplit(url).path.lstrip("/"))
+
+
+def worker_index() -> int:
+    """0 for a run in one process or xdist's first worker (gw0), 1 for gw1, and so on."""
+    return int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw"))
+
+
+def own_redis_database(url: str, index: int) -> str:
+    """The same Redis server, database number (the URL's + 1 + index) modulo 16: a database of this session's own."""
+    parts = urlsplit(url)
+    query = dict(parse_qsl(parts.query))
+    if parts.scheme == "unix":
+        number = (int(query.get("db", 0)) + 1 + index) % 16
+        return url.partition("?")[0] + "?" + urlencode({**query, "db": str(number)})  # keeps the empty host's "//"
+    number = (int(parts.path.strip("/") or 0) + 1 + index) % 16
+    return urlunsplit(parts._replace(path=f"/{number}"))
 
 
 @pytest.fixture(scope="session")
 def redis_url(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A Redis database of this session's own (see the module's docstring), on REDIS_URL's server or an embedded one."""
     if settings.redis_url:
-        yield settings.redis_url
+        yield own_redis_database(settings.redis_url, worker_index())
         return
     with start_redis(tmp_path_factory.mktemp("data")) as server:
-        yield server.url
+        yield own_redis_database(server.url, worker_index())
 
 
 @pytest.fixture(scope="session")
@@ -112,26 +159,42 @@ def verifier() -> ModuleType:
     return module
 
 
+def open_platform(
+    database_url: str, master_key: bytes, epoch_dir: Path, pool_size: int = 2, max_overflow: int = 3
+) -> tuple[Platform, object]:
+    """A platform as a separate process would have it, with its own bounded pool; close both when done."""
+    datastore = open_datastore(database_url, pool_size=pool_size, max_overflow=max_overflow)
+    platform = Platform(
+        PostgresTenantDirectory(datastore),
+        master_key,
+        factory_maker(datastore),
+        epochs=DirectoryEpochStore(epoch_dir, master_key),
+    )
+    return platform, datastore
+
+
 @pytest.fixture
 def make_platform(database_url: str, master_key: bytes, epoch_dir: Path) -> Iterator[Callable[..., Platform]]:
     """Builds platforms as separate processes would: each with its own bounded pool."""
     opened: list[tuple[Platform, object]] = []
 
     def make(pool_size: int = 2, max_overflow: int = 3) -> Platform:
-        datastore = open_datastore(database_url, pool_size=pool_size, max_overflow=max_overflow)
-        platform = Platform(
-            PostgresTenantDirectory(datastore),
-            master_key,
-            factory_maker(datastore),
-            epochs=DirectoryEpochStore(epoch_dir, master_key),
-        )
-        opened.append((platform, datastore))
-        return platform
+        opened.append(open_platform(database_url, master_key, epoch_dir, pool_size, max_overflow))
+        return opened[-1][0]
 
     yield make
     for platform, datastore in opened:
         platform.close()
         datastore.close()  # type: ignore[attr-defined]
+
+
+@pytest.fixture(scope="module")
+def module_platform(database_url: str, master_key: bytes, epoch_dir: Path) -> Iterator[Platform]:
+    """A platform for the tenants that a module makes once and its tests only read (tenants cost 0.1–0.35 s each)."""
+    platform, datastore = open_platform(database_url, master_key, epoch_dir)
+    yield platform
+    platform.close()
+    datastore.close()  # type: ignore[attr-defined]
 
 
 @pytest.fixture
@@ -161,6 +224,45 @@ def caseworker() -> Context:
 def new_slug() -> Callable[[], str]:
     """Unique tenant slugs, so tests sharing the database never collide."""
     return lambda: f"k{uuid.uuid4().hex[:10]}"
+
+
+# The modules that start, stop or look for servers and processes: they run one after another on one worker.
+PROCESS_MODULES = frozenset(
+    {
+        "test_clean_stops.py",
+        "test_embedded_product.py",
+        "test_embedded_services.py",
+        "test_faults.py",
+        "test_serve_workers.py",
+    }
+)
+
+
+def xdist_group(nodeid: str) -> str:
+    """The group a test runs in on one worker: the browser tests together, the process tests together, every other
+    module on its own (its module-scoped fixtures made once, on one worker)."""
+    path = nodeid.split("::", 1)[0]
+    if path.startswith("tests/browser/"):
+        return "browser"
+    if path.rpartition("/")[2] in PROCESS_MODULES:
+        return "processes"
+    return path
+
+
+@pytest.hookimpl(optionalhook=True)  # pytest-xdist's hook: a run with `-p no:xdist` has none
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
+    """`--dist loadscope` by `xdist_group` rather than by module alone. (pytest-xdist's own `loadgroup` marks a test's
+    node id, which pytest 9 no longer lets a plugin change: its groups would be ignored.) Groups go out largest first,
+    one whole group to a worker at a time."""
+    if config.getoption("dist") != "loadscope":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class GroupScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return xdist_group(nodeid)
+
+    return GroupScheduling(config, log)
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

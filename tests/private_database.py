@@ -29,8 +29,9 @@ def migrated_app_login(settings: Settings, server_url: str, admin_database_url: 
 
 
 @pytest.fixture(scope="module", name="admin_database_url")
-def module_admin_database_url(server_url: str) -> Iterator[str]:
-    with throwaway_database(server_url, "ombud_test") as url:
+def module_admin_database_url(server_url: str, migrated_template: str) -> Iterator[str]:
+    """A copy of the session's migrated template: these modules test what breaks in a database, not migrating one."""
+    with throwaway_database(server_url, "ombud_test", template=migrated_template) as url:
         yield url
 
 

@@ -56,7 +56,9 @@ class PlaywrightThread:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Browser tests run last: until the session ends, the live app holds database connections other tests count."""
+    """Browser tests run last in one process, and together on one worker under xdist (tests/conftest.py
+    `xdist_group`): until the last of them ends (their fixtures are package-scoped), the live app holds database
+    connections and its projection worker follows every tenant of the database, which other tests would feel."""
     items.sort(key=lambda item: item.path.is_relative_to(HERE))
 
 
@@ -71,7 +73,7 @@ def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
     return True
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def live_platform(database_url: str, master_key: bytes, epoch_dir: Path) -> Iterator[Platform]:
     """The live app's platform, as a separate process would have it; the tests' data is made through it too."""
     datastore = open_datastore(database_url, pool_size=2, max_overflow=3)
@@ -99,21 +101,21 @@ def fresh_rate_limits(redis_url: str) -> None:
         store.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def base_url(live_platform: Platform, offices: Offices, database_url: str, redis_url: str) -> Iterator[str]:
     """The app as deployed, with the projection worker beside it so lists and statistics follow (after the tenants exist)."""
     with projecting(live_platform, database_url), serving(create_app(live_platform, database_url, redis_url)) as url:
         yield url
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def playwright_thread() -> Iterator[PlaywrightThread]:
     thread = PlaywrightThread()
     yield thread
     thread.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser(playwright_thread: PlaywrightThread) -> Iterator[Browser]:
     """Debian's chromium, headless; Playwright's own browser downloads are never used."""
     playwright: Playwright = playwright_thread.run(lambda: sync_playwright().start())
@@ -163,7 +165,7 @@ class Offices:
     references: tuple[str, ...]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def offices(live_platform: Platform) -> Offices:
     admin = Context("plattform-admin", "platform_admin", str(uuid.uuid4()))
     worker = Context("rådgiver-test", "caseworker", str(uuid.uuid4()))
@@ -210,7 +212,7 @@ def offices(live_platform: Platform) -> Offices:
     return Offices(first, second, tuple(references))
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def accounts(database_url: str, offices: Offices) -> Iterator[dict[str, Account]]:
     """One account per role in the first tenant, and a caseworker of the second (`other_caseworker`)."""
     datastore = open_datastore(database_url, pool_size=1, max_overflow=0)
@@ -238,7 +240,7 @@ def sign_in_through_the_form(page: Page, account: Account) -> None:
     assert "/login" not in page.url, f"sign-in as {account.role} failed: {page.url}"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def session_cookies() -> dict[str, list[Any]]:
     """Each role's cookies after its first sign-in through the form, so later tests skip the password hashing."""
     return {}

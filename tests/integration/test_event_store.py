@@ -19,6 +19,10 @@ from services.keys import MasterKeyError, new_tenant_key, unwrap
 from services.office import ConflictError, InquiryNotFound, Office
 from services.platform import Platform, TenantExists
 from tests import factories
+from tests.private_database import (  # a database of its own: one test counts the connections to it
+    module_admin_database_url,  # noqa: F401
+    module_database_url,  # noqa: F401
+)
 
 FAKE_NAME = "Testperson Prøvesen"
 FAKE_SUMMARY = "Hemmelig sammendrag om søknad til hjemmetjenesten"

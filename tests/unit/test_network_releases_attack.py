@@ -15,13 +15,10 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
-import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
-from scipy.optimize import Bounds, LinearConstraint, milp
-from scipy.sparse import lil_matrix
 
 from domain.disclosure import COMPLEMENTARY, SMALL, AlreadyShown, Release
 from projections.network_releases import digest_of, release_year
@@ -83,6 +80,10 @@ def recovered(documents: list[dict[str, Any]], truth: dict[tuple[int, int], dict
 
 
 def _attack_year(releases: list[tuple[int, dict[Cell, Any], dict[Cell, int]]]) -> list[Any]:
+    import numpy as np  # here, not at collection: numpy and scipy.optimize take seconds to import
+    from scipy.optimize import Bounds, LinearConstraint, milp
+    from scipy.sparse import lil_matrix
+
     index: dict[Any, int] = {}
     value: list[int] = []
     latest: dict[Cell, tuple[int, Any]] = {}

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -20,6 +22,7 @@ from services.accounts import create_account
 from services.office import Office
 from services.platform import Platform
 from tests.browser.live import serving
+from tests.conftest import open_platform
 from web.app import create_app
 
 PASSWORD = "et-langt-testpassord"
@@ -50,27 +53,74 @@ def make_account(database_url: str) -> Iterator[Callable[[str, str | None], Acco
     datastore.close()
 
 
-@pytest.fixture
-async def client(platform: Platform, database_url: str, redis_url: str) -> AsyncIterator[AsyncTestClient]:
-    """Plain HTTP in tests, so cookies without the Secure flag; sign-in counters start from zero."""
+def clear_rate_limits(redis_url: str) -> None:
+    """Sign-in and contact-form counters back to zero (in this session's own Redis database)."""
     store = redis.Redis.from_url(redis_url)
-    for key in store.scan_iter("ombud:innlogging:*"):
-        store.delete(key)
-    store.close()
-    app = create_app(platform, database_url, redis_url, secure_cookies=False)
-    async with AsyncTestClient(app=app) as test_client:
-        yield test_client
+    try:
+        for pattern in ("ombud:innlogging:*", "ombud:kontakt:*"):
+            for key in store.scan_iter(pattern):
+                store.delete(key)
+    finally:
+        store.close()
+
+
+@asynccontextmanager
+async def running_app(
+    database_url: str, redis_url: str, master_key: bytes, epoch_dir: Path
+) -> AsyncIterator[AsyncTestClient]:
+    """The app over plain HTTP (cookies without the Secure flag), its lifespan started: pools and Redis opened."""
+    platform, datastore = open_platform(database_url, master_key, epoch_dir, pool_size=1, max_overflow=2)
+    try:
+        async with AsyncTestClient(app=create_app(platform, database_url, redis_url, secure_cookies=False)) as served:
+            yield served
+    finally:
+        platform.close()
+        datastore.close()  # type: ignore[attr-defined]
+
+
+@pytest.fixture(scope="session")
+async def session_app(
+    session_database_url: str, redis_url: str, master_key: bytes, epoch_dir: Path
+) -> AsyncIterator[AsyncTestClient]:
+    """One app for every web test on the session's database: building one (about 0.8 s) per test cost minutes."""
+    async with running_app(session_database_url, redis_url, master_key, epoch_dir) as served:
+        yield served
+
+
+@pytest.fixture(scope="module")
+async def served_app(
+    database_url: str,
+    session_database_url: str,
+    redis_url: str,
+    master_key: bytes,
+    epoch_dir: Path,
+    session_app: AsyncTestClient,
+) -> AsyncIterator[AsyncTestClient]:
+    """The session's app, or, in a module with a database of its own (tests/private_database.py), an app of the
+    module's own on that database."""
+    if database_url == session_database_url:
+        yield session_app
+        return
+    async with running_app(database_url, redis_url, master_key, epoch_dir) as served:
+        yield served
+
+
+@pytest.fixture
+def client(served_app: AsyncTestClient, platform: Platform, redis_url: str) -> AsyncTestClient:
+    """A fresh client (no cookies) on the running app, which serves the test's own platform; sign-in and contact
+    counters start from zero. A test that needs the app built otherwise (another setting) builds its own."""
+    clear_rate_limits(redis_url)
+    served_app.app.state.platform = platform
+    test_client: AsyncTestClient = AsyncTestClient(app=served_app.app)
+    test_client.blocking_portal = served_app.blocking_portal  # the running app's event loop, not a new one
+    return test_client  # nothing to close: the test transport holds no connections (AsyncTestClient's exit neither)
 
 
 @pytest.fixture
 def live_url(platform: Platform, database_url: str, redis_url: str) -> Iterator[str]:
     """The app served for real on loopback (uvicorn), for requests that must truly run at once: the test client
     runs one request after another. Every request comes from 127.0.0.1: its sign-in and contact counters start at zero."""
-    store = redis.Redis.from_url(redis_url)
-    for pattern in ("ombud:innlogging:*", "ombud:kontakt:*"):
-        for key in store.scan_iter(pattern):
-            store.delete(key)
-    store.close()
+    clear_rate_limits(redis_url)
     with serving(create_app(platform, database_url, redis_url, secure_cookies=False)) as url:
         yield url
 

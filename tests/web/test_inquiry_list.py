@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 
 import pytest
 from litestar.testing import AsyncTestClient
 
 from domain.common import Context
+from infra.logins import worker_url_for
 from projections.inquiries import PAGE_SIZE
 from projections.worker import ProjectionWorker
 from services.case_commands import Assign, Resolve, SendInterimReply
@@ -17,9 +19,10 @@ from tests import factories
 from tests.web.helpers import sign_in_as_fixture  # noqa: F401 (the fixture `sign_in_as`)
 
 
-@pytest.fixture
-def office(platform: Platform, admin: Context, caseworker: Context, new_slug, worker: ProjectionWorker) -> Office:
-    office = platform.create_tenant(admin, slug=new_slug(), name="Prøveby kommune")
+def filled(platform: Platform, caseworker: Context, worker: ProjectionWorker, slug: str) -> Office:
+    """A new office with PAGE_SIZE + 5 inquiries (every fifth assigned), projected."""
+    admin = Context("plattform-admin", "platform_admin", str(uuid.uuid4()))
+    office = platform.create_tenant(admin, slug=slug, name="Prøveby kommune")
     for n in range(PAGE_SIZE + 5):
         receipt = factories.receive(
             office,
@@ -33,6 +36,23 @@ def office(platform: Platform, admin: Context, caseworker: Context, new_slug, wo
             office.handle(caseworker, Assign(inquiry=receipt.reference, on=date(2023, 3, 1), assignee="Rådgiver Test"))
     worker.catch_up(office.slug)
     return office
+
+
+@pytest.fixture(scope="module")
+def office(module_platform: Platform, database_url: str) -> Office:
+    """The office the tests only read (lists, filters, searches), made once for the module."""
+    caseworker = Context("rådgiver-test", "caseworker", str(uuid.uuid4()))
+    worker = ProjectionWorker(module_platform, worker_url_for(database_url))
+    try:
+        return filled(module_platform, caseworker, worker, f"k{uuid.uuid4().hex[:10]}")
+    finally:
+        worker.close()
+
+
+@pytest.fixture
+def own_office(platform: Platform, caseworker: Context, new_slug, worker: ProjectionWorker) -> Office:
+    """A filled office of the test's own, for the test that answers and resolves inquiries in it."""
+    return filled(platform, caseworker, worker, new_slug())
 
 
 async def test_the_list_pages_through_the_offices_inquiries(
@@ -61,8 +81,9 @@ async def test_filters_combine_and_empty_form_values_mean_no_filter(
 
 
 async def test_the_overdue_filter_leaves_out_inquiries_answered_or_resolved(
-    client: AsyncTestClient, office: Office, sign_in_as, caseworker: Context, worker: ProjectionWorker
+    client: AsyncTestClient, own_office: Office, sign_in_as, caseworker: Context, worker: ProjectionWorker
 ) -> None:
+    office = own_office
     office.handle(caseworker, SendInterimReply(inquiry="2022-0001", on=date(2022, 2, 20)))
     office.handle(caseworker, Resolve(inquiry="2023-0001", on=date(2023, 2, 20), outcome="guided"))
     worker.catch_up(office.slug)

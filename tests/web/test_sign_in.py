@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from urllib.parse import urlsplit, urlunsplit
 
 import httpx
-import pytest
 from litestar.testing import AsyncTestClient
 
 from domain.account import Account
@@ -17,15 +15,6 @@ from tests.web.helpers import sign_in_as_fixture  # noqa: F401 (the fixture `sig
 from web.app import create_app
 from web.auth import FREE_FAILURES, start_page, wait_after
 from web.sessions import Staff
-
-
-@pytest.fixture
-def redis_url(redis_url: str) -> str:
-    """Sign-in counters in a Redis database of their own: test runs sharing the server clear them in database 0."""
-    parts = urlsplit(redis_url)
-    if parts.scheme == "unix":
-        return redis_url.partition("?")[0] + "?db=1"  # urlunsplit would drop the empty host's "//"
-    return urlunsplit(parts._replace(path="/1"))
 
 
 async def post_login(client: AsyncTestClient, email: str, password: str, **extra: str):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import uuid
 from collections.abc import Callable
 from datetime import date
 from urllib.parse import quote
@@ -14,8 +15,10 @@ from litestar.testing import AsyncTestClient
 from domain.account import Account
 from domain.common import Context
 from domain.taxonomy import MUNICIPAL_AREAS, ServiceArea
+from infra.logins import worker_url_for
 from projections.worker import ProjectionWorker
 from services.office import Office
+from services.platform import Platform
 from tests import factories
 from tests.web.helpers import sign_in_as_fixture  # noqa: F401 (the fixture `sign_in_as`)
 
@@ -64,16 +67,14 @@ def receive(office: Office, ctx: Context, day: date, area: str, further: list[st
     )
 
 
-@pytest.fixture
-def office(office: Office, caseworker: Context, worker: ProjectionWorker) -> Office:
+def fill_office(office: Office, caseworker: Context, worker: ProjectionWorker) -> Office:
     for day, area, further, outside in RECEIVED:
         receive(office, caseworker, day, area, further, outside)
     worker.catch_up(office.slug)
     return office
 
 
-@pytest.fixture
-def other_office(other_office: Office, admin: Context, caseworker: Context, worker: ProjectionWorker) -> Office:
+def fill_other_office(other_office: Office, admin: Context, caseworker: Context, worker: ProjectionWorker) -> Office:
     areas = (*(a for a in MUNICIPAL_AREAS if a.code not in ("helse", "nav")), MERGED)
     other_office.publish_taxonomy(
         admin,
@@ -89,8 +90,46 @@ def other_office(other_office: Office, admin: Context, caseworker: Context, work
 
 
 @pytest.fixture
-async def signed_in(office: Office, other_office: Office, make_account: Callable[..., Account], sign_in) -> Office:
-    """A caseworker of `office`, with both tenants' inquiries projected."""
+def office(office: Office, caseworker: Context, worker: ProjectionWorker) -> Office:
+    """The test's own tenant with RECEIVED, for the tests that add to it or mark its report delivered."""
+    return fill_office(office, caseworker, worker)
+
+
+@pytest.fixture
+def other_office(other_office: Office, admin: Context, caseworker: Context, worker: ProjectionWorker) -> Office:
+    return fill_other_office(other_office, admin, caseworker, worker)
+
+
+@pytest.fixture(scope="module")
+def shared(module_platform: Platform, database_url: str) -> tuple[Office, Office]:
+    """Both tenants made and projected once, for the tests that only read them (most of this module)."""
+    admin = Context("plattform-admin", "platform_admin", str(uuid.uuid4()))
+    caseworker = Context("rådgiver-test", "caseworker", str(uuid.uuid4()))
+    first = module_platform.create_tenant(admin, slug=f"k{uuid.uuid4().hex[:10]}", name="Prøveby kommune")
+    second = module_platform.create_tenant(admin, slug=f"k{uuid.uuid4().hex[:10]}", name="Annenby kommune")
+    worker = ProjectionWorker(module_platform, worker_url_for(database_url))
+    try:
+        return fill_office(first, caseworker, worker), fill_other_office(second, admin, caseworker, worker)
+    finally:
+        worker.close()
+
+
+@pytest.fixture
+def shared_other(shared: tuple[Office, Office]) -> Office:
+    """The second shared tenant: Helse and NAV merged from 1 July 2024, inquiries in 2022."""
+    return shared[1]
+
+
+@pytest.fixture
+async def signed_in(shared: tuple[Office, Office], make_account: Callable[..., Account], sign_in) -> Office:
+    """A caseworker of the first shared tenant, with both tenants' inquiries projected."""
+    await sign_in(make_account("caseworker", shared[0].slug))
+    return shared[0]
+
+
+@pytest.fixture
+async def signed_in_own(office: Office, other_office: Office, make_account: Callable[..., Account], sign_in) -> Office:
+    """A caseworker of the test's own `office` (beside its own `other_office`), for a test that adds inquiries."""
     await sign_in(make_account("caseworker", office.slug))
     return office
 
@@ -158,8 +197,9 @@ async def test_all_concerned_areas_follow_with_the_reason_they_sum_to_more(
 
 
 async def test_a_year_without_further_areas_shows_one_area_table_and_says_why(
-    client: AsyncTestClient, signed_in: Office, caseworker: Context, worker: ProjectionWorker
+    client: AsyncTestClient, signed_in_own: Office, caseworker: Context, worker: ProjectionWorker
 ) -> None:
+    signed_in = signed_in_own
     receive(signed_in, caseworker, date(2019, 6, 1), "Helse")
     worker.catch_up(signed_in.slug)
     page = (await client.get(f"/{signed_in.slug}/statistikk?year=2019")).text
@@ -200,8 +240,9 @@ async def test_change_from_the_year_before_and_shares_beside_the_key_figures(
 
 
 async def test_a_fall_is_written_with_a_minus_sign(
-    client: AsyncTestClient, signed_in: Office, caseworker: Context, worker: ProjectionWorker
+    client: AsyncTestClient, signed_in_own: Office, caseworker: Context, worker: ProjectionWorker
 ) -> None:
+    signed_in = signed_in_own
     for day in (1, 2, 3, 4, 5, 6):
         receive(signed_in, caseworker, date(2020, 1, day), "Helse")
     worker.catch_up(signed_in.slug)
@@ -230,8 +271,9 @@ async def test_the_current_year_says_so_far_and_open_now(
 
 
 async def test_a_year_that_spans_a_reorganisation_is_shown_under_one_version_by_default(
-    client: AsyncTestClient, other_office: Office, sign_in_as
+    client: AsyncTestClient, shared_other: Office, sign_in_as
 ) -> None:
+    other_office = shared_other
     await sign_in_as("caseworker", other_office.slug)
     page = (await client.get(f"/{other_office.slug}/statistikk?year=2024")).text
 
@@ -253,8 +295,9 @@ async def test_a_year_that_spans_a_reorganisation_is_shown_under_one_version_by_
 
 
 async def test_the_chosen_version_changes_every_area_table_is_stated_and_goes_with_the_downloads(
-    client: AsyncTestClient, other_office: Office, sign_in_as
+    client: AsyncTestClient, shared_other: Office, sign_in_as
 ) -> None:
+    other_office = shared_other
     await sign_in_as("tenant_admin", other_office.slug)
     base = f"/{other_office.slug}/statistikk"
     as_recorded = (await client.get(f"{base}?year=2023")).text
@@ -296,8 +339,9 @@ async def test_the_report_is_delivered_under_the_version_shown(
 
 
 async def test_a_version_the_year_can_not_be_shown_under_falls_back_and_says_why(
-    client: AsyncTestClient, other_office: Office, sign_in_as
+    client: AsyncTestClient, shared_other: Office, sign_in_as
 ) -> None:
+    other_office = shared_other
     await sign_in_as("caseworker", other_office.slug)
     response = await client.get(f"/{other_office.slug}/statistikk?year=2024&taksonomi=1")
 
@@ -335,8 +379,9 @@ async def test_an_odd_taxonomy_version_is_the_page_with_a_notice_and_400(
 
 
 async def test_another_tenants_version_or_year_is_refused_and_shows_nothing_of_it(
-    client: AsyncTestClient, signed_in: Office, other_office: Office
+    client: AsyncTestClient, signed_in: Office, shared_other: Office
 ) -> None:
+    other_office = shared_other
     version = await client.get(f"/{signed_in.slug}/statistikk?year=2024&taksonomi=2")  # only the other has it
     assert version.status_code == 400 and "Helse og velferd" not in version.text
     assert (await client.get(f"/{signed_in.slug}/statistikk/arsrapport-2024.csv?taksonomi=2")).status_code == 400
