@@ -7,7 +7,6 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import tempfile
 import time
 import uuid
 from collections.abc import Callable
@@ -17,9 +16,9 @@ from urllib.parse import urlsplit, urlunsplit
 import psycopg
 
 from bench.run import case_log
+from bench.server import bench_server
 from domain.common import Context
 from infra.directory import PostgresTenantDirectory
-from infra.embedded import start_postgres
 from infra.eventstore import factory_maker, open_datastore
 from infra.logins import APP_LOGIN, with_login
 from infra.migrate import migrate
@@ -43,9 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     tenants = args.tenants or (20 if args.quick else 400)
     rows = 2_000 if args.quick else 100_000
     settings = Settings.from_environment()
-    with tempfile.TemporaryDirectory() as scratch:
-        server = None if settings.database_url else start_postgres(Path(scratch))
-        server_url = settings.admin_database_url or settings.database_url or server.url
+    with bench_server(settings) as (scratch, server_url):
         name = f"ombud_bench_{uuid.uuid4().hex[:8]}"
         with psycopg.connect(server_url, autocommit=True) as conn:
             conn.execute(f'CREATE DATABASE "{name}"')
@@ -53,13 +50,11 @@ def main(argv: list[str] | None = None) -> int:
         app_url = with_login(url, APP_LOGIN)
         try:
             migrate(url, app_url)
-            run(url, app_url, tenants, rows, Path(scratch))
+            run(url, app_url, tenants, rows, scratch)
             return 0
         finally:
             with psycopg.connect(server_url, autocommit=True) as conn:
                 conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
-            if server:
-                server.close()
 
 
 def run(url: str, app_url: str, tenants: int, rows: int, scratch: Path) -> None:
