@@ -7,28 +7,27 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import tempfile
 import time
-import uuid
 from collections.abc import Callable
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 
 from bench.run import case_log
+from bench.server import bench_server
 from domain.common import Context
 from infra.directory import PostgresTenantDirectory
-from infra.embedded import start_postgres
 from infra.eventstore import factory_maker, open_datastore
 from infra.logins import APP_LOGIN, with_login
 from infra.migrate import migrate
 from infra.settings import Settings
+from infra.throwaway import throwaway_database
 from services.audit import chain as audit_chain
 from services.audit.chain import Head
 from services.audit.keeper import AuditKeeper
 from services.audit_signing import load_signer, new_signing_key_pem
 from services.importing import import_case_log
+from services.key_epochs import InMemoryEpochStore
 from services.platform import Platform
 from services.signed_heads import SignedHeads
 
@@ -43,29 +42,19 @@ def main(argv: list[str] | None = None) -> int:
     tenants = args.tenants or (20 if args.quick else 400)
     rows = 2_000 if args.quick else 100_000
     settings = Settings.from_environment()
-    with tempfile.TemporaryDirectory() as scratch:
-        server = None if settings.database_url else start_postgres(Path(scratch))
-        server_url = settings.admin_database_url or settings.database_url or server.url
-        name = f"ombud_bench_{uuid.uuid4().hex[:8]}"
-        with psycopg.connect(server_url, autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-        url = urlunsplit(urlsplit(server_url)._replace(path=f"/{name}"))
+    with bench_server(settings) as (scratch, server_url), throwaway_database(server_url, "ombud_bench") as url:
         app_url = with_login(url, APP_LOGIN)
-        try:
-            migrate(url, app_url)
-            run(url, app_url, tenants, rows, Path(scratch))
-            return 0
-        finally:
-            with psycopg.connect(server_url, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
-            if server:
-                server.close()
+        migrate(url, app_url)
+        run(url, app_url, tenants, rows, scratch)
+        return 0
 
 
 def run(url: str, app_url: str, tenants: int, rows: int, scratch: Path) -> None:
     """`url` is the admin login (it refreshes the planner's statistics, as autovacuum would), `app_url` the app's."""
     datastore = open_datastore(app_url, pool_size=4, max_overflow=6)
-    platform = Platform(PostgresTenantDirectory(datastore), os.urandom(32), factory_maker(datastore))
+    platform = Platform(
+        PostgresTenantDirectory(datastore), os.urandom(32), factory_maker(datastore), epochs=InMemoryEpochStore()
+    )
     ctx = Context("bench", "platform_admin", "bench")
     signer = load_signer(new_signing_key_pem(), "bench", SignedHeads(scratch / "signer"))
     for n in range(tenants):

@@ -20,9 +20,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench.server import bench_server
 from domain.common import Context
 from infra.directory import PostgresTenantDirectory
-from infra.embedded import start_postgres
 from infra.eventstore import factory_maker, open_datastore
 from infra.key_epochs import DirectoryEpochStore
 from infra.settings import Settings
@@ -137,14 +137,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     tenants, runs = (20, 1) if args.quick else (args.tenants, args.runs)
     settings = Settings.from_environment()
-    with tempfile.TemporaryDirectory() as folder:
-        server = None if settings.database_url else start_postgres(Path(folder))
-        server_url = settings.admin_database_url or settings.database_url or server.url
-        try:
-            print("\n".join(run(server_url, tenants, runs, args.baseline)))
-        finally:
-            if server:
-                server.close()
+    with bench_server(settings) as (_, server_url):
+        print("\n".join(run(server_url, tenants, runs, args.baseline)))
     return 0
 
 

@@ -15,12 +15,10 @@ import logging
 import os
 import random
 import statistics
-import tempfile
 import time
 import uuid
 from collections import Counter
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -29,11 +27,11 @@ import asyncpg
 import psycopg
 
 from bench.network_baseline import network_table, network_years, office_reports
+from bench.server import bench_server
 from domain.common import Context
 from domain.inquiry import CHANNELS, COMPLAINT_OUTCOMES, FORWARD_BODIES, REQUESTER_ROLES
 from domain.taxonomy import STANDARD_CASE_TYPES
 from infra.directory import PostgresTenantDirectory
-from infra.embedded import start_postgres
 from infra.eventstore import factory_maker, open_datastore
 from infra.logins import with_database, worker_url_for
 from infra.settings import Settings
@@ -229,50 +227,42 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--demo", action="store_true", help="the demo's offices instead of generated ones")
     args = parser.parse_args(argv)
     settings = Settings.from_environment()
-    with tempfile.TemporaryDirectory() as scratch:
-        server = None if settings.database_url else start_postgres(Path(scratch))
-        server_url = settings.admin_database_url or settings.database_url or server.url
-        try:
-            with migrated_throwaway_database(server_url, "ombud_bench") as app_url:
-                datastore = open_datastore(app_url, pool_size=4, max_overflow=6)
-                platform = Platform(
-                    PostgresTenantDirectory(datastore),
-                    os.urandom(32),
-                    factory_maker(datastore),
-                    epochs=InMemoryEpochStore(),
-                )
-                try:
-                    if args.demo:
-                        started = time.perf_counter()
-                        load_demo(platform, Context("ytelsesmaling", "platform_admin", str(uuid.uuid4())))
-                        ProjectionWorker(platform, worker_url_for(app_url)).catch_up_all()
-                        seconds = time.perf_counter() - started
-                        setup = f"the demo's offices ({len(platform.slugs())}), loaded and projected"
-                        first, last = 2019, date.today().year - 1
-                    else:
-                        seconds = build_offices(
-                            platform, app_url, admin_url(app_url, server_url), args.offices, args.inquiries, args.years
-                        )
-                        setup = f"{args.offices} offices, {args.inquiries:,} inquiries over {args.years} years"
-                        last = date.today().year - 1
-                        first = last - args.years + 1
-                    results = asyncio.run(measure(platform, app_url, first, last, args.repeats, settings.redis_url))
-                    if settings.redis_url:
-                        results |= asyncio.run(
-                            measure_page(platform, datastore, app_url, settings.redis_url, args.repeats)
-                        )
-                finally:
-                    platform.close()
-                    datastore.close()
-            print(f"Setup: {setup}: {seconds:.0f} s")
-            print("| measure | p50 | p95 |")
-            print("|---|---|---|")
-            for label, (p50, p95) in results.items():
-                print(f"| {label} | {p50:.1f} ms | {p95:.1f} ms |")
-            return 0
-        finally:
-            if server:
-                server.close()
+    with bench_server(settings) as (_, server_url):
+        with migrated_throwaway_database(server_url, "ombud_bench") as app_url:
+            datastore = open_datastore(app_url, pool_size=4, max_overflow=6)
+            platform = Platform(
+                PostgresTenantDirectory(datastore),
+                os.urandom(32),
+                factory_maker(datastore),
+                epochs=InMemoryEpochStore(),
+            )
+            try:
+                if args.demo:
+                    started = time.perf_counter()
+                    load_demo(platform, Context("ytelsesmaling", "platform_admin", str(uuid.uuid4())))
+                    ProjectionWorker(platform, worker_url_for(app_url)).catch_up_all()
+                    seconds = time.perf_counter() - started
+                    setup = f"the demo's offices ({len(platform.slugs())}), loaded and projected"
+                    first, last = 2019, date.today().year - 1
+                else:
+                    seconds = build_offices(
+                        platform, app_url, admin_url(app_url, server_url), args.offices, args.inquiries, args.years
+                    )
+                    setup = f"{args.offices} offices, {args.inquiries:,} inquiries over {args.years} years"
+                    last = date.today().year - 1
+                    first = last - args.years + 1
+                results = asyncio.run(measure(platform, app_url, first, last, args.repeats, settings.redis_url))
+                if settings.redis_url:
+                    results |= asyncio.run(measure_page(platform, datastore, app_url, settings.redis_url, args.repeats))
+            finally:
+                platform.close()
+                datastore.close()
+        print(f"Setup: {setup}: {seconds:.0f} s")
+        print("| measure | p50 | p95 |")
+        print("|---|---|---|")
+        for label, (p50, p95) in results.items():
+            print(f"| {label} | {p50:.1f} ms | {p95:.1f} ms |")
+        return 0
 
 
 def admin_url(app_url: str, server_url: str) -> str:

@@ -7,15 +7,13 @@ import argparse
 import os
 import random
 import statistics
-import tempfile
 import time
 import uuid
 from datetime import UTC, date, datetime
-from pathlib import Path
 
+from bench.server import bench_server
 from domain.common import Context
 from infra.directory import PostgresTenantDirectory
-from infra.embedded import start_postgres
 from infra.eventstore import factory_maker, open_datastore
 from infra.key_epochs import DirectoryEpochStore
 from infra.logins import worker_url_for
@@ -45,62 +43,56 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--lookups", type=int, default=1_000)
     args = parser.parse_args(argv)
     settings = Settings.from_environment()
-    with tempfile.TemporaryDirectory() as scratch:
-        server = None if settings.database_url else start_postgres(Path(scratch))
-        server_url = settings.admin_database_url or settings.database_url or server.url
-        try:
-            with migrated_throwaway_database(server_url, "ombud_bench") as app_url:
-                master_key = os.urandom(32)
-                datastore = open_datastore(app_url, pool_size=4, max_overflow=6)
-                platform = Platform(
-                    PostgresTenantDirectory(datastore),
-                    master_key,
-                    factory_maker(datastore),
-                    epochs=DirectoryEpochStore(Path(scratch) / "key-epochs", master_key),
-                )
-                worker = ProjectionWorker(platform, worker_url_for(app_url))
-                try:
-                    ctx = Context("ytelsesmaling", "caseworker", str(uuid.uuid4()))
-                    office = platform.create_tenant(ctx, slug="bench", name="Benchmark kommune")
-                    started = time.perf_counter()
-                    ids = [
-                        office.handle(ctx, ReceiveInquiry(
-                            reference=f"B-{n}", received_on=date(2024, 1, 1), service_area="helse",
-                            channel="phone", requester_role="user", requester_name=f"Prøve Person{n}",
-                            summary=f"Klage nummer {n} på vedtak om støttekontakt",
-                        )).id
-                        for n in range(args.inquiries)
-                    ]  # fmt: skip
-                    worker.catch_up_all()
-                    setup = time.perf_counter() - started
-                    before = lookups(office, ids, args.lookups)
-                    started = time.perf_counter()
-                    rotated = worker.key_rotation().rotate(datetime.now(UTC))
-                    rotation = time.perf_counter() - started
-                    after = lookups(office, ids, args.lookups)
-                    epoch = platform.epochs.create().number
-                    keys = office.app.inquiry_keys
-                    assert keys is not None
-                    started = time.perf_counter()
-                    rewrapped = keys.rewrap_all(epoch)
-                    rewrap = time.perf_counter() - started
-                finally:
-                    worker.close()
-                    platform.close()
-                    datastore.close()
-            print(f"Setup: {args.inquiries:,} inquiries received and projected: {setup:.0f} s")
-            print("| measure | value |")
-            print("|---|---|")
-            print(
-                f"| `ombud keys rotate` (re-wrap + search index re-keyed), {rotated.rewrapped:,} keys | {rotation:.2f} s |"
+    with bench_server(settings) as (scratch, server_url):
+        with migrated_throwaway_database(server_url, "ombud_bench") as app_url:
+            master_key = os.urandom(32)
+            datastore = open_datastore(app_url, pool_size=4, max_overflow=6)
+            platform = Platform(
+                PostgresTenantDirectory(datastore),
+                master_key,
+                factory_maker(datastore),
+                epochs=DirectoryEpochStore(scratch / "key-epochs", master_key),
             )
-            print(f"| re-wrap alone, {rewrapped:,} keys | {rewrap:.2f} s ({rewrapped / rewrap:,.0f} keys/s) |")
-            print(f"| key lookup per page, median, before rotation | {before:.2f} ms |")
-            print(f"| key lookup per page, median, after rotation | {after:.2f} ms |")
-            return 0
-        finally:
-            if server:
-                server.close()
+            worker = ProjectionWorker(platform, worker_url_for(app_url))
+            try:
+                ctx = Context("ytelsesmaling", "caseworker", str(uuid.uuid4()))
+                office = platform.create_tenant(ctx, slug="bench", name="Benchmark kommune")
+                started = time.perf_counter()
+                ids = [
+                    office.handle(ctx, ReceiveInquiry(
+                        reference=f"B-{n}", received_on=date(2024, 1, 1), service_area="helse",
+                        channel="phone", requester_role="user", requester_name=f"Prøve Person{n}",
+                        summary=f"Klage nummer {n} på vedtak om støttekontakt",
+                    )).id
+                    for n in range(args.inquiries)
+                ]  # fmt: skip
+                worker.catch_up_all()
+                setup = time.perf_counter() - started
+                before = lookups(office, ids, args.lookups)
+                started = time.perf_counter()
+                rotated = worker.key_rotation().rotate(datetime.now(UTC))
+                rotation = time.perf_counter() - started
+                after = lookups(office, ids, args.lookups)
+                epoch = platform.epochs.create().number
+                keys = office.app.inquiry_keys
+                assert keys is not None
+                started = time.perf_counter()
+                rewrapped = keys.rewrap_all(epoch)
+                rewrap = time.perf_counter() - started
+            finally:
+                worker.close()
+                platform.close()
+                datastore.close()
+        print(f"Setup: {args.inquiries:,} inquiries received and projected: {setup:.0f} s")
+        print("| measure | value |")
+        print("|---|---|")
+        print(
+            f"| `ombud keys rotate` (re-wrap + search index re-keyed), {rotated.rewrapped:,} keys | {rotation:.2f} s |"
+        )
+        print(f"| re-wrap alone, {rewrapped:,} keys | {rewrap:.2f} s ({rewrapped / rewrap:,.0f} keys/s) |")
+        print(f"| key lookup per page, median, before rotation | {before:.2f} ms |")
+        print(f"| key lookup per page, median, after rotation | {after:.2f} ms |")
+        return 0
 
 
 if __name__ == "__main__":

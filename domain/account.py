@@ -31,7 +31,8 @@ MAX_DISPLAY_NAME = 100
 # The record scope of accounts above the tenants: no tenant slug can take it, and row-level security still applies.
 PLATFORM_SCOPE = "_platform"
 
-_EMAIL = re.compile(r"[^@\s]{1,64}@[^@\s]{1,255}\.[^@\s.]{2,}")
+# An e-mail address as every form accepts it: accounts and the letterhead.
+EMAIL_ADDRESS = re.compile(r"[^@\s]{1,64}@[^@\s]{1,255}\.[^@\s.]{2,}")
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,7 @@ def record_scope(tenant: str | None) -> str:
 
 def normalise_email(email: str) -> str:
     email = email.strip().lower()
-    if not _EMAIL.fullmatch(email):
+    if not EMAIL_ADDRESS.fullmatch(email):
         raise InvalidField("email", "må være en e-postadresse")
     return email
 

@@ -7,6 +7,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
+from domain.account import EMAIL_ADDRESS
 from domain.common import InvalidField, refuse_direction_controls
 
 # The letters the office sends an inhabitant: receipt, interim reply (fvl. § 11 a) and closing letter.
@@ -24,7 +25,6 @@ MAX_ADDRESS = 300
 MAX_ADDRESS_LINES = 5
 MAX_LETTER_TEXT = 5_000
 _PHONE = re.compile(r"\+?[0-9][0-9 ]{6,18}[0-9]")
-_EMAIL = re.compile(r"[^@\s]{1,64}@[^@\s]{1,255}\.[^@\s.]{2,}")
 _PLACEHOLDER = re.compile(r"\[[^\[\]\n]{1,40}\]")
 
 
@@ -124,7 +124,7 @@ def _email(name: str, value: object) -> str:
     text = _clean(name, value, 320, multiline=False)
     if not text:
         raise InvalidField(name, "må fylles ut")
-    if not _EMAIL.fullmatch(text):
+    if not EMAIL_ADDRESS.fullmatch(text):
         raise InvalidField(name, "må være en e-postadresse, f.eks. ombud@kommune.no")
     return text
 
