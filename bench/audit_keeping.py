@@ -18,7 +18,7 @@ from bench.server import bench_server
 from domain.common import Context
 from infra.directory import PostgresTenantDirectory
 from infra.eventstore import factory_maker, open_datastore
-from infra.logins import APP_LOGIN, with_login
+from infra.logins import APP_LOGIN, with_login, worker_url_for
 from infra.migrate import migrate
 from infra.settings import Settings
 from infra.throwaway import throwaway_database
@@ -62,7 +62,7 @@ def run(url: str, app_url: str, tenants: int, rows: int, scratch: Path) -> None:
     big = platform.create_tenant(ctx, slug="travel", name="Travel kommune")
     import_case_log(big, Context("bench", "caseworker", "bench"), case_log(rows, 2015, 10))
     scopes = audit_chain.scopes(platform.slugs())
-    with psycopg.connect(app_url) as conn:
+    with psycopg.connect(worker_url_for(app_url)) as conn:  # sealing and signing are the worker's
         keeper = AuditKeeper(signer)
         keeper.keep(conn, scopes, now=True)  # everything sealed, signed and verified once
         with psycopg.connect(url, autocommit=True) as admin:
