@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from functools import singledispatchmethod
 from typing import Any
@@ -37,7 +38,7 @@ class CaseListView(PostgresTrackingRecorder):
             cursor.execute(SELECT_ROWS, (tenant_id, [event.originator_id]))
             found = cursor.fetchone()
             row = fold(None if found is None else {c: found[c] for c in COLUMNS}, tenant_id, event)
-            cursor.execute(UPSERT_ROWS, tuple(row[c] for c in COLUMNS))
+            cursor.execute(UPSERT_ROWS, (json.dumps([row], default=str),))  # the product's statement, one row
             self._insert_tracking(cursor, tracking)
 
 
