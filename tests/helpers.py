@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import redis
 
 from domain.account import Account
 from domain.common import Context
@@ -79,6 +80,17 @@ def make_account_fixture(database_url: str) -> Iterator[Callable[[str, str | Non
 
     yield make
     datastore.close()
+
+
+def clear_rate_limits(redis_url: str) -> None:
+    """Sign-in and contact-form counters back to zero (in this session's own Redis database)."""
+    store = redis.Redis.from_url(redis_url)
+    try:
+        for pattern in ("ombud:innlogging:*", "ombud:kontakt:*"):
+            for key in store.scan_iter(pattern):
+                store.delete(key)
+    finally:
+        store.close()
 
 
 @dataclass(frozen=True)
