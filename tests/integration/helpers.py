@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import psycopg
 import pytest
 
 from domain.common import Context
+from infra.cli import main
 from infra.migrate import migration_files
 from infra.throwaway import throwaway_database
 from services.office import Office
@@ -42,3 +45,20 @@ def two_offices(platform: Platform, admin: Context, new_slug: Callable[[], str])
 def offices_fixture(platform: Platform, admin: Context, new_slug: Callable[[], str]) -> tuple[Office, Office]:
     """The `offices` fixture: two_offices on the test's platform."""
     return two_offices(platform, admin, new_slug)
+
+
+def refused_in_one_line(
+    command: list[str],
+    master_key: bytes,
+    data_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> str:
+    """Runs `ombud command` with the master key and data folder set (the database logins are the caller's) and
+    returns what it wrote to stderr, once it has exited 1 with that one line."""
+    monkeypatch.setenv("OMBUD_MASTER_KEY", base64.b64encode(master_key).decode())
+    monkeypatch.setenv("OMBUD_DATA_DIR", str(data_dir))
+    assert main(command) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    return err

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import uuid
 from datetime import date
 
@@ -11,7 +10,6 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from domain.common import Context
-from infra.cli import main
 from infra.logins import login_of, with_login
 from infra.migrate import migrate
 from infra.throwaway import throwaway_database
@@ -23,7 +21,10 @@ from services.office import Office
 from services.platform import Platform
 from tests import factories
 from tests.helpers import make_account_fixture  # noqa: F401 (the fixture `make_account`)
-from tests.integration.helpers import offices_fixture  # noqa: F401 (the fixture `offices`)
+from tests.integration.helpers import (
+    offices_fixture,  # noqa: F401 (the fixture `offices`)
+    refused_in_one_line,
+)
 from web.app import create_app
 
 REFUSED = psycopg.errors.InsufficientPrivilege
@@ -222,11 +223,7 @@ def test_ombud_worker_and_serve_refuse_a_superuser_login_with_one_line_naming_bo
 ) -> None:
     monkeypatch.setenv("DATABASE_URL", admin_database_url)  # one login for everything, as before
     monkeypatch.delenv("OMBUD_ADMIN_DATABASE_URL", raising=False)
-    monkeypatch.setenv("OMBUD_MASTER_KEY", base64.b64encode(master_key).decode())
-    monkeypatch.setenv("OMBUD_DATA_DIR", str(tmp_path))
-    assert main(command) == 1
-    err = capsys.readouterr().err
-    assert err.count("\n") == 1
+    err = refused_in_one_line(command, master_key, tmp_path, monkeypatch, capsys)
     assert err.startswith("ombud: feil: databaseinnloggingen")
     assert "DATABASE_URL" in err and "OMBUD_ADMIN_DATABASE_URL" in err
 
