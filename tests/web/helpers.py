@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
+import psycopg
 import pytest
 import redis
 from litestar.testing import AsyncTestClient
@@ -15,6 +16,13 @@ from litestar.testing import AsyncTestClient
 from domain.account import Account
 from projections import inquiries
 from services.office import Office
+
+
+def access_records(admin_database_url: str, tenant: str) -> list[tuple[str, str, str]]:
+    """The tenant's access records as (role, purpose, channel), oldest first."""
+    with psycopg.connect(admin_database_url) as conn:
+        query = "SELECT role, purpose, channel FROM audit.access_records WHERE tenant_id = %s ORDER BY id"
+        return conn.execute(query, (tenant,)).fetchall()
 
 
 def csrf(client: AsyncTestClient) -> str:
