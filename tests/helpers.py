@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import pytest
 import redis
 
@@ -80,6 +81,12 @@ def make_account_fixture(database_url: str) -> Iterator[Callable[[str, str | Non
 
     yield make
     datastore.close()
+
+
+def query(database_url: str, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Every row one SQL query returns, on a connection of its own."""
+    with psycopg.connect(database_url) as conn:
+        return conn.execute(sql, params).fetchall()
 
 
 def clear_rate_limits(redis_url: str) -> None:

@@ -20,7 +20,10 @@ from services.audit.access_log import record_access
 from services.office import Office
 from services.platform import Platform
 from tests import factories
-from tests.helpers import make_account_fixture  # noqa: F401 (the fixture `make_account`)
+from tests.helpers import (
+    make_account_fixture,  # noqa: F401 (the fixture `make_account`)
+    query,
+)
 from tests.integration.helpers import (
     offices_fixture,  # noqa: F401 (the fixture `offices`)
     refused_in_one_line,
@@ -122,12 +125,12 @@ def tenant_tables(database_url: str) -> list[str]:
 def test_every_read_model_and_audit_table_and_the_accounts_have_forced_row_level_security(database_url: str) -> None:
     tables = tenant_tables(database_url)
     assert {"read.inquiries", "read.outreach", "read.positions", "audit.access_records"} <= set(tables)
-    with psycopg.connect(database_url) as conn:
-        unprotected = conn.execute(
-            "SELECT oid::regclass::text FROM pg_class WHERE oid = ANY(%s::regclass[])"
-            " AND NOT (relrowsecurity AND relforcerowsecurity)",
-            (tables,),
-        ).fetchall()
+    unprotected = query(
+        database_url,
+        "SELECT oid::regclass::text FROM pg_class WHERE oid = ANY(%s::regclass[])"
+        " AND NOT (relrowsecurity AND relforcerowsecurity)",
+        (tables,),
+    )
     assert unprotected == []
 
 
