@@ -25,6 +25,15 @@ def access_records(admin_database_url: str, tenant: str) -> list[tuple[str, str,
         return conn.execute(query, (tenant,)).fetchall()
 
 
+def access_records_cannot_be_written(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The audit table is unreachable: every attempt of the inquiry pages to record an access fails."""
+
+    async def broken(*args: object, **kwargs: object) -> None:
+        raise OSError("the audit table is unreachable")
+
+    monkeypatch.setattr("web.inquiry_pages.record_accesses", broken)
+
+
 def csrf(client: AsyncTestClient) -> str:
     """The CSRF token the app set in the client's cookie jar."""
     return client.cookies["ombud_csrf"]

@@ -19,6 +19,7 @@ from services.office import Office
 from tests import factories
 from tests.web.helpers import (
     access_records,
+    access_records_cannot_be_written,
     sign_in_as_fixture,  # noqa: F401 (the fixture `sign_in_as`)
 )
 
@@ -146,10 +147,6 @@ async def test_no_access_record_no_report(
 ) -> None:
     reference = receive(office, caseworker)
     await sign_in_as("caseworker", office.slug)
-
-    async def broken(*args: object, **kwargs: object) -> None:
-        raise OSError("the audit table is unreachable")
-
-    monkeypatch.setattr("web.inquiry_pages.record_accesses", broken)
+    access_records_cannot_be_written(monkeypatch)
     response = await client.get(f"/{office.slug}/henvendelser/{reference}/innsyn.json")
     assert response.status_code == 503 and '"accesses"' not in response.text
