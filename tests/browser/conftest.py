@@ -256,3 +256,16 @@ def signed_in(page: Page, accounts: dict[str, Account], session_cookies: dict[st
         return page
 
     return sign_in
+
+
+@pytest.fixture
+def caseworker_opens(page: Page, signed_in: Callable[..., Page], offices: Offices) -> Callable[[str], Page]:
+    """`caseworker_opens("/henvendelser/ny")` signs the test's page in as a caseworker and opens that page of the
+    first office."""
+
+    def open_page(path: str) -> Page:
+        signed_in("caseworker")
+        page.goto(f"/{offices.first.slug}{path}")
+        return page
+
+    return open_page
