@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from typing import Any
 
 import httpx
@@ -16,6 +17,28 @@ from litestar.testing import AsyncTestClient
 from domain.account import Account
 from projections import inquiries
 from services.office import Office
+
+
+class TextRead(HTMLParser):
+    """The text nodes a person reads, outside scripts and styles, and the values of the `spoken` attributes (those
+    screen readers announce, where a test counts them); other attributes (option values, ids, URLs) are not read."""
+
+    def __init__(self, spoken: frozenset[str] = frozenset()) -> None:
+        super().__init__()
+        self.spoken = spoken
+        self.found: list[str] = []
+        self._hidden = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._hidden += tag in ("script", "style")
+        self.found += [value for name, value in attrs if name in self.spoken and value]
+
+    def handle_endtag(self, tag: str) -> None:
+        self._hidden -= tag in ("script", "style")
+
+    def handle_data(self, data: str) -> None:
+        if not self._hidden:
+            self.found.append(data)
 
 
 def access_records(admin_database_url: str, tenant: str) -> list[tuple[str, str, str]]:
