@@ -62,3 +62,9 @@ def refused_in_one_line(
     err = capsys.readouterr().err
     assert err.count("\n") == 1
     return err
+
+
+def created_tenant(ombud: Callable[..., tuple[int, str, str]], slug: str, name: str, *options: str) -> str:
+    """The slug of a kommune made with `ombud tenant create`, once the command has succeeded."""
+    assert ombud("tenant", "create", slug, "--name", name, *options)[0] == 0
+    return slug

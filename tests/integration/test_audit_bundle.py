@@ -26,6 +26,7 @@ from services.audit_signing import load_signer, new_signing_key_pem
 from tests import factories
 from tests.helpers import query
 from tests.integration.conftest import Run
+from tests.integration.helpers import created_tenant
 from tests.private_database import (
     module_admin_database_url,  # noqa: F401 (the module's own database, since it tampers with it)
     module_database_url,  # noqa: F401
@@ -75,9 +76,7 @@ def office(ombud: Run, monkeypatch: pytest.MonkeyPatch, worker: ProjectionWorker
 @pytest.fixture
 def other(ombud: Run, new_slug: Callable[[], str]) -> str:
     """A neighbouring office with no history of its own."""
-    slug = new_slug()
-    assert ombud("tenant", "create", slug, "--name", "Nabokommune")[0] == 0
-    return slug
+    return created_tenant(ombud, new_slug(), "Nabokommune")
 
 
 Verdict = Callable[..., tuple[int, str]]
