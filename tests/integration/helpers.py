@@ -47,21 +47,28 @@ def offices_fixture(platform: Platform, admin: Context, new_slug: Callable[[], s
     return two_offices(platform, admin, new_slug)
 
 
-def refused_in_one_line(
-    command: list[str],
-    master_key: bytes,
-    data_dir: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-) -> str:
-    """Runs `ombud command` with the master key and data folder set (the database logins are the caller's) and
-    returns what it wrote to stderr, once it has exited 1 with that one line."""
-    monkeypatch.setenv("OMBUD_MASTER_KEY", base64.b64encode(master_key).decode())
-    monkeypatch.setenv("OMBUD_DATA_DIR", str(data_dir))
-    assert main(command) == 1
-    err = capsys.readouterr().err
-    assert err.count("\n") == 1
-    return err
+@pytest.fixture(name="ombud_refuses")
+def ombud_refuses_fixture(
+    master_key: bytes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> Callable[..., str]:
+    """`ombud_refuses(command, NAME=value, ...)` runs `ombud command` with the master key, a data folder and these
+    environment variables (None unsets one) and returns what it wrote to stderr, once it has exited 1 with that
+    one line."""
+
+    def refuses(command: list[str], **environment: str | None) -> str:
+        monkeypatch.setenv("OMBUD_MASTER_KEY", base64.b64encode(master_key).decode())
+        monkeypatch.setenv("OMBUD_DATA_DIR", str(tmp_path))
+        for name, value in environment.items():
+            if value is None:
+                monkeypatch.delenv(name, raising=False)
+            else:
+                monkeypatch.setenv(name, value)
+        assert main(command) == 1
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1
+        return err
+
+    return refuses
 
 
 def created_tenant(ombud: Callable[..., tuple[int, str, str]], slug: str, name: str, *options: str) -> str:

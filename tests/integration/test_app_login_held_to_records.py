@@ -22,7 +22,7 @@ from services.office import Office
 from services.platform import Platform
 from tests import factories
 from tests.helpers import make_account_fixture  # noqa: F401 (the fixture `make_account`)
-from tests.integration.helpers import refused_in_one_line
+from tests.integration.helpers import ombud_refuses_fixture  # noqa: F401 (the fixture `ombud_refuses`)
 
 REFUSED = psycopg.errors.InsufficientPrivilege
 
@@ -339,15 +339,12 @@ def test_a_login_of_one_installation_cannot_connect_to_another_installations_dat
 
 
 def test_ombud_worker_refuses_a_superuser_as_the_workers_login_with_one_line_naming_its_setting(
-    database_url: str,
-    admin_database_url: str,
-    master_key: bytes,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-    tmp_path,
+    database_url: str, admin_database_url: str, ombud_refuses: Callable[..., str]
 ) -> None:
-    monkeypatch.setenv("DATABASE_URL", database_url)  # a proper web login: only the worker's is wrong
-    monkeypatch.setenv("OMBUD_ADMIN_DATABASE_URL", admin_database_url)
-    monkeypatch.setenv("OMBUD_WORKER_DATABASE_URL", admin_database_url)
-    err = refused_in_one_line(["worker", "--once"], master_key, tmp_path, monkeypatch, capsys)
+    err = ombud_refuses(
+        ["worker", "--once"],
+        DATABASE_URL=database_url,  # a proper web login: only the worker's is wrong
+        OMBUD_ADMIN_DATABASE_URL=admin_database_url,
+        OMBUD_WORKER_DATABASE_URL=admin_database_url,
+    )
     assert "OMBUD_WORKER_DATABASE_URL" in err and "superbruker" in err

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import date
 
 import psycopg
@@ -26,7 +27,7 @@ from tests.helpers import (
 )
 from tests.integration.helpers import (
     offices_fixture,  # noqa: F401 (the fixture `offices`)
-    refused_in_one_line,
+    ombud_refuses_fixture,  # noqa: F401 (the fixture `ombud_refuses`)
 )
 from web.app import create_app
 
@@ -217,16 +218,10 @@ def test_the_worker_refuses_to_start_on_a_superuser_login(platform: Platform, ad
 
 @pytest.mark.parametrize("command", [["worker", "--once"], ["serve", "--port", "0"]])
 def test_ombud_worker_and_serve_refuse_a_superuser_login_with_one_line_naming_both_settings(
-    command: list[str],
-    admin_database_url: str,
-    master_key: bytes,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-    tmp_path,
+    command: list[str], admin_database_url: str, ombud_refuses: Callable[..., str]
 ) -> None:
-    monkeypatch.setenv("DATABASE_URL", admin_database_url)  # one login for everything, as before
-    monkeypatch.delenv("OMBUD_ADMIN_DATABASE_URL", raising=False)
-    err = refused_in_one_line(command, master_key, tmp_path, monkeypatch, capsys)
+    # One login for everything, as before.
+    err = ombud_refuses(command, DATABASE_URL=admin_database_url, OMBUD_ADMIN_DATABASE_URL=None)
     assert err.startswith("ombud: feil: databaseinnloggingen")
     assert "DATABASE_URL" in err and "OMBUD_ADMIN_DATABASE_URL" in err
 
