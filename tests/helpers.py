@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import pytest
+import redis
 
 from domain.account import Account
 from domain.common import Context
@@ -79,6 +81,23 @@ def make_account_fixture(database_url: str) -> Iterator[Callable[[str, str | Non
 
     yield make
     datastore.close()
+
+
+def query(database_url: str, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Every row one SQL query returns, on a connection of its own."""
+    with psycopg.connect(database_url) as conn:
+        return conn.execute(sql, params).fetchall()
+
+
+def clear_rate_limits(redis_url: str) -> None:
+    """Sign-in and contact-form counters back to zero (in this session's own Redis database)."""
+    store = redis.Redis.from_url(redis_url)
+    try:
+        for pattern in ("ombud:innlogging:*", "ombud:kontakt:*"):
+            for key in store.scan_iter(pattern):
+                store.delete(key)
+    finally:
+        store.close()
 
 
 @dataclass(frozen=True)

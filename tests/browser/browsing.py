@@ -20,7 +20,8 @@ FOCUSED = """() => {
         outlineStyle: style.outlineStyle,
         outlineWidth: parseFloat(style.outlineWidth),
         boxShadow: style.boxShadow,
-        onScreen: box.width > 0 && box.height > 0,
+        onScreen: box.width > 0 && box.height > 0 && box.bottom > 0 && box.right > 0
+            && box.top < window.innerHeight && box.left < window.innerWidth,
     };
 }"""
 POSITIVE_TABINDEX = (

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
-import redis
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 
 from domain.account import Account
@@ -27,10 +26,10 @@ from services.office import Office
 from services.platform import Platform
 from tests import factories
 from tests.browser.live import CHROMIUM, CHROMIUM_ARGS, projecting, serving
+from tests.helpers import PASSWORD, clear_rate_limits
 from web.app import create_app
 
 HERE = Path(__file__).parent
-PASSWORD = "et-langt-testpassord"
 SUMMARY = "Testesen Testperson lurer på hvorfor søknaden ikke er besvart (fiktiv)"
 
 T = TypeVar("T")
@@ -92,13 +91,7 @@ def live_platform(database_url: str, master_key: bytes, epoch_dir: Path) -> Iter
 def fresh_rate_limits(redis_url: str) -> None:
     """Every browser comes from 127.0.0.1: each test starts with its sign-in and contact-form counters at zero, so
     the walks' submissions (however many, in whatever order) never reach the per-address limits."""
-    store = redis.Redis.from_url(redis_url)
-    try:
-        for pattern in ("ombud:innlogging:*", "ombud:kontakt:*"):
-            for key in store.scan_iter(pattern):
-                store.delete(key)
-    finally:
-        store.close()
+    clear_rate_limits(redis_url)
 
 
 @pytest.fixture(scope="package")
@@ -263,3 +256,16 @@ def signed_in(page: Page, accounts: dict[str, Account], session_cookies: dict[st
         return page
 
     return sign_in
+
+
+@pytest.fixture
+def caseworker_opens(page: Page, signed_in: Callable[..., Page], offices: Offices) -> Callable[[str], Page]:
+    """`caseworker_opens("/henvendelser/ny")` signs the test's page in as a caseworker and opens that page of the
+    first office."""
+
+    def open_page(path: str) -> Page:
+        signed_in("caseworker")
+        page.goto(f"/{offices.first.slug}{path}")
+        return page
+
+    return open_page

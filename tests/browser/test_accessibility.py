@@ -227,17 +227,25 @@ STATES: list[tuple[str, str | None, Callable[[Page, Offices], None]]] = [
 ]
 
 
-@pytest.mark.parametrize(("role", "reach"), [state[1:] for state in STATES], ids=[state[0] for state in STATES])
-def test_the_page_has_no_wcag_violations(
-    page: Page,
-    signed_in: Callable[..., Page],
-    offices: Offices,
-    role: str | None,
-    reach: Callable[[Page, Offices], None],
-) -> None:
-    if role:
-        signed_in(role)
-    reach(page, offices)
+@pytest.fixture(name="reach_state", params=STATES, ids=[state[0] for state in STATES])
+def reach_state_fixture(
+    request: pytest.FixtureRequest, page: Page, signed_in: Callable[..., Page], offices: Offices
+) -> Callable[[], str | None]:
+    """Each of STATES in turn: called, it signs in as the state's role (if any), reaches the page state and returns
+    the role (called, not done at once, so a test can size the window first)."""
+    _, role, reach = request.param
+
+    def reach_it() -> str | None:
+        if role:
+            signed_in(role)
+        reach(page, offices)
+        return role
+
+    return reach_it
+
+
+def test_the_page_has_no_wcag_violations(page: Page, reach_state: Callable[[], str | None]) -> None:
+    reach_state()
     violations = check_accessibility(page)
     assert not violations, describe_violations(violations)
     levels = page.locator("h1, h2, h3, h4, h5, h6").evaluate_all("hs => hs.map(h => Number(h.tagName[1]))")

@@ -7,15 +7,12 @@ from collections.abc import Callable
 from playwright.sync_api import Page
 
 from tests.browser.browsing import focused, htmx_swap
-from tests.browser.conftest import Offices
 
 
 def test_leaving_a_field_shows_its_message_at_the_field_and_a_good_value_clears_it(
-    page: Page, signed_in: Callable[..., Page], offices: Offices
+    page: Page, caseworker_opens: Callable[[str], Page]
 ) -> None:
-    slug = offices.first.slug
-    signed_in("caseworker")
-    page.goto(f"/{slug}/henvendelser/ny")
+    caseworker_opens("/henvendelser/ny")
     channel = page.get_by_label("Kanal", exact=True)
 
     channel.focus()
@@ -33,11 +30,9 @@ def test_leaving_a_field_shows_its_message_at_the_field_and_a_good_value_clears_
 
 
 def test_a_failed_submit_lands_on_the_error_summary_whose_links_lead_to_the_fields(
-    page: Page, signed_in: Callable[..., Page], offices: Offices
+    page: Page, caseworker_opens: Callable[[str], Page]
 ) -> None:
-    slug = offices.first.slug
-    signed_in("caseworker")
-    page.goto(f"/{slug}/henvendelser/ny")
+    caseworker_opens("/henvendelser/ny")
     page.get_by_label("Mottatt dato").fill("")
     with page.expect_navigation():
         page.get_by_role("button", name="Registrer henvendelse").click()

@@ -5,22 +5,7 @@ from __future__ import annotations
 from playwright.sync_api import Page
 
 from tests.browser.accessibility import check_accessibility, describe_violations
-
-FOCUSED = """() => {
-    const element = document.activeElement;
-    const style = getComputedStyle(element);
-    const box = element.getBoundingClientRect();
-    return {
-        tag: element.tagName.toLowerCase(),
-        href: element.getAttribute('href'),
-        text: element.textContent.trim(),
-        outlineStyle: style.outlineStyle,
-        outlineWidth: parseFloat(style.outlineWidth),
-        boxShadow: style.boxShadow,
-        onScreen: box.width > 0 && box.height > 0 && box.bottom > 0 && box.right > 0
-            && box.top < window.innerHeight && box.left < window.innerWidth,
-    };
-}"""
+from tests.browser.browsing import focused, has_visible_focus
 
 
 def test_the_landing_page_has_no_wcag_violations(page: Page) -> None:
@@ -37,13 +22,12 @@ def test_the_landing_page_is_in_norwegian_bokmal(page: Page) -> None:
 def test_the_first_tab_reaches_a_visible_skip_link_with_a_focus_style(page: Page) -> None:
     page.goto("/")
     page.keyboard.press("Tab")
-    focused = page.evaluate(FOCUSED)
-    assert focused["tag"] == "a" and (focused["href"] or "").startswith("#"), focused
-    target = page.locator(focused["href"])
-    assert target.count() == 1, f"the skip link's target {focused['href']} is missing"
-    assert focused["onScreen"], f"the skip link stays off screen when focused: {focused}"
-    has_outline = focused["outlineStyle"] != "none" and focused["outlineWidth"] >= 2
-    assert has_outline or focused["boxShadow"] != "none", f"no visible focus style: {focused}"
+    link = focused(page)
+    assert link["tag"] == "a" and (link["href"] or "").startswith("#"), link
+    target = page.locator(link["href"])
+    assert target.count() == 1, f"the skip link's target {link['href']} is missing"
+    assert link["onScreen"], f"the skip link stays off screen when focused: {link}"
+    assert has_visible_focus(link), f"no visible focus style: {link}"
 
 
 def test_the_landing_page_loads_nothing_from_other_sites(page: Page, base_url: str) -> None:

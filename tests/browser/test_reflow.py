@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import Page
 
 from tests.browser.conftest import Offices
-from tests.browser.test_accessibility import STATES
+from tests.browser.test_accessibility import reach_state_fixture  # noqa: F401 (the fixture `reach_state`)
 
 NARROW, WIDE, HEIGHT = 320, 1280, 800
 FIRST_OFFICE, SECOND_OFFICE = "Prøveby kommune", "Annenby kommune"  # the offices tests/browser/conftest.py makes
@@ -50,29 +50,17 @@ HEADER_BANDS = """() => [...document.querySelectorAll(
     .map(element => element.getBoundingClientRect())
     .filter(box => box.width > 0 && box.height > 0)
     .map(box => [box.top, box.bottom])"""
-IDS = [state[0] for state in STATES]
-
-
-def _reach(page: Page, signed_in: Callable[..., Page], offices: Offices, role: str | None, reach) -> None:
-    if role:
-        signed_in(role)
-    reach(page, offices)
 
 
 def _page_width(page: Page) -> int:
     return page.evaluate("() => document.documentElement.scrollWidth")
 
 
-@pytest.mark.parametrize(("role", "reach"), [state[1:] for state in STATES], ids=IDS)
 def test_the_page_fits_320_css_pixels_without_scrolling_sideways(
-    page: Page,
-    signed_in: Callable[..., Page],
-    offices: Offices,
-    role: str | None,
-    reach: Callable[[Page, Offices], None],
+    page: Page, reach_state: Callable[[], str | None]
 ) -> None:
     page.set_viewport_size({"width": NARROW, "height": HEIGHT})
-    _reach(page, signed_in, offices, role, reach)
+    role = reach_state()
     assert _page_width(page) <= NARROW, f"the page is {_page_width(page)} px wide: {page.evaluate(STICKING_OUT)}"
     assert page.evaluate(STICKING_OUT) == []
     assert page.evaluate(UNNAMED_SCROLLERS) == [], "a scroll container without role=region, a name and tabindex=0"
@@ -86,16 +74,11 @@ def test_the_page_fits_320_css_pixels_without_scrolling_sideways(
         assert _page_width(page) <= NARROW and page.evaluate(STICKING_OUT) == []
 
 
-@pytest.mark.parametrize(("role", "reach"), [state[1:] for state in STATES], ids=IDS)
 def test_at_1280_pixels_the_header_is_one_row_with_the_menu_open_and_the_office_named(
-    page: Page,
-    signed_in: Callable[..., Page],
-    offices: Offices,
-    role: str | None,
-    reach: Callable[[Page, Offices], None],
+    page: Page, reach_state: Callable[[], str | None]
 ) -> None:
     page.set_viewport_size({"width": WIDE, "height": HEIGHT})
-    _reach(page, signed_in, offices, role, reach)
+    role = reach_state()
     bands = page.evaluate(HEADER_BANDS)
     assert bands, "the header shows nothing"
     top, bottom = max(band[0] for band in bands), min(band[1] for band in bands)

@@ -7,17 +7,14 @@ from collections.abc import Callable
 from playwright.sync_api import Page
 
 from tests.browser.browsing import htmx_swap
-from tests.browser.conftest import Offices
 
 CHOICE = "Taksonomi (inndeling i tjenesteområder)"
 
 
 def test_choosing_a_taxonomy_version_swaps_the_report_in_place_and_the_address_and_downloads_follow(
-    page: Page, signed_in: Callable[..., Page], offices: Offices
+    page: Page, caseworker_opens: Callable[[str], Page]
 ) -> None:
-    slug = offices.first.slug
-    signed_in("caseworker")
-    page.goto(f"/{slug}/statistikk?year=2025")
+    caseworker_opens("/statistikk?year=2025")
     page.evaluate("() => { window.stillTheSamePage = true; }")
 
     response = htmx_swap(page, "/statistikk", lambda: page.get_by_label(CHOICE).select_option("1"))

@@ -4,7 +4,6 @@ hash; and one installation's login cannot enter another installation's database 
 
 from __future__ import annotations
 
-import base64
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -14,7 +13,6 @@ import psycopg
 import pytest
 
 from domain.common import Context
-from infra.cli import main
 from infra.logins import login_of, with_login, worker_url_for
 from infra.migrate import MigrationError, migrate
 from infra.throwaway import throwaway_database
@@ -24,6 +22,7 @@ from services.office import Office
 from services.platform import Platform
 from tests import factories
 from tests.helpers import make_account_fixture  # noqa: F401 (the fixture `make_account`)
+from tests.integration.helpers import ombud_refuses_fixture  # noqa: F401 (the fixture `ombud_refuses`)
 
 REFUSED = psycopg.errors.InsufficientPrivilege
 
@@ -340,19 +339,12 @@ def test_a_login_of_one_installation_cannot_connect_to_another_installations_dat
 
 
 def test_ombud_worker_refuses_a_superuser_as_the_workers_login_with_one_line_naming_its_setting(
-    database_url: str,
-    admin_database_url: str,
-    master_key: bytes,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-    tmp_path,
+    database_url: str, admin_database_url: str, ombud_refuses: Callable[..., str]
 ) -> None:
-    monkeypatch.setenv("DATABASE_URL", database_url)  # a proper web login: only the worker's is wrong
-    monkeypatch.setenv("OMBUD_ADMIN_DATABASE_URL", admin_database_url)
-    monkeypatch.setenv("OMBUD_WORKER_DATABASE_URL", admin_database_url)
-    monkeypatch.setenv("OMBUD_MASTER_KEY", base64.b64encode(master_key).decode())
-    monkeypatch.setenv("OMBUD_DATA_DIR", str(tmp_path))
-    assert main(["worker", "--once"]) == 1
-    err = capsys.readouterr().err
-    assert err.count("\n") == 1
+    err = ombud_refuses(
+        ["worker", "--once"],
+        DATABASE_URL=database_url,  # a proper web login: only the worker's is wrong
+        OMBUD_ADMIN_DATABASE_URL=admin_database_url,
+        OMBUD_WORKER_DATABASE_URL=admin_database_url,
+    )
     assert "OMBUD_WORKER_DATABASE_URL" in err and "superbruker" in err

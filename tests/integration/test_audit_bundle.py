@@ -24,7 +24,9 @@ from services.audit import chain as audit_chain
 from services.audit.chain import stored_entries
 from services.audit_signing import load_signer, new_signing_key_pem
 from tests import factories
+from tests.helpers import query
 from tests.integration.conftest import Run
+from tests.integration.helpers import created_tenant
 from tests.private_database import (
     module_admin_database_url,  # noqa: F401 (the module's own database, since it tampers with it)
     module_database_url,  # noqa: F401
@@ -74,9 +76,7 @@ def office(ombud: Run, monkeypatch: pytest.MonkeyPatch, worker: ProjectionWorker
 @pytest.fixture
 def other(ombud: Run, new_slug: Callable[[], str]) -> str:
     """A neighbouring office with no history of its own."""
-    slug = new_slug()
-    assert ombud("tenant", "create", slug, "--name", "Nabokommune")[0] == 0
-    return slug
+    return created_tenant(ombud, new_slug(), "Nabokommune")
 
 
 Verdict = Callable[..., tuple[int, str]]
@@ -124,13 +124,13 @@ def chain_length(admin_database_url: str, slug: str) -> int:
 
 
 def reference_at(admin_database_url: str, slug: str, position: int) -> str | None:
-    with psycopg.connect(admin_database_url) as conn:
-        found = conn.execute(
-            "SELECT i.reference FROM audit.chain_entries c JOIN read.inquiries i ON i.tenant_id = c.tenant_id"
-            " AND i.id = c.subject_id WHERE c.tenant_id = %s AND c.position = %s",
-            (slug, position),
-        ).fetchone()
-    return found and found[0]
+    found = query(
+        admin_database_url,
+        "SELECT i.reference FROM audit.chain_entries c JOIN read.inquiries i ON i.tenant_id = c.tenant_id"
+        " AND i.id = c.subject_id WHERE c.tenant_id = %s AND c.position = %s",
+        (slug, position),
+    )
+    return found[0][0] if found else None
 
 
 def table(slug: str, source: str) -> str:

@@ -12,6 +12,7 @@ import pytest
 from domain.common import today_in_norway
 from domain.inquiry import ERASED
 from tests.integration.conftest import Run
+from tests.integration.helpers import created_tenant
 from tests.integration.test_access_report import records
 
 NAME = "Fiktiv Prøvesen"
@@ -23,9 +24,8 @@ AUDITOR = "revisor.testesen@eksempel.invalid"
 @pytest.fixture
 def tenants(ombud: Run, new_slug: Callable[[], str]) -> tuple[str, str]:
     """Two kommuner with an inquiry each, received, assigned and resolved: (slug, reference) of the first."""
-    slugs = new_slug(), new_slug()
+    slugs = created_tenant(ombud, new_slug(), "Prøveby kommune"), created_tenant(ombud, new_slug(), "Prøveby kommune")
     for slug in slugs:
-        assert ombud("tenant", "create", slug, "--name", "Prøveby kommune")[0] == 0
         code, _, err = ombud(
             *("--actor", STAFF, "inquiry", "receive", "--tenant", slug, "--reference", "2025-0001"),
             *("--received-on", "2025-03-03", "--channel", "phone", "--requester-role", "user"),

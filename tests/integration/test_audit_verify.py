@@ -20,6 +20,7 @@ from infra.throwaway import throwaway_database
 from projections.worker import ProjectionWorker
 from services.audit.chain import REASONS, SOURCE_NAMES, events_table, stored_entries
 from tests import factories
+from tests.helpers import query
 from tests.integration.conftest import Run
 from tests.private_database import (
     migrated_app_login,
@@ -58,13 +59,8 @@ class Entry:
 
 
 def chain_of(admin_database_url: str, scope: str) -> list[Entry]:
-    with psycopg.connect(admin_database_url) as conn:
-        rows = conn.execute(
-            "SELECT position, source, source_key, subject_id FROM audit.chain_entries WHERE tenant_id = %s"
-            " ORDER BY position",
-            (scope,),
-        ).fetchall()
-    return [Entry(*row) for row in rows]
+    sql = "SELECT position, source, source_key, subject_id FROM audit.chain_entries WHERE tenant_id = %s ORDER BY 1"
+    return [Entry(*row) for row in query(admin_database_url, sql, (scope,))]
 
 
 def table_of(scope: str, source: str) -> str:

@@ -11,6 +11,7 @@ import pytest
 from domain.inquiry import MAX_MEETINGS
 from services.application import table_prefix
 from tests.integration.conftest import Run
+from tests.integration.helpers import created_tenant
 
 HEADER = "reference,received_on,service_area,meetings_held"
 
@@ -18,10 +19,7 @@ HEADER = "reference,received_on,service_area,meetings_held"
 @pytest.fixture
 def tenants(ombud: Run, new_slug: Callable[[], str]) -> tuple[str, str]:
     """The test's kommune, and a second one whose events must never move."""
-    slugs = new_slug(), new_slug()
-    for slug in slugs:
-        assert ombud("tenant", "create", slug, "--name", "Prøvekommune")[0] == 0
-    return slugs
+    return created_tenant(ombud, new_slug(), "Prøvekommune"), created_tenant(ombud, new_slug(), "Prøvekommune")
 
 
 def events_in(database_url: str, slug: str) -> int:

@@ -65,6 +65,16 @@ async def test_async_redis_client_sets_and_gets_a_key_on_embedded_redis(redis_se
         await client.aclose()
 
 
+def assert_both_answer(postgres: EmbeddedServer, redis_server: EmbeddedServer) -> None:
+    with psycopg.connect(postgres.url) as connection:
+        assert connection.execute("select 1").fetchone() == (1,)
+    client = redis.Redis.from_url(redis_server.url)
+    try:
+        assert client.ping()
+    finally:
+        client.close()
+
+
 def test_starting_again_in_the_same_process_shares_the_servers_until_the_last_handle_closes(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> None:
@@ -77,13 +87,7 @@ def test_starting_again_in_the_same_process_shares_the_servers_until_the_last_ha
             assert again_redis.url == first_redis.url
             with psycopg.connect(again_postgres.url) as connection:
                 assert connection.execute("select pg_postmaster_start_time()").fetchone() == first_start_time
-        with psycopg.connect(first_postgres.url) as connection:
-            assert connection.execute("select 1").fetchone() == (1,)
-        client = redis.Redis.from_url(first_redis.url)
-        try:
-            assert client.ping()
-        finally:
-            client.close()
+        assert_both_answer(first_postgres, first_redis)
 
 
 def test_a_later_process_reuses_the_running_servers_and_leaves_them_running(
@@ -106,13 +110,7 @@ def test_a_later_process_reuses_the_running_servers_and_leaves_them_running(
             timeout=60,
         )
         assert other_process.stdout.splitlines() == [postgres.url, redis_server.url]
-        with psycopg.connect(postgres.url) as connection:
-            assert connection.execute("select 1").fetchone() == (1,)
-        client = redis.Redis.from_url(redis_server.url)
-        try:
-            assert client.ping()
-        finally:
-            client.close()
+        assert_both_answer(postgres, redis_server)
 
 
 def test_closing_stops_both_servers(tmp_path_factory: pytest.TempPathFactory) -> None:

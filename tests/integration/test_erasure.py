@@ -16,6 +16,7 @@ from services.inquiry_keys import DecryptionFailed
 from services.keys import unwrap
 from services.platform import Platform
 from tests import factories
+from tests.helpers import query
 from tests.integration.conftest import Run
 
 NAME = "Åsmund Slettesen"
@@ -116,12 +117,12 @@ def test_erasure_leaves_no_personal_text_anywhere_and_keeps_the_annual_report(
     erased_id = str(Inquiry.id_for("2024-0001"))
     opened = "\n".join(cipher.decrypt(state).decode() for oid, _, state in events_after if oid == erased_id)
     assert contains_any(opened, PERSONAL) == []
-    with psycopg.connect(admin_database_url) as conn:
-        keys = conn.execute(
-            "SELECT tenant_id, inquiry_id::text, wrapped_key IS NULL, destroyed_at IS NOT NULL"
-            " FROM platform.inquiry_keys WHERE tenant_id IN (%s, %s)",
-            (office, other_office),
-        ).fetchall()
+    keys = query(
+        admin_database_url,
+        "SELECT tenant_id, inquiry_id::text, wrapped_key IS NULL, destroyed_at IS NOT NULL"
+        " FROM platform.inquiry_keys WHERE tenant_id IN (%s, %s)",
+        (office, other_office),
+    )
     assert sorted((t == office and i == erased_id, gone, stamped) for t, i, gone, stamped in keys) == [
         (False, False, False),
         (False, False, False),

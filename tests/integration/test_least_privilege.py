@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import base64
 import uuid
+from collections.abc import Callable
 from datetime import date
 
 import psycopg
@@ -11,7 +11,6 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from domain.common import Context
-from infra.cli import main
 from infra.logins import login_of, with_login
 from infra.migrate import migrate
 from infra.throwaway import throwaway_database
@@ -22,8 +21,14 @@ from services.audit.access_log import record_access
 from services.office import Office
 from services.platform import Platform
 from tests import factories
-from tests.helpers import make_account_fixture  # noqa: F401 (the fixture `make_account`)
-from tests.integration.helpers import offices_fixture  # noqa: F401 (the fixture `offices`)
+from tests.helpers import (
+    make_account_fixture,  # noqa: F401 (the fixture `make_account`)
+    query,
+)
+from tests.integration.helpers import (
+    offices_fixture,  # noqa: F401 (the fixture `offices`)
+    ombud_refuses_fixture,  # noqa: F401 (the fixture `ombud_refuses`)
+)
 from web.app import create_app
 
 REFUSED = psycopg.errors.InsufficientPrivilege
@@ -121,12 +126,12 @@ def tenant_tables(database_url: str) -> list[str]:
 def test_every_read_model_and_audit_table_and_the_accounts_have_forced_row_level_security(database_url: str) -> None:
     tables = tenant_tables(database_url)
     assert {"read.inquiries", "read.outreach", "read.positions", "audit.access_records"} <= set(tables)
-    with psycopg.connect(database_url) as conn:
-        unprotected = conn.execute(
-            "SELECT oid::regclass::text FROM pg_class WHERE oid = ANY(%s::regclass[])"
-            " AND NOT (relrowsecurity AND relforcerowsecurity)",
-            (tables,),
-        ).fetchall()
+    unprotected = query(
+        database_url,
+        "SELECT oid::regclass::text FROM pg_class WHERE oid = ANY(%s::regclass[])"
+        " AND NOT (relrowsecurity AND relforcerowsecurity)",
+        (tables,),
+    )
     assert unprotected == []
 
 
@@ -213,20 +218,10 @@ def test_the_worker_refuses_to_start_on_a_superuser_login(platform: Platform, ad
 
 @pytest.mark.parametrize("command", [["worker", "--once"], ["serve", "--port", "0"]])
 def test_ombud_worker_and_serve_refuse_a_superuser_login_with_one_line_naming_both_settings(
-    command: list[str],
-    admin_database_url: str,
-    master_key: bytes,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-    tmp_path,
+    command: list[str], admin_database_url: str, ombud_refuses: Callable[..., str]
 ) -> None:
-    monkeypatch.setenv("DATABASE_URL", admin_database_url)  # one login for everything, as before
-    monkeypatch.delenv("OMBUD_ADMIN_DATABASE_URL", raising=False)
-    monkeypatch.setenv("OMBUD_MASTER_KEY", base64.b64encode(master_key).decode())
-    monkeypatch.setenv("OMBUD_DATA_DIR", str(tmp_path))
-    assert main(command) == 1
-    err = capsys.readouterr().err
-    assert err.count("\n") == 1
+    # One login for everything, as before.
+    err = ombud_refuses(command, DATABASE_URL=admin_database_url, OMBUD_ADMIN_DATABASE_URL=None)
     assert err.startswith("ombud: feil: databaseinnloggingen")
     assert "DATABASE_URL" in err and "OMBUD_ADMIN_DATABASE_URL" in err
 

@@ -14,21 +14,17 @@ from domain.tenant import Tenant
 from infra.migrate import migrate
 from services.platform import Platform
 from tests.integration.conftest import Run
-from tests.integration.helpers import database_migrated_before
+from tests.integration.helpers import created_tenant, database_migrated_before
 
 
 @pytest.fixture
 def tenant(ombud: Run, new_slug: Callable[[], str]) -> str:
-    slug = new_slug()
-    assert ombud("tenant", "create", slug, "--name", "Drammen")[0] == 0
-    return slug
+    return created_tenant(ombud, new_slug(), "Drammen")
 
 
 @pytest.fixture
 def other_tenant(ombud: Run, new_slug: Callable[[], str]) -> str:
-    slug = new_slug()
-    assert ombud("tenant", "create", slug, "--name", "Annenby")[0] == 0
-    return slug
+    return created_tenant(ombud, new_slug(), "Annenby")
 
 
 def flag(database_url: str, slug: str) -> bool | None:

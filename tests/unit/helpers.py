@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 import pytest
 
-from domain.common import FIRST_BUSINESS_DAY, Context
+from domain.common import FIRST_BUSINESS_DAY, Context, InvalidField
 from domain.outreach import OutreachActivity
 from domain.taxonomy import MUNICIPAL_AREAS
 from domain.tenant import Tenant
@@ -60,3 +61,12 @@ def slug_fixture(platform: Platform) -> str:
     platform.create_tenant(admin, slug="proveby", name="Prøveby kommune")
     platform.create_tenant(admin, slug="annenby", name="Annenby kommune")
     return "proveby"
+
+
+def parsed_unless_refused(parse: Callable[[str, str], Any], field: str, typed: str) -> Any:
+    """What parse makes of the typed text, or None where it refuses it, naming the field (any other error fails)."""
+    try:
+        return parse(field, typed)
+    except InvalidField as refused:
+        assert refused.field == field
+        return None

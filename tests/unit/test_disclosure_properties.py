@@ -94,21 +94,28 @@ def reports(draw: st.DrawFn, max_offices: int = 40, max_years: int = 4) -> tuple
 
 
 def protected(values: dict, equations: list[Equation], threshold: int) -> dict:
-    """What protect hides, once checked: no count from 1 to the threshold is shown, and no hidden count can be worked
-    out from what is shown."""
+    """What protect hides, once checked: no count from 1 to the threshold is shown, each hidden count is hidden as
+    small exactly when it is, and no hidden count can be worked out from what is shown."""
     hidden = protect(values, equations, threshold)
     assert not [key for key, value in values.items() if 1 <= value <= threshold and key not in hidden]
+    for key, reason in hidden.items():
+        assert reason == (SMALL if 1 <= values[key] <= threshold else COMPLEMENTARY)
     assert solvable(values, equations, set(hidden)) == set()
     return hidden
+
+
+def assert_every_complement_is_needed(values: dict, equations: list[Equation], hidden: dict) -> None:
+    """Showing any one complementary cell again would let a hidden count be worked out."""
+    for key, reason in hidden.items():
+        if reason == COMPLEMENTARY:
+            assert solvable(values, equations, set(hidden) - {key}), f"{key} is hidden for nothing"
 
 
 @settings(max_examples=40, deadline=None)
 @given(report=reports(), threshold=st.integers(1, 6))
 def test_no_shown_count_is_small_and_no_hidden_count_can_be_worked_out(report, threshold):
     values, equations = report
-    hidden = protected(values, equations, threshold)
-    for key, reason in hidden.items():
-        assert reason == (SMALL if 1 <= values[key] <= threshold else COMPLEMENTARY)
+    protected(values, equations, threshold)
 
 
 @settings(max_examples=25, deadline=None)
@@ -129,9 +136,7 @@ def test_the_same_report_in_any_order_hides_the_same_counts(report, threshold, o
 def test_every_complement_is_needed(report, threshold):
     values, equations = report
     hidden = protect(values, equations, threshold)
-    for key, reason in hidden.items():
-        if reason == COMPLEMENTARY:
-            assert solvable(values, equations, set(hidden) - {key}), f"{key} is hidden for nothing"
+    assert_every_complement_is_needed(values, equations, hidden)
 
 
 def test_the_tests_own_solver_works_out_what_primary_suppression_alone_gives_away():
@@ -191,6 +196,4 @@ def systems(draw: st.DrawFn) -> tuple[dict, list[Equation]]:
 def test_no_hidden_value_can_be_worked_out_from_any_system_of_sums(system, threshold):
     values, equations = system
     hidden = protected(values, equations, threshold)
-    for key, reason in hidden.items():
-        if reason == COMPLEMENTARY:
-            assert solvable(values, equations, set(hidden) - {key}), f"{key} is hidden for nothing"
+    assert_every_complement_is_needed(values, equations, hidden)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -10,22 +9,21 @@ from typing import Any
 
 import httpx
 import pytest
-import redis
 from litestar.testing import AsyncTestClient
 from litestar.testing.transport import TestClientTransport
 
 from domain.account import Account
 from domain.common import Context
-from infra.directory import PostgresAccountDirectory
-from infra.eventstore import open_datastore
-from services.accounts import create_account
 from services.office import Office
 from services.platform import Platform
 from tests.browser.live import serving
 from tests.conftest import open_platform
+from tests.helpers import (
+    PASSWORD,
+    clear_rate_limits,
+    make_account_fixture,  # noqa: F401 (the fixture `make_account`)
+)
 from web.app import create_app
-
-PASSWORD = "et-langt-testpassord"
 
 
 @pytest.fixture
@@ -37,31 +35,6 @@ def office(platform: Platform, admin: Context, new_slug) -> Office:
 @pytest.fixture
 def other_office(platform: Platform, admin: Context, new_slug) -> Office:
     return platform.create_tenant(admin, slug=new_slug(), name="Annenby kommune")
-
-
-@pytest.fixture
-def make_account(database_url: str) -> Iterator[Callable[[str, str | None], Account]]:
-    """An account with a unique, obviously fake address and PASSWORD."""
-    datastore = open_datastore(database_url, pool_size=1, max_overflow=0)
-    directory = PostgresAccountDirectory(datastore)
-
-    def make(role: str, tenant: str | None) -> Account:
-        email = f"test-{uuid.uuid4().hex[:8]}@eksempel.invalid"
-        return create_account(directory, email=email, role=role, tenant=tenant, password=PASSWORD)
-
-    yield make
-    datastore.close()
-
-
-def clear_rate_limits(redis_url: str) -> None:
-    """Sign-in and contact-form counters back to zero (in this session's own Redis database)."""
-    store = redis.Redis.from_url(redis_url)
-    try:
-        for pattern in ("ombud:innlogging:*", "ombud:kontakt:*"):
-            for key in store.scan_iter(pattern):
-                store.delete(key)
-    finally:
-        store.close()
 
 
 @asynccontextmanager

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from typing import Any
 
 import httpx
+import psycopg
 import pytest
 import redis
 from litestar.testing import AsyncTestClient
@@ -15,6 +17,44 @@ from litestar.testing import AsyncTestClient
 from domain.account import Account
 from projections import inquiries
 from services.office import Office
+
+
+class TextRead(HTMLParser):
+    """The text nodes a person reads, outside scripts and styles, and the values of the `spoken` attributes (those
+    screen readers announce, where a test counts them); other attributes (option values, ids, URLs) are not read."""
+
+    def __init__(self, spoken: frozenset[str] = frozenset()) -> None:
+        super().__init__()
+        self.spoken = spoken
+        self.found: list[str] = []
+        self._hidden = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._hidden += tag in ("script", "style")
+        self.found += [value for name, value in attrs if name in self.spoken and value]
+
+    def handle_endtag(self, tag: str) -> None:
+        self._hidden -= tag in ("script", "style")
+
+    def handle_data(self, data: str) -> None:
+        if not self._hidden:
+            self.found.append(data)
+
+
+def access_records(admin_database_url: str, tenant: str) -> list[tuple[str, str, str]]:
+    """The tenant's access records as (role, purpose, channel), oldest first."""
+    with psycopg.connect(admin_database_url) as conn:
+        query = "SELECT role, purpose, channel FROM audit.access_records WHERE tenant_id = %s ORDER BY id"
+        return conn.execute(query, (tenant,)).fetchall()
+
+
+def access_records_cannot_be_written(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The audit table is unreachable: every attempt of the inquiry pages to record an access fails."""
+
+    async def broken(*args: object, **kwargs: object) -> None:
+        raise OSError("the audit table is unreachable")
+
+    monkeypatch.setattr("web.inquiry_pages.record_accesses", broken)
 
 
 def csrf(client: AsyncTestClient) -> str:

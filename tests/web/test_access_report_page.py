@@ -8,7 +8,6 @@ from collections.abc import Callable
 from datetime import date
 
 import asyncpg
-import psycopg
 import pytest
 from docx import Document
 from litestar.testing import AsyncTestClient
@@ -18,7 +17,11 @@ from domain.common import Context
 from services.audit.access_log import record_access
 from services.office import Office
 from tests import factories
-from tests.web.helpers import sign_in_as_fixture  # noqa: F401 (the fixture `sign_in_as`)
+from tests.web.helpers import (
+    access_records,
+    access_records_cannot_be_written,
+    sign_in_as_fixture,  # noqa: F401 (the fixture `sign_in_as`)
+)
 
 SUMMARY = "Fiktiv sak om innsyn i loggen"
 
@@ -27,12 +30,6 @@ def receive(office: Office, caseworker: Context) -> str:
     return factories.case(
         office, caseworker, received_on=date(2025, 3, 3), summary=SUMMARY, requester_name="Testesen, Demo"
     )
-
-
-def records(admin_database_url: str, tenant: str) -> list[tuple[str, str, str]]:
-    with psycopg.connect(admin_database_url) as conn:
-        query = "SELECT role, purpose, channel FROM audit.access_records WHERE tenant_id = %s ORDER BY id"
-        return conn.execute(query, (tenant,)).fetchall()
 
 
 def docx_text(body: bytes) -> str:
@@ -104,13 +101,13 @@ async def test_the_report_lists_the_page_view_the_search_hit_and_its_own_downloa
         assert secret not in text
 
     # Each download was recorded before the report was built; the other tenant's log holds only its own search hit.
-    assert records(admin_database_url, office.slug) == [
+    assert access_records(admin_database_url, office.slug) == [
         ("caseworker", "saksbehandling", "web"),
         ("caseworker", "søk", "search"),
         ("caseworker", "innsyn", "download"),
         ("caseworker", "innsyn", "download"),
     ]
-    assert records(admin_database_url, other_office.slug) == [("tenant_admin", "søk", "search")]
+    assert access_records(admin_database_url, other_office.slug) == [("tenant_admin", "søk", "search")]
 
 
 @pytest.mark.parametrize("kind", ["docx", "json"])
@@ -128,7 +125,10 @@ async def test_another_tenants_inquiry_or_an_unknown_one_is_a_missing_page_and_r
     assert (await client.get(f"/{office.slug}/henvendelser/{reference}/innsyn.{kind}")).status_code == 404
     missing = await client.get(f"/{other_office.slug}/henvendelser/{reference}/innsyn.{kind}")
     assert missing.status_code == 404 and SUMMARY not in missing.text
-    assert records(admin_database_url, office.slug) == [] and records(admin_database_url, other_office.slug) == []
+    assert (
+        access_records(admin_database_url, office.slug) == []
+        and access_records(admin_database_url, other_office.slug) == []
+    )
 
 
 async def test_an_auditor_may_prepare_the_answer_and_sees_the_channel_in_the_access_log(
@@ -147,10 +147,6 @@ async def test_no_access_record_no_report(
 ) -> None:
     reference = receive(office, caseworker)
     await sign_in_as("caseworker", office.slug)
-
-    async def broken(*args: object, **kwargs: object) -> None:
-        raise OSError("the audit table is unreachable")
-
-    monkeypatch.setattr("web.inquiry_pages.record_accesses", broken)
+    access_records_cannot_be_written(monkeypatch)
     response = await client.get(f"/{office.slug}/henvendelser/{reference}/innsyn.json")
     assert response.status_code == 503 and '"accesses"' not in response.text

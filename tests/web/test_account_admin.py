@@ -7,6 +7,7 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from services.office import Office
+from tests.helpers import query
 from tests.private_database import (
     module_admin_database_url,  # noqa: F401 (a database of the module's own: the platform page lists every kommune in it)
     module_database_url,  # noqa: F401
@@ -27,12 +28,8 @@ def state(admin_database_url: str, account_id: object) -> tuple[bool, int]:
 
 
 def records(admin_database_url: str, account_id: object) -> list[tuple[str, str, str]]:
-    with psycopg.connect(admin_database_url) as conn:
-        rows = conn.execute(
-            "SELECT tenant_id, change, actor_id FROM audit.account_records WHERE account_id = %s ORDER BY id",
-            (account_id,),
-        )
-        return rows.fetchall()
+    sql = "SELECT tenant_id, change, actor_id FROM audit.account_records WHERE account_id = %s ORDER BY id"
+    return query(admin_database_url, sql, (account_id,))
 
 
 async def test_a_tenant_administrator_deactivates_and_reactivates_a_colleague_without_javascript(

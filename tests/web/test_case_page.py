@@ -13,6 +13,7 @@ from services.case_commands import AddNote
 from services.office import Office
 from tests import factories
 from tests.web.helpers import (
+    access_records_cannot_be_written,
     act,
     sign_in_as_fixture,  # noqa: F401 (the fixture `sign_in_as`)
 )
@@ -49,11 +50,7 @@ async def test_no_access_record_no_data(
     client: AsyncTestClient, office: Office, reference: str, sign_in_as, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     await sign_in_as("caseworker", office.slug)
-
-    async def broken(*args: object, **kwargs: object) -> None:
-        raise OSError("the audit table is unreachable")
-
-    monkeypatch.setattr("web.inquiry_pages.record_accesses", broken)
+    access_records_cannot_be_written(monkeypatch)
     page = await client.get(f"/{office.slug}/henvendelser/{reference}")
     assert page.status_code == 503  # an unreachable store: "try again shortly", and no data
     assert SUMMARY not in page.text and "Testesen" not in page.text

@@ -15,6 +15,7 @@ from services.case_commands import AddNote, Forward, HoldMeeting, Reopen, Resolv
 from services.office import Office
 from tests import factories
 from tests.web.helpers import (
+    access_records_cannot_be_written,
     act,
     sign_in_as_fixture,  # noqa: F401 (the fixture `sign_in_as`)
 )
@@ -160,11 +161,7 @@ async def test_without_an_access_record_none_of_the_fields_is_sent(
 ) -> None:
     reference, _ = case
     await sign_in_as("caseworker", office.slug)
-
-    async def broken(*args: object, **kwargs: object) -> None:
-        raise OSError("the audit table is unreachable")
-
-    monkeypatch.setattr("web.inquiry_pages.record_accesses", broken)
+    access_records_cannot_be_written(monkeypatch)
     page = await client.get(f"/{office.slug}/henvendelser/{reference}")
     assert page.status_code == 503
     for written in (*WRITTEN, REOPEN_REASON, "Pårørende"):

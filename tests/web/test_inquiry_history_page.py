@@ -15,7 +15,10 @@ from services.case_commands import Assign, Resolve
 from services.office import EraseInquiry, Office
 from tests import factories
 from tests.integration.test_access_report import records
-from tests.web.helpers import sign_in_as_fixture  # noqa: F401 (the fixture `sign_in_as`)
+from tests.web.helpers import (
+    access_records_cannot_be_written,
+    sign_in_as_fixture,  # noqa: F401 (the fixture `sign_in_as`)
+)
 
 NAME = "Testesen, Fiktiv"
 SUMMARY = "Fiktiv sak om avlastning"
@@ -134,11 +137,7 @@ async def test_no_access_record_no_data(
 ) -> None:
     reference = history_of(office, caseworker)
     await sign_in_as("auditor", office.slug)
-
-    async def broken(*args: object, **kwargs: object) -> None:
-        raise OSError("the audit table is unreachable")
-
-    monkeypatch.setattr("web.inquiry_pages.record_accesses", broken)
+    access_records_cannot_be_written(monkeypatch)
     page = await client.get(url(office, reference))
     assert page.status_code == 503
     assert SUMMARY not in page.text and "Testesen" not in page.text

@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 from datetime import date, timedelta
 
-import psycopg
 import pytest
 from docx import Document
 from litestar.testing import AsyncTestClient
@@ -20,7 +19,11 @@ from services.letter_documents import long_date
 from services.letters import Letters, SetLetterhead
 from services.office import Office
 from tests import factories
-from tests.web.helpers import sign_in_as_fixture  # noqa: F401 (the fixture `sign_in_as`)
+from tests.web.helpers import (
+    access_records,
+    access_records_cannot_be_written,
+    sign_in_as_fixture,  # noqa: F401 (the fixture `sign_in_as`)
+)
 
 RECEIVED = date(2026, 3, 2)
 SUMMARY = "Fiktiv sak om brev fra ombudet"
@@ -49,12 +52,6 @@ def receive(office: Office, ctx: Context, on: date = RECEIVED, **changes: str) -
         requester_name=changes.get("requester_name", "Testesen, Demo"),
         contact="Testveien 1\n9999 Prøveby",
     )
-
-
-def records(admin_database_url: str, tenant: str) -> list[tuple[str, str, str]]:
-    with psycopg.connect(admin_database_url) as conn:
-        query = "SELECT role, purpose, channel FROM audit.access_records WHERE tenant_id = %s ORDER BY id"
-        return conn.execute(query, (tenant,)).fetchall()
 
 
 def docx_text(body: bytes) -> str:
@@ -107,8 +104,8 @@ async def test_each_letter_is_a_word_document_on_the_offices_letterhead_recorded
         assert expected_answer_on(date(2026, 3, 20)) == date(2026, 4, 20)
     if kind == "avslutning":
         assert "Dato: 14. april 2026" in text
-    assert records(admin_database_url, office.slug) == [("caseworker", "brev", "letter")]
-    assert records(admin_database_url, other.slug) == []
+    assert access_records(admin_database_url, office.slug) == [("caseworker", "brev", "letter")]
+    assert access_records(admin_database_url, other.slug) == []
 
 
 async def test_an_interim_reply_not_yet_registered_promises_a_month_from_today(
@@ -139,7 +136,7 @@ async def test_an_unknown_kind_of_letter_is_a_missing_page_and_records_nothing(
     await sign_in_as("caseworker", office.slug)
     response = await client.get(f"/{office.slug}/henvendelser/{reference}/{path}")
     assert response.status_code == 404 and "Testesen" not in response.text
-    assert records(admin_database_url, office.slug) == []
+    assert access_records(admin_database_url, office.slug) == []
 
 
 async def test_another_tenants_inquiry_or_an_unknown_one_is_a_missing_page_and_records_nothing(
@@ -159,7 +156,9 @@ async def test_another_tenants_inquiry_or_an_unknown_one_is_a_missing_page_and_r
         follow_redirects=False,
     )
     assert post.status_code == 404 and office.inquiry(reference).interim_reply_on is None
-    assert records(admin_database_url, office.slug) == [] and records(admin_database_url, other.slug) == []
+    assert (
+        access_records(admin_database_url, office.slug) == [] and access_records(admin_database_url, other.slug) == []
+    )
 
 
 @pytest.mark.parametrize(("role", "status"), [("auditor", 200), ("tenant_admin", 200), ("network", 404)])
@@ -179,11 +178,7 @@ async def test_no_access_record_no_letter(
     office, _ = offices
     reference = receive(office, caseworker)
     await sign_in_as("caseworker", office.slug)
-
-    async def broken(*args: object, **kwargs: object) -> None:
-        raise OSError("the audit table is unreachable")
-
-    monkeypatch.setattr("web.inquiry_pages.record_accesses", broken)
+    access_records_cannot_be_written(monkeypatch)
     response = await client.get(f"/{office.slug}/henvendelser/{reference}/brev/kvittering.docx")
     assert response.status_code == 503 and not response.content.startswith(b"PK")
     assert "Testesen" not in response.text
@@ -242,8 +237,8 @@ async def test_one_click_on_the_dashboard_registers_the_interim_reply_once_and_o
     assert [e.event for e in office.history(reference)].count("InterimReplySent") == 1
     assert office.inquiry(reference).interim_reply_on == today
     assert other.inquiry(theirs).interim_reply_on is None
-    assert records(admin_database_url, office.slug) == [("caseworker", "brev", "letter")] * 2
-    assert records(admin_database_url, other.slug) == []
+    assert access_records(admin_database_url, office.slug) == [("caseworker", "brev", "letter")] * 2
+    assert access_records(admin_database_url, other.slug) == []
     worker.catch_up(office.slug)
     soon = section((await client.get(f"/{office.slug}/oversikt")).text, "snart")
     assert reference not in soon

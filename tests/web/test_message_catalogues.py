@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-from html.parser import HTMLParser
 from pathlib import Path
 
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
+from tests.web.helpers import TextRead
 from web.i18n import LOCALES, template_environment, translations
 
 WEB = Path(__file__).parents[2] / "web"
@@ -36,32 +36,14 @@ def test_the_bokmal_catalogue_holds_every_text_in_the_templates() -> None:
     assert not missing, f"run `make messages`; missing from web/locale/nb: {sorted(missing)}"
 
 
-class _VisibleText(HTMLParser):
-    """Text a person reads or hears: text nodes and the attributes screen readers announce."""
-
-    SPOKEN = {"aria-label", "title", "placeholder", "alt"}
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.found: list[str] = []
-        self._skip = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self._skip += tag in ("script", "style")
-        self.found += [value for name, value in attrs if name in self.SPOKEN and value]
-
-    def handle_endtag(self, tag: str) -> None:
-        self._skip -= tag in ("script", "style")
-
-    def handle_data(self, data: str) -> None:
-        if not self._skip:
-            self.found.append(data)
+# Text a person reads or hears: text nodes and the attributes screen readers announce.
+SPOKEN = frozenset({"aria-label", "title", "placeholder", "alt"})
 
 
 def _words_outside_gettext(template: str) -> list[str]:
     without_jinja = re.sub(r"{%-?\s*trans\b.*?endtrans\s*-?%}", " ", template, flags=re.S)
     without_jinja = re.sub(r"{#.*?#}|{%.*?%}|{{.*?}}", " ", without_jinja, flags=re.S)
-    parser = _VisibleText()
+    parser = TextRead(SPOKEN)
     parser.feed(without_jinja)
     # Attributes and query strings that macros write outside a tag are markup, not text.
     markup = re.compile(r'[\w-]+="[^"]*"|[?&][\w-]+=\S*')

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-import psycopg
 from litestar.testing import AsyncTestClient
 
 from domain.common import Context
@@ -12,6 +11,7 @@ from domain.inquiry import Inquiry
 from projections.worker import ProjectionWorker
 from services.office import EraseInquiry, Office
 from tests import factories
+from tests.helpers import query
 from tests.web.helpers import sign_in_as_fixture  # noqa: F401 (the fixture `sign_in_as`)
 
 
@@ -27,12 +27,8 @@ async def search(client: AsyncTestClient, slug: str, **fields: str):
 
 
 def search_records(admin_database_url: str, tenant: str) -> list[tuple[str, str, str]]:
-    with psycopg.connect(admin_database_url) as conn:
-        rows = conn.execute(
-            "SELECT inquiry_id::text, purpose, channel FROM audit.access_records WHERE tenant_id = %s ORDER BY 1",
-            (tenant,),
-        )
-        return rows.fetchall()
+    sql = "SELECT inquiry_id::text, purpose, channel FROM audit.access_records WHERE tenant_id = %s ORDER BY 1"
+    return query(admin_database_url, sql, (tenant,))
 
 
 async def test_a_name_or_word_finds_the_inquiry_in_ones_own_tenant_and_records_each_hit(

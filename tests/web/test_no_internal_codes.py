@@ -7,7 +7,6 @@ import io
 import re
 import uuid
 from datetime import date
-from html.parser import HTMLParser
 
 import pytest
 from docx import Document
@@ -42,6 +41,7 @@ from services.letters import FILE_NAMES
 from services.office import Office
 from services.platform import Platform
 from tests import factories
+from tests.web.helpers import TextRead
 
 TAXONOMY_BASES = ("in_force_at_receipt", "reprojected")  # projections/annual_report.py
 ENUMERATIONS = (
@@ -67,29 +67,10 @@ CASEWORKER_NAME = "Kari Prøvesen"
 PARTICIPANT_CHOICES = set(MEETING_PARTICIPANTS)
 
 
-class _Text(HTMLParser):
-    """The text nodes a person reads; attributes (option values, ids, URLs) and scripts are not read."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.parts: list[str] = []
-        self._hidden = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self._hidden += tag in ("script", "style")
-
-    def handle_endtag(self, tag: str) -> None:
-        self._hidden -= tag in ("script", "style")
-
-    def handle_data(self, data: str) -> None:
-        if not self._hidden:
-            self.parts.append(data)
-
-
 def html_text(html: str) -> str:
-    parser = _Text()
+    parser = TextRead()
     parser.feed(html)
-    return "\n".join(parser.parts)
+    return "\n".join(parser.found)
 
 
 def docx_text(content: bytes) -> str:
