@@ -297,7 +297,10 @@ def test_after_erasure_and_a_rotation_past_the_window_nothing_the_attacker_holds
     # What the attacker holds now: every row version of the keys and the index from the pages and a base backup
     # taken before the erasure (wrapped_before, rows_before), the WAL since, the master key and epoch 2.
     wal = wal_since(superuser, wal_start)
-    assert any(w in wal for w in wrapped_before), "the old wrapped key is still in the WAL"
+    assert any(w in wal for w in wrapped_before), (
+        f"the old wrapped key is still in the WAL (read {len(wal):,} bytes from {wal_start};"
+        f" {len(wrapped_before)} old versions looked for)"
+    )
     for text in (*PERSONAL, HOLD_REASON):
         assert text.encode() not in wal
     all_wrapped = wrapped_before + old_wrapped_keys(superuser, slug, ERASED_ID)
