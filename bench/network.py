@@ -2,7 +2,7 @@
 
 The offices are real tenants (their profiles in the event store, as the old page reads them); their inquiries are
 not replayed from events but written straight into the read models the worker keeps, from synthetic case-list rows
-through the worker's own fold (projections.statistics and projections.network_figures' `contributions`): the same
+through the worker's own fold (projections.statistics and projections.network_figures' `count`): the same
 rows the worker would write, in seconds instead of an hour of imports.
 """
 
@@ -96,10 +96,8 @@ def build_offices(platform: Platform, app_url: str, admin_url: str, offices: int
             area_counts: Counter = Counter()
             figures: Counter = Counter()
             for row in synthetic_rows(rng, max(1, round(population * scale)), first_year, years, areas):
-                by_year, by_area = running_counts.contributions(row)
-                years_counts.update(by_year)
-                area_counts.update(by_area)
-                figures.update(network_figures.contributions(row, []))
+                running_counts.count(row, 1, years_counts, area_counts)
+                network_figures.count(row, [], 1, figures)
             year_rows.writelines(f"{slug}\t{y}\t{m}\t{k}\t{c}\n" for (y, m, k), c in years_counts.items())
             area_rows.writelines(f"{slug}\t{d}\t{a}\t{p}\t{c}\n" for (d, a, p), c in area_counts.items())
             figure_rows.writelines(f"{slug}\t{y}\t{m}\t{k}\t{c}\n" for (y, m, k), c in figures.items())

@@ -7,7 +7,6 @@ domain.deadlines' to say, and the queries bind the receipt dates it works out.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -15,6 +14,7 @@ from typing import Any
 from uuid import UUID
 
 import asyncpg
+import msgspec
 from psycopg import Cursor
 
 from domain import deadlines
@@ -63,19 +63,30 @@ def apply_batch(cursor: Cursor[Any], tenant_id: str, events: Sequence[Any]) -> N
     inquiry_events = [e for e in events if isinstance(e, Inquiry.Event)]
     if not inquiry_events:
         return
-    ids = list({e.originator_id for e in inquiry_events})
+    ids = list(dict.fromkeys(e.originator_id for e in inquiry_events))
     cursor.execute(SELECT_ROWS, (tenant_id, ids))
     before = {row[1]: dict(zip(COLUMNS, row, strict=True)) for row in cursor.fetchall()}
-    rows = dict(before)
-    for event in inquiry_events:
-        rows[event.originator_id] = fold(rows.get(event.originator_id), tenant_id, event)
-    cursor.execute(UPSERT_ROWS, (json.dumps([rows[i] for i in ids], default=str),))
+    rows: dict[UUID, dict[str, Any]] = {}
+    for event in inquiry_events:  # each row copied once a batch, then folded in place
+        key = event.originator_id
+        row = rows.get(key)
+        if row is None:
+            old = before.get(key)
+            row = rows[key] = _fold_into(None if old is None else dict(old), tenant_id, event)
+        else:
+            _fold_into(row, tenant_id, event)
+    cursor.execute(UPSERT_ROWS, (msgspec.json.encode([rows[i] for i in ids]).decode(),))
     statistics.record_changes(cursor, tenant_id, [before.get(i) for i in ids], [rows[i] for i in ids])
     network_figures.record_changes(cursor, tenant_id, [before.get(i) for i in ids], [rows[i] for i in ids])
 
 
 def fold(row: dict[str, Any] | None, tenant_id: str, event: Any) -> dict[str, Any]:
     """The row after one event; a pure function, so it can be checked against the aggregate."""
+    return _fold_into(None if row is None else dict(row), tenant_id, event)
+
+
+def _fold_into(row: dict[str, Any] | None, tenant_id: str, event: Any) -> dict[str, Any]:
+    """`fold`, changing `row` in place (its lists are replaced, never changed, so a shallow copy keeps the old)."""
     if isinstance(event, Inquiry.Received):
         row = {
             "tenant_id": tenant_id,
@@ -100,7 +111,7 @@ def fold(row: dict[str, Any] | None, tenant_id: str, event: Any) -> dict[str, An
             "outcome": None,
         }
     assert row is not None, "an inquiry's first event is Received"
-    row = dict(row, version=event.originator_version)
+    row["version"] = event.originator_version
     if deadlines.is_reply(event) and row["first_response_on"] is None:
         row["first_response_on"] = event.on
     match event:

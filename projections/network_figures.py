@@ -54,42 +54,38 @@ def group_of(versions: Versions, received_on: date, area: str) -> str:
     return default_group(area)
 
 
-def contributions(row: Row | None, versions: Versions) -> Counter[Key]:
-    """What one inquiry's case-list row adds to its tenant's network figures."""
-    counts: Counter[Key] = Counter()
-    if row is None:
-        return counts
+def count(row: Row, versions: Versions, sign: int, counts: dict[Key, int]) -> None:
+    """Adds what one inquiry's case-list row contributes to its tenant's network figures (`sign` -1: takes it away)."""
     received: date = row["received_on"]
     year = received.year
-    counts[year, TOTAL, ""] = 1
-    counts[year, GROUP, group_of(versions, received, row["primary_area"])] = 1
-    for case_type in set(row["case_types"]):
-        counts[year, CASE_TYPE, case_type] = 1
-    flags = {
-        "outside_mandate": row["outside_mandate"],
-        "forwarded": bool(row["forwarded_to"]),
-        "complaints_sent": row["complaints_sent"] > 0,
-        "interim_replies": row["interim_reply_on"] is not None,
-        "resolved": row["resolved_on"] is not None,
-    }
-    for flag, true in flags.items():
-        if true:
-            counts[year, flag, ""] = 1
-    if row["complaint_outcomes"]:  # the inquiry's decided complaint: the latest decision counts
-        counts[year, OUTCOME, row["complaint_outcomes"][-1]] = 1
+    keys = [(year, TOTAL, ""), (year, GROUP, group_of(versions, received, row["primary_area"]))]
+    keys.extend((year, CASE_TYPE, case_type) for case_type in set(row["case_types"]))
+    if row["outside_mandate"]:
+        keys.append((year, "outside_mandate", ""))
+    if row["forwarded_to"]:
+        keys.append((year, "forwarded", ""))
+    if row["complaints_sent"] > 0:
+        keys.append((year, "complaints_sent", ""))
+    if row["interim_reply_on"] is not None:
+        keys.append((year, "interim_replies", ""))
     if row["resolved_on"] is not None:
-        counts[year, DAYS, str((row["resolved_on"] - received).days)] = 1
-    return counts
+        keys.append((year, "resolved", ""))
+        keys.append((year, DAYS, str((row["resolved_on"] - received).days)))
+    if row["complaint_outcomes"]:  # the inquiry's decided complaint: the latest decision counts
+        keys.append((year, OUTCOME, row["complaint_outcomes"][-1]))
+    for key in keys:
+        counts[key] = counts.get(key, 0) + sign
 
 
 def record_changes(cursor: Cursor[Any], tenant_id: str, before: Iterable[Row | None], after: Iterable[Row]) -> None:
     """Moves the counts by the difference the batch made to the rows it touched (paired by position)."""
     versions = _versions(cursor, tenant_id)
-    delta: Counter[Key] = Counter()
+    delta: dict[Key, int] = {}
     for old, new in zip(before, after, strict=True):
-        delta.update(contributions(new, versions))
-        delta.subtract(contributions(old, versions))
-    changed = Counter({key: n for key, n in delta.items() if n})
+        if old is not None:
+            count(old, versions, -1, delta)
+        count(new, versions, 1, delta)
+    changed = {key: n for key, n in delta.items() if n}
     if not changed:
         return
     statistics.add_counts(cursor, tenant_id, "read.network_figures", ("year", "measure", "key"), _TYPES, changed)

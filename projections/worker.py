@@ -13,7 +13,7 @@ from uuid import UUID, uuid4
 import psycopg
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import DomainEventProtocol
-from eventsourcing.persistence import InterfaceError, OperationalError, ProgrammingError, StoredEvent
+from eventsourcing.persistence import InterfaceError, OperationalError, ProgrammingError
 from opentelemetry import metrics, trace
 from psycopg import sql
 
@@ -33,6 +33,8 @@ from services.retention import Retention
 
 if TYPE_CHECKING:
     from eventsourcing.postgres import PostgresApplicationRecorder
+
+    from services.event_decoding import FastMapper
 
 log = logging.getLogger(__name__)
 
@@ -496,8 +498,8 @@ def stored_after(
 
 
 def decoded(app: OfficeApplication, rows: list[tuple[Any, ...]]) -> list[DomainEventProtocol[UUID]]:
-    to_event = app.mapper.to_domain_event
-    return [to_event(StoredEvent(row[1], row[2], row[3], row[4])) for row in rows]
+    event_of = cast("FastMapper", app.mapper).event_of
+    return [event_of(row[1], row[2], row[3], row[4]) for row in rows]
 
 
 # Not the event's fault: a lost connection, a deadlock, a server shutting down or out of resources. These are

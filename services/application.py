@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import date
+from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import Application
@@ -12,6 +13,7 @@ from eventsourcing.persistence import InfrastructureFactory, JSONTranscoder, Map
 from eventsourcing.utils import Environment
 
 from domain.inquiry import PERSONAL_FIELDS, SHREDDED_LISTS
+from services.event_decoding import FastMapper
 from services.inquiry_keys import EncryptedField, InquiryKeys, InquiryKeyStore
 from services.key_epochs import EpochStore
 from services.search_index import SearchIndex, SearchKeyStore
@@ -35,7 +37,7 @@ def table_prefix(slug: str) -> str:
     return "tenant_" + slug.replace("-", "_")
 
 
-class FieldEncryptingMapper(Mapper[UUID]):
+class FieldEncryptingMapper(FastMapper):
     """Encrypts an inquiry's personal fields with its own key on the way to storage; the tenant cipher then wraps all.
 
     On the way back an encrypted field stays `EncryptedField` until a service opens it for a reader: the projections never need
@@ -44,7 +46,7 @@ class FieldEncryptingMapper(Mapper[UUID]):
     """
 
     def __init__(self, base: Mapper[UUID], keys: InquiryKeys) -> None:
-        super().__init__(base.transcoder, base.compressor, base.cipher)
+        super().__init__(base)
         self.keys = keys
 
     def to_stored_event(self, domain_event: DomainEventProtocol[UUID]) -> StoredEvent:
@@ -69,8 +71,8 @@ class FieldEncryptingMapper(Mapper[UUID]):
         object.__setattr__(clone, "__dict__", encrypted)
         return super().to_stored_event(clone)
 
-    def to_domain_event(self, stored_event: StoredEvent) -> DomainEventProtocol[UUID]:
-        event = super().to_domain_event(stored_event)
+    def event_of(self, originator_id: UUID | str, version: int, topic: str, stored_state: bytes) -> Any:
+        event = super().event_of(originator_id, version, topic, stored_state)
         state = vars(event)
         for field in PERSONAL_FIELDS.get(type(event), ()):
             encrypted = EncryptedField.from_stored(field, state.get(field))
@@ -138,7 +140,7 @@ class OfficeApplication(Application[UUID]):
 
     def construct_mapper(self) -> Mapper[UUID]:
         mapper = super().construct_mapper()
-        return mapper if self.inquiry_keys is None else FieldEncryptingMapper(mapper, self.inquiry_keys)
+        return FastMapper(mapper) if self.inquiry_keys is None else FieldEncryptingMapper(mapper, self.inquiry_keys)
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
