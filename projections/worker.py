@@ -7,6 +7,7 @@ import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime
+from functools import partial
 from typing import TYPE_CHECKING, Any, cast
 from uuid import UUID, uuid4
 
@@ -21,6 +22,7 @@ from domain.common import Context, DomainError, today_in_norway
 from domain.tenant import Tenant
 from projections import inquiries, network_figures, network_releases, outreach, quarantine, search_index
 from projections.quarantine import Quarantine
+from projections.read_ahead import ReadAhead
 from projections.safe_login import refuse_unsafe_login_sync
 from services.application import OfficeApplication
 from services.audit import chain as audit_chain
@@ -97,6 +99,7 @@ class ProjectionWorker:
             )
         self._audit = audit or AuditKeeper()
         self._conninfo = conninfo
+        self._ahead = ReadAhead(conninfo)
         self._retry_first = retry_first
         self._retry_cap = retry_cap
         self._retention_ran_on: date | None = None
@@ -111,6 +114,7 @@ class ProjectionWorker:
             raise
 
     def close(self) -> None:
+        self._ahead.close()
         self._writer.close()
 
     def catch_up(self, slug: str, projection: str | None = None, *, retry: bool = False) -> int:
@@ -130,7 +134,7 @@ class ProjectionWorker:
         while names:
             try:
                 with self._writer.transaction(), self._writer.cursor() as cursor:
-                    count = self._next_batch(cursor, slug, names)
+                    count = self._next_batch(cursor, slug, names, read_ahead=True)
             except _Unprojectable as failure:
                 if self._set_aside(slug, failure.projection):
                     names.remove(failure.projection)
@@ -196,8 +200,11 @@ class ProjectionWorker:
             raise
         return applied
 
-    def _next_batch(self, cursor: Any, slug: str, names: list[str]) -> int:
-        """One batch from the furthest-behind position; each projection gets the events it has not seen."""
+    def _next_batch(self, cursor: Any, slug: str, names: list[str], *, read_ahead: bool = False) -> int:
+        """One batch from the furthest-behind position; each projection gets the events it has not seen.
+
+        With `read_ahead`, a full batch starts the reading and decoding of the next on its own thread and connection
+        (projections.read_ahead), used by the next call if it starts there."""
         app = self._platform.office(slug).app
         self._lock(cursor, slug, names)
         cursor.execute(
@@ -205,12 +212,21 @@ class ProjectionWorker:
             (slug, names),
         )
         positions = dict.fromkeys(names, 0) | dict(cursor.fetchall())
-        # Read on the writer's own connection, as plain tuples: no pool checkout, no dict rows per event.
-        notifications = stored_after(cursor, app, min(positions.values()))
+        start = min(positions.values())
+        notifications, ready = self._ahead.take(slug, start) or (None, None)
+        if notifications is None:  # on the writer's own connection, as plain tuples: no pool checkout, no dict rows
+            notifications = stored_after(cursor, app, start)
         if not notifications:
             return 0
+        if read_ahead and len(notifications) == BATCH:
+            self._ahead.start(
+                slug,
+                notifications[-1][0],
+                lambda reader, after: stored_after(reader, app, after),
+                partial(decoded, app),
+            )
         try:
-            events = list(zip((row[0] for row in notifications), decoded(app, notifications), strict=True))
+            events = list(zip((row[0] for row in notifications), ready or decoded(app, notifications), strict=True))
         except Exception as error:  # an event that does not decode (unknown topic, wrong key) is set aside
             if _is_transient(error):
                 raise

@@ -242,3 +242,53 @@ def test_a_rebuild_ends_with_the_same_rows_as_the_live_worker_and_reports_progre
     assert rows(database_url, b.slug) == before_b  # the other tenant is untouched
     assert seen[0][0] == 0 and seen[-1][0] == seen[-1][1] == 23
     assert worker.lag(a.slug) == 0
+
+
+def test_reading_ahead_in_small_batches_applies_every_event_once_while_new_ones_keep_arriving(
+    offices: tuple[Office, Office],
+    caseworker: Context,
+    worker: ProjectionWorker,
+    database_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The next batch is read on another connection while one is applied; events written meanwhile (here: one more
+    meeting on each apply, after the read-ahead started) are neither skipped nor applied twice."""
+    a, b = offices
+    references = [factories.case(a, caseworker, received_on=date(2024, 3, day)) for day in range(1, 6)]
+    factories.case(b, caseworker)
+    worker.catch_up(b.slug)  # the other tenant's batch is never taken for this one
+    real_apply = inquiries.apply_batch
+    held = dict.fromkeys(references, 0)
+    calls = 0
+
+    def a_meeting_arrives_meanwhile(cursor: object, tenant: str, events: list[object]) -> None:
+        nonlocal calls
+        real_apply(cursor, tenant, events)
+        calls += 1
+        if calls <= 6:
+            reference = references[calls % len(references)]
+            a.handle(caseworker, HoldMeeting(inquiry=reference, on=date(2024, 4, calls), participants=["ombud"]))
+            held[reference] += 1
+
+    real_take = worker._ahead.take
+    taken: list[int] = []
+
+    def take(slug: str, after: int) -> object:
+        batch = real_take(slug, after)
+        if batch is not None:
+            taken.append(after)
+        return batch
+
+    monkeypatch.setattr(worker._ahead, "take", take)
+    monkeypatch.setattr(worker_module(), "BATCH", 3)
+    monkeypatch.setitem(worker_module().PROJECTIONS, inquiries.NAME, a_meeting_arrives_meanwhile)
+    worker.catch_up(a.slug)
+    monkeypatch.setitem(worker_module().PROJECTIONS, inquiries.NAME, real_apply)
+    worker.catch_up(a.slug)  # whatever arrived after the last batch was read
+
+    assert calls > 6 and worker.lag(a.slug) == 0
+    assert len(taken) >= 3  # batches were read ahead and used
+    assert [(r[1], r[5]) for r in rows(database_url, a.slug)] == [(ref, held[ref]) for ref in references]
+    caught_up = rows(database_url, a.slug)
+    worker.rebuild(a.slug)
+    assert rows(database_url, a.slug) == caught_up
