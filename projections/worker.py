@@ -21,6 +21,7 @@ from psycopg import sql
 from domain.common import Context, DomainError, today_in_norway
 from domain.tenant import Tenant
 from projections import inquiries, network_figures, network_releases, outreach, quarantine, search_index
+from projections.collections_held import fewer_collections
 from projections.quarantine import Quarantine
 from projections.read_ahead import ReadAhead
 from projections.safe_login import refuse_unsafe_login_sync
@@ -133,7 +134,7 @@ class ProjectionWorker:
         applied = 0
         while names:
             try:
-                with self._writer.transaction(), self._writer.cursor() as cursor:
+                with fewer_collections(), self._writer.transaction(), self._writer.cursor() as cursor:
                     count = self._next_batch(cursor, slug, names, read_ahead=True)
             except _Unprojectable as failure:
                 if self._set_aside(slug, failure.projection):
@@ -181,7 +182,7 @@ class ProjectionWorker:
         total = self._platform.office(slug).app.recorder.max_notification_id() or 0
         applied = 0
         try:
-            with self._writer.transaction(), self._writer.cursor() as cursor:
+            with fewer_collections(), self._writer.transaction(), self._writer.cursor() as cursor:
                 self._lock(cursor, slug, [projection])
                 for table in PROJECTION_TABLES[projection]:
                     cursor.execute(f"DELETE FROM {table} WHERE tenant_id = %s", (slug,))
