@@ -1,5 +1,4 @@
-"""What a tenant's page starts from, as one dependency: the request, the tenant in the URL, who is signed in, the
-profile, and the office and database they lead to."""
+"""What a tenant's page starts from, as one dependency: the request, the URL's tenant, who is signed in, the profile."""
 
 from __future__ import annotations
 
