@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import asyncpg
 from litestar import Request
+from litestar.di import NamedDependency
 from litestar.params import FromPath
 
 from services.office import Office, TenantProfile
@@ -33,6 +34,8 @@ class TenantPage:
         return tenant_office(self.request, self.tenant)
 
 
-async def tenant_page(request: Request, tenant: FromPath[str], staff: Staff, profile: TenantProfile) -> TenantPage:
+async def tenant_page(
+    request: Request, tenant: FromPath[str], staff: NamedDependency[Staff], profile: NamedDependency[TenantProfile]
+) -> TenantPage:
     """Built from the app's `staff` and `profile` dependencies, so the session and the profile are read once."""
     return TenantPage(request, tenant, staff, profile)
