@@ -120,9 +120,7 @@ def build_parser() -> OneLineParser:
     importing.add_argument("file", help="CSV med overskrift; komma eller semikolon; UTF-8", type=line)
     importing.set_defaults(run="commands.run_import")
 
-    outreach = subcommands.add_parser("outreach", help="utadrettet virksomhet").add_subparsers(
-        dest="outreach_command", required=True, parser_class=OneLineParser
-    )
+    outreach = _group(subcommands, "outreach", "utadrettet virksomhet")
     register = outreach.add_parser("register", help="registrer et informasjonsmøte, foredrag, kurs …")
     register.add_argument("--tenant", required=True, type=line)
     register.add_argument("--held-on", type=parse_date, required=True)
@@ -132,17 +130,13 @@ def build_parser() -> OneLineParser:
     register.add_argument("--participants", type=non_negative_int)
     register.set_defaults(run="commands.run_outreach_register")
 
-    projections = subcommands.add_parser("projections", help="lesemodeller").add_subparsers(
-        dest="projections_command", required=True, parser_class=OneLineParser
-    )
+    projections = _group(subcommands, "projections", "lesemodeller")
     rebuild = projections.add_parser("rebuild", help="bygg lesemodeller på nytt fra første hendelse")
     rebuild.add_argument("--tenant", help="bare denne kommunen (standard: alle)", type=line)
     rebuild.add_argument("--projection", choices=["case_list", "outreach"], help="bare denne (standard: alle)")
     rebuild.set_defaults(run="commands.run_rebuild")
 
-    report = subcommands.add_parser("report", help="rapporter").add_subparsers(
-        dest="report_command", required=True, parser_class=OneLineParser
-    )
+    report = _group(subcommands, "report", "rapporter")
     annual = report.add_parser("annual", help="årsrapportens tall for én kommune og ett år")
     annual.add_argument("--tenant", required=True, type=line)
     annual.add_argument("--year", required=True, type=year)
@@ -179,9 +173,7 @@ def build_parser() -> OneLineParser:
     migrate = subcommands.add_parser("migrate", help="opprett eller oppgrader skjema og databaseroller")
     migrate.set_defaults(run="commands.run_migrate")
 
-    tenant = subcommands.add_parser("tenant", help="kommuner på plattformen").add_subparsers(
-        dest="tenant_command", required=True, parser_class=OneLineParser
-    )
+    tenant = _group(subcommands, "tenant", "kommuner på plattformen")
     create = tenant.add_parser("create", help="opprett en kommune")
     create.add_argument("slug", type=line)
     create.add_argument("--name", required=True, type=line)
@@ -205,20 +197,13 @@ def build_parser() -> OneLineParser:
     listing.add_argument("--json", action="store_true")
     listing.set_defaults(run="commands.run_tenant_list")
 
-    user = subcommands.add_parser("user", help="brukerkontoer for innlogging").add_subparsers(
-        dest="user_command", required=True, parser_class=OneLineParser
-    )
+    user = _group(subcommands, "user", "brukerkontoer for innlogging")
     new_user = user.add_parser("create", help="opprett en konto; passordet leses fra standard inn")
     new_user.add_argument("--tenant", help="kommunen (for caseworker, tenant_admin og auditor)", type=line)
     new_user.add_argument("--email", required=True, type=line)
     new_user.add_argument("--role", required=True, choices=STAFF_ROLES)
     new_user.add_argument("--name", help=NAME_HELP, type=display_name)
-    new_user.add_argument(
-        "--password-stdin",
-        action="store_true",
-        required=True,
-        help="les passordet fra standard inn (aldri som argument)",
-    )
+    _password_from_stdin(new_user, "passordet")
     new_user.set_defaults(run="commands.run_user_create")
     naming = user.add_parser("name", help="sett navnet som vises for en konto (tomt navn: e-postadressen vises)")
     naming.add_argument("--email", required=True, type=line)
@@ -228,17 +213,10 @@ def build_parser() -> OneLineParser:
         "reset-password", help="gi en konto nytt passord (lest fra standard inn); kontoen logges ut overalt"
     )
     reset.add_argument("--email", required=True)
-    reset.add_argument(
-        "--password-stdin",
-        action="store_true",
-        required=True,
-        help="les det nye passordet fra standard inn (aldri som argument)",
-    )
+    _password_from_stdin(reset, "det nye passordet")
     reset.set_defaults(run="commands.run_user_reset_password")
 
-    inquiry = subcommands.add_parser("inquiry", help="henvendelser").add_subparsers(
-        dest="inquiry_command", required=True, parser_class=OneLineParser
-    )
+    inquiry = _group(subcommands, "inquiry", "henvendelser")
     receive = inquiry.add_parser("receive", help="registrer en ny henvendelse")
     receive.add_argument("--tenant", required=True, type=line)
     receive.add_argument("--received-on", type=parse_date, default=None, help="mottatt dato (standard: i dag)")
@@ -264,9 +242,7 @@ def build_parser() -> OneLineParser:
         ("access-report", "innsyn i tilgangsloggen: hvert oppslag, uten navn på ansatte", "commands.run_access_report"),
     )
     for name, helptext, run in reads:
-        sub = inquiry.add_parser(name, help=helptext)
-        sub.add_argument("--tenant", required=True, type=line)
-        sub.add_argument("inquiry", help="saksnummer eller id", type=line)
+        sub = _on_inquiry(inquiry, name, help=helptext)
         sub.add_argument(
             "--purpose",
             type=purpose,
@@ -281,9 +257,7 @@ def build_parser() -> OneLineParser:
         sub.set_defaults(run=run)
 
     def verb(name: str, helptext: str, command: type[CaseCommand], **arguments: dict[str, Any]) -> None:
-        sub = inquiry.add_parser(name, help=helptext)
-        sub.add_argument("--tenant", required=True, type=line)
-        sub.add_argument("inquiry", help="saksnummer eller id", type=line)
+        sub = _on_inquiry(inquiry, name, help=helptext)
         sub.add_argument("--on", type=parse_date, default=None, help="dato (standard: i dag)")
         sub.add_argument(
             "--expected-version",
@@ -332,16 +306,12 @@ def build_parser() -> OneLineParser:
     verb("resolve", "avslutt henvendelsen", Resolve, outcome={"required": True, "choices": RESOLUTION_OUTCOMES})
     verb("reopen", "gjenåpne en avsluttet henvendelse", Reopen, reason={"required": True})
 
-    erase = inquiry.add_parser("erase", help=ERASE_HELP, description=ERASE_HELP)
-    erase.add_argument("--tenant", required=True, type=line)
-    erase.add_argument("inquiry", help="saksnummer eller id", type=line)
+    erase = _on_inquiry(inquiry, "erase", help=ERASE_HELP, description=ERASE_HELP)
     erase.add_argument("--on", type=parse_date, default=None, help="dato (standard: i dag)")
     erase.add_argument("--reason", required=True, type=line, help=ERASE_REASON_HELP)
     erase.set_defaults(run="commands.run_erase")
 
-    hold = inquiry.add_parser("hold", help="hold en henvendelse tilbake fra sletting (kassasjon), eller opphev det")
-    hold.add_argument("--tenant", required=True, type=line)
-    hold.add_argument("inquiry", help="saksnummer eller id", type=line)
+    hold = _on_inquiry(inquiry, "hold", help="hold en henvendelse tilbake fra sletting (kassasjon), eller opphev det")
     hold.add_argument("--lift", action="store_true", help="opphev tilbakeholdet")
     hold.add_argument(
         "--reason", default=HOLD_REASON, type=line, help="grunnlaget, uten personopplysninger (standard: %(default)s)"
@@ -349,8 +319,7 @@ def build_parser() -> OneLineParser:
     hold.add_argument("--on", type=parse_date, default=None, help="dato (standard: i dag)")
     hold.set_defaults(run="commands.run_hold")
 
-    keeping = subcommands.add_parser("retention", help="kassasjon: slett personopplysninger N år etter avslutning")
-    keeping_commands = keeping.add_subparsers(dest="retention_command", required=True, parser_class=OneLineParser)
+    keeping_commands = _group(subcommands, "retention", "kassasjon: slett personopplysninger N år etter avslutning")
     setting = keeping_commands.add_parser("set", help="antall år etter avslutning, eller «off»")
     setting.add_argument("--tenant", required=True, type=line)
     setting.add_argument("--years", required=True, type=retention_years, help="1–100, eller off")
@@ -365,11 +334,31 @@ def build_parser() -> OneLineParser:
     return parser
 
 
+def _group(subcommands: Any, name: str, helptext: str) -> Any:
+    """`ombud NAME …`, a command with commands of its own: which one was asked is `NAME_command`."""
+    return subcommands.add_parser(name, help=helptext).add_subparsers(
+        dest=f"{name}_command", required=True, parser_class=OneLineParser
+    )
+
+
+def _on_inquiry(inquiry: Any, name: str, **options: Any) -> argparse.ArgumentParser:
+    """`ombud inquiry NAME --tenant TENANT INQUIRY …`: a command on one inquiry of one tenant."""
+    sub: argparse.ArgumentParser = inquiry.add_parser(name, **options)
+    sub.add_argument("--tenant", required=True, type=line)
+    sub.add_argument("inquiry", help="saksnummer eller id", type=line)
+    return sub
+
+
+def _password_from_stdin(sub: argparse.ArgumentParser, what: str) -> None:
+    """A password is read from standard input, never given as an argument (the process list shows arguments)."""
+    sub.add_argument(
+        "--password-stdin", action="store_true", required=True, help=f"les {what} fra standard inn (aldri som argument)"
+    )
+
+
 def _audit_parsers(subcommands: Any) -> None:
     """`ombud audit …`: the revisjonsspor's commands (what each does: infra/audit_commands.py)."""
-    audit = subcommands.add_parser(
-        "audit", help="revisjonsspor: kontroll, eksport og gjennomgang av historikken"
-    ).add_subparsers(dest="audit_command", required=True, parser_class=OneLineParser)
+    audit = _group(subcommands, "audit", "revisjonsspor: kontroll, eksport og gjennomgang av historikken")
 
     def scoped(name: str, helptext: str) -> argparse.ArgumentParser:
         sub = audit.add_parser(name, help=helptext)

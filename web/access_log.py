@@ -3,9 +3,9 @@ which account."""
 
 from __future__ import annotations
 
-from litestar import Controller, Request, get
+from litestar import Controller, get
 from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery
+from litestar.params import FromQuery
 from litestar.response import Template
 
 from domain.account import AUDIT_READERS
@@ -14,10 +14,9 @@ from projections.reading import tenant_transaction
 from projections.staff_accounts import staff_names
 from services.audit import access_log
 from services.audit.access_report import CHANNEL_NAMES
-from services.office import TenantProfile
 from web.guards import tenant_roles
 from web.query import QueryValues
-from web.sessions import Staff
+from web.tenant_page import TenantPage
 
 
 class AccessLogController(Controller):
@@ -27,10 +26,7 @@ class AccessLogController(Controller):
     @get("/", name="access-log")
     async def listing(
         self,
-        request: Request,
-        tenant: FromPath[str],
-        staff: NamedDependency[Staff],
-        profile: NamedDependency[TenantProfile],
+        here: NamedDependency[TenantPage],
         henvendelse: FromQuery[str] = "",
         page: FromQuery[str] = "1",
     ) -> Template:
@@ -38,15 +34,15 @@ class AccessLogController(Controller):
         query = QueryValues()
         reference = query.text("henvendelse", henvendelse, max_length=40)
         number = query.number("page", page, low=1, high=100_000, default=1) or 1
-        async with tenant_transaction(request.app.state.db, tenant) as conn:
+        async with tenant_transaction(here.db, here.tenant) as conn:
             total, rows = await access_log.page(conn, reference or None, number)
             changes = await account_records.latest(conn)
-        emails = (await staff_names(request.app.state.db, tenant)).by_id  # by name; the email when none is set
+        emails = (await staff_names(here.db, here.tenant)).by_id  # by name; the email when none is set
         # At the command line the reader is the operator's name (--actor), not an account.
         readers = emails | {row["account_id"]: row["account_id"] for row in rows if row["channel"] == "cli"}
         context = {
-            "staff": staff,
-            "profile": profile,
+            "staff": here.staff,
+            "profile": here.profile,
             "rows": rows,
             "total": total,
             "reference": reference,

@@ -20,9 +20,10 @@ from domain.account import TENANT_ROLES
 from projections.reading import tenant_transaction
 from services.audit.access_letter import as_docx
 from services.audit.access_report import AccessReport, access_report
-from services.office import Office, TenantProfile
+from services.office import Office
 from web.guards import tenant_roles
 from web.inquiry_pages import INNSYN, path_reference, read_inquiry
+from web.tenant_page import TenantPage
 
 _MEDIA = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -35,15 +36,9 @@ class AccessReportController(Controller):
     guards = [tenant_roles(TENANT_ROLES)]
 
     @get("/innsyn.docx", name="access-report-docx")
-    async def letter(
-        self,
-        request: Request,
-        reference: FromPath[str],
-        office: NamedDependency[Office],
-        profile: NamedDependency[TenantProfile],
-    ) -> Response[Any]:
-        report = await _report(request, office, reference)
-        body = await anyio.to_thread.run_sync(as_docx, report, profile.name)
+    async def letter(self, here: NamedDependency[TenantPage], reference: FromPath[str]) -> Response[Any]:
+        report = await _report(here.request, here.office, reference)
+        body = await anyio.to_thread.run_sync(as_docx, report, here.profile.name)
         return _download(body, "docx", report.inquiry)
 
     @get("/innsyn.json", name="access-report-json")

@@ -52,6 +52,7 @@ from web.retention import LegalHoldController, RetentionController
 from web.security_headers import security_headers
 from web.sessions import SignInRequired, current_staff
 from web.statistics import StatisticsController
+from web.tenant_page import tenant_page
 
 TEMPLATES = Path(__file__).parent / "templates"
 # Reports as delivered recomputed at once per process: each folds every event of its tenant on its own connection.
@@ -139,6 +140,7 @@ def create_app(
             "staff": Provide(current_staff),
             "profile": Provide(tenant_profile),
             "office": Provide(tenant_office, sync_to_thread=False),
+            "here": Provide(tenant_page),  # request, tenant, staff and profile as one (web/tenant_page.py)
         },
         before_send=[security_headers(hsts_max_age=hsts_max_age)],
     )

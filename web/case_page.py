@@ -35,6 +35,7 @@ from web.guards import tenant_roles
 from web.inquiry_pages import CASE_WORK, on_inquiry, path_reference, read_inquiry
 from web.offices import tenant_profile
 from web.sessions import Staff
+from web.tenant_page import TenantPage
 
 MULTI_VALUED = ("further_areas", "case_types", "participants")  # checkbox groups: every ticked value, as a list
 MULTI_LINE = ("text", "reason", "about")  # the free-text fields; the domain keeps each one's length rule
@@ -48,10 +49,8 @@ class CasePageController(Controller):
     guards = [tenant_roles(TENANT_ROLES)]
 
     @get("/", name="inquiry")
-    async def page(
-        self, request: Request, tenant: FromPath[str], reference: FromPath[str], staff: NamedDependency[Staff]
-    ) -> Template:
-        return await _render(request, tenant, path_reference(reference), staff)
+    async def page(self, here: NamedDependency[TenantPage], reference: FromPath[str]) -> Template:
+        return await _render(here.request, here.tenant, path_reference(reference), here.staff)
 
     @post("/{action:str}", guards=[tenant_roles(CASE_WORKERS)])
     async def act(

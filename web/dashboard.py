@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from litestar import Controller, Request, get
+from litestar import Controller, get
 from litestar.di import NamedDependency
-from litestar.params import FromPath
 from litestar.response import Template
 
 from domain import deadlines
@@ -13,10 +12,9 @@ from projections import inquiries
 from projections.reading import tenant_transaction
 from projections.report.model import labels
 from projections.staff_accounts import staff_names
-from services.office import TenantProfile
 from web.guards import tenant_roles
 from web.inquiry_rows import inquiry_rows
-from web.sessions import Staff
+from web.tenant_page import TenantPage
 
 
 class DashboardController(Controller):
@@ -24,27 +22,21 @@ class DashboardController(Controller):
     guards = [tenant_roles(CASE_WORKERS)]
 
     @get("/", name="dashboard")
-    async def overview(
-        self,
-        request: Request,
-        tenant: FromPath[str],
-        staff: NamedDependency[Staff],
-        profile: NamedDependency[TenantProfile],
-    ) -> Template:
+    async def overview(self, here: NamedDependency[TenantPage]) -> Template:
         today = deadlines.today_in_norway()
-        async with tenant_transaction(request.app.state.db, tenant) as conn:
-            mine = await inquiries.my_open_inquiries(conn, staff.email)
+        async with tenant_transaction(here.db, here.tenant) as conn:
+            mine = await inquiries.my_open_inquiries(conn, here.staff.email)
             due_soon = await inquiries.replies_due_soon(conn, today)
             overdue = await inquiries.overdue(conn, today)
             year = await inquiries.year_at_a_glance(conn, today)
-        names = {**labels(profile), **(await staff_names(request.app.state.db, tenant)).by_email}  # codes, people
+        names = {**labels(here.profile), **(await staff_names(here.db, here.tenant)).by_email}  # codes, people
         lists = {
             key: (inquiry_rows(rows, names, today=today), rows[0]["total"] if rows else 0)
             for key, rows in (("mine", mine), ("due_soon", due_soon), ("overdue", overdue))
         }
         context = {
-            "staff": staff,
-            "profile": profile,
+            "staff": here.staff,
+            "profile": here.profile,
             "today": today,
             **lists,
             "year": year,

@@ -24,6 +24,7 @@ from web.guards import tenant_roles
 from web.inquiry_pages import on_inquiry, path_reference
 from web.offices import tenant_profile
 from web.sessions import Staff
+from web.tenant_page import TenantPage
 
 
 class ErasureController(Controller):
@@ -31,11 +32,10 @@ class ErasureController(Controller):
     guards = [tenant_roles(ERASERS)]
 
     @get("/", name="erase-inquiry")
-    async def confirm(
-        self, request: Request, tenant: FromPath[str], reference: FromPath[str], staff: NamedDependency[Staff]
-    ) -> Template:
+    async def confirm(self, here: NamedDependency[TenantPage], reference: FromPath[str]) -> Template:
         reference = path_reference(reference)
-        return await _page(request, staff, tenant, reference, await _erased_on(request, tenant, reference))
+        erased_on = await _erased_on(here.request, here.tenant, reference)
+        return await _page(here.request, here.staff, here.tenant, reference, erased_on)
 
     @post("/")
     async def erase(

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, time
 from typing import Any
 
-from litestar import Controller, Request, get
+from litestar import Controller, get
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
@@ -20,13 +20,12 @@ from domain.account import AUDIT_READERS
 from domain.common import MAX_INTEGER, InvalidField
 from domain.inquiry import PERSONAL_FIELDS, Inquiry
 from domain.replay import STATE_FIELDS, last_instant, shown
-from services.office import Office, TenantProfile
 from services.replay import Replay, ReplayStep, replay
 from web.case_timeline import timeline, timeline_names
 from web.guards import tenant_roles
 from web.inquiry_pages import AUDIT, path_reference, read_inquiry
 from web.query import QueryValues
-from web.sessions import Staff
+from web.tenant_page import TenantPage
 
 _PERSONAL = PERSONAL_FIELDS[Inquiry.Received]  # shown through the personal-data rule of _personal.html
 
@@ -47,12 +46,8 @@ class InquiryHistoryController(Controller):
     @get("/", name="inquiry-history")
     async def page(
         self,
-        request: Request,
-        tenant: FromPath[str],
+        here: NamedDependency[TenantPage],
         reference: FromPath[str],
-        staff: NamedDependency[Staff],
-        office: NamedDependency[Office],
-        profile: NamedDependency[TenantProfile],
         versjon: FromQuery[str] = "",
         dato: FromQuery[str] = "",
         tidspunkt: FromQuery[str] = "",
@@ -63,13 +58,13 @@ class InquiryHistoryController(Controller):
         day, minute = query.day("dato", dato), query.clock("tidspunkt", tidspunkt)
         # one read of the events, sent only after its access record is committed
         history = await read_inquiry(
-            request, lambda: replay(office, reference), inquiry_id=lambda read: read.inquiry_id, reading=AUDIT
+            here.request, lambda: replay(here.office, reference), inquiry_id=lambda read: read.inquiry_id, reading=AUDIT
         )
         step = _chosen(history, query, version, day, minute)
-        names, people = await timeline_names(request.app.state.db, profile)
+        names, people = await timeline_names(here.db, here.profile)
         context = {
-            "staff": staff,
-            "profile": profile,
+            "staff": here.staff,
+            "profile": here.profile,
             "history": history,
             "step": step,
             "said": timeline([step.entry], names, people)[0],

@@ -24,6 +24,7 @@ from web.guards import tenant_roles
 from web.inquiry_pages import LETTER, on_inquiry, path_reference, read_inquiry, refused
 from web.offices import tenant_profile
 from web.sessions import Staff
+from web.tenant_page import TenantPage
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 # The letter kinds as the addresses name them: /brev/kvittering.docx, /brev/forelopig-svar.docx, /brev/avslutning.docx.
@@ -39,21 +40,16 @@ class LetterController(Controller):
 
     @get("/{file:str}", name="letter")
     async def download(
-        self,
-        request: Request,
-        tenant: FromPath[str],
-        reference: FromPath[str],
-        file: FromPath[str],
-        staff: NamedDependency[Staff],
+        self, here: NamedDependency[TenantPage], reference: FromPath[str], file: FromPath[str]
     ) -> Response[bytes]:
         stem, dot, suffix = file.rpartition(".")
         if not dot or suffix != "docx" or stem not in KINDS:
             raise NotFoundException()
-        service = _service(request, tenant)
+        service = _service(here.request, here.tenant)
         typed = path_reference(reference)
         # the letter is made here, and sent only after its access record is committed
         letter = await read_inquiry(
-            request,
+            here.request,
             lambda: service.letter(typed, KINDS[stem], today_in_norway()),
             inquiry_id=lambda made: made.inquiry_id,
             reading=LETTER,

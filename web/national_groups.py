@@ -26,6 +26,7 @@ from web.guards import tenant_roles
 from web.offices import forget_profile, tenant_profile
 from web.query import QueryValues
 from web.sessions import Staff
+from web.tenant_page import TenantPage
 
 ADMINS = ("tenant_admin",)
 FIELD = "gruppe."  # each select is named after its area: gruppe.<area code>
@@ -55,17 +56,13 @@ class NationalGroupsController(Controller):
 
     @get("/", name="national_groups")
     async def page(
-        self,
-        request: Request,
-        tenant: FromPath[str],
-        staff: NamedDependency[Staff],
-        versjon: FromQuery[str] = "",
-        lagret: FromQuery[str] = "",
+        self, here: NamedDependency[TenantPage], versjon: FromQuery[str] = "", lagret: FromQuery[str] = ""
     ) -> Template:
-        profile = await tenant_profile(request, tenant)
         query = QueryValues()
-        version = _version(query, profile, versjon)
-        return _page(staff, profile, version, {"notices": query.notices, "saved": lagret == "1"}, query.status_code)
+        version = _version(query, here.profile, versjon)
+        return _page(
+            here.staff, here.profile, version, {"notices": query.notices, "saved": lagret == "1"}, query.status_code
+        )
 
     @post("/")
     async def save(

@@ -31,6 +31,7 @@ from web.guards import tenant_roles
 from web.offices import tenant_profile
 from web.query import QueryValues
 from web.sessions import Staff
+from web.tenant_page import TenantPage
 
 T = TypeVar("T")
 FLASH_SECONDS = 60
@@ -43,17 +44,12 @@ class OutreachController(Controller):
 
     @get("/", name="outreach")
     async def listing(
-        self,
-        request: Request,
-        tenant: FromPath[str],
-        staff: NamedDependency[Staff],
-        year: FromQuery[str] = "",
-        registrert: FromQuery[str] = "",
+        self, here: NamedDependency[TenantPage], year: FromQuery[str] = "", registrert: FromQuery[str] = ""
     ) -> Template:
         query = QueryValues()
         token = query.text("registrert", registrert, max_length=64, printable=True)
-        registered = await _take_flash(request.app.state.redis, token, staff, tenant)
-        return await _render(request, tenant, staff, year=year, registered=registered, query=query)
+        registered = await _take_flash(here.request.app.state.redis, token, here.staff, here.tenant)
+        return await _render(here.request, here.tenant, here.staff, year=year, registered=registered, query=query)
 
     @post("/", guards=[tenant_roles(CASE_WORKERS)])
     async def register(

@@ -25,13 +25,13 @@ from projections.area_trend import area_trend
 from projections.reading import tenant_transaction
 from projections.report.files import DOCUMENTS, FORMATS, MEDIA_TYPES, render
 from projections.report.model import key_figures, labels
-from services.office import TenantProfile
 from web.charts import LineChart, line_chart
 from web.guards import tenant_roles
 from web.offices import tenant_profile
 from web.query import LABELS, QueryValues
 from web.sessions import Staff
 from web.statistics_view import download_taxonomy, is_unfinished, sections, taxonomy_choice, today, trend_version
+from web.tenant_page import TenantPage
 
 T = TypeVar("T")
 _FILE = re.compile(rf"arsrapport-([0-9]{{4}})\.({'|'.join(FORMATS)})")  # ASCII digits: `\d` matches ²
@@ -44,9 +44,7 @@ class StatisticsController(Controller):
     @get("/", name="statistics")
     async def page(
         self,
-        request: Request,
-        tenant: FromPath[str],
-        staff: NamedDependency[Staff],
+        here: NamedDependency[TenantPage],
         year: FromQuery[str] = "",
         taksonomi: FromQuery[str] = "",
         som_levert: FromQuery[str] = "",
@@ -54,7 +52,9 @@ class StatisticsController(Controller):
         query = QueryValues()
         wanted = query.year(year)
         as_delivered = query.choice("som_levert", som_levert, ("0", "1"), default="0") == "1"
-        return await _page(request, tenant, staff, wanted, taksonomi, query=query, as_delivered=as_delivered)
+        return await _page(
+            here.request, here.tenant, here.staff, wanted, taksonomi, query=query, as_delivered=as_delivered
+        )
 
     @post("/levert", name="deliver-annual-report", guards=[tenant_roles(REPORT_DELIVERERS)])
     async def deliver(self, request: Request, tenant: FromPath[str], staff: NamedDependency[Staff]) -> Template:
@@ -78,28 +78,26 @@ class StatisticsController(Controller):
 
     @get("/{file:str}", name="annual-report-file")
     async def download(
-        self,
-        request: Request,
-        tenant: FromPath[str],
-        file: FromPath[str],
-        staff: NamedDependency[Staff],
-        profile: NamedDependency[TenantProfile],
-        taksonomi: FromQuery[str] = "",
+        self, here: NamedDependency[TenantPage], file: FromPath[str], taksonomi: FromQuery[str] = ""
     ) -> Response[Any]:
+        profile = here.profile
         """The year's report under the page's taxonomy version (`taksonomi`, as on the page)."""
         year, kind = _report_file(file)
         try:
             version = download_taxonomy(taksonomi, profile, year)
         except InvalidField as refused:
             raise ClientException(refused.message) from None
-        async with tenant_transaction(request.app.state.db, tenant) as conn:
+        async with tenant_transaction(here.db, here.tenant) as conn:
             report = await annual_report(conn, profile, year, version)
             history = await report_history(conn, profile, year, version) if kind in DOCUMENTS else None
         body = await anyio.to_thread.run_sync(render, kind, report, profile, history)
         return Response(
             body,
             media_type=MEDIA_TYPES[kind],
-            headers={"Content-Disposition": f'attachment; filename="{tenant}-{file}"', "Cache-Control": "no-store"},
+            headers={
+                "Content-Disposition": f'attachment; filename="{here.tenant}-{file}"',
+                "Cache-Control": "no-store",
+            },
         )
 
 
