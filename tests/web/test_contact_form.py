@@ -299,3 +299,27 @@ async def test_the_receipt_gives_the_offices_phone_and_email_from_its_letterhead
     theirs = await receipt_after(client, other_office.slug)  # no letterhead: no numbers, and never Prøveby's
     assert "99 88 77 66" not in theirs.text and "proveby.invalid" not in theirs.text
     assert "ved å sende en ny henvendelse" in theirs.text and f'href="/{other_office.slug}/personvern"' in theirs.text
+
+
+async def test_a_letterhead_saved_on_the_admin_page_shows_on_the_next_receipt_at_once(
+    client: AsyncTestClient, office: Office, sign_in_as
+) -> None:
+    first = await receipt_after(client, office.slug)  # the office's profile is now kept by this process
+    assert "tel:" not in first.text
+    await sign_in_as("tenant_admin", office.slug)
+    await client.get(f"/{office.slug}/admin/brev")
+    fields = {
+        "office_name": "Ombudet i Prøveby",
+        "address": "Postboks 1\n9999 Prøveby",
+        "phone": "+47 99 88 77 66",
+        "email": "ombud@proveby.invalid",
+        "signature_name": "Ola Prøveombud",
+    }
+    saved = await client.post(
+        f"/{office.slug}/admin/brev",
+        data=fields | {"_csrf_token": client.cookies["ombud_csrf"]},
+        follow_redirects=False,
+    )
+    assert saved.status_code == 303
+    after = await receipt_after(client, office.slug)
+    assert 'href="tel:+4799887766">+47 99 88 77 66</a>' in after.text and "ombud@proveby.invalid" in after.text
