@@ -22,7 +22,9 @@ from domain.common import (
 from domain.reference import check_reference
 
 CHANNELS = ("phone", "email", "letter", "web", "in_person", "digital_mail", "other")
-REQUESTER_ROLES = ("user", "relative", "guardian", "representative", "employee", "other")
+REQUESTER_ROLES = ("user", "relative", "guardian", "representative", "employee", "other", "not_stated")
+# Who wrote is not known: the public form leaves it to the citizen to say, and nobody may guess it for them.
+NOT_STATED = "not_stated"
 FORWARD_BODIES = (
     "patient_ombud",
     "county_governor",

@@ -36,6 +36,7 @@ REQUESTER_ROLE_NAMES = {
     "representative": N_("Fullmektig"),
     "employee": N_("Ansatt"),
     "other": N_("Annet"),
+    "not_stated": N_("Ikke oppgitt"),
 }
 # Where an inquiry was forwarded (domain.inquiry.FORWARD_BODIES).
 FORWARD_BODY_NAMES = {

@@ -21,6 +21,7 @@ from domain.common import (
 )
 from domain.letterhead import Letterhead
 from domain.national_groups import GROUP_CODES, complete_mapping
+from domain.privacy_statement import clean as clean_privacy_statement
 from domain.taxonomy import STANDARD_CASE_TYPES, CaseType, ServiceArea, Taxonomy, TaxonomyData, in_force
 
 SLUG = re.compile(r"[a-z][a-z0-9-]{1,39}")
@@ -125,6 +126,14 @@ class Tenant(Aggregate):
         def apply(self, tenant: Tenant) -> None:
             tenant.letterhead_data = dict(self.letterhead)
 
+    class PrivacyStatementChanged(StampedEvent):
+        """The office's own privacy statement (domain.privacy_statement), plain text; blank: the product's text."""
+
+        text: str
+
+        def apply(self, tenant: Tenant) -> None:
+            tenant.privacy_statement = self.text
+
     @classmethod
     def register(
         cls,
@@ -159,6 +168,7 @@ class Tenant(Aggregate):
         self.national_group_choices: dict[int, dict[str, str]] = {}
         self.retention_years: int | None = None
         self.letterhead_data: dict[str, Any] | None = None
+        self.privacy_statement = ""
 
     def change_profile(
         self, ctx: Context, *, on: date, name: str, population: int | None, shares_statistics: bool
@@ -254,6 +264,15 @@ class Tenant(Aggregate):
         if not isinstance(letterhead, Letterhead):
             raise InvalidField("letterhead", "må være et brevhode")
         self.trigger_event(self.LetterheadChanged, letterhead=letterhead.as_data(), **ctx.stamp(on))
+
+    def change_privacy_statement(self, ctx: Context, *, on: date, text: str) -> bool:
+        """False, and nothing recorded, when the cleaned text is the one already in force (a double post)."""
+        require_not_future("on", on)
+        cleaned = clean_privacy_statement(text)
+        if cleaned == self.privacy_statement:
+            return False
+        self.trigger_event(self.PrivacyStatementChanged, text=cleaned, **ctx.stamp(on))
+        return True
 
     @property
     def letterhead(self) -> Letterhead | None:

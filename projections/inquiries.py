@@ -157,6 +157,10 @@ AWAITING_REPLY = f"status = 'open' AND NOT {ANSWERED}"
 _LIST_COLUMNS = f"id, reference, received_on, status, primary_area, case_types, assignee, {ANSWERED} AS answered"
 
 
+# The caseworker filter's value for inquiries nobody has yet: no account's email can be it (an email has an @).
+UNASSIGNED = "ingen"
+
+
 @dataclass(frozen=True)
 class ListFilters:
     status: str = ""
@@ -186,7 +190,9 @@ class ListFilters:
             add("(primary_area = ? OR ? = ANY(further_areas))", self.area)
         if self.case_type:
             add("? = ANY(case_types)", self.case_type)
-        if self.assignee:
+        if self.assignee == UNASSIGNED:
+            conditions.append("assignee IS NULL")
+        elif self.assignee:
             add("assignee = ?", self.assignee)
         if self.year:
             add("received_on >= ?", date(self.year, 1, 1))
@@ -244,6 +250,14 @@ async def my_open_inquiries(conn: asyncpg.Connection, assignee: str) -> list[asy
         f"SELECT {_ROW} FROM read.inquiries WHERE status = 'open' AND assignee = $1"
         f" ORDER BY received_on, reference LIMIT {LIST_LIMIT}",
         assignee,
+    )
+
+
+async def unassigned(conn: asyncpg.Connection) -> list[asyncpg.Record]:
+    """Open and nobody's yet, such as what the public form brings in: the oldest first, to be handed out."""
+    return await conn.fetch(
+        f"SELECT {_ROW} FROM read.inquiries WHERE status = 'open' AND assignee IS NULL"
+        f" ORDER BY received_on, reference LIMIT {LIST_LIMIT}"
     )
 
 

@@ -90,6 +90,15 @@ class MapNationalGroups:
     on: date
 
 
+@dataclass(frozen=True)
+class SetPrivacyStatement:
+    """The office's own privacy statement (domain.privacy_statement); blank returns to the product's text."""
+
+    span: ClassVar[str] = "privacy_statement"
+    text: str
+    on: date
+
+
 @dataclass(frozen=True, kw_only=True)
 class CaseCommand:
     """What every case action carries: which inquiry, its business date, and the version the user saw."""
@@ -176,7 +185,7 @@ class Reopen(CaseCommand):
     reason: str
 
 
-Command = ReceiveInquiry | CaseCommand | EraseInquiry | MapNationalGroups
+Command = ReceiveInquiry | CaseCommand | EraseInquiry | MapNationalGroups | SetPrivacyStatement
 
 # Which role may ask for which command: the one table the service layer checks, whatever route or command line asked.
 # A citizen only sends an inquiry (the contact form); the system erases what retention says is due; auditors only read.
@@ -185,6 +194,7 @@ ALLOWED_ROLES: dict[type[Any], tuple[str, ...]] = {
     **{command: CASE_WORKERS for command in CaseCommand.__subclasses__()},
     EraseInquiry: (*ERASERS, "system"),
     MapNationalGroups: ("tenant_admin",),
+    SetPrivacyStatement: ("tenant_admin",),
 }
 
 

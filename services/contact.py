@@ -9,6 +9,7 @@ from uuid import uuid4
 
 from domain import parsing
 from domain.common import Context, DirectionControlled, InvalidField
+from domain.inquiry import NOT_STATED, REQUESTER_ROLES
 from domain.taxonomy import ServiceArea, Taxonomy
 from services.case_commands import ReceiveInquiry
 from services.office import Office, Receipt
@@ -27,6 +28,16 @@ class CitizenInquiry:
     service_area: str
     requester_name: str = ""
     contact: str = ""
+    requester_role: str = ""  # who is writing (domain.inquiry.REQUESTER_ROLES); blank: the citizen did not say
+
+    @property
+    def gave_contact_details(self) -> bool:
+        """Whether the office has a way to answer: a name alone is not one."""
+        return bool(self.contact.strip())
+
+
+# Who may be writing, as the citizen can say it; "not stated" is what leaving the choice blank records.
+CITIZEN_REQUESTER_ROLES = tuple(role for role in REQUESTER_ROLES if role != NOT_STATED)
 
 
 def area_when_unsure(taxonomy: Taxonomy) -> ServiceArea:
@@ -57,6 +68,8 @@ def check(inquiry: CitizenInquiry, taxonomy: Taxonomy) -> dict[str, str]:
         errors["summary"] = f"Teksten er for lang: høyst {MAX_SUMMARY} tegn. Vi tar kontakt om vi trenger mer."
     if inquiry.service_area != UNSURE and inquiry.service_area not in {a.code for a in taxonomy.areas}:
         errors["service_area"] = "Velg et område fra listen, eller «Vet ikke»."
+    if inquiry.requester_role and inquiry.requester_role not in REQUESTER_ROLES:
+        errors["requester_role"] = "Velg fra listen hvem som skriver, eller la feltet stå tomt."
     for field, label in (("requester_name", "Navnet"), ("contact", "Kontaktinformasjonen")):
         if len(getattr(inquiry, field)) > MAX_OPTIONAL:
             errors[field] = f"{label} kan være høyst {MAX_OPTIONAL} tegn."
@@ -95,7 +108,7 @@ def submit(office: Office, inquiry: CitizenInquiry, *, on: date, receipt_code: s
     command = ReceiveInquiry(
         received_on=on,
         channel="web",
-        requester_role="user",
+        requester_role=inquiry.requester_role or NOT_STATED,  # never guessed: the form asks, and it is optional
         service_area=area,
         summary=inquiry.summary.strip(),
         requester_name=inquiry.requester_name.strip() or None,

@@ -67,6 +67,7 @@ _SYNONYMS = {
         "ansatt": "employee",
         "annen": "other",
         "annet": "other",
+        "ikke oppgitt": "not_stated",
         "": "other",
     },
     "forwarded_to": {

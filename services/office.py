@@ -16,6 +16,7 @@ from opentelemetry import trace
 
 from domain.common import Context, DomainError, StampedEvent, today_in_norway
 from domain.inquiry import ERASED, PERSONAL_FIELDS, Inquiry
+from domain.letterhead import Letterhead
 from domain.outreach import OutreachActivity
 from domain.reference import ReferenceSequence
 from domain.taxonomy import ServiceArea, Taxonomy, in_force
@@ -37,6 +38,7 @@ from services.case_commands import (
     Resolve,
     SendComplaint,
     SendInterimReply,
+    SetPrivacyStatement,
     require_role,
 )
 from services.inquiry_keys import EncryptedField
@@ -106,6 +108,9 @@ class TenantProfile:
     taxonomy_mappings: dict[int, dict[str, str]]
     # Every taxonomy version → every one of its areas → its national group (domain/national_groups.py), complete.
     national_groups: dict[int, dict[str, str]] = field(default_factory=dict)
+    # What the public pages tell the citizen: the office's phone and email, and its privacy statement.
+    letterhead: Letterhead | None = None
+    privacy_statement: str = ""  # the office's own (domain.privacy_statement); blank: the product's text
 
     def taxonomy_on(self, day: date) -> Taxonomy:
         return in_force(self.taxonomies, day)
@@ -144,6 +149,8 @@ class Office:
             case_types=[(c.code, c.name) for c in tenant.case_types],
             taxonomy_mappings={version: dict(m) for version, m in tenant.taxonomy_mappings.items()},
             national_groups={t.version: tenant.national_groups(t.version) for t in tenant.taxonomies},
+            letterhead=tenant.letterhead,
+            privacy_statement=tenant.privacy_statement,
         )
 
     def set_statistics_sharing(self, ctx: Context, *, on: date, shares: bool) -> bool:
@@ -187,7 +194,7 @@ class Office:
     @overload
     def handle(self, ctx: Context, command: CaseCommand) -> int: ...
     @overload
-    def handle(self, ctx: Context, command: EraseInquiry | MapNationalGroups) -> None: ...
+    def handle(self, ctx: Context, command: EraseInquiry | MapNationalGroups | SetPrivacyStatement) -> None: ...
 
     def handle(self, ctx: Context, command: Command) -> Receipt | int | None:
         """Carries out one command, if the context's role may ask for it (ALLOWED_ROLES), with its own handler.
@@ -197,7 +204,7 @@ class Office:
         """
         require_role(ctx, command)
         handler = HANDLERS[type(command)]
-        subject = "tenant" if isinstance(command, MapNationalGroups) else "inquiry"
+        subject = "tenant" if isinstance(command, MapNationalGroups | SetPrivacyStatement) else "inquiry"
         with self._span(command.span, type(command).__name__, subject=subject):
             if not isinstance(command, CaseCommand):
                 done: Receipt | None = handler(self, ctx, command)
@@ -258,6 +265,12 @@ class Office:
         tenant = self._tenant()
         tenant.map_national_groups(ctx, on=command.on, version=command.version, groups=dict(command.groups))
         self._save(tenant, conflict=ConflictError(None, "endret av en annen i mellomtiden; last siden på nytt"))
+
+    def _set_privacy_statement(self, ctx: Context, command: SetPrivacyStatement) -> None:
+        """Records the office's own statement; the same text posted twice records nothing the second time."""
+        tenant = self._tenant()
+        if tenant.change_privacy_statement(ctx, on=command.on, text=command.text):
+            self._save(tenant, conflict=ConflictError(None, "endret av en annen i mellomtiden; last siden på nytt"))
 
     # -- inquiries: queries -----------------------------------------------------------------
 
@@ -432,6 +445,7 @@ HANDLERS: dict[type[Any], Callable[..., Any]] = {
     ReceiveInquiry: Office._receive,
     EraseInquiry: Office._erase,
     MapNationalGroups: Office._map_national_groups,
+    SetPrivacyStatement: Office._set_privacy_statement,
     Assign: lambda _, ctx, c, found: found.assign(ctx, on=c.on, assignee=c.assignee),
     Recategorise: _recategorise,
     SendInterimReply: lambda _, ctx, c, found: found.send_interim_reply(ctx, on=c.on),

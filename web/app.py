@@ -47,6 +47,7 @@ from web.offices import tenant_office, tenant_profile
 from web.outages import exception_handlers as outage_handlers
 from web.outreach import OutreachController
 from web.platform_admin import PlatformController
+from web.privacy import PrivacyStatementAdminController, PrivacyStatementController
 from web.query import plain_file_path
 from web.retention import LegalHoldController, RetentionController
 from web.security_headers import security_headers
@@ -126,6 +127,8 @@ def create_app(
             LetterheadController,
             AccessLogController,
             ContactController,
+            PrivacyStatementController,
+            PrivacyStatementAdminController,
             PlatformController,
             NetworkController,
             CheckpointListController,

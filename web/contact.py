@@ -28,7 +28,9 @@ from web.offices import tenant_profile
 SUBMISSIONS_PER_ADDRESS = 5
 WINDOW_SECONDS = 60 * 60
 HONEYPOT = "nettside"  # people never see it; form-filling robots do
-FIELDS = ("summary", "service_area", "requester_name", "contact")
+FIELDS = ("summary", "service_area", "requester_role", "requester_name", "contact")
+# What the receipt's address says of the contact details: only whether there are any, so the page says the right thing.
+ANSWER_BY_CONTACT, ANSWER_NONE = "ja", "nei"
 TOO_MANY = "Det er sendt for mange henvendelser fra denne adressen. Vent en time og prøv igjen, eller ring ombudet."
 
 
@@ -64,23 +66,38 @@ class ContactController(Controller):
         except DomainError as error:
             await rate_limits.give_back(redis, counter)
             return _form_page(profile, inquiry, {error.field if error.field in FIELDS else "form": error.message}, 422)
-        check = _receipt_check(request, tenant, code)
-        return Redirect(f"/{tenant}/kontakt/kvittering?kode={code}&sjekk={check}", status_code=303)
+        answer = ANSWER_BY_CONTACT if inquiry.gave_contact_details else ANSWER_NONE
+        check = _receipt_check(request, tenant, code, answer)
+        return Redirect(f"/{tenant}/kontakt/kvittering?kode={code}&svar={answer}&sjekk={check}", status_code=303)
 
     @get("/kvittering", name="contact-receipt")
     async def receipt(
-        self, request: Request, tenant: FromPath[str], kode: FromQuery[str] = "", sjekk: FromQuery[str] = ""
+        self,
+        request: Request,
+        tenant: FromPath[str],
+        kode: FromQuery[str] = "",
+        svar: FromQuery[str] = "",
+        sjekk: FromQuery[str] = "",
     ) -> Template:
-        """Shows the receipt code only under the check we signed, so nobody can make the page claim another code.
-        Never the reference: that is the office's running count."""
+        """Shows the receipt code, and whether we can answer, only under the check we signed, so nobody can make the
+        page claim another code. Never the reference: that is the office's running count. Never the contact details
+        either: the URL says only whether some were given."""
         profile = await _profile(request, tenant)
         try:
             code = parsing.text("kode", kode, max_length=2 * contact.RECEIPT_GROUP + 1)
         except InvalidField:
             code = ""
-        expected = _receipt_check(request, tenant, code).encode()
-        genuine = bool(code) and hmac.compare_digest(sjekk.encode("utf-8", "replace"), expected)
-        context = {"profile": profile, "receipt_code": code if genuine else None}
+        answer = svar if svar in (ANSWER_BY_CONTACT, ANSWER_NONE) else ""
+        expected = _receipt_check(request, tenant, code, answer).encode()
+        genuine = bool(code) and bool(answer) and hmac.compare_digest(sjekk.encode("utf-8", "replace"), expected)
+        head = profile.letterhead
+        context = {
+            "profile": profile,
+            "receipt_code": code if genuine else None,
+            "can_answer": (answer == ANSWER_BY_CONTACT) if genuine else None,  # None: not known, say both cases
+            "phone": head.phone if head else "",
+            "email": head.email if head else "",
+        }
         return Template("contact/receipt.html", context=context)
 
 
@@ -100,6 +117,7 @@ def _form_page(
         "errors": errors,
         "unsure": contact.UNSURE,
         "areas": contact.area_choices(profile.taxonomy_on(today_in_norway())),
+        "requester_roles": contact.CITIZEN_REQUESTER_ROLES,
         "max_summary": contact.MAX_SUMMARY,
         "max_optional": contact.MAX_OPTIONAL,
         "honeypot": HONEYPOT,
@@ -112,6 +130,6 @@ def _counter_key(tenant: str, address: str) -> str:
     return "ombud:kontakt:adresse:" + hashlib.sha256(f"{tenant}\n{address}".encode()).hexdigest()
 
 
-def _receipt_check(request: Request, tenant: str, code: str) -> str:
+def _receipt_check(request: Request, tenant: str, code: str, answer: str) -> str:
     secret = request.app.state.platform.derived_secret("kontakt-kvittering").encode()
-    return hmac.new(secret, f"{tenant}/{code}".encode(), hashlib.sha256).hexdigest()[:24]
+    return hmac.new(secret, f"{tenant}/{code}/{answer}".encode(), hashlib.sha256).hexdigest()[:24]

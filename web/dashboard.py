@@ -1,4 +1,5 @@
-"""The caseworker's overview after sign-in: what is theirs, which replies fall due (fvl. § 11 a), the year so far."""
+"""The caseworker's overview after sign-in: what is theirs, what is nobody's yet, which replies fall due (fvl. § 11 a),
+the year so far."""
 
 from __future__ import annotations
 
@@ -26,13 +27,14 @@ class DashboardController(Controller):
         today = deadlines.today_in_norway()
         async with tenant_transaction(here.db, here.tenant) as conn:
             mine = await inquiries.my_open_inquiries(conn, here.staff.email)
+            unassigned = await inquiries.unassigned(conn)
             due_soon = await inquiries.replies_due_soon(conn, today)
             overdue = await inquiries.overdue(conn, today)
             year = await inquiries.year_at_a_glance(conn, today)
         names = {**labels(here.profile), **(await staff_names(here.db, here.tenant)).by_email}  # codes, people
         lists = {
             key: (inquiry_rows(rows, names, today=today), rows[0]["total"] if rows else 0)
-            for key, rows in (("mine", mine), ("due_soon", due_soon), ("overdue", overdue))
+            for key, rows in (("mine", mine), ("unassigned", unassigned), ("due_soon", due_soon), ("overdue", overdue))
         }
         context = {
             "staff": here.staff,
@@ -42,6 +44,7 @@ class DashboardController(Controller):
             "year": year,
             "limit": inquiries.LIST_LIMIT,
             "due_soon_days": deadlines.DUE_SOON_DAYS,
+            "unassigned_filter": inquiries.UNASSIGNED,
             "active": "dashboard",
         }
         return Template("dashboard/page.html", context=context)

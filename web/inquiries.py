@@ -97,6 +97,7 @@ async def _list(
         "total": found.total,
         "pages": max(1, -(-found.total // inquiries.PAGE_SIZE)),
         "assignees": [(email, people.of_email(email)) for email in assignees],
+        "unassigned_filter": inquiries.UNASSIGNED,
         "areas": [(area.code, area.name) for area in profile.taxonomy_on(today).areas],
         "case_types": profile.case_types,
         "active": "inquiries",

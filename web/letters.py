@@ -22,7 +22,7 @@ from services.letter_texts import DEFAULT_TEXTS, TITLES
 from services.letters import FILE_NAMES, Letters, RegisterInterimReply, SetLetterhead
 from web.guards import tenant_roles
 from web.inquiry_pages import LETTER, on_inquiry, path_reference, read_inquiry, refused
-from web.offices import tenant_profile
+from web.offices import forget_profile, tenant_profile
 from web.sessions import Staff
 from web.tenant_page import TenantPage
 
@@ -106,6 +106,7 @@ class LetterheadController(Controller):
         except DomainError as error:
             errors = {error.field if error.field in form else "form": error.message}
             return await _letterhead_page(request, tenant, staff, form, errors=errors, status=422)
+        forget_profile(request, tenant)  # the receipt and the privacy page show the office's phone and email
         return Redirect(f"/{tenant}/admin/brev?lagret=1", status_code=303)
 
 

@@ -6,13 +6,15 @@ everywhere, and the rule that an area table identical to the one before it is le
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from babel.dates import format_date
 
-from domain.names import CODE_NAMES, OUTREACH_KIND_NAMES
+from domain.inquiry import NOT_STATED
+from domain.names import CODE_NAMES, OUTREACH_KIND_NAMES, REQUESTER_ROLE_NAMES
 from projections.report.numbers import number
 from services.office import TenantProfile
 
@@ -196,6 +198,13 @@ def report_sections(report: dict[str, Any], profile: TenantProfile) -> list[Repo
         named = ((kinds.get(code, code), count) for code, count in (report.get(key) or {}).items())
         return tuple(sorted(named, key=lambda row: (-row[1], row[0])))  # the largest first, as the charts
 
+    def requesters() -> tuple[tuple[str, int], ...]:
+        """Who wrote: a category the office never learnt, or a code no longer known, counts as «Ikke oppgitt»."""
+        merged: Counter[str] = Counter()
+        for code, count in (report.get("by_requester") or {}).items():
+            merged[REQUESTER_ROLE_NAMES.get(code, REQUESTER_ROLE_NAMES[NOT_STATED])] += count
+        return tuple(sorted(merged.items(), key=lambda row: (-row[1], row[0])))
+
     primary_note = (
         f"Hver henvendelse telles én gang, under det tjenesteområdet den først og fremst gjelder, "
         f"så summen er antall henvendelser mottatt i {year} ({number(total)})."
@@ -242,7 +251,7 @@ def report_sections(report: dict[str, Any], profile: TenantProfile) -> list[Repo
         ReportTable(
             "by_requester",
             "Henvendt av",
-            rows("by_requester"),
+            requesters(),
             "Hver henvendelse telles én gang, etter hvem som tok kontakt med ombudet.",
             total,
         ),

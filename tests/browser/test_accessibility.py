@@ -224,6 +224,8 @@ STATES: list[tuple[str, str | None, Callable[[Page, Offices], None]]] = [
     ("contact-form", None, contact),
     ("contact-form-with-errors", None, contact_with_errors),
     ("contact-receipt", None, contact_receipt),
+    ("privacy-statement", None, tenant_page("/personvern")),
+    ("privacy-statement-admin", "tenant_admin", tenant_page("/admin/personvern")),
 ]
 
 

@@ -8,8 +8,11 @@ from datetime import date
 import pytest
 
 from domain.common import Context
+from domain.inquiry import REQUESTER_ROLES
+from domain.names import REQUESTER_ROLE_NAMES
 from domain.taxonomy import MUNICIPAL_AREAS, SECTOR_AREAS, ServiceArea, Taxonomy
 from services.contact import (
+    CITIZEN_REQUESTER_ROLES,
     UNSURE,
     CitizenInquiry,
     InvalidInquiry,
@@ -58,7 +61,7 @@ def test_an_unsure_anonymous_citizen_gets_an_inquiry_in_annet(platform: Platform
     code = new_receipt_code()
     receipt = submit(office, CitizenInquiry("Fiktiv testsak om manglende svar.", UNSURE), on=ON, receipt_code=code)
     inquiry = office.inquiry(receipt.reference)
-    assert (inquiry.primary_area, inquiry.channel, inquiry.requester_role) == ("annet", "web", "user")
+    assert (inquiry.primary_area, inquiry.channel, inquiry.requester_role) == ("annet", "web", "not_stated")
     assert (inquiry.requester_name, inquiry.contact) == (None, None)
     assert office.history(receipt.reference)[0].actor_role == "citizen"
 
@@ -76,3 +79,27 @@ def test_a_bad_form_writes_nothing(platform: Platform, ctx: Context) -> None:
     assert raised.value.field == "summary"
     with pytest.raises(InquiryNotFound):
         office.inquiry(f"{ON.year}-0001")
+
+
+def test_the_citizen_may_say_who_is_writing_and_only_the_domains_categories_are_taken(
+    platform: Platform, ctx: Context
+) -> None:
+    office = platform.create_tenant(ctx, slug="testby", name="Testby kommune")
+    said = CitizenInquiry("Fiktiv testsak om avlastning.", "helse", requester_role="relative")
+    receipt = submit(office, said, on=ON, receipt_code=new_receipt_code())
+    assert office.inquiry(receipt.reference).requester_role == "relative"
+    for odd in ("mayor", "USER", " user", "<b>"):
+        errors = check(CitizenInquiry("Fiktiv testsak.", "helse", requester_role=odd), taxonomy(MUNICIPAL_AREAS))
+        assert set(errors) == {"requester_role"}
+
+
+def test_a_citizen_who_leaves_the_choice_blank_is_recorded_as_not_stated_never_as_service_recipient() -> None:
+    assert "not_stated" not in CITIZEN_REQUESTER_ROLES and "user" in CITIZEN_REQUESTER_ROLES
+    assert set(CITIZEN_REQUESTER_ROLES) | {"not_stated"} == set(REQUESTER_ROLES)
+    assert REQUESTER_ROLE_NAMES["not_stated"] == "Ikke oppgitt"
+
+
+def test_a_name_alone_is_no_way_to_answer() -> None:
+    assert not CitizenInquiry("Sak", "helse", requester_name="Testesen Testperson").gave_contact_details
+    assert not CitizenInquiry("Sak", "helse", contact="   ").gave_contact_details
+    assert CitizenInquiry("Sak", "helse", contact="test@eksempel.invalid").gave_contact_details

@@ -149,3 +149,10 @@ def test_importing_the_web_app_and_the_report_model_loads_no_document_library() 
     loaded = subprocess.run([sys.executable, "-c", probe], check=True, capture_output=True, text=True).stdout
     assert loaded.strip() == "[]"
     assert set(FORMATS) == {"json", "csv", "xlsx", "docx"}
+
+
+def test_an_enquirer_nobody_stated_counts_as_ikke_oppgitt_never_as_service_recipient() -> None:
+    """The public form leaves «who is writing» optional; a code the names no longer know counts with them."""
+    figures = report(by_requester={"user": 5, "not_stated": 3, "retired-code": 2})
+    [table] = [t for section in report_sections(figures, profile()) for t in section.tables if t.key == "by_requester"]
+    assert table.rows == (("Ikke oppgitt", 5), ("Tjenestemottaker", 5))

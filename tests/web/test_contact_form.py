@@ -12,9 +12,11 @@ import pytest
 from eventsourcing.utils import get_topic
 from litestar.testing import AsyncTestClient
 
-from domain.common import today_in_norway
+from domain.common import Context, today_in_norway
 from domain.inquiry import Inquiry
+from domain.letterhead import Letterhead
 from projections.worker import ProjectionWorker
+from services.letters import Letters, SetLetterhead
 from services.office import Office
 from tests.web.helpers import (
     fresh_contact_counters_fixture,  # noqa: F401 (autouse: fresh counters per test)
@@ -77,7 +79,7 @@ async def test_a_submission_becomes_an_inquiry_from_the_web_in_that_office_only(
     assert reference not in location
 
     inquiry = office.inquiry(reference)
-    assert (inquiry.channel, inquiry.requester_role, inquiry.primary_area) == ("web", "user", "helse")
+    assert (inquiry.channel, inquiry.requester_role, inquiry.primary_area) == ("web", "not_stated", "helse")
     assert (inquiry.summary, inquiry.requester_name) == (SUMMARY, "Testesen Testperson")
     assert inquiry.contact == "test@eksempel.invalid"
     assert inquiry.received_on == today_in_norway()
@@ -180,6 +182,7 @@ async def test_a_submission_with_mistakes_gives_its_slot_back(client: AsyncTestC
         ({"summary": "   "}, "summary", "Skriv kort hva henvendelsen gjelder"),
         ({"summary": "x" * 4001}, "summary", "høyst 4000 tegn"),
         ({"service_area": "finnes-ikke"}, "service_area", "Velg et område"),
+        ({"requester_role": "ordfører"}, "requester_role", "Velg fra listen hvem som skriver"),
         ({"contact": "9" * 201}, "contact", "høyst 200 tegn"),
         ({"summary": "Klage på \u202evedtak\u202c (fiktiv)"}, "summary", "snur skriveretningen"),
         ({"contact": "\u2067testesen@eksempel.invalid\u2069"}, "contact", "snur skriveretningen"),
@@ -206,3 +209,117 @@ async def test_a_submission_without_the_csrf_token_is_refused(client: AsyncTestC
     response = await client.post(f"/{office.slug}/kontakt", data={"summary": SUMMARY, "service_area": "helse"})
     assert response.status_code == 403
     assert received(office) == []
+
+
+async def test_the_form_asks_who_is_writing_in_the_domains_categories_and_records_the_answer(
+    client: AsyncTestClient, office: Office
+) -> None:
+    page = await client.get(f"/{office.slug}/kontakt")
+    assert "Hvem skriver? (valgfritt)" in page.text
+    chosen = page.text.split('id="requester_role"', 1)[1].split("</select>", 1)[0]
+    assert '<option value="">Vil ikke oppgi</option>' in chosen
+    for code, name in (("user", "Tjenestemottaker"), ("relative", "Pårørende"), ("representative", "Fullmektig")):
+        assert f'<option value="{code}">{name}</option>' in chosen
+    assert "not_stated" not in chosen  # leaving it blank is how a citizen says nothing
+    assert (await send(client, office.slug, requester_role="guardian")).status_code == 303
+    assert office.inquiry(only_inquiry(office).reference).requester_role == "guardian"
+
+
+async def test_an_unanswered_who_is_writing_is_ikke_oppgitt_on_the_case_page_and_in_the_statistics(
+    client: AsyncTestClient, office: Office, other_office: Office, worker: ProjectionWorker, sign_in_as
+) -> None:
+    """The complaint: every web inquiry said «Henvendt av: Tjenestemottaker» although the form never asked."""
+    await send(client, office.slug)
+    await send(client, other_office.slug, requester_role="user")
+    worker.catch_up(office.slug)
+    worker.catch_up(other_office.slug)
+    reference = only_inquiry(office).reference
+    await sign_in_as("caseworker", office.slug)
+    case = await client.get(f"/{office.slug}/henvendelser/{reference}")
+    said = case.text.split("Henvendt av</dt>", 1)[1].split("</dd>", 1)[0]
+    assert "Ikke oppgitt" in said and "Tjenestemottaker" not in said
+    figures = await client.get(f"/{office.slug}/statistikk?year={today_in_norway().year}")
+    requesters = figures.text.split("Henvendelser etter hvem som tok kontakt", 1)[1].split("</table>", 1)[0]
+    assert "Ikke oppgitt" in requesters and "Tjenestemottaker" not in requesters  # the other office's is its own
+
+
+async def receipt_after(client: AsyncTestClient, tenant: str, **fields: str):
+    response = await send(client, tenant, **fields)
+    assert response.status_code == 303
+    return await client.get(response.headers["location"])
+
+
+async def test_the_receipt_says_we_answer_on_the_contact_details_given_and_nothing_about_having_none(
+    client: AsyncTestClient, office: Office
+) -> None:
+    receipt = await receipt_after(client, office.slug, contact="test@eksempel.invalid")
+    assert 'id="svar-til-deg"' in receipt.text and "kontaktinformasjonen du oppga" in receipt.text
+    assert 'id="uten-kontakt"' not in receipt.text and "Har du ikke oppgitt" not in receipt.text
+    assert "test@eksempel.invalid" not in receipt.text and "eksempel" not in str(receipt.url)
+
+
+async def test_the_receipt_without_contact_details_says_we_cannot_answer_and_how_to_reach_us(
+    client: AsyncTestClient, office: Office
+) -> None:
+    receipt = await receipt_after(client, office.slug, requester_name="Testesen Testperson")  # a name is no address
+    assert 'id="uten-kontakt"' in receipt.text and "Du oppga ingen kontaktinformasjon" in receipt.text
+    assert 'id="svar-til-deg"' not in receipt.text and "Har du ikke oppgitt" not in receipt.text
+
+
+async def test_a_receipt_url_whose_answer_was_changed_shows_neither_the_code_nor_a_claim(
+    client: AsyncTestClient, office: Office
+) -> None:
+    """The attack: flipping svar=nei to svar=ja must not make the page promise an answer under a genuine code."""
+    response = await send(client, office.slug)
+    location = response.headers["location"]
+    assert "svar=nei" in location
+    forged = await client.get(location.replace("svar=nei", "svar=ja"))
+    assert forged.status_code == 200
+    assert receipt_code(response) not in forged.text and 'id="svar-til-deg"' not in forged.text
+    assert "Har du ikke oppgitt navn eller kontaktinformasjon" in forged.text  # unknown: the conditional sentence
+    for odd in ("svar=%00", "svar=" + "j" * 5000, "svar=ja&svar=nei"):
+        assert (await client.get(location.replace("svar=nei", odd))).status_code == 200
+
+
+async def test_the_receipt_gives_the_offices_phone_and_email_from_its_letterhead_and_its_own_only(
+    client: AsyncTestClient, office: Office, other_office: Office, caseworker: Context
+) -> None:
+    head = Letterhead.create(
+        office_name="Ombudet i Prøveby",
+        address="Postboks 1\n9999 Prøveby",
+        phone="99 88 77 66",
+        email="ombud@proveby.invalid",
+        signature_name="Ola Prøveombud",
+    )
+    Letters(office).set_letterhead(caseworker, SetLetterhead(head, today_in_norway()))
+    receipt = await receipt_after(client, office.slug)
+    assert 'href="tel:99887766">99 88 77 66</a>' in receipt.text
+    assert 'href="mailto:ombud@proveby.invalid">ombud@proveby.invalid</a>' in receipt.text
+    assert f'href="/{office.slug}/personvern"' in receipt.text
+    theirs = await receipt_after(client, other_office.slug)  # no letterhead: no numbers, and never Prøveby's
+    assert "99 88 77 66" not in theirs.text and "proveby.invalid" not in theirs.text
+    assert "ved å sende en ny henvendelse" in theirs.text and f'href="/{other_office.slug}/personvern"' in theirs.text
+
+
+async def test_a_letterhead_saved_on_the_admin_page_shows_on_the_next_receipt_at_once(
+    client: AsyncTestClient, office: Office, sign_in_as
+) -> None:
+    first = await receipt_after(client, office.slug)  # the office's profile is now kept by this process
+    assert "tel:" not in first.text
+    await sign_in_as("tenant_admin", office.slug)
+    await client.get(f"/{office.slug}/admin/brev")
+    fields = {
+        "office_name": "Ombudet i Prøveby",
+        "address": "Postboks 1\n9999 Prøveby",
+        "phone": "+47 99 88 77 66",
+        "email": "ombud@proveby.invalid",
+        "signature_name": "Ola Prøveombud",
+    }
+    saved = await client.post(
+        f"/{office.slug}/admin/brev",
+        data=fields | {"_csrf_token": client.cookies["ombud_csrf"]},
+        follow_redirects=False,
+    )
+    assert saved.status_code == 303
+    after = await receipt_after(client, office.slug)
+    assert 'href="tel:+4799887766">+47 99 88 77 66</a>' in after.text and "ombud@proveby.invalid" in after.text

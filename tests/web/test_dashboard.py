@@ -113,3 +113,38 @@ async def test_another_offices_overview_is_404(
     assert (await client.get(f"/{desk.office.slug}/oversikt")).status_code == 404
     own = await client.get(f"/{other}/oversikt")
     assert own.status_code == 200 and desk.mine_overdue not in own.text and "<strong>0</strong> mottatt" in own.text
+
+
+async def test_new_unassigned_inquiries_from_the_public_form_show_on_the_dashboard_with_their_count(
+    client: AsyncTestClient, desk: Desk, sign_in, worker: ProjectionWorker, other_office: Office
+) -> None:
+    """The complaint: an inquiry from the public form had no caseworker and showed nowhere for three weeks."""
+    for tenant in (desk.office.slug, other_office.slug):
+        await client.get(f"/{tenant}/kontakt")
+        data = {"summary": "Fiktiv testsak fra skjemaet.", "service_area": "helse"}
+        posted = await client.post(
+            f"/{tenant}/kontakt", data=data | {"_csrf_token": client.cookies["ombud_csrf"]}, follow_redirects=False
+        )
+        assert posted.status_code == 303
+        worker.catch_up(tenant)
+    await sign_in(desk.me)
+    page = await client.get(f"/{desk.office.slug}/oversikt")
+    new = section(page.text, "ufordelt")
+    assert "Nye, ikke fordelt" in page.text and "Nye, ikke fordelt (3)</h2>" in page.text
+    assert f"/henvendelser/{desk.answered}" in new and f"/henvendelser/{desk.due_soon}" in new
+    assert desk.mine_overdue not in new and desk.colleagues not in new and desk.resolved not in new
+    assert new.count('<th scope="row">') == 3  # the two above and the one from the form; not the other office's
+    link = f'href="/{desk.office.slug}/henvendelser?status=open&amp;assignee=ingen&amp;sort=eldste"'
+    assert link in new
+    listed = await client.get(f"/{desk.office.slug}/henvendelser?status=open&assignee=ingen&sort=eldste")
+    assert listed.status_code == 200 and "3 henvendelser" in listed.text
+    assert desk.mine_overdue not in listed.text and desk.colleagues not in listed.text
+    assert '<option value="ingen" selected>Ikke fordelt</option>' in listed.text
+
+
+async def test_with_every_inquiry_handed_out_the_list_says_so(
+    client: AsyncTestClient, sign_in_as, other_office: Office
+) -> None:
+    await sign_in_as("tenant_admin", other_office.slug)
+    page = await client.get(f"/{other_office.slug}/oversikt")
+    assert "Nye, ikke fordelt (0)</h2>" in page.text and "Alle åpne henvendelser er fordelt." in page.text

@@ -92,7 +92,8 @@ FORMS = {  # the fields each POST route reads from its form, besides the CSRF to
         "text_interim_reply",
         "text_closing",
     ),
-    "/{tenant:str}/kontakt": ("summary", "service_area", "requester_name", "contact", "nettside"),
+    "/{tenant:str}/kontakt": ("summary", "service_area", "requester_role", "requester_name", "contact", "nettside"),
+    "/{tenant:str}/admin/personvern": ("privacy_statement",),
     "/plattform": ("slug", "name", "population", "template"),
 }
 ODD = [
