@@ -20,7 +20,8 @@ from domain.account import TENANT_ROLES
 from projections.reading import tenant_transaction
 from services.audit.access_letter import as_docx
 from services.audit.access_report import AccessReport, access_report
-from services.office import Office, TenantProfile
+from services.letters import Letters
+from services.office import Office
 from web.guards import tenant_roles
 from web.inquiry_pages import INNSYN, path_reference, read_inquiry
 
@@ -40,10 +41,9 @@ class AccessReportController(Controller):
         request: Request,
         reference: FromPath[str],
         office: NamedDependency[Office],
-        profile: NamedDependency[TenantProfile],
     ) -> Response[Any]:
         report = await _report(request, office, reference)
-        body = await anyio.to_thread.run_sync(as_docx, report, profile.name)
+        body = await anyio.to_thread.run_sync(lambda: as_docx(report, Letters(office).paper()))
         return _download(body, "docx", report.inquiry)
 
     @get("/innsyn.json", name="access-report-json")

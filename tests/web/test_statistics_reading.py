@@ -232,7 +232,9 @@ async def test_change_from_the_year_before_and_shares_beside_the_key_figures(
 
     assert figure(page, "Henvendelser mottatt") == f"6 +2 fra 2023 (+50{NBSP}%)"
     assert figure(page, "Utenfor mandat") == f"1 16,7{NBSP}% av henvendelsene 0 fra 2023 (0{NBSP}%)"
-    assert figure(page, "Åpne ved årsslutt, også fra tidligere år") == f"13 +6 fra 2023 (+86{NBSP}%)"  # none resolved, since 2021
+    assert (
+        figure(page, "Åpne ved årsslutt, også fra tidligere år") == f"13 +6 fra 2023 (+86{NBSP}%)"
+    )  # none resolved, since 2021
 
     earlier = (await client.get(f"/{signed_in.slug}/statistikk?year=2023")).text
     assert figure(earlier, "Henvendelser mottatt") == "4"  # 2022 has no figures to compare with
