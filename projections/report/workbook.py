@@ -72,7 +72,7 @@ def as_xlsx(
     sheet.append(xlsx_row(sheet, [heading]))
     sheet["A1"].font = Font(bold=True, size=14)
     _xlsx_note(sheet, taxonomy_note(report), size=11)
-    sheet.append([])
+    sheet.append([None])  # a blank row that counts in max_row
     if unfinished:
         _xlsx_header(sheet, ["Nøkkeltall", year_label(year, True), f"Hele {year - 1}"])
     else:
@@ -87,7 +87,7 @@ def as_xlsx(
     page_from = 1  # the first row after the last page break
     per_page = rows_per_page()
     if len(totals) > 1:
-        sheet.append([])
+        sheet.append([None])  # a blank row that counts in max_row
         ends = sheet.max_row + 1 + max(len(totals) + 1, _CHART_ROWS)
         page_from = _break_unless_whole(sheet, sheet.max_row, ends, page_from, per_page)
         top = _xlsx_header(sheet, ["Henvendelser per år", "Antall"])
@@ -102,7 +102,7 @@ def as_xlsx(
         free_from = top + _CHART_ROWS
     for section in report_sections(report, profile):
         for table in section.tables:
-            sheet.append([])
+            sheet.append([None])  # a blank row that counts in max_row
             if table.chart_label:
                 while sheet.max_row + 1 < free_from:  # below the chart before: charts never overlap
                     sheet.append([None])
