@@ -12,7 +12,10 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, LineChart, Reference
+from openpyxl.drawing.spreadsheet_drawing import AnchorMarker, OneCellAnchor
+from openpyxl.drawing.xdr import XDRPositiveSize2D
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils.units import cm_to_EMU, pixels_to_EMU
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.pagebreak import Break
 
@@ -51,7 +54,7 @@ def rows_per_page() -> int:
     columns_cm = sum((width * 7 + 5) / 96 * 2.54 for width in (*_WIDTHS.values(), 8.43))  # 7 px a character
     scale = min(1.0, (_PAGE_CM[0] - 2.54 * (_MARGINS.left + _MARGINS.right)) / (columns_cm + _CHART_CM[0]))
     high_cm = _PAGE_CM[1] - 2.54 * (_MARGINS.top + _MARGINS.bottom)
-    return int(high_cm / (_ROW_CM * scale) * 0.95) - 2  # headroom for the repeated title (LibreOffice fits 54)
+    return int(high_cm / (_ROW_CM * scale)) - 2  # headroom for the repeated title (Excel fits about 44, LibreOffice 54)
 
 
 def as_xlsx(
@@ -87,9 +90,7 @@ def as_xlsx(
     page_from = 1  # the first row after the last page break
     per_page = rows_per_page()
     if len(totals) > 1:
-        sheet.append([None])  # a blank row that counts in max_row
-        ends = sheet.max_row + 1 + max(len(totals) + 1, _CHART_ROWS)
-        page_from = _break_unless_whole(sheet, sheet.max_row, ends, page_from, per_page)
+        page_from = _block(sheet, max(len(totals) + 1, _CHART_ROWS), page_from, free_from, per_page, charted=True)
         top = _xlsx_header(sheet, ["Henvendelser per år", "Antall"])
         for each, count in totals.items():
             sheet.append(xlsx_row(sheet, [year_label(each, is_unfinished(each, today)), count]))
@@ -98,17 +99,13 @@ def as_xlsx(
         chart.add_data(Reference(sheet, min_col=2, min_row=top, max_row=sheet.max_row), titles_from_data=True)
         chart.set_categories(Reference(sheet, min_col=1, min_row=top + 1, max_row=sheet.max_row))
         _chart_look(chart, "Henvendelser per år")
-        sheet.add_chart(chart, f"F{top}")
+        _place(sheet, chart, top)
         free_from = top + _CHART_ROWS
     for section in report_sections(report, profile):
         for table in section.tables:
-            sheet.append([None])  # a blank row that counts in max_row
-            if table.chart_label:
-                while sheet.max_row + 1 < free_from:  # below the chart before: charts never overlap
-                    sheet.append([None])
             # the table (its header, rows and note) and its chart on one page, unless the table is longer than a page
-            ends = sheet.max_row + 1 + max(len(table.rows) + 2, _CHART_ROWS if table.chart_label else 0)
-            page_from = _break_unless_whole(sheet, sheet.max_row, ends, page_from, per_page)
+            length = max(len(table.rows) + 2, _CHART_ROWS if table.chart_label else 0)
+            page_from = _block(sheet, length, page_from, free_from, per_page, charted=bool(table.chart_label))
             top = _xlsx_header(sheet, [table.title, "Antall", *(["Andel"] if table.share_of is not None else [])])
             for name, count in table.rows:
                 shares = [count / table.share_of if table.share_of else None] if table.share_of is not None else []
@@ -126,7 +123,7 @@ def as_xlsx(
                 chart.y_axis.scaling.orientation = "minMax"
                 chart.x_axis.scaling.orientation = "maxMin"  # the largest on top, as in the table
                 _chart_look(chart, table.title)
-                sheet.add_chart(chart, f"F{top}")
+                _place(sheet, chart, top)
                 free_from = top + _CHART_ROWS
     for column, width in _WIDTHS.items():
         sheet.column_dimensions[column].width = width
@@ -136,15 +133,28 @@ def as_xlsx(
     return out.getvalue()
 
 
-def _break_unless_whole(sheet: Any, before: int, ends: int, page_from: int, per_page: int) -> int:
-    """A page break after row `before` unless rows `page_from`…`ends` fit on one page; the new page's first row.
+def _block(sheet: Any, length: int, page_from: int, free_from: int, per_page: int, *, charted: bool) -> int:
+    """A blank row before a table of `length` rows, and a page break before it unless it fits on the page with the
+    rows above; returns the first row of the page the table starts on.
 
-    Rows count by their height (a wrapped note is as high as its lines), rows not yet written as one each."""
+    A table with a chart starts below the chart before (charts never overlap), and a page break never falls beside a
+    chart. Rows count by their height (a wrapped note is as high as its lines), rows not yet written as one each.
+    """
+    sheet.append([None])  # a blank row that counts in max_row
+    if charted:
+        _pad(sheet, free_from)
+    ends = sheet.max_row + length
     high = sum((sheet.row_dimensions[row].height or _ROW_PT) / _ROW_PT for row in range(page_from, ends + 1))
-    if high < per_page or before < page_from:
+    if high < per_page:
         return page_from
-    sheet.row_breaks.append(Break(id=before))
-    return before + 1
+    _pad(sheet, free_from)
+    sheet.row_breaks.append(Break(id=sheet.max_row))
+    return sheet.max_row + 1
+
+
+def _pad(sheet: Any, free_from: int) -> None:
+    while sheet.max_row + 1 < free_from:
+        sheet.append([None])
 
 
 def _print_setup(sheet: Any, footer: str) -> None:
@@ -180,6 +190,13 @@ def _xlsx_note(sheet: Any, text: str, size: int = 9) -> None:
     cell.alignment = Alignment(wrap_text=True, vertical="top")
     lines = -(-len(text) // _NOTE_CHARACTERS[size])
     sheet.row_dimensions[sheet.max_row].height = max(_ROW_PT, lines * size * 1.3 + 3)
+
+
+def _place(sheet: Any, chart: Any, row: int) -> None:
+    """The chart in column F from `row`, a few points down: an edge on a page break would print on the page before."""
+    at = AnchorMarker(col=5, colOff=0, row=row - 1, rowOff=pixels_to_EMU(4))
+    chart.anchor = OneCellAnchor(_from=at, ext=XDRPositiveSize2D(cm_to_EMU(chart.width), cm_to_EMU(chart.height)))
+    sheet.add_chart(chart)
 
 
 def _chart_look(chart: Any, title: str) -> None:
