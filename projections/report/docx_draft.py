@@ -111,7 +111,9 @@ def as_docx(
         table_caption = numbering.table(f"Henvendelser per år, {years[0]}–{years[-1]}", advance=False)
         _figure(
             document,
-            charts.columns(years, list(totals.values()), "Antall henvendelser"),
+            charts.columns(
+                [year_label(y, is_unfinished(y, today)) for y in years], list(totals.values()), "Antall henvendelser"
+            ),
             numbering.figure(f"Henvendelser per år, {years[0]}–{years[-1]}"),
             table_caption,
         )
