@@ -494,6 +494,7 @@ def run_history(args: argparse.Namespace, settings: Settings) -> int:
 def run_access_report(args: argparse.Namespace, settings: Settings) -> int:
 
     from services.audit.access_letter import as_docx
+    from services.letters import Letters
 
     if args.format == "docx" and not args.output:
         print("ombud: feil: --output: må oppgis for docx", file=sys.stderr)
@@ -511,7 +512,7 @@ def run_access_report(args: argparse.Namespace, settings: Settings) -> int:
             )
         )
         if args.format == "docx":
-            write_output(args.output, as_docx(report, office.profile().name))
+            write_output(args.output, as_docx(report, Letters(office).paper()))
         else:
             text = json.dumps(report.as_json(), ensure_ascii=False, indent=2) + "\n"
             if not args.output:

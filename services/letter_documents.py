@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from domain.letterhead import Letterhead
 
@@ -43,10 +44,22 @@ class LetterContent:
 
 def as_docx(letter: LetterContent) -> bytes:
     """The letterhead in the page header, then addressee, date and reference, heading, text and signature."""
+    document = on_letterhead(letter.letterhead)
+    if letter.addressee:
+        document.add_paragraph("\n".join(letter.addressee))
+    document.add_paragraph(f"Vår referanse: {letter.reference}\nDato: {long_date(letter.dated)}")
+    document.add_heading(letter.title, level=1)
+    for paragraph in letter.paragraphs:
+        document.add_paragraph(paragraph)
+    sign(document, letter.letterhead)
+    return saved(document)
+
+
+def on_letterhead(head: Letterhead) -> Any:
+    """A new Word document with the office's name, address, phone and email in its page header: every letter's paper."""
     from docx import Document  # here, not at the top: only a letter's download pays for importing it
     from docx.shared import Pt
 
-    head = letter.letterhead
     document = Document()
     document.styles["Normal"].font.size = Pt(11)
     header = document.sections[0].header
@@ -56,15 +69,16 @@ def as_docx(letter: LetterContent) -> bytes:
         line for line in (*head.address_lines, _labelled("Telefon", head.phone), _labelled("E-post", head.email))
     ]
     header.add_paragraph("\n".join(line for line in contact if line))
+    return document
 
-    if letter.addressee:
-        document.add_paragraph("\n".join(letter.addressee))
-    document.add_paragraph(f"Vår referanse: {letter.reference}\nDato: {long_date(letter.dated)}")
-    document.add_heading(letter.title, level=1)
-    for paragraph in letter.paragraphs:
-        document.add_paragraph(paragraph)
+
+def sign(document: Any, head: Letterhead) -> None:
+    """The closing and the letterhead's signature: name and title."""
     document.add_paragraph("Med vennlig hilsen")
     document.add_paragraph("\n".join(line for line in (head.signature_name, head.signature_title) if line))
+
+
+def saved(document: Any) -> bytes:
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()

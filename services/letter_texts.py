@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date
+
+from domain.deadlines import reply_due
+
 # Each letter's heading, above the text.
 TITLES = {
     "receipt": "Kvittering for mottatt henvendelse",
@@ -35,3 +39,27 @@ DEFAULT_TEXTS = {
         "Takk for at du tok kontakt med ombudet."
     ),
 }
+
+# The interim reply's opening, by when it is sent: the day the inquiry came in, or later within the month; after the
+# month, DEFAULT_TEXTS' own opening (which the letterhead page shows) holds.
+_INTERIM_SAME_DAY = (
+    "Vi har i dag mottatt henvendelsen din. Den har fått referansen [referanse]. Oppgi gjerne referansen når du tar "
+    "kontakt med oss om saken.\n\n"
+    "Vi kan ikke gi deg et endelig svar med en gang, fordi saken krever mer arbeid: vi må innhente opplysninger og gå "
+    "gjennom saken nærmere.\n\n"
+)
+_INTERIM_WITHIN_MONTH = (
+    "Vi viser til henvendelsen din med referanse [referanse], som vi mottok [mottatt].\n\n"
+    "Vi kan ikke gi deg et endelig svar ennå, fordi saken krever mer arbeid: vi må innhente opplysninger og gå "
+    "gjennom saken nærmere.\n\n"
+)
+
+
+def default_text(kind: str, received_on: date, dated: date) -> str:
+    """The product's text for a letter of `kind` dated `dated`, worded for that day: an interim reply sent the day
+    the inquiry came in says so, and one sent within the month does not say a month has passed."""
+    text = DEFAULT_TEXTS[kind]
+    if kind != "interim_reply" or dated >= reply_due(received_on):
+        return text
+    after_opening = text.split("\n\n", 2)[2]
+    return (_INTERIM_SAME_DAY if dated <= received_on else _INTERIM_WITHIN_MONTH) + after_opening

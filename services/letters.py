@@ -20,7 +20,7 @@ from domain.letterhead import LETTER_KINDS, Letterhead
 from domain.tenant import Tenant
 from services.case_commands import SendInterimReply
 from services.letter_documents import LetterContent, as_docx, long_date
-from services.letter_texts import DEFAULT_TEXTS, TITLES
+from services.letter_texts import TITLES, default_text
 from services.office import ConflictError, InquiryNotFound, InquiryView, Office, read_events
 
 # How each letter's file is named: the kind in words and the reference, never anything about the person.
@@ -61,6 +61,11 @@ class Letters:
     def letterhead(self) -> Letterhead | None:
         return self._tenant().letterhead
 
+    def paper(self) -> Letterhead:
+        """The letterhead every letter is printed on: the office's, or its name and «Ombudet» until it has one."""
+        tenant = self._tenant()
+        return tenant.letterhead or Letterhead(tenant.name, "", "", "", "", UNSIGNED)
+
     def set_letterhead(self, ctx: Context, command: SetLetterhead) -> None:
         tenant = self._tenant()
         tenant.change_letterhead(ctx, on=command.on, letterhead=command.letterhead)
@@ -87,11 +92,10 @@ class Letters:
         """The letter of `kind` (domain.letterhead.LETTER_KINDS) for the inquiry, dated as the step it tells of."""
         if kind not in LETTER_KINDS:
             raise DomainError("kind", f"ukjent brevtype «{kind}»")
-        tenant = self._tenant()
         found = self.office.inquiry(inquiry)
-        head = tenant.letterhead or Letterhead(tenant.name, "", "", "", "", UNSIGNED)
+        head = self.paper()
         dated, fields = _dates(kind, found, today)
-        text = head.texts.get(kind) or DEFAULT_TEXTS[kind]
+        text = head.texts.get(kind) or default_text(kind, found.received_on, dated)
         filled = _fill(text, {"[referanse]": found.reference, **{k: long_date(v) for k, v in fields.items()}})
         content = LetterContent(
             letterhead=head,

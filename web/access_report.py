@@ -20,6 +20,7 @@ from domain.account import TENANT_ROLES
 from projections.reading import tenant_transaction
 from services.audit.access_letter import as_docx
 from services.audit.access_report import AccessReport, access_report
+from services.letters import Letters
 from services.office import Office
 from web.guards import tenant_roles
 from web.inquiry_pages import INNSYN, path_reference, read_inquiry
@@ -38,7 +39,7 @@ class AccessReportController(Controller):
     @get("/innsyn.docx", name="access-report-docx")
     async def letter(self, here: NamedDependency[TenantPage], reference: FromPath[str]) -> Response[Any]:
         report = await _report(here.request, here.office, reference)
-        body = await anyio.to_thread.run_sync(as_docx, report, here.profile.name)
+        body = await anyio.to_thread.run_sync(lambda: as_docx(report, Letters(here.office).paper()))
         return _download(body, "docx", report.inquiry)
 
     @get("/innsyn.json", name="access-report-json")

@@ -90,7 +90,7 @@ class StatisticsController(Controller):
         async with tenant_transaction(here.db, here.tenant) as conn:
             report = await annual_report(conn, profile, year, version)
             history = await report_history(conn, profile, year, version) if kind in DOCUMENTS else None
-        body = await anyio.to_thread.run_sync(render, kind, report, profile, history)
+        body = await anyio.to_thread.run_sync(render, kind, report, profile, history, today())
         return Response(
             body,
             media_type=MEDIA_TYPES[kind],

@@ -10,6 +10,7 @@ from domain.common import InvalidField
 from domain.deadlines import today_in_norway
 from domain.parsing import whole_number
 from domain.taxonomy import Taxonomy
+from projections.report import model as report_model
 from projections.report.model import ONE_PER_INQUIRY, PER_INQUIRY, ReportTable, report_sections
 from services.office import TenantProfile
 from web.query import QueryValues
@@ -23,8 +24,8 @@ def today() -> date:
 
 
 def is_unfinished(year: int) -> bool:
-    """The current year (or a later one) has not ended: its figures are so far, not at year end."""
-    return year >= today().year
+    """The current year (or a later one) has not ended today: the report model's rule, on the page's today."""
+    return report_model.is_unfinished(year, today())
 
 
 @dataclass(frozen=True)

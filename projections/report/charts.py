@@ -30,9 +30,10 @@ def bars(rows: Sequence[tuple[str, int]], axis_label: str) -> bytes:
     return _chart(names, counts, axis_label, "x", height=0.6 + 0.28 * len(rows))
 
 
-def columns(years: Sequence[int], counts: Sequence[int], axis_label: str) -> bytes:
-    """One column per year with its count on top: the trend the council asks about first."""
-    return _chart([str(year) for year in years], list(counts), axis_label, "y", height=2.2)
+def columns(years: Sequence[str], counts: Sequence[int], axis_label: str) -> bytes:
+    """One column per year with its count on top: the trend the council asks about first (a year still running
+    named so: «2026 (hittil i år)»)."""
+    return _chart(list(years), list(counts), axis_label, "y", height=2.2)
 
 
 def _chart(

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 from docx import Document
@@ -17,8 +18,18 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
+from domain.deadlines import today_in_norway
 from projections.report import charts
-from projections.report.model import history_of, key_figures, report_sections, taxonomy_note
+from projections.report.model import (
+    figures_note,
+    history_of,
+    is_unfinished,
+    key_figures,
+    long_day,
+    report_sections,
+    taxonomy_note,
+    year_label,
+)
 from projections.report.numbers import number, share, signed
 from services.office import TenantProfile
 
@@ -47,13 +58,26 @@ _NUMBER_COLUMN_CM = 2.6
 _WHOLE_TABLE_ROWS = 30  # a table this short moves to the next page whole, with the sentence under it
 
 
-def as_docx(report: dict[str, Any], profile: TenantProfile, history: dict[str, Any] | None = None) -> bytes:
-    """The draft an ombud hands in after writing the prose: every figure set, placeholders marked for the rest."""
+def as_docx(
+    report: dict[str, Any], profile: TenantProfile, history: dict[str, Any] | None = None, today: date | None = None
+) -> bytes:
+    """The draft an ombud hands in after writing the prose: every figure set, placeholders marked for the rest.
+
+    A year not over by `today` (in Norway unless given) is reported «so far» and set beside the whole year before,
+    never compared with it, as the statistics page does.
+    """
     previous, totals = history_of(history)
     year, total = report["year"], report["total"]
+    today = today or today_in_norway()
+    unfinished = is_unfinished(year, today)
     document = Document()
     _page_and_styles(document, report, profile)
-    _cover(document, report, profile)
+    _cover(
+        document,
+        report,
+        profile,
+        f"{year} er ikke over: tallene gjelder hittil i år, per {long_day(today)}." if unfinished else "",
+    )
 
     document.add_heading("Kommuneombudets mandat", level=1)
     document.add_paragraph(MANDATE)
@@ -64,41 +88,52 @@ def as_docx(report: dict[str, Any], profile: TenantProfile, history: dict[str, A
     numbering = _Numbering()
     document.add_heading("Nøkkeltall", level=1)
     before = (previous or {}).get("total")
-    lead = f"I {year} mottok ombudet {number(total)} henvendelser"
-    lead += f", mot {number(before)} året før ({signed(total - before)})." if before is not None else "."
+    if unfinished:
+        lead = f"Hittil i {year}, per {long_day(today)}, har ombudet mottatt {number(total)} henvendelser"
+        lead += f". I hele {year - 1} mottok ombudet {number(before)}." if before is not None else "."
+        caption = f"Nøkkeltall {year}, hittil i år" + (f", med hele {year - 1} ved siden av" if previous else "")
+        header = ["Nøkkeltall", year_label(year, True), f"Hele {year - 1}"]
+    else:
+        lead = f"I {year} mottok ombudet {number(total)} henvendelser"
+        lead += f", mot {number(before)} året før ({signed(total - before)})." if before is not None else "."
+        caption = f"Nøkkeltall {year}" + (f" sammenlignet med {year - 1}" if previous is not None else "")
+        header = ["Nøkkeltall", str(year), str(year - 1), "Endring"]
     document.add_paragraph(lead)
-    caption = f"Nøkkeltall {year}" + (f" sammenlignet med {year - 1}" if previous is not None else "")
     rows = [
-        [figure.title, number(figure.value), number(figure.previous), signed(figure.change)]
-        for figure in key_figures(report, previous)
+        [figure.title, number(figure.value), number(figure.previous), signed(figure.change)][: len(header)]
+        for figure in key_figures(report, previous, unfinished=unfinished)
     ]
-    note = (
-        "Tallene gjelder henvendelser mottatt i året. «Åpne ved årsslutt» teller også henvendelser fra tidligere år "
-        "som ikke var avsluttet 31. desember. Dager er regnet fra henvendelsen kom inn."
-    )
-    if previous is None:
-        note += f" Det er ingen henvendelser registrert i {year - 1} å sammenligne med."
-    _table(document, numbering.table(caption), ["Nøkkeltall", str(year), str(year - 1), "Endring"], rows, note)
+    note = figures_note(year, today, unfinished=unfinished, has_previous=previous is not None)
+    _table(document, numbering.table(caption), header, rows, note)
 
     if len(totals) > 1:
         years = list(totals)
         table_caption = numbering.table(f"Henvendelser per år, {years[0]}–{years[-1]}", advance=False)
         _figure(
             document,
-            charts.columns(years, list(totals.values()), "Antall henvendelser"),
+            charts.columns(
+                [year_label(y, is_unfinished(y, today)) for y in years], list(totals.values()), "Antall henvendelser"
+            ),
             numbering.figure(f"Henvendelser per år, {years[0]}–{years[-1]}"),
             table_caption,
         )
         trend_rows = [
-            [str(each), number(count), signed(None if each - 1 not in totals else count - totals[each - 1])]
+            [
+                year_label(each, is_unfinished(each, today)),
+                number(count),
+                signed(None if each - 1 not in totals or is_unfinished(each, today) else count - totals[each - 1]),
+            ]
             for each, count in totals.items()
         ]
+        trend_note = "Henvendelser etter året de kom inn. Endringen er fra året før."
+        if is_unfinished(years[-1], today):
+            trend_note += f" {years[-1]} er ikke over og sammenlignes ikke med et helt år."
         _table(
             document,
             numbering.table(f"Henvendelser per år, {years[0]}–{years[-1]}"),
             ["År", "Antall", "Endring"],
             trend_rows,
-            "Henvendelser etter året de kom inn. Endringen er fra året før.",
+            trend_note,
         )
 
     for section in report_sections(report, profile):
@@ -207,13 +242,15 @@ def _style(style: Any, *, size: int, bold: bool = False, color: RGBColor) -> Non
             del colour.attrib[qn(attribute)]
 
 
-def _cover(document: Any, report: dict[str, Any], profile: TenantProfile) -> None:
+def _cover(document: Any, report: dict[str, Any], profile: TenantProfile, so_far: str) -> None:
     kommune = document.add_paragraph()
     kommune.paragraph_format.space_before = Cm(5)
     run = kommune.add_run(profile.name)
     run.font.size, run.font.color.rgb = Pt(16), _ACCENT
     title = document.add_paragraph(f"Årsmelding {report['year']}", style="Title")
     title.paragraph_format.space_after = Pt(12)
+    if so_far:
+        document.add_paragraph(so_far)
     office = document.add_paragraph()
     run = office.add_run("Kommuneombudet")
     run.font.size, run.bold = Pt(18), True

@@ -36,8 +36,8 @@ KEY_FIGURES = {
     "meetings_held": "Møter holdt",
     "complaints_sent": "Klager sendt",
     "interim_replies": "Foreløpige svar (fvl. § 11 a)",
-    "resolved": "Avsluttet",
-    "open_at_year_end": "Åpne ved årsslutt",
+    "resolved": "Avsluttet innen rapporten ble laget",
+    "open_at_year_end": "Åpne ved årsslutt, også fra tidligere år",
     "median_days_to_resolution": "Median dager til avslutning",
     "median_days_to_first_response": "Median dager til første svar",
     "outreach_participants": "Deltakere på utadrettet virksomhet",
@@ -57,7 +57,7 @@ PARTS_OF_TOTAL = ("outside_mandate", "interim_replies", "resolved")
 # Key figures in days, where a change in percent says little.
 IN_DAYS = ("median_days_to_resolution", "median_days_to_first_response")
 # The titles a year still running needs instead (the report's own titles speak of a finished year).
-SO_FAR = {"total": "Henvendelser mottatt hittil i år", "open_at_year_end": "Åpne nå"}
+SO_FAR = {"total": "Henvendelser mottatt hittil i år", "open_at_year_end": "Åpne nå, også fra tidligere år"}
 # Tables whose rows count inquiries of the year: their shares are of the year's total.
 PER_INQUIRY = (
     "by_primary_area",
@@ -82,6 +82,54 @@ def labels(profile: TenantProfile) -> dict[str, str]:
     return names
 
 
+def row_names(key: str, profile: TenantProfile) -> dict[str, str]:
+    """The names of a table's rows by code: outreach by its kinds, every other table by the office's labels."""
+    return dict(OUTREACH_KIND_NAMES) if key == "outreach" else labels(profile)
+
+
+def is_unfinished(year: int, today: date) -> bool:
+    """The current year (or a later one) has not ended: its figures are so far, not at year end, and are not compared
+    with a whole year (the page, the draft, the workbook and the CSV all ask here)."""
+    return year >= today.year
+
+
+def long_day(day: date) -> str:
+    """A date as the documents write it in running text: «8. desember 2026» (no «08.12.2026» to misread as a number)."""
+    return format_date(day, "d. MMMM y", locale="nb_NO")
+
+
+def year_label(year: int, unfinished: bool) -> str:
+    """A year as a column or row names it: «2024», or «2024 (hittil i år)» while it runs."""
+    return f"{year} (hittil i år)" if unfinished else str(year)
+
+
+def figures_note(year: int, today: date, *, unfinished: bool, has_previous: bool) -> str:
+    """What the key figures count, so «avsluttet» beside «åpne» can not read as a contradiction; and why a running
+    year is set beside the whole year before rather than compared with it."""
+    made = long_day(today)
+    if unfinished:
+        note = (
+            f"{year} er ikke over: tallene gjelder henvendelser mottatt hittil i år, per {made}. «{KEY_FIGURES['resolved']}» "
+            f"er de av dem som var avsluttet {made}. «{SO_FAR['open_at_year_end']}» er alle henvendelser som ikke var "
+            f"avsluttet {made}, også de som kom inn før {year}."
+        )
+        if has_previous:
+            note += (
+                f" Et år som ikke er over, sammenlignes ikke med et helt år: ved siden av tallene står hele {year - 1}."
+            )
+    else:
+        note = (
+            f"Tallene gjelder henvendelser mottatt i {year}. «{KEY_FIGURES['resolved']}» er de av dem som var avsluttet "
+            f"{made}, også de som ble avsluttet etter årsskiftet. «{KEY_FIGURES['open_at_year_end']}» er alle "
+            f"henvendelser, fra {year} og tidligere år, som ikke var avsluttet 31. desember {year}. De to tallene "
+            f"gjelder ulike henvendelser og ulike dager, så de skal ikke legges sammen."
+        )
+    note += " Dager er regnet fra henvendelsen kom inn."
+    if not has_previous:
+        note += f" Det er ingen henvendelser registrert i {year - 1} å sammenligne med."
+    return note
+
+
 def repeats(report: dict[str, Any], key: str) -> bool:
     """All areas when no inquiry concerns more than one, top-level areas when the taxonomy has one level: the table
     before it already shows the same counts, so no format shows it."""
@@ -97,10 +145,12 @@ class KeyFigure:
     share: float | None  # of the year's total, for figures that are a part of it
     previous: int | float | None  # the same figure the year before, when that year has figures
     in_days: bool
+    so_far: bool = False  # the year is still running: set beside the whole year before, never compared with it
 
     @property
     def change(self) -> int | float | None:
-        if self.value is None or self.previous is None:
+        """The change from the year before; none for a year still running (a part year against a whole one)."""
+        if self.value is None or self.previous is None or self.so_far:
             return None
         return round(self.value - self.previous, 1)
 
@@ -128,6 +178,7 @@ def key_figures(
             report[key] / total if key in PARTS_OF_TOTAL and total and report.get(key) is not None else None,
             previous.get(key) if previous else None,
             key in IN_DAYS,
+            unfinished,
         )
         for key, title in titles.items()
     ]
@@ -183,7 +234,7 @@ def _reorganised(report: dict[str, Any], profile: TenantProfile) -> str:
     year = report["year"]
     changes = [t for t in profile.taxonomies if t.effective_from.year == year and t.effective_from > date(year, 1, 1)]
     return "".join(
-        f" Inndelingen i tjenesteområder ble endret {format_date(t.effective_from, 'd. MMMM y', locale='nb_NO')} "
+        f" Inndelingen i tjenesteområder ble endret {long_day(t.effective_from)} "
         f"(versjon {t.version}): henvendelser mottatt før det står under den forrige inndelingen."
         for t in changes
     )
@@ -191,10 +242,10 @@ def _reorganised(report: dict[str, Any], profile: TenantProfile) -> str:
 
 def report_sections(report: dict[str, Any], profile: TenantProfile) -> list[ReportSection]:
     """The tables in reading order: primary area first, a repeating area table left out, empty ones left out."""
-    names = labels(profile)
     year, total = report["year"], report["total"]
 
-    def rows(key: str, kinds: dict[str, str] = names) -> tuple[tuple[str, int], ...]:
+    def rows(key: str) -> tuple[tuple[str, int], ...]:
+        kinds = row_names(key, profile)
         named = ((kinds.get(code, code), count) for code, count in (report.get(key) or {}).items())
         return tuple(sorted(named, key=lambda row: (-row[1], row[0])))  # the largest first, as the charts
 
@@ -281,7 +332,7 @@ def report_sections(report: dict[str, Any], profile: TenantProfile) -> list[Repo
         ReportTable(
             "outreach",
             "Type aktivitet",
-            rows("outreach", OUTREACH_KIND_NAMES),
+            rows("outreach"),
             f"Informasjonsmøter, foredrag og annet ombudet holdt i {year}; avlyste aktiviteter er ikke med. "
             f"Til sammen {number(report.get('outreach_participants'))} deltakere der antallet er registrert.",
             None,

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import io
-
+from domain.letterhead import Letterhead
 from services.audit.access_report import AccessReport
+from services.letter_documents import long_date, on_letterhead, saved, sign
 
 EXPLANATION = (
     "Du har bedt om innsyn i hvem som har sett opplysningene i henvendelsen din til ombudet. Etter "
@@ -15,13 +15,11 @@ EXPLANATION = (
 )
 
 
-def as_docx(report: AccessReport, office_name: str) -> bytes:
-    """The letter: who sends it, the date and reference, why the inhabitant gets it, and one row per access."""
-    from docx import Document  # here, not at the top: only the letter's download pays for importing it
-
-    document = Document()
-    document.add_paragraph(f"{office_name}\nOmbudet")
-    document.add_paragraph(f"Dato: {report.generated_at:%d.%m.%Y}\nVår referanse: {report.inquiry}")
+def as_docx(report: AccessReport, letterhead: Letterhead) -> bytes:
+    """The letter on the office's letterhead, as its other letters: reference and date, why the inhabitant gets it,
+    one row per access, and the letterhead's signature."""
+    document = on_letterhead(letterhead)
+    document.add_paragraph(f"Vår referanse: {report.inquiry}\nDato: {long_date(report.generated_at.date())}")
     document.add_heading(f"Innsyn i tilgangsloggen for henvendelse {report.inquiry}", level=1)
     document.add_paragraph(EXPLANATION)
     rows = [access.as_json() for access in report.accesses]
@@ -40,7 +38,5 @@ def as_docx(report: AccessReport, office_name: str) -> bytes:
         f"Oversikten er laget {report.generated_at:%d.%m.%Y kl. %H:%M} og omfatter {len(rows)} oppslag. "
         "Ta kontakt med ombudet hvis du har spørsmål."
     )
-    document.add_paragraph("Med vennlig hilsen\n\n[Underskrift]\nOmbudet")
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
+    sign(document, letterhead)
+    return saved(document)

@@ -69,8 +69,9 @@ def record(database_url: str, slug: str, inquiry: uuid.UUID, account: str, role:
 
 def docx_text(path: Path) -> str:
     document = Document(str(path))
+    header = [p.text for p in document.sections[0].header.paragraphs]  # the letterhead
     cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
-    return "\n".join([p.text for p in document.paragraphs] + cells)
+    return "\n".join(header + [p.text for p in document.paragraphs] + cells)
 
 
 def test_the_report_lists_every_kind_of_read_with_role_and_channel_and_no_staff_identity(

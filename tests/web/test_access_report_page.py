@@ -34,8 +34,9 @@ def receive(office: Office, caseworker: Context) -> str:
 
 def docx_text(body: bytes) -> str:
     document = Document(io.BytesIO(body))
+    header = [p.text for p in document.sections[0].header.paragraphs]  # the letterhead
     cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
-    return "\n".join([p.text for p in document.paragraphs] + cells)
+    return "\n".join(header + [p.text for p in document.paragraphs] + cells)
 
 
 async def search_hit(database_url: str, office: Office, account: Account, reference: str) -> None:

@@ -103,7 +103,11 @@ async def test_the_administrator_marks_the_report_delivered_and_sees_it_as_deliv
     change = now["total"] - delivered["total"]
     assert rows["Henvendelser mottatt"] == [str(delivered["total"]), str(now["total"]), str(change)]
     resolved = now["resolved"] - delivered["resolved"]
-    assert rows["Avsluttet"] == [str(delivered["resolved"]), str(now["resolved"]), str(resolved)]
+    assert rows["Avsluttet innen rapporten ble laget"] == [
+        str(delivered["resolved"]),
+        str(now["resolved"]),
+        str(resolved),
+    ]
     assert "Vis dagens tall" in shown.text and "arsrapport-2024.json" not in shown.text
 
     today = await client.get(PAGE.format(office.slug), params={"year": "2024"})

@@ -298,6 +298,7 @@ async def test_the_administrator_sets_the_letterhead_and_the_letters_use_it(
     await sign_in_as("tenant_admin", office.slug)
     page = await client.get(f"/{office.slug}/admin/brev")
     assert page.status_code == 200 and 'value="Ombudet i Prøveby"' in page.text and "Kari Annenombud" not in page.text
+    assert "Standardteksten tilpasses dagen svaret sendes" in page.text  # why an interim reply may read otherwise
     assert f'href="/{office.slug}/admin/brev"' in (await client.get(f"/{office.slug}/admin")).text
     response = await client.post(
         f"/{office.slug}/admin/brev", data={**FORM, "_csrf_token": client.cookies["ombud_csrf"]}, follow_redirects=False
@@ -362,3 +363,69 @@ async def test_only_the_offices_administrator_reaches_the_letterhead_page(
     )
     assert response.status_code == 404
     assert Letters(office).letterhead().office_name == "Ombudet i Prøveby"
+
+
+@pytest.mark.parametrize(
+    ("sent", "opening", "never"),
+    [
+        (RECEIVED, "Vi har i dag mottatt henvendelsen din. Den har fått referansen", ("innen én måned", "mottok")),
+        (
+            RECEIVED + timedelta(days=9),
+            "som vi mottok 2. mars 2026.",
+            ("i dag mottatt", "har ikke kunnet gi deg et endelig svar innen én måned"),
+        ),
+        (date(2026, 4, 6), "Vi har ikke kunnet gi deg et endelig svar innen én måned", ("i dag mottatt",)),
+    ],
+)
+def test_the_interim_replys_wording_fits_the_day_it_is_sent(
+    sent: date, opening: str, never: tuple[str, ...], office: Office, caseworker: Context
+) -> None:
+    """Sent the day the inquiry came in, it says «i dag»; within the month, it does not say a month has passed."""
+    reference = receive(office, caseworker)
+    office.handle(caseworker, SendInterimReply(inquiry=reference, on=sent))
+    text = docx_text(Letters(office).letter(reference, "interim_reply", today=date(2026, 5, 1)).body)
+    assert opening in text and reference in text
+    assert f"Dato: {long_date(sent)}" in text and long_date(expected_answer_on(sent)) in text
+    for words in never:
+        assert words not in text
+
+
+def test_an_offices_own_interim_text_is_used_as_it_is_on_any_day(office: Office, caseworker: Context) -> None:
+    own = Letterhead.create(
+        **{
+            **letterhead("Ombudet i Prøveby", "Ola Prøveombud").__dict__,
+            "texts": {"interim_reply": FORM["text_interim_reply"]},
+        }
+    )
+    Letters(office).set_letterhead(caseworker, SetLetterhead(own, RECEIVED))
+    reference = receive(office, caseworker)
+    text = docx_text(Letters(office).letter(reference, "interim_reply", today=RECEIVED).body)
+    assert f"Saken {reference} tar tid." in text and "i dag mottatt" not in text
+
+
+async def test_the_innsyn_letter_is_printed_on_the_offices_letterhead_and_signed_as_the_other_letters(
+    client: AsyncTestClient, offices: tuple[Office, Office], caseworker: Context, sign_in_as
+) -> None:
+    office, _ = offices
+    reference = receive(office, caseworker)
+    await sign_in_as("caseworker", office.slug)
+    response = await client.get(f"/{office.slug}/henvendelser/{reference}/innsyn.docx")
+    assert response.status_code == 200
+    document = Document(io.BytesIO(response.content))
+    header = "\n".join(p.text for p in document.sections[0].header.paragraphs)
+    assert "Ombudet i Prøveby" in header and "Postboks 1" in header and "E-post: ombud@eksempel.invalid" in header
+    body = "\n".join(p.text for p in document.paragraphs)
+    assert "Ola Prøveombud\nKommuneombud" in body and "[Underskrift]" not in body
+    assert f"Vår referanse: {reference}\nDato: {long_date(today_in_norway())}" in body
+    assert "Annenby" not in header + body and "Kari Annenombud" not in body  # never the other office's
+
+
+async def test_the_innsyn_letter_without_a_letterhead_carries_the_kommune_and_is_signed_by_the_ombud(
+    client: AsyncTestClient, office: Office, caseworker: Context, sign_in_as
+) -> None:
+    reference = receive(office, caseworker)
+    await sign_in_as("caseworker", office.slug)
+    document = Document(io.BytesIO((await client.get(f"/{office.slug}/henvendelser/{reference}/innsyn.docx")).content))
+    header = "\n".join(p.text for p in document.sections[0].header.paragraphs)
+    assert Letters(office).paper().office_name in header
+    assert "Med vennlig hilsen\nOmbudet" in "\n".join(p.text for p in document.paragraphs)

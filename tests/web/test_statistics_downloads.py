@@ -142,3 +142,26 @@ async def test_the_docx_sets_the_offices_own_year_before_beside_the_year_and_not
         io.BytesIO((await client.get(f"/{office.slug}/statistikk/arsrapport-2023.xlsx")).content)
     ).active
     assert ("Henvendelser mottatt", 3, 2, 1) in {tuple(c.value for c in row[:4]) for row in sheet.iter_rows()}
+
+
+async def test_the_downloads_of_a_year_not_over_say_so_far_as_the_page_does(
+    client: AsyncTestClient, office: Office, sign_in_as, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The page's today decides, in every file: 2023 seen on 30 June 2023 is «hittil i år»; on 1 March 2024, over."""
+    await sign_in_as("caseworker", office.slug)
+    base = f"/{office.slug}/statistikk/arsrapport-2023"
+    monkeypatch.setattr("web.statistics.today", lambda: date(2023, 6, 30))
+    monkeypatch.setattr("web.statistics_view.today", lambda: date(2023, 6, 30))
+    page = (await client.get(f"/{office.slug}/statistikk?year=2023")).text
+    assert "Årsrapport 2023, hittil i år" in page and "Henvendelser mottatt hittil i år" in page
+    assert "Henvendelser mottatt hittil i år;;3" in (await client.get(base + ".csv")).text
+    sheet = openpyxl.load_workbook(io.BytesIO((await client.get(base + ".xlsx")).content)).active
+    assert "Henvendelser mottatt hittil i år" in [row[0].value for row in sheet.iter_rows()]
+    document = zipfile.ZipFile(io.BytesIO((await client.get(base + ".docx")).content)).read("word/document.xml")
+    assert "hittil i år".encode() in document and "Åpne ved årsslutt".encode() not in document
+
+    monkeypatch.setattr("web.statistics.today", lambda: date(2024, 3, 1))
+    monkeypatch.setattr("web.statistics_view.today", lambda: date(2024, 3, 1))
+    finished = (await client.get(base + ".csv")).text
+    assert "Henvendelser mottatt;;3" in finished and "Åpne ved årsslutt, også fra tidligere år;;3" in finished
+    assert "no_reply" not in finished  # the case type by its name
