@@ -11,7 +11,7 @@ from eventsourcing.domain import DomainEventProtocol
 from eventsourcing.persistence import InfrastructureFactory, JSONTranscoder, Mapper, StoredEvent, Transcoding
 from eventsourcing.utils import Environment
 
-from domain.inquiry import PERSONAL_FIELDS, SHREDDED_LISTS
+from domain.inquiry import PERSONAL_FIELDS, SHREDDED_LISTS, Inquiry
 from services.inquiry_keys import EncryptedField, InquiryKeys, InquiryKeyStore
 from services.key_epochs import EpochStore
 from services.search_index import SearchIndex, SearchKeyStore
@@ -126,6 +126,24 @@ class OfficeApplication(Application[UUID]):
                 "CREATE_TABLE": "yes" if create_tables else "no",
             }
         )
+
+    def search_tokens_of(self, received: Inquiry.Received) -> list[str]:
+        """The word hashes the search index keeps for a received inquiry: those its event carries; for one received
+        while the demo and the import wrote none, those of its name and summary as they open now, by the same rule
+        (none once its key is destroyed). Keys and words stay in the worker; nothing is logged."""
+        if received.search_tokens:
+            return list(received.search_tokens)
+        texts = [received.requester_name, received.summary]
+        if any(isinstance(text, EncryptedField) for text in texts):
+            keys = self.inquiry_keys
+            key = None if keys is None else keys.for_reading(received.originator_id)
+            if keys is None or key is None:
+                return []
+            texts = [
+                keys.decrypt_field(key, received.originator_id, text) if isinstance(text, EncryptedField) else text
+                for text in texts
+            ]
+        return self.search_index.tokens(*texts)
 
     def construct_env(self, name: str, env: Mapping[str, str] | None = None) -> Environment:
         """Only what the caller gives: unlike the library's default, nothing from `os.environ`."""

@@ -397,6 +397,18 @@ async def test_the_outreach_titles_say_what_each_activity_was(projected: Platfor
         assert any(title.startswith("Foredrag") for title in titles), slug
 
 
+async def test_search_for_testesen_finds_every_demo_inquiry_of_the_tenant(
+    projected: Platform, database_url: str
+) -> None:
+    from tests.integration.test_search_index import hits
+
+    for slug in DEMO_TENANTS:
+        office = projected.office(slug)
+        every = {row["id"] for row in await read_rows(database_url, slug, "SELECT id FROM read.inquiries")}
+        assert every and set(await hits(database_url, office, "Testesen")) == every, slug
+        assert await hits(database_url, office, "demo testesen") == await hits(database_url, office, "Testesen")
+
+
 def test_the_demo_is_the_same_every_time_it_is_drawn() -> None:
     import random
 
