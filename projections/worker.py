@@ -515,8 +515,7 @@ def stored_after(
 
 
 def decoded(app: OfficeApplication, rows: list[tuple[Any, ...]]) -> list[DomainEventProtocol[UUID]]:
-    to_event = app.mapper.to_domain_event
-    return [to_event(StoredEvent(row[1], row[2], row[3], row[4])) for row in rows]
+    return app.decoded([StoredEvent(row[1], row[2], row[3], row[4]) for row in rows])
 
 
 # Not the event's fault: a lost connection, a deadlock, a server shutting down or out of resources. These are
