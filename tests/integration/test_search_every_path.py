@@ -107,3 +107,18 @@ async def test_migrate_leaves_no_row_of_an_inquiry_erased_after_it_looked(
     assert worker.index_unindexed(office.slug) == 0  # its Erased event keeps it out
     worker.catch_up(office.slug)
     assert await hits(database_url, office, "prøvesen") == []
+
+
+async def test_an_erased_imported_inquiry_stays_unfound_after_a_rebuild_and_a_migrate(
+    office: Office, caseworker: Context, worker: ProjectionWorker, database_url: str
+) -> None:
+    """The import stores no personal text and so no inquiry key: its word hashes (of its fixed summary) are not
+    encrypted, and it is the `Erased` event, not a destroyed key, that keeps an erased one out of the index."""
+    import_case_log(office, caseworker, csv_bytes(*GOOD))
+    factories.erase(office, factories.as_admin(caseworker), "A-1", date(2024, 3, 1))
+    worker.catch_up(office.slug)
+    rest = sorted(office.inquiry_id(ref) for ref in ("A-2", "A-3"))
+    assert sorted(await hits(database_url, office, "saksloggen")) == rest
+    worker.rebuild(office.slug, search_index.NAME)
+    assert worker.index_unindexed(office.slug) == 0
+    assert sorted(await hits(database_url, office, "saksloggen")) == rest
