@@ -416,6 +416,8 @@ def test_the_demo_is_the_same_every_time_it_is_drawn() -> None:
     from domain.taxonomy import MUNICIPAL_AREAS
     from domain.tenant import Tenant
     from services import demo as drawn
+    from services.keys import new_tenant_key
+    from services.search_index import SearchIndex
 
     figures = seed_figures()
     today = date(2026, 12, 1)
@@ -427,6 +429,7 @@ def test_the_demo_is_the_same_every_time_it_is_drawn() -> None:
         advisers=(drawn._Person("radgiver@prove.demo", "id-radgiver", "caseworker"),),
     )
     year = [p for p in plans if p["received_on"].year == 2025]
+    index = SearchIndex("drammen", new_tenant_key(), None, None)
 
     def histories() -> list[list[tuple[str, object, object]]]:
         rng = random.Random("samme")
@@ -438,7 +441,7 @@ def test_the_demo_is_the_same_every_time_it_is_drawn() -> None:
         )  # fmt: skip
         return [
             [(type(e).__qualname__, getattr(e, "on", None), getattr(e, "actor_id", None)) for e in i.collect_events()]
-            for i in (drawn._inquiry(tenant, sequence, plan, rng, today, staff) for plan in year)
+            for i in (drawn._inquiry(tenant, sequence, plan, rng, today, staff, index) for plan in year)
         ]
 
     first = histories()
