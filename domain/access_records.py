@@ -12,6 +12,9 @@ CLI_PURPOSE = "drift"
 INNSYN_PURPOSE = "innsyn"
 # Why a search by name or word lists an inquiry: the hit tells that the person or words belong to it.
 SEARCH_PURPOSE = "søk"
+# A live search asks as the person types: the same person finding the same inquiry again within this many seconds
+# adds no record, the first one already says they saw it then (services/audit/access_log.py, docs/security.md).
+SEARCH_REPEAT_SECONDS = 60
 # Why an auditor replays an inquiry's history (ombud audit replay, the inquiry's history page).
 AUDIT_PURPOSE = "kontroll"
 # Why staff make a letter to the inhabitant (receipt, interim reply, closing): it carries their name and address.

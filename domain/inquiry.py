@@ -123,7 +123,7 @@ class Inquiry(Aggregate):
 
         @staticmethod
         def upcast_v1_v2(state: dict[str, Any]) -> None:
-            """Inquiries received before the blind index have no tokens: they are not found by name or word."""
+            """Inquiries received before the blind index have no tokens: the worker hashes their name and summary."""
             state["search_tokens"] = []
 
         def apply(self, inquiry: Inquiry) -> None:

@@ -34,6 +34,20 @@ class PostgresInquiryKeys:
             self._tenant(cursor)
             return self._select(cursor, inquiry_id)
 
+    def wrapped_keys(self, inquiry_ids: list[UUID]) -> dict[UUID, Wrapped | None]:
+        with self._datastore.transaction(commit=False) as cursor:
+            self._tenant(cursor)
+            cursor.execute(
+                "SELECT inquiry_id, epoch, wrapped_key FROM platform.inquiry_keys"
+                " WHERE tenant_id = %s AND inquiry_id = ANY(%s::uuid[])",
+                (self._slug, inquiry_ids),
+            )
+            found = {
+                row["inquiry_id"]: None if row["wrapped_key"] is None else (row["epoch"], bytes(row["wrapped_key"]))
+                for row in cursor.fetchall()
+            }
+        return {inquiry_id: found.get(inquiry_id) for inquiry_id in inquiry_ids}
+
     def destroy(self, inquiry_id: UUID) -> None:
         with self._datastore.transaction(commit=True) as cursor:
             self._tenant(cursor)

@@ -1,14 +1,15 @@
 """The blind index's table: the worker keys each inquiry's word hashes under the tenant's search key, and forgets
-them on erasure; a key rotation replaces the search key and re-indexes in one transaction (services/search_index.py)."""
+them on erasure; a key rotation replaces the search key and re-indexes in one transaction (services/search_index.py);
+`ombud migrate` indexes the inquiries the demo and the import once saved without words (`unindexed`)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 from uuid import UUID
 
 import asyncpg
-from psycopg import Cursor
+from psycopg import Cursor, sql
 
 from domain.inquiry import Inquiry
 from services.inquiry_keys import Wrapped
@@ -35,18 +36,29 @@ _MATCHING = (
 )
 
 
-def apply_batch(cursor: Cursor[Any], tenant_id: str, events: Sequence[Any], index: SearchIndex) -> None:
+Words = Callable[[Inquiry.Received], list[str]]
+
+
+def apply_batch(
+    cursor: Cursor[Any],
+    tenant_id: str,
+    events: Sequence[Any],
+    index: SearchIndex,
+    tokens_of: Words = lambda received: list(received.search_tokens),
+) -> None:
     """Read in the batch's transaction, the search key is the one a rotation committed or is committing with it.
 
-    The batch's words are keyed at once under that key, and written in one statement; an inquiry erased in the same
-    batch is never written, and the rows of those erased are deleted in one statement.
+    `tokens_of` gives each received inquiry's word hashes (`OfficeApplication.search_tokens_of`). The batch's words are
+    keyed at once under that key, and written in one statement; an inquiry erased in the same batch is never
+    written, and the rows of those erased are deleted in one statement.
     """
     received: dict[UUID, list[str]] = {}
     erased: list[UUID] = []
     for event in events:
         match event:
-            case Inquiry.Received() if event.search_tokens:
-                received[event.originator_id] = list(event.search_tokens)
+            case Inquiry.Received():
+                if tokens := tokens_of(event):
+                    received[event.originator_id] = tokens
             case Inquiry.Erased():
                 received.pop(event.originator_id, None)
                 erased.append(event.originator_id)
@@ -57,6 +69,22 @@ def apply_batch(cursor: Cursor[Any], tenant_id: str, events: Sequence[Any], inde
         keyed = index.keyed(_search_key(cursor, tenant_id, index), words)
         owners = [inquiry for inquiry, tokens in received.items() for _ in tokens]
         cursor.execute(_INSERT, (tenant_id, owners, keyed))
+
+
+def unindexed(cursor: Cursor[Any], tenant_id: str, schema: str, events_table: str, erased_topic: str) -> list[Any]:
+    """The stored events (as the worker reads them) of the inquiries on the case list that have no row here and were
+    never erased: those the demo and the import saved without words, and those whose text holds no search word."""
+    cursor.execute(
+        sql.SQL(
+            "SELECT e.notification_id, e.originator_id, e.originator_version, e.topic, e.state FROM {events} e"
+            " WHERE e.originator_id IN (SELECT i.id FROM read.inquiries i WHERE i.tenant_id = %s"
+            "  AND NOT EXISTS (SELECT 1 FROM read.search_tokens s WHERE s.tenant_id = i.tenant_id AND s.inquiry_id = i.id)"
+            "  AND NOT EXISTS (SELECT 1 FROM {events} x WHERE x.originator_id = i.id AND x.topic = %s))"
+            " ORDER BY e.notification_id"
+        ).format(events=sql.Identifier(schema, events_table)),
+        (tenant_id, erased_topic),
+    )
+    return cursor.fetchall()
 
 
 def replace_key(cursor: Cursor[Any], tenant_id: str, epoch: int, wrapped_key: bytes) -> None:

@@ -15,10 +15,12 @@ import psycopg
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import DomainEventProtocol
 from eventsourcing.persistence import InterfaceError, OperationalError, ProgrammingError
+from eventsourcing.utils import get_topic
 from opentelemetry import metrics, trace
 from psycopg import sql
 
 from domain.common import Context, DomainError, today_in_norway
+from domain.inquiry import Inquiry
 from domain.tenant import Tenant
 from projections import inquiries, network_figures, network_releases, outreach, quarantine, search_index
 from projections.collections_held import fewer_collections
@@ -37,7 +39,6 @@ from services.retention import Retention
 if TYPE_CHECKING:
     from eventsourcing.postgres import PostgresApplicationRecorder
 
-    from services.event_decoding import FastMapper
 
 log = logging.getLogger(__name__)
 
@@ -258,11 +259,28 @@ class ProjectionWorker:
         """One projection's fold of the events; with the case list, the network's view of the office when the
         tenant's own events (name, population, taxonomy, national groups) are among them."""
         if name == search_index.NAME:  # the words are keyed under the tenant's search key, which the service opens
-            PROJECTIONS[name](cursor, slug, events, self._platform.office(slug).app.search_index)
+            app = self._platform.office(slug).app
+            PROJECTIONS[name](cursor, slug, events, app.search_index, app.search_tokens_of)
         else:
             PROJECTIONS[name](cursor, slug, events)
         if name == inquiries.NAME and any(isinstance(event, Tenant.Event) for event in events):
             network_figures.record_office(cursor, slug, self._platform.office(slug).profile())
+
+    def index_unindexed(self, slug: str) -> int:
+        """Indexes the tenant's inquiries that the search index has no row of and that were never erased, from their
+        own events and by the projection's own rule (`ombud migrate`); returns how many inquiries it looked at.
+
+        Under the projection's lock: an erasure the worker projects meanwhile waits, and then deletes the rows."""
+        app = self._platform.office(slug).app
+        recorder = cast("PostgresApplicationRecorder", app.recorder)
+        with self._writer.transaction(), self._writer.cursor() as cursor:
+            self._lock(cursor, slug, [search_index.NAME])
+            rows = search_index.unindexed(
+                cursor, slug, recorder.datastore.schema, recorder.events_table_name, get_topic(Inquiry.Erased)
+            )
+            if rows:
+                search_index.apply_batch(cursor, slug, decoded(app, rows), app.search_index, app.search_tokens_of)
+        return len({row[1] for row in rows})
 
     def _set_aside(self, slug: str, projection: str) -> bool:
         """Applies the longest run of the next batch that projects, and records the first event that does not.
@@ -515,8 +533,7 @@ def stored_after(
 
 
 def decoded(app: OfficeApplication, rows: list[tuple[Any, ...]]) -> list[DomainEventProtocol[UUID]]:
-    event_of = cast("FastMapper", app.mapper).event_of
-    return [event_of(row[1], row[2], row[3], row[4]) for row in rows]
+    return app.decoded(rows)
 
 
 # Not the event's fault: a lost connection, a deadlock, a server shutting down or out of resources. These are

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import nullcontext
 from datetime import date
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
 from eventsourcing.application import Application
 from eventsourcing.domain import DomainEventProtocol
 from eventsourcing.persistence import InfrastructureFactory, JSONTranscoder, Mapper, StoredEvent, Transcoding
-from eventsourcing.utils import Environment
+from eventsourcing.utils import Environment, get_topic
 
-from domain.inquiry import PERSONAL_FIELDS, SHREDDED_LISTS
+from domain.inquiry import PERSONAL_FIELDS, SHREDDED_LISTS, Inquiry
 from services.event_decoding import FastMapper
 from services.inquiry_keys import EncryptedField, InquiryKeys, InquiryKeyStore
 from services.key_epochs import EpochStore
@@ -128,6 +129,35 @@ class OfficeApplication(Application[UUID]):
                 "CREATE_TABLE": "yes" if create_tables else "no",
             }
         )
+
+    def decoded(self, rows: Sequence[tuple[Any, ...]]) -> list[DomainEventProtocol[UUID]]:
+        """The worker's batch of stored rows (notification id, originator id, version, topic, state) as domain
+        events; the keys that open the received inquiries' search words are fetched in one statement for the batch,
+        not one round trip each."""
+        received = get_topic(Inquiry.Received)
+        ids = [row[1] for row in rows if row[3] == received and isinstance(row[1], UUID)]
+        ahead = nullcontext() if self.inquiry_keys is None else self.inquiry_keys.read_ahead(ids)
+        event_of = cast(FastMapper, self.mapper).event_of
+        with ahead:
+            return [event_of(row[1], row[2], row[3], row[4]) for row in rows]
+
+    def search_tokens_of(self, received: Inquiry.Received) -> list[str]:
+        """The word hashes the search index keeps for a received inquiry: those its event carries; for one received
+        while the demo and the import wrote none, those of its name and summary as they open now, by the same rule
+        (none once its key is destroyed). Keys and words stay in the worker; nothing is logged."""
+        if received.search_tokens:
+            return list(received.search_tokens)
+        texts = [received.requester_name, received.summary]
+        if any(isinstance(text, EncryptedField) for text in texts):
+            keys = self.inquiry_keys
+            key = None if keys is None else keys.for_reading(received.originator_id)
+            if keys is None or key is None:
+                return []
+            texts = [
+                keys.decrypt_field(key, received.originator_id, text) if isinstance(text, EncryptedField) else text
+                for text in texts
+            ]
+        return self.search_index.tokens(*texts)
 
     def construct_env(self, name: str, env: Mapping[str, str] | None = None) -> Environment:
         """Only what the caller gives: unlike the library's default, nothing from `os.environ`."""

@@ -39,6 +39,7 @@ from services.accounts import (
 from services.case_commands import ReceiveInquiry
 from services.office import received_inquiry
 from services.platform import Platform, TenantExists
+from services.search_index import SearchIndex
 
 Progress = Callable[[str], None]
 
@@ -92,7 +93,7 @@ def load_demo(
         for year, plans in _by_year(plans_all):
             rng = random.Random(f"{slug}-{year}-workflow")
             sequence = ReferenceSequence.start(staff.ombud.acting(rng), year=year, on=plans[0]["received_on"])
-            inquiries = [_inquiry(tenant, sequence, plan, rng, today, staff) for plan in plans]
+            inquiries = [_inquiry(tenant, sequence, plan, rng, today, staff, office.app.search_index) for plan in plans]
             for start in range(0, len(inquiries), _BATCH):
                 office.app.save(sequence, *inquiries[start : start + _BATCH])
             count += len(inquiries)
@@ -316,7 +317,13 @@ def _by_year(plans: list[dict[str, Any]]) -> Iterator[tuple[int, list[dict[str, 
 
 
 def _inquiry(
-    tenant: Tenant, sequence: ReferenceSequence, plan: dict[str, Any], rng: random.Random, today: date, staff: _Staff
+    tenant: Tenant,
+    sequence: ReferenceSequence,
+    plan: dict[str, Any],
+    rng: random.Random,
+    today: date,
+    staff: _Staff,
+    index: SearchIndex,
 ) -> Inquiry:
     received = plan["received_on"]
     channel = _weighted(rng, _CHANNELS)
@@ -336,7 +343,7 @@ def _inquiry(
         requester_name=f"Demo Testesen {number}",
         contact=f"demo-{number}@example.invalid",
     )
-    inquiry = received_inquiry(ctx, tenant, command, reference=reference)
+    inquiry = received_inquiry(ctx, tenant, command, reference=reference, index=index)
     handler = staff.handler(rng)
     assigned = received + timedelta(days=rng.choice((0, 0, 1, 1, 2, 3)))
     first_reply = received + timedelta(days=rng.randint(2, 25))  # § 11 a: inside the month, always

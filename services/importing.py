@@ -24,6 +24,7 @@ from domain.tenant import Tenant
 from services.application import OfficeApplication
 from services.case_commands import ReceiveInquiry
 from services.office import Office, received_inquiry
+from services.search_index import SearchIndex
 
 REQUIRED = ("reference", "received_on", "service_area")
 OPTIONAL = (
@@ -179,13 +180,14 @@ def _duplicate_references(rows: list[tuple[int, dict[str, str]]]) -> list[Proble
     return problems
 
 
-_encoder: tuple[Mapper[UUID], Tenant, Context] | None = None
+_encoder: tuple[Mapper[UUID], SearchIndex, Tenant, Context] | None = None
 
 
 def _start_encoder(slug: str, cipher_key: str, tenant: Tenant, ctx: Context) -> None:
-    """Each worker process encrypts with the tenant's own key, as its application would."""
+    """Each worker process encrypts with the tenant's own key, and hashes search words, as its application would."""
     global _encoder
-    _encoder = (OfficeApplication(slug, cipher_key).mapper, tenant, ctx)
+    app = OfficeApplication(slug, cipher_key)
+    _encoder = (app.mapper, app.search_index, tenant, ctx)
 
 
 # A stored event as plain values (id bytes, version, topic, state): ten times cheaper to pass between processes.
@@ -195,13 +197,13 @@ _Packed = tuple[bytes, int, str, bytes]
 def _encode_chunk(rows: list[tuple[int, dict[str, str]]]) -> tuple[list[Problem], list[_Packed]]:
     """The rows' problems, or else their events ready to store."""
     assert _encoder is not None
-    mapper, tenant, ctx = _encoder
+    mapper, index, tenant, ctx = _encoder
     problems: list[Problem] = []
     events: list[_Packed] = []
     with _collector_paused():
         for line, row in rows:
             try:
-                inquiry = _inquiry(ctx, tenant, row)
+                inquiry = _inquiry(ctx, tenant, row, index)
             except _RowError as error:
                 problems.append(Problem(line, error.column, error.reason))
                 continue
@@ -272,7 +274,7 @@ def read_rows(data: bytes) -> list[tuple[int, dict[str, str]]]:
     return rows
 
 
-def _inquiry(ctx: Context, tenant: Tenant, row: dict[str, str]) -> Inquiry:
+def _inquiry(ctx: Context, tenant: Tenant, row: dict[str, str], index: SearchIndex) -> Inquiry:
     for column, cell in row.items():
         with _column(column):
             parsing.text(column, cell, max_length=MAX_CELL)
@@ -288,7 +290,7 @@ def _inquiry(ctx: Context, tenant: Tenant, row: dict[str, str]) -> Inquiry:
         summary=IMPORTED_SUMMARY,
     )
     with _column("reference", fields=_RECEIVED_COLUMNS):
-        inquiry = received_inquiry(ctx, tenant, command, reference=row["reference"])
+        inquiry = received_inquiry(ctx, tenant, command, reference=row["reference"], index=index)
     if row.get("forwarded_to"):
         with _column("forwarded_to"):
             inquiry.forward(ctx, on=received, to_body=_choice(row, "forwarded_to"), reason=IMPORTED_SUMMARY)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, cast, overload
@@ -42,6 +42,7 @@ from services.case_commands import (
     require_role,
 )
 from services.inquiry_keys import EncryptedField
+from services.search_index import SearchIndex
 
 # The library's fields, and the blind index (keyed hashes of personal words: no reader needs them in a history).
 _METADATA = {"originator_id", "originator_version", "timestamp", "originator_topic", "search_tokens"}
@@ -222,10 +223,9 @@ class Office:
         A receipt code is kept only as search words: staff find the inquiry by the code the citizen quotes, and
         erasure forgets it with the rest."""
         tenant = self._tenant()
-        tokens = self.app.search_index.tokens(command.requester_name, command.summary, command.receipt_code)
 
         def build(ref: str) -> Inquiry:
-            inquiry = received_inquiry(ctx, tenant, command, reference=ref, search_tokens=tokens)
+            inquiry = received_inquiry(ctx, tenant, command, reference=ref, index=self.app.search_index)
             if command.assignee is not None:
                 inquiry.assign(ctx, on=today_in_norway(), assignee=command.assignee)
             return inquiry
@@ -396,10 +396,11 @@ def _replayed(events: list[StampedEvent]) -> Inquiry:
 
 
 def received_inquiry(
-    ctx: Context, tenant: Tenant, command: ReceiveInquiry, *, reference: str, search_tokens: Sequence[str] = ()
+    ctx: Context, tenant: Tenant, command: ReceiveInquiry, *, reference: str, index: SearchIndex
 ) -> Inquiry:
-    """The new inquiry, not yet saved: its areas as the taxonomy in force on the received date names them. The office,
-    the case-log import and the demo all receive through here."""
+    """The new inquiry, not yet saved: its areas as the taxonomy in force on the received date names them, and its
+    name, summary and receipt code as the tenant's search words. The office (web, contact form, command line), the
+    case-log import and the demo all receive through here, so each inquiry is found by search the same way."""
     require_role(ctx, command)
     received_on = command.received_on
     taxonomy = tenant.taxonomy_on(received_on) if isinstance(received_on, date) else tenant.taxonomies[-1]
@@ -419,7 +420,7 @@ def received_inquiry(
         summary=command.summary,
         requester_name=command.requester_name,
         contact=command.contact,
-        search_tokens=list(search_tokens),
+        search_tokens=index.tokens(command.requester_name, command.summary, command.receipt_code),
     )
 
 

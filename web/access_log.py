@@ -13,7 +13,7 @@ from projections import account_records
 from projections.reading import tenant_transaction
 from projections.staff_accounts import staff_names
 from services.audit import access_log
-from services.audit.access_report import CHANNEL_NAMES
+from services.audit.access_report import CHANNEL_NAMES, PURPOSE_NAMES
 from web.guards import tenant_roles
 from web.query import QueryValues
 from web.tenant_page import TenantPage
@@ -51,6 +51,7 @@ class AccessLogController(Controller):
             "emails": emails,
             "readers": readers,
             "channel_names": CHANNEL_NAMES,
+            "purpose_names": PURPOSE_NAMES,  # as the innsyn letter names them
             "changes": changes,
             "active": "access-log",
             "notices": query.notices,

@@ -18,7 +18,14 @@ from litestar.exceptions import NotFoundException
 from litestar.response import Template
 
 from domain import parsing
-from domain.access_records import AUDIT_PURPOSE, CASE_WORK_PURPOSE, INNSYN_PURPOSE, LETTER_PURPOSE, SEARCH_PURPOSE
+from domain.access_records import (
+    AUDIT_PURPOSE,
+    CASE_WORK_PURPOSE,
+    INNSYN_PURPOSE,
+    LETTER_PURPOSE,
+    SEARCH_PURPOSE,
+    SEARCH_REPEAT_SECONDS,
+)
 from domain.common import InvalidField
 from services.audit.access_log import record_accesses
 from services.office import InquiryNotFound
@@ -35,13 +42,15 @@ class Reading:
 
     purpose: str
     channel: str
+    unless_within: int | None = None  # seconds in which a repeat of the same reader's record adds none
 
 
 CASE_WORK = Reading(CASE_WORK_PURPOSE, "web")  # the inquiry page
 AUDIT = Reading(AUDIT_PURPOSE, "web")  # the auditor's replay
 LETTER = Reading(LETTER_PURPOSE, "letter")  # a letter to the inhabitant, as a Word file
 INNSYN = Reading(INNSYN_PURPOSE, "download")  # the access report for the inhabitant's request
-SEARCH = Reading(SEARCH_PURPOSE, "search")  # the inquiries a word search counts, on the list page
+# The inquiries a word search counts, on the list page: once per person and inquiry while they go on typing.
+SEARCH = Reading(SEARCH_PURPOSE, "search", unless_within=SEARCH_REPEAT_SECONDS)
 
 
 def path_reference(typed: str) -> str:
@@ -98,4 +107,5 @@ async def record_reading(request: Request, inquiry_ids: Sequence[UUID], reading:
         purpose=reading.purpose,
         channel=reading.channel,
         written=request.app.state.access_records_written,
+        unless_within=reading.unless_within,
     )

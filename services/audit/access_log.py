@@ -35,6 +35,15 @@ _RECORD = (
     "INSERT INTO audit.access_records (tenant_id, account_id, role, inquiry_id, purpose, channel)"
     " VALUES (current_setting('app.tenant_id', true), $1, $2, $3, $4, $5)"
 )
+# Each inquiry the same reader has no record of, for the same purpose, role and channel, within the last $6 seconds.
+_RECORD_UNLESS_RECENT = (
+    "WITH written AS (INSERT INTO audit.access_records (tenant_id, account_id, role, inquiry_id, purpose, channel)"
+    " SELECT current_setting('app.tenant_id', true), $1, $2, found, $4, $5 FROM unnest($3::uuid[]) AS found"
+    " WHERE NOT EXISTS (SELECT 1 FROM audit.access_records r"
+    "  WHERE r.tenant_id = current_setting('app.tenant_id', true) AND r.inquiry_id = found AND r.account_id = $1"
+    "  AND r.role = $2 AND r.purpose = $4 AND r.channel = $5 AND r.at > now() - make_interval(secs => $6))"
+    " RETURNING 1) SELECT count(*) FROM written"
+)
 
 
 # The purposes a metric may name; another (an operator's own words at the command line) counts as "other".
@@ -88,19 +97,32 @@ async def record_accesses(
     purpose: str,
     channel: str,
     written: metrics.Counter | None = None,
+    unless_within: int | None = None,
 ) -> None:
-    """One record per inquiry, all committed in one transaction before returning (a search's every hit)."""
+    """One record per inquiry, all committed in one transaction before returning (a search's every hit).
+
+    With `unless_within` (seconds: a live search's SEARCH_REPEAT_SECONDS), an inquiry this reader already has a record
+    of, for the same purpose, role and channel, that recent gets none: that record already says they saw it. Each
+    inquiry shown is still recorded; only its repeats as the person goes on typing are not.
+    """
     if channel not in ACCESS_CHANNELS:
         raise ValueError(f"unknown access channel {channel!r}")
     if not inquiry_ids:
         return
     async with pool.acquire() as conn, conn.transaction():
         await conn.execute(_FOR_TENANT, tenant)
-        await conn.execute(RECORD_WRITERS_LOCK)  # the audit chain seals records in commit order
-        await conn.executemany(_RECORD, [(account_id, role, i, purpose, channel) for i in inquiry_ids])
-    if written is not None:
+        await conn.execute(RECORD_WRITERS_LOCK)  # the audit chain seals records in commit order; repeats are seen
+        if unless_within is None:
+            await conn.executemany(_RECORD, [(account_id, role, i, purpose, channel) for i in inquiry_ids])
+            count = len(inquiry_ids)
+        else:
+            distinct = list(dict.fromkeys(inquiry_ids))
+            count = await conn.fetchval(
+                _RECORD_UNLESS_RECENT, account_id, role, distinct, purpose, channel, float(unless_within)
+            )
+    if written is not None and count:
         counted = purpose if purpose in _COUNTED_PURPOSES else "other"
-        written.add(len(inquiry_ids), {"tenant": tenant, "purpose": counted, "channel": channel})
+        written.add(count, {"tenant": tenant, "purpose": counted, "channel": channel})
 
 
 async def page(conn: asyncpg.Connection, reference: str | None, number: int) -> tuple[int, list[asyncpg.Record]]:

@@ -397,6 +397,18 @@ async def test_the_outreach_titles_say_what_each_activity_was(projected: Platfor
         assert any(title.startswith("Foredrag") for title in titles), slug
 
 
+async def test_search_for_testesen_finds_every_demo_inquiry_of_the_tenant(
+    projected: Platform, database_url: str
+) -> None:
+    from tests.integration.test_search_index import hits
+
+    for slug in DEMO_TENANTS:
+        office = projected.office(slug)
+        every = {row["id"] for row in await read_rows(database_url, slug, "SELECT id FROM read.inquiries")}
+        assert every and set(await hits(database_url, office, "Testesen")) == every, slug
+        assert await hits(database_url, office, "demo testesen") == await hits(database_url, office, "Testesen")
+
+
 def test_the_demo_is_the_same_every_time_it_is_drawn() -> None:
     import random
 
@@ -404,6 +416,8 @@ def test_the_demo_is_the_same_every_time_it_is_drawn() -> None:
     from domain.taxonomy import MUNICIPAL_AREAS
     from domain.tenant import Tenant
     from services import demo as drawn
+    from services.keys import new_tenant_key
+    from services.search_index import SearchIndex
 
     figures = seed_figures()
     today = date(2026, 12, 1)
@@ -415,6 +429,7 @@ def test_the_demo_is_the_same_every_time_it_is_drawn() -> None:
         advisers=(drawn._Person("radgiver@prove.demo", "id-radgiver", "caseworker"),),
     )
     year = [p for p in plans if p["received_on"].year == 2025]
+    index = SearchIndex("drammen", new_tenant_key(), None, None)
 
     def histories() -> list[list[tuple[str, object, object]]]:
         rng = random.Random("samme")
@@ -426,7 +441,7 @@ def test_the_demo_is_the_same_every_time_it_is_drawn() -> None:
         )  # fmt: skip
         return [
             [(type(e).__qualname__, getattr(e, "on", None), getattr(e, "actor_id", None)) for e in i.collect_events()]
-            for i in (drawn._inquiry(tenant, sequence, plan, rng, today, staff) for plan in year)
+            for i in (drawn._inquiry(tenant, sequence, plan, rng, today, staff, index) for plan in year)
         ]
 
     first = histories()

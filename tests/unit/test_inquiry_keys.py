@@ -216,3 +216,38 @@ def test_a_hold_reason_stored_plain_before_encryption_still_reads(platform: Plat
     office.app.recorder.insert_events([plain.to_stored_event(event) for event in found.collect_events()])
 
     assert office.history("2023-0001")[-1].details == {"reason": "tilsynssak"}
+
+
+class CountingKeys(InMemoryInquiryKeys):
+    """Counts the statements a real store would make: one per `wrapped_key`, one per `wrapped_keys`."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.statements = 0
+
+    def wrapped_key(self, inquiry_id: Any) -> Any:
+        self.statements += 1
+        return super().wrapped_key(inquiry_id)
+
+    def wrapped_keys(self, inquiry_ids: Any) -> Any:
+        self.statements += 1
+        return super().wrapped_keys(inquiry_ids)
+
+
+def test_the_workers_batch_opens_its_keys_with_one_statement_and_only_inside_the_batch() -> None:
+    tenant_key, epochs = new_tenant_key(), InMemoryEpochStore()
+    store, other_store = CountingKeys(), CountingKeys()
+    keys, other = keys_of("testby", store, tenant_key, epochs), keys_of("annenby", other_store, tenant_key, epochs)
+    ids = [Inquiry.id_for(f"2024-{n:04d}") for n in range(1, 6)]
+    made = {inquiry_id: keys.for_writing(inquiry_id) for inquiry_id in ids}
+    other.for_writing(ids[0])  # the same id in another tenant: a reference is the same everywhere
+    keys.destroy(ids[4])
+    store.statements = other_store.statements = 0
+
+    with keys.read_ahead(ids):
+        assert [keys.for_reading(i) for i in ids] == [made[i] for i in ids[:4]] + [None]  # the erased one: none
+        assert store.statements == 1
+        assert other.for_reading(ids[0]) not in (None, made[ids[0]])  # the other tenant's own key, from its store
+        assert other_store.statements == 1
+    keys.for_reading(ids[0])
+    assert store.statements == 2  # after the batch, each read asks the store again

@@ -8,9 +8,18 @@ import psycopg
 import pytest
 from litestar.testing import AsyncTestClient
 
+from domain.access_records import (
+    AUDIT_PURPOSE,
+    CASE_WORK_PURPOSE,
+    CLI_PURPOSE,
+    INNSYN_PURPOSE,
+    LETTER_PURPOSE,
+    SEARCH_PURPOSE,
+)
 from domain.common import Context
 from projections.worker import ProjectionWorker
 from services.audit.access_log import PAGE_SIZE
+from services.audit.access_report import PURPOSE_NAMES
 from services.office import Office
 from tests import factories
 from tests.web.helpers import sign_in_as_fixture  # noqa: F401 (the fixture `sign_in_as`)
@@ -102,3 +111,31 @@ async def test_an_auditor_cannot_see_another_tenants_access_log(
 async def test_roles_that_do_not_audit_get_404(client: AsyncTestClient, office: Office, sign_in_as, role: str) -> None:
     await sign_in_as(role, office.slug if role == "caseworker" else None)
     assert (await client.get(f"/{office.slug}/tilgangslogg")).status_code == 404
+
+
+async def test_each_purpose_is_named_as_the_innsyn_letter_names_it(
+    client: AsyncTestClient,
+    office: Office,
+    caseworker: Context,
+    make_account,
+    sign_in_as,
+    database_url: str,
+    worker: ProjectionWorker,
+) -> None:
+    codes = [SEARCH_PURPOSE, INNSYN_PURPOSE, CASE_WORK_PURPOSE, AUDIT_PURPOSE, LETTER_PURPOSE, CLI_PURPOSE]
+    assert set(codes) <= set(PURPOSE_NAMES)  # one home for the names, the letter's
+    reference = receive(office, caseworker)
+    worker.catch_up(office.slug)
+    reader = make_account("caseworker", office.slug)
+    with psycopg.connect(database_url) as conn, conn.transaction():
+        conn.execute("SELECT set_config('app.tenant_id', %s, true)", (office.slug,))
+        conn.execute(
+            "INSERT INTO audit.access_records (tenant_id, account_id, role, inquiry_id, purpose, channel)"
+            " SELECT %s, %s, 'caseworker', %s, code, 'web' FROM unnest(%s::text[]) AS code",
+            (office.slug, reader.id, office.inquiry(reference).id, codes),
+        )
+    await sign_in_as("auditor", office.slug)
+    page = reads((await client.get(f"/{office.slug}/tilgangslogg")).text)
+    for code in codes:
+        assert f"<td>{PURPOSE_NAMES[code]}</td>" in page, code
+        assert f"<td>{code}</td>" not in page, code

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
+import psycopg
 from litestar.testing import AsyncTestClient
 
+from domain.access_records import SEARCH_REPEAT_SECONDS
 from domain.common import Context
 from domain.inquiry import Inquiry
 from projections.worker import ProjectionWorker
@@ -29,6 +31,15 @@ async def search(client: AsyncTestClient, slug: str, **fields: str):
 def search_records(admin_database_url: str, tenant: str) -> list[tuple[str, str, str]]:
     sql = "SELECT inquiry_id::text, purpose, channel FROM audit.access_records WHERE tenant_id = %s ORDER BY 1"
     return query(admin_database_url, sql, (tenant,))
+
+
+def a_minute_ago(admin_database_url: str, tenant: str) -> None:
+    """The tenant's access records as if written SEARCH_REPEAT_SECONDS and a little more ago."""
+    with psycopg.connect(admin_database_url) as conn:
+        conn.execute(
+            "UPDATE audit.access_records SET at = at - make_interval(secs => %s) WHERE tenant_id = %s",
+            (SEARCH_REPEAT_SECONDS + 1, tenant),
+        )
 
 
 async def test_a_name_or_word_finds_the_inquiry_in_ones_own_tenant_and_records_each_hit(
@@ -57,7 +68,8 @@ async def test_a_name_or_word_finds_the_inquiry_in_ones_own_tenant_and_records_e
     assert ">A-2<" in by_reference.text and ">A-1<" not in by_reference.text
 
     a1 = str(Inquiry.id_for("A-1"))
-    assert search_records(admin_database_url, office.slug) == [(a1, "søk", "search"), (a1, "søk", "search")]
+    # Found twice by the same person within a minute: one record says they saw it (SEARCH_REPEAT_SECONDS).
+    assert search_records(admin_database_url, office.slug) == [(a1, "søk", "search")]
     assert search_records(admin_database_url, other_office.slug) == []
 
     office.handle(factories.as_admin(caseworker), EraseInquiry("A-1", on=date(2024, 3, 1), reason="krav fra innbygger"))
@@ -117,5 +129,73 @@ async def test_the_count_of_a_word_search_records_every_inquiry_it_counts_even_p
 
     narrowed = await search(client, office.slug, q="Zyxwvutsen støttekontakt", area="helse", status="open", page="3")
     assert "1 henvendelse" in narrowed.text
+    assert search_records(admin_database_url, office.slug) == [(a1, "søk", "search")]  # seen a moment ago: recorded
+    a_minute_ago(admin_database_url, office.slug)
+    narrowed_again = await search(client, office.slug, q="Zyxwvutsen", area="helse", page="3")
+    assert "1 henvendelse" in narrowed_again.text
     assert search_records(admin_database_url, office.slug) == [(a1, "søk", "search")] * 2
     assert search_records(admin_database_url, other_office.slug) == []
+
+
+def shown(page: str, references: tuple[str, ...]) -> set[str]:
+    return {reference for reference in references if f">{reference}<" in page}
+
+
+async def test_a_name_typed_letter_by_letter_records_each_inquiry_shown_once_per_person(
+    client: AsyncTestClient,
+    office: Office,
+    caseworker: Context,
+    worker: ProjectionWorker,
+    sign_in_as,
+    admin_database_url: str,
+) -> None:
+    """Live search asks as one types: nine searches for one name. Each inquiry any of them showed is recorded, once
+    for this person; another person's search is their own record; after the window, a new search records anew."""
+    receive(office, caseworker, "A-1", "Åse Ødegård", "Klage på vedtak om støttekontakt")
+    receive(office, caseworker, "A-2", "Ola Ås", "Spørsmål om barnehageplass")
+    receive(office, caseworker, "A-3", "Per Hansen", "Spørsmål om skoleskyss")
+    worker.catch_up(office.slug)
+    references = ("A-1", "A-2", "A-3")
+    ids = {reference: str(Inquiry.id_for(reference)) for reference in references}
+    await sign_in_as("caseworker", office.slug)
+    seen: set[str] = set()
+    for typed in ("Å", "Ås", "Åse", "Åse ", "Åse Ø", "Åse Ødeg", "Åse Ødegå", "Åse Ødegård", "Åse Ødegård"):
+        page = await search(client, office.slug, q=typed)
+        assert page.status_code == 200
+        seen |= shown(page.text, references)
+    assert seen == {"A-1", "A-2"}  # «Ås» showed A-2 on the way
+    recorded = search_records(admin_database_url, office.slug)
+    assert sorted(recorded) == sorted((ids[reference], "søk", "search") for reference in seen)  # each once
+
+    await sign_in_as("caseworker", office.slug)  # someone else, finding the same inquiry a moment later
+    assert ">A-1<" in (await search(client, office.slug, q="Ødegård")).text
+    readers = query(
+        admin_database_url,
+        "SELECT count(DISTINCT account_id) FROM audit.access_records WHERE tenant_id = %s AND inquiry_id = %s",
+        (office.slug, ids["A-1"]),
+    )
+    assert readers == [(2,)]
+
+    before = len(search_records(admin_database_url, office.slug))
+    a_minute_ago(admin_database_url, office.slug)
+    assert ">A-1<" in (await search(client, office.slug, q="Ødegård")).text
+    assert len(search_records(admin_database_url, office.slug)) == before + 1
+
+
+async def test_a_repeat_within_the_window_by_another_route_is_still_recorded(
+    client: AsyncTestClient,
+    office: Office,
+    caseworker: Context,
+    worker: ProjectionWorker,
+    sign_in_as,
+    admin_database_url: str,
+) -> None:
+    """Only a search's repeats collapse: opening the inquiry it found records the case work as always."""
+    receive(office, caseworker, "A-1", "Åse Ødegård", "Klage på vedtak om støttekontakt")
+    worker.catch_up(office.slug)
+    await sign_in_as("caseworker", office.slug)
+    for _ in range(2):
+        assert ">A-1<" in (await search(client, office.slug, q="Ødegård")).text
+        assert (await client.get(f"/{office.slug}/henvendelser/A-1")).status_code == 200
+    purposes = [purpose for _, purpose, _ in search_records(admin_database_url, office.slug)]
+    assert sorted(purposes) == ["saksbehandling", "saksbehandling", "søk"]
