@@ -156,7 +156,7 @@ def _checked(form: dict[str, str]) -> tuple[dict[str, str], dict[str, Any] | Non
         errors, "participants", lambda: parsing.optional_whole_number("participants", form.get("participants", ""))
     )
     title, audience = (
-        _parsed(errors, name, partial(parsing.text, name, form.get(name, ""), max_length=1000))
+        _parsed(errors, name, partial(parsing.text, name, form.get(name, ""), max_length=200, required=True))
         for name in ("title", "audience")
     )
     if errors:
