@@ -17,7 +17,24 @@ _NO_SEPARATORS = str.maketrans("", "", parsing.THOUSANDS_SEPARATORS)
 
 @pytest.mark.parametrize(
     "typed",
-    ["²", "٣", "１２", "1e3", "0x10", "-1", "+1", "1.0", "1,000", "10 00", "1  000", "1 ٠٠٠", "1\t000", "\x00", "", "  "],
+    [
+        "²",
+        "٣",
+        "１２",
+        "1e3",
+        "0x10",
+        "-1",
+        "+1",
+        "1.0",
+        "1,000",
+        "10 00",
+        "1  000",
+        "1 ٠٠٠",
+        "1\t000",
+        "\x00",
+        "",
+        "  ",
+    ],
 )
 def test_a_whole_number_is_written_with_the_ascii_digits_only(typed: str) -> None:
     with pytest.raises(InvalidField) as refused:
