@@ -149,9 +149,10 @@ async def _typed(request: Request) -> dict[str, str]:
 
 
 def _checked(form: dict[str, str]) -> tuple[dict[str, str], dict[str, Any] | None]:
-    """Every field's problem at once, or the fields as the service takes them (kind is the domain's to refuse)."""
+    """Every field's problem at once, in the form's order, or the fields as the service takes them."""
     errors: dict[str, str] = {}
     held_on = _parsed(errors, "held_on", lambda: parsing.day("held_on", form.get("held_on", "")))
+    kind = _parsed(errors, "kind", lambda: parsing.choice("kind", form.get("kind", ""), KINDS))
     participants = _parsed(
         errors, "participants", lambda: parsing.optional_whole_number("participants", form.get("participants", ""))
     )
@@ -163,7 +164,7 @@ def _checked(form: dict[str, str]) -> tuple[dict[str, str], dict[str, Any] | Non
         return errors, None
     return errors, {
         "held_on": held_on,
-        "kind": form.get("kind", ""),
+        "kind": kind,
         "title": title,
         "audience": audience,
         "participants": participants,

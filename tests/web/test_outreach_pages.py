@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from litestar.testing import AsyncTestClient
 
-from domain.common import Context
+from domain.common import Context, today_in_norway
 from domain.inquiry import Inquiry
 from projections.worker import ProjectionWorker
 from services.office import Office
@@ -215,17 +215,18 @@ async def test_a_correction_reports_every_problem_at_once_and_writes_nothing(
     )
     await sign_in_as("caseworker", office.slug)
     before = events(office)
-    typed = {"held_on": "2999-01-01", "kind": "talk", "title": "Test\x00", "audience": "", "participants": "²"}
+    typed = {"held_on": "2999-01-01", "kind": "fest", "title": "Test\x00", "audience": "", "participants": "²"}
     response = await post(client, f"/{office.slug}/utadrettet/{activity}", typed)
     assert response.status_code == 422 and "Rettelsen ble ikke lagret" in response.text
-    for field in ("held_on", "title", "audience", "participants"):
+    for field in ("held_on", "kind", "title", "audience", "participants"):
         assert f'href="#outreach-{field}"' in response.text
     response = await post(
         client,
         f"/{office.slug}/utadrettet/{activity}",
-        {**typed, "held_on": "2999-01-01", "title": "T", "audience": "A", "participants": ""},
+        {"held_on": (today_in_norway() + timedelta(days=2)).isoformat(), "kind": "talk", "title": "T", "audience": "A"},
     )
-    assert response.status_code == 422 and 'href="#outreach-held_on"' in response.text
+    assert response.status_code == 422 and 'href="#outreach-held_on"' in response.text  # the domain's own rule
+    assert "fram i tid" in response.text
     assert events(office) == before
 
 
