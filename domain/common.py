@@ -102,11 +102,11 @@ def require_count(field: str, value: object, *, maximum: int = MAX_INTEGER) -> i
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise InvalidField(field, "må være et heltall som ikke er negativt")
     if value > min(maximum, MAX_INTEGER):
-        raise OutOfRange(field, f"kan ikke være større enn {_grouped(min(maximum, MAX_INTEGER))}")
+        raise OutOfRange(field, f"kan ikke være større enn {grouped(min(maximum, MAX_INTEGER))}")
     return value
 
 
-def _grouped(number: int) -> str:
+def grouped(number: int) -> str:
     """1 000 000 as bokmål writes it: a non-breaking space between thousands, from five digits on."""
     return str(number) if number < 10_000 else f"{number:,}".replace(",", "\u00a0")
 

@@ -34,6 +34,7 @@ class OutreachActivity(Aggregate):
         audience: str
         participants: int | None
         cancelled: bool
+        withdrawn: bool
 
     class Registered(Aggregate.Created, StampedEvent):
         kind: str
@@ -48,12 +49,35 @@ class OutreachActivity(Aggregate):
             activity.audience = self.audience
             activity.participants = self.participants
             activity.cancelled = False
+            activity.withdrawn = False
 
     class Cancelled(StampedEvent):
         reason: str
 
         def apply(self, activity: OutreachActivity) -> None:
             activity.cancelled = True
+
+    class Corrected(StampedEvent):
+        """What was registered, as it should have been: every field, so the read side replaces the row."""
+
+        held_on: date
+        kind: str
+        title: str
+        audience: str
+        participants: int | None
+
+        def apply(self, activity: OutreachActivity) -> None:
+            activity.held_on = self.held_on
+            activity.kind = self.kind
+            activity.title = self.title
+            activity.audience = self.audience
+            activity.participants = self.participants
+
+    class Withdrawn(StampedEvent):
+        """Registered by mistake (a double, or never held): out of every list and count; the events stay."""
+
+        def apply(self, activity: OutreachActivity) -> None:
+            activity.withdrawn = True
 
     @classmethod
     def register(
@@ -74,7 +98,45 @@ class OutreachActivity(Aggregate):
     def __init__(self) -> None:
         """State is set by the events' `apply` methods."""
 
+    def correct(
+        self,
+        ctx: Context,
+        *,
+        on: date,
+        held_on: date,
+        kind: str,
+        title: str,
+        audience: str,
+        participants: int | None = None,
+    ) -> None:
+        """Every field as it should read; a correction that changes nothing records nothing."""
+        self._require_not_withdrawn()
+        require_not_future("on", on)
+        require_not_future("held_on", held_on)
+        if participants is not None:
+            require_count("participants", participants, maximum=MAX_PARTICIPANTS)
+        fields = {
+            "held_on": held_on,
+            "kind": require_choice("kind", kind, KINDS),
+            "title": require_text("title", title, max_length=200),
+            "audience": require_text("audience", audience, max_length=200),
+            "participants": participants,
+        }
+        if (self.held_on, self.kind, self.title, self.audience, self.participants) == tuple(fields.values()):
+            return
+        self.trigger_event(self.Corrected, **fields, **ctx.stamp(on))
+
+    def withdraw(self, ctx: Context, *, on: date) -> None:
+        self._require_not_withdrawn()
+        require_not_future("on", on)
+        self.trigger_event(self.Withdrawn, **ctx.stamp(on))
+
+    def _require_not_withdrawn(self) -> None:
+        if self.withdrawn:
+            raise InvalidField(None, "aktiviteten er slettet")
+
     def cancel(self, ctx: Context, *, on: date, reason: str) -> None:
+        self._require_not_withdrawn()
         if self.cancelled:
             raise InvalidField(None, "aktiviteten er allerede avlyst")
         require_not_future("on", on)

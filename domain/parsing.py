@@ -14,11 +14,14 @@ import unicodedata
 from collections.abc import Iterable
 from datetime import date, time
 
-from domain.common import InvalidField, refuse_direction_controls
+from domain.common import InvalidField, grouped, refuse_direction_controls
 
 INT_MAX = 2_147_483_647  # PostgreSQL `integer`
 MIN_YEAR, MAX_YEAR = 1900, 2100  # a business date outside these is a typing error, not a date
 _DIGITS = re.compile(r"[0-9]+")  # ASCII only: `'²'.isdigit()` is true and `int('²')` raises
+# «1 200» as people type it: groups of three after a space, a no-break space (U+00A0) or a narrow one (U+202F).
+THOUSANDS_SEPARATORS = " \u00a0\u202f"
+_GROUPED_DIGITS = re.compile(r"[0-9]{1,3}(?:[ \u00a0\u202f][0-9]{3})+")
 _ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 _NORWEGIAN_DATE = re.compile(r"([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{4})")
 _CLOCK = re.compile(r"([0-9]{1,2})[:.]([0-9]{2})")
@@ -29,15 +32,19 @@ MOMENT_HINT = "et versjonsnummer, åååå-mm-dd eller åååå-mm-ddTtt:mm"
 
 
 def whole_number(field: str, text: str, *, low: int = 0, high: int = INT_MAX) -> int:
-    """A whole number written with the digits 0–9 only, between `low` and `high`; surrounding blanks are ignored."""
+    """A whole number written with the digits 0–9 only, between `low` and `high`, perhaps in groups of three as
+    people write it («1 200», «5 700»: THOUSANDS_SEPARATORS); surrounding blanks are ignored. Digits of other
+    scripts («١٢», «²») are refused rather than guessed at: a typed count is read back in 0–9 everywhere."""
     stripped = text.strip() if isinstance(text, str) else ""
     if not stripped:
         raise InvalidField(field, "må fylles ut")
-    if _DIGITS.fullmatch(stripped) is None:
-        raise InvalidField(field, "må være et helt tall, skrevet med sifrene 0–9")
+    if _GROUPED_DIGITS.fullmatch(stripped):
+        stripped = "".join(character for character in stripped if character not in THOUSANDS_SEPARATORS)
+    elif _DIGITS.fullmatch(stripped) is None:
+        raise InvalidField(field, "må være et helt tall, skrevet med sifrene 0–9 (for eksempel 1200 eller 1 200)")
     significant = stripped.lstrip("0") or "0"  # never hand int() a million digits
     if len(significant) > len(str(high)) or not low <= int(significant) <= high:
-        raise InvalidField(field, f"må være et helt tall fra {low} til {high}")
+        raise InvalidField(field, f"må være et helt tall fra {grouped(low)} til {grouped(high)}")
     return int(significant)
 
 

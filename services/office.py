@@ -14,6 +14,7 @@ from eventsourcing.application import AggregateNotFoundError, project_aggregate
 from eventsourcing.persistence import IntegrityError
 from opentelemetry import trace
 
+from domain.account import CASE_WORKERS
 from domain.common import Context, DomainError, StampedEvent, today_in_norway
 from domain.inquiry import ERASED, PERSONAL_FIELDS, Inquiry
 from domain.letterhead import Letterhead
@@ -32,6 +33,7 @@ from services.case_commands import (
     Forward,
     HoldMeeting,
     MapNationalGroups,
+    NotAllowed,
     Recategorise,
     ReceiveInquiry,
     Reopen,
@@ -96,6 +98,17 @@ class HistoryEntry:
     actor_role: str
     correlation_id: str
     details: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class OutreachView:
+    id: UUID
+    held_on: date
+    kind: str
+    title: str
+    audience: str
+    participants: int | None
+    cancelled: bool
 
 
 @dataclass(frozen=True)
@@ -187,6 +200,61 @@ class Office:
         )
         self.app.save(activity)
         return activity.id
+
+    def correct_outreach(
+        self,
+        ctx: Context,
+        activity_id: UUID,
+        *,
+        held_on: date,
+        kind: str,
+        title: str,
+        audience: str,
+        participants: int | None = None,
+    ) -> None:
+        """Staff who do case work correct an activity as it should have been registered."""
+        activity = self._outreach(ctx, activity_id)
+        activity.correct(
+            ctx,
+            on=today_in_norway(),
+            held_on=held_on,
+            kind=kind,
+            title=title,
+            audience=audience,
+            participants=participants,
+        )
+        self._save(activity, conflict=ConflictError(None, "aktiviteten ble endret samtidig; prøv igjen"))
+
+    def withdraw_outreach(self, ctx: Context, activity_id: UUID) -> None:
+        """Deletes an activity registered by mistake, as an event: out of every list and count."""
+        activity = self._outreach(ctx, activity_id)
+        activity.withdraw(ctx, on=today_in_norway())
+        self._save(activity, conflict=ConflictError(None, "aktiviteten ble endret samtidig; prøv igjen"))
+
+    def outreach_activity(self, activity_id: UUID) -> OutreachView:
+        """One activity as it stands now, for its correction form: read from the events, not the read model."""
+        activity = self._outreach(None, activity_id)
+        return OutreachView(
+            activity.id,
+            activity.held_on,
+            activity.kind,
+            activity.title,
+            activity.audience,
+            activity.participants,
+            activity.cancelled,
+        )
+
+    def _outreach(self, ctx: Context | None, activity_id: UUID) -> OutreachActivity:
+        """This office's activity, not withdrawn; any other id (another tenant's, an inquiry's) is not found."""
+        if ctx is not None and ctx.role not in CASE_WORKERS:
+            raise NotAllowed(ctx.role, OutreachActivity)
+        try:
+            found: object = self.app.repository.get(activity_id)
+        except AggregateNotFoundError:
+            raise OutreachNotFound("activity", "finner ingen aktivitet") from None
+        if not isinstance(found, OutreachActivity) or found.withdrawn:
+            raise OutreachNotFound("activity", "finner ingen aktivitet")
+        return found
 
     # -- inquiries: commands ----------------------------------------------------------------
 
@@ -519,3 +587,7 @@ class DuplicateReference(ConflictError):
 
 class InquiryNotFound(DomainError):
     """No inquiry with that reference or id in this tenant."""
+
+
+class OutreachNotFound(DomainError):
+    """No outreach activity (not withdrawn) with that id in this tenant."""

@@ -14,7 +14,14 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from domain import parsing
-from domain.account import MAX_DISPLAY_NAME, MIN_PASSWORD_LENGTH, TENANT_ROLES, normalise_email
+from domain.account import (
+    MAX_DISPLAY_NAME,
+    MIN_PASSWORD_LENGTH,
+    TENANT_ROLES,
+    normalise_email,
+    require_display_name,
+    require_password,
+)
 from domain.common import Context, DomainError, InvalidField, today_in_norway
 from domain.taxonomy import ServiceArea
 from projections.staff_accounts import tenant_accounts
@@ -44,13 +51,10 @@ class AdminController(Controller):
         self, request: Request, tenant: FromPath[str], staff: NamedDependency[Staff]
     ) -> Template | Redirect:
         form = await _form(request)
-        errors: dict[str, str] = {}
-        if form.get("password", "") != form.get("password_repeat", ""):
-            errors["password_repeat"] = "passordene er ikke like"
-        else:
+        errors = account_problems(form)
+        if not errors:
+            email, role = form["email"], form["role"]
             try:
-                email = parsing.text("email", form.get("email", ""), max_length=320)
-                role = parsing.text("role", form.get("role", ""), max_length=100)
                 account = await anyio.to_thread.run_sync(
                     lambda: request.app.state.platform.create_account(
                         _context(staff),
@@ -170,6 +174,25 @@ class AdminController(Controller):
             return await _after(request, tenant, staff, "taksonomi", {"taxonomy_form": form, "taxonomy_errors": errors})
         forget_profile(request, tenant)
         return await _after(request, tenant, staff, "taksonomi", {"published": version})
+
+
+def account_problems(form: dict[str, str]) -> dict[str, str]:
+    """Every problem with a new account at once, in the form's order, by the same rules the service then holds."""
+    checks: dict[str, Callable[[], object]] = {
+        "email": lambda: normalise_email(parsing.text("email", form.get("email", ""), max_length=320)),
+        "display_name": lambda: require_display_name(form.get("display_name", "")),
+        "role": lambda: parsing.choice("role", form.get("role", ""), TENANT_ROLES),
+        "password": lambda: require_password(form.get("password", "")),
+    }
+    found: dict[str, str] = {}
+    for name, check in checks.items():
+        try:
+            check()
+        except InvalidField as refused:
+            found[name] = refused.message
+    if "password" not in found and form.get("password", "") != form.get("password_repeat", ""):
+        found["password_repeat"] = "passordene er ikke like"
+    return found
 
 
 async def _on_account(account_id: str, work: Callable[[], object]) -> dict[str, str]:

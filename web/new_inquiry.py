@@ -97,6 +97,7 @@ class NewInquiryForm:
     requester_name: str = ""
     contact: str = ""
     assignee: str = ""
+    confirm_received_on: bool = False  # «Ja, datoen er riktig»: a received date over a year back was meant
 
     @classmethod
     def parse(cls, form: FormMultiDict, *, registrant: str) -> NewInquiryForm:
@@ -122,6 +123,7 @@ class NewInquiryForm:
             requester_name=text("requester_name"),
             contact=text("contact"),
             assignee=text("assignee") or registrant,
+            confirm_received_on="confirm_received_on" in form,
         )
 
     def received_day(self) -> date | None:
@@ -130,6 +132,12 @@ class NewInquiryForm:
             return parsing.day("received_on", self.received_on)
         except InvalidField:
             return None
+
+    def long_ago(self, today: date) -> bool:
+        """Received more than a year before today: more often a typing slip (2204 for 2024) than a late registration,
+        so the form asks once before it accepts it."""
+        received = self.received_day()
+        return received is not None and FIRST_BUSINESS_DAY <= received < _a_year_before(today)
 
     def problems(self, choices: Choices) -> dict[str, str]:
         """Every problem with the form at once, field by field in the form's order, in words the person understands.
@@ -146,6 +154,11 @@ class NewInquiryForm:
             found["received_on"] = f"Mottatt dato kan ikke være før {FIRST_BUSINESS_DAY:%d.%m.%Y}"
         elif received > choices.today:
             found["received_on"] = "Mottatt dato kan ikke være etter i dag"
+        elif self.long_ago(choices.today) and not self.confirm_received_on:
+            found["received_on"] = (
+                f"Mottatt dato {received:%d.%m.%Y} er mer enn ett år tilbake. Rett datoen, "
+                "eller kryss av for «Ja, datoen er riktig» og registrer igjen"
+            )
         if self.channel not in CHANNELS:
             found["channel"] = "Velg kanal"
         if self.requester_role not in REQUESTER_ROLES:
@@ -186,6 +199,11 @@ class NewInquiryForm:
             received_on=parsing.day("received_on", self.received_on),
             summary=parsing.text("summary", self.summary, max_length=MAX_SUMMARY, multiline=True),
         )
+
+
+def _a_year_before(today: date) -> date:
+    """The same day a year earlier (28 February for a 29 February)."""
+    return today.replace(year=today.year - 1, day=28 if (today.month, today.day) == (2, 29) else today.day)
 
 
 def _text_problem(value: str, what: str, max_length: int, *, multiline: bool = False) -> str | None:
@@ -269,6 +287,7 @@ def _context(choices: Choices, staff: Staff, typed: NewInquiryForm, problems: di
         "area_options": choices.areas_on(typed.received_day()),
         "case_types": choices.profile.case_types,
         "assignee_options": list(zip(choices.case_workers, choices.worker_names, strict=True)),
+        "confirm_date": typed.long_ago(choices.today),  # the date is over a year back: ask whether it is meant
         "active": "new-inquiry",
     }
 

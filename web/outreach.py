@@ -1,7 +1,8 @@
-"""The office's outreach (utadrettet virksomhet): each year's activities, and a form to register one.
+"""The office's outreach (utadrettet virksomhet): each year's activities, registering, correcting and deleting one.
 
-The list is a read model the worker fills within seconds, so right after registering the page names the new
-activity from what was just saved; without JavaScript that note survives the redirect as a one-minute flash in Redis.
+The list is a read model the worker fills within seconds, so right after a change the page lays what was just saved
+over it (projections.outreach_list.with_change); without JavaScript that change survives the redirect as a one-minute
+flash in Redis, so every POST that changes something answers with a redirect and a reload never posts again.
 """
 
 from __future__ import annotations
@@ -9,13 +10,16 @@ from __future__ import annotations
 import json
 import secrets
 from collections.abc import Callable
+from datetime import date
 from functools import partial
 from typing import Any, TypeVar
+from uuid import UUID
 
 import anyio.to_thread
 from jinja2_fragments.litestar import HTMXBlockTemplate
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
+from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 from redis.asyncio import Redis
@@ -26,7 +30,7 @@ from domain.common import DomainError, InvalidField, today_in_norway
 from domain.outreach import KINDS
 from projections import outreach_list
 from projections.reading import tenant_transaction
-from services.office import Office
+from services.office import Office, OutreachNotFound, OutreachView
 from web.guards import tenant_roles
 from web.offices import tenant_profile
 from web.query import QueryValues
@@ -48,52 +52,176 @@ class OutreachController(Controller):
     ) -> Template:
         query = QueryValues()
         token = query.text("registrert", registrert, max_length=64, printable=True)
-        registered = await _take_flash(here.request.app.state.redis, token, here.staff, here.tenant)
-        return await _render(here.request, here.tenant, here.staff, year=year, registered=registered, query=query)
+        note = await _take_flash(here.request.app.state.redis, token, here.staff, here.tenant)
+        return await _render(here.request, here.tenant, here.staff, year=year, note=note, query=query)
 
     @post("/", guards=[tenant_roles(CASE_WORKERS)])
     async def register(
         self, request: Request, tenant: FromPath[str], staff: NamedDependency[Staff], office: NamedDependency[Office]
     ) -> Template | Redirect:
-        form = {name: value.strip() for name, value in (await request.form()).items() if isinstance(value, str)}
-        errors: dict[str, str] = {}
-        held_on = _parsed(errors, "held_on", lambda: parsing.day("held_on", form.get("held_on", "")))
-        participants = _parsed(
-            errors, "participants", lambda: parsing.optional_whole_number("participants", form.get("participants", ""))
-        )
-        title, audience = (
-            _parsed(errors, name, partial(parsing.text, name, form.get(name, ""), max_length=1000))
-            for name in ("title", "audience")
-        )
-        if not errors:
-            assert held_on is not None and title is not None and audience is not None  # parsed, or an error is kept
+        form = await _typed(request)
+        errors, fields = _checked(form)
+        if fields is not None:
             ctx = staff.acting()
             try:
-                await anyio.to_thread.run_sync(
-                    lambda: office.register_outreach(
-                        ctx,
-                        held_on=held_on,
-                        kind=form.get("kind", ""),
-                        title=title,
-                        audience=audience,
-                        participants=participants,
-                    )
-                )
+                activity_id = await anyio.to_thread.run_sync(lambda: office.register_outreach(ctx, **fields))
             except DomainError as error:
                 errors[error.field if error.field in FIELDS else "form"] = error.message
-        if errors or held_on is None:
+        if errors or fields is None:
             return await _render(
                 request, tenant, staff, year=form.get("year", ""), form=form, errors=errors, status=422
             )
-        registered = {
-            "held_on": held_on.strftime("%d.%m.%Y"),
-            "kind": form.get("kind", ""),
-            "title": form.get("title", ""),
-        }
+        note = _note("registered", activity_id, fields)
         if not request.headers.get("hx-request"):
-            token = await _put_flash(request.app.state.redis, registered, staff, tenant)
-            return Redirect(f"/{tenant}/utadrettet?year={held_on.year}&registrert={token}", status_code=303)
-        return await _render(request, tenant, staff, year=str(held_on.year), registered=registered)
+            return await _redirect(request, note, staff, tenant)
+        return await _render(request, tenant, staff, year=str(fields["held_on"].year), note=note)
+
+    @get("/{activity:str}", name="outreach-activity", guards=[tenant_roles(CASE_WORKERS)])
+    async def activity(
+        self,
+        request: Request,
+        tenant: FromPath[str],
+        activity: FromPath[str],
+        staff: NamedDependency[Staff],
+        office: NamedDependency[Office],
+    ) -> Template:
+        """The correction form, filled with the activity as it stands in its events (not the lagging read model)."""
+        found = await _found(office, activity)
+        form = {
+            "held_on": found.held_on.isoformat(),
+            "kind": found.kind,
+            "title": found.title,
+            "audience": found.audience,
+            "participants": "" if found.participants is None else str(found.participants),
+        }
+        return await _edit_page(request, tenant, staff, found, form, {})
+
+    @post("/{activity:str}", guards=[tenant_roles(CASE_WORKERS)])
+    async def correct(
+        self,
+        request: Request,
+        tenant: FromPath[str],
+        activity: FromPath[str],
+        staff: NamedDependency[Staff],
+        office: NamedDependency[Office],
+    ) -> Template | Redirect:
+        found = await _found(office, activity)
+        form = await _typed(request)
+        errors, fields = _checked(form)
+        if fields is not None:
+            ctx = staff.acting()
+            try:
+                await anyio.to_thread.run_sync(lambda: office.correct_outreach(ctx, found.id, **fields))
+            except OutreachNotFound:
+                raise NotFoundException() from None
+            except DomainError as error:
+                errors[error.field if error.field in FIELDS else "form"] = error.message
+        if errors or fields is None:
+            return await _edit_page(request, tenant, staff, found, form, errors, status=422)
+        return await _redirect(request, _note("corrected", found.id, fields), staff, tenant)
+
+    @post("/{activity:str}/slett", guards=[tenant_roles(CASE_WORKERS)])
+    async def withdraw(
+        self,
+        request: Request,
+        tenant: FromPath[str],
+        activity: FromPath[str],
+        staff: NamedDependency[Staff],
+        office: NamedDependency[Office],
+    ) -> Redirect:
+        """Deletes an activity registered by mistake (as an event): it leaves the list, the statistics and the report."""
+        found = await _found(office, activity)
+        ctx = staff.acting()
+        try:
+            await anyio.to_thread.run_sync(lambda: office.withdraw_outreach(ctx, found.id))
+        except OutreachNotFound:  # deleted meanwhile, by a double click or a colleague
+            raise NotFoundException() from None
+        fields = {"held_on": found.held_on, "kind": found.kind, "title": found.title}
+        return await _redirect(request, _note("withdrawn", found.id, fields), staff, tenant)
+
+
+async def _typed(request: Request) -> dict[str, str]:
+    return {name: value.strip() for name, value in (await request.form()).items() if isinstance(value, str)}
+
+
+def _checked(form: dict[str, str]) -> tuple[dict[str, str], dict[str, Any] | None]:
+    """Every field's problem at once, in the form's order, or the fields as the service takes them."""
+    errors: dict[str, str] = {}
+    held_on = _parsed(errors, "held_on", lambda: parsing.day("held_on", form.get("held_on", "")))
+    kind = _parsed(errors, "kind", lambda: parsing.choice("kind", form.get("kind", ""), KINDS))
+    participants = _parsed(
+        errors, "participants", lambda: parsing.optional_whole_number("participants", form.get("participants", ""))
+    )
+    title, audience = (
+        _parsed(errors, name, partial(parsing.text, name, form.get(name, ""), max_length=200, required=True))
+        for name in ("title", "audience")
+    )
+    if errors:
+        return errors, None
+    return errors, {
+        "held_on": held_on,
+        "kind": kind,
+        "title": title,
+        "audience": audience,
+        "participants": participants,
+    }
+
+
+async def _found(office: Office, typed: str) -> OutreachView:
+    """The office's own activity by its id; anything else (not an id, another tenant's, deleted) is a 404."""
+    try:
+        activity_id = UUID(typed) if len(typed) <= 36 else None
+    except ValueError:
+        activity_id = None
+    if activity_id is None:
+        raise NotFoundException()
+    try:
+        return await anyio.to_thread.run_sync(lambda: office.outreach_activity(activity_id))
+    except OutreachNotFound:
+        raise NotFoundException() from None
+
+
+def _note(what: str, activity_id: UUID, fields: dict[str, Any]) -> dict[str, Any]:
+    """What was just done, to say so and to lay over the list until the worker has it (JSON, for the flash)."""
+    change = {
+        "id": str(activity_id),
+        "held_on": fields["held_on"].isoformat(),
+        "kind": fields["kind"],
+        "title": fields["title"],
+        "audience": fields.get("audience", ""),
+        "participants": fields.get("participants"),
+        "withdrawn": what == "withdrawn",
+    }
+    return {"what": what, "date": fields["held_on"].strftime("%d.%m.%Y"), "change": change}
+
+
+async def _redirect(request: Request, note: dict[str, Any], staff: Staff, tenant: str) -> Redirect:
+    token = await _put_flash(request.app.state.redis, note, staff, tenant)
+    year = note["change"]["held_on"][:4]
+    return Redirect(f"/{tenant}/utadrettet?year={year}&registrert={token}", status_code=303)
+
+
+async def _edit_page(
+    request: Request,
+    tenant: str,
+    staff: Staff,
+    found: OutreachView,
+    form: dict[str, str],
+    errors: dict[str, str],
+    *,
+    status: int = 200,
+) -> Template:
+    context = {
+        "staff": staff,
+        "profile": await tenant_profile(request, tenant),
+        "activity": found,
+        "kinds": KINDS,
+        "form": form,
+        "errors": errors,
+        "today": today_in_norway(),
+        "active": "outreach",
+    }
+    return Template("outreach/activity.html", context=context, status_code=status)
 
 
 async def _render(
@@ -104,7 +232,7 @@ async def _render(
     year: str,
     form: dict[str, str] | None = None,
     errors: dict[str, str] | None = None,
-    registered: dict[str, str] | None = None,
+    note: dict[str, Any] | None = None,
     status: int = 200,
     query: QueryValues | None = None,
 ) -> Template:
@@ -115,9 +243,9 @@ async def _render(
     today = today_in_norway()
     async with tenant_transaction(request.app.state.db, tenant) as conn:
         years = await outreach_list.years(conn)
-        # After registering, the activity's year, even before the worker has listed anything in it.
-        chosen = wanted if wanted in years or (registered and wanted) else (years[0] if years else today.year)
-        rows = await outreach_list.activities(conn, chosen)
+        # After a change, the activity's year, even before the worker has listed anything in it.
+        chosen = wanted if wanted in years or (note and wanted) else (years[0] if years else today.year)
+        rows = outreach_list.with_change(await outreach_list.activities(conn, chosen), chosen, _change(note))
     context = {
         "staff": staff,
         "profile": profile,
@@ -127,7 +255,7 @@ async def _render(
         "kinds": KINDS,
         "form": form or {},
         "errors": errors or {},
-        "registered": registered,
+        "note": note,
         "today": today,
         "may_register": staff.works_cases,
         "active": "outreach",
@@ -156,11 +284,11 @@ def _flash_key(token: str) -> str:
     return f"ombud:utadrettet:registrert:{token}"
 
 
-async def _put_flash(redis: Redis, registered: dict[str, str], staff: Staff, tenant: str) -> str:
-    """Only the person who registered, in the same tenant, sees the note: it names the activity."""
+async def _put_flash(redis: Redis, note: dict[str, Any], staff: Staff, tenant: str) -> str:
+    """Only the person who made the change, in the same tenant, sees the note: it names the activity."""
     token = secrets.token_urlsafe(16)
-    note = {"account": staff.account_id, "tenant": tenant, "activity": registered}
-    await redis.set(_flash_key(token), json.dumps(note), ex=FLASH_SECONDS)
+    kept = {"account": staff.account_id, "tenant": tenant, "activity": note}
+    await redis.set(_flash_key(token), json.dumps(kept), ex=FLASH_SECONDS)
     return token
 
 
@@ -172,3 +300,18 @@ async def _take_flash(redis: Redis, token: str, staff: Staff, tenant: str) -> di
     if note is None or note["account"] != staff.account_id or note["tenant"] != tenant:
         return None
     return note["activity"]
+
+
+def _change(note: dict[str, Any] | None) -> outreach_list.Change | None:
+    if note is None:
+        return None
+    change = note["change"]
+    return outreach_list.Change(
+        UUID(change["id"]),
+        date.fromisoformat(change["held_on"]),
+        change["kind"],
+        change["title"],
+        change["audience"],
+        change["participants"],
+        withdrawn=change["withdrawn"],
+    )

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 import anyio.to_thread
 from jinja2_fragments.litestar import HTMXBlockTemplate
 from litestar import Controller, Request, get, post
@@ -11,8 +14,9 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from domain import parsing
-from domain.common import DomainError
+from domain.common import DomainError, InvalidField
 from domain.taxonomy import TEMPLATES
+from domain.tenant import MAX_POPULATION, require_slug
 from projections import quarantine
 from projections.staff_accounts import platform_accounts
 from services.accounts import AccountNotFound, SetAccountActive
@@ -22,6 +26,7 @@ from web.guards import platform_role
 from web.sessions import Staff
 
 FIELDS = ("slug", "name", "population", "template")
+T = TypeVar("T")
 
 
 class PlatformController(Controller):
@@ -37,16 +42,27 @@ class PlatformController(Controller):
         form = {key: value.strip() for key, value in (await request.form()).items() if isinstance(value, str)}
         platform: Platform = request.app.state.platform
         ctx = staff.acting()
+        errors: dict[str, str] = {}
+        slug, name, population, template = (
+            _checked(errors, "slug", lambda: require_slug(parsing.text("slug", form.get("slug", ""), max_length=100))),
+            _checked(errors, "name", lambda: parsing.text("name", form.get("name", ""), max_length=200, required=True)),
+            _checked(
+                errors,
+                "population",
+                lambda: parsing.optional_whole_number("population", form.get("population", ""), high=MAX_POPULATION),
+            ),
+            _checked(errors, "template", lambda: parsing.choice("template", form.get("template", ""), TEMPLATES)),
+        )
         try:
-            slug = parsing.text("slug", form.get("slug", ""), max_length=100)
-            name = parsing.text("name", form.get("name", ""), max_length=1000)
-            population = parsing.optional_whole_number("population", form.get("population", ""))
-            template = parsing.choice("template", form.get("template", ""), TEMPLATES)
-            await anyio.to_thread.run_sync(
-                lambda: platform.create_tenant(ctx, slug=slug, name=name, population=population, template=template)
-            )
+            if not errors:
+                await anyio.to_thread.run_sync(
+                    lambda: platform.create_tenant(
+                        ctx, slug=str(slug), name=str(name), population=population, template=str(template)
+                    )
+                )
         except DomainError as error:
             errors = {error.field if error.field in FIELDS else "form": error.message}
+        if errors:
             return await _render(request, staff, form=form, errors=errors, status=422)
         if not request.headers.get("hx-request"):
             return Redirect("/plattform", status_code=303)
@@ -63,6 +79,15 @@ class PlatformController(Controller):
         self, request: Request, account_id: FromPath[str], staff: NamedDependency[Staff]
     ) -> Template | Redirect:
         return await _set_active(request, account_id, staff, active=True)
+
+
+def _checked(errors: dict[str, str], name: str, check: Callable[[], T]) -> T | None:
+    """The checked value, or None with the reason kept at its field: every field is checked, so all show at once."""
+    try:
+        return check()
+    except InvalidField as refused:
+        errors[name] = refused.message
+        return None
 
 
 async def _set_active(request: Request, account_id: str, staff: Staff, *, active: bool) -> Template | Redirect:

@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable
 from contextlib import closing
 from typing import Any, TypeVar
+from urllib.parse import urlencode
 
 import anyio.to_thread
 import psycopg
@@ -14,7 +15,7 @@ from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
 from litestar.exceptions import ClientException, NotFoundException
 from litestar.params import FromPath, FromQuery
-from litestar.response import Response, Template
+from litestar.response import Redirect, Response, Template
 
 from domain.account import REPORT_DELIVERERS, REPORT_READERS
 from domain.common import OSLO, InvalidField
@@ -48,17 +49,29 @@ class StatisticsController(Controller):
         year: FromQuery[str] = "",
         taksonomi: FromQuery[str] = "",
         som_levert: FromQuery[str] = "",
+        levert: FromQuery[str] = "",
     ) -> Template:
         query = QueryValues()
         wanted = query.year(year)
         as_delivered = query.choice("som_levert", som_levert, ("0", "1"), default="0") == "1"
+        just_delivered = query.choice("levert", levert, ("0", "1"), default="0") == "1"
         return await _page(
-            here.request, here.tenant, here.staff, wanted, taksonomi, query=query, as_delivered=as_delivered
+            here.request,
+            here.tenant,
+            here.staff,
+            wanted,
+            taksonomi,
+            query=query,
+            as_delivered=as_delivered,
+            just_delivered=just_delivered,
         )
 
     @post("/levert", name="deliver-annual-report", guards=[tenant_roles(REPORT_DELIVERERS)])
-    async def deliver(self, request: Request, tenant: FromPath[str], staff: NamedDependency[Staff]) -> Template:
-        """Marks the year's report (the figures on the page) as delivered to the council."""
+    async def deliver(
+        self, request: Request, tenant: FromPath[str], staff: NamedDependency[Staff]
+    ) -> Template | Redirect:
+        """Marks the year's report (the figures on the page) as delivered to the council, then goes back to the page
+        (post-redirect-get: a reload shows the page again rather than delivering once more)."""
         form = await request.form()
         typed, named = form.get("year", ""), form.get("taksonomi", "")
         named = named if isinstance(named, str) else "\x00"
@@ -74,7 +87,8 @@ class StatisticsController(Controller):
             return await _page(request, tenant, staff, None, problem=problem, status=400)
         except delivered_reports.StatisticsBehind as behind:
             return await _page(request, tenant, staff, year, named, problem=behind.message, status=409)
-        return await _page(request, tenant, staff, year, named, delivered_now=delivery)
+        shown = urlencode({"year": delivery.year, "taksonomi": named, "levert": "1"})
+        return Redirect(f"/{tenant}/statistikk?{shown}#levering", status_code=303)
 
     @get("/{file:str}", name="annual-report-file")
     async def download(
@@ -122,7 +136,7 @@ async def _page(
     query: QueryValues | None = None,
     as_delivered: bool = False,
     problem: str | None = None,
-    delivered_now: delivered_reports.Delivery | None = None,
+    just_delivered: bool = False,
     status: int | None = None,
 ) -> Template:
     """The year's report under the chosen taxonomy version; with `as_delivered`, the figures of its latest delivery
@@ -173,7 +187,7 @@ async def _page(
         "as_delivered": recomputed,
         "changed_since": _rows(recomputed.changed_since, names) if recomputed else [],
         "deviations": _rows(recomputed.deviations, names) if recomputed else [],
-        "delivered_now": delivered_now,
+        "delivered_now": delivery if just_delivered else None,  # after marking it, the page says so once more
         "problem": problem,
     }
     code = status or query.status_code

@@ -167,6 +167,17 @@ def statistics_as_delivered(page: Page, offices: Offices) -> None:
     assert page.get_by_text("Reprodusert:").count() == 1
 
 
+def outreach_correction_with_errors(page: Page, offices: Offices) -> None:
+    """The list's «Endre eller slett» followed, the correction sent with its title and audience emptied."""
+    tenant_page("/utadrettet")(page, offices)
+    page.locator("#aktiviteter a[href*='/utadrettet/']").first.click()
+    page.wait_for_load_state()
+    for label in ("Tittel", "Målgruppe"):
+        page.get_by_label(label, exact=True).fill("")
+    submit_main_form(page, "Lagre rettelsen")
+    assert page.locator(".ds-validation-message").count() == 2 and page.locator("[role=alert] a").count() == 2
+
+
 def letterhead_with_errors(page: Page, offices: Offices) -> None:
     """The letterhead form sent with its required fields emptied: every fault named at its field."""
     tenant_page("/admin/brev")(page, offices)
@@ -207,6 +218,7 @@ STATES: list[tuple[str, str | None, Callable[[Page, Offices], None]]] = [
     ("statistics-as-delivered", "tenant_admin", statistics_as_delivered),
     ("outreach", "caseworker", tenant_page("/utadrettet")),
     ("outreach-with-errors", "caseworker", htmx_form_with_errors("/utadrettet", "Registrer")),
+    ("outreach-correction-with-errors", "caseworker", outreach_correction_with_errors),
     ("admin", "tenant_admin", tenant_page("/admin")),
     ("admin-new-account-with-errors", "tenant_admin", htmx_form_with_errors("/admin", "Opprett konto")),
     ("retention", "tenant_admin", tenant_page("/admin/kassasjon")),

@@ -48,3 +48,41 @@ async def test_the_annual_report_counts_the_years_outreach_by_kind(
         await pool.close()
     assert report["outreach"] == {"talk": 2, "course": 1}
     assert report["outreach_participants"] == 52
+
+
+async def test_the_annual_report_follows_a_correction_and_a_deletion_and_the_other_tenant_keeps_its_own(
+    platform: Platform, admin: Context, caseworker: Context, new_slug: Callable[[], str], database_url: str
+) -> None:
+    import asyncpg
+
+    from projections.annual_report import annual_report
+    from projections.reading import tenant_transaction
+
+    a = platform.create_tenant(admin, slug=new_slug(), name="Kommune A")
+    b = platform.create_tenant(admin, slug=new_slug(), name="Kommune B")
+    fields = {"title": "Om ombudet", "audience": "Eldrerådet"}
+    moved = a.register_outreach(caseworker, held_on=date(2024, 2, 1), kind="talk", participants=40, **fields)
+    doubled = a.register_outreach(caseworker, held_on=date(2024, 5, 3), kind="talk", participants=40, **fields)
+    kept = a.register_outreach(caseworker, held_on=date(2024, 9, 9), kind="talk", participants=12, **fields)
+    b.register_outreach(caseworker, held_on=date(2024, 3, 3), kind="stand", participants=100, **fields)
+    worker = ProjectionWorker(platform, worker_url_for(database_url))
+    try:
+        worker.catch_up(a.slug)  # the report first counts all three, then follows the later events
+        a.correct_outreach(caseworker, moved, held_on=date(2023, 12, 1), kind="course", participants=1200, **fields)
+        a.correct_outreach(caseworker, kept, held_on=date(2024, 9, 9), kind="course", participants=12, **fields)
+        a.withdraw_outreach(caseworker, doubled)
+        worker.catch_up(a.slug)
+        worker.catch_up(b.slug)
+    finally:
+        worker.close()
+    pool = await asyncpg.create_pool(database_url, min_size=1, max_size=1)
+    try:
+        async with tenant_transaction(pool, a.slug) as conn:
+            year, before = await annual_report(conn, a.profile(), 2024), await annual_report(conn, a.profile(), 2023)
+        async with tenant_transaction(pool, b.slug) as conn:
+            other = await annual_report(conn, b.profile(), 2024)
+    finally:
+        await pool.close()
+    assert (year["outreach"], year["outreach_participants"]) == ({"course": 1}, 12)
+    assert (before["outreach"], before["outreach_participants"]) == ({"course": 1}, 1200)
+    assert (other["outreach"], other["outreach_participants"]) == ({"stand": 1}, 100)

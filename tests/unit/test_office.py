@@ -20,6 +20,7 @@ from services.case_commands import (
     DecideComplaint,
     Forward,
     HoldMeeting,
+    NotAllowed,
     Recategorise,
     Reopen,
     Resolve,
@@ -28,7 +29,7 @@ from services.case_commands import (
 )
 from services.key_epochs import InMemoryEpochStore
 from services.keys import MasterKeyError, unwrap
-from services.office import ConflictError, DuplicateReference, InquiryNotFound, Office
+from services.office import ConflictError, DuplicateReference, InquiryNotFound, Office, OutreachNotFound
 from services.platform import Platform, TenantExists, UnknownTenant
 from tests import factories
 
@@ -465,3 +466,27 @@ def test_a_tenant_key_opens_only_with_its_own_master_key_and_its_own_slug(
         unwrap(master_key, wrapped, "provik")
     with pytest.raises(MasterKeyError):
         Platform(directory, os.urandom(32), epochs=InMemoryEpochStore()).office("testby")
+
+
+def test_an_outreach_activity_is_corrected_and_withdrawn_by_case_workers_only_and_in_its_own_office(
+    platform: Platform, office: Office, ctx: Context
+) -> None:
+    fields: dict[str, Any] = {"held_on": ON, "kind": "talk", "title": "Foredrag", "audience": "Alle"}
+    activity = office.register_outreach(ctx, **fields, participants=12)
+    other = platform.create_tenant(ctx, slug="proveby", name="Prøveby kommune")
+    auditor = Context("revisor-1", "auditor", str(uuid.uuid4()))
+    inquiry = factories.receive(office, ctx)
+    before = office.app.recorder.max_notification_id()
+    with pytest.raises(NotAllowed):
+        office.withdraw_outreach(auditor, activity)
+    with pytest.raises(NotAllowed):
+        office.correct_outreach(auditor, activity, **fields)
+    for missing in (activity, Inquiry.id_for(inquiry.reference), uuid.uuid4()):
+        with pytest.raises(OutreachNotFound):
+            (other if missing == activity else office).withdraw_outreach(ctx, missing)
+    assert office.app.recorder.max_notification_id() == before
+    office.correct_outreach(ctx, activity, **{**fields, "participants": 1200})
+    assert office.outreach_activity(activity).participants == 1200
+    office.withdraw_outreach(ctx, activity)
+    with pytest.raises(OutreachNotFound):
+        office.outreach_activity(activity)

@@ -122,3 +122,57 @@ def test_a_cancellation_refuses_a_business_date_in_the_future(ctx: Context) -> N
     with pytest.raises(DateInFuture) as raised:
         activity.cancel(ctx, on=in_two_days(), reason="Avlyst")
     assert raised.value.field == "on"
+
+
+def test_a_correction_records_every_field_as_it_should_read_and_an_unchanged_one_records_nothing(ctx: Context) -> None:
+    activity = register_outreach(ctx)
+    activity.collect_events()
+    fields: dict[str, Any] = {
+        "held_on": HELD_ON - timedelta(days=1),
+        "kind": "talk",
+        "title": "Foredrag for Testby eldreråd",
+        "audience": "Eldrerådet",
+        "participants": 1200,
+    }
+    activity.correct(ctx, on=today_in_norway(), **fields)
+    [event] = activity.collect_events()
+    assert isinstance(event, OutreachActivity.Corrected) and event.actor_id == ctx.user_id
+    assert (activity.held_on, activity.kind, activity.title, activity.audience, activity.participants) == tuple(
+        fields.values()
+    )
+    activity.correct(ctx, on=today_in_norway(), **fields)
+    assert activity.collect_events() == []
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"held_on": in_two_days()}, "held_on"),
+        ({"kind": "party"}, "kind"),
+        ({"title": "\x00"}, "title"),
+        ({"audience": ""}, "audience"),
+        ({"participants": 10_000_001}, "participants"),
+        ({"participants": -1}, "participants"),
+    ],
+)
+def test_a_correction_holds_the_rules_of_registering(ctx: Context, overrides: dict[str, Any], field: str) -> None:
+    activity = register_outreach(ctx)
+    fields = {"held_on": HELD_ON, "kind": "talk", "title": "Foredrag", "audience": "Alle", "participants": 3}
+    with pytest.raises(InvalidField) as refused:
+        activity.correct(ctx, on=today_in_norway(), **{**fields, **overrides})
+    assert refused.value.field == field
+
+
+def test_a_withdrawn_activity_can_be_neither_corrected_nor_cancelled_nor_withdrawn_again(ctx: Context) -> None:
+    activity = register_outreach(ctx)
+    activity.withdraw(ctx, on=today_in_norway())
+    assert activity.withdrawn and isinstance(activity.collect_events()[-1], OutreachActivity.Withdrawn)
+    for attempt in (
+        lambda: activity.withdraw(ctx, on=today_in_norway()),
+        lambda: activity.cancel(ctx, on=today_in_norway(), reason="Avlyst"),
+        lambda: activity.correct(
+            ctx, on=today_in_norway(), held_on=HELD_ON, kind="talk", title="Foredrag", audience="Alle"
+        ),
+    ):
+        with pytest.raises(InvalidField, match="slettet"):
+            attempt()

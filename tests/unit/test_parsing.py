@@ -12,8 +12,30 @@ from domain import parsing
 from domain.common import InvalidField, require_text
 from tests.unit.helpers import parsed_unless_refused
 
+_NO_SEPARATORS = str.maketrans("", "", parsing.THOUSANDS_SEPARATORS)
 
-@pytest.mark.parametrize("typed", ["²", "٣", "１２", "1e3", "0x10", "-1", "+1", "1.0", "1 000", "\x00", "", "  "])
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "²",
+        "٣",
+        "１２",
+        "1e3",
+        "0x10",
+        "-1",
+        "+1",
+        "1.0",
+        "1,000",
+        "10 00",
+        "1  000",
+        "1 ٠٠٠",
+        "1\t000",
+        "\x00",
+        "",
+        "  ",
+    ],
+)
 def test_a_whole_number_is_written_with_the_ascii_digits_only(typed: str) -> None:
     with pytest.raises(InvalidField) as refused:
         parsing.whole_number("participants", typed)
@@ -22,11 +44,24 @@ def test_a_whole_number_is_written_with_the_ascii_digits_only(typed: str) -> Non
 
 def test_a_whole_number_outside_its_bounds_is_refused_without_converting_a_million_digits() -> None:
     for typed in ("1" + "0" * 26, "9" * 1_000_000, "2147483648"):
-        with pytest.raises(InvalidField, match="fra 0 til 2147483647"):
+        with pytest.raises(InvalidField, match="fra 0 til 2\u00a0147\u00a0483\u00a0647"):
             parsing.whole_number("population", typed)
     with pytest.raises(InvalidField, match="fra 1 til 100"):
         parsing.whole_number("page", "0", low=1, high=100)
     assert parsing.whole_number("page", " 0042 ", low=1, high=100) == 42
+
+
+@pytest.mark.parametrize(
+    ("typed", "number"),
+    [("1 200", 1200), ("5\u00a0700", 5700), ("12\u202f345\u202f678", 12_345_678), (" 1 000 000 ", 1_000_000)],
+)
+def test_a_whole_number_may_be_written_in_groups_of_three_as_people_write_it(typed: str, number: int) -> None:
+    assert parsing.whole_number("participants", typed) == number
+
+
+def test_a_huge_grouped_number_is_refused_with_its_bounds_written_as_people_read_them() -> None:
+    with pytest.raises(InvalidField, match="fra 0 til 2\u00a0147\u00a0483\u00a0647"):
+        parsing.whole_number("participants", "9 999 999 999 999 999 999")
 
 
 def test_a_blank_optional_number_is_not_given() -> None:
@@ -41,7 +76,7 @@ def test_any_text_is_either_a_bounded_whole_number_or_refused_at_its_field(typed
     except InvalidField as refused:
         assert refused.field == "year"
     else:
-        assert 2000 <= number <= 2100 and typed.strip().isascii()
+        assert 2000 <= number <= 2100 and typed.strip().translate(_NO_SEPARATORS).isascii()
 
 
 @given(st.integers(min_value=0, max_value=parsing.INT_MAX))

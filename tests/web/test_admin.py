@@ -76,6 +76,28 @@ async def test_bad_account_input_is_named_at_its_field_and_nothing_is_written(
     assert accounts(database_url, office.slug) == before
 
 
+async def test_every_problem_with_a_new_account_is_reported_at_once_each_linked_to_its_field(
+    client: AsyncTestClient, office: Office, sign_in_as, database_url: str
+) -> None:
+    await sign_in_as("tenant_admin", office.slug)
+    before = accounts(database_url, office.slug)
+    typed = {"email": "=HYPERLINK(1)", "display_name": "Test\x00Testesen", "role": "platform_admin"}
+    response = await post(client, f"/{office.slug}/admin/brukere", {**typed, "password": "kort", "password_repeat": ""})
+    assert response.status_code == 422
+    summary = response.text.split("Kontoen ble ikke opprettet:")[1].split("</ul>")[0]
+    assert [
+        field for field in ("email", "display_name", "role", "password") if f'href="#account-{field}"' in summary
+    ] == [
+        "email",
+        "display_name",
+        "role",
+        "password",
+    ]
+    assert 'href="#account-password_repeat"' not in summary  # a too short password is the one thing to fix there
+    assert response.text.count('aria-invalid="true"') == 4
+    assert accounts(database_url, office.slug) == before
+
+
 async def test_an_address_with_an_account_in_another_tenant_gets_the_same_answer_as_a_new_one(
     client: AsyncTestClient, office: Office, other_office: Office, make_account, sign_in_as, database_url: str
 ) -> None:

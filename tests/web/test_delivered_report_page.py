@@ -76,9 +76,14 @@ async def test_the_administrator_marks_the_report_delivered_and_sees_it_as_deliv
     assert "Merk som levert til kommunestyret" in page.text and "er ikke merket som levert" in page.text
     delivered = await figures(database_url, office)
 
-    marked = await client.post(PAGE.format(office.slug) + "/levert", data={"year": "2024", "_csrf_token": csrf(client)})
-
+    posted = await client.post(
+        PAGE.format(office.slug) + "/levert", data={"year": "2024", "_csrf_token": csrf(client)}, follow_redirects=False
+    )
+    assert posted.status_code == 303  # post-redirect-get: a reload shows the page, it does not deliver again
+    assert posted.headers["location"].startswith(PAGE.format(office.slug) + "?year=2024&")
+    marked = await client.get(posted.headers["location"])
     assert marked.status_code == 200, marked.text
+    assert (await client.get(posted.headers["location"])).status_code == 200
     assert "er merket som levert til kommunestyret" in marked.text
     assert re.search(r"Levert \d\d\.\d\d\.\d{4} kl\. \d\d\.\d\d \(revisjonsspor posisjon [1-9][0-9]*\)", marked.text)
     assert deliveries(database_url, office.slug) == 1 and deliveries(database_url, other_office.slug) == 0

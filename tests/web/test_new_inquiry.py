@@ -433,3 +433,51 @@ async def test_another_offices_service_area_is_not_one_of_ours(
         assert response.status_code == 422
         assert set(summary_links(response.text)) == set(change)
     assert (events(office), events(other_office)) == before
+
+
+async def test_a_received_date_over_a_year_back_is_asked_about_once_and_then_registered(
+    client: AsyncTestClient, office: Office, other_office: Office, sign_in_as
+) -> None:
+    await sign_in_as("caseworker", office.slug)
+    await client.get(f"/{office.slug}/henvendelser/ny")
+    today = today_in_norway()
+    long_ago = today.replace(year=today.year - 2, day=min(today.day, 28))
+    before = (events(office), events(other_office))
+    asked = await client.post(
+        f"/{office.slug}/henvendelser/ny", data=filled(client, received_on=long_ago.isoformat()), follow_redirects=False
+    )
+    assert asked.status_code == 422
+    assert field_message(asked.text, "received_on").startswith(f"Mottatt dato {long_ago:%d.%m.%Y} er mer enn ett år")
+    assert 'name="confirm_received_on"' in asked.text and "Ja, datoen er riktig" in asked.text
+    assert asked.text.count("ds-validation-message") == 1  # nothing else is wrong
+    inline = await client.post(
+        f"/{office.slug}/henvendelser/ny/sjekk/received_on",
+        data=filled(client, received_on=long_ago.strftime("%d.%m.%Y")),
+        headers={"HX-Request": "true"},
+    )
+    assert field_message(inline.text, "received_on") == field_message(asked.text, "received_on")
+    assert 'name="confirm_received_on"' in inline.text
+    assert (events(office), events(other_office)) == before
+    # Within the year nothing is asked; a date in the future stays refused, confirmed or not.
+    recent = await client.post(
+        f"/{office.slug}/henvendelser/ny/sjekk/received_on",
+        data=filled(client, received_on=(today - timedelta(days=300)).isoformat()),
+        headers={"HX-Request": "true"},
+    )
+    assert "ds-validation-message" not in recent.text and "confirm_received_on" not in recent.text
+    future = await client.post(
+        f"/{office.slug}/henvendelser/ny",
+        data=filled(client, received_on=(today + timedelta(days=1)).isoformat(), confirm_received_on="ja"),
+    )
+    assert (
+        future.status_code == 422
+        and field_message(future.text, "received_on") == "Mottatt dato kan ikke være etter i dag"
+    )
+    confirmed = await client.post(
+        f"/{office.slug}/henvendelser/ny",
+        data=filled(client, received_on=long_ago.isoformat(), confirm_received_on="ja"),
+        follow_redirects=False,
+    )
+    assert confirmed.status_code == 303
+    assert office.inquiry(f"{long_ago.year}-0001").received_on == long_ago
+    assert events(other_office) == before[1]

@@ -69,6 +69,8 @@ FORMS = {  # the fields each POST route reads from its form, besides the CSRF to
     "/{tenant:str}/admin/kassasjon/innstilling": ("years",),
     "/{tenant:str}/admin/kassasjon/kjor": (),
     "/{tenant:str}/utadrettet": (*OUTREACH_FIELDS, "year"),
+    "/{tenant:str}/utadrettet/{activity:str}": OUTREACH_FIELDS,
+    "/{tenant:str}/utadrettet/{activity:str}/slett": (),
     "/{tenant:str}/statistikk/levert": ("year", "taksonomi"),
     "/{tenant:str}/admin/brukere": ("email", "display_name", "role", "password", "password_repeat"),
     "/{tenant:str}/admin/brukere/{account_id:str}/rolle": ("role",),
@@ -165,6 +167,7 @@ class World:
     csrf: dict[str, str]  # each role's session's own token, and the anonymous one
     references: tuple[str, str]
     account_ids: tuple[str, str]
+    activities: tuple[str, str]  # an outreach activity of each tenant
 
     def counts(self) -> tuple[int, ...]:
         with psycopg.connect(self.database_url) as conn:
@@ -206,6 +209,12 @@ def world(
         factories.receive(each, caseworker, received_on=date(2024, 3, 1), summary="Gjelder hjemmetjenester.").reference
         for each in (office, other_office)
     )
+    activities = tuple(
+        str(
+            each.register_outreach(caseworker, held_on=date(2024, 3, 1), kind="talk", title="Foredrag", audience="Alle")
+        )
+        for each in (office, other_office)
+    )
     victim, stranger = make_account("caseworker", office.slug), make_account("caseworker", other_office.slug)
     accounts = {
         role: make_account(role, None if role in ("platform_admin", "network") else office.slug)
@@ -234,6 +243,7 @@ def world(
             csrf,
             references,  # type: ignore[arg-type]
             (str(victim.id), str(stranger.id)),
+            activities,  # type: ignore[arg-type]
         )
     for key in store.scan_iter("ombud:kontakt:*"):
         store.delete(key)
@@ -288,6 +298,7 @@ def _path_values(world: World, name: str, *, known_only: bool = False) -> Any:
         "action": list(ACTIONS),
         "name": list(CHECKED_AS_YOU_LEAVE),
         "account_id": list(world.account_ids),
+        "activity": [*world.activities, world.activities[0]],
         "file": [
             "arsrapport-2024.json",
             "arsrapport-2024.csv",

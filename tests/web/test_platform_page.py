@@ -58,6 +58,25 @@ async def test_bad_input_is_named_at_its_field_and_no_kommune_is_made(
     assert platform.slugs() == before
 
 
+async def test_every_problem_with_a_new_kommune_is_reported_at_once_and_a_grouped_population_is_read(
+    client: AsyncTestClient, sign_in_as, platform: Platform, new_slug
+) -> None:
+    await sign_in_as("platform_admin", None)
+    before = platform.slugs()
+    bad = {"slug": "Ikke Gyldig", "name": "\x00", "population": "99 999 999 999", "template": "ukjent"}
+    response = await post(client, bad)
+    assert response.status_code == 422
+    summary = response.text.split("Kommunen ble ikke opprettet")[1].split("</ul>")[0]
+    assert all(f'href="#kommune-{field}"' in summary for field in ("slug", "name", "population", "template"))
+    assert "fra 0 til 10\u00a0000\u00a0000" in summary
+    assert platform.slugs() == before
+    slug = new_slug()
+    response = await post(
+        client, {"slug": slug, "name": "Prøveby kommune", "population": "5\u202f700", "template": "kommune"}
+    )
+    assert response.status_code == 303 and platform.office(slug).profile().population == 5700
+
+
 async def test_an_existing_slug_is_refused(client: AsyncTestClient, sign_in_as, office: Office) -> None:
     await sign_in_as("platform_admin", None)
     response = await post(client, {"slug": office.slug, "name": "Dobbel kommune", "template": "kommune"}, htmx=True)

@@ -328,7 +328,9 @@ async def test_the_report_is_delivered_under_the_version_shown(
     await client.get(f"{base}?year=2023&taksonomi=2")
     form = {"year": "2023", "taksonomi": "2", "_csrf_token": client.cookies["ombud_csrf"]}
 
-    marked = await client.post(f"{base}/levert", data=form)
+    posted = await client.post(f"{base}/levert", data=form, follow_redirects=False)
+    assert posted.status_code == 303 and "taksonomi=2" in posted.headers["location"]
+    marked = await client.get(posted.headers["location"])
 
     assert marked.status_code == 200 and "er merket som levert til kommunestyret" in marked.text
     assert "Mottatt i 2023, taksonomi versjon 2 (omregnet)." in caption(marked.text, "by-primary-area")
