@@ -226,6 +226,8 @@ class Inquiry(Aggregate):
 
         def apply(self, inquiry: Inquiry) -> None:
             inquiry.erased_on = self.on
+            if inquiry.resolved_on is None:  # erased open before erasure closed it (see `erase`): it ended here
+                inquiry.resolved_on = self.on
 
     class LegalHoldPlaced(StampedEvent):
         """The inquiry must be kept: retention does not erase it until the hold is lifted."""
@@ -375,14 +377,21 @@ class Inquiry(Aggregate):
             raise DateBeforeEarlierStep("on", "kan ikke gjenåpnes før den ble avsluttet")
         self.trigger_event(self.Reopened, reason=require_text("reason", reason, max_length=2000), **ctx.stamp(on))
 
-    def erase(self, ctx: Context, *, on: date, reason: str) -> None:
-        """Marks the personal data erased; the service destroys the inquiry's key. Erasure cannot be undone."""
+    def erase(self, ctx: Context, *, on: date, reason: str, outcome: str | None = None) -> None:
+        """Marks the personal data erased; the service destroys the inquiry's key. Erasure cannot be undone.
+
+        An erased inquiry can take no further step, so an open one is resolved in the same save with the outcome the
+        eraser gives: it never stays open (and overdue) for ever, and the statistics count what came of it. The
+        outcome is not asked of an inquiry already resolved."""
         if self.is_erased:
             raise AlreadyErased(None, "henvendelsen er allerede slettet")
         require_not_future("on", on)
-        self.trigger_event(
-            self.Erased, reason=require_text("reason", reason, max_length=MAX_ERASURE_REASON), **ctx.stamp(on)
-        )
+        reason = require_text("reason", reason, max_length=MAX_ERASURE_REASON)
+        if not self.is_resolved:
+            if outcome is None or outcome == "":
+                raise InvalidField("outcome", "velg utfall: henvendelsen er åpen og avsluttes når den slettes")
+            self.resolve(ctx, on=on, outcome=outcome)
+        self.trigger_event(self.Erased, reason=reason, **ctx.stamp(on))
 
     def place_legal_hold(self, ctx: Context, *, on: date, reason: str) -> None:
         """A hold may be placed on an open or a resolved inquiry, never on an erased one."""

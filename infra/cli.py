@@ -337,6 +337,12 @@ def build_parser() -> OneLineParser:
     erase.add_argument("inquiry", help="saksnummer eller id", type=line)
     erase.add_argument("--on", type=parse_date, default=None, help="dato (standard: i dag)")
     erase.add_argument("--reason", required=True, type=line, help=ERASE_REASON_HELP)
+    erase.add_argument(
+        "--outcome",
+        choices=RESOLUTION_OUTCOMES,
+        default=None,
+        help="utfallet, påkrevd når henvendelsen er åpen: den avsluttes i samme steg som den slettes",
+    )
     erase.set_defaults(run="commands.run_erase")
 
     hold = inquiry.add_parser("hold", help="hold en henvendelse tilbake fra sletting (kassasjon), eller opphev det")

@@ -219,7 +219,9 @@ def test_the_app_login_can_only_destroy_a_key_never_restore_change_or_delete_it(
     inquiry_id = receive(platform, caseworker, slug, "2024-0001")
     other_id = receive(platform, caseworker, other, "2024-0001")
     assert inquiry_id == other_id  # the same reference names the same id in both tenants
-    platform.office(slug).handle(factories.as_admin(admin), EraseInquiry("2024-0001", ON, "kassasjon"))
+    platform.office(slug).handle(
+        factories.as_admin(admin), EraseInquiry("2024-0001", ON, "kassasjon", outcome="withdrawn")
+    )
 
     with psycopg.connect(database_url) as conn:
         for statement in (

@@ -43,7 +43,7 @@ class Case:
 
 
 def _erase(office: Office, ctx: Context, reference: str) -> None:
-    office.handle(factories.as_admin(ctx), EraseInquiry(reference, TODAY, "krav fra innbygger"))
+    office.handle(factories.as_admin(ctx), EraseInquiry(reference, TODAY, "krav fra innbygger", outcome="withdrawn"))
 
 
 _erase.erases = True  # type: ignore[attr-defined]

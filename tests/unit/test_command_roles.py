@@ -57,7 +57,7 @@ SAMPLES: dict[type[Any], tuple[Callable[[str], Any], Prepare | None]] = {
         lambda r: Reopen(inquiry=r, on=LATER, reason="Ny opplysning"),
         lambda o, r: o.handle(_caseworker(), Resolve(inquiry=r, on=LATER, outcome="assisted")),
     ),
-    EraseInquiry: (lambda r: EraseInquiry(r, LATER, "krav fra innbygger"), None),
+    EraseInquiry: (lambda r: EraseInquiry(r, LATER, "krav fra innbygger", outcome="withdrawn"), None),
     MapNationalGroups: (lambda _: MapNationalGroups(version=1, groups={"helse": "annet"}, on=LATER), None),
 }
 REFUSED = [(command, role) for command, allowed in ALLOWED_ROLES.items() for role in ROLES if role not in allowed]

@@ -67,7 +67,9 @@ def test_due_lists_exactly_resolved_inquiries_past_their_years_not_on_hold_not_e
     held = resolved(office, ctx, "2020-1", date(2020, 1, 1))
     service.place_hold(ctx, PlaceLegalHold(held, date(2026, 1, 2), "tvist"))
     erased = resolved(office, ctx, "2020-2", date(2020, 1, 1))
-    office.handle(factories.as_admin(ctx), EraseInquiry(erased, date(2025, 1, 1), "krav fra innbygger"))
+    office.handle(
+        factories.as_admin(ctx), EraseInquiry(erased, date(2025, 1, 1), "krav fra innbygger", outcome="withdrawn")
+    )
     reopened = resolved(office, ctx, "2020-3", date(2020, 1, 1))
     office.handle(ctx, Reopen(inquiry=reopened, on=date(2020, 2, 1), reason="ny opplysning"))
     factories.receive(
@@ -116,7 +118,9 @@ def test_a_lifted_hold_makes_the_inquiry_due_again_and_holds_change_only_once(of
 
 def test_an_erased_inquiry_takes_no_hold(office: Office, ctx: Context) -> None:
     erased = resolved(office, ctx, "2020-1", date(2020, 1, 1))
-    office.handle(factories.as_admin(ctx), EraseInquiry(erased, date(2025, 1, 1), "krav fra innbygger"))
+    office.handle(
+        factories.as_admin(ctx), EraseInquiry(erased, date(2025, 1, 1), "krav fra innbygger", outcome="withdrawn")
+    )
     with pytest.raises(AlreadyErased):
         Retention(office).place_hold(ctx, PlaceLegalHold(erased, date(2026, 1, 2), "tvist"))
 

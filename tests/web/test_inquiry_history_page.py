@@ -148,7 +148,7 @@ async def test_an_erased_inquiry_shows_its_personal_fields_erased_in_every_step(
 ) -> None:
     reference = history_of(office, caseworker)
     eraser = Context("administrator-test", "tenant_admin", "korrelasjon")
-    office.handle(eraser, EraseInquiry(reference, today_in_norway(), "krav fra innbygger"))
+    office.handle(eraser, EraseInquiry(reference, today_in_norway(), "krav fra innbygger", outcome="withdrawn"))
     await sign_in_as("auditor", office.slug)
     page = await client.get(url(office, reference, "?versjon=1"))
     assert page.status_code == 200
