@@ -593,7 +593,8 @@ def run_erase(args: argparse.Namespace, settings: Settings) -> int:
     def work(runtime: Any) -> int:
         office = runtime.platform.office(args.tenant)
         office.handle(
-            context(args, "tenant_admin"), EraseInquiry(args.inquiry, args.on or today_in_norway(), args.reason, args.outcome),
+            context(args, "tenant_admin"),
+            EraseInquiry(args.inquiry, args.on or today_in_norway(), args.reason, args.outcome),
         )
         irreversible = norwegian_time(runtime.platform.irreversible_at(datetime.now(UTC)))
         print(f"{args.inquiry}: personopplysningene er slettet for godt")
