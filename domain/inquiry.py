@@ -425,6 +425,8 @@ class Inquiry(Aggregate):
     # -- rules ------------------------------------------------------------------------------
 
     def _require_open_on(self, on: date) -> None:
+        if self.is_erased:  # erased is resolved too (see `erase`): say the reason that holds for good
+            raise AlreadyErased(None, "henvendelsen er slettet og kan ikke endres")
         if self.is_resolved:
             raise InquiryResolved(None, "henvendelsen er avsluttet; gjenåpne den først")
         self._require_date_in_case(on)

@@ -32,8 +32,18 @@ STATE_FIELDS = {
     "on_hold": "Holdt tilbake fra sletting",
     "erased_on": "Personopplysninger slettet",
 }
-# The fields that hold codes (named by the tenant's labels); the rest are shown as written.
-_CODED = ("primary_area", "further_areas", "case_types", "channel", "requester_role", "forwarded", "outcome")
+# The fields that hold codes (named by the tenant's labels; the assignee, an address, by the person's name when the
+# caller passes the names); the rest are shown as written.
+_CODED = (
+    "primary_area",
+    "further_areas",
+    "case_types",
+    "channel",
+    "requester_role",
+    "forwarded",
+    "outcome",
+    "assignee",
+)
 _STATUS_NAMES = {"open": "Åpen", "resolved": "Avsluttet"}
 _NOTHING = "–"
 
@@ -77,6 +87,17 @@ def version_at(recorded: Sequence[datetime], moment: datetime, field: str) -> in
     return stood
 
 
+def version_on(business: Sequence[date], day: date, field: str) -> int:
+    """The version that stood on `day` by the dates the events say things happened (the business dates): that of
+    the last step before the first one dated after `day`. A step registered late with an earlier date (a note
+    backdated after a later step) therefore shows only from the later step's date: what is shown as done by `day`
+    was always done by then."""
+    stood = next((version for version, on in enumerate(business) if on > day), len(business))
+    if stood == 0:
+        raise NotYetReceived(field, "henvendelsen var ikke mottatt ennå på denne datoen")
+    return stood
+
+
 def require_version(version: int, latest: int, field: str) -> int:
     if isinstance(version, bool) or not isinstance(version, int) or not 1 <= version <= latest:
         raise InvalidField(field, f"henvendelsen har versjonene 1 til {latest}")
@@ -116,3 +137,7 @@ def _complaint(complaint: Mapping[str, object], names: Mapping[str, str]) -> str
 
 class NotYetRecorded(InvalidField):
     """The moment lies before the inquiry's first event: there is nothing to show as it stood."""
+
+
+class NotYetReceived(InvalidField):
+    """The day lies before the inquiry was received (its first event's business date): nothing stood then."""
