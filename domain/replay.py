@@ -32,18 +32,8 @@ STATE_FIELDS = {
     "on_hold": "Holdt tilbake fra sletting",
     "erased_on": "Personopplysninger slettet",
 }
-# The fields that hold codes (named by the tenant's labels; the assignee, an address, by the person's name when the
-# caller passes the names); the rest are shown as written.
-_CODED = (
-    "primary_area",
-    "further_areas",
-    "case_types",
-    "channel",
-    "requester_role",
-    "forwarded",
-    "outcome",
-    "assignee",
-)
+# The fields that hold codes (named by the tenant's labels); the rest are shown as written.
+_CODED = ("primary_area", "further_areas", "case_types", "channel", "requester_role", "forwarded", "outcome")
 _STATUS_NAMES = {"open": "Åpen", "resolved": "Avsluttet"}
 _NOTHING = "–"
 
@@ -104,11 +94,14 @@ def require_version(version: int, latest: int, field: str) -> int:
     return version
 
 
-def shown(field: str, value: object, names: Mapping[str, str]) -> str:
+def shown(field: str, value: object, names: Mapping[str, str], people: Mapping[str, str] | None = None) -> str:
     """One state value as a person reads it: codes by name, dates as dd.mm.åååå, ja/nei, a dash for nothing.
-    An erased personal field is the erasure marker itself (domain.inquiry.ERASED)."""
+    An erased personal field is the erasure marker itself (domain.inquiry.ERASED). `people` names staff by address:
+    the assignee is stored as one, and is shown by the person's name where the caller knows it."""
     if value is None:
         return _NOTHING
+    if field == "assignee" and people and isinstance(value, str) and value in people:
+        return people[value]
     if field == "status":
         return _STATUS_NAMES.get(str(value), str(value))
     if field == "complaints" and isinstance(value, list | tuple):

@@ -421,6 +421,12 @@ def _audit_parsers(subcommands: Any) -> None:
         metavar="VERSJON|ÅÅÅÅ-MM-DD[Ttt:mm]",
         help="versjonsnummer (1, 2, …), dato (åååå-mm-dd: slutten av dagen) eller tidspunkt (åååå-mm-ddTtt:mm), norsk tid",
     )
+    replay.add_argument(
+        "--business-date",
+        action="store_true",
+        help="en dato i --at gjelder hendelsesdatoene (datoene hendelsene oppgir, f.eks. mottatt), ikke når de ble "
+        "registrert",
+    )
     replay.add_argument("--format", choices=["text", "json"], default="text")
     replay.set_defaults(run="commands.run_audit_replay", purpose=AUDIT_PURPOSE)
 

@@ -72,7 +72,6 @@ class InquiryHistoryController(Controller):
         )
         step, not_yet = _chosen(history, query, version, day, minute, by)
         names, people = await timeline_names(request.app.state.db, profile)
-        named = {**names, **people.by_email}  # codes by the tenant's labels, the assignee (an address) by name
         context = {
             "staff": staff,
             "profile": profile,
@@ -81,8 +80,8 @@ class InquiryHistoryController(Controller):
             "not_yet": not_yet,
             "said": timeline([step.entry], names, people)[0] if step else None,
             "actor": people.by_id.get(step.entry.actor_id, step.entry.actor_id) if step else None,
-            "changes": [_row(c.field, named, c.before, c.after) for c in step.changes] if step else [],
-            "state": [_row(field, named, value) for field, value in step.fields().items()] if step else [],
+            "changes": [_row(c.field, names, people.by_email, c.before, c.after) for c in step.changes] if step else [],
+            "state": [_row(f, names, people.by_email, value) for f, value in step.fields().items()] if step else [],
             "typed": {
                 "dato": day.isoformat() if day else "",
                 "tidspunkt": f"{minute:%H:%M}" if minute else "",
@@ -122,6 +121,7 @@ def _chosen(
     return history.steps[-1], None
 
 
-def _row(field: str, names: dict[str, str], *values: Any) -> Row:
+def _row(field: str, names: dict[str, str], people: dict[str, str], *values: Any) -> Row:
+    """`people`: staff by address, so the assignee reads by name as on every other page."""
     personal = field in _PERSONAL
-    return Row(STATE_FIELDS[field], personal, tuple(v if personal else shown(field, v, names) for v in values))
+    return Row(STATE_FIELDS[field], personal, tuple(v if personal else shown(field, v, names, people) for v in values))

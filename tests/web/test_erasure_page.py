@@ -176,6 +176,9 @@ async def test_erasing_an_open_inquiry_closes_it_with_the_chosen_outcome_so_it_i
     assert reference in (await client.get(f"/{office.slug}/henvendelser?status=resolved")).text
     overview = await client.get(f"/{office.slug}/oversikt")
     assert f"/henvendelser/{reference}" not in overview.text
+    if long_ago.year == today_in_norway().year:  # this year's counts: received, and neither open nor overdue
+        assert "<strong>1</strong> mottatt" in overview.text and "<strong>1</strong> avsluttet" in overview.text
+        assert "<strong>0</strong> åpne" in overview.text and "<strong>0</strong> uten svar" in overview.text
     await sign_in_as("tenant_admin", other_office.slug)
     assert still_overdue in (await client.get(f"/{other_office.slug}/henvendelser?status=overdue")).text
 
