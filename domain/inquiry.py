@@ -388,9 +388,7 @@ class Inquiry(Aggregate):
         require_not_future("on", on)
         reason = require_text("reason", reason, max_length=MAX_ERASURE_REASON)
         if not self.is_resolved:
-            if outcome is None or outcome == "":
-                raise InvalidField("outcome", "velg utfall: henvendelsen er åpen og avsluttes når den slettes")
-            self.resolve(ctx, on=on, outcome=outcome)
+            self.resolve(ctx, on=on, outcome=erasure_outcome(outcome))
         self.trigger_event(self.Erased, reason=reason, **ctx.stamp(on))
 
     def place_legal_hold(self, ctx: Context, *, on: date, reason: str) -> None:
@@ -471,6 +469,13 @@ EVENT_NAMES = {
     "LegalHoldPlaced": "Holdt tilbake fra sletting",
     "LegalHoldLifted": "Tilbakehold opphevet",
 }
+
+
+def erasure_outcome(outcome: str | None) -> str:
+    """The outcome an open inquiry is closed with when it is erased: one of RESOLUTION_OUTCOMES, and asked for."""
+    if outcome is None or outcome == "":
+        raise InvalidField("outcome", "velg utfall: henvendelsen er åpen og avsluttes når den slettes")
+    return require_choice("outcome", outcome, RESOLUTION_OUTCOMES)
 
 
 def _areas(primary: str, further: list[str] | tuple[str, ...]) -> list[str]:

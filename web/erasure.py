@@ -5,6 +5,7 @@ Neither page shows personal data, so neither writes an access record; other role
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -16,8 +17,8 @@ from litestar.response import Redirect, Template
 
 from domain import parsing
 from domain.account import ERASERS
-from domain.common import OSLO, DomainError, today_in_norway
-from domain.inquiry import MAX_ERASURE_REASON, RESOLUTION_OUTCOMES
+from domain.common import OSLO, DomainError, InvalidField, today_in_norway
+from domain.inquiry import MAX_ERASURE_REASON, RESOLUTION_OUTCOMES, erasure_outcome
 from projections.report.model import labels
 from services.case_commands import EraseInquiry
 from services.office import Office
@@ -53,18 +54,32 @@ class ErasureController(Controller):
             return await _page(request, staff, tenant, reference, status)
         form = await request.form()
         typed, chosen = form.get("reason", ""), form.get("outcome", "")
-        typed_back = {"reason": typed if isinstance(typed, str) else "", "outcome": chosen}
+        errors: dict[str, str] = {}  # every field's error at once
+        reason = _checked(errors, lambda: parsing.text("reason", typed, max_length=MAX_ERASURE_REASON, required=True))
+        outcome = (
+            _checked(errors, lambda: erasure_outcome(chosen if isinstance(chosen, str) else "")) if status[1] else None
+        )
         ctx = staff.acting()
         try:
-            reason = parsing.text("reason", typed, max_length=MAX_ERASURE_REASON, required=True)
-            outcome = (chosen if isinstance(chosen, str) else "") if status[1] else None  # the domain checks it
-            command = EraseInquiry(reference, today_in_norway(), reason, outcome)
-            await on_inquiry(lambda: office.handle(ctx, command))
+            if not errors:
+                command = EraseInquiry(reference, today_in_norway(), reason or "", outcome)
+                await on_inquiry(lambda: office.handle(ctx, command))
         except DomainError as error:
-            problem = {"message": error.message, "field": error.field or "reason", **typed_back}
+            errors[error.field if error.field == "outcome" else "reason"] = error.message
+        if errors:
+            problem = {"errors": errors, "reason": typed if isinstance(typed, str) else "", "outcome": chosen}
             status = await _status(request, tenant, reference)  # resolved or erased meanwhile: the page says so
             return await _page(request, staff, tenant, reference, status, problem=problem, status=422)
         return Redirect(f"/{tenant}/henvendelser/{reference}", status_code=303)
+
+
+def _checked(errors: dict[str, str], parse: Callable[[], str]) -> str | None:
+    """The parsed value, or None with the field's message in `errors`."""
+    try:
+        return parse()
+    except InvalidField as refused:
+        errors[refused.field or "reason"] = refused.message
+        return None
 
 
 async def _status(request: Request, tenant: str, reference: str) -> tuple[date | None, bool]:

@@ -152,6 +152,10 @@ async def test_erasing_an_open_inquiry_closes_it_with_the_chosen_outcome_so_it_i
         data={"reason": "krav fra innbygger", "_csrf_token": csrf(client)},
     )
     assert without.status_code == 422 and "velg utfall" in without.text
+    both = await client.post(
+        f"/{office.slug}/henvendelser/{reference}/slett", data={"reason": " ", "_csrf_token": csrf(client)}
+    )
+    assert both.status_code == 422 and "velg utfall" in both.text and "må fylles ut" in both.text  # all at once
     assert 'value="krav fra innbygger"' in without.text  # what was typed stays
     assert office.erased_on(reference) is None and office.inquiry(reference).status == "open"
     odd = await client.post(
