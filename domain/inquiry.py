@@ -228,6 +228,8 @@ class Inquiry(Aggregate):
 
         def apply(self, inquiry: Inquiry) -> None:
             inquiry.erased_on = self.on
+            if inquiry.resolved_on is None:  # erased open before erasure closed it (see `erase`): it ended here
+                inquiry.resolved_on = self.on
 
     class LegalHoldPlaced(StampedEvent):
         """The inquiry must be kept: retention does not erase it until the hold is lifted."""
@@ -377,14 +379,19 @@ class Inquiry(Aggregate):
             raise DateBeforeEarlierStep("on", "kan ikke gjenåpnes før den ble avsluttet")
         self.trigger_event(self.Reopened, reason=require_text("reason", reason, max_length=2000), **ctx.stamp(on))
 
-    def erase(self, ctx: Context, *, on: date, reason: str) -> None:
-        """Marks the personal data erased; the service destroys the inquiry's key. Erasure cannot be undone."""
+    def erase(self, ctx: Context, *, on: date, reason: str, outcome: str | None = None) -> None:
+        """Marks the personal data erased; the service destroys the inquiry's key. Erasure cannot be undone.
+
+        An erased inquiry can take no further step, so an open one is resolved in the same save with the outcome the
+        eraser gives: it never stays open (and overdue) for ever, and the statistics count what came of it. The
+        outcome is not asked of an inquiry already resolved."""
         if self.is_erased:
             raise AlreadyErased(None, "henvendelsen er allerede slettet")
         require_not_future("on", on)
-        self.trigger_event(
-            self.Erased, reason=require_text("reason", reason, max_length=MAX_ERASURE_REASON), **ctx.stamp(on)
-        )
+        reason = require_text("reason", reason, max_length=MAX_ERASURE_REASON)
+        if not self.is_resolved:
+            self.resolve(ctx, on=on, outcome=erasure_outcome(outcome))
+        self.trigger_event(self.Erased, reason=reason, **ctx.stamp(on))
 
     def place_legal_hold(self, ctx: Context, *, on: date, reason: str) -> None:
         """A hold may be placed on an open or a resolved inquiry, never on an erased one."""
@@ -418,6 +425,8 @@ class Inquiry(Aggregate):
     # -- rules ------------------------------------------------------------------------------
 
     def _require_open_on(self, on: date) -> None:
+        if self.is_erased:  # erased is resolved too (see `erase`): say the reason that holds for good
+            raise AlreadyErased(None, "henvendelsen er slettet og kan ikke endres")
         if self.is_resolved:
             raise InquiryResolved(None, "henvendelsen er avsluttet; gjenåpne den først")
         self._require_date_in_case(on)
@@ -462,6 +471,13 @@ EVENT_NAMES = {
     "LegalHoldPlaced": "Holdt tilbake fra sletting",
     "LegalHoldLifted": "Tilbakehold opphevet",
 }
+
+
+def erasure_outcome(outcome: str | None) -> str:
+    """The outcome an open inquiry is closed with when it is erased: one of RESOLUTION_OUTCOMES, and asked for."""
+    if outcome is None or outcome == "":
+        raise InvalidField("outcome", "velg utfall: henvendelsen er åpen og avsluttes når den slettes")
+    return require_choice("outcome", outcome, RESOLUTION_OUTCOMES)
 
 
 def _areas(primary: str, further: list[str] | tuple[str, ...]) -> list[str]:

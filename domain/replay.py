@@ -77,17 +77,31 @@ def version_at(recorded: Sequence[datetime], moment: datetime, field: str) -> in
     return stood
 
 
+def version_on(business: Sequence[date], day: date, field: str) -> int:
+    """The version that stood on `day` by the dates the events say things happened (the business dates): that of
+    the last step before the first one dated after `day`. A step registered late with an earlier date (a note
+    backdated after a later step) therefore shows only from the later step's date: what is shown as done by `day`
+    was always done by then."""
+    stood = next((version for version, on in enumerate(business) if on > day), len(business))
+    if stood == 0:
+        raise NotYetReceived(field, "henvendelsen var ikke mottatt ennå på denne datoen")
+    return stood
+
+
 def require_version(version: int, latest: int, field: str) -> int:
     if isinstance(version, bool) or not isinstance(version, int) or not 1 <= version <= latest:
         raise InvalidField(field, f"henvendelsen har versjonene 1 til {latest}")
     return version
 
 
-def shown(field: str, value: object, names: Mapping[str, str]) -> str:
+def shown(field: str, value: object, names: Mapping[str, str], people: Mapping[str, str] | None = None) -> str:
     """One state value as a person reads it: codes by name, dates as dd.mm.åååå, ja/nei, a dash for nothing.
-    An erased personal field is the erasure marker itself (domain.inquiry.ERASED)."""
+    An erased personal field is the erasure marker itself (domain.inquiry.ERASED). `people` names staff by address:
+    the assignee is stored as one, and is shown by the person's name where the caller knows it."""
     if value is None:
         return _NOTHING
+    if field == "assignee" and people and isinstance(value, str) and value in people:
+        return people[value]
     if field == "status":
         return _STATUS_NAMES.get(str(value), str(value))
     if field == "complaints" and isinstance(value, list | tuple):
@@ -116,3 +130,7 @@ def _complaint(complaint: Mapping[str, object], names: Mapping[str, str]) -> str
 
 class NotYetRecorded(InvalidField):
     """The moment lies before the inquiry's first event: there is nothing to show as it stood."""
+
+
+class NotYetReceived(InvalidField):
+    """The day lies before the inquiry was received (its first event's business date): nothing stood then."""

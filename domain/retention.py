@@ -5,11 +5,14 @@ from __future__ import annotations
 from datetime import date
 
 from domain import parsing
-from domain.inquiry import Inquiry
+from domain.inquiry import MAX_ERASURE_REASON, Inquiry
 from domain.tenant import MAX_RETENTION_YEARS
 
 # The erasure's reason in the inquiry's history: names the ground, never personal data.
 REASON = "kassasjon etter {years} år"
+# What the person who starts a run adds to that ground (e.g. "årlig kassasjon, vedtak 12/2026"): with the ground it
+# fits an erasure's reason, whatever the years.
+MAX_NOTE = MAX_ERASURE_REASON - len(REASON.format(years=MAX_RETENTION_YEARS)) - len(": ")
 
 
 def due_on(resolved_on: date, years: int) -> date:
@@ -27,8 +30,10 @@ def is_due(inquiry: Inquiry, years: int | None, today: date) -> bool:
     return due_on(inquiry.resolved_on, years) <= today
 
 
-def reason(years: int) -> str:
-    return REASON.format(years=years)
+def reason(years: int, note: str | None = None) -> str:
+    """The ground, and the note of the person who started the run when one did (a scheduled run has none)."""
+    ground = REASON.format(years=years)
+    return ground if note is None else f"{ground}: {parsing.text('reason', note, max_length=MAX_NOTE, required=True)}"
 
 
 # What a form or the command line may write for "retention off".

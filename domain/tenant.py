@@ -118,6 +118,16 @@ class Tenant(Aggregate):
         def apply(self, tenant: Tenant) -> None:
             tenant.retention_years = self.years
 
+    class RetentionRun(StampedEvent):
+        """A person erased the inquiries retention had made due, this many, for this reason (no personal data): each
+        erasure records the reason too, but an erasure's reason dies with the inquiry's key, and this one stays."""
+
+        erased: int
+        reason: str
+
+        def apply(self, tenant: Tenant) -> None:
+            pass
+
     class LetterheadChanged(StampedEvent):
         """The office's letterhead, signature and own letter texts (domain.letterhead), as one whole."""
 
@@ -258,6 +268,14 @@ class Tenant(Aggregate):
     def change_retention(self, ctx: Context, *, on: date, years: int | None) -> None:
         require_not_future("on", on)
         self.trigger_event(self.RetentionChanged, years=_retention_years(years), **ctx.stamp(on))
+
+    def record_retention_run(self, ctx: Context, *, on: date, erased: int, reason: str) -> None:
+        require_not_future("on", on)
+        if isinstance(erased, bool) or not isinstance(erased, int) or erased < 0:
+            raise InvalidField("erased", "må være et helt tall fra 0")
+        self.trigger_event(
+            self.RetentionRun, erased=erased, reason=require_text("reason", reason, max_length=200), **ctx.stamp(on)
+        )
 
     def change_letterhead(self, ctx: Context, *, on: date, letterhead: Letterhead) -> None:
         require_not_future("on", on)

@@ -309,6 +309,12 @@ def build_parser() -> OneLineParser:
     erase = _on_inquiry(inquiry, "erase", help=ERASE_HELP, description=ERASE_HELP)
     erase.add_argument("--on", type=parse_date, default=None, help="dato (standard: i dag)")
     erase.add_argument("--reason", required=True, type=line, help=ERASE_REASON_HELP)
+    erase.add_argument(
+        "--outcome",
+        choices=RESOLUTION_OUTCOMES,
+        default=None,
+        help="utfallet, påkrevd når henvendelsen er åpen: den avsluttes i samme steg som den slettes",
+    )
     erase.set_defaults(run="commands.run_erase")
 
     hold = _on_inquiry(inquiry, "hold", help="hold en henvendelse tilbake fra sletting (kassasjon), eller opphev det")
@@ -403,6 +409,12 @@ def _audit_parsers(subcommands: Any) -> None:
         type=version_or_moment,
         metavar="VERSJON|ÅÅÅÅ-MM-DD[Ttt:mm]",
         help="versjonsnummer (1, 2, …), dato (åååå-mm-dd: slutten av dagen) eller tidspunkt (åååå-mm-ddTtt:mm), norsk tid",
+    )
+    replay.add_argument(
+        "--business-date",
+        action="store_true",
+        help="en dato i --at gjelder hendelsesdatoene (datoene hendelsene oppgir, f.eks. mottatt), ikke når de ble "
+        "registrert",
     )
     replay.add_argument("--format", choices=["text", "json"], default="text")
     replay.set_defaults(run="commands.run_audit_replay", purpose=AUDIT_PURPOSE)

@@ -594,7 +594,8 @@ def run_erase(args: argparse.Namespace, settings: Settings) -> int:
     def work(runtime: Any) -> int:
         office = runtime.platform.office(args.tenant)
         office.handle(
-            context(args, "tenant_admin"), EraseInquiry(args.inquiry, args.on or today_in_norway(), args.reason)
+            context(args, "tenant_admin"),
+            EraseInquiry(args.inquiry, args.on or today_in_norway(), args.reason, args.outcome),
         )
         irreversible = norwegian_time(runtime.platform.irreversible_at(datetime.now(UTC)))
         print(f"{args.inquiry}: personopplysningene er slettet for godt")
@@ -613,6 +614,7 @@ AUDIT_ROLE = "auditor"
 
 def run_audit_replay(args: argparse.Namespace, settings: Settings) -> int:
     """One step of the inquiry's history, recorded as the auditor's read (purpose kontroll) before it is printed."""
+    from domain.common import InvalidField
     from domain.replay import last_instant
     from projections.report.model import labels
     from services.replay import as_json, replay
@@ -622,6 +624,11 @@ def run_audit_replay(args: argparse.Namespace, settings: Settings) -> int:
         history = replay(office, args.inquiry)
         if isinstance(args.at, int):
             step = history.at_version(args.at, field="--at")
+        elif args.business_date:
+            day, minute = args.at
+            if minute is not None:
+                raise InvalidField("--at", "med --business-date gjelder --at en dato uten klokkeslett")
+            step = history.on(day, field="--at")
         else:
             step = history.at(last_instant(*args.at), field="--at")
         record_cli_read(runtime, args, office, history.inquiry_id, role=AUDIT_ROLE)

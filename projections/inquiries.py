@@ -138,6 +138,8 @@ def _fold_into(row: dict[str, Any] | None, tenant_id: str, event: Any) -> dict[s
             row.update(status="resolved", resolved_on=event.on, outcome=event.outcome)
         case Inquiry.Reopened():
             row.update(status="open", resolved_on=None, outcome=None)
+        case Inquiry.Erased() if row["status"] == "open":  # erased open before erasure closed it: it ended here
+            row.update(status="resolved", resolved_on=event.on)
     return row
 
 

@@ -78,6 +78,7 @@ class EraseInquiry:
     inquiry: str
     on: date
     reason: str
+    outcome: str | None = None  # what came of it, when the inquiry is still open (erasure closes it)
 
 
 @dataclass(frozen=True)

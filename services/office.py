@@ -321,7 +321,7 @@ class Office:
         found = self._inquiry(command.inquiry)
         done_before = found.is_erased
         if not done_before:
-            found.erase(ctx, on=command.on, reason=command.reason)
+            found.erase(ctx, on=command.on, reason=command.reason, outcome=command.outcome)
             self._save(found, conflict=ConflictError(None, _CONFLICT))
         if self.app.inquiry_keys is not None:
             self.app.inquiry_keys.destroy(found.id)
@@ -353,6 +353,11 @@ class Office:
     def erased_on(self, inquiry: str) -> date | None:
         """When the inquiry was erased, if it was; opens no personal field (the confirmation page shows none)."""
         return self._inquiry(inquiry).erased_on
+
+    def erasure_status(self, inquiry: str) -> tuple[date | None, bool]:
+        """When the inquiry was erased (None if not yet), and whether it is open; opens no personal field."""
+        found = self._inquiry(inquiry)
+        return found.erased_on, not found.is_resolved
 
     def history(self, inquiry: str) -> list[HistoryEntry]:
         """Every event of the inquiry in order, with who, when (business and recorded) and why."""

@@ -9,7 +9,7 @@ from uuid import UUID
 
 from domain.common import OSLO, ROLE_NAMES
 from domain.inquiry import EVENT_NAMES
-from domain.replay import STATE_FIELDS, Change, changes, require_version, version_at
+from domain.replay import STATE_FIELDS, Change, changes, require_version, version_at, version_on
 from services.office import HistoryEntry, InquiryView, Office
 
 
@@ -61,6 +61,10 @@ class Replay:
     def at(self, moment: datetime, *, field: str) -> ReplayStep:
         """As the inquiry stood at `moment` (aware): after the last event recorded at or before it."""
         return self.steps[version_at([step.recorded_at for step in self.steps], moment, field) - 1]
+
+    def on(self, day: date, *, field: str) -> ReplayStep:
+        """As the inquiry stood on `day` by the events' business dates (domain.replay.version_on)."""
+        return self.steps[version_on([step.entry.on for step in self.steps], day, field) - 1]
 
 
 def replay(office: Office, inquiry: str) -> Replay:

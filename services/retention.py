@@ -17,7 +17,7 @@ from eventsourcing.persistence import IntegrityError
 from eventsourcing.utils import get_topic
 
 from domain import retention
-from domain.common import Context
+from domain.common import Context, DomainError
 from domain.inquiry import Inquiry
 from domain.tenant import Tenant
 from services.case_commands import EraseInquiry
@@ -97,14 +97,26 @@ class Retention:
         ]
         return sorted(found, key=lambda d: (d.due_on, d.reference))
 
-    def run(self, ctx: Context, today: date, *, dry_run: bool = False) -> list[str]:
-        """Erases exactly the inquiries due; returns their references. A dry run writes nothing."""
+    def run(
+        self, ctx: Context, today: date, *, dry_run: bool = False, note: str | None = None, expected: int | None = None
+    ) -> list[str]:
+        """Erases exactly the inquiries due; returns their references. A dry run writes nothing.
+
+        `note`: the reason the person who started the run gave, recorded with each erasure beside the ground.
+        `expected`: how many inquiries that person confirmed; when as many are no longer due, nothing is erased."""
         years = self.years()
         due = self.due(today)
         if dry_run or years is None:
             return [d.reference for d in due]
+        reason = retention.reason(years, note)
+        if expected is not None and expected != len(due):
+            raise DueChanged(len(due))
         for item in due:
-            self.office.handle(ctx, EraseInquiry(item.reference, today, retention.reason(years)))
+            self.office.handle(ctx, EraseInquiry(item.reference, today, reason))
+        if note is not None:  # a person's run: its reason outlives the keys the erasures destroyed
+            tenant = self._tenant()
+            tenant.record_retention_run(ctx, on=today, erased=len(due), reason=reason)
+            self._save(tenant)
         return [d.reference for d in due]
 
     def _inquiries(self) -> Iterator[Inquiry]:
@@ -140,6 +152,14 @@ class Retention:
             self.app.save(aggregate)
         except IntegrityError:
             raise ConflictError(None, "endret av en annen i mellomtiden; last siden på nytt og prøv igjen") from None
+
+
+class DueChanged(DomainError):
+    """The inquiries due are not as many as the person confirmed: they confirm the new count, or nothing happens."""
+
+    def __init__(self, count: int) -> None:
+        super().__init__("antall", f"antallet har endret seg: nå skal {count} henvendelser slettes; bekreft på nytt")
+        self.count = count
 
 
 def run_tenants(

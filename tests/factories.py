@@ -97,4 +97,5 @@ def receive_args(tenant: str, options: Mapping[str, str | None] | None = None) -
 
 
 def erase(office: Office, ctx: Context, inquiry: str, on: date, reason: str = "krav fra innbygger") -> None:
-    office.handle(ctx, EraseInquiry(inquiry, on, reason))
+    """Erases the inquiry; an open one is closed as withdrawn in the same step (the outcome is ignored otherwise)."""
+    office.handle(ctx, EraseInquiry(inquiry, on, reason, "withdrawn"))

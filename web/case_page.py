@@ -125,7 +125,7 @@ async def _render(
         "event_names": EVENT_NAMES,
         "problem": problem,
         "today": today_in_norway(),
-        "may_act": staff.works_cases,
+        "may_act": staff.works_cases and inquiry.erased_on is None,  # an erased inquiry takes no further step
         "active": "inquiries",
         "choices": {
             key: [(code, names.get(code, code)) for code in codes]

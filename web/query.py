@@ -33,6 +33,7 @@ LABELS = {
     "versjon": "versjon",
     "dato": "dato",
     "tidspunkt": "tidspunkt",
+    "etter": "dato etter",
     "som_levert": "som levert",
 }
 

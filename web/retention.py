@@ -1,7 +1,9 @@
 """The tenant administrator's retention (kassasjon): the setting, the inquiries due, the run, and legal holds.
 
 No page here shows personal data (references and dates only), so none writes an access record; other roles and
-other tenants get 404.
+other tenants get 404. A run erases many inquiries at once, so it asks first, naming the count, and takes a reason
+that each erasure records; it erases nothing when the count has changed since. Every change redirects to the page
+(POST-redirect-GET), so a reload never posts again.
 """
 
 from __future__ import annotations
@@ -11,18 +13,19 @@ from typing import Any
 import anyio.to_thread
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath
+from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from domain import parsing, retention
 from domain.account import ERASERS
-from domain.common import Context, DomainError, today_in_norway
+from domain.common import MAX_INTEGER, Context, DomainError, today_in_norway
 from domain.inquiry import MAX_HOLD_REASON
 from domain.tenant import MAX_RETENTION_YEARS
-from services.retention import LiftLegalHold, PlaceLegalHold, Retention, SetRetention
+from services.retention import DueChanged, LiftLegalHold, PlaceLegalHold, Retention, SetRetention
 from web.guards import tenant_roles
 from web.inquiry_pages import on_inquiry, path_reference, refused
 from web.offices import tenant_profile
+from web.query import QueryValues
 from web.sessions import Staff
 
 # What a hold says when the administrator gives no ground of their own.
@@ -34,11 +37,23 @@ class RetentionController(Controller):
     guards = [tenant_roles(ERASERS)]
 
     @get("/", name="retention")
-    async def page(self, request: Request, tenant: FromPath[str], staff: NamedDependency[Staff]) -> Template:
-        return await _page(request, tenant, staff)
+    async def page(
+        self,
+        request: Request,
+        tenant: FromPath[str],
+        staff: NamedDependency[Staff],
+        lagret: FromQuery[str] = "",
+        slettet: FromQuery[str] = "",
+    ) -> Template:
+        query = QueryValues()
+        erased = query.number("slettet", slettet, low=0, high=MAX_INTEGER)
+        outcome = {"saved": lagret == "1", "erased": erased, "notices": query.notices}
+        return await _page(request, tenant, staff, outcome, status=query.status_code)
 
     @post("/innstilling")
-    async def set_years(self, request: Request, tenant: FromPath[str], staff: NamedDependency[Staff]) -> Template:
+    async def set_years(
+        self, request: Request, tenant: FromPath[str], staff: NamedDependency[Staff]
+    ) -> Template | Redirect:
         typed = (await request.form()).get("years", "")
         service = _service(request, tenant)
         try:
@@ -47,13 +62,31 @@ class RetentionController(Controller):
         except DomainError as error:
             problem = {"message": error.message, "years": typed if isinstance(typed, str) else ""}
             return await _page(request, tenant, staff, {"problem": problem}, status=422)
-        return await _page(request, tenant, staff, {"saved": True})
+        return Redirect(f"/{tenant}/admin/kassasjon?lagret=1#innstilling", status_code=303)
+
+    @get("/kjor", name="retention-confirm")
+    async def confirm(self, request: Request, tenant: FromPath[str], staff: NamedDependency[Staff]) -> Template:
+        return await _confirmation(request, tenant, staff)
 
     @post("/kjor")
-    async def run(self, request: Request, tenant: FromPath[str], staff: NamedDependency[Staff]) -> Template:
+    async def run(self, request: Request, tenant: FromPath[str], staff: NamedDependency[Staff]) -> Template | Redirect:
+        form = await request.form()
+        typed, confirmed = form.get("reason", ""), form.get("antall", "")
         service = _service(request, tenant)
-        erased = await anyio.to_thread.run_sync(lambda: service.run(_context(staff), today_in_norway()))
-        return await _page(request, tenant, staff, {"erased": erased})
+        try:
+            note = parsing.text("reason", typed, max_length=retention.MAX_NOTE, required=True)
+            expected = parsing.whole_number("antall", confirmed, low=0, high=MAX_INTEGER)
+            erased = await anyio.to_thread.run_sync(
+                lambda: service.run(_context(staff), today_in_norway(), note=note, expected=expected)
+            )
+        except DueChanged as changed:
+            problem = {"message": changed.message, "field": "antall", "reason": typed if isinstance(typed, str) else ""}
+            return await _confirmation(request, tenant, staff, problem, status=409)
+        except DomainError as error:
+            field = error.field or "reason"
+            problem = {"message": error.message, "field": field, "reason": typed if isinstance(typed, str) else ""}
+            return await _confirmation(request, tenant, staff, problem, status=422)
+        return Redirect(f"/{tenant}/admin/kassasjon?slettet={len(erased)}#forfalt", status_code=303)
 
 
 class LegalHoldController(Controller):
@@ -90,6 +123,26 @@ def _context(staff: Staff) -> Context:
     return staff.acting()
 
 
+async def _confirmation(
+    request: Request, tenant: str, staff: Staff, problem: dict[str, Any] | None = None, *, status: int = 200
+) -> Template:
+    """The step before a run: how many inquiries it erases now, and the reason it will record."""
+    service = _service(request, tenant)
+    today = today_in_norway()
+    years, due = await anyio.to_thread.run_sync(lambda: (service.years(), service.due(today)))
+    context = {
+        "staff": staff,
+        "profile": await tenant_profile(request, tenant),
+        "years": years,
+        "count": len(due),
+        "ground": retention.reason(years) if years is not None else "",
+        "max_note": retention.MAX_NOTE,
+        "problem": problem,
+        "active": "admin",
+    }
+    return Template("admin/retention_confirm.html", context=context, status_code=status)
+
+
 async def _page(
     request: Request, tenant: str, staff: Staff, outcome: dict[str, Any] | None = None, *, status: int = 200
 ) -> Template:
@@ -106,6 +159,7 @@ async def _page(
         "problem": None,
         "saved": False,
         "erased": None,
+        "notices": [],
         **(outcome or {}),
     }
     return Template("admin/retention.html", context=context, status_code=status)

@@ -222,6 +222,7 @@ STATES: list[tuple[str, str | None, Callable[[Page, Offices], None]]] = [
     ("admin", "tenant_admin", tenant_page("/admin")),
     ("admin-new-account-with-errors", "tenant_admin", htmx_form_with_errors("/admin", "Opprett konto")),
     ("retention", "tenant_admin", tenant_page("/admin/kassasjon")),
+    ("retention-confirmation", "tenant_admin", tenant_page("/admin/kassasjon/kjor")),
     ("national-groups", "tenant_admin", tenant_page("/admin/nasjonale-grupper")),
     ("national-groups-saved", "tenant_admin", national_groups_saved),
     ("national-groups-with-a-notice", "tenant_admin", national_groups_with_a_notice),

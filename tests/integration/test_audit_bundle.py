@@ -431,7 +431,9 @@ def test_an_erasure_changes_no_sealed_byte_the_chain_and_its_bundles_still_hold(
 ) -> None:
     export(ombud, office, tmp_path / "before.json")
 
-    code, _, err = ombud("inquiry", "erase", "--tenant", office, "2026-1", "--reason", "krav fra innbygger")
+    code, _, err = ombud(
+        "inquiry", "erase", "--tenant", office, "2026-1", "--reason", "krav fra innbygger", "--outcome", "withdrawn"
+    )
     assert code == 0, err
 
     code, out, err = ombud("audit", "verify", "--tenant", office)

@@ -90,6 +90,17 @@ def test_a_day_or_a_minute_shows_the_inquiry_as_it_stood_then(ombud: Run, tenant
     assert err == "ombud: feil: --at: henvendelsen var ikke registrert ennå på det tidspunktet\n"
 
 
+def test_by_business_date_a_day_shows_the_step_the_events_dates_had_reached(ombud: Run, tenants) -> None:
+    slug, _ = tenants  # received 03.03.2025, assigned and resolved today: all recorded today
+    code, out, err = replay(ombud, slug, "--at", "2025-03-03", "--business-date", "--format", "json")
+    assert code == 0, err
+    assert json.loads(out)["version"] == 1
+    code, _, err = replay(ombud, slug, "--at", "2025-03-02", "--business-date")
+    assert (code, err) == (1, "ombud: feil: --at: henvendelsen var ikke mottatt ennå på denne datoen\n")
+    code, _, err = replay(ombud, slug, "--at", "2025-03-03T10:00", "--business-date")
+    assert code == 1 and "uten klokkeslett" in err
+
+
 @pytest.mark.parametrize("at", ["0", "2024-13-01", "٣", "\x00", "2025-03-03T25:00", "i går", ""])
 def test_an_odd_at_is_one_line_naming_it_and_reads_nothing(ombud: Run, tenants, admin_database_url, at: str) -> None:
     slug, _ = tenants
@@ -115,7 +126,17 @@ def test_an_unknown_reference_or_another_tenants_is_not_found(ombud: Run, tenant
 
 def test_an_erased_inquiry_is_replayed_with_its_personal_fields_erased(ombud: Run, tenants) -> None:
     slug, other = tenants
-    erase = ("inquiry", "erase", "--tenant", slug, "2025-0001", "--reason", "krav fra innbygger")
+    erase = (
+        "inquiry",
+        "erase",
+        "--tenant",
+        slug,
+        "2025-0001",
+        "--reason",
+        "krav fra innbygger",
+        "--outcome",
+        "withdrawn",
+    )
     assert ombud("--actor", STAFF, *erase)[0] == 0
     code, out, err = replay(ombud, slug, "--at", "1")
     assert code == 0, err

@@ -462,7 +462,17 @@ def test_a_tenant_verifies_after_an_inquiry_is_erased(
             ]
 
     before = hashes()
-    code, _, err = ombud("inquiry", "erase", "--tenant", world.slug, "2024-0001", "--reason", "krav fra innbygger")
+    code, _, err = ombud(
+        "inquiry",
+        "erase",
+        "--tenant",
+        world.slug,
+        "2024-0001",
+        "--reason",
+        "krav fra innbygger",
+        "--outcome",
+        "withdrawn",
+    )
     assert code == 0, err
     worker.catch_up(world.slug)
     assert ombud("audit", "checkpoint", "--tenant", world.slug)[0] == 0

@@ -94,7 +94,9 @@ def test_erasure_leaves_no_personal_text_anywhere_and_keeps_the_annual_report(
     reports_before = [annual_report(ombud, slug) for slug in (office, other_office)]
     events_before = tenant_events(admin_database_url, office)
 
-    code, out, err = ombud("inquiry", "erase", "--tenant", office, "2024-0001", "--reason", "krav fra innbygger")
+    code, out, err = ombud(
+        "inquiry", "erase", "--tenant", office, "2024-0001", "--reason", "krav fra innbygger", "--outcome", "withdrawn"
+    )
 
     assert code == 0, err
     assert [annual_report(ombud, slug) for slug in (office, other_office)] == reports_before
@@ -129,7 +131,9 @@ def test_erasure_leaves_no_personal_text_anywhere_and_keeps_the_annual_report(
         (True, True, True),
     ]
 
-    code, _, err = ombud("inquiry", "erase", "--tenant", office, "2024-0001", "--reason", "krav fra innbygger")
+    code, _, err = ombud(
+        "inquiry", "erase", "--tenant", office, "2024-0001", "--reason", "krav fra innbygger", "--outcome", "withdrawn"
+    )
     assert code == 1 and err.count("\n") == 1 and "allerede slettet" in err
     code, _, err = ombud("inquiry", "note", "--tenant", office, "2024-0001", "--text", "Ny opplysning")
     assert code == 1 and err.count("\n") == 1
@@ -139,6 +143,22 @@ def test_the_erase_command_says_the_reason_must_hold_no_personal_data(ombud: Run
     code, out, _ = ombud("inquiry", "erase", "--help")
     assert code == 0
     assert "aldri personopplysninger" in " ".join(out.split())
+
+
+def test_erasing_an_open_inquiry_at_the_command_line_needs_its_outcome_and_closes_it(
+    ombud: Run, new_slug: Callable[[], str]
+) -> None:
+    slug = new_slug()
+    assert ombud("tenant", "create", slug, "--name", "Prøvekommune")[0] == 0
+    assert ombud(*factories.receive_args(slug, {"--reference": "2024-0009"}))[0] == 0
+    erase = ("inquiry", "erase", "--tenant", slug, "2024-0009", "--reason", "krav fra innbygger")
+    code, _, err = ombud(*erase)
+    assert code == 1 and err.count("\n") == 1 and "velg utfall" in err
+    assert json.loads(ombud("inquiry", "show", "--tenant", slug, "2024-0009", "--json")[1])["status"] == "open"
+    code, _, err = ombud(*erase, "--outcome", "withdrawn")
+    assert code == 0, err
+    shown = json.loads(ombud("inquiry", "show", "--tenant", slug, "2024-0009", "--json")[1])
+    assert (shown["status"], shown["outcome"], shown["summary"]) == ("resolved", "withdrawn", ERASED)
 
 
 ON = date(2024, 2, 1)
@@ -219,7 +239,9 @@ def test_the_app_login_can_only_destroy_a_key_never_restore_change_or_delete_it(
     inquiry_id = receive(platform, caseworker, slug, "2024-0001")
     other_id = receive(platform, caseworker, other, "2024-0001")
     assert inquiry_id == other_id  # the same reference names the same id in both tenants
-    platform.office(slug).handle(factories.as_admin(admin), EraseInquiry("2024-0001", ON, "kassasjon"))
+    platform.office(slug).handle(
+        factories.as_admin(admin), EraseInquiry("2024-0001", ON, "kassasjon", outcome="withdrawn")
+    )
 
     with psycopg.connect(database_url) as conn:
         for statement in (

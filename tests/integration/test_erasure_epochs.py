@@ -258,7 +258,9 @@ def test_after_erasure_and_a_rotation_past_the_window_nothing_the_attacker_holds
     try:
         worker.catch_up_all()
         erased_at = datetime.now(UTC)
-        code, out, err = ombud("inquiry", "erase", "--tenant", slug, ERASED_REF, "--reason", "krav fra innbygger")
+        code, out, err = ombud(
+            "inquiry", "erase", "--tenant", slug, ERASED_REF, "--reason", "krav fra innbygger", "--outcome", "withdrawn"
+        )
         worker.catch_up_all()
 
         # Before the window the product says when the erasure becomes irreversible: the next rotation, plus the

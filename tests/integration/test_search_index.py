@@ -88,7 +88,10 @@ async def test_an_erased_inquiry_is_no_longer_found_and_the_other_tenant_keeps_i
     worker: ProjectionWorker,
 ) -> None:
     a, b, _, found_b = offices
-    a.handle(factories.as_admin(caseworker), EraseInquiry("A-1", on=date(2024, 3, 1), reason="krav fra innbygger"))
+    a.handle(
+        factories.as_admin(caseworker),
+        EraseInquiry("A-1", on=date(2024, 3, 1), reason="krav fra innbygger", outcome="withdrawn"),
+    )
     worker.catch_up(a.slug)
     assert await hits(database_url, a, "ase") == []
     assert await hits(database_url, b, "ase") == [found_b]
@@ -115,7 +118,10 @@ def test_the_stored_event_holds_the_tokens_only_encrypted_and_after_erasure_they
 
     received = a.app.events.get(found_a)  # as the worker decodes it
     assert next(iter(received)).search_tokens == tokens
-    a.handle(factories.as_admin(caseworker), EraseInquiry("A-1", on=date(2024, 3, 1), reason="krav fra innbygger"))
+    a.handle(
+        factories.as_admin(caseworker),
+        EraseInquiry("A-1", on=date(2024, 3, 1), reason="krav fra innbygger", outcome="withdrawn"),
+    )
     assert next(iter(a.app.events.get(found_a))).search_tokens == []
     assert next(iter(b.app.events.get(found_b))).search_tokens == b.app.search_index.tokens(NAME + " " + SUMMARY)
 

@@ -58,7 +58,7 @@ SAMPLES: dict[type[Any], tuple[Callable[[str], Any], Prepare | None]] = {
         lambda r: Reopen(inquiry=r, on=LATER, reason="Ny opplysning"),
         lambda o, r: o.handle(_caseworker(), Resolve(inquiry=r, on=LATER, outcome="assisted")),
     ),
-    EraseInquiry: (lambda r: EraseInquiry(r, LATER, "krav fra innbygger"), None),
+    EraseInquiry: (lambda r: EraseInquiry(r, LATER, "krav fra innbygger", outcome="withdrawn"), None),
     MapNationalGroups: (lambda _: MapNationalGroups(version=1, groups={"helse": "annet"}, on=LATER), None),
     SetPrivacyStatement: (lambda _: SetPrivacyStatement(text="Kontorets egen erklæring.", on=LATER), None),
 }

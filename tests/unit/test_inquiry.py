@@ -589,3 +589,37 @@ def test_recategorising_also_collapses_duplicates_and_drops_the_primary(inquiry:
     )
 
     assert (inquiry.primary_area, inquiry.further_areas, inquiry.case_types) == ("nav", ["helse"], ["illegality"])
+
+
+def test_erasing_an_open_inquiry_needs_an_outcome_and_resolves_it_in_the_same_step(
+    inquiry: Inquiry, ctx: Context
+) -> None:
+    inquiry.collect_events()
+    for missing in (None, ""):
+        with pytest.raises(InvalidField) as refused:
+            inquiry.erase(ctx, on=LATER, reason="krav fra innbygger", outcome=missing)
+        assert refused.value.field == "outcome"
+    with pytest.raises(InvalidField):
+        inquiry.erase(ctx, on=LATER, reason="krav fra innbygger", outcome="forgotten")
+    with pytest.raises(DateBeforeEarlierStep):
+        inquiry.erase(ctx, on=RECEIVED_ON - timedelta(days=1), reason="krav fra innbygger", outcome="withdrawn")
+    assert inquiry.collect_events() == [] and not inquiry.is_erased
+
+    inquiry.erase(ctx, on=LATER, reason="krav fra innbygger", outcome="withdrawn")
+
+    assert [type(e) for e in inquiry.collect_events()] == [Inquiry.Resolved, Inquiry.Erased]
+    assert (inquiry.resolved_on, inquiry.outcome, inquiry.erased_on) == (LATER, "withdrawn", LATER)
+
+
+def test_an_inquiry_erased_open_before_the_rule_counts_as_ended_on_its_erasure_in_the_aggregate_and_the_list(
+    ctx: Context,
+) -> None:
+    from projections.inquiries import fold
+
+    inquiry = receive(ctx)
+    inquiry.trigger_event(Inquiry.Erased, reason="krav fra innbygger", **ctx.stamp(LATER))  # as stored before
+    row = None
+    for event in inquiry.collect_events():
+        row = fold(row, "t", event)
+    assert row is not None and (row["status"], row["resolved_on"], row["outcome"]) == ("resolved", LATER, None)
+    assert (inquiry.is_resolved, inquiry.resolved_on, inquiry.outcome) == (True, LATER, None)

@@ -120,7 +120,7 @@ def test_erasure_shows_every_personal_field_as_erased_and_leaves_other_inquiries
     full_inquiry(office, ctx, "2024-0002")
     before = stored_states(office.app)
 
-    office.handle(factories.as_admin(ctx), EraseInquiry("2024-0001", ON, "krav fra innbygger"))
+    office.handle(factories.as_admin(ctx), EraseInquiry("2024-0001", ON, "krav fra innbygger", outcome="withdrawn"))
 
     view, history = office.case_file("2024-0001")
     assert (view.requester_name, view.contact, view.summary) == (ERASED, ERASED, ERASED)
@@ -136,12 +136,12 @@ def test_erasure_shows_every_personal_field_as_erased_and_leaves_other_inquiries
 
 def test_an_erased_inquiry_takes_no_further_steps_and_cannot_be_erased_twice(office: Office, ctx: Context) -> None:
     full_inquiry(office, ctx, "2024-0001")
-    office.handle(factories.as_admin(ctx), EraseInquiry("2024-0001", ON, "krav fra innbygger"))
+    office.handle(factories.as_admin(ctx), EraseInquiry("2024-0001", ON, "krav fra innbygger", outcome="withdrawn"))
 
     with pytest.raises(AlreadyErased):
         office.handle(ctx, AddNote(inquiry="2024-0001", on=ON, text="Ny opplysning"))
     with pytest.raises(AlreadyErased):
-        office.handle(factories.as_admin(ctx), EraseInquiry("2024-0001", ON, "krav fra innbygger"))
+        office.handle(factories.as_admin(ctx), EraseInquiry("2024-0001", ON, "krav fra innbygger", outcome="withdrawn"))
 
 
 def test_erasing_one_tenants_inquiry_leaves_the_same_reference_in_another_tenant(
@@ -151,7 +151,7 @@ def test_erasing_one_tenants_inquiry_leaves_the_same_reference_in_another_tenant
     full_inquiry(office, ctx, "2024-0001")
     full_inquiry(other, ctx, "2024-0001")
 
-    office.handle(factories.as_admin(ctx), EraseInquiry("2024-0001", ON, "kassasjon"))
+    office.handle(factories.as_admin(ctx), EraseInquiry("2024-0001", ON, "kassasjon", outcome="withdrawn"))
 
     assert other.inquiry("2024-0001").requester_name == NAME
     assert office.inquiry("2024-0001").requester_name == ERASED
@@ -175,7 +175,7 @@ def test_events_stored_with_plain_fields_still_read_and_erase(platform: Platform
     office.handle(ctx, AddNote(inquiry="2023-0001", on=ON, text="Nytt notat etter endringen"))
     assert [e.details.get("text") for e in office.history("2023-0001")][1:] == [NOTE, "Nytt notat etter endringen"]
 
-    office.handle(factories.as_admin(ctx), EraseInquiry("2023-0001", ON, "krav fra innbygger"))
+    office.handle(factories.as_admin(ctx), EraseInquiry("2023-0001", ON, "krav fra innbygger", outcome="withdrawn"))
     assert not any(text in repr(office.case_file("2023-0001")) for text in PERSONAL)
 
 
@@ -198,7 +198,7 @@ def test_erasure_and_hold_reasons_are_stored_encrypted_and_die_with_the_key(offi
     assert office.history("2024-0001")[-1].details == {"reason": "tvist om Åses vedtak"}
     retention.lift_hold(ctx, LiftLegalHold("2024-0001", ON))
 
-    office.handle(factories.as_admin(ctx), EraseInquiry("2024-0001", ON, "krav fra Åse"))
+    office.handle(factories.as_admin(ctx), EraseInquiry("2024-0001", ON, "krav fra Åse", outcome="withdrawn"))
 
     states = "\n".join(stored_states(office.app))
     for reason in ("tvist om Åses vedtak", "krav fra Åse"):

@@ -218,7 +218,9 @@ def test_a_rotation_moves_every_tenants_live_keys_and_destroys_the_old_epoch_onl
                 summary="Klage på vedtak",
                 requester_name="Åse Testperson",
             )
-    offices[0].handle(factories.as_admin(ctx), EraseInquiry("2024-0001", date(2024, 3, 2), "krav fra innbygger"))
+    offices[0].handle(
+        factories.as_admin(ctx), EraseInquiry("2024-0001", date(2024, 3, 2), "krav fra innbygger", outcome="withdrawn")
+    )
     reindexed: list[tuple[str, int]] = []
     rotation = KeyRotation(platform, lambda slug, epoch, wrapped: reindexed.append((slug, epoch)))
     first = platform.epochs.epochs()[-1]

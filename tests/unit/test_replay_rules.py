@@ -14,12 +14,14 @@ from domain.inquiry import ERASED
 from domain.replay import (
     STATE_FIELDS,
     Change,
+    NotYetReceived,
     NotYetRecorded,
     changes,
     last_instant,
     require_version,
     shown,
     version_at,
+    version_on,
 )
 from tests.unit.helpers import parsed_unless_refused
 
@@ -124,6 +126,10 @@ def test_values_read_as_a_person_reads_them() -> None:
     assert shown("status", None, names) == "–" and shown("status", "resolved", names) == "Avsluttet"
     assert shown("further_areas", ["helse", "skole"], names) == "Helse, skole"
     assert shown("assignee", "ombud", names) == "ombud"  # typed by staff, never taken for a code
+    people = {"kari@eksempel.invalid": "Kari Testesen"}
+    assert shown("assignee", "kari@eksempel.invalid", names, people) == "Kari Testesen"  # by name, as on every page
+    assert shown("assignee", "ukjent@eksempel.invalid", names, people) == "ukjent@eksempel.invalid"
+    assert shown("channel", "kari@eksempel.invalid", names, people) == "kari@eksempel.invalid"
     assert shown("received_on", date(2024, 3, 1), names) == "01.03.2024"
     assert shown("outside_mandate", False, names) == "nei" and shown("meetings", 0, names) == "0"
     pending = {"to": "county_governor", "sent_on": date(2024, 3, 1), "outcome": None, "decided_on": None}
@@ -133,3 +139,15 @@ def test_values_read_as_a_person_reads_them() -> None:
         "til Statsforvalteren, sendt 01.03.2024, venter på avgjørelse"
     )
     assert shown("requester_name", ERASED, names) == ERASED and shown("contact", None, names) == "–"
+
+
+def test_by_business_date_a_day_shows_the_steps_dated_by_then_and_stops_at_the_first_dated_later() -> None:
+    received, assigned, noted, backdated = date(2025, 3, 3), date(2025, 3, 4), date(2025, 3, 10), date(2025, 3, 5)
+    dates = [received, assigned, noted, backdated]  # a step registered last, dated before the one before it
+    assert version_on(dates, received, "dato") == 1
+    assert version_on(dates, date(2025, 3, 9), "dato") == 2  # the backdated step shows from the later step's date
+    assert version_on(dates, noted, "dato") == 4
+    assert version_on(dates, date(2030, 1, 1), "dato") == 4
+    with pytest.raises(NotYetReceived) as before:
+        version_on(dates, date(2025, 3, 2), "dato")
+    assert (before.value.field, before.value.message) == ("dato", "henvendelsen var ikke mottatt ennå på denne datoen")

@@ -10,10 +10,11 @@ import pytest
 from domain import retention
 from domain.common import Context, InvalidField, OutOfRange
 from domain.inquiry import ERASED, AlreadyErased, HoldUnchanged
+from domain.tenant import Tenant
 from services.case_commands import Reopen, Resolve
 from services.office import EraseInquiry, Office
 from services.platform import Platform
-from services.retention import LiftLegalHold, PlaceLegalHold, Retention, SetRetention
+from services.retention import DueChanged, LiftLegalHold, PlaceLegalHold, Retention, SetRetention
 from tests import factories
 
 TODAY = date(2026, 6, 1)
@@ -67,7 +68,9 @@ def test_due_lists_exactly_resolved_inquiries_past_their_years_not_on_hold_not_e
     held = resolved(office, ctx, "2020-1", date(2020, 1, 1))
     service.place_hold(ctx, PlaceLegalHold(held, date(2026, 1, 2), "tvist"))
     erased = resolved(office, ctx, "2020-2", date(2020, 1, 1))
-    office.handle(factories.as_admin(ctx), EraseInquiry(erased, date(2025, 1, 1), "krav fra innbygger"))
+    office.handle(
+        factories.as_admin(ctx), EraseInquiry(erased, date(2025, 1, 1), "krav fra innbygger", outcome="withdrawn")
+    )
     reopened = resolved(office, ctx, "2020-3", date(2020, 1, 1))
     office.handle(ctx, Reopen(inquiry=reopened, on=date(2020, 2, 1), reason="ny opplysning"))
     factories.receive(
@@ -100,6 +103,33 @@ def test_a_run_erases_the_due_with_the_retention_reason_and_a_dry_run_writes_not
     assert service.run(factories.as_admin(ctx), TODAY) == []
 
 
+def test_a_persons_run_erases_only_the_count_they_confirmed_and_its_reason_stays_with_the_tenant(
+    office: Office, ctx: Context
+) -> None:
+    service = Retention(office)
+    service.set_years(ctx, SetRetention(2, date(2026, 1, 1)))
+    resolved(office, ctx, "2020-1", date(2020, 1, 1))
+    resolved(office, ctx, "2020-2", date(2020, 1, 2))
+    with pytest.raises(DueChanged) as changed:
+        service.run(factories.as_admin(ctx), TODAY, note="årlig kassasjon", expected=1)
+    assert changed.value.count == 2 and office.erased_on("2020-1") is None and office.erased_on("2020-2") is None
+    with pytest.raises(InvalidField):
+        service.run(factories.as_admin(ctx), TODAY, note=" ", expected=2)
+    with pytest.raises(InvalidField):
+        service.run(factories.as_admin(ctx), TODAY, note="x" * (retention.MAX_NOTE + 1), expected=2)
+    assert office.erased_on("2020-1") is None
+
+    assert service.run(factories.as_admin(ctx), TODAY, note="x" * retention.MAX_NOTE, expected=2) == [
+        "2020-1",
+        "2020-2",
+    ]
+    assert office.erased_on("2020-1") == TODAY and office.erased_on("2020-2") == TODAY
+    runs = [e for e in office.app.repository.event_store.get(Tenant.id_for()) if isinstance(e, Tenant.RetentionRun)]
+    assert [(r.erased, r.reason, r.actor_role) for r in runs] == [
+        (2, f"kassasjon etter 2 år: {'x' * retention.MAX_NOTE}", "tenant_admin")
+    ]
+
+
 def test_a_lifted_hold_makes_the_inquiry_due_again_and_holds_change_only_once(office: Office, ctx: Context) -> None:
     service = Retention(office)
     service.set_years(ctx, SetRetention(1, date(2026, 1, 1)))
@@ -116,7 +146,9 @@ def test_a_lifted_hold_makes_the_inquiry_due_again_and_holds_change_only_once(of
 
 def test_an_erased_inquiry_takes_no_hold(office: Office, ctx: Context) -> None:
     erased = resolved(office, ctx, "2020-1", date(2020, 1, 1))
-    office.handle(factories.as_admin(ctx), EraseInquiry(erased, date(2025, 1, 1), "krav fra innbygger"))
+    office.handle(
+        factories.as_admin(ctx), EraseInquiry(erased, date(2025, 1, 1), "krav fra innbygger", outcome="withdrawn")
+    )
     with pytest.raises(AlreadyErased):
         Retention(office).place_hold(ctx, PlaceLegalHold(erased, date(2026, 1, 2), "tvist"))
 

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from litestar.testing import AsyncTestClient
 
 from domain.account import Account
-from domain.common import OSLO, Context
+from domain.common import OSLO, Context, today_in_norway
 from domain.inquiry import ERASED
-from services.case_commands import AddNote
+from projections.worker import ProjectionWorker
+from services.case_commands import AddNote, Resolve
 from services.office import Office
 from services.platform import Platform
 from tests import factories
@@ -59,7 +60,7 @@ async def test_the_administrator_confirms_and_the_page_then_shows_the_fields_as_
 
     done = await client.post(
         f"/{office.slug}/henvendelser/{reference}/slett",
-        data={"reason": "krav fra innbygger", "_csrf_token": csrf(client)},
+        data={"reason": "krav fra innbygger", "outcome": "withdrawn", "_csrf_token": csrf(client)},
         follow_redirects=False,
     )
 
@@ -131,3 +132,92 @@ async def test_erasing_without_the_csrf_token_is_refused(
     posted = await client.post(f"/{office.slug}/henvendelser/{reference}/slett", data={"reason": "kassasjon"})
     assert posted.status_code == 403
     assert office.inquiry(reference).requester_name == NAME
+
+
+async def test_erasing_an_open_inquiry_closes_it_with_the_chosen_outcome_so_it_is_no_longer_open_or_overdue(
+    client: AsyncTestClient, office: Office, other_office: Office, caseworker: Context, sign_in_as,
+    worker: ProjectionWorker,
+) -> None:  # fmt: skip
+    long_ago = today_in_norway() - timedelta(days=45)  # past the § 11 a month, with no reply
+    reference = factories.case(office, caseworker, received_on=long_ago)
+    still_overdue = factories.case(other_office, caseworker, received_on=long_ago)
+    worker.catch_up(office.slug)
+    await sign_in_as("tenant_admin", office.slug)
+    assert reference in (await client.get(f"/{office.slug}/henvendelser?status=overdue")).text
+
+    confirmation = await client.get(f"/{office.slug}/henvendelser/{reference}/slett")
+    assert "Henvendelsen er åpen" in confirmation.text and 'name="outcome"' in confirmation.text
+    without = await client.post(
+        f"/{office.slug}/henvendelser/{reference}/slett",
+        data={"reason": "krav fra innbygger", "_csrf_token": csrf(client)},
+    )
+    assert without.status_code == 422 and "velg utfall" in without.text
+    both = await client.post(
+        f"/{office.slug}/henvendelser/{reference}/slett", data={"reason": " ", "_csrf_token": csrf(client)}
+    )
+    assert both.status_code == 422 and "velg utfall" in both.text and "må fylles ut" in both.text  # all at once
+    assert 'value="krav fra innbygger"' in without.text  # what was typed stays
+    assert office.erased_on(reference) is None and office.inquiry(reference).status == "open"
+    odd = await client.post(
+        f"/{office.slug}/henvendelser/{reference}/slett",
+        data={"reason": "krav fra innbygger", "outcome": "forgotten", "_csrf_token": csrf(client)},
+    )
+    assert odd.status_code == 422 and office.erased_on(reference) is None
+
+    done = await client.post(
+        f"/{office.slug}/henvendelser/{reference}/slett",
+        data={"reason": "krav fra innbygger", "outcome": "withdrawn", "_csrf_token": csrf(client)},
+        follow_redirects=False,
+    )
+    assert done.status_code == 303
+    erased = office.inquiry(reference)
+    assert (erased.status, erased.outcome, erased.resolved_on) == ("resolved", "withdrawn", today_in_norway())
+    assert [e.event for e in office.history(reference)][-2:] == ["Resolved", "Erased"]
+    worker.catch_up(office.slug)
+    worker.catch_up(other_office.slug)
+    for status in ("open", "overdue"):
+        assert reference not in (await client.get(f"/{office.slug}/henvendelser?status={status}")).text
+    assert reference in (await client.get(f"/{office.slug}/henvendelser?status=resolved")).text
+    overview = await client.get(f"/{office.slug}/oversikt")
+    assert f"/henvendelser/{reference}" not in overview.text
+    if long_ago.year == today_in_norway().year:  # this year's counts: received, and neither open nor overdue
+        assert "<strong>1</strong> mottatt" in overview.text and "<strong>1</strong> avsluttet" in overview.text
+        assert "<strong>0</strong> åpne" in overview.text and "<strong>0</strong> uten svar" in overview.text
+    await sign_in_as("tenant_admin", other_office.slug)
+    assert still_overdue in (await client.get(f"/{other_office.slug}/henvendelser?status=overdue")).text
+
+
+async def test_an_erased_inquirys_page_offers_no_action_and_says_why(
+    client: AsyncTestClient, office: Office, caseworker: Context, sign_in_as
+) -> None:
+    reference = receive(office, caseworker)
+    factories.erase(office, factories.as_admin(caseworker), reference, date(2025, 3, 5))
+    await sign_in_as("tenant_admin", office.slug)
+    page = await client.get(f"/{office.slug}/henvendelser/{reference}")
+    assert page.status_code == 200
+    assert "kan ikke endres etter slettingen" in page.text
+    assert "expected_version" not in page.text  # every action form carries the version it was shown
+    assert "/tilbakehold" not in page.text and "/slett" not in page.text
+    refused = await client.post(
+        f"/{office.slug}/henvendelser/{reference}/notat",
+        data={"on": "2025-03-06", "text": "for sent", "_csrf_token": csrf(client)},
+    )
+    assert refused.status_code == 422  # a stale form still cannot act
+
+
+async def test_a_resolved_inquiry_is_erased_without_being_asked_for_an_outcome(
+    client: AsyncTestClient, office: Office, caseworker: Context, sign_in_as
+) -> None:
+    reference = receive(office, caseworker)
+    office.handle(caseworker, Resolve(inquiry=reference, on=date(2025, 3, 5), outcome="assisted"))
+    await sign_in_as("tenant_admin", office.slug)
+    confirmation = await client.get(f"/{office.slug}/henvendelser/{reference}/slett")
+    assert "Henvendelsen er åpen" not in confirmation.text and 'name="outcome"' not in confirmation.text
+    done = await client.post(
+        f"/{office.slug}/henvendelser/{reference}/slett",
+        data={"reason": "krav fra innbygger", "outcome": "withdrawn", "_csrf_token": csrf(client)},
+        follow_redirects=False,
+    )
+    assert done.status_code == 303
+    erased = office.inquiry(reference)
+    assert (erased.outcome, erased.resolved_on, erased.erased_on) == ("assisted", date(2025, 3, 5), today_in_norway())

@@ -77,16 +77,61 @@ async def test_an_auditor_steps_through_the_history_and_sees_what_each_step_chan
 async def test_the_form_shows_the_inquiry_as_it_stood_at_a_moment(
     client: AsyncTestClient, office: Office, caseworker: Context, sign_in_as
 ) -> None:
-    reference = history_of(office, caseworker)
+    reference = history_of(office, caseworker)  # business dates 3, 4 and 5 March 2025; all recorded today
     await sign_in_as("tenant_admin", office.slug)
     today = today_in_norway().isoformat()
-    for query in (f"?dato={today}", f"?dato={today}&tidspunkt=23:59", f"?versjon=1&dato={today}"):  # dato decides
-        page = await client.get(url(office, reference, query))
+    recorded = "&etter=registrert"
+    for query in (f"?dato={today}{recorded}", f"?dato={today}&tidspunkt=23:59{recorded}", f"?versjon=1&dato={today}"):
+        page = await client.get(url(office, reference, query))  # dato decides over versjon
         assert page.status_code == 200 and current_step(page.text) == "3"
     assert f'name="dato" type="date" value="{today}"' in page.text
-    before = await client.get(url(office, reference, "?dato=2025-03-03"))  # the business date; recorded only today
-    assert before.status_code == 400
-    assert "«dato»" in before.text and "ikke registrert ennå" in before.text and current_step(before.text) == "3"
+    for day, step in (("2025-03-03", "1"), ("2025-03-04", "2"), ("2025-03-05", "3"), ("2026-01-01", "3")):
+        by_date = await client.get(url(office, reference, f"?dato={day}"))  # by business date unless asked
+        assert by_date.status_code == 200 and current_step(by_date.text) == step
+        assert "etter hendelsesdatoene" in by_date.text and 'value="hendelsesdato" checked' in by_date.text
+    chosen = await client.get(url(office, reference, f"?dato={today}{recorded}"))
+    assert "etter registreringstidspunktet" in chosen.text and 'value="registrert" checked' in chosen.text
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("?dato=2025-03-02", "Henvendelsen var ikke mottatt ennå på denne datoen"),
+        ("?dato=2025-03-03&etter=registrert", "Henvendelsen var ikke registrert ennå på det tidspunktet"),
+        ("?dato=2001-01-01&versjon=2", "Henvendelsen var ikke mottatt ennå på denne datoen"),
+    ],
+)
+async def test_a_valid_date_before_the_inquiry_existed_says_so_and_is_no_error(
+    client: AsyncTestClient, office: Office, caseworker: Context, sign_in_as, query: str, message: str
+) -> None:
+    reference = history_of(office, caseworker)
+    await sign_in_as("auditor", office.slug)
+    page = await client.get(url(office, reference, query))
+    assert page.status_code == 200 and message in page.text
+    assert 'aria-current="step"' not in page.text and NAME not in page.text  # no state: nothing stood then
+    assert 'class="ds-alert"' not in page.text  # no notice of a value the page could not use
+
+
+async def test_the_history_names_the_caseworker_as_every_other_page_does(
+    client: AsyncTestClient, office: Office, make_account, sign_in, sign_in_as, worker: ProjectionWorker
+) -> None:
+    colleague = make_account("caseworker", office.slug)
+    await sign_in(make_account("tenant_admin", office.slug))
+    await client.get(f"/{office.slug}/admin")
+    named = await client.post(
+        f"/{office.slug}/admin/brukere/{colleague.id}/navn",
+        data={"display_name": ASSIGNEE, "_csrf_token": client.cookies["ombud_csrf"]},
+        follow_redirects=False,
+    )
+    assert named.status_code == 303
+    ctx = Context(str(colleague.id), "caseworker", "korrelasjon")
+    reference = factories.receive(office, ctx, received_on=date(2025, 3, 3), summary=SUMMARY).reference
+    office.handle(ctx, Assign(inquiry=reference, on=date(2025, 3, 4), assignee=colleague.email))
+    worker.catch_up(office.slug)
+    await sign_in_as("auditor", office.slug)
+    page = await client.get(url(office, reference, "?versjon=2"))
+    assert re.search(rf'<th scope="row">Saksbehandler</th>\s*<td>–</td><td>{ASSIGNEE}</td>', page.text)
+    assert colleague.email not in page.text
 
 
 @pytest.mark.parametrize(
@@ -99,9 +144,10 @@ async def test_the_form_shows_the_inquiry_as_it_stood_at_a_moment(
         ("?versjon=%00", "versjon"),
         ("?dato=2024-13-01", "dato"),
         ("?dato=i%20g%C3%A5r", "dato"),
-        ("?dato=2025-03-03&tidspunkt=25:00", "tidspunkt"),
-        ("?dato=2025-03-03&tidspunkt=%00", "tidspunkt"),
+        ("?dato=2025-03-05&tidspunkt=25:00", "tidspunkt"),
+        ("?dato=2025-03-05&tidspunkt=%00", "tidspunkt"),
         ("?tidspunkt=10:00", "dato"),
+        ("?dato=2025-03-05&etter=i%20morgen", "dato etter"),
     ],
 )
 async def test_an_odd_query_value_is_a_400_naming_the_field(
@@ -148,7 +194,7 @@ async def test_an_erased_inquiry_shows_its_personal_fields_erased_in_every_step(
 ) -> None:
     reference = history_of(office, caseworker)
     eraser = Context("administrator-test", "tenant_admin", "korrelasjon")
-    office.handle(eraser, EraseInquiry(reference, today_in_norway(), "krav fra innbygger"))
+    office.handle(eraser, EraseInquiry(reference, today_in_norway(), "krav fra innbygger", outcome="withdrawn"))
     await sign_in_as("auditor", office.slug)
     page = await client.get(url(office, reference, "?versjon=1"))
     assert page.status_code == 200

@@ -72,7 +72,10 @@ async def test_a_name_or_word_finds_the_inquiry_in_ones_own_tenant_and_records_e
     assert search_records(admin_database_url, office.slug) == [(a1, "søk", "search")]
     assert search_records(admin_database_url, other_office.slug) == []
 
-    office.handle(factories.as_admin(caseworker), EraseInquiry("A-1", on=date(2024, 3, 1), reason="krav fra innbygger"))
+    office.handle(
+        factories.as_admin(caseworker),
+        EraseInquiry("A-1", on=date(2024, 3, 1), reason="krav fra innbygger", outcome="withdrawn"),
+    )
     worker.catch_up(office.slug)
     after = await search(client, office.slug, q="ase")
     assert ">A-1<" not in after.text
