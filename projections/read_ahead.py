@@ -20,25 +20,25 @@ Batch = tuple[Rows, list[Any] | None]  # the stored rows, and their events (None
 
 
 class ReadAhead:
-    """At most one batch in flight; its connection opens when first needed."""
+    """At most one batch in flight; its connection opens when first needed. `read` gives a tenant's stored rows after
+    a position, `decode` their events (the worker's own two functions)."""
 
-    def __init__(self, conninfo: str) -> None:
+    def __init__(
+        self,
+        conninfo: str,
+        read: Callable[[psycopg.Cursor[Any], str, int], Rows],
+        decode: Callable[[str, Rows], list[Any]],
+    ) -> None:
         self._conninfo = conninfo
+        self._read, self._decode = read, decode
         self._connection: psycopg.Connection[Any] | None = None
         self._thread = ThreadPoolExecutor(1, thread_name_prefix="read-ahead")
         self._pending: tuple[str, int, Future[Batch]] | None = None
 
-    def start(
-        self,
-        slug: str,
-        after: int,
-        read: Callable[[psycopg.Cursor[Any], int], Rows],
-        decode: Callable[[Rows], list[Any]],
-    ) -> None:
-        """Begins reading (with `read`, on this connection) and decoding the batch after `after`; a batch still in
-        flight is dropped."""
+    def start(self, slug: str, after: int) -> None:
+        """Begins reading and decoding the tenant's batch after `after`; a batch still in flight is dropped."""
         self.take(slug, -1)
-        self._pending = (slug, after, self._thread.submit(self._batch, slug, after, read, decode))
+        self._pending = (slug, after, self._thread.submit(self._batch, slug, after))
 
     def take(self, slug: str, after: int) -> Batch | None:
         """The batch read ahead if it is the tenant's batch after `after`, else None (and it is dropped)."""
@@ -57,20 +57,14 @@ class ReadAhead:
         self._thread.shutdown()
         self._drop_connection()
 
-    def _batch(
-        self,
-        slug: str,
-        after: int,
-        read: Callable[[psycopg.Cursor[Any], int], Rows],
-        decode: Callable[[Rows], list[Any]],
-    ) -> Batch:
+    def _batch(self, slug: str, after: int) -> Batch:
         if self._connection is None:
             self._connection = psycopg.connect(self._conninfo)
         with self._connection.transaction(), self._connection.cursor() as cursor:
             cursor.execute("SELECT set_config('app.tenant_id', %s, true)", (slug,))
-            rows = read(cursor, after)
+            rows = self._read(cursor, slug, after)
         try:
-            return rows, decode(rows)
+            return rows, self._decode(slug, rows)
         except Exception:  # noqa: BLE001 (the worker decodes again and sets the projection aside as it always does)
             return rows, None
 

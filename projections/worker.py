@@ -7,7 +7,6 @@ import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime
-from functools import partial
 from typing import TYPE_CHECKING, Any, cast
 from uuid import UUID, uuid4
 
@@ -101,7 +100,11 @@ class ProjectionWorker:
             )
         self._audit = audit or AuditKeeper()
         self._conninfo = conninfo
-        self._ahead = ReadAhead(conninfo)
+        self._ahead = ReadAhead(
+            conninfo,
+            lambda cursor, slug, after: stored_after(cursor, platform.office(slug).app, after),
+            lambda slug, rows: decoded(platform.office(slug).app, rows),
+        )
         self._retry_first = retry_first
         self._retry_cap = retry_cap
         self._retention_ran_on: date | None = None
@@ -221,12 +224,7 @@ class ProjectionWorker:
         if not notifications:
             return 0
         if read_ahead and len(notifications) == BATCH:
-            self._ahead.start(
-                slug,
-                notifications[-1][0],
-                lambda reader, after: stored_after(reader, app, after),
-                partial(decoded, app),
-            )
+            self._ahead.start(slug, notifications[-1][0])
         try:
             events = list(zip((row[0] for row in notifications), ready or decoded(app, notifications), strict=True))
         except Exception as error:  # an event that does not decode (unknown topic, wrong key) is set aside
