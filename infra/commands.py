@@ -52,6 +52,7 @@ def run_demo(args: argparse.Namespace, settings: Settings) -> int:
     from services.demo import create_demo_accounts, load_demo, sign_in_guide
 
     def work(runtime: Any) -> int:
+        signer = None if args.no_serve else runtime.signer  # a missing signing key is said before the loading
         say("Laster inn demokommunene …")
         load_demo(runtime.platform, context(args, "platform_admin"), progress=lambda line: say(f"  {line}"))
         create_demo_accounts(PostgresAccountDirectory(runtime.datastore))
@@ -62,7 +63,7 @@ def run_demo(args: argparse.Namespace, settings: Settings) -> int:
         # One process for the demo: the projection worker runs beside the web server, its per-batch lines unshown.
         logging.getLogger("projections.worker").setLevel(logging.WARNING)
         worker = runtime.projection_worker()
-        worker.sign_checkpoints_with(runtime.signer)
+        worker.sign_checkpoints_with(signer)
         worker.catch_up_all()
         worker.keep_audit_chains(now=True)
         worker.network_releases_once_a_day()  # the demo's finished years, released before the first page
