@@ -216,3 +216,19 @@ def test_a_hold_reason_stored_plain_before_encryption_still_reads(platform: Plat
     office.app.recorder.insert_events([plain.to_stored_event(event) for event in found.collect_events()])
 
     assert office.history("2023-0001")[-1].details == {"reason": "tilsynssak"}
+
+
+def test_keys_made_in_bulk_open_as_their_own_and_never_replace_a_key_made_or_destroyed_before() -> None:
+    store = InMemoryInquiryKeys()
+    keys = keys_of("testby", store, new_tenant_key(), InMemoryEpochStore())
+    fresh, kept, erased = (Inquiry.id_for(f"2024-000{n}") for n in (1, 2, 3))
+    before = keys.for_writing(kept)
+    keys.for_writing(erased)
+    keys.destroy(erased)
+
+    made = keys.for_new([fresh, kept, erased])
+
+    assert set(made) == {fresh}
+    assert keys.for_reading(fresh) == made[fresh]
+    assert keys.for_reading(kept) == before
+    assert keys.for_reading(erased) is None
