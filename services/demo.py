@@ -116,17 +116,17 @@ def load_demo(
         )
 
 
-# The demo offices' letterheads: the office's name and made-up contact details no one can reach.
-_LETTERHEAD_TOWNS = {"drammen": "3001 Drammen", "trondheim": "7001 Trondheim", "fredrikstad": "1601 Fredrikstad"}
+# The demo offices' towns and postcodes, for letterheads with made-up contact details no one can reach.
+_TOWNS = {"drammen": ("3001", "Drammen"), "trondheim": ("7001", "Trondheim"), "fredrikstad": ("1601", "Fredrikstad")}
 
 
 def demo_letterhead(slug: str, tenant_name: str) -> Letterhead:
     """Who a demo office's letters come from and who signs them: its ombud (the tenant admin's demo name)."""
-    town = _LETTERHEAD_TOWNS[slug].split(" ", 1)[1]
+    postcode, town = _TOWNS[slug]
     ombud = next(email for email, role, tenant in DEMO_ACCOUNTS if tenant == slug and role == "tenant_admin")
     return Letterhead.create(
         office_name=f"Kommuneombudet i {town}",
-        address=f"{tenant_name}\nEksempelveien 1\n{_LETTERHEAD_TOWNS[slug]}",
+        address=f"{tenant_name}\nEksempelveien 1\n{postcode} {town}",
         phone="+47 00 00 00 00",
         email=f"kommuneombudet@{slug}.demo",
         signature_name=DEMO_NAMES[ombud],
@@ -366,8 +366,8 @@ def _by_year(plans: list[dict[str, Any]]) -> Iterator[tuple[int, list[dict[str, 
 # -- the workflow: what happened to each inquiry after it came in ------------------------------
 #
 # As in a real office: a case is assigned within days, answered (or given an interim reply under fvl. § 11 a) within
-# the month, and closed within weeks; a complaint waits months for its decision. So last year's cases are all closed
-# or at least answered, and what is still open is recent: no case from an earlier year is overdue.
+# the month, and closed within weeks; a complaint waits months for its decision. So what is still open is recent, and
+# only a few cases slipped past the month: those `_keep_open` marks, and a few of this year's that the draw lets slip.
 
 
 def _inquiry(
@@ -416,7 +416,7 @@ def _inquiry(
         noted = min(today, assigned + timedelta(days=rng.randint(1, 10)))
         act(noted, lambda c: inquiry.add_note(c, on=noted, text="Demonotat: venter på svar fra tjenestestedet."))
         return inquiry
-    if kept_open == "open":  # in the ombud's hands: answered in time, not closed yet
+    if kept_open == "open":  # in the ombud's hands: an interim reply once its day has come, not closed yet
         act(first_reply, lambda c: inquiry.send_interim_reply(c, on=first_reply))
         return inquiry
     if shape < 0:  # outside the mandate: guided elsewhere within days
