@@ -6,7 +6,7 @@ import argparse
 import importlib
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any, NoReturn, TypeVar
+from typing import Any, TypeVar
 
 from domain import parsing, retention
 from domain.access_records import AUDIT_PURPOSE, CLI_PURPOSE
@@ -25,6 +25,7 @@ from domain.inquiry import (
 from domain.outreach import KINDS as OUTREACH_KINDS
 from domain.taxonomy import DEFAULT_TEMPLATE, TEMPLATES
 from infra import key_commands, network_commands
+from infra.cli_parser import OneLineParser
 from infra.settings import Settings, SettingsError
 from services.case_commands import (
     AddNote,
@@ -52,14 +53,9 @@ ERASE_REASON_HELP = (
     "skriv aldri personopplysninger her"
 )
 HOLD_REASON = "rettslig tilbakehold"
+CASE_TYPE_HELP = "sakstypens kode, f.eks. complaint_help (kan gjentas)"
+OUTSIDE_MANDATE_HELP = "saken ligger utenfor ombudets mandat"
 NAME_HELP = f"navnet kolleger ser, f.eks. «Kari Nordmann» (høyst {MAX_DISPLAY_NAME} tegn)"
-
-
-class OneLineParser(argparse.ArgumentParser):
-    """Bad input gives one line naming the field, and exit status 2."""
-
-    def error(self, message: str) -> NoReturn:
-        self.exit(2, f"{self.prog}: feil: {message}\n")
 
 
 def _argument(parse: Callable[[str], T]) -> Callable[[str], T]:
@@ -123,11 +119,13 @@ def build_parser() -> OneLineParser:
     outreach = _group(subcommands, "outreach", "utadrettet virksomhet")
     register = outreach.add_parser("register", help="registrer et informasjonsmøte, foredrag, kurs …")
     register.add_argument("--tenant", required=True, type=line)
-    register.add_argument("--held-on", type=parse_date, required=True)
-    register.add_argument("--kind", required=True, choices=OUTREACH_KINDS)
-    register.add_argument("--title", required=True, type=line)
-    register.add_argument("--audience", required=True, type=line)
-    register.add_argument("--participants", type=non_negative_int)
+    register.add_argument("--held-on", type=parse_date, required=True, help="dagen det ble holdt (åååå-mm-dd)")
+    register.add_argument("--kind", required=True, choices=OUTREACH_KINDS, help="hva slags tiltak")
+    register.add_argument(
+        "--title", required=True, type=line, help="tittelen, f.eks. «Informasjonsmøte for eldrerådet»"
+    )
+    register.add_argument("--audience", required=True, type=line, help="hvem det var for, f.eks. «Eldrerådet»")
+    register.add_argument("--participants", type=non_negative_int, help="antall deltakere, om det er kjent")
     register.set_defaults(run="commands.run_outreach_register")
 
     projections = _group(subcommands, "projections", "lesemodeller")
@@ -149,8 +147,8 @@ def build_parser() -> OneLineParser:
     annual.set_defaults(run="commands.run_report", kind="annual")
     years = report.add_parser("years", help="tall per tjenesteområde og år (år-mot-år-tabell)")
     years.add_argument("--tenant", required=True, type=line)
-    years.add_argument("--from", dest="first_year", required=True, type=year)
-    years.add_argument("--to", dest="last_year", required=True, type=year)
+    years.add_argument("--from", dest="first_year", required=True, type=year, help="første år i tabellen")
+    years.add_argument("--to", dest="last_year", required=True, type=year, help="siste år i tabellen")
     years.set_defaults(run="commands.run_report", kind="years", as_delivered=False)
     deliver = report.add_parser(
         "deliver", help="merk årsrapporten som levert til kommunestyret: revisjonssporets posisjon registreres"
@@ -175,9 +173,11 @@ def build_parser() -> OneLineParser:
 
     tenant = _group(subcommands, "tenant", "kommuner på plattformen")
     create = tenant.add_parser("create", help="opprett en kommune")
-    create.add_argument("slug", type=line)
-    create.add_argument("--name", required=True, type=line)
-    create.add_argument("--population", type=non_negative_int)
+    create.add_argument(
+        "slug", type=line, help="kortnavnet i adressene, f.eks. nord-fron (små bokstaver og bindestrek)"
+    )
+    create.add_argument("--name", required=True, type=line, help="kommunens navn, f.eks. «Nord-Fron kommune»")
+    create.add_argument("--population", type=non_negative_int, help="innbyggertallet (for tall per 10 000 innbyggere)")
     create.add_argument(
         "--template", choices=sorted(TEMPLATES), default=DEFAULT_TEMPLATE, help="tjenesteområder å starte med"
     )
@@ -190,8 +190,8 @@ def build_parser() -> OneLineParser:
         help="del kommunens anonymiserte årsstatistikk med ombudsnettverket (on), eller slutt å dele (off); "
         "kommunen forsvinner straks fra nettverkets sider",
     )
-    sharing.add_argument("slug", type=line)
-    sharing.add_argument("choice", choices=["on", "off"], metavar="on|off")
+    sharing.add_argument("slug", type=line, help="kommunens kortnavn")
+    sharing.add_argument("choice", choices=["on", "off"], metavar="on|off", help="on: del; off: slutt å dele")
     sharing.set_defaults(run="commands.run_tenant_share_statistics")
     listing = tenant.add_parser("list", help="list kommunene")
     listing.add_argument("--json", action="store_true")
@@ -201,7 +201,7 @@ def build_parser() -> OneLineParser:
     new_user = user.add_parser("create", help="opprett en konto; passordet leses fra standard inn")
     new_user.add_argument("--tenant", help="kommunen (for caseworker, tenant_admin og auditor)", type=line)
     new_user.add_argument("--email", required=True, type=line)
-    new_user.add_argument("--role", required=True, choices=STAFF_ROLES)
+    new_user.add_argument("--role", required=True, choices=STAFF_ROLES, help="rollen kontoen har")
     new_user.add_argument("--name", help=NAME_HELP, type=display_name)
     _password_from_stdin(new_user, "passordet")
     new_user.set_defaults(run="commands.run_user_create")
@@ -225,15 +225,15 @@ def build_parser() -> OneLineParser:
         help="saksnummer: tall som 2024-0153, eventuelt etter en kode på høyst 8 store bokstaver (standard: neste ledige for året)",
         type=line,
     )
-    receive.add_argument("--channel", required=True, choices=CHANNELS)
-    receive.add_argument("--requester-role", required=True, choices=REQUESTER_ROLES)
+    receive.add_argument("--channel", required=True, choices=CHANNELS, help="hvordan henvendelsen kom inn")
+    receive.add_argument("--requester-role", required=True, choices=REQUESTER_ROLES, help="hvem som henvendte seg")
     receive.add_argument("--service-area", required=True, help="kode eller navn i kommunens taksonomi", type=line)
     receive.add_argument("--further-area", action="append", default=[], help="flere berørte områder", type=line)
-    receive.add_argument("--case-type", action="append", default=[], type=line)
-    receive.add_argument("--outside-mandate", action="store_true")
-    receive.add_argument("--summary", required=True, type=free_text)
-    receive.add_argument("--requester-name", type=line)
-    receive.add_argument("--contact", type=line)
+    receive.add_argument("--case-type", action="append", default=[], type=line, help=CASE_TYPE_HELP)
+    receive.add_argument("--outside-mandate", action="store_true", help=OUTSIDE_MANDATE_HELP)
+    receive.add_argument("--summary", required=True, type=free_text, help="hva saken gjelder, kort")
+    receive.add_argument("--requester-name", type=line, help="navnet til den som henvendte seg (valgfritt)")
+    receive.add_argument("--contact", type=line, help="telefon eller e-post for svar (valgfritt)")
     receive.set_defaults(run="commands.run_receive")
 
     reads = (
@@ -270,41 +270,63 @@ def build_parser() -> OneLineParser:
             sub.add_argument("--" + flag.replace("_", "-"), dest=flag, **options)
         sub.set_defaults(run="commands.run_verb", case_command=command)
 
-    verb("assign", "tildel saksbehandler", Assign, assignee={"required": True})
+    verb(
+        "assign", "tildel saksbehandler", Assign, assignee={"required": True, "help": "saksbehandlerens e-postadresse"}
+    )
     verb(
         "recategorise",
         "endre område og sakstyper",
         Recategorise,
-        service_area={"required": True},
-        further_areas={"action": "append", "default": []},
-        case_types={"action": "append", "default": []},
-        outside_mandate={"action": "store_true"},
+        service_area={"required": True, "help": "hovedområdet: kode eller navn i kommunens taksonomi"},
+        further_areas={"action": "append", "default": [], "help": "flere berørte områder (kan gjentas)"},
+        case_types={"action": "append", "default": [], "help": CASE_TYPE_HELP},
+        outside_mandate={"action": "store_true", "help": OUTSIDE_MANDATE_HELP},
     )
     verb("interim-reply", "foreløpig svar sendt (fvl. § 11 a)", SendInterimReply)
     verb(
         "forward",
         "videresend til et annet organ",
         Forward,
-        to_body={"required": True, "choices": FORWARD_BODIES},
-        reason={"required": True},
+        to_body={"required": True, "choices": FORWARD_BODIES, "help": "organet saken sendes til"},
+        reason={"required": True, "help": "hvorfor saken hører hjemme der"},
     )
     verb(
         "meeting",
         "møte holdt",
         HoldMeeting,
-        participants={"action": "append", "required": True, "choices": MEETING_PARTICIPANTS},
+        participants={
+            "action": "append",
+            "required": True,
+            "choices": MEETING_PARTICIPANTS,
+            "help": "hvem som deltok (gjenta for hver)",
+        },
     )
     verb(
         "complaint",
         "klage sendt",
         SendComplaint,
-        to={"required": True, "choices": COMPLAINT_RECIPIENTS},
-        about={"required": True},
+        to={"required": True, "choices": COMPLAINT_RECIPIENTS, "help": "hvem klagen ble sendt til"},
+        about={"required": True, "help": "hva klagen gjelder"},
     )
-    verb("decide", "klage avgjort", DecideComplaint, outcome={"required": True, "choices": COMPLAINT_OUTCOMES})
-    verb("note", "legg til notat", AddNote, text={"required": True})
-    verb("resolve", "avslutt henvendelsen", Resolve, outcome={"required": True, "choices": RESOLUTION_OUTCOMES})
-    verb("reopen", "gjenåpne en avsluttet henvendelse", Reopen, reason={"required": True})
+    verb(
+        "decide",
+        "klage avgjort",
+        DecideComplaint,
+        outcome={"required": True, "choices": COMPLAINT_OUTCOMES, "help": "utfallet av klagen"},
+    )
+    verb("note", "legg til notat", AddNote, text={"required": True, "help": "notatet"})
+    verb(
+        "resolve",
+        "avslutt henvendelsen",
+        Resolve,
+        outcome={"required": True, "choices": RESOLUTION_OUTCOMES, "help": "hvordan saken endte"},
+    )
+    verb(
+        "reopen",
+        "gjenåpne en avsluttet henvendelse",
+        Reopen,
+        reason={"required": True, "help": "hvorfor saken åpnes igjen"},
+    )
 
     erase = _on_inquiry(inquiry, "erase", help=ERASE_HELP, description=ERASE_HELP)
     erase.add_argument("--on", type=parse_date, default=None, help="dato (standard: i dag)")

@@ -44,32 +44,41 @@ def run_migrate(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def run_demo(args: argparse.Namespace, settings: Settings) -> int:
+    """Loads the demo and serves it; the console shows progress, where to sign in, and errors, nothing else."""
+    import logging
     import threading
 
     from infra.directory import PostgresAccountDirectory
-    from services.demo import create_demo_accounts, load_demo
+    from services.demo import create_demo_accounts, load_demo, sign_in_guide
 
     def work(runtime: Any) -> int:
-        load_demo(runtime.platform, context(args, "platform_admin"), progress=print)
+        signer = None if args.no_serve else runtime.signer  # a missing signing key is said before the loading
+        say("Laster inn demokommunene …")
+        load_demo(runtime.platform, context(args, "platform_admin"), progress=lambda line: say(f"  {line}"))
         create_demo_accounts(PostgresAccountDirectory(runtime.datastore))
         if args.no_serve:
+            say("Demodataene er lastet inn.")
             return 0
-        # One process for the demo: the projection worker runs beside the web server.
+        say("Bygger lesemodellene og starter webserveren …")
+        # One process for the demo: the projection worker runs beside the web server, its per-batch lines unshown.
+        logging.getLogger("projections.worker").setLevel(logging.WARNING)
         worker = runtime.projection_worker()
-        worker.sign_checkpoints_with(runtime.signer)
+        worker.sign_checkpoints_with(signer)
         worker.catch_up_all()
         worker.keep_audit_chains(now=True)
         worker.network_releases_once_a_day()  # the demo's finished years, released before the first page
         stop = threading.Event()
         thread = threading.Thread(target=worker.run, args=(stop,), name="projection-worker", daemon=True)
         thread.start()
+        address = f"http://{args.host}:{args.port}"
         try:
-            return serve(runtime, args.host, args.port)
+            return serve(runtime, args.host, args.port, ready=lambda: say(sign_in_guide(address)))
         finally:
             stop.set()
             thread.join(timeout=10)
             worker.close()
 
+    say("Starter demoen …")
     try:
         return with_runtime(settings, work)
     except KeyboardInterrupt:  # Ctrl-C: everything is closed and the embedded servers stopped by now
@@ -77,13 +86,21 @@ def run_demo(args: argparse.Namespace, settings: Settings) -> int:
         return 130
 
 
+def say(text: str) -> None:
+    """One line (or several) for the person at the console, shown at once even when the output is a pipe."""
+    print(text, flush=True)
+
+
 def run_serve(args: argparse.Namespace, settings: Settings) -> int:
     return with_runtime(settings, lambda runtime: serve(runtime, args.host, args.port, args.workers))
 
 
-def serve(runtime: Any, host: str, port: int, workers: int = 1) -> int:
-    """One process serves from this runtime; several are uvicorn workers that each open their own (infra/asgi.py)."""
+def serve(runtime: Any, host: str, port: int, workers: int = 1, ready: Callable[[], None] | None = None) -> int:
+    """One process serves from this runtime; several are uvicorn workers that each open their own (infra/asgi.py).
+    `ready` (one process only) is called once the server answers."""
     import os
+    import threading
+    import time
 
     import psycopg
     import uvicorn
@@ -92,7 +109,8 @@ def serve(runtime: Any, host: str, port: int, workers: int = 1) -> int:
 
     with psycopg.connect(runtime.database_url) as conn, conn.cursor() as cursor:
         refuse_unsafe_login_sync(cursor)  # one line before uvicorn starts; the app checks again at startup
-    print(f"ombud kjører på http://{host}:{port}/")
+    if ready is None:
+        print(f"ombud kjører på http://{host}:{port}/")
     # uvicorn would trust X-Forwarded-For from 127.0.0.1 by itself; the app reads it only from OMBUD_TRUSTED_PROXIES.
     quiet: dict[str, Any] = {
         "log_level": "warning",
@@ -101,9 +119,18 @@ def serve(runtime: Any, host: str, port: int, workers: int = 1) -> int:
         "forwarded_allow_ips": "",
     }
     if workers == 1:
-        app = runtime.web_app()
-        uvicorn.run(app, host=host, port=port, **quiet)
-        return 0
+        server = uvicorn.Server(uvicorn.Config(runtime.web_app(), host=host, port=port, **quiet))
+
+        def announce() -> None:
+            while not server.started and not server.should_exit:
+                time.sleep(0.05)
+            if server.started and ready is not None:
+                ready()
+
+        threading.Thread(target=announce, name="announce-ready", daemon=True).start()
+        with contextlib.suppress(KeyboardInterrupt):  # as uvicorn.run: Ctrl-C ends the server quietly
+            server.run()
+        return 0 if server.started else 3  # uvicorn's status when the server never started
     os.environ.update(runtime.environment_for_workers())  # the workers use this runtime's servers and key
     uvicorn.run("infra.asgi:create", factory=True, workers=workers, host=host, port=port, **quiet)
     return 0

@@ -29,6 +29,17 @@ class PostgresInquiryKeys:
                 return epoch, wrapped_key
             return self._select(cursor, inquiry_id)
 
+    def add_new(self, epoch: int, rows: list[tuple[UUID, bytes]]) -> set[UUID]:
+        with self._datastore.transaction(commit=True) as cursor:
+            self._tenant(cursor)
+            cursor.execute(
+                "INSERT INTO platform.inquiry_keys (tenant_id, inquiry_id, epoch, wrapped_key)"
+                " SELECT %s, r.inquiry_id, %s, r.wrapped_key FROM unnest(%s::uuid[], %s::bytea[]) AS r(inquiry_id, wrapped_key)"
+                " ON CONFLICT (tenant_id, inquiry_id) DO NOTHING RETURNING inquiry_id",
+                (self._slug, epoch, [row[0] for row in rows], [row[1] for row in rows]),
+            )
+            return {row["inquiry_id"] for row in cursor.fetchall()}
+
     def wrapped_key(self, inquiry_id: UUID) -> Wrapped | None:
         with self._datastore.transaction(commit=False) as cursor:
             self._tenant(cursor)

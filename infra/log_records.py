@@ -15,10 +15,12 @@ def type_name(error: BaseException) -> str:
 
 def configure_logging() -> None:
     """Every log record, ours or a library's, carries exceptions by type and stack only (idempotent); an access log
-    line, should one be switched on, shows the path without its query string."""
+    line, should one be switched on, shows the path without its query string; matplotlib's notes stay out."""
     factory = logging.getLogRecordFactory()
     if not getattr(factory, "strips_exception_messages", False):
         logging.setLogRecordFactory(records_without_exception_messages(factory))
+    # matplotlib notes its font cache and its category units at INFO on every chart a report draws: not for a console.
+    logging.getLogger("matplotlib").setLevel(logging.WARNING)
     access = logging.getLogger("uvicorn.access")
     if not any(isinstance(f, WithoutQueryStrings) for f in access.filters):
         access.addFilter(WithoutQueryStrings())

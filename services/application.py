@@ -46,9 +46,15 @@ class FieldEncryptingMapper(FastMapper):
     A shredded list (the blind index's keyed hashes) is opened here, for the worker: empty once the key is gone.
     """
 
-    def __init__(self, base: Mapper[UUID], keys: InquiryKeys) -> None:
+    def __init__(self, base: Mapper[UUID], keys: InquiryKeys, known: Mapping[UUID, bytes] | None = None) -> None:
+        """`known`: keys made for the inquiries of one bulk write (InquiryKeys.for_new), used instead of a lookup."""
         super().__init__(base)
         self.keys = keys
+        self.known = known or {}
+
+    def with_keys(self, known: Mapping[UUID, bytes]) -> FieldEncryptingMapper:
+        """This mapper for one bulk write, with the keys made for its new inquiries."""
+        return FieldEncryptingMapper(self, self.keys, known)
 
     def to_stored_event(self, domain_event: DomainEventProtocol[UUID]) -> StoredEvent:
         lists = SHREDDED_LISTS.get(type(domain_event), ())
@@ -62,7 +68,7 @@ class FieldEncryptingMapper(FastMapper):
             return super().to_stored_event(domain_event)
         encrypted = dict(state)
         if plain:
-            key = self.keys.for_writing(domain_event.originator_id)
+            key = self.known.get(domain_event.originator_id) or self.keys.for_writing(domain_event.originator_id)
             for field in plain:
                 encrypted[field] = self.keys.encrypt_field(key, domain_event.originator_id, field, state[field])
         for field in fields:

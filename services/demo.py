@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import random
 import uuid
@@ -11,13 +12,19 @@ from datetime import date, timedelta
 from importlib.resources import files
 from typing import Any
 
+from eventsourcing.domain import Aggregate
+
 from domain.common import Context, today_in_norway
+from domain.deadlines import reply_due
 from domain.inquiry import (
     COMPLAINT_OUTCOMES,
     COMPLAINT_RECIPIENTS,
     FORWARD_BODIES,
     Inquiry,
 )
+from domain.letterhead import Letterhead
+from domain.names import ROLE_NAMES
+from domain.outreach import OutreachActivity
 from domain.reference import ReferenceSequence
 from domain.taxonomy import (
     MUNICIPAL_AREAS,
@@ -37,6 +44,8 @@ from services.accounts import (
     setup_context,
 )
 from services.case_commands import ReceiveInquiry
+from services.importing import import_aggregates
+from services.letters import Letters, SetLetterhead
 from services.office import received_inquiry
 from services.platform import Platform, TenantExists
 from services.search_index import SearchIndex
@@ -47,7 +56,6 @@ TRONDHEIM_REORGANISED = date(2024, 6, 13)
 OTHER_AREA = ServiceArea("annet", "Annet / utenfor sektorene")
 CASE_TYPES = [c.code for c in STANDARD_CASE_TYPES]
 _REQUESTERS = (("user", 6), ("relative", 4), ("guardian", 1), ("representative", 1), ("other", 1))
-_BATCH = 50  # aggregates per transaction: large pipelined inserts stall on a Unix socket
 _CHANNELS = (("phone", 6), ("email", 5), ("in_person", 2), ("web", 2), ("letter", 1))
 
 
@@ -62,7 +70,8 @@ def load_demo(
     """Creates drammen, trondheim and fredrikstad with every year up to today; tenants that exist are left alone.
 
     `ctx` (the platform's operator) creates the tenants; everything after that is done by the tenant's demo staff.
-    `today` is Norway's today unless a test names an earlier day.
+    Each tenant's inquiries and outreach are built in memory and written through the bulk import path, in one
+    transaction. `today` is Norway's today unless a test names an earlier day.
     """
     figures = seed_figures()
     today = today or today_in_norway()
@@ -76,7 +85,7 @@ def load_demo(
         try:
             office = platform.create_tenant(ctx, slug=slug, name=name, population=population, areas=areas)
         except TenantExists:
-            progress(f"{slug}: finnes allerede, hopper over")
+            progress(f"{name}: finnes allerede, hopper over")
             continue
         staff = _staff(platform, slug)
         if slug == "trondheim":
@@ -87,20 +96,45 @@ def load_demo(
                 areas=(*SECTOR_AREAS, OTHER_AREA),
                 mapping={"helse-omsorg-og-velferd": "helse-og-omsorg", "oppvekst": "oppvekst-og-utdanning"},
             )
-        count = 0
+        Letters(office).set_letterhead(
+            staff.ombud.acting(random.Random(f"{slug}-letterhead")),
+            SetLetterhead(demo_letterhead(slug, name), on=today),
+        )
         tenant: Tenant = office.app.repository.get(Tenant.id_for())
         plans_all = build()
+        _keep_open(plans_all, today, random.Random(f"{slug}-open"))
+        aggregates: list[Aggregate] = []
         for year, plans in _by_year(plans_all):
             rng = random.Random(f"{slug}-{year}-workflow")
             sequence = ReferenceSequence.start(staff.ombud.acting(rng), year=year, on=plans[0]["received_on"])
-            inquiries = [_inquiry(tenant, sequence, plan, rng, today, staff, office.app.search_index) for plan in plans]
-            for start in range(0, len(inquiries), _BATCH):
-                office.app.save(sequence, *inquiries[start : start + _BATCH])
-            count += len(inquiries)
-            progress(f"{slug}: {year} – {len(inquiries)} henvendelser")
+            aggregates += [
+                _inquiry(tenant, sequence, plan, rng, today, staff, office.app.search_index) for plan in plans
+            ]
+            aggregates.append(sequence)
         years = range(plans_all[0]["received_on"].year, today.year + 1)
-        activities = _outreach(office, staff, random.Random(f"{slug}-outreach"), years, today)
-        progress(f"{slug}: {count} henvendelser og {activities} informasjonstiltak i alt")
+        activities = _outreach(staff, random.Random(f"{slug}-outreach"), years, today)
+        import_aggregates(office, [*aggregates, *activities])
+        progress(
+            f"{name}: {len(plans_all)} henvendelser ({years[0]}–{years[-1]}) og {len(activities)} informasjonstiltak"
+        )
+
+
+# The demo offices' towns and postcodes, for letterheads with made-up contact details no one can reach.
+_TOWNS = {"drammen": ("3001", "Drammen"), "trondheim": ("7001", "Trondheim"), "fredrikstad": ("1601", "Fredrikstad")}
+
+
+def demo_letterhead(slug: str, tenant_name: str) -> Letterhead:
+    """Who a demo office's letters come from and who signs them: its ombud (the tenant admin's demo name)."""
+    postcode, town = _TOWNS[slug]
+    ombud = next(email for email, role, tenant in DEMO_ACCOUNTS if tenant == slug and role == "tenant_admin")
+    return Letterhead.create(
+        office_name=f"Kommuneombudet i {town}",
+        address=f"{tenant_name}\nEksempelveien 1\n{postcode} {town}",
+        phone="+47 00 00 00 00",
+        email=f"kommuneombudet@{slug}.demo",
+        signature_name=DEMO_NAMES[ombud],
+        signature_title="Kommuneombud",
+    )
 
 
 # -- the office's people: the demo accounts of the README, who receive, handle and close the cases -------------
@@ -137,7 +171,9 @@ def _staff(platform: Platform, slug: str) -> _Staff:
         if tenant != slug:
             continue
         try:
-            account = platform.create_account(setup_context(), slug, email=email, role=role, password=DEMO_PASSWORD)
+            account = platform.create_account(
+                setup_context(), slug, email=email, role=role, password=DEMO_PASSWORD, display_name=DEMO_NAMES[email]
+            )
             user_id = str(account.id)
         except EmailTaken:
             user_id = email
@@ -172,25 +208,26 @@ _OUTREACH = (
 )
 
 
-def _outreach(office: Any, staff: _Staff, rng: random.Random, years: range, today: date) -> int:
+def _outreach(staff: _Staff, rng: random.Random, years: range, today: date) -> list[OutreachActivity]:
     """Talks, information meetings, courses and stands through every year the office has existed, up to today."""
-    count = 0
+    activities = []
     for year in years:
         chosen = rng.sample(_OUTREACH, rng.randint(5, 9))
         for kind, title, audience in chosen:
             held_on = date(year, 1, 1) + timedelta(days=rng.randrange(365))
             if held_on > today:
                 continue
-            office.register_outreach(
-                rng.choice((staff.ombud, *staff.advisers)).acting(rng),
-                held_on=held_on,
-                kind=kind,
-                title=title,
-                audience=audience,
-                participants=None if kind == "media" else rng.randint(8, 60),
+            activities.append(
+                OutreachActivity.register(
+                    rng.choice((staff.ombud, *staff.advisers)).acting(rng),
+                    held_on=held_on,
+                    kind=kind,
+                    title=title,
+                    audience=audience,
+                    participants=None if kind == "media" else rng.randint(8, 60),
+                )
             )
-            count += 1
-    return count
+    return activities
 
 
 # -- plans: what each inquiry is about, before the workflow is drawn ---------------------------
@@ -303,6 +340,26 @@ def _spread_dates(plans: list[dict[str, Any]], year: int, rng: random.Random) ->
     plans.sort(key=lambda p: p["received_on"])
 
 
+OVERDUE_PER_OFFICE = 3
+OMBUD_OPEN_PER_OFFICE = 2
+
+
+def _keep_open(plans: list[dict[str, Any]], today: date, rng: random.Random) -> None:
+    """Marks the inquiries every demo office has open today, whatever the draw: a few whose month (fvl. § 11 a) ran
+    out with no interim reply, the caseworker's and the ombud's, and a few recent ones on the ombud's own list."""
+    within_mandate = [p for p in plans if not p.get("outside_mandate")]
+    overdue = [
+        p
+        for p in within_mandate
+        if today - timedelta(days=75) <= p["received_on"] and reply_due(p["received_on"]) < today
+    ]
+    recent = [p for p in within_mandate if today - timedelta(days=20) <= p["received_on"]]
+    for index, plan in enumerate(rng.sample(overdue, min(OVERDUE_PER_OFFICE, len(overdue)))):
+        plan.update(kept_open="overdue", by="ombud" if index % 2 else "adviser")
+    for plan in rng.sample(recent, min(OMBUD_OPEN_PER_OFFICE, len(recent))):
+        plan.update(kept_open="open", by="ombud")
+
+
 def _by_year(plans: list[dict[str, Any]]) -> Iterator[tuple[int, list[dict[str, Any]]]]:
     years = sorted({p["received_on"].year for p in plans})
     for year in years:
@@ -312,8 +369,8 @@ def _by_year(plans: list[dict[str, Any]]) -> Iterator[tuple[int, list[dict[str, 
 # -- the workflow: what happened to each inquiry after it came in ------------------------------
 #
 # As in a real office: a case is assigned within days, answered (or given an interim reply under fvl. § 11 a) within
-# the month, and closed within weeks; a complaint waits months for its decision. So last year's cases are all closed
-# or at least answered, and what is still open is recent: no case from an earlier year is overdue.
+# the month, and closed within weeks; a complaint waits months for its decision. So what is still open is recent, and
+# only a few cases slipped past the month: those `_keep_open` marks, and a few of this year's that the draw lets slip.
 
 
 def _inquiry(
@@ -345,6 +402,9 @@ def _inquiry(
     )
     inquiry = received_inquiry(ctx, tenant, command, reference=reference, index=index)
     handler = staff.handler(rng)
+    kept_open = plan.get("kept_open")
+    if kept_open:
+        handler = staff.ombud if plan["by"] == "ombud" else staff.advisers[0]
     assigned = received + timedelta(days=rng.choice((0, 0, 1, 1, 2, 3)))
     first_reply = received + timedelta(days=rng.randint(2, 25))  # § 11 a: inside the month, always
     shape = rng.random()
@@ -361,6 +421,13 @@ def _inquiry(
     if not act(assigned, lambda c: inquiry.assign(c, on=assigned, assignee=handler.email), staff.ombud):
         return inquiry
     day = assigned
+    if kept_open == "overdue":  # the month has run out with no reply and no interim reply (fvl. § 11 a)
+        noted = min(today, assigned + timedelta(days=rng.randint(1, 10)))
+        act(noted, lambda c: inquiry.add_note(c, on=noted, text="Demonotat: venter på svar fra tjenestestedet."))
+        return inquiry
+    if kept_open == "open":  # in the ombud's hands: an interim reply once its day has come, not closed yet
+        act(first_reply, lambda c: inquiry.send_interim_reply(c, on=first_reply))
+        return inquiry
     if shape < 0:  # outside the mandate: guided elsewhere within days
         day += timedelta(days=rng.randint(0, 5))
         act(day, lambda c: inquiry.resolve(c, on=day, outcome="outside_mandate"))
@@ -439,17 +506,34 @@ DEMO_NAMES = {
 
 
 def create_demo_accounts(directory: AccountDirectory) -> None:
-    """The README's demo accounts; those that exist already are left alone."""
+    """The README's demo accounts; those that exist already are left alone, but for their demo name."""
     for email, role, tenant in DEMO_ACCOUNTS:
-        try:
-            create_account(
-                directory,
-                email=email,
-                role=role,
-                tenant=tenant,
-                password=DEMO_PASSWORD,
-                display_name=DEMO_NAMES.get(email),
-            )
-        except EmailTaken:  # an older demo's account: it gets its name all the same
-            if email in DEMO_NAMES:
-                name_account_by_email(directory, setup_context(), NameAccountByEmail(email, DEMO_NAMES[email]))
+        found = directory.account_by_email(email)
+        if found is None:
+            with contextlib.suppress(EmailTaken):  # made a moment ago by another demo starting beside this one
+                create_account(
+                    directory,
+                    email=email,
+                    role=role,
+                    tenant=tenant,
+                    password=DEMO_PASSWORD,
+                    display_name=DEMO_NAMES[email],
+                )
+        elif found.display_name != DEMO_NAMES[email]:  # an older demo's account: it gets its name all the same
+            name_account_by_email(directory, setup_context(), NameAccountByEmail(email, DEMO_NAMES[email]))
+
+
+def sign_in_guide(address: str) -> str:
+    """What the person who started the demo needs: where to sign in, with which accounts, and the password."""
+    width = max(len(email) for email, _, _ in DEMO_ACCOUNTS)
+    lines = [
+        "",
+        f"Demoen er klar. Logg inn på {address}/login",
+        f"Passordet er det samme for alle demokontoene: {DEMO_PASSWORD}",
+        "",
+    ]
+    for email, role, tenant in DEMO_ACCOUNTS:
+        where = f", {tenant.capitalize()}" if tenant else ""
+        lines.append(f"  {email:<{width}}  {ROLE_NAMES[role]}{where} ({DEMO_NAMES[email]})")
+    lines += ["", "Ctrl-C stopper demoen."]
+    return "\n".join(lines)

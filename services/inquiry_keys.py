@@ -37,6 +37,9 @@ class InquiryKeyStore(Protocol):
     def add(self, inquiry_id: UUID, epoch: int, wrapped_key: bytes) -> Wrapped | None:
         """Stores the key unless the inquiry has one already; returns the key the inquiry has (None: destroyed)."""
 
+    def add_new(self, epoch: int, rows: list[tuple[UUID, bytes]]) -> set[UUID]:
+        """Stores each inquiry's key in one statement, unless it has (or had) one; returns the ids that were stored."""
+
     def wrapped_key(self, inquiry_id: UUID) -> Wrapped | None:
         """The inquiry's wrapped key; None if it has none or it was destroyed."""
 
@@ -61,6 +64,11 @@ class InMemoryInquiryKeys:
 
     def add(self, inquiry_id: UUID, epoch: int, wrapped_key: bytes) -> Wrapped | None:
         return self.rows.setdefault(inquiry_id, (epoch, wrapped_key))
+
+    def add_new(self, epoch: int, rows: list[tuple[UUID, bytes]]) -> set[UUID]:
+        stored = {inquiry_id for inquiry_id, _ in rows if inquiry_id not in self.rows}
+        self.rows.update((inquiry_id, (epoch, wrapped)) for inquiry_id, wrapped in rows if inquiry_id in stored)
+        return stored
 
     def wrapped_key(self, inquiry_id: UUID) -> Wrapped | None:
         return self.rows.get(inquiry_id)
@@ -137,6 +145,14 @@ class InquiryKeys:
             if found is None:
                 raise InquiryKeyDestroyed(None, "henvendelsen er slettet og kan ikke få nye personopplysninger")
         return self._unwrap(found, inquiry_id)
+
+    def for_new(self, inquiry_ids: list[UUID]) -> dict[UUID, bytes]:
+        """Keys for many inquiries written at once (the bulk path), made and stored in one statement. An inquiry
+        that has (or had) a key is left out: it takes its key through `for_writing`, erased or not."""
+        epoch = current(self._epochs).number
+        keys = {inquiry_id: os.urandom(KEY_BYTES) for inquiry_id in inquiry_ids}
+        stored = self._store.add_new(epoch, [(i, self._wrap(key, i, epoch)) for i, key in keys.items()])
+        return {inquiry_id: key for inquiry_id, key in keys.items() if inquiry_id in stored}
 
     def for_reading(self, inquiry_id: UUID) -> bytes | None:
         """The inquiry's key, or None once it was destroyed (or never made: the inquiry has only plain fields)."""

@@ -52,7 +52,7 @@ def test_every_command_has_help(path: list[str], capsys: pytest.CaptureFixture[s
     with pytest.raises(SystemExit) as exit_:
         main([*path, "--help"])
     assert exit_.value.code == 0
-    assert "usage: ombud" in capsys.readouterr().out
+    assert "bruk: ombud" in capsys.readouterr().out
 
 
 def test_the_console_script_is_installed() -> None:

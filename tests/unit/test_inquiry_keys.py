@@ -251,3 +251,19 @@ def test_the_workers_batch_opens_its_keys_with_one_statement_and_only_inside_the
         assert other_store.statements == 1
     keys.for_reading(ids[0])
     assert store.statements == 2  # after the batch, each read asks the store again
+
+
+def test_keys_made_in_bulk_open_as_their_own_and_never_replace_a_key_made_or_destroyed_before() -> None:
+    store = InMemoryInquiryKeys()
+    keys = keys_of("testby", store, new_tenant_key(), InMemoryEpochStore())
+    fresh, kept, erased = (Inquiry.id_for(f"2024-000{n}") for n in (1, 2, 3))
+    before = keys.for_writing(kept)
+    keys.for_writing(erased)
+    keys.destroy(erased)
+
+    made = keys.for_new([fresh, kept, erased])
+
+    assert set(made) == {fresh}
+    assert keys.for_reading(fresh) == made[fresh]
+    assert keys.for_reading(kept) == before
+    assert keys.for_reading(erased) is None
