@@ -89,6 +89,7 @@ async def test_every_route_answers_with_the_security_headers_and_no_store(
         "action": "tildel",
         "file": "arsrapport-2023.csv",
         "account_id": "ingen",
+        "activity": "ingen",
         "name": "channel",
     }
     routes = concrete_paths(client.app, values)
