@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from datetime import date
 
 from litestar.testing import AsyncTestClient
 
-from domain.account import Account
 from domain.common import Context
 from services.case_commands import Resolve
 from services.office import Office
 from services.retention import Retention, SetRetention
 from tests import factories
 from tests.web.helpers import (
+    SignInAs,
     csrf,
     sign_in_as_fixture,  # noqa: F401 (the fixture `sign_in_as`)
 )
@@ -29,9 +28,7 @@ def resolved(office: Office, ctx: Context, on: date) -> str:
     return reference
 
 
-async def due_before_its_administrator(
-    office: Office, caseworker: Context, sign_in_as: Callable[[str, str | None], Awaitable[Account]]
-) -> str:
+async def due_before_its_administrator(office: Office, caseworker: Context, sign_in_as: SignInAs) -> str:
     """An inquiry resolved on 2020-03-02, due under a year's retention set on 2024-01-01; the administrator signed in."""
     reference = resolved(office, caseworker, date(2020, 3, 2))
     Retention(office).set_years(caseworker, SetRetention(1, date(2024, 1, 1)))
