@@ -43,11 +43,7 @@ class OutreachActivity(Aggregate):
         participants: int | None
 
         def apply(self, activity: OutreachActivity) -> None:
-            activity.held_on = self.on
-            activity.kind = self.kind
-            activity.title = self.title
-            activity.audience = self.audience
-            activity.participants = self.participants
+            activity.describe(self.on, self.kind, self.title, self.audience, self.participants)
             activity.cancelled = False
             activity.withdrawn = False
 
@@ -67,11 +63,15 @@ class OutreachActivity(Aggregate):
         participants: int | None
 
         def apply(self, activity: OutreachActivity) -> None:
-            activity.held_on = self.held_on
-            activity.kind = self.kind
-            activity.title = self.title
-            activity.audience = self.audience
-            activity.participants = self.participants
+            activity.describe(self.held_on, self.kind, self.title, self.audience, self.participants)
+
+    def describe(self, held_on: date, kind: str, title: str, audience: str, participants: int | None) -> None:
+        """Sets what the activity was, as registered or corrected (only the events' `apply` calls this)."""
+        self.held_on = held_on
+        self.kind = kind
+        self.title = title
+        self.audience = audience
+        self.participants = participants
 
     class Withdrawn(StampedEvent):
         """Registered by mistake (a double, or never held): out of every list and count; the events stay."""

@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.postgres import PostgresDatastore
 
 from services.inquiry_keys import Wrapped
+
+
+@contextmanager
+def _in_tenant(datastore: PostgresDatastore, slug: str, *, commit: bool) -> Iterator[Any]:
+    """A transaction's cursor that row-level security holds to the tenant (app.tenant_id, for this transaction)."""
+    with datastore.transaction(commit=commit) as cursor:
+        cursor.execute("SELECT set_config('app.tenant_id', %s, true)", (slug,))
+        yield cursor
 
 
 class PostgresInquiryKeys:
@@ -18,8 +28,7 @@ class PostgresInquiryKeys:
         self._slug = slug
 
     def add(self, inquiry_id: UUID, epoch: int, wrapped_key: bytes) -> Wrapped | None:
-        with self._datastore.transaction(commit=True) as cursor:
-            self._tenant(cursor)
+        with _in_tenant(self._datastore, self._slug, commit=True) as cursor:
             cursor.execute(
                 "INSERT INTO platform.inquiry_keys (tenant_id, inquiry_id, epoch, wrapped_key) VALUES (%s, %s, %s, %s)"
                 " ON CONFLICT (tenant_id, inquiry_id) DO NOTHING",
@@ -41,13 +50,11 @@ class PostgresInquiryKeys:
             return {row["inquiry_id"] for row in cursor.fetchall()}
 
     def wrapped_key(self, inquiry_id: UUID) -> Wrapped | None:
-        with self._datastore.transaction(commit=False) as cursor:
-            self._tenant(cursor)
+        with _in_tenant(self._datastore, self._slug, commit=False) as cursor:
             return self._select(cursor, inquiry_id)
 
     def wrapped_keys(self, inquiry_ids: list[UUID]) -> dict[UUID, Wrapped | None]:
-        with self._datastore.transaction(commit=False) as cursor:
-            self._tenant(cursor)
+        with _in_tenant(self._datastore, self._slug, commit=False) as cursor:
             cursor.execute(
                 "SELECT inquiry_id, epoch, wrapped_key FROM platform.inquiry_keys"
                 " WHERE tenant_id = %s AND inquiry_id = ANY(%s::uuid[])",
@@ -60,8 +67,7 @@ class PostgresInquiryKeys:
         return {inquiry_id: found.get(inquiry_id) for inquiry_id in inquiry_ids}
 
     def destroy(self, inquiry_id: UUID) -> None:
-        with self._datastore.transaction(commit=True) as cursor:
-            self._tenant(cursor)
+        with _in_tenant(self._datastore, self._slug, commit=True) as cursor:
             cursor.execute(
                 "UPDATE platform.inquiry_keys SET wrapped_key = NULL, destroyed_at = now()"
                 " WHERE tenant_id = %s AND inquiry_id = %s AND wrapped_key IS NOT NULL",
@@ -69,8 +75,7 @@ class PostgresInquiryKeys:
             )
 
     def older_than(self, epoch: int, limit: int) -> list[tuple[UUID, Wrapped]]:
-        with self._datastore.transaction(commit=False) as cursor:
-            self._tenant(cursor)
+        with _in_tenant(self._datastore, self._slug, commit=False) as cursor:
             cursor.execute(
                 "SELECT inquiry_id, epoch, wrapped_key FROM platform.inquiry_keys"
                 " WHERE tenant_id = %s AND wrapped_key IS NOT NULL AND (epoch IS NULL OR epoch < %s)"
@@ -82,8 +87,7 @@ class PostgresInquiryKeys:
     def rewrap(self, epoch: int, rows: list[tuple[UUID, bytes]]) -> int:
         """One transaction; `wrapped_key IS NOT NULL` is checked again on the row as it stands when updated, so an
         erasure that committed meanwhile wins, and an epoch never goes back (a newer rotation's rows stay)."""
-        with self._datastore.transaction(commit=True) as cursor:
-            self._tenant(cursor)
+        with _in_tenant(self._datastore, self._slug, commit=True) as cursor:
             cursor.execute(
                 "UPDATE platform.inquiry_keys AS k SET wrapped_key = r.wrapped_key, epoch = %s"
                 " FROM unnest(%s::uuid[], %s::bytea[]) AS r(inquiry_id, wrapped_key)"
@@ -101,9 +105,6 @@ class PostgresInquiryKeys:
         row = cursor.fetchone()
         return None if row is None or row["wrapped_key"] is None else (row["epoch"], bytes(row["wrapped_key"]))
 
-    def _tenant(self, cursor: Any) -> None:
-        cursor.execute("SELECT set_config('app.tenant_id', %s, true)", (self._slug,))
-
 
 class PostgresSearchKeys:
     """One tenant's search key, wrapped by an epoch key, in `platform.search_keys` (0026_key_epochs.sql)."""
@@ -113,8 +114,7 @@ class PostgresSearchKeys:
         self._slug = slug
 
     def current(self) -> Wrapped | None:
-        with self._datastore.transaction(commit=False) as cursor:
-            cursor.execute("SELECT set_config('app.tenant_id', %s, true)", (self._slug,))
+        with _in_tenant(self._datastore, self._slug, commit=False) as cursor:
             cursor.execute("SELECT epoch, wrapped_key FROM platform.search_keys WHERE tenant_id = %s", (self._slug,))
             row = cursor.fetchone()
         return None if row is None else (row["epoch"], bytes(row["wrapped_key"]))

@@ -77,16 +77,9 @@ class OutreachController(Controller):
         return await _render(request, tenant, staff, year=str(fields["held_on"].year), note=note)
 
     @get("/{activity:str}", name="outreach-activity", guards=[tenant_roles(CASE_WORKERS)])
-    async def activity(
-        self,
-        request: Request,
-        tenant: FromPath[str],
-        activity: FromPath[str],
-        staff: NamedDependency[Staff],
-        office: NamedDependency[Office],
-    ) -> Template:
+    async def activity(self, here: NamedDependency[TenantPage], activity: FromPath[str]) -> Template:
         """The correction form, filled with the activity as it stands in its events (not the lagging read model)."""
-        found = await _found(office, activity)
+        found = await _found(here.office, activity)
         form = {
             "held_on": found.held_on.isoformat(),
             "kind": found.kind,
@@ -94,22 +87,16 @@ class OutreachController(Controller):
             "audience": found.audience,
             "participants": "" if found.participants is None else str(found.participants),
         }
-        return await _edit_page(request, tenant, staff, found, form, {})
+        return await _edit_page(here, found, form, {})
 
     @post("/{activity:str}", guards=[tenant_roles(CASE_WORKERS)])
-    async def correct(
-        self,
-        request: Request,
-        tenant: FromPath[str],
-        activity: FromPath[str],
-        staff: NamedDependency[Staff],
-        office: NamedDependency[Office],
-    ) -> Template | Redirect:
+    async def correct(self, here: NamedDependency[TenantPage], activity: FromPath[str]) -> Template | Redirect:
+        office = here.office
         found = await _found(office, activity)
-        form = await _typed(request)
+        form = await _typed(here.request)
         errors, fields = _checked(form)
         if fields is not None:
-            ctx = staff.acting()
+            ctx = here.staff.acting()
             try:
                 await anyio.to_thread.run_sync(lambda: office.correct_outreach(ctx, found.id, **fields))
             except OutreachNotFound:
@@ -117,27 +104,21 @@ class OutreachController(Controller):
             except DomainError as error:
                 errors[error.field if error.field in FIELDS else "form"] = error.message
         if errors or fields is None:
-            return await _edit_page(request, tenant, staff, found, form, errors, status=422)
-        return await _redirect(request, _note("corrected", found.id, fields), staff, tenant)
+            return await _edit_page(here, found, form, errors, status=422)
+        return await _redirect(here.request, _note("corrected", found.id, fields), here.staff, here.tenant)
 
     @post("/{activity:str}/slett", guards=[tenant_roles(CASE_WORKERS)])
-    async def withdraw(
-        self,
-        request: Request,
-        tenant: FromPath[str],
-        activity: FromPath[str],
-        staff: NamedDependency[Staff],
-        office: NamedDependency[Office],
-    ) -> Redirect:
+    async def withdraw(self, here: NamedDependency[TenantPage], activity: FromPath[str]) -> Redirect:
         """Deletes an activity registered by mistake (as an event): it leaves the list, the statistics and the report."""
+        office = here.office
         found = await _found(office, activity)
-        ctx = staff.acting()
+        ctx = here.staff.acting()
         try:
             await anyio.to_thread.run_sync(lambda: office.withdraw_outreach(ctx, found.id))
         except OutreachNotFound:  # deleted meanwhile, by a double click or a colleague
             raise NotFoundException() from None
         fields = {"held_on": found.held_on, "kind": found.kind, "title": found.title}
-        return await _redirect(request, _note("withdrawn", found.id, fields), staff, tenant)
+        return await _redirect(here.request, _note("withdrawn", found.id, fields), here.staff, here.tenant)
 
 
 async def _typed(request: Request) -> dict[str, str]:
@@ -202,18 +183,11 @@ async def _redirect(request: Request, note: dict[str, Any], staff: Staff, tenant
 
 
 async def _edit_page(
-    request: Request,
-    tenant: str,
-    staff: Staff,
-    found: OutreachView,
-    form: dict[str, str],
-    errors: dict[str, str],
-    *,
-    status: int = 200,
+    here: TenantPage, found: OutreachView, form: dict[str, str], errors: dict[str, str], *, status: int = 200
 ) -> Template:
     context = {
-        "staff": staff,
-        "profile": await tenant_profile(request, tenant),
+        "staff": here.staff,
+        "profile": here.profile,
         "activity": found,
         "kinds": KINDS,
         "form": form,

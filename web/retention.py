@@ -123,22 +123,31 @@ def _context(staff: Staff) -> Context:
     return staff.acting()
 
 
+async def _standing(request: Request, tenant: str, staff: Staff) -> dict[str, Any]:
+    """What both pages start from: the setting and the inquiries due today, under the administration menu."""
+    service = _service(request, tenant)
+    today = today_in_norway()
+    years, due = await anyio.to_thread.run_sync(lambda: (service.years(), service.due(today)))
+    return {
+        "staff": staff,
+        "profile": await tenant_profile(request, tenant),
+        "years": years,
+        "due": due,
+        "active": "admin",
+    }
+
+
 async def _confirmation(
     request: Request, tenant: str, staff: Staff, problem: dict[str, Any] | None = None, *, status: int = 200
 ) -> Template:
     """The step before a run: how many inquiries it erases now, and the reason it will record."""
-    service = _service(request, tenant)
-    today = today_in_norway()
-    years, due = await anyio.to_thread.run_sync(lambda: (service.years(), service.due(today)))
-    context = {
-        "staff": staff,
-        "profile": await tenant_profile(request, tenant),
-        "years": years,
-        "count": len(due),
+    context = await _standing(request, tenant, staff)
+    years = context["years"]
+    context |= {
+        "count": len(context["due"]),
         "ground": retention.reason(years) if years is not None else "",
         "max_note": retention.MAX_NOTE,
         "problem": problem,
-        "active": "admin",
     }
     return Template("admin/retention_confirm.html", context=context, status_code=status)
 
@@ -146,16 +155,9 @@ async def _confirmation(
 async def _page(
     request: Request, tenant: str, staff: Staff, outcome: dict[str, Any] | None = None, *, status: int = 200
 ) -> Template:
-    service = _service(request, tenant)
-    today = today_in_norway()
-    years, due = await anyio.to_thread.run_sync(lambda: (service.years(), service.due(today)))
-    context = {
-        "staff": staff,
-        "profile": await tenant_profile(request, tenant),
-        "years": years,
-        "due": due,
+    context = await _standing(request, tenant, staff)
+    context |= {
         "max_years": MAX_RETENTION_YEARS,
-        "active": "admin",
         "problem": None,
         "saved": False,
         "erased": None,

@@ -4,23 +4,38 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 from domain.common import Context
 from infra.logins import worker_url_for
 from projections.worker import ProjectionWorker
+from services.office import Office
 from services.platform import Platform
+from tests.integration.helpers import two_offices
 
 
-async def test_the_annual_report_counts_the_years_outreach_by_kind(
-    platform: Platform, admin: Context, caseworker: Context, new_slug: Callable[[], str], database_url: str
-) -> None:
+async def annual_reports(database_url: str, *wanted: tuple[Office, int]) -> list[dict[str, Any]]:
+    """The annual report of each (office, year), each read in its own tenant's transaction."""
     import asyncpg
 
     from projections.annual_report import annual_report
     from projections.reading import tenant_transaction
 
-    a = platform.create_tenant(admin, slug=new_slug(), name="Kommune A")
-    b = platform.create_tenant(admin, slug=new_slug(), name="Kommune B")
+    pool = await asyncpg.create_pool(database_url, min_size=1, max_size=1)
+    try:
+        found = []
+        for office, year in wanted:
+            async with tenant_transaction(pool, office.slug) as conn:
+                found.append(await annual_report(conn, office.profile(), year))
+        return found
+    finally:
+        await pool.close()
+
+
+async def test_the_annual_report_counts_the_years_outreach_by_kind(
+    platform: Platform, admin: Context, caseworker: Context, new_slug: Callable[[], str], database_url: str
+) -> None:
+    a, b = two_offices(platform, admin, new_slug)
     for held_on, kind, participants in (
         (date(2024, 2, 1), "talk", 40),
         (date(2024, 5, 3), "talk", None),
@@ -39,13 +54,7 @@ async def test_the_annual_report_counts_the_years_outreach_by_kind(
         worker.catch_up(b.slug)
     finally:
         worker.close()
-
-    pool = await asyncpg.create_pool(database_url, min_size=1, max_size=1)
-    try:
-        async with tenant_transaction(pool, a.slug) as conn:
-            report = await annual_report(conn, a.profile(), 2024)
-    finally:
-        await pool.close()
+    [report] = await annual_reports(database_url, (a, 2024))
     assert report["outreach"] == {"talk": 2, "course": 1}
     assert report["outreach_participants"] == 52
 
@@ -53,13 +62,7 @@ async def test_the_annual_report_counts_the_years_outreach_by_kind(
 async def test_the_annual_report_follows_a_correction_and_a_deletion_and_the_other_tenant_keeps_its_own(
     platform: Platform, admin: Context, caseworker: Context, new_slug: Callable[[], str], database_url: str
 ) -> None:
-    import asyncpg
-
-    from projections.annual_report import annual_report
-    from projections.reading import tenant_transaction
-
-    a = platform.create_tenant(admin, slug=new_slug(), name="Kommune A")
-    b = platform.create_tenant(admin, slug=new_slug(), name="Kommune B")
+    a, b = two_offices(platform, admin, new_slug)
     fields = {"title": "Om ombudet", "audience": "Eldrerådet"}
     moved = a.register_outreach(caseworker, held_on=date(2024, 2, 1), kind="talk", participants=40, **fields)
     doubled = a.register_outreach(caseworker, held_on=date(2024, 5, 3), kind="talk", participants=40, **fields)
@@ -75,14 +78,7 @@ async def test_the_annual_report_follows_a_correction_and_a_deletion_and_the_oth
         worker.catch_up(b.slug)
     finally:
         worker.close()
-    pool = await asyncpg.create_pool(database_url, min_size=1, max_size=1)
-    try:
-        async with tenant_transaction(pool, a.slug) as conn:
-            year, before = await annual_report(conn, a.profile(), 2024), await annual_report(conn, a.profile(), 2023)
-        async with tenant_transaction(pool, b.slug) as conn:
-            other = await annual_report(conn, b.profile(), 2024)
-    finally:
-        await pool.close()
+    year, before, other = await annual_reports(database_url, (a, 2024), (a, 2023), (b, 2024))
     assert (year["outreach"], year["outreach_participants"]) == ({"course": 1}, 12)
     assert (before["outreach"], before["outreach_participants"]) == ({"course": 1}, 1200)
     assert (other["outreach"], other["outreach_participants"]) == ({"stand": 1}, 100)

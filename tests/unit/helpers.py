@@ -1,9 +1,12 @@
-"""Helpers the unit tests share: a registered kommune, an outreach activity, the who-and-when of an event."""
+"""Helpers the unit tests share: a registered kommune, an outreach activity, the who-and-when of an event, a refusal
+naming its field, a document printed by LibreOffice."""
 
 from __future__ import annotations
 
+import subprocess
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -61,6 +64,25 @@ def slug_fixture(platform: Platform) -> str:
     platform.create_tenant(admin, slug="proveby", name="Prøveby kommune")
     platform.create_tenant(admin, slug="annenby", name="Annenby kommune")
     return "proveby"
+
+
+def assert_refused_at(field: str, make: Callable[..., Any], ctx: Context, **overrides: Any) -> None:
+    """make(ctx, **overrides) refuses with an InvalidField naming that field."""
+    with pytest.raises(InvalidField) as raised:
+        make(ctx, **overrides)
+    assert raised.value.field == field
+
+
+def libreoffice_pdf(tmp_path: Path, name: str, content: bytes) -> Path:
+    """The PDF LibreOffice prints of the document `name` with that content (its own profile under tmp_path)."""
+    document = tmp_path / name
+    document.write_bytes(content)
+    subprocess.run(
+        ["libreoffice", f"-env:UserInstallation=file://{tmp_path}/profile", "--headless", "--convert-to", "pdf",
+         "--outdir", str(tmp_path), str(document)],
+        check=True, capture_output=True, timeout=180,
+    )  # fmt: skip
+    return document.with_suffix(".pdf")
 
 
 def parsed_unless_refused(parse: Callable[[str, str], Any], field: str, typed: str) -> Any:

@@ -20,7 +20,7 @@ from domain.inquiry import (
 )
 from tests import factories
 from tests.helpers import INQUIRY_EVENTS
-from tests.unit.helpers import assert_made_by
+from tests.unit.helpers import assert_made_by, assert_refused_at
 
 RECEIVED_ON = date(2024, 3, 1)
 LATER = date(2024, 3, 12)
@@ -495,9 +495,7 @@ def test_a_decision_with_an_unknown_outcome_names_the_field(inquiry: Inquiry, ct
 def test_receiving_refuses_an_invalid_value_and_names_the_field(
     ctx: Context, overrides: dict[str, Any], field: str
 ) -> None:
-    with pytest.raises(InvalidField) as raised:
-        receive(ctx, **overrides)
-    assert raised.value.field == field
+    assert_refused_at(field, receive, ctx, **overrides)
 
 
 @pytest.mark.parametrize(

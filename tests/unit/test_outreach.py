@@ -9,7 +9,7 @@ import pytest
 
 from domain.common import Context, DateInFuture, InvalidField, today_in_norway
 from domain.outreach import OutreachActivity
-from tests.unit.helpers import HELD_ON, assert_made_by, register_outreach
+from tests.unit.helpers import HELD_ON, assert_made_by, assert_refused_at, register_outreach
 
 
 def in_two_days() -> date:
@@ -77,9 +77,7 @@ def test_an_activity_cannot_be_registered_before_it_is_held(ctx: Context) -> Non
 def test_registering_refuses_an_invalid_value_and_names_the_field(
     ctx: Context, overrides: dict[str, Any], field: str
 ) -> None:
-    with pytest.raises(InvalidField) as raised:
-        register_outreach(ctx, **overrides)
-    assert raised.value.field == field
+    assert_refused_at(field, register_outreach, ctx, **overrides)
 
 
 def test_cancelling_marks_the_activity_cancelled_and_replay_agrees(ctx: Context) -> None:

@@ -24,6 +24,7 @@ from projections.report.docx_draft import as_docx
 from projections.report.flat import as_csv
 from projections.report.workbook import as_xlsx
 from services.office import TenantProfile
+from tests.unit.helpers import libreoffice_pdf
 
 AREAS = {"helse": "Helse", "plan": "Plan og bygg", "skole": "Skole og barnehage", "nav": "NAV", "annet": "Annet"}
 CASE_TYPES = [("complaint", "Bistand til klage"), ("quality", "Kvalitet"), ("no_reply", "Ikke svar")]
@@ -245,14 +246,7 @@ def test_the_csv_writes_decimals_with_a_comma_and_keeps_numbers_unquoted() -> No
 
 @pytest.mark.skipif(shutil.which("libreoffice") is None, reason="libreoffice is not installed")
 def test_libreoffice_renders_the_draft_with_its_cover_and_captions(tmp_path: Path) -> None:
-    draft = tmp_path / "arsmelding.docx"
-    draft.write_bytes(as_docx(report(), profile(), history()))
-    subprocess.run(
-        ["libreoffice", f"-env:UserInstallation=file://{tmp_path}/profile", "--headless", "--convert-to", "pdf",
-         "--outdir", str(tmp_path), str(draft)],
-        check=True, capture_output=True, timeout=180,
-    )  # fmt: skip
-    pdf = tmp_path / "arsmelding.pdf"
+    pdf = libreoffice_pdf(tmp_path, "arsmelding.docx", as_docx(report(), profile(), history()))
     assert pdf.exists()
     if shutil.which("pdftotext"):
         pages = subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True, text=True).stdout

@@ -13,6 +13,7 @@ import pytest
 from openpyxl import load_workbook
 
 from projections.report.workbook import _CHART_ROWS, as_xlsx, rows_per_page
+from tests.unit.helpers import libreoffice_pdf
 from tests.unit.test_report_documents import history, profile, report
 
 MANY_AREAS = {f"omrade{n}": 100 - n for n in range(30)}  # a long table: longer than a printed page
@@ -74,14 +75,7 @@ def test_a_table_that_fits_on_a_page_is_not_split_by_the_page_break_before_its_c
 
 
 def pdf_pages(tmp_path: Path, content: bytes) -> list[str]:
-    book = tmp_path / "arsrapport.xlsx"
-    book.write_bytes(content)
-    subprocess.run(
-        ["libreoffice", f"-env:UserInstallation=file://{tmp_path}/profile", "--headless", "--convert-to", "pdf",
-         "--outdir", str(tmp_path), str(book)],
-        check=True, capture_output=True, timeout=180,
-    )  # fmt: skip
-    pdf = tmp_path / "arsrapport.pdf"
+    pdf = libreoffice_pdf(tmp_path, "arsrapport.xlsx", content)
     info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True).stdout
     count = int(re.search(r"^Pages:\s+(\d+)", info, re.M)[1])  # type: ignore[index]
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True).stdout

@@ -38,6 +38,14 @@ def resolved(office: Office, ctx: Context, reference: str, on: date, **fields: A
     return reference
 
 
+def two_years_with_one_due(office: Office, ctx: Context) -> Retention:
+    """Two years' retention set on 2026-01-01, and 2020-1 (resolved 2020-01-01) due by TODAY."""
+    service = Retention(office)
+    service.set_years(ctx, SetRetention(2, date(2026, 1, 1)))
+    resolved(office, ctx, "2020-1", date(2020, 1, 1))
+    return service
+
+
 def test_an_inquiry_falls_due_the_day_its_years_have_passed_and_29_february_on_28_february() -> None:
     assert retention.due_on(date(2020, 5, 4), 3) == date(2023, 5, 4)
     assert retention.due_on(date(2020, 2, 29), 1) == date(2021, 2, 28)
@@ -85,9 +93,7 @@ def test_due_lists_exactly_resolved_inquiries_past_their_years_not_on_hold_not_e
 def test_a_run_erases_the_due_with_the_retention_reason_and_a_dry_run_writes_nothing(
     office: Office, ctx: Context
 ) -> None:
-    service = Retention(office)
-    service.set_years(ctx, SetRetention(2, date(2026, 1, 1)))
-    resolved(office, ctx, "2020-1", date(2020, 1, 1))
+    service = two_years_with_one_due(office, ctx)
     held = resolved(office, ctx, "2020-2", date(2020, 1, 1))
     service.place_hold(ctx, PlaceLegalHold(held, date(2026, 1, 2), "tilsynssak"))
     before = office.inquiry("2020-1").version
@@ -106,9 +112,7 @@ def test_a_run_erases_the_due_with_the_retention_reason_and_a_dry_run_writes_not
 def test_a_persons_run_erases_only_the_count_they_confirmed_and_its_reason_stays_with_the_tenant(
     office: Office, ctx: Context
 ) -> None:
-    service = Retention(office)
-    service.set_years(ctx, SetRetention(2, date(2026, 1, 1)))
-    resolved(office, ctx, "2020-1", date(2020, 1, 1))
+    service = two_years_with_one_due(office, ctx)
     resolved(office, ctx, "2020-2", date(2020, 1, 2))
     with pytest.raises(DueChanged) as changed:
         service.run(factories.as_admin(ctx), TODAY, note="årlig kassasjon", expected=1)

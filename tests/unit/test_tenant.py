@@ -18,7 +18,7 @@ from domain.taxonomy import (
     code_for,
 )
 from domain.tenant import TENANT_ID, Tenant, UnknownCaseType
-from tests.unit.helpers import REGISTERED_ON, assert_made_by, register_tenant
+from tests.unit.helpers import REGISTERED_ON, assert_made_by, assert_refused_at, register_tenant
 
 REORGANISED_ON = date(2024, 6, 13)
 # Trondheim's reorganisation: the two old sectors are gone, their units live on under new sectors.
@@ -133,9 +133,7 @@ def test_a_good_slug_is_accepted(ctx: Context, slug: str) -> None:
 def test_registration_refuses_an_invalid_value_and_names_the_field(
     ctx: Context, overrides: dict[str, Any], field: str
 ) -> None:
-    with pytest.raises(InvalidField) as raised:
-        register_tenant(ctx, **overrides)
-    assert raised.value.field == field
+    assert_refused_at(field, register_tenant, ctx, **overrides)
 
 
 def test_a_population_of_zero_is_allowed(ctx: Context) -> None:

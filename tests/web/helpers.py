@@ -18,6 +18,9 @@ from domain.account import Account
 from projections import inquiries
 from services.office import Office
 
+SignInAs = Callable[[str, str | None], Awaitable[Account]]
+"""The type of the `sign_in_as` fixture."""
+
 
 class TextRead(HTMLParser):
     """The text nodes a person reads, outside scripts and styles, and the values of the `spoken` attributes (those
@@ -91,7 +94,7 @@ def overview_fails_with(monkeypatch: pytest.MonkeyPatch, error: Exception) -> No
 @pytest.fixture(name="sign_in_as")
 def sign_in_as_fixture(
     make_account: Callable[[str, str | None], Account], sign_in: Callable[[Account], Awaitable[None]]
-) -> Callable[[str, str | None], Awaitable[Account]]:
+) -> SignInAs:
     """The `sign_in_as` fixture: a new account of that role (and tenant, None above the offices), signed in."""
 
     async def sign_in_as(role: str, tenant: str | None) -> Account:
@@ -100,6 +103,16 @@ def sign_in_as_fixture(
         return account
 
     return sign_in_as
+
+
+async def administrator_and_colleague(
+    make_account: Callable[[str, str | None], Account], sign_in: Callable[[Account], Awaitable[None]], office: Office
+) -> tuple[Account, Account]:
+    """A new administrator of the office, signed in, and a new caseworker there for them to manage."""
+    me = make_account("tenant_admin", office.slug)
+    colleague = make_account("caseworker", office.slug)
+    await sign_in(me)
+    return me, colleague
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 import psycopg
@@ -16,6 +17,7 @@ from domain.access_records import (
     LETTER_PURPOSE,
     SEARCH_PURPOSE,
 )
+from domain.account import Account
 from domain.common import Context
 from projections.worker import ProjectionWorker
 from services.audit.access_log import PAGE_SIZE
@@ -55,25 +57,36 @@ async def test_an_auditor_sees_who_opened_which_inquiry_newest_first(
     assert f">{first}</a>" in filtered.text and f">{second}</a>" not in filtered.text and "1 oppslag" in filtered.text
 
 
+ReadsRecorded = Callable[[list[str]], Account]
+
+
+@pytest.fixture
+def reads_recorded(
+    office: Office, caseworker: Context, make_account, database_url: str, worker: ProjectionWorker
+) -> ReadsRecorded:
+    """`reads_recorded(purposes)`: a new caseworker of the office who read one inquiry once for each purpose given,
+    written straight into the access records (as many as a test needs, without opening the page so often)."""
+
+    def recorded(purposes: list[str]) -> Account:
+        reference = receive(office, caseworker)
+        worker.catch_up(office.slug)
+        reader = make_account("caseworker", office.slug)
+        with psycopg.connect(database_url) as conn, conn.transaction():
+            conn.execute("SELECT set_config('app.tenant_id', %s, true)", (office.slug,))
+            conn.execute(
+                "INSERT INTO audit.access_records (tenant_id, account_id, role, inquiry_id, purpose, channel)"
+                " SELECT %s, %s, 'caseworker', %s, purpose, 'web' FROM unnest(%s::text[]) AS purpose",
+                (office.slug, reader.id, office.inquiry(reference).id, purposes),
+            )
+        return reader
+
+    return recorded
+
+
 async def test_the_log_comes_a_page_at_a_time(
-    client: AsyncTestClient,
-    office: Office,
-    caseworker: Context,
-    make_account,
-    sign_in_as,
-    database_url: str,
-    worker: ProjectionWorker,
+    client: AsyncTestClient, office: Office, sign_in_as, reads_recorded: ReadsRecorded
 ) -> None:
-    reference = receive(office, caseworker)
-    worker.catch_up(office.slug)
-    reader = make_account("caseworker", office.slug)
-    with psycopg.connect(database_url) as conn, conn.transaction():
-        conn.execute("SELECT set_config('app.tenant_id', %s, true)", (office.slug,))
-        conn.execute(
-            "INSERT INTO audit.access_records (tenant_id, account_id, role, inquiry_id, purpose, channel)"
-            " SELECT %s, %s, 'caseworker', %s, 'saksbehandling', 'web' FROM generate_series(1, %s)",
-            (office.slug, reader.id, office.inquiry(reference).id, PAGE_SIZE + 1),
-        )
+    reader = reads_recorded([CASE_WORK_PURPOSE] * (PAGE_SIZE + 1))
     await sign_in_as("tenant_admin", office.slug)
     first = await client.get(f"/{office.slug}/tilgangslogg")
     assert f"{PAGE_SIZE + 1} oppslag, side 1 av 2" in first.text and reads(first.text).count(reader.email) == PAGE_SIZE
@@ -114,26 +127,11 @@ async def test_roles_that_do_not_audit_get_404(client: AsyncTestClient, office: 
 
 
 async def test_each_purpose_is_named_as_the_innsyn_letter_names_it(
-    client: AsyncTestClient,
-    office: Office,
-    caseworker: Context,
-    make_account,
-    sign_in_as,
-    database_url: str,
-    worker: ProjectionWorker,
+    client: AsyncTestClient, office: Office, sign_in_as, reads_recorded: ReadsRecorded
 ) -> None:
     codes = [SEARCH_PURPOSE, INNSYN_PURPOSE, CASE_WORK_PURPOSE, AUDIT_PURPOSE, LETTER_PURPOSE, CLI_PURPOSE]
     assert set(codes) <= set(PURPOSE_NAMES)  # one home for the names, the letter's
-    reference = receive(office, caseworker)
-    worker.catch_up(office.slug)
-    reader = make_account("caseworker", office.slug)
-    with psycopg.connect(database_url) as conn, conn.transaction():
-        conn.execute("SELECT set_config('app.tenant_id', %s, true)", (office.slug,))
-        conn.execute(
-            "INSERT INTO audit.access_records (tenant_id, account_id, role, inquiry_id, purpose, channel)"
-            " SELECT %s, %s, 'caseworker', %s, code, 'web' FROM unnest(%s::text[]) AS code",
-            (office.slug, reader.id, office.inquiry(reference).id, codes),
-        )
+    reads_recorded(codes)
     await sign_in_as("auditor", office.slug)
     page = reads((await client.get(f"/{office.slug}/tilgangslogg")).text)
     for code in codes:

@@ -14,6 +14,7 @@ from tests.private_database import (
 )
 from tests.web.helpers import (
     accounts_out_of_reach,
+    administrator_and_colleague,
     post,
     sign_in_as_fixture,  # noqa: F401 (the fixture `sign_in_as`)
 )
@@ -35,9 +36,7 @@ def records(admin_database_url: str, account_id: object) -> list[tuple[str, str,
 async def test_a_tenant_administrator_deactivates_and_reactivates_a_colleague_without_javascript(
     client: AsyncTestClient, office: Office, make_account, sign_in, admin_database_url: str
 ) -> None:
-    me = make_account("tenant_admin", office.slug)
-    colleague = make_account("caseworker", office.slug)
-    await sign_in(me)
+    me, colleague = await administrator_and_colleague(make_account, sign_in, office)
     page = await client.get(f"/{office.slug}/admin")
     assert f'action="/{office.slug}/admin/brukere/{colleague.id}/deaktiver"' in page.text
     assert f"/admin/brukere/{me.id}/deaktiver" not in page.text  # no button against oneself

@@ -8,6 +8,7 @@ from litestar.testing import AsyncTestClient
 
 from services.office import Office
 from tests.web.helpers import (
+    administrator_and_colleague,
     post,
     sign_in_as_fixture,  # noqa: F401 (the fixture `sign_in_as`)
 )
@@ -123,9 +124,7 @@ async def test_an_address_with_an_account_in_another_tenant_gets_the_same_answer
 async def test_an_administrator_changes_a_colleagues_role_but_not_their_own(
     client: AsyncTestClient, office: Office, make_account, sign_in, database_url: str
 ) -> None:
-    me = make_account("tenant_admin", office.slug)
-    colleague = make_account("caseworker", office.slug)
-    await sign_in(me)
+    me, colleague = await administrator_and_colleague(make_account, sign_in, office)
     response = await post(client, f"/{office.slug}/admin/brukere/{colleague.id}/rolle", {"role": "auditor"})
     assert response.status_code == 303
     response = await post(client, f"/{office.slug}/admin/brukere/{me.id}/rolle", {"role": "caseworker"}, htmx=True)

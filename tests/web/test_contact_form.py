@@ -20,6 +20,7 @@ from services.letters import Letters, SetLetterhead
 from services.office import Office
 from tests.web.helpers import (
     fresh_contact_counters_fixture,  # noqa: F401 (autouse: fresh counters per test)
+    post,
     sign_in_as_fixture,  # noqa: F401 (the fixture `sign_in_as`)
 )
 
@@ -36,8 +37,7 @@ async def send(client: AsyncTestClient, tenant: str, **fields: str):
     await client.get(f"/{tenant}/kontakt")
     data = {"summary": SUMMARY, "service_area": "helse", "requester_name": "", "contact": ""}
     data.update(fields)
-    data["_csrf_token"] = client.cookies["ombud_csrf"]
-    return await client.post(f"/{tenant}/kontakt", data=data, follow_redirects=False)
+    return await post(client, f"/{tenant}/kontakt", data)
 
 
 async def test_the_form_asks_for_the_matter_the_area_and_optional_contact_details_without_the_staff_menu(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 
+import httpx
 import pytest
 from litestar.testing import AsyncTestClient
 
@@ -16,7 +17,7 @@ from services.case_commands import AddNote, Resolve
 from services.office import Office
 from services.platform import Platform
 from tests import factories
-from tests.web.helpers import sign_in_as_fixture  # noqa: F401 (the fixture `sign_in_as`)
+from tests.web.helpers import csrf, post, sign_in_as_fixture  # noqa: F401 (the fixture `sign_in_as`)
 
 NAME = "Torbjørg Slettemo"
 SUMMARY = "Torbjørg Slettemo venter på svar om sykehjemsplass."
@@ -36,8 +37,9 @@ def receive(office: Office, ctx: Context) -> str:
     return reference
 
 
-def csrf(client: AsyncTestClient) -> str:
-    return client.cookies["ombud_csrf"]
+async def erase(client: AsyncTestClient, office: Office, reference: str, **fields: str) -> httpx.Response:
+    """The erasure form, posted with the CSRF token as the browser posts it (a redirect not followed)."""
+    return await post(client, f"/{office.slug}/henvendelser/{reference}/slett", fields)
 
 
 async def test_the_administrator_confirms_and_the_page_then_shows_the_fields_as_erased(
@@ -58,11 +60,7 @@ async def test_the_administrator_confirms_and_the_page_then_shows_the_fields_as_
     irreversible = platform.irreversible_at(datetime.now(UTC)).astimezone(OSLO)  # the next rotation + backups' life
     assert f"Fra {irreversible:%d.%m.%Y kl. %H:%M} er nøkkelen som kunne åpne dem destruert" in confirmation.text
 
-    done = await client.post(
-        f"/{office.slug}/henvendelser/{reference}/slett",
-        data={"reason": "krav fra innbygger", "outcome": "withdrawn", "_csrf_token": csrf(client)},
-        follow_redirects=False,
-    )
+    done = await erase(client, office, reference, reason="krav fra innbygger", outcome="withdrawn")
 
     assert done.status_code == 303
     page = await client.get(f"/{office.slug}/henvendelser/{reference}")
@@ -82,9 +80,7 @@ async def test_a_reason_is_required_and_nothing_is_erased_without_one(
     await sign_in_as("tenant_admin", office.slug)
     await client.get(f"/{office.slug}/henvendelser/{reference}/slett")
 
-    answer = await client.post(
-        f"/{office.slug}/henvendelser/{reference}/slett", data={"reason": " ", "_csrf_token": csrf(client)}
-    )
+    answer = await erase(client, office, reference, reason=" ")
 
     assert answer.status_code == 422 and "må fylles ut" in answer.text
     assert office.inquiry(reference).requester_name == NAME
@@ -95,9 +91,7 @@ async def assert_the_erasure_page_is_missing_and_erases_nothing(
 ) -> None:
     """Neither showing nor posting the erasure form answers anything but 404, and the name stays."""
     assert (await client.get(f"/{office.slug}/henvendelser/{reference}/slett")).status_code == 404
-    posted = await client.post(
-        f"/{office.slug}/henvendelser/{reference}/slett", data={"reason": "kassasjon", "_csrf_token": csrf(client)}
-    )
+    posted = await erase(client, office, reference, reason="kassasjon")
     assert posted.status_code == 404
     assert office.inquiry(reference).requester_name == NAME
 
@@ -147,28 +141,16 @@ async def test_erasing_an_open_inquiry_closes_it_with_the_chosen_outcome_so_it_i
 
     confirmation = await client.get(f"/{office.slug}/henvendelser/{reference}/slett")
     assert "Henvendelsen er åpen" in confirmation.text and 'name="outcome"' in confirmation.text
-    without = await client.post(
-        f"/{office.slug}/henvendelser/{reference}/slett",
-        data={"reason": "krav fra innbygger", "_csrf_token": csrf(client)},
-    )
+    without = await erase(client, office, reference, reason="krav fra innbygger")
     assert without.status_code == 422 and "velg utfall" in without.text
-    both = await client.post(
-        f"/{office.slug}/henvendelser/{reference}/slett", data={"reason": " ", "_csrf_token": csrf(client)}
-    )
+    both = await erase(client, office, reference, reason=" ")
     assert both.status_code == 422 and "velg utfall" in both.text and "må fylles ut" in both.text  # all at once
     assert 'value="krav fra innbygger"' in without.text  # what was typed stays
     assert office.erased_on(reference) is None and office.inquiry(reference).status == "open"
-    odd = await client.post(
-        f"/{office.slug}/henvendelser/{reference}/slett",
-        data={"reason": "krav fra innbygger", "outcome": "forgotten", "_csrf_token": csrf(client)},
-    )
+    odd = await erase(client, office, reference, reason="krav fra innbygger", outcome="forgotten")
     assert odd.status_code == 422 and office.erased_on(reference) is None
 
-    done = await client.post(
-        f"/{office.slug}/henvendelser/{reference}/slett",
-        data={"reason": "krav fra innbygger", "outcome": "withdrawn", "_csrf_token": csrf(client)},
-        follow_redirects=False,
-    )
+    done = await erase(client, office, reference, reason="krav fra innbygger", outcome="withdrawn")
     assert done.status_code == 303
     erased = office.inquiry(reference)
     assert (erased.status, erased.outcome, erased.resolved_on) == ("resolved", "withdrawn", today_in_norway())
@@ -213,11 +195,7 @@ async def test_a_resolved_inquiry_is_erased_without_being_asked_for_an_outcome(
     await sign_in_as("tenant_admin", office.slug)
     confirmation = await client.get(f"/{office.slug}/henvendelser/{reference}/slett")
     assert "Henvendelsen er åpen" not in confirmation.text and 'name="outcome"' not in confirmation.text
-    done = await client.post(
-        f"/{office.slug}/henvendelser/{reference}/slett",
-        data={"reason": "krav fra innbygger", "outcome": "withdrawn", "_csrf_token": csrf(client)},
-        follow_redirects=False,
-    )
+    done = await erase(client, office, reference, reason="krav fra innbygger", outcome="withdrawn")
     assert done.status_code == 303
     erased = office.inquiry(reference)
     assert (erased.outcome, erased.resolved_on, erased.erased_on) == ("assisted", date(2025, 3, 5), today_in_norway())

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+import httpx
 import pytest
 from litestar.testing import AsyncTestClient
 
@@ -43,6 +44,15 @@ def current_step(page: str) -> str:
     found = re.search(r'<a class="ds-link" href="[^"]*\?versjon=(\d+)" aria-current="step">', page)
     assert found, "no step is marked as the one shown"
     return found.group(1)
+
+
+async def auditor_reads_history(
+    client: AsyncTestClient, office: Office, caseworker: Context, sign_in_as, query: str
+) -> httpx.Response:
+    """The history page of a fresh inquiry of the office, with that query, as read by a new auditor of the office."""
+    reference = history_of(office, caseworker)
+    await sign_in_as("auditor", office.slug)
+    return await client.get(url(office, reference, query))
 
 
 async def test_an_auditor_steps_through_the_history_and_sees_what_each_step_changed(
@@ -104,9 +114,7 @@ async def test_the_form_shows_the_inquiry_as_it_stood_at_a_moment(
 async def test_a_valid_date_before_the_inquiry_existed_says_so_and_is_no_error(
     client: AsyncTestClient, office: Office, caseworker: Context, sign_in_as, query: str, message: str
 ) -> None:
-    reference = history_of(office, caseworker)
-    await sign_in_as("auditor", office.slug)
-    page = await client.get(url(office, reference, query))
+    page = await auditor_reads_history(client, office, caseworker, sign_in_as, query)
     assert page.status_code == 200 and message in page.text
     assert 'aria-current="step"' not in page.text and NAME not in page.text  # no state: nothing stood then
     assert 'class="ds-alert"' not in page.text  # no notice of a value the page could not use
@@ -153,9 +161,7 @@ async def test_the_history_names_the_caseworker_as_every_other_page_does(
 async def test_an_odd_query_value_is_a_400_naming_the_field(
     client: AsyncTestClient, office: Office, caseworker: Context, sign_in_as, query: str, field: str
 ) -> None:
-    reference = history_of(office, caseworker)
-    await sign_in_as("auditor", office.slug)
-    page = await client.get(url(office, reference, query))
+    page = await auditor_reads_history(client, office, caseworker, sign_in_as, query)
     assert page.status_code == 400
     assert f"«{field}»" in page.text and current_step(page.text) == "3"
 

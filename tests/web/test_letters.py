@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 from datetime import date, timedelta
 
+import httpx
 import pytest
 from docx import Document
 from litestar.testing import AsyncTestClient
@@ -20,8 +21,10 @@ from services.letters import Letters, SetLetterhead
 from services.office import Office
 from tests import factories
 from tests.web.helpers import (
+    SignInAs,
     access_records,
     access_records_cannot_be_written,
+    post,
     sign_in_as_fixture,  # noqa: F401 (the fixture `sign_in_as`)
 )
 
@@ -72,6 +75,23 @@ def offices(office: Office, other_office: Office, caseworker: Context) -> tuple[
     return office, other_office
 
 
+@pytest.fixture
+def ours(offices: tuple[Office, Office], caseworker: Context) -> tuple[Office, str]:
+    """The first office, with one inquiry of its own to write letters about."""
+    office, _ = offices
+    return office, receive(office, caseworker)
+
+
+async def read_as(
+    client: AsyncTestClient, sign_in_as: SignInAs, ours: tuple[Office, str], role: str, path: str
+) -> httpx.Response:
+    """That path under our inquiry's page ("" for the page), read by a new account of that role (network: above the
+    offices, else the office's)."""
+    office, reference = ours
+    await sign_in_as(role, None if role == "network" else office.slug)
+    return await client.get(f"/{office.slug}/henvendelser/{reference}/{path}".rstrip("/"))
+
+
 @pytest.mark.parametrize("kind", list(KINDS))
 async def test_each_letter_is_a_word_document_on_the_offices_letterhead_recorded_before_it_is_sent(
     kind: str,
@@ -109,12 +129,10 @@ async def test_each_letter_is_a_word_document_on_the_offices_letterhead_recorded
 
 
 async def test_an_interim_reply_not_yet_registered_promises_a_month_from_today(
-    client: AsyncTestClient, offices: tuple[Office, Office], caseworker: Context, sign_in_as
+    client: AsyncTestClient, ours: tuple[Office, str], sign_in_as
 ) -> None:
-    office, _ = offices
-    reference = receive(office, caseworker)
-    await sign_in_as("caseworker", office.slug)
-    text = docx_text((await client.get(f"/{office.slug}/henvendelser/{reference}/brev/forelopig-svar.docx")).content)
+    office, reference = ours
+    text = docx_text((await read_as(client, sign_in_as, ours, "caseworker", "brev/forelopig-svar.docx")).content)
     today = today_in_norway()
     assert f"Dato: {long_date(today)}" in text and long_date(expected_answer_on(today)) in text
     assert office.inquiry(reference).interim_reply_on is None  # the download alone registers nothing
@@ -126,15 +144,12 @@ async def test_an_interim_reply_not_yet_registered_promises_a_month_from_today(
 async def test_an_unknown_kind_of_letter_is_a_missing_page_and_records_nothing(
     path: str,
     client: AsyncTestClient,
-    offices: tuple[Office, Office],
-    caseworker: Context,
+    ours: tuple[Office, str],
     sign_in_as,
     admin_database_url: str,
 ) -> None:
-    office, _ = offices
-    reference = receive(office, caseworker)
-    await sign_in_as("caseworker", office.slug)
-    response = await client.get(f"/{office.slug}/henvendelser/{reference}/{path}")
+    office, _ = ours
+    response = await read_as(client, sign_in_as, ours, "caseworker", path)
     assert response.status_code == 404 and "Testesen" not in response.text
     assert access_records(admin_database_url, office.slug) == []
 
@@ -150,12 +165,8 @@ async def test_another_tenants_inquiry_or_an_unknown_one_is_a_missing_page_and_r
         missing = await client.get(f"/{other.slug}/henvendelser/{reference}/brev/{kind}.docx")
         assert missing.status_code == 404 and "Testesen" not in missing.text
     await client.get(f"/{other.slug}/admin")
-    post = await client.post(
-        f"/{office.slug}/henvendelser/{reference}/brev/forelopig-svar",
-        data={"_csrf_token": client.cookies["ombud_csrf"]},
-        follow_redirects=False,
-    )
-    assert post.status_code == 404 and office.inquiry(reference).interim_reply_on is None
+    posted = await post(client, f"/{office.slug}/henvendelser/{reference}/brev/forelopig-svar")
+    assert posted.status_code == 404 and office.inquiry(reference).interim_reply_on is None
     assert (
         access_records(admin_database_url, office.slug) == [] and access_records(admin_database_url, other.slug) == []
     )
@@ -163,20 +174,16 @@ async def test_another_tenants_inquiry_or_an_unknown_one_is_a_missing_page_and_r
 
 @pytest.mark.parametrize(("role", "status"), [("auditor", 200), ("tenant_admin", 200), ("network", 404)])
 async def test_the_roles_that_read_the_case_page_may_download_its_letters(
-    role: str, status: int, client: AsyncTestClient, offices: tuple[Office, Office], caseworker: Context, sign_in_as
+    role: str, status: int, client: AsyncTestClient, ours: tuple[Office, str], sign_in_as
 ) -> None:
-    office, _ = offices
-    reference = receive(office, caseworker)
-    await sign_in_as(role, None if role == "network" else office.slug)
-    response = await client.get(f"/{office.slug}/henvendelser/{reference}/brev/kvittering.docx")
+    response = await read_as(client, sign_in_as, ours, role, "brev/kvittering.docx")
     assert response.status_code == status
 
 
 async def test_no_access_record_no_letter(
-    client: AsyncTestClient, offices: tuple[Office, Office], caseworker: Context, sign_in_as, monkeypatch
+    client: AsyncTestClient, ours: tuple[Office, str], sign_in_as, monkeypatch
 ) -> None:
-    office, _ = offices
-    reference = receive(office, caseworker)
+    office, reference = ours
     await sign_in_as("caseworker", office.slug)
     access_records_cannot_be_written(monkeypatch)
     response = await client.get(f"/{office.slug}/henvendelser/{reference}/brev/kvittering.docx")
@@ -185,12 +192,10 @@ async def test_no_access_record_no_letter(
 
 
 async def test_the_case_page_links_to_its_three_letters(
-    client: AsyncTestClient, offices: tuple[Office, Office], caseworker: Context, sign_in_as
+    client: AsyncTestClient, ours: tuple[Office, str], sign_in_as
 ) -> None:
-    office, _ = offices
-    reference = receive(office, caseworker)
-    await sign_in_as("caseworker", office.slug)
-    page = await client.get(f"/{office.slug}/henvendelser/{reference}")
+    office, reference = ours
+    page = await read_as(client, sign_in_as, ours, "caseworker", "")
     for kind in KINDS:
         assert f'href="/{office.slug}/henvendelser/{reference}/brev/{kind}.docx"' in page.text
 
@@ -222,11 +227,7 @@ async def test_one_click_on_the_dashboard_registers_the_interim_reply_once_and_o
     assert action in soon and "Send foreløpig svar" in soon
 
     for _ in range(2):  # a second click the same day registers nothing more
-        response = await client.post(
-            f"/{office.slug}/henvendelser/{reference}/brev/forelopig-svar",
-            data={"_csrf_token": client.cookies["ombud_csrf"]},
-            follow_redirects=False,
-        )
+        response = await post(client, f"/{office.slug}/henvendelser/{reference}/brev/forelopig-svar")
         assert response.status_code == 303
         assert response.headers["location"] == f"/{office.slug}/henvendelser/{reference}/brev/forelopig-svar.docx"
         letter = await client.get(response.headers["location"])
@@ -245,34 +246,24 @@ async def test_one_click_on_the_dashboard_registers_the_interim_reply_once_and_o
 
 
 async def test_a_resolved_inquiry_gets_no_interim_reply_and_says_why(
-    client: AsyncTestClient, offices: tuple[Office, Office], caseworker: Context, sign_in_as
+    client: AsyncTestClient, ours: tuple[Office, str], caseworker: Context, sign_in_as
 ) -> None:
-    office, _ = offices
-    reference = receive(office, caseworker)
+    office, reference = ours
     office.handle(caseworker, Resolve(inquiry=reference, on=date(2026, 3, 5), outcome="assisted"))
     await sign_in_as("caseworker", office.slug)
     await client.get(f"/{office.slug}/oversikt")
-    response = await client.post(
-        f"/{office.slug}/henvendelser/{reference}/brev/forelopig-svar",
-        data={"_csrf_token": client.cookies["ombud_csrf"]},
-        follow_redirects=False,
-    )
+    response = await post(client, f"/{office.slug}/henvendelser/{reference}/brev/forelopig-svar")
     assert response.status_code == 409 and "avsluttet" in response.text and 'role="alert"' in response.text
     assert office.inquiry(reference).interim_reply_on is None
 
 
 async def test_an_auditor_may_not_register_the_interim_reply(
-    client: AsyncTestClient, offices: tuple[Office, Office], caseworker: Context, sign_in_as
+    client: AsyncTestClient, ours: tuple[Office, str], sign_in_as
 ) -> None:
-    office, _ = offices
-    reference = receive(office, caseworker)
+    office, reference = ours
     await sign_in_as("auditor", office.slug)
     await client.get(f"/{office.slug}/henvendelser")
-    response = await client.post(
-        f"/{office.slug}/henvendelser/{reference}/brev/forelopig-svar",
-        data={"_csrf_token": client.cookies["ombud_csrf"]},
-        follow_redirects=False,
-    )
+    response = await post(client, f"/{office.slug}/henvendelser/{reference}/brev/forelopig-svar")
     assert response.status_code == 404 and office.inquiry(reference).interim_reply_on is None
 
 
@@ -300,9 +291,7 @@ async def test_the_administrator_sets_the_letterhead_and_the_letters_use_it(
     assert page.status_code == 200 and 'value="Ombudet i Prøveby"' in page.text and "Kari Annenombud" not in page.text
     assert "Standardteksten tilpasses dagen svaret sendes" in page.text  # why an interim reply may read otherwise
     assert f'href="/{office.slug}/admin/brev"' in (await client.get(f"/{office.slug}/admin")).text
-    response = await client.post(
-        f"/{office.slug}/admin/brev", data={**FORM, "_csrf_token": client.cookies["ombud_csrf"]}, follow_redirects=False
-    )
+    response = await post(client, f"/{office.slug}/admin/brev", FORM)
     assert response.status_code == 303
     saved = await client.get(response.headers["location"])
     assert "Brevhodet er lagret." in saved.text and 'value="Kommuneombudet i Prøveby"' in saved.text
@@ -336,11 +325,7 @@ async def test_bad_letterhead_input_is_named_at_its_field_and_nothing_is_saved(
     office, _ = offices
     await sign_in_as("tenant_admin", office.slug)
     await client.get(f"/{office.slug}/admin/brev")
-    response = await client.post(
-        f"/{office.slug}/admin/brev",
-        data={**FORM, **changes, "_csrf_token": client.cookies["ombud_csrf"]},
-        follow_redirects=False,
-    )
+    response = await post(client, f"/{office.slug}/admin/brev", {**FORM, **changes})
     assert response.status_code == 422 and label in response.text
     assert f'id="{field}"' in response.text and f'aria-describedby="{field}' in response.text
     assert 'aria-invalid="true"' in response.text
@@ -358,9 +343,7 @@ async def test_only_the_offices_administrator_reaches_the_letterhead_page(
     page = await client.get(f"/{office.slug}/admin/brev")
     assert page.status_code == 404 and "Ola Prøveombud" not in page.text
     await client.get("/")
-    response = await client.post(
-        f"/{office.slug}/admin/brev", data={**FORM, "_csrf_token": client.cookies["ombud_csrf"]}, follow_redirects=False
-    )
+    response = await post(client, f"/{office.slug}/admin/brev", FORM)
     assert response.status_code == 404
     assert Letters(office).letterhead().office_name == "Ombudet i Prøveby"
 
@@ -404,12 +387,10 @@ def test_an_offices_own_interim_text_is_used_as_it_is_on_any_day(office: Office,
 
 
 async def test_the_innsyn_letter_is_printed_on_the_offices_letterhead_and_signed_as_the_other_letters(
-    client: AsyncTestClient, offices: tuple[Office, Office], caseworker: Context, sign_in_as
+    client: AsyncTestClient, ours: tuple[Office, str], sign_in_as
 ) -> None:
-    office, _ = offices
-    reference = receive(office, caseworker)
-    await sign_in_as("caseworker", office.slug)
-    response = await client.get(f"/{office.slug}/henvendelser/{reference}/innsyn.docx")
+    _, reference = ours
+    response = await read_as(client, sign_in_as, ours, "caseworker", "innsyn.docx")
     assert response.status_code == 200
     document = Document(io.BytesIO(response.content))
     header = "\n".join(p.text for p in document.sections[0].header.paragraphs)

@@ -8,15 +8,14 @@ from litestar.testing import AsyncTestClient
 from domain.privacy_statement import default_statement
 from domain.tenant import Tenant
 from services.office import Office
-from tests.web.helpers import sign_in_as_fixture  # noqa: F401 (the fixture `sign_in_as`)
+from tests.web.helpers import post, sign_in_as_fixture  # noqa: F401 (the fixture `sign_in_as`)
 
 OWN = "Ombudet i Prøveby behandler det du skriver.\n\nDu kan klage til Datatilsynet.\r\nEller ringe oss."
 
 
 async def save(client: AsyncTestClient, tenant: str, text: str):
     await client.get(f"/{tenant}/admin/personvern")
-    data = {"privacy_statement": text, "_csrf_token": client.cookies["ombud_csrf"]}
-    return await client.post(f"/{tenant}/admin/personvern", data=data, follow_redirects=False)
+    return await post(client, f"/{tenant}/admin/personvern", {"privacy_statement": text})
 
 
 async def test_until_edited_anyone_reads_the_products_statement_for_that_office(

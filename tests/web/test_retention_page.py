@@ -12,6 +12,7 @@ from services.office import Office
 from services.retention import Retention, SetRetention
 from tests import factories
 from tests.web.helpers import (
+    SignInAs,
     csrf,
     sign_in_as_fixture,  # noqa: F401 (the fixture `sign_in_as`)
 )
@@ -24,6 +25,14 @@ def resolved(office: Office, ctx: Context, on: date) -> str:
         office, ctx, received_on=on, summary=f"{NAME} ber om hjelp.", requester_name=NAME
     ).reference
     office.handle(ctx, Resolve(inquiry=reference, on=on, outcome="assisted"))
+    return reference
+
+
+async def due_before_its_administrator(office: Office, caseworker: Context, sign_in_as: SignInAs) -> str:
+    """An inquiry resolved on 2020-03-02, due under a year's retention set on 2024-01-01; the administrator signed in."""
+    reference = resolved(office, caseworker, date(2020, 3, 2))
+    Retention(office).set_years(caseworker, SetRetention(1, date(2024, 1, 1)))
+    await sign_in_as("tenant_admin", office.slug)
     return reference
 
 
@@ -76,9 +85,7 @@ async def test_the_administrator_sets_retention_sees_the_due_inquiries_and_runs_
 async def test_a_run_needs_a_reason_and_the_count_confirmed_else_it_erases_nothing(
     client: AsyncTestClient, office: Office, caseworker: Context, sign_in_as
 ) -> None:
-    first = resolved(office, caseworker, date(2020, 3, 2))
-    Retention(office).set_years(caseworker, SetRetention(1, date(2024, 1, 1)))
-    await sign_in_as("tenant_admin", office.slug)
+    first = await due_before_its_administrator(office, caseworker, sign_in_as)
     await client.get(f"/{office.slug}/admin/kassasjon")
     run = f"/{office.slug}/admin/kassasjon/kjor"
 
@@ -105,9 +112,7 @@ async def test_a_run_needs_a_reason_and_the_count_confirmed_else_it_erases_nothi
 async def test_the_hold_button_keeps_an_inquiry_from_retention_until_lifted(
     client: AsyncTestClient, office: Office, caseworker: Context, sign_in_as
 ) -> None:
-    reference = resolved(office, caseworker, date(2020, 3, 2))
-    Retention(office).set_years(caseworker, SetRetention(1, date(2024, 1, 1)))
-    await sign_in_as("tenant_admin", office.slug)
+    reference = await due_before_its_administrator(office, caseworker, sign_in_as)
     page = await client.get(f"/{office.slug}/henvendelser/{reference}")
     assert "Hold tilbake fra kassasjon" in page.text
 
