@@ -39,8 +39,7 @@ class PostgresInquiryKeys:
             return self._select(cursor, inquiry_id)
 
     def add_new(self, epoch: int, rows: list[tuple[UUID, bytes]]) -> set[UUID]:
-        with self._datastore.transaction(commit=True) as cursor:
-            self._tenant(cursor)
+        with _in_tenant(self._datastore, self._slug, commit=True) as cursor:
             cursor.execute(
                 "INSERT INTO platform.inquiry_keys (tenant_id, inquiry_id, epoch, wrapped_key)"
                 " SELECT %s, r.inquiry_id, %s, r.wrapped_key FROM unnest(%s::uuid[], %s::bytea[]) AS r(inquiry_id, wrapped_key)"
