@@ -46,6 +46,7 @@ from web.new_inquiry import NewInquiryController
 from web.offices import tenant_office, tenant_profile
 from web.outages import exception_handlers as outage_handlers
 from web.outreach import OutreachController
+from web.invitations import InvitationController
 from web.platform_admin import PlatformController
 from web.query import plain_file_path
 from web.retention import LegalHoldController, RetentionController
@@ -126,6 +127,7 @@ def create_app(
             AccessLogController,
             ContactController,
             PlatformController,
+            InvitationController,
             NetworkController,
             CheckpointListController,
             create_static_files_router(path="/static", directories=[STATIC], name="static", guards=[plain_file_path]),
