@@ -39,6 +39,7 @@ from web.home import HomeController
 from web.i18n import template_environment
 from web.inquiries import InquiryListController
 from web.inquiry_history import InquiryHistoryController
+from web.invitations import InvitationController
 from web.letters import LetterController, LetterheadController
 from web.national_groups import NationalGroupsController
 from web.network import NetworkController
@@ -46,7 +47,6 @@ from web.new_inquiry import NewInquiryController
 from web.offices import tenant_office, tenant_profile
 from web.outages import exception_handlers as outage_handlers
 from web.outreach import OutreachController
-from web.invitations import InvitationController
 from web.platform_admin import PlatformController
 from web.query import plain_file_path
 from web.retention import LegalHoldController, RetentionController

@@ -94,6 +94,8 @@ FORMS = {  # the fields each POST route reads from its form, besides the CSRF to
     ),
     "/{tenant:str}/kontakt": ("summary", "service_area", "requester_name", "contact", "nettside"),
     "/plattform": ("slug", "name", "population", "template"),
+    "/plattform/invitasjon": ("tenant", "email", "display_name"),
+    "/invitasjon/{token:str}": ("password", "repeated"),
 }
 ODD = [
     "",
