@@ -43,9 +43,12 @@ class FieldEncryptingMapper(Mapper[UUID]):
     A shredded list (the blind index's keyed hashes) is opened here, for the worker: empty once the key is gone.
     """
 
-    def __init__(self, base: Mapper[UUID], keys: InquiryKeys) -> None:
+    def __init__(self, base: Mapper[UUID], keys: InquiryKeys, *, open_lists: bool = True) -> None:
+        """`open_lists=False`: no inquiry key is looked up at all and the blind index reads empty, for folds that
+        read no personal field (retention's rule: services/retention.py), which need not ask for a key per inquiry."""
         super().__init__(base.transcoder, base.compressor, base.cipher)
         self.keys = keys
+        self.open_lists = open_lists
 
     def to_stored_event(self, domain_event: DomainEventProtocol[UUID]) -> StoredEvent:
         lists = SHREDDED_LISTS.get(type(domain_event), ())
@@ -79,7 +82,7 @@ class FieldEncryptingMapper(Mapper[UUID]):
         for field in SHREDDED_LISTS.get(type(event), ()):
             encrypted = EncryptedField.from_stored(field, state.get(field))
             if encrypted is not None:
-                key = self.keys.for_reading(event.originator_id)
+                key = self.keys.for_reading(event.originator_id) if self.open_lists else None
                 state[field] = (
                     [] if key is None else self.keys.decrypt_field(key, event.originator_id, encrypted).split()
                 )
