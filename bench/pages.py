@@ -2,8 +2,9 @@
 
 A throwaway database with one tenant of `--inquiries` over six years (bench.web's generated case log, mostly
 resolved), retention at one year so that most are due; each page is asked `--rounds` times after one warm-up, and
-/health beside it as the floor of the same run. Run it on a checkout of an earlier commit as the baseline:
-`PYTHONPATH=/tmp/base .venv/bin/python bench/pages.py` (the script from here, the code from there).
+/health beside it as the floor of the same run. `python -m bench.pages`; the baseline is this script run over a checkout
+of an earlier commit: `PYTHONPATH=/tmp/base .venv/bin/python bench/pages.py` (the script from here, the code from
+there). `--profile` prints where each page's work goes (cProfile) instead.
 """
 
 from __future__ import annotations
@@ -18,21 +19,19 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
-sys.path.insert(0, os.environ.get("PYTHONPATH", "").split(os.pathsep)[0] or str(Path(__file__).parent.parent))
+from litestar.testing import AsyncTestClient
 
-from litestar.testing import AsyncTestClient  # noqa: E402
-
-from bench.web import PASSWORD, SLUG, build_tenant  # noqa: E402
-from domain.common import Context, today_in_norway  # noqa: E402
-from infra.directory import PostgresAccountDirectory, PostgresTenantDirectory  # noqa: E402
-from infra.eventstore import factory_maker, open_datastore  # noqa: E402
-from infra.key_epochs import DirectoryEpochStore  # noqa: E402
-from infra.logins import with_database  # noqa: E402
-from infra.throwaway import migrated_throwaway_database  # noqa: E402
-from services.accounts import create_account  # noqa: E402
-from services.platform import Platform  # noqa: E402
-from services.retention import Retention, SetRetention  # noqa: E402
-from web.app import create_app  # noqa: E402
+from bench.web import PASSWORD, SLUG, build_tenant
+from domain.common import Context, today_in_norway
+from infra.directory import PostgresAccountDirectory, PostgresTenantDirectory
+from infra.eventstore import factory_maker, open_datastore
+from infra.key_epochs import DirectoryEpochStore
+from infra.logins import with_database
+from infra.throwaway import migrated_throwaway_database
+from services.accounts import create_account
+from services.platform import Platform
+from services.retention import Retention, SetRetention
+from web.app import create_app
 
 ADMIN = "ytelse-admin@eksempel.invalid"
 
