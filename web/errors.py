@@ -12,13 +12,13 @@ import logging
 from typing import Any
 from uuid import uuid4
 
+from asyncpg import InterfaceError, PostgresError
 from jinja2_fragments.litestar import HTMXBlockTemplate
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException
 from litestar.response import Template
 from litestar.status_codes import HTTP_403_FORBIDDEN, HTTP_500_INTERNAL_SERVER_ERROR
 from litestar.types import ExceptionHandlersMap, Receive, Scope, Send
-from asyncpg import InterfaceError, PostgresError
 from redis.exceptions import RedisError
 
 from services.case_commands import NotAllowed
