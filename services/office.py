@@ -39,6 +39,7 @@ from services.case_commands import (
     SendInterimReply,
     require_role,
 )
+from services.inquiry_fold import InquiryFold
 from services.inquiry_keys import EncryptedField
 
 # The library's fields, and the blind index (keyed hashes of personal words: no reader needs them in a history).
@@ -125,6 +126,7 @@ class Office:
         self.app = app
         self.slug = app.slug
         self._tracer = tracer or trace.get_tracer(__name__)
+        self.inquiry_fold = InquiryFold()  # every inquiry, folded in the process, for retention (services/retention.py)
 
     # -- tenant -----------------------------------------------------------------------------
 

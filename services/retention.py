@@ -9,23 +9,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
-from typing import cast
-from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
-from eventsourcing.utils import get_topic
 
 from domain import retention
 from domain.common import Context
 from domain.inquiry import Inquiry
 from domain.tenant import Tenant
-from services.application import FieldEncryptingMapper
 from services.case_commands import EraseInquiry
 from services.office import ConflictError, InquiryNotFound, Office
 from services.platform import Platform
-
-_PAGE = 5_000  # notifications a query: 3,000 inquiries in about three
 
 
 @dataclass(frozen=True)
@@ -109,26 +103,7 @@ class Retention:
         return [d.reference for d in due]
 
     def _inquiries(self) -> Iterator[Inquiry]:
-        """Every inquiry, folded from the tenant's notification log read in large pages: one query per page, not one
-        per inquiry (3,000 inquiries took seconds that way), each inquiry folded as its events come. Opened without
-        inquiry keys: the rule reads no personal field."""
-        mapper = self.app.mapper
-        if isinstance(mapper, FieldEncryptingMapper):
-            mapper = FieldEncryptingMapper(mapper, mapper.keys, open_lists=False)
-        received = get_topic(Inquiry.Received)
-        folded: dict[UUID, Inquiry] = {}
-        start: int | None = None
-        while True:
-            page = self.app.recorder.select_notifications(start, _PAGE, inclusive_of_start=start is None)
-            for notification in page:
-                originator = cast(UUID, notification.originator_id)
-                if notification.topic == received or originator in folded:
-                    event = cast(Inquiry.Event, mapper.to_domain_event(notification))
-                    folded[originator] = cast(Inquiry, event.mutate(folded.get(originator)))
-            if len(page) < _PAGE:
-                break
-            start = page[-1].id
-        yield from folded.values()
+        yield from self.office.inquiry_fold.inquiries(self.app)
 
     def _inquiry(self, inquiry: str) -> Inquiry:
         found_id = self.office.inquiry_id(inquiry)
