@@ -2,9 +2,8 @@
 
 A throwaway database with one tenant of `--inquiries` over six years (bench.web's generated case log, mostly
 resolved), retention at one year so that most are due; each page is asked `--rounds` times after one warm-up, and
-/health beside it as the floor of the same run. `python -m bench.pages`; the baseline is this script run over a checkout
-of an earlier commit: `PYTHONPATH=/tmp/base .venv/bin/python bench/pages.py` (the script from here, the code from
-there). `--profile` prints where each page's work goes (cProfile) instead.
+/health beside it as the floor of the same run. `python -m bench.pages --baseline DIR` measures a checkout of an earlier
+commit first in the same run (this script, that checkout's code: `git archive COMMIT | tar -x -C DIR`). `--profile` prints where each page's work goes (cProfile) instead.
 """
 
 from __future__ import annotations
@@ -13,6 +12,7 @@ import argparse
 import asyncio
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -68,8 +68,10 @@ async def _measure(client: AsyncTestClient, rounds: int) -> dict[str, list[float
     }
     assert await sign_in() == 303
     times: dict[str, list[float]] = {name: [] for name in pages}
-    for name, page in pages.items():
-        status = await page()  # warm-up: imports, caches
+    for name, page in pages.items():  # the first request of each: imports, the retention fold, caches
+        started = time.perf_counter()
+        status = await page()
+        times[name].append((time.perf_counter() - started) * 1000)
         assert status in (200, 303), f"{name}: {status}"
     for _ in range(rounds):
         for name, page in pages.items():  # in turn, so that a drift of the machine touches each alike
@@ -128,7 +130,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--inquiries", type=int, default=3_000)
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--profile", action="store_true", help="cProfile the work behind each page, then stop")
+    parser.add_argument("--baseline", type=Path, help="a checkout of an earlier commit: measured first, in this run")
     args = parser.parse_args(argv)
+    if args.baseline:
+        print(f"baseline: {args.baseline}", flush=True)
+        same = ["--inquiries", str(args.inquiries), "--rounds", str(args.rounds)]
+        run_here = f"import runpy, sys; sys.argv = ['pages', *{same!r}]; runpy.run_path({str(Path(__file__))!r}, run_name='__main__')"
+        subprocess.run(
+            [sys.executable, "-c", run_here],
+            cwd=args.baseline,
+            env={**os.environ, "PYTHONPATH": str(args.baseline)},
+            check=True,
+        )
+        print("this checkout:", flush=True)
     server = os.environ.get("OMBUD_ADMIN_DATABASE_URL") or os.environ["DATABASE_URL"]
     redis_url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
     master_key = os.urandom(32)
@@ -162,9 +176,9 @@ def main(argv: list[str] | None = None) -> int:
             platform.close()
             datastore.close()
     print(f"{args.inquiries} inquiries, {args.rounds} rounds; ms at the server, min / median / max")
-    print("| page | min | median | max |\n|---|---|---|---|")
-    for name, values in times.items():
-        print(f"| {name} | {min(values):,.0f} | {statistics.median(values):,.0f} | {max(values):,.0f} |")
+    print("| page | first | min | median | max |\n|---|---|---|---|---|")
+    for name, (first, *values) in times.items():
+        print(f"| {name} | {first:,.0f} | {min(values):,.0f} | {statistics.median(values):,.0f} | {max(values):,.0f} |")
     return 0
 
 
