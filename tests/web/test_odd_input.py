@@ -77,7 +77,7 @@ FORMS = {  # the fields each POST route reads from its form, besides the CSRF to
     "/{tenant:str}/admin/brukere/{account_id:str}/aktiver": (),
     "/plattform/kontoer/{account_id:str}/deaktiver": (),
     "/plattform/kontoer/{account_id:str}/aktiver": (),
-    "/{tenant:str}/admin/taksonomi": ("effective_from", "areas", "mapping"),
+    "/{tenant:str}/admin/taksonomi": ("effective_from", "area-0-code", "area-0-name", "area-0-parent", "flytt-helse"),
     "/{tenant:str}/admin/deling": ("deler",),
     "/{tenant:str}/admin/nasjonale-grupper": ("versjon", "gruppe.helse", "gruppe.nav", "gruppe.annet"),
     "/{tenant:str}/henvendelser/{reference:str}/brev/forelopig-svar": (),
