@@ -10,10 +10,15 @@ from playwright.sync_api import Page
 
 from domain.common import Context
 from domain.taxonomy import STANDARD_CASE_TYPES
+from infra.directory import PostgresAccountDirectory
+from infra.eventstore import open_datastore
+from services.accounts import create_account
 from services.case_commands import Recategorise
+from services.platform import Platform
 from tests import factories
-from tests.browser.conftest import Offices
+from tests.browser.conftest import Offices, sign_in_through_the_form
 from tests.browser.test_content_security_policy import Watched
+from tests.helpers import PASSWORD
 
 NARROW, HEIGHT = 320, 800
 WORKER = Context("rådgiver-test", "caseworker", str(uuid.uuid4()))
@@ -77,3 +82,33 @@ def test_the_favicon_is_linked_and_served(page: Page) -> None:
     assert href == "/static/favicon.svg"
     response = page.request.get(href)
     assert response.ok and response.headers["content-type"].startswith("image/svg+xml")
+
+
+def test_at_1280_pixels_the_trend_table_shows_every_year_without_scrolling(
+    page: Page, live_platform: Platform, database_url: str
+) -> None:
+    """In an office of its own: a decade of years would change what other tests count in the shared offices."""
+    suffix = uuid.uuid4().hex[:8]
+    office = live_platform.create_tenant(
+        Context("plattform-admin", "platform_admin", str(uuid.uuid4())), slug=f"trend{suffix}", name="Trendby kommune"
+    )
+    for year in range(2016, 2026):  # a column a year, the current one last
+        factories.case(office, WORKER, received_on=date(year, 5, 2))
+    datastore = open_datastore(database_url, pool_size=1, max_overflow=0)
+    try:
+        account = create_account(
+            PostgresAccountDirectory(datastore),
+            email=f"trend-{suffix}@eksempel.invalid",
+            role="caseworker",
+            tenant=office.slug,
+            password=PASSWORD,
+        )
+    finally:
+        datastore.close()  # type: ignore[attr-defined]
+    page.set_viewport_size({"width": 1280, "height": HEIGHT})
+    sign_in_through_the_form(page, account)
+    page.goto(f"/{office.slug}/statistikk?year=2025")
+    region = page.locator(".table-scroll:has(#utvikling-tabell)")
+    assert region.count() == 1, "the page shows no trend table"
+    sizes = region.evaluate("element => [element.scrollWidth, element.clientWidth]")
+    assert sizes[0] <= sizes[1], f"the trend table is {sizes[0]} px wide in a region of {sizes[1]} px"
