@@ -53,7 +53,10 @@ class PlatformController(Controller):
             return await _render(request, staff, form=form, errors=errors, status=422)
         if not request.headers.get("hx-request"):
             return Redirect("/plattform", status_code=303)
-        return await _render(request, staff, form={"template": "kommune"}, errors={}, created=form.get("slug"))
+        created = form.get("slug")  # the new kommune's first administrator is the next step: chosen for the invitation
+        return await _render(
+            request, staff, form={"template": "kommune"}, errors={}, created=created, invite={"tenant": created or ""}
+        )
 
     @post("/invitasjon")
     async def invite(self, request: Request, staff: NamedDependency[Staff]) -> Template:

@@ -196,3 +196,14 @@ def test_the_service_refuses_an_invitation_from_any_role_but_the_platform_admini
 
 def test_a_kommune_that_existed_keeps_its_sharing(platform: Platform, office: Office) -> None:
     assert office.profile().shares_statistics is True and office.slug in platform.sharing_slugs()
+
+
+async def test_with_htmx_the_new_kommune_comes_back_chosen_for_its_first_invitation(
+    client: AsyncTestClient, sign_in_as, new_slug
+) -> None:
+    await sign_in_as("platform_admin", None)
+    slug = new_slug()
+    data = {"slug": slug, "name": "Nyby kommune", "template": "kommune"}
+    response = await post(client, "/plattform", data, htmx=True)
+    assert response.status_code == 200 and 'id="invitasjon"' in response.text
+    assert f'<option value="{slug}" selected>' in response.text
