@@ -25,7 +25,7 @@ ERASERS = ("tenant_admin",)  # who may erase an inquiry's personal data for good
 AUDIT_READERS = ("auditor", "tenant_admin")
 MIN_PASSWORD_LENGTH = 12
 # What happens to an account, each recorded with who and when (audit.account_records).
-ACCOUNT_CHANGES = ("created", "role_changed", "deactivated", "reactivated", "password_reset", "name_set")
+ACCOUNT_CHANGES = ("created", "role_changed", "deactivated", "reactivated", "password_reset", "name_set", "invited")
 # A display name is a person's name as colleagues read it (personal data: never logged); the column checks it too.
 MAX_DISPLAY_NAME = 100
 # The record scope of accounts above the tenants: no tenant slug can take it, and row-level security still applies.

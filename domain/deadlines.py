@@ -41,6 +41,14 @@ def today_in_norway(now: datetime | None = None) -> date:
     return now.astimezone(OSLO).date()
 
 
+def moment_in_norway(at: datetime, *, seconds: bool = False) -> str:
+    """A moment as people in Norway write it, in Norwegian time: «08.12.2026 kl. 17.05» (with `seconds`,
+    «kl. 17.05.09», for the access log). The one time format of every page, letter and list."""
+    if at.tzinfo is not None and at.utcoffset() is not None:
+        at = at.astimezone(OSLO)
+    return f"{at:%d.%m.%Y} kl. {at:%H.%M.%S}" if seconds else f"{at:%d.%m.%Y} kl. {at:%H.%M}"
+
+
 def is_reply(event: object) -> bool:
     """Whether an inquiry event answers the inquirer, so the § 11 a deadline no longer runs."""
     return type(event).__qualname__ in REPLY_EVENTS

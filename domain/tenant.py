@@ -26,7 +26,9 @@ from domain.taxonomy import STANDARD_CASE_TYPES, CaseType, ServiceArea, Taxonomy
 
 SLUG = re.compile(r"[a-z][a-z0-9-]{1,39}")
 # The platform's own first path segments: a tenant named so would shadow or be shadowed by them.
-RESERVED_SLUGS = frozenset({"login", "logout", "static", "health", "plattform", "nettverk", "api", "admin", "revisjon"})
+RESERVED_SLUGS = frozenset(
+    {"login", "logout", "static", "health", "plattform", "nettverk", "api", "admin", "revisjon", "invitasjon"}
+)
 TENANT_ID = uuid5(NAMESPACE_URL, "https://ombud.invalid/tenant")
 # More people than live in Norway: no kommune is larger.
 MAX_POPULATION = 10_000_000

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
@@ -179,6 +180,37 @@ class PostgresAccountDirectory:
 
     def reset_password(self, email: str, password_hash: str, by: Context) -> bool:
         return self._call("platform.reset_password(%s, %s, %s, %s)", email, password_hash, by.user_id, by.role)
+
+    def invite(self, token_hash: bytes, account: Account, valid_for: timedelta, by: Context) -> bool:
+        """Through the owner's function (0035_invitations.sql): no login reads or writes the invitations directly."""
+        return self._call(
+            "platform.invite_account(%s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            token_hash,
+            account.id,
+            account.tenant,
+            account.email,
+            account.role,
+            account.display_name,
+            valid_for,
+            by.user_id,
+            by.role,
+        )
+
+    def open_invitation(self, token_hash: bytes) -> Account | None:
+        with self._datastore.transaction(commit=False) as cursor:
+            cursor.execute(
+                "SELECT email, tenant_id, role, display_name FROM platform.open_invitation(%s)", (token_hash,)
+            )
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        return Account(UUID(int=0), row["email"], row["role"], row["tenant_id"], row["display_name"])
+
+    def accept_invitation(self, token_hash: bytes, password_hash: str) -> UUID | None:
+        with self._datastore.transaction(commit=True) as cursor:
+            cursor.execute("SELECT platform.accept_invitation(%s, %s) AS account", (token_hash, password_hash))
+            account: UUID | None = cursor.fetchone()["account"]  # type: ignore[index]  # always one row
+            return account
 
     def _call(self, function: str, *args: object) -> bool:
         """One of the account functions, in a transaction of its own; True when it found the account (or added it)."""

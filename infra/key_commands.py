@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from domain.common import DomainError
-from domain.deadlines import OSLO
+from domain.deadlines import moment_in_norway
 from infra.settings import Settings
 
 # Where erasure and rotation leave dead row versions of key material or of the blind index.
@@ -37,7 +37,7 @@ def add_parsers(subcommands: Any, parser_class: type) -> None:
 
 
 def norwegian_time(moment: datetime) -> str:
-    return moment.astimezone(OSLO).strftime("%d.%m.%Y kl. %H:%M")
+    return moment_in_norway(moment)
 
 
 def run_rotate(args: argparse.Namespace, settings: Settings) -> int:

@@ -9,7 +9,7 @@ from typing import Any
 import asyncpg
 from psycopg import Cursor
 
-from domain.common import OSLO
+from domain.deadlines import moment_in_norway
 from projections import inquiries, outreach, search_index
 
 # What the platform admin reads: the projection in bokmål, and the exception types a projection meets, explained.
@@ -67,7 +67,7 @@ class Quarantine:
         return f"{name} er satt til side ved hendelse {self.position} ({self.event_type}): {cause} ({self.reason})"
 
     def since_in_norway(self) -> str:
-        return "" if self.since is None else f"{self.since.astimezone(OSLO):%d.%m.%Y kl. %H.%M}"
+        return "" if self.since is None else moment_in_norway(self.since)
 
 
 def record(cursor: Cursor[Any], quarantine: Quarantine) -> None:

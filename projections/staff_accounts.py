@@ -23,6 +23,7 @@ _CASE_WORKERS = (
     "SELECT email, display_name FROM platform.accounts WHERE tenant_id = $1 AND role = ANY($2::text[])"
     " ORDER BY coalesce(display_name, email), email"
 )
+_STAFFED = "SELECT EXISTS (SELECT 1 FROM platform.accounts WHERE tenant_id = $1 AND active AND role = ANY($2::text[]))"
 _TENANT_ACCOUNTS = (
     "SELECT id, email, display_name, role, created_at, active FROM platform.accounts WHERE tenant_id = $1"
     " ORDER BY coalesce(display_name, email), email"
@@ -79,6 +80,14 @@ async def case_worker_choices(pool: asyncpg.Pool, tenant: str) -> list[tuple[str
     async with tenant_transaction(pool, tenant) as conn:
         rows = await conn.fetch(_CASE_WORKERS, tenant, list(CASE_WORKERS))
     return [(row["email"], shown_name(row["display_name"], row["email"])) for row in rows]
+
+
+async def is_staffed(pool: asyncpg.Pool, tenant: str) -> bool:
+    """Whether someone of the office can take an inquiry: an active account that works cases. Until then its public
+    contact form stays closed, so that nothing a citizen sends lands where nobody reads it."""
+    async with tenant_transaction(pool, tenant) as conn:
+        staffed: bool = await conn.fetchval(_STAFFED, tenant, list(CASE_WORKERS))
+    return staffed
 
 
 async def staff_names(pool: asyncpg.Pool, tenant: str) -> StaffNames:

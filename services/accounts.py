@@ -5,8 +5,12 @@ Every change is recorded by the directory in the same transaction as the change 
 
 from __future__ import annotations
 
+import hashlib
+import re
+import secrets
 import uuid
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Protocol
 
 from argon2 import PasswordHasher, profiles
@@ -75,6 +79,15 @@ class AccountDirectory(Protocol):
 
     def account_by_email(self, email: str) -> Account | None:
         """The account with that email, whatever its tenant: for the operator at the command line."""
+
+    def invite(self, token_hash: bytes, account: Account, valid_for: timedelta, by: Context) -> bool:
+        """Keeps the invitation (its token's hash only) with its record; False if the email has an account."""
+
+    def open_invitation(self, token_hash: bytes) -> Account | None:
+        """The account an unused, unexpired invitation will make; None for any other token."""
+
+    def accept_invitation(self, token_hash: bytes, password_hash: str) -> uuid.UUID | None:
+        """Uses the invitation once and makes its account with its record; None if it is not open (any more)."""
 
 
 @dataclass(frozen=True)
@@ -188,6 +201,73 @@ def reset_password(directory: AccountDirectory, by: Context, command: ResetPassw
     require_password(command.password)
     if not directory.reset_password(email, _HASHING.hasher.hash(command.password), by):
         raise AccountNotFound("email", "finner ingen konto med denne e-postadressen")
+
+
+INVITATION_VALID_FOR = timedelta(hours=72)
+INVITABLE_ROLES = ("tenant_admin",)  # the first person of a new office; they add their colleagues themselves
+INVITERS = ("platform_admin",)
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{20,100}")  # what secrets.token_urlsafe makes; anything else is no invitation
+
+
+class NotAnInviter(DomainError):
+    """Only a platform administrator invites an office's first administrator."""
+
+
+def invite_first_admin(
+    directory: AccountDirectory, by: Context, *, tenant: str, email: str, display_name: str | None = None
+) -> str:
+    """A one-time invitation for a new office's administrator; returns the token for the link, which is kept nowhere
+    but in the link: the directory stores its hash. The invited person chooses their own password on the link's page,
+    so no password passes through the platform administrator."""
+    if by.role not in INVITERS:
+        raise NotAnInviter("role", "bare plattformadministratorer kan invitere en kommunes første administrator")
+    email = normalise_email(email)
+    display_name = require_display_name(display_name)
+    if not directory.known_tenant(tenant):
+        raise DomainError("tenant", f"finner ingen kommune «{tenant}»")
+    token = secrets.token_urlsafe(32)
+    account = Account(uuid.uuid4(), email, INVITABLE_ROLES[0], tenant, display_name)
+    if not directory.invite(_token_hash(token), account, INVITATION_VALID_FOR, by):
+        raise EmailTaken("email", "det finnes allerede en konto med denne e-postadressen")
+    return token
+
+
+def open_invitation(directory: AccountDirectory, token: str) -> Account | None:
+    """The account the invitation will make, while it is unused and unexpired; None for any other text."""
+    return directory.open_invitation(_token_hash(token)) if _TOKEN.fullmatch(token) else None
+
+
+def accept_invitation(directory: AccountDirectory, token: str, password: str, repeated: str) -> Account:
+    """The invited person's own password: the account is made and the link used up, once."""
+    errors = {}
+    try:
+        require_password(password)
+    except InvalidField as error:
+        errors["password"] = error.message
+    if not errors and password != repeated:
+        errors["repeated"] = "må være det samme passordet som over"
+    if errors:
+        raise InvalidPasswords(errors)
+    account = open_invitation(directory, token)
+    if account is None or directory.accept_invitation(_token_hash(token), _HASHING.hasher.hash(password)) is None:
+        raise InvitationClosed("token", "lenken er allerede brukt eller har utløpt")
+    return account
+
+
+class InvalidPasswords(DomainError):
+    """Every field of the password form that is wrong, at once."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__(next(iter(errors)), next(iter(errors.values())))
+        self.errors = errors
+
+
+class InvitationClosed(DomainError):
+    """The link is unknown, used or expired."""
+
+
+def _token_hash(token: str) -> bytes:
+    return hashlib.sha256(token.encode()).digest()
 
 
 def password_matches(password_hash: str | None, password: str) -> bool:

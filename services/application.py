@@ -46,15 +46,25 @@ class FieldEncryptingMapper(FastMapper):
     A shredded list (the blind index's keyed hashes) is opened here, for the worker: empty once the key is gone.
     """
 
-    def __init__(self, base: Mapper[UUID], keys: InquiryKeys, known: Mapping[UUID, bytes] | None = None) -> None:
-        """`known`: keys made for the inquiries of one bulk write (InquiryKeys.for_new), used instead of a lookup."""
+    def __init__(
+        self,
+        base: Mapper[UUID],
+        keys: InquiryKeys,
+        known: Mapping[UUID, bytes] | None = None,
+        *,
+        open_lists: bool = True,
+    ) -> None:
+        """`known`: keys made for the inquiries of one bulk write (InquiryKeys.for_new), used instead of a lookup.
+        `open_lists=False`: no inquiry key is looked up at all and the blind index reads empty, for folds that read no
+        personal field (retention's rule: services/retention.py), which need not ask for a key per inquiry."""
         super().__init__(base)
         self.keys = keys
         self.known = known or {}
+        self.open_lists = open_lists
 
     def with_keys(self, known: Mapping[UUID, bytes]) -> FieldEncryptingMapper:
         """This mapper for one bulk write, with the keys made for its new inquiries."""
-        return FieldEncryptingMapper(self, self.keys, known)
+        return FieldEncryptingMapper(self, self.keys, known, open_lists=self.open_lists)
 
     def to_stored_event(self, domain_event: DomainEventProtocol[UUID]) -> StoredEvent:
         lists = SHREDDED_LISTS.get(type(domain_event), ())
@@ -88,7 +98,7 @@ class FieldEncryptingMapper(FastMapper):
         for field in SHREDDED_LISTS.get(type(event), ()):
             encrypted = EncryptedField.from_stored(field, state.get(field))
             if encrypted is not None:
-                key = self.keys.for_reading(event.originator_id)
+                key = self.keys.for_reading(event.originator_id) if self.open_lists else None
                 state[field] = (
                     [] if key is None else self.keys.decrypt_field(key, event.originator_id, encrypted).split()
                 )

@@ -43,6 +43,7 @@ from services.case_commands import (
     SetPrivacyStatement,
     require_role,
 )
+from services.inquiry_fold import InquiryFold
 from services.inquiry_keys import EncryptedField
 from services.search_index import SearchIndex
 
@@ -144,6 +145,7 @@ class Office:
         self.app = app
         self.slug = app.slug
         self._tracer = tracer or trace.get_tracer(__name__)
+        self.inquiry_fold = InquiryFold()  # every inquiry, folded in the process, for retention (services/retention.py)
 
     # -- tenant -----------------------------------------------------------------------------
 

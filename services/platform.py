@@ -22,8 +22,11 @@ from services.accounts import (
     AccountDirectory,
     SetAccountActive,
     SetDisplayName,
+    accept_invitation,
     change_role,
     create_account,
+    invite_first_admin,
+    open_invitation,
     set_active,
     set_display_name,
     setup_context,
@@ -177,6 +180,16 @@ class Platform:
         return create_account(
             accounts, email=email, role=role, tenant=tenant, password=password, by=by, display_name=display_name
         )
+
+    def invite_first_admin(self, by: Context, tenant: str, *, email: str, display_name: str | None = None) -> str:
+        """A one-time link for the office's administrator (services/accounts.py); returns the link's token."""
+        return invite_first_admin(self._directory.accounts(), by, tenant=tenant, email=email, display_name=display_name)
+
+    def open_invitation(self, token: str) -> Account | None:
+        return open_invitation(self._directory.accounts(), token)
+
+    def accept_invitation(self, token: str, password: str, repeated: str) -> Account:
+        return accept_invitation(self._directory.accounts(), token, password, repeated)
 
     def change_role(self, by: Context, tenant: str, *, account_id: str, role: str) -> None:
         change_role(self._directory.accounts(), by, tenant=tenant, account_id=account_id, role=role)

@@ -9,12 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
-from typing import cast
-from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
-from eventsourcing.utils import get_topic
 
 from domain import retention
 from domain.common import Context, DomainError
@@ -23,8 +20,6 @@ from domain.tenant import Tenant
 from services.case_commands import EraseInquiry
 from services.office import ConflictError, InquiryNotFound, Office
 from services.platform import Platform
-
-_PAGE = 500
 
 
 @dataclass(frozen=True)
@@ -120,19 +115,7 @@ class Retention:
         return [d.reference for d in due]
 
     def _inquiries(self) -> Iterator[Inquiry]:
-        topic = get_topic(Inquiry.Received)
-        start: int | None = None
-        while True:
-            page = self.app.recorder.select_notifications(
-                start, _PAGE, topics=[topic], inclusive_of_start=start is None
-            )
-            for notification in page:
-                found: object = self.app.repository.get(cast(UUID, notification.originator_id))
-                if isinstance(found, Inquiry):
-                    yield found
-            if len(page) < _PAGE:
-                return
-            start = page[-1].id
+        yield from self.office.inquiry_fold.inquiries(self.app)
 
     def _inquiry(self, inquiry: str) -> Inquiry:
         found_id = self.office.inquiry_id(inquiry)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import anyio.to_thread
@@ -23,10 +25,10 @@ from domain.account import (
     require_password,
 )
 from domain.common import Context, DomainError, InvalidField, today_in_norway
-from domain.taxonomy import ServiceArea
+from domain.taxonomy import ServiceArea, code_for
 from projections.staff_accounts import tenant_accounts
 from services.accounts import AccountNotFound, EmailTaken, SetAccountActive, SetDisplayName
-from services.office import Office
+from services.office import Office, TenantProfile
 from web.guards import tenant_roles
 from web.offices import forget_profile, tenant_profile
 from web.sessions import Staff
@@ -34,6 +36,9 @@ from web.sessions import Staff
 ADMINS = ("tenant_admin",)
 ACCOUNT_FIELDS = ("email", "display_name", "role", "password", "password_repeat")
 TAXONOMY_FIELDS = ("effective_from", "areas", "mapping")
+AREA_ROW = re.compile(r"area-([0-9]{1,3})-name")  # the new version's rows: area-0-name, area-0-code, area-0-parent …
+MOVE = "flytt-"  # flytt-<old code>: the area of the new version an old area's inquiries count under
+BLANK_AREA_ROWS = 4
 # The sharing form's two answers (a radio group: no answer at all is refused rather than read as «no»).
 SHARING_CHOICES = {"ja": True, "nei": False}
 
@@ -159,10 +164,8 @@ class AdminController(Controller):
         form = await _form(request)
         try:
             effective_from = parsing.day("effective_from", form.get("effective_from", ""))
-            areas = parse_areas(parsing.text("areas", form.get("areas", ""), max_length=100_000, multiline=True))
-            mapping = parse_mapping(
-                parsing.text("mapping", form.get("mapping", ""), max_length=100_000, multiline=True)
-            )
+            areas = parse_area_rows(form)
+            mapping = parse_moves(form, areas)
             ctx = _context(staff)
             version = await anyio.to_thread.run_sync(
                 lambda: office.publish_taxonomy(
@@ -210,34 +213,54 @@ def _context(staff: Staff) -> Context:
     return staff.acting()
 
 
-def parse_areas(text: str) -> tuple[ServiceArea, ...]:
-    """One area per line, «kode; navn; overordnet kode (valgfritt)»; blank lines are skipped."""
+@dataclass(frozen=True)
+class AreaRow:
+    """One row of the new version's form: an area's code (blank for a new one), name and parent code."""
+
+    code: str
+    name: str
+    parent: str
+
+
+def taxonomy_rows(profile: TenantProfile, form: dict[str, str]) -> list[AreaRow]:
+    """The rows as sent (after a refusal), else the latest version's areas; then blank rows for new areas."""
+    sent = [
+        AreaRow(form.get(f"area-{i}-code", "") or code_for(name), name, form.get(f"area-{i}-parent", ""))
+        for i in _row_numbers(form)
+        if (name := form.get(f"area-{i}-name", ""))
+    ]
+    rows = sent or [AreaRow(area.code, area.name, area.parent or "") for area in profile.taxonomies[-1].areas]
+    return rows + [AreaRow("", "", "")] * BLANK_AREA_ROWS
+
+
+def parse_area_rows(form: dict[str, str]) -> tuple[ServiceArea, ...]:
+    """The areas of the form's rows: a row without a name is left out, a new area's code is made from its name."""
     areas = []
-    for number, line in _lines(text):
-        parts = [part.strip() for part in line.split(";")]
-        if len(parts) not in (2, 3) or not parts[0] or not parts[1]:
-            raise InvalidField("areas", f"linje {number}: skriv «kode; navn» eller «kode; navn; overordnet kode»")
-        areas.append(ServiceArea(parts[0], parts[1], parts[2] if len(parts) == 3 and parts[2] else None))
+    for i in _row_numbers(form):
+        name = parsing.text("areas", form.get(f"area-{i}-name", ""), max_length=200)
+        if name:
+            code = parsing.text("areas", form.get(f"area-{i}-code", ""), max_length=100) or code_for(name)
+            parent = parsing.text("areas", form.get(f"area-{i}-parent", ""), max_length=100)
+            areas.append(ServiceArea(code, name, parent or None))
     if not areas:
         raise InvalidField("areas", "skriv minst ett tjenesteområde")
     return tuple(areas)
 
 
-def parse_mapping(text: str) -> dict[str, str]:
-    """One move per line, «gammel kode -> ny kode»; blank lines are skipped."""
-    mapping = {}
-    for number, line in _lines(text):
-        old, arrow, new = line.partition("->")
-        if not arrow or not old.strip() or not new.strip():
-            raise InvalidField("mapping", f"linje {number}: skriv «gammel kode -> ny kode»")
-        if old.strip() in mapping:
-            raise InvalidField("mapping", f"linje {number}: «{old.strip()}» er allerede flyttet")
-        mapping[old.strip()] = new.strip()
-    return mapping
+def parse_moves(form: dict[str, str], areas: tuple[ServiceArea, ...]) -> dict[str, str]:
+    """Where each area of the latest version that the new one leaves out is counted from now on (its chosen area)."""
+    kept = {area.code for area in areas}
+    moves = {}
+    for key, value in form.items():
+        if key.startswith(MOVE) and value:
+            old = parsing.text("mapping", key.removeprefix(MOVE), max_length=100)
+            if old not in kept:
+                moves[old] = parsing.text("mapping", value, max_length=100)
+    return moves
 
 
-def _lines(text: str) -> list[tuple[int, str]]:
-    return [(number, line.strip()) for number, line in enumerate(text.splitlines(), start=1) if line.strip()]
+def _row_numbers(form: dict[str, str]) -> list[int]:
+    return sorted(int(found.group(1)) for key in form if (found := AREA_ROW.fullmatch(key)))
 
 
 async def _form(request: Request) -> dict[str, str]:
@@ -286,6 +309,7 @@ async def _render(
         "sharing_saved": None,
         **(outcome or {}),
     }
+    context["taxonomy_rows"] = taxonomy_rows(profile, context["taxonomy_form"])
     if block and request.headers.get("hx-request"):
         return HTMXBlockTemplate(template_name="admin/page.html", block_name=block, context=context, status_code=status)
     return Template("admin/page.html", context=context, status_code=status)

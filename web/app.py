@@ -39,6 +39,7 @@ from web.home import HomeController
 from web.i18n import template_environment
 from web.inquiries import InquiryListController
 from web.inquiry_history import InquiryHistoryController
+from web.invitations import InvitationController
 from web.letters import LetterController, LetterheadController
 from web.national_groups import NationalGroupsController
 from web.network import NetworkController
@@ -130,6 +131,7 @@ def create_app(
             PrivacyStatementController,
             PrivacyStatementAdminController,
             PlatformController,
+            InvitationController,
             NetworkController,
             CheckpointListController,
             create_static_files_router(path="/static", directories=[STATIC], name="static", guards=[plain_file_path]),

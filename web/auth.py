@@ -77,8 +77,10 @@ def _counter_keys(email: str, address: str) -> tuple[str, str, str]:
 
 class AuthController(Controller):
     @get("/login", name="login")
-    async def form(self, neste: FromQuery[str] = "") -> Template:
-        return Template("auth/login.html", context={"form": SignInForm(neste=_safe_next(neste) or "")})
+    async def form(self, neste: FromQuery[str] = "", ny: FromQuery[str] = "") -> Template:
+        """`ny=1`: the invited person has just chosen their password (web/invitations.py)."""
+        context = {"form": SignInForm(neste=_safe_next(neste) or ""), "new_account": ny == "1"}
+        return Template("auth/login.html", context=context)
 
     @post("/login")
     async def sign_in(

@@ -18,6 +18,7 @@ from redis.asyncio import Redis
 
 from domain import parsing
 from domain.common import DomainError, InvalidField, today_in_norway
+from projections.staff_accounts import is_staffed
 from services import contact
 from services.office import TenantProfile
 from services.platform import UnknownTenant
@@ -40,11 +41,15 @@ class ContactController(Controller):
     @get("/", name="contact")
     async def form(self, request: Request, tenant: FromPath[str]) -> Template:
         profile = await _profile(request, tenant)
+        if not await is_staffed(request.app.state.db, profile.slug):
+            return _closed(profile, 200)
         return _form_page(profile, contact.CitizenInquiry("", contact.UNSURE), {}, 200)
 
     @post("/")
     async def submit(self, request: Request, tenant: FromPath[str]) -> Template | Redirect:
         profile = await _profile(request, tenant)
+        if not await is_staffed(request.app.state.db, profile.slug):
+            return _closed(profile, 403)  # nothing is written, and no slot of the address's limit is taken
         form = {key: value for key, value in (await request.form()).items() if isinstance(value, str)}
         inquiry = contact.CitizenInquiry(**{field: form.get(field, "") for field in FIELDS})
         redis: Redis = request.app.state.redis
@@ -106,6 +111,11 @@ async def _profile(request: Request, tenant: str) -> TenantProfile:
         return await tenant_profile(request, parsing.text("tenant", tenant, max_length=100, required=True))
     except (UnknownTenant, InvalidField):
         raise NotFoundException() from None
+
+
+def _closed(profile: TenantProfile, status: int) -> Template:
+    """An office with nobody to read what comes in (a kommune just added to the platform) takes no inquiries yet."""
+    return Template("contact/closed.html", context={"profile": profile}, status_code=status)
 
 
 def _form_page(

@@ -12,14 +12,17 @@ import logging
 from typing import Any
 from uuid import uuid4
 
+from asyncpg import InterfaceError, PostgresError
 from jinja2_fragments.litestar import HTMXBlockTemplate
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException
 from litestar.response import Template
 from litestar.status_codes import HTTP_403_FORBIDDEN, HTTP_500_INTERNAL_SERVER_ERROR
-from litestar.types import ExceptionHandlersMap
+from litestar.types import ExceptionHandlersMap, Receive, Scope, Send
+from redis.exceptions import RedisError
 
 from services.case_commands import NotAllowed
+from web.sessions import Staff, signed_in_staff
 
 LOG = logging.getLogger("ombud.web.errors")
 PAGES = (400, 403, 404, 413, 500, 503)  # each has its own template; other statuses share errors/other.html
@@ -80,7 +83,28 @@ def answer(request: Request, status: int, error_id: str | None, headers: dict[st
         return HTMXBlockTemplate(
             template_name=template, block_name="main", context=context, status_code=status, headers=headers
         )
-    return Template(template, context=context, status_code=status, headers=headers)
+    return _SignedInPage(template, context=context, status_code=status, headers=headers)
+
+
+class _SignedInPage(Template):
+    """An error page that keeps the menu and «Logg ut» for whoever is signed in. When no route matched, no guard has
+    looked at the session yet, and an exception handler cannot wait for the session store: the page asks it as it is
+    sent. A session store that does not answer leaves the page as anyone sees it, never a second error."""
+
+    def to_asgi_response(self, app: Any, request: Request, **kwargs: Any) -> Any:
+        render = super().to_asgi_response
+
+        async def respond(scope: Scope, receive: Receive, send: Send) -> None:
+            staff = request.state.get("staff")
+            if not isinstance(staff, Staff):
+                try:
+                    staff = await signed_in_staff(request)
+                except (RedisError, PostgresError, InterfaceError, OSError):
+                    staff = None
+            self.context["staff"] = staff
+            await render(app, request, **kwargs)(scope, receive, send)
+
+        return respond
 
 
 def _wants_json(request: Request) -> bool:

@@ -15,6 +15,7 @@ from babel.support import Translations
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from domain import names
+from domain.deadlines import moment_in_norway
 from domain.inquiry import ERASED
 from projections.report.numbers import number, percent, signed
 
@@ -49,5 +50,6 @@ def template_environment(templates: Path, locale: str = DEFAULT_LOCALE) -> Envir
     environment.filters["number"] = lambda value: number(value, locale)  # 34,5 and 1 234 in bokmål
     environment.filters["percent"] = lambda share, digits=1, with_sign=False: percent(share, locale, digits, with_sign)
     environment.filters["change"] = lambda value: signed(value, locale)  # +12, −3 (a real minus), 0
+    environment.filters["moment"] = moment_in_norway  # 08.12.2026 kl. 17.05, in Norwegian time
     environment.tests["erased"] = lambda value: value == ERASED  # what an erased personal field holds (domain)
     return environment

@@ -19,7 +19,7 @@ from domain.taxonomy import TEMPLATES
 from domain.tenant import MAX_POPULATION, require_slug
 from projections import quarantine
 from projections.staff_accounts import platform_accounts
-from services.accounts import AccountNotFound, SetAccountActive
+from services.accounts import INVITATION_VALID_FOR, AccountNotFound, SetAccountActive
 from services.audit import status as audit_status
 from services.platform import Platform
 from web.guards import platform_role
@@ -27,6 +27,7 @@ from web.sessions import Staff
 
 FIELDS = ("slug", "name", "population", "template")
 T = TypeVar("T")
+INVITE_FIELDS = ("tenant", "email", "display_name")
 
 
 class PlatformController(Controller):
@@ -57,7 +58,12 @@ class PlatformController(Controller):
             if not errors:
                 await anyio.to_thread.run_sync(
                     lambda: platform.create_tenant(
-                        ctx, slug=str(slug), name=str(name), population=population, template=str(template)
+                        ctx,
+                        slug=str(slug),
+                        name=str(name),
+                        population=population,
+                        template=str(template),
+                        shares_statistics=False,  # sharing with the network starts off: the office chooses it
                     )
                 )
         except DomainError as error:
@@ -66,7 +72,46 @@ class PlatformController(Controller):
             return await _render(request, staff, form=form, errors=errors, status=422)
         if not request.headers.get("hx-request"):
             return Redirect("/plattform", status_code=303)
-        return await _render(request, staff, form={"template": "kommune"}, errors={}, created=form.get("slug"))
+        created = form.get("slug")  # the new kommune's first administrator is the next step: chosen for the invitation
+        return await _render(
+            request, staff, form={"template": "kommune"}, errors={}, created=created, invite={"tenant": created or ""}
+        )
+
+    @post("/invitasjon")
+    async def invite(self, request: Request, staff: NamedDependency[Staff]) -> Template:
+        """A one-time link for a kommune's first administrator, shown once here and kept nowhere but its hash."""
+        form = {key: value.strip() for key, value in (await request.form()).items() if isinstance(value, str)}
+        platform: Platform = request.app.state.platform
+        ctx = staff.acting()
+        errors: dict[str, str] = {}
+        tenant = form.get("tenant", "")
+        if tenant not in await anyio.to_thread.run_sync(platform.slugs):
+            errors["tenant"] = "velg en av kommunene i listen"
+        if not form.get("email"):
+            errors["email"] = "skriv e-postadressen til den som skal bli administrator"
+        token = None
+        if not errors:
+            try:
+                token = await anyio.to_thread.run_sync(
+                    lambda: platform.invite_first_admin(
+                        ctx, tenant, email=form.get("email", ""), display_name=form.get("display_name", "")
+                    )
+                )
+            except DomainError as error:
+                errors[error.field if error.field in INVITE_FIELDS else "email"] = error.message
+        if token is None:
+            return await _render(
+                request, staff, form={"template": "kommune"}, errors={}, invite=form, invite_errors=errors, status=422
+            )
+        link = f"{str(request.base_url).rstrip('/')}/invitasjon/{token}"
+        return await _render(
+            request,
+            staff,
+            form={"template": "kommune"},
+            errors={},
+            invite={},
+            invitation={"link": link, "tenant": tenant, "hours": INVITATION_VALID_FOR.days * 24},
+        )
 
     @post("/kontoer/{account_id:str}/deaktiver")
     async def deactivate(
@@ -121,6 +166,9 @@ async def _render(
     status: int = 200,
     created: str | None = None,
     account_errors: dict[str, str] | None = None,
+    invite: dict[str, str] | None = None,
+    invite_errors: dict[str, str] | None = None,
+    invitation: dict[str, object] | None = None,
 ) -> Template:
     profiles = await anyio.to_thread.run_sync(request.app.state.platform.profiles)
     tenants = [profile for profile in profiles.values() if profile is not None]
@@ -141,7 +189,14 @@ async def _render(
         "broken_chains": [chain for chain in chains if not chain.holds],
         "tenant_names": {tenant.slug: tenant.name for tenant in tenants},
         "account_errors": account_errors or {},
+        "invite": invite or {},
+        "invite_errors": invite_errors or {},
+        "invitation": invitation,
     }
+    if invitation is not None or invite_errors:  # a link to hand over: never kept by a cache
+        return Template(
+            "platform/page.html", context=context, status_code=status, headers={"Cache-Control": "no-store"}
+        )
     if request.headers.get("hx-request"):
         return HTMXBlockTemplate(
             template_name="platform/page.html", block_name="kommuner", context=context, status_code=status

@@ -7,7 +7,7 @@ from datetime import datetime
 
 import asyncpg
 
-from domain.common import OSLO
+from domain.deadlines import moment_in_norway
 from services.audit.chain import REASONS, SOURCE_NAMES, scope_name
 
 _EVERY = (
@@ -38,7 +38,7 @@ class ChainStatus:
         return scope_name(self.tenant_id)
 
     def verified_in_norway(self) -> str:
-        return f"{self.verified_at.astimezone(OSLO):%d.%m.%Y kl. %H.%M}"
+        return moment_in_norway(self.verified_at)
 
     def table(self) -> str | None:
         """The broken row's table in bokmål, if the break is at a row."""

@@ -139,6 +139,14 @@ def accounts_out_of_reach(
     return OutOfReach(theirs, network, paths)
 
 
+@pytest.fixture(name="staffed_offices")
+def staffed_offices_fixture(request: pytest.FixtureRequest, make_account: Callable[[str, str | None], Account]) -> None:
+    """A caseworker in each office the test uses: a public contact form opens only once someone can read it."""
+    for name in ("office", "other_office"):
+        if name in request.fixturenames:
+            make_account("caseworker", request.getfixturevalue(name).slug)
+
+
 @pytest.fixture(name="fresh_contact_counters", autouse=True)
 def fresh_contact_counters_fixture(redis_url: str) -> Iterator[None]:
     """Autouse in the modules that import it: the test client always comes from one address, so each test starts

@@ -148,46 +148,63 @@ async def test_a_role_change_signs_the_colleague_out_of_every_session(
     assert response.status_code == 303 and response.headers["location"].startswith("/login")
 
 
-async def test_an_administrator_publishes_a_taxonomy_version(
+OLD_AREAS = (
+    "helse",
+    "plan-og-bygg",
+    "skole-og-barnehage",
+    "boligkontoret",
+    "vann-avlop-renovasjon",
+    "kommunale-veier",
+    "nav",
+    "barnevern",
+)
+
+
+def area_rows(*rows: tuple[str, str, str]) -> dict[str, str]:
+    """The new version's form as the browser sends it: (code, name, parent code) a row, no code for a new area."""
+    form: dict[str, str] = {}
+    for i, (code, name, parent) in enumerate(rows):
+        form |= {f"area-{i}-code": code, f"area-{i}-name": name, f"area-{i}-parent": parent}
+    return form
+
+
+async def test_an_administrator_publishes_a_taxonomy_version_choosing_parents_and_moves_from_lists(
     client: AsyncTestClient, office: Office, sign_in_as
 ) -> None:
     await sign_in_as("tenant_admin", office.slug)
-    assert "Versjon 2" not in (await client.get(f"/{office.slug}/admin")).text  # the page has read the profile
-    areas = "helse-og-omsorg; Helse og omsorg\nfastlege; Fastlege; helse-og-omsorg\n\nbygg; Plan og bygg\nannet; Annet"
-    mapping = "\n".join(
-        f"{old} -> annet"
-        for old in (
-            "helse",
-            "plan-og-bygg",
-            "skole-og-barnehage",
-            "boligkontoret",
-            "vann-avlop-renovasjon",
-            "kommunale-veier",
-            "nav",
-            "barnevern",
-        )
+    page = (await client.get(f"/{office.slug}/admin")).text
+    assert "Versjon 2" not in page  # the page has read the profile
+    assert '<select class="ds-input" id="area-0-parent" name="area-0-parent">' in page
+    assert '<select class="ds-input" id="flytt-helse" name="flytt-helse">' in page
+    assert "kode; navn" not in page  # nothing to type in a format of its own
+    rows = area_rows(
+        ("", "Helse og omsorg", ""),
+        ("", "Fastlege", "helse-og-omsorg"),
+        ("", "", ""),
+        ("bygg", "Plan og bygg", ""),
+        ("annet", "Annet", ""),
     )
-    response = await post(
-        client, f"/{office.slug}/admin/taksonomi", {"effective_from": "2025-01-01", "areas": areas, "mapping": mapping}
-    )
+    moves = {f"flytt-{old}": "annet" for old in OLD_AREAS}
+    response = await post(client, f"/{office.slug}/admin/taksonomi", {"effective_from": "2025-01-01", **rows, **moves})
     assert response.status_code == 303
     profile = office.profile()
     assert len(profile.taxonomies) == 2 and profile.taxonomies[1].find("fastlege").parent == "helse-og-omsorg"
-    page = await client.get(f"/{office.slug}/admin")
-    assert "Versjon 2, gjelder fra 01.01.2025" in page.text and "helse → annet" in page.text
+    page = (await client.get(f"/{office.slug}/admin")).text
+    assert "Versjon 2, gjelder fra 01.01.2025" in page and "helse → annet" in page
+    assert '<option value="helse-og-omsorg" selected>Helse og omsorg</option>' in page  # Fastlege's parent, chosen
 
 
 @pytest.mark.parametrize(
     ("field", "form", "message"),
     [
-        ("areas", {"areas": "helse; Helse\nbare-kode"}, "linje 2"),
-        ("mapping", {"areas": "helse; Helse", "mapping": "nav annet"}, "linje 1"),
-        ("mapping", {"areas": "helse; Helse"}, "mangler ny plassering"),
-        ("areas", {"areas": "helse; Helse; finnes-ikke"}, "finnes-ikke"),
-        ("effective_from", {"effective_from": "1999-01-01", "areas": "helse; Helse"}, "etter forrige"),
+        ("areas", area_rows(("", "", ""), ("", " ", "")), "minst ett tjenesteområde"),
+        ("mapping", area_rows(("helse", "Helse", "")), "mangler ny plassering"),
+        ("mapping", {**area_rows(("helse", "Helse", "")), "flytt-nav": "finnes-ikke"}, "finnes ikke i den nye"),
+        ("areas", area_rows(("helse", "Helse", "finnes-ikke")), "finnes-ikke"),
+        ("effective_from", {"effective_from": "1999-01-01", **area_rows(("helse", "Helse", ""))}, "etter forrige"),
     ],
 )
-async def test_a_bad_taxonomy_names_its_field_and_line_and_publishes_nothing(
+async def test_a_bad_taxonomy_names_its_field_and_publishes_nothing_and_keeps_the_rows(
     client: AsyncTestClient, office: Office, sign_in_as, field: str, form: dict[str, str], message: str
 ) -> None:
     await sign_in_as("tenant_admin", office.slug)
@@ -198,6 +215,17 @@ async def test_a_bad_taxonomy_names_its_field_and_line_and_publishes_nothing(
     assert f'href="#taxonomy-{field}"' in response.text and f'id="taxonomy-{field}-feil"' in response.text
     assert message in response.text
     assert len(office.profile().taxonomies) == 1
+
+
+async def test_an_area_added_in_a_refused_attempt_can_then_be_chosen_as_a_move(
+    client: AsyncTestClient, office: Office, sign_in_as
+) -> None:
+    await sign_in_as("tenant_admin", office.slug)
+    rows = area_rows(("", "Helse og velferd", ""))
+    refused = await post(client, f"/{office.slug}/admin/taksonomi", {"effective_from": "2025-01-01", **rows}, htmx=True)
+    assert refused.status_code == 422
+    assert '<option value="helse-og-velferd">Telles som Helse og velferd</option>' in refused.text
+    assert 'value="Helse og velferd"' in refused.text  # the row as sent
 
 
 @pytest.mark.parametrize("role", ["caseworker", "auditor"])
@@ -228,6 +256,8 @@ async def test_an_administrator_cannot_see_or_touch_another_tenants_accounts(
     assert response.status_code == 404
     assert (theirs.email, "caseworker") in accounts(database_url, office.slug)
     assert (
-        await post(client, f"/{office.slug}/admin/taksonomi", {"effective_from": "2025-01-01", "areas": "a; A"})
+        await post(
+            client, f"/{office.slug}/admin/taksonomi", {"effective_from": "2025-01-01", **area_rows(("a", "A", ""))}
+        )
     ).status_code == 404
     assert len(office.profile().taxonomies) == 1

@@ -11,11 +11,15 @@ from litestar.testing import AsyncTestClient
 from infra.settings import Settings, SettingsError
 from services.office import Office
 from services.platform import Platform
-from tests.web.helpers import fresh_contact_counters_fixture  # noqa: F401 (autouse: fresh counters per test)
+from tests.web.helpers import (
+    fresh_contact_counters_fixture,  # noqa: F401 (autouse: fresh counters per test)
+    staffed_offices_fixture,  # noqa: F401 (the fixture `staffed_offices`)
+)
 from web.app import create_app
 from web.client_address import forwarded_client
 from web.contact import SUBMISSIONS_PER_ADDRESS
 
+pytestmark = pytest.mark.usefixtures("staffed_offices")  # the contact forms are open
 PROXIES = (ipaddress.ip_network("10.0.0.0/8"), ipaddress.ip_network("2001:db8::1"))
 
 

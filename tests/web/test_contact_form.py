@@ -22,8 +22,10 @@ from tests.web.helpers import (
     fresh_contact_counters_fixture,  # noqa: F401 (autouse: fresh counters per test)
     post,
     sign_in_as_fixture,  # noqa: F401 (the fixture `sign_in_as`)
+    staffed_offices_fixture,  # noqa: F401 (the fixture `staffed_offices`)
 )
 
+pytestmark = pytest.mark.usefixtures("staffed_offices")  # the forms are open: each office has a caseworker
 SUMMARY = "Testesen Testperson har ventet fire måneder på svar om avlastning (fiktiv testsak)."
 
 

@@ -58,7 +58,7 @@ async def test_the_administrator_confirms_and_the_page_then_shows_the_fields_as_
     assert "kan ikke angres" in confirmation.text and "Skriv aldri personopplysninger her" in confirmation.text
     assert NAME not in confirmation.text and SUMMARY not in confirmation.text
     irreversible = platform.irreversible_at(datetime.now(UTC)).astimezone(OSLO)  # the next rotation + backups' life
-    assert f"Fra {irreversible:%d.%m.%Y kl. %H:%M} er nøkkelen som kunne åpne dem destruert" in confirmation.text
+    assert f"Fra {irreversible:%d.%m.%Y kl. %H.%M} er nøkkelen som kunne åpne dem destruert" in confirmation.text
 
     done = await erase(client, office, reference, reason="krav fra innbygger", outcome="withdrawn")
 

@@ -112,3 +112,19 @@ async def test_a_form_too_large_to_take_is_a_page_that_says_so_and_nothing_is_sa
     assert '<html lang="nb"' in response.text and "Skjemaet er for stort" in response.text
     assert "statuskode" not in response.text
     assert "xxxxxxxxxx" not in (await client.get(f"/{office.slug}/utadrettet?year=2024")).text
+
+
+@pytest.mark.parametrize("path", ["/finnes-ikke", "/finnes-ikke/heller/ikke", "{own}/henvendelser/1999-9999"])
+async def test_a_missing_page_keeps_the_menu_and_sign_out_for_someone_signed_in(
+    client: AsyncTestClient, sign_in_as, office: Office, path: str
+) -> None:
+    await sign_in_as("caseworker", office.slug)
+    response = await client.get(path.format(own=f"/{office.slug}"))
+    assert response.status_code == 404 and "Siden finnes ikke" in response.text
+    assert "Logg ut" in response.text and f'href="/{office.slug}/henvendelser"' in response.text
+
+
+async def test_a_missing_page_shows_no_menu_to_someone_not_signed_in(client: AsyncTestClient) -> None:
+    client.cookies.set("ombud_sesjon", "en-sesjon-som-ikke-finnes")
+    response = await client.get("/finnes-ikke")
+    assert response.status_code == 404 and "Logg ut" not in response.text

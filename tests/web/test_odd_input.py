@@ -79,7 +79,7 @@ FORMS = {  # the fields each POST route reads from its form, besides the CSRF to
     "/{tenant:str}/admin/brukere/{account_id:str}/aktiver": (),
     "/plattform/kontoer/{account_id:str}/deaktiver": (),
     "/plattform/kontoer/{account_id:str}/aktiver": (),
-    "/{tenant:str}/admin/taksonomi": ("effective_from", "areas", "mapping"),
+    "/{tenant:str}/admin/taksonomi": ("effective_from", "area-0-code", "area-0-name", "area-0-parent", "flytt-helse"),
     "/{tenant:str}/admin/deling": ("deler",),
     "/{tenant:str}/admin/nasjonale-grupper": ("versjon", "gruppe.helse", "gruppe.nav", "gruppe.annet"),
     "/{tenant:str}/henvendelser/{reference:str}/brev/forelopig-svar": (),
@@ -97,6 +97,8 @@ FORMS = {  # the fields each POST route reads from its form, besides the CSRF to
     "/{tenant:str}/kontakt": ("summary", "service_area", "requester_role", "requester_name", "contact", "nettside"),
     "/{tenant:str}/admin/personvern": ("privacy_statement",),
     "/plattform": ("slug", "name", "population", "template"),
+    "/plattform/invitasjon": ("tenant", "email", "display_name"),
+    "/invitasjon/{token:str}": ("password", "repeated"),
 }
 ODD = [
     "",
