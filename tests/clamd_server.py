@@ -34,10 +34,11 @@ START_SECONDS = 30.0
 class PrivateClamd:
     """clamd in the foreground on a socket in its own temporary folder; started on `with`, killed and removed after."""
 
-    def __init__(self, *, stream_max_length: str = "30M") -> None:
+    def __init__(self, *, stream_max_length: str = "30M", max_file_size: str | None = None) -> None:
         self.folder = Path(tempfile.mkdtemp(prefix="ombud-clamd-"))
         self.socket_path = self.folder / "clamd.sock"
         self.stream_max_length = stream_max_length
+        self.max_file_size = max_file_size or stream_max_length
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
@@ -58,6 +59,9 @@ class PrivateClamd:
                     f"LogFile {self.folder / 'clamd.log'}",
                     "Foreground yes",
                     f"StreamMaxLength {self.stream_max_length}",
+                    # clamd skips a file over MaxFileSize and calls it clean, unless AlertExceedsMax says otherwise
+                    f"MaxFileSize {self.max_file_size}",
+                    "AlertExceedsMax yes",
                     "",
                 ]
             ),

@@ -75,6 +75,14 @@ def test_a_stream_over_the_daemons_limit_is_an_error_not_clean() -> None:
         assert ClamdScanner(clamd.socket_path).scan(b"a" * 1000) == ScanResult(clean=True)
 
 
+def test_a_file_over_the_daemons_file_limit_is_not_called_clean() -> None:
+    """Without `AlertExceedsMax yes` clamd skips a file over MaxFileSize and answers OK: production sets it too."""
+    require_clamd()
+    with PrivateClamd(stream_max_length="10M", max_file_size="1M") as clamd:
+        result = ClamdScanner(clamd.socket_path, timeout=30).scan(PDF_ISH + b"c" * (2 * 1024 * 1024))
+        assert result == ScanResult(clean=False, signature="Heuristics.Limits.Exceeded.MaxFileSize")
+
+
 def test_a_missing_socket_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(ScannerUnavailable, match="clamd svarer ikke"):
         ClamdScanner(tmp_path / "nowhere.sock", timeout=2).scan(EICAR)
