@@ -90,6 +90,11 @@ def test_a_missing_socket_is_an_error(tmp_path: Path) -> None:
         ClamdScanner(tmp_path / "nowhere.sock", timeout=2).ping()
 
 
+def test_a_socket_path_too_long_for_unix_sockets_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(ScannerUnavailable):
+        ClamdScanner(tmp_path / ("x" * 200) / "clamd.sock", timeout=2).scan(PDF_ISH)
+
+
 def test_a_file_where_the_socket_should_be_is_an_error(tmp_path: Path) -> None:
     (tmp_path / "clamd.sock").write_bytes(b"")
     with pytest.raises(ScannerUnavailable):
