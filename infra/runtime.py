@@ -36,6 +36,7 @@ if TYPE_CHECKING:  # what only some commands use is imported where they use it: 
     from infra.telemetry import Telemetry
     from projections.worker import ProjectionWorker
     from services.audit_signing import Signer
+    from services.virus_scan import VirusScanner
 
 log = logging.getLogger(__name__)
 # Adds the network's sharing flag as false for the tenants before it; the platform then sets it from their profiles.
@@ -132,6 +133,7 @@ class Runtime:
             self.telemetry,
             self.settings.network_threshold,
             rotates_keys=rotates_keys,
+            scanner=virus_scanner(self.settings),
         )
 
     @cached_property
@@ -231,14 +233,17 @@ def projection_worker(
     network_threshold: int = 4,
     *,
     rotates_keys: bool = False,
+    scanner: VirusScanner | None = None,
 ) -> ProjectionWorker:
     """The worker, with its audit keeper, reporting to the telemetry when it is on; `rotates_keys`: `ombud worker`'s,
-    which rotates the keys on the platform's schedule."""
+    which rotates the keys on the platform's schedule; `scanner`: what scans new attachments (None: they stay pending)."""
     from projections.worker import ProjectionWorker
     from services.audit.keeper import AuditKeeper
 
     if telemetry is None:
-        return ProjectionWorker(platform, database_url, network_threshold=network_threshold, rotates_keys=rotates_keys)
+        return ProjectionWorker(
+            platform, database_url, network_threshold=network_threshold, rotates_keys=rotates_keys, scanner=scanner
+        )
     return ProjectionWorker(
         platform,
         database_url,
@@ -247,7 +252,15 @@ def projection_worker(
         meter_provider=telemetry.meter_provider,
         network_threshold=network_threshold,
         rotates_keys=rotates_keys,
+        scanner=scanner,
     )
+
+
+def virus_scanner(settings: Settings) -> VirusScanner | None:
+    """clamd on OMBUD_CLAMD_SOCKET, or None when it is unset: then nothing is scanned and attachments stay pending."""
+    from infra.clamd import ClamdScanner
+
+    return ClamdScanner(settings.clamd_socket) if settings.clamd_socket is not None else None
 
 
 def _telemetry(settings: Settings) -> Telemetry | None:

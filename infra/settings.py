@@ -40,6 +40,7 @@ class Settings:
         return self.key_epoch_dir or self.data_dir / "key-epochs"
 
     worker_database_url: str | None = None  # the worker's login; unset: ombud_worker on DATABASE_URL's database
+    clamd_socket: Path | None = None  # clamd's local socket; unset: nothing is scanned, attachments stay pending
 
     @classmethod
     def from_environment(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -69,6 +70,7 @@ class Settings:
             key_rotation_days=_threshold(env, "OMBUD_KEY_ROTATION_DAYS", ROTATION_DAYS),
             backup_retention_days=_threshold(env, "OMBUD_BACKUP_RETENTION_DAYS", BACKUP_RETENTION_DAYS),
             worker_database_url=env.get("OMBUD_WORKER_DATABASE_URL") or None,
+            clamd_socket=Path(env["OMBUD_CLAMD_SOCKET"]) if env.get("OMBUD_CLAMD_SOCKET") else None,
         )
 
 

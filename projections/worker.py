@@ -38,6 +38,8 @@ from services.retention import Retention
 if TYPE_CHECKING:
     from eventsourcing.postgres import PostgresApplicationRecorder
 
+    from services.virus_scan import VirusScanner
+
 
 log = logging.getLogger(__name__)
 
@@ -76,11 +78,13 @@ class ProjectionWorker:
         meter_provider: metrics.MeterProvider | None = None,
         network_threshold: int = 4,
         rotates_keys: bool = False,
+        scanner: VirusScanner | None = None,
     ) -> None:
         """`tracer_provider` and `meter_provider`: the composition root's, when telemetry is on. Without a meter
         provider the worker measures nothing (no lag queries); without a tracer provider its spans go to the global.
         `network_threshold` (OMBUD_NETWORK_THRESHOLD): for the network's releases."""
         self._platform = platform
+        self._scanner = scanner
         self._network_threshold = network_threshold
         self._releases_made_on: date | None = None
         self._tracer = (tracer_provider or trace.get_tracer_provider()).get_tracer(__name__)

@@ -38,6 +38,7 @@ from projections.worker import ProjectionWorker
 from services.accounts import use_cheapest_password_hashing
 from services.audit_signing import new_signing_key_pem
 from services.platform import Platform
+from tests.clamd_server import clamd_socket  # noqa: F401  (a fixture: one private clamd for the session)
 from tests.private_database import migrated_app_login
 
 # No real password is kept by a test: hashing at the recommended cost (about 0.2 s a hash or check) cost the run
