@@ -16,7 +16,7 @@ from services.case_commands import Assign, Resolve, SendInterimReply
 from services.office import Office
 from services.platform import Platform
 from tests import factories
-from tests.web.helpers import sign_in_as_fixture  # noqa: F401 (the fixture `sign_in_as`)
+from tests.web.helpers import sign_in_as_fixture, staffed_offices_fixture  # noqa: F401 (the fixtures)
 
 
 @dataclass(frozen=True)
@@ -115,6 +115,7 @@ async def test_another_offices_overview_is_404(
     assert own.status_code == 200 and desk.mine_overdue not in own.text and "<strong>0</strong> mottatt" in own.text
 
 
+@pytest.mark.usefixtures("staffed_offices")  # the public forms are open
 async def test_new_unassigned_inquiries_from_the_public_form_show_on_the_dashboard_with_their_count(
     client: AsyncTestClient, desk: Desk, sign_in, worker: ProjectionWorker, other_office: Office
 ) -> None:

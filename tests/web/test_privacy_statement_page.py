@@ -8,7 +8,7 @@ from litestar.testing import AsyncTestClient
 from domain.privacy_statement import default_statement
 from domain.tenant import Tenant
 from services.office import Office
-from tests.web.helpers import post, sign_in_as_fixture  # noqa: F401 (the fixture `sign_in_as`)
+from tests.web.helpers import post, sign_in_as_fixture, staffed_offices_fixture  # noqa: F401 (the fixtures)
 
 OWN = "Ombudet i Prøveby behandler det du skriver.\n\nDu kan klage til Datatilsynet.\r\nEller ringe oss."
 
@@ -18,6 +18,7 @@ async def save(client: AsyncTestClient, tenant: str, text: str):
     return await post(client, f"/{tenant}/admin/personvern", {"privacy_statement": text})
 
 
+@pytest.mark.usefixtures("staffed_offices")  # the contact form that links to it is open
 async def test_until_edited_anyone_reads_the_products_statement_for_that_office(
     client: AsyncTestClient, office: Office
 ) -> None:
