@@ -30,6 +30,8 @@ RECEIPT_TYPE = "no.ks.fiks.arkiv.v1.arkivering.arkivmelding.opprett.kvittering"
 SCHEMAS = Path(__file__).resolve().parents[2] / "infra" / "schemas" / "fiks-arkiv-v1"
 NS = "https://ks-no.github.io/standarder/fiks-protokoll/fiks-arkiv/arkivmelding/opprett/v1"
 RECEIPT_NS = "https://ks-no.github.io/standarder/fiks-protokoll/fiks-arkiv/arkivmelding/opprett/kvittering/v1"
+# The metadata catalogue's own types (kode, eksternNoekkel, referanseTilMappe) name their children in its namespace.
+MDK = "https://ks-no.github.io/standarder/fiks-protokoll/fiks-arkiv/metadatakatalog/v1"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 SYSTEM = "ombud"  # the fagsystem the archive knows the product by (referanseEksternNoekkel)
 _KEYS = uuid5(NAMESPACE_URL, "https://ombud.invalid/fiks-arkiv")
@@ -38,6 +40,7 @@ SCREENING_CODE = "13"
 SCREENING_GROUND = "Offl. § 13 jf. fvl. § 13"
 
 ET.register_namespace("", NS)
+ET.register_namespace("n5mdk", MDK)
 ET.register_namespace("xsi", XSI)
 
 
@@ -187,7 +190,7 @@ def _journal_entry(root: ET.Element, tenant: str, view: InquiryView, entry: Hist
     _text(post, "systemID", str(uuid5(_KEYS, f"{tenant}/{view.id}/{entry.version}")))
     _text(post, "opprettetDato", entry.recorded_at.isoformat())
     parent = ET.SubElement(post, _q("referanseForelderMappe"))
-    _text(parent, "systemID", str(folder))
+    _text(parent, "systemID", str(folder), MDK)
     _screening(post)
     description = ET.SubElement(post, _q("dokumentbeskrivelse"))
     _code(description, "dokumenttype", "NOTAT" if kind == "X" else "BREV")
@@ -247,19 +250,19 @@ def _screening(parent: ET.Element) -> None:
 
 def _external_key(parent: ET.Element, tenant: str, key: str) -> None:
     external = ET.SubElement(parent, _q("referanseEksternNoekkel"))
-    _text(external, "fagsystem", f"{SYSTEM}:{tenant}")
-    _text(external, "noekkel", key)
+    _text(external, "fagsystem", f"{SYSTEM}:{tenant}", MDK)
+    _text(external, "noekkel", key, MDK)
 
 
 def _code(parent: ET.Element, name: str, code: str, description: str | None = None) -> None:
     element = ET.SubElement(parent, _q(name))
-    _text(element, "kode", code)
+    _text(element, "kode", code, MDK)
     if description is not None:
-        _text(element, "beskrivelse", description)
+        _text(element, "beskrivelse", description, MDK)
 
 
-def _text(parent: ET.Element, name: str, value: str) -> ET.Element:
-    element = ET.SubElement(parent, _q(name))
+def _text(parent: ET.Element, name: str, value: str, namespace: str = NS) -> ET.Element:
+    element = ET.SubElement(parent, f"{{{namespace}}}{name}")
     element.text = value
     return element
 
