@@ -196,9 +196,7 @@ class Reopen(CaseCommand):
     reason: str
 
 
-Command = (
-    ReceiveInquiry | CaseCommand | EraseInquiry | MapNationalGroups | SetPrivacyStatement | RecordArchiveReceipt
-)
+Command = ReceiveInquiry | CaseCommand | EraseInquiry | MapNationalGroups | SetPrivacyStatement | RecordArchiveReceipt
 
 # Which role may ask for which command: the one table the service layer checks, whatever route or command line asked.
 # A citizen only sends an inquiry (the contact form); the system erases what retention says is due; auditors only read.
