@@ -19,8 +19,9 @@ import asyncpg
 import psycopg
 from psycopg import Cursor
 
-from domain.common import Context, DomainError, today_in_norway
+from domain.common import OSLO, Context, DomainError, today_in_norway
 from domain.inquiry import Inquiry
+from projections.reading import tenant_transaction
 from services.archive import fiks
 from services.case_commands import RecordArchiveReceipt
 from services.platform import Platform
@@ -64,9 +65,9 @@ def request_send(conn: psycopg.Connection[Any], tenant: str, inquiry_id: UUID) -
 
 @dataclass(frozen=True)
 class Failure:
-    """A delivery that has not got through yet, as the tenant admin page shows it: no content."""
+    """A delivery that has not got through yet, as the tenant admin page shows it: no content, times in Norway."""
 
-    reference_id: UUID
+    reference: str
     attempts: int
     last_error: str | None
     last_attempt_at: datetime | None
@@ -81,26 +82,27 @@ class Summary:
     failures: list[Failure]
 
 
-async def summary(conn: asyncpg.Connection, tenant: str) -> Summary:
+async def summary(pool: asyncpg.Pool, tenant: str) -> Summary:
     """The tenant's deliveries by state and those that failed at least once (the tenant admin page)."""
-    async with conn.transaction():
-        await conn.execute("SELECT set_config('app.tenant_id', $1, true)", tenant)
+    async with tenant_transaction(pool, tenant) as conn:
         counts = dict(
             await conn.fetch(
                 "SELECT state, count(*) FROM platform.archive_outbox WHERE tenant_id = $1 GROUP BY state", tenant
             )
         )
         rows = await conn.fetch(
-            "SELECT inquiry_id, attempts, last_error, last_attempt_at, next_attempt_at FROM platform.archive_outbox"
-            " WHERE tenant_id = $1 AND state = 'pending' AND last_error IS NOT NULL"
-            " ORDER BY next_attempt_at LIMIT 50",
+            "SELECT coalesce(i.reference, o.inquiry_id::text), o.attempts, o.last_error, o.last_attempt_at,"
+            " o.next_attempt_at FROM platform.archive_outbox o"
+            " LEFT JOIN read.inquiries i ON i.tenant_id = o.tenant_id AND i.id = o.inquiry_id"
+            " WHERE o.tenant_id = $1 AND o.state = 'pending' AND o.last_error IS NOT NULL"
+            " ORDER BY o.next_attempt_at LIMIT 50",
             tenant,
         )
     return Summary(
         counts.get("pending", 0),
         counts.get("delivered", 0),
         counts.get("receipted", 0),
-        [Failure(*row) for row in rows],
+        [Failure(r[0], r[1], r[2], r[3] and r[3].astimezone(OSLO), r[4].astimezone(OSLO)) for r in rows],
     )
 
 
