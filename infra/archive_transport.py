@@ -63,9 +63,8 @@ class FolderTransport:
                 log.warning("archive: a receipt file with an unknown name is left alone")
                 continue
             tenant, key, part = named
-            found.append(
-                IncomingReceipt(tenant, key, part, path.read_bytes(), functools.partial(path.unlink, missing_ok=True))
-            )
+            done = functools.partial(path.unlink, missing_ok=True)
+            found.append(IncomingReceipt(tenant, key, part, path.read_bytes(), done, _stays))
         return found
 
     def close(self) -> None:
@@ -124,15 +123,19 @@ class AmqpTransport:
                     log.warning("archive: a reply without tenant or correlation id is dropped")
                     channel.basic_ack(tag)
                     continue
-                found.append(IncomingReceipt(*named, body, functools.partial(self._ack, tag)))
+                later = functools.partial(self._ack, tag, requeue=True)
+                found.append(IncomingReceipt(*named, body, functools.partial(self._ack, tag), later))
         except (pika.exceptions.AMQPError, OSError) as error:
             log.warning("archive: receipts not read (%s)", type(error).__name__)
             self.close()
         return found
 
-    def _ack(self, tag: int) -> None:
+    def _ack(self, tag: int, *, requeue: bool = False) -> None:
+        """Acknowledges a receipt, or (`requeue`) hands it back to the queue to be read again."""
         try:
-            if self._channel is not None:
+            if self._channel is not None and requeue:
+                self._channel.basic_nack(tag, requeue=True)
+            elif self._channel is not None:
                 self._channel.basic_ack(tag)
         except (pika.exceptions.AMQPError, OSError) as error:  # redelivered later, recorded again (idempotent)
             log.warning("archive: receipt not acknowledged (%s)", type(error).__name__)
@@ -153,6 +156,10 @@ class AmqpTransport:
         if connection is not None and connection.is_open:
             with contextlib.suppress(pika.exceptions.AMQPError, OSError):
                 connection.close()
+
+
+def _stays() -> None:
+    """A receipt file not recorded yet stays where it is, to be read again."""
 
 
 def _named(name: str) -> tuple[str, UUID, int] | None:

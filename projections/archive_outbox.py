@@ -185,8 +185,18 @@ class ArchiveDelivery:
                 self._note_error(conn, receipt.tenant, receipt.key, type(error).__name__)
                 receipt.done()
                 continue
-            if number is not None and self._record(conn, receipt.tenant, receipt.key, number):
-                recorded += 1
+            try:
+                if number is not None and self._record(conn, receipt.tenant, receipt.key, number):
+                    recorded += 1
+            except DomainError as error:  # a concurrent change of the inquiry: read again next round
+                log.warning(
+                    "archive: tenant=%s key=%s receipt not recorded yet (%s)",
+                    receipt.tenant,
+                    receipt.key,
+                    type(error).__name__,
+                )
+                receipt.later()
+                continue
             receipt.done()
         return recorded
 

@@ -75,13 +75,15 @@ def message_id(key: UUID, part: int) -> str:
 
 @dataclass(frozen=True)
 class IncomingReceipt:
-    """A receipt as a transport hands it over; `done` acknowledges it once it is recorded (at least once)."""
+    """A receipt as a transport hands it over; `done` acknowledges it once it is recorded (at least once), `later`
+    hands it back to be read again (it could not be recorded now)."""
 
     tenant: str
     key: UUID
     part: int
     xml: bytes
     done: Callable[[], None]
+    later: Callable[[], None]
 
 
 class Transport(Protocol):

@@ -330,3 +330,22 @@ def test_the_case_number_is_an_event_of_the_system_only_and_a_repeat_adds_none(
     a.handle(system, RecordArchiveReceipt(reference, date(2024, 4, 2), "2026/1"))
     assert [e.event for e in a.history(reference)].count("ArchivedInKommune") == 1
     assert isinstance(a.inquiry_id(reference), UUID)
+
+
+def test_archive_send_on_the_command_line_queues_a_closed_case_and_refuses_what_it_cannot(
+    ombud, offices: tuple[Office, Office], caseworker: Context, admin_database_url: str
+) -> None:
+    a, b = offices
+    reference = closed_case(a, caseworker)
+    code, out, _ = ombud("archive", "send", "--tenant", a.slug, reference)
+    key = fiks.idempotency_key(a.slug, a.inquiry_id(reference))
+    assert code == 0 and str(key) in out and NAME not in out
+    assert [row[0] for row in outbox(admin_database_url, a.slug)] == [key]
+
+    code, _, err = ombud("archive", "send", "--tenant", b.slug, reference)  # another kommune's reference
+    assert code == 1 and err.count("\n") == 1 and outbox(admin_database_url, b.slug) == []
+    erased = closed_case(a, caseworker)
+    factories.erase(a, factories.as_admin(caseworker), erased, date(2024, 4, 1))
+    code, _, err = ombud("archive", "send", "--tenant", a.slug, erased)
+    assert code == 1 and "slettet" in err
+    assert len(outbox(admin_database_url, a.slug)) == 1
