@@ -3,12 +3,14 @@ and never another tenant's."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import psycopg
 from litestar.testing import AsyncTestClient
 
 from domain.common import Context
 from services.archive import fiks
-from services.case_commands import Resolve
+from services.case_commands import RecordArchiveReceipt, Resolve
 from services.office import Office
 from tests import factories
 from tests.web.helpers import sign_in_as_fixture  # noqa: F401 (the fixture `sign_in_as`)
@@ -54,3 +56,19 @@ async def test_a_caseworker_does_not_see_the_admin_page(client: AsyncTestClient,
     page = await client.get(f"/{office.slug}/admin")
     assert page.status_code in (403, 404)
     assert "Fiks Arkiv" not in page.text
+
+
+async def test_the_archives_case_number_shows_in_the_inquirys_history(
+    client: AsyncTestClient, office: Office, caseworker: Context, sign_in_as
+) -> None:
+    reference = factories.case(office, caseworker)
+    office.handle(caseworker, Resolve(inquiry=reference, on=factories.RECEIVED_ON, outcome="assisted"))
+    office.handle(
+        Context("worker:fiks-arkiv", "system", "k"), RecordArchiveReceipt(reference, date(2026, 1, 5), "2026/77")
+    )
+    await sign_in_as("caseworker", office.slug)
+
+    page = await client.get(f"/{office.slug}/henvendelser/{reference}")
+
+    assert page.status_code == 200
+    assert "Arkivert i kommunens arkiv" in page.text and "Arkivets saksnummer" in page.text and "2026/77" in page.text
