@@ -3,6 +3,8 @@ at least once under one idempotency key through a lost broker, and its receipt c
 
 from __future__ import annotations
 
+import threading
+import time
 import xml.etree.ElementTree as ET
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -17,6 +19,7 @@ import pytest
 
 from domain.common import Context
 from infra.archive_transport import AmqpTransport, FolderTransport
+from infra.settings import Settings, SettingsError
 from projections.archive_outbox import ArchiveDelivery, request_send
 from projections.worker import ProjectionWorker
 from services.archive import fiks
@@ -349,3 +352,44 @@ def test_archive_send_on_the_command_line_queues_a_closed_case_and_refuses_what_
     code, _, err = ombud("archive", "send", "--tenant", a.slug, erased)
     assert code == 1 and "slettet" in err
     assert len(outbox(admin_database_url, a.slug)) == 1
+
+
+def test_the_running_worker_delivers_a_closure_and_records_its_receipt_by_itself(
+    offices: tuple[Office, Office], caseworker: Context, worker: ProjectionWorker, tmp_path: Path
+) -> None:
+    a, _ = offices
+    worker.deliver_archive_with(ArchiveDelivery(worker._platform, FolderTransport(tmp_path), retry_first=0.0))
+    stop = threading.Event()
+    thread = threading.Thread(target=worker.run, args=(stop,), daemon=True)
+    thread.start()
+    try:
+        reference = closed_case(a, caseworker)
+        key = fiks.idempotency_key(a.slug, a.inquiry_id(reference))
+        first = tmp_path / "utgaaende" / f"{a.slug}.{key}.0.xml"
+        assert until(first.exists)
+        (tmp_path / "kvitteringer").mkdir()
+        folder = str(fiks.folder_id(a.slug, a.inquiry_id(reference)))
+        (tmp_path / "kvitteringer" / f"{a.slug}.{key}.0.xml").write_bytes(receipt(2026, 5, folder))
+        assert until(lambda: any(e.event == "ArchivedInKommune" for e in a.history(reference)))
+    finally:
+        stop.set()
+        thread.join(timeout=30)
+    assert not thread.is_alive()
+
+
+def test_an_unknown_transport_is_one_line_naming_its_setting() -> None:
+    with pytest.raises(SettingsError, match="OMBUD_ARCHIVE_TRANSPORT"):
+        Settings.from_environment({"OMBUD_ARCHIVE_TRANSPORT": "ftp"})
+    with pytest.raises(SettingsError, match="OMBUD_ARCHIVE_RETRY_SECONDS"):
+        Settings.from_environment({"OMBUD_ARCHIVE_RETRY_SECONDS": "²"})
+    assert Settings.from_environment({}).archive_transport == "folder"
+
+
+def until(condition: Callable[[], bool], seconds: float = 60.0) -> bool:
+    """Whether the condition came true within `seconds` (a bound for a stuck worker, not a measure of speed)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.2)
+    return False
