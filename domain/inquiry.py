@@ -54,6 +54,9 @@ MAX_ERASURE_REASON = 200
 # A legal hold's reason names the ground only (e.g. "tvist", "tilsynssak"), never personal data.
 MAX_HOLD_REASON = 200
 
+# An archive's case number (saksnummer, e.g. 2026/1234) is short; the bound keeps a reply's noise out of the events.
+MAX_ARCHIVE_CASE_NUMBER = 50
+
 # Far more meetings than any case has had; the bound keeps a typing error (200000) from becoming events.
 MAX_MEETINGS = 1_000
 
@@ -97,6 +100,7 @@ class Inquiry(Aggregate):
         outcome: str | None
         erased_on: date | None
         on_hold: bool
+        archive_case_number: str | None
 
     @staticmethod
     def id_for(reference: str) -> UUID:
@@ -148,6 +152,7 @@ class Inquiry(Aggregate):
             inquiry.outcome = None
             inquiry.erased_on = None
             inquiry.on_hold = False
+            inquiry.archive_case_number = None
 
     class Assigned(StampedEvent):
         assignee: str
@@ -242,6 +247,14 @@ class Inquiry(Aggregate):
     class LegalHoldLifted(StampedEvent):
         def apply(self, inquiry: Inquiry) -> None:
             inquiry.on_hold = False
+
+    class ArchivedInKommune(StampedEvent):
+        """The kommune's archive acknowledged the case file (Fiks Arkiv's receipt) under its own case number."""
+
+        case_number: str
+
+        def apply(self, inquiry: Inquiry) -> None:
+            inquiry.archive_case_number = self.case_number
 
     # -- creation ---------------------------------------------------------------------------
 
@@ -408,6 +421,14 @@ class Inquiry(Aggregate):
             raise HoldUnchanged(None, "henvendelsen er ikke holdt tilbake fra sletting")
         self.trigger_event(self.LegalHoldLifted, **ctx.stamp(on))
 
+    def record_archived(self, ctx: Context, *, on: date, case_number: str) -> bool:
+        """The archive's receipt; False (no event) when it names the case number already recorded (a duplicate)."""
+        number = require_text("case_number", case_number, max_length=MAX_ARCHIVE_CASE_NUMBER)
+        if getattr(self, "archive_case_number", None) == number:
+            return False
+        self.trigger_event(self.ArchivedInKommune, case_number=number, **ctx.stamp(on))
+        return True
+
     # -- queries ----------------------------------------------------------------------------
 
     @property
@@ -470,6 +491,7 @@ EVENT_NAMES = {
     "Erased": "Personopplysninger slettet",
     "LegalHoldPlaced": "Holdt tilbake fra sletting",
     "LegalHoldLifted": "Tilbakehold opphevet",
+    "ArchivedInKommune": "Arkivert i kommunens arkiv",
 }
 
 

@@ -168,6 +168,14 @@ def build_parser() -> OneLineParser:
         )
         sub.add_argument("--output", help="fil å skrive til (standard: skjermen)", type=line)
 
+    archive = _group(subcommands, "archive", "kommunens arkiv")
+    archive_send = archive.add_parser(
+        "send", help="send henvendelsens saksmappe (på nytt) til kommunens arkiv gjennom Fiks Arkiv (samme nøkkel)"
+    )
+    archive_send.add_argument("--tenant", required=True, type=line)
+    archive_send.add_argument("reference", type=line, help="henvendelsens referanse, f.eks. 2024-0153")
+    archive_send.set_defaults(run="archive_commands.run_archive_send")
+
     migrate = subcommands.add_parser("migrate", help="opprett eller oppgrader skjema og databaseroller")
     migrate.set_defaults(run="commands.run_migrate")
 

@@ -142,7 +142,7 @@ def run_worker(args: argparse.Namespace, settings: Settings) -> int:
     import threading
 
     def work(runtime: Any) -> int:
-        worker = runtime.projection_worker(rotates_keys=True)  # refuses an unsafe login first
+        worker = runtime.projection_worker(rotates_keys=True, delivers_archive=True)  # refuses an unsafe login first
         try:
             worker.sign_checkpoints_with(runtime.signer)
             if args.once:

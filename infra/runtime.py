@@ -125,9 +125,10 @@ class Runtime:
         )
         return self.telemetry.instrument_app(app) if self.telemetry else app
 
-    def projection_worker(self, *, rotates_keys: bool = False) -> ProjectionWorker:
-        """The projection worker on this runtime's platform, on the worker's login, reporting to its telemetry."""
-        return projection_worker(
+    def projection_worker(self, *, rotates_keys: bool = False, delivers_archive: bool = False) -> ProjectionWorker:
+        """The projection worker on this runtime's platform, on the worker's login, reporting to its telemetry;
+        `delivers_archive`: `ombud worker`'s, which delivers Fiks Arkiv's outbox (OMBUD_ARCHIVE_TRANSPORT)."""
+        worker = projection_worker(
             self.platform,
             self.worker_database_url,
             self.telemetry,
@@ -135,6 +136,19 @@ class Runtime:
             rotates_keys=rotates_keys,
             scanner=virus_scanner(self.settings),
         )
+        if delivers_archive:
+            from infra.archive_transport import transport_for
+            from projections.archive_outbox import ArchiveDelivery
+
+            worker.deliver_archive_with(
+                ArchiveDelivery(
+                    self.platform,
+                    transport_for(self.settings),
+                    retry_first=self.settings.archive_retry_seconds,
+                    retry_cap=self.settings.archive_retry_cap_seconds,
+                )
+            )
+        return worker
 
     @cached_property
     def access_records_written(self) -> Any:

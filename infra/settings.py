@@ -41,6 +41,18 @@ class Settings:
 
     worker_database_url: str | None = None  # the worker's login; unset: ombud_worker on DATABASE_URL's database
     clamd_socket: Path | None = None  # clamd's local socket; unset: nothing is scanned, attachments stay pending
+    # Fiks Arkiv (docs/fiks-arkiv.md): how the worker delivers arkivmeldinger, and how long it waits between attempts.
+    archive_transport: str = "folder"  # folder | amqp
+    archive_folder: Path | None = None  # the folder transport's; None: <data_dir>/arkiv
+    archive_amqp_url: str = "amqp://guest:guest@127.0.0.1:5672/%2F"
+    archive_queue: str = "ombud.fiks-arkiv.arkivmelding"
+    archive_reply_queue: str = "ombud.fiks-arkiv.kvittering"
+    archive_retry_seconds: int = 30
+    archive_retry_cap_seconds: int = 3600
+
+    @property
+    def archive_dir(self) -> Path:
+        return self.archive_folder or self.data_dir / "arkiv"
 
     @classmethod
     def from_environment(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -71,6 +83,13 @@ class Settings:
             backup_retention_days=_threshold(env, "OMBUD_BACKUP_RETENTION_DAYS", BACKUP_RETENTION_DAYS),
             worker_database_url=env.get("OMBUD_WORKER_DATABASE_URL") or None,
             clamd_socket=Path(env["OMBUD_CLAMD_SOCKET"]) if env.get("OMBUD_CLAMD_SOCKET") else None,
+            archive_transport=_choice(env, "OMBUD_ARCHIVE_TRANSPORT", ("folder", "amqp")),
+            archive_folder=Path(env["OMBUD_ARCHIVE_FOLDER"]).resolve() if env.get("OMBUD_ARCHIVE_FOLDER") else None,
+            archive_amqp_url=env.get("OMBUD_ARCHIVE_AMQP_URL") or "amqp://guest:guest@127.0.0.1:5672/%2F",
+            archive_queue=env.get("OMBUD_ARCHIVE_QUEUE") or "ombud.fiks-arkiv.arkivmelding",
+            archive_reply_queue=env.get("OMBUD_ARCHIVE_REPLY_QUEUE") or "ombud.fiks-arkiv.kvittering",
+            archive_retry_seconds=_threshold(env, "OMBUD_ARCHIVE_RETRY_SECONDS", 30),
+            archive_retry_cap_seconds=_threshold(env, "OMBUD_ARCHIVE_RETRY_CAP_SECONDS", 3600),
         )
 
 
@@ -91,6 +110,16 @@ def _threshold(env: os._Environ[str] | dict[str, str], name: str, default: int) 
     if not re.fullmatch(r"[0-9]{1,9}", raw.strip()) or int(raw) < 1:
         raise SettingsError(f"{name}: må være et heltall fra og med 1, var «{raw}»")
     return int(raw)
+
+
+def _choice(env: os._Environ[str] | dict[str, str], name: str, choices: tuple[str, ...]) -> str:
+    """One of `choices`, the first when unset."""
+    raw = (env.get(name) or "").strip()
+    if not raw:
+        return choices[0]
+    if raw not in choices:
+        raise SettingsError(f"{name}: må være en av {', '.join(choices)}, var «{raw}»")
+    return raw
 
 
 def _seconds(env: os._Environ[str] | dict[str, str], name: str) -> int:

@@ -21,7 +21,7 @@ from psycopg import sql
 from domain.common import Context, DomainError, today_in_norway
 from domain.inquiry import Inquiry
 from domain.tenant import Tenant
-from projections import inquiries, network_figures, network_releases, outreach, quarantine, search_index
+from projections import archive_outbox, inquiries, network_figures, network_releases, outreach, quarantine, search_index
 from projections.collections_held import fewer_collections
 from projections.quarantine import Quarantine
 from projections.read_ahead import ReadAhead
@@ -114,6 +114,7 @@ class ProjectionWorker:
         self._retention_ran_on: date | None = None
         self._rotates_keys = rotates_keys
         self._keys_looked_at: float | None = None
+        self._archive: archive_outbox.ArchiveDelivery | None = None
         self._writer = psycopg.connect(conninfo)
         try:
             with self._writer.transaction(), self._writer.cursor() as cursor:
@@ -125,6 +126,19 @@ class ProjectionWorker:
     def close(self) -> None:
         self._ahead.close()
         self._writer.close()
+        if self._archive is not None:
+            self._archive.transport.close()
+
+    def deliver_archive_with(self, delivery: archive_outbox.ArchiveDelivery) -> None:
+        """From now on, each round of `run` delivers Fiks Arkiv's due messages and records their receipts."""
+        self._archive = delivery
+
+    def archive_once(self) -> tuple[int, int]:
+        """Fiks Arkiv's due deliveries and waiting receipts, once: (delivered, receipts recorded); (0, 0) without a
+        delivery. A lost database connection propagates (the round is tried again after the reconnect)."""
+        if self._archive is None:
+            return 0, 0
+        return self._archive.deliver_due(self._writer), self._archive.record_receipts(self._writer)
 
     def catch_up(self, slug: str, projection: str | None = None, *, retry: bool = False) -> int:
         """Applies every event after the recorded positions; each batch and its new positions commit together.
@@ -265,6 +279,8 @@ class ProjectionWorker:
             PROJECTIONS[name](cursor, slug, events, app.search_index, app.search_tokens_of)
         else:
             PROJECTIONS[name](cursor, slug, events)
+        if name == inquiries.NAME:  # Fiks Arkiv's outbox, in the batch that moves the case list past the closure
+            archive_outbox.enqueue_closures(cursor, slug, events)
         if name == inquiries.NAME and any(isinstance(event, Tenant.Event) for event in events):
             network_figures.record_office(cursor, slug, self._platform.office(slug).profile())
 
@@ -422,6 +438,7 @@ class ProjectionWorker:
             self.network_releases_once_a_day()
             self.keys_when_due()
             self.keep_audit_chains()
+            self.archive_once()
             for notify in listener.notifies(timeout=IDLE_SECONDS, stop_after=1):
                 if notify.channel in channels:
                     slug = channels[notify.channel]

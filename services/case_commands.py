@@ -100,6 +100,16 @@ class SetPrivacyStatement:
     on: date
 
 
+@dataclass(frozen=True)
+class RecordArchiveReceipt:
+    """The kommune's archive acknowledged the inquiry's case file (Fiks Arkiv's receipt) under its case number."""
+
+    span: ClassVar[str] = "archive_receipt"
+    inquiry: str
+    on: date
+    case_number: str
+
+
 @dataclass(frozen=True, kw_only=True)
 class CaseCommand:
     """What every case action carries: which inquiry, its business date, and the version the user saw."""
@@ -186,7 +196,7 @@ class Reopen(CaseCommand):
     reason: str
 
 
-Command = ReceiveInquiry | CaseCommand | EraseInquiry | MapNationalGroups | SetPrivacyStatement
+Command = ReceiveInquiry | CaseCommand | EraseInquiry | MapNationalGroups | SetPrivacyStatement | RecordArchiveReceipt
 
 # Which role may ask for which command: the one table the service layer checks, whatever route or command line asked.
 # A citizen only sends an inquiry (the contact form); the system erases what retention says is due; auditors only read.
@@ -196,6 +206,7 @@ ALLOWED_ROLES: dict[type[Any], tuple[str, ...]] = {
     EraseInquiry: (*ERASERS, "system"),
     MapNationalGroups: ("tenant_admin",),
     SetPrivacyStatement: ("tenant_admin",),
+    RecordArchiveReceipt: ("system",),  # the worker, when the archive's receipt comes back
 }
 
 

@@ -36,6 +36,7 @@ from services.case_commands import (
     NotAllowed,
     Recategorise,
     ReceiveInquiry,
+    RecordArchiveReceipt,
     Reopen,
     Resolve,
     SendComplaint,
@@ -265,7 +266,9 @@ class Office:
     @overload
     def handle(self, ctx: Context, command: CaseCommand) -> int: ...
     @overload
-    def handle(self, ctx: Context, command: EraseInquiry | MapNationalGroups | SetPrivacyStatement) -> None: ...
+    def handle(
+        self, ctx: Context, command: EraseInquiry | MapNationalGroups | SetPrivacyStatement | RecordArchiveReceipt
+    ) -> None: ...
 
     def handle(self, ctx: Context, command: Command) -> Receipt | int | None:
         """Carries out one command, if the context's role may ask for it (ALLOWED_ROLES), with its own handler.
@@ -335,6 +338,11 @@ class Office:
         tenant = self._tenant()
         tenant.map_national_groups(ctx, on=command.on, version=command.version, groups=dict(command.groups))
         self._save(tenant, conflict=ConflictError(None, "endret av en annen i mellomtiden; last siden på nytt"))
+
+    def _record_archive_receipt(self, ctx: Context, command: RecordArchiveReceipt) -> None:
+        found = self._inquiry(command.inquiry)
+        if found.record_archived(ctx, on=command.on, case_number=command.case_number):
+            self._save(found, conflict=ConflictError(None, _CONFLICT))
 
     def _set_privacy_statement(self, ctx: Context, command: SetPrivacyStatement) -> None:
         """Records the office's own statement; the same text posted twice records nothing the second time."""
@@ -522,6 +530,7 @@ HANDLERS: dict[type[Any], Callable[..., Any]] = {
     EraseInquiry: Office._erase,
     MapNationalGroups: Office._map_national_groups,
     SetPrivacyStatement: Office._set_privacy_statement,
+    RecordArchiveReceipt: Office._record_archive_receipt,
     Assign: lambda _, ctx, c, found: found.assign(ctx, on=c.on, assignee=c.assignee),
     Recategorise: _recategorise,
     SendInterimReply: lambda _, ctx, c, found: found.send_interim_reply(ctx, on=c.on),

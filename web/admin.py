@@ -26,6 +26,7 @@ from domain.account import (
 )
 from domain.common import Context, DomainError, InvalidField, today_in_norway
 from domain.taxonomy import ServiceArea, code_for
+from projections.archive_outbox import summary as archive_summary
 from projections.staff_accounts import tenant_accounts
 from services.accounts import AccountNotFound, EmailTaken, SetAccountActive, SetDisplayName
 from services.office import Office, TenantProfile
@@ -294,6 +295,7 @@ async def _render(
         "staff": staff,
         "profile": profile,
         "accounts": accounts,
+        "archive": await archive_summary(request.app.state.db, tenant),
         "roles": TENANT_ROLES,
         "min_password_length": MIN_PASSWORD_LENGTH,
         "today": today_in_norway(),

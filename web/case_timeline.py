@@ -15,7 +15,17 @@ from projections.staff_accounts import StaffNames, staff_names
 from services.office import HistoryEntry, TenantProfile
 
 # The fields a step shows, in this order; each one's label is named in inquiries/page.html.
-SHOWN = ("assignee", "primary_area", "further_areas", "case_types", "to_body", "to", "participants", "outcome")
+SHOWN = (
+    "assignee",
+    "primary_area",
+    "further_areas",
+    "case_types",
+    "to_body",
+    "to",
+    "participants",
+    "outcome",
+    "case_number",
+)
 # Fields whose codes are named by their own group rather than the tenant's mixed labels.
 FIELD_NAMES: dict[str, Mapping[str, str]] = {"participants": PARTICIPANT_NAMES}
 # What the inhabitant or the office wrote: shown through the personal-data rule of _personal.html.

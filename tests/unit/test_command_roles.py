@@ -24,6 +24,7 @@ from services.case_commands import (
     NotAllowed,
     Recategorise,
     ReceiveInquiry,
+    RecordArchiveReceipt,
     Reopen,
     Resolve,
     SendComplaint,
@@ -61,6 +62,7 @@ SAMPLES: dict[type[Any], tuple[Callable[[str], Any], Prepare | None]] = {
     EraseInquiry: (lambda r: EraseInquiry(r, LATER, "krav fra innbygger", outcome="withdrawn"), None),
     MapNationalGroups: (lambda _: MapNationalGroups(version=1, groups={"helse": "annet"}, on=LATER), None),
     SetPrivacyStatement: (lambda _: SetPrivacyStatement(text="Kontorets egen erklæring.", on=LATER), None),
+    RecordArchiveReceipt: (lambda r: RecordArchiveReceipt(r, LATER, "2026/1"), None),
 }
 REFUSED = [(command, role) for command, allowed in ALLOWED_ROLES.items() for role in ROLES if role not in allowed]
 ALLOWED = [(command, role) for command, allowed in ALLOWED_ROLES.items() for role in allowed]
@@ -89,7 +91,14 @@ def _name(case: tuple[type[Any], str]) -> str:
 
 
 def test_the_table_names_every_command_once_and_each_has_one_handler() -> None:
-    commands = {ReceiveInquiry, EraseInquiry, MapNationalGroups, SetPrivacyStatement, *CaseCommand.__subclasses__()}
+    commands = {
+        ReceiveInquiry,
+        EraseInquiry,
+        MapNationalGroups,
+        SetPrivacyStatement,
+        RecordArchiveReceipt,
+        *CaseCommand.__subclasses__(),
+    }
     assert set(ALLOWED_ROLES) == commands
     assert set(HANDLERS) == commands
     assert set(SAMPLES) == commands
@@ -135,6 +144,8 @@ def test_a_role_the_table_names_runs_the_command(office: Office, command: type[A
         assert office.erased_on(sent.inquiry) == LATER
     elif isinstance(sent, SetPrivacyStatement):
         assert office.profile().privacy_statement == "Kontorets egen erklæring."
+    elif isinstance(sent, RecordArchiveReceipt):
+        assert office.history(sent.inquiry)[-1].details == {"case_number": "2026/1"}
     else:
         assert office.profile().national_groups[1]["helse"] == "annet"
 
