@@ -6,11 +6,19 @@ import ipaddress
 import os
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from pathlib import Path
 
 from services.key_epochs import BACKUP_RETENTION_DAYS, ROTATION_DAYS
 
+if TYPE_CHECKING:
+    from services.attachments import Limits
+
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+# The attachments' limits by default (services/attachments.py has the same numbers for callers without settings).
+ATTACHMENT_MAX_BYTES = 25 * 1024 * 1024
+ATTACHMENTS_PER_INQUIRY = 20
+PUBLIC_SUBMISSION_MAX_BYTES = 100 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -40,6 +48,20 @@ class Settings:
         return self.key_epoch_dir or self.data_dir / "key-epochs"
 
     worker_database_url: str | None = None  # the worker's login; unset: ombud_worker on DATABASE_URL's database
+    attachment_max_bytes: int = ATTACHMENT_MAX_BYTES  # one file
+    attachments_per_inquiry: int = ATTACHMENTS_PER_INQUIRY
+    public_submission_max_bytes: int = PUBLIC_SUBMISSION_MAX_BYTES  # all files of one contact form
+    clamd_socket: str | None = None  # the ClamAV daemon's socket; unset: the worker scans nothing (files stay pending)
+
+    @property
+    def attachment_limits(self) -> Limits:
+        from services.attachments import Limits  # libmagic is loaded only by what handles files
+
+        return Limits(
+            max_bytes=self.attachment_max_bytes,
+            per_inquiry=self.attachments_per_inquiry,
+            public_submission_max_bytes=self.public_submission_max_bytes,
+        )
 
     @classmethod
     def from_environment(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -69,6 +91,12 @@ class Settings:
             key_rotation_days=_threshold(env, "OMBUD_KEY_ROTATION_DAYS", ROTATION_DAYS),
             backup_retention_days=_threshold(env, "OMBUD_BACKUP_RETENTION_DAYS", BACKUP_RETENTION_DAYS),
             worker_database_url=env.get("OMBUD_WORKER_DATABASE_URL") or None,
+            attachment_max_bytes=_positive_int(env, "OMBUD_ATTACHMENT_MAX_BYTES", ATTACHMENT_MAX_BYTES),
+            attachments_per_inquiry=_positive_int(env, "OMBUD_ATTACHMENTS_PER_INQUIRY", ATTACHMENTS_PER_INQUIRY),
+            public_submission_max_bytes=_positive_int(
+                env, "OMBUD_PUBLIC_SUBMISSION_MAX_BYTES", PUBLIC_SUBMISSION_MAX_BYTES
+            ),
+            clamd_socket=env.get("OMBUD_CLAMD_SOCKET") or None,
         )
 
 

@@ -106,6 +106,7 @@ class AttachmentView:
 
 @dataclass(frozen=True)
 class Download:
+    inquiry_id: UUID
     filename: str
     media_type: str
     data: bytes
@@ -210,7 +211,7 @@ def download(office: Office, found: Inquiry, attachment: str, title: str) -> Dow
         data = aead.decrypt(key, sealed, _associated(office.slug, found.id, UUID(known["id"])))
     except InvalidTag:
         raise AttachmentGone("attachment", "vedlegget kan ikke åpnes") from None
-    return Download(filename=_filename(title, known["media_type"]), media_type=known["media_type"], data=data)
+    return Download(inquiry_id=found.id, filename=_filename(title, known["media_type"]), media_type=known["media_type"], data=data)
 
 
 def scan_pending(office: Office, scanner: VirusScanner, *, limit: int = 100) -> int:
@@ -271,7 +272,7 @@ _EXTENSIONS = {
 
 def _filename(title: str, media_type: str) -> str:
     """A safe download name: the title's letters and digits, with the extension of the type the content has."""
-    stem = "".join(c if c.isalnum() or c in "-_ " else "_" for c in title).strip()[:80] or "vedlegg"
+    stem = "".join(c if c.isascii() and (c.isalnum() or c in "-_ ") else "_" for c in title).strip()[:80] or "vedlegg"
     return f"{stem}.{_EXTENSIONS.get(media_type, 'bin')}"
 
 
