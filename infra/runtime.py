@@ -32,6 +32,8 @@ from services.platform import Platform
 if TYPE_CHECKING:  # what only some commands use is imported where they use it: a command starts with what it needs
     from litestar import Litestar
 
+    from services.virus_scan import VirusScanner
+
     from infra.embedded import EmbeddedServer
     from infra.telemetry import Telemetry
     from projections.worker import ProjectionWorker
@@ -133,7 +135,19 @@ class Runtime:
             self.telemetry,
             self.settings.network_threshold,
             rotates_keys=rotates_keys,
+            scanner=self.virus_scanner,
         )
+
+    @cached_property
+    def virus_scanner(self) -> VirusScanner | None:
+        """The ClamAV daemon's client when OMBUD_CLAMD_SOCKET is set; without it no attachment is scanned, so none can
+        be downloaded (each stays «venter på viruskontroll»). The client itself is infra/clamd.py's."""
+        if not self.settings.clamd_socket:
+            return None
+        from infra.clamd import ClamdScanner  # type: ignore[import-not-found,unused-ignore]  # the scan helper's
+
+        scanner: VirusScanner = ClamdScanner(self.settings.clamd_socket)
+        return scanner
 
     @cached_property
     def access_records_written(self) -> Any:
@@ -232,14 +246,17 @@ def projection_worker(
     network_threshold: int = 4,
     *,
     rotates_keys: bool = False,
+    scanner: VirusScanner | None = None,
 ) -> ProjectionWorker:
     """The worker, with its audit keeper, reporting to the telemetry when it is on; `rotates_keys`: `ombud worker`'s,
-    which rotates the keys on the platform's schedule."""
+    which rotates the keys on the platform's schedule; `scanner`: scans new attachments (None: none are scanned)."""
     from projections.worker import ProjectionWorker
     from services.audit.keeper import AuditKeeper
 
     if telemetry is None:
-        return ProjectionWorker(platform, database_url, network_threshold=network_threshold, rotates_keys=rotates_keys)
+        return ProjectionWorker(
+            platform, database_url, network_threshold=network_threshold, rotates_keys=rotates_keys, scanner=scanner
+        )
     return ProjectionWorker(
         platform,
         database_url,
@@ -248,6 +265,7 @@ def projection_worker(
         meter_provider=telemetry.meter_provider,
         network_threshold=network_threshold,
         rotates_keys=rotates_keys,
+        scanner=scanner,
     )
 
 

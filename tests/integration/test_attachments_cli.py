@@ -67,3 +67,35 @@ def test_the_command_line_refuses_a_type_off_the_list_a_missing_file_and_an_unkn
     code, _, err = ombud("inquiry", "attach", "--tenant", tenant, "1999-0001", str(text))
     assert code == 1 and "finner ingen henvendelse" in err
     assert stored(admin_database_url, tenant) == []
+
+
+def test_the_worker_scans_what_waits_in_every_tenant_and_quarantines_what_its_scanner_finds(
+    platform: Platform, database_url: str, new_slug: Callable[[], str], admin_database_url: str
+) -> None:
+    from domain.common import Context
+    from infra.logins import worker_url_for
+    from projections.worker import ProjectionWorker
+    from services.case_commands import AttachFile
+
+    class Finds:
+        def scan(self, data: bytes) -> ScanResult:
+            return ScanResult(b"EICAR" not in data, "Eicar-Test-Signature" if b"EICAR" in data else None)
+
+    admin = Context("plattform", "platform_admin", "t-1")
+    offices = [platform.create_tenant(admin, slug=new_slug(), name=name) for name in ("Prøveby", "Annenby")]
+    caseworker = factories.acting("caseworker")
+    for office, data in zip(offices, (TEXT, TEXT + b"EICAR"), strict=True):
+        reference = factories.case(office, caseworker)
+        office.handle(caseworker, AttachFile(inquiry=reference, data=data, filename="a.txt", max_bytes=10**6, per_inquiry=5))
+    worker = ProjectionWorker(platform, worker_url_for(database_url), scanner=Finds())
+    try:
+        assert worker.scan_attachments() == 2
+        assert worker.scan_attachments() == 0
+    finally:
+        worker.close()
+    assert [len(stored(admin_database_url, office.slug)) for office in offices] == [1, 0]
+    unscanned = ProjectionWorker(platform, worker_url_for(database_url))
+    try:
+        assert unscanned.scan_attachments() == 0
+    finally:
+        unscanned.close()
