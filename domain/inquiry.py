@@ -525,7 +525,8 @@ class Inquiry(Aggregate):
 
     def attachment_state(self) -> dict[str, Attachment]:
         """The attachments by id (an aggregate restored from before attachments has none yet)."""
-        return self.__dict__.setdefault("attachments", {})
+        found: dict[str, Attachment] = self.__dict__.setdefault("attachments", {})
+        return found
 
     # -- queries ----------------------------------------------------------------------------
 

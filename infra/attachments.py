@@ -51,11 +51,7 @@ def write_attachments(cursor: Any, slug: str, writes: AttachmentWrites) -> None:
             (slug, inquiry_id, attachment_id, sealed),
         )
     for inquiry_id, attachment_id, clean in writes.scanned:
-        statement = (
-            "UPDATE platform.attachments SET pending = false"
-            if clean
-            else "DELETE FROM platform.attachments"
-        )
+        statement = "UPDATE platform.attachments SET pending = false" if clean else "DELETE FROM platform.attachments"
         cursor.execute(
             statement + " WHERE tenant_id = %s AND inquiry_id = %s AND attachment_id = %s",
             (slug, inquiry_id, attachment_id),

@@ -438,7 +438,9 @@ def run_attach(args: argparse.Namespace, settings: Settings) -> int:
     limits = settings.attachment_limits
     try:
         if path.stat().st_size > limits.max_bytes:
-            raise DomainError("file", f"«{path.name}» er større enn {limits.max_bytes} byte, som er det høyeste tillatte")
+            raise DomainError(
+                "file", f"«{path.name}» er større enn {limits.max_bytes} byte, som er det høyeste tillatte"
+            )
         data = path.read_bytes()
     except OSError as error:
         raise DomainError("file", f"kan ikke lese {path.name} ({error.strerror or type(error).__name__})") from None

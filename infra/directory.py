@@ -13,8 +13,8 @@ from psycopg.sql import SQL, Identifier
 from domain.account import Account
 from domain.common import Context
 from domain.tenant import Tenant
-from infra.eventstore import EVENTS_SCHEMA
 from infra.attachments import PostgresAttachments
+from infra.eventstore import EVENTS_SCHEMA
 from infra.inquiry_keys import PostgresInquiryKeys, PostgresSearchKeys
 from services.application import table_prefix
 from services.platform import TENANTS_CHANNEL

@@ -32,12 +32,11 @@ from services.platform import Platform
 if TYPE_CHECKING:  # what only some commands use is imported where they use it: a command starts with what it needs
     from litestar import Litestar
 
-    from services.virus_scan import VirusScanner
-
     from infra.embedded import EmbeddedServer
     from infra.telemetry import Telemetry
     from projections.worker import ProjectionWorker
     from services.audit_signing import Signer
+    from services.virus_scan import VirusScanner
 
 log = logging.getLogger(__name__)
 # Adds the network's sharing flag as false for the tenants before it; the platform then sets it from their profiles.

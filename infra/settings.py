@@ -6,8 +6,8 @@ import ipaddress
 import os
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from services.key_epochs import BACKUP_RETENTION_DAYS, ROTATION_DAYS
 

@@ -26,8 +26,8 @@ from projections.collections_held import fewer_collections
 from projections.quarantine import Quarantine
 from projections.read_ahead import ReadAhead
 from projections.safe_login import refuse_unsafe_login_sync
-from services.application import OfficeApplication
 from services import attachments
+from services.application import OfficeApplication
 from services.audit import chain as audit_chain
 from services.audit.chain import EventTime, Verdict
 from services.audit.keeper import VERIFY_SECONDS, AuditKeeper, event_time_of

@@ -127,7 +127,7 @@ def media_type_of(data: bytes) -> str:
 
 def _looks_like_text(data: bytes) -> bool:
     """libmagic calls some binaries text; text has no control bytes but tab, line feed, form feed and return."""
-    return not any(b < 32 and b not in (9, 10, 12, 13) or b == 127 for b in data[: 1024 * 1024])
+    return not any((b < 32 and b not in (9, 10, 12, 13)) or b == 127 for b in data[: 1024 * 1024])
 
 
 def check_file(field_name: str, filename: str, data: bytes, limits: Limits) -> str:
@@ -174,7 +174,9 @@ def attach(
         sha256=hashlib.sha256(data).hexdigest(),
         limit=limits.per_inquiry,
     )
-    sealed = aead.encrypt(_key_for_writing(office.app, found.id), data, _associated(office.slug, found.id, attachment_id))
+    sealed = aead.encrypt(
+        _key_for_writing(office.app, found.id), data, _associated(office.slug, found.id, attachment_id)
+    )
     office.app.attachments.save(office.app, found, writes=AttachmentWrites(added=[(found.id, attachment_id, sealed)]))
     return attachment_id
 
@@ -211,7 +213,9 @@ def download(office: Office, found: Inquiry, attachment: str, title: str) -> Dow
         data = aead.decrypt(key, sealed, _associated(office.slug, found.id, UUID(known["id"])))
     except InvalidTag:
         raise AttachmentGone("attachment", "vedlegget kan ikke åpnes") from None
-    return Download(inquiry_id=found.id, filename=_filename(title, known["media_type"]), media_type=known["media_type"], data=data)
+    return Download(
+        inquiry_id=found.id, filename=_filename(title, known["media_type"]), media_type=known["media_type"], data=data
+    )
 
 
 def scan_pending(office: Office, scanner: VirusScanner, *, limit: int = 100) -> int:
@@ -221,7 +225,7 @@ def scan_pending(office: Office, scanner: VirusScanner, *, limit: int = 100) -> 
     ctx = Context("worker:viruskontroll", "system", str(uuid4()))
     done = 0
     for inquiry_id, attachment_id in office.app.attachments.pending(limit):
-        found = office.app.repository.get(inquiry_id)
+        found: object = office.app.repository.get(inquiry_id)
         if not isinstance(found, Inquiry):
             continue
         known = found.attachment_state().get(str(attachment_id))

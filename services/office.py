@@ -22,13 +22,13 @@ from domain.outreach import OutreachActivity
 from domain.reference import ReferenceSequence
 from domain.taxonomy import ServiceArea, Taxonomy, in_force
 from domain.tenant import Tenant
-from services.application import OfficeApplication
 from services import attachments
+from services.application import OfficeApplication
 from services.attachments import AttachmentView, AttachmentWrites, Download, Limits
 from services.case_commands import (
     AddNote,
-    AttachFile,
     Assign,
+    AttachFile,
     CaseCommand,
     Command,
     DecideComplaint,

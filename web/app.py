@@ -25,9 +25,9 @@ from services.platform import Platform
 from web.access_log import AccessLogController
 from web.access_report import AccessReportController
 from web.admin import AdminController
+from web.attachments import AttachmentController
 from web.audit_witness import CheckpointListController
 from web.auth import AuthController
-from web.attachments import AttachmentController
 from web.case_page import CasePageController
 from web.client_address import Network
 from web.connections import ReadPool, open_redis
@@ -155,7 +155,9 @@ def create_app(
     app.state.platform = platform
     app.state.attachment_limits = attachment_limits
     # A form with files is read in memory up to this (web/uploads.py): the largest submission and its fields.
-    app.state.upload_max_body = max(attachment_limits.public_submission_max_bytes, attachment_limits.max_bytes) + 1_000_000
+    app.state.upload_max_body = (
+        max(attachment_limits.public_submission_max_bytes, attachment_limits.max_bytes) + 1_000_000
+    )
     app.state.database_url = database_url  # for the audit chain's psycopg work (web/statistics.py)
     app.state.profiles = {}  # web.offices keeps each tenant's profile here for a few seconds
     app.state.cookie_flags = cookie_flags

@@ -81,7 +81,7 @@ class ContactController(Controller):
             return _form_page(profile, inquiry, invalid.errors, 422)
         except DomainError as error:
             await _give_back(redis, counter, file_counter, taken)
-            known = FIELDS + (contact.FILES,)
+            known = (*FIELDS, contact.FILES)
             return _form_page(profile, inquiry, {error.field if error.field in known else "form": error.message}, 422)
         answer = ANSWER_BY_CONTACT if inquiry.gave_contact_details else ANSWER_NONE
         check = _receipt_check(request, tenant, code, answer)

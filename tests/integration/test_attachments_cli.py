@@ -86,7 +86,9 @@ def test_the_worker_scans_what_waits_in_every_tenant_and_quarantines_what_its_sc
     caseworker = factories.acting("caseworker")
     for office, data in zip(offices, (TEXT, TEXT + b"EICAR"), strict=True):
         reference = factories.case(office, caseworker)
-        office.handle(caseworker, AttachFile(inquiry=reference, data=data, filename="a.txt", max_bytes=10**6, per_inquiry=5))
+        office.handle(
+            caseworker, AttachFile(inquiry=reference, data=data, filename="a.txt", max_bytes=10**6, per_inquiry=5)
+        )
     worker = ProjectionWorker(platform, worker_url_for(database_url), scanner=Finds())
     try:
         assert worker.scan_attachments() == 2

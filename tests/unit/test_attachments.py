@@ -44,7 +44,9 @@ def test_an_attachment_waits_for_its_scan_then_downloads_as_it_was_sent(platform
     ref = case(office, ctx)
     attachment = str(attach(platform, ctx, ref, TEXT, "brev.txt"))
     shown = office.inquiry(ref).attachments
-    assert [(a.title, a.media_type, a.size, a.scan) for a in shown] == [("brev.txt", "text/plain", len(TEXT), "pending")]
+    assert [(a.title, a.media_type, a.size, a.scan) for a in shown] == [
+        ("brev.txt", "text/plain", len(TEXT), "pending")
+    ]
     with pytest.raises(NotScanned):
         office.attachment(ref, attachment)
     scanner = Scanner()

@@ -30,7 +30,14 @@ class FindsMarker:
 
 
 async def upload(
-    client: AsyncTestClient, office: Office, reference: str, name: str, data: bytes, *, title: str = "", htmx: bool = False
+    client: AsyncTestClient,
+    office: Office,
+    reference: str,
+    name: str,
+    data: bytes,
+    *,
+    title: str = "",
+    htmx: bool = False,
 ):
     path = f"/{office.slug}/henvendelser/{reference}/vedlegg"
     files = {"file": (name, data, "application/octet-stream")}

@@ -68,7 +68,9 @@ async def test_the_public_limits_are_the_settings(
     client: AsyncTestClient, office: Office, admin_database_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(
-        client.app.state, "attachment_limits", Limits(max_bytes=10_000, per_inquiry=2, public_submission_max_bytes=len(PDF) * 2)
+        client.app.state,
+        "attachment_limits",
+        Limits(max_bytes=10_000, per_inquiry=2, public_submission_max_bytes=len(PDF) * 2),
     )
     too_many = await send(client, office.slug, [("a.txt", TEXT)] * 3)
     assert too_many.status_code == 422 and "høyst 2 filer" in too_many.text
