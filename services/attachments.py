@@ -10,11 +10,12 @@ from uuid import UUID, uuid4
 
 import magic
 from cryptography.exceptions import InvalidTag
+from eventsourcing.persistence import IntegrityError
 
 from domain.common import Context, DomainError, InvalidField, today_in_norway
 from domain.inquiry import ATTACHMENT_TYPES, CLEAN, INFECTED, PENDING_SCAN, Attachment, AttachmentNotFound, Inquiry
 from services import aead
-from services.virus_scan import VirusScanner
+from services.virus_scan import ScanResult, VirusScanner
 
 if TYPE_CHECKING:
     from services.application import OfficeApplication
@@ -236,13 +237,25 @@ def scan_pending(office: Office, scanner: VirusScanner, *, limit: int = 100) -> 
             continue  # its event is not there (cannot be: one transaction) or it was erased meanwhile
         verdict = scanner.scan(aead.decrypt(key, sealed, _associated(office.slug, inquiry_id, attachment_id)))
         found.record_scan(
-            ctx, on=today_in_norway(), attachment_id=known["id"], clean=verdict.clean, signature=verdict.signature
+            ctx, on=today_in_norway(), attachment_id=known["id"], clean=verdict.clean, signature=_named(verdict)
         )
-        office.app.attachments.save(
-            office.app, found, writes=AttachmentWrites(scanned=[(inquiry_id, attachment_id, verdict.clean)])
-        )
+        try:
+            office.app.attachments.save(
+                office.app, found, writes=AttachmentWrites(scanned=[(inquiry_id, attachment_id, verdict.clean)])
+            )
+        except IntegrityError:
+            continue  # another worker, or a colleague's step, saved this inquiry first: looked at again next round
         done += 1
     return done
+
+
+def _named(verdict: ScanResult) -> str | None:
+    """The scanner's name for what it found, as one printable line the domain takes (an infected file always has
+    one, so the quarantine notice can say what was found)."""
+    if verdict.clean and verdict.signature is None:
+        return None
+    shown = "".join(c for c in verdict.signature or "" if c.isprintable()).strip()[:200]
+    return shown or "ukjent"
 
 
 def _known(found: Inquiry, attachment: str) -> Attachment:

@@ -134,3 +134,21 @@ def test_only_staff_who_work_cases_attach_and_another_tenants_inquiry_is_unknown
         attach(platform, as_role(ctx, "auditor"), ref, TEXT)
     with pytest.raises(Exception, match="finner ingen henvendelse"):
         platform.office("annenby").handle(ctx, AttachFile(inquiry=ref, data=TEXT, max_bytes=100, per_inquiry=1))
+
+
+def test_a_scanners_odd_signature_is_recorded_as_one_printable_line(platform: Platform, ctx: Context) -> None:
+    office = platform.office("proveby")
+    ref = case(office, ctx)
+    attach(platform, ctx, ref, TEXT, "brev.txt")
+    attach(platform, ctx, ref, TEXT, "brev2.txt")
+
+    class Odd:
+        def __init__(self) -> None:
+            self.answers = [ScanResult(False, "Win.Test\x00\x1b[31m" + "x" * 500), ScanResult(False)]
+
+        def scan(self, data: bytes) -> ScanResult:
+            return self.answers.pop(0)
+
+    assert attachments.scan_pending(office, Odd()) == 2
+    signatures = [e.details["signature"] for e in office.history(ref) if e.event == "AttachmentScanned"]
+    assert signatures == ["Win.Test[31m" + "x" * 188, "ukjent"]
