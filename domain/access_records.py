@@ -17,5 +17,7 @@ SEARCH_PURPOSE = "søk"
 SEARCH_REPEAT_SECONDS = 60
 # Why an auditor replays an inquiry's history (ombud audit replay, the inquiry's history page).
 AUDIT_PURPOSE = "kontroll"
+# Why staff download a file attached to an inquiry (its bytes are the inhabitant's documents).
+ATTACHMENT_PURPOSE = "vedlegg"
 # Why staff make a letter to the inhabitant (receipt, interim reply, closing): it carries their name and address.
 LETTER_PURPOSE = "brev"

@@ -73,6 +73,39 @@ class Complaint(TypedDict):
     decided_on: date | None
 
 
+# What an inquiry may carry, by the type its content shows (libmagic; never the file's name), with its bokmål name.
+ATTACHMENT_TYPES = {
+    "application/pdf": "PDF",
+    "image/png": "PNG-bilde",
+    "image/jpeg": "JPEG-bilde",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "Word-dokument (DOCX)",
+    "application/vnd.oasis.opendocument.text": "OpenDocument-tekst (ODT)",
+    "text/plain": "Ren tekst",
+    "message/rfc822": "E-post (EML)",
+}
+# An attachment's scan state: new ones wait for the virus scan and cannot be downloaded until it finds them clean.
+PENDING_SCAN = "pending"
+CLEAN = "clean"
+INFECTED = "infected"
+SCAN_NAMES = {PENDING_SCAN: "venter på viruskontroll", CLEAN: "kontrollert", INFECTED: "smittet: satt i karantene"}
+MAX_ATTACHMENT_TITLE = 200
+# PostgreSQL's integer ends here; the office's own limit (a setting) is far below it.
+MAX_ATTACHMENT_SIZE = 2_147_483_647
+
+
+class Attachment(TypedDict):
+    """An attachment as the inquiry knows it; its bytes are elsewhere (sealed with the inquiry's key)."""
+
+    id: str
+    title: Any  # text, or the sealed field until a service opens it
+    media_type: str
+    size: int
+    sha256: str
+    added_on: date
+    scan: str
+    signature: str | None
+
+
 class Inquiry(Aggregate):
     """A henvendelse and everything that happened to it."""
 
@@ -101,6 +134,7 @@ class Inquiry(Aggregate):
         erased_on: date | None
         on_hold: bool
         archive_case_number: str | None
+        attachments: dict[str, Attachment]
 
     @staticmethod
     def id_for(reference: str) -> UUID:
@@ -153,6 +187,7 @@ class Inquiry(Aggregate):
             inquiry.erased_on = None
             inquiry.on_hold = False
             inquiry.archive_case_number = None
+            inquiry.attachments = {}
 
     class Assigned(StampedEvent):
         assignee: str
@@ -255,6 +290,39 @@ class Inquiry(Aggregate):
 
         def apply(self, inquiry: Inquiry) -> None:
             inquiry.archive_case_number = self.case_number
+
+    class AttachmentAdded(StampedEvent):
+        """A file was attached; its bytes (sealed with the inquiry's key) were stored in the same transaction."""
+
+        attachment_id: str
+        title: str
+        media_type: str
+        size: int
+        sha256: str  # of the plaintext, hex
+
+        def apply(self, inquiry: Inquiry) -> None:
+            inquiry.attachment_state()[self.attachment_id] = {
+                "id": self.attachment_id,
+                "title": self.title,
+                "media_type": self.media_type,
+                "size": self.size,
+                "sha256": self.sha256,
+                "added_on": self.on,
+                "scan": PENDING_SCAN,
+                "signature": None,
+            }
+
+    class AttachmentScanned(StampedEvent):
+        """The virus scan's verdict: a clean attachment may be downloaded, an infected one's bytes are destroyed."""
+
+        attachment_id: str
+        clean: bool
+        signature: str | None
+
+        def apply(self, inquiry: Inquiry) -> None:
+            found = inquiry.attachment_state()[self.attachment_id]
+            found["scan"] = CLEAN if self.clean else INFECTED
+            found["signature"] = self.signature
 
     # -- creation ---------------------------------------------------------------------------
 
@@ -429,6 +497,58 @@ class Inquiry(Aggregate):
         self.trigger_event(self.ArchivedInKommune, case_number=number, **ctx.stamp(on))
         return True
 
+    def add_attachment(
+        self,
+        ctx: Context,
+        *,
+        on: date,
+        attachment_id: UUID,
+        title: str,
+        media_type: str,
+        size: int,
+        sha256: str,
+        limit: int,
+    ) -> None:
+        """Open or resolved, an inquiry takes documents (a decision often arrives after the case closed); an erased
+        one takes none, and none past the office's limit."""
+        self._require_date_in_case(on)
+        if len(self.attachment_state()) >= limit:
+            raise TooManyAttachments("file", f"henvendelsen har allerede {limit} vedlegg, som er det høyeste tillatte")
+        require_choice("media_type", media_type, tuple(ATTACHMENT_TYPES))
+        if not isinstance(size, int) or isinstance(size, bool) or not 0 < size <= MAX_ATTACHMENT_SIZE:
+            raise OutOfRange("file", "filen er tom eller for stor")
+        if not isinstance(sha256, str) or not _TOKEN.fullmatch(sha256):
+            raise InvalidField("sha256", "må være en SHA-256 i heksadesimal")
+        self.trigger_event(
+            self.AttachmentAdded,
+            attachment_id=str(attachment_id),
+            title=require_text("title", title, max_length=MAX_ATTACHMENT_TITLE),
+            media_type=media_type,
+            size=size,
+            sha256=sha256,
+            **ctx.stamp(on),
+        )
+
+    def record_scan(self, ctx: Context, *, on: date, attachment_id: str, clean: bool, signature: str | None) -> None:
+        """Each attachment is scanned once; the verdict stands (an erased inquiry's attachments are gone unscanned)."""
+        if self.is_erased:
+            raise AlreadyErased(None, "henvendelsen er slettet og kan ikke endres")
+        found = self.attachment_state().get(attachment_id)
+        if found is None:
+            raise AttachmentNotFound("attachment", "finner ikke vedlegget")
+        if found["scan"] != PENDING_SCAN:
+            raise AlreadyScanned("attachment", "vedlegget er allerede kontrollert")
+        if signature is not None:
+            signature = require_text("signature", signature, max_length=200)
+        self.trigger_event(
+            self.AttachmentScanned, attachment_id=attachment_id, clean=bool(clean), signature=signature, **ctx.stamp(on)
+        )
+
+    def attachment_state(self) -> dict[str, Attachment]:
+        """The attachments by id (an aggregate restored from before attachments has none yet)."""
+        found: dict[str, Attachment] = self.__dict__.setdefault("attachments", {})
+        return found
+
     # -- queries ----------------------------------------------------------------------------
 
     @property
@@ -471,6 +591,8 @@ PERSONAL_FIELDS: dict[type, tuple[str, ...]] = {
     # reason dies with the key it destroys (a reason stored plain before this reads as it is).
     Inquiry.Erased: ("reason",),
     Inquiry.LegalHoldPlaced: ("reason",),
+    # A file's title often names a person ("Vedtak for Ola"): sealed like the other personal fields.
+    Inquiry.AttachmentAdded: ("title",),
 }
 # Lists of keyed hashes encrypted with the inquiry's key like the personal fields, but opened for the projection worker:
 # not text, yet derived from it, so erasure must make them unreadable in the stored events too.
@@ -492,6 +614,8 @@ EVENT_NAMES = {
     "LegalHoldPlaced": "Holdt tilbake fra sletting",
     "LegalHoldLifted": "Tilbakehold opphevet",
     "ArchivedInKommune": "Arkivert i kommunens arkiv",
+    "AttachmentAdded": "Vedlegg lagt til",
+    "AttachmentScanned": "Vedlegg viruskontrollert",
 }
 
 
@@ -560,3 +684,15 @@ class HoldUnchanged(DomainError):
 
 class AlreadyErased(DomainError):
     """An erased inquiry takes no further steps and cannot be erased twice."""
+
+
+class TooManyAttachments(DomainError):
+    """The inquiry has as many attachments as the office allows."""
+
+
+class AttachmentNotFound(DomainError):
+    """No attachment with that id on this inquiry."""
+
+
+class AlreadyScanned(DomainError):
+    """The attachment's scan verdict is recorded already."""

@@ -336,6 +336,11 @@ def build_parser() -> OneLineParser:
         reason={"required": True, "help": "hvorfor saken åpnes igjen"},
     )
 
+    attach = _on_inquiry(inquiry, "attach", help=ATTACH_HELP, description=ATTACH_HELP)
+    attach.add_argument("file", help="filen som skal legges ved", type=line)
+    attach.add_argument("--title", type=line, default=None, help="tittel på vedlegget (standard: filens navn)")
+    attach.set_defaults(run="commands.run_attach")
+
     erase = _on_inquiry(inquiry, "erase", help=ERASE_HELP, description=ERASE_HELP)
     erase.add_argument("--on", type=parse_date, default=None, help="dato (standard: i dag)")
     erase.add_argument("--reason", required=True, type=line, help=ERASE_REASON_HELP)
@@ -368,6 +373,12 @@ def build_parser() -> OneLineParser:
     network_commands.add_parsers(subcommands, OneLineParser, year, line)
     key_commands.add_parsers(subcommands, OneLineParser)
     return parser
+
+
+ATTACH_HELP = (
+    "legg ved en fil (PDF, bilde, Word, ODT, tekst eller e-post; typen avgjøres av innholdet): lagres kryptert med"
+    " henvendelsens nøkkel og kan lastes ned når viruskontrollen har godkjent den"
+)
 
 
 def _group(subcommands: Any, name: str, helptext: str) -> Any:

@@ -429,6 +429,39 @@ def run_verb(args: argparse.Namespace, settings: Settings) -> int:
     return with_runtime(settings, work)
 
 
+def run_attach(args: argparse.Namespace, settings: Settings) -> int:
+    from pathlib import Path
+
+    from services.case_commands import AttachFile
+
+    path = Path(args.file)
+    limits = settings.attachment_limits
+    try:
+        if path.stat().st_size > limits.max_bytes:
+            raise DomainError(
+                "file", f"«{path.name}» er større enn {limits.max_bytes} byte, som er det høyeste tillatte"
+            )
+        data = path.read_bytes()
+    except OSError as error:
+        raise DomainError("file", f"kan ikke lese {path.name} ({error.strerror or type(error).__name__})") from None
+
+    def work(runtime: Any) -> int:
+        office = runtime.platform.office(args.tenant)
+        command = AttachFile(
+            inquiry=args.inquiry,
+            title=args.title,
+            filename=path.name,
+            data=data,
+            max_bytes=limits.max_bytes,
+            per_inquiry=limits.per_inquiry,
+        )
+        attachment = office.handle(context(args, INQUIRY_ROLE), command)
+        print(f"{args.inquiry}: vedlegg {attachment} lagt ved; det kan lastes ned når viruskontrollen har godkjent det")
+        return 0
+
+    return with_runtime(settings, work)
+
+
 # The inquiry commands act as a caseworker (run_receive, run_verb); so do their reads, in the access log.
 INQUIRY_ROLE = "caseworker"
 

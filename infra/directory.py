@@ -14,6 +14,7 @@ from psycopg.sql import SQL, Identifier
 from domain.account import Account
 from domain.common import Context
 from domain.tenant import Tenant
+from infra.attachments import PostgresAttachments
 from infra.eventstore import EVENTS_SCHEMA
 from infra.inquiry_keys import PostgresInquiryKeys, PostgresSearchKeys
 from services.application import table_prefix
@@ -123,6 +124,9 @@ class PostgresTenantDirectory:
 
     def search_keys(self, slug: str) -> PostgresSearchKeys:
         return PostgresSearchKeys(self._datastore, slug)
+
+    def attachments(self, slug: str) -> PostgresAttachments:
+        return PostgresAttachments(self._datastore, slug)
 
 
 class PostgresAccountDirectory:

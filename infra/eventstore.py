@@ -99,6 +99,15 @@ class BulkApplicationRecorder(PostgresApplicationRecorder):
             written.append(len(stored_events))
             return ids
 
+    def _insert_events(self, curs: Any, stored_events: Sequence[StoredEvent], **kwargs: Any) -> None:
+        """Runs first in the events' transaction: an attachment's sealed bytes commit with its event, or neither."""
+        writes = kwargs.get("attachment_writes")
+        if writes is not None and (writes.added or writes.scanned or writes.erased):
+            from infra.attachments import write_attachments
+
+            write_attachments(curs, self.tenant, writes)
+        super()._insert_events(curs, stored_events, **kwargs)
+
     def create_table(self) -> None:
         """Asks the owner's function for the tenant's tables; the app's login runs no DDL."""
         slug = self.tenant

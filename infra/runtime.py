@@ -122,6 +122,7 @@ class Runtime:
             trusted_proxies=self.settings.trusted_proxies,
             meter_provider=self.telemetry.meter_provider if self.telemetry else None,
             network_threshold=self.settings.network_threshold,
+            attachment_limits=self.settings.attachment_limits,
         )
         return self.telemetry.instrument_app(app) if self.telemetry else app
 

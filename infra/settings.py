@@ -7,10 +7,18 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from services.key_epochs import BACKUP_RETENTION_DAYS, ROTATION_DAYS
 
+if TYPE_CHECKING:
+    from services.attachments import Limits
+
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+# The attachments' limits by default (services/attachments.py has the same numbers for callers without settings).
+ATTACHMENT_MAX_BYTES = 25 * 1024 * 1024
+ATTACHMENTS_PER_INQUIRY = 20
+PUBLIC_SUBMISSION_MAX_BYTES = 100 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -54,6 +62,20 @@ class Settings:
     def archive_dir(self) -> Path:
         return self.archive_folder or self.data_dir / "arkiv"
 
+    attachment_max_bytes: int = ATTACHMENT_MAX_BYTES  # one file
+    attachments_per_inquiry: int = ATTACHMENTS_PER_INQUIRY
+    public_submission_max_bytes: int = PUBLIC_SUBMISSION_MAX_BYTES  # all files of one contact form
+
+    @property
+    def attachment_limits(self) -> Limits:
+        from services.attachments import Limits  # libmagic is loaded only by what handles files
+
+        return Limits(
+            max_bytes=self.attachment_max_bytes,
+            per_inquiry=self.attachments_per_inquiry,
+            public_submission_max_bytes=self.public_submission_max_bytes,
+        )
+
     @classmethod
     def from_environment(cls, environ: dict[str, str] | None = None) -> Settings:
         env = os.environ if environ is None else environ
@@ -90,6 +112,11 @@ class Settings:
             archive_reply_queue=env.get("OMBUD_ARCHIVE_REPLY_QUEUE") or "ombud.fiks-arkiv.kvittering",
             archive_retry_seconds=_threshold(env, "OMBUD_ARCHIVE_RETRY_SECONDS", 30),
             archive_retry_cap_seconds=_threshold(env, "OMBUD_ARCHIVE_RETRY_CAP_SECONDS", 3600),
+            attachment_max_bytes=_positive_int(env, "OMBUD_ATTACHMENT_MAX_BYTES", ATTACHMENT_MAX_BYTES),
+            attachments_per_inquiry=_positive_int(env, "OMBUD_ATTACHMENTS_PER_INQUIRY", ATTACHMENTS_PER_INQUIRY),
+            public_submission_max_bytes=_positive_int(
+                env, "OMBUD_PUBLIC_SUBMISSION_MAX_BYTES", PUBLIC_SUBMISSION_MAX_BYTES
+            ),
         )
 
 

@@ -26,6 +26,7 @@ from projections.collections_held import fewer_collections
 from projections.quarantine import Quarantine
 from projections.read_ahead import ReadAhead
 from projections.safe_login import refuse_unsafe_login_sync
+from services import attachments
 from services.application import OfficeApplication
 from services.audit import chain as audit_chain
 from services.audit.chain import EventTime, Verdict
@@ -34,6 +35,7 @@ from services.audit_signing import Signer
 from services.key_rotation import KeyRotation
 from services.platform import TENANTS_CHANNEL, Platform
 from services.retention import Retention
+from services.virus_scan import VirusScanner
 
 if TYPE_CHECKING:
     from eventsourcing.postgres import PostgresApplicationRecorder
@@ -80,7 +82,8 @@ class ProjectionWorker:
         rotates_keys: bool = False,
         scanner: VirusScanner | None = None,
     ) -> None:
-        """`tracer_provider` and `meter_provider`: the composition root's, when telemetry is on. Without a meter
+        """`scanner`: the virus scanner new attachments go through (None: they wait, undownloadable).
+        `tracer_provider` and `meter_provider`: the composition root's, when telemetry is on. Without a meter
         provider the worker measures nothing (no lag queries); without a tracer provider its spans go to the global.
         `network_threshold` (OMBUD_NETWORK_THRESHOLD): for the network's releases."""
         self._platform = platform
@@ -439,6 +442,7 @@ class ProjectionWorker:
             self.keys_when_due()
             self.keep_audit_chains()
             self.archive_once()
+            self.scan_attachments()
             for notify in listener.notifies(timeout=IDLE_SECONDS, stop_after=1):
                 if notify.channel in channels:
                     slug = channels[notify.channel]
@@ -463,6 +467,23 @@ class ProjectionWorker:
             if erased:
                 log.info("retention: tenant=%s erased=%d", slug, len(erased))
         self._retention_ran_on = today
+
+    def scan_attachments(self) -> int:
+        """Every tenant's attachments that wait for the virus scan (services/attachments.py has the rule); a tenant
+        that fails is logged by the error's type only, the others go on. Returns how many were scanned."""
+        if self._scanner is None:
+            return 0
+        done = 0
+        for slug in self._platform.slugs():
+            try:
+                scanned = attachments.scan_pending(self._platform.office(slug), self._scanner)
+            except (DomainError, AggregateNotFoundError, ProgrammingError, OSError) as error:
+                log.warning("attachments: tenant=%s not scanned (%s)", slug, type(error).__name__)
+                continue
+            if scanned:
+                log.info("attachments: tenant=%s scanned=%d", slug, scanned)
+            done += scanned
+        return done
 
     def network_releases_once_a_day(self) -> list[network_releases.Made]:
         """The network's next release of each finished year whose figures changed and whose latest release is

@@ -14,6 +14,7 @@ from eventsourcing.persistence import InfrastructureFactory, JSONTranscoder, Map
 from eventsourcing.utils import Environment, get_topic
 
 from domain.inquiry import PERSONAL_FIELDS, SHREDDED_LISTS, Inquiry
+from services.attachments import AttachmentStore, InMemoryAttachments
 from services.event_decoding import FastMapper
 from services.inquiry_keys import EncryptedField, InquiryKeys, InquiryKeyStore
 from services.key_epochs import EpochStore
@@ -123,6 +124,7 @@ class OfficeApplication(Application[UUID]):
         inquiry_keys: InquiryKeyStore | None = None,
         epochs: EpochStore | None = None,
         search_keys: SearchKeyStore | None = None,
+        attachments: AttachmentStore | None = None,
     ) -> None:
         """`create_tables` only when the tenant is created: DDL from two processes at once collides.
 
@@ -138,6 +140,7 @@ class OfficeApplication(Application[UUID]):
                 raise ValueError("inquiry keys need the key epochs that wrap them")
             self.inquiry_keys = InquiryKeys(slug, cipher_key, inquiry_keys, epochs)
         self.search_index = SearchIndex(slug, cipher_key, epochs, search_keys)
+        self.attachments: AttachmentStore = attachments or InMemoryAttachments()
         super().__init__(
             env={
                 "CIPHER_TOPIC": "eventsourcing.cryptography:AESCipher",

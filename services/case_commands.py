@@ -196,12 +196,36 @@ class Reopen(CaseCommand):
     reason: str
 
 
-Command = ReceiveInquiry | CaseCommand | EraseInquiry | MapNationalGroups | SetPrivacyStatement | RecordArchiveReceipt
+@dataclass(frozen=True, kw_only=True)
+class AttachFile:
+    """A file for an inquiry (the case page, the contact form, `ombud inquiry attach`); the limits are the office's
+    settings, handed in by the composition root's caller, never by the person sending."""
+
+    span: ClassVar[str] = "attach"
+    inquiry: str
+    title: str | None = None
+    filename: str = ""
+    data: bytes = b""
+    max_bytes: int
+    per_inquiry: int
+    field: str = "file"
+
+
+Command = (
+    ReceiveInquiry
+    | CaseCommand
+    | AttachFile
+    | EraseInquiry
+    | MapNationalGroups
+    | SetPrivacyStatement
+    | RecordArchiveReceipt
+)
 
 # Which role may ask for which command: the one table the service layer checks, whatever route or command line asked.
 # A citizen only sends an inquiry (the contact form); the system erases what retention says is due; auditors only read.
 ALLOWED_ROLES: dict[type[Any], tuple[str, ...]] = {
     ReceiveInquiry: (*CASE_WORKERS, "citizen"),
+    AttachFile: (*CASE_WORKERS, "citizen"),
     **{command: CASE_WORKERS for command in CaseCommand.__subclasses__()},
     EraseInquiry: (*ERASERS, "system"),
     MapNationalGroups: ("tenant_admin",),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from uuid import uuid4
@@ -11,13 +12,16 @@ from domain import parsing
 from domain.common import Context, DirectionControlled, InvalidField
 from domain.inquiry import NOT_STATED, REQUESTER_ROLES
 from domain.taxonomy import ServiceArea, Taxonomy
-from services.case_commands import ReceiveInquiry
+from services import attachments
+from services.attachments import Limits
+from services.case_commands import AttachFile, ReceiveInquiry
 from services.office import Office, Receipt
 
 UNSURE = "vet-ikke"  # the form's "Vet ikke": the office recategorises once it knows more
 CATCH_ALL_AREA = "Annet"
 MAX_SUMMARY = 4000
 MAX_OPTIONAL = 200  # as the domain keeps requester_name and contact
+FILES = "vedlegg"  # the form's file field
 
 
 @dataclass(frozen=True)
@@ -97,11 +101,36 @@ def new_receipt_code() -> str:
     return f"{letters[:RECEIPT_GROUP]}-{letters[RECEIPT_GROUP:]}"
 
 
-def submit(office: Office, inquiry: CitizenInquiry, *, on: date, receipt_code: str) -> Receipt:
-    """Registers the inquiry as received on the web from the user; writes nothing if any field is wrong.
-    The `receipt_code` (`new_receipt_code`) finds it in the staff's search, as the citizen quotes it."""
+def check_files(files: Sequence[tuple[str, bytes]], limits: Limits) -> dict[str, str]:
+    """The citizen's files: how many, how large together, and each one's type and size (every file is checked
+    before anything is stored, so a refused file leaves no inquiry behind)."""
+    if len(files) > limits.per_inquiry:
+        return {FILES: f"Du kan legge ved høyst {limits.per_inquiry} filer."}
+    if sum(len(data) for _, data in files) > limits.public_submission_max_bytes:
+        most = limits.public_submission_max_bytes // (1024 * 1024)
+        return {FILES: f"Filene er til sammen for store: høyst {most} MB."}
+    for name, data in files:
+        try:
+            attachments.check_file(FILES, name, data, limits)
+        except InvalidField as refused:
+            return {FILES: refused.message[:1].upper() + refused.message[1:] + "."}
+    return {}
+
+
+def submit(
+    office: Office,
+    inquiry: CitizenInquiry,
+    *,
+    on: date,
+    receipt_code: str,
+    files: Sequence[tuple[str, bytes]] = (),
+    limits: Limits = Limits(),  # noqa: B008 (frozen: one shared default is safe)
+) -> Receipt:
+    """Registers the inquiry as received on the web from the user, then each file the citizen sent with it; writes
+    nothing if any field or file is wrong. The `receipt_code` (`new_receipt_code`) finds it in the staff's search, as
+    the citizen quotes it."""
     taxonomy = office.profile().taxonomy_on(on)
-    errors = check(inquiry, taxonomy)
+    errors = check(inquiry, taxonomy) | check_files(files, limits)
     if errors:
         raise InvalidInquiry(errors)
     area = area_when_unsure(taxonomy).code if inquiry.service_area == UNSURE else inquiry.service_area
@@ -115,7 +144,19 @@ def submit(office: Office, inquiry: CitizenInquiry, *, on: date, receipt_code: s
         contact=inquiry.contact.strip() or None,
         receipt_code=receipt_code,
     )
-    return office.handle(citizen(), command)
+    who = citizen()
+    receipt = office.handle(who, command)
+    for name, data in files:
+        attach = AttachFile(
+            inquiry=receipt.reference,
+            filename=name,
+            data=data,
+            max_bytes=limits.max_bytes,
+            per_inquiry=limits.per_inquiry,
+            field=FILES,
+        )
+        office.handle(who, attach)
+    return receipt
 
 
 class InvalidInquiry(InvalidField):

@@ -22,10 +22,13 @@ from domain.outreach import OutreachActivity
 from domain.reference import ReferenceSequence
 from domain.taxonomy import ServiceArea, Taxonomy, in_force
 from domain.tenant import Tenant
+from services import attachments
 from services.application import OfficeApplication
+from services.attachments import AttachmentView, AttachmentWrites, Download, Limits
 from services.case_commands import (
     AddNote,
     Assign,
+    AttachFile,
     CaseCommand,
     Command,
     DecideComplaint,
@@ -88,6 +91,7 @@ class InquiryView:
     contact: str | None
     erased_on: date | None
     on_hold: bool
+    attachments: list[AttachmentView] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -266,11 +270,13 @@ class Office:
     @overload
     def handle(self, ctx: Context, command: CaseCommand) -> int: ...
     @overload
+    def handle(self, ctx: Context, command: AttachFile) -> UUID: ...
+    @overload
     def handle(
         self, ctx: Context, command: EraseInquiry | MapNationalGroups | SetPrivacyStatement | RecordArchiveReceipt
     ) -> None: ...
 
-    def handle(self, ctx: Context, command: Command) -> Receipt | int | None:
+    def handle(self, ctx: Context, command: Command) -> Receipt | int | UUID | None:
         """Carries out one command, if the context's role may ask for it (ALLOWED_ROLES), with its own handler.
 
         A case action changes the inquiry as the user last saw it (refused when it changed since) and returns its
@@ -281,7 +287,7 @@ class Office:
         subject = "tenant" if isinstance(command, MapNationalGroups | SetPrivacyStatement) else "inquiry"
         with self._span(command.span, type(command).__name__, subject=subject):
             if not isinstance(command, CaseCommand):
-                done: Receipt | None = handler(self, ctx, command)
+                done: Receipt | UUID | None = handler(self, ctx, command)
                 return done
             found = self._inquiry(command.inquiry)
             if command.expected_version is not None and found.version != command.expected_version:
@@ -327,11 +333,40 @@ class Office:
         done_before = found.is_erased
         if not done_before:
             found.erase(ctx, on=command.on, reason=command.reason, outcome=command.outcome)
-            self._save(found, conflict=ConflictError(None, _CONFLICT))
+            try:  # the attachments' sealed bytes are deleted in the Erased event's transaction
+                erased = [found.id] if found.attachment_state() else []
+                self.app.attachments.save(self.app, found, writes=AttachmentWrites(erased=erased))
+            except IntegrityError:
+                raise ConflictError(None, _CONFLICT) from None
         if self.app.inquiry_keys is not None:
             self.app.inquiry_keys.destroy(found.id)
         if done_before:
             found.erase(ctx, on=command.on, reason=command.reason)  # raises AlreadyErased, once the key is surely gone
+
+    def _attach(self, ctx: Context, command: AttachFile) -> UUID:
+        """One file, its event and its sealed bytes in one transaction; a colleague's save at the same moment wins."""
+        found = self._inquiry(command.inquiry)
+        limits = Limits(max_bytes=command.max_bytes, per_inquiry=command.per_inquiry)
+        try:
+            return attachments.attach(
+                self,
+                ctx,
+                found,
+                title=command.title or "",
+                filename=command.filename,
+                data=command.data,
+                limits=limits,
+                field_name=command.field,
+            )
+        except IntegrityError:
+            raise ConflictError(None, _CONFLICT) from None
+
+    def attachment(self, inquiry: str, attachment: str) -> Download:
+        """A clean attachment's plaintext, for a reader whose access record is already committed."""
+        found = self._inquiry(inquiry)
+        known = found.attachment_state().get(attachment)
+        title = "vedlegg" if known is None else self._opener(found.id, found.is_erased)(known["title"])
+        return attachments.download(self, found, attachment, title)
 
     def _map_national_groups(self, ctx: Context, command: MapNationalGroups) -> None:
         """All of the version's areas at once: one event, or nothing when any area or group is wrong."""
@@ -527,6 +562,7 @@ def _recategorise(office: Office, ctx: Context, command: Recategorise, found: In
 
 HANDLERS: dict[type[Any], Callable[..., Any]] = {
     ReceiveInquiry: Office._receive,
+    AttachFile: Office._attach,
     EraseInquiry: Office._erase,
     MapNationalGroups: Office._map_national_groups,
     SetPrivacyStatement: Office._set_privacy_statement,
@@ -558,8 +594,9 @@ def _view(found: Inquiry, opened: Callable[[Any], Any]) -> InquiryView:
         **{
             f.name: opened(getattr(found, f.name)) if f.name in personal else getattr(found, f.name)
             for f in dataclasses.fields(InquiryView)
-            if f.name not in {"id", "reference", "version", "status"}
+            if f.name not in {"id", "reference", "version", "status", "attachments"}
         },
+        attachments=attachments.views(found, opened),
     )
 
 

@@ -32,6 +32,7 @@ from services.accounts import (
     setup_context,
 )
 from services.application import FactoryMaker, OfficeApplication
+from services.attachments import AttachmentStore
 from services.inquiry_keys import InquiryKeyStore
 from services.key_epochs import EpochPolicy, EpochStore
 from services.keys import new_tenant_key, unwrap, wrap
@@ -81,6 +82,9 @@ class TenantDirectory(Protocol):
 
     def search_keys(self, slug: str) -> SearchKeyStore:
         """The tenant's wrapped search key."""
+
+    def attachments(self, slug: str) -> AttachmentStore:
+        """The tenant's sealed attachment bytes."""
 
 
 class Platform:
@@ -169,6 +173,7 @@ class Platform:
             inquiry_keys=self._directory.inquiry_keys(slug),
             epochs=self.epochs,
             search_keys=self._directory.search_keys(slug),
+            attachments=self._directory.attachments(slug),
         )
 
     def create_account(

@@ -19,11 +19,13 @@ from opentelemetry import metrics
 
 from projections.network_report import NetworkReports
 from projections.safe_login import refuse_unsafe_login
+from services.attachments import Limits
 from services.audit.access_log import written_counter
 from services.platform import Platform
 from web.access_log import AccessLogController
 from web.access_report import AccessReportController
 from web.admin import AdminController
+from web.attachments import AttachmentController
 from web.audit_witness import CheckpointListController
 from web.auth import AuthController
 from web.case_page import CasePageController
@@ -77,6 +79,7 @@ def create_app(
     trusted_proxies: Sequence[Network] = (),
     meter_provider: metrics.MeterProvider | None = None,
     network_threshold: int = 4,
+    attachment_limits: Limits = Limits(),  # noqa: B008 (frozen: one shared default is safe)
 ) -> Litestar:
     """`secure_cookies=False` only for plain-HTTP development; browsers send Secure cookies to localhost anyway.
 
@@ -84,6 +87,7 @@ def create_app(
     where TLS serves the site; `session_max_hours` (OMBUD_SESSION_MAX_HOURS); `trusted_proxies` (OMBUD_TRUSTED_PROXIES).
     `meter_provider`: the composition root's when telemetry is on; else the global one (a no-op).
     `network_threshold` (OMBUD_NETWORK_THRESHOLD): the network's figures from 1 to it are suppressed.
+    `attachment_limits` (OMBUD_ATTACHMENT_MAX_BYTES, OMBUD_ATTACHMENTS_PER_INQUIRY, OMBUD_PUBLIC_SUBMISSION_MAX_BYTES).
     """
 
     @asynccontextmanager
@@ -115,6 +119,7 @@ def create_app(
             NewInquiryController,
             DashboardController,
             CasePageController,
+            AttachmentController,
             AccessReportController,
             LetterController,
             InquiryHistoryController,
@@ -150,6 +155,11 @@ def create_app(
         before_send=[security_headers(hsts_max_age=hsts_max_age)],
     )
     app.state.platform = platform
+    app.state.attachment_limits = attachment_limits
+    # A form with files is read in memory up to this (web/uploads.py): the largest submission and its fields.
+    app.state.upload_max_body = (
+        max(attachment_limits.public_submission_max_bytes, attachment_limits.max_bytes) + 1_000_000
+    )
     app.state.database_url = database_url  # for the audit chain's psycopg work (web/statistics.py)
     app.state.profiles = {}  # web.offices keeps each tenant's profile here for a few seconds
     app.state.cookie_flags = cookie_flags

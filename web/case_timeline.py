@@ -29,7 +29,7 @@ SHOWN = (
 # Fields whose codes are named by their own group rather than the tenant's mixed labels.
 FIELD_NAMES: dict[str, Mapping[str, str]] = {"participants": PARTICIPANT_NAMES}
 # What the inhabitant or the office wrote: shown through the personal-data rule of _personal.html.
-WRITTEN = ("about", "reason", "text")
+WRITTEN = ("about", "reason", "text", "title")
 
 
 @dataclass(frozen=True)

@@ -25,14 +25,17 @@ from services.platform import UnknownTenant
 from web import rate_limits
 from web.client_address import client_address
 from web.offices import tenant_profile
+from web.uploads import files, read_form
 
 SUBMISSIONS_PER_ADDRESS = 5
+FILES_PER_ADDRESS = 20  # files an hour from one address, besides the submissions' own limit
 WINDOW_SECONDS = 60 * 60
 HONEYPOT = "nettside"  # people never see it; form-filling robots do
 FIELDS = ("summary", "service_area", "requester_role", "requester_name", "contact")
 # What the receipt's address says of the contact details: only whether there are any, so the page says the right thing.
 ANSWER_BY_CONTACT, ANSWER_NONE = "ja", "nei"
 TOO_MANY = "Det er sendt for mange henvendelser fra denne adressen. Vent en time og prøv igjen, eller ring ombudet."
+TOO_MANY_FILES = "Det er sendt for mange filer fra denne adressen. Vent en time og prøv igjen, eller send uten vedlegg."
 
 
 class ContactController(Controller):
@@ -45,32 +48,46 @@ class ContactController(Controller):
             return _closed(profile, 200)
         return _form_page(profile, contact.CitizenInquiry("", contact.UNSURE), {}, 200)
 
-    @post("/")
+    @post("/", request_max_body_size=None)  # a form with files is bounded by web/uploads.py
     async def submit(self, request: Request, tenant: FromPath[str]) -> Template | Redirect:
         profile = await _profile(request, tenant)
         if not await is_staffed(request.app.state.db, profile.slug):
             return _closed(profile, 403)  # nothing is written, and no slot of the address's limit is taken
-        form = {key: value for key, value in (await request.form()).items() if isinstance(value, str)}
+        sent = await read_form(request)
+        form = {key: value for key, value in sent.items() if isinstance(value, str)}
+        chosen = files(sent, contact.FILES)
         inquiry = contact.CitizenInquiry(**{field: form.get(field, "") for field in FIELDS})
         redis: Redis = request.app.state.redis
-        counter = _counter_key(profile.slug, client_address(request))
+        address = client_address(request)
+        counter = _counter_key(profile.slug, address)
         # The slot is taken before anything is written, in one step with the comparison: parallel posts get no more.
         if not await rate_limits.take(redis, counter, limit=SUBMISSIONS_PER_ADDRESS, window_seconds=WINDOW_SECONDS):
             return _form_page(profile, inquiry, {"form": TOO_MANY}, 429)
+        file_counter = _counter_key(profile.slug, address, "vedlegg")
+        taken = 0
+        for _ in chosen:  # each file a slot of its own: many small submissions cannot carry a flood of files
+            if not await rate_limits.take(redis, file_counter, limit=FILES_PER_ADDRESS, window_seconds=WINDOW_SECONDS):
+                await _give_back(redis, counter, file_counter, taken)
+                return _form_page(profile, inquiry, {contact.FILES: TOO_MANY_FILES}, 429)
+            taken += 1
         if form.get(HONEYPOT):
             return Redirect(f"/{tenant}/kontakt/kvittering", status_code=303)
         office = request.app.state.platform.office(tenant)
         code = contact.new_receipt_code()
+        limits = request.app.state.attachment_limits
         try:
             await anyio.to_thread.run_sync(
-                lambda: contact.submit(office, inquiry, on=today_in_norway(), receipt_code=code)
+                lambda: contact.submit(
+                    office, inquiry, on=today_in_norway(), receipt_code=code, files=chosen, limits=limits
+                )
             )
         except contact.InvalidInquiry as invalid:
-            await rate_limits.give_back(redis, counter)  # a citizen correcting a typo is not flooding
+            await _give_back(redis, counter, file_counter, taken)  # a citizen correcting a typo is not flooding
             return _form_page(profile, inquiry, invalid.errors, 422)
         except DomainError as error:
-            await rate_limits.give_back(redis, counter)
-            return _form_page(profile, inquiry, {error.field if error.field in FIELDS else "form": error.message}, 422)
+            await _give_back(redis, counter, file_counter, taken)
+            known = (*FIELDS, contact.FILES)
+            return _form_page(profile, inquiry, {error.field if error.field in known else "form": error.message}, 422)
         answer = ANSWER_BY_CONTACT if inquiry.gave_contact_details else ANSWER_NONE
         check = _receipt_check(request, tenant, code, answer)
         return Redirect(f"/{tenant}/kontakt/kvittering?kode={code}&svar={answer}&sjekk={check}", status_code=303)
@@ -131,13 +148,21 @@ def _form_page(
         "max_summary": contact.MAX_SUMMARY,
         "max_optional": contact.MAX_OPTIONAL,
         "honeypot": HONEYPOT,
+        "files_field": contact.FILES,
     }
     return Template("contact/form.html", context=context, status_code=status)
 
 
-def _counter_key(tenant: str, address: str) -> str:
+def _counter_key(tenant: str, address: str, what: str = "adresse") -> str:
     """Per office and address (one office's flood does not close another's form); hashed: no addresses in Redis."""
-    return "ombud:kontakt:adresse:" + hashlib.sha256(f"{tenant}\n{address}".encode()).hexdigest()
+    return f"ombud:kontakt:{what}:" + hashlib.sha256(f"{tenant}\n{address}".encode()).hexdigest()
+
+
+async def _give_back(redis: Redis, counter: str, file_counter: str, files_taken: int) -> None:
+    """A refused submission takes no slot: neither its own nor its files'."""
+    await rate_limits.give_back(redis, counter)
+    for _ in range(files_taken):
+        await rate_limits.give_back(redis, file_counter)
 
 
 def _receipt_check(request: Request, tenant: str, code: str, answer: str) -> str:

@@ -22,6 +22,7 @@ from litestar.middleware.base import MiddlewareProtocol
 from litestar.utils.scope.state import ScopeState
 
 from web.sessions import COOKIE as SESSION_COOKIE
+from web.uploads import read_form
 
 if TYPE_CHECKING:
     from litestar.types import ASGIApp, Message, Receive, Scope, Send
@@ -82,7 +83,7 @@ class SessionCsrfMiddleware(MiddlewareProtocol):
             return
         sent = request.headers.get(HEADER)
         if not sent and request.content_type[0] in (RequestEncodingType.URL_ENCODED, RequestEncodingType.MULTI_PART):
-            sent = (await request.form()).get(FIELD)
+            sent = (await read_form(request)).get(FIELD)  # a form with files: in memory (web/uploads.py)
         if not (
             isinstance(sent, str)
             and cookie

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -25,7 +26,8 @@ SUMMARY = "Åsmund Slettesen klager på vedtak om støttekontakt."
 NOTE = "Åsmund ringte om saken sin."
 REASON = "Sendt videre etter ønske fra Åsmund"
 ABOUT = "Klage på Åsmunds vedtak"
-PERSONAL = (NAME, CONTACT, SUMMARY, NOTE, REASON, ABOUT)
+ATTACHMENT = "Vedtaket Åsmund fikk"
+PERSONAL = (NAME, CONTACT, SUMMARY, NOTE, REASON, ABOUT, ATTACHMENT)
 
 
 def receive_full(ombud: Run, tenant: str, reference: str) -> None:
@@ -84,13 +86,20 @@ def contains_any(text: str, secrets: tuple[str, ...]) -> list[str]:
 
 
 def test_erasure_leaves_no_personal_text_anywhere_and_keeps_the_annual_report(
-    ombud: Run, admin_database_url: str, master_key: bytes, new_slug: Callable[[], str]
+    ombud: Run, admin_database_url: str, master_key: bytes, new_slug: Callable[[], str], tmp_path: Path
 ) -> None:
     office, other_office = new_slug(), new_slug()
     for slug in (office, other_office):
         assert ombud("tenant", "create", slug, "--name", "Prøvekommune")[0] == 0
         receive_full(ombud, slug, "2024-0001")
     receive_full(ombud, office, "2024-0002")
+    without_attachment = annual_report(ombud, office)
+    document = tmp_path / "vedtak.txt"
+    document.write_text(f"Vedtak for {NAME}, {CONTACT}\n")  # an attachment's bytes and title: sealed, then erased
+    code, _, err = ombud("inquiry", "attach", "--tenant", office, "2024-0001", str(document), "--title", ATTACHMENT)
+    assert code == 0, err
+    assert annual_report(ombud, office) == without_attachment
+    assert len(query(admin_database_url, "SELECT 1 FROM platform.attachments WHERE tenant_id = %s", (office,))) == 1
     reports_before = [annual_report(ombud, slug) for slug in (office, other_office)]
     events_before = tenant_events(admin_database_url, office)
 
@@ -115,6 +124,7 @@ def test_erasure_leaves_no_personal_text_anywhere_and_keeps_the_annual_report(
         assert (shown["requester_name"], shown["contact"], shown["summary"]) == (NAME, CONTACT, SUMMARY)
     # A plain dump holds no personal text, and neither do the erased inquiry's events with the tenant cipher off.
     assert contains_any(every_table_as_text(admin_database_url), PERSONAL) == []
+    assert query(admin_database_url, "SELECT 1 FROM platform.attachments WHERE tenant_id = %s", (office,)) == []
     cipher = OfficeApplication(office, tenant_key(admin_database_url, master_key, office)).mapper.cipher
     erased_id = str(Inquiry.id_for("2024-0001"))
     opened = "\n".join(cipher.decrypt(state).decode() for oid, _, state in events_after if oid == erased_id)

@@ -12,6 +12,7 @@ import pytest
 
 from domain.account import Account
 from domain.common import Context
+from services.attachments import InMemoryAttachments
 from services.inquiry_keys import InMemoryInquiryKeys
 from services.key_epochs import InMemoryEpochStore
 from services.platform import Platform
@@ -79,6 +80,7 @@ class InMemoryTenantDirectory:
         self.keys: dict[str, bytes] = {}
         self.staff = InMemoryAccountDirectory(self)
         self.inquiry_key_stores: dict[str, InMemoryInquiryKeys] = {}
+        self.attachment_stores: dict[str, InMemoryAttachments] = {}
         self.sharing: dict[str, bool] = {}
 
     def inquiry_keys(self, slug: str) -> InMemoryInquiryKeys:
@@ -86,6 +88,9 @@ class InMemoryTenantDirectory:
 
     def search_keys(self, slug: str) -> None:
         return None  # no read model in memory: the words' hashes are used as they are
+
+    def attachments(self, slug: str) -> InMemoryAttachments:
+        return self.attachment_stores.setdefault(slug, InMemoryAttachments())
 
     def add(self, slug: str, wrapped_key: bytes, shares_statistics: bool = True) -> bool:
         if slug in self.keys:

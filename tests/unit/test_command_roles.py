@@ -15,6 +15,7 @@ from services.case_commands import (
     ALLOWED_ROLES,
     AddNote,
     Assign,
+    AttachFile,
     CaseCommand,
     DecideComplaint,
     EraseInquiry,
@@ -63,6 +64,10 @@ SAMPLES: dict[type[Any], tuple[Callable[[str], Any], Prepare | None]] = {
     MapNationalGroups: (lambda _: MapNationalGroups(version=1, groups={"helse": "annet"}, on=LATER), None),
     SetPrivacyStatement: (lambda _: SetPrivacyStatement(text="Kontorets egen erklæring.", on=LATER), None),
     RecordArchiveReceipt: (lambda r: RecordArchiveReceipt(r, LATER, "2026/1"), None),
+    AttachFile: (
+        lambda r: AttachFile(inquiry=r, filename="brev.txt", data=b"Fiktivt brev\n", max_bytes=100, per_inquiry=2),
+        None,
+    ),
 }
 REFUSED = [(command, role) for command, allowed in ALLOWED_ROLES.items() for role in ROLES if role not in allowed]
 ALLOWED = [(command, role) for command, allowed in ALLOWED_ROLES.items() for role in allowed]
@@ -93,6 +98,7 @@ def _name(case: tuple[type[Any], str]) -> str:
 def test_the_table_names_every_command_once_and_each_has_one_handler() -> None:
     commands = {
         ReceiveInquiry,
+        AttachFile,
         EraseInquiry,
         MapNationalGroups,
         SetPrivacyStatement,
@@ -105,9 +111,9 @@ def test_the_table_names_every_command_once_and_each_has_one_handler() -> None:
     assert all(set(roles) <= set(ROLES) for roles in ALLOWED_ROLES.values())
 
 
-def test_auditors_only_read_and_citizens_only_send_an_inquiry() -> None:
+def test_auditors_only_read_and_citizens_only_send_an_inquiry_with_its_files() -> None:
     assert not [command for command, roles in ALLOWED_ROLES.items() if "auditor" in roles]
-    assert [command for command, roles in ALLOWED_ROLES.items() if "citizen" in roles] == [ReceiveInquiry]
+    assert [command for command, roles in ALLOWED_ROLES.items() if "citizen" in roles] == [ReceiveInquiry, AttachFile]
 
 
 @pytest.mark.parametrize(("command", "role"), REFUSED, ids=[_name(c) for c in REFUSED])
@@ -142,6 +148,9 @@ def test_a_role_the_table_names_runs_the_command(office: Office, command: type[A
         assert office.history(sent.inquiry)[-1].actor_role == role
     elif isinstance(sent, EraseInquiry):
         assert office.erased_on(sent.inquiry) == LATER
+    elif isinstance(sent, AttachFile):
+        assert [str(a.id) for a in office.inquiry(sent.inquiry).attachments] == [str(answer)]
+        assert office.history(sent.inquiry)[-1].actor_role == role
     elif isinstance(sent, SetPrivacyStatement):
         assert office.profile().privacy_statement == "Kontorets egen erklæring."
     elif isinstance(sent, RecordArchiveReceipt):

@@ -92,6 +92,7 @@ async def test_every_route_answers_with_the_security_headers_and_no_store(
         "activity": "ingen",
         "name": "channel",
         "token": "en-ukjent-invitasjonslenke-123",
+        "attachment": "00000000-0000-0000-0000-000000000000",
     }
     routes = concrete_paths(client.app, values)
     assert len(routes) >= 20
