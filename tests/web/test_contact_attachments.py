@@ -14,7 +14,13 @@ from domain.inquiry import Inquiry
 from services.attachments import Limits
 from services.office import Office
 from tests.attachment_files import EXE, PDF, TEXT, png
-from tests.web.helpers import csrf, fresh_contact_counters_fixture  # noqa: F401 (autouse: fresh counters per test)
+from tests.web.helpers import (  # noqa: F401 (autouse: fresh counters per test; the offices staffed)
+    csrf,
+    fresh_contact_counters_fixture,
+    staffed_offices_fixture,
+)
+
+pytestmark = pytest.mark.usefixtures("staffed_offices")  # the contact forms open once an office has staff
 
 SUMMARY = "Testperson Prøvesen sender vedtaket om avlastning (fiktiv testsak)."
 
