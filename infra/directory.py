@@ -15,6 +15,7 @@ from domain.common import Context
 from domain.tenant import Tenant
 from infra.eventstore import EVENTS_SCHEMA
 from infra.inquiry_keys import PostgresInquiryKeys, PostgresSearchKeys
+from infra.sent_letters import PostgresSentLetters
 from services.application import table_prefix
 from services.platform import TENANTS_CHANNEL
 
@@ -122,6 +123,9 @@ class PostgresTenantDirectory:
 
     def search_keys(self, slug: str) -> PostgresSearchKeys:
         return PostgresSearchKeys(self._datastore, slug)
+
+    def sent_letters(self, slug: str) -> PostgresSentLetters:
+        return PostgresSentLetters(self._datastore, slug)
 
 
 class PostgresAccountDirectory:

@@ -18,6 +18,7 @@ from services.event_decoding import FastMapper
 from services.inquiry_keys import EncryptedField, InquiryKeys, InquiryKeyStore
 from services.key_epochs import EpochStore
 from services.search_index import SearchIndex, SearchKeyStore
+from services.sent_letters import InMemorySentLetters, SentLetterStore
 
 FactoryMaker = Callable[[Environment], InfrastructureFactory]
 
@@ -113,6 +114,7 @@ class OfficeApplication(Application[UUID]):
         inquiry_keys: InquiryKeyStore | None = None,
         epochs: EpochStore | None = None,
         search_keys: SearchKeyStore | None = None,
+        sent_letters: SentLetterStore | None = None,
     ) -> None:
         """`create_tables` only when the tenant is created: DDL from two processes at once collides.
 
@@ -128,6 +130,7 @@ class OfficeApplication(Application[UUID]):
                 raise ValueError("inquiry keys need the key epochs that wrap them")
             self.inquiry_keys = InquiryKeys(slug, cipher_key, inquiry_keys, epochs)
         self.search_index = SearchIndex(slug, cipher_key, epochs, search_keys)
+        self.sent_letters: SentLetterStore = InMemorySentLetters() if sent_letters is None else sent_letters
         super().__init__(
             env={
                 "CIPHER_TOPIC": "eventsourcing.cryptography:AESCipher",

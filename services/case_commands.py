@@ -100,6 +100,18 @@ class SetPrivacyStatement:
     on: date
 
 
+@dataclass(frozen=True)
+class RecordLetterSent:
+    """The office sent this letter (services/letters.py made `document`, its PDF/A): the bytes are stored encrypted
+    with the inquiry's key and `Inquiry.LetterSent` names their SHA-256. Not a form's case action: nobody types it."""
+
+    span: ClassVar[str] = "letter_sent"
+    inquiry: str
+    on: date
+    kind: str
+    document: bytes = dataclasses.field(repr=False)
+
+
 @dataclass(frozen=True, kw_only=True)
 class CaseCommand:
     """What every case action carries: which inquiry, its business date, and the version the user saw."""
@@ -186,7 +198,7 @@ class Reopen(CaseCommand):
     reason: str
 
 
-Command = ReceiveInquiry | CaseCommand | EraseInquiry | MapNationalGroups | SetPrivacyStatement
+Command = ReceiveInquiry | CaseCommand | EraseInquiry | MapNationalGroups | SetPrivacyStatement | RecordLetterSent
 
 # Which role may ask for which command: the one table the service layer checks, whatever route or command line asked.
 # A citizen only sends an inquiry (the contact form); the system erases what retention says is due; auditors only read.
@@ -196,6 +208,7 @@ ALLOWED_ROLES: dict[type[Any], tuple[str, ...]] = {
     EraseInquiry: (*ERASERS, "system"),
     MapNationalGroups: ("tenant_admin",),
     SetPrivacyStatement: ("tenant_admin",),
+    RecordLetterSent: CASE_WORKERS,
 }
 
 

@@ -36,6 +36,7 @@ from services.case_commands import (
     NotAllowed,
     Recategorise,
     ReceiveInquiry,
+    RecordLetterSent,
     Reopen,
     Resolve,
     SendComplaint,
@@ -45,6 +46,9 @@ from services.case_commands import (
 )
 from services.inquiry_keys import EncryptedField
 from services.search_index import SearchIndex
+from services.sent_letters import checksum
+from services.sent_letters import opened as open_letter
+from services.sent_letters import store as store_letter
 
 # The library's fields, and the blind index (keyed hashes of personal words: no reader needs them in a history).
 _METADATA = {"originator_id", "originator_version", "timestamp", "originator_topic", "search_tokens"}
@@ -264,19 +268,21 @@ class Office:
     def handle(self, ctx: Context, command: CaseCommand) -> int: ...
     @overload
     def handle(self, ctx: Context, command: EraseInquiry | MapNationalGroups | SetPrivacyStatement) -> None: ...
+    @overload
+    def handle(self, ctx: Context, command: RecordLetterSent) -> str: ...
 
-    def handle(self, ctx: Context, command: Command) -> Receipt | int | None:
+    def handle(self, ctx: Context, command: Command) -> Receipt | int | str | None:
         """Carries out one command, if the context's role may ask for it (ALLOWED_ROLES), with its own handler.
 
         A case action changes the inquiry as the user last saw it (refused when it changed since) and returns its
-        new version; receiving returns the Receipt; erasing and mapping national groups return None.
+        new version; receiving returns the Receipt; recording a sent letter its checksum; the others None.
         """
         require_role(ctx, command)
         handler = HANDLERS[type(command)]
         subject = "tenant" if isinstance(command, MapNationalGroups | SetPrivacyStatement) else "inquiry"
         with self._span(command.span, type(command).__name__, subject=subject):
             if not isinstance(command, CaseCommand):
-                done: Receipt | None = handler(self, ctx, command)
+                done: Receipt | str | None = handler(self, ctx, command)
                 return done
             found = self._inquiry(command.inquiry)
             if command.expected_version is not None and found.version != command.expected_version:
@@ -327,6 +333,30 @@ class Office:
             self.app.inquiry_keys.destroy(found.id)
         if done_before:
             found.erase(ctx, on=command.on, reason=command.reason)  # raises AlreadyErased, once the key is surely gone
+
+    def _record_letter_sent(self, ctx: Context, command: RecordLetterSent) -> str:
+        """Stores the sent PDF/A sealed with the inquiry's key, then appends `LetterSent` with its checksum: no event
+        without its bytes. Bytes stored for an event that then fails to save (a colleague's change, twice) are
+        sealed like the rest and die with the key; the archive takes only the letters an event names."""
+        sha256 = checksum(command.document)
+        for attempt in range(2):  # a colleague's step in between: append after it, once
+            found = self._inquiry(command.inquiry)
+            found.record_letter_sent(ctx, on=command.on, kind=command.kind, sha256=sha256)  # the rules, before bytes
+            if attempt == 0:
+                store_letter(self.app.inquiry_keys, self.app.sent_letters, found.id, command.document)
+            try:
+                self._save(found, conflict=ConflictError(None, _CONFLICT))
+            except ConflictError:
+                continue
+            return sha256
+        raise ConflictError(None, _CONFLICT)
+
+    def sent_letter(self, inquiry: str, sha256: str) -> bytes | None:
+        """The PDF/A a `LetterSent` of the inquiry names, as sent; None when none does or the inquiry was erased."""
+        events = self._events(inquiry)
+        if not any(isinstance(e, Inquiry.LetterSent) and e.sha256 == sha256 for e in events):
+            return None
+        return open_letter(self.app.inquiry_keys, self.app.sent_letters, events[0].originator_id, sha256)
 
     def _map_national_groups(self, ctx: Context, command: MapNationalGroups) -> None:
         """All of the version's areas at once: one event, or nothing when any area or group is wrong."""
@@ -520,6 +550,7 @@ HANDLERS: dict[type[Any], Callable[..., Any]] = {
     EraseInquiry: Office._erase,
     MapNationalGroups: Office._map_national_groups,
     SetPrivacyStatement: Office._set_privacy_statement,
+    RecordLetterSent: Office._record_letter_sent,
     Assign: lambda _, ctx, c, found: found.assign(ctx, on=c.on, assignee=c.assignee),
     Recategorise: _recategorise,
     SendInterimReply: lambda _, ctx, c, found: found.send_interim_reply(ctx, on=c.on),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import tempfile
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,9 @@ _FILTERS = {
     ".jpeg": "draw_pdf_Export",
 }
 CONVERT_SECONDS = 120
+# LibreOffice takes a few hundred MB and a core for its seconds: at most this many run at once in one process, so a
+# burst of downloads queues rather than exhausting the machine.
+_RUNNING = threading.BoundedSemaphore(2)
 
 
 class PdfaError(Exception):
@@ -46,22 +50,26 @@ def to_pdfa(data: bytes, suffix: str) -> bytes:
         folder = Path(scratch)
         source = folder / f"dokument{suffix.lower()}"
         source.write_bytes(data)
-        done = subprocess.run(
-            [
-                command,
-                "--headless",
-                "--norestore",
-                f"-env:UserInstallation={(folder / 'profile').as_uri()}",
-                "--convert-to",
-                f"pdf:{export}:{_EXPORT}",
-                "--outdir",
-                str(folder / "out"),
-                str(source),
-            ],
-            capture_output=True,
-            timeout=CONVERT_SECONDS,
-            check=False,
-        )
+        with _RUNNING:
+            try:
+                done = subprocess.run(
+                    [
+                        command,
+                        "--headless",
+                        "--norestore",
+                        f"-env:UserInstallation={(folder / 'profile').as_uri()}",
+                        "--convert-to",
+                        f"pdf:{export}:{_EXPORT}",
+                        "--outdir",
+                        str(folder / "out"),
+                        str(source),
+                    ],
+                    capture_output=True,
+                    timeout=CONVERT_SECONDS,
+                    check=False,
+                )
+            except subprocess.TimeoutExpired:
+                raise PdfaError(f"LibreOffice brukte mer enn {CONVERT_SECONDS} sekunder på {suffix}-filen") from None
         result = folder / "out" / "dokument.pdf"
         if done.returncode != 0 or not result.exists():
             raise PdfaError(f"LibreOffice kunne ikke gjøre om {suffix}-filen (kode {done.returncode})")

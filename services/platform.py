@@ -34,6 +34,7 @@ from services.key_epochs import EpochPolicy, EpochStore
 from services.keys import new_tenant_key, unwrap, wrap
 from services.office import Office, TenantProfile
 from services.search_index import SearchKeyStore
+from services.sent_letters import SentLetterStore
 
 log = logging.getLogger(__name__)
 TAXONOMY_START = date(2000, 1, 1)
@@ -78,6 +79,9 @@ class TenantDirectory(Protocol):
 
     def search_keys(self, slug: str) -> SearchKeyStore:
         """The tenant's wrapped search key."""
+
+    def sent_letters(self, slug: str) -> SentLetterStore:
+        """The tenant's sealed sent letters."""
 
 
 class Platform:
@@ -166,6 +170,7 @@ class Platform:
             inquiry_keys=self._directory.inquiry_keys(slug),
             epochs=self.epochs,
             search_keys=self._directory.search_keys(slug),
+            sent_letters=self._directory.sent_letters(slug),
         )
 
     def create_account(

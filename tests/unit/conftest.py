@@ -15,6 +15,7 @@ from domain.common import Context
 from services.inquiry_keys import InMemoryInquiryKeys
 from services.key_epochs import InMemoryEpochStore
 from services.platform import Platform
+from services.sent_letters import InMemorySentLetters
 
 
 class InMemoryAccountDirectory:
@@ -79,6 +80,7 @@ class InMemoryTenantDirectory:
         self.keys: dict[str, bytes] = {}
         self.staff = InMemoryAccountDirectory(self)
         self.inquiry_key_stores: dict[str, InMemoryInquiryKeys] = {}
+        self.sent_letter_stores: dict[str, InMemorySentLetters] = {}
         self.sharing: dict[str, bool] = {}
 
     def inquiry_keys(self, slug: str) -> InMemoryInquiryKeys:
@@ -86,6 +88,9 @@ class InMemoryTenantDirectory:
 
     def search_keys(self, slug: str) -> None:
         return None  # no read model in memory: the words' hashes are used as they are
+
+    def sent_letters(self, slug: str) -> InMemorySentLetters:
+        return self.sent_letter_stores.setdefault(slug, InMemorySentLetters())
 
     def add(self, slug: str, wrapped_key: bytes, shares_statistics: bool = True) -> bool:
         if slug in self.keys:

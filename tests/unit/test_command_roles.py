@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -24,6 +25,7 @@ from services.case_commands import (
     NotAllowed,
     Recategorise,
     ReceiveInquiry,
+    RecordLetterSent,
     Reopen,
     Resolve,
     SendComplaint,
@@ -61,6 +63,7 @@ SAMPLES: dict[type[Any], tuple[Callable[[str], Any], Prepare | None]] = {
     EraseInquiry: (lambda r: EraseInquiry(r, LATER, "krav fra innbygger", outcome="withdrawn"), None),
     MapNationalGroups: (lambda _: MapNationalGroups(version=1, groups={"helse": "annet"}, on=LATER), None),
     SetPrivacyStatement: (lambda _: SetPrivacyStatement(text="Kontorets egen erklæring.", on=LATER), None),
+    RecordLetterSent: (lambda r: RecordLetterSent(r, LATER, "receipt", b"%PDF-1.7 fiktivt brev"), None),
 }
 REFUSED = [(command, role) for command, allowed in ALLOWED_ROLES.items() for role in ROLES if role not in allowed]
 ALLOWED = [(command, role) for command, allowed in ALLOWED_ROLES.items() for role in allowed]
@@ -89,7 +92,10 @@ def _name(case: tuple[type[Any], str]) -> str:
 
 
 def test_the_table_names_every_command_once_and_each_has_one_handler() -> None:
-    commands = {ReceiveInquiry, EraseInquiry, MapNationalGroups, SetPrivacyStatement, *CaseCommand.__subclasses__()}
+    commands = {
+        ReceiveInquiry, EraseInquiry, MapNationalGroups, SetPrivacyStatement, RecordLetterSent,
+        *CaseCommand.__subclasses__(),
+    }  # fmt: skip
     assert set(ALLOWED_ROLES) == commands
     assert set(HANDLERS) == commands
     assert set(SAMPLES) == commands
@@ -133,6 +139,9 @@ def test_a_role_the_table_names_runs_the_command(office: Office, command: type[A
         assert office.history(sent.inquiry)[-1].actor_role == role
     elif isinstance(sent, EraseInquiry):
         assert office.erased_on(sent.inquiry) == LATER
+    elif isinstance(sent, RecordLetterSent):
+        assert answer == hashlib.sha256(sent.document).hexdigest() == office.history(sent.inquiry)[-1].details["sha256"]
+        assert office.sent_letter(sent.inquiry, answer) == sent.document
     elif isinstance(sent, SetPrivacyStatement):
         assert office.profile().privacy_statement == "Kontorets egen erklæring."
     else:
