@@ -108,7 +108,9 @@ async def test_marking_a_letter_sent_keeps_its_pdfa_and_records_its_checksum(
     kept = office.sent_letter(reference, sha256)
     assert kept is not None and hashlib.sha256(kept).hexdigest() == sha256 and pdfa_problems(kept) == []
     (sealed,) = sealed_rows(admin_database_url, office.slug)
-    assert b"%PDF" not in sealed and b"Testesen" not in sealed and sealed_rows(admin_database_url, other_office.slug) == []
+    assert (
+        b"%PDF" not in sealed and b"Testesen" not in sealed and sealed_rows(admin_database_url, other_office.slug) == []
+    )
     assert access_records(admin_database_url, office.slug) == []  # nothing was shown: making it is no read
 
     page = (await client.get(f"/{office.slug}/henvendelser/{reference}")).text
@@ -152,7 +154,9 @@ async def test_another_tenants_letter_is_a_missing_page_and_nothing_is_recorded_
     assert (await client.get(f"/{office.slug}/henvendelser/{theirs}/brev/sendt/{'0' * 64}.pdf")).status_code == 404
 
     assert letter_events(other_office, theirs) == []
-    assert access_records(admin_database_url, office.slug) == access_records(admin_database_url, other_office.slug) == []
+    assert (
+        access_records(admin_database_url, office.slug) == access_records(admin_database_url, other_office.slug) == []
+    )
     assert sealed_rows(admin_database_url, office.slug) == sealed_rows(admin_database_url, other_office.slug) == []
 
 
@@ -206,3 +210,25 @@ async def test_an_erased_inquiry_takes_no_sent_letter_and_its_kept_one_is_gone(
     assert gone.status_code == 404
     assert refused.status_code == 409 and "slettet" in refused.text and len(letter_events(office, reference)) == 1
     assert len(sealed_rows(admin_database_url, office.slug)) == 1  # kept, but sealed under a key that is destroyed
+
+
+async def test_without_libreoffice_the_office_is_told_in_norwegian_and_nothing_is_recorded_or_kept(
+    client: AsyncTestClient,
+    office: Office,
+    caseworker: Context,
+    sign_in_as,
+    admin_database_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    reference = receive(office, caseworker)
+    await sign_in_as("caseworker", office.slug)
+    monkeypatch.setattr("services.pdfa.converter", lambda: None)
+
+    download = await client.get(f"/{office.slug}/henvendelser/{reference}/brev/kvittering.pdf")
+    marked = await post(client, f"/{office.slug}/henvendelser/{reference}/brev/kvittering/sendt")
+
+    for answer in (download, marked):
+        assert answer.status_code == 503 and "PDF/A-filen kunne ikke lages" in answer.text
+        assert "Testesen" not in answer.text
+    assert access_records(admin_database_url, office.slug) == []
+    assert letter_events(office, reference) == [] and sealed_rows(admin_database_url, office.slug) == []

@@ -91,6 +91,7 @@ async def test_every_route_answers_with_the_security_headers_and_no_store(
         "account_id": "ingen",
         "activity": "ingen",
         "name": "channel",
+        "sha256": "0" * 64,
     }
     routes = concrete_paths(client.app, values)
     assert len(routes) >= 20
