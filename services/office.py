@@ -336,10 +336,19 @@ class Office:
 
     def _record_letter_sent(self, ctx: Context, command: RecordLetterSent) -> str:
         """Stores the sent PDF/A sealed with the inquiry's key, then appends `LetterSent` with its checksum: no event
-        without its bytes. Bytes stored for an event that then fails to save (a colleague's change, twice) are
-        sealed like the rest and die with the key; the archive takes only the letters an event names."""
+        without its bytes. A letter of the same kind already marked sent that day is the one sent (a double click
+        records once): its checksum is returned and nothing is stored. Bytes stored for an event that then fails to
+        save are sealed like the rest and die with the key; the archive takes only the letters an event names."""
         sha256 = checksum(command.document)
-        for attempt in range(2):  # a colleague's step in between: append after it, once
+        for attempt in range(2):  # a colleague's step in between: look again, once
+            events = self._events(command.inquiry)
+            earlier = [
+                e.sha256
+                for e in events
+                if isinstance(e, Inquiry.LetterSent) and (e.kind, e.on) == (command.kind, command.on)
+            ]
+            if earlier:
+                return earlier[0]
             found = self._inquiry(command.inquiry)
             found.record_letter_sent(ctx, on=command.on, kind=command.kind, sha256=sha256)  # the rules, before bytes
             if attempt == 0:

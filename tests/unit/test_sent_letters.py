@@ -142,3 +142,20 @@ def test_the_event_is_part_of_the_inquirys_history_under_its_norwegian_name() ->
     from domain.inquiry import EVENT_NAMES
 
     assert EVENT_NAMES["LetterSent"] == "Brev sendt" and Inquiry.LetterSent.__name__ == "LetterSent"
+
+
+def test_the_same_letter_marked_sent_twice_a_day_is_recorded_once_and_other_days_or_kinds_again(
+    office: Office, ctx: Context
+) -> None:
+    reference = factories.case(office, ctx)
+    again = b"%PDF-1.7 the same letter made again, with another time stamped in it"
+
+    first = office.handle(ctx, RecordLetterSent(reference, LATER, "receipt", PDF))
+    twice = office.handle(ctx, RecordLetterSent(reference, LATER, "receipt", again))
+    office.handle(ctx, RecordLetterSent(reference, LATER, "interim_reply", again))
+    office.handle(ctx, RecordLetterSent(reference, LATER + timedelta(days=1), "receipt", again))
+
+    assert first == twice == SHA
+    sent = [(e.details["kind"], e.on) for e in office.history(reference) if e.event == "LetterSent"]
+    assert sent == [("receipt", LATER), ("interim_reply", LATER), ("receipt", LATER + timedelta(days=1))]
+    assert office.app.sent_letters.sealed(office.inquiry_id(reference), hashlib.sha256(again).hexdigest()) is not None

@@ -232,3 +232,16 @@ async def test_without_libreoffice_the_office_is_told_in_norwegian_and_nothing_i
         assert "Testesen" not in answer.text
     assert access_records(admin_database_url, office.slug) == []
     assert letter_events(office, reference) == [] and sealed_rows(admin_database_url, office.slug) == []
+
+
+async def test_a_double_click_on_marker_som_sendt_records_the_letter_once(
+    client: AsyncTestClient, office: Office, caseworker: Context, sign_in_as
+) -> None:
+    reference = receive(office, caseworker)
+    await sign_in_as("caseworker", office.slug)
+
+    answers = [await post(client, f"/{office.slug}/henvendelser/{reference}/brev/avslutning/sendt") for _ in range(2)]
+
+    assert [answer.status_code for answer in answers] == [303, 303]
+    (event,) = letter_events(office, reference)
+    assert event["kind"] == "closing"
