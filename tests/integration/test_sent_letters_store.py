@@ -81,3 +81,17 @@ def test_with_no_tenant_or_another_tenant_set_nothing_of_a_tenant_is_read_or_add
                 " VALUES (%s, gen_random_uuid(), %s, '\\x00')",
                 (a.slug, "0" * 64),
             )
+
+
+def test_the_worker_projects_a_sent_letter_as_a_step_that_changes_no_figure(
+    sent: tuple[Office, Office], worker, admin_database_url: str
+) -> None:
+    for office in sent:
+        worker.catch_up(office.slug)
+    with psycopg.connect(admin_database_url) as conn:
+        rows = conn.execute(
+            "SELECT tenant_id, version, status, first_response_on FROM read.inquiries ORDER BY tenant_id"
+        ).fetchall()
+        aside = conn.execute("SELECT count(*) FROM read.projection_quarantine").fetchone()
+    assert sorted(rows) == sorted((office.slug, 2, "open", None) for office in sent)  # a letter is no § 11 a reply
+    assert aside == (0,)
