@@ -42,7 +42,9 @@ def test_the_kept_letter_is_sealed_and_opens_in_its_own_tenant_only(
         assert office.sent_letter(reference, str(event.details["sha256"])) == document(office)
     assert a.sent_letter("2024-0001", hashlib.sha256(document(b)).hexdigest()) is None
     with psycopg.connect(admin_database_url) as conn:
-        rows = conn.execute("SELECT tenant_id, sealed FROM platform.sent_letters ORDER BY tenant_id").fetchall()
+        rows = conn.execute(
+            "SELECT tenant_id, sealed FROM platform.sent_letters WHERE tenant_id = ANY(%s)", ([a.slug, b.slug],)
+        ).fetchall()
     assert sorted(row[0] for row in rows) == sorted([a.slug, b.slug])
     assert all(b"Testperson" not in bytes(row[1]) and b"%PDF" not in bytes(row[1]) for row in rows)
 
@@ -89,9 +91,14 @@ def test_the_worker_projects_a_sent_letter_as_a_step_that_changes_no_figure(
     for office in sent:
         worker.catch_up(office.slug)
     with psycopg.connect(admin_database_url) as conn:
+        slugs = ([office.slug for office in sent],)
         rows = conn.execute(
-            "SELECT tenant_id, version, status, first_response_on FROM read.inquiries ORDER BY tenant_id"
+            "SELECT tenant_id, version, status, first_response_on FROM read.inquiries WHERE tenant_id = ANY(%s)", slugs
         ).fetchall()
-        aside = conn.execute("SELECT count(*) FROM read.projection_quarantine").fetchone()
-    assert sorted(rows) == sorted((office.slug, 2, "open", None) for office in sent)  # a letter is no § 11 a reply
+        aside = conn.execute(
+            "SELECT count(*) FROM read.projection_quarantine WHERE tenant_id = ANY(%s)", slugs
+        ).fetchone()
+    assert sorted(rows, key=str) == sorted(
+        ((office.slug, 2, "open", None) for office in sent), key=str
+    )  # a letter is no § 11 a reply
     assert aside == (0,)
