@@ -52,21 +52,22 @@ class LetterController(Controller):
             raise NotFoundException()
         service = _service(here.request, here.tenant)
         typed = path_reference(reference)
-        made = (lambda: as_pdfa(service.letter(typed, KINDS[stem], today_in_norway()))) if suffix == "pdf" else None
+
+        def made() -> Letter:
+            letter = service.letter(typed, KINDS[stem], today_in_norway())
+            return as_pdfa(letter) if suffix == "pdf" else letter
+
         try:
             # the letter is made here, and sent only after its access record is committed
-            letter = await read_inquiry(
-                here.request,
-                made or (lambda: service.letter(typed, KINDS[stem], today_in_norway())),
-                inquiry_id=lambda found: found.inquiry_id,
-                reading=LETTER,
-            )
+            letter = await read_inquiry(here.request, made, inquiry_id=lambda found: found.inquiry_id, reading=LETTER)
         except PdfaError:
             return await not_made(here, typed)
         return download(letter)
 
     @get("/sendt/{sha256:str}", name="sent-letter")
-    async def sent(self, here: NamedDependency[TenantPage], reference: FromPath[str], sha256: FromPath[str]) -> Any:
+    async def sent(
+        self, here: NamedDependency[TenantPage], reference: FromPath[str], sha256: FromPath[str]
+    ) -> Response[bytes]:
         """The very PDF/A the office marked as sent, whose checksum the timeline shows; an erased one is gone."""
         checksum = sha256.removesuffix(".pdf")
         office, typed = here.office, path_reference(reference)
