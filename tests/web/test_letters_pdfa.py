@@ -194,6 +194,11 @@ async def test_an_auditor_may_read_the_pdfa_but_not_mark_it_sent(
     assert letter_events(office, reference) == [] and sealed_rows(admin_database_url, office.slug) == []
     assert access_records(admin_database_url, office.slug) == []
 
+    read = await client.get(f"/{office.slug}/henvendelser/{reference}/{letter}.pdf")
+    assert read.status_code == 200 and pdfa_problems(read.content) == []
+    purpose_and_channel = RECORDED.get(letter, AS_LETTER)[1:]
+    assert access_records(admin_database_url, office.slug) == [("auditor", *purpose_and_channel)]
+
 
 async def test_an_erased_inquiry_takes_no_sent_letter_and_its_kept_one_is_gone(
     client: AsyncTestClient, office: Office, caseworker: Context, sign_in_as, admin_database_url: str
