@@ -19,6 +19,7 @@ from domain.common import (
     require_not_future,
     require_text,
 )
+from domain.letterhead import SENT_LETTER_KINDS
 from domain.reference import check_reference
 
 CHANNELS = ("phone", "email", "letter", "web", "in_person", "digital_mail", "other")
@@ -61,6 +62,7 @@ MAX_ARCHIVE_CASE_NUMBER = 50
 MAX_MEETINGS = 1_000
 
 _TOKEN = re.compile(r"[0-9a-f]{64}")
+_SHA256 = re.compile(r"[0-9a-f]{64}")
 _INQUIRY_NAMESPACE = uuid5(NAMESPACE_URL, "https://ombud.invalid/inquiry")
 
 
@@ -271,6 +273,15 @@ class Inquiry(Aggregate):
             if inquiry.resolved_on is None:  # erased open before erasure closed it (see `erase`): it ended here
                 inquiry.resolved_on = self.on
 
+    class LetterSent(StampedEvent):
+        """The office sent a letter: which kind, and the SHA-256 of the PDF/A it sent (stored encrypted beside it)."""
+
+        kind: str
+        sha256: str
+
+        def apply(self, inquiry: Inquiry) -> None:
+            pass  # the letter's bytes and checksum are the record; the inquiry's state does not change
+
     class LegalHoldPlaced(StampedEvent):
         """The inquiry must be kept: retention does not erase it until the hold is lifted."""
 
@@ -474,6 +485,16 @@ class Inquiry(Aggregate):
             self.resolve(ctx, on=on, outcome=erasure_outcome(outcome))
         self.trigger_event(self.Erased, reason=reason, **ctx.stamp(on))
 
+    def record_letter_sent(self, ctx: Context, *, on: date, kind: str, sha256: str) -> None:
+        """A letter may be sent on an open or a resolved inquiry (the closing letter follows the closing), never on
+        an erased one; the checksum is of the PDF/A the office stored as sent."""
+        self._require_date_in_case(on)
+        if not _SHA256.fullmatch(sha256):
+            raise InvalidField("sha256", "sjekksummen må være SHA-256 med 64 små heksadesimale tegn")
+        self.trigger_event(
+            self.LetterSent, kind=require_choice("kind", kind, SENT_LETTER_KINDS), sha256=sha256, **ctx.stamp(on)
+        )
+
     def place_legal_hold(self, ctx: Context, *, on: date, reason: str) -> None:
         """A hold may be placed on an open or a resolved inquiry, never on an erased one."""
         self._require_date_in_case(on)
@@ -611,6 +632,7 @@ EVENT_NAMES = {
     "Resolved": "Avsluttet",
     "Reopened": "Gjenåpnet",
     "Erased": "Personopplysninger slettet",
+    "LetterSent": "Brev sendt",
     "LegalHoldPlaced": "Holdt tilbake fra sletting",
     "LegalHoldLifted": "Tilbakehold opphevet",
     "ArchivedInKommune": "Arkivert i kommunens arkiv",

@@ -12,6 +12,15 @@ from domain.common import InvalidField, refuse_direction_controls
 
 # The letters the office sends an inhabitant: receipt, interim reply (fvl. § 11 a) and closing letter.
 LETTER_KINDS = ("receipt", "interim_reply", "closing")
+# Every letter a caseworker can mark as sent (Inquiry.LetterSent): the three above and the innsyn report's letter.
+SENT_LETTER_KINDS = (*LETTER_KINDS, "access_report")
+# What each letter is called where a person reads that it was sent (the inquiry's timeline).
+LETTER_NAMES = {
+    "receipt": "Kvittering",
+    "interim_reply": "Foreløpig svar",
+    "closing": "Avslutningsbrev",
+    "access_report": "Innsynsbrev",
+}
 # What an office's own letter text may name; each is filled in when the letter is made.
 PLACEHOLDERS = {
     "receipt": ("[referanse]", "[mottatt]"),

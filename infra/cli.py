@@ -258,8 +258,12 @@ def build_parser() -> OneLineParser:
             help=f"hvorfor du leser saken; skrives i tilgangsloggen før noe vises (standard: {CLI_PURPOSE})",
         )
         if name == "access-report":
-            sub.add_argument("--format", choices=["json", "docx"], default="json")
-            sub.add_argument("--output", help="fil å skrive til (standard: skjermen; må oppgis for docx)", type=line)
+            sub.add_argument(
+                "--format", choices=["json", "docx", "pdf"], default="json", help="pdf: PDF/A-2b for arkivet"
+            )
+            sub.add_argument(
+                "--output", help="fil å skrive til (standard: skjermen; må oppgis for docx og pdf)", type=line
+            )
         else:
             sub.add_argument("--json", action="store_true")
         sub.set_defaults(run=run)
@@ -476,6 +480,7 @@ def known_errors() -> tuple[type[Exception], ...]:
     from services.audit_signing import SigningKeyError
     from services.key_epochs import EpochDestroyed, EpochKeyError
     from services.keys import MasterKeyError
+    from services.pdfa import PdfaError
 
     return (
         DomainError,
@@ -487,6 +492,7 @@ def known_errors() -> tuple[type[Exception], ...]:
         EpochKeyError,
         EpochDestroyed,
         NotAllowed,
+        PdfaError,
     )
 
 

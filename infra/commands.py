@@ -556,8 +556,8 @@ def run_access_report(args: argparse.Namespace, settings: Settings) -> int:
     from services.audit.access_letter import as_docx
     from services.letters import Letters
 
-    if args.format == "docx" and not args.output:
-        print("ombud: feil: --output: må oppgis for docx", file=sys.stderr)
+    if args.format in ("docx", "pdf") and not args.output:
+        print(f"ombud: feil: --output: må oppgis for {args.format}", file=sys.stderr)
         return 1
 
     def work(runtime: Any) -> int:
@@ -571,8 +571,11 @@ def run_access_report(args: argparse.Namespace, settings: Settings) -> int:
                 lambda pool: _access_report(pool, args, office.slug, inquiry_id, runtime.access_records_written),
             )
         )
-        if args.format == "docx":
-            write_output(args.output, as_docx(report, Letters(office).paper()))
+        if args.format in ("docx", "pdf"):
+            from services.pdfa import to_pdfa
+
+            docx = as_docx(report, Letters(office).paper())
+            write_output(args.output, to_pdfa(docx, ".docx") if args.format == "pdf" else docx)
         else:
             text = json.dumps(report.as_json(), ensure_ascii=False, indent=2) + "\n"
             if not args.output:

@@ -17,6 +17,7 @@ from domain.tenant import Tenant
 from infra.attachments import PostgresAttachments
 from infra.eventstore import EVENTS_SCHEMA
 from infra.inquiry_keys import PostgresInquiryKeys, PostgresSearchKeys
+from infra.sent_letters import PostgresSentLetters
 from services.application import table_prefix
 from services.platform import TENANTS_CHANNEL
 
@@ -127,6 +128,9 @@ class PostgresTenantDirectory:
 
     def attachments(self, slug: str) -> PostgresAttachments:
         return PostgresAttachments(self._datastore, slug)
+
+    def sent_letters(self, slug: str) -> PostgresSentLetters:
+        return PostgresSentLetters(self._datastore, slug)
 
 
 class PostgresAccountDirectory:

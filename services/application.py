@@ -19,6 +19,7 @@ from services.event_decoding import FastMapper
 from services.inquiry_keys import EncryptedField, InquiryKeys, InquiryKeyStore
 from services.key_epochs import EpochStore
 from services.search_index import SearchIndex, SearchKeyStore
+from services.sent_letters import InMemorySentLetters, SentLetterStore
 
 FactoryMaker = Callable[[Environment], InfrastructureFactory]
 
@@ -125,6 +126,7 @@ class OfficeApplication(Application[UUID]):
         epochs: EpochStore | None = None,
         search_keys: SearchKeyStore | None = None,
         attachments: AttachmentStore | None = None,
+        sent_letters: SentLetterStore | None = None,
     ) -> None:
         """`create_tables` only when the tenant is created: DDL from two processes at once collides.
 
@@ -141,6 +143,7 @@ class OfficeApplication(Application[UUID]):
             self.inquiry_keys = InquiryKeys(slug, cipher_key, inquiry_keys, epochs)
         self.search_index = SearchIndex(slug, cipher_key, epochs, search_keys)
         self.attachments: AttachmentStore = attachments or InMemoryAttachments()
+        self.sent_letters: SentLetterStore = InMemorySentLetters() if sent_letters is None else sent_letters
         super().__init__(
             env={
                 "CIPHER_TOPIC": "eventsourcing.cryptography:AESCipher",

@@ -110,6 +110,18 @@ class RecordArchiveReceipt:
     case_number: str
 
 
+@dataclass(frozen=True)
+class RecordLetterSent:
+    """The office sent this letter (services/letters.py made `document`, its PDF/A): the bytes are stored encrypted
+    with the inquiry's key and `Inquiry.LetterSent` names their SHA-256. Not a form's case action: nobody types it."""
+
+    span: ClassVar[str] = "letter_sent"
+    inquiry: str
+    on: date
+    kind: str
+    document: bytes = dataclasses.field(repr=False)
+
+
 @dataclass(frozen=True, kw_only=True)
 class CaseCommand:
     """What every case action carries: which inquiry, its business date, and the version the user saw."""
@@ -219,6 +231,7 @@ Command = (
     | MapNationalGroups
     | SetPrivacyStatement
     | RecordArchiveReceipt
+    | RecordLetterSent
 )
 
 # Which role may ask for which command: the one table the service layer checks, whatever route or command line asked.
@@ -231,6 +244,7 @@ ALLOWED_ROLES: dict[type[Any], tuple[str, ...]] = {
     MapNationalGroups: ("tenant_admin",),
     SetPrivacyStatement: ("tenant_admin",),
     RecordArchiveReceipt: ("system",),  # the worker, when the archive's receipt comes back
+    RecordLetterSent: CASE_WORKERS,
 }
 
 

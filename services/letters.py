@@ -18,13 +18,19 @@ from domain.deadlines import expected_answer_on
 from domain.inquiry import ERASED, Inquiry
 from domain.letterhead import LETTER_KINDS, Letterhead
 from domain.tenant import Tenant
-from services.case_commands import SendInterimReply
+from services.case_commands import RecordLetterSent, SendInterimReply, require_role
 from services.letter_documents import LetterContent, as_docx, long_date
 from services.letter_texts import TITLES, default_text
 from services.office import ConflictError, InquiryNotFound, InquiryView, Office, read_events
+from services.pdfa import to_pdfa
 
 # How each letter's file is named: the kind in words and the reference, never anything about the person.
-FILE_NAMES = {"receipt": "kvittering", "interim_reply": "forelopig-svar", "closing": "avslutning"}
+FILE_NAMES = {
+    "receipt": "kvittering",
+    "interim_reply": "forelopig-svar",
+    "closing": "avslutning",
+    "access_report": "innsyn",
+}
 # What the letters are signed with until the administrator has filled in the letterhead.
 UNSIGNED = "Ombudet"
 _CONFLICT = "henvendelsen ble endret samtidig; prøv igjen"
@@ -108,6 +114,13 @@ class Letters:
         name = re.sub(r"[^A-Za-z0-9-]", "_", found.reference)
         return Letter(found.id, f"{FILE_NAMES[kind]}-{name}.docx", as_docx(content))
 
+    def mark_sent(self, ctx: Context, inquiry: str, kind: str, docx: bytes, on: date) -> str:
+        """Makes the letter's PDF/A from its DOCX, keeps it as sent and records `LetterSent`; returns its SHA-256.
+
+        The role is checked before LibreOffice runs for seconds: a role that may not record it gets nothing made."""
+        require_role(ctx, RecordLetterSent(inquiry, on, kind, b""))
+        return self.office.handle(ctx, RecordLetterSent(inquiry, on, kind, to_pdfa(docx, ".docx")))
+
     def _events(self, inquiry: str) -> list[StampedEvent]:
         events = read_events(self.app, self.office.inquiry_id(inquiry))
         if not events or not isinstance(events[0], Inquiry.Received):
@@ -116,6 +129,11 @@ class Letters:
 
     def _tenant(self) -> Tenant:
         return self.app.repository.get(Tenant.id_for())
+
+
+def as_pdfa(letter: Letter) -> Letter:
+    """The letter as PDF/A-2b, the archive's format, made by LibreOffice from its DOCX (a few seconds)."""
+    return Letter(letter.inquiry_id, letter.file_name.removesuffix(".docx") + ".pdf", to_pdfa(letter.body, ".docx"))
 
 
 def _dates(kind: str, found: InquiryView, today: date) -> tuple[date, dict[str, date]]:

@@ -40,6 +40,7 @@ from services.case_commands import (
     Recategorise,
     ReceiveInquiry,
     RecordArchiveReceipt,
+    RecordLetterSent,
     Reopen,
     Resolve,
     SendComplaint,
@@ -50,6 +51,9 @@ from services.case_commands import (
 from services.inquiry_fold import InquiryFold
 from services.inquiry_keys import EncryptedField
 from services.search_index import SearchIndex
+from services.sent_letters import checksum
+from services.sent_letters import opened as open_letter
+from services.sent_letters import store as store_letter
 
 # The library's fields, and the blind index (keyed hashes of personal words: no reader needs them in a history).
 _METADATA = {"originator_id", "originator_version", "timestamp", "originator_topic", "search_tokens"}
@@ -272,22 +276,24 @@ class Office:
     @overload
     def handle(self, ctx: Context, command: AttachFile) -> UUID: ...
     @overload
+    def handle(self, ctx: Context, command: RecordLetterSent) -> str: ...
+    @overload
     def handle(
         self, ctx: Context, command: EraseInquiry | MapNationalGroups | SetPrivacyStatement | RecordArchiveReceipt
     ) -> None: ...
 
-    def handle(self, ctx: Context, command: Command) -> Receipt | int | UUID | None:
+    def handle(self, ctx: Context, command: Command) -> Receipt | int | UUID | str | None:
         """Carries out one command, if the context's role may ask for it (ALLOWED_ROLES), with its own handler.
 
         A case action changes the inquiry as the user last saw it (refused when it changed since) and returns its
-        new version; receiving returns the Receipt; erasing and mapping national groups return None.
+        new version; receiving returns the Receipt; recording a sent letter its checksum; the others None.
         """
         require_role(ctx, command)
         handler = HANDLERS[type(command)]
         subject = "tenant" if isinstance(command, MapNationalGroups | SetPrivacyStatement) else "inquiry"
         with self._span(command.span, type(command).__name__, subject=subject):
             if not isinstance(command, CaseCommand):
-                done: Receipt | UUID | None = handler(self, ctx, command)
+                done: Receipt | UUID | str | None = handler(self, ctx, command)
                 return done
             found = self._inquiry(command.inquiry)
             if command.expected_version is not None and found.version != command.expected_version:
@@ -367,6 +373,39 @@ class Office:
         known = found.attachment_state().get(attachment)
         title = "vedlegg" if known is None else self._opener(found.id, found.is_erased)(known["title"])
         return attachments.download(self, found, attachment, title)
+
+    def _record_letter_sent(self, ctx: Context, command: RecordLetterSent) -> str:
+        """Stores the sent PDF/A sealed with the inquiry's key, then appends `LetterSent` with its checksum: no event
+        without its bytes. A letter of the same kind already marked sent that day is the one sent (a double click
+        records once): its checksum is returned and nothing is stored. Bytes stored for an event that then fails to
+        save are sealed like the rest and die with the key; the archive takes only the letters an event names."""
+        sha256 = checksum(command.document)
+        for attempt in range(2):  # a colleague's step in between: look again, once
+            events = self._events(command.inquiry)
+            earlier = [
+                e.sha256
+                for e in events
+                if isinstance(e, Inquiry.LetterSent) and (e.kind, e.on) == (command.kind, command.on)
+            ]
+            if earlier:
+                return earlier[0]
+            found = self._inquiry(command.inquiry)
+            found.record_letter_sent(ctx, on=command.on, kind=command.kind, sha256=sha256)  # the rules, before bytes
+            if attempt == 0:
+                store_letter(self.app.inquiry_keys, self.app.sent_letters, found.id, command.document)
+            try:
+                self._save(found, conflict=ConflictError(None, _CONFLICT))
+            except ConflictError:
+                continue
+            return sha256
+        raise ConflictError(None, _CONFLICT)
+
+    def sent_letter(self, inquiry: str, sha256: str) -> bytes | None:
+        """The PDF/A a `LetterSent` of the inquiry names, as sent; None when none does or the inquiry was erased."""
+        events = self._events(inquiry)
+        if not any(isinstance(e, Inquiry.LetterSent) and e.sha256 == sha256 for e in events):
+            return None
+        return open_letter(self.app.inquiry_keys, self.app.sent_letters, events[0].originator_id, sha256)
 
     def _map_national_groups(self, ctx: Context, command: MapNationalGroups) -> None:
         """All of the version's areas at once: one event, or nothing when any area or group is wrong."""
@@ -567,6 +606,7 @@ HANDLERS: dict[type[Any], Callable[..., Any]] = {
     MapNationalGroups: Office._map_national_groups,
     SetPrivacyStatement: Office._set_privacy_statement,
     RecordArchiveReceipt: Office._record_archive_receipt,
+    RecordLetterSent: Office._record_letter_sent,
     Assign: lambda _, ctx, c, found: found.assign(ctx, on=c.on, assignee=c.assignee),
     Recategorise: _recategorise,
     SendInterimReply: lambda _, ctx, c, found: found.send_interim_reply(ctx, on=c.on),

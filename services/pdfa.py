@@ -7,9 +7,11 @@ font embedded). LibreOffice runs with a profile of its own per call, so calls in
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import tempfile
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +26,13 @@ _FILTERS = {
     ".jpeg": "draw_pdf_Export",
 }
 CONVERT_SECONDS = 120
+# Letters carry personal data: LibreOffice's scratch files go to memory (tmpfs) where the machine has it, so nothing
+# of a letter is left in a disk's free blocks after the call.
+_MEMORY = Path("/dev/shm")  # noqa: S108 (mkdtemp makes a private directory of its own in it, mode 0700)
+_SCRATCH = _MEMORY if _MEMORY.is_dir() and os.access(_MEMORY, os.W_OK) else None
+# LibreOffice takes a few hundred MB and a core for its seconds: at most this many run at once in one process, so a
+# burst of downloads queues rather than exhausting the machine.
+_RUNNING = threading.BoundedSemaphore(2)
 
 
 class PdfaError(Exception):
@@ -42,26 +51,30 @@ def to_pdfa(data: bytes, suffix: str) -> bytes:
         raise PdfaError("LibreOffice er ikke installert")
     if export is None:
         raise PdfaError(f"filtypen {suffix} kan ikke gjøres om til PDF/A")
-    with tempfile.TemporaryDirectory(prefix="ombud-pdfa-") as scratch:
+    with tempfile.TemporaryDirectory(prefix="ombud-pdfa-", dir=_SCRATCH) as scratch:
         folder = Path(scratch)
         source = folder / f"dokument{suffix.lower()}"
         source.write_bytes(data)
-        done = subprocess.run(
-            [
-                command,
-                "--headless",
-                "--norestore",
-                f"-env:UserInstallation={(folder / 'profile').as_uri()}",
-                "--convert-to",
-                f"pdf:{export}:{_EXPORT}",
-                "--outdir",
-                str(folder / "out"),
-                str(source),
-            ],
-            capture_output=True,
-            timeout=CONVERT_SECONDS,
-            check=False,
-        )
+        with _RUNNING:
+            try:
+                done = subprocess.run(
+                    [
+                        command,
+                        "--headless",
+                        "--norestore",
+                        f"-env:UserInstallation={(folder / 'profile').as_uri()}",
+                        "--convert-to",
+                        f"pdf:{export}:{_EXPORT}",
+                        "--outdir",
+                        str(folder / "out"),
+                        str(source),
+                    ],
+                    capture_output=True,
+                    timeout=CONVERT_SECONDS,
+                    check=False,
+                )
+            except subprocess.TimeoutExpired:
+                raise PdfaError(f"LibreOffice brukte mer enn {CONVERT_SECONDS} sekunder på {suffix}-filen") from None
         result = folder / "out" / "dokument.pdf"
         if done.returncode != 0 or not result.exists():
             raise PdfaError(f"LibreOffice kunne ikke gjøre om {suffix}-filen (kode {done.returncode})")

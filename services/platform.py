@@ -38,6 +38,7 @@ from services.key_epochs import EpochPolicy, EpochStore
 from services.keys import new_tenant_key, unwrap, wrap
 from services.office import Office, TenantProfile
 from services.search_index import SearchKeyStore
+from services.sent_letters import SentLetterStore
 
 log = logging.getLogger(__name__)
 TAXONOMY_START = date(2000, 1, 1)
@@ -85,6 +86,9 @@ class TenantDirectory(Protocol):
 
     def attachments(self, slug: str) -> AttachmentStore:
         """The tenant's sealed attachment bytes."""
+
+    def sent_letters(self, slug: str) -> SentLetterStore:
+        """The tenant's sealed sent letters."""
 
 
 class Platform:
@@ -174,6 +178,7 @@ class Platform:
             epochs=self.epochs,
             search_keys=self._directory.search_keys(slug),
             attachments=self._directory.attachments(slug),
+            sent_letters=self._directory.sent_letters(slug),
         )
 
     def create_account(

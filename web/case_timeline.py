@@ -9,6 +9,7 @@ from datetime import date, datetime
 import asyncpg
 
 from domain.common import OSLO
+from domain.letterhead import LETTER_NAMES
 from domain.names import PARTICIPANT_NAMES
 from projections.report.model import labels
 from projections.staff_accounts import StaffNames, staff_names
@@ -25,9 +26,11 @@ SHOWN = (
     "participants",
     "outcome",
     "case_number",
+    "kind",
 )
 # Fields whose codes are named by their own group rather than the tenant's mixed labels.
-FIELD_NAMES: dict[str, Mapping[str, str]] = {"participants": PARTICIPANT_NAMES}
+FIELD_NAMES: dict[str, Mapping[str, str]] = {"participants": PARTICIPANT_NAMES, "kind": LETTER_NAMES}
+
 # What the inhabitant or the office wrote: shown through the personal-data rule of _personal.html.
 WRITTEN = ("about", "reason", "text", "title")
 
@@ -75,7 +78,8 @@ def _details(values: Mapping[str, object], names: Mapping[str, str], staff: Staf
     people = {**names, **staff.by_email}  # an assignment names a person by address
     shown = [Detail(key, _named(values[key], FIELD_NAMES.get(key, people)), False) for key in SHOWN if values.get(key)]
     written = [Detail(key, value, True) for key in WRITTEN if isinstance(value := values.get(key), str)]
-    return shown + written
+    checksum = [Detail("sha256", value, False)] if isinstance(value := values.get("sha256"), str) else []
+    return shown + checksum + written
 
 
 def _named(value: object, names: Mapping[str, str]) -> str:

@@ -18,6 +18,7 @@ from docx import Document
 from domain.inquiry import Inquiry
 from infra.cli import main
 from services.audit.access_log import record_access
+from services.pdfa import converter, pdfa_problems
 from tests.integration.conftest import Run
 
 SUMMARY = "Fiktiv klage på manglende svar"
@@ -160,3 +161,22 @@ def test_a_letter_needs_a_file_and_an_empty_purpose_is_refused(ombud: Run, tenan
     code, _, err = ombud("inquiry", "show", "--tenant", slug, reference, "--purpose", " ")
     assert code == 2 and "purpose" in err
     assert records(admin_database_url, slug) == []
+
+
+@pytest.mark.skipif(converter() is None, reason="LibreOffice (soffice) is not installed")
+def test_the_innsyn_letter_comes_as_pdfa_for_the_archive_recorded_as_the_word_file_is(
+    ombud: Run, tenants, admin_database_url: str, tmp_path: Path
+) -> None:
+    (slug, reference), (other, _) = tenants
+    code, _, err = ombud("inquiry", "access-report", "--tenant", slug, reference, "--format", "pdf")
+    assert code == 1 and "--output" in err and records(admin_database_url, slug) == []
+
+    letter = tmp_path / "innsyn.pdf"
+    code, out, err = ombud(
+        *("inquiry", "access-report", "--tenant", slug, reference, "--format", "pdf", "--output", str(letter))
+    )
+
+    assert code == 0 and str(letter) in out, err
+    assert letter.read_bytes().startswith(b"%PDF") and pdfa_problems(letter.read_bytes()) == []
+    assert [r[2:] for r in records(admin_database_url, slug)] == [("drift", "cli")]
+    assert records(admin_database_url, other) == []

@@ -16,6 +16,7 @@ from services.attachments import InMemoryAttachments
 from services.inquiry_keys import InMemoryInquiryKeys
 from services.key_epochs import InMemoryEpochStore
 from services.platform import Platform
+from services.sent_letters import InMemorySentLetters
 
 
 class InMemoryAccountDirectory:
@@ -81,6 +82,7 @@ class InMemoryTenantDirectory:
         self.staff = InMemoryAccountDirectory(self)
         self.inquiry_key_stores: dict[str, InMemoryInquiryKeys] = {}
         self.attachment_stores: dict[str, InMemoryAttachments] = {}
+        self.sent_letter_stores: dict[str, InMemorySentLetters] = {}
         self.sharing: dict[str, bool] = {}
 
     def inquiry_keys(self, slug: str) -> InMemoryInquiryKeys:
@@ -91,6 +93,9 @@ class InMemoryTenantDirectory:
 
     def attachments(self, slug: str) -> InMemoryAttachments:
         return self.attachment_stores.setdefault(slug, InMemoryAttachments())
+
+    def sent_letters(self, slug: str) -> InMemorySentLetters:
+        return self.sent_letter_stores.setdefault(slug, InMemorySentLetters())
 
     def add(self, slug: str, wrapped_key: bytes, shares_statistics: bool = True) -> bool:
         if slug in self.keys:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -26,6 +27,7 @@ from services.case_commands import (
     Recategorise,
     ReceiveInquiry,
     RecordArchiveReceipt,
+    RecordLetterSent,
     Reopen,
     Resolve,
     SendComplaint,
@@ -68,6 +70,7 @@ SAMPLES: dict[type[Any], tuple[Callable[[str], Any], Prepare | None]] = {
         lambda r: AttachFile(inquiry=r, filename="brev.txt", data=b"Fiktivt brev\n", max_bytes=100, per_inquiry=2),
         None,
     ),
+    RecordLetterSent: (lambda r: RecordLetterSent(r, LATER, "receipt", b"%PDF-1.7 fiktivt brev"), None),
 }
 REFUSED = [(command, role) for command, allowed in ALLOWED_ROLES.items() for role in ROLES if role not in allowed]
 ALLOWED = [(command, role) for command, allowed in ALLOWED_ROLES.items() for role in allowed]
@@ -103,6 +106,7 @@ def test_the_table_names_every_command_once_and_each_has_one_handler() -> None:
         MapNationalGroups,
         SetPrivacyStatement,
         RecordArchiveReceipt,
+        RecordLetterSent,
         *CaseCommand.__subclasses__(),
     }
     assert set(ALLOWED_ROLES) == commands
@@ -151,6 +155,9 @@ def test_a_role_the_table_names_runs_the_command(office: Office, command: type[A
     elif isinstance(sent, AttachFile):
         assert [str(a.id) for a in office.inquiry(sent.inquiry).attachments] == [str(answer)]
         assert office.history(sent.inquiry)[-1].actor_role == role
+    elif isinstance(sent, RecordLetterSent):
+        assert answer == hashlib.sha256(sent.document).hexdigest() == office.history(sent.inquiry)[-1].details["sha256"]
+        assert office.sent_letter(sent.inquiry, answer) == sent.document
     elif isinstance(sent, SetPrivacyStatement):
         assert office.profile().privacy_statement == "Kontorets egen erklæring."
     elif isinstance(sent, RecordArchiveReceipt):

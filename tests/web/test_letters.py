@@ -139,7 +139,7 @@ async def test_an_interim_reply_not_yet_registered_promises_a_month_from_today(
 
 
 @pytest.mark.parametrize(
-    "path", ["brev/ukjent.docx", "brev/kvittering.pdf", "brev/kvittering", "brev/.docx", "brev/kvittering.docx.docx"]
+    "path", ["brev/ukjent.docx", "brev/kvittering.odt", "brev/kvittering", "brev/.docx", "brev/kvittering.docx.docx"]
 )
 async def test_an_unknown_kind_of_letter_is_a_missing_page_and_records_nothing(
     path: str,

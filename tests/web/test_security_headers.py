@@ -93,6 +93,7 @@ async def test_every_route_answers_with_the_security_headers_and_no_store(
         "name": "channel",
         "token": "en-ukjent-invitasjonslenke-123",
         "attachment": "00000000-0000-0000-0000-000000000000",
+        "sha256": "0" * 64,
     }
     routes = concrete_paths(client.app, values)
     assert len(routes) >= 20
