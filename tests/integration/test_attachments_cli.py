@@ -1,5 +1,6 @@
 """`ombud inquiry attach`: a file from disk onto an inquiry, sealed in the database with its event; refusals name
-the field and store nothing; the worker's scan (with an in-test scanner) clears it for download."""
+the field and store nothing; the scan (an in-test scanner, and a private clamd with the EICAR test signature)
+clears a clean file for download and destroys an infected one."""
 
 from __future__ import annotations
 
@@ -101,3 +102,29 @@ def test_the_worker_scans_what_waits_in_every_tenant_and_quarantines_what_its_sc
         assert unscanned.scan_attachments() == 0
     finally:
         unscanned.close()
+
+
+def test_an_eicar_file_is_quarantined_by_a_real_clamd_and_a_clean_one_cleared(
+    ombud: Run, tenant: str, platform: Platform, tmp_path: Path, admin_database_url: str, clamd_socket: Path
+) -> None:
+    """The whole way: a file from the command line, the worker's scan through a private clamd (the EICAR test file's
+    signature), the infected bytes destroyed with the quarantine event, the clean file downloadable."""
+    from infra.clamd import ClamdScanner
+    from tests.clamd_server import EICAR, EICAR_SIGNATURE
+
+    office = platform.office(tenant)
+    reference = factories.case(office, factories.acting("caseworker"))
+    for name, data in (("eicar.txt", EICAR), ("brev.txt", TEXT)):
+        (tmp_path / name).write_bytes(data)
+        code, _, err = ombud("inquiry", "attach", "--tenant", tenant, reference, str(tmp_path / name))
+        assert code == 0, err
+    assert len(stored(admin_database_url, tenant)) == 2
+
+    assert attachments.scan_pending(office, ClamdScanner(clamd_socket)) == 2
+
+    infected, clean = sorted(office.inquiry(reference).attachments, key=lambda a: a.size != len(EICAR))
+    assert (infected.scan, infected.downloadable) == ("infected", False)
+    scanned = [e for e in office.history(reference) if e.event == "AttachmentScanned"]
+    assert sorted(str(e.details.get("signature")) for e in scanned) == sorted([EICAR_SIGNATURE, "None"])
+    assert clean.scan == "clean" and office.attachment(reference, clean.id).data == TEXT
+    assert len(stored(admin_database_url, tenant)) == 1  # the infected bytes are gone with the verdict
