@@ -28,6 +28,7 @@ PURPOSE_NAMES = {
     "tilsyn": "Tilsyn",
     "kontroll": "Kontroll",
     "brev": "Brev til innbyggeren",
+    "arkivering": "Arkivering",
 }
 
 # Only the when, why, role and channel: the reader's account id is never selected, so it cannot leak into a report.

@@ -1,0 +1,1 @@
+"""Leaving the product for the kommune's archive: the Noark 5 extract and Fiks Arkiv."""
