@@ -30,7 +30,7 @@ class Described:
 
 def arkivuttrekk(extract: Extract, files: Sequence[Described], counts: Mapping[str, int]) -> bytes:
     """`files`: the XML files and the documents; `counts`: how many of each Noark object arkivstruktur.xml holds."""
-    b = Builder(NAMESPACE, "addml")
+    b = Builder(NAMESPACE, "addml", prefix="addml")
     b.root.set("name", f"Noark 5 arkivuttrekk {extract.slug} {extract.start.isoformat()}–{extract.end.isoformat()}")
     dataset = b.add(b.root, "dataset", name=f"{extract.office}, {extract.name}")
     b.add(

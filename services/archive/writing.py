@@ -27,8 +27,11 @@ Value = str | int | date | datetime | UUID | None
 class Builder:
     """Elements in one namespace, written in the order the schema's sequences ask."""
 
-    def __init__(self, namespace: str, root: str) -> None:
+    def __init__(self, namespace: str, root: str, prefix: str | None = None) -> None:
+        """`prefix`: for a schema whose elements carry unqualified attributes (ADDML), which rules out a default
+        namespace in ElementTree; the Noark files use the default namespace, as their xsi:type values need."""
         self.namespace = namespace
+        self.prefix = prefix
         self.root = ET.Element(self.tag(root))
 
     def tag(self, name: str) -> str:
@@ -52,6 +55,10 @@ class Builder:
 
     def bytes(self) -> bytes:
         ET.indent(self.root)
+        if self.prefix is not None:
+            ET.register_namespace(self.prefix, self.namespace)
+            prefixed: bytes = ET.tostring(self.root, encoding="utf-8", xml_declaration=True)
+            return prefixed
         body: bytes = ET.tostring(self.root, encoding="utf-8", xml_declaration=True, default_namespace=self.namespace)
         return body
 
