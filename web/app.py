@@ -24,6 +24,7 @@ from services.platform import Platform
 from web.access_log import AccessLogController
 from web.access_report import AccessReportController
 from web.admin import AdminController
+from web.archive import ArchiveController
 from web.audit_witness import CheckpointListController
 from web.auth import AuthController
 from web.case_page import CasePageController
@@ -125,6 +126,7 @@ def create_app(
             AdminController,
             NationalGroupsController,
             LetterheadController,
+            ArchiveController,
             AccessLogController,
             ContactController,
             PrivacyStatementController,

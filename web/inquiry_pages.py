@@ -19,6 +19,7 @@ from litestar.response import Template
 
 from domain import parsing
 from domain.access_records import (
+    ARCHIVE_PURPOSE,
     AUDIT_PURPOSE,
     CASE_WORK_PURPOSE,
     INNSYN_PURPOSE,
@@ -49,6 +50,7 @@ CASE_WORK = Reading(CASE_WORK_PURPOSE, "web")  # the inquiry page
 AUDIT = Reading(AUDIT_PURPOSE, "web")  # the auditor's replay
 LETTER = Reading(LETTER_PURPOSE, "letter")  # a letter to the inhabitant, as a Word file
 INNSYN = Reading(INNSYN_PURPOSE, "download")  # the access report for the inhabitant's request
+ARCHIVE = Reading(ARCHIVE_PURPOSE, "download")  # the Noark 5 extract for the kommune's archive
 # The inquiries a word search counts, on the list page: once per person and inquiry while they go on typing.
 SEARCH = Reading(SEARCH_PURPOSE, "search", unless_within=SEARCH_REPEAT_SECONDS)
 

@@ -96,6 +96,7 @@ FORMS = {  # the fields each POST route reads from its form, besides the CSRF to
     ),
     "/{tenant:str}/kontakt": ("summary", "service_area", "requester_role", "requester_name", "contact", "nettside"),
     "/{tenant:str}/admin/personvern": ("privacy_statement",),
+    "/{tenant:str}/admin/arkiv": ("fra", "til"),
     "/plattform": ("slug", "name", "population", "template"),
 }
 ODD = [
