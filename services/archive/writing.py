@@ -10,6 +10,7 @@ from typing import Any
 from uuid import UUID
 
 from domain.common import DomainError
+from services.letter_documents import xml_safe
 
 # The official schemas, unchanged (infra/schemas/README.md); read as files, the Noark ones by their relative imports.
 SCHEMAS = Path(__file__).resolve().parents[2] / "infra" / "schemas"
@@ -85,6 +86,8 @@ def require_valid(file_name: str, body: bytes) -> None:
 
 
 def _text(value: Value) -> str:
+    if isinstance(value, str):
+        return xml_safe(value)
     if isinstance(value, datetime):
         return value.isoformat(timespec="seconds")
     if isinstance(value, date):

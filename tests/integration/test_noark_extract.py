@@ -38,11 +38,8 @@ SCHEMA_OF = {
 N5 = "{http://www.arkivverket.no/standarder/noark5/arkivstruktur}"
 XSI_TYPE = "{http://www.w3.org/2001/XMLSchema-instance}type"
 
-NAME, SUMMARY, NOTE = (
-    "Testperson Arkivsen",
-    "Fiktiv klage fra Testperson Arkivsen på hjemmetjenesten",
-    "Ringte Arkivsen",
-)
+NAME, SUMMARY = "Testperson Arkivsen", "Fiktiv klage fra Testperson Arkivsen på hjemmetjenesten\x0b"
+NOTE, CONTACT = "Ringte Arkivsen \x1b[31m", "Postboks 1\x1b, 0001 Fiktivby"  # what XML cannot carry, typed in
 ERASED_NAME, ERASED_SUMMARY = "Slettperson Glemsen", "Fiktiv sak om Slettperson Glemsen"
 OTHER_NAME = "Annenkommune Naboesen"
 START, END = date(2024, 3, 1), date(2024, 3, 31)
@@ -62,7 +59,9 @@ def offices(platform: Platform) -> tuple[Office, Office]:
     ours = platform.create_tenant(admin, slug=f"k{uuid.uuid4().hex[:10]}", name="Arkivby kommune")
     theirs = platform.create_tenant(admin, slug=f"k{uuid.uuid4().hex[:10]}", name="Naboby kommune")
     worker = factories.acting("caseworker")
-    closed = factories.case(ours, worker, received_on=date(2024, 3, 4), requester_name=NAME, summary=SUMMARY)
+    closed = factories.case(
+        ours, worker, received_on=date(2024, 3, 4), requester_name=NAME, summary=SUMMARY, contact=CONTACT
+    )
     ours.handle(worker, Assign(inquiry=closed, on=date(2024, 3, 4), assignee="Saksbehandler Testesen"))
     ours.handle(worker, SendInterimReply(inquiry=closed, on=date(2024, 3, 5)))
     ours.handle(worker, AddNote(inquiry=closed, on=date(2024, 3, 6), text=NOTE))
@@ -150,6 +149,7 @@ def test_the_public_journal_holds_no_name_and_no_summary(prepared: Prepared) -> 
     for secret in (NAME, SUMMARY, NOTE, "Arkivsen", "hjemmetjenesten"):
         assert secret not in public
     assert "Offl. § 13" in public
+    assert "Ringte Arkivsen \ufffd[31m".encode() in prepared.files["arkivstruktur.xml"]
     running = prepared.files["loependeJournal.xml"].decode()
     assert NAME in running  # the office's own journal names the party, marked screened
 
@@ -210,12 +210,14 @@ def test_the_command_refuses_an_empty_period_a_reversed_one_and_a_folder_in_use(
         (("2024-03-31", "2024-03-01"), tmp_path / "b", "sluttdatoen kan ikke ligge før startdatoen"),
         (("2024-03-01", "2024-03-31"), used, "finnes og er ikke tom"),
         (("2024-03-01", "2024-13-01"), tmp_path / "c", "--to"),
+        (("2024-03-01", "2024-03-31"), tmp_path / "d", "finner ingen kommune «finnesikke»"),
     ):
+        tenant = "finnesikke" if folder.name == "d" else slug
         code, _, err = ombud(
-            "archive", "extract", "--tenant", slug, "--from", dates[0], "--to", dates[1], "--output", str(folder)
+            "archive", "extract", "--tenant", tenant, "--from", dates[0], "--to", dates[1], "--output", str(folder)
         )
         assert code != 0 and message in err, err
-        assert not (tmp_path / "a").exists() and not (tmp_path / "b").exists()
+        assert not folder.exists() or folder == used
     assert [p.name for p in used.iterdir()] == ["noe.txt"]
 
 
