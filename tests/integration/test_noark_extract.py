@@ -17,6 +17,7 @@ import xmlschema
 from domain.common import Context
 from domain.inquiry import ERASED
 from services.archive.extract import Prepared, prepare
+from services.archive.writing import InvalidExtract
 from services.case_commands import AddNote, Assign, Resolve, SendInterimReply
 from services.demo import load_demo
 from services.office import Office
@@ -224,7 +225,7 @@ def test_the_command_refuses_an_empty_period_a_reversed_one_and_a_folder_in_use(
 def test_an_extract_of_a_demo_kommune_validates_and_holds_every_closed_inquiry_of_the_month(
     platform: Platform,
 ) -> None:
-    load_demo(platform, Context("demo", "platform_admin", "noark-demo"), today=date(2025, 12, 31))
+    load_demo(platform, Context("demo", "platform_admin", "noark-demo"))  # as test_demo loads it: one demo
     office = platform.office("fredrikstad")
     started = time.monotonic()
     prepared = prepare(office, date(2025, 3, 1), date(2025, 3, 31))
@@ -240,3 +241,23 @@ def test_an_extract_of_a_demo_kommune_validates_and_holds_every_closed_inquiry_o
     for view in march:
         assert len(found[view.reference]) == 2 + (view.interim_reply_on is not None)
     print(f"\nfredrikstad mars 2025: {len(found)} saksmapper, {prepared.summary}; {seconds:.1f} s")
+
+
+def test_an_extract_whose_file_breaks_its_schema_is_refused_and_nothing_is_written(
+    offices: tuple[Office, Office], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    empty = b'<endringslogg xmlns="http://www.arkivverket.no/standarder/noark5/endringslogg"/>'
+    monkeypatch.setattr("services.archive.extract.endringslogg", lambda extract: empty)
+    with pytest.raises(InvalidExtract, match=r"endringslogg\.xml følger ikke skjemaet"):
+        prepare(offices[0], START, END)
+
+
+def test_the_addml_counts_what_arkivstruktur_holds(prepared: Prepared) -> None:
+    addml = ET.fromstring(prepared.files["arkivuttrekk.xml"])
+    ns = "{http://www.arkivverket.no/standarder/addml}"
+    counted = {
+        prop.findtext(f"{ns}value"): prop.findtext(f"{ns}properties/{ns}property/{ns}value")
+        for prop in addml.iter(f"{ns}property")
+        if prop.get("name") == "numberOfOccurrences"
+    }
+    assert counted["mappe"] == "2" and counted["dokumentobjekt"] == "3" and counted["dokumentbeskrivelse"] == "5"
