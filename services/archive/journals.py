@@ -3,12 +3,11 @@ summaries (skjerming under offl. § 13 and fvl. § 13), only the public titles a
 
 from __future__ import annotations
 
-from services.archive.noark import SCREENED, SCREENING_BASIS, SCREENING_CODE, Extract
+from services.archive.noark import PARTY_TYPES, SCREENED, SCREENING_BASIS, SCREENING_CODE, Extract
 from services.archive.writing import Builder
 
 RUNNING = "http://www.arkivverket.no/standarder/noark5/loependeJournal"
 PUBLIC = "http://www.arkivverket.no/standarder/noark5/offentligJournal"
-_PARTY_TYPES = {"Inngående dokument": "Avsender", "Utgående dokument": "Mottaker"}
 
 
 def journal(extract: Extract, *, public: bool) -> bytes:
@@ -73,7 +72,7 @@ def journal(extract: Extract, *, public: bool) -> bytes:
             party = b.add(post, "korrespondansepart")
             b.fields(
                 party,
-                ("korrespondanseparttype", _PARTY_TYPES.get(entry.post_type, "Intern avsender")),
+                ("korrespondanseparttype", PARTY_TYPES[entry.post_type]),
                 ("korrespondansepartNavn", SCREENED if public else entry.party),
             )
             if not public:

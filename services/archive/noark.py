@@ -18,12 +18,15 @@ from eventsourcing.utils import get_topic
 
 from domain.common import OSLO, DomainError
 from domain.inquiry import ERASED, EVENT_NAMES, Inquiry
+from domain.names import name_of
 from domain.taxonomy import ServiceArea, Taxonomy, in_force
 from services.letters import FILE_NAMES
 from services.office import HistoryEntry, InquiryView, Office, TenantProfile
 
 # Noark's codes (metadatakatalog, arkivstruktur) for what the product has.
 INCOMING, OUTGOING, NOTE = "Inngående dokument", "Utgående dokument", "Organinternt dokument uten oppfølging"
+# The korrespondansepart's type by the journalpost's: the inhabitant sends and receives; a note is the office's own.
+PARTY_TYPES = {INCOMING: "Avsender", OUTGOING: "Mottaker", NOTE: "Intern avsender"}
 # Skjerming: the inhabitant's case with the ombud is under duty of confidentiality (fvl. § 13), so exempt (offl. § 13).
 SCREENING_CODE = "13"
 SCREENING_BASIS = "Offl. § 13, jf. fvl. § 13 første ledd nr. 1"
@@ -235,8 +238,8 @@ def _case_file(view: InquiryView, history: list[HistoryEntry], profile: TenantPr
         elif entry.event == "Resolved" and entry.version == last_resolved:
             add(entry, "closing", OUTGOING, LETTER_TITLES["closing"], None, party)
         else:
-            free = [v for v in entry.details.values() if isinstance(v, str) and v]
-            add(entry, "note", NOTE, EVENT_NAMES.get(entry.event, entry.event), "; ".join(free) or None, office)
+            said = "; ".join(_said(value) for value in entry.details.values() if value not in (None, "", []))
+            add(entry, "note", NOTE, EVENT_NAMES.get(entry.event, entry.event), said or None, office)
     received = history[0]
     closing = next(e for e in history if e.version == last_resolved)
     return CaseFile(
@@ -327,6 +330,15 @@ def _numbered(case_files: list[CaseFile]) -> tuple[CaseFile, ...]:
 def at_noon(day: date) -> datetime:
     """A business date as a moment (Norwegian noon), where Noark asks for a dateTime and the product has a date."""
     return datetime.combine(day, time(12), OSLO)
+
+
+def _said(value: object) -> str:
+    """What an event's detail says, codes by their names (domain/names.py): free text, a choice, a list, a flag."""
+    if isinstance(value, list | tuple):
+        return ", ".join(_said(item) for item in value)
+    if isinstance(value, bool):
+        return "ja" if value else "nei"
+    return name_of(str(value))
 
 
 def _sequence(reference: str) -> int:

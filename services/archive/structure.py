@@ -8,6 +8,9 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from services.archive.noark import (
+    INCOMING,
+    OUTGOING,
+    PARTY_TYPES,
     SCREENED_FIELDS,
     SCREENING_BASIS,
     SCREENING_CODE,
@@ -143,8 +146,7 @@ def _entry(b: Builder, folder: ET.Element, entry: Entry, files: Mapping[UUID, St
         ("beskrivelse", entry.description),
     )
     party = b.add(post, "korrespondansepart")
-    kind = {"Inngående dokument": "Avsender", "Utgående dokument": "Mottaker"}.get(entry.post_type, "Intern avsender")
-    b.fields(party, ("korrespondanseparttype", kind), ("korrespondansepartNavn", entry.party))
+    b.fields(party, ("korrespondanseparttype", PARTY_TYPES[entry.post_type]), ("korrespondansepartNavn", entry.party))
     b.fields(
         post,
         ("journalaar", entry.journal_year),
@@ -154,8 +156,8 @@ def _entry(b: Builder, folder: ET.Element, entry: Entry, files: Mapping[UUID, St
         ("journalstatus", "Arkivert"),
         ("journaldato", entry.on),
         ("dokumentetsDato", entry.on),
-        ("mottattDato", at_noon(entry.on) if entry.post_type == "Inngående dokument" else None),
-        ("sendtDato", at_noon(entry.on) if entry.post_type == "Utgående dokument" else None),
+        ("mottattDato", at_noon(entry.on) if entry.post_type == INCOMING else None),
+        ("sendtDato", at_noon(entry.on) if entry.post_type == OUTGOING else None),
     )
 
 
