@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -17,11 +18,16 @@ ARCHIVE_ROLE = "tenant_admin"
 
 def run_extract(args: argparse.Namespace, settings: Settings) -> int:
     from services.archive.extract import prepare
+    from services.pdfa import PdfaError
 
     def work(runtime: Any) -> int:
         office = runtime.platform.office(args.tenant)
         started = time.monotonic()
-        prepared = prepare(office, args.start, args.end)
+        try:
+            prepared = prepare(office, args.start, args.end)
+        except PdfaError as error:  # LibreOffice missing or failing: one line, as for every refusal
+            print(f"ombud: feil: {error}", file=sys.stderr)
+            return 1
         ctx = context(args, ARCHIVE_ROLE)
         _record(runtime, office.slug, ctx, prepared.inquiry_ids)
         prepared.write(Path(args.output))

@@ -57,22 +57,25 @@ def docx_to_pdfa(documents: Iterable[bytes]) -> list[bytes]:
             sources.append(source)
         if not sources:
             return []
-        done = subprocess.run(
-            [
-                command,
-                "--headless",
-                "--norestore",
-                f"-env:UserInstallation={(folder / 'profile').as_uri()}",
-                "--convert-to",
-                _EXPORT,
-                "--outdir",
-                str(folder / "out"),
-                *map(str, sources),
-            ],
-            capture_output=True,
-            timeout=CONVERT_SECONDS + 2 * len(sources),
-            check=False,
-        )
+        try:
+            done = subprocess.run(
+                [
+                    command,
+                    "--headless",
+                    "--norestore",
+                    f"-env:UserInstallation={(folder / 'profile').as_uri()}",
+                    "--convert-to",
+                    _EXPORT,
+                    "--outdir",
+                    str(folder / "out"),
+                    *map(str, sources),
+                ],
+                capture_output=True,
+                timeout=CONVERT_SECONDS + 2 * len(sources),
+                check=False,
+            )
+        except subprocess.TimeoutExpired:
+            raise PdfaError(f"LibreOffice brukte for lang tid på {len(sources)} brev") from None
         results = [folder / "out" / f"{source.stem}.pdf" for source in sources]
         missing = sum(not result.exists() for result in results)
         if done.returncode != 0 or missing:

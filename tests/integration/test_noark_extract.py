@@ -261,3 +261,16 @@ def test_the_addml_counts_what_arkivstruktur_holds(prepared: Prepared) -> None:
         if prop.get("name") == "numberOfOccurrences"
     }
     assert counted["mappe"] == "2" and counted["dokumentobjekt"] == "3" and counted["dokumentbeskrivelse"] == "5"
+
+
+def test_without_libreoffice_the_command_says_so_in_one_line_and_writes_nothing(
+    offices: tuple[Office, Office], ombud: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("services.archive.documents.converter", lambda: None)
+    output = tmp_path / "uttrekk"
+    code, out, err = ombud(
+        "archive", "extract", "--tenant", offices[0].slug, "--from", "2024-03-01", "--to", "2024-03-31", "--output",
+        str(output),
+    )  # fmt: skip
+    assert (code, out, err) == (1, "", "ombud: feil: LibreOffice er ikke installert\n")
+    assert not output.exists()

@@ -108,3 +108,18 @@ async def test_no_access_record_no_extract(
     access_records_cannot_be_written(monkeypatch)
     answer = await extract(client, office.slug, "2024-03-01", "2024-03-31")
     assert answer.status_code == 503 and b"arkivstruktur" not in answer.content and NAME not in answer.text
+
+
+async def test_without_libreoffice_the_page_says_so_and_records_nothing(
+    client: AsyncTestClient,
+    office: Office,
+    closed: str,
+    sign_in_as,
+    admin_database_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    await sign_in_as("tenant_admin", office.slug)
+    monkeypatch.setattr("services.archive.documents.converter", lambda: None)
+    answer = await extract(client, office.slug, "2024-03-01", "2024-03-31")
+    assert answer.status_code == 503 and "LibreOffice er ikke installert" in answer.text
+    assert access_records(admin_database_url, office.slug) == []
