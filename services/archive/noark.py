@@ -20,6 +20,7 @@ from domain.common import OSLO, DomainError
 from domain.inquiry import ERASED, EVENT_NAMES, Inquiry
 from domain.names import name_of
 from domain.taxonomy import ServiceArea, Taxonomy, in_force
+from services.letter_texts import TITLES
 from services.letters import FILE_NAMES
 from services.office import HistoryEntry, InquiryView, Office, TenantProfile
 
@@ -33,13 +34,6 @@ SCREENING_BASIS = "Offl. § 13, jf. fvl. § 13 første ledd nr. 1"
 SCREENED_FIELDS = ("tittel", "beskrivelse", "korrespondansepart", "part")
 # What the public journal says where a screened name would stand.
 SCREENED = "Skjermet"
-# The letters the product makes, by the step they tell of: the receipt with the inquiry, the interim reply with its
-# first step (fvl. § 11 a), the closing letter with the resolution the case file closed with.
-LETTER_TITLES = {
-    "receipt": "Kvittering for mottatt henvendelse",
-    "interim_reply": "Foreløpig svar",
-    "closing": "Avslutningsbrev",
-}
 _PAGE = 500
 _NAMESPACE = UUID("5b0e6a53-4f1e-5c3e-9d3f-6f6d6275640a")
 
@@ -203,12 +197,12 @@ def _case_file(view: InquiryView, history: list[HistoryEntry], profile: TenantPr
 
     def add(entry: HistoryEntry, kind: str, post_type: str, title: str, description: str | None, who: str) -> None:
         document = None
-        if kind in LETTER_TITLES:
+        if kind in TITLES:
             document = Document(
                 system_id=system_id(view.id, entry.version, kind, "dokumentbeskrivelse"),
                 object_id=system_id(view.id, entry.version, kind, "dokumentobjekt"),
                 kind=kind,
-                title=LETTER_TITLES[kind],
+                title=TITLES[kind],
                 dated=entry.on,
                 file_name=f"dokumenter/{_safe(view.reference)}-{FILE_NAMES[kind]}.pdf",
                 erased_at=erased_at,
@@ -219,7 +213,7 @@ def _case_file(view: InquiryView, history: list[HistoryEntry], profile: TenantPr
                 number=len(entries) + 1,
                 post_type=post_type,
                 title=title,
-                public_title=LETTER_TITLES.get(kind) or EVENT_NAMES.get(entry.event, entry.event),
+                public_title=TITLES.get(kind) or EVENT_NAMES.get(entry.event, entry.event),
                 description=description,
                 on=entry.on,
                 recorded=entry.recorded_at,
@@ -229,14 +223,16 @@ def _case_file(view: InquiryView, history: list[HistoryEntry], profile: TenantPr
             )
         )
 
+    # The letters the product makes, each with the step it tells of: the receipt with the inquiry, the interim reply
+    # with its first step (fvl. § 11 a), the closing letter with the last resolution.
     for entry in history:
         if entry.event == "Received":
             add(entry, "received", INCOMING, f"Henvendelse om {area.name}", _text(view.summary), party)
-            add(entry, "receipt", OUTGOING, LETTER_TITLES["receipt"], None, party)
+            add(entry, "receipt", OUTGOING, TITLES["receipt"], None, party)
         elif entry.event == "InterimReplySent" and entry.version == first_interim:
-            add(entry, "interim_reply", OUTGOING, LETTER_TITLES["interim_reply"], None, party)
+            add(entry, "interim_reply", OUTGOING, TITLES["interim_reply"], None, party)
         elif entry.event == "Resolved" and entry.version == last_resolved:
-            add(entry, "closing", OUTGOING, LETTER_TITLES["closing"], None, party)
+            add(entry, "closing", OUTGOING, TITLES["closing"], None, party)
         else:
             said = "; ".join(_said(value) for value in entry.details.values() if value not in (None, "", []))
             add(entry, "note", NOTE, EVENT_NAMES.get(entry.event, entry.event), said or None, office)
@@ -269,6 +265,8 @@ def _case_file(view: InquiryView, history: list[HistoryEntry], profile: TenantPr
 def _changes(view: InquiryView, history: list[HistoryEntry], profile: TenantProfile) -> Iterator[Change]:
     """The case file's metadata that events changed after it was created: klasse, saksansvarlig, status, parts."""
     area, responsible, status = view.primary_area, "Ikke fordelt", "Under behandling"
+    # The letters the product makes, each with the step it tells of: the receipt with the inquiry, the interim reply
+    # with its first step (fvl. § 11 a), the closing letter with the last resolution.
     for entry in history:
         if entry.event == "Received":
             area = str(entry.details.get("primary_area", area))
