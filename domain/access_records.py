@@ -21,3 +21,5 @@ AUDIT_PURPOSE = "kontroll"
 ATTACHMENT_PURPOSE = "vedlegg"
 # Why staff make a letter to the inhabitant (receipt, interim reply, closing): it carries their name and address.
 LETTER_PURPOSE = "brev"
+# Why the tenant administrator takes an inquiry into a Noark 5 extract for the kommune's archive (arkivlova).
+ARCHIVE_PURPOSE = "arkivering"

@@ -168,14 +168,6 @@ def build_parser() -> OneLineParser:
         )
         sub.add_argument("--output", help="fil å skrive til (standard: skjermen)", type=line)
 
-    archive = _group(subcommands, "archive", "kommunens arkiv")
-    archive_send = archive.add_parser(
-        "send", help="send henvendelsens saksmappe (på nytt) til kommunens arkiv gjennom Fiks Arkiv (samme nøkkel)"
-    )
-    archive_send.add_argument("--tenant", required=True, type=line)
-    archive_send.add_argument("reference", type=line, help="henvendelsens referanse, f.eks. 2024-0153")
-    archive_send.set_defaults(run="archive_commands.run_archive_send")
-
     migrate = subcommands.add_parser("migrate", help="opprett eller oppgrader skjema og databaseroller")
     migrate.set_defaults(run="commands.run_migrate")
 
@@ -374,6 +366,7 @@ def build_parser() -> OneLineParser:
     running.add_argument("--dry-run", action="store_true", help="vis bare hva som ville blitt slettet")
     running.set_defaults(run="commands.run_retention")
     _audit_parsers(subcommands)
+    _archive_parsers(subcommands)
     network_commands.add_parsers(subcommands, OneLineParser, year, line)
     key_commands.add_parsers(subcommands, OneLineParser)
     return parser
@@ -463,6 +456,33 @@ def _audit_parsers(subcommands: Any) -> None:
     )
     replay.add_argument("--format", choices=["text", "json"], default="text")
     replay.set_defaults(run="commands.run_audit_replay", purpose=AUDIT_PURPOSE)
+
+
+def _archive_parsers(subcommands: Any) -> None:
+    """`ombud archive …`: what leaves the product for the kommune's archive (infra/archive_commands.py)."""
+    archive = _group(subcommands, "archive", "kommunens arkiv: Noark 5-uttrekk og Fiks Arkiv")
+    extract = archive.add_parser(
+        "extract",
+        help="Noark 5-uttrekk (v5.0) av de avsluttede henvendelsene mottatt i perioden, med brevene som PDF/A; "
+        "skrives i tilgangsloggen (arkivering)",
+    )
+    extract.add_argument("--tenant", required=True, type=line)
+    extract.add_argument(
+        "--from", dest="start", metavar="DATO", required=True, type=parse_date, help="første mottaksdato (åååå-mm-dd)"
+    )
+    extract.add_argument(
+        "--to", dest="end", metavar="DATO", required=True, type=parse_date, help="siste mottaksdato (åååå-mm-dd)"
+    )
+    extract.add_argument(
+        "--output", metavar="MAPPE", required=True, type=line, help="mappen uttrekket skrives til (ny eller tom)"
+    )
+    extract.set_defaults(run="archive_commands.run_extract")
+    archive_send = archive.add_parser(
+        "send", help="send henvendelsens saksmappe (på nytt) til kommunens arkiv gjennom Fiks Arkiv (samme nøkkel)"
+    )
+    archive_send.add_argument("--tenant", required=True, type=line)
+    archive_send.add_argument("reference", type=line, help="henvendelsens referanse, f.eks. 2024-0153")
+    archive_send.set_defaults(run="archive_commands.run_archive_send")
 
 
 def command(name: str) -> Callable[[argparse.Namespace, Settings], int]:

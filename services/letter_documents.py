@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -44,6 +45,9 @@ class LetterContent:
 
 def as_docx(letter: LetterContent) -> bytes:
     """The letterhead in the page header, then addressee, date and reference, heading, text and signature."""
+    letter = replace(
+        letter, addressee=tuple(map(xml_safe, letter.addressee)), paragraphs=tuple(map(xml_safe, letter.paragraphs))
+    )
     document = on_letterhead(letter.letterhead)
     if letter.addressee:
         document.add_paragraph("\n".join(letter.addressee))
@@ -82,6 +86,16 @@ def saved(document: Any) -> bytes:
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
+
+
+# What XML 1.0 cannot carry (a Word file and the archive's XML both are XML): control characters, U+FFFE, U+FFFF.
+_NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_safe(text: str) -> str:
+    """The text with each character XML cannot hold shown as U+FFFD: typed text may hold them (an escape sequence
+    pasted into a summary), and a letter or an archive file must still be made."""
+    return _NOT_XML.sub("\ufffd", text)
 
 
 def _labelled(label: str, value: str) -> str:

@@ -25,6 +25,7 @@ from services.platform import Platform
 from web.access_log import AccessLogController
 from web.access_report import AccessReportController
 from web.admin import AdminController
+from web.archive import ArchiveController
 from web.attachments import AttachmentController
 from web.audit_witness import CheckpointListController
 from web.auth import AuthController
@@ -131,6 +132,7 @@ def create_app(
             AdminController,
             NationalGroupsController,
             LetterheadController,
+            ArchiveController,
             AccessLogController,
             ContactController,
             PrivacyStatementController,

@@ -19,6 +19,7 @@ from litestar.response import Template
 
 from domain import parsing
 from domain.access_records import (
+    ARCHIVE_PURPOSE,
     ATTACHMENT_PURPOSE,
     AUDIT_PURPOSE,
     CASE_WORK_PURPOSE,
@@ -51,6 +52,7 @@ AUDIT = Reading(AUDIT_PURPOSE, "web")  # the auditor's replay
 LETTER = Reading(LETTER_PURPOSE, "letter")  # a letter to the inhabitant, as a Word file
 INNSYN = Reading(INNSYN_PURPOSE, "download")  # the access report for the inhabitant's request
 ATTACHMENT = Reading(ATTACHMENT_PURPOSE, "download")  # a file attached to the inquiry
+ARCHIVE = Reading(ARCHIVE_PURPOSE, "download")  # the Noark 5 extract for the kommune's archive
 # The inquiries a word search counts, on the list page: once per person and inquiry while they go on typing.
 SEARCH = Reading(SEARCH_PURPOSE, "search", unless_within=SEARCH_REPEAT_SECONDS)
 

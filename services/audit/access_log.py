@@ -10,6 +10,7 @@ from opentelemetry import metrics
 
 from domain.access_records import (
     ACCESS_CHANNELS,
+    ARCHIVE_PURPOSE,
     ATTACHMENT_PURPOSE,
     AUDIT_PURPOSE,
     CASE_WORK_PURPOSE,
@@ -49,7 +50,16 @@ _RECORD_UNLESS_RECENT = (
 
 # The purposes a metric may name; another (an operator's own words at the command line) counts as "other".
 _COUNTED_PURPOSES = frozenset(
-    {ATTACHMENT_PURPOSE, CASE_WORK_PURPOSE, AUDIT_PURPOSE, CLI_PURPOSE, INNSYN_PURPOSE, LETTER_PURPOSE, SEARCH_PURPOSE}
+    {
+        ATTACHMENT_PURPOSE,
+        CASE_WORK_PURPOSE,
+        AUDIT_PURPOSE,
+        CLI_PURPOSE,
+        INNSYN_PURPOSE,
+        LETTER_PURPOSE,
+        SEARCH_PURPOSE,
+        ARCHIVE_PURPOSE,
+    }
 )
 
 

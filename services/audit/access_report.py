@@ -29,6 +29,7 @@ PURPOSE_NAMES = {
     "kontroll": "Kontroll",
     "brev": "Brev til innbyggeren",
     "vedlegg": "Lastet ned vedlegg",
+    "arkivering": "Arkivering",
 }
 
 # Only the when, why, role and channel: the reader's account id is never selected, so it cannot leak into a report.

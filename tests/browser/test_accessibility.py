@@ -187,6 +187,13 @@ def letterhead_with_errors(page: Page, offices: Offices) -> None:
     assert page.locator(".ds-validation-message").count() >= 3 and page.locator("[role=alert] a").count() >= 3
 
 
+def archive_extract_with_errors(page: Page, offices: Offices) -> None:
+    """The archive extract asked for without a period: both dates named at their fields, no download."""
+    tenant_page("/admin/arkiv")(page, offices)
+    submit_main_form(page, "Last ned uttrekket (.zip)")
+    assert page.locator(".ds-validation-message").count() == 2 and page.locator("[role=alert] a").count() == 2
+
+
 def national_groups_saved(page: Page, offices: Offices) -> None:
     """The administrator's mapping saved without JavaScript's help: the page again, confirming it."""
     tenant_page("/admin/nasjonale-grupper")(page, offices)
@@ -239,6 +246,8 @@ STATES: list[tuple[str, str | None, Callable[[Page, Offices], None]]] = [
     ("contact-receipt", None, contact_receipt),
     ("privacy-statement", None, tenant_page("/personvern")),
     ("privacy-statement-admin", "tenant_admin", tenant_page("/admin/personvern")),
+    ("archive-extract", "tenant_admin", tenant_page("/admin/arkiv")),
+    ("archive-extract-with-errors", "tenant_admin", archive_extract_with_errors),
 ]
 
 

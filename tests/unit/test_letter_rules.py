@@ -184,3 +184,14 @@ def test_the_interim_reply_is_registered_once_a_day(office: Office, ctx: Context
     assert letters.register_interim_reply(ctx, RegisterInterimReply(reference, date(2026, 3, 20))) is False
     assert [e.event for e in office.history(reference)].count("InterimReplySent") == 1
     assert office.inquiry(reference).interim_reply_on == date(2026, 3, 20)
+
+
+def test_a_letter_is_made_even_when_typed_text_holds_characters_xml_cannot_carry() -> None:
+    from services.letter_documents import LetterContent, as_docx, xml_safe
+
+    head = Letterhead("Ombudet i Prøveby", "Gate 1", "", "", "Ola Prøve", "")
+    typed = ("Testperson \x1b[31mFarge", "Postboks 1\x0b\ufffe")
+    body = as_docx(LetterContent(head, "2024-0001", date(2024, 3, 1), typed, "Kvittering", ("Tekst",)))
+    text = "\n".join(p.text for p in Document(io.BytesIO(body)).paragraphs)
+    assert "Testperson \ufffd[31mFarge" in text and "\x1b" not in text
+    assert xml_safe("tab\tlinje\nemoji 😀") == "tab\tlinje\nemoji 😀"

@@ -107,6 +107,7 @@ FORMS = {  # the fields each POST route reads from its form, besides the CSRF to
         "vedlegg",
     ),
     "/{tenant:str}/admin/personvern": ("privacy_statement",),
+    "/{tenant:str}/admin/arkiv": ("fra", "til"),
     "/plattform": ("slug", "name", "population", "template"),
     "/plattform/invitasjon": ("tenant", "email", "display_name"),
     "/invitasjon/{token:str}": ("password", "repeated"),
