@@ -32,11 +32,17 @@ RETRY_FIRST_SECONDS = 30.0
 RETRY_CAP_SECONDS = 3600.0
 DUE_BATCH = 20
 
+_ON_CONFLICT = (
+    " ON CONFLICT (tenant_id, idempotency_key) DO UPDATE SET state = 'pending', next_attempt_at = now(),"
+    " closed_version = GREATEST(archive_outbox.closed_version, excluded.closed_version)"
+)
 _UPSERT = (
     "INSERT INTO platform.archive_outbox (tenant_id, idempotency_key, inquiry_id, closed_version)"
-    " VALUES (%s, %s, %s, %s) ON CONFLICT (tenant_id, idempotency_key) DO UPDATE"
-    " SET state = 'pending', next_attempt_at = now(),"
-    " closed_version = GREATEST(archive_outbox.closed_version, excluded.closed_version)"
+    " VALUES (%s, %s, %s, %s)" + _ON_CONFLICT
+)
+_UPSERT_MANY = (
+    "INSERT INTO platform.archive_outbox (tenant_id, idempotency_key, inquiry_id, closed_version)"
+    " SELECT %s, * FROM unnest(%s::uuid[], %s::uuid[], %s::int[])" + _ON_CONFLICT
 )
 
 
@@ -47,10 +53,15 @@ def enqueue_closures(cursor: Cursor[Any], tenant: str, events: Sequence[Any]) ->
     for event in events:
         if isinstance(event, Inquiry.Resolved):
             closed[event.originator_id] = event.originator_version
-    for inquiry_id, version in closed.items():
+    if closed:  # one statement for the batch (a catch-up closes thousands at once)
         cursor.execute(
-            _UPSERT + " WHERE archive_outbox.closed_version < excluded.closed_version",
-            (tenant, fiks.idempotency_key(tenant, inquiry_id), inquiry_id, version),
+            _UPSERT_MANY + " WHERE archive_outbox.closed_version < excluded.closed_version",
+            (
+                tenant,
+                [fiks.idempotency_key(tenant, inquiry_id) for inquiry_id in closed],
+                list(closed),
+                list(closed.values()),
+            ),
         )
 
 
