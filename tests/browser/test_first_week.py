@@ -112,3 +112,23 @@ def test_at_1280_pixels_the_trend_table_shows_every_year_without_scrolling(
     assert region.count() == 1, "the page shows no trend table"
     sizes = region.evaluate("element => [element.scrollWidth, element.clientWidth]")
     assert sizes[0] <= sizes[1], f"the trend table is {sizes[0]} px wide in a region of {sizes[1]} px"
+
+
+def test_at_1280_pixels_the_users_table_shows_each_role_choice_whole(
+    page: Page, signed_in: Callable[..., Page], offices: Offices
+) -> None:
+    """The administrator's users table squeezed its role selects: each must be wide enough for the role it shows (the
+    table scrolls in its region instead, as every wide table does)."""
+    page.set_viewport_size({"width": 1280, "height": HEIGHT})
+    signed_in("tenant_admin")
+    page.goto(f"/{offices.first.slug}/admin")
+    widths = page.evaluate(
+        """() => [...document.querySelectorAll('#brukere select')].map(select => {
+            const measure = document.createElement('canvas').getContext('2d');
+            measure.font = getComputedStyle(select).font;
+            return [select.id, measure.measureText(select.options[select.selectedIndex].text).width, select.clientWidth];
+        })"""
+    )
+    assert widths, "the users table shows no role choice"
+    squeezed = [(name, round(text), box) for name, text, box in widths if text > box]
+    assert squeezed == [], f"role choices narrower than their text (id, text px, box px): {squeezed}"
