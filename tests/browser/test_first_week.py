@@ -132,3 +132,18 @@ def test_at_1280_pixels_the_users_table_shows_each_role_choice_whole(
     assert widths, "the users table shows no role choice"
     squeezed = [(name, round(text), box) for name, text, box in widths if text > box]
     assert squeezed == [], f"role choices narrower than their text (id, text px, box px): {squeezed}"
+
+
+def test_at_1280_pixels_the_networks_first_table_cuts_no_name(page: Page, signed_in: Callable[..., Page]) -> None:
+    """«Plan og by…»: no cell of the network's first table may hide part of its text."""
+    page.set_viewport_size({"width": 1280, "height": HEIGHT})
+    signed_in("network")
+    response = page.goto("/nettverk")
+    assert response is not None and response.status == 200
+    first = page.locator("table.data").first
+    cut = first.evaluate(
+        """table => [...table.querySelectorAll('th, td')]
+            .filter(cell => cell.scrollWidth > cell.clientWidth + 1)
+            .map(cell => cell.textContent.trim())"""
+    )
+    assert first.locator("tbody tr").count() > 0 and cut == [], f"cells cut at 1280 px: {cut}"
