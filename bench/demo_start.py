@@ -70,15 +70,15 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=PORT, help="the port the demos listen on, one at a time")
     args = parser.parse_args()
     checkouts = {"this checkout": ROOT, **({"baseline": args.baseline.resolve()} if args.baseline else {})}
-    seconds: dict[str, list[float]] = {name: [] for name in checkouts}
+    seconds: dict[str, list[float]] = {label: [] for label in checkouts}
     for _ in range(args.repeats):
-        for name, checkout in checkouts.items():
+        for label, checkout in checkouts.items():
             load = os.getloadavg()[0]
             took = one_start(checkout, args.port)
-            seconds[name].append(took)
-            print(f"{name}: {took:.1f} s to the login page (load average {load:.1f} before)", flush=True)
-    for name, runs in seconds.items():
-        print(f"{name}: median {statistics.median(runs):.1f} s, min {min(runs):.1f} s over {len(runs)} runs")
+            seconds[label].append(took)
+            print(f"{label}: {took:.1f} s to the login page (load average {load:.1f} before)", flush=True)
+    for label, runs in seconds.items():
+        print(f"{label}: median {statistics.median(runs):.1f} s, min {min(runs):.1f} s over {len(runs)} runs")
 
 
 if __name__ == "__main__":

@@ -62,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             platform.close()
             datastore.close()
-    print(f"{args.tenant} {args.start}–{args.end}: {prepared.summary}")
+    print(f"{args.tenant} {args.start}–{args.end}: {prepared.summary}")  # a slug and counts only
     print(f"reading the events and mapping: {reading:.1f} s")
     print(f"rendering {len(bodies)} letters as DOCX: {rendering:.1f} s")
     print(f"converting them to PDF/A, {args.batch} a LibreOffice call: {converting:.1f} s")

@@ -116,12 +116,12 @@ def _profile(platform: Platform, url: str) -> None:
     }
     found, history = asyncio.run(report())
     work["render docx"] = lambda: render("docx", found, profile, history)
-    for name, call in work.items():
+    for step, call in work.items():
         call()  # warm-up
         profiler = cProfile.Profile()
         started = time.perf_counter()
         profiler.runcall(call)
-        print(f"\n=== {name}: {(time.perf_counter() - started) * 1000:,.0f} ms (profiled)")
+        print(f"\n=== {step}: {(time.perf_counter() - started) * 1000:,.0f} ms (profiled)")
         pstats.Stats(profiler).sort_stats("cumulative").print_stats(18)
 
 
@@ -177,8 +177,8 @@ def main(argv: list[str] | None = None) -> int:
             datastore.close()
     print(f"{args.inquiries} inquiries, {args.rounds} rounds; ms at the server, min / median / max")
     print("| page | first | min | median | max |\n|---|---|---|---|---|")
-    for name, (first, *values) in times.items():
-        print(f"| {name} | {first:,.0f} | {min(values):,.0f} | {statistics.median(values):,.0f} | {max(values):,.0f} |")
+    for page, (first, *values) in times.items():
+        print(f"| {page} | {first:,.0f} | {min(values):,.0f} | {statistics.median(values):,.0f} | {max(values):,.0f} |")
     return 0
 
 

@@ -124,7 +124,7 @@ def _positive_int(env: os._Environ[str] | dict[str, str], name: str, default: in
     raw = env.get(name)
     if raw is None or raw == "":
         return default
-    if not raw.isdigit() or int(raw) < 1:
+    if not re.fullmatch(r"[0-9]{1,18}", raw) or int(raw) < 1:  # ASCII digits: '²'.isdigit() is true
         raise SettingsError(f"{name}: må være et positivt heltall, var «{raw}»")
     return int(raw)
 

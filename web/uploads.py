@@ -8,6 +8,7 @@ bounded by the Content-Length the browser sends (refused above `app.state.upload
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from typing import Any
 
@@ -36,7 +37,7 @@ async def read_form(request: Request[Any, Any, Any]) -> FormMultiDict:
         return await request.form()
     limit: int = request.app.state.upload_max_body
     length = request.headers.get("content-length", "")
-    if not length.isascii() or not length.isdigit() or int(length) > limit:
+    if not re.fullmatch(r"[0-9]{1,18}", length) or int(length) > limit:  # ASCII digits only
         raise UploadTooLarge(detail="Skjemaet med vedlegg er for stort")
     boundary = options.get("boundary")
     if not boundary:
